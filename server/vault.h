@@ -1,0 +1,108 @@
+/*
+ * vault — every cryptographic operation on stored data (DESIGN.md §4).
+ *
+ * Contract:
+ *  - A vault holds the 32-byte master key in sodium_malloc'd memory that is
+ *    mlock'ed (failure is reported through *locked, never ignored) and kept
+ *    read-only except while being set. The master key is never written to
+ *    the database; it comes from a 0600 key file or from an administrator's
+ *    passphrase stretched with Argon2id.
+ *  - Data keys: one random key per subject ("user:42", "case:7"), stored
+ *    wrapped (XChaCha20-Poly1305 under a crypto_kdf subkey of the master key,
+ *    associated data = key id + subject), so a wrapped key moved to another
+ *    id or subject fails to unwrap. Unwrapped keys live in vault_key objects
+ *    (sodium_malloc'd), freed and wiped with vault_key_free.
+ *  - Values: vault_seal_value encrypts with XChaCha20-Poly1305-IETF under a
+ *    data key, a random 24-byte nonce, and associated data binding table,
+ *    row id, column, key id and revision. The stored form is nonce||ct||tag.
+ *    vault_open_value returns VAULT_EINTEGRITY for any tampering or a value
+ *    moved to another row/column/revision.
+ *  - Memory: buffers returned through `uint8_t **out` are malloc'd and owned
+ *    by the caller. Plaintext must be released with vault_free_plain, which
+ *    wipes it first. Plaintext buffers always carry one extra NUL byte after
+ *    *out_len so text can be used as a C string.
+ *  - Thread safety: a vault is immutable after open and may be shared by
+ *    every worker thread; vault_key objects likewise.
+ * Every function returns VAULT_OK (0) or a negative VAULT_E* code.
+ */
+#ifndef REFLECT_VAULT_H
+#define REFLECT_VAULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VAULT_KEY_BYTES     32
+#define VAULT_SALT_BYTES    16   /* crypto_pwhash_SALTBYTES */
+#define VAULT_CHECK_BYTES   32
+#define VAULT_INDEX_BYTES   32
+#define VAULT_VALUE_OVERHEAD (24 + 16)  /* nonce + Poly1305 tag */
+#define VAULT_MAX_VALUE     (4 * 1024 * 1024)
+
+enum {
+  VAULT_OK = 0,
+  VAULT_EIO = -1,         /* a file could not be read or written */
+  VAULT_EPERM = -2,       /* key file readable by group or others, or not a regular file */
+  VAULT_EINTEGRITY = -3,  /* authentication failed: tampered, moved, or wrong key */
+  VAULT_ENOMEM = -4,
+  VAULT_EINVAL = -5,      /* bad argument: wrong length, too large, NULL */
+  VAULT_EEXIST = -6,      /* refusing to overwrite an existing key file */
+  VAULT_EFORMAT = -7,     /* key file is not exactly VAULT_KEY_BYTES long */
+};
+
+typedef struct vault vault;
+typedef struct vault_key vault_key;
+
+/* What a stored value is bound to. table and column are short ASCII names. */
+typedef struct {
+  const char *table;
+  int64_t row;
+  const char *column;
+  int64_t key_id;
+  int64_t revision;
+} vault_ad;
+
+/* Process hardening for a process that will hold keys: RLIMIT_CORE 0 and
+ * PR_SET_DUMPABLE 0. Safe to call more than once. */
+int vault_harden_process(void);
+
+/* Writes a new random master key to path (O_CREAT|O_EXCL, mode 0600). */
+int vault_create_keyfile(const char *path);
+/* Reads the master key from a key file; refuses group/other permissions. */
+int vault_open_keyfile(const char *path, vault **out, int *locked);
+/* Derives the master key from a passphrase with Argon2id (MODERATE limits). */
+int vault_open_passphrase(const char *passphrase, size_t len,
+                          const uint8_t salt[VAULT_SALT_BYTES], vault **out, int *locked);
+/* Fills salt with random bytes, for a new passphrase-sealed data directory. */
+void vault_new_salt(uint8_t salt[VAULT_SALT_BYTES]);
+/* Wipes and frees the master key. NULL is a no-op. */
+void vault_close(vault *v);
+
+/* A value derived from the master key (not revealing it) that the database
+ * stores so that a wrong key is told apart from corrupt data at start. */
+int vault_make_check(const vault *v, uint8_t out[VAULT_CHECK_BYTES]);
+/* VAULT_OK if check was made by this master key, VAULT_EINTEGRITY if not. */
+int vault_verify_check(const vault *v, const uint8_t check[VAULT_CHECK_BYTES]);
+
+/* Creates a random data key for (key_id, subject); returns it unwrapped in
+ * *key and wrapped in *wrapped (malloc'd). */
+int vault_new_data_key(const vault *v, int64_t key_id, const char *subject,
+                       vault_key **key, uint8_t **wrapped, size_t *wrapped_len);
+int vault_unwrap_data_key(const vault *v, int64_t key_id, const char *subject,
+                          const uint8_t *wrapped, size_t wrapped_len, vault_key **key);
+void vault_key_free(vault_key *k);
+
+int vault_seal_value(const vault_key *k, const vault_ad *ad, const uint8_t *plain,
+                     size_t plain_len, uint8_t **out, size_t *out_len);
+int vault_open_value(const vault_key *k, const vault_ad *ad, const uint8_t *sealed,
+                     size_t sealed_len, uint8_t **out, size_t *out_len);
+void vault_free_plain(uint8_t *plain, size_t len);
+
+/* Keyed BLAKE2b blind index for equality look-ups on an encrypted
+ * identifier. `domain` separates uses ("case.reference"). */
+int vault_blind_index(const vault *v, const char *domain, const uint8_t *data, size_t len,
+                      uint8_t out[VAULT_INDEX_BYTES]);
+
+/* Human-readable name of a VAULT_E* code, for logs and errors. */
+const char *vault_strerror(int code);
+
+#endif
