@@ -1,0 +1,47 @@
+#include "authz.h"
+
+#define ADMIN        AUTHZ_ROLE(REFLECT__V1__ROLE__ROLE_ADMINISTRATOR)
+#define MANAGER      AUTHZ_ROLE(REFLECT__V1__ROLE__ROLE_MANAGER)
+#define SUPERVISOR   AUTHZ_ROLE(REFLECT__V1__ROLE__ROLE_SUPERVISOR)
+#define PRACTITIONER AUTHZ_ROLE(REFLECT__V1__ROLE__ROLE_PRACTITIONER)
+#define INSPECTOR    AUTHZ_ROLE(REFLECT__V1__ROLE__ROLE_INSPECTOR)
+#define ANYONE       (ADMIN | MANAGER | SUPERVISOR | PRACTITIONER | INSPECTOR)
+#define OP(x)        REFLECT__V1__REQUEST__OP_##x
+
+/* Administrators run accounts, not supervision: they get no session or
+ * record request. Inspectors get nothing here until evidence grants exist. */
+static const authz_rule table[] = {
+    {OP(PING), "ping", AUTHZ_PUBLIC, 0},
+    {OP(LOGIN), "log in", AUTHZ_PUBLIC, 1},
+    {OP(LOGOUT), "log out", ANYONE, 0},
+    {OP(WHOAMI), "ask who they are", ANYONE, 0},
+    {OP(USER_ADD), "add users", ADMIN, 1},
+    {OP(USER_LIST), "list users", ADMIN | MANAGER, 0},
+    {OP(AGREEMENT_ADD), "make supervision agreements", MANAGER | SUPERVISOR, 0},
+    {OP(AGREEMENT_LIST), "list supervision agreements", MANAGER | SUPERVISOR | PRACTITIONER, 0},
+    {OP(SESSION_ADD), "schedule sessions", MANAGER | SUPERVISOR, 0},
+    {OP(SESSION_LIST), "list sessions", MANAGER | SUPERVISOR | PRACTITIONER, 0},
+    {OP(RECORD_WRITE), "write records", MANAGER | SUPERVISOR, 0},
+    {OP(RECORD_SHOW), "read records", MANAGER | SUPERVISOR | PRACTITIONER, 0},
+};
+
+const authz_rule *authz_find(Reflect__V1__Request__OpCase op)
+{
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+    if (table[i].op == op) return &table[i];
+  return NULL;
+}
+
+int authz_allows(const authz_rule *rule, Reflect__V1__Role role)
+{
+  if (!rule) return 0;
+  if (rule->allow & AUTHZ_PUBLIC) return 1;
+  if (role <= REFLECT__V1__ROLE__ROLE_UNSPECIFIED || role > REFLECT__V1__ROLE__ROLE_INSPECTOR) return 0;
+  return (rule->allow & AUTHZ_ROLE(role)) != 0;
+}
+
+const authz_rule *authz_table(size_t *n)
+{
+  *n = sizeof table / sizeof table[0];
+  return table;
+}

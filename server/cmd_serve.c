@@ -1,0 +1,186 @@
+/* `reflectd serve`: unseal, check, and hand over to the broker. */
+#include <getopt.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "broker.h"
+#include "commands.h"
+#include "config.h"
+#include "datadir.h"
+#include "log.h"
+
+static const char usage[] =
+    "usage: reflectd serve --data DIR [--listen ENDPOINT] [--publish ENDPOINT] [--workers N]\n"
+    "                      [--passphrase-stdin]\n"
+    "\n"
+    "Serves requests on a CURVE ROUTER (default tcp://127.0.0.1:7410) and events on a\n"
+    "CURVE PUB (default tcp://127.0.0.1:7411) until SIGTERM or SIGINT.\n"
+    "DIR/reflectd.conf may set the same; options given here win.\n"
+    "  --passphrase-stdin   the master key is sealed with a passphrase: read it from stdin\n";
+
+static int get_meta(db *d, const char *key, void *buf, size_t size, size_t *len)
+{
+  sqlite3_stmt *st = db_prepare(d, "SELECT value FROM meta WHERE key = ?1");
+  if (!st) return -1;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  int rc = -1;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    size_t n = (size_t)sqlite3_column_bytes(st, 0);
+    if (n <= size) {
+      memcpy(buf, sqlite3_column_blob(st, 0), n);
+      *len = n;
+      rc = 0;
+    }
+  }
+  sqlite3_reset(st);
+  return rc;
+}
+
+int commands_open_vault(const char *dir, db *d, const char *passphrase, vault **out, char *err,
+                        size_t err_size)
+{
+  char mode[32] = "";
+  uint8_t check[VAULT_CHECK_BYTES], salt[VAULT_SALT_BYTES];
+  size_t n = 0;
+  int locked = 0;
+  *out = NULL;
+  if (get_meta(d, "seal_mode", mode, sizeof mode - 1, &n)) {
+    snprintf(err, err_size, "%s has no seal mode: not initialised by reflectd init?", dir);
+    return -1;
+  }
+  mode[n] = '\0';
+  if (get_meta(d, "key_check", check, sizeof check, &n) || n != sizeof check) {
+    snprintf(err, err_size, "%s has no key check value: the database is damaged", dir);
+    return -1;
+  }
+  if (!strcmp(mode, "passphrase")) {
+    if (!passphrase) {
+      snprintf(err, err_size, "%s is sealed with a passphrase: pass --passphrase-stdin", dir);
+      return -1;
+    }
+    if (get_meta(d, "passphrase_salt", salt, sizeof salt, &n) || n != sizeof salt ||
+        vault_open_passphrase(passphrase, strlen(passphrase), salt, out, &locked)) {
+      snprintf(err, err_size, "could not derive the master key");
+      return -1;
+    }
+  } else {
+    char path[DATADIR_PATH_MAX];
+    int vrc = datadir_path(dir, DATADIR_MASTER_KEY, path, sizeof path) ? VAULT_EINVAL
+                                                                       : vault_open_keyfile(path, out, &locked);
+    if (vrc) {
+      snprintf(err, err_size, "cannot open the master key %s: %s", path, vault_strerror(vrc));
+      return -1;
+    }
+  }
+  if (vault_verify_check(*out, check) != VAULT_OK) {
+    vault_close(*out);
+    *out = NULL;
+    snprintf(err, err_size, "wrong master key for %s (wrong passphrase or key file)", dir);
+    return -1;
+  }
+  if (!locked)
+    log_line(LOG_WARN, "event=mlock_failed hint=\"raise RLIMIT_MEMLOCK (LimitMEMLOCK=) so keys cannot be swapped\"");
+  return 0;
+}
+
+static int parse_workers(const char *s, int *out)
+{
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (*s == '\0' || *end || v < 1 || v > 64) return -1;
+  *out = (int)v;
+  return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+  static const struct option opts[] = {
+      {"data", required_argument, NULL, 'd'},    {"listen", required_argument, NULL, 'l'},
+      {"publish", required_argument, NULL, 'p'}, {"workers", required_argument, NULL, 'w'},
+      {"passphrase-stdin", no_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  const char *dir = NULL, *listen = NULL, *publish = NULL;
+  int workers = 0, pass_stdin = 0, ch;
+  while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (ch) {
+    case 'd': dir = optarg; break;
+    case 'l': listen = optarg; break;
+    case 'p': publish = optarg; break;
+    case 'w':
+      if (parse_workers(optarg, &workers)) {
+        fprintf(stderr, "reflectd: --workers takes a number from 1 to 64\n");
+        return EXIT_USAGE;
+      }
+      break;
+    case 's': pass_stdin = 1; break;
+    case 'h': fputs(usage, stdout); return EXIT_OK;
+    default: fputs(usage, stderr); return EXIT_USAGE;
+    }
+  }
+  if (!dir || optind != argc) { fputs(usage, stderr); return EXIT_USAGE; }
+  if ((listen && config_check_endpoint(listen)) || (publish && config_check_endpoint(publish))) {
+    fprintf(stderr, "reflectd: an endpoint must look like tcp://HOST:PORT or ipc:///PATH\n");
+    return EXIT_USAGE;
+  }
+
+  /* Signals are taken by the broker through signalfd, so every thread
+   * (including libzmq's) must start with them blocked. */
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  if (vault_harden_process() != VAULT_OK) log_line(LOG_WARN, "event=harden_failed");
+
+  config cfg;
+  char err[512], passphrase[1024] = "";
+  config_defaults(&cfg);
+  if (config_load(dir, &cfg, err, sizeof err)) {
+    fprintf(stderr, "reflectd: %s\n", err);
+    return EXIT_FAIL;
+  }
+  if (listen) snprintf(cfg.listen, sizeof cfg.listen, "%s", listen);
+  if (publish) snprintf(cfg.publish, sizeof cfg.publish, "%s", publish);
+  if (workers) cfg.workers = workers;
+  if (pass_stdin && commands_read_line(passphrase, sizeof passphrase)) {
+    fprintf(stderr, "reflectd: no passphrase on stdin\n");
+    return EXIT_USAGE;
+  }
+
+  struct stat sb;
+  if (stat(dir, &sb) == 0 && (sb.st_mode & 077))
+    log_line(LOG_WARN, "event=data_dir_permissions dir=%s hint=\"chmod 700\"", dir);
+  broker_opts o = {dir, &cfg, NULL, ""};
+  vault *v = NULL;
+  db *d = NULL;
+  int rc = EXIT_FAIL;
+  /* The main thread's connection runs migrations and reads the seal, then
+   * closes: only workers touch the database while serving. */
+  if (db_open(dir, DB_OPEN, cfg.synchronous_full, &d, err, sizeof err) ||
+      commands_open_vault(dir, d, pass_stdin ? passphrase : NULL, &v, err, sizeof err) ||
+      datadir_read_secret(dir, DATADIR_SERVER_KEY, o.secret_key, sizeof o.secret_key, err, sizeof err)) {
+    fprintf(stderr, "reflectd: %s\n", err);
+    goto out;
+  }
+  db_close(d);
+  d = NULL;
+  if (strlen(o.secret_key) != 40) {
+    fprintf(stderr, "reflectd: %s/%s is not a Z85 CURVE secret key\n", dir, DATADIR_SERVER_KEY);
+    goto out;
+  }
+  o.vault = v;
+  log_line(LOG_INFO, "event=starting data=%s", dir);
+  if (broker_run(&o) == 0) rc = EXIT_OK;
+  else fprintf(stderr, "reflectd: could not serve (see the log line above)\n");
+out:
+  sodium_memzero(passphrase, sizeof passphrase);
+  sodium_memzero(o.secret_key, sizeof o.secret_key);
+  db_close(d);
+  vault_close(v);
+  return rc;
+}

@@ -1,0 +1,29 @@
+/*
+ * commands — the `reflectd` subcommands. Each takes the arguments after
+ * its own name and returns the process exit code: 0 ok, 1 failed (a
+ * one-line reason on stderr), 2 usage error.
+ */
+#ifndef REFLECT_COMMANDS_H
+#define REFLECT_COMMANDS_H
+
+#include <stddef.h>
+
+#include "db.h"
+#include "vault.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+
+/* Reads one line from stdin into buf without its newline; -1 on EOF or if
+ * the line does not fit. Used for passwords and passphrases. */
+int commands_read_line(char *buf, size_t size);
+
+/* Unseals a data directory: reads the seal mode from the database, opens
+ * the key file or stretches the passphrase, and checks the key against
+ * the stored check value so a wrong key is reported as such. */
+int commands_open_vault(const char *data_dir, db *d, const char *passphrase, vault **out,
+                        char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,187 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void config_defaults(config *c)
+{
+  memset(c, 0, sizeof *c);
+  snprintf(c->listen, sizeof c->listen, "tcp://127.0.0.1:7410");
+  snprintf(c->publish, sizeof c->publish, "tcp://127.0.0.1:7411");
+  c->workers = 4;
+  c->slow_workers = 1;
+  c->slow_queue = 256;
+  snprintf(c->timezone, sizeof c->timezone, "Europe/London");
+  c->token_idle_s = 2 * 3600;
+  c->token_absolute_s = 12 * 3600;
+  c->login_max_failures = 5;
+  c->login_max_delay_s = 15 * 60;
+  c->synchronous_full = 1;
+}
+
+int config_check_endpoint(const char *ep)
+{
+  size_t n = strlen(ep);
+  if (n == 0 || n >= CONFIG_ENDPOINT_MAX) return -1;
+  if (strncmp(ep, "tcp://", 6) && strncmp(ep, "ipc://", 6) && strncmp(ep, "inproc://", 9))
+    return -1;
+  for (const char *p = ep; *p; p++)
+    if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f) return -1;
+  return 0;
+}
+
+typedef struct {
+  config *c;
+  char *err;
+  size_t err_size;
+  int failed;
+} load_state;
+
+static int parse_int(const char *v, long long lo, long long hi, long long *out)
+{
+  char *end;
+  errno = 0;
+  long long x = strtoll(v, &end, 10);
+  if (errno || end == v || *end || x < lo || x > hi) return -1;
+  *out = x;
+  return 0;
+}
+
+static int check_timezone(const char *tz)
+{
+  /* An IANA name is letters, digits, '_', '-', '+', '/'; no "..", no
+   * leading '/', so it cannot point outside the zoneinfo tree. */
+  if (!*tz || strlen(tz) >= 64 || tz[0] == '/' || strstr(tz, "..")) return -1;
+  for (const char *p = tz; *p; p++)
+    if (!(isalnum((unsigned char)*p) || strchr("_-+/", *p))) return -1;
+  return 0;
+}
+
+typedef struct {
+  const char *section, *name;
+  long long lo, hi, scale;
+  size_t offset;
+  int is64;
+} int_key;
+
+#define INTK(sec, nm, lo, hi, scale, field, is64) \
+  {sec, nm, lo, hi, scale, offsetof(config, field), is64}
+static const int_key int_keys[] = {
+    INTK("server", "workers", 1, 64, 1, workers, 0),
+    INTK("server", "slow_workers", 1, 16, 1, slow_workers, 0),
+    INTK("server", "slow_queue", 1, 10000, 1, slow_queue, 0),
+    INTK("security", "token_idle_minutes", 1, 7 * 24 * 60, 60, token_idle_s, 1),
+    INTK("security", "token_absolute_hours", 1, 30 * 24, 3600, token_absolute_s, 1),
+    INTK("security", "login_max_failures", 1, 100, 1, login_max_failures, 0),
+    INTK("security", "login_max_delay_minutes", 1, 24 * 60, 60, login_max_delay_s, 1),
+};
+
+static int on_entry(void *user, const char *section, const char *name, const char *value)
+{
+  load_state *st = user;
+  config *c = st->c;
+  if (!strcmp(section, "server") && (!strcmp(name, "listen") || !strcmp(name, "publish"))) {
+    if (config_check_endpoint(value)) goto bad;
+    char *dst = !strcmp(name, "listen") ? c->listen : c->publish;
+    snprintf(dst, CONFIG_ENDPOINT_MAX, "%s", value);
+    return 1;
+  }
+  if (!strcmp(section, "server") && !strcmp(name, "timezone")) {
+    if (check_timezone(value)) goto bad;
+    snprintf(c->timezone, sizeof c->timezone, "%s", value);
+    return 1;
+  }
+  if (!strcmp(section, "storage") && !strcmp(name, "synchronous")) {
+    if (!strcmp(value, "full")) c->synchronous_full = 1;
+    else if (!strcmp(value, "normal")) c->synchronous_full = 0;
+    else goto bad;
+    return 1;
+  }
+  for (size_t i = 0; i < sizeof int_keys / sizeof int_keys[0]; i++) {
+    const int_key *k = &int_keys[i];
+    if (strcmp(section, k->section) || strcmp(name, k->name)) continue;
+    long long x;
+    if (parse_int(value, k->lo, k->hi, &x)) goto bad;
+    if (k->is64) *(int64_t *)((char *)c + k->offset) = (int64_t)(x * k->scale);
+    else *(int *)((char *)c + k->offset) = (int)(x * k->scale);
+    return 1;
+  }
+  snprintf(st->err, st->err_size, "unknown setting [%s] %s", section, name);
+  st->failed = 1;
+  return 0;
+bad:
+  snprintf(st->err, st->err_size, "invalid value for [%s] %s", section, name);
+  st->failed = 1;
+  return 0;
+}
+
+int config_load(const char *data_dir, config *out, char *err, size_t err_size)
+{
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s/%s", data_dir, CONFIG_FILE_NAME) >= (int)sizeof path) {
+    snprintf(err, err_size, "data directory path too long");
+    return -1;
+  }
+  FILE *f = fopen(path, "re");
+  if (!f) {
+    if (errno == ENOENT) return 0;
+    snprintf(err, err_size, "cannot read %s: %s", path, strerror(errno));
+    return -1;
+  }
+  load_state st = {out, err, err_size, 0};
+  int line = ini_parse_file(f, on_entry, &st);
+  fclose(f);
+  if (line != 0) {
+    if (!st.failed) snprintf(err, err_size, "malformed line");
+    size_t n = strlen(err);
+    snprintf(err + n, err_size - n, " (%s line %d)", path, line);
+    return -1;
+  }
+  if (out->token_idle_s > out->token_absolute_s) {
+    snprintf(err, err_size, "token_idle_minutes exceeds token_absolute_hours in %s", path);
+    return -1;
+  }
+  return 0;
+}
+
+int config_write_default(const char *data_dir, const config *c)
+{
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s/%s", data_dir, CONFIG_FILE_NAME) >= (int)sizeof path) return -1;
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  if (fd < 0) return -1;
+  FILE *f = fdopen(fd, "w");
+  if (!f) { close(fd); return -1; }
+  fprintf(f,
+          "; reflectd configuration. Command-line options override these.\n"
+          "[server]\n"
+          "listen = %s\n"
+          "publish = %s\n"
+          "workers = %d\n"
+          "; password hashing (Argon2id, 64 MiB each) runs on its own threads\n"
+          "slow_workers = %d\n"
+          "slow_queue = %d\n"
+          "timezone = %s\n"
+          "\n[security]\n"
+          "token_idle_minutes = %lld\n"
+          "token_absolute_hours = %lld\n"
+          "login_max_failures = %d\n"
+          "login_max_delay_minutes = %lld\n"
+          "\n[storage]\n"
+          "; full: an acknowledged write survives power loss\n"
+          "synchronous = %s\n",
+          c->listen, c->publish, c->workers, c->slow_workers, c->slow_queue, c->timezone,
+          (long long)(c->token_idle_s / 60), (long long)(c->token_absolute_s / 3600),
+          c->login_max_failures, (long long)(c->login_max_delay_s / 60),
+          c->synchronous_full ? "full" : "normal");
+  int rc = fflush(f) || fsync(fd) ? -1 : 0;
+  fclose(f);
+  return rc;
+}

@@ -1,0 +1,193 @@
+#include "db.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "db_schema.h"
+#include "log.h"
+
+#define DB_STMT_CACHE 64
+#define DB_BUSY_TIMEOUT_MS 5000
+
+struct db {
+  sqlite3 *h;
+  struct { const char *sql; sqlite3_stmt *st; } cache[DB_STMT_CACHE];
+  int n_cached;
+  int in_write;
+};
+
+/* One writer at a time across all of this process's connections. */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int db_schema_version(void) { return db_schema_count; }
+
+static int exec(sqlite3 *h, const char *sql, char *err, size_t err_size)
+{
+  char *msg = NULL;
+  int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
+  if (rc != SQLITE_OK) {
+    snprintf(err, err_size, "%s", msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    return -1;
+  }
+  return 0;
+}
+
+static int user_version(sqlite3 *h, int *out)
+{
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
+  int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+  if (!rc) *out = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int migrate(sqlite3 *h, char *err, size_t err_size)
+{
+  int v;
+  if (user_version(h, &v)) {
+    snprintf(err, err_size, "not a Reflect database, or it is corrupt: %s", sqlite3_errmsg(h));
+    return -1;
+  }
+  if (v > db_schema_count) {
+    snprintf(err, err_size,
+             "the database has schema version %d but this reflectd knows only up to %d; "
+             "upgrade reflectd",
+             v, db_schema_count);
+    return -1;
+  }
+  for (; v < db_schema_count; v++) {
+    char sql[64];
+    pthread_mutex_lock(&write_lock);
+    int rc = exec(h, "BEGIN IMMEDIATE", err, err_size);
+    if (!rc) rc = exec(h, db_schema_migrations[v], err, err_size);
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+    if (!rc) rc = exec(h, sql, err, err_size);
+    if (!rc) rc = exec(h, "COMMIT", err, err_size);
+    if (rc) sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+    pthread_mutex_unlock(&write_lock);
+    if (rc) return -1;
+    log_line(LOG_INFO, "event=migrated schema=%d", v + 1);
+  }
+  return 0;
+}
+
+int db_open(const char *data_dir, int mode, int synchronous_full, db **out, char *err,
+            size_t err_size)
+{
+  char path[4096];
+  *out = NULL;
+  if (snprintf(path, sizeof path, "%s/%s", data_dir, DB_FILE_NAME) >= (int)sizeof path) {
+    snprintf(err, err_size, "data directory path too long");
+    return -1;
+  }
+  struct stat sb;
+  if (mode == DB_OPEN && stat(path, &sb) != 0) {
+    snprintf(err, err_size, "no database at %s (run `reflectd init --data %s` first)", path,
+             data_dir);
+    return -1;
+  }
+  db *d = calloc(1, sizeof *d);
+  if (!d) { snprintf(err, err_size, "out of memory"); return -1; }
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW |
+              (mode == DB_CREATE ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path, &d->h, flags, NULL);
+  if (rc != SQLITE_OK) {
+    snprintf(err, err_size, "cannot open %s: %s", path, d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
+    db_close(d);
+    return -1;
+  }
+  sqlite3_extended_result_codes(d->h, 1);
+  sqlite3_busy_timeout(d->h, DB_BUSY_TIMEOUT_MS);
+  /* secure_delete: freed pages are zeroed, so a crypto-shredded key or a
+   * deleted token does not linger in free pages. */
+  char pragmas[256];
+  snprintf(pragmas, sizeof pragmas,
+           "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
+           "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF;",
+           synchronous_full ? "FULL" : "NORMAL");
+  if (exec(d->h, pragmas, err, err_size) || migrate(d->h, err, err_size)) {
+    char detail[256];
+    snprintf(detail, sizeof detail, "%s", err);
+    snprintf(err, err_size, "%s: %s", path, detail);
+    db_close(d);
+    return -1;
+  }
+  *out = d;
+  return 0;
+}
+
+void db_close(db *d)
+{
+  if (!d) return;
+  for (int i = 0; i < d->n_cached; i++) sqlite3_finalize(d->cache[i].st);
+  if (d->in_write) db_rollback(d);
+  sqlite3_close(d->h);
+  free(d);
+}
+
+sqlite3 *db_handle(db *d) { return d->h; }
+
+sqlite3_stmt *db_prepare(db *d, const char *sql)
+{
+  for (int i = 0; i < d->n_cached; i++) {
+    if (d->cache[i].sql == sql) {
+      sqlite3_reset(d->cache[i].st);
+      sqlite3_clear_bindings(d->cache[i].st);
+      return d->cache[i].st;
+    }
+  }
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+    log_line(LOG_ERROR, "event=prepare_failed error=\"%s\"", sqlite3_errmsg(d->h));
+    return NULL;
+  }
+  if (d->n_cached < DB_STMT_CACHE) {
+    d->cache[d->n_cached].sql = sql;
+    d->cache[d->n_cached].st = st;
+    d->n_cached++;
+  } else {
+    /* The cache is sized above the number of statements we have; running
+     * out means a bug, so say so rather than leak silently. */
+    log_line(LOG_ERROR, "event=stmt_cache_full");
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  return st;
+}
+
+int db_begin_write(db *d)
+{
+  pthread_mutex_lock(&write_lock);
+  int rc = sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) {
+    pthread_mutex_unlock(&write_lock);
+    return rc;
+  }
+  d->in_write = 1;
+  return SQLITE_OK;
+}
+
+int db_commit(db *d)
+{
+  int rc = sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) {
+    sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+  }
+  d->in_write = 0;
+  pthread_mutex_unlock(&write_lock);
+  return rc;
+}
+
+void db_rollback(db *d)
+{
+  if (!d->in_write) return;
+  sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+  d->in_write = 0;
+  pthread_mutex_unlock(&write_lock);
+}

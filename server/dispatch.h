@@ -1,0 +1,27 @@
+/*
+ * dispatch — one request frame in, one reply frame out.
+ *
+ * Contract: dispatch_frame never trusts the frame. It decodes it within a
+ * memory budget, refuses an old protocol, looks the op up in the authz
+ * table (absent = denied), authenticates the token against the device that
+ * sent it, runs the handler, and always produces a reply frame (*out,
+ * malloc'd, caller frees) — except when the op must run on a slow
+ * (password-hashing) worker and `slow_ok` is 0: then it returns
+ * DISPATCH_SLOW and produces nothing, and the caller re-dispatches the same
+ * frame on a slow worker. A handler's partial result never leaves: a
+ * non-OK reply carries only the Status.
+ */
+#ifndef REFLECT_DISPATCH_H
+#define REFLECT_DISPATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "service.h"
+
+enum { DISPATCH_REPLY = 0, DISPATCH_SLOW = 1, DISPATCH_ENOMEM = -1 };
+
+int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len, int slow_ok,
+                   uint8_t **out, size_t *out_len);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * ops — one handler per request type. dispatch has already decoded the
+ * frame, checked the protocol version, authenticated the token and applied
+ * the authz table; a handler validates its own fields, applies the
+ * object-level rule (is the caller a party to this session?), does the
+ * work, and fills c->rep. Handlers return the Status code (see service.h).
+ */
+#ifndef REFLECT_OPS_H
+#define REFLECT_OPS_H
+
+#include "service.h"
+#include "store_users.h"
+
+typedef rcode (*ops_handler)(call *c, const Reflect__V1__Request *req);
+
+rcode ops_ping(call *c, const Reflect__V1__Request *req);
+rcode ops_login(call *c, const Reflect__V1__Request *req);
+rcode ops_logout(call *c, const Reflect__V1__Request *req);
+rcode ops_whoami(call *c, const Reflect__V1__Request *req);
+rcode ops_user_add(call *c, const Reflect__V1__Request *req);
+rcode ops_user_list(call *c, const Reflect__V1__Request *req);
+rcode ops_agreement_add(call *c, const Reflect__V1__Request *req);
+rcode ops_agreement_list(call *c, const Reflect__V1__Request *req);
+rcode ops_session_add(call *c, const Reflect__V1__Request *req);
+rcode ops_session_list(call *c, const Reflect__V1__Request *req);
+rcode ops_record_write(call *c, const Reflect__V1__Request *req);
+rcode ops_record_show(call *c, const Reflect__V1__Request *req);
+
+/* Resolves a username to an active account, or fails the call naming
+ * `field` (NOT_FOUND for no such user, FAILED_PRECONDITION if inactive). */
+rcode ops_find_active_user(call *c, const char *field, const char *username, user_row *out);
+
+#endif

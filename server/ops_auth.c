@@ -1,0 +1,150 @@
+/* Ping, login, logout, whoami: how a device becomes a user and stops being one. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ops.h"
+#include "password.h"
+#include "store_audit.h"
+#include "store_tokens.h"
+#include "wire.h"
+
+rcode ops_ping(call *c, const Reflect__V1__Request *req)
+{
+  (void)req;
+  Reflect__V1__PingReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return R_EXHAUSTED;
+  reflect__v1__ping_reply__init(r);
+  r->protocol = WIRE_PROTOCOL;
+  r->version = REFLECT_VERSION;
+  r->server_time = c->now;
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_PING;
+  c->rep->ping = r;
+  return R_OK;
+}
+
+static rcode record_failure(call *c, const char *user_key, const char *device_key)
+{
+  const config *cfg = c->s->cfg;
+  int rc = db_begin_write(c->s->db);
+  if (rc) return call_fail_sql(c, rc, "recording a failed login");
+  rc = store_throttle_fail(c->s->db, user_key, c->now, cfg->login_max_failures, cfg->login_max_delay_s);
+  if (!rc) rc = store_throttle_fail(c->s->db, device_key, c->now, cfg->login_max_failures, cfg->login_max_delay_s);
+  if (!rc) rc = store_audit_append(c, "login.failed", user_key, "");
+  if (rc) { db_rollback(c->s->db); return call_fail(c, (rcode)rc, NULL, "could not record a failed login"); }
+  rc = db_commit(c->s->db);
+  if (rc) return call_fail_sql(c, rc, "recording a failed login");
+  return call_fail(c, R_UNAUTHENTICATED, NULL, "wrong username or password");
+}
+
+static rcode check_throttle(call *c, const char *user_key, const char *device_key)
+{
+  int64_t until_user, until_device;
+  if (store_throttle_check(c->s->db, user_key, &until_user) ||
+      store_throttle_check(c->s->db, device_key, &until_device))
+    return call_fail(c, R_INTERNAL, NULL, "could not check login throttling");
+  int64_t until = until_user > until_device ? until_user : until_device;
+  if (until > c->now)
+    return call_fail(c, R_EXHAUSTED, NULL, "too many failed logins; try again in %lld s",
+                     (long long)(until - c->now));
+  return R_OK;
+}
+
+rcode ops_login(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__LoginRequest *in = req->login;
+  if (!in) return call_fail(c, R_INVALID, "login", "missing login");
+  if (strlen(in->password) > PASSWORD_MAX)
+    return call_fail(c, R_INVALID, "password", "password too long");
+  /* Bound the throttle key whatever the caller sent as a username. */
+  char user_key[16 + USERNAME_MAX], device_key[16 + DEVICE_Z85_LEN];
+  int valid_name = store_users_valid_username(in->username);
+  snprintf(user_key, sizeof user_key, "user:%s", valid_name ? in->username : "?");
+  snprintf(device_key, sizeof device_key, "device:%s", c->who->device);
+  rcode rc = check_throttle(c, user_key, device_key);
+  if (rc) return rc;
+
+  user_row u;
+  int found = valid_name && store_users_find(c->s->db, in->username, &u) == R_OK && u.active;
+  if (!found) {
+    password_verify_dummy(in->password);
+    return record_failure(c, user_key, device_key);
+  }
+  if (password_verify(u.pwhash, in->password) != 0) return record_failure(c, user_key, device_key);
+
+  uint8_t *token = arena_alloc(c->a, TOKEN_BYTES);
+  if (!token) return R_EXHAUSTED;
+  randombytes_buf(token, TOKEN_BYTES);
+  uint8_t hash[TOKEN_HASH_BYTES];
+  store_tokens_hash(token, TOKEN_BYTES, hash);
+  int64_t expires_at = c->now + c->s->cfg->token_absolute_s;
+  c->who->authenticated = 1;
+  c->who->user_id = u.id;
+  c->who->role = u.role;
+
+  int src = db_begin_write(c->s->db);
+  if (src) return call_fail_sql(c, src, "logging in");
+  int w = store_tokens_create(c->s->db, hash, u.id, c->who->device, c->now, expires_at);
+  if (!w) w = store_throttle_clear(c->s->db, user_key);
+  if (!w) w = store_throttle_clear(c->s->db, device_key);
+  char object[32];
+  snprintf(object, sizeof object, "user:%lld", (long long)u.id);
+  if (!w) w = store_audit_append(c, "login", object, "");
+  if (w) { db_rollback(c->s->db); return call_fail(c, (rcode)w, NULL, "could not log in"); }
+  src = db_commit(c->s->db);
+  if (src) return call_fail_sql(c, src, "logging in");
+
+  Reflect__V1__LoginReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return R_EXHAUSTED;
+  reflect__v1__login_reply__init(r);
+  u.pwhash[0] = '\0';
+  rc = (rcode)store_users_to_message(c, &u, &r->user);
+  if (rc) return call_fail(c, rc, NULL, "could not read the account");
+  r->token.data = token;
+  r->token.len = TOKEN_BYTES;
+  r->expires_at = expires_at;
+  r->idle_seconds = c->s->cfg->token_idle_s;
+  r->timezone = (char *)c->s->cfg->timezone;
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_LOGIN;
+  c->rep->login = r;
+  return R_OK;
+}
+
+rcode ops_logout(call *c, const Reflect__V1__Request *req)
+{
+  (void)req;
+  int src = db_begin_write(c->s->db);
+  if (src) return call_fail_sql(c, src, "logging out");
+  char object[32];
+  snprintf(object, sizeof object, "user:%lld", (long long)c->who->user_id);
+  int rc = store_tokens_delete(c->s->db, c->who->token_hash);
+  if (!rc) rc = store_audit_append(c, "logout", object, "");
+  if (rc) { db_rollback(c->s->db); return call_fail(c, (rcode)rc, NULL, "could not log out"); }
+  src = db_commit(c->s->db);
+  if (src) return call_fail_sql(c, src, "logging out");
+  Reflect__V1__LogoutReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return R_EXHAUSTED;
+  reflect__v1__logout_reply__init(r);
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_LOGOUT;
+  c->rep->logout = r;
+  return R_OK;
+}
+
+rcode ops_whoami(call *c, const Reflect__V1__Request *req)
+{
+  (void)req;
+  user_row u;
+  if (store_users_get(c->s->db, c->who->user_id, &u)) return call_fail(c, R_INTERNAL, NULL, "account vanished");
+  u.pwhash[0] = '\0';
+  Reflect__V1__WhoAmIReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return R_EXHAUSTED;
+  reflect__v1__who_am_ireply__init(r);
+  rcode rc = (rcode)store_users_to_message(c, &u, &r->user);
+  if (rc) return call_fail(c, rc, NULL, "could not read the account");
+  r->device = c->who->device;
+  r->expires_at = c->who->expires_at;
+  r->timezone = (char *)c->s->cfg->timezone;
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_WHOAMI;
+  c->rep->whoami = r;
+  return R_OK;
+}

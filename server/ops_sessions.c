@@ -1,0 +1,164 @@
+/* Agreements and the sessions booked under them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ops.h"
+#include "store_audit.h"
+#include "store_sessions.h"
+#include "wire.h"
+
+#define ROOM_MAX_BYTES 200
+#define MINUTES_MIN 15
+#define MINUTES_MAX 480
+/* 2000-01-01 .. 2100-01-01: anything else is a client bug, not a booking. */
+#define TIME_MIN 946684800LL
+#define TIME_MAX 4102444800LL
+
+/* Only practitioners and supervisors are supervised. */
+static rcode check_supervisee(call *c, const char *field, const user_row *u)
+{
+  if (u->id == c->who->user_id) return call_fail(c, R_INVALID, field, "you cannot supervise yourself");
+  if (u->role != REFLECT__V1__ROLE__ROLE_PRACTITIONER && u->role != REFLECT__V1__ROLE__ROLE_SUPERVISOR)
+    return call_fail(c, R_PRECONDITION, field, "'%s' is a %s, not a practitioner or supervisor",
+                     u->username, wire_role_name(u->role));
+  return R_OK;
+}
+
+static rcode check_minutes(call *c, uint32_t minutes)
+{
+  if (minutes < MINUTES_MIN || minutes > MINUTES_MAX)
+    return call_fail(c, R_INVALID, "minutes", "minutes must be between %d and %d", MINUTES_MIN, MINUTES_MAX);
+  return R_OK;
+}
+
+static void reply_id(call *c, Reflect__V1__Reply__ResultCase which, int64_t id)
+{
+  /* AgreementAddReply and SessionAddReply are both { uint64 id = 1; }. */
+  if (which == REFLECT__V1__REPLY__RESULT_AGREEMENT_ADD) {
+    Reflect__V1__AgreementAddReply *r = arena_alloc(c->a, sizeof *r);
+    if (!r) return;
+    reflect__v1__agreement_add_reply__init(r);
+    r->id = (uint64_t)id;
+    c->rep->agreement_add = r;
+  } else {
+    Reflect__V1__SessionAddReply *r = arena_alloc(c->a, sizeof *r);
+    if (!r) return;
+    reflect__v1__session_add_reply__init(r);
+    r->id = (uint64_t)id;
+    c->rep->session_add = r;
+  }
+  c->rep->result_case = which;
+}
+
+typedef struct {
+  const Reflect__V1__AgreementAddRequest *in;
+  int64_t supervisee;
+  int64_t id;
+} agreement_add;
+
+static rcode agreement_add_write(call *c, void *arg)
+{
+  agreement_add *a = arg;
+  rcode rc = (rcode)store_agreements_add(c, c->who->user_id, a->supervisee, a->in->every_days,
+                                         a->in->minutes, &a->id);
+  if (rc) return rc;
+  char object[32];
+  snprintf(object, sizeof object, "agreement:%lld", (long long)a->id);
+  return (rcode)store_audit_append(c, "agreement.add", object, "");
+}
+
+rcode ops_agreement_add(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__AgreementAddRequest *in = req->agreement_add;
+  if (!in) return call_fail(c, R_INVALID, "agreement_add", "missing agreement_add");
+  user_row u;
+  rcode rc = ops_find_active_user(c, "supervisee", in->supervisee, &u);
+  if (!rc) rc = check_supervisee(c, "supervisee", &u);
+  if (!rc && (in->every_days < 1 || in->every_days > 366))
+    rc = call_fail(c, R_INVALID, "every_days", "every_days must be between 1 and 366");
+  if (!rc) rc = check_minutes(c, in->minutes);
+  if (rc) return rc;
+  agreement_add a = {in, u.id, 0};
+  rc = call_write(c, "make the agreement", agreement_add_write, &a);
+  if (!rc) reply_id(c, REFLECT__V1__REPLY__RESULT_AGREEMENT_ADD, a.id);
+  return rc;
+}
+
+rcode ops_agreement_list(call *c, const Reflect__V1__Request *req)
+{
+  (void)req;
+  Reflect__V1__AgreementListReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return R_EXHAUSTED;
+  reflect__v1__agreement_list_reply__init(r);
+  rcode rc = (rcode)store_agreements_list(c, c->who->user_id, &r->agreements, &r->n_agreements);
+  if (rc) return call_fail(c, rc, NULL, "could not list agreements");
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_AGREEMENT_LIST;
+  c->rep->agreement_list = r;
+  return R_OK;
+}
+
+typedef struct {
+  const Reflect__V1__SessionAddRequest *in;
+  int64_t members[SESSION_MAX_MEMBERS];
+  int64_t agreement_id;
+  int64_t id;
+} session_add;
+
+static rcode session_add_write(call *c, void *arg)
+{
+  session_add *s = arg;
+  rcode rc = (rcode)store_sessions_add(c, c->who->user_id, s->members, s->in->n_members,
+                                       s->agreement_id, s->in->starts_at, s->in->minutes,
+                                       s->in->room, &s->id);
+  if (rc) return rc;
+  char object[32];
+  snprintf(object, sizeof object, "session:%lld", (long long)s->id);
+  return (rcode)store_audit_append(c, "session.add", object, "");
+}
+
+rcode ops_session_add(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__SessionAddRequest *in = req->session_add;
+  if (!in) return call_fail(c, R_INVALID, "session_add", "missing session_add");
+  if (in->n_members < 1 || in->n_members > SESSION_MAX_MEMBERS)
+    return call_fail(c, R_INVALID, "members", "a session has 1 to %d members", SESSION_MAX_MEMBERS);
+  if (in->starts_at < TIME_MIN || in->starts_at > TIME_MAX)
+    return call_fail(c, R_INVALID, "starts_at", "the start time is out of range");
+  rcode rc = check_minutes(c, in->minutes);
+  if (rc) return rc;
+  if (strlen(in->room) > ROOM_MAX_BYTES)
+    return call_fail(c, R_INVALID, "room", "room may have at most %d bytes", ROOM_MAX_BYTES);
+  session_add s = {.in = in};
+  for (size_t i = 0; i < in->n_members; i++) {
+    user_row u;
+    rc = ops_find_active_user(c, "members", in->members[i], &u);
+    if (!rc) rc = check_supervisee(c, "members", &u);
+    if (rc) return rc;
+    for (size_t j = 0; j < i; j++)
+      if (s.members[j] == u.id) return call_fail(c, R_INVALID, "members", "'%s' is listed twice", u.username);
+    s.members[i] = u.id;
+  }
+  if (in->n_members == 1) {
+    int found = store_agreements_find(c->s->db, c->who->user_id, s.members[0], &s.agreement_id);
+    if (found != R_OK && found != R_NOT_FOUND) return call_fail(c, R_INTERNAL, NULL, "could not read agreements");
+  }
+  rc = call_write(c, "schedule the session", session_add_write, &s);
+  if (!rc) reply_id(c, REFLECT__V1__REPLY__RESULT_SESSION_ADD, s.id);
+  return rc;
+}
+
+rcode ops_session_list(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__SessionListRequest *in = req->session_list;
+  if (!in) return call_fail(c, R_INVALID, "session_list", "missing session_list");
+  if (in->upcoming && in->past) return call_fail(c, R_INVALID, "past", "choose upcoming or past, not both");
+  int filter = in->upcoming ? SESSION_FILTER_UPCOMING : in->past ? SESSION_FILTER_PAST : SESSION_FILTER_ALL;
+  Reflect__V1__SessionListReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return R_EXHAUSTED;
+  reflect__v1__session_list_reply__init(r);
+  rcode rc = (rcode)store_sessions_list(c, c->who->user_id, filter, in->limit, &r->sessions, &r->n_sessions);
+  if (rc) return call_fail(c, rc, NULL, "could not list sessions");
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_SESSION_LIST;
+  c->rep->session_list = r;
+  return R_OK;
+}

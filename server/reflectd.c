@@ -1,0 +1,45 @@
+/* reflectd: the Reflect server. `reflectd init` makes a data directory;
+ * `reflectd serve` serves it. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const char usage[] =
+    "usage: reflectd <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  init    create a data directory: keys, database, first administrator\n"
+    "  serve   serve requests and events from a data directory\n"
+    "\n"
+    "`reflectd <command> --help` describes each. Version " REFLECT_VERSION ".\n";
+
+int commands_read_line(char *buf, size_t size)
+{
+  if (!fgets(buf, (int)size, stdin)) return -1;
+  size_t n = strcspn(buf, "\n");
+  if (buf[n] != '\n' && !feof(stdin)) return -1; /* longer than the buffer */
+  buf[n] = '\0';
+  if (n && buf[n - 1] == '\r') buf[n - 1] = '\0';
+  return 0;
+}
+
+int main(int argc, char **argv)
+{
+  if (sodium_init() < 0) {
+    fprintf(stderr, "reflectd: libsodium could not initialise\n");
+    return EXIT_FAIL;
+  }
+  if (argc < 2) { fputs(usage, stderr); return EXIT_USAGE; }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    fputs(usage, stdout);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "--version")) { puts(REFLECT_VERSION); return EXIT_OK; }
+  if (!strcmp(cmd, "init")) return cmd_init(argc - 1, argv + 1);
+  if (!strcmp(cmd, "serve")) return cmd_serve(argc - 1, argv + 1);
+  fprintf(stderr, "reflectd: unknown command '%s'\n%s", cmd, usage);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,87 @@
+/*
+ * service — what every request handler is given, and how it answers.
+ *
+ * Contract:
+ *  - svc is one worker thread's view of the server: its own SQLite
+ *    connection, the shared (immutable) vault and config.
+ *  - principal is who is asking: the device (the CURVE key the ZAP handler
+ *    authenticated, passed explicitly from the frontend because message
+ *    properties do not survive inproc forwarding) and, once the token has
+ *    been checked, the user.
+ *  - call bundles one request's state. Handlers build their result in
+ *    c->rep with memory from c->a, and return the Status code; call_fail
+ *    sets the Status message/field and returns the code, so a handler can
+ *    `return call_fail(c, R_NOT_FOUND, "session_id", "no session %llu", id)`.
+ */
+#ifndef REFLECT_SERVICE_H
+#define REFLECT_SERVICE_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "config.h"
+#include "db.h"
+#include "reflect.pb-c.h"
+#include "store_keys.h"
+#include "vault.h"
+
+typedef Reflect__V1__Code rcode;
+#define R_OK REFLECT__V1__CODE__OK
+#define R_INVALID REFLECT__V1__CODE__INVALID_ARGUMENT
+#define R_NOT_FOUND REFLECT__V1__CODE__NOT_FOUND
+#define R_EXISTS REFLECT__V1__CODE__ALREADY_EXISTS
+#define R_DENIED REFLECT__V1__CODE__PERMISSION_DENIED
+#define R_EXHAUSTED REFLECT__V1__CODE__RESOURCE_EXHAUSTED
+#define R_PRECONDITION REFLECT__V1__CODE__FAILED_PRECONDITION
+#define R_UNIMPLEMENTED REFLECT__V1__CODE__UNIMPLEMENTED
+#define R_INTERNAL REFLECT__V1__CODE__INTERNAL
+#define R_UNAVAILABLE REFLECT__V1__CODE__UNAVAILABLE
+#define R_DATA_LOSS REFLECT__V1__CODE__DATA_LOSS
+#define R_UNAUTHENTICATED REFLECT__V1__CODE__UNAUTHENTICATED
+
+#define USERNAME_MAX 64
+#define DEVICE_Z85_LEN 40
+
+typedef struct {
+  db *db;
+  const vault *vault;
+  const config *cfg;
+} svc;
+
+typedef struct {
+  char device[DEVICE_Z85_LEN + 1];
+  int authenticated;
+  int64_t user_id;
+  Reflect__V1__Role role;
+  char username[USERNAME_MAX + 1];
+  uint8_t token_hash[32];
+  int64_t expires_at;
+} principal;
+
+typedef struct {
+  svc *s;
+  principal *who;
+  arena *a;
+  keyring *ring;
+  Reflect__V1__Reply *rep;
+  int64_t now;
+} call;
+
+rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Maps a SQLite result code to a Status (SQLITE_FULL is RESOURCE_EXHAUSTED,
+ * constraint failures are FAILED_PRECONDITION, everything else INTERNAL). */
+rcode call_fail_sql(call *c, int sqlite_rc, const char *what);
+
+/* Checks a required text field: valid UTF-8 (already assured by wire),
+ * 1..max bytes, not only white space. */
+rcode call_check_text(call *c, const char *field, const char *value, size_t max);
+
+/* Runs fn inside a write transaction: commits if it returns OK, rolls back
+ * otherwise. A failure fn did not describe with call_fail gets the message
+ * "could not <what>". Returns the final code. */
+typedef rcode (*call_write_fn)(call *c, void *arg);
+rcode call_write(call *c, const char *what, call_write_fn fn, void *arg);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * store_keys — data keys in the database, and sealing values with them.
+ *
+ * Contract:
+ *  - A subject ("user:42", later "case:7") has exactly one data key, created
+ *    on first use inside the caller's write transaction and stored wrapped.
+ *  - A keyring caches unwrapped keys for the length of one request so a
+ *    list of twenty sessions unwraps each key once; keyring_clear wipes and
+ *    frees them. The keyring owns its keys; callers only borrow them.
+ *  - store_keys_seal returns a malloc'd blob (caller frees); store_keys_open
+ *    returns arena-allocated text (freed with the arena, wiped on reset).
+ * Functions return 0 (OK) or a Reflect Code: R_DATA_LOSS when a value or a
+ * wrapped key fails authentication, R_NOT_FOUND for a destroyed key,
+ * R_INTERNAL for database errors.
+ */
+#ifndef REFLECT_STORE_KEYS_H
+#define REFLECT_STORE_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "db.h"
+#include "vault.h"
+
+#define KEYRING_SIZE 16
+
+typedef struct {
+  int n;
+  struct { int64_t id; vault_key *key; } e[KEYRING_SIZE];
+} keyring;
+
+void keyring_clear(keyring *r);
+
+/* Finds the subject's key id, creating the key if needed (write txn). */
+int store_keys_ensure(db *d, const vault *v, keyring *r, int64_t now, const char *subject,
+                      int64_t *key_id);
+
+typedef struct {
+  const char *table;
+  int64_t row;
+  const char *column;
+  int64_t key_id;
+  int64_t revision;
+} store_slot;
+
+int store_keys_seal(db *d, const vault *v, keyring *r, const store_slot *slot, const char *text,
+                    uint8_t **blob, size_t *blob_len);
+int store_keys_open(db *d, const vault *v, keyring *r, const store_slot *slot,
+                    const void *blob, size_t blob_len, arena *a, char **text);
+
+#endif

@@ -1,0 +1,101 @@
+#include "store_records.h"
+
+#include <stdlib.h>
+
+int store_records_latest(db *d, int64_t session_id, uint32_t *revision)
+{
+  sqlite3_stmt *st = db_prepare(d, "SELECT coalesce(max(revision), 0) FROM record_revisions WHERE session_id = ?1");
+  if (!st) return R_INTERNAL;
+  sqlite3_bind_int64(st, 1, session_id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *revision = (uint32_t)sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? R_OK : R_INTERNAL;
+}
+
+int store_records_append(call *c, const session_row *s, const char *body, const char *reason,
+                         uint32_t *revision)
+{
+  db *d = c->s->db;
+  uint32_t latest;
+  int rc = store_records_latest(d, s->id, &latest);
+  if (rc) return rc;
+  sqlite3_stmt *st = db_prepare(d, "SELECT coalesce(max(id), 0) + 1 FROM record_revisions");
+  if (!st || sqlite3_step(st) != SQLITE_ROW) { if (st) sqlite3_reset(st); return R_INTERNAL; }
+  int64_t id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  uint32_t rev = latest + 1;
+
+  store_slot body_slot = {"record_revisions", id, "body", s->key_id, rev};
+  store_slot reason_slot = {"record_revisions", id, "reason", s->key_id, rev};
+  uint8_t *body_blob = NULL, *reason_blob = NULL;
+  size_t body_len = 0, reason_len = 0;
+  rc = store_keys_seal(d, c->s->vault, c->ring, &body_slot, body, &body_blob, &body_len);
+  if (!rc && *reason)
+    rc = store_keys_seal(d, c->s->vault, c->ring, &reason_slot, reason, &reason_blob, &reason_len);
+  if (rc) { free(body_blob); return rc; }
+
+  st = db_prepare(d, "INSERT INTO record_revisions(id, session_id, revision, author_id, created_at, key_id, reason, body)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (st) {
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, s->id);
+    sqlite3_bind_int64(st, 3, rev);
+    sqlite3_bind_int64(st, 4, c->who->user_id);
+    sqlite3_bind_int64(st, 5, c->now);
+    sqlite3_bind_int64(st, 6, s->key_id);
+    if (reason_blob) sqlite3_bind_blob(st, 7, reason_blob, (int)reason_len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 8, body_blob, (int)body_len, SQLITE_STATIC);
+    int src = sqlite3_step(st);
+    sqlite3_reset(st);
+    rc = src == SQLITE_DONE ? R_OK : (src & 0xff) == SQLITE_FULL ? R_EXHAUSTED : R_INTERNAL;
+  } else {
+    rc = R_INTERNAL;
+  }
+  free(body_blob);
+  free(reason_blob);
+  if (!rc) *revision = rev;
+  return rc;
+}
+
+int store_records_read(call *c, const session_row *s, uint32_t revision,
+                       Reflect__V1__RecordShowReply *out)
+{
+  db *d = c->s->db;
+  if (revision == 0) {
+    int rc = store_records_latest(d, s->id, &revision);
+    if (rc) return rc;
+    if (revision == 0) return R_NOT_FOUND;
+  }
+  sqlite3_stmt *st = db_prepare(d,
+      "SELECT r.id, r.key_id, u.username, r.created_at, r.reason, r.body FROM record_revisions r"
+      " JOIN users u ON u.id = r.author_id WHERE r.session_id = ?1 AND r.revision = ?2");
+  if (!st) return R_INTERNAL;
+  sqlite3_bind_int64(st, 1, s->id);
+  sqlite3_bind_int64(st, 2, revision);
+  if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return R_NOT_FOUND; }
+  int64_t id = sqlite3_column_int64(st, 0), key_id = sqlite3_column_int64(st, 1);
+  Reflect__V1__Revision *r = arena_alloc(c->a, sizeof *r);
+  /* Copy the sealed blobs out: opening them may run other statements. */
+  size_t reason_len = (size_t)sqlite3_column_bytes(st, 4), body_len = (size_t)sqlite3_column_bytes(st, 5);
+  char *reason_blob = reason_len ? arena_strndup(c->a, sqlite3_column_blob(st, 4), reason_len) : NULL;
+  char *body_blob = arena_strndup(c->a, sqlite3_column_blob(st, 5), body_len);
+  char *author = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
+  int64_t created_at = sqlite3_column_int64(st, 3);
+  sqlite3_reset(st);
+  if (!r || !body_blob || !author || (reason_len && !reason_blob)) return R_EXHAUSTED;
+  reflect__v1__revision__init(r);
+  r->revision = revision;
+  r->author = author;
+  r->created_at = created_at;
+  store_slot slot = {"record_revisions", id, "body", key_id, revision};
+  int rc = store_keys_open(d, c->s->vault, c->ring, &slot, body_blob, body_len, c->a, &out->body);
+  if (!rc && reason_blob) {
+    slot.column = "reason";
+    rc = store_keys_open(d, c->s->vault, c->ring, &slot, reason_blob, reason_len, c->a, &r->reason);
+  }
+  if (rc) return rc;
+  out->session_id = (uint64_t)s->id;
+  out->revision = r;
+  return R_OK;
+}

@@ -1,0 +1,257 @@
+#include "store_sessions.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static int next_id(db *d, const char *sql, int64_t *id)
+{
+  sqlite3_stmt *st = db_prepare(d, sql);
+  if (!st || sqlite3_step(st) != SQLITE_ROW) { if (st) sqlite3_reset(st); return R_INTERNAL; }
+  *id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return R_OK;
+}
+
+static int step_done(sqlite3_stmt *st)
+{
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return R_OK;
+  return (rc & 0xff) == SQLITE_FULL ? R_EXHAUSTED : R_INTERNAL;
+}
+
+int store_agreements_add(call *c, int64_t supervisor, int64_t supervisee, uint32_t every_days,
+                         uint32_t minutes, int64_t *id)
+{
+  db *d = c->s->db;
+  int rc = next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM agreements", id);
+  if (rc) return rc;
+  sqlite3_stmt *st = db_prepare(d,
+      "INSERT INTO agreements(id, supervisor_id, supervisee_id, every_days, minutes, created_at, created_by)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!st) return R_INTERNAL;
+  sqlite3_bind_int64(st, 1, *id);
+  sqlite3_bind_int64(st, 2, supervisor);
+  sqlite3_bind_int64(st, 3, supervisee);
+  sqlite3_bind_int64(st, 4, every_days);
+  sqlite3_bind_int64(st, 5, minutes);
+  sqlite3_bind_int64(st, 6, c->now);
+  sqlite3_bind_int64(st, 7, c->who->user_id);
+  return step_done(st);
+}
+
+int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t *id)
+{
+  sqlite3_stmt *st = db_prepare(d, "SELECT max(id) FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2");
+  if (!st) return R_INTERNAL;
+  sqlite3_bind_int64(st, 1, supervisor);
+  sqlite3_bind_int64(st, 2, supervisee);
+  int rc = sqlite3_step(st);
+  int found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+  if (found) *id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW) return R_INTERNAL;
+  return found ? R_OK : R_NOT_FOUND;
+}
+
+int store_agreements_list(call *c, int64_t user_id, Reflect__V1__Agreement ***out, size_t *n)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "SELECT a.id, sr.username, se.username, a.every_days, a.minutes, a.created_at"
+      " FROM agreements a JOIN users sr ON sr.id = a.supervisor_id JOIN users se ON se.id = a.supervisee_id"
+      " WHERE a.supervisor_id = ?1 OR a.supervisee_id = ?1 ORDER BY a.id LIMIT 1000");
+  if (!st) return R_INTERNAL;
+  sqlite3_bind_int64(st, 1, user_id);
+  size_t cap = 16, k = 0;
+  Reflect__V1__Agreement **v = arena_alloc(c->a, sizeof *v * cap);
+  int rc;
+  while (v && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (k == cap) {
+      Reflect__V1__Agreement **bigger = arena_alloc(c->a, sizeof *v * cap * 2);
+      if (!bigger) { v = NULL; break; }
+      for (size_t i = 0; i < k; i++) bigger[i] = v[i];
+      v = bigger;
+      cap *= 2;
+    }
+    Reflect__V1__Agreement *a = arena_alloc(c->a, sizeof *a);
+    if (!a) { v = NULL; break; }
+    reflect__v1__agreement__init(a);
+    a->id = (uint64_t)sqlite3_column_int64(st, 0);
+    a->supervisor = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));
+    a->supervisee = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
+    a->every_days = (uint32_t)sqlite3_column_int(st, 3);
+    a->minutes = (uint32_t)sqlite3_column_int(st, 4);
+    a->created_at = sqlite3_column_int64(st, 5);
+    if (!a->supervisor || !a->supervisee) { v = NULL; break; }
+    v[k++] = a;
+  }
+  sqlite3_reset(st);
+  if (!v) return R_EXHAUSTED;
+  *out = v;
+  *n = k;
+  return R_OK;
+}
+
+int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members,
+                       int64_t agreement_id, int64_t starts_at, uint32_t minutes,
+                       const char *room, int64_t *id_out)
+{
+  db *d = c->s->db;
+  int64_t id, key_id;
+  int rc = next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM sessions", &id);
+  if (rc) return rc;
+  int kind = n_members == 1 ? REFLECT__V1__SESSION_KIND__SESSION_INDIVIDUAL
+                            : REFLECT__V1__SESSION_KIND__SESSION_GROUP;
+  char subject[48];
+  if (n_members == 1) snprintf(subject, sizeof subject, "user:%lld", (long long)members[0]);
+  else snprintf(subject, sizeof subject, "session:%lld", (long long)id);
+  rc = store_keys_ensure(d, c->s->vault, c->ring, c->now, subject, &key_id);
+  if (rc) return rc;
+  uint8_t *blob = NULL;
+  size_t blob_len = 0;
+  if (room && *room) {
+    store_slot slot = {"sessions", id, "room", key_id, 0};
+    rc = store_keys_seal(d, c->s->vault, c->ring, &slot, room, &blob, &blob_len);
+    if (rc) return rc;
+  }
+  sqlite3_stmt *st = db_prepare(d,
+      "INSERT INTO sessions(id, kind, supervisor_id, agreement_id, starts_at, minutes, ends_at, key_id,"
+      " room, status, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  if (!st) { free(blob); return R_INTERNAL; }
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_int(st, 2, kind);
+  sqlite3_bind_int64(st, 3, supervisor);
+  if (agreement_id > 0) sqlite3_bind_int64(st, 4, agreement_id);
+  sqlite3_bind_int64(st, 5, starts_at);
+  sqlite3_bind_int64(st, 6, minutes);
+  sqlite3_bind_int64(st, 7, starts_at + (int64_t)minutes * 60);
+  sqlite3_bind_int64(st, 8, key_id);
+  if (blob) sqlite3_bind_blob(st, 9, blob, (int)blob_len, SQLITE_STATIC);
+  sqlite3_bind_int(st, 10, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED);
+  sqlite3_bind_int64(st, 11, c->now);
+  sqlite3_bind_int64(st, 12, c->who->user_id);
+  rc = step_done(st);
+  free(blob);
+  if (rc) return rc;
+  st = db_prepare(d, "INSERT INTO session_members(session_id, user_id) VALUES (?1, ?2)");
+  if (!st) return R_INTERNAL;
+  for (size_t i = 0; i < n_members; i++) {
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, members[i]);
+    rc = step_done(st);
+    if (rc) return rc;
+  }
+  *id_out = id;
+  return R_OK;
+}
+
+int store_sessions_get(db *d, int64_t id, session_row *out)
+{
+  sqlite3_stmt *st = db_prepare(d,
+      "SELECT id, kind, supervisor_id, key_id, starts_at, ends_at, minutes, status FROM sessions WHERE id = ?1");
+  if (!st) return R_INTERNAL;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    out->id = sqlite3_column_int64(st, 0);
+    out->kind = sqlite3_column_int(st, 1);
+    out->supervisor_id = sqlite3_column_int64(st, 2);
+    out->key_id = sqlite3_column_int64(st, 3);
+    out->starts_at = sqlite3_column_int64(st, 4);
+    out->ends_at = sqlite3_column_int64(st, 5);
+    out->minutes = sqlite3_column_int(st, 6);
+    out->status = sqlite3_column_int(st, 7);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? R_OK : rc == SQLITE_DONE ? R_NOT_FOUND : R_INTERNAL;
+}
+
+int store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int *party)
+{
+  if (s->supervisor_id == user_id) { *party = 1; return R_OK; }
+  sqlite3_stmt *st = db_prepare(d, "SELECT 1 FROM session_members WHERE session_id = ?1 AND user_id = ?2");
+  if (!st) return R_INTERNAL;
+  sqlite3_bind_int64(st, 1, s->id);
+  sqlite3_bind_int64(st, 2, user_id);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return R_INTERNAL;
+  *party = rc == SQLITE_ROW;
+  return R_OK;
+}
+
+static int load_members(call *c, Reflect__V1__Session *m)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "SELECT u.username FROM session_members sm JOIN users u ON u.id = sm.user_id"
+      " WHERE sm.session_id = ?1 ORDER BY u.username");
+  if (!st) return R_INTERNAL;
+  sqlite3_bind_int64(st, 1, (int64_t)m->id);
+  char **v = arena_alloc(c->a, sizeof *v * SESSION_MAX_MEMBERS);
+  size_t k = 0;
+  while (v && k < SESSION_MAX_MEMBERS && sqlite3_step(st) == SQLITE_ROW)
+    if (!(v[k++] = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0)))) v = NULL;
+  sqlite3_reset(st);
+  if (!v) return R_EXHAUSTED;
+  m->members = v;
+  m->n_members = k;
+  return R_OK;
+}
+
+int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
+                        Reflect__V1__Session ***out, size_t *n)
+{
+  if (limit == 0) limit = SESSION_LIST_DEFAULT;
+  if (limit > SESSION_LIST_MAX) limit = SESSION_LIST_MAX;
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "WITH mine(id) AS (SELECT id FROM sessions WHERE supervisor_id = ?1"
+      "  UNION SELECT session_id FROM session_members WHERE user_id = ?1)"
+      " SELECT s.id, s.kind, u.username, s.agreement_id, s.starts_at, s.minutes, s.key_id, s.room, s.status,"
+      "  (SELECT coalesce(max(revision), 0) FROM record_revisions r WHERE r.session_id = s.id)"
+      " FROM sessions s JOIN mine ON mine.id = s.id JOIN users u ON u.id = s.supervisor_id"
+      " WHERE ?2 = 0 OR (?2 = 1 AND s.ends_at > ?3 AND s.status = 1) OR (?2 = 2 AND s.ends_at <= ?3)"
+      " ORDER BY CASE WHEN ?2 = 2 THEN -s.starts_at ELSE s.starts_at END, s.id LIMIT ?4");
+  if (!st) return R_INTERNAL;
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int(st, 2, filter);
+  sqlite3_bind_int64(st, 3, c->now);
+  sqlite3_bind_int64(st, 4, limit);
+  Reflect__V1__Session **v = arena_alloc(c->a, sizeof *v * limit);
+  /* Rooms are decrypted after the scan: opening a key uses other statements. */
+  typedef struct { int64_t key_id; const void *blob; size_t len; } sealed_room;
+  sealed_room *rooms = arena_alloc(c->a, sizeof *rooms * limit);
+  size_t k = 0;
+  int rc = R_OK;
+  while (v && rooms && k < limit && sqlite3_step(st) == SQLITE_ROW) {
+    Reflect__V1__Session *m = arena_alloc(c->a, sizeof *m);
+    if (!m) { rc = R_EXHAUSTED; break; }
+    reflect__v1__session__init(m);
+    m->id = (uint64_t)sqlite3_column_int64(st, 0);
+    m->kind = (Reflect__V1__SessionKind)sqlite3_column_int(st, 1);
+    m->supervisor = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
+    m->agreement_id = (uint64_t)sqlite3_column_int64(st, 3);
+    m->starts_at = sqlite3_column_int64(st, 4);
+    m->minutes = (uint32_t)sqlite3_column_int(st, 5);
+    m->status = (Reflect__V1__SessionStatus)sqlite3_column_int(st, 8);
+    m->record_revision = (uint32_t)sqlite3_column_int(st, 9);
+    rooms[k].key_id = sqlite3_column_int64(st, 6);
+    rooms[k].len = (size_t)sqlite3_column_bytes(st, 7);
+    rooms[k].blob = rooms[k].len ? arena_strndup(c->a, sqlite3_column_blob(st, 7), rooms[k].len) : NULL;
+    if (!m->supervisor || (rooms[k].len && !rooms[k].blob)) { rc = R_EXHAUSTED; break; }
+    v[k++] = m;
+  }
+  sqlite3_reset(st);
+  if (!v || !rooms) return R_EXHAUSTED;
+  for (size_t i = 0; rc == R_OK && i < k; i++) {
+    if (rooms[i].blob) {
+      store_slot slot = {"sessions", (int64_t)v[i]->id, "room", rooms[i].key_id, 0};
+      rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rooms[i].blob, rooms[i].len, c->a,
+                           &v[i]->room);
+    }
+    if (rc == R_OK) rc = load_members(c, v[i]);
+  }
+  if (rc) return rc;
+  *out = v;
+  *n = k;
+  return R_OK;
+}

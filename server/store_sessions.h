@@ -1,0 +1,50 @@
+/*
+ * store_sessions — supervision agreements and sessions.
+ *
+ * Contract:
+ *  - An individual session's room is sealed under its supervisee's data key
+ *    ("user:N": the practitioner's file); a group session has its own key
+ *    ("session:N").
+ *  - Writers run in the caller's write transaction. Message results are
+ *    arena-allocated. Functions return 0 or a Reflect Code.
+ */
+#ifndef REFLECT_STORE_SESSIONS_H
+#define REFLECT_STORE_SESSIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "service.h"
+
+#define SESSION_MAX_MEMBERS 32
+#define SESSION_LIST_DEFAULT 100
+#define SESSION_LIST_MAX 500
+
+typedef struct {
+  int64_t id;
+  int kind;
+  int64_t supervisor_id;
+  int64_t key_id;
+  int64_t starts_at, ends_at;
+  int minutes;
+  int status;
+} session_row;
+
+enum { SESSION_FILTER_ALL = 0, SESSION_FILTER_UPCOMING = 1, SESSION_FILTER_PAST = 2 };
+
+int store_agreements_add(call *c, int64_t supervisor, int64_t supervisee, uint32_t every_days,
+                         uint32_t minutes, int64_t *id);
+/* The newest agreement between the two, or R_NOT_FOUND. */
+int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t *id);
+int store_agreements_list(call *c, int64_t user_id, Reflect__V1__Agreement ***out, size_t *n);
+
+int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members,
+                       int64_t agreement_id, int64_t starts_at, uint32_t minutes,
+                       const char *room, int64_t *id);
+int store_sessions_get(db *d, int64_t id, session_row *out);
+/* 1 if user is the session's supervisor or one of its members. */
+int store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int *party);
+int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
+                        Reflect__V1__Session ***out, size_t *n);
+
+#endif

@@ -1,0 +1,112 @@
+#include "store_tokens.h"
+
+#include <sodium.h>
+#include <stdio.h>
+
+#include "reflect.pb-c.h"
+
+#define OK REFLECT__V1__CODE__OK
+#define NOT_FOUND REFLECT__V1__CODE__NOT_FOUND
+#define INTERNAL REFLECT__V1__CODE__INTERNAL
+#define EXHAUSTED REFLECT__V1__CODE__RESOURCE_EXHAUSTED
+
+void store_tokens_hash(const uint8_t *token, size_t len, uint8_t out[TOKEN_HASH_BYTES])
+{
+  crypto_generichash(out, TOKEN_HASH_BYTES, token, len, NULL, 0);
+}
+
+static int step_done(sqlite3_stmt *st)
+{
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return OK;
+  return (rc & 0xff) == SQLITE_FULL ? EXHAUSTED : INTERNAL;
+}
+
+int store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t user_id,
+                        const char *device, int64_t now, int64_t expires_at)
+{
+  sqlite3_stmt *st = db_prepare(d, "INSERT INTO tokens(hash, user_id, device, created_at, last_seen, expires_at)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?4, ?5)");
+  if (!st) return INTERNAL;
+  sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, user_id);
+  sqlite3_bind_text(st, 3, device, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, now);
+  sqlite3_bind_int64(st, 5, expires_at);
+  int rc = step_done(st);
+  if (rc) return rc;
+  /* Expired tokens of anyone are swept here, at login, rather than by a timer. */
+  st = db_prepare(d, "DELETE FROM tokens WHERE expires_at <= ?1");
+  if (!st) return INTERNAL;
+  sqlite3_bind_int64(st, 1, now);
+  return step_done(st);
+}
+
+int store_tokens_lookup(db *d, const uint8_t hash[TOKEN_HASH_BYTES], token_row *out)
+{
+  sqlite3_stmt *st = db_prepare(d, "SELECT user_id, device, last_seen, expires_at FROM tokens WHERE hash = ?1");
+  if (!st) return INTERNAL;
+  sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_BYTES, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    out->user_id = sqlite3_column_int64(st, 0);
+    snprintf(out->device, sizeof out->device, "%s", (const char *)sqlite3_column_text(st, 1));
+    out->last_seen = sqlite3_column_int64(st, 2);
+    out->expires_at = sqlite3_column_int64(st, 3);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? OK : rc == SQLITE_DONE ? NOT_FOUND : INTERNAL;
+}
+
+int store_tokens_touch(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t now)
+{
+  sqlite3_stmt *st = db_prepare(d, "UPDATE tokens SET last_seen = ?2 WHERE hash = ?1");
+  if (!st) return INTERNAL;
+  sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_BYTES, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, now);
+  return step_done(st);
+}
+
+int store_tokens_delete(db *d, const uint8_t hash[TOKEN_HASH_BYTES])
+{
+  sqlite3_stmt *st = db_prepare(d, "DELETE FROM tokens WHERE hash = ?1");
+  if (!st) return INTERNAL;
+  sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_BYTES, SQLITE_STATIC);
+  return step_done(st);
+}
+
+int store_throttle_check(db *d, const char *key, int64_t *locked_until)
+{
+  sqlite3_stmt *st = db_prepare(d, "SELECT locked_until FROM login_throttle WHERE key = ?1");
+  if (!st) return INTERNAL;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  *locked_until = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? OK : INTERNAL;
+}
+
+int store_throttle_fail(db *d, const char *key, int64_t now, int max_failures, int64_t max_delay)
+{
+  /* failures past the threshold double the lock-out: 1 s, 2 s, 4 s, ... */
+  sqlite3_stmt *st = db_prepare(d,
+      "INSERT INTO login_throttle(key, failures, locked_until, updated_at) VALUES (?1, 1, 0, ?2)"
+      " ON CONFLICT(key) DO UPDATE SET failures = failures + 1, updated_at = ?2,"
+      "  locked_until = CASE WHEN failures + 1 < ?3 THEN 0"
+      "   ELSE ?2 + min(?4, 1 << min(failures + 1 - ?3, 30)) END");
+  if (!st) return INTERNAL;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, now);
+  sqlite3_bind_int(st, 3, max_failures);
+  sqlite3_bind_int64(st, 4, max_delay);
+  return step_done(st);
+}
+
+int store_throttle_clear(db *d, const char *key)
+{
+  sqlite3_stmt *st = db_prepare(d, "DELETE FROM login_throttle WHERE key = ?1");
+  if (!st) return INTERNAL;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  return step_done(st);
+}

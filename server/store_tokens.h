@@ -1,0 +1,45 @@
+/*
+ * store_tokens — login tokens and failed-login throttling.
+ *
+ * Contract:
+ *  - Only BLAKE2b-256(token) is stored, with the device (Z85 CURVE key) it
+ *    was issued to, its absolute expiry and when it was last used.
+ *  - Throttling counts failures per key ("user:NAME", "device:KEY"). After
+ *    max_failures, each further failure locks that key for a doubling
+ *    delay (1 s, 2 s, 4 s, ... up to max_delay). A success clears it.
+ *  - Writers (create, touch, delete, fail, clear) run inside the caller's
+ *    write transaction. Functions return 0 or a Reflect Code.
+ */
+#ifndef REFLECT_STORE_TOKENS_H
+#define REFLECT_STORE_TOKENS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+#define TOKEN_BYTES 32
+#define TOKEN_HASH_BYTES 32
+/* last_seen is written at most this often, so reads stay reads. */
+#define TOKEN_TOUCH_INTERVAL 60
+
+typedef struct {
+  int64_t user_id;
+  char device[41];
+  int64_t last_seen;
+  int64_t expires_at;
+} token_row;
+
+void store_tokens_hash(const uint8_t *token, size_t len, uint8_t out[TOKEN_HASH_BYTES]);
+int store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t user_id,
+                        const char *device, int64_t now, int64_t expires_at);
+int store_tokens_lookup(db *d, const uint8_t hash[TOKEN_HASH_BYTES], token_row *out);
+int store_tokens_touch(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t now);
+int store_tokens_delete(db *d, const uint8_t hash[TOKEN_HASH_BYTES]);
+
+/* *locked_until > now means the key is locked. */
+int store_throttle_check(db *d, const char *key, int64_t *locked_until);
+int store_throttle_fail(db *d, const char *key, int64_t now, int max_failures, int64_t max_delay);
+int store_throttle_clear(db *d, const char *key);
+
+#endif

@@ -1,0 +1,156 @@
+#include "store_users.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define USER_COLS "id, username, role, key_id, active, created_at, pwhash"
+
+static void read_row(sqlite3_stmt *st, user_row *u)
+{
+  u->id = sqlite3_column_int64(st, 0);
+  snprintf(u->username, sizeof u->username, "%s", (const char *)sqlite3_column_text(st, 1));
+  u->role = (Reflect__V1__Role)sqlite3_column_int(st, 2);
+  u->key_id = sqlite3_column_int64(st, 3);
+  u->active = sqlite3_column_int(st, 4);
+  u->created_at = sqlite3_column_int64(st, 5);
+  snprintf(u->pwhash, sizeof u->pwhash, "%s", (const char *)sqlite3_column_text(st, 6));
+}
+
+static int find_one(sqlite3_stmt *st, user_row *out)
+{
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) read_row(st, out);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? R_OK : rc == SQLITE_DONE ? R_NOT_FOUND : R_INTERNAL;
+}
+
+int store_users_find(db *d, const char *username, user_row *out)
+{
+  sqlite3_stmt *st = db_prepare(d, "SELECT " USER_COLS " FROM users WHERE username = ?1");
+  if (!st) return R_INTERNAL;
+  sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+  return find_one(st, out);
+}
+
+int store_users_get(db *d, int64_t id, user_row *out)
+{
+  sqlite3_stmt *st = db_prepare(d, "SELECT " USER_COLS " FROM users WHERE id = ?1");
+  if (!st) return R_INTERNAL;
+  sqlite3_bind_int64(st, 1, id);
+  return find_one(st, out);
+}
+
+int store_users_valid_username(const char *s)
+{
+  size_t n = strlen(s);
+  if (n == 0 || n > USERNAME_MAX) return 0;
+  for (size_t i = 0; i < n; i++) {
+    char ch = s[i];
+    int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+             (i > 0 && (ch == '.' || ch == '_' || ch == '-'));
+    if (!ok) return 0;
+  }
+  return 1;
+}
+
+int store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role,
+                       const char *pwhash, int64_t *id_out)
+{
+  db *d = c->s->db;
+  user_row existing;
+  int rc = store_users_find(d, username, &existing);
+  if (rc == R_OK) return R_EXISTS;
+  if (rc != R_NOT_FOUND) return rc;
+
+  sqlite3_stmt *st = db_prepare(d, "SELECT coalesce(max(id), 0) + 1 FROM users");
+  if (!st || sqlite3_step(st) != SQLITE_ROW) return R_INTERNAL;
+  int64_t id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+
+  char subject[32];
+  snprintf(subject, sizeof subject, "user:%lld", (long long)id);
+  int64_t key_id;
+  rc = store_keys_ensure(d, c->s->vault, c->ring, c->now, subject, &key_id);
+  if (rc) return rc;
+  store_slot slot = {"users", id, "name", key_id, 0};
+  uint8_t *blob;
+  size_t blob_len;
+  rc = store_keys_seal(d, c->s->vault, c->ring, &slot, name, &blob, &blob_len);
+  if (rc) return rc;
+
+  st = db_prepare(d, "INSERT INTO users(id, username, role, key_id, name, pwhash, created_at, created_by)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (!st) { free(blob); return R_INTERNAL; }
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_text(st, 2, username, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 3, (int)role);
+  sqlite3_bind_int64(st, 4, key_id);
+  sqlite3_bind_blob(st, 5, blob, (int)blob_len, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, pwhash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 7, c->now);
+  if (c->who && c->who->authenticated) sqlite3_bind_int64(st, 8, c->who->user_id);
+  rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  free(blob);
+  if (rc != SQLITE_DONE) return rc == SQLITE_FULL ? R_EXHAUSTED : R_INTERNAL;
+  *id_out = id;
+  return R_OK;
+}
+
+int store_users_name(call *c, int64_t user_id, char **name)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT key_id, name FROM users WHERE id = ?1");
+  if (!st) return R_INTERNAL;
+  sqlite3_bind_int64(st, 1, user_id);
+  if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return R_NOT_FOUND; }
+  store_slot slot = {"users", user_id, "name", sqlite3_column_int64(st, 0), 0};
+  int rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, sqlite3_column_blob(st, 1),
+                           (size_t)sqlite3_column_bytes(st, 1), c->a, name);
+  sqlite3_reset(st);
+  return rc;
+}
+
+int store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out)
+{
+  Reflect__V1__User *m = arena_alloc(c->a, sizeof *m);
+  if (!m) return R_EXHAUSTED;
+  reflect__v1__user__init(m);
+  m->id = (uint64_t)u->id;
+  m->username = arena_strdup(c->a, u->username);
+  m->role = u->role;
+  m->active = u->active != 0;
+  m->created_at = u->created_at;
+  int rc = store_users_name(c, u->id, &m->name);
+  if (rc) return rc;
+  if (!m->username) return R_EXHAUSTED;
+  *out = m;
+  return R_OK;
+}
+
+int store_users_list(call *c, Reflect__V1__User ***out, size_t *n)
+{
+  db *d = c->s->db;
+  sqlite3_stmt *st = db_prepare(d, "SELECT count(*) FROM users");
+  if (!st || sqlite3_step(st) != SQLITE_ROW) return R_INTERNAL;
+  size_t total = (size_t)sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  Reflect__V1__User **v = arena_alloc(c->a, sizeof *v * (total ? total : 1));
+  if (!v) return R_EXHAUSTED;
+  st = db_prepare(d, "SELECT " USER_COLS " FROM users ORDER BY username");
+  if (!st) return R_INTERNAL;
+  /* Rows are copied out first: decrypting names reuses other statements. */
+  user_row *rows = arena_alloc(c->a, sizeof *rows * (total ? total : 1));
+  if (!rows) { sqlite3_reset(st); return R_EXHAUSTED; }
+  size_t k = 0;
+  while (k < total && sqlite3_step(st) == SQLITE_ROW) read_row(st, &rows[k++]);
+  sqlite3_reset(st);
+  for (size_t i = 0; i < k; i++) {
+    rows[i].pwhash[0] = '\0';
+    int rc = store_users_to_message(c, &rows[i], &v[i]);
+    if (rc) return rc;
+  }
+  *out = v;
+  *n = k;
+  return R_OK;
+}

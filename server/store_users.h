@@ -1,0 +1,41 @@
+/*
+ * store_users — staff accounts. The username is clear (it is how a person
+ * logs in); the display name is sealed under the user's own data key.
+ *
+ * Contract: user_row is a plain value. store_users_create must run inside
+ * a write transaction. List results are arena-allocated. Functions return
+ * 0 or a Reflect Code (R_NOT_FOUND, R_EXISTS, R_INTERNAL, R_DATA_LOSS).
+ */
+#ifndef REFLECT_STORE_USERS_H
+#define REFLECT_STORE_USERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "password.h"
+#include "service.h"
+
+typedef struct {
+  int64_t id;
+  char username[USERNAME_MAX + 1];
+  Reflect__V1__Role role;
+  int64_t key_id;
+  int active;
+  int64_t created_at;
+  char pwhash[PASSWORD_HASH_MAX];
+} user_row;
+
+int store_users_find(db *d, const char *username, user_row *out);
+int store_users_get(db *d, int64_t id, user_row *out);
+int store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role,
+                       const char *pwhash, int64_t *id);
+/* Decrypts the display name into the call's arena. */
+int store_users_name(call *c, int64_t user_id, char **name);
+/* Fills a Reflect User message (arena) for the row. */
+int store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out);
+int store_users_list(call *c, Reflect__V1__User ***out, size_t *n);
+
+/* Usernames: 1..64 of [a-z0-9._-], starting with a letter or digit. */
+int store_users_valid_username(const char *s);
+
+#endif

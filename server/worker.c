@@ -1,0 +1,254 @@
+#include "worker.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "db.h"
+#include "dispatch.h"
+#include "log.h"
+#include "wire.h"
+
+#define CLIENT_ID_MAX 256
+
+typedef struct job {
+  struct job *next;
+  size_t client_len, len;
+  uint8_t client[CLIENT_ID_MAX];
+  char device[DEVICE_Z85_LEN + 1];
+  uint8_t frame[];
+} job;
+
+typedef struct {
+  workers *pool;
+  pthread_t thread;
+  int index, slow, started;
+} worker;
+
+struct workers {
+  void *ctx;
+  const char *data_dir;
+  const config *cfg;
+  const vault *vault;
+  worker *w;
+  int n;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  job *head, *tail;
+  int queued, busy, stopping;
+};
+
+static int slow_push(workers *p, const zmq_msg_t *client, const char *device, const zmq_msg_t *frame)
+{
+  if (zmq_msg_size(client) > CLIENT_ID_MAX) return -1;
+  job *j = malloc(sizeof *j + zmq_msg_size(frame));
+  if (!j) return -1;
+  j->next = NULL;
+  j->client_len = zmq_msg_size(client);
+  memcpy(j->client, zmq_msg_data((zmq_msg_t *)client), j->client_len);
+  snprintf(j->device, sizeof j->device, "%s", device);
+  j->len = zmq_msg_size(frame);
+  memcpy(j->frame, zmq_msg_data((zmq_msg_t *)frame), j->len);
+  pthread_mutex_lock(&p->lock);
+  int full = p->queued >= p->cfg->slow_queue || p->stopping;
+  if (!full) {
+    if (p->tail) p->tail->next = j; else p->head = j;
+    p->tail = j;
+    p->queued++;
+    pthread_cond_signal(&p->cond);
+  }
+  pthread_mutex_unlock(&p->lock);
+  if (full) free(j);
+  return full ? -1 : 0;
+}
+
+static job *slow_pop(workers *p)
+{
+  pthread_mutex_lock(&p->lock);
+  while (!p->head && !p->stopping) pthread_cond_wait(&p->cond, &p->lock);
+  job *j = p->head;
+  if (j) {
+    p->head = j->next;
+    if (!p->head) p->tail = NULL;
+    p->queued--;
+    p->busy++;
+  }
+  pthread_mutex_unlock(&p->lock);
+  return j;
+}
+
+static void slow_done(workers *p)
+{
+  pthread_mutex_lock(&p->lock);
+  p->busy--;
+  pthread_mutex_unlock(&p->lock);
+}
+
+int workers_slow_idle(workers *p)
+{
+  pthread_mutex_lock(&p->lock);
+  int idle = !p->head && p->busy == 0;
+  pthread_mutex_unlock(&p->lock);
+  return idle;
+}
+
+/* [kind] or [kind][client][reply] to the broker. */
+static void send_back(void *sock, const char *kind, const void *client, size_t client_len,
+                      uint8_t *reply, size_t reply_len)
+{
+  if (!reply) {
+    zmq_send(sock, kind, 1, 0);
+    return;
+  }
+  zmq_send(sock, kind, 1, ZMQ_SNDMORE);
+  zmq_send(sock, client, client_len, ZMQ_SNDMORE);
+  zmq_send(sock, reply, reply_len, 0);
+}
+
+/* An UNAVAILABLE reply to a request we will not run, with its id if readable. */
+static void refuse_busy(const uint8_t *frame, size_t len, uint8_t **out, size_t *out_len)
+{
+  Reflect__V1__Status st = REFLECT__V1__STATUS__INIT;
+  Reflect__V1__Reply rep = REFLECT__V1__REPLY__INIT;
+  st.code = REFLECT__V1__CODE__UNAVAILABLE;
+  st.message = "the server is busy with other logins; try again shortly";
+  rep.status = &st;
+  Reflect__V1__Request *req;
+  if (wire_decode_request(frame, len, &req) == WIRE_OK) {
+    rep.id = req->id;
+    wire_free_request(req);
+  }
+  if (wire_encode(&rep.base, out, out_len) != WIRE_OK) *out = NULL;
+}
+
+static void *connect_backend(worker *w, db **d)
+{
+  workers *p = w->pool;
+  char err[512];
+  void *sock = zmq_socket(p->ctx, ZMQ_DEALER);
+  char id[16];
+  int n = snprintf(id, sizeof id, "%c%d", w->slow ? 's' : 'f', w->index);
+  int linger = 0;
+  if (!sock) return NULL;
+  zmq_setsockopt(sock, ZMQ_ROUTING_ID, id, (size_t)n);
+  zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
+  if (zmq_connect(sock, WORKER_BACKEND)) { zmq_close(sock); return NULL; }
+  if (db_open(p->data_dir, DB_OPEN, p->cfg->synchronous_full, d, err, sizeof err)) {
+    log_line(LOG_ERROR, "event=worker_db_failed error=\"%s\"", err);
+    zmq_send(sock, "E", 1, 0);
+    zmq_close(sock);
+    return NULL;
+  }
+  return sock;
+}
+
+static void *run_fast(void *arg)
+{
+  worker *w = arg;
+  db *d;
+  void *sock = connect_backend(w, &d);
+  if (!sock) return NULL;
+  svc s = {d, w->pool->vault, w->pool->cfg};
+  send_back(sock, "R", NULL, 0, NULL, 0);
+  for (;;) {
+    zmq_msg_t client, device, frame;
+    zmq_msg_init(&client);
+    zmq_msg_init(&device);
+    zmq_msg_init(&frame);
+    if (zmq_msg_recv(&client, sock, 0) < 0 || zmq_msg_recv(&device, sock, 0) < 0 ||
+        zmq_msg_recv(&frame, sock, 0) < 0) {
+      int stop = errno == ETERM;
+      zmq_msg_close(&client);
+      zmq_msg_close(&device);
+      zmq_msg_close(&frame);
+      if (stop) break;
+      continue;
+    }
+    char dev[DEVICE_Z85_LEN + 1] = "";
+    if (zmq_msg_size(&device) == DEVICE_Z85_LEN) memcpy(dev, zmq_msg_data(&device), DEVICE_Z85_LEN);
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    int r = dispatch_frame(&s, dev, zmq_msg_data(&frame), zmq_msg_size(&frame), 0, &out, &out_len);
+    if (r == DISPATCH_SLOW && slow_push(w->pool, &client, dev, &frame) != 0)
+      refuse_busy(zmq_msg_data(&frame), zmq_msg_size(&frame), &out, &out_len);
+    send_back(sock, "R", zmq_msg_data(&client), zmq_msg_size(&client), out, out_len);
+    free(out);
+    zmq_msg_close(&client);
+    zmq_msg_close(&device);
+    zmq_msg_close(&frame);
+  }
+  zmq_close(sock);
+  db_close(d);
+  return NULL;
+}
+
+static void *run_slow(void *arg)
+{
+  worker *w = arg;
+  db *d;
+  void *sock = connect_backend(w, &d);
+  if (!sock) return NULL;
+  svc s = {d, w->pool->vault, w->pool->cfg};
+  zmq_send(sock, "H", 1, 0);
+  job *j;
+  while ((j = slow_pop(w->pool))) {
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    dispatch_frame(&s, j->device, j->frame, j->len, 1, &out, &out_len);
+    if (out) send_back(sock, "S", j->client, j->client_len, out, out_len);
+    free(out);
+    free(j);
+    slow_done(w->pool);
+  }
+  zmq_close(sock);
+  db_close(d);
+  return NULL;
+}
+
+int workers_start(void *ctx, const char *data_dir, const config *cfg, const vault *v, workers **out)
+{
+  workers *p = calloc(1, sizeof *p);
+  if (!p) return -1;
+  p->ctx = ctx;
+  p->data_dir = data_dir;
+  p->cfg = cfg;
+  p->vault = v;
+  p->n = cfg->workers + cfg->slow_workers;
+  p->w = calloc((size_t)p->n, sizeof *p->w);
+  pthread_mutex_init(&p->lock, NULL);
+  pthread_cond_init(&p->cond, NULL);
+  *out = p;
+  if (!p->w) return -1;
+  for (int i = 0; i < p->n; i++) {
+    worker *w = &p->w[i];
+    w->pool = p;
+    w->slow = i >= cfg->workers;
+    w->index = w->slow ? i - cfg->workers : i;
+    if (pthread_create(&w->thread, NULL, w->slow ? run_slow : run_fast, w)) return -1;
+    w->started = 1;
+  }
+  return 0;
+}
+
+void workers_stop(workers *p)
+{
+  if (!p) return;
+  pthread_mutex_lock(&p->lock);
+  p->stopping = 1;
+  pthread_cond_broadcast(&p->cond);
+  pthread_mutex_unlock(&p->lock);
+  for (int i = 0; p->w && i < p->n; i++)
+    if (p->w[i].started) pthread_join(p->w[i].thread, NULL);
+  while (p->head) {
+    job *j = p->head;
+    p->head = j->next;
+    free(j);
+  }
+  pthread_mutex_destroy(&p->lock);
+  pthread_cond_destroy(&p->cond);
+  free(p->w);
+  free(p);
+}

@@ -1,0 +1,33 @@
+/*
+ * worker — the threads that answer requests (DESIGN.md §1).
+ *
+ * Contract:
+ *  - Fast workers each own a SQLite connection and a DEALER connected to
+ *    the broker's backend ROUTER (WORKER_BACKEND). The broker sends them
+ *    [client id][device][request]; they answer [kind][client id][reply].
+ *    kind "R" also means "ready for the next request".
+ *  - A request whose op hashes a password goes into the slow queue (a
+ *    bounded in-process queue) and the fast worker is free again at once;
+ *    a full queue is answered UNAVAILABLE. Slow workers take from the queue
+ *    and answer with kind "S" (a reply that frees no fast worker).
+ *  - At start every worker sends one "R" (fast) or "H" (slow) message, or
+ *    "E" and exits if it cannot open the database.
+ *  - workers_stop (after zmq_ctx_shutdown) ends and joins every thread.
+ */
+#ifndef REFLECT_WORKER_H
+#define REFLECT_WORKER_H
+
+#include "config.h"
+#include "vault.h"
+
+#define WORKER_BACKEND "inproc://reflect.backend"
+
+typedef struct workers workers;
+
+int workers_start(void *zmq_ctx, const char *data_dir, const config *cfg, const vault *v,
+                  workers **out);
+/* 1 when the slow queue is empty and no slow worker is busy. */
+int workers_slow_idle(workers *w);
+void workers_stop(workers *w);
+
+#endif
