@@ -23,18 +23,40 @@ rcode ops_ping(call *c, const Reflect__V1__Request *req)
   return R_OK;
 }
 
+typedef struct {
+  const char *user_key, *device_key;
+  const uint8_t *token_hash;
+  int64_t user_id, expires_at;
+} login_tx;
+
+static rcode failure_write(call *c, void *arg)
+{
+  login_tx *t = arg;
+  const config *cfg = c->s->cfg;
+  int rc = store_throttle_fail(c->s->db, t->user_key, c->now, cfg->login_max_failures, cfg->login_max_delay_s);
+  if (!rc) rc = store_throttle_fail(c->s->db, t->device_key, c->now, cfg->login_max_failures, cfg->login_max_delay_s);
+  if (!rc) rc = store_audit_append(c, "login.failed", t->user_key, "");
+  return (rcode)rc;
+}
+
 static rcode record_failure(call *c, const char *user_key, const char *device_key)
 {
-  const config *cfg = c->s->cfg;
-  int rc = db_begin_write(c->s->db);
-  if (rc) return call_fail_sql(c, rc, "recording a failed login");
-  rc = store_throttle_fail(c->s->db, user_key, c->now, cfg->login_max_failures, cfg->login_max_delay_s);
-  if (!rc) rc = store_throttle_fail(c->s->db, device_key, c->now, cfg->login_max_failures, cfg->login_max_delay_s);
-  if (!rc) rc = store_audit_append(c, "login.failed", user_key, "");
-  if (rc) { db_rollback(c->s->db); return call_fail(c, (rcode)rc, NULL, "could not record a failed login"); }
-  rc = db_commit(c->s->db);
-  if (rc) return call_fail_sql(c, rc, "recording a failed login");
+  login_tx t = {user_key, device_key, NULL, 0, 0};
+  rcode rc = call_write(c, "record a failed login", failure_write, &t);
+  if (rc) return rc;
   return call_fail(c, R_UNAUTHENTICATED, NULL, "wrong username or password");
+}
+
+static rcode success_write(call *c, void *arg)
+{
+  login_tx *t = arg;
+  char object[32];
+  snprintf(object, sizeof object, "user:%lld", (long long)t->user_id);
+  int rc = store_tokens_create(c->s->db, t->token_hash, t->user_id, c->who->device, c->now, t->expires_at);
+  if (!rc) rc = store_throttle_clear(c->s->db, t->user_key);
+  if (!rc) rc = store_throttle_clear(c->s->db, t->device_key);
+  if (!rc) rc = store_audit_append(c, "login", object, "");
+  return (rcode)rc;
 }
 
 static rcode check_throttle(call *c, const char *user_key, const char *device_key)
@@ -82,17 +104,9 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   c->who->user_id = u.id;
   c->who->role = u.role;
 
-  int src = db_begin_write(c->s->db);
-  if (src) return call_fail_sql(c, src, "logging in");
-  int w = store_tokens_create(c->s->db, hash, u.id, c->who->device, c->now, expires_at);
-  if (!w) w = store_throttle_clear(c->s->db, user_key);
-  if (!w) w = store_throttle_clear(c->s->db, device_key);
-  char object[32];
-  snprintf(object, sizeof object, "user:%lld", (long long)u.id);
-  if (!w) w = store_audit_append(c, "login", object, "");
-  if (w) { db_rollback(c->s->db); return call_fail(c, (rcode)w, NULL, "could not log in"); }
-  src = db_commit(c->s->db);
-  if (src) return call_fail_sql(c, src, "logging in");
+  login_tx t = {user_key, device_key, hash, u.id, expires_at};
+  rc = call_write(c, "log in", success_write, &t);
+  if (rc) return rc;
 
   Reflect__V1__LoginReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return R_EXHAUSTED;
@@ -110,18 +124,21 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   return R_OK;
 }
 
-rcode ops_logout(call *c, const Reflect__V1__Request *req)
+static rcode logout_write(call *c, void *arg)
 {
-  (void)req;
-  int src = db_begin_write(c->s->db);
-  if (src) return call_fail_sql(c, src, "logging out");
+  (void)arg;
   char object[32];
   snprintf(object, sizeof object, "user:%lld", (long long)c->who->user_id);
   int rc = store_tokens_delete(c->s->db, c->who->token_hash);
   if (!rc) rc = store_audit_append(c, "logout", object, "");
-  if (rc) { db_rollback(c->s->db); return call_fail(c, (rcode)rc, NULL, "could not log out"); }
-  src = db_commit(c->s->db);
-  if (src) return call_fail_sql(c, src, "logging out");
+  return (rcode)rc;
+}
+
+rcode ops_logout(call *c, const Reflect__V1__Request *req)
+{
+  (void)req;
+  rcode rc = call_write(c, "log out", logout_write, NULL);
+  if (rc) return rc;
   Reflect__V1__LogoutReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return R_EXHAUSTED;
   reflect__v1__logout_reply__init(r);

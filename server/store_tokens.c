@@ -89,12 +89,14 @@ int store_throttle_check(db *d, const char *key, int64_t *locked_until)
 
 int store_throttle_fail(db *d, const char *key, int64_t now, int max_failures, int64_t max_delay)
 {
-  /* failures past the threshold double the lock-out: 1 s, 2 s, 4 s, ... */
+  /* Reaching the threshold locks for 2 s, and each further failure doubles
+   * it: 2, 4, 8 ... (2 s rather than 1 so a lock cannot lapse between two
+   * attempts in the same instant just because a second ticked over). */
   sqlite3_stmt *st = db_prepare(d,
       "INSERT INTO login_throttle(key, failures, locked_until, updated_at) VALUES (?1, 1, 0, ?2)"
       " ON CONFLICT(key) DO UPDATE SET failures = failures + 1, updated_at = ?2,"
       "  locked_until = CASE WHEN failures + 1 < ?3 THEN 0"
-      "   ELSE ?2 + min(?4, 1 << min(failures + 1 - ?3, 30)) END");
+      "   ELSE ?2 + min(?4, 1 << min(failures + 2 - ?3, 30)) END");
   if (!st) return INTERNAL;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, now);

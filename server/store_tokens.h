@@ -5,8 +5,8 @@
  *  - Only BLAKE2b-256(token) is stored, with the device (Z85 CURVE key) it
  *    was issued to, its absolute expiry and when it was last used.
  *  - Throttling counts failures per key ("user:NAME", "device:KEY"). After
- *    max_failures, each further failure locks that key for a doubling
- *    delay (1 s, 2 s, 4 s, ... up to max_delay). A success clears it.
+ *    max_failures, the key is locked for a doubling delay
+ *    (2 s, 4 s, 8 s, ... up to max_delay). A success clears it.
  *  - Writers (create, touch, delete, fail, clear) run inside the caller's
  *    write transaction. Functions return 0 or a Reflect Code.
  */

@@ -1,0 +1,65 @@
+/*
+ * harness — a real reflectd for a test: `reflectd init` on a fresh
+ * temporary directory, `reflectd serve` on ipc:// endpoints inside it, and
+ * helpers to drive it through libreflect (in-memory devices) or through the
+ * `reflect` CLI (one config path per device).
+ *
+ * Contract: harness_start fails the test (Criterion assertion) if the
+ * server does not answer a ping within HARNESS_START_MS. harness_stop sends
+ * SIGTERM and returns the server's exit status, which tests assert is 0:
+ * under ASan a leak makes it non-zero. harness_cleanup removes the
+ * directory. Replies returned by harness_call are freed with
+ * wire_free_reply by the caller.
+ */
+#ifndef REFLECT_HARNESS_H
+#define REFLECT_HARNESS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "client.h"
+#include "reflect.pb-c.h"
+
+#define HARNESS_START_MS 20000
+#define HARNESS_ADMIN_PASSWORD "admin-password-for-tests"
+#define HARNESS_PASSWORD "a-long-enough-password"
+
+typedef struct {
+  char dir[256];
+  char data[320];
+  char rpc[340], pub[340];
+  char server_key[41];
+  pid_t pid;
+} harness_server;
+
+typedef struct {
+  int status;          /* exit code, or 128+signal */
+  char out[65536];
+  char err[16384];
+} harness_run;
+
+void harness_init_only(harness_server *h);
+void harness_serve(harness_server *h);
+void harness_start(harness_server *h);
+int harness_stop(harness_server *h);
+void harness_cleanup(harness_server *h);
+
+/* A new device (fresh CURVE key pair, in memory) connected to h. */
+client *harness_device(harness_server *h);
+/* Sends req and returns the reply; asserts the transport worked. */
+Reflect__V1__Reply *harness_call(client *c, Reflect__V1__Request *req);
+/* Logs in and asserts OK. */
+void harness_login(client *c, const char *user, const char *password);
+/* Logged-in admin adds a user with HARNESS_PASSWORD; returns its id. */
+uint64_t harness_add_user(client *admin, const char *username, const char *name, Reflect__V1__Role role);
+/* A fresh device logged in as username (password HARNESS_PASSWORD unless admin). */
+client *harness_user(harness_server *h, const char *username);
+
+/* Runs the reflect CLI as device `device` (a config dir under h->dir),
+ * feeding stdin_text if non-NULL. Arguments end with NULL. */
+void harness_cli(harness_server *h, const char *device, const char *stdin_text, harness_run *r, ...);
+
+/* 1 if needle occurs in the file (binary-safe). */
+int harness_file_contains(const char *path, const char *needle);
+
+#endif

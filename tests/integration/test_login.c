@@ -1,0 +1,70 @@
+/* Logging in and out: throttling with growing delays, logout ends a token,
+ * an unknown user and a wrong password look the same. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "wire.h"
+
+static Reflect__V1__Code try_login(client *c, const char *user, const char *pw, char *msg, size_t size)
+{
+  Reflect__V1__Reply *rep;
+  cr_assert_eq(client_login(c, user, pw, &rep), CLIENT_OK);
+  Reflect__V1__Code code = rep->status->code;
+  snprintf(msg, size, "%s", rep->status->message);
+  wire_free_reply(rep);
+  return code;
+}
+
+Test(login, failures_are_throttled_then_locked, .timeout = 120)
+{
+  harness_server h;
+  harness_start(&h);
+  client *c = harness_device(&h), *e = harness_device(&h);
+  char msg[256], unknown_msg[256];
+  cr_assert_eq(try_login(e, "nobody", "whatever-password", unknown_msg, sizeof unknown_msg),
+               REFLECT__V1__CODE__UNAUTHENTICATED);
+  for (int i = 0; i < 5; i++) {
+    cr_assert_eq(try_login(c, "admin", "wrong-password-here", msg, sizeof msg), REFLECT__V1__CODE__UNAUTHENTICATED);
+    cr_assert_str_eq(msg, unknown_msg, "an unknown user must look like a wrong password");
+  }
+  /* Account and device have now failed 5 times: even the right password waits. */
+  Reflect__V1__Code code = try_login(c, "admin", HARNESS_ADMIN_PASSWORD, msg, sizeof msg);
+  cr_assert_eq(code, REFLECT__V1__CODE__RESOURCE_EXHAUSTED, "got %s: %s", wire_code_name(code), msg);
+  cr_assert(strstr(msg, "try again"), "%s", msg);
+  /* Another device for the same account is locked too (per account). */
+  client *d = harness_device(&h);
+  cr_assert_eq(try_login(d, "admin", HARNESS_ADMIN_PASSWORD, msg, sizeof msg), REFLECT__V1__CODE__RESOURCE_EXHAUSTED);
+  /* After the first (2 s) lock-out the right password works and clears it. */
+  sleep(3);
+  cr_assert_eq(try_login(d, "admin", HARNESS_ADMIN_PASSWORD, msg, sizeof msg), REFLECT__V1__CODE__OK, "%s", msg);
+  client_close(c);
+  client_close(d);
+  client_close(e);
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_cleanup(&h);
+}
+
+Test(login, logout_ends_the_token, .timeout = 60)
+{
+  harness_server h;
+  harness_start(&h);
+  client *c = harness_user(&h, "admin");
+  Reflect__V1__Reply *rep;
+  cr_assert_eq(client_logout(c, &rep), CLIENT_OK);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK);
+  wire_free_reply(rep);
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__WhoAmIRequest who = REFLECT__V1__WHO_AM_IREQUEST__INIT;
+  req.op_case = REFLECT__V1__REQUEST__OP_WHOAMI;
+  req.whoami = &who;
+  rep = harness_call(c, &req);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__UNAUTHENTICATED);
+  wire_free_reply(rep);
+  client_close(c);
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_cleanup(&h);
+}
