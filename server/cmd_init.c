@@ -49,11 +49,11 @@ static rcode init_write(call *c, void *arg)
   init_state *st = arg;
   uint8_t check[VAULT_CHECK_BYTES];
   char pwhash[PASSWORD_HASH_MAX];
-  if (vault_make_check(st->v, check) || password_hash(st->password, pwhash)) return R_INTERNAL;
+  if (vault_make_check(st->v, check) || password_hash(st->password, pwhash)) return RC_INTERNAL;
   db *d = c->s->db;
   if (set_meta(d, "seal_mode", st->mode, strlen(st->mode)) || set_meta(d, "key_check", check, sizeof check) ||
       (st->salt && set_meta(d, "passphrase_salt", st->salt, VAULT_SALT_BYTES)))
-    return R_INTERNAL;
+    return RC_INTERNAL;
   rcode rc = (rcode)store_users_create(c, st->admin, "Administrator", REFLECT__V1__ROLE__ROLE_ADMINISTRATOR,
                                        pwhash, &st->admin_id);
   sodium_memzero(pwhash, sizeof pwhash);

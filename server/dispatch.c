@@ -34,7 +34,7 @@ rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...)
 {
   Reflect__V1__Status *st = c->rep->status;
   /* The first failure describes the problem best; later ones only unwind. */
-  if (st->code != R_OK) return code;
+  if (st->code != RC_OK) return code;
   st->code = code;
   va_list ap;
   va_start(ap, fmt);
@@ -51,20 +51,20 @@ rcode call_fail_sql(call *c, int sqlite_rc, const char *what)
 {
   int primary = sqlite_rc & 0xff;
   if (primary == SQLITE_FULL)
-    return call_fail(c, R_EXHAUSTED, NULL, "the server's disk is full; %s was not stored", what);
+    return call_fail(c, RC_EXHAUSTED, NULL, "the server's disk is full; %s was not stored", what);
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-    return call_fail(c, R_UNAVAILABLE, NULL, "the database is busy; try %s again", what);
+    return call_fail(c, RC_UNAVAILABLE, NULL, "the database is busy; try %s again", what);
   log_line(LOG_ERROR, "event=sql_error what=\"%s\" error=\"%s\"", what, sqlite3_errstr(sqlite_rc));
-  return call_fail(c, R_INTERNAL, NULL, "a storage error stopped %s", what);
+  return call_fail(c, RC_INTERNAL, NULL, "a storage error stopped %s", what);
 }
 
 rcode call_check_text(call *c, const char *field, const char *value, size_t max)
 {
   size_t n = strlen(value);
   if (n == 0 || strspn(value, " \t\r\n") == n)
-    return call_fail(c, R_INVALID, field, "%s is required", field);
-  if (n > max) return call_fail(c, R_INVALID, field, "%s may have at most %zu bytes", field, max);
-  return R_OK;
+    return call_fail(c, RC_INVALID, field, "%s is required", field);
+  if (n > max) return call_fail(c, RC_INVALID, field, "%s may have at most %zu bytes", field, max);
+  return RC_OK;
 }
 
 rcode call_write(call *c, const char *what, call_write_fn fn, void *arg)
@@ -72,34 +72,34 @@ rcode call_write(call *c, const char *what, call_write_fn fn, void *arg)
   int src = db_begin_write(c->s->db);
   if (src) return call_fail_sql(c, src, what);
   rcode rc = fn(c, arg);
-  if (rc != R_OK) {
+  if (rc != RC_OK) {
     db_rollback(c->s->db);
     return call_fail(c, rc, NULL, "could not %s", what);
   }
   src = db_commit(c->s->db);
   if (src) return call_fail_sql(c, src, what);
-  return R_OK;
+  return RC_OK;
 }
 
 /* Turns the token into a user, or says why not. */
 static rcode authenticate(call *c, const ProtobufCBinaryData *token)
 {
-  if (token->len == 0) return call_fail(c, R_UNAUTHENTICATED, "token", "not logged in: run `reflect login`");
-  if (token->len != TOKEN_BYTES) return call_fail(c, R_UNAUTHENTICATED, "token", "malformed token");
+  if (token->len == 0) return call_fail(c, RC_UNAUTHENTICATED, "token", "not logged in: run `reflect login`");
+  if (token->len != TOKEN_BYTES) return call_fail(c, RC_UNAUTHENTICATED, "token", "malformed token");
   principal *who = c->who;
   store_tokens_hash(token->data, token->len, who->token_hash);
   token_row t;
   int rc = store_tokens_lookup(c->s->db, who->token_hash, &t);
-  if (rc == R_NOT_FOUND)
-    return call_fail(c, R_UNAUTHENTICATED, "token", "your login has ended: log in again");
-  if (rc) return call_fail(c, R_INTERNAL, NULL, "could not check the token");
+  if (rc == RC_NOT_FOUND)
+    return call_fail(c, RC_UNAUTHENTICATED, "token", "your login has ended: log in again");
+  if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not check the token");
   if (strcmp(t.device, who->device) != 0)
-    return call_fail(c, R_UNAUTHENTICATED, "token", "this token was issued to another device");
+    return call_fail(c, RC_UNAUTHENTICATED, "token", "this token was issued to another device");
   if (c->now >= t.expires_at || c->now - t.last_seen >= c->s->cfg->token_idle_s)
-    return call_fail(c, R_UNAUTHENTICATED, "token", "your login has expired: log in again");
+    return call_fail(c, RC_UNAUTHENTICATED, "token", "your login has expired: log in again");
   user_row u;
-  if (store_users_get(c->s->db, t.user_id, &u) != R_OK || !u.active)
-    return call_fail(c, R_UNAUTHENTICATED, "token", "the account is not active");
+  if (store_users_get(c->s->db, t.user_id, &u) != RC_OK || !u.active)
+    return call_fail(c, RC_UNAUTHENTICATED, "token", "the account is not active");
   who->authenticated = 1;
   who->user_id = u.id;
   who->role = u.role;
@@ -114,7 +114,7 @@ static rcode authenticate(call *c, const ProtobufCBinaryData *token)
       else db_commit(c->s->db);
     }
   }
-  return R_OK;
+  return RC_OK;
 }
 
 static const char *decode_error(int rc)
@@ -129,22 +129,22 @@ static const char *decode_error(int rc)
 
 static rcode run(call *c, const Reflect__V1__Request *req, int slow_ok, int *slow)
 {
-  if (req->protocol == 0) return call_fail(c, R_INVALID, "protocol", "the protocol version is missing");
+  if (req->protocol == 0) return call_fail(c, RC_INVALID, "protocol", "the protocol version is missing");
   if (req->protocol < WIRE_PROTOCOL_MIN)
-    return call_fail(c, R_PRECONDITION, "protocol",
+    return call_fail(c, RC_PRECONDITION, "protocol",
                      "this client speaks protocol %u but the server needs at least %u: upgrade reflect",
                      req->protocol, WIRE_PROTOCOL_MIN);
   const authz_rule *rule = authz_find(req->op_case);
   ops_handler fn = NULL;
   for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
     if (handlers[i].op == req->op_case) fn = handlers[i].fn;
-  if (!rule || !fn) return call_fail(c, R_UNIMPLEMENTED, NULL, "unknown or missing operation");
-  if (rule->slow && !slow_ok) { *slow = 1; return R_OK; }
+  if (!rule || !fn) return call_fail(c, RC_UNIMPLEMENTED, NULL, "unknown or missing operation");
+  if (rule->slow && !slow_ok) { *slow = 1; return RC_OK; }
   if (!(rule->allow & AUTHZ_PUBLIC)) {
     rcode rc = authenticate(c, &req->token);
     if (rc) return rc;
     if (!authz_allows(rule, c->who->role))
-      return call_fail(c, R_DENIED, NULL, "a %s may not %s", wire_role_name(c->who->role), rule->name);
+      return call_fail(c, RC_DENIED, NULL, "a %s may not %s", wire_role_name(c->who->role), rule->name);
   }
   return fn(c, req);
 }
@@ -165,7 +165,7 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
   int slow = 0;
   int wrc = wire_decode_request(frame, len, &req);
   if (wrc) {
-    call_fail(&c, R_INVALID, NULL, "%s", decode_error(wrc));
+    call_fail(&c, RC_INVALID, NULL, "%s", decode_error(wrc));
   } else {
     rep.id = req->id;
     run(&c, req, slow_ok, &slow);
@@ -174,14 +174,14 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
   if (slow) {
     rc = DISPATCH_SLOW;
   } else {
-    if (status.code != R_OK) rep.result_case = REFLECT__V1__REPLY__RESULT__NOT_SET;
-    if (status.code == R_INTERNAL || status.code == R_DATA_LOSS)
+    if (status.code != RC_OK) rep.result_case = REFLECT__V1__REPLY__RESULT__NOT_SET;
+    if (status.code == RC_INTERNAL || status.code == RC_DATA_LOSS)
       log_line(LOG_ERROR, "event=request_failed op=%d code=%s", req ? (int)req->op_case : -1,
                wire_code_name(status.code));
     if (wire_encode(&rep.base, out, out_len) != WIRE_OK) {
       /* Too big to send (or no memory): say so in a reply that surely fits. */
       rep.result_case = REFLECT__V1__REPLY__RESULT__NOT_SET;
-      status.code = R_EXHAUSTED;
+      status.code = RC_EXHAUSTED;
       status.message = "the reply would be larger than the server may send";
       status.field = "";
       if (wire_encode(&rep.base, out, out_len) != WIRE_OK) rc = DISPATCH_ENOMEM;

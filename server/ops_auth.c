@@ -13,14 +13,14 @@ rcode ops_ping(call *c, const Reflect__V1__Request *req)
 {
   (void)req;
   Reflect__V1__PingReply *r = arena_alloc(c->a, sizeof *r);
-  if (!r) return R_EXHAUSTED;
+  if (!r) return RC_EXHAUSTED;
   reflect__v1__ping_reply__init(r);
   r->protocol = WIRE_PROTOCOL;
   r->version = REFLECT_VERSION;
   r->server_time = c->now;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_PING;
   c->rep->ping = r;
-  return R_OK;
+  return RC_OK;
 }
 
 typedef struct {
@@ -44,7 +44,7 @@ static rcode record_failure(call *c, const char *user_key, const char *device_ke
   login_tx t = {user_key, device_key, NULL, 0, 0};
   rcode rc = call_write(c, "record a failed login", failure_write, &t);
   if (rc) return rc;
-  return call_fail(c, R_UNAUTHENTICATED, NULL, "wrong username or password");
+  return call_fail(c, RC_UNAUTHENTICATED, NULL, "wrong username or password");
 }
 
 static rcode success_write(call *c, void *arg)
@@ -64,20 +64,20 @@ static rcode check_throttle(call *c, const char *user_key, const char *device_ke
   int64_t until_user, until_device;
   if (store_throttle_check(c->s->db, user_key, &until_user) ||
       store_throttle_check(c->s->db, device_key, &until_device))
-    return call_fail(c, R_INTERNAL, NULL, "could not check login throttling");
+    return call_fail(c, RC_INTERNAL, NULL, "could not check login throttling");
   int64_t until = until_user > until_device ? until_user : until_device;
   if (until > c->now)
-    return call_fail(c, R_EXHAUSTED, NULL, "too many failed logins; try again in %lld s",
+    return call_fail(c, RC_EXHAUSTED, NULL, "too many failed logins; try again in %lld s",
                      (long long)(until - c->now));
-  return R_OK;
+  return RC_OK;
 }
 
 rcode ops_login(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__LoginRequest *in = req->login;
-  if (!in) return call_fail(c, R_INVALID, "login", "missing login");
+  if (!in) return call_fail(c, RC_INVALID, "login", "missing login");
   if (strlen(in->password) > PASSWORD_MAX)
-    return call_fail(c, R_INVALID, "password", "password too long");
+    return call_fail(c, RC_INVALID, "password", "password too long");
   /* Bound the throttle key whatever the caller sent as a username. */
   char user_key[16 + USERNAME_MAX], device_key[16 + DEVICE_Z85_LEN];
   int valid_name = store_users_valid_username(in->username);
@@ -87,7 +87,7 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   if (rc) return rc;
 
   user_row u;
-  int found = valid_name && store_users_find(c->s->db, in->username, &u) == R_OK && u.active;
+  int found = valid_name && store_users_find(c->s->db, in->username, &u) == RC_OK && u.active;
   if (!found) {
     password_verify_dummy(in->password);
     return record_failure(c, user_key, device_key);
@@ -95,7 +95,7 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   if (password_verify(u.pwhash, in->password) != 0) return record_failure(c, user_key, device_key);
 
   uint8_t *token = arena_alloc(c->a, TOKEN_BYTES);
-  if (!token) return R_EXHAUSTED;
+  if (!token) return RC_EXHAUSTED;
   randombytes_buf(token, TOKEN_BYTES);
   uint8_t hash[TOKEN_HASH_BYTES];
   store_tokens_hash(token, TOKEN_BYTES, hash);
@@ -109,7 +109,7 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   if (rc) return rc;
 
   Reflect__V1__LoginReply *r = arena_alloc(c->a, sizeof *r);
-  if (!r) return R_EXHAUSTED;
+  if (!r) return RC_EXHAUSTED;
   reflect__v1__login_reply__init(r);
   u.pwhash[0] = '\0';
   rc = (rcode)store_users_to_message(c, &u, &r->user);
@@ -121,7 +121,7 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   r->timezone = (char *)c->s->cfg->timezone;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_LOGIN;
   c->rep->login = r;
-  return R_OK;
+  return RC_OK;
 }
 
 static rcode logout_write(call *c, void *arg)
@@ -140,21 +140,21 @@ rcode ops_logout(call *c, const Reflect__V1__Request *req)
   rcode rc = call_write(c, "log out", logout_write, NULL);
   if (rc) return rc;
   Reflect__V1__LogoutReply *r = arena_alloc(c->a, sizeof *r);
-  if (!r) return R_EXHAUSTED;
+  if (!r) return RC_EXHAUSTED;
   reflect__v1__logout_reply__init(r);
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_LOGOUT;
   c->rep->logout = r;
-  return R_OK;
+  return RC_OK;
 }
 
 rcode ops_whoami(call *c, const Reflect__V1__Request *req)
 {
   (void)req;
   user_row u;
-  if (store_users_get(c->s->db, c->who->user_id, &u)) return call_fail(c, R_INTERNAL, NULL, "account vanished");
+  if (store_users_get(c->s->db, c->who->user_id, &u)) return call_fail(c, RC_INTERNAL, NULL, "account vanished");
   u.pwhash[0] = '\0';
   Reflect__V1__WhoAmIReply *r = arena_alloc(c->a, sizeof *r);
-  if (!r) return R_EXHAUSTED;
+  if (!r) return RC_EXHAUSTED;
   reflect__v1__who_am_ireply__init(r);
   rcode rc = (rcode)store_users_to_message(c, &u, &r->user);
   if (rc) return call_fail(c, rc, NULL, "could not read the account");
@@ -163,5 +163,5 @@ rcode ops_whoami(call *c, const Reflect__V1__Request *req)
   r->timezone = (char *)c->s->cfg->timezone;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_WHOAMI;
   c->rep->whoami = r;
-  return R_OK;
+  return RC_OK;
 }

@@ -8,11 +8,11 @@
 
 static rcode load_session(call *c, uint64_t id, session_row *s)
 {
-  if (id == 0 || id > INT64_MAX) return call_fail(c, R_INVALID, "session_id", "a session id is required");
+  if (id == 0 || id > INT64_MAX) return call_fail(c, RC_INVALID, "session_id", "a session id is required");
   int rc = store_sessions_get(c->s->db, (int64_t)id, s);
-  if (rc == R_NOT_FOUND) return call_fail(c, R_NOT_FOUND, "session_id", "no session %llu", (unsigned long long)id);
-  if (rc) return call_fail(c, R_INTERNAL, NULL, "could not read session %llu", (unsigned long long)id);
-  return R_OK;
+  if (rc == RC_NOT_FOUND) return call_fail(c, RC_NOT_FOUND, "session_id", "no session %llu", (unsigned long long)id);
+  if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not read session %llu", (unsigned long long)id);
+  return RC_OK;
 }
 
 typedef struct {
@@ -25,13 +25,13 @@ static rcode record_write_tx(call *c, void *arg)
 {
   record_write *w = arg;
   uint32_t latest;
-  if (store_records_latest(c->s->db, w->s.id, &latest)) return R_INTERNAL;
+  if (store_records_latest(c->s->db, w->s.id, &latest)) return RC_INTERNAL;
   if (w->in->base_revision && w->in->base_revision != latest)
-    return call_fail(c, R_PRECONDITION, "base_revision",
+    return call_fail(c, RC_PRECONDITION, "base_revision",
                      "the record changed since revision %u (it is now at revision %u)",
                      w->in->base_revision, latest);
   if (latest > 0 && !*w->in->reason)
-    return call_fail(c, R_INVALID, "reason", "revision %u exists; an amendment needs a reason", latest);
+    return call_fail(c, RC_INVALID, "reason", "revision %u exists; an amendment needs a reason", latest);
   rcode rc = (rcode)store_records_append(c, &w->s, w->in->body, w->in->reason, &w->revision);
   if (rc) return rc;
   char object[32], detail[32];
@@ -43,26 +43,26 @@ static rcode record_write_tx(call *c, void *arg)
 rcode ops_record_write(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__RecordWriteRequest *in = req->record_write;
-  if (!in) return call_fail(c, R_INVALID, "record_write", "missing record_write");
+  if (!in) return call_fail(c, RC_INVALID, "record_write", "missing record_write");
   record_write w = {.in = in};
   rcode rc = load_session(c, in->session_id, &w.s);
   if (rc) return rc;
   if (w.s.supervisor_id != c->who->user_id)
-    return call_fail(c, R_DENIED, "session_id", "only the supervisor of session %lld writes its record",
+    return call_fail(c, RC_DENIED, "session_id", "only the supervisor of session %lld writes its record",
                      (long long)w.s.id);
   rc = call_check_text(c, "body", in->body, RECORD_BODY_MAX);
   if (!rc && strlen(in->reason) > RECORD_REASON_MAX)
-    rc = call_fail(c, R_INVALID, "reason", "a reason may have at most %d bytes", RECORD_REASON_MAX);
+    rc = call_fail(c, RC_INVALID, "reason", "a reason may have at most %d bytes", RECORD_REASON_MAX);
   if (rc) return rc;
   rc = call_write(c, "write the record", record_write_tx, &w);
   if (rc) return rc;
   Reflect__V1__RecordWriteReply *r = arena_alloc(c->a, sizeof *r);
-  if (!r) return R_EXHAUSTED;
+  if (!r) return RC_EXHAUSTED;
   reflect__v1__record_write_reply__init(r);
   r->revision = w.revision;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_RECORD_WRITE;
   c->rep->record_write = r;
-  return R_OK;
+  return RC_OK;
 }
 
 typedef struct {
@@ -82,23 +82,23 @@ static rcode record_read_audit(call *c, void *arg)
 rcode ops_record_show(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__RecordShowRequest *in = req->record_show;
-  if (!in) return call_fail(c, R_INVALID, "record_show", "missing record_show");
+  if (!in) return call_fail(c, RC_INVALID, "record_show", "missing record_show");
   session_row s;
   rcode rc = load_session(c, in->session_id, &s);
   if (rc) return rc;
   int party = 0;
   if (store_sessions_is_party(c->s->db, &s, c->who->user_id, &party))
-    return call_fail(c, R_INTERNAL, NULL, "could not check who attended");
+    return call_fail(c, RC_INTERNAL, NULL, "could not check who attended");
   if (!party)
-    return call_fail(c, R_DENIED, "session_id", "you are not a party to session %lld", (long long)s.id);
+    return call_fail(c, RC_DENIED, "session_id", "you are not a party to session %lld", (long long)s.id);
   Reflect__V1__RecordShowReply *r = arena_alloc(c->a, sizeof *r);
-  if (!r) return R_EXHAUSTED;
+  if (!r) return RC_EXHAUSTED;
   reflect__v1__record_show_reply__init(r);
   rc = (rcode)store_records_read(c, &s, in->revision, r);
-  if (rc == R_NOT_FOUND && in->revision)
+  if (rc == RC_NOT_FOUND && in->revision)
     return call_fail(c, rc, "revision", "session %lld has no revision %u", (long long)s.id, in->revision);
-  if (rc == R_NOT_FOUND) return call_fail(c, rc, "session_id", "session %lld has no record yet", (long long)s.id);
-  if (rc == R_DATA_LOSS)
+  if (rc == RC_NOT_FOUND) return call_fail(c, rc, "session_id", "session %lld has no record yet", (long long)s.id);
+  if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: the record of session %lld failed authentication",
                      (long long)s.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the record");
@@ -108,5 +108,5 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_RECORD_SHOW;
   c->rep->record_show = r;
-  return R_OK;
+  return RC_OK;
 }

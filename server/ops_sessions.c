@@ -17,18 +17,18 @@
 /* Only practitioners and supervisors are supervised. */
 static rcode check_supervisee(call *c, const char *field, const user_row *u)
 {
-  if (u->id == c->who->user_id) return call_fail(c, R_INVALID, field, "you cannot supervise yourself");
+  if (u->id == c->who->user_id) return call_fail(c, RC_INVALID, field, "you cannot supervise yourself");
   if (u->role != REFLECT__V1__ROLE__ROLE_PRACTITIONER && u->role != REFLECT__V1__ROLE__ROLE_SUPERVISOR)
-    return call_fail(c, R_PRECONDITION, field, "'%s' is a %s, not a practitioner or supervisor",
+    return call_fail(c, RC_PRECONDITION, field, "'%s' has the role %s; only practitioners and supervisors are supervised",
                      u->username, wire_role_name(u->role));
-  return R_OK;
+  return RC_OK;
 }
 
 static rcode check_minutes(call *c, uint32_t minutes)
 {
   if (minutes < MINUTES_MIN || minutes > MINUTES_MAX)
-    return call_fail(c, R_INVALID, "minutes", "minutes must be between %d and %d", MINUTES_MIN, MINUTES_MAX);
-  return R_OK;
+    return call_fail(c, RC_INVALID, "minutes", "minutes must be between %d and %d", MINUTES_MIN, MINUTES_MAX);
+  return RC_OK;
 }
 
 static void reply_id(call *c, Reflect__V1__Reply__ResultCase which, int64_t id)
@@ -70,12 +70,12 @@ static rcode agreement_add_write(call *c, void *arg)
 rcode ops_agreement_add(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__AgreementAddRequest *in = req->agreement_add;
-  if (!in) return call_fail(c, R_INVALID, "agreement_add", "missing agreement_add");
+  if (!in) return call_fail(c, RC_INVALID, "agreement_add", "missing agreement_add");
   user_row u;
   rcode rc = ops_find_active_user(c, "supervisee", in->supervisee, &u);
   if (!rc) rc = check_supervisee(c, "supervisee", &u);
   if (!rc && (in->every_days < 1 || in->every_days > 366))
-    rc = call_fail(c, R_INVALID, "every_days", "every_days must be between 1 and 366");
+    rc = call_fail(c, RC_INVALID, "every_days", "every_days must be between 1 and 366");
   if (!rc) rc = check_minutes(c, in->minutes);
   if (rc) return rc;
   agreement_add a = {in, u.id, 0};
@@ -88,13 +88,13 @@ rcode ops_agreement_list(call *c, const Reflect__V1__Request *req)
 {
   (void)req;
   Reflect__V1__AgreementListReply *r = arena_alloc(c->a, sizeof *r);
-  if (!r) return R_EXHAUSTED;
+  if (!r) return RC_EXHAUSTED;
   reflect__v1__agreement_list_reply__init(r);
   rcode rc = (rcode)store_agreements_list(c, c->who->user_id, &r->agreements, &r->n_agreements);
   if (rc) return call_fail(c, rc, NULL, "could not list agreements");
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_AGREEMENT_LIST;
   c->rep->agreement_list = r;
-  return R_OK;
+  return RC_OK;
 }
 
 typedef struct {
@@ -119,15 +119,15 @@ static rcode session_add_write(call *c, void *arg)
 rcode ops_session_add(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__SessionAddRequest *in = req->session_add;
-  if (!in) return call_fail(c, R_INVALID, "session_add", "missing session_add");
+  if (!in) return call_fail(c, RC_INVALID, "session_add", "missing session_add");
   if (in->n_members < 1 || in->n_members > SESSION_MAX_MEMBERS)
-    return call_fail(c, R_INVALID, "members", "a session has 1 to %d members", SESSION_MAX_MEMBERS);
+    return call_fail(c, RC_INVALID, "members", "a session has 1 to %d members", SESSION_MAX_MEMBERS);
   if (in->starts_at < TIME_MIN || in->starts_at > TIME_MAX)
-    return call_fail(c, R_INVALID, "starts_at", "the start time is out of range");
+    return call_fail(c, RC_INVALID, "starts_at", "the start time is out of range");
   rcode rc = check_minutes(c, in->minutes);
   if (rc) return rc;
   if (strlen(in->room) > ROOM_MAX_BYTES)
-    return call_fail(c, R_INVALID, "room", "room may have at most %d bytes", ROOM_MAX_BYTES);
+    return call_fail(c, RC_INVALID, "room", "room may have at most %d bytes", ROOM_MAX_BYTES);
   session_add s = {.in = in};
   for (size_t i = 0; i < in->n_members; i++) {
     user_row u;
@@ -135,12 +135,12 @@ rcode ops_session_add(call *c, const Reflect__V1__Request *req)
     if (!rc) rc = check_supervisee(c, "members", &u);
     if (rc) return rc;
     for (size_t j = 0; j < i; j++)
-      if (s.members[j] == u.id) return call_fail(c, R_INVALID, "members", "'%s' is listed twice", u.username);
+      if (s.members[j] == u.id) return call_fail(c, RC_INVALID, "members", "'%s' is listed twice", u.username);
     s.members[i] = u.id;
   }
   if (in->n_members == 1) {
     int found = store_agreements_find(c->s->db, c->who->user_id, s.members[0], &s.agreement_id);
-    if (found != R_OK && found != R_NOT_FOUND) return call_fail(c, R_INTERNAL, NULL, "could not read agreements");
+    if (found != RC_OK && found != RC_NOT_FOUND) return call_fail(c, RC_INTERNAL, NULL, "could not read agreements");
   }
   rc = call_write(c, "schedule the session", session_add_write, &s);
   if (!rc) reply_id(c, REFLECT__V1__REPLY__RESULT_SESSION_ADD, s.id);
@@ -150,15 +150,15 @@ rcode ops_session_add(call *c, const Reflect__V1__Request *req)
 rcode ops_session_list(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__SessionListRequest *in = req->session_list;
-  if (!in) return call_fail(c, R_INVALID, "session_list", "missing session_list");
-  if (in->upcoming && in->past) return call_fail(c, R_INVALID, "past", "choose upcoming or past, not both");
+  if (!in) return call_fail(c, RC_INVALID, "session_list", "missing session_list");
+  if (in->upcoming && in->past) return call_fail(c, RC_INVALID, "past", "choose upcoming or past, not both");
   int filter = in->upcoming ? SESSION_FILTER_UPCOMING : in->past ? SESSION_FILTER_PAST : SESSION_FILTER_ALL;
   Reflect__V1__SessionListReply *r = arena_alloc(c->a, sizeof *r);
-  if (!r) return R_EXHAUSTED;
+  if (!r) return RC_EXHAUSTED;
   reflect__v1__session_list_reply__init(r);
   rcode rc = (rcode)store_sessions_list(c, c->who->user_id, filter, in->limit, &r->sessions, &r->n_sessions);
   if (rc) return call_fail(c, rc, NULL, "could not list sessions");
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_SESSION_LIST;
   c->rep->session_list = r;
-  return R_OK;
+  return RC_OK;
 }

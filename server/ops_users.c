@@ -12,11 +12,11 @@
 
 rcode ops_find_active_user(call *c, const char *field, const char *username, user_row *out)
 {
-  if (!store_users_valid_username(username) || store_users_find(c->s->db, username, out) != R_OK)
-    return call_fail(c, R_NOT_FOUND, field, "no user called '%.64s'", username);
-  if (!out->active) return call_fail(c, R_PRECONDITION, field, "user '%s' is not active", username);
+  if (!store_users_valid_username(username) || store_users_find(c->s->db, username, out) != RC_OK)
+    return call_fail(c, RC_NOT_FOUND, field, "no user called '%.64s'", username);
+  if (!out->active) return call_fail(c, RC_PRECONDITION, field, "user '%s' is not active", username);
   out->pwhash[0] = '\0';
-  return R_OK;
+  return RC_OK;
 }
 
 typedef struct {
@@ -29,7 +29,7 @@ static rcode user_add_write(call *c, void *arg)
 {
   user_add *u = arg;
   rcode rc = (rcode)store_users_create(c, u->in->username, u->in->name, u->in->role, u->pwhash, &u->id);
-  if (rc == R_EXISTS) return call_fail(c, rc, "username", "user '%s' already exists", u->in->username);
+  if (rc == RC_EXISTS) return call_fail(c, rc, "username", "user '%s' already exists", u->in->username);
   if (rc) return rc;
   char object[32];
   snprintf(object, sizeof object, "user:%lld", (long long)u->id);
@@ -39,44 +39,44 @@ static rcode user_add_write(call *c, void *arg)
 rcode ops_user_add(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__UserAddRequest *in = req->user_add;
-  if (!in) return call_fail(c, R_INVALID, "user_add", "missing user_add");
+  if (!in) return call_fail(c, RC_INVALID, "user_add", "missing user_add");
   if (!store_users_valid_username(in->username))
-    return call_fail(c, R_INVALID, "username",
+    return call_fail(c, RC_INVALID, "username",
                      "a username is 1-64 characters: lower-case letters, digits, '.', '_' or '-'");
   rcode rc = call_check_text(c, "name", in->name, NAME_MAX_BYTES);
   if (rc) return rc;
   if (!wire_role_name(in->role) || in->role == REFLECT__V1__ROLE__ROLE_UNSPECIFIED)
-    return call_fail(c, R_INVALID, "role", "unknown role");
+    return call_fail(c, RC_INVALID, "role", "unknown role");
   const char *why = password_check_policy(in->password);
-  if (why) return call_fail(c, R_INVALID, "password", "%s", why);
+  if (why) return call_fail(c, RC_INVALID, "password", "%s", why);
   user_row existing;
-  if (store_users_find(c->s->db, in->username, &existing) == R_OK)
-    return call_fail(c, R_EXISTS, "username", "user '%s' already exists", in->username);
+  if (store_users_find(c->s->db, in->username, &existing) == RC_OK)
+    return call_fail(c, RC_EXISTS, "username", "user '%s' already exists", in->username);
 
   char pwhash[PASSWORD_HASH_MAX];
-  if (password_hash(in->password, pwhash) != 0) return call_fail(c, R_INTERNAL, NULL, "could not hash the password");
+  if (password_hash(in->password, pwhash) != 0) return call_fail(c, RC_INTERNAL, NULL, "could not hash the password");
   user_add u = {in, pwhash, 0};
   rc = call_write(c, "add the user", user_add_write, &u);
   sodium_memzero(pwhash, sizeof pwhash);
   if (rc) return rc;
   Reflect__V1__UserAddReply *r = arena_alloc(c->a, sizeof *r);
-  if (!r) return R_EXHAUSTED;
+  if (!r) return RC_EXHAUSTED;
   reflect__v1__user_add_reply__init(r);
   r->id = (uint64_t)u.id;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_USER_ADD;
   c->rep->user_add = r;
-  return R_OK;
+  return RC_OK;
 }
 
 rcode ops_user_list(call *c, const Reflect__V1__Request *req)
 {
   (void)req;
   Reflect__V1__UserListReply *r = arena_alloc(c->a, sizeof *r);
-  if (!r) return R_EXHAUSTED;
+  if (!r) return RC_EXHAUSTED;
   reflect__v1__user_list_reply__init(r);
   rcode rc = (rcode)store_users_list(c, &r->users, &r->n_users);
   if (rc) return call_fail(c, rc, NULL, "could not list users");
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_USER_LIST;
   c->rep->user_list = r;
-  return R_OK;
+  return RC_OK;
 }

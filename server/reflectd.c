@@ -15,16 +15,6 @@ static const char usage[] =
     "\n"
     "`reflectd <command> --help` describes each. Version " REFLECT_VERSION ".\n";
 
-int commands_read_line(char *buf, size_t size)
-{
-  if (!fgets(buf, (int)size, stdin)) return -1;
-  size_t n = strcspn(buf, "\n");
-  if (buf[n] != '\n' && !feof(stdin)) return -1; /* longer than the buffer */
-  buf[n] = '\0';
-  if (n && buf[n - 1] == '\r') buf[n - 1] = '\0';
-  return 0;
-}
-
 int main(int argc, char **argv)
 {
   if (sodium_init() < 0) {

@@ -11,7 +11,7 @@
  *  - call bundles one request's state. Handlers build their result in
  *    c->rep with memory from c->a, and return the Status code; call_fail
  *    sets the Status message/field and returns the code, so a handler can
- *    `return call_fail(c, R_NOT_FOUND, "session_id", "no session %llu", id)`.
+ *    `return call_fail(c, RC_NOT_FOUND, "session_id", "no session %llu", id)`.
  */
 #ifndef REFLECT_SERVICE_H
 #define REFLECT_SERVICE_H
@@ -26,18 +26,18 @@
 #include "vault.h"
 
 typedef Reflect__V1__Code rcode;
-#define R_OK REFLECT__V1__CODE__OK
-#define R_INVALID REFLECT__V1__CODE__INVALID_ARGUMENT
-#define R_NOT_FOUND REFLECT__V1__CODE__NOT_FOUND
-#define R_EXISTS REFLECT__V1__CODE__ALREADY_EXISTS
-#define R_DENIED REFLECT__V1__CODE__PERMISSION_DENIED
-#define R_EXHAUSTED REFLECT__V1__CODE__RESOURCE_EXHAUSTED
-#define R_PRECONDITION REFLECT__V1__CODE__FAILED_PRECONDITION
-#define R_UNIMPLEMENTED REFLECT__V1__CODE__UNIMPLEMENTED
-#define R_INTERNAL REFLECT__V1__CODE__INTERNAL
-#define R_UNAVAILABLE REFLECT__V1__CODE__UNAVAILABLE
-#define R_DATA_LOSS REFLECT__V1__CODE__DATA_LOSS
-#define R_UNAUTHENTICATED REFLECT__V1__CODE__UNAUTHENTICATED
+#define RC_OK REFLECT__V1__CODE__OK
+#define RC_INVALID REFLECT__V1__CODE__INVALID_ARGUMENT
+#define RC_NOT_FOUND REFLECT__V1__CODE__NOT_FOUND
+#define RC_EXISTS REFLECT__V1__CODE__ALREADY_EXISTS
+#define RC_DENIED REFLECT__V1__CODE__PERMISSION_DENIED
+#define RC_EXHAUSTED REFLECT__V1__CODE__RESOURCE_EXHAUSTED
+#define RC_PRECONDITION REFLECT__V1__CODE__FAILED_PRECONDITION
+#define RC_UNIMPLEMENTED REFLECT__V1__CODE__UNIMPLEMENTED
+#define RC_INTERNAL REFLECT__V1__CODE__INTERNAL
+#define RC_UNAVAILABLE REFLECT__V1__CODE__UNAVAILABLE
+#define RC_DATA_LOSS REFLECT__V1__CODE__DATA_LOSS
+#define RC_UNAUTHENTICATED REFLECT__V1__CODE__UNAUTHENTICATED
 
 #define USERNAME_MAX 64
 #define DEVICE_Z85_LEN 40

@@ -4,7 +4,7 @@ int store_audit_append(call *c, const char *action, const char *object, const ch
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "INSERT INTO audit(at, user_id, device, action, object, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, c->now);
   if (c->who->authenticated) sqlite3_bind_int64(st, 2, c->who->user_id);
   sqlite3_bind_text(st, 3, c->who->device, -1, SQLITE_STATIC);
@@ -13,6 +13,6 @@ int store_audit_append(call *c, const char *action, const char *object, const ch
   sqlite3_bind_text(st, 6, detail ? detail : "", -1, SQLITE_STATIC);
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return R_OK;
-  return (rc & 0xff) == SQLITE_FULL ? R_EXHAUSTED : R_INTERNAL;
+  if (rc == SQLITE_DONE) return RC_OK;
+  return (rc & 0xff) == SQLITE_FULL ? RC_EXHAUSTED : RC_INTERNAL;
 }

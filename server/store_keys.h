@@ -9,9 +9,9 @@
  *    frees them. The keyring owns its keys; callers only borrow them.
  *  - store_keys_seal returns a malloc'd blob (caller frees); store_keys_open
  *    returns arena-allocated text (freed with the arena, wiped on reset).
- * Functions return 0 (OK) or a Reflect Code: R_DATA_LOSS when a value or a
- * wrapped key fails authentication, R_NOT_FOUND for a destroyed key,
- * R_INTERNAL for database errors.
+ * Functions return 0 (OK) or a Reflect Code: RC_DATA_LOSS when a value or a
+ * wrapped key fails authentication, RC_NOT_FOUND for a destroyed key,
+ * RC_INTERNAL for database errors.
  */
 #ifndef REFLECT_STORE_KEYS_H
 #define REFLECT_STORE_KEYS_H

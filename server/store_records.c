@@ -5,12 +5,12 @@
 int store_records_latest(db *d, int64_t session_id, uint32_t *revision)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT coalesce(max(revision), 0) FROM record_revisions WHERE session_id = ?1");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, session_id);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) *revision = (uint32_t)sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
-  return rc == SQLITE_ROW ? R_OK : R_INTERNAL;
+  return rc == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
 int store_records_append(call *c, const session_row *s, const char *body, const char *reason,
@@ -21,7 +21,7 @@ int store_records_append(call *c, const session_row *s, const char *body, const 
   int rc = store_records_latest(d, s->id, &latest);
   if (rc) return rc;
   sqlite3_stmt *st = db_prepare(d, "SELECT coalesce(max(id), 0) + 1 FROM record_revisions");
-  if (!st || sqlite3_step(st) != SQLITE_ROW) { if (st) sqlite3_reset(st); return R_INTERNAL; }
+  if (!st || sqlite3_step(st) != SQLITE_ROW) { if (st) sqlite3_reset(st); return RC_INTERNAL; }
   int64_t id = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
   uint32_t rev = latest + 1;
@@ -48,9 +48,9 @@ int store_records_append(call *c, const session_row *s, const char *body, const 
     sqlite3_bind_blob(st, 8, body_blob, (int)body_len, SQLITE_STATIC);
     int src = sqlite3_step(st);
     sqlite3_reset(st);
-    rc = src == SQLITE_DONE ? R_OK : (src & 0xff) == SQLITE_FULL ? R_EXHAUSTED : R_INTERNAL;
+    rc = src == SQLITE_DONE ? RC_OK : (src & 0xff) == SQLITE_FULL ? RC_EXHAUSTED : RC_INTERNAL;
   } else {
-    rc = R_INTERNAL;
+    rc = RC_INTERNAL;
   }
   free(body_blob);
   free(reason_blob);
@@ -65,15 +65,15 @@ int store_records_read(call *c, const session_row *s, uint32_t revision,
   if (revision == 0) {
     int rc = store_records_latest(d, s->id, &revision);
     if (rc) return rc;
-    if (revision == 0) return R_NOT_FOUND;
+    if (revision == 0) return RC_NOT_FOUND;
   }
   sqlite3_stmt *st = db_prepare(d,
       "SELECT r.id, r.key_id, u.username, r.created_at, r.reason, r.body FROM record_revisions r"
       " JOIN users u ON u.id = r.author_id WHERE r.session_id = ?1 AND r.revision = ?2");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int64(st, 2, revision);
-  if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return R_NOT_FOUND; }
+  if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return RC_NOT_FOUND; }
   int64_t id = sqlite3_column_int64(st, 0), key_id = sqlite3_column_int64(st, 1);
   Reflect__V1__Revision *r = arena_alloc(c->a, sizeof *r);
   /* Copy the sealed blobs out: opening them may run other statements. */
@@ -83,7 +83,7 @@ int store_records_read(call *c, const session_row *s, uint32_t revision,
   char *author = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
   int64_t created_at = sqlite3_column_int64(st, 3);
   sqlite3_reset(st);
-  if (!r || !body_blob || !author || (reason_len && !reason_blob)) return R_EXHAUSTED;
+  if (!r || !body_blob || !author || (reason_len && !reason_blob)) return RC_EXHAUSTED;
   reflect__v1__revision__init(r);
   r->revision = revision;
   r->author = author;
@@ -97,5 +97,5 @@ int store_records_read(call *c, const session_row *s, uint32_t revision,
   if (rc) return rc;
   out->session_id = (uint64_t)s->id;
   out->revision = r;
-  return R_OK;
+  return RC_OK;
 }

@@ -5,9 +5,9 @@
  * cannot be passed off as another's.
  *
  * Contract: store_records_append runs in the caller's write transaction and
- * refuses (R_PRECONDITION) when base_revision is non-zero and no longer the
+ * refuses (RC_PRECONDITION) when base_revision is non-zero and no longer the
  * latest. store_records_read fills arena-allocated reply fields. Functions
- * return 0 or a Reflect Code (R_DATA_LOSS when a value fails to open).
+ * return 0 or a Reflect Code (RC_DATA_LOSS when a value fails to open).
  */
 #ifndef REFLECT_STORE_RECORDS_H
 #define REFLECT_STORE_RECORDS_H
@@ -22,7 +22,7 @@
 int store_records_latest(db *d, int64_t session_id, uint32_t *revision);
 int store_records_append(call *c, const session_row *s, const char *body, const char *reason,
                          uint32_t *revision);
-/* revision 0 means the latest; R_NOT_FOUND if there is none. */
+/* revision 0 means the latest; RC_NOT_FOUND if there is none. */
 int store_records_read(call *c, const session_row *s, uint32_t revision,
                        Reflect__V1__RecordShowReply *out);
 

@@ -6,18 +6,18 @@
 static int next_id(db *d, const char *sql, int64_t *id)
 {
   sqlite3_stmt *st = db_prepare(d, sql);
-  if (!st || sqlite3_step(st) != SQLITE_ROW) { if (st) sqlite3_reset(st); return R_INTERNAL; }
+  if (!st || sqlite3_step(st) != SQLITE_ROW) { if (st) sqlite3_reset(st); return RC_INTERNAL; }
   *id = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
-  return R_OK;
+  return RC_OK;
 }
 
 static int step_done(sqlite3_stmt *st)
 {
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return R_OK;
-  return (rc & 0xff) == SQLITE_FULL ? R_EXHAUSTED : R_INTERNAL;
+  if (rc == SQLITE_DONE) return RC_OK;
+  return (rc & 0xff) == SQLITE_FULL ? RC_EXHAUSTED : RC_INTERNAL;
 }
 
 int store_agreements_add(call *c, int64_t supervisor, int64_t supervisee, uint32_t every_days,
@@ -29,7 +29,7 @@ int store_agreements_add(call *c, int64_t supervisor, int64_t supervisee, uint32
   sqlite3_stmt *st = db_prepare(d,
       "INSERT INTO agreements(id, supervisor_id, supervisee_id, every_days, minutes, created_at, created_by)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, *id);
   sqlite3_bind_int64(st, 2, supervisor);
   sqlite3_bind_int64(st, 3, supervisee);
@@ -43,15 +43,15 @@ int store_agreements_add(call *c, int64_t supervisor, int64_t supervisee, uint32
 int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t *id)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT max(id) FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, supervisor);
   sqlite3_bind_int64(st, 2, supervisee);
   int rc = sqlite3_step(st);
   int found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
   if (found) *id = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
-  if (rc != SQLITE_ROW) return R_INTERNAL;
-  return found ? R_OK : R_NOT_FOUND;
+  if (rc != SQLITE_ROW) return RC_INTERNAL;
+  return found ? RC_OK : RC_NOT_FOUND;
 }
 
 int store_agreements_list(call *c, int64_t user_id, Reflect__V1__Agreement ***out, size_t *n)
@@ -60,7 +60,7 @@ int store_agreements_list(call *c, int64_t user_id, Reflect__V1__Agreement ***ou
       "SELECT a.id, sr.username, se.username, a.every_days, a.minutes, a.created_at"
       " FROM agreements a JOIN users sr ON sr.id = a.supervisor_id JOIN users se ON se.id = a.supervisee_id"
       " WHERE a.supervisor_id = ?1 OR a.supervisee_id = ?1 ORDER BY a.id LIMIT 1000");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   size_t cap = 16, k = 0;
   Reflect__V1__Agreement **v = arena_alloc(c->a, sizeof *v * cap);
@@ -86,10 +86,10 @@ int store_agreements_list(call *c, int64_t user_id, Reflect__V1__Agreement ***ou
     v[k++] = a;
   }
   sqlite3_reset(st);
-  if (!v) return R_EXHAUSTED;
+  if (!v) return RC_EXHAUSTED;
   *out = v;
   *n = k;
-  return R_OK;
+  return RC_OK;
 }
 
 int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members,
@@ -117,7 +117,7 @@ int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size
   sqlite3_stmt *st = db_prepare(d,
       "INSERT INTO sessions(id, kind, supervisor_id, agreement_id, starts_at, minutes, ends_at, key_id,"
       " room, status, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
-  if (!st) { free(blob); return R_INTERNAL; }
+  if (!st) { free(blob); return RC_INTERNAL; }
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int(st, 2, kind);
   sqlite3_bind_int64(st, 3, supervisor);
@@ -134,7 +134,7 @@ int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size
   free(blob);
   if (rc) return rc;
   st = db_prepare(d, "INSERT INTO session_members(session_id, user_id) VALUES (?1, ?2)");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   for (size_t i = 0; i < n_members; i++) {
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, members[i]);
@@ -142,14 +142,14 @@ int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size
     if (rc) return rc;
   }
   *id_out = id;
-  return R_OK;
+  return RC_OK;
 }
 
 int store_sessions_get(db *d, int64_t id, session_row *out)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT id, kind, supervisor_id, key_id, starts_at, ends_at, minutes, status FROM sessions WHERE id = ?1");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
@@ -163,21 +163,21 @@ int store_sessions_get(db *d, int64_t id, session_row *out)
     out->status = sqlite3_column_int(st, 7);
   }
   sqlite3_reset(st);
-  return rc == SQLITE_ROW ? R_OK : rc == SQLITE_DONE ? R_NOT_FOUND : R_INTERNAL;
+  return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
 int store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int *party)
 {
-  if (s->supervisor_id == user_id) { *party = 1; return R_OK; }
+  if (s->supervisor_id == user_id) { *party = 1; return RC_OK; }
   sqlite3_stmt *st = db_prepare(d, "SELECT 1 FROM session_members WHERE session_id = ?1 AND user_id = ?2");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int64(st, 2, user_id);
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return R_INTERNAL;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return RC_INTERNAL;
   *party = rc == SQLITE_ROW;
-  return R_OK;
+  return RC_OK;
 }
 
 static int load_members(call *c, Reflect__V1__Session *m)
@@ -185,17 +185,17 @@ static int load_members(call *c, Reflect__V1__Session *m)
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT u.username FROM session_members sm JOIN users u ON u.id = sm.user_id"
       " WHERE sm.session_id = ?1 ORDER BY u.username");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, (int64_t)m->id);
   char **v = arena_alloc(c->a, sizeof *v * SESSION_MAX_MEMBERS);
   size_t k = 0;
   while (v && k < SESSION_MAX_MEMBERS && sqlite3_step(st) == SQLITE_ROW)
     if (!(v[k++] = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0)))) v = NULL;
   sqlite3_reset(st);
-  if (!v) return R_EXHAUSTED;
+  if (!v) return RC_EXHAUSTED;
   m->members = v;
   m->n_members = k;
-  return R_OK;
+  return RC_OK;
 }
 
 int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
@@ -211,7 +211,7 @@ int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
       " FROM sessions s JOIN mine ON mine.id = s.id JOIN users u ON u.id = s.supervisor_id"
       " WHERE ?2 = 0 OR (?2 = 1 AND s.ends_at > ?3 AND s.status = 1) OR (?2 = 2 AND s.ends_at <= ?3)"
       " ORDER BY CASE WHEN ?2 = 2 THEN -s.starts_at ELSE s.starts_at END, s.id LIMIT ?4");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int(st, 2, filter);
   sqlite3_bind_int64(st, 3, c->now);
@@ -221,10 +221,10 @@ int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
   typedef struct { int64_t key_id; const void *blob; size_t len; } sealed_room;
   sealed_room *rooms = arena_alloc(c->a, sizeof *rooms * limit);
   size_t k = 0;
-  int rc = R_OK;
+  int rc = RC_OK;
   while (v && rooms && k < limit && sqlite3_step(st) == SQLITE_ROW) {
     Reflect__V1__Session *m = arena_alloc(c->a, sizeof *m);
-    if (!m) { rc = R_EXHAUSTED; break; }
+    if (!m) { rc = RC_EXHAUSTED; break; }
     reflect__v1__session__init(m);
     m->id = (uint64_t)sqlite3_column_int64(st, 0);
     m->kind = (Reflect__V1__SessionKind)sqlite3_column_int(st, 1);
@@ -237,21 +237,21 @@ int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
     rooms[k].key_id = sqlite3_column_int64(st, 6);
     rooms[k].len = (size_t)sqlite3_column_bytes(st, 7);
     rooms[k].blob = rooms[k].len ? arena_strndup(c->a, sqlite3_column_blob(st, 7), rooms[k].len) : NULL;
-    if (!m->supervisor || (rooms[k].len && !rooms[k].blob)) { rc = R_EXHAUSTED; break; }
+    if (!m->supervisor || (rooms[k].len && !rooms[k].blob)) { rc = RC_EXHAUSTED; break; }
     v[k++] = m;
   }
   sqlite3_reset(st);
-  if (!v || !rooms) return R_EXHAUSTED;
-  for (size_t i = 0; rc == R_OK && i < k; i++) {
+  if (!v || !rooms) return RC_EXHAUSTED;
+  for (size_t i = 0; rc == RC_OK && i < k; i++) {
     if (rooms[i].blob) {
       store_slot slot = {"sessions", (int64_t)v[i]->id, "room", rooms[i].key_id, 0};
       rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rooms[i].blob, rooms[i].len, c->a,
                            &v[i]->room);
     }
-    if (rc == R_OK) rc = load_members(c, v[i]);
+    if (rc == RC_OK) rc = load_members(c, v[i]);
   }
   if (rc) return rc;
   *out = v;
   *n = k;
-  return R_OK;
+  return RC_OK;
 }

@@ -22,13 +22,13 @@ static int find_one(sqlite3_stmt *st, user_row *out)
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) read_row(st, out);
   sqlite3_reset(st);
-  return rc == SQLITE_ROW ? R_OK : rc == SQLITE_DONE ? R_NOT_FOUND : R_INTERNAL;
+  return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
 int store_users_find(db *d, const char *username, user_row *out)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT " USER_COLS " FROM users WHERE username = ?1");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
   return find_one(st, out);
 }
@@ -36,7 +36,7 @@ int store_users_find(db *d, const char *username, user_row *out)
 int store_users_get(db *d, int64_t id, user_row *out)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT " USER_COLS " FROM users WHERE id = ?1");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   return find_one(st, out);
 }
@@ -60,11 +60,11 @@ int store_users_create(call *c, const char *username, const char *name, Reflect_
   db *d = c->s->db;
   user_row existing;
   int rc = store_users_find(d, username, &existing);
-  if (rc == R_OK) return R_EXISTS;
-  if (rc != R_NOT_FOUND) return rc;
+  if (rc == RC_OK) return RC_EXISTS;
+  if (rc != RC_NOT_FOUND) return rc;
 
   sqlite3_stmt *st = db_prepare(d, "SELECT coalesce(max(id), 0) + 1 FROM users");
-  if (!st || sqlite3_step(st) != SQLITE_ROW) return R_INTERNAL;
+  if (!st || sqlite3_step(st) != SQLITE_ROW) return RC_INTERNAL;
   int64_t id = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
 
@@ -81,7 +81,7 @@ int store_users_create(call *c, const char *username, const char *name, Reflect_
 
   st = db_prepare(d, "INSERT INTO users(id, username, role, key_id, name, pwhash, created_at, created_by)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  if (!st) { free(blob); return R_INTERNAL; }
+  if (!st) { free(blob); return RC_INTERNAL; }
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_text(st, 2, username, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 3, (int)role);
@@ -93,17 +93,17 @@ int store_users_create(call *c, const char *username, const char *name, Reflect_
   rc = sqlite3_step(st);
   sqlite3_reset(st);
   free(blob);
-  if (rc != SQLITE_DONE) return rc == SQLITE_FULL ? R_EXHAUSTED : R_INTERNAL;
+  if (rc != SQLITE_DONE) return rc == SQLITE_FULL ? RC_EXHAUSTED : RC_INTERNAL;
   *id_out = id;
-  return R_OK;
+  return RC_OK;
 }
 
 int store_users_name(call *c, int64_t user_id, char **name)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT key_id, name FROM users WHERE id = ?1");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
-  if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return R_NOT_FOUND; }
+  if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return RC_NOT_FOUND; }
   store_slot slot = {"users", user_id, "name", sqlite3_column_int64(st, 0), 0};
   int rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, sqlite3_column_blob(st, 1),
                            (size_t)sqlite3_column_bytes(st, 1), c->a, name);
@@ -114,7 +114,7 @@ int store_users_name(call *c, int64_t user_id, char **name)
 int store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out)
 {
   Reflect__V1__User *m = arena_alloc(c->a, sizeof *m);
-  if (!m) return R_EXHAUSTED;
+  if (!m) return RC_EXHAUSTED;
   reflect__v1__user__init(m);
   m->id = (uint64_t)u->id;
   m->username = arena_strdup(c->a, u->username);
@@ -123,25 +123,25 @@ int store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out)
   m->created_at = u->created_at;
   int rc = store_users_name(c, u->id, &m->name);
   if (rc) return rc;
-  if (!m->username) return R_EXHAUSTED;
+  if (!m->username) return RC_EXHAUSTED;
   *out = m;
-  return R_OK;
+  return RC_OK;
 }
 
 int store_users_list(call *c, Reflect__V1__User ***out, size_t *n)
 {
   db *d = c->s->db;
   sqlite3_stmt *st = db_prepare(d, "SELECT count(*) FROM users");
-  if (!st || sqlite3_step(st) != SQLITE_ROW) return R_INTERNAL;
+  if (!st || sqlite3_step(st) != SQLITE_ROW) return RC_INTERNAL;
   size_t total = (size_t)sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
   Reflect__V1__User **v = arena_alloc(c->a, sizeof *v * (total ? total : 1));
-  if (!v) return R_EXHAUSTED;
+  if (!v) return RC_EXHAUSTED;
   st = db_prepare(d, "SELECT " USER_COLS " FROM users ORDER BY username");
-  if (!st) return R_INTERNAL;
+  if (!st) return RC_INTERNAL;
   /* Rows are copied out first: decrypting names reuses other statements. */
   user_row *rows = arena_alloc(c->a, sizeof *rows * (total ? total : 1));
-  if (!rows) { sqlite3_reset(st); return R_EXHAUSTED; }
+  if (!rows) { sqlite3_reset(st); return RC_EXHAUSTED; }
   size_t k = 0;
   while (k < total && sqlite3_step(st) == SQLITE_ROW) read_row(st, &rows[k++]);
   sqlite3_reset(st);
@@ -152,5 +152,5 @@ int store_users_list(call *c, Reflect__V1__User ***out, size_t *n)
   }
   *out = v;
   *n = k;
-  return R_OK;
+  return RC_OK;
 }

@@ -4,7 +4,7 @@
  *
  * Contract: user_row is a plain value. store_users_create must run inside
  * a write transaction. List results are arena-allocated. Functions return
- * 0 or a Reflect Code (R_NOT_FOUND, R_EXISTS, R_INTERNAL, R_DATA_LOSS).
+ * 0 or a Reflect Code (RC_NOT_FOUND, RC_EXISTS, RC_INTERNAL, RC_DATA_LOSS).
  */
 #ifndef REFLECT_STORE_USERS_H
 #define REFLECT_STORE_USERS_H

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer target with clang and fuzzes request decoding and
+# dispatch for SECONDS (default 600). usage: tests/fuzz/run.sh [SECONDS]
+set -euo pipefail
+seconds=${1:-600}
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=${FUZZ_BUILD_DIR:-$repo/build-fuzz}
+CC=clang cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREFLECT_FUZZ=ON \
+  -DREFLECT_TESTS=OFF -DREFLECT_BENCH=OFF >/dev/null
+cmake --build "$build" --target fuzz_dispatch fuzz_seeds -j"$(nproc)" >/dev/null
+corpus="$build/corpus"
+mkdir -p "$corpus"
+"$build/tests/fuzz/fuzz_seeds" "$corpus"
+# RSS limit above Argon2's 64 MiB and the fuzzer's own; no leaks allowed.
+"$build/tests/fuzz/fuzz_dispatch" "$corpus" -max_total_time="$seconds" -max_len=65536 \
+  -rss_limit_mb=2048 -print_final_stats=1 -detect_leaks=1 2>&1 | tail -n 25

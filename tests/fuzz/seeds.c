@@ -1,0 +1,93 @@
+/*
+ * Writes a seed corpus for fuzz_dispatch: one valid request per op, sent
+ * as each role (the token the target installs for it) and without a token,
+ * with plausible field values so the fuzzer starts past the validation.
+ * usage: fuzz_seeds DIR
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "fuzz_common.h"
+#include "wire.h"
+
+static int n_written;
+
+static void emit(const char *dir, Reflect__V1__Request *req)
+{
+  uint8_t *buf;
+  size_t len;
+  if (wire_encode(&req->base, &buf, &len)) exit(1);
+  char path[512];
+  snprintf(path, sizeof path, "%s/seed-%03d", dir, n_written++);
+  FILE *f = fopen(path, "wb");
+  if (!f || fwrite(buf, 1, len, f) != len) exit(1);
+  fclose(f);
+  free(buf);
+}
+
+int main(int argc, char **argv)
+{
+  if (argc != 2) { fprintf(stderr, "usage: fuzz_seeds DIR\n"); return 2; }
+  int64_t soon = (int64_t)time(NULL) + 86400;
+  char *members[] = {"prac"};
+  Reflect__V1__PingRequest ping = REFLECT__V1__PING_REQUEST__INIT;
+  Reflect__V1__LoginRequest login = REFLECT__V1__LOGIN_REQUEST__INIT;
+  login.username = "prac";
+  login.password = "fuzz-password-long";
+  Reflect__V1__LogoutRequest logout = REFLECT__V1__LOGOUT_REQUEST__INIT;
+  Reflect__V1__WhoAmIRequest who = REFLECT__V1__WHO_AM_IREQUEST__INIT;
+  Reflect__V1__UserAddRequest uadd = REFLECT__V1__USER_ADD_REQUEST__INIT;
+  uadd.username = "newuser";
+  uadd.name = "New User";
+  uadd.role = REFLECT__V1__ROLE__ROLE_PRACTITIONER;
+  uadd.password = "another-long-password";
+  Reflect__V1__UserListRequest ulist = REFLECT__V1__USER_LIST_REQUEST__INIT;
+  Reflect__V1__AgreementAddRequest aadd = REFLECT__V1__AGREEMENT_ADD_REQUEST__INIT;
+  aadd.supervisee = "prac";
+  aadd.every_days = 28;
+  aadd.minutes = 90;
+  Reflect__V1__AgreementListRequest alist = REFLECT__V1__AGREEMENT_LIST_REQUEST__INIT;
+  Reflect__V1__SessionAddRequest sadd = REFLECT__V1__SESSION_ADD_REQUEST__INIT;
+  sadd.members = members;
+  sadd.n_members = 1;
+  sadd.starts_at = soon;
+  sadd.minutes = 90;
+  sadd.room = "Room 1";
+  Reflect__V1__SessionListRequest slist = REFLECT__V1__SESSION_LIST_REQUEST__INIT;
+  slist.upcoming = 1;
+  Reflect__V1__RecordWriteRequest rw = REFLECT__V1__RECORD_WRITE_REQUEST__INIT;
+  rw.session_id = 1;
+  rw.body = "Wellbeing: fine.\nCase: plan agreed.";
+  rw.reason = "typo";
+  Reflect__V1__RecordShowRequest rs = REFLECT__V1__RECORD_SHOW_REQUEST__INIT;
+  rs.session_id = 1;
+
+  struct { Reflect__V1__Request__OpCase op; void *msg; } ops[] = {
+      {REFLECT__V1__REQUEST__OP_PING, &ping},           {REFLECT__V1__REQUEST__OP_LOGIN, &login},
+      {REFLECT__V1__REQUEST__OP_WHOAMI, &who},          {REFLECT__V1__REQUEST__OP_USER_ADD, &uadd},
+      {REFLECT__V1__REQUEST__OP_USER_LIST, &ulist},     {REFLECT__V1__REQUEST__OP_AGREEMENT_ADD, &aadd},
+      {REFLECT__V1__REQUEST__OP_AGREEMENT_LIST, &alist}, {REFLECT__V1__REQUEST__OP_SESSION_ADD, &sadd},
+      {REFLECT__V1__REQUEST__OP_SESSION_LIST, &slist},  {REFLECT__V1__REQUEST__OP_RECORD_WRITE, &rw},
+      {REFLECT__V1__REQUEST__OP_RECORD_SHOW, &rs},      {REFLECT__V1__REQUEST__OP_LOGOUT, &logout},
+  };
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+    for (int role = 0; role <= 5; role++) {
+      Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+      uint8_t token[32];
+      req.protocol = WIRE_PROTOCOL;
+      req.id = (uint64_t)(i * 10 + (size_t)role);
+      if (role) {
+        fuzz_token(role, token);
+        req.token.data = token;
+        req.token.len = sizeof token;
+      }
+      req.op_case = ops[i].op;
+      /* Every op member is a pointer at the same place in the oneof union. */
+      req.ping = ops[i].msg;
+      emit(argv[1], &req);
+    }
+  }
+  printf("%d seeds in %s\n", n_written, argv[1]);
+  return 0;
+}
