@@ -1,0 +1,524 @@
+/*
+ * vault — see vault.h for the contract and DESIGN.md §4 for why.
+ *
+ * The master key never leaves its locked page: subkeys are derived on demand
+ * into stack buffers that are wiped before return, so a vault can be shared
+ * read-only by every worker thread without any locking.
+ */
+#include "vault.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Table, column and blind-index domain names are short ASCII identifiers;
+ * the bound lets the associated data live in a fixed stack buffer. */
+#define NAME_MAX_BYTES 64
+#define SUBJECT_MAX_BYTES 128
+#define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define WRAPPED_BYTES (NONCE_BYTES + VAULT_KEY_BYTES + TAG_BYTES)
+
+/* Each subkey has its own context and id so that no two uses can ever share
+ * key material, even if a later version adds a subkey under one context. */
+enum { SUBKEY_WRAP = 1, SUBKEY_CHECK = 2, SUBKEY_INDEX = 3 };
+static const char CTX_WRAP[crypto_kdf_CONTEXTBYTES] = "RFLWRAP1";
+static const char CTX_CHECK[crypto_kdf_CONTEXTBYTES] = "RFLCHEK1";
+static const char CTX_INDEX[crypto_kdf_CONTEXTBYTES] = "RFLBIDX1";
+
+/* Prefixes version each encoding and keep one kind of input from ever being
+ * read as another. The data-key prefix is stored with its NUL. */
+static const char DATAKEY_AD_PREFIX[] = "reflect.datakey.v1";
+static const char VALUE_AD_PREFIX[] = "reflect.value.v1";
+static const char CHECK_CONSTANT[] = "reflect.check.v1";
+
+_Static_assert(VAULT_SALT_BYTES == crypto_pwhash_SALTBYTES, "salt size");
+_Static_assert(VAULT_KEY_BYTES == crypto_kdf_KEYBYTES, "kdf key size");
+_Static_assert(VAULT_KEY_BYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES, "aead key size");
+_Static_assert(VAULT_VALUE_OVERHEAD == NONCE_BYTES + TAG_BYTES, "value overhead");
+
+struct vault {
+  unsigned char *master; /* sodium_malloc'd, read-only once set */
+};
+
+struct vault_key {
+  unsigned char *key; /* sodium_malloc'd, read-only once set */
+};
+
+/* Allocates a guarded key buffer and reports whether it could be kept out of
+ * swap: sodium_malloc tries mlock but hides the outcome, and past
+ * RLIMIT_MEMLOCK it fails silently, which the operator must hear about. */
+static unsigned char *alloc_secret(int *locked)
+{
+  unsigned char *p = sodium_malloc(VAULT_KEY_BYTES);
+  if (p == NULL)
+    return NULL;
+  int ok = sodium_mlock(p, VAULT_KEY_BYTES) == 0;
+  if (locked != NULL)
+    *locked = ok;
+  return p;
+}
+
+static int vault_wrap_master(unsigned char *master, vault **out)
+{
+  vault *v = malloc(sizeof *v);
+  if (v == NULL) {
+    sodium_free(master);
+    return VAULT_ENOMEM;
+  }
+  sodium_mprotect_readonly(master);
+  v->master = master;
+  *out = v;
+  return VAULT_OK;
+}
+
+/* Fixed little-endian widths, so encodings do not depend on the host. */
+static unsigned char *put_le(unsigned char *p, uint64_t x, int bytes)
+{
+  for (int i = 0; i < bytes; i++)
+    p[i] = (unsigned char)(x >> (8 * i));
+  return p + bytes;
+}
+
+static unsigned char *put_str(unsigned char *p, const char *s, size_t len)
+{
+  p = put_le(p, len, 4);
+  memcpy(p, s, len);
+  return p + len;
+}
+
+/* Length of a bounded name, or 0 if it is NULL, empty or too long. */
+static size_t name_len(const char *s, size_t max)
+{
+  if (s == NULL)
+    return 0;
+  size_t n = strnlen(s, max + 1);
+  return n > max ? 0 : n;
+}
+
+int vault_harden_process(void)
+{
+  struct rlimit none = {0, 0};
+  if (setrlimit(RLIMIT_CORE, &none) != 0)
+    return VAULT_EIO;
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    return VAULT_EIO;
+  return VAULT_OK;
+}
+
+/* A key file whose directory entry is lost in a crash would make every
+ * record written under it unreadable, so its directory is synced too. */
+static int fsync_parent_dir(const char *path)
+{
+  const char *slash = strrchr(path, '/');
+  char *dir = slash == NULL ? strdup(".")
+            : slash == path ? strdup("/")
+                            : strndup(path, (size_t)(slash - path));
+  if (dir == NULL)
+    return VAULT_ENOMEM;
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  free(dir);
+  if (fd < 0)
+    return VAULT_EIO;
+  int rc = fsync(fd) == 0 ? VAULT_OK : VAULT_EIO;
+  close(fd);
+  return rc;
+}
+
+int vault_create_keyfile(const char *path)
+{
+  if (path == NULL || *path == '\0')
+    return VAULT_EINVAL;
+  if (sodium_init() < 0)
+    return VAULT_EIO;
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return errno == EEXIST ? VAULT_EEXIST : VAULT_EIO;
+
+  unsigned char key[VAULT_KEY_BYTES];
+  randombytes_buf(key, sizeof key);
+  size_t done = 0;
+  int rc = VAULT_OK;
+  while (done < sizeof key) {
+    ssize_t n = write(fd, key + done, sizeof key - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      rc = VAULT_EIO;
+      break;
+    }
+    done += (size_t)n;
+  }
+  sodium_memzero(key, sizeof key);
+  if (rc == VAULT_OK && fsync(fd) != 0)
+    rc = VAULT_EIO;
+  if (close(fd) != 0 && rc == VAULT_OK)
+    rc = VAULT_EIO;
+  if (rc == VAULT_OK)
+    rc = fsync_parent_dir(path);
+  /* A half-written key file would later be refused as malformed and block a
+   * retry through O_EXCL; removing it leaves the directory as it was. */
+  if (rc != VAULT_OK)
+    unlink(path);
+  return rc;
+}
+
+int vault_open_keyfile(const char *path, vault **out, int *locked)
+{
+  if (locked != NULL)
+    *locked = 0;
+  if (out == NULL)
+    return VAULT_EINVAL;
+  *out = NULL;
+  if (path == NULL || *path == '\0')
+    return VAULT_EINVAL;
+  if (sodium_init() < 0)
+    return VAULT_EIO;
+  /* O_NONBLOCK so that a FIFO planted at the path cannot hang start-up
+   * before fstat gets the chance to refuse it. */
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    return errno == ELOOP ? VAULT_EPERM : VAULT_EIO;
+
+  struct stat st;
+  int rc = VAULT_OK;
+  if (fstat(fd, &st) != 0)
+    rc = VAULT_EIO;
+  else if (!S_ISREG(st.st_mode) || (st.st_mode & 077) != 0)
+    rc = VAULT_EPERM;
+  else if (st.st_size != VAULT_KEY_BYTES)
+    rc = VAULT_EFORMAT;
+  unsigned char *master = NULL;
+  if (rc == VAULT_OK && (master = alloc_secret(locked)) == NULL)
+    rc = VAULT_ENOMEM;
+
+  size_t done = 0;
+  while (rc == VAULT_OK && done < VAULT_KEY_BYTES) {
+    ssize_t n = read(fd, master + done, VAULT_KEY_BYTES - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      rc = VAULT_EIO;
+    else if (n == 0)
+      rc = VAULT_EFORMAT; /* truncated since fstat */
+    else
+      done += (size_t)n;
+  }
+  close(fd);
+  if (rc != VAULT_OK) {
+    sodium_free(master); /* NULL-safe */
+    return rc;
+  }
+  return vault_wrap_master(master, out);
+}
+
+int vault_open_passphrase(const char *passphrase, size_t len,
+                          const uint8_t salt[VAULT_SALT_BYTES], vault **out, int *locked)
+{
+  if (locked != NULL)
+    *locked = 0;
+  if (out == NULL)
+    return VAULT_EINVAL;
+  *out = NULL;
+  if (passphrase == NULL || len == 0 || salt == NULL || len > crypto_pwhash_PASSWD_MAX)
+    return VAULT_EINVAL;
+  if (sodium_init() < 0)
+    return VAULT_EIO;
+  unsigned char *master = alloc_secret(locked);
+  if (master == NULL)
+    return VAULT_ENOMEM;
+  /* Argon2id fails only when it cannot get its working memory. */
+  if (crypto_pwhash(master, VAULT_KEY_BYTES, passphrase, len, salt,
+                    crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE,
+                    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    sodium_free(master);
+    return VAULT_ENOMEM;
+  }
+  return vault_wrap_master(master, out);
+}
+
+void vault_new_salt(uint8_t salt[VAULT_SALT_BYTES])
+{
+  if (salt == NULL)
+    return;
+  /* Even if initialisation fails, randombytes_buf never returns predictable
+   * bytes: it seeds itself or aborts. */
+  int ignored = sodium_init();
+  (void)ignored;
+  randombytes_buf(salt, VAULT_SALT_BYTES);
+}
+
+void vault_close(vault *v)
+{
+  if (v == NULL)
+    return;
+  sodium_free(v->master);
+  free(v);
+}
+
+static void derive(const vault *v, uint64_t id, const char ctx[crypto_kdf_CONTEXTBYTES],
+                   unsigned char sub[VAULT_KEY_BYTES])
+{
+  crypto_kdf_derive_from_key(sub, VAULT_KEY_BYTES, id, ctx, v->master);
+}
+
+int vault_make_check(const vault *v, uint8_t out[VAULT_CHECK_BYTES])
+{
+  if (v == NULL || out == NULL)
+    return VAULT_EINVAL;
+  unsigned char sub[VAULT_KEY_BYTES];
+  derive(v, SUBKEY_CHECK, CTX_CHECK, sub);
+  crypto_generichash(out, VAULT_CHECK_BYTES, (const unsigned char *)CHECK_CONSTANT,
+                     sizeof CHECK_CONSTANT - 1, sub, sizeof sub);
+  sodium_memzero(sub, sizeof sub);
+  return VAULT_OK;
+}
+
+int vault_verify_check(const vault *v, const uint8_t check[VAULT_CHECK_BYTES])
+{
+  if (v == NULL || check == NULL)
+    return VAULT_EINVAL;
+  uint8_t mine[VAULT_CHECK_BYTES];
+  vault_make_check(v, mine);
+  return sodium_memcmp(mine, check, VAULT_CHECK_BYTES) == 0 ? VAULT_OK : VAULT_EINTEGRITY;
+}
+
+/* prefix NUL || key_id (8 LE) || subject: only the subject varies in length
+ * and it comes last, so the encoding is unambiguous. */
+static size_t datakey_ad(unsigned char ad[sizeof DATAKEY_AD_PREFIX + 8 + SUBJECT_MAX_BYTES],
+                         int64_t key_id, const char *subject, size_t subject_len)
+{
+  memcpy(ad, DATAKEY_AD_PREFIX, sizeof DATAKEY_AD_PREFIX);
+  unsigned char *p = put_le(ad + sizeof DATAKEY_AD_PREFIX, (uint64_t)key_id, 8);
+  memcpy(p, subject, subject_len);
+  return (size_t)(p - ad) + subject_len;
+}
+
+static vault_key *key_alloc(void)
+{
+  vault_key *k = malloc(sizeof *k);
+  if (k == NULL)
+    return NULL;
+  /* sodium_malloc tries mlock itself; whether locking works at all was
+   * already reported when the vault was opened. */
+  k->key = sodium_malloc(VAULT_KEY_BYTES);
+  if (k->key == NULL) {
+    free(k);
+    return NULL;
+  }
+  return k;
+}
+
+int vault_new_data_key(const vault *v, int64_t key_id, const char *subject,
+                       vault_key **key, uint8_t **wrapped, size_t *wrapped_len)
+{
+  if (key != NULL)
+    *key = NULL;
+  if (wrapped != NULL)
+    *wrapped = NULL;
+  if (wrapped_len != NULL)
+    *wrapped_len = 0;
+  size_t subject_len = name_len(subject, SUBJECT_MAX_BYTES);
+  if (v == NULL || key == NULL || wrapped == NULL || wrapped_len == NULL || subject_len == 0)
+    return VAULT_EINVAL;
+
+  vault_key *k = key_alloc();
+  uint8_t *w = malloc(WRAPPED_BYTES);
+  if (k == NULL || w == NULL) {
+    vault_key_free(k);
+    free(w);
+    return VAULT_ENOMEM;
+  }
+  crypto_aead_xchacha20poly1305_ietf_keygen(k->key);
+  sodium_mprotect_readonly(k->key);
+
+  unsigned char ad[sizeof DATAKEY_AD_PREFIX + 8 + SUBJECT_MAX_BYTES];
+  size_t ad_len = datakey_ad(ad, key_id, subject, subject_len);
+  unsigned char sub[VAULT_KEY_BYTES];
+  derive(v, SUBKEY_WRAP, CTX_WRAP, sub);
+  randombytes_buf(w, NONCE_BYTES);
+  crypto_aead_xchacha20poly1305_ietf_encrypt(w + NONCE_BYTES, NULL, k->key, VAULT_KEY_BYTES,
+                                             ad, ad_len, NULL, w, sub);
+  sodium_memzero(sub, sizeof sub);
+
+  *key = k;
+  *wrapped = w;
+  *wrapped_len = WRAPPED_BYTES;
+  return VAULT_OK;
+}
+
+int vault_unwrap_data_key(const vault *v, int64_t key_id, const char *subject,
+                          const uint8_t *wrapped, size_t wrapped_len, vault_key **key)
+{
+  if (key == NULL)
+    return VAULT_EINVAL;
+  *key = NULL;
+  size_t subject_len = name_len(subject, SUBJECT_MAX_BYTES);
+  if (v == NULL || wrapped == NULL || subject_len == 0)
+    return VAULT_EINVAL;
+  /* A stored wrapped key of the wrong size can only be corruption. */
+  if (wrapped_len != WRAPPED_BYTES)
+    return VAULT_EINTEGRITY;
+
+  vault_key *k = key_alloc();
+  if (k == NULL)
+    return VAULT_ENOMEM;
+  unsigned char ad[sizeof DATAKEY_AD_PREFIX + 8 + SUBJECT_MAX_BYTES];
+  size_t ad_len = datakey_ad(ad, key_id, subject, subject_len);
+  unsigned char sub[VAULT_KEY_BYTES];
+  derive(v, SUBKEY_WRAP, CTX_WRAP, sub);
+  int ok = crypto_aead_xchacha20poly1305_ietf_decrypt(k->key, NULL, NULL, wrapped + NONCE_BYTES,
+                                                      WRAPPED_BYTES - NONCE_BYTES, ad, ad_len,
+                                                      wrapped, sub) == 0;
+  sodium_memzero(sub, sizeof sub);
+  if (!ok) {
+    vault_key_free(k);
+    return VAULT_EINTEGRITY;
+  }
+  sodium_mprotect_readonly(k->key);
+  *key = k;
+  return VAULT_OK;
+}
+
+void vault_key_free(vault_key *k)
+{
+  if (k == NULL)
+    return;
+  sodium_free(k->key);
+  free(k);
+}
+
+/* prefix || u32 len || table || i64 row || u32 len || column || i64 key_id
+ * || i64 revision. Both strings are length-prefixed, so no two different
+ * bindings can produce the same bytes. Returns 0 for an invalid binding. */
+#define VALUE_AD_MAX (sizeof VALUE_AD_PREFIX - 1 + 2 * (4 + NAME_MAX_BYTES) + 3 * 8)
+static size_t value_ad(unsigned char buf[VALUE_AD_MAX], const vault_ad *ad)
+{
+  size_t tlen = name_len(ad->table, NAME_MAX_BYTES);
+  size_t clen = name_len(ad->column, NAME_MAX_BYTES);
+  if (tlen == 0 || clen == 0)
+    return 0;
+  memcpy(buf, VALUE_AD_PREFIX, sizeof VALUE_AD_PREFIX - 1);
+  unsigned char *p = put_str(buf + sizeof VALUE_AD_PREFIX - 1, ad->table, tlen);
+  p = put_le(p, (uint64_t)ad->row, 8);
+  p = put_str(p, ad->column, clen);
+  p = put_le(p, (uint64_t)ad->key_id, 8);
+  p = put_le(p, (uint64_t)ad->revision, 8);
+  return (size_t)(p - buf);
+}
+
+int vault_seal_value(const vault_key *k, const vault_ad *ad, const uint8_t *plain,
+                     size_t plain_len, uint8_t **out, size_t *out_len)
+{
+  if (out != NULL)
+    *out = NULL;
+  if (out_len != NULL)
+    *out_len = 0;
+  if (k == NULL || ad == NULL || out == NULL || out_len == NULL)
+    return VAULT_EINVAL;
+  if ((plain == NULL && plain_len != 0) || plain_len > VAULT_MAX_VALUE)
+    return VAULT_EINVAL;
+  unsigned char adbuf[VALUE_AD_MAX];
+  size_t ad_len = value_ad(adbuf, ad);
+  if (ad_len == 0)
+    return VAULT_EINVAL;
+
+  size_t len = NONCE_BYTES + plain_len + TAG_BYTES;
+  uint8_t *buf = malloc(len);
+  if (buf == NULL)
+    return VAULT_ENOMEM;
+  static const uint8_t empty[1];
+  randombytes_buf(buf, NONCE_BYTES);
+  crypto_aead_xchacha20poly1305_ietf_encrypt(buf + NONCE_BYTES, NULL,
+                                             plain != NULL ? plain : empty, plain_len,
+                                             adbuf, ad_len, NULL, buf, k->key);
+  *out = buf;
+  *out_len = len;
+  return VAULT_OK;
+}
+
+int vault_open_value(const vault_key *k, const vault_ad *ad, const uint8_t *sealed,
+                     size_t sealed_len, uint8_t **out, size_t *out_len)
+{
+  if (out != NULL)
+    *out = NULL;
+  if (out_len != NULL)
+    *out_len = 0;
+  if (k == NULL || ad == NULL || sealed == NULL || out == NULL || out_len == NULL)
+    return VAULT_EINVAL;
+  if (sealed_len < VAULT_VALUE_OVERHEAD)
+    return VAULT_EINTEGRITY;
+  /* Nothing this vault sealed can be larger; refuse before allocating. */
+  if (sealed_len - VAULT_VALUE_OVERHEAD > VAULT_MAX_VALUE)
+    return VAULT_EINTEGRITY;
+  unsigned char adbuf[VALUE_AD_MAX];
+  size_t ad_len = value_ad(adbuf, ad);
+  if (ad_len == 0)
+    return VAULT_EINVAL;
+
+  size_t plain_len = sealed_len - VAULT_VALUE_OVERHEAD;
+  uint8_t *buf = malloc(plain_len + 1); /* +1: the NUL, and never malloc(0) */
+  if (buf == NULL)
+    return VAULT_ENOMEM;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(buf, NULL, NULL, sealed + NONCE_BYTES,
+                                                 sealed_len - NONCE_BYTES, adbuf, ad_len,
+                                                 sealed, k->key) != 0) {
+    vault_free_plain(buf, plain_len + 1);
+    return VAULT_EINTEGRITY;
+  }
+  buf[plain_len] = '\0';
+  *out = buf;
+  *out_len = plain_len;
+  return VAULT_OK;
+}
+
+void vault_free_plain(uint8_t *plain, size_t len)
+{
+  if (plain == NULL)
+    return;
+  sodium_memzero(plain, len);
+  free(plain);
+}
+
+int vault_blind_index(const vault *v, const char *domain, const uint8_t *data, size_t len,
+                      uint8_t out[VAULT_INDEX_BYTES])
+{
+  size_t dlen = name_len(domain, NAME_MAX_BYTES);
+  if (v == NULL || out == NULL || dlen == 0 || (data == NULL && len != 0))
+    return VAULT_EINVAL;
+  unsigned char sub[VAULT_KEY_BYTES];
+  derive(v, SUBKEY_INDEX, CTX_INDEX, sub);
+  unsigned char dlen_le[4];
+  put_le(dlen_le, dlen, 4);
+  crypto_generichash_state st;
+  crypto_generichash_init(&st, sub, sizeof sub, VAULT_INDEX_BYTES);
+  crypto_generichash_update(&st, dlen_le, sizeof dlen_le);
+  crypto_generichash_update(&st, (const unsigned char *)domain, dlen);
+  if (len != 0)
+    crypto_generichash_update(&st, data, len);
+  crypto_generichash_final(&st, out, VAULT_INDEX_BYTES);
+  sodium_memzero(sub, sizeof sub);
+  sodium_memzero(&st, sizeof st); /* the state holds the keyed chaining value */
+  return VAULT_OK;
+}
+
+const char *vault_strerror(int code)
+{
+  switch (code) {
+  case VAULT_OK: return "success";
+  case VAULT_EIO: return "key file could not be read or written";
+  case VAULT_EPERM: return "key file is not a private regular file";
+  case VAULT_EINTEGRITY: return "authentication failed (tampered, moved or wrong key)";
+  case VAULT_ENOMEM: return "out of memory";
+  case VAULT_EINVAL: return "invalid argument";
+  case VAULT_EEXIST: return "key file already exists";
+  case VAULT_EFORMAT: return "key file has the wrong size";
+  default: return "unknown vault error";
+  }
+}
