@@ -17,15 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "config.h"
+#include "fixture.h"
 #include "dispatch.h"
 #include "fuzz_common.h"
-#include "store_tokens.h"
 #include "wire.h"
 
-static svc s;
-static config cfg;
+static fixture f;
+
 
 static void die(const char *what)
 {
@@ -51,46 +49,24 @@ static void add_user(const char *name, Reflect__V1__Role role)
   uint8_t *in, *out;
   size_t in_len, out_len;
   if (wire_encode(&req.base, &in, &in_len)) die("encode");
-  if (dispatch_frame(&s, FUZZ_DEVICE, in, in_len, 1, &out, &out_len) != DISPATCH_REPLY) die("user add");
+  if (dispatch_frame(&f.s, FUZZ_DEVICE, in, in_len, 1, &out, &out_len) != DISPATCH_REPLY) die("user add");
   free(in);
   free(out);
 }
 
 static void add_token(int64_t user_id, Reflect__V1__Role role)
 {
-  uint8_t token[32], hash[TOKEN_HASH_BYTES];
+  uint8_t token[32];
   fuzz_token(role, token);
-  store_tokens_hash(token, sizeof token, hash);
   int64_t now = (int64_t)time(NULL);
-  if (db_begin_write(s.db) || store_tokens_create(s.db, hash, user_id, FUZZ_DEVICE, now, now + 365 * 86400) ||
-      db_commit(s.db))
-    die("token");
+  fixture_token(&f, user_id, token, FUZZ_DEVICE, now, now + 365 * 86400);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
   (void)argc;
   (void)argv;
-  static char dir[] = "/tmp/reflect-fuzz-XXXXXX";
-  if (!mkdtemp(dir)) die("mkdtemp");
-  char data[64];
-  snprintf(data, sizeof data, "%s/data", dir);
-  char *init_argv[] = {"init", "--data", data, NULL};
-  /* init prints the generated admin password; the fuzzer has no use for it. */
-  FILE *saved = stdout;
-  stdout = fopen("/dev/null", "w");
-  int rc = cmd_init(3, init_argv);
-  fclose(stdout);
-  stdout = saved;
-  if (rc) die("init");
-  config_defaults(&cfg);
-  cfg.synchronous_full = 0;
-  char err[512];
-  db *d;
-  vault *v;
-  if (db_open(data, DB_OPEN, 0, &d, err, sizeof err)) die(err);
-  if (commands_open_vault(data, d, NULL, &v, err, sizeof err)) die(err);
-  s = (svc){d, v, &cfg};
+  fixture_open(&f);
   add_token(1, REFLECT__V1__ROLE__ROLE_ADMINISTRATOR);
   const char *names[] = {NULL, NULL, "mgr", "sup", "prac", "insp"};
   for (int role = 2; role <= 5; role++) add_user(names[role], (Reflect__V1__Role)role);
@@ -102,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   uint8_t *out = NULL;
   size_t out_len = 0;
-  int rc = dispatch_frame(&s, FUZZ_DEVICE, data, size, 1, &out, &out_len);
+  int rc = dispatch_frame(&f.s, FUZZ_DEVICE, data, size, 1, &out, &out_len);
   if (rc != DISPATCH_REPLY || !out) abort();
   Reflect__V1__Reply *rep;
   if (wire_decode_reply(out, out_len, &rep) != WIRE_OK) abort();

@@ -1,0 +1,118 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+static char dir[] = "/tmp/reflect-db-XXXXXX";
+static void setup(void) { cr_assert_not_null(mkdtemp(dir)); }
+static void teardown(void)
+{
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  cr_assert_eq(system(cmd), 0);
+}
+TestSuite(db, .init = setup, .fini = teardown);
+
+static long long pragma(db *d, const char *sql)
+{
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_prepare_v2(db_handle(d), sql, -1, &st, NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+  long long v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+Test(db, create_migrates_and_sets_the_pragmas)
+{
+  db *d;
+  char err[512];
+  cr_assert_eq(db_open(dir, DB_CREATE, 1, &d, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(pragma(d, "PRAGMA user_version"), db_schema_version());
+  cr_assert_eq(pragma(d, "PRAGMA synchronous"), 2, "FULL");
+  cr_assert_eq(pragma(d, "PRAGMA foreign_keys"), 1);
+  cr_assert_eq(pragma(d, "PRAGMA secure_delete"), 1);
+  sqlite3_stmt *st;
+  sqlite3_prepare_v2(db_handle(d), "PRAGMA journal_mode", -1, &st, NULL);
+  sqlite3_step(st);
+  cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
+  sqlite3_finalize(st);
+  db_close(d);
+}
+
+Test(db, open_without_a_database_says_to_init)
+{
+  db *d;
+  char err[512];
+  cr_assert_neq(db_open(dir, DB_OPEN, 1, &d, err, sizeof err), 0);
+  cr_assert(strstr(err, "reflectd init"), "%s", err);
+  cr_assert_null(d);
+}
+
+Test(db, a_newer_database_is_refused)
+{
+  db *d;
+  char err[512];
+  cr_assert_eq(db_open(dir, DB_CREATE, 1, &d, err, sizeof err), 0, "%s", err);
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA user_version = %d", db_schema_version() + 1);
+  cr_assert_eq(sqlite3_exec(db_handle(d), sql, NULL, NULL, NULL), SQLITE_OK);
+  db_close(d);
+  cr_assert_neq(db_open(dir, DB_OPEN, 1, &d, err, sizeof err), 0);
+  cr_assert(strstr(err, "upgrade reflectd"), "%s", err);
+}
+
+Test(db, garbage_file_is_not_a_database)
+{
+  char path[300];
+  snprintf(path, sizeof path, "%s/%s", dir, DB_FILE_NAME);
+  FILE *f = fopen(path, "w");
+  for (int i = 0; i < 200; i++) fputs("this is not a database at all ", f);
+  fclose(f);
+  db *d;
+  char err[512];
+  cr_assert_neq(db_open(dir, DB_OPEN, 1, &d, err, sizeof err), 0);
+  cr_assert(strlen(err) > 0);
+}
+
+Test(db, revisions_and_audit_are_append_only)
+{
+  db *d;
+  char err[512];
+  cr_assert_eq(db_open(dir, DB_CREATE, 1, &d, err, sizeof err), 0, "%s", err);
+  sqlite3 *h = db_handle(d);
+  const char *seed =
+      "INSERT INTO data_keys(id, subject, wrapped, created_at) VALUES (1, 'user:1', x'00', 0);"
+      "INSERT INTO users(id, username, role, key_id, name, pwhash, created_at) VALUES (1, 'a', 3, 1, x'00', 'h', 0);"
+      "INSERT INTO sessions(id, kind, supervisor_id, starts_at, minutes, ends_at, key_id, status, created_at, created_by)"
+      " VALUES (1, 1, 1, 0, 90, 5400, 1, 1, 0, 1);"
+      "INSERT INTO record_revisions(id, session_id, revision, author_id, created_at, key_id, body)"
+      " VALUES (1, 1, 1, 1, 0, 1, x'00');"
+      "INSERT INTO audit(at, device, action, object) VALUES (0, 'd', 'x', 'y');";
+  cr_assert_eq(sqlite3_exec(h, seed, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
+  const char *forbidden[] = {"UPDATE record_revisions SET body = x'01'", "DELETE FROM record_revisions",
+                             "UPDATE audit SET action = 'z'", "DELETE FROM audit"};
+  for (int i = 0; i < 4; i++) {
+    cr_assert_neq(sqlite3_exec(h, forbidden[i], NULL, NULL, NULL), SQLITE_OK, "%s was allowed", forbidden[i]);
+    cr_assert(strstr(sqlite3_errmsg(h), "append-only"), "%s", sqlite3_errmsg(h));
+  }
+  db_close(d);
+}
+
+Test(db, statements_are_cached_and_writes_serialised)
+{
+  db *d;
+  char err[512];
+  cr_assert_eq(db_open(dir, DB_CREATE, 1, &d, err, sizeof err), 0, "%s", err);
+  static const char q[] = "SELECT count(*) FROM users";
+  sqlite3_stmt *a = db_prepare(d, q), *b = db_prepare(d, q);
+  cr_assert_not_null(a);
+  cr_assert_eq(a, b, "the same literal gives the cached statement");
+  cr_assert_eq(db_begin_write(d), SQLITE_OK);
+  cr_assert_eq(db_commit(d), SQLITE_OK);
+  cr_assert_eq(db_begin_write(d), SQLITE_OK);
+  db_rollback(d);
+  db_close(d);
+}
