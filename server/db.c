@@ -114,7 +114,9 @@ int db_open(const char *data_dir, int mode, int synchronous_full, db **out, char
   if (exec(d->h, pragmas, err, err_size) || migrate(d->h, err, err_size)) {
     char detail[256];
     snprintf(detail, sizeof detail, "%s", err);
-    snprintf(err, err_size, "%s: %s", path, detail);
+    int damaged = (sqlite3_errcode(d->h) & 0xff) == SQLITE_NOTADB || (sqlite3_errcode(d->h) & 0xff) == SQLITE_CORRUPT;
+    snprintf(err, err_size, "%s: %s%s", path, detail,
+             damaged ? " (the database is damaged: restore it from a backup)" : "");
     db_close(d);
     return -1;
   }
