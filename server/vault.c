@@ -49,6 +49,7 @@ struct vault {
 
 struct vault_key {
   unsigned char *key; /* sodium_malloc'd, read-only once set */
+  int64_t id;         /* the key id it was made or unwrapped for */
 };
 
 /* Allocates a guarded key buffer and reports whether it could be kept out of
@@ -335,6 +336,7 @@ int vault_new_data_key(const vault *v, int64_t key_id, const char *subject,
     free(w);
     return VAULT_ENOMEM;
   }
+  k->id = key_id;
   crypto_aead_xchacha20poly1305_ietf_keygen(k->key);
   sodium_mprotect_readonly(k->key);
 
@@ -382,6 +384,7 @@ int vault_unwrap_data_key(const vault *v, int64_t key_id, const char *subject,
     return VAULT_EINTEGRITY;
   }
   sodium_mprotect_readonly(k->key);
+  k->id = key_id;
   *key = k;
   return VAULT_OK;
 }
@@ -424,6 +427,10 @@ int vault_seal_value(const vault_key *k, const vault_ad *ad, const uint8_t *plai
     return VAULT_EINVAL;
   if ((plain == NULL && plain_len != 0) || plain_len > VAULT_MAX_VALUE)
     return VAULT_EINVAL;
+  /* A value sealed under one key but labelled with another could never be
+   * opened again: refuse the caller's mix-up instead of losing the data. */
+  if (ad->key_id != k->id)
+    return VAULT_EINVAL;
   unsigned char adbuf[VALUE_AD_MAX];
   size_t ad_len = value_ad(adbuf, ad);
   if (ad_len == 0)
@@ -450,7 +457,7 @@ int vault_open_value(const vault_key *k, const vault_ad *ad, const uint8_t *seal
     *out = NULL;
   if (out_len != NULL)
     *out_len = 0;
-  if (k == NULL || ad == NULL || sealed == NULL || out == NULL || out_len == NULL)
+  if (k == NULL || ad == NULL || sealed == NULL || out == NULL || out_len == NULL || ad->key_id != k->id)
     return VAULT_EINVAL;
   if (sealed_len < VAULT_VALUE_OVERHEAD)
     return VAULT_EINTEGRITY;

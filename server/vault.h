@@ -16,7 +16,8 @@
  *    data key, a random 24-byte nonce, and associated data binding table,
  *    row id, column, key id and revision. The stored form is nonce||ct||tag.
  *    vault_open_value returns VAULT_EINTEGRITY for any tampering or a value
- *    moved to another row/column/revision.
+ *    moved to another row/column/revision. The AD's key_id must be the id
+ *    the key was made or unwrapped for (VAULT_EINVAL otherwise).
  *  - Memory: buffers returned through `uint8_t **out` are malloc'd and owned
  *    by the caller. Plaintext must be released with vault_free_plain, which
  *    wipes it first. Plaintext buffers always carry one extra NUL byte after
