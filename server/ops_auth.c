@@ -50,12 +50,10 @@ static rcode record_failure(call *c, const char *user_key, const char *device_ke
 static rcode success_write(call *c, void *arg)
 {
   login_tx *t = arg;
-  char object[32];
-  snprintf(object, sizeof object, "user:%lld", (long long)t->user_id);
   int rc = store_tokens_create(c->s->db, t->token_hash, t->user_id, c->who->device, c->now, t->expires_at);
   if (!rc) rc = store_throttle_clear(c->s->db, t->user_key);
   if (!rc) rc = store_throttle_clear(c->s->db, t->device_key);
-  if (!rc) rc = store_audit_append(c, "login", object, "");
+  if (!rc) rc = store_audit_append_id(c, "login", "user", t->user_id, "");
   return (rcode)rc;
 }
 
@@ -127,10 +125,8 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
 static rcode logout_write(call *c, void *arg)
 {
   (void)arg;
-  char object[32];
-  snprintf(object, sizeof object, "user:%lld", (long long)c->who->user_id);
   int rc = store_tokens_delete(c->s->db, c->who->token_hash);
-  if (!rc) rc = store_audit_append(c, "logout", object, "");
+  if (!rc) rc = store_audit_append_id(c, "logout", "user", c->who->user_id, "");
   return (rcode)rc;
 }
 

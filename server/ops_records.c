@@ -34,10 +34,9 @@ static rcode record_write_tx(call *c, void *arg)
     return call_fail(c, RC_INVALID, "reason", "revision %u exists; an amendment needs a reason", latest);
   rcode rc = (rcode)store_records_append(c, &w->s, w->in->body, w->in->reason, &w->revision);
   if (rc) return rc;
-  char object[32], detail[32];
-  snprintf(object, sizeof object, "session:%lld", (long long)w->s.id);
+  char detail[32];
   snprintf(detail, sizeof detail, "revision=%u", w->revision);
-  return (rcode)store_audit_append(c, "record.write", object, detail);
+  return (rcode)store_audit_append_id(c, "record.write", "session", w->s.id, detail);
 }
 
 rcode ops_record_write(call *c, const Reflect__V1__Request *req)
@@ -73,10 +72,15 @@ typedef struct {
 static rcode record_read_audit(call *c, void *arg)
 {
   record_read *rr = arg;
-  char object[32], detail[32];
-  snprintf(object, sizeof object, "session:%lld", (long long)rr->session_id);
+  char detail[32];
   snprintf(detail, sizeof detail, "revision=%u", rr->revision);
-  return (rcode)store_audit_append(c, "record.read", object, detail);
+  return (rcode)store_audit_append_id(c, "record.read", "session", rr->session_id, detail);
+}
+
+static rcode record_denied_audit(call *c, void *arg)
+{
+  record_read *rr = arg;
+  return (rcode)store_audit_append_id(c, "record.denied", "session", rr->session_id, "");
 }
 
 rcode ops_record_show(call *c, const Reflect__V1__Request *req)
@@ -89,8 +93,12 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
   int party = 0;
   if (store_sessions_is_party(c->s->db, &s, c->who->user_id, &party))
     return call_fail(c, RC_INTERNAL, NULL, "could not check who attended");
-  if (!party)
+  if (!party) {
+    /* Attempts on other people's records are what an auditor looks for. */
+    record_read rr = {s.id, in->revision};
+    call_write(c, "audit the refusal", record_denied_audit, &rr);
     return call_fail(c, RC_DENIED, "session_id", "you are not a party to session %lld", (long long)s.id);
+  }
   Reflect__V1__RecordShowReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__record_show_reply__init(r);

@@ -62,9 +62,7 @@ static rcode agreement_add_write(call *c, void *arg)
   rcode rc = (rcode)store_agreements_add(c, c->who->user_id, a->supervisee, a->in->every_days,
                                          a->in->minutes, &a->id);
   if (rc) return rc;
-  char object[32];
-  snprintf(object, sizeof object, "agreement:%lld", (long long)a->id);
-  return (rcode)store_audit_append(c, "agreement.add", object, "");
+  return (rcode)store_audit_append_id(c, "agreement.add", "agreement", a->id, "");
 }
 
 rcode ops_agreement_add(call *c, const Reflect__V1__Request *req)
@@ -111,9 +109,7 @@ static rcode session_add_write(call *c, void *arg)
                                        s->agreement_id, s->in->starts_at, s->in->minutes,
                                        s->in->room, &s->id);
   if (rc) return rc;
-  char object[32];
-  snprintf(object, sizeof object, "session:%lld", (long long)s->id);
-  return (rcode)store_audit_append(c, "session.add", object, "");
+  return (rcode)store_audit_append_id(c, "session.add", "session", s->id, "");
 }
 
 rcode ops_session_add(call *c, const Reflect__V1__Request *req)

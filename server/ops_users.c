@@ -31,9 +31,7 @@ static rcode user_add_write(call *c, void *arg)
   rcode rc = (rcode)store_users_create(c, u->in->username, u->in->name, u->in->role, u->pwhash, &u->id);
   if (rc == RC_EXISTS) return call_fail(c, rc, "username", "user '%s' already exists", u->in->username);
   if (rc) return rc;
-  char object[32];
-  snprintf(object, sizeof object, "user:%lld", (long long)u->id);
-  return (rcode)store_audit_append(c, "user.add", object, wire_role_name(u->in->role));
+  return (rcode)store_audit_append_id(c, "user.add", "user", u->id, wire_role_name(u->in->role));
 }
 
 rcode ops_user_add(call *c, const Reflect__V1__Request *req)

@@ -1,5 +1,7 @@
 #include "store_audit.h"
 
+#include <stdio.h>
+
 int store_audit_append(call *c, const char *action, const char *object, const char *detail)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
@@ -15,4 +17,11 @@ int store_audit_append(call *c, const char *action, const char *object, const ch
   sqlite3_reset(st);
   if (rc == SQLITE_DONE) return RC_OK;
   return (rc & 0xff) == SQLITE_FULL ? RC_EXHAUSTED : RC_INTERNAL;
+}
+
+int store_audit_append_id(call *c, const char *action, const char *kind, int64_t id, const char *detail)
+{
+  char object[64];
+  snprintf(object, sizeof object, "%s:%lld", kind, (long long)id);
+  return store_audit_append(c, action, object, detail);
 }

@@ -13,5 +13,7 @@
 #include "service.h"
 
 int store_audit_append(call *c, const char *action, const char *object, const char *detail);
+/* The same, for the common object "kind:id" (e.g. "session:12"). */
+int store_audit_append_id(call *c, const char *action, const char *kind, int64_t id, const char *detail);
 
 #endif

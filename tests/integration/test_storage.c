@@ -175,3 +175,64 @@ Test(storage, ciphertext_moved_to_another_row_is_an_integrity_error, .timeout = 
   cr_assert_eq(harness_stop(&h), 0);
   harness_cleanup(&h);
 }
+
+static long long count(sqlite3 *db, const char *q)
+{
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+  long long n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
+
+Test(storage, every_read_and_write_of_record_content_is_audited, .timeout = 120)
+{
+  harness_server h;
+  harness_start(&h);
+  client *admin = harness_user(&h, "admin");
+  harness_add_user(admin, "sup", "Supervisor Person", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
+  harness_add_user(admin, "prac", "Practitioner Person", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  harness_add_user(admin, "other", "Other Practitioner", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  client *sup = harness_user(&h, "sup");
+  uint64_t s = add_session(sup, "prac", "Room A");
+  Reflect__V1__Reply *rep = write_record(sup, s, "first", "");
+  wire_free_reply(rep);
+  rep = write_record(sup, s, "second", "clarified the plan");
+  wire_free_reply(rep);
+  client *prac = harness_user(&h, "prac"), *other = harness_user(&h, "other");
+  for (int i = 0; i < 3; i++) wire_free_reply(show_record(prac, s));
+  rep = show_record(other, s);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__PERMISSION_DENIED);
+  wire_free_reply(rep);
+  const char *prac_device = client_device_key(prac);
+  char device[41];
+  snprintf(device, sizeof device, "%s", prac_device);
+  client_close(sup);
+  client_close(prac);
+  client_close(other);
+  client_close(admin);
+  cr_assert_eq(harness_stop(&h), 0);
+
+  char path[512], q[512];
+  snprintf(path, sizeof path, "%s/reflect.db", h.data);
+  sqlite3 *db;
+  cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+  snprintf(q, sizeof q,
+           "SELECT count(*) FROM audit a JOIN users u ON u.id = a.user_id WHERE a.action = 'record.write'"
+           " AND a.object = 'session:%llu' AND u.username = 'sup'", (unsigned long long)s);
+  cr_assert_eq(count(db, q), 2, "both revisions audited as written by sup");
+  snprintf(q, sizeof q,
+           "SELECT count(*) FROM audit a JOIN users u ON u.id = a.user_id WHERE a.action = 'record.read'"
+           " AND a.object = 'session:%llu' AND u.username = 'prac' AND a.device = '%s'",
+           (unsigned long long)s, device);
+  cr_assert_eq(count(db, q), 3, "each read audited with the reader and their device");
+  cr_assert_eq(count(db, "SELECT count(*) FROM audit a JOIN users u ON u.id = a.user_id"
+                         " WHERE a.action = 'record.read' AND u.username = 'other'"),
+               0, "a refused read discloses nothing, so it is not a read");
+  cr_assert_eq(count(db, "SELECT count(*) FROM audit a JOIN users u ON u.id = a.user_id"
+                         " WHERE a.action = 'record.denied' AND u.username = 'other'"),
+               1, "but the attempt is on the record");
+  sqlite3_close(db);
+  harness_cleanup(&h);
+}
