@@ -114,6 +114,10 @@ static void budget_free(void *data, void *p)
   budget *b = data;
   block_header *h = (block_header *)p - 1;
   b->used -= h->size;
+  /* Decoded messages carry passwords and record text: wipe before freeing.
+   * (A volatile pointer so the stores cannot be elided.) */
+  volatile unsigned char *v = (volatile unsigned char *)(h + 1);
+  for (size_t i = 0; i < h->size; i++) v[i] = 0;
   free(h);
 }
 
@@ -163,14 +167,14 @@ int wire_decode_request(const uint8_t *data, size_t len, Reflect__V1__Request **
   return decode_any(&reflect__v1__request__descriptor, data, len, (ProtobufCMessage **)out);
 }
 
-void wire_free_request(Reflect__V1__Request *req) { free_any(&req->base); }
+void wire_free_request(Reflect__V1__Request *req) { if (req) free_any(&req->base); }
 
 int wire_decode_reply(const uint8_t *data, size_t len, Reflect__V1__Reply **out)
 {
   return decode_any(&reflect__v1__reply__descriptor, data, len, (ProtobufCMessage **)out);
 }
 
-void wire_free_reply(Reflect__V1__Reply *rep) { free_any(&rep->base); }
+void wire_free_reply(Reflect__V1__Reply *rep) { if (rep) free_any(&rep->base); }
 
 int wire_encode(const ProtobufCMessage *m, uint8_t **out, size_t *out_len)
 {

@@ -116,7 +116,8 @@ int cmd_init(int argc, char **argv)
   const char *why = password_check_policy(password);
   if (why) { fprintf(stderr, "reflectd: %s\n", why); return EXIT_USAGE; }
 
-  int rc = EXIT_FAIL;
+  if (vault_harden_process() != VAULT_OK) log_line(LOG_WARN, "event=harden_failed");
+  int rc = EXIT_FAIL, locked = 1;
   vault *v = NULL;
   db *d = NULL;
   uint8_t salt[VAULT_SALT_BYTES];
@@ -124,15 +125,16 @@ int cmd_init(int argc, char **argv)
   if (datadir_create(dir, err, sizeof err)) goto out;
   if (pass_stdin) {
     vault_new_salt(salt);
-    if (vault_open_passphrase(passphrase, strlen(passphrase), salt, &v, NULL)) {
+    if (vault_open_passphrase(passphrase, strlen(passphrase), salt, &v, &locked)) {
       snprintf(err, sizeof err, "could not derive the master key");
       goto out;
     }
   } else if (datadir_path(dir, DATADIR_MASTER_KEY, keyfile, sizeof keyfile) ||
-             vault_create_keyfile(keyfile) || vault_open_keyfile(keyfile, &v, NULL)) {
+             vault_create_keyfile(keyfile) || vault_open_keyfile(keyfile, &v, &locked)) {
     snprintf(err, sizeof err, "could not create the master key file in %s", dir);
     goto out;
   }
+  if (!locked) log_line(LOG_WARN, "event=mlock_failed hint=\"raise RLIMIT_MEMLOCK so keys cannot be swapped\"");
   if (make_server_keys(dir, pub, err, sizeof err)) goto out;
   if (db_open(dir, DB_CREATE, 1, &d, err, sizeof err)) goto out;
   config cfg;
@@ -144,7 +146,7 @@ int cmd_init(int argc, char **argv)
   Reflect__V1__Status status = REFLECT__V1__STATUS__INIT;
   Reflect__V1__Reply rep = REFLECT__V1__REPLY__INIT;
   rep.status = &status;
-  call c = {&s, &who, &a, &ring, &rep, (int64_t)time(NULL)};
+  call c = {&s, &who, &a, &ring, &rep, (int64_t)time(NULL), 0};
   init_state st = {admin, password, pass_stdin ? "passphrase" : "keyfile", pass_stdin ? salt : NULL, v, 0};
   rcode wrc = call_write(&c, "initialise the database", init_write, &st);
   if (wrc) snprintf(err, sizeof err, "%s", status.message);

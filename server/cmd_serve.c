@@ -104,6 +104,7 @@ int cmd_serve(int argc, char **argv)
   }
   db_close(d);
   d = NULL;
+  sodium_memzero(passphrase, sizeof passphrase);
   if (strlen(o.secret_key) != 40) {
     fprintf(stderr, "reflectd: %s/%s is not a Z85 CURVE secret key\n", dir, DATADIR_SERVER_KEY);
     goto out;

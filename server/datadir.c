@@ -35,6 +35,11 @@ int datadir_create(const char *dir, char *err, size_t err_size)
     snprintf(err, err_size, "refusing to initialise %s: it is not empty (an existing data directory?)", dir);
     return -1;
   }
+  /* An existing directory may have been made with a looser mode. */
+  if (chmod(dir, 0700) != 0) {
+    snprintf(err, err_size, "cannot make %s private (chmod 700): %s", dir, strerror(errno));
+    return -1;
+  }
   return 0;
 }
 

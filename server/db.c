@@ -65,6 +65,15 @@ static int migrate(sqlite3 *h, char *err, size_t err_size)
     char sql[64];
     pthread_mutex_lock(&write_lock);
     int rc = exec(h, "BEGIN IMMEDIATE", err, err_size);
+    /* Another connection may have migrated while we waited for the lock. */
+    int now_at = v;
+    if (!rc && user_version(h, &now_at)) rc = -1;
+    if (!rc && now_at > v) {
+      exec(h, "ROLLBACK", err, err_size);
+      pthread_mutex_unlock(&write_lock);
+      v = now_at - 1;
+      continue;
+    }
     if (!rc) rc = exec(h, db_schema_migrations[v], err, err_size);
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
     if (!rc) rc = exec(h, sql, err, err_size);
@@ -161,6 +170,23 @@ sqlite3_stmt *db_prepare(db *d, const char *sql)
     return NULL;
   }
   return st;
+}
+
+int db_step_done(sqlite3_stmt *st)
+{
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc;
+}
+
+int db_next_id(db *d, const char *sql, int64_t *id)
+{
+  sqlite3_stmt *st = db_prepare(d, sql);
+  if (!st) return SQLITE_ERROR;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
 int db_begin_write(db *d)

@@ -21,6 +21,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define DB_FILE_NAME "reflect.db"
 
@@ -35,6 +36,14 @@ sqlite3 *db_handle(db *d);
 
 /* NULL on failure (logged). sql must be a string literal (cached by address). */
 sqlite3_stmt *db_prepare(db *d, const char *sql);
+
+/* Steps a statement that returns no rows, resets it, and returns the
+ * SQLite result (SQLITE_DONE on success). */
+int db_step_done(sqlite3_stmt *st);
+/* Runs a cached "SELECT coalesce(max(id), 0) + 1 FROM t" literal. Ids are
+ * chosen before the insert because they are bound into sealed values; the
+ * caller holds the write lock, so the id cannot be taken meanwhile. */
+int db_next_id(db *d, const char *sql, int64_t *id);
 
 int db_begin_write(db *d);
 int db_commit(db *d);

@@ -37,6 +37,7 @@ static const char v1[] =
     "  failures INTEGER NOT NULL,"
     "  locked_until INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX login_throttle_age ON login_throttle(updated_at);"
     "CREATE TABLE agreements("
     "  id INTEGER PRIMARY KEY,"
     "  supervisor_id INTEGER NOT NULL REFERENCES users(id),"

@@ -139,12 +139,19 @@ static rcode run(call *c, const Reflect__V1__Request *req, int slow_ok, int *slo
   for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
     if (handlers[i].op == req->op_case) fn = handlers[i].fn;
   if (!rule || !fn) return call_fail(c, RC_UNIMPLEMENTED, NULL, "unknown or missing operation");
-  if (rule->slow && !slow_ok) { *slow = 1; return RC_OK; }
   if (!(rule->allow & AUTHZ_PUBLIC)) {
     rcode rc = authenticate(c, &req->token);
     if (rc) return rc;
     if (!authz_allows(rule, c->who->role))
-      return call_fail(c, RC_DENIED, NULL, "a %s may not %s", wire_role_name(c->who->role), rule->name);
+      return call_fail(c, RC_DENIED, NULL, "your role (%s) may not %s", wire_role_name(c->who->role), rule->name);
+  }
+  /* Only authorised, small requests wait for a slow worker: the queue holds
+   * copies of frames, and must not become a way to park memory. */
+  if (rule->slow && !slow_ok) {
+    if (c->frame_len > DISPATCH_SLOW_MAX)
+      return call_fail(c, RC_INVALID, NULL, "the request is too large for %s", rule->name);
+    *slow = 1;
+    return RC_OK;
   }
   return fn(c, req);
 }
@@ -159,7 +166,7 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
   snprintf(who.device, sizeof who.device, "%s", device);
   arena a = {0};
   keyring ring = {0};
-  call c = {s, &who, &a, &ring, &rep, (int64_t)time(NULL)};
+  call c = {s, &who, &a, &ring, &rep, (int64_t)time(NULL), len};
 
   Reflect__V1__Request *req = NULL;
   int slow = 0;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "ops.h"
 #include "password.h"
 #include "store_audit.h"
@@ -41,6 +42,7 @@ static rcode failure_write(call *c, void *arg)
 
 static rcode record_failure(call *c, const char *user_key, const char *device_key)
 {
+  log_line(LOG_WARN, "event=login_failed account=%s device=%s", user_key, c->who->device);
   login_tx t = {user_key, device_key, NULL, 0, 0};
   rcode rc = call_write(c, "record a failed login", failure_write, &t);
   if (rc) return rc;
@@ -64,28 +66,46 @@ static rcode check_throttle(call *c, const char *user_key, const char *device_ke
       store_throttle_check(c->s->db, device_key, &until_device))
     return call_fail(c, RC_INTERNAL, NULL, "could not check login throttling");
   int64_t until = until_user > until_device ? until_user : until_device;
-  if (until > c->now)
+  if (until > c->now) {
+    log_line(LOG_WARN, "event=login_locked account=%s device=%s seconds=%lld", user_key, c->who->device,
+             (long long)(until - c->now));
     return call_fail(c, RC_EXHAUSTED, NULL, "too many failed logins; try again in %lld s",
                      (long long)(until - c->now));
+  }
   return RC_OK;
+}
+
+/* What failed logins are counted against. A typed name that is not an
+ * account may be a password typed in the wrong box, so it is never stored
+ * or logged: it is counted under a keyed hash of itself instead. */
+static void throttle_keys(call *c, const char *typed, const user_row *u, int found, char *user_key,
+                          size_t user_size, char *device_key, size_t device_size)
+{
+  if (found) {
+    snprintf(user_key, user_size, "user:%lld", (long long)u->id);
+  } else {
+    uint8_t idx[VAULT_INDEX_BYTES];
+    char hex[2 * 16 + 1];
+    vault_blind_index(c->s->vault, "login.username", (const uint8_t *)typed, strlen(typed), idx);
+    sodium_bin2hex(hex, sizeof hex, idx, 16);
+    snprintf(user_key, user_size, "unknown:%s", hex);
+  }
+  snprintf(device_key, device_size, "device:%s", c->who->device);
 }
 
 rcode ops_login(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__LoginRequest *in = req->login;
   if (!in) return call_fail(c, RC_INVALID, "login", "missing login");
-  if (strlen(in->password) > PASSWORD_MAX)
-    return call_fail(c, RC_INVALID, "password", "password too long");
-  /* Bound the throttle key whatever the caller sent as a username. */
-  char user_key[16 + USERNAME_MAX], device_key[16 + DEVICE_Z85_LEN];
-  int valid_name = store_users_valid_username(in->username);
-  snprintf(user_key, sizeof user_key, "user:%s", valid_name ? in->username : "?");
-  snprintf(device_key, sizeof device_key, "device:%s", c->who->device);
+  if (strlen(in->password) > PASSWORD_MAX || strlen(in->username) > USERNAME_MAX)
+    return call_fail(c, RC_INVALID, "username", "username or password too long");
+  user_row u;
+  int found = store_users_valid_username(in->username) && store_users_find(c->s->db, in->username, &u) == RC_OK &&
+              u.active;
+  char user_key[48], device_key[16 + DEVICE_Z85_LEN];
+  throttle_keys(c, in->username, &u, found, user_key, sizeof user_key, device_key, sizeof device_key);
   rcode rc = check_throttle(c, user_key, device_key);
   if (rc) return rc;
-
-  user_row u;
-  int found = valid_name && store_users_find(c->s->db, in->username, &u) == RC_OK && u.active;
   if (!found) {
     password_verify_dummy(in->password);
     return record_failure(c, user_key, device_key);

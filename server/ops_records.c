@@ -6,11 +6,19 @@
 #include "store_audit.h"
 #include "store_records.h"
 
+/* A missing session and someone else's session get the same answer, so
+ * the ids of other people's sessions cannot be probed. */
+static rcode refuse_session(call *c, uint64_t id)
+{
+  return call_fail(c, RC_DENIED, "session_id", "session %llu does not exist or you are not a party to it",
+                   (unsigned long long)id);
+}
+
 static rcode load_session(call *c, uint64_t id, session_row *s)
 {
   if (id == 0 || id > INT64_MAX) return call_fail(c, RC_INVALID, "session_id", "a session id is required");
   int rc = store_sessions_get(c->s->db, (int64_t)id, s);
-  if (rc == RC_NOT_FOUND) return call_fail(c, RC_NOT_FOUND, "session_id", "no session %llu", (unsigned long long)id);
+  if (rc == RC_NOT_FOUND) return refuse_session(c, id);
   if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not read session %llu", (unsigned long long)id);
   return RC_OK;
 }
@@ -46,9 +54,13 @@ rcode ops_record_write(call *c, const Reflect__V1__Request *req)
   record_write w = {.in = in};
   rcode rc = load_session(c, in->session_id, &w.s);
   if (rc) return rc;
-  if (w.s.supervisor_id != c->who->user_id)
+  if (w.s.supervisor_id != c->who->user_id) {
+    int party = 0;
+    if (store_sessions_is_party(c->s->db, &w.s, c->who->user_id, &party)) return RC_INTERNAL;
+    if (!party) return refuse_session(c, in->session_id);
     return call_fail(c, RC_DENIED, "session_id", "only the supervisor of session %lld writes its record",
                      (long long)w.s.id);
+  }
   rc = call_check_text(c, "body", in->body, RECORD_BODY_MAX);
   if (!rc && strlen(in->reason) > RECORD_REASON_MAX)
     rc = call_fail(c, RC_INVALID, "reason", "a reason may have at most %d bytes", RECORD_REASON_MAX);
@@ -97,7 +109,7 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
     /* Attempts on other people's records are what an auditor looks for. */
     record_read rr = {s.id, in->revision};
     call_write(c, "audit the refusal", record_denied_audit, &rr);
-    return call_fail(c, RC_DENIED, "session_id", "you are not a party to session %lld", (long long)s.id);
+    return refuse_session(c, in->session_id);
   }
   Reflect__V1__RecordShowReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;

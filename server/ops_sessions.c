@@ -76,6 +76,12 @@ rcode ops_agreement_add(call *c, const Reflect__V1__Request *req)
     rc = call_fail(c, RC_INVALID, "every_days", "every_days must be between 1 and 366");
   if (!rc) rc = check_minutes(c, in->minutes);
   if (rc) return rc;
+  int64_t existing;
+  int found = store_agreements_find(c->s->db, c->who->user_id, u.id, &existing);
+  if (found == RC_OK)
+    return call_fail(c, RC_EXISTS, "supervisee", "you already have an agreement with '%s' (agreement %lld)",
+                     u.username, (long long)existing);
+  if (found != RC_NOT_FOUND) return call_fail(c, RC_INTERNAL, NULL, "could not read agreements");
   agreement_add a = {in, u.id, 0};
   rc = call_write(c, "make the agreement", agreement_add_write, &a);
   if (!rc) reply_id(c, REFLECT__V1__REPLY__RESULT_AGREEMENT_ADD, a.id);
@@ -134,9 +140,17 @@ rcode ops_session_add(call *c, const Reflect__V1__Request *req)
       if (s.members[j] == u.id) return call_fail(c, RC_INVALID, "members", "'%s' is listed twice", u.username);
     s.members[i] = u.id;
   }
-  if (in->n_members == 1) {
-    int found = store_agreements_find(c->s->db, c->who->user_id, s.members[0], &s.agreement_id);
-    if (found != RC_OK && found != RC_NOT_FOUND) return call_fail(c, RC_INTERNAL, NULL, "could not read agreements");
+  /* Booking a session makes the facilitator a party to the members' files,
+   * so it needs a supervision agreement with each of them. */
+  for (size_t i = 0; i < in->n_members; i++) {
+    int64_t agreement;
+    int found = store_agreements_find(c->s->db, c->who->user_id, s.members[i], &agreement);
+    if (found == RC_NOT_FOUND)
+      return call_fail(c, RC_PRECONDITION, "members",
+                       "you have no supervision agreement with '%s' (make one with `reflect agreement add`)",
+                       in->members[i]);
+    if (found != RC_OK) return call_fail(c, RC_INTERNAL, NULL, "could not read agreements");
+    if (in->n_members == 1) s.agreement_id = agreement;
   }
   rc = call_write(c, "schedule the session", session_add_write, &s);
   if (!rc) reply_id(c, REFLECT__V1__REPLY__RESULT_SESSION_ADD, s.id);

@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 
@@ -17,6 +18,8 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
+  /* Everything reflectd creates (database, WAL, keys) is its owner's alone. */
+  umask(077);
   if (sodium_init() < 0) {
     fprintf(stderr, "reflectd: libsodium could not initialise\n");
     return EXIT_FAIL;

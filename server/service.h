@@ -21,23 +21,10 @@
 #include "arena.h"
 #include "config.h"
 #include "db.h"
+#include "rc.h"
 #include "reflect.pb-c.h"
 #include "store_keys.h"
 #include "vault.h"
-
-typedef Reflect__V1__Code rcode;
-#define RC_OK REFLECT__V1__CODE__OK
-#define RC_INVALID REFLECT__V1__CODE__INVALID_ARGUMENT
-#define RC_NOT_FOUND REFLECT__V1__CODE__NOT_FOUND
-#define RC_EXISTS REFLECT__V1__CODE__ALREADY_EXISTS
-#define RC_DENIED REFLECT__V1__CODE__PERMISSION_DENIED
-#define RC_EXHAUSTED REFLECT__V1__CODE__RESOURCE_EXHAUSTED
-#define RC_PRECONDITION REFLECT__V1__CODE__FAILED_PRECONDITION
-#define RC_UNIMPLEMENTED REFLECT__V1__CODE__UNIMPLEMENTED
-#define RC_INTERNAL REFLECT__V1__CODE__INTERNAL
-#define RC_UNAVAILABLE REFLECT__V1__CODE__UNAVAILABLE
-#define RC_DATA_LOSS REFLECT__V1__CODE__DATA_LOSS
-#define RC_UNAUTHENTICATED REFLECT__V1__CODE__UNAUTHENTICATED
 
 #define USERNAME_MAX 64
 #define DEVICE_Z85_LEN 40
@@ -65,6 +52,7 @@ typedef struct {
   keyring *ring;
   Reflect__V1__Reply *rep;
   int64_t now;
+  size_t frame_len;
 } call;
 
 rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...)

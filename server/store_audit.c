@@ -13,10 +13,7 @@ int store_audit_append(call *c, const char *action, const char *object, const ch
   sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 5, object, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 6, detail ? detail : "", -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return RC_OK;
-  return (rc & 0xff) == SQLITE_FULL ? RC_EXHAUSTED : RC_INTERNAL;
+  return rc_from_sqlite(db_step_done(st));
 }
 
 int store_audit_append_id(call *c, const char *action, const char *kind, int64_t id, const char *detail)

@@ -4,12 +4,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "reflect.pb-c.h"
-
-#define OK REFLECT__V1__CODE__OK
-#define INTERNAL REFLECT__V1__CODE__INTERNAL
-#define DATA_LOSS REFLECT__V1__CODE__DATA_LOSS
-#define NOT_FOUND REFLECT__V1__CODE__NOT_FOUND
+#include "rc.h"
 
 void keyring_clear(keyring *r)
 {
@@ -41,28 +36,26 @@ int store_keys_ensure(db *d, const vault *v, keyring *r, int64_t now, const char
                       int64_t *key_id)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT id FROM data_keys WHERE subject = ?1");
-  if (!st) return INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
     *key_id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    return OK;
+    return RC_OK;
   }
   sqlite3_reset(st);
-  if (rc != SQLITE_DONE) return INTERNAL;
+  if (rc != SQLITE_DONE) return RC_INTERNAL;
 
-  st = db_prepare(d, "SELECT coalesce(max(id), 0) + 1 FROM data_keys");
-  if (!st || sqlite3_step(st) != SQLITE_ROW) return INTERNAL;
-  int64_t id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  int64_t id;
+  if (db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM data_keys", &id)) return RC_INTERNAL;
 
   vault_key *k;
   uint8_t *wrapped;
   size_t wrapped_len;
-  if (vault_new_data_key(v, id, subject, &k, &wrapped, &wrapped_len) != VAULT_OK) return INTERNAL;
+  if (vault_new_data_key(v, id, subject, &k, &wrapped, &wrapped_len) != VAULT_OK) return RC_INTERNAL;
   st = db_prepare(d, "INSERT INTO data_keys(id, subject, wrapped, created_at) VALUES (?1, ?2, ?3, ?4)");
-  if (!st) { vault_key_free(k); free(wrapped); return INTERNAL; }
+  if (!st) { vault_key_free(k); free(wrapped); return RC_INTERNAL; }
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_text(st, 2, subject, -1, SQLITE_STATIC);
   sqlite3_bind_blob(st, 3, wrapped, (int)wrapped_len, SQLITE_STATIC);
@@ -70,23 +63,23 @@ int store_keys_ensure(db *d, const vault *v, keyring *r, int64_t now, const char
   rc = sqlite3_step(st);
   sqlite3_reset(st);
   free(wrapped);
-  if (rc != SQLITE_DONE) { vault_key_free(k); return INTERNAL; }
+  if (rc != SQLITE_DONE) { vault_key_free(k); return RC_INTERNAL; }
   ring_put(r, id, k);
   *key_id = id;
-  return OK;
+  return RC_OK;
 }
 
 static int load_key(db *d, const vault *v, keyring *r, int64_t id, const vault_key **out)
 {
   const vault_key *have = ring_find(r, id);
-  if (have) { *out = have; return OK; }
+  if (have) { *out = have; return RC_OK; }
   sqlite3_stmt *st = db_prepare(d, "SELECT subject, wrapped FROM data_keys WHERE id = ?1");
-  if (!st) return INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
-  if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return NOT_FOUND; }
+  if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return RC_NOT_FOUND; }
   if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
     sqlite3_reset(st);
-    return NOT_FOUND; /* crypto-shredded */
+    return RC_NOT_FOUND; /* crypto-shredded */
   }
   vault_key *k;
   int vrc = vault_unwrap_data_key(v, id, (const char *)sqlite3_column_text(st, 0),
@@ -94,11 +87,11 @@ static int load_key(db *d, const vault *v, keyring *r, int64_t id, const vault_k
   sqlite3_reset(st);
   if (vrc != VAULT_OK) {
     log_line(LOG_ERROR, "event=integrity_error what=data_key key_id=%lld", (long long)id);
-    return DATA_LOSS;
+    return RC_DATA_LOSS;
   }
   ring_put(r, id, k);
   *out = k;
-  return OK;
+  return RC_OK;
 }
 
 static vault_ad slot_ad(const store_slot *s)
@@ -114,8 +107,8 @@ int store_keys_seal(db *d, const vault *v, keyring *r, const store_slot *slot, c
   if (rc) return rc;
   vault_ad ad = slot_ad(slot);
   if (vault_seal_value(k, &ad, (const uint8_t *)text, strlen(text), blob, blob_len) != VAULT_OK)
-    return INTERNAL;
-  return OK;
+    return RC_INTERNAL;
+  return RC_OK;
 }
 
 int store_keys_open(db *d, const vault *v, keyring *r, const store_slot *slot,
@@ -130,9 +123,9 @@ int store_keys_open(db *d, const vault *v, keyring *r, const store_slot *slot,
   if (vault_open_value(k, &ad, blob, blob_len, &plain, &len) != VAULT_OK) {
     log_line(LOG_ERROR, "event=integrity_error table=%s row=%lld column=%s", slot->table,
              (long long)slot->row, slot->column);
-    return DATA_LOSS;
+    return RC_DATA_LOSS;
   }
   *text = arena_strndup(a, (const char *)plain, len);
   vault_free_plain(plain, len);
-  return *text ? OK : INTERNAL;
+  return *text ? RC_OK : RC_INTERNAL;
 }

@@ -20,10 +20,9 @@ int store_records_append(call *c, const session_row *s, const char *body, const 
   uint32_t latest;
   int rc = store_records_latest(d, s->id, &latest);
   if (rc) return rc;
-  sqlite3_stmt *st = db_prepare(d, "SELECT coalesce(max(id), 0) + 1 FROM record_revisions");
-  if (!st || sqlite3_step(st) != SQLITE_ROW) { if (st) sqlite3_reset(st); return RC_INTERNAL; }
-  int64_t id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  int64_t id;
+  if (db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM record_revisions", &id)) return RC_INTERNAL;
+  sqlite3_stmt *st;
   uint32_t rev = latest + 1;
 
   store_slot body_slot = {"record_revisions", id, "body", s->key_id, rev};
@@ -46,9 +45,7 @@ int store_records_append(call *c, const session_row *s, const char *body, const 
     sqlite3_bind_int64(st, 6, s->key_id);
     if (reason_blob) sqlite3_bind_blob(st, 7, reason_blob, (int)reason_len, SQLITE_STATIC);
     sqlite3_bind_blob(st, 8, body_blob, (int)body_len, SQLITE_STATIC);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    rc = src == SQLITE_DONE ? RC_OK : (src & 0xff) == SQLITE_FULL ? RC_EXHAUSTED : RC_INTERNAL;
+    rc = rc_from_sqlite(db_step_done(st));
   } else {
     rc = RC_INTERNAL;
   }

@@ -3,28 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int next_id(db *d, const char *sql, int64_t *id)
-{
-  sqlite3_stmt *st = db_prepare(d, sql);
-  if (!st || sqlite3_step(st) != SQLITE_ROW) { if (st) sqlite3_reset(st); return RC_INTERNAL; }
-  *id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  return RC_OK;
-}
-
-static int step_done(sqlite3_stmt *st)
-{
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return RC_OK;
-  return (rc & 0xff) == SQLITE_FULL ? RC_EXHAUSTED : RC_INTERNAL;
-}
-
 int store_agreements_add(call *c, int64_t supervisor, int64_t supervisee, uint32_t every_days,
                          uint32_t minutes, int64_t *id)
 {
   db *d = c->s->db;
-  int rc = next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM agreements", id);
+  int rc = rc_from_sqlite(db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM agreements", id));
   if (rc) return rc;
   sqlite3_stmt *st = db_prepare(d,
       "INSERT INTO agreements(id, supervisor_id, supervisee_id, every_days, minutes, created_at, created_by)"
@@ -37,7 +20,7 @@ int store_agreements_add(call *c, int64_t supervisor, int64_t supervisee, uint32
   sqlite3_bind_int64(st, 5, minutes);
   sqlite3_bind_int64(st, 6, c->now);
   sqlite3_bind_int64(st, 7, c->who->user_id);
-  return step_done(st);
+  return rc_from_sqlite(db_step_done(st));
 }
 
 int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t *id)
@@ -98,7 +81,7 @@ int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size
 {
   db *d = c->s->db;
   int64_t id, key_id;
-  int rc = next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM sessions", &id);
+  int rc = rc_from_sqlite(db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM sessions", &id));
   if (rc) return rc;
   int kind = n_members == 1 ? REFLECT__V1__SESSION_KIND__SESSION_INDIVIDUAL
                             : REFLECT__V1__SESSION_KIND__SESSION_GROUP;
@@ -130,7 +113,7 @@ int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size
   sqlite3_bind_int(st, 10, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED);
   sqlite3_bind_int64(st, 11, c->now);
   sqlite3_bind_int64(st, 12, c->who->user_id);
-  rc = step_done(st);
+  rc = rc_from_sqlite(db_step_done(st));
   free(blob);
   if (rc) return rc;
   st = db_prepare(d, "INSERT INTO session_members(session_id, user_id) VALUES (?1, ?2)");
@@ -138,7 +121,7 @@ int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size
   for (size_t i = 0; i < n_members; i++) {
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, members[i]);
-    rc = step_done(st);
+    rc = rc_from_sqlite(db_step_done(st));
     if (rc) return rc;
   }
   *id_out = id;

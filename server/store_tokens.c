@@ -3,24 +3,11 @@
 #include <sodium.h>
 #include <stdio.h>
 
-#include "reflect.pb-c.h"
-
-#define OK REFLECT__V1__CODE__OK
-#define NOT_FOUND REFLECT__V1__CODE__NOT_FOUND
-#define INTERNAL REFLECT__V1__CODE__INTERNAL
-#define EXHAUSTED REFLECT__V1__CODE__RESOURCE_EXHAUSTED
+#include "rc.h"
 
 void store_tokens_hash(const uint8_t *token, size_t len, uint8_t out[TOKEN_HASH_BYTES])
 {
   crypto_generichash(out, TOKEN_HASH_BYTES, token, len, NULL, 0);
-}
-
-static int step_done(sqlite3_stmt *st)
-{
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return OK;
-  return (rc & 0xff) == SQLITE_FULL ? EXHAUSTED : INTERNAL;
 }
 
 int store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t user_id,
@@ -28,25 +15,25 @@ int store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t use
 {
   sqlite3_stmt *st = db_prepare(d, "INSERT INTO tokens(hash, user_id, device, created_at, last_seen, expires_at)"
                                    " VALUES (?1, ?2, ?3, ?4, ?4, ?5)");
-  if (!st) return INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_BYTES, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, user_id);
   sqlite3_bind_text(st, 3, device, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 4, now);
   sqlite3_bind_int64(st, 5, expires_at);
-  int rc = step_done(st);
+  int rc = rc_from_sqlite(db_step_done(st));
   if (rc) return rc;
   /* Expired tokens of anyone are swept here, at login, rather than by a timer. */
   st = db_prepare(d, "DELETE FROM tokens WHERE expires_at <= ?1");
-  if (!st) return INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, now);
-  return step_done(st);
+  return rc_from_sqlite(db_step_done(st));
 }
 
 int store_tokens_lookup(db *d, const uint8_t hash[TOKEN_HASH_BYTES], token_row *out)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT user_id, device, last_seen, expires_at FROM tokens WHERE hash = ?1");
-  if (!st) return INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_BYTES, SQLITE_STATIC);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
@@ -56,39 +43,47 @@ int store_tokens_lookup(db *d, const uint8_t hash[TOKEN_HASH_BYTES], token_row *
     out->expires_at = sqlite3_column_int64(st, 3);
   }
   sqlite3_reset(st);
-  return rc == SQLITE_ROW ? OK : rc == SQLITE_DONE ? NOT_FOUND : INTERNAL;
+  return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
 int store_tokens_touch(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t now)
 {
   sqlite3_stmt *st = db_prepare(d, "UPDATE tokens SET last_seen = ?2 WHERE hash = ?1");
-  if (!st) return INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_BYTES, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, now);
-  return step_done(st);
+  return rc_from_sqlite(db_step_done(st));
 }
 
 int store_tokens_delete(db *d, const uint8_t hash[TOKEN_HASH_BYTES])
 {
   sqlite3_stmt *st = db_prepare(d, "DELETE FROM tokens WHERE hash = ?1");
-  if (!st) return INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_BYTES, SQLITE_STATIC);
-  return step_done(st);
+  return rc_from_sqlite(db_step_done(st));
 }
 
 int store_throttle_check(db *d, const char *key, int64_t *locked_until)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT locked_until FROM login_throttle WHERE key = ?1");
-  if (!st) return INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
   int rc = sqlite3_step(st);
   *locked_until = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
   sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? OK : INTERNAL;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
 int store_throttle_fail(db *d, const char *key, int64_t now, int max_failures, int64_t max_delay)
 {
+  /* Rows nobody has failed on for a day and that lock nothing are history:
+   * sweep them here so guessed names cannot grow the table without end. */
+  sqlite3_stmt *sweep = db_prepare(d, "DELETE FROM login_throttle WHERE updated_at < ?1 AND locked_until < ?2");
+  if (!sweep) return RC_INTERNAL;
+  sqlite3_bind_int64(sweep, 1, now - 86400);
+  sqlite3_bind_int64(sweep, 2, now);
+  int rc = rc_from_sqlite(db_step_done(sweep));
+  if (rc) return rc;
   /* Reaching the threshold locks for 2 s, and each further failure doubles
    * it: 2, 4, 8 ... (2 s rather than 1 so a lock cannot lapse between two
    * attempts in the same instant just because a second ticked over). */
@@ -97,18 +92,18 @@ int store_throttle_fail(db *d, const char *key, int64_t now, int max_failures, i
       " ON CONFLICT(key) DO UPDATE SET failures = failures + 1, updated_at = ?2,"
       "  locked_until = CASE WHEN failures + 1 < ?3 THEN 0"
       "   ELSE ?2 + min(?4, 1 << min(failures + 2 - ?3, 30)) END");
-  if (!st) return INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, now);
   sqlite3_bind_int(st, 3, max_failures);
   sqlite3_bind_int64(st, 4, max_delay);
-  return step_done(st);
+  return rc_from_sqlite(db_step_done(st));
 }
 
 int store_throttle_clear(db *d, const char *key)
 {
   sqlite3_stmt *st = db_prepare(d, "DELETE FROM login_throttle WHERE key = ?1");
-  if (!st) return INTERNAL;
+  if (!st) return RC_INTERNAL;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-  return step_done(st);
+  return rc_from_sqlite(db_step_done(st));
 }

@@ -63,10 +63,9 @@ int store_users_create(call *c, const char *username, const char *name, Reflect_
   if (rc == RC_OK) return RC_EXISTS;
   if (rc != RC_NOT_FOUND) return rc;
 
-  sqlite3_stmt *st = db_prepare(d, "SELECT coalesce(max(id), 0) + 1 FROM users");
-  if (!st || sqlite3_step(st) != SQLITE_ROW) return RC_INTERNAL;
-  int64_t id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  int64_t id;
+  if (db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM users", &id)) return RC_INTERNAL;
+  sqlite3_stmt *st;
 
   char subject[32];
   snprintf(subject, sizeof subject, "user:%lld", (long long)id);
@@ -90,10 +89,9 @@ int store_users_create(call *c, const char *username, const char *name, Reflect_
   sqlite3_bind_text(st, 6, pwhash, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 7, c->now);
   if (c->who && c->who->authenticated) sqlite3_bind_int64(st, 8, c->who->user_id);
-  rc = sqlite3_step(st);
-  sqlite3_reset(st);
+  rc = rc_from_sqlite(db_step_done(st));
   free(blob);
-  if (rc != SQLITE_DONE) return rc == SQLITE_FULL ? RC_EXHAUSTED : RC_INTERNAL;
+  if (rc) return rc;
   *id_out = id;
   return RC_OK;
 }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,20 @@ struct workers {
   int queued, busy, stopping;
 };
 
+/* Jobs hold passwords; replies hold decrypted records. Wipe both. */
+static void free_job(job *j)
+{
+  sodium_memzero(j, sizeof *j + j->len);
+  free(j);
+}
+
+static void free_reply(uint8_t *out, size_t len)
+{
+  if (!out) return;
+  sodium_memzero(out, len);
+  free(out);
+}
+
 static int slow_push(workers *p, const zmq_msg_t *client, const char *device, const zmq_msg_t *frame)
 {
   if (zmq_msg_size(client) > CLIENT_ID_MAX) return -1;
@@ -61,7 +76,7 @@ static int slow_push(workers *p, const zmq_msg_t *client, const char *device, co
     pthread_cond_signal(&p->cond);
   }
   pthread_mutex_unlock(&p->lock);
-  if (full) free(j);
+  if (full) free_job(j);
   return full ? -1 : 0;
 }
 
@@ -69,7 +84,9 @@ static job *slow_pop(workers *p)
 {
   pthread_mutex_lock(&p->lock);
   while (!p->head && !p->stopping) pthread_cond_wait(&p->cond, &p->lock);
-  job *j = p->head;
+  /* Once stopping, queued logins are dropped: their clients get no reply
+   * and retry; shutdown must not wait for a queue of Argon2 hashes. */
+  job *j = p->stopping ? NULL : p->head;
   if (j) {
     p->head = j->next;
     if (!p->head) p->tail = NULL;
@@ -175,7 +192,7 @@ static void *run_fast(void *arg)
     if (r == DISPATCH_SLOW && slow_push(w->pool, &client, dev, &frame) != 0)
       refuse_busy(zmq_msg_data(&frame), zmq_msg_size(&frame), &out, &out_len);
     send_back(sock, "R", zmq_msg_data(&client), zmq_msg_size(&client), out, out_len);
-    free(out);
+    free_reply(out, out_len);
     zmq_msg_close(&client);
     zmq_msg_close(&device);
     zmq_msg_close(&frame);
@@ -199,8 +216,8 @@ static void *run_slow(void *arg)
     size_t out_len = 0;
     dispatch_frame(&s, j->device, j->frame, j->len, 1, &out, &out_len);
     if (out) send_back(sock, "S", j->client, j->client_len, out, out_len);
-    free(out);
-    free(j);
+    free_reply(out, out_len);
+    free_job(j);
     slow_done(w->pool);
   }
   zmq_close(sock);
@@ -245,7 +262,7 @@ void workers_stop(workers *p)
   while (p->head) {
     job *j = p->head;
     p->head = j->next;
-    free(j);
+    free_job(j);
   }
   pthread_mutex_destroy(&p->lock);
   pthread_cond_destroy(&p->cond);

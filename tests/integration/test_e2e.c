@@ -73,7 +73,14 @@ Test(e2e, first_slice_through_the_cli, .timeout = 180)
   CLI_OK("sup", HARNESS_PASSWORD "\n", "login", "sam", "--password-stdin");
   CLI_OK("sup", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
   parse_id();
-  CLI_OK("sup", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90", "--json");
+  CLI("sup", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
+  cr_assert_eq(r.status, 1, "a second agreement with the same person is refused: %s", r.err);
+  cr_assert(strstr(r.err, "ALREADY_EXISTS"), "%s", r.err);
+  /* No agreement with quinn yet: booking a session with them is refused. */
+  CLI("sup", NULL, "session", "add", "--with", "quinn", "--at", "2030-01-01 10:00", "--minutes", "90");
+  cr_assert_eq(r.status, 1, "%s", r.err);
+  cr_assert(strstr(r.err, "no supervision agreement"), "%s", r.err);
+  CLI_OK("sup", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "14", "--minutes", "60", "--json");
   cr_assert(strstr(r.out, "\"id\""), "--json should print {\"id\": N}: %s", r.out);
 
   /* A session tomorrow at 10:00 in the organisation's zone. */
@@ -111,6 +118,14 @@ Test(e2e, first_slice_through_the_cli, .timeout = 180)
   cr_assert_eq(r.status, 1, "a second practitioner is refused with exit 1, got %d: %s", r.status, r.err);
   cr_assert(strstr(r.err, "PERMISSION_DENIED"), "stderr names the refusal: %s", r.err);
   cr_assert_not(strstr(r.out, "visit plan"), "no content leaks to stdout");
+
+  /* A session that does not exist looks the same as someone else's. */
+  static char refused[sizeof r.err];
+  memcpy(refused, r.err, sizeof refused);
+  CLI("prac2", NULL, "record", "show", "9999");
+  cr_assert_eq(r.status, 1);
+  cr_assert(strstr(r.err, "does not exist or you are not a party"), "%s", r.err);
+  cr_assert(strstr(refused, "does not exist or you are not a party"), "%s", refused);
 
   /* The practitioner cannot write the record either. */
   CLI("prac", "tampering\n", "record", "write", sid, "--file", "-");

@@ -68,3 +68,28 @@ Test(login, logout_ends_the_token, .timeout = 60)
   cr_assert_eq(harness_stop(&h), 0);
   harness_cleanup(&h);
 }
+
+Test(login, a_mistyped_username_is_never_stored_or_logged, .timeout = 60)
+{
+  /* People type their password into the username box. Whatever was typed
+   * as an unknown username must not land in the audit log, the throttle
+   * table or the server log. */
+  harness_server h;
+  harness_start(&h);
+  client *c = harness_device(&h);
+  char msg[256];
+  cr_assert_eq(try_login(c, "mysecretpassw0rd2024", "whatever-password", msg, sizeof msg),
+               REFLECT__V1__CODE__UNAUTHENTICATED);
+  client_close(c);
+  cr_assert_eq(harness_stop(&h), 0);
+  const char *files[] = {"data/reflect.db", "data/reflect.db-wal", "reflectd.log"};
+  for (int i = 0; i < 3; i++) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", h.dir, files[i]);
+    cr_assert_not(harness_file_contains(path, "mysecretpassw0rd2024"), "the typed name reached %s", files[i]);
+  }
+  char log[512];
+  snprintf(log, sizeof log, "%s/reflectd.log", h.dir);
+  cr_assert(harness_file_contains(log, "event=login_failed"), "the failure itself is logged");
+  harness_cleanup(&h);
+}

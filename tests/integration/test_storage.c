@@ -19,6 +19,20 @@
 #define STAFF_NAME "Thistlewood-Ngata Practitioner"
 #define REASON_MARKER "Reason-Kestrel-correction"
 
+static void add_agreement(client *sup, const char *supervisee)
+{
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__AgreementAddRequest add = REFLECT__V1__AGREEMENT_ADD_REQUEST__INIT;
+  add.supervisee = (char *)supervisee;
+  add.every_days = 28;
+  add.minutes = 90;
+  req.op_case = REFLECT__V1__REQUEST__OP_AGREEMENT_ADD;
+  req.agreement_add = &add;
+  Reflect__V1__Reply *rep = harness_call(sup, &req);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "%s", rep->status->message);
+  wire_free_reply(rep);
+}
+
 static uint64_t add_session(client *sup, const char *member, const char *room)
 {
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
@@ -76,6 +90,7 @@ Test(storage, no_plaintext_in_database_wal_shm_or_log, .timeout = 120)
   harness_add_user(admin, "sup", "Supervisor Person", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
   harness_add_user(admin, "prac", STAFF_NAME, REFLECT__V1__ROLE__ROLE_PRACTITIONER);
   client *sup = harness_user(&h, "sup");
+  add_agreement(sup, "prac");
   uint64_t s = add_session(sup, "prac", ROOM_MARKER);
   const char *body = "Discussed " CHILD_NAME " (DOB 2014-03-09). " BODY_MARKER;
   for (int i = 0; i < 20; i++) {
@@ -133,6 +148,7 @@ Test(storage, ciphertext_moved_to_another_row_is_an_integrity_error, .timeout = 
   harness_add_user(admin, "sup", "Supervisor Person", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
   harness_add_user(admin, "prac", "Practitioner Person", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
   client *sup = harness_user(&h, "sup");
+  add_agreement(sup, "prac");
   uint64_t a = add_session(sup, "prac", "Room A");
   uint64_t b = add_session(sup, "prac", "Room B");
   Reflect__V1__Reply *rep = write_record(sup, a, "record of session A", "");
@@ -195,6 +211,7 @@ Test(storage, every_read_and_write_of_record_content_is_audited, .timeout = 120)
   harness_add_user(admin, "prac", "Practitioner Person", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
   harness_add_user(admin, "other", "Other Practitioner", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
   client *sup = harness_user(&h, "sup");
+  add_agreement(sup, "prac");
   uint64_t s = add_session(sup, "prac", "Room A");
   Reflect__V1__Reply *rep = write_record(sup, s, "first", "");
   wire_free_reply(rep);
