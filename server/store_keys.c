@@ -96,7 +96,8 @@ static int load_key(db *d, const vault *v, keyring *r, int64_t id, const vault_k
 
 static vault_ad slot_ad(const store_slot *s)
 {
-  return (vault_ad){s->table, s->row, s->column, s->key_id, s->revision};
+  return (vault_ad){s->table, s->row, s->column, s->key_id, s->revision, s->context,
+                    s->context ? strlen(s->context) : 0};
 }
 
 int store_keys_seal(db *d, const vault *v, keyring *r, const store_slot *slot, const char *text,

@@ -42,6 +42,7 @@ typedef struct {
   const char *column;
   int64_t key_id;
   int64_t revision;
+  const char *context; /* optional: further facts the value is bound to */
 } store_slot;
 
 int store_keys_seal(db *d, const vault *v, keyring *r, const store_slot *slot, const char *text,

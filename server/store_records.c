@@ -1,6 +1,14 @@
 #include "store_records.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+
+/* A revision is bound to its session, author and time as well as its row,
+ * so none of them can be changed in the file without the value failing. */
+static void revision_context(char *buf, size_t size, int64_t session, int64_t author, int64_t at)
+{
+  snprintf(buf, size, "session=%lld;author=%lld;at=%lld", (long long)session, (long long)author, (long long)at);
+}
 
 int store_records_latest(db *d, int64_t session_id, uint32_t *revision)
 {
@@ -25,8 +33,10 @@ int store_records_append(call *c, const session_row *s, const char *body, const 
   sqlite3_stmt *st;
   uint32_t rev = latest + 1;
 
-  store_slot body_slot = {"record_revisions", id, "body", s->key_id, rev};
-  store_slot reason_slot = {"record_revisions", id, "reason", s->key_id, rev};
+  char context[96];
+  revision_context(context, sizeof context, s->id, c->who->user_id, c->now);
+  store_slot body_slot = {"record_revisions", id, "body", s->key_id, rev, context};
+  store_slot reason_slot = {"record_revisions", id, "reason", s->key_id, rev, context};
   uint8_t *body_blob = NULL, *reason_blob = NULL;
   size_t body_len = 0, reason_len = 0;
   rc = store_keys_seal(d, c->s->vault, c->ring, &body_slot, body, &body_blob, &body_len);
@@ -65,7 +75,7 @@ int store_records_read(call *c, const session_row *s, uint32_t revision,
     if (revision == 0) return RC_NOT_FOUND;
   }
   sqlite3_stmt *st = db_prepare(d,
-      "SELECT r.id, r.key_id, u.username, r.created_at, r.reason, r.body FROM record_revisions r"
+      "SELECT r.id, r.key_id, u.username, r.created_at, r.reason, r.body, r.author_id FROM record_revisions r"
       " JOIN users u ON u.id = r.author_id WHERE r.session_id = ?1 AND r.revision = ?2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
@@ -78,14 +88,16 @@ int store_records_read(call *c, const session_row *s, uint32_t revision,
   char *reason_blob = reason_len ? arena_strndup(c->a, sqlite3_column_blob(st, 4), reason_len) : NULL;
   char *body_blob = arena_strndup(c->a, sqlite3_column_blob(st, 5), body_len);
   char *author = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
-  int64_t created_at = sqlite3_column_int64(st, 3);
+  int64_t created_at = sqlite3_column_int64(st, 3), author_id = sqlite3_column_int64(st, 6);
   sqlite3_reset(st);
   if (!r || !body_blob || !author || (reason_len && !reason_blob)) return RC_EXHAUSTED;
   reflect__v1__revision__init(r);
   r->revision = revision;
   r->author = author;
   r->created_at = created_at;
-  store_slot slot = {"record_revisions", id, "body", key_id, revision};
+  char context[96];
+  revision_context(context, sizeof context, s->id, author_id, created_at);
+  store_slot slot = {"record_revisions", id, "body", key_id, revision, context};
   int rc = store_keys_open(d, c->s->vault, c->ring, &slot, body_blob, body_len, c->a, &out->body);
   if (!rc && reason_blob) {
     slot.column = "reason";

@@ -93,7 +93,7 @@ int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size
   uint8_t *blob = NULL;
   size_t blob_len = 0;
   if (room && *room) {
-    store_slot slot = {"sessions", id, "room", key_id, 0};
+    store_slot slot = {"sessions", id, "room", key_id, 0, NULL};
     rc = store_keys_seal(d, c->s->vault, c->ring, &slot, room, &blob, &blob_len);
     if (rc) return rc;
   }
@@ -227,7 +227,7 @@ int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
   if (!v || !rooms) return RC_EXHAUSTED;
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
     if (rooms[i].blob) {
-      store_slot slot = {"sessions", (int64_t)v[i]->id, "room", rooms[i].key_id, 0};
+      store_slot slot = {"sessions", (int64_t)v[i]->id, "room", rooms[i].key_id, 0, NULL};
       rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rooms[i].blob, rooms[i].len, c->a,
                            &v[i]->room);
     }

@@ -72,7 +72,7 @@ int store_users_create(call *c, const char *username, const char *name, Reflect_
   int64_t key_id;
   rc = store_keys_ensure(d, c->s->vault, c->ring, c->now, subject, &key_id);
   if (rc) return rc;
-  store_slot slot = {"users", id, "name", key_id, 0};
+  store_slot slot = {"users", id, "name", key_id, 0, NULL};
   uint8_t *blob;
   size_t blob_len;
   rc = store_keys_seal(d, c->s->vault, c->ring, &slot, name, &blob, &blob_len);
@@ -102,7 +102,7 @@ int store_users_name(call *c, int64_t user_id, char **name)
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return RC_NOT_FOUND; }
-  store_slot slot = {"users", user_id, "name", sqlite3_column_int64(st, 0), 0};
+  store_slot slot = {"users", user_id, "name", sqlite3_column_int64(st, 0), 0, NULL};
   int rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, sqlite3_column_blob(st, 1),
                            (size_t)sqlite3_column_bytes(st, 1), c->a, name);
   sqlite3_reset(st);

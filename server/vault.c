@@ -400,7 +400,7 @@ void vault_key_free(vault_key *k)
 /* prefix || u32 len || table || i64 row || u32 len || column || i64 key_id
  * || i64 revision. Both strings are length-prefixed, so no two different
  * bindings can produce the same bytes. Returns 0 for an invalid binding. */
-#define VALUE_AD_MAX (sizeof VALUE_AD_PREFIX - 1 + 2 * (4 + NAME_MAX_BYTES) + 3 * 8)
+#define VALUE_AD_MAX (sizeof VALUE_AD_PREFIX - 1 + 2 * (4 + NAME_MAX_BYTES) + 3 * 8 + 4 + VAULT_CONTEXT_MAX)
 static size_t value_ad(unsigned char buf[VALUE_AD_MAX], const vault_ad *ad)
 {
   size_t tlen = name_len(ad->table, NAME_MAX_BYTES);
@@ -413,6 +413,12 @@ static size_t value_ad(unsigned char buf[VALUE_AD_MAX], const vault_ad *ad)
   p = put_str(p, ad->column, clen);
   p = put_le(p, (uint64_t)ad->key_id, 8);
   p = put_le(p, (uint64_t)ad->revision, 8);
+  /* Appended only when present, so values sealed without a context keep
+   * exactly the bytes they were sealed with. */
+  if (ad->context_len) {
+    if (!ad->context || ad->context_len > VAULT_CONTEXT_MAX) return 0;
+    p = put_str(p, (const char *)ad->context, ad->context_len);
+  }
   return (size_t)(p - buf);
 }
 

@@ -60,7 +60,13 @@ typedef struct {
   const char *column;
   int64_t key_id;
   int64_t revision;
+  /* Optional further facts the value must stay bound to (the session and
+   * author of a record revision), up to VAULT_CONTEXT_MAX bytes. */
+  const void *context;
+  size_t context_len;
 } vault_ad;
+
+#define VAULT_CONTEXT_MAX 128
 
 /* Process hardening for a process that will hold keys: RLIMIT_CORE 0 and
  * PR_SET_DUMPABLE 0. Safe to call more than once. */

@@ -155,6 +155,11 @@ Test(storage, ciphertext_moved_to_another_row_is_an_integrity_error, .timeout = 
   wire_free_reply(rep);
   rep = write_record(sup, b, "record of session B", "");
   wire_free_reply(rep);
+  uint64_t c3 = add_session(sup, "prac", "Room C");
+  for (int i = 0; i < 2; i++) {
+    rep = write_record(sup, c3, i ? "record of session C, amended" : "record of session C", i ? "amended" : "");
+    wire_free_reply(rep);
+  }
   client_close(sup);
   client_close(admin);
   cr_assert_eq(harness_stop(&h), 0);
@@ -176,15 +181,32 @@ Test(storage, ciphertext_moved_to_another_row_is_an_integrity_error, .timeout = 
   cr_assert_eq(sqlite3_changes(db), 1);
   sqlite3_close(db);
 
+  /* And a third revision moved wholesale to another session, keeping its
+   * own row: the associated data names the session, so it fails too. */
+  cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+  snprintf(q, sizeof q, "UPDATE record_revisions SET session_id = %llu WHERE session_id = %llu AND revision = 2",
+           (unsigned long long)a, (unsigned long long)c3);
+  sql(db, q);
+  sqlite3_close(db);
+
   harness_serve(&h);
   client *prac = harness_user(&h, "prac");
+  rep = show_record(prac, a);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__DATA_LOSS, "a revision moved to another session must not open");
+  wire_free_reply(rep);
   rep = show_record(prac, b);
   cr_assert_eq(rep->status->code, REFLECT__V1__CODE__DATA_LOSS, "got %s", wire_code_name(rep->status->code));
   cr_assert(strstr(rep->status->message, "integrity"), "message: %s", rep->status->message);
   cr_assert_eq(rep->result_case, REFLECT__V1__REPLY__RESULT__NOT_SET);
   wire_free_reply(rep);
-  rep = show_record(prac, a);
-  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "the untouched record still opens");
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__RecordShowRequest rs = REFLECT__V1__RECORD_SHOW_REQUEST__INIT;
+  rs.session_id = a;
+  rs.revision = 1;
+  req.op_case = REFLECT__V1__REQUEST__OP_RECORD_SHOW;
+  req.record_show = &rs;
+  rep = harness_call(prac, &req);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "the untouched revision still opens");
   cr_assert_str_eq(rep->record_show->body, "record of session A");
   wire_free_reply(rep);
   client_close(prac);

@@ -253,7 +253,7 @@ Test(vault, check_value_tells_keys_apart)
 
 /* ---- data keys ---- */
 
-static const vault_ad AD = {"sessions", 42, "notes", 7, 3};
+static const vault_ad AD = {"sessions", 42, "notes", 7, 3, NULL, 0};
 
 /* Proves two vault_key objects hold the same key: one seals, the other opens. */
 static int same_key(const vault_key *x, const vault_key *y)
@@ -473,7 +473,7 @@ Test(vault, value_is_bound_to_every_ad_component)
   free(sealed);
 
   /* Moving bytes between table and column must not keep the same binding. */
-  vault_ad ab = {"ab", 1, "c", AD.key_id, 1}, a_bc = {"a", 1, "bc", AD.key_id, 1};
+  vault_ad ab = {"ab", 1, "c", AD.key_id, 1, NULL, 0}, a_bc = {"a", 1, "bc", AD.key_id, 1, NULL, 0};
   cr_assert_eq(vault_seal_value(f.k, &ab, (const uint8_t *)"x", 1, &sealed, &len), VAULT_OK);
   expect_open_fails(f.k, &a_bc, sealed, len, "table/column boundary");
   free(sealed);
@@ -727,4 +727,30 @@ Test(vault, harden_process_disables_core_dumps)
   cr_assert_eq(rl.rlim_cur, 0);
   cr_assert_eq(rl.rlim_max, 0);
   cr_assert_eq(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+}
+
+Test(vault, value_is_bound_to_its_context)
+{
+  struct fixture f = setup_key();
+  vault_ad ad = AD;
+  ad.context = "session=3;author=9";
+  ad.context_len = strlen(ad.context);
+  uint8_t *sealed;
+  size_t len;
+  cr_assert_eq(vault_seal_value(f.k, &ad, (const uint8_t *)"secret", 6, &sealed, &len), VAULT_OK);
+  vault_ad moved = ad;
+  moved.context = "session=4;author=9";
+  expect_open_fails(f.k, &moved, sealed, len, "another session");
+  expect_open_fails(f.k, &AD, sealed, len, "no context at all");
+  uint8_t *plain;
+  size_t plain_len;
+  cr_assert_eq(vault_open_value(f.k, &ad, sealed, len, &plain, &plain_len), VAULT_OK);
+  vault_free_plain(plain, plain_len);
+  free(sealed);
+  char big[VAULT_CONTEXT_MAX + 1];
+  memset(big, 'x', sizeof big);
+  ad.context = big;
+  ad.context_len = sizeof big;
+  cr_assert_eq(vault_seal_value(f.k, &ad, (const uint8_t *)"x", 1, &sealed, &len), VAULT_EINVAL);
+  teardown_key(&f);
 }
