@@ -22,6 +22,7 @@ typedef struct {
   const char *name;     /* how errors and logs name the request */
   unsigned allow;       /* AUTHZ_PUBLIC or a mask of AUTHZ_ROLE() */
   int slow;             /* hashes a password: run on a slow worker */
+  int readonly;         /* writes nothing: runs in one read transaction */
 } authz_rule;
 
 const authz_rule *authz_find(Reflect__V1__Request__OpCase op);

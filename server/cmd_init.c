@@ -139,14 +139,14 @@ int cmd_init(int argc, char **argv)
   if (db_open(dir, DB_CREATE, 1, &d, err, sizeof err)) goto out;
   config cfg;
   config_defaults(&cfg);
-  svc s = {d, v, &cfg};
+  svc s = {d, v, &cfg, NULL};
   principal who = {.device = "local"};
   arena a = {0};
   keyring ring = {0};
   Reflect__V1__Status status = REFLECT__V1__STATUS__INIT;
   Reflect__V1__Reply rep = REFLECT__V1__REPLY__INIT;
   rep.status = &status;
-  call c = {&s, &who, &a, &ring, &rep, (int64_t)time(NULL), 0};
+  call c = {.s = &s, .who = &who, .a = &a, .ring = &ring, .rep = &rep, .now = (int64_t)time(NULL)};
   init_state st = {admin, password, pass_stdin ? "passphrase" : "keyfile", pass_stdin ? salt : NULL, v, 0};
   rcode wrc = call_write(&c, "initialise the database", init_write, &st);
   if (wrc) snprintf(err, sizeof err, "%s", status.message);

@@ -189,6 +189,18 @@ int db_next_id(db *d, const char *sql, int64_t *id)
   return rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
+int db_begin_read(db *d)
+{
+  sqlite3_stmt *st = db_prepare(d, "BEGIN");
+  return st ? db_step_done(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR : SQLITE_ERROR;
+}
+
+void db_end_read(db *d)
+{
+  sqlite3_stmt *st = db_prepare(d, "COMMIT");
+  if (!st || db_step_done(st) != SQLITE_DONE) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
 int db_begin_write(db *d)
 {
   pthread_mutex_lock(&write_lock);

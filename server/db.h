@@ -45,6 +45,11 @@ int db_step_done(sqlite3_stmt *st);
  * caller holds the write lock, so the id cannot be taken meanwhile. */
 int db_next_id(db *d, const char *sql, int64_t *id);
 
+/* A read transaction (one snapshot for a whole request), with cached
+ * BEGIN/COMMIT statements so no SQL is parsed per request. */
+int db_begin_read(db *d);
+void db_end_read(db *d);
+
 int db_begin_write(db *d);
 int db_commit(db *d);
 void db_rollback(db *d);

@@ -106,15 +106,17 @@ static rcode authenticate(call *c, const ProtobufCBinaryData *token)
   who->expires_at = t.expires_at;
   snprintf(who->username, sizeof who->username, "%s", u.username);
   /* Idle expiry needs last_seen, but a write per read would cost an fsync;
-   * a minute's granularity is plenty for an idle timeout. */
-  if (c->now - t.last_seen >= TOKEN_TOUCH_INTERVAL) {
-    int src = db_begin_write(c->s->db);
-    if (src == SQLITE_OK) {
-      if (store_tokens_touch(c->s->db, who->token_hash, c->now)) db_rollback(c->s->db);
-      else db_commit(c->s->db);
-    }
-  }
+   * a minute's granularity is plenty for an idle timeout. The write waits
+   * until the request is done: it may be running in a read transaction. */
+  c->touch_token = c->now - t.last_seen >= TOKEN_TOUCH_INTERVAL;
   return RC_OK;
+}
+
+static void touch_token(call *c)
+{
+  if (db_begin_write(c->s->db) != SQLITE_OK) return;
+  if (store_tokens_touch(c->s->db, c->who->token_hash, c->now)) db_rollback(c->s->db);
+  else db_commit(c->s->db);
 }
 
 static const char *decode_error(int rc)
@@ -127,18 +129,11 @@ static const char *decode_error(int rc)
   }
 }
 
-static rcode run(call *c, const Reflect__V1__Request *req, int slow_ok, int *slow)
+/* Authenticates the token, applies the authz table, then runs the handler
+ * (or, for a password-hashing op on a fast worker, asks for a slow one). */
+static rcode authorise_and_run(call *c, const authz_rule *rule, ops_handler fn, const Reflect__V1__Request *req,
+                               int slow_ok, int *slow)
 {
-  if (req->protocol == 0) return call_fail(c, RC_INVALID, "protocol", "the protocol version is missing");
-  if (req->protocol < WIRE_PROTOCOL_MIN)
-    return call_fail(c, RC_PRECONDITION, "protocol",
-                     "this client speaks protocol %u but the server needs at least %u: upgrade reflect",
-                     req->protocol, WIRE_PROTOCOL_MIN);
-  const authz_rule *rule = authz_find(req->op_case);
-  ops_handler fn = NULL;
-  for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
-    if (handlers[i].op == req->op_case) fn = handlers[i].fn;
-  if (!rule || !fn) return call_fail(c, RC_UNIMPLEMENTED, NULL, "unknown or missing operation");
   if (!(rule->allow & AUTHZ_PUBLIC)) {
     rcode rc = authenticate(c, &req->token);
     if (rc) return rc;
@@ -156,6 +151,27 @@ static rcode run(call *c, const Reflect__V1__Request *req, int slow_ok, int *slo
   return fn(c, req);
 }
 
+static rcode run(call *c, const Reflect__V1__Request *req, int slow_ok, int *slow)
+{
+  if (req->protocol == 0) return call_fail(c, RC_INVALID, "protocol", "the protocol version is missing");
+  if (req->protocol < WIRE_PROTOCOL_MIN)
+    return call_fail(c, RC_PRECONDITION, "protocol",
+                     "this client speaks protocol %u but the server needs at least %u: upgrade reflect",
+                     req->protocol, WIRE_PROTOCOL_MIN);
+  const authz_rule *rule = authz_find(req->op_case);
+  ops_handler fn = NULL;
+  for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+    if (handlers[i].op == req->op_case) fn = handlers[i].fn;
+  if (!rule || !fn) return call_fail(c, RC_UNIMPLEMENTED, NULL, "unknown or missing operation");
+  /* A request that only reads sees one consistent snapshot, and pays for
+   * one read transaction instead of one per statement. */
+  int txn = rule->readonly && db_begin_read(c->s->db) == SQLITE_OK;
+  rcode rc = authorise_and_run(c, rule, fn, req, slow_ok, slow);
+  if (txn) db_end_read(c->s->db);
+  if (c->touch_token) touch_token(c);
+  return rc;
+}
+
 int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len, int slow_ok,
                    uint8_t **out, size_t *out_len)
 {
@@ -165,8 +181,9 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
   principal who = {0};
   snprintf(who.device, sizeof who.device, "%s", device);
   arena a = {0};
-  keyring ring = {0};
-  call c = {s, &who, &a, &ring, &rep, (int64_t)time(NULL), len};
+  keyring local = {0};
+  call c = {.s = s, .who = &who, .a = &a, .ring = s->ring ? s->ring : &local, .rep = &rep,
+            .now = (int64_t)time(NULL), .frame_len = len};
 
   Reflect__V1__Request *req = NULL;
   int slow = 0;
@@ -195,7 +212,7 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
     }
   }
   if (req) wire_free_request(req);
-  keyring_clear(&ring);
+  keyring_clear(&local);
   arena_reset(&a);
   return rc;
 }

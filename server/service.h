@@ -33,6 +33,7 @@ typedef struct {
   db *db;
   const vault *vault;
   const config *cfg;
+  keyring *ring;   /* the worker's key cache, or NULL for one per request */
 } svc;
 
 typedef struct {
@@ -53,6 +54,7 @@ typedef struct {
   Reflect__V1__Reply *rep;
   int64_t now;
   size_t frame_len;
+  int touch_token;   /* set by authentication: write last_seen after the request */
 } call;
 
 rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...)

@@ -1,32 +1,51 @@
 #include "store_keys.h"
 
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "log.h"
 #include "rc.h"
 
+static _Atomic uint64_t generation;
+
+void store_keys_forget_all(void) { generation++; }
+
 void keyring_clear(keyring *r)
 {
   for (int i = 0; i < r->n; i++) vault_key_free(r->e[i].key);
   r->n = 0;
+  r->next = 0;
+}
+
+static void ring_sync(keyring *r)
+{
+  uint64_t now = generation;
+  if (r->generation != now) {
+    keyring_clear(r);
+    r->generation = now;
+  }
 }
 
 static void ring_put(keyring *r, int64_t id, vault_key *k)
 {
-  /* A full ring evicts its oldest entry; correctness never depends on it. */
+  ring_sync(r);
+  /* Full: replace round-robin. Correctness never depends on a hit. */
   if (r->n == KEYRING_SIZE) {
-    vault_key_free(r->e[0].key);
-    memmove(&r->e[0], &r->e[1], sizeof r->e[0] * (KEYRING_SIZE - 1));
-    r->n--;
+    vault_key_free(r->e[r->next].key);
+    r->e[r->next].id = id;
+    r->e[r->next].key = k;
+    r->next = (r->next + 1) % KEYRING_SIZE;
+    return;
   }
   r->e[r->n].id = id;
   r->e[r->n].key = k;
   r->n++;
 }
 
-static const vault_key *ring_find(const keyring *r, int64_t id)
+static const vault_key *ring_find(keyring *r, int64_t id)
 {
+  ring_sync(r);
   for (int i = 0; i < r->n; i++)
     if (r->e[i].id == id) return r->e[i].key;
   return NULL;
@@ -119,14 +138,20 @@ int store_keys_open(db *d, const vault *v, keyring *r, const store_slot *slot,
   int rc = load_key(d, v, r, slot->key_id, &k);
   if (rc) return rc;
   vault_ad ad = slot_ad(slot);
-  uint8_t *plain;
-  size_t len;
-  if (vault_open_value(k, &ad, blob, blob_len, &plain, &len) != VAULT_OK) {
+  if (blob_len < VAULT_VALUE_OVERHEAD || blob_len - VAULT_VALUE_OVERHEAD > VAULT_MAX_VALUE) {
     log_line(LOG_ERROR, "event=integrity_error table=%s row=%lld column=%s", slot->table,
              (long long)slot->row, slot->column);
     return RC_DATA_LOSS;
   }
-  *text = arena_strndup(a, (const char *)plain, len);
-  vault_free_plain(plain, len);
-  return *text ? RC_OK : RC_INTERNAL;
+  /* Straight into the arena, which is wiped when the request ends. */
+  size_t size = blob_len - VAULT_VALUE_OVERHEAD + 1, len;
+  uint8_t *plain = arena_alloc(a, size);
+  if (!plain) return RC_EXHAUSTED;
+  if (vault_open_value_into(k, &ad, blob, blob_len, plain, size, &len) != VAULT_OK) {
+    log_line(LOG_ERROR, "event=integrity_error table=%s row=%lld column=%s", slot->table,
+             (long long)slot->row, slot->column);
+    return RC_DATA_LOSS;
+  }
+  *text = (char *)plain;
+  return RC_OK;
 }

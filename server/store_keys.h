@@ -4,9 +4,12 @@
  * Contract:
  *  - A subject ("user:42", later "case:7") has exactly one data key, created
  *    on first use inside the caller's write transaction and stored wrapped.
- *  - A keyring caches unwrapped keys for the length of one request so a
- *    list of twenty sessions unwraps each key once; keyring_clear wipes and
- *    frees them. The keyring owns its keys; callers only borrow them.
+ *  - A keyring caches unwrapped keys. A worker keeps one for its lifetime,
+ *    so the common request unwraps nothing; keyring_clear wipes and frees
+ *    them. The keyring owns its keys; callers only borrow them for the
+ *    length of a request. store_keys_forget_all makes every keyring in the
+ *    process drop its keys before their next use: whatever destroys or
+ *    replaces a data key (crypto-shredding) must call it.
  *  - store_keys_seal returns a malloc'd blob (caller frees); store_keys_open
  *    returns arena-allocated text (freed with the arena, wiped on reset).
  * Functions return 0 (OK) or a Reflect Code: RC_DATA_LOSS when a value or a
@@ -23,14 +26,16 @@
 #include "db.h"
 #include "vault.h"
 
-#define KEYRING_SIZE 16
+#define KEYRING_SIZE 256
 
 typedef struct {
-  int n;
+  int n, next;          /* entries in use; the slot to replace when full */
+  uint64_t generation;  /* store_keys generation the entries belong to */
   struct { int64_t id; vault_key *key; } e[KEYRING_SIZE];
 } keyring;
 
 void keyring_clear(keyring *r);
+void store_keys_forget_all(void);
 
 /* Finds the subject's key id, creating the key if needed (write txn). */
 int store_keys_ensure(db *d, const vault *v, keyring *r, int64_t now, const char *subject,

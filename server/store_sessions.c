@@ -163,6 +163,7 @@ int store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int *p
   return RC_OK;
 }
 
+/* A group session's members, by name. */
 static int load_members(call *c, Reflect__V1__Session *m)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
@@ -187,11 +188,17 @@ int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
   if (limit == 0) limit = SESSION_LIST_DEFAULT;
   if (limit > SESSION_LIST_MAX) limit = SESSION_LIST_MAX;
   sqlite3_stmt *st = db_prepare(c->s->db,
+      /* UNION ALL: nobody is a member of a session they facilitate (refused
+       * when booking), so the two halves never overlap. */
       "WITH mine(id) AS (SELECT id FROM sessions WHERE supervisor_id = ?1"
-      "  UNION SELECT session_id FROM session_members WHERE user_id = ?1)"
+      "  UNION ALL SELECT session_id FROM session_members WHERE user_id = ?1)"
       " SELECT s.id, s.kind, u.username, s.agreement_id, s.starts_at, s.minutes, s.key_id, s.room, s.status,"
-      "  (SELECT coalesce(max(revision), 0) FROM record_revisions r WHERE r.session_id = s.id)"
+      "  (SELECT coalesce(max(revision), 0) FROM record_revisions r WHERE r.session_id = s.id),"
+      /* An individual session has one member: fetch them here, in the same
+       * pass; group sessions are filled in afterwards. */
+      "  mu.username"
       " FROM sessions s JOIN mine ON mine.id = s.id JOIN users u ON u.id = s.supervisor_id"
+      " LEFT JOIN session_members sm ON s.kind = 1 AND sm.session_id = s.id LEFT JOIN users mu ON mu.id = sm.user_id"
       " WHERE ?2 = 0 OR (?2 = 1 AND s.ends_at > ?3 AND s.status = 1) OR (?2 = 2 AND s.ends_at <= ?3)"
       " ORDER BY CASE WHEN ?2 = 2 THEN -s.starts_at ELSE s.starts_at END, s.id LIMIT ?4");
   if (!st) return RC_INTERNAL;
@@ -217,6 +224,14 @@ int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
     m->minutes = (uint32_t)sqlite3_column_int(st, 5);
     m->status = (Reflect__V1__SessionStatus)sqlite3_column_int(st, 8);
     m->record_revision = (uint32_t)sqlite3_column_int(st, 9);
+    if (sqlite3_column_type(st, 10) == SQLITE_TEXT) {
+      m->members = arena_alloc(c->a, sizeof *m->members);
+      if (!m->members || !(m->members[0] = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 10)))) {
+        rc = RC_EXHAUSTED;
+        break;
+      }
+      m->n_members = 1;
+    }
     rooms[k].key_id = sqlite3_column_int64(st, 6);
     rooms[k].len = (size_t)sqlite3_column_bytes(st, 7);
     rooms[k].blob = rooms[k].len ? arena_strndup(c->a, sqlite3_column_blob(st, 7), rooms[k].len) : NULL;
@@ -231,7 +246,7 @@ int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
       rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rooms[i].blob, rooms[i].len, c->a,
                            &v[i]->room);
     }
-    if (rc == RC_OK) rc = load_members(c, v[i]);
+    if (rc == RC_OK && v[i]->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP) rc = load_members(c, v[i]);
   }
   if (rc) return rc;
   *out = v;

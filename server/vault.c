@@ -456,6 +456,36 @@ int vault_seal_value(const vault_key *k, const vault_ad *ad, const uint8_t *plai
   return VAULT_OK;
 }
 
+int vault_open_value_into(const vault_key *k, const vault_ad *ad, const uint8_t *sealed,
+                          size_t sealed_len, uint8_t *out, size_t out_size, size_t *out_len)
+{
+  if (out_len != NULL)
+    *out_len = 0;
+  if (k == NULL || ad == NULL || sealed == NULL || out == NULL || out_len == NULL || ad->key_id != k->id)
+    return VAULT_EINVAL;
+  if (sealed_len < VAULT_VALUE_OVERHEAD)
+    return VAULT_EINTEGRITY;
+  /* Nothing this vault sealed can be larger. */
+  if (sealed_len - VAULT_VALUE_OVERHEAD > VAULT_MAX_VALUE)
+    return VAULT_EINTEGRITY;
+  size_t plain_len = sealed_len - VAULT_VALUE_OVERHEAD;
+  if (out_size < plain_len + 1)
+    return VAULT_EINVAL;
+  unsigned char adbuf[VALUE_AD_MAX];
+  size_t ad_len = value_ad(adbuf, ad);
+  if (ad_len == 0)
+    return VAULT_EINVAL;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, NULL, NULL, sealed + NONCE_BYTES,
+                                                 sealed_len - NONCE_BYTES, adbuf, ad_len,
+                                                 sealed, k->key) != 0) {
+    sodium_memzero(out, plain_len + 1);
+    return VAULT_EINTEGRITY;
+  }
+  out[plain_len] = '\0';
+  *out_len = plain_len;
+  return VAULT_OK;
+}
+
 int vault_open_value(const vault_key *k, const vault_ad *ad, const uint8_t *sealed,
                      size_t sealed_len, uint8_t **out, size_t *out_len)
 {
@@ -463,31 +493,20 @@ int vault_open_value(const vault_key *k, const vault_ad *ad, const uint8_t *seal
     *out = NULL;
   if (out_len != NULL)
     *out_len = 0;
-  if (k == NULL || ad == NULL || sealed == NULL || out == NULL || out_len == NULL || ad->key_id != k->id)
+  if (out == NULL || out_len == NULL || sealed == NULL)
     return VAULT_EINVAL;
-  if (sealed_len < VAULT_VALUE_OVERHEAD)
-    return VAULT_EINTEGRITY;
-  /* Nothing this vault sealed can be larger; refuse before allocating. */
-  if (sealed_len - VAULT_VALUE_OVERHEAD > VAULT_MAX_VALUE)
-    return VAULT_EINTEGRITY;
-  unsigned char adbuf[VALUE_AD_MAX];
-  size_t ad_len = value_ad(adbuf, ad);
-  if (ad_len == 0)
-    return VAULT_EINVAL;
-
-  size_t plain_len = sealed_len - VAULT_VALUE_OVERHEAD;
-  uint8_t *buf = malloc(plain_len + 1); /* +1: the NUL, and never malloc(0) */
+  if (sealed_len < VAULT_VALUE_OVERHEAD || sealed_len - VAULT_VALUE_OVERHEAD > VAULT_MAX_VALUE)
+    return VAULT_EINTEGRITY; /* refuse before allocating */
+  size_t size = sealed_len - VAULT_VALUE_OVERHEAD + 1; /* +1: the NUL, and never malloc(0) */
+  uint8_t *buf = malloc(size);
   if (buf == NULL)
     return VAULT_ENOMEM;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(buf, NULL, NULL, sealed + NONCE_BYTES,
-                                                 sealed_len - NONCE_BYTES, adbuf, ad_len,
-                                                 sealed, k->key) != 0) {
-    vault_free_plain(buf, plain_len + 1);
-    return VAULT_EINTEGRITY;
+  int rc = vault_open_value_into(k, ad, sealed, sealed_len, buf, size, out_len);
+  if (rc != VAULT_OK) {
+    free(buf); /* already wiped by the failed open, or never written */
+    return rc;
   }
-  buf[plain_len] = '\0';
   *out = buf;
-  *out_len = plain_len;
   return VAULT_OK;
 }
 

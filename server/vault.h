@@ -102,6 +102,12 @@ int vault_seal_value(const vault_key *k, const vault_ad *ad, const uint8_t *plai
                      size_t plain_len, uint8_t **out, size_t *out_len);
 int vault_open_value(const vault_key *k, const vault_ad *ad, const uint8_t *sealed,
                      size_t sealed_len, uint8_t **out, size_t *out_len);
+/* The same, into the caller's buffer of out_size >= sealed_len -
+ * VAULT_VALUE_OVERHEAD + 1 bytes (plaintext and its NUL); on failure the
+ * buffer holds no plaintext. For callers whose memory is already wiped on
+ * release (the per-request arena), this saves a copy. */
+int vault_open_value_into(const vault_key *k, const vault_ad *ad, const uint8_t *sealed,
+                          size_t sealed_len, uint8_t *out, size_t out_size, size_t *out_len);
 void vault_free_plain(uint8_t *plain, size_t len);
 
 /* Keyed BLAKE2b blind index for equality look-ups on an encrypted

@@ -168,7 +168,8 @@ static void *run_fast(void *arg)
   db *d;
   void *sock = connect_backend(w, &d);
   if (!sock) return NULL;
-  svc s = {d, w->pool->vault, w->pool->cfg};
+  keyring *ring = calloc(1, sizeof *ring);
+  svc s = {d, w->pool->vault, w->pool->cfg, ring};
   send_back(sock, "R", NULL, 0, NULL, 0);
   for (;;) {
     zmq_msg_t client, device, frame;
@@ -197,6 +198,8 @@ static void *run_fast(void *arg)
     zmq_msg_close(&device);
     zmq_msg_close(&frame);
   }
+  if (ring) keyring_clear(ring);
+  free(ring);
   zmq_close(sock);
   db_close(d);
   return NULL;
@@ -208,7 +211,7 @@ static void *run_slow(void *arg)
   db *d;
   void *sock = connect_backend(w, &d);
   if (!sock) return NULL;
-  svc s = {d, w->pool->vault, w->pool->cfg};
+  svc s = {d, w->pool->vault, w->pool->cfg, NULL};
   zmq_send(sock, "H", 1, 0);
   job *j;
   while ((j = slow_pop(w->pool))) {

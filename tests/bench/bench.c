@@ -6,7 +6,8 @@
  *      and N clients (bench_baseline.h);
  *   2. the raw SQLite WAL synchronous=FULL insert of a 2 KiB blob, one row
  *      per transaction, one thread;
- *   3. a real reflectd (child process, ipc:// endpoints, like the echo):
+ *   3. a real reflectd (child process, on the same transport as the echo:
+ *      tcp://127.0.0.1 by default, as offices connect, or ipc:// with --transport ipc):
  *      ping with 1 and N clients (transport + broker + worker hand-offs,
  *      no work: the ceiling of the design), authenticated
  *      `session list --upcoming` with 1 and N clients, durable record
@@ -51,6 +52,7 @@ typedef struct {
   double seconds, warmup;
   int clients, login_clients, workers;
   unsigned phases;   /* PH_* selected by --only */
+  int tcp;           /* 1: tcp://127.0.0.1 (how offices connect); 0: ipc:// */
 } options;
 
 static int broken = 0;
@@ -149,8 +151,8 @@ static int parse(int argc, char **argv, options *o)
       {"seconds", required_argument, NULL, 's'},  {"warmup", required_argument, NULL, 'u'},
       {"clients", required_argument, NULL, 'c'},  {"login-clients", required_argument, NULL, 'l'},
       {"workers", required_argument, NULL, 'w'},  {"only", required_argument, NULL, 'o'},
-      {NULL, 0, NULL, 0}};
-  *o = (options){BENCH_REFLECTD_DEFAULT, getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", 5.0, 0.5, 32, 4, 0, PH_ALL};
+      {"transport", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0}};
+  *o = (options){BENCH_REFLECTD_DEFAULT, getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", 5.0, 0.5, 32, 4, 0, PH_ALL, 1};
   int ch;
   while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     switch (ch) {
@@ -161,6 +163,11 @@ static int parse(int argc, char **argv, options *o)
     case 'c': o->clients = atoi(optarg); break;
     case 'l': o->login_clients = atoi(optarg); break;
     case 'w': o->workers = atoi(optarg); break;
+    case 'x':
+      if (!strcmp(optarg, "tcp")) o->tcp = 1;
+      else if (!strcmp(optarg, "ipc")) o->tcp = 0;
+      else return -1;
+      break;
     case 'o':
       o->phases = 0;
       for (char *save = NULL, *t = strtok_r(optarg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -185,7 +192,10 @@ static int parse(int argc, char **argv, options *o)
 static void run_baselines(const options *o, const char *dir, double *echo_n, double *sqlite_rps)
 {
   char endpoint[400], db[400];
-  snprintf(endpoint, sizeof endpoint, "ipc://%s/echo.sock", dir);
+  if (bench_endpoint(o->tcp, dir, "echo", endpoint, sizeof endpoint)) {
+    broken = 1;
+    return;
+  }
   snprintf(db, sizeof db, "%s/sqlite-baseline.db", dir);
   bench_echo *e = NULL;
   bench_result r[1];
@@ -223,7 +233,7 @@ static void run_reflectd(const options *o, const char *dir, double echo_n, doubl
   bench_server s;
   bench_fixture fx;
   bench_result r[2];
-  if (mkdir(srv_dir, 0700) || bench_server_start(&s, o->reflectd, srv_dir, o->workers)) {
+  if (mkdir(srv_dir, 0700) || bench_server_start(&s, o->reflectd, srv_dir, o->workers, o->tcp)) {
     broken = 1;
     return;
   }
@@ -304,7 +314,7 @@ int main(int argc, char **argv)
     fprintf(stderr,
             "usage: reflect_bench [--reflectd PATH] [--tmp DIR] [--seconds S] [--warmup S]\n"
             "                     [--clients N] [--login-clients N] [--workers N]\n"
-            "                     [--only echo,sqlite,ping,read,write,login]\n");
+            "                     [--only echo,sqlite,ping,read,write,login] [--transport tcp|ipc]\n");
     return 2;
   }
   atexit(bench_server_kill);
@@ -325,8 +335,8 @@ int main(int argc, char **argv)
     perror("bench: mkdtemp");
     return 1;
   }
-  fprintf(stderr, "bench: transport ipc://, %.1f s per figure after %.1f s warm-up, %d clients, dir %s\n",
-          o.seconds, o.warmup, o.clients, dir);
+  fprintf(stderr, "bench: transport %s, %.1f s per figure after %.1f s warm-up, %d clients, dir %s\n",
+          o.tcp ? "tcp://127.0.0.1" : "ipc://", o.seconds, o.warmup, o.clients, dir);
   double echo_n = 0, sqlite_rps = 0;
   double busy0 = machine_busy_s(), own0 = own_cpu_s();
   int64_t t0 = bench_now_ns();

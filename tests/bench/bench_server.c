@@ -6,7 +6,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -104,14 +107,29 @@ static int wait_ready(bench_server *s)
   return rc;
 }
 
-int bench_server_start(bench_server *s, const char *reflectd, const char *dir, int workers)
+int bench_endpoint(int tcp, const char *dir, const char *name, char *out, size_t size)
+{
+  if (!tcp) return snprintf(out, size, "ipc://%s/%s.sock", dir, name) < (int)size ? 0 : -1;
+  /* Ask the kernel for a free loopback port, then hand it to whoever binds. */
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof a;
+  int ok = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+           getsockname(fd, (struct sockaddr *)&a, &len) == 0;
+  if (fd >= 0) close(fd);
+  if (!ok) return -1;
+  snprintf(out, size, "tcp://127.0.0.1:%u", (unsigned)ntohs(a.sin_port));
+  return 0;
+}
+
+int bench_server_start(bench_server *s, const char *reflectd, const char *dir, int workers, int tcp)
 {
   memset(s, 0, sizeof *s);
   snprintf(s->dir, sizeof s->dir, "%s", dir);
   snprintf(s->data, sizeof s->data, "%s/data", dir);
   snprintf(s->log, sizeof s->log, "%s/reflectd.log", dir);
-  snprintf(s->rpc, sizeof s->rpc, "ipc://%s/rpc.sock", dir);
-  snprintf(s->pub, sizeof s->pub, "ipc://%s/pub.sock", dir);
+  if (bench_endpoint(tcp, dir, "rpc", s->rpc, sizeof s->rpc) || bench_endpoint(tcp, dir, "pub", s->pub, sizeof s->pub))
+    return -1;
   if (run_init(s, reflectd)) return -1;
   char nworkers[16];
   snprintf(nworkers, sizeof nworkers, "%d", workers);

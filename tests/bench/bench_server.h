@@ -34,7 +34,11 @@ typedef struct {
 } bench_server;
 
 /* dir must exist and be empty of reflectd files; workers 0 = default. */
-int bench_server_start(bench_server *s, const char *reflectd, const char *dir, int workers);
+int bench_server_start(bench_server *s, const char *reflectd, const char *dir, int workers, int tcp);
+
+/* An endpoint for `name`: tcp://127.0.0.1:PORT on a port that was free a
+ * moment ago, or ipc://DIR/NAME.sock. */
+int bench_endpoint(int tcp, const char *dir, const char *name, char *out, size_t size);
 long bench_server_peak_rss_kib(const bench_server *s);
 int bench_server_stop(bench_server *s);
 void bench_server_kill(void);

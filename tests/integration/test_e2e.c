@@ -105,6 +105,14 @@ Test(e2e, first_slice_through_the_cli, .timeout = 180)
   CLI_OK("prac2", NULL, "session", "list", "--upcoming", "--json");
   cr_assert_not(list_has_session(session), "another practitioner must not see it: %s", r.out);
 
+  /* A group session lists all its members, for each of them. */
+  CLI_OK("sup", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--at", at, "--minutes", "120",
+         "--room", "Group room");
+  long group = parse_id();
+  CLI_OK("prac2", NULL, "session", "list", "--upcoming", "--json");
+  cr_assert(list_has_session(group), "a group member sees the group session: %s", r.out);
+  cr_assert(strstr(r.out, "\"pat\"") && strstr(r.out, "\"quinn\""), "both members listed: %s", r.out);
+
   const char *record = "Wellbeing: manageable caseload.\nCase discussion: agreed a visit plan.\n";
   CLI_OK("sup", record, "record", "write", sid, "--file", "-");
   cr_assert_eq(atoi(r.out), 1, "first revision is 1: %s", r.out);
