@@ -78,7 +78,7 @@ struct cli_command {
 
 /* The tree, defined by each command's own file. */
 extern const cli_command cli_cmd_setup, cli_cmd_ping;
-extern const cli_command cli_cmd_login, cli_cmd_logout, cli_cmd_whoami;
+extern const cli_command cli_cmd_login, cli_cmd_logout, cli_cmd_whoami, cli_cmd_password;
 extern const cli_command cli_group_user, cli_group_agreement;
 extern const cli_command cli_group_session, cli_group_record;
 

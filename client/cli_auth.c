@@ -139,3 +139,59 @@ const cli_command cli_cmd_whoami = {
     .json = 1,
     .run = whoami_run,
 };
+
+static const cli_opt password_opts[] = {
+    {"password-stdin", NULL, 0},
+    {NULL, NULL, 0},
+};
+
+/* Reads the new password twice at a terminal, so a typo does not lock
+ * someone out; once from stdin, where a script has no typos to catch. */
+static int read_new_password(const cli_ctx *ctx, int from_stdin, char *buf)
+{
+  int rc = cli_password_read(ctx, from_stdin, "new password: ", buf);
+  if (rc || from_stdin) return rc;
+  char again[CLI_PASSWORD_MAX + 1];
+  rc = cli_password_read(ctx, 0, "new password again: ", again);
+  if (!rc && sodium_memcmp(buf, again, sizeof again) != 0)
+    rc = cli_usage_error(ctx, "the two new passwords differ");
+  sodium_memzero(again, sizeof again);
+  return rc;
+}
+
+static int password_run(cli_ctx *ctx, const cli_args *a)
+{
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__PasswordChangeRequest change = REFLECT__V1__PASSWORD_CHANGE_REQUEST__INIT;
+  Reflect__V1__Reply *rep = NULL;
+  char current[CLI_PASSWORD_MAX + 1] = "", fresh[CLI_PASSWORD_MAX + 1] = "";
+  int from_stdin = cli_arg_count(a, "password-stdin") > 0;
+  int rc = cli_password_read(ctx, from_stdin, "current password: ", current);
+  if (!rc) rc = read_new_password(ctx, from_stdin, fresh);
+  if (!rc) {
+    change.current_password = current;
+    change.new_password = fresh;
+    req.op_case = REFLECT__V1__REQUEST__OP_PASSWORD_CHANGE;
+    req.password_change = &change;
+    rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_PASSWORD_CHANGE, &rep);
+  }
+  sodium_memzero(current, sizeof current);
+  sodium_memzero(fresh, sizeof fresh);
+  if (rc) return rc;
+  wire_free_reply(rep);
+  fprintf(stderr, "reflect: password changed; your other devices are logged out\n");
+  return CLI_EXIT_OK;
+}
+
+const cli_command cli_cmd_password = {
+    .name = "password",
+    .summary = "Change your password.",
+    .synopsis = "[--password-stdin]",
+    .help = "Asks for the current password and the new one (twice). Every other device\n"
+            "logged in as you is logged out; this one stays logged in.\n\n"
+            "options:\n"
+            "  --password-stdin   read the current password, then the new one, from the\n"
+            "                     first two lines of stdin\n",
+    .opts = password_opts,
+    .run = password_run,
+};

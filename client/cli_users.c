@@ -125,10 +125,60 @@ static const cli_command user_list = {
     .run = user_list_run,
 };
 
-static const cli_command *const user_commands[] = {&user_add, &user_list, NULL};
+static const cli_opt reset_opts[] = {
+    {"password-stdin", NULL, 0},
+    {NULL, NULL, 0},
+};
+
+static int user_reset_run(cli_ctx *ctx, const cli_args *a)
+{
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__PasswordResetRequest reset = REFLECT__V1__PASSWORD_RESET_REQUEST__INIT;
+  Reflect__V1__Reply *rep;
+  char password[CLI_PASSWORD_MAX + 1];
+  int given = cli_arg_count(a, "password-stdin") > 0;
+  int rc = cli_check_text(ctx, "USERNAME", a->pos[0], USERS_USERNAME_MAX);
+  if (rc) return rc;
+  if (given) {
+    rc = cli_password_read(ctx, 1, "", password);
+    if (rc) return rc;
+  } else {
+    cli_password_generate(password);
+  }
+  reset.username = (char *)a->pos[0];
+  reset.new_password = password;
+  req.op_case = REFLECT__V1__REQUEST__OP_PASSWORD_RESET;
+  req.password_reset = &reset;
+  rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_PASSWORD_RESET, &rep);
+  if (rc == CLI_EXIT_OK && !given)
+    fprintf(stderr, "new password for %s: %s (they should change it with `reflect password`)\n", a->pos[0],
+            password);
+  sodium_memzero(password, sizeof password);
+  if (rc) return rc;
+  wire_free_reply(rep);
+  return CLI_EXIT_OK;
+}
+
+static const cli_command user_reset = {
+    .name = "reset-password",
+    .summary = "Give someone who lost their password a new one.",
+    .synopsis = "USERNAME [--password-stdin]",
+    .help = "Sets a new password and logs the person out everywhere. Without\n"
+            "--password-stdin a strong random one is made and printed once, on stderr:\n"
+            "hand it over in person or by phone, never by e-mail.\n\n"
+            "options:\n"
+            "  --password-stdin   read the new password from the first line of stdin\n",
+    .opts = reset_opts,
+    .pos_name = "USERNAME",
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = user_reset_run,
+};
+
+static const cli_command *const user_commands[] = {&user_add, &user_list, &user_reset, NULL};
 
 const cli_command cli_group_user = {
     .name = "user",
-    .summary = "Accounts: add and list them (administrators).",
+    .summary = "Accounts: add, list, reset passwords (administrators).",
     .subs = user_commands,
 };

@@ -16,6 +16,8 @@ static const authz_rule table[] = {
     {OP(LOGIN),          "log in",                      AUTHZ_PUBLIC,                          1, 0},
     {OP(LOGOUT),         "log out",                     ANYONE,                                0, 0},
     {OP(WHOAMI),         "ask who they are",            ANYONE,                                0, 1},
+    {OP(PASSWORD_CHANGE), "change their password",      ANYONE,                                1, 0},
+    {OP(PASSWORD_RESET), "reset passwords",             ADMIN,                                 1, 0},
     {OP(USER_ADD),       "add users",                   ADMIN,                                 1, 0},
     {OP(USER_LIST),      "list users",                  ADMIN | MANAGER,                       0, 1},
     {OP(AGREEMENT_ADD),  "make supervision agreements", MANAGER | SUPERVISOR,                  0, 0},

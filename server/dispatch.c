@@ -20,6 +20,8 @@ static const struct {
     {REFLECT__V1__REQUEST__OP_LOGIN, ops_login},
     {REFLECT__V1__REQUEST__OP_LOGOUT, ops_logout},
     {REFLECT__V1__REQUEST__OP_WHOAMI, ops_whoami},
+    {REFLECT__V1__REQUEST__OP_PASSWORD_CHANGE, ops_password_change},
+    {REFLECT__V1__REQUEST__OP_PASSWORD_RESET, ops_password_reset},
     {REFLECT__V1__REQUEST__OP_USER_ADD, ops_user_add},
     {REFLECT__V1__REQUEST__OP_USER_LIST, ops_user_list},
     {REFLECT__V1__REQUEST__OP_AGREEMENT_ADD, ops_agreement_add},

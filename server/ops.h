@@ -17,6 +17,8 @@ rcode ops_ping(call *c, const Reflect__V1__Request *req);
 rcode ops_login(call *c, const Reflect__V1__Request *req);
 rcode ops_logout(call *c, const Reflect__V1__Request *req);
 rcode ops_whoami(call *c, const Reflect__V1__Request *req);
+rcode ops_password_change(call *c, const Reflect__V1__Request *req);
+rcode ops_password_reset(call *c, const Reflect__V1__Request *req);
 rcode ops_user_add(call *c, const Reflect__V1__Request *req);
 rcode ops_user_list(call *c, const Reflect__V1__Request *req);
 rcode ops_agreement_add(call *c, const Reflect__V1__Request *req);
@@ -25,6 +27,14 @@ rcode ops_session_add(call *c, const Reflect__V1__Request *req);
 rcode ops_session_list(call *c, const Reflect__V1__Request *req);
 rcode ops_record_write(call *c, const Reflect__V1__Request *req);
 rcode ops_record_show(call *c, const Reflect__V1__Request *req);
+
+/* Login throttling, shared by everything that checks a password: refuses
+ * while the account or device is locked; and counts a wrong password
+ * against both, failing the call with `code`, `field` and `message`. Keys are
+ * "user:<id>" (or a blind index for unknown names) and "device:<key>". */
+rcode ops_check_throttle(call *c, const char *user_key, const char *device_key);
+rcode ops_password_failed(call *c, const char *user_key, const char *device_key, rcode code,
+                          const char *field, const char *message);
 
 /* Resolves a username to an active account, or fails the call naming
  * `field` (NOT_FOUND for no such user, FAILED_PRECONDITION if inactive). */

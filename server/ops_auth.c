@@ -40,13 +40,16 @@ static rcode failure_write(call *c, void *arg)
   return (rcode)rc;
 }
 
-static rcode record_failure(call *c, const char *user_key, const char *device_key)
+#define WRONG_LOGIN "wrong username or password"
+
+rcode ops_password_failed(call *c, const char *user_key, const char *device_key, rcode code,
+                          const char *field, const char *message)
 {
   log_line(LOG_WARN, "event=login_failed account=%s device=%s", user_key, c->who->device);
   login_tx t = {user_key, device_key, NULL, 0, 0};
   rcode rc = call_write(c, "record a failed login", failure_write, &t);
   if (rc) return rc;
-  return call_fail(c, RC_UNAUTHENTICATED, NULL, "wrong username or password");
+  return call_fail(c, code, field, "%s", message);
 }
 
 static rcode success_write(call *c, void *arg)
@@ -59,7 +62,7 @@ static rcode success_write(call *c, void *arg)
   return (rcode)rc;
 }
 
-static rcode check_throttle(call *c, const char *user_key, const char *device_key)
+rcode ops_check_throttle(call *c, const char *user_key, const char *device_key)
 {
   int64_t until_user, until_device;
   if (store_throttle_check(c->s->db, user_key, &until_user) ||
@@ -104,13 +107,13 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
               u.active;
   char user_key[48], device_key[16 + DEVICE_Z85_LEN];
   throttle_keys(c, in->username, &u, found, user_key, sizeof user_key, device_key, sizeof device_key);
-  rcode rc = check_throttle(c, user_key, device_key);
+  rcode rc = ops_check_throttle(c, user_key, device_key);
   if (rc) return rc;
   if (!found) {
     password_verify_dummy(in->password);
-    return record_failure(c, user_key, device_key);
+    return ops_password_failed(c, user_key, device_key, RC_UNAUTHENTICATED, NULL, WRONG_LOGIN);
   }
-  if (password_verify(u.pwhash, in->password) != 0) return record_failure(c, user_key, device_key);
+  if (password_verify(u.pwhash, in->password) != 0) return ops_password_failed(c, user_key, device_key, RC_UNAUTHENTICATED, NULL, WRONG_LOGIN);
 
   uint8_t *token = arena_alloc(c->a, TOKEN_BYTES);
   if (!token) return RC_EXHAUSTED;

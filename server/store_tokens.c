@@ -63,6 +63,16 @@ int store_tokens_delete(db *d, const uint8_t hash[TOKEN_HASH_BYTES])
   return rc_from_sqlite(db_step_done(st));
 }
 
+int store_tokens_delete_user(db *d, int64_t user_id, const uint8_t *keep)
+{
+  static const uint8_t none[TOKEN_HASH_BYTES];
+  sqlite3_stmt *st = db_prepare(d, "DELETE FROM tokens WHERE user_id = ?1 AND hash <> ?2");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_blob(st, 2, keep ? keep : none, TOKEN_HASH_BYTES, SQLITE_STATIC);
+  return rc_from_sqlite(db_step_done(st));
+}
+
 int store_throttle_check(db *d, const char *key, int64_t *locked_until)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT locked_until FROM login_throttle WHERE key = ?1");

@@ -36,6 +36,8 @@ int store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t use
 int store_tokens_lookup(db *d, const uint8_t hash[TOKEN_HASH_BYTES], token_row *out);
 int store_tokens_touch(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t now);
 int store_tokens_delete(db *d, const uint8_t hash[TOKEN_HASH_BYTES]);
+/* Ends every login of a user except the one whose hash is `keep` (NULL: all). */
+int store_tokens_delete_user(db *d, int64_t user_id, const uint8_t *keep);
 
 /* *locked_until > now means the key is locked. */
 int store_throttle_check(db *d, const char *key, int64_t *locked_until);

@@ -96,6 +96,15 @@ int store_users_create(call *c, const char *username, const char *name, Reflect_
   return RC_OK;
 }
 
+int store_users_set_password(db *d, int64_t user_id, const char *pwhash)
+{
+  sqlite3_stmt *st = db_prepare(d, "UPDATE users SET pwhash = ?2 WHERE id = ?1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_text(st, 2, pwhash, -1, SQLITE_STATIC);
+  return rc_from_sqlite(db_step_done(st));
+}
+
 int store_users_name(call *c, int64_t user_id, char **name)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT key_id, name FROM users WHERE id = ?1");

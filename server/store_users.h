@@ -29,6 +29,8 @@ int store_users_find(db *d, const char *username, user_row *out);
 int store_users_get(db *d, int64_t id, user_row *out);
 int store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role,
                        const char *pwhash, int64_t *id);
+/* Replaces a password hash (write transaction). */
+int store_users_set_password(db *d, int64_t user_id, const char *pwhash);
 /* Decrypts the display name into the call's arena. */
 int store_users_name(call *c, int64_t user_id, char **name);
 /* Fills a Reflect User message (arena) for the row. */

@@ -93,3 +93,75 @@ Test(login, a_mistyped_username_is_never_stored_or_logged, .timeout = 60)
   cr_assert(harness_file_contains(log, "event=login_failed"), "the failure itself is logged");
   harness_cleanup(&h);
 }
+
+static Reflect__V1__Code whoami(client *c)
+{
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__WhoAmIRequest who = REFLECT__V1__WHO_AM_IREQUEST__INIT;
+  req.op_case = REFLECT__V1__REQUEST__OP_WHOAMI;
+  req.whoami = &who;
+  Reflect__V1__Reply *rep = harness_call(c, &req);
+  Reflect__V1__Code code = rep->status->code;
+  wire_free_reply(rep);
+  return code;
+}
+
+static Reflect__V1__Code change(client *c, const char *current, const char *fresh)
+{
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__PasswordChangeRequest ch = REFLECT__V1__PASSWORD_CHANGE_REQUEST__INIT;
+  ch.current_password = (char *)current;
+  ch.new_password = (char *)fresh;
+  req.op_case = REFLECT__V1__REQUEST__OP_PASSWORD_CHANGE;
+  req.password_change = &ch;
+  Reflect__V1__Reply *rep = harness_call(c, &req);
+  Reflect__V1__Code code = rep->status->code;
+  wire_free_reply(rep);
+  return code;
+}
+
+Test(login, changing_and_resetting_passwords, .timeout = 120)
+{
+  harness_server h;
+  harness_start(&h);
+  client *admin = harness_user(&h, "admin");
+  harness_add_user(admin, "pat", "Pat Practitioner", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  client *laptop = harness_user(&h, "pat"), *phone = harness_user(&h, "pat");
+  char msg[256];
+
+  cr_assert_eq(change(laptop, "not-the-password", "a-brand-new-password"), REFLECT__V1__CODE__INVALID_ARGUMENT);
+  cr_assert_eq(whoami(laptop), REFLECT__V1__CODE__OK, "a mistyped current password does not end the login");
+  cr_assert_eq(change(laptop, HARNESS_PASSWORD, "short"), REFLECT__V1__CODE__INVALID_ARGUMENT);
+  cr_assert_eq(change(laptop, HARNESS_PASSWORD, "a-brand-new-password"), REFLECT__V1__CODE__OK);
+  cr_assert_eq(whoami(laptop), REFLECT__V1__CODE__OK, "the device that changed it stays logged in");
+  cr_assert_eq(whoami(phone), REFLECT__V1__CODE__UNAUTHENTICATED, "other devices are logged out");
+  client *fresh = harness_device(&h);
+  cr_assert_eq(try_login(fresh, "pat", HARNESS_PASSWORD, msg, sizeof msg), REFLECT__V1__CODE__UNAUTHENTICATED);
+  cr_assert_eq(try_login(fresh, "pat", "a-brand-new-password", msg, sizeof msg), REFLECT__V1__CODE__OK, "%s", msg);
+
+  /* Pat forgets it; the administrator resets it; every login of Pat's ends. */
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__PasswordResetRequest reset = REFLECT__V1__PASSWORD_RESET_REQUEST__INIT;
+  reset.username = "pat";
+  reset.new_password = "handed-over-in-person";
+  req.op_case = REFLECT__V1__REQUEST__OP_PASSWORD_RESET;
+  req.password_reset = &reset;
+  Reflect__V1__Reply *rep = harness_call(admin, &req);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "%s", rep->status->message);
+  wire_free_reply(rep);
+  cr_assert_eq(whoami(laptop), REFLECT__V1__CODE__UNAUTHENTICATED);
+  cr_assert_eq(whoami(fresh), REFLECT__V1__CODE__UNAUTHENTICATED);
+  cr_assert_eq(try_login(fresh, "pat", "handed-over-in-person", msg, sizeof msg), REFLECT__V1__CODE__OK, "%s", msg);
+  /* A practitioner cannot reset anyone's password. */
+  reset.username = "admin";
+  rep = harness_call(fresh, &req);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__PERMISSION_DENIED);
+  wire_free_reply(rep);
+
+  client_close(admin);
+  client_close(laptop);
+  client_close(phone);
+  client_close(fresh);
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_cleanup(&h);
+}
