@@ -8,6 +8,29 @@
 #include "cli_out.h"
 #include "wire.h"
 
+/* Names the device, so the hint works for whoever uses --config. */
+static void login_hint(const cli_ctx *ctx)
+{
+  if (ctx->config) fprintf(stderr, "hint: run 'reflect --config %s login USER'\n", ctx->config);
+  else fputs("hint: run 'reflect login USER'\n", stderr);
+}
+
+/* The server names the request field at fault; say which option that is. */
+static const char *field_option(const char *field)
+{
+  static const struct { const char *field, *option; } map[] = {
+      {"reason", "--reason"},           {"base_revision", "--base-revision"}, {"name", "--name"},
+      {"role", "--role"},               {"minutes", "--minutes"},             {"every_days", "--every"},
+      {"members", "--with"},            {"starts_at", "--at"},                {"room", "--room"},
+      {"supervisee", "--supervisee"},   {"revision", "--revision"},           {"body", "the record text"},
+      {"password", "the password"},     {"new_password", "the new password"},
+      {"current_password", "the current password"},
+  };
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+    if (!strcmp(map[i].field, field)) return map[i].option;
+  return NULL;
+}
+
 /* Prints why a library call failed; returns the exit code for it. */
 static int call_report(cli_ctx *ctx, int rc)
 {
@@ -38,7 +61,7 @@ static int call_report(cli_ctx *ctx, int rc)
     return CLI_EXIT_REFUSED;
   case CLIENT_ENOTOKEN:
     cli_error("not logged in on this device");
-    fputs("hint: run 'reflect login USER'\n", stderr);
+    login_hint(ctx);
     return CLI_EXIT_REFUSED;
   case CLIENT_EUSAGE:
     return cli_usage_error(ctx, "%s", client_strerror(rc));
@@ -49,6 +72,7 @@ static int call_report(cli_ctx *ctx, int rc)
 }
 
 #define CALL_TIMEOUT_MAX 600000
+
 
 /* Read here, not in main, so that --help works whatever the environment. */
 static int call_read_timeout(cli_ctx *ctx)
@@ -88,10 +112,13 @@ int cli_check_reply(cli_ctx *ctx, int rc, Reflect__V1__Reply **rep,
     free(msg);
     /* The field matters when the fix is to change an argument. */
     if (st->code == REFLECT__V1__CODE__INVALID_ARGUMENT && st->field && *st->field) {
+      const char *option = field_option(st->field);
       char *field = cli_text_clean(st->field, 0);
-      fprintf(stderr, "hint: the problem is with '%s'\n", field);
+      if (option) fprintf(stderr, "hint: check %s\n", option);
+      else fprintf(stderr, "hint: the problem is with '%s'\n", field);
       free(field);
     }
+    if (st->code == REFLECT__V1__CODE__UNAUTHENTICATED && want != REFLECT__V1__REPLY__RESULT_LOGIN) login_hint(ctx);
     rc = CLI_EXIT_REFUSED;
   } else if ((*rep)->result_case != want) {
     rc = call_report(ctx, CLIENT_EPROTO);

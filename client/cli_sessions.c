@@ -2,6 +2,7 @@
  * and seeing them, with times in the organisation's zone. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,10 @@ static int session_add_run(cli_ctx *ctx, const cli_args *a)
   req.session_add = &add;
   rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_SESSION_ADD, &rep);
   if (rc) return rc;
+  /* Recording a session already held is legitimate; a mistyped year is not. */
+  if (add.starts_at < (int64_t)time(NULL))
+    fprintf(stderr, "reflect: note: %s is in the past; booked as a session that has already happened\n",
+            cli_arg_value(a, "at"));
   rc = cli_print_id(ctx, rep->session_add->id);
   wire_free_reply(rep);
   return rc;

@@ -4,10 +4,17 @@
 # password is shown once, points this user's `reflect` at it, and runs
 # reflectd in the foreground on loopback. Ctrl-C stops it; run again to
 # restart with the same data.
+#
+# Environment (all optional): REFLECT_DATA (default ./data), REFLECT_PORT
+# (requests, default 7410) and REFLECT_EVENTS_PORT (events, default 7411).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build="$repo/build"
 data="${REFLECT_DATA:-$repo/data}"
+port="${REFLECT_PORT:-7410}"
+events_port="${REFLECT_EVENTS_PORT:-7411}"
+listen="tcp://127.0.0.1:$port"
+publish="tcp://127.0.0.1:$events_port"
 
 "$repo/deploy/deps.sh"
 cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREFLECT_TESTS=OFF -DREFLECT_BENCH=OFF >/dev/null
@@ -19,15 +26,16 @@ if [ ! -e "$data/reflect.db" ]; then
   echo "== creating $data"
   "$reflectd" init --data "$data"
 fi
-"$reflect" setup --server tcp://127.0.0.1:7410 --events tcp://127.0.0.1:7411 \
-  --server-key "$(cat "$data/server.pub")" >/dev/null
+"$reflect" setup --server "$listen" --events "$publish" --server-key "$(cat "$data/server.pub")" >/dev/null
 cat <<MSG
 
-== reflectd is starting on tcp://127.0.0.1:7410 (events on :7411)
-   In another terminal:
-     $reflect login admin
-     $reflect user add sam --name "Sam Supervisor" --role supervisor
+== reflectd is starting on $listen (events on $publish)
+   In another terminal, from $repo:
+     export PATH=$build/client:\$PATH
+     reflect login admin
+     reflect password
+     reflect user add sam --name "Sam Okafor" --role supervisor
    (README.md walks through a whole supervision cycle.)
 
 MSG
-exec "$reflectd" serve --data "$data"
+exec "$reflectd" serve --data "$data" --listen "$listen" --publish "$publish"

@@ -160,7 +160,9 @@ int cmd_init(int argc, char **argv)
   printf("initialised %s\n", dir);
   printf("server public key: %s\n", pub);
   printf("administrator: %s\n", admin);
-  if (!pw_stdin) printf("administrator password (shown once, change it after first login): %s\n", password);
+  if (!pw_stdin)
+    printf("administrator password (shown once; change it with `reflect password` after logging in): %s\n",
+           password);
   rc = EXIT_OK;
 out:
   if (rc) fprintf(stderr, "reflectd: %s\n", err);

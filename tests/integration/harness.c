@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -93,8 +94,12 @@ void harness_init_only(harness_server *h)
 
 void harness_serve(harness_server *h)
 {
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
+    /* A test that dies (timeout, crash) must not leave its server running. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
     char log[400];
     snprintf(log, sizeof log, "%s/reflectd.log", h->dir);
     int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
