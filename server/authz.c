@@ -11,21 +11,21 @@
 /* Administrators run accounts, not supervision: they get no session or
  * record request. Inspectors get nothing here until evidence grants exist. */
 static const authz_rule table[] = {
-    /* op                   name                           allow                                slow readonly */
-    {OP(PING),           "ping",                        AUTHZ_PUBLIC,                          0, 1},
-    {OP(LOGIN),          "log in",                      AUTHZ_PUBLIC,                          1, 0},
-    {OP(LOGOUT),         "log out",                     ANYONE,                                0, 0},
-    {OP(WHOAMI),         "ask who they are",            ANYONE,                                0, 1},
-    {OP(PASSWORD_CHANGE), "change their password",      ANYONE,                                1, 0},
-    {OP(PASSWORD_RESET), "reset passwords",             ADMIN,                                 1, 0},
-    {OP(USER_ADD),       "add users",                   ADMIN,                                 1, 0},
-    {OP(USER_LIST),      "list users",                  ADMIN | MANAGER,                       0, 1},
-    {OP(AGREEMENT_ADD),  "make supervision agreements", MANAGER | SUPERVISOR,                  0, 0},
-    {OP(AGREEMENT_LIST), "list supervision agreements", MANAGER | SUPERVISOR | PRACTITIONER,   0, 1},
-    {OP(SESSION_ADD),    "schedule sessions",           MANAGER | SUPERVISOR,                  0, 0},
-    {OP(SESSION_LIST),   "list sessions",               MANAGER | SUPERVISOR | PRACTITIONER,   0, 1},
-    {OP(RECORD_WRITE),   "write records",               MANAGER | SUPERVISOR,                  0, 0},
-    {OP(RECORD_SHOW),    "read records",                MANAGER | SUPERVISOR | PRACTITIONER,   0, 0},
+    /* op                    name                           allow                                slow ro ends */
+    {OP(PING),            "ping",                        AUTHZ_PUBLIC,                          0, 1, 0},
+    {OP(LOGIN),           "log in",                      AUTHZ_PUBLIC,                          1, 0, 0},
+    {OP(LOGOUT),          "log out",                     ANYONE,                                0, 0, 1},
+    {OP(WHOAMI),          "ask who they are",            ANYONE,                                0, 1, 0},
+    {OP(PASSWORD_CHANGE), "change their password",       ANYONE,                                1, 0, 1},
+    {OP(PASSWORD_RESET),  "reset passwords",             ADMIN,                                 1, 0, 1},
+    {OP(USER_ADD),        "add users",                   ADMIN,                                 1, 0, 0},
+    {OP(USER_LIST),       "list users",                  ADMIN | MANAGER,                       0, 1, 0},
+    {OP(AGREEMENT_ADD),   "make supervision agreements", MANAGER | SUPERVISOR,                  0, 0, 0},
+    {OP(AGREEMENT_LIST),  "list supervision agreements", MANAGER | SUPERVISOR | PRACTITIONER,   0, 1, 0},
+    {OP(SESSION_ADD),     "schedule sessions",           MANAGER | SUPERVISOR,                  0, 0, 0},
+    {OP(SESSION_LIST),    "list sessions",               MANAGER | SUPERVISOR | PRACTITIONER,   0, 1, 0},
+    {OP(RECORD_WRITE),    "write records",               MANAGER | SUPERVISOR,                  0, 0, 0},
+    {OP(RECORD_SHOW),     "read records",                MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
 };
 
 const authz_rule *authz_find(Reflect__V1__Request__OpCase op)

@@ -23,6 +23,7 @@ typedef struct {
   unsigned allow;       /* AUTHZ_PUBLIC or a mask of AUTHZ_ROLE() */
   int slow;             /* hashes a password: run on a slow worker */
   int readonly;         /* writes nothing: runs in one read transaction */
+  int ends_logins;      /* may end logins or change accounts: drop cached logins after */
 } authz_rule;
 
 const authz_rule *authz_find(Reflect__V1__Request__OpCase op);

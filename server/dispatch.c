@@ -1,5 +1,6 @@
 #include "dispatch.h"
 
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,30 @@ rcode call_write(call *c, const char *what, call_write_fn fn, void *arg)
   return RC_OK;
 }
 
+/* Looks the token and its account up in the database, and remembers the
+ * answer in the worker's cache. */
+static rcode lookup_token(call *c, auth_entry *out)
+{
+  principal *who = c->who;
+  uint64_t generation = auth_cache_generation(); /* before reading: see auth_cache.h */
+  token_row t;
+  int rc = store_tokens_lookup(c->s->db, who->token_hash, &t);
+  if (rc == RC_NOT_FOUND)
+    return call_fail(c, RC_UNAUTHENTICATED, "token", "your login has ended: log in again");
+  if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not check the token");
+  user_row u;
+  if (store_users_get(c->s->db, t.user_id, &u) != RC_OK || !u.active)
+    return call_fail(c, RC_UNAUTHENTICATED, "token", "the account is not active");
+  sodium_memzero(u.pwhash, sizeof u.pwhash);
+  *out = (auth_entry){.generation = generation, .used = 1, .user_id = u.id, .expires_at = t.expires_at,
+                      .last_seen = t.last_seen, .role = u.role};
+  memcpy(out->hash, who->token_hash, sizeof out->hash);
+  snprintf(out->username, sizeof out->username, "%s", u.username);
+  snprintf(out->device, sizeof out->device, "%s", t.device);
+  if (c->s->auth) auth_cache_put(c->s->auth, out);
+  return RC_OK;
+}
+
 /* Turns the token into a user, or says why not. */
 static rcode authenticate(call *c, const ProtobufCBinaryData *token)
 {
@@ -90,27 +115,29 @@ static rcode authenticate(call *c, const ProtobufCBinaryData *token)
   if (token->len != TOKEN_BYTES) return call_fail(c, RC_UNAUTHENTICATED, "token", "malformed token");
   principal *who = c->who;
   store_tokens_hash(token->data, token->len, who->token_hash);
-  token_row t;
-  int rc = store_tokens_lookup(c->s->db, who->token_hash, &t);
-  if (rc == RC_NOT_FOUND)
-    return call_fail(c, RC_UNAUTHENTICATED, "token", "your login has ended: log in again");
-  if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not check the token");
-  if (strcmp(t.device, who->device) != 0)
+  auth_entry fresh, *e = c->s->auth ? auth_cache_find(c->s->auth, who->token_hash) : NULL;
+  /* A cached entry that looks idle may have been used on another worker
+   * since: only the database can say. */
+  if (e && c->now - e->last_seen >= c->s->cfg->token_idle_s) e = NULL;
+  if (!e) {
+    rcode rc = lookup_token(c, &fresh);
+    if (rc) return rc;
+    e = &fresh;
+  }
+  if (strcmp(e->device, who->device) != 0)
     return call_fail(c, RC_UNAUTHENTICATED, "token", "this token was issued to another device");
-  if (c->now >= t.expires_at || c->now - t.last_seen >= c->s->cfg->token_idle_s)
+  if (c->now >= e->expires_at || c->now - e->last_seen >= c->s->cfg->token_idle_s)
     return call_fail(c, RC_UNAUTHENTICATED, "token", "your login has expired: log in again");
-  user_row u;
-  if (store_users_get(c->s->db, t.user_id, &u) != RC_OK || !u.active)
-    return call_fail(c, RC_UNAUTHENTICATED, "token", "the account is not active");
   who->authenticated = 1;
-  who->user_id = u.id;
-  who->role = u.role;
-  who->expires_at = t.expires_at;
-  snprintf(who->username, sizeof who->username, "%s", u.username);
+  who->user_id = e->user_id;
+  who->role = e->role;
+  who->expires_at = e->expires_at;
+  snprintf(who->username, sizeof who->username, "%s", e->username);
   /* Idle expiry needs last_seen, but a write per read would cost an fsync;
    * a minute's granularity is plenty for an idle timeout. The write waits
    * until the request is done: it may be running in a read transaction. */
-  c->touch_token = c->now - t.last_seen >= TOKEN_TOUCH_INTERVAL;
+  c->touch_token = c->now - e->last_seen >= TOKEN_TOUCH_INTERVAL;
+  if (c->touch_token) e->last_seen = c->now;
   return RC_OK;
 }
 
@@ -171,6 +198,8 @@ static rcode run(call *c, const Reflect__V1__Request *req, int slow_ok, int *slo
   rcode rc = authorise_and_run(c, rule, fn, req, slow_ok, slow);
   if (txn) db_end_read(c->s->db);
   if (c->touch_token) touch_token(c);
+  /* After the commit, never before: see auth_cache.h. */
+  if (rule->ends_logins && !*slow) auth_cache_ends_logins();
   return rc;
 }
 

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "auth_cache.h"
 #include "config.h"
 #include "db.h"
 #include "rc.h"
@@ -34,6 +35,7 @@ typedef struct {
   const vault *vault;
   const config *cfg;
   keyring *ring;   /* the worker's key cache, or NULL for one per request */
+  auth_cache *auth; /* the worker's checked tokens, or NULL to always ask the database */
 } svc;
 
 typedef struct {

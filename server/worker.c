@@ -169,7 +169,8 @@ static void *run_fast(void *arg)
   void *sock = connect_backend(w, &d);
   if (!sock) return NULL;
   keyring *ring = calloc(1, sizeof *ring);
-  svc s = {d, w->pool->vault, w->pool->cfg, ring};
+  auth_cache *auth = calloc(1, sizeof *auth);
+  svc s = {d, w->pool->vault, w->pool->cfg, ring, auth};
   send_back(sock, "R", NULL, 0, NULL, 0);
   for (;;) {
     zmq_msg_t client, device, frame;
@@ -200,6 +201,8 @@ static void *run_fast(void *arg)
   }
   if (ring) keyring_clear(ring);
   free(ring);
+  if (auth) sodium_memzero(auth, sizeof *auth);
+  free(auth);
   zmq_close(sock);
   db_close(d);
   return NULL;
@@ -211,7 +214,7 @@ static void *run_slow(void *arg)
   db *d;
   void *sock = connect_backend(w, &d);
   if (!sock) return NULL;
-  svc s = {d, w->pool->vault, w->pool->cfg, NULL};
+  svc s = {d, w->pool->vault, w->pool->cfg, NULL, NULL};
   zmq_send(sock, "H", 1, 0);
   job *j;
   while ((j = slow_pop(w->pool))) {
