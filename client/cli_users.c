@@ -20,6 +20,22 @@ static const cli_opt user_add_opts[] = {
     {NULL, NULL, 0},
 };
 
+/* The password given on stdin, or a strong generated one that the caller
+ * shows once (announce_password) after the server has accepted it. */
+static int obtain_password(const cli_ctx *ctx, int given, char *password)
+{
+  if (given) return cli_password_read(ctx, 1, "", password);
+  cli_password_generate(password);
+  return CLI_EXIT_OK;
+}
+
+/* Shown only once the server has it, and never on stdout, which scripts
+ * capture for ids. */
+static void announce_password(int rc, int given, const char *what, const char *username, const char *password)
+{
+  if (rc == CLI_EXIT_OK && !given) fprintf(stderr, "%s for %s: %s\n", what, username, password);
+}
+
 static int user_add_check(const cli_ctx *ctx, const cli_args *a, Reflect__V1__Role *role)
 {
   int rc = cli_check_text(ctx, "USERNAME", a->pos[0], USERS_USERNAME_MAX);
@@ -40,23 +56,15 @@ static int user_add_run(cli_ctx *ctx, const cli_args *a)
   char password[CLI_PASSWORD_MAX + 1];
   int given = cli_arg_count(a, "password-stdin") > 0;
   int rc = user_add_check(ctx, a, &add.role);
+  if (!rc) rc = obtain_password(ctx, given, password);
   if (rc) return rc;
-  if (given) {
-    rc = cli_password_read(ctx, 1, "", password);
-    if (rc) return rc;
-  } else {
-    cli_password_generate(password);
-  }
   add.username = (char *)a->pos[0];
   add.name = (char *)cli_arg_value(a, "name");
   add.password = password;
   req.op_case = REFLECT__V1__REQUEST__OP_USER_ADD;
   req.user_add = &add;
   rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_USER_ADD, &rep);
-  /* Shown only once the account exists, and never on stdout, which
-   * scripts capture for the id. */
-  if (rc == CLI_EXIT_OK && !given)
-    fprintf(stderr, "initial password for %s: %s\n", a->pos[0], password);
+  announce_password(rc, given, "initial password", a->pos[0], password);
   sodium_memzero(password, sizeof password);
   if (rc) return rc;
   rc = cli_print_id(ctx, rep->user_add->id);
@@ -138,21 +146,14 @@ static int user_reset_run(cli_ctx *ctx, const cli_args *a)
   char password[CLI_PASSWORD_MAX + 1];
   int given = cli_arg_count(a, "password-stdin") > 0;
   int rc = cli_check_text(ctx, "USERNAME", a->pos[0], USERS_USERNAME_MAX);
+  if (!rc) rc = obtain_password(ctx, given, password);
   if (rc) return rc;
-  if (given) {
-    rc = cli_password_read(ctx, 1, "", password);
-    if (rc) return rc;
-  } else {
-    cli_password_generate(password);
-  }
   reset.username = (char *)a->pos[0];
   reset.new_password = password;
   req.op_case = REFLECT__V1__REQUEST__OP_PASSWORD_RESET;
   req.password_reset = &reset;
   rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_PASSWORD_RESET, &rep);
-  if (rc == CLI_EXIT_OK && !given)
-    fprintf(stderr, "new password for %s: %s (they should change it with `reflect password`)\n", a->pos[0],
-            password);
+  announce_password(rc, given, "new password (they change it with `reflect password`)", a->pos[0], password);
   sodium_memzero(password, sizeof password);
   if (rc) return rc;
   wire_free_reply(rep);

@@ -173,6 +173,18 @@ Reflect__V1__Reply *harness_call(client *c, Reflect__V1__Request *req)
   return rep;
 }
 
+Reflect__V1__Code harness_whoami(client *c)
+{
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__WhoAmIRequest who = REFLECT__V1__WHO_AM_IREQUEST__INIT;
+  req.op_case = REFLECT__V1__REQUEST__OP_WHOAMI;
+  req.whoami = &who;
+  Reflect__V1__Reply *rep = harness_call(c, &req);
+  Reflect__V1__Code code = rep->status->code;
+  wire_free_reply(rep);
+  return code;
+}
+
 void harness_login(client *c, const char *user, const char *password)
 {
   Reflect__V1__Reply *rep = NULL;

@@ -48,6 +48,8 @@ void harness_cleanup(harness_server *h);
 client *harness_device(harness_server *h);
 /* Sends req and returns the reply; asserts the transport worked. */
 Reflect__V1__Reply *harness_call(client *c, Reflect__V1__Request *req);
+/* Sends a WhoAmI request and returns the reply's status code. */
+Reflect__V1__Code harness_whoami(client *c);
 /* Logs in and asserts OK. */
 void harness_login(client *c, const char *user, const char *password);
 /* Logged-in admin adds a user with HARNESS_PASSWORD; returns its id. */
