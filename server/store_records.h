@@ -1,13 +1,15 @@
 /*
  * store_records — the written record of a session, as append-only
  * revisions. Body and reason are sealed under the session's data key with
- * the revision number in the associated data, so a revision's ciphertext
- * cannot be passed off as another's.
+ * the revision number, the session, the author and the time in the
+ * associated data, so a revision's ciphertext cannot be passed off as
+ * another's, moved to another session, or re-attributed.
  *
  * Contract: store_records_append runs in the caller's write transaction and
- * refuses (RC_PRECONDITION) when base_revision is non-zero and no longer the
- * latest. store_records_read fills arena-allocated reply fields. Functions
- * return 0 or a Reflect Code (RC_DATA_LOSS when a value fails to open).
+ * appends the next revision (the caller decides whether an amendment is
+ * allowed: base revision, reason). store_records_read fills arena-allocated
+ * reply fields. Functions return 0 or a Reflect Code (RC_DATA_LOSS when a
+ * value fails to open).
  */
 #ifndef REFLECT_STORE_RECORDS_H
 #define REFLECT_STORE_RECORDS_H
