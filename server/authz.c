@@ -24,6 +24,9 @@ static const authz_rule table[] = {
     {OP(AGREEMENT_LIST),  "list supervision agreements", MANAGER | SUPERVISOR | PRACTITIONER,   0, 1, 0},
     {OP(SESSION_ADD),     "schedule sessions",           MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(SESSION_LIST),    "list sessions",               MANAGER | SUPERVISOR | PRACTITIONER,   0, 1, 0},
+    {OP(SESSION_SHOW),    "see sessions",                MANAGER | SUPERVISOR | PRACTITIONER,   0, 1, 0},
+    {OP(SESSION_RESCHEDULE), "move sessions",            MANAGER | SUPERVISOR,                  0, 0, 0},
+    {OP(SESSION_STATUS),  "change a session's status",   MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(RECORD_WRITE),    "write records",               MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(RECORD_SHOW),     "read records",                MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
 };

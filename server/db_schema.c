@@ -99,5 +99,30 @@ static const char v1[] =
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
 
-const char *const db_schema_migrations[] = {v1};
+/* Session lifecycle: reschedules keep history, rooms can be compared
+ * without being decrypted (a keyed blind index), calendars see a sequence. */
+static const char v2[] =
+    "ALTER TABLE sessions ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE sessions ADD COLUMN room_index BLOB;"
+    "CREATE INDEX sessions_room ON sessions(room_index, ends_at) WHERE room_index IS NOT NULL;"
+    "CREATE INDEX sessions_time ON sessions(ends_at);"
+    "CREATE TABLE session_changes("
+    "  id INTEGER PRIMARY KEY,"
+    "  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    "  at INTEGER NOT NULL,"
+    "  by_id INTEGER NOT NULL REFERENCES users(id),"
+    "  what INTEGER NOT NULL CHECK (what BETWEEN 1 AND 5),"
+    "  old_starts_at INTEGER,"
+    "  new_starts_at INTEGER,"
+    "  old_minutes INTEGER,"
+    "  new_minutes INTEGER,"
+    "  key_id INTEGER NOT NULL REFERENCES data_keys(id),"
+    "  reason BLOB);"
+    "CREATE INDEX session_changes_session ON session_changes(session_id, id);"
+    "CREATE TRIGGER session_changes_no_update BEFORE UPDATE ON session_changes"
+    "  BEGIN SELECT RAISE(ABORT, 'session history is append-only'); END;"
+    "CREATE TRIGGER session_changes_no_delete BEFORE DELETE ON session_changes"
+    "  BEGIN SELECT RAISE(ABORT, 'session history is append-only'); END;";
+
+const char *const db_schema_migrations[] = {v1, v2};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

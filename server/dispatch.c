@@ -29,6 +29,9 @@ static const struct {
     {REFLECT__V1__REQUEST__OP_AGREEMENT_LIST, ops_agreement_list},
     {REFLECT__V1__REQUEST__OP_SESSION_ADD, ops_session_add},
     {REFLECT__V1__REQUEST__OP_SESSION_LIST, ops_session_list},
+    {REFLECT__V1__REQUEST__OP_SESSION_SHOW, ops_session_show},
+    {REFLECT__V1__REQUEST__OP_SESSION_RESCHEDULE, ops_session_reschedule},
+    {REFLECT__V1__REQUEST__OP_SESSION_STATUS, ops_session_status},
     {REFLECT__V1__REQUEST__OP_RECORD_WRITE, ops_record_write},
     {REFLECT__V1__REQUEST__OP_RECORD_SHOW, ops_record_show},
 };

@@ -25,6 +25,9 @@ rcode ops_agreement_add(call *c, const Reflect__V1__Request *req);
 rcode ops_agreement_list(call *c, const Reflect__V1__Request *req);
 rcode ops_session_add(call *c, const Reflect__V1__Request *req);
 rcode ops_session_list(call *c, const Reflect__V1__Request *req);
+rcode ops_session_show(call *c, const Reflect__V1__Request *req);
+rcode ops_session_reschedule(call *c, const Reflect__V1__Request *req);
+rcode ops_session_status(call *c, const Reflect__V1__Request *req);
 rcode ops_record_write(call *c, const Reflect__V1__Request *req);
 rcode ops_record_show(call *c, const Reflect__V1__Request *req);
 
@@ -35,6 +38,14 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req);
 rcode ops_check_throttle(call *c, const char *user_key, const char *device_key);
 rcode ops_password_failed(call *c, const char *user_key, const char *device_key, rcode code,
                           const char *field, const char *message);
+
+/* A session's start and length are sane (2000-2100; 15-480 minutes). */
+rcode ops_check_session_time(call *c, int64_t starts_at, uint32_t minutes);
+/* Refuses (FAILED_PRECONDITION, naming the clash) if any of the people, or
+ * the room (by blind index, may be NULL), is busy in [start, end) with a
+ * session other than except_session. Runs inside the write transaction. */
+rcode ops_check_clashes(call *c, const int64_t *people, size_t n_people, int64_t start, int64_t end,
+                        const uint8_t *room_index, int64_t except_session);
 
 /* Resolves a username to an active account, or fails the call naming
  * `field` (NOT_FOUND for no such user, FAILED_PRECONDITION if inactive). */

@@ -4,6 +4,7 @@
 
 #include "ops.h"
 #include "store_audit.h"
+#include "store_schedule.h"
 #include "store_sessions.h"
 #include "wire.h"
 
@@ -29,6 +30,13 @@ static rcode check_minutes(call *c, uint32_t minutes)
   if (minutes < MINUTES_MIN || minutes > MINUTES_MAX)
     return call_fail(c, RC_INVALID, "minutes", "minutes must be between %d and %d", MINUTES_MIN, MINUTES_MAX);
   return RC_OK;
+}
+
+rcode ops_check_session_time(call *c, int64_t starts_at, uint32_t minutes)
+{
+  if (starts_at < TIME_MIN || starts_at > TIME_MAX)
+    return call_fail(c, RC_INVALID, "starts_at", "the start time is out of range");
+  return check_minutes(c, minutes);
 }
 
 static void reply_id(call *c, Reflect__V1__Reply__ResultCase which, int64_t id)
@@ -103,17 +111,28 @@ rcode ops_agreement_list(call *c, const Reflect__V1__Request *req)
 
 typedef struct {
   const Reflect__V1__SessionAddRequest *in;
-  int64_t members[SESSION_MAX_MEMBERS];
+  int64_t people[1 + SESSION_MAX_MEMBERS];  /* the supervisor, then the members */
+  int64_t *members;
   int64_t agreement_id;
+  uint8_t room_index[VAULT_INDEX_BYTES];
+  int has_room;
   int64_t id;
 } session_add;
 
 static rcode session_add_write(call *c, void *arg)
 {
   session_add *s = arg;
-  rcode rc = (rcode)store_sessions_add(c, c->who->user_id, s->members, s->in->n_members,
-                                       s->agreement_id, s->in->starts_at, s->in->minutes,
-                                       s->in->room, &s->id);
+  int64_t start = s->in->starts_at, end = start + (int64_t)s->in->minutes * 60;
+  rcode rc = ops_check_clashes(c, s->people, 1 + s->in->n_members, start, end,
+                               s->has_room ? s->room_index : NULL, 0);
+  if (rc) return rc;
+  rc = (rcode)store_sessions_add(c, c->who->user_id, s->members, s->in->n_members, s->agreement_id, start,
+                                 s->in->minutes, s->in->room, s->has_room ? s->room_index : NULL, &s->id);
+  if (rc) return rc;
+  session_row row;
+  if (store_sessions_get(c->s->db, s->id, &row)) return RC_INTERNAL;
+  rc = (rcode)store_schedule_log(c, &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, start, 0,
+                                 (int)s->in->minutes, NULL);
   if (rc) return rc;
   return (rcode)store_audit_append_id(c, "session.add", "session", s->id, "");
 }
@@ -124,13 +143,14 @@ rcode ops_session_add(call *c, const Reflect__V1__Request *req)
   if (!in) return call_fail(c, RC_INVALID, "session_add", "missing session_add");
   if (in->n_members < 1 || in->n_members > SESSION_MAX_MEMBERS)
     return call_fail(c, RC_INVALID, "members", "a session has 1 to %d members", SESSION_MAX_MEMBERS);
-  if (in->starts_at < TIME_MIN || in->starts_at > TIME_MAX)
-    return call_fail(c, RC_INVALID, "starts_at", "the start time is out of range");
-  rcode rc = check_minutes(c, in->minutes);
+  rcode rc = ops_check_session_time(c, in->starts_at, in->minutes);
   if (rc) return rc;
   if (strlen(in->room) > ROOM_MAX_BYTES)
     return call_fail(c, RC_INVALID, "room", "room may have at most %d bytes", ROOM_MAX_BYTES);
   session_add s = {.in = in};
+  s.members = s.people + 1;
+  s.people[0] = c->who->user_id;
+  store_schedule_room_index(c->s->vault, in->room, s.room_index, &s.has_room);
   for (size_t i = 0; i < in->n_members; i++) {
     user_row u;
     rc = ops_find_active_user(c, "members", in->members[i], &u);
@@ -162,11 +182,21 @@ rcode ops_session_list(call *c, const Reflect__V1__Request *req)
   const Reflect__V1__SessionListRequest *in = req->session_list;
   if (!in) return call_fail(c, RC_INVALID, "session_list", "missing session_list");
   if (in->upcoming && in->past) return call_fail(c, RC_INVALID, "past", "choose upcoming or past, not both");
-  int filter = in->upcoming ? SESSION_FILTER_UPCOMING : in->past ? SESSION_FILTER_PAST : SESSION_FILTER_ALL;
+  session_filter f = {.when = in->upcoming ? SESSION_FILTER_UPCOMING : in->past ? SESSION_FILTER_PAST
+                                                                              : SESSION_FILTER_ALL,
+                      .status = (int)in->status, .limit = in->limit};
+  if (in->status > REFLECT__V1__SESSION_STATUS__SESSION_MISSED)
+    return call_fail(c, RC_INVALID, "status", "unknown session status");
+  if (*in->with) {
+    user_row u;
+    if (!store_users_valid_username(in->with) || store_users_find(c->s->db, in->with, &u) != RC_OK)
+      return call_fail(c, RC_NOT_FOUND, "with", "no user called '%.64s'", in->with);
+    f.with_user = u.id;
+  }
   Reflect__V1__SessionListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__session_list_reply__init(r);
-  rcode rc = (rcode)store_sessions_list(c, c->who->user_id, filter, in->limit, &r->sessions, &r->n_sessions);
+  rcode rc = (rcode)store_sessions_list(c, c->who->user_id, &f, &r->sessions, &r->n_sessions);
   if (rc) return call_fail(c, rc, NULL, "could not list sessions");
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_SESSION_LIST;
   c->rep->session_list = r;

@@ -77,7 +77,7 @@ int store_agreements_list(call *c, int64_t user_id, Reflect__V1__Agreement ***ou
 
 int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members,
                        int64_t agreement_id, int64_t starts_at, uint32_t minutes,
-                       const char *room, int64_t *id_out)
+                       const char *room, const uint8_t *room_index, int64_t *id_out)
 {
   db *d = c->s->db;
   int64_t id, key_id;
@@ -99,7 +99,8 @@ int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size
   }
   sqlite3_stmt *st = db_prepare(d,
       "INSERT INTO sessions(id, kind, supervisor_id, agreement_id, starts_at, minutes, ends_at, key_id,"
-      " room, status, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+      " room, status, created_at, created_by, room_index)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
   if (!st) { free(blob); return RC_INTERNAL; }
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int(st, 2, kind);
@@ -113,6 +114,7 @@ int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size
   sqlite3_bind_int(st, 10, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED);
   sqlite3_bind_int64(st, 11, c->now);
   sqlite3_bind_int64(st, 12, c->who->user_id);
+  if (room_index) sqlite3_bind_blob(st, 13, room_index, VAULT_INDEX_BYTES, SQLITE_STATIC);
   rc = rc_from_sqlite(db_step_done(st));
   free(blob);
   if (rc) return rc;
@@ -131,7 +133,8 @@ int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size
 int store_sessions_get(db *d, int64_t id, session_row *out)
 {
   sqlite3_stmt *st = db_prepare(d,
-      "SELECT id, kind, supervisor_id, key_id, starts_at, ends_at, minutes, status FROM sessions WHERE id = ?1");
+      "SELECT id, kind, supervisor_id, key_id, starts_at, ends_at, minutes, status, sequence FROM sessions"
+      " WHERE id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   int rc = sqlite3_step(st);
@@ -144,9 +147,21 @@ int store_sessions_get(db *d, int64_t id, session_row *out)
     out->ends_at = sqlite3_column_int64(st, 5);
     out->minutes = sqlite3_column_int(st, 6);
     out->status = sqlite3_column_int(st, 7);
+    out->sequence = sqlite3_column_int(st, 8);
   }
   sqlite3_reset(st);
   return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
+}
+
+int store_sessions_members(db *d, int64_t session_id, int64_t *ids, size_t max, size_t *n)
+{
+  sqlite3_stmt *st = db_prepare(d, "SELECT user_id FROM session_members WHERE session_id = ?1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, session_id);
+  *n = 0;
+  while (*n < max && sqlite3_step(st) == SQLITE_ROW) ids[(*n)++] = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return RC_OK;
 }
 
 int store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int *party)
@@ -182,9 +197,10 @@ static int load_members(call *c, Reflect__V1__Session *m)
   return RC_OK;
 }
 
-int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
-                        Reflect__V1__Session ***out, size_t *n)
+int store_sessions_list(call *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out,
+                        size_t *n)
 {
+  uint32_t limit = f->limit;
   if (limit == 0) limit = SESSION_LIST_DEFAULT;
   if (limit > SESSION_LIST_MAX) limit = SESSION_LIST_MAX;
   sqlite3_stmt *st = db_prepare(c->s->db,
@@ -196,16 +212,23 @@ int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
       "  (SELECT coalesce(max(revision), 0) FROM record_revisions r WHERE r.session_id = s.id),"
       /* An individual session has one member: fetch them here, in the same
        * pass; group sessions are filled in afterwards. */
-      "  mu.username"
+      "  mu.username, s.sequence"
       " FROM sessions s JOIN mine ON mine.id = s.id JOIN users u ON u.id = s.supervisor_id"
       " LEFT JOIN session_members sm ON s.kind = 1 AND sm.session_id = s.id LEFT JOIN users mu ON mu.id = sm.user_id"
-      " WHERE ?2 = 0 OR (?2 = 1 AND s.ends_at > ?3 AND s.status = 1) OR (?2 = 2 AND s.ends_at <= ?3)"
+      " WHERE (?2 = 0 OR (?2 = 1 AND s.ends_at > ?3 AND s.status = 1) OR (?2 = 2 AND s.ends_at <= ?3))"
+      "  AND (?5 = 0 OR s.status = ?5)"
+      "  AND (?6 = 0 OR s.supervisor_id = ?6"
+      "       OR EXISTS (SELECT 1 FROM session_members w WHERE w.session_id = s.id AND w.user_id = ?6))"
+      "  AND (?7 = 0 OR s.id = ?7)"
       " ORDER BY CASE WHEN ?2 = 2 THEN -s.starts_at ELSE s.starts_at END, s.id LIMIT ?4");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
-  sqlite3_bind_int(st, 2, filter);
+  sqlite3_bind_int(st, 2, f->when);
   sqlite3_bind_int64(st, 3, c->now);
   sqlite3_bind_int64(st, 4, limit);
+  sqlite3_bind_int(st, 5, f->status);
+  sqlite3_bind_int64(st, 6, f->with_user);
+  sqlite3_bind_int64(st, 7, f->only_session);
   Reflect__V1__Session **v = arena_alloc(c->a, sizeof *v * limit);
   /* Rooms are decrypted after the scan: opening a key uses other statements. */
   typedef struct { int64_t key_id; const void *blob; size_t len; } sealed_room;
@@ -224,6 +247,7 @@ int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
     m->minutes = (uint32_t)sqlite3_column_int(st, 5);
     m->status = (Reflect__V1__SessionStatus)sqlite3_column_int(st, 8);
     m->record_revision = (uint32_t)sqlite3_column_int(st, 9);
+    m->sequence = (uint32_t)sqlite3_column_int(st, 11);
     if (sqlite3_column_type(st, 10) == SQLITE_TEXT) {
       m->members = arena_alloc(c->a, sizeof *m->members);
       if (!m->members || !(m->members[0] = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 10)))) {

@@ -28,6 +28,7 @@ typedef struct {
   int64_t starts_at, ends_at;
   int minutes;
   int status;
+  int sequence;
 } session_row;
 
 enum { SESSION_FILTER_ALL = 0, SESSION_FILTER_UPCOMING = 1, SESSION_FILTER_PAST = 2 };
@@ -38,13 +39,24 @@ int store_agreements_add(call *c, int64_t supervisor, int64_t supervisee, uint32
 int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t *id);
 int store_agreements_list(call *c, int64_t user_id, Reflect__V1__Agreement ***out, size_t *n);
 
+/* room_index is the room's blind index, or NULL for no room. */
 int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members,
                        int64_t agreement_id, int64_t starts_at, uint32_t minutes,
-                       const char *room, int64_t *id);
+                       const char *room, const uint8_t *room_index, int64_t *id);
+/* The session's members (not its supervisor), at most max of them. */
+int store_sessions_members(db *d, int64_t session_id, int64_t *ids, size_t max, size_t *n);
 int store_sessions_get(db *d, int64_t id, session_row *out);
 /* 1 if user is the session's supervisor or one of its members. */
 int store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int *party);
-int store_sessions_list(call *c, int64_t user_id, int filter, uint32_t limit,
-                        Reflect__V1__Session ***out, size_t *n);
+typedef struct {
+  int when;            /* SESSION_FILTER_* */
+  int status;          /* 0 for any */
+  int64_t with_user;   /* 0 for anyone */
+  uint32_t limit;      /* 0 for the default */
+  int64_t only_session; /* 0, or just this session */
+} session_filter;
+
+int store_sessions_list(call *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out,
+                        size_t *n);
 
 #endif

@@ -105,8 +105,15 @@ Test(e2e, first_slice_through_the_cli, .timeout = 180)
   CLI_OK("prac2", NULL, "session", "list", "--upcoming", "--json");
   cr_assert_not(list_has_session(session), "another practitioner must not see it: %s", r.out);
 
+  /* The same hour again clashes for the supervisor and for pat. */
+  CLI("sup", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--at", at, "--minutes", "120",
+      "--room", "Group room");
+  cr_assert_eq(r.status, 1, "a clash is refused: %s", r.err);
+  cr_assert(strstr(r.err, "already have session"), "the clash is named: %s", r.err);
   /* A group session lists all its members, for each of them. */
-  CLI_OK("sup", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--at", at, "--minutes", "120",
+  char afternoon[64];
+  snprintf(afternoon, sizeof afternoon, "%04d-%02d-%02d 14:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  CLI_OK("sup", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--at", afternoon, "--minutes", "120",
          "--room", "Group room");
   long group = parse_id();
   CLI_OK("prac2", NULL, "session", "list", "--upcoming", "--json");

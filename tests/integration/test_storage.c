@@ -40,7 +40,11 @@ static uint64_t add_session(client *sup, const char *member, const char *room)
   char *members[] = {(char *)member};
   add.members = members;
   add.n_members = 1;
-  add.starts_at = (int64_t)time(NULL) + 86400;
+  /* Each booking two hours after the last: the same person cannot be in two. */
+  static int64_t next;
+  if (!next) next = (int64_t)time(NULL) + 86400;
+  add.starts_at = next;
+  next += 7200;
   add.minutes = 90;
   add.room = (char *)room;
   req.op_case = REFLECT__V1__REQUEST__OP_SESSION_ADD;

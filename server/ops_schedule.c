@@ -1,0 +1,210 @@
+/* A session's life after booking: show it with its history, move it, mark
+ * it held, missed or cancelled. Only its supervisor changes it. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ops.h"
+#include "store_audit.h"
+#include "store_schedule.h"
+
+#define SCHEDULE_REASON_MAX 1024
+
+static void format_utc(int64_t t, char *buf, size_t size)
+{
+  time_t tt = (time_t)t;
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+/* Names the clash without disclosing more than the caller may know: the
+ * other session's id only if the caller is a party to it, and for a room
+ * never who has it. */
+static rcode refuse_clash(call *c, const char *who, const schedule_clash *k)
+{
+  char from[32], to[32];
+  format_utc(k->starts_at, from, sizeof from);
+  format_utc(k->ends_at, to, sizeof to);
+  session_row other;
+  int party = 0;
+  if (who && store_sessions_get(c->s->db, k->session_id, &other) == RC_OK)
+    store_sessions_is_party(c->s->db, &other, c->who->user_id, &party);
+  if (!who) return call_fail(c, RC_PRECONDITION, "room", "the room is already booked from %s to %s", from, to);
+  int you = !strcmp(who, "you");
+  if (party)
+    return call_fail(c, RC_PRECONDITION, "starts_at", "%s already %s session %lld from %s to %s", who,
+                     you ? "have" : "has", (long long)k->session_id, from, to);
+  return call_fail(c, RC_PRECONDITION, "starts_at", "%s %s already booked from %s to %s", who, you ? "are" : "is",
+                   from, to);
+}
+
+rcode ops_check_clashes(call *c, const int64_t *people, size_t n_people, int64_t start, int64_t end,
+                        const uint8_t *room_index, int64_t except_session)
+{
+  for (size_t i = 0; i < n_people; i++) {
+    int found;
+    schedule_clash k;
+    if (store_schedule_person_clash(c->s->db, people[i], start, end, except_session, &found, &k))
+      return call_fail(c, RC_INTERNAL, NULL, "could not check for clashes");
+    if (!found) continue;
+    user_row u;
+    if (store_users_get(c->s->db, people[i], &u) != RC_OK) return RC_INTERNAL;
+    return refuse_clash(c, people[i] == c->who->user_id ? "you" : u.username, &k);
+  }
+  if (room_index) {
+    int found;
+    schedule_clash k;
+    if (store_schedule_room_clash(c->s->db, room_index, start, end, except_session, &found, &k))
+      return call_fail(c, RC_INTERNAL, NULL, "could not check for clashes");
+    if (found) return refuse_clash(c, NULL, &k);
+  }
+  return RC_OK;
+}
+
+/* The session, if the caller is its supervisor (or, for show, a party). */
+static rcode load_for(call *c, uint64_t id, int supervisor_only, session_row *s)
+{
+  if (id == 0 || id > INT64_MAX) return call_fail(c, RC_INVALID, "session_id", "a session id is required");
+  int party = 0;
+  int rc = store_sessions_get(c->s->db, (int64_t)id, s);
+  if (rc == RC_OK) rc = store_sessions_is_party(c->s->db, s, c->who->user_id, &party);
+  if (rc == RC_NOT_FOUND || (rc == RC_OK && !party))
+    return call_fail(c, RC_DENIED, "session_id", "session %llu does not exist or you are not a party to it",
+                     (unsigned long long)id);
+  if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not read session %llu", (unsigned long long)id);
+  if (supervisor_only && s->supervisor_id != c->who->user_id)
+    return call_fail(c, RC_DENIED, "session_id", "only the supervisor of session %lld changes it", (long long)s->id);
+  return RC_OK;
+}
+
+rcode ops_session_show(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__SessionShowRequest *in = req->session_show;
+  if (!in) return call_fail(c, RC_INVALID, "session_show", "missing session_show");
+  session_row s;
+  rcode rc = load_for(c, in->session_id, 0, &s);
+  if (rc) return rc;
+  Reflect__V1__SessionShowReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return RC_EXHAUSTED;
+  reflect__v1__session_show_reply__init(r);
+  Reflect__V1__Session **one;
+  size_t n;
+  session_filter f = {.when = SESSION_FILTER_ALL, .only_session = s.id, .limit = 1};
+  rc = (rcode)store_sessions_list(c, c->who->user_id, &f, &one, &n);
+  if (!rc && n == 1) r->session = one[0];
+  if (!rc) rc = (rcode)store_schedule_history(c, &s, &r->history, &r->n_history);
+  if (rc || !r->session) return call_fail(c, rc ? rc : RC_INTERNAL, NULL, "could not read session %lld", (long long)s.id);
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_SESSION_SHOW;
+  c->rep->session_show = r;
+  return RC_OK;
+}
+
+typedef struct {
+  const Reflect__V1__SessionRescheduleRequest *in;
+  session_row s;
+  int minutes;
+} reschedule;
+
+static rcode reschedule_tx(call *c, void *arg)
+{
+  reschedule *m = arg;
+  /* Re-read inside the transaction: the session may have changed since. */
+  if (store_sessions_get(c->s->db, m->s.id, &m->s)) return RC_INTERNAL;
+  if (m->s.status != REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED)
+    return call_fail(c, RC_PRECONDITION, "session_id", "session %lld is no longer scheduled", (long long)m->s.id);
+  int64_t people[1 + SESSION_MAX_MEMBERS];
+  size_t n = 0;
+  if (store_sessions_members(c->s->db, m->s.id, people + 1, SESSION_MAX_MEMBERS, &n)) return RC_INTERNAL;
+  people[0] = m->s.supervisor_id;
+  int64_t start = m->in->starts_at, end = start + (int64_t)m->minutes * 60;
+  uint8_t idx[VAULT_INDEX_BYTES];
+  int has_room = 0;
+  /* The room stays as it was: compare by the stored index. */
+  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT room_index FROM sessions WHERE id = ?1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, m->s.id);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == VAULT_INDEX_BYTES) {
+    memcpy(idx, sqlite3_column_blob(st, 0), VAULT_INDEX_BYTES);
+    has_room = 1;
+  }
+  sqlite3_reset(st);
+  rcode rc = ops_check_clashes(c, people, n + 1, start, end, has_room ? idx : NULL, m->s.id);
+  if (!rc) rc = (rcode)store_schedule_move(c, &m->s, start, m->minutes, m->in->reason);
+  if (!rc) rc = (rcode)store_audit_append_id(c, "session.reschedule", "session", m->s.id, "");
+  return rc;
+}
+
+rcode ops_session_reschedule(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__SessionRescheduleRequest *in = req->session_reschedule;
+  if (!in) return call_fail(c, RC_INVALID, "session_reschedule", "missing session_reschedule");
+  reschedule m = {.in = in};
+  rcode rc = load_for(c, in->session_id, 1, &m.s);
+  if (rc) return rc;
+  m.minutes = in->minutes ? (int)in->minutes : m.s.minutes;
+  rc = ops_check_session_time(c, in->starts_at, (uint32_t)m.minutes);
+  if (!rc && strlen(in->reason) > SCHEDULE_REASON_MAX)
+    rc = call_fail(c, RC_INVALID, "reason", "a reason may have at most %d bytes", SCHEDULE_REASON_MAX);
+  if (!rc && in->starts_at == m.s.starts_at && m.minutes == m.s.minutes)
+    rc = call_fail(c, RC_INVALID, "starts_at", "session %lld is already at that time", (long long)m.s.id);
+  if (rc) return rc;
+  rc = call_write(c, "move the session", reschedule_tx, &m);
+  if (rc) return rc;
+  Reflect__V1__SessionRescheduleReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return RC_EXHAUSTED;
+  reflect__v1__session_reschedule_reply__init(r);
+  r->sequence = (uint32_t)m.s.sequence + 1;
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_SESSION_RESCHEDULE;
+  c->rep->session_reschedule = r;
+  return RC_OK;
+}
+
+typedef struct {
+  const Reflect__V1__SessionStatusRequest *in;
+  session_row s;
+} status_change;
+
+static rcode status_tx(call *c, void *arg)
+{
+  status_change *m = arg;
+  if (store_sessions_get(c->s->db, m->s.id, &m->s)) return RC_INTERNAL;
+  if (m->s.status != REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED)
+    return call_fail(c, RC_PRECONDITION, "session_id", "session %lld is no longer scheduled", (long long)m->s.id);
+  rcode rc = (rcode)store_schedule_set_status(c, &m->s, m->in->status, m->in->reason);
+  if (!rc) {
+    const char *what = m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_HELD      ? "session.held"
+                       : m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_MISSED ? "session.missed"
+                                                                                        : "session.cancel";
+    rc = (rcode)store_audit_append_id(c, what, "session", m->s.id, "");
+  }
+  return rc;
+}
+
+rcode ops_session_status(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__SessionStatusRequest *in = req->session_status;
+  if (!in) return call_fail(c, RC_INVALID, "session_status", "missing session_status");
+  int held = in->status == REFLECT__V1__SESSION_STATUS__SESSION_HELD;
+  int missed = in->status == REFLECT__V1__SESSION_STATUS__SESSION_MISSED;
+  int cancelled = in->status == REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED;
+  if (!held && !missed && !cancelled)
+    return call_fail(c, RC_INVALID, "status", "a session can be marked held, missed or cancelled");
+  if (strlen(in->reason) > SCHEDULE_REASON_MAX)
+    return call_fail(c, RC_INVALID, "reason", "a reason may have at most %d bytes", SCHEDULE_REASON_MAX);
+  if ((missed || cancelled) && strspn(in->reason, " \t\r\n") == strlen(in->reason))
+    return call_fail(c, RC_INVALID, "reason", "say why the session was %s", missed ? "missed" : "cancelled");
+  status_change m = {.in = in};
+  rcode rc = load_for(c, in->session_id, 1, &m.s);
+  if (rc) return rc;
+  if ((held || missed) && c->now < m.s.starts_at)
+    return call_fail(c, RC_PRECONDITION, "status", "session %lld has not started yet", (long long)m.s.id);
+  rc = call_write(c, "change the session", status_tx, &m);
+  if (rc) return rc;
+  Reflect__V1__SessionStatusReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return RC_EXHAUSTED;
+  reflect__v1__session_status_reply__init(r);
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_SESSION_STATUS;
+  c->rep->session_status = r;
+  return RC_OK;
+}
