@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_sessions.h"
 #include "cli_json.h"
 #include "cli_out.h"
 #include "cli_time.h"
@@ -91,7 +92,7 @@ static const cli_command session_add = {
     .run = session_add_run,
 };
 
-static const char *session_status_name(Reflect__V1__SessionStatus s)
+const char *cli_session_status_name(Reflect__V1__SessionStatus s)
 {
   switch (s) {
   case REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED: return "scheduled";
@@ -137,14 +138,26 @@ static void session_row(const cli_ctx *ctx, const void *list, size_t i, cli_tabl
   else snprintf(rev, sizeof rev, "-");
   char *members = session_join_members(s);
   const char *cells[] = {id,      when,    minutes, s->supervisor, members,
-                         s->room, session_status_name(s->status), rev};
+                         s->room, cli_session_status_name(s->status), rev};
   cli_table_add(t, cells);
   free(members);
 }
 
-static cJSON *session_json(const void *list, size_t i)
+int cli_session_status_parse(const char *name, Reflect__V1__SessionStatus *out)
 {
-  const Reflect__V1__Session *s = ((const Reflect__V1__SessionListReply *)list)->sessions[i];
+  static const Reflect__V1__SessionStatus all[] = {
+      REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, REFLECT__V1__SESSION_STATUS__SESSION_HELD,
+      REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED, REFLECT__V1__SESSION_STATUS__SESSION_MISSED};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    if (!strcmp(name, cli_session_status_name(all[i]))) {
+      *out = all[i];
+      return 0;
+    }
+  return -1;
+}
+
+cJSON *cli_session_json(const Reflect__V1__Session *s)
+{
   cJSON *o = cJSON_CreateObject();
   cJSON *members = cJSON_CreateArray();
   for (size_t m = 0; m < s->n_members; m++)
@@ -156,10 +169,16 @@ static cJSON *session_json(const void *list, size_t i)
   cli_json_add_time(o, "starts_at", s->starts_at);
   cli_json_add_u64(o, "minutes", s->minutes);
   cli_json_add_text(o, "room", s->room);
-  cli_json_add_text(o, "status", session_status_name(s->status));
+  cli_json_add_text(o, "status", cli_session_status_name(s->status));
   cli_json_add_u64(o, "agreement_id", s->agreement_id);
   cli_json_add_u64(o, "record_revision", s->record_revision);
+  cli_json_add_u64(o, "sequence", s->sequence);
   return o;
+}
+
+static cJSON *session_json(const void *list, size_t i)
+{
+  return cli_session_json(((const Reflect__V1__SessionListReply *)list)->sessions[i]);
 }
 
 static const char *const session_heads[] = {"ID",      "WHEN", "MIN",    "SUPERVISOR",
@@ -170,6 +189,8 @@ static const cli_opt session_list_opts[] = {
     {"upcoming", NULL, 0},
     {"past", NULL, 0},
     {"limit", "N", 0},
+    {"with", "USER", 0},
+    {"status", "STATUS", 0},
     {NULL, NULL, 0},
 };
 
@@ -186,6 +207,11 @@ static int session_list_run(cli_ctx *ctx, const cli_args *a)
       cli_parse_u64(ctx, "--limit", cli_arg_value(a, "limit"), 1, SESSION_LIMIT_MAX, &limit))
     return CLI_EXIT_USAGE;
   list.limit = (uint32_t)limit;
+  const char *with = cli_arg_value(a, "with"), *status = cli_arg_value(a, "status");
+  if (with && cli_check_text(ctx, "--with", with, CLI_TEXT_MAX)) return CLI_EXIT_USAGE;
+  list.with = (char *)(with ? with : "");
+  if (status && cli_session_status_parse(status, &list.status))
+    return cli_usage_error(ctx, "--status must be scheduled, held, cancelled or missed");
   req.op_case = REFLECT__V1__REQUEST__OP_SESSION_LIST;
   req.session_list = &list;
   int rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_SESSION_LIST, &rep);
@@ -199,22 +225,26 @@ static int session_list_run(cli_ctx *ctx, const cli_args *a)
 static const cli_command session_list = {
     .name = "list",
     .summary = "List the sessions you are party to.",
-    .synopsis = "[--upcoming | --past] [--limit N]",
+    .synopsis = "[--upcoming | --past] [--with USER] [--status STATUS] [--limit N]",
     .help = "Times are shown in the organisation's time zone; with --json they are ISO-8601\n"
             "UTC strings plus Unix seconds.\n\n"
             "options:\n"
             "  --upcoming         only sessions that have not ended yet\n"
             "  --past             only sessions that have ended\n"
+            "  --with USER        only sessions USER takes part in\n"
+            "  --status STATUS    only scheduled, held, cancelled or missed sessions\n"
             "  --limit N          at most N sessions (1-10000; default: the server's)\n",
     .opts = session_list_opts,
     .json = 1,
     .run = session_list_run,
 };
 
-static const cli_command *const session_commands[] = {&session_add, &session_list, NULL};
+static const cli_command *const session_commands[] = {
+    &session_add, &session_list, &cli_session_show, &cli_session_move, &cli_session_cancel,
+    &cli_session_held, &cli_session_missed, NULL};
 
 const cli_command cli_group_session = {
     .name = "session",
-    .summary = "Supervision sessions: book them and list them.",
+    .summary = "Supervision sessions: book, list, show, move, cancel, mark held or missed.",
     .subs = session_commands,
 };
