@@ -29,6 +29,10 @@ static const authz_rule table[] = {
     {OP(SESSION_STATUS),  "change a session's status",   MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(RECORD_WRITE),    "write records",               MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(RECORD_SHOW),     "read records",                MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
+    {OP(CASE_ADD),        "open cases",                  MANAGER | SUPERVISOR,                  0, 0, 0},
+    {OP(CASE_LIST),       "list cases",                  MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
+    {OP(CASE_SHOW),       "see cases",                   MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
+    {OP(CASE_UPDATE),     "change cases",                MANAGER | SUPERVISOR,                  0, 0, 0},
 };
 
 const authz_rule *authz_find(Reflect__V1__Request__OpCase op)

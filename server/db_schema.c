@@ -124,5 +124,22 @@ static const char v2[] =
     "CREATE TRIGGER session_changes_no_delete BEFORE DELETE ON session_changes"
     "  BEGIN SELECT RAISE(ABORT, 'session history is append-only'); END;";
 
-const char *const db_schema_migrations[] = {v1, v2};
+/* Cases: a child or a family. Every identifying field is sealed under the
+ * case's own data key, so destroying that key shreds the case. */
+static const char v3[] =
+    "CREATE TABLE cases("
+    "  id INTEGER PRIMARY KEY,"
+    "  reference_index BLOB NOT NULL UNIQUE,"
+    "  key_id INTEGER NOT NULL REFERENCES data_keys(id),"
+    "  reference BLOB NOT NULL,"
+    "  name BLOB NOT NULL,"
+    "  date_of_birth BLOB,"
+    "  risk INTEGER NOT NULL CHECK (risk BETWEEN 1 AND 3),"
+    "  allocated_id INTEGER NOT NULL REFERENCES users(id),"
+    "  open INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL,"
+    "  created_by INTEGER NOT NULL REFERENCES users(id));"
+    "CREATE INDEX cases_allocated ON cases(allocated_id, open);";
+
+const char *const db_schema_migrations[] = {v1, v2, v3};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

@@ -34,6 +34,10 @@ static const struct {
     {REFLECT__V1__REQUEST__OP_SESSION_STATUS, ops_session_status},
     {REFLECT__V1__REQUEST__OP_RECORD_WRITE, ops_record_write},
     {REFLECT__V1__REQUEST__OP_RECORD_SHOW, ops_record_show},
+    {REFLECT__V1__REQUEST__OP_CASE_ADD, ops_case_add},
+    {REFLECT__V1__REQUEST__OP_CASE_LIST, ops_case_list},
+    {REFLECT__V1__REQUEST__OP_CASE_SHOW, ops_case_show},
+    {REFLECT__V1__REQUEST__OP_CASE_UPDATE, ops_case_update},
 };
 
 rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...)

@@ -29,6 +29,10 @@ rcode ops_session_show(call *c, const Reflect__V1__Request *req);
 rcode ops_session_reschedule(call *c, const Reflect__V1__Request *req);
 rcode ops_session_status(call *c, const Reflect__V1__Request *req);
 rcode ops_record_write(call *c, const Reflect__V1__Request *req);
+rcode ops_case_add(call *c, const Reflect__V1__Request *req);
+rcode ops_case_list(call *c, const Reflect__V1__Request *req);
+rcode ops_case_show(call *c, const Reflect__V1__Request *req);
+rcode ops_case_update(call *c, const Reflect__V1__Request *req);
 rcode ops_record_show(call *c, const Reflect__V1__Request *req);
 
 /* Login throttling, shared by everything that checks a password: refuses

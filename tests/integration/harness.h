@@ -61,6 +61,24 @@ client *harness_user(harness_server *h, const char *username);
  * feeding stdin_text if non-NULL. Arguments end with NULL. */
 void harness_cli(harness_server *h, const char *device, const char *stdin_text, harness_run *r, ...);
 
+/* CLI tests: with a harness_server `h` and a harness_run `r` in scope,
+ * CLI runs `reflect` as device `dev`; CLI_OK also asserts exit 0; and
+ * CLI_REFUSED asserts exit 1 with `needle` in stderr. */
+#define CLI(dev, in, ...) harness_cli(&h, dev, in, &r, __VA_ARGS__, (const char *)NULL)
+#define CLI_OK(dev, in, ...)                                                                   \
+  do {                                                                                         \
+    CLI(dev, in, __VA_ARGS__);                                                                 \
+    cr_assert_eq(r.status, 0, "reflect %s exited %d\nstdout: %s\nstderr: %s", #__VA_ARGS__,  \
+                 r.status, r.out, r.err);                                                      \
+  } while (0)
+#define CLI_REFUSED(dev, needle, ...)                                                          \
+  do {                                                                                         \
+    CLI(dev, NULL, __VA_ARGS__);                                                               \
+    cr_assert_eq(r.status, 1, "expected a refusal from %s, got %d: %s", #__VA_ARGS__, r.status, \
+                 r.err);                                                                       \
+    cr_assert(strstr(r.err, needle), "expected '%s' in: %s", needle, r.err);                  \
+  } while (0)
+
 /* 1 if needle occurs in the file (binary-safe). */
 int harness_file_contains(const char *path, const char *needle);
 

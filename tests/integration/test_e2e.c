@@ -13,13 +13,6 @@
 
 static harness_run r;
 
-#define CLI(dev, in, ...) harness_cli(&h, dev, in, &r, __VA_ARGS__, (const char *)NULL)
-#define CLI_OK(dev, in, ...)                                                                  \
-  do {                                                                                        \
-    CLI(dev, in, __VA_ARGS__);                                                                \
-    cr_assert_eq(r.status, 0, "reflect %s exited %d\nstdout: %s\nstderr: %s", #__VA_ARGS__, \
-                 r.status, r.out, r.err);                                                     \
-  } while (0)
 
 static void setup_device(harness_server *hs, const char *dev)
 {

@@ -12,20 +12,6 @@
 
 static harness_run r;
 
-#define CLI(dev, in, ...) harness_cli(&h, dev, in, &r, __VA_ARGS__, (const char *)NULL)
-#define CLI_OK(dev, in, ...)                                                                   \
-  do {                                                                                         \
-    CLI(dev, in, __VA_ARGS__);                                                                 \
-    cr_assert_eq(r.status, 0, "reflect %s exited %d\nstdout: %s\nstderr: %s", #__VA_ARGS__,  \
-                 r.status, r.out, r.err);                                                      \
-  } while (0)
-#define CLI_REFUSED(dev, needle, ...)                                                          \
-  do {                                                                                         \
-    CLI(dev, NULL, __VA_ARGS__);                                                               \
-    cr_assert_eq(r.status, 1, "expected a refusal from %s, got %d: %s", #__VA_ARGS__, r.status, \
-                 r.err);                                                                       \
-    cr_assert(strstr(r.err, needle), "expected '%s' in: %s", needle, r.err);                  \
-  } while (0)
 
 /* "YYYY-MM-DD HH:MM" days from today at the given hour, local time. */
 static const char *day_at(char *buf, int days, int hour, int minute)

@@ -1,0 +1,216 @@
+/* Cases: a child or a family on someone's caseload. Supervisors and
+ * managers open them for people they supervise; every read of a case's
+ * identity is audited. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ops.h"
+#include "store_audit.h"
+#include "store_cases.h"
+#include "store_sessions.h"
+
+#define REFERENCE_MAX 64
+#define CASE_NAME_MAX 200
+
+/* A real calendar date, YYYY-MM-DD, from 1900 to today. */
+static int valid_dob(const char *s, int64_t now)
+{
+  int y, m, d;
+  char tail;
+  if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return 0;
+  if (y < 1900 || m < 1 || m > 12 || d < 1) return 0;
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > days[m - 1] + (m == 2 && leap)) return 0;
+  struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+  return (int64_t)timegm(&tm) <= now;
+}
+
+/* Someone the caller supervises (or the caller), who can hold cases. */
+static rcode check_worker(call *c, const char *field, const char *username, user_row *u)
+{
+  rcode rc = ops_find_active_user(c, field, username, u);
+  if (rc) return rc;
+  if (u->role != REFLECT__V1__ROLE__ROLE_PRACTITIONER && u->role != REFLECT__V1__ROLE__ROLE_SUPERVISOR)
+    return call_fail(c, RC_PRECONDITION, field, "'%s' cannot hold cases", u->username);
+  if (u->id == c->who->user_id) return RC_OK;
+  int64_t agreement;
+  int found = store_agreements_find(c->s->db, c->who->user_id, u->id, &agreement);
+  if (found == RC_NOT_FOUND)
+    return call_fail(c, RC_PRECONDITION, field, "you do not supervise '%s'", u->username);
+  return found ? call_fail(c, RC_INTERNAL, NULL, "could not read agreements") : RC_OK;
+}
+
+static rcode refuse_case(call *c)
+{
+  return call_fail(c, RC_DENIED, "id", "that case does not exist or you cannot see it");
+}
+
+typedef struct {
+  const Reflect__V1__CaseAddRequest *in;
+  int64_t allocated, id;
+} case_add;
+
+static rcode case_add_tx(call *c, void *arg)
+{
+  case_add *a = arg;
+  rcode rc = (rcode)store_cases_add(c, a->in->reference, a->in->name, a->in->date_of_birth, a->in->risk,
+                                    a->allocated, &a->id);
+  if (rc == RC_EXISTS) return call_fail(c, rc, "reference", "a case with that reference already exists");
+  if (!rc) rc = (rcode)store_audit_append_id(c, "case.add", "case", a->id, "");
+  return rc;
+}
+
+rcode ops_case_add(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__CaseAddRequest *in = req->case_add;
+  if (!in) return call_fail(c, RC_INVALID, "case_add", "missing case_add");
+  rcode rc = call_check_text(c, "reference", in->reference, REFERENCE_MAX);
+  if (!rc) rc = call_check_text(c, "name", in->name, CASE_NAME_MAX);
+  if (!rc && *in->date_of_birth && !valid_dob(in->date_of_birth, c->now))
+    rc = call_fail(c, RC_INVALID, "date_of_birth", "a date of birth is YYYY-MM-DD, and not in the future");
+  if (!rc && (in->risk < REFLECT__V1__RISK_LEVEL__RISK_LOW || in->risk > REFLECT__V1__RISK_LEVEL__RISK_HIGH))
+    rc = call_fail(c, RC_INVALID, "risk", "risk is low, medium or high");
+  user_row u;
+  if (!rc) rc = check_worker(c, "allocated", in->allocated, &u);
+  if (rc) return rc;
+  case_add a = {in, u.id, 0};
+  rc = call_write(c, "open the case", case_add_tx, &a);
+  if (rc) return rc;
+  Reflect__V1__CaseAddReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return RC_EXHAUSTED;
+  reflect__v1__case_add_reply__init(r);
+  r->id = (uint64_t)a.id;
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_ADD;
+  c->rep->case_add = r;
+  return RC_OK;
+}
+
+typedef struct {
+  const char *action;
+  int64_t id;
+  size_t count;
+} case_read;
+
+static rcode case_read_audit(call *c, void *arg)
+{
+  case_read *r = arg;
+  char detail[32];
+  snprintf(detail, sizeof detail, "cases=%zu", r->count);
+  return (rcode)store_audit_append_id(c, r->action, r->id ? "case" : "user", r->id ? r->id : c->who->user_id,
+                                      r->id ? "" : detail);
+}
+
+rcode ops_case_list(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__CaseListRequest *in = req->case_list;
+  if (!in) return call_fail(c, RC_INVALID, "case_list", "missing case_list");
+  int64_t allocated = 0;
+  if (*in->allocated) {
+    user_row u;
+    if (!store_users_valid_username(in->allocated) || store_users_find(c->s->db, in->allocated, &u) != RC_OK)
+      return call_fail(c, RC_NOT_FOUND, "allocated", "no user called '%.64s'", in->allocated);
+    allocated = u.id;
+  }
+  Reflect__V1__CaseListReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return RC_EXHAUSTED;
+  reflect__v1__case_list_reply__init(r);
+  rcode rc = (rcode)store_cases_list(c, c->who->user_id, allocated, in->include_closed, &r->cases, &r->n_cases);
+  if (rc) return call_fail(c, rc, NULL, "could not list cases");
+  /* Names of children are content: the listing is audited before it leaves. */
+  case_read audit = {"case.list", 0, r->n_cases};
+  rc = call_write(c, "audit the listing", case_read_audit, &audit);
+  if (rc) return rc;
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_LIST;
+  c->rep->case_list = r;
+  return RC_OK;
+}
+
+/* By id or by reference, and only if the caller may see it. */
+static rcode load_case(call *c, uint64_t id, const char *reference, case_row *k)
+{
+  int rc;
+  if (id && *reference) return call_fail(c, RC_INVALID, "reference", "give an id or a reference, not both");
+  if (id) {
+    if (id > INT64_MAX) return refuse_case(c);
+    rc = store_cases_get(c->s->db, (int64_t)id, k);
+  } else if (*reference && strlen(reference) <= REFERENCE_MAX) {
+    uint8_t idx[VAULT_INDEX_BYTES];
+    store_cases_reference_index(c->s->vault, reference, idx);
+    rc = store_cases_find(c->s->db, idx, k);
+  } else {
+    return call_fail(c, RC_INVALID, "id", "a case id or reference is required");
+  }
+  if (rc == RC_NOT_FOUND) return refuse_case(c);
+  if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not read the case");
+  int visible = 0;
+  if (store_cases_visible(c->s->db, c->who->user_id, k, &visible)) return RC_INTERNAL;
+  return visible ? RC_OK : refuse_case(c);
+}
+
+rcode ops_case_show(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__CaseShowRequest *in = req->case_show;
+  if (!in) return call_fail(c, RC_INVALID, "case_show", "missing case_show");
+  case_row k;
+  rcode rc = load_case(c, in->id, in->reference, &k);
+  if (rc) return rc;
+  Reflect__V1__CaseShowReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return RC_EXHAUSTED;
+  reflect__v1__case_show_reply__init(r);
+  rc = (rcode)store_cases_to_message(c, &k, &r->case_);
+  if (rc == RC_DATA_LOSS) return call_fail(c, rc, NULL, "integrity error: case %lld failed authentication", (long long)k.id);
+  if (rc) return call_fail(c, rc, NULL, "could not read the case");
+  case_read audit = {"case.read", k.id, 1};
+  rc = call_write(c, "audit the read", case_read_audit, &audit);
+  if (rc) return rc;
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_SHOW;
+  c->rep->case_show = r;
+  return RC_OK;
+}
+
+typedef struct {
+  case_row k;
+  int risk, open;
+  int64_t allocated;
+} case_update;
+
+static rcode case_update_tx(call *c, void *arg)
+{
+  case_update *u = arg;
+  rcode rc = (rcode)store_cases_update(c, &u->k, u->risk, u->allocated, u->open);
+  if (!rc) rc = (rcode)store_audit_append_id(c, "case.update", "case", u->k.id, "");
+  return rc;
+}
+
+rcode ops_case_update(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__CaseUpdateRequest *in = req->case_update;
+  if (!in) return call_fail(c, RC_INVALID, "case_update", "missing case_update");
+  if (in->close && in->reopen) return call_fail(c, RC_INVALID, "close", "close or reopen, not both");
+  if (in->risk > REFLECT__V1__RISK_LEVEL__RISK_HIGH) return call_fail(c, RC_INVALID, "risk", "unknown risk level");
+  case_update u;
+  rcode rc = load_case(c, in->id, "", &u.k);
+  if (rc) return rc;
+  /* Changing a case is for its worker's supervisor, not the worker alone. */
+  if (u.k.allocated_id == c->who->user_id && c->who->role == REFLECT__V1__ROLE__ROLE_PRACTITIONER)
+    return call_fail(c, RC_DENIED, "id", "a case's risk and allocation are changed by a supervisor");
+  u.risk = in->risk ? (int)in->risk : u.k.risk;
+  u.open = in->close ? 0 : in->reopen ? 1 : u.k.open;
+  u.allocated = u.k.allocated_id;
+  if (*in->allocated) {
+    user_row w;
+    rc = check_worker(c, "allocated", in->allocated, &w);
+    if (rc) return rc;
+    u.allocated = w.id;
+  }
+  rc = call_write(c, "change the case", case_update_tx, &u);
+  if (rc) return rc;
+  Reflect__V1__CaseUpdateReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return RC_EXHAUSTED;
+  reflect__v1__case_update_reply__init(r);
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_UPDATE;
+  c->rep->case_update = r;
+  return RC_OK;
+}

@@ -1,0 +1,191 @@
+#include "store_cases.h"
+#include "store_users.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CASE_COLS "id, key_id, allocated_id, created_at, risk, open"
+
+static void read_row(sqlite3_stmt *st, case_row *k)
+{
+  *k = (case_row){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+                  sqlite3_column_int64(st, 3), sqlite3_column_int(st, 4), sqlite3_column_int(st, 5)};
+}
+
+static int one_row(sqlite3_stmt *st, case_row *out)
+{
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) read_row(st, out);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
+}
+
+void store_cases_reference_index(const vault *v, const char *reference, uint8_t out[VAULT_INDEX_BYTES])
+{
+  /* " ch-0012 " and "CH-0012" are the same case. */
+  char norm[128];
+  size_t n = 0;
+  const char *p = reference;
+  while (isspace((unsigned char)*p)) p++;
+  for (; *p && n < sizeof norm - 1; p++) norm[n++] = (char)toupper((unsigned char)*p);
+  while (n && isspace((unsigned char)norm[n - 1])) n--;
+  vault_blind_index(v, "case.reference", (const uint8_t *)norm, n, out);
+}
+
+static int seal_into(call *c, sqlite3_stmt *st, int param, int64_t id, const char *column, int64_t key_id,
+                     const char *text)
+{
+  store_slot slot = {"cases", id, column, key_id, 0, NULL};
+  uint8_t *blob;
+  size_t len;
+  int rc = store_keys_seal(c->s->db, c->s->vault, c->ring, &slot, text, &blob, &len);
+  if (rc) return rc;
+  sqlite3_bind_blob(st, param, blob, (int)len, free);
+  return RC_OK;
+}
+
+int store_cases_add(call *c, const char *reference, const char *name, const char *dob, int risk,
+                    int64_t allocated, int64_t *id_out)
+{
+  db *d = c->s->db;
+  int64_t id, key_id;
+  if (db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM cases", &id)) return RC_INTERNAL;
+  char subject[32];
+  snprintf(subject, sizeof subject, "case:%lld", (long long)id);
+  int rc = store_keys_ensure(d, c->s->vault, c->ring, c->now, subject, &key_id);
+  if (rc) return rc;
+  uint8_t idx[VAULT_INDEX_BYTES];
+  store_cases_reference_index(c->s->vault, reference, idx);
+  sqlite3_stmt *st = db_prepare(d,
+      "INSERT INTO cases(id, reference_index, key_id, reference, name, date_of_birth, risk, allocated_id,"
+      " created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_blob(st, 2, idx, sizeof idx, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 3, key_id);
+  rc = seal_into(c, st, 4, id, "reference", key_id, reference);
+  if (!rc) rc = seal_into(c, st, 5, id, "name", key_id, name);
+  if (!rc && *dob) rc = seal_into(c, st, 6, id, "date_of_birth", key_id, dob);
+  if (rc) { sqlite3_reset(st); sqlite3_clear_bindings(st); return rc; }
+  sqlite3_bind_int(st, 7, risk);
+  sqlite3_bind_int64(st, 8, allocated);
+  sqlite3_bind_int64(st, 9, c->now);
+  sqlite3_bind_int64(st, 10, c->who->user_id);
+  rc = db_step_done(st);
+  sqlite3_clear_bindings(st); /* lets go of the sealed blobs now */
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return RC_EXISTS;
+  rc = rc_from_sqlite(rc);
+  if (!rc) *id_out = id;
+  return rc;
+}
+
+int store_cases_get(db *d, int64_t id, case_row *out)
+{
+  sqlite3_stmt *st = db_prepare(d, "SELECT " CASE_COLS " FROM cases WHERE id = ?1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, id);
+  return one_row(st, out);
+}
+
+int store_cases_find(db *d, const uint8_t index[VAULT_INDEX_BYTES], case_row *out)
+{
+  sqlite3_stmt *st = db_prepare(d, "SELECT " CASE_COLS " FROM cases WHERE reference_index = ?1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_blob(st, 1, index, VAULT_INDEX_BYTES, SQLITE_STATIC);
+  return one_row(st, out);
+}
+
+int store_cases_visible(db *d, int64_t user_id, const case_row *k, int *visible)
+{
+  if (k->allocated_id == user_id) { *visible = 1; return RC_OK; }
+  sqlite3_stmt *st = db_prepare(d, "SELECT 1 FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int64(st, 2, k->allocated_id);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  *visible = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
+}
+
+static int open_column(call *c, const case_row *k, const char *column, char **out)
+{
+  static const char *const sql[] = {"SELECT reference FROM cases WHERE id = ?1",
+                                    "SELECT name FROM cases WHERE id = ?1",
+                                    "SELECT date_of_birth FROM cases WHERE id = ?1"};
+  int which = !strcmp(column, "reference") ? 0 : !strcmp(column, "name") ? 1 : 2;
+  sqlite3_stmt *st = db_prepare(c->s->db, sql[which]);
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, k->id);
+  if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return RC_NOT_FOUND; }
+  size_t len = (size_t)sqlite3_column_bytes(st, 0);
+  char *blob = len ? arena_strndup(c->a, sqlite3_column_blob(st, 0), len) : NULL;
+  sqlite3_reset(st);
+  if (!len) { *out = ""; return RC_OK; }
+  if (!blob) return RC_EXHAUSTED;
+  store_slot slot = {"cases", k->id, column, k->key_id, 0, NULL};
+  return store_keys_open(c->s->db, c->s->vault, c->ring, &slot, blob, len, c->a, out);
+}
+
+int store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out)
+{
+  Reflect__V1__Case *m = arena_alloc(c->a, sizeof *m);
+  if (!m) return RC_EXHAUSTED;
+  reflect__v1__case__init(m);
+  m->id = (uint64_t)k->id;
+  m->risk = (Reflect__V1__RiskLevel)k->risk;
+  m->open = k->open != 0;
+  m->created_at = k->created_at;
+  user_row u;
+  int rc = store_users_get(c->s->db, k->allocated_id, &u);
+  sodium_memzero(u.pwhash, sizeof u.pwhash);
+  if (!rc && !(m->allocated = arena_strdup(c->a, u.username))) rc = RC_EXHAUSTED;
+  if (!rc) rc = open_column(c, k, "reference", &m->reference);
+  if (!rc) rc = open_column(c, k, "name", &m->name);
+  if (!rc) rc = open_column(c, k, "date_of_birth", &m->date_of_birth);
+  if (rc) return rc;
+  *out = m;
+  return RC_OK;
+}
+
+int store_cases_list(call *c, int64_t user_id, int64_t allocated, int include_closed,
+                     Reflect__V1__Case ***out, size_t *n)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "SELECT " CASE_COLS " FROM cases c"
+      " WHERE (c.allocated_id = ?1 OR EXISTS (SELECT 1 FROM agreements a"
+      "        WHERE a.supervisor_id = ?1 AND a.supervisee_id = c.allocated_id))"
+      "  AND (?2 = 0 OR c.allocated_id = ?2) AND (?3 = 1 OR c.open = 1)"
+      " ORDER BY c.risk DESC, c.id LIMIT 500");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int64(st, 2, allocated);
+  sqlite3_bind_int(st, 3, include_closed != 0);
+  case_row *rows = arena_alloc(c->a, sizeof *rows * CASE_LIST_MAX);
+  size_t k = 0;
+  while (rows && k < CASE_LIST_MAX && sqlite3_step(st) == SQLITE_ROW) read_row(st, &rows[k++]);
+  sqlite3_reset(st);
+  Reflect__V1__Case **v = arena_alloc(c->a, sizeof *v * (k ? k : 1));
+  if (!rows || !v) return RC_EXHAUSTED;
+  for (size_t i = 0; i < k; i++) {
+    int rc = store_cases_to_message(c, &rows[i], &v[i]);
+    if (rc) return rc;
+  }
+  *out = v;
+  *n = k;
+  return RC_OK;
+}
+
+int store_cases_update(call *c, const case_row *k, int risk, int64_t allocated, int open)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db, "UPDATE cases SET risk = ?2, allocated_id = ?3, open = ?4 WHERE id = ?1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, k->id);
+  sqlite3_bind_int(st, 2, risk);
+  sqlite3_bind_int64(st, 3, allocated);
+  sqlite3_bind_int(st, 4, open);
+  return rc_from_sqlite(db_step_done(st));
+}
