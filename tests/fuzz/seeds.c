@@ -62,6 +62,34 @@ int main(int argc, char **argv)
   rw.reason = "typo";
   Reflect__V1__RecordShowRequest rs = REFLECT__V1__RECORD_SHOW_REQUEST__INIT;
   rs.session_id = 1;
+  Reflect__V1__PasswordChangeRequest pc = REFLECT__V1__PASSWORD_CHANGE_REQUEST__INIT;
+  pc.current_password = "fuzz-password-long";
+  pc.new_password = "another-long-password";
+  Reflect__V1__PasswordResetRequest pr = REFLECT__V1__PASSWORD_RESET_REQUEST__INIT;
+  pr.username = "prac";
+  pr.new_password = "another-long-password";
+  Reflect__V1__SessionShowRequest ss = REFLECT__V1__SESSION_SHOW_REQUEST__INIT;
+  ss.session_id = 1;
+  Reflect__V1__SessionRescheduleRequest sr = REFLECT__V1__SESSION_RESCHEDULE_REQUEST__INIT;
+  sr.session_id = 1;
+  sr.starts_at = soon + 7200;
+  sr.reason = "moved";
+  Reflect__V1__SessionStatusRequest st = REFLECT__V1__SESSION_STATUS_REQUEST__INIT;
+  st.session_id = 1;
+  st.status = REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED;
+  st.reason = "sickness";
+  Reflect__V1__CaseAddRequest ca = REFLECT__V1__CASE_ADD_REQUEST__INIT;
+  ca.reference = "CH-1";
+  ca.name = "A Child";
+  ca.date_of_birth = "2015-01-31";
+  ca.risk = REFLECT__V1__RISK_LEVEL__RISK_HIGH;
+  ca.allocated = "prac";
+  Reflect__V1__CaseListRequest cl = REFLECT__V1__CASE_LIST_REQUEST__INIT;
+  Reflect__V1__CaseShowRequest cs = REFLECT__V1__CASE_SHOW_REQUEST__INIT;
+  cs.reference = "ch-1";
+  Reflect__V1__CaseUpdateRequest cu = REFLECT__V1__CASE_UPDATE_REQUEST__INIT;
+  cu.id = 1;
+  cu.risk = REFLECT__V1__RISK_LEVEL__RISK_LOW;
 
   struct { Reflect__V1__Request__OpCase op; void *msg; } ops[] = {
       {REFLECT__V1__REQUEST__OP_PING, &ping},           {REFLECT__V1__REQUEST__OP_LOGIN, &login},
@@ -69,7 +97,12 @@ int main(int argc, char **argv)
       {REFLECT__V1__REQUEST__OP_USER_LIST, &ulist},     {REFLECT__V1__REQUEST__OP_AGREEMENT_ADD, &aadd},
       {REFLECT__V1__REQUEST__OP_AGREEMENT_LIST, &alist}, {REFLECT__V1__REQUEST__OP_SESSION_ADD, &sadd},
       {REFLECT__V1__REQUEST__OP_SESSION_LIST, &slist},  {REFLECT__V1__REQUEST__OP_RECORD_WRITE, &rw},
-      {REFLECT__V1__REQUEST__OP_RECORD_SHOW, &rs},      {REFLECT__V1__REQUEST__OP_LOGOUT, &logout},
+      {REFLECT__V1__REQUEST__OP_RECORD_SHOW, &rs},      {REFLECT__V1__REQUEST__OP_PASSWORD_CHANGE, &pc},
+      {REFLECT__V1__REQUEST__OP_PASSWORD_RESET, &pr},   {REFLECT__V1__REQUEST__OP_SESSION_SHOW, &ss},
+      {REFLECT__V1__REQUEST__OP_SESSION_RESCHEDULE, &sr}, {REFLECT__V1__REQUEST__OP_SESSION_STATUS, &st},
+      {REFLECT__V1__REQUEST__OP_CASE_ADD, &ca},         {REFLECT__V1__REQUEST__OP_CASE_LIST, &cl},
+      {REFLECT__V1__REQUEST__OP_CASE_SHOW, &cs},        {REFLECT__V1__REQUEST__OP_CASE_UPDATE, &cu},
+      {REFLECT__V1__REQUEST__OP_LOGOUT, &logout},
   };
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
     for (int role = 0; role <= 5; role++) {
