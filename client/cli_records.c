@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_signoff.h"
 #include "cli_json.h"
 #include "cli_out.h"
 #include "cli_time.h"
@@ -121,14 +122,28 @@ static void record_print(const cli_ctx *ctx, const Reflect__V1__RecordShowReply 
   char *author = cli_text_clean(v ? v->author : "", 0);
   char *reason = cli_text_clean(v ? v->reason : "", 0);
   printf("session:  %" PRIu64 "\nrevision: %" PRIu32 "\nauthor:   %s\ntime:     %s\n"
-         "reason:   %s\n\n",
+         "reason:   %s\nsigned:   ",
          r->session_id, v ? v->revision : 0, author, when, reason);
+  for (size_t i = 0; i < r->n_signatures; i++) printf("%s%s", i ? ", " : "", r->signatures[i]->user);
+  printf("%s\nawaiting: ", r->n_signatures ? "" : "-");
+  for (size_t i = 0; i < r->n_awaiting; i++) printf("%s%s", i ? ", " : "", r->awaiting[i]);
+  printf("%s\nfrozen:   %s\n\n", r->n_awaiting ? "" : "-", r->frozen ? "yes (signed by everyone)" : "no");
   free(author);
   free(reason);
   /* Exactly as written when piped; made safe when shown on a terminal. */
   cli_text_print(stdout, r->body, !isatty(STDOUT_FILENO));
   size_t n = r->body ? strlen(r->body) : 0;
   if (n == 0 || r->body[n - 1] != '\n') putchar('\n');
+  if (r->n_comments) printf("\ncomments:\n");
+  for (size_t i = 0; i < r->n_comments; i++) {
+    const Reflect__V1__Comment *m = r->comments[i];
+    char at[CLI_TIME_MAX];
+    cli_time_format_local(m->at, cli_zone(ctx), at, sizeof at);
+    char *text = cli_text_clean(m->text, 0);
+    printf("  #%" PRIu64 " on revision %" PRIu32 ", %s, %s: %s%s\n", m->id, m->revision, m->author, at,
+           cli_comment_kind_name(m->kind), text);
+    free(text);
+  }
 }
 
 static cJSON *record_json(const Reflect__V1__RecordShowReply *r)
@@ -141,6 +156,28 @@ static cJSON *record_json(const Reflect__V1__RecordShowReply *r)
   cli_json_add_time(o, "created_at", v ? v->created_at : 0);
   cli_json_add_text(o, "reason", v ? v->reason : "");
   cli_json_add_text(o, "body", r->body);
+  cJSON *sigs = cJSON_AddArrayToObject(o, "signatures"), *waiting = cJSON_AddArrayToObject(o, "awaiting");
+  for (size_t i = 0; i < r->n_signatures; i++) {
+    cJSON *s = cJSON_CreateObject();
+    cli_json_add_text(s, "user", r->signatures[i]->user);
+    cli_json_add_time(s, "at", r->signatures[i]->at);
+    cJSON_AddItemToArray(sigs, s);
+  }
+  for (size_t i = 0; i < r->n_awaiting; i++) cJSON_AddItemToArray(waiting, cJSON_CreateString(r->awaiting[i]));
+  cJSON_AddBoolToObject(o, "frozen", r->frozen);
+  cJSON *comments = cJSON_AddArrayToObject(o, "comments");
+  for (size_t i = 0; i < r->n_comments; i++) {
+    const Reflect__V1__Comment *m = r->comments[i];
+    cJSON *c = cJSON_CreateObject();
+    cli_json_add_u64(c, "id", m->id);
+    cli_json_add_u64(c, "revision", m->revision);
+    cli_json_add_text(c, "author", m->author);
+    cli_json_add_time(c, "at", m->at);
+    cli_json_add_text(c, "kind", cli_comment_kind_name(m->kind));
+    cli_json_add_text(c, "text", m->text);
+    if (m->resolves) cli_json_add_u64(c, "resolves", m->resolves);
+    cJSON_AddItemToArray(comments, c);
+  }
   return o;
 }
 
@@ -188,10 +225,11 @@ static const cli_command record_show = {
     .run = record_show_run,
 };
 
-static const cli_command *const record_commands[] = {&record_write, &record_show, NULL};
+static const cli_command *const record_commands[] = {&record_write,     &record_show,    &cli_record_sign,
+                                                      &cli_record_comment, &cli_record_history, NULL};
 
 const cli_command cli_group_record = {
     .name = "record",
-    .summary = "Session records: write a revision, show one.",
+    .summary = "Session records: write, show, sign, comment, history.",
     .subs = record_commands,
 };

@@ -141,5 +141,34 @@ static const char v3[] =
     "  created_by INTEGER NOT NULL REFERENCES users(id));"
     "CREATE INDEX cases_allocated ON cases(allocated_id, open);";
 
-const char *const db_schema_migrations[] = {v1, v2, v3};
+/* Sign-off and comments: both append-only. A signature belongs to one
+ * revision, so an amendment (a new revision) starts unsigned. */
+static const char v4[] =
+    "CREATE TABLE record_signoffs("
+    "  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    "  revision INTEGER NOT NULL,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  at INTEGER NOT NULL,"
+    "  PRIMARY KEY (session_id, revision, user_id)) WITHOUT ROWID;"
+    "CREATE TRIGGER record_signoffs_no_update BEFORE UPDATE ON record_signoffs"
+    "  BEGIN SELECT RAISE(ABORT, 'signatures are append-only'); END;"
+    "CREATE TRIGGER record_signoffs_no_delete BEFORE DELETE ON record_signoffs"
+    "  BEGIN SELECT RAISE(ABORT, 'signatures are append-only'); END;"
+    "CREATE TABLE record_comments("
+    "  id INTEGER PRIMARY KEY,"
+    "  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    "  revision INTEGER NOT NULL,"
+    "  author_id INTEGER NOT NULL REFERENCES users(id),"
+    "  at INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 3),"
+    "  resolves INTEGER REFERENCES record_comments(id),"
+    "  key_id INTEGER NOT NULL REFERENCES data_keys(id),"
+    "  body BLOB NOT NULL);"
+    "CREATE INDEX record_comments_session ON record_comments(session_id, id);"
+    "CREATE TRIGGER record_comments_no_update BEFORE UPDATE ON record_comments"
+    "  BEGIN SELECT RAISE(ABORT, 'comments are append-only'); END;"
+    "CREATE TRIGGER record_comments_no_delete BEFORE DELETE ON record_comments"
+    "  BEGIN SELECT RAISE(ABORT, 'comments are append-only'); END;";
+
+const char *const db_schema_migrations[] = {v1, v2, v3, v4};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

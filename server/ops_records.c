@@ -4,7 +4,9 @@
 
 #include "ops.h"
 #include "store_audit.h"
+#include "store_comments.h"
 #include "store_records.h"
+#include "store_signoffs.h"
 
 /* A missing session and someone else's session get the same answer, so
  * the ids of other people's sessions cannot be probed. */
@@ -122,11 +124,153 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
     return call_fail(c, rc, NULL, "integrity error: the record of session %lld failed authentication",
                      (long long)s.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the record");
+  int frozen = 0;
+  rc = (rcode)store_signoffs_status(c, &s, r->revision->revision, &r->signatures, &r->n_signatures, &r->awaiting,
+                                    &r->n_awaiting, &frozen);
+  if (!rc) rc = (rcode)store_comments_list(c, &s, &r->comments, &r->n_comments);
+  if (rc) return call_fail(c, rc, NULL, "could not read the record's sign-off and comments");
+  r->frozen = frozen != 0;
   /* The read is audited before any content leaves: no audit row, no content. */
   record_read rr = {s.id, r->revision->revision};
   rc = call_write(c, "audit the read", record_read_audit, &rr);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_RECORD_SHOW;
   c->rep->record_show = r;
+  return RC_OK;
+}
+
+/* A session the caller is a party to, or the usual refusal. */
+static rcode load_party_session(call *c, uint64_t id, session_row *s)
+{
+  rcode rc = load_session(c, id, s);
+  if (rc) return rc;
+  int party = 0;
+  if (store_sessions_is_party(c->s->db, s, c->who->user_id, &party)) return RC_INTERNAL;
+  return party ? RC_OK : refuse_session(c, id);
+}
+
+typedef struct {
+  session_row s;
+  uint32_t revision;
+  int frozen;
+} sign_off;
+
+static rcode sign_tx(call *c, void *arg)
+{
+  sign_off *g = arg;
+  uint32_t latest;
+  if (store_records_latest(c->s->db, g->s.id, &latest)) return RC_INTERNAL;
+  if (latest == 0) return call_fail(c, RC_PRECONDITION, "session_id", "session %lld has no record yet", (long long)g->s.id);
+  if (g->revision != latest)
+    return call_fail(c, RC_PRECONDITION, "revision", "revision %u is not the latest (%u): read it before signing",
+                     g->revision, latest);
+  rcode rc = (rcode)store_signoffs_add(c, g->s.id, g->revision);
+  if (rc == RC_EXISTS) return call_fail(c, rc, "revision", "you have already signed revision %u", g->revision);
+  char detail[32];
+  snprintf(detail, sizeof detail, "revision=%u", g->revision);
+  if (!rc) rc = (rcode)store_audit_append_id(c, "record.sign", "session", g->s.id, detail);
+  Reflect__V1__Signature **sigs;
+  char **awaiting;
+  size_t n_sigs, n_awaiting;
+  if (!rc) rc = (rcode)store_signoffs_status(c, &g->s, g->revision, &sigs, &n_sigs, &awaiting, &n_awaiting, &g->frozen);
+  return rc;
+}
+
+rcode ops_record_sign(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__RecordSignRequest *in = req->record_sign;
+  if (!in) return call_fail(c, RC_INVALID, "record_sign", "missing record_sign");
+  if (in->revision == 0) return call_fail(c, RC_INVALID, "revision", "say which revision you are signing");
+  sign_off g = {.revision = in->revision};
+  rcode rc = load_party_session(c, in->session_id, &g.s);
+  if (!rc) rc = call_write(c, "sign the record", sign_tx, &g);
+  if (rc) return rc;
+  Reflect__V1__RecordSignReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return RC_EXHAUSTED;
+  reflect__v1__record_sign_reply__init(r);
+  r->frozen = g.frozen != 0;
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_RECORD_SIGN;
+  c->rep->record_sign = r;
+  return RC_OK;
+}
+
+typedef struct {
+  const Reflect__V1__RecordCommentRequest *in;
+  session_row s;
+  int64_t id;
+} comment;
+
+static rcode comment_tx(call *c, void *arg)
+{
+  comment *m = arg;
+  uint32_t latest;
+  if (store_records_latest(c->s->db, m->s.id, &latest)) return RC_INTERNAL;
+  if (latest == 0) return call_fail(c, RC_PRECONDITION, "session_id", "session %lld has no record yet", (long long)m->s.id);
+  if (m->in->kind == REFLECT__V1__COMMENT_KIND__COMMENT_RESOLUTION) {
+    int kind = 0;
+    int found = m->in->resolves <= INT64_MAX ? store_comments_kind(c->s->db, (int64_t)m->in->resolves, m->s.id, &kind)
+                                             : RC_NOT_FOUND;
+    if (found || kind != REFLECT__V1__COMMENT_KIND__COMMENT_DISAGREEMENT)
+      return call_fail(c, RC_INVALID, "resolves", "a resolution names a disagreement on this record");
+  }
+  rcode rc = (rcode)store_comments_add(c, &m->s, latest, m->in->kind, (int64_t)m->in->resolves, m->in->text, &m->id);
+  if (!rc) rc = (rcode)store_audit_append_id(c, "record.comment", "session", m->s.id, "");
+  return rc;
+}
+
+rcode ops_record_comment(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__RecordCommentRequest *in = req->record_comment;
+  if (!in) return call_fail(c, RC_INVALID, "record_comment", "missing record_comment");
+  if (in->kind < REFLECT__V1__COMMENT_KIND__COMMENT_NOTE || in->kind > REFLECT__V1__COMMENT_KIND__COMMENT_RESOLUTION)
+    return call_fail(c, RC_INVALID, "kind", "a comment is a note, a disagreement or a resolution");
+  if (in->kind != REFLECT__V1__COMMENT_KIND__COMMENT_RESOLUTION && in->resolves)
+    return call_fail(c, RC_INVALID, "resolves", "only a resolution resolves a disagreement");
+  rcode rc = call_check_text(c, "text", in->text, RECORD_REASON_MAX * 8);
+  comment m = {.in = in};
+  if (!rc) rc = load_party_session(c, in->session_id, &m.s);
+  if (!rc) rc = call_write(c, "add the comment", comment_tx, &m);
+  if (rc) return rc;
+  Reflect__V1__RecordCommentReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return RC_EXHAUSTED;
+  reflect__v1__record_comment_reply__init(r);
+  r->id = (uint64_t)m.id;
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_RECORD_COMMENT;
+  c->rep->record_comment = r;
+  return RC_OK;
+}
+
+rcode ops_record_history(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__RecordHistoryRequest *in = req->record_history;
+  if (!in) return call_fail(c, RC_INVALID, "record_history", "missing record_history");
+  session_row s;
+  rcode rc = load_party_session(c, in->session_id, &s);
+  if (rc) return rc;
+  Reflect__V1__Revision **revs;
+  size_t n;
+  rc = (rcode)store_records_revisions(c, &s, &revs, &n);
+  Reflect__V1__RecordHistoryReply *r = arena_alloc(c->a, sizeof *r);
+  Reflect__V1__RevisionSummary **v = arena_alloc(c->a, sizeof *v * (n ? n : 1));
+  if (!rc && (!r || !v)) rc = RC_EXHAUSTED;
+  for (size_t i = 0; !rc && i < n; i++) {
+    Reflect__V1__RevisionSummary *sum = arena_alloc(c->a, sizeof *sum);
+    if (!sum) { rc = RC_EXHAUSTED; break; }
+    reflect__v1__revision_summary__init(sum);
+    sum->revision = revs[i];
+    char **awaiting;
+    size_t n_awaiting;
+    int frozen = 0;
+    rc = (rcode)store_signoffs_status(c, &s, revs[i]->revision, &sum->signatures, &sum->n_signatures, &awaiting,
+                                      &n_awaiting, &frozen);
+    sum->frozen = frozen != 0;
+    v[i] = sum;
+  }
+  if (rc) return call_fail(c, rc, NULL, "could not read the record's history");
+  reflect__v1__record_history_reply__init(r);
+  r->revisions = v;
+  r->n_revisions = n;
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_RECORD_HISTORY;
+  c->rep->record_history = r;
   return RC_OK;
 }

@@ -108,3 +108,44 @@ int store_records_read(call *c, const session_row *s, uint32_t revision,
   out->revision = r;
   return RC_OK;
 }
+
+int store_records_revisions(call *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n)
+{
+  enum { MAX = 500 };
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "SELECT r.id, r.revision, u.username, r.created_at, r.author_id, r.key_id, r.reason FROM record_revisions r"
+      " JOIN users u ON u.id = r.author_id WHERE r.session_id = ?1 ORDER BY r.revision LIMIT 500");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, s->id);
+  Reflect__V1__Revision **v = arena_alloc(c->a, sizeof *v * MAX);
+  typedef struct { int64_t id, author, key_id; const void *blob; size_t len; } sealed;
+  sealed *reasons = arena_alloc(c->a, sizeof *reasons * MAX);
+  size_t k = 0;
+  int rc = v && reasons ? RC_OK : RC_EXHAUSTED;
+  while (rc == RC_OK && k < MAX && sqlite3_step(st) == SQLITE_ROW) {
+    Reflect__V1__Revision *r = arena_alloc(c->a, sizeof *r);
+    if (!r) { rc = RC_EXHAUSTED; break; }
+    reflect__v1__revision__init(r);
+    r->revision = (uint32_t)sqlite3_column_int(st, 1);
+    r->author = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
+    r->created_at = sqlite3_column_int64(st, 3);
+    reasons[k] = (sealed){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
+                          NULL, (size_t)sqlite3_column_bytes(st, 6)};
+    if (reasons[k].len) reasons[k].blob = arena_strndup(c->a, sqlite3_column_blob(st, 6), reasons[k].len);
+    if (!r->author || (reasons[k].len && !reasons[k].blob)) { rc = RC_EXHAUSTED; break; }
+    v[k++] = r;
+  }
+  sqlite3_reset(st);
+  for (size_t i = 0; rc == RC_OK && i < k; i++) {
+    if (!reasons[i].blob) continue;
+    char context[96];
+    revision_context(context, sizeof context, s->id, reasons[i].author, v[i]->created_at);
+    store_slot slot = {"record_revisions", reasons[i].id, "reason", reasons[i].key_id, v[i]->revision, context};
+    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, reasons[i].blob, reasons[i].len, c->a,
+                         &v[i]->reason);
+  }
+  if (rc) return rc;
+  *out = v;
+  *n = k;
+  return RC_OK;
+}

@@ -28,4 +28,7 @@ int store_records_append(call *c, const session_row *s, const char *body, const 
 int store_records_read(call *c, const session_row *s, uint32_t revision,
                        Reflect__V1__RecordShowReply *out);
 
+/* Every revision's metadata (number, author, time, reason), oldest first. */
+int store_records_revisions(call *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n);
+
 #endif

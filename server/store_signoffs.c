@@ -1,0 +1,55 @@
+#include "store_signoffs.h"
+
+int store_signoffs_add(call *c, int64_t session_id, uint32_t revision)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "INSERT INTO record_signoffs(session_id, revision, user_id, at) VALUES (?1, ?2, ?3, ?4)");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, session_id);
+  sqlite3_bind_int64(st, 2, revision);
+  sqlite3_bind_int64(st, 3, c->who->user_id);
+  sqlite3_bind_int64(st, 4, c->now);
+  int rc = db_step_done(st);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return RC_EXISTS;
+  return rc_from_sqlite(rc);
+}
+
+int store_signoffs_status(call *c, const session_row *s, uint32_t revision, Reflect__V1__Signature ***sigs,
+                          size_t *n_sigs, char ***awaiting, size_t *n_awaiting, int *frozen)
+{
+  /* Every signer, with when they signed this revision (NULL: not yet). */
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "WITH signers(id) AS (SELECT ?1 UNION SELECT user_id FROM session_members WHERE session_id = ?2)"
+      " SELECT u.username, o.at FROM signers JOIN users u ON u.id = signers.id"
+      " LEFT JOIN record_signoffs o ON o.session_id = ?2 AND o.revision = ?3 AND o.user_id = signers.id"
+      " ORDER BY o.at IS NULL, o.at, u.username");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, s->supervisor_id);
+  sqlite3_bind_int64(st, 2, s->id);
+  sqlite3_bind_int64(st, 3, revision);
+  size_t max = 1 + SESSION_MAX_MEMBERS;
+  Reflect__V1__Signature **v = arena_alloc(c->a, sizeof *v * max);
+  char **w = arena_alloc(c->a, sizeof *w * max);
+  *n_sigs = *n_awaiting = 0;
+  int rc = v && w ? RC_OK : RC_EXHAUSTED;
+  while (rc == RC_OK && *n_sigs + *n_awaiting < max && sqlite3_step(st) == SQLITE_ROW) {
+    char *name = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
+    if (!name) { rc = RC_EXHAUSTED; break; }
+    if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+      w[(*n_awaiting)++] = name;
+      continue;
+    }
+    Reflect__V1__Signature *sig = arena_alloc(c->a, sizeof *sig);
+    if (!sig) { rc = RC_EXHAUSTED; break; }
+    reflect__v1__signature__init(sig);
+    sig->user = name;
+    sig->at = sqlite3_column_int64(st, 1);
+    v[(*n_sigs)++] = sig;
+  }
+  sqlite3_reset(st);
+  if (rc) return rc;
+  *sigs = v;
+  *awaiting = w;
+  *frozen = *n_awaiting == 0 && *n_sigs > 0;
+  return RC_OK;
+}

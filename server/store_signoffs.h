@@ -1,0 +1,23 @@
+/*
+ * store_signoffs — who has signed which revision of a session's record.
+ *
+ * Contract: the signers of a record are the session's supervisor and its
+ * members. A revision signed by all of them is frozen; a signature belongs
+ * to one revision, so an amendment starts unsigned. Signatures are
+ * append-only (triggers). Writers run in the caller's write transaction;
+ * messages are arena-allocated. Functions return 0 or a Reflect Code
+ * (RC_EXISTS for signing twice).
+ */
+#ifndef REFLECT_STORE_SIGNOFFS_H
+#define REFLECT_STORE_SIGNOFFS_H
+
+#include <stdint.h>
+
+#include "store_sessions.h"
+
+int store_signoffs_add(call *c, int64_t session_id, uint32_t revision);
+/* The revision's signatures, who has yet to sign, and whether it is frozen. */
+int store_signoffs_status(call *c, const session_row *s, uint32_t revision, Reflect__V1__Signature ***sigs,
+                          size_t *n_sigs, char ***awaiting, size_t *n_awaiting, int *frozen);
+
+#endif
