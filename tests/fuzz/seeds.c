@@ -85,6 +85,15 @@ int main(int argc, char **argv)
   ca.risk = REFLECT__V1__RISK_LEVEL__RISK_HIGH;
   ca.allocated = "prac";
   Reflect__V1__CaseListRequest cl = REFLECT__V1__CASE_LIST_REQUEST__INIT;
+  Reflect__V1__RecordSignRequest rsg = REFLECT__V1__RECORD_SIGN_REQUEST__INIT;
+  rsg.session_id = 1;
+  rsg.revision = 1;
+  Reflect__V1__RecordCommentRequest rc = REFLECT__V1__RECORD_COMMENT_REQUEST__INIT;
+  rc.session_id = 1;
+  rc.kind = REFLECT__V1__COMMENT_KIND__COMMENT_DISAGREEMENT;
+  rc.text = "not agreed";
+  Reflect__V1__RecordHistoryRequest rh = REFLECT__V1__RECORD_HISTORY_REQUEST__INIT;
+  rh.session_id = 1;
   Reflect__V1__CaseShowRequest cs = REFLECT__V1__CASE_SHOW_REQUEST__INIT;
   cs.reference = "ch-1";
   Reflect__V1__CaseUpdateRequest cu = REFLECT__V1__CASE_UPDATE_REQUEST__INIT;
@@ -102,7 +111,8 @@ int main(int argc, char **argv)
       {REFLECT__V1__REQUEST__OP_SESSION_RESCHEDULE, &sr}, {REFLECT__V1__REQUEST__OP_SESSION_STATUS, &st},
       {REFLECT__V1__REQUEST__OP_CASE_ADD, &ca},         {REFLECT__V1__REQUEST__OP_CASE_LIST, &cl},
       {REFLECT__V1__REQUEST__OP_CASE_SHOW, &cs},        {REFLECT__V1__REQUEST__OP_CASE_UPDATE, &cu},
-      {REFLECT__V1__REQUEST__OP_LOGOUT, &logout},
+      {REFLECT__V1__REQUEST__OP_RECORD_SIGN, &rsg},     {REFLECT__V1__REQUEST__OP_RECORD_COMMENT, &rc},
+      {REFLECT__V1__REQUEST__OP_RECORD_HISTORY, &rh},   {REFLECT__V1__REQUEST__OP_LOGOUT, &logout},
   };
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
     for (int role = 0; role <= 5; role++) {
