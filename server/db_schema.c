@@ -170,5 +170,31 @@ static const char v4[] =
     "CREATE TRIGGER record_comments_no_delete BEFORE DELETE ON record_comments"
     "  BEGIN SELECT RAISE(ABORT, 'comments are append-only'); END;";
 
-const char *const db_schema_migrations[] = {v1, v2, v3, v4};
+/* Actions agreed in supervision. Texts are sealed under the origin
+ * session's key; closing fills in what closed it, once. */
+static const char v5[] =
+    "CREATE TABLE actions("
+    "  id INTEGER PRIMARY KEY,"
+    "  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    "  case_id INTEGER REFERENCES cases(id),"
+    "  owner_id INTEGER NOT NULL REFERENCES users(id),"
+    "  due_at INTEGER NOT NULL,"
+    "  status INTEGER NOT NULL DEFAULT 1 CHECK (status BETWEEN 1 AND 3),"
+    "  key_id INTEGER NOT NULL REFERENCES data_keys(id),"
+    "  description BLOB NOT NULL,"
+    "  evidence_needed BLOB,"
+    "  evidence BLOB,"
+    "  created_at INTEGER NOT NULL,"
+    "  created_by INTEGER NOT NULL REFERENCES users(id),"
+    "  closed_at INTEGER,"
+    "  closed_by INTEGER REFERENCES users(id));"
+    "CREATE INDEX actions_owner ON actions(owner_id, status, due_at);"
+    "CREATE INDEX actions_session ON actions(session_id);"
+    /* A closed action stays as it was closed. */
+    "CREATE TRIGGER actions_closed_stay_closed BEFORE UPDATE ON actions WHEN OLD.status <> 1"
+    "  BEGIN SELECT RAISE(ABORT, 'a closed action is not changed'); END;"
+    "CREATE TRIGGER actions_no_delete BEFORE DELETE ON actions"
+    "  BEGIN SELECT RAISE(ABORT, 'actions are never deleted'); END;";
+
+const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

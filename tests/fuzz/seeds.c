@@ -94,6 +94,18 @@ int main(int argc, char **argv)
   rc.text = "not agreed";
   Reflect__V1__RecordHistoryRequest rh = REFLECT__V1__RECORD_HISTORY_REQUEST__INIT;
   rh.session_id = 1;
+  Reflect__V1__ActionAddRequest aad = REFLECT__V1__ACTION_ADD_REQUEST__INIT;
+  aad.session_id = 1;
+  aad.owner = "prac";
+  aad.description = "visit";
+  aad.due_at = soon;
+  aad.case_id = 1;
+  Reflect__V1__ActionListRequest al = REFLECT__V1__ACTION_LIST_REQUEST__INIT;
+  al.overdue = 1;
+  Reflect__V1__ActionCloseRequest ac = REFLECT__V1__ACTION_CLOSE_REQUEST__INIT;
+  ac.id = 1;
+  ac.status = REFLECT__V1__ACTION_STATUS__ACTION_DONE;
+  ac.evidence = "done";
   Reflect__V1__CaseShowRequest cs = REFLECT__V1__CASE_SHOW_REQUEST__INIT;
   cs.reference = "ch-1";
   Reflect__V1__CaseUpdateRequest cu = REFLECT__V1__CASE_UPDATE_REQUEST__INIT;
@@ -112,7 +124,9 @@ int main(int argc, char **argv)
       {REFLECT__V1__REQUEST__OP_CASE_ADD, &ca},         {REFLECT__V1__REQUEST__OP_CASE_LIST, &cl},
       {REFLECT__V1__REQUEST__OP_CASE_SHOW, &cs},        {REFLECT__V1__REQUEST__OP_CASE_UPDATE, &cu},
       {REFLECT__V1__REQUEST__OP_RECORD_SIGN, &rsg},     {REFLECT__V1__REQUEST__OP_RECORD_COMMENT, &rc},
-      {REFLECT__V1__REQUEST__OP_RECORD_HISTORY, &rh},   {REFLECT__V1__REQUEST__OP_LOGOUT, &logout},
+      {REFLECT__V1__REQUEST__OP_RECORD_HISTORY, &rh},   {REFLECT__V1__REQUEST__OP_ACTION_ADD, &aad},
+      {REFLECT__V1__REQUEST__OP_ACTION_LIST, &al},      {REFLECT__V1__REQUEST__OP_ACTION_CLOSE, &ac},
+      {REFLECT__V1__REQUEST__OP_LOGOUT, &logout},
   };
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
     for (int role = 0; role <= 5; role++) {

@@ -1,0 +1,139 @@
+#include "store_actions.h"
+
+#include <stdlib.h>
+
+static int bind_sealed(call *c, sqlite3_stmt *st, int param, int64_t id, const char *column, int64_t key_id,
+                       const char *text)
+{
+  store_slot slot = {"actions", id, column, key_id, 0, NULL};
+  uint8_t *blob;
+  size_t len;
+  int rc = store_keys_seal(c->s->db, c->s->vault, c->ring, &slot, text, &blob, &len);
+  if (!rc) sqlite3_bind_blob(st, param, blob, (int)len, free);
+  return rc;
+}
+
+int store_actions_add(call *c, const session_row *s, int64_t owner, int64_t case_id, int64_t due_at,
+                      const char *description, const char *evidence_needed, int64_t *id_out)
+{
+  int64_t id;
+  if (db_next_id(c->s->db, "SELECT coalesce(max(id), 0) + 1 FROM actions", &id)) return RC_INTERNAL;
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "INSERT INTO actions(id, session_id, case_id, owner_id, due_at, key_id, description, evidence_needed,"
+      " created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_int64(st, 2, s->id);
+  if (case_id) sqlite3_bind_int64(st, 3, case_id);
+  sqlite3_bind_int64(st, 4, owner);
+  sqlite3_bind_int64(st, 5, due_at);
+  sqlite3_bind_int64(st, 6, s->key_id);
+  int rc = bind_sealed(c, st, 7, id, "description", s->key_id, description);
+  if (!rc && *evidence_needed) rc = bind_sealed(c, st, 8, id, "evidence_needed", s->key_id, evidence_needed);
+  sqlite3_bind_int64(st, 9, c->now);
+  sqlite3_bind_int64(st, 10, c->who->user_id);
+  if (!rc) rc = rc_from_sqlite(db_step_done(st));
+  else sqlite3_reset(st);
+  sqlite3_clear_bindings(st); /* frees the sealed blobs now */
+  if (!rc) *id_out = id;
+  return rc;
+}
+
+int store_actions_get(db *d, int64_t id, action_row *out)
+{
+  sqlite3_stmt *st = db_prepare(d, "SELECT id, session_id, owner_id, key_id, due_at, status FROM actions WHERE id = ?1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    *out = (action_row){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+                        sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), sqlite3_column_int(st, 5)};
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
+}
+
+int store_actions_close(call *c, const action_row *a, int status, const char *evidence)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "UPDATE actions SET status = ?2, evidence = ?3, closed_at = ?4, closed_by = ?5 WHERE id = ?1 AND status = 1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, a->id);
+  sqlite3_bind_int(st, 2, status);
+  int rc = bind_sealed(c, st, 3, a->id, "evidence", a->key_id, evidence);
+  sqlite3_bind_int64(st, 4, c->now);
+  sqlite3_bind_int64(st, 5, c->who->user_id);
+  if (!rc) rc = rc_from_sqlite(db_step_done(st));
+  else sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc;
+}
+
+typedef struct {
+  int64_t id, key_id;
+  const void *blob[3];
+  size_t len[3];
+} sealed_row;
+
+static const char *const sealed_columns[3] = {"description", "evidence_needed", "evidence"};
+
+int store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***out, size_t *n)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "SELECT a.id, a.session_id, coalesce(a.case_id, 0), o.username, a.due_at, a.status, a.created_at,"
+      " cb.username, coalesce(a.closed_at, 0), a.key_id, a.description, a.evidence_needed, a.evidence"
+      " FROM actions a JOIN users o ON o.id = a.owner_id JOIN users cb ON cb.id = a.created_by"
+      " JOIN sessions s ON s.id = a.session_id"
+      " WHERE (a.owner_id = ?1 OR s.supervisor_id = ?1"
+      "        OR EXISTS (SELECT 1 FROM session_members m WHERE m.session_id = s.id AND m.user_id = ?1))"
+      "  AND (?2 = 0 OR a.owner_id = ?1) AND (?3 = 0 OR (a.status = 1 AND a.due_at < ?4))"
+      "  AND (?5 = 0 OR a.session_id = ?5) AND (?6 = 1 OR a.status = 1)"
+      " ORDER BY a.status, a.due_at, a.id LIMIT 500");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, c->who->user_id);
+  sqlite3_bind_int(st, 2, f->mine != 0);
+  sqlite3_bind_int(st, 3, f->overdue != 0);
+  sqlite3_bind_int64(st, 4, c->now);
+  sqlite3_bind_int64(st, 5, f->session_id);
+  sqlite3_bind_int(st, 6, f->include_closed != 0);
+  Reflect__V1__Action **v = arena_alloc(c->a, sizeof *v * ACTION_LIST_MAX);
+  sealed_row *rows = arena_alloc(c->a, sizeof *rows * ACTION_LIST_MAX);
+  size_t k = 0;
+  int rc = v && rows ? RC_OK : RC_EXHAUSTED;
+  while (rc == RC_OK && k < ACTION_LIST_MAX && sqlite3_step(st) == SQLITE_ROW) {
+    Reflect__V1__Action *a = arena_alloc(c->a, sizeof *a);
+    if (!a) { rc = RC_EXHAUSTED; break; }
+    reflect__v1__action__init(a);
+    a->id = (uint64_t)sqlite3_column_int64(st, 0);
+    a->session_id = (uint64_t)sqlite3_column_int64(st, 1);
+    a->case_id = (uint64_t)sqlite3_column_int64(st, 2);
+    a->owner = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 3));
+    a->due_at = sqlite3_column_int64(st, 4);
+    a->status = (Reflect__V1__ActionStatus)sqlite3_column_int(st, 5);
+    a->created_at = sqlite3_column_int64(st, 6);
+    a->created_by = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 7));
+    a->closed_at = sqlite3_column_int64(st, 8);
+    rows[k].id = (int64_t)a->id;
+    rows[k].key_id = sqlite3_column_int64(st, 9);
+    /* Copied out: opening a key runs other statements. */
+    for (int i = 0; i < 3; i++) {
+      rows[k].len[i] = (size_t)sqlite3_column_bytes(st, 10 + i);
+      rows[k].blob[i] = rows[k].len[i] ? arena_strndup(c->a, sqlite3_column_blob(st, 10 + i), rows[k].len[i]) : NULL;
+      if (rows[k].len[i] && !rows[k].blob[i]) rc = RC_EXHAUSTED;
+    }
+    if (!a->owner || !a->created_by) rc = RC_EXHAUSTED;
+    v[k++] = a;
+  }
+  sqlite3_reset(st);
+  for (size_t i = 0; rc == RC_OK && i < k; i++) {
+    char **dst[3] = {&v[i]->description, &v[i]->evidence_needed, &v[i]->evidence};
+    for (int j = 0; rc == RC_OK && j < 3; j++) {
+      if (!rows[i].blob[j]) continue;
+      store_slot slot = {"actions", rows[i].id, sealed_columns[j], rows[i].key_id, 0, NULL};
+      rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rows[i].blob[j], rows[i].len[j], c->a, dst[j]);
+    }
+  }
+  if (rc) return rc;
+  *out = v;
+  *n = k;
+  return RC_OK;
+}

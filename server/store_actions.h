@@ -1,0 +1,37 @@
+/*
+ * store_actions — actions agreed in supervision.
+ *
+ * Contract: an action belongs to its origin session; its description,
+ * the evidence needed and the evidence that closed it are sealed under
+ * that session's data key. A user sees an action they own or one from a
+ * session they are party to. An open action is closed once (done, with
+ * evidence; or cancelled, with a reason) and then never changes (trigger).
+ * Writers run in the caller's write transaction; messages are
+ * arena-allocated. Functions return 0 or a Reflect Code.
+ */
+#ifndef REFLECT_STORE_ACTIONS_H
+#define REFLECT_STORE_ACTIONS_H
+
+#include <stdint.h>
+
+#include "store_sessions.h"
+
+#define ACTION_LIST_MAX 500
+
+typedef struct {
+  int64_t id, session_id, owner_id, key_id, due_at;
+  int status;
+} action_row;
+
+typedef struct {
+  int mine, overdue, include_closed;
+  int64_t session_id;
+} action_filter;
+
+int store_actions_add(call *c, const session_row *s, int64_t owner, int64_t case_id, int64_t due_at,
+                      const char *description, const char *evidence_needed, int64_t *id);
+int store_actions_get(db *d, int64_t id, action_row *out);
+int store_actions_close(call *c, const action_row *a, int status, const char *evidence);
+int store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***out, size_t *n);
+
+#endif

@@ -1,0 +1,101 @@
+/* Actions through the CLI: set by the session's supervisor for someone who
+ * took part, listed for their owner and the session's parties, overdue
+ * once past due, closed once, texts sealed. */
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "harness.h"
+
+static harness_run r;
+
+static int count_out(void)
+{
+  cJSON *j = cJSON_Parse(r.out);
+  cr_assert_not_null(j, "not JSON: %s", r.out);
+  int n = cJSON_GetArraySize(j);
+  cJSON_Delete(j);
+  return n;
+}
+
+static void date_in(char *buf, size_t size, int days)
+{
+  time_t t = time(NULL) + (time_t)days * 86400;
+  struct tm tm;
+  localtime_r(&t, &tm);
+  strftime(buf, size, "%Y-%m-%d", &tm);
+}
+
+Test(actions, set_follow_and_close, .timeout = 180)
+{
+  harness_server h;
+  harness_start(&h);
+  const char *devs[] = {"admin", "sam", "pat", "quinn", "sue"};
+  const char *roles[] = {NULL, "supervisor", "practitioner", "practitioner", "supervisor"};
+  for (int i = 0; i < 5; i++)
+    CLI_OK(devs[i], NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
+  CLI_OK("admin", HARNESS_ADMIN_PASSWORD "\n", "login", "admin", "--password-stdin");
+  for (int i = 1; i < 5; i++) {
+    CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", devs[i], "--name", devs[i], "--role", roles[i],
+           "--password-stdin");
+    CLI_OK(devs[i], HARNESS_PASSWORD "\n", "login", devs[i], "--password-stdin");
+  }
+  CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
+  CLI_OK("sue", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "28", "--minutes", "90");
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", "2026-01-05 10:00", "--minutes", "90");
+  char sid[24];
+  snprintf(sid, sizeof sid, "%ld", strtol(r.out, NULL, 10));
+  CLI_OK("sam", NULL, "case", "add", "--ref", "CH-77", "--name", "A Child", "--risk", "high", "--worker", "pat");
+  char cid[24];
+  snprintf(cid, sizeof cid, "%ld", strtol(r.out, NULL, 10));
+
+  char yesterday[16], next_month[16];
+  date_in(yesterday, sizeof yesterday, -1);
+  date_in(next_month, sizeof next_month, 30);
+  CLI_OK("sam", NULL, "action", "add", sid, "--owner", "pat", "--due", yesterday, "--description",
+         "Marker-Action-Curlew: visit the family", "--evidence-needed", "a visit note", "--case", cid);
+  char a1[24];
+  snprintf(a1, sizeof a1, "%ld", strtol(r.out, NULL, 10));
+  CLI_OK("sam", NULL, "action", "add", sid, "--owner", "pat", "--due", next_month, "--description", "Book training");
+  char a2[24];
+  snprintf(a2, sizeof a2, "%ld", strtol(r.out, NULL, 10));
+  CLI_REFUSED("sam", "did not take part", "action", "add", sid, "--owner", "quinn", "--due", next_month,
+              "--description", "x");
+  CLI_REFUSED("sue", "not its supervisor", "action", "add", sid, "--owner", "pat", "--due", next_month,
+              "--description", "x");
+  CLI_REFUSED("pat", "PERMISSION_DENIED", "action", "add", sid, "--owner", "pat", "--due", next_month,
+              "--description", "x");
+  CLI_REFUSED("sam", "cannot see it", "action", "add", sid, "--owner", "pat", "--due", next_month,
+              "--description", "x", "--case", "999");
+
+  CLI_OK("pat", NULL, "action", "list", "--mine", "--json");
+  cr_assert_eq(count_out(), 2, "%s", r.out);
+  cr_assert(strstr(r.out, "Marker-Action-Curlew") && strstr(r.out, "\"overdue\""), "%s", r.out);
+  CLI_OK("pat", NULL, "action", "list", "--overdue", "--json");
+  cr_assert_eq(count_out(), 1, "%s", r.out);
+  CLI_OK("sam", NULL, "action", "list", "--session", sid, "--json");
+  cr_assert_eq(count_out(), 2, "the supervisor follows the session's actions: %s", r.out);
+  CLI_OK("quinn", NULL, "action", "list", "--json");
+  cr_assert_eq(count_out(), 0, "%s", r.out);
+  CLI_REFUSED("quinn", "not yours to see", "action", "done", a1, "--evidence", "not mine");
+
+  CLI_OK("pat", NULL, "action", "done", a1, "--evidence", "Marker-Evidence-Plover: visited on Tuesday");
+  CLI_REFUSED("pat", "already closed", "action", "done", a1, "--evidence", "again");
+  CLI_REFUSED("pat", "only the session's supervisor cancels", "action", "cancel", a2, "--reason", "busy");
+  CLI_OK("sam", NULL, "action", "cancel", a2, "--reason", "training no longer offered");
+  CLI_OK("pat", NULL, "action", "list", "--json");
+  cr_assert_eq(count_out(), 0, "no open actions left: %s", r.out);
+  CLI_OK("pat", NULL, "action", "list", "--all", "--json");
+  cr_assert_eq(count_out(), 2, "%s", r.out);
+  cr_assert(strstr(r.out, "visited on Tuesday") && strstr(r.out, "\"cancelled\""), "%s", r.out);
+
+  cr_assert_eq(harness_stop(&h), 0);
+  char path[512];
+  snprintf(path, sizeof path, "%s/reflect.db", h.data);
+  cr_assert_not(harness_file_contains(path, "Marker-Action-Curlew"), "descriptions are sealed");
+  cr_assert_not(harness_file_contains(path, "Marker-Evidence-Plover"), "evidence is sealed");
+  harness_cleanup(&h);
+}
