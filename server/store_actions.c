@@ -6,11 +6,7 @@ static int bind_sealed(call *c, sqlite3_stmt *st, int param, int64_t id, const c
                        const char *text)
 {
   store_slot slot = {"actions", id, column, key_id, 0, NULL};
-  uint8_t *blob;
-  size_t len;
-  int rc = store_keys_seal(c->s->db, c->s->vault, c->ring, &slot, text, &blob, &len);
-  if (!rc) sqlite3_bind_blob(st, param, blob, (int)len, free);
-  return rc;
+  return store_keys_bind_sealed(c->s->db, c->s->vault, c->ring, st, param, &slot, text);
 }
 
 int store_actions_add(call *c, const session_row *s, int64_t owner, int64_t case_id, int64_t due_at,

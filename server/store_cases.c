@@ -39,12 +39,7 @@ static int seal_into(call *c, sqlite3_stmt *st, int param, int64_t id, const cha
                      const char *text)
 {
   store_slot slot = {"cases", id, column, key_id, 0, NULL};
-  uint8_t *blob;
-  size_t len;
-  int rc = store_keys_seal(c->s->db, c->s->vault, c->ring, &slot, text, &blob, &len);
-  if (rc) return rc;
-  sqlite3_bind_blob(st, param, blob, (int)len, free);
-  return RC_OK;
+  return store_keys_bind_sealed(c->s->db, c->s->vault, c->ring, st, param, &slot, text);
 }
 
 int store_cases_add(call *c, const char *reference, const char *name, const char *dob, int risk,

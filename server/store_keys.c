@@ -131,6 +131,16 @@ int store_keys_seal(db *d, const vault *v, keyring *r, const store_slot *slot, c
   return RC_OK;
 }
 
+int store_keys_bind_sealed(db *d, const vault *v, keyring *r, sqlite3_stmt *st, int param, const store_slot *slot,
+                           const char *text)
+{
+  uint8_t *blob;
+  size_t len;
+  int rc = store_keys_seal(d, v, r, slot, text, &blob, &len);
+  if (!rc) sqlite3_bind_blob(st, param, blob, (int)len, free);
+  return rc;
+}
+
 int store_keys_open(db *d, const vault *v, keyring *r, const store_slot *slot,
                     const void *blob, size_t blob_len, arena *a, char **text)
 {

@@ -52,6 +52,10 @@ typedef struct {
 
 int store_keys_seal(db *d, const vault *v, keyring *r, const store_slot *slot, const char *text,
                     uint8_t **blob, size_t *blob_len);
+/* Seals text into slot and binds it to parameter `param` of st; the
+ * statement frees the blob when the binding is cleared or replaced. */
+int store_keys_bind_sealed(db *d, const vault *v, keyring *r, sqlite3_stmt *st, int param, const store_slot *slot,
+                           const char *text);
 int store_keys_open(db *d, const vault *v, keyring *r, const store_slot *slot,
                     const void *blob, size_t blob_len, arena *a, char **text);
 

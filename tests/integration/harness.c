@@ -255,3 +255,22 @@ int harness_file_contains(const char *path, const char *needle)
   fclose(f);
   return found;
 }
+
+void harness_cli_people(harness_server *h, harness_run *r, const char *const *names, const char *const *roles,
+                        size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    harness_cli(h, names[i], NULL, r, "setup", "--server", h->rpc, "--events", h->pub, "--server-key",
+                h->server_key, (const char *)NULL);
+    cr_assert_eq(r->status, 0, "setup %s: %s", names[i], r->err);
+  }
+  harness_cli(h, "admin", HARNESS_ADMIN_PASSWORD "\n", r, "login", "admin", "--password-stdin", (const char *)NULL);
+  cr_assert_eq(r->status, 0, "admin login: %s", r->err);
+  for (size_t i = 1; i < n; i++) {
+    harness_cli(h, "admin", HARNESS_PASSWORD "\n", r, "user", "add", names[i], "--name", names[i], "--role",
+                roles[i], "--password-stdin", (const char *)NULL);
+    cr_assert_eq(r->status, 0, "user add %s: %s", names[i], r->err);
+    harness_cli(h, names[i], HARNESS_PASSWORD "\n", r, "login", names[i], "--password-stdin", (const char *)NULL);
+    cr_assert_eq(r->status, 0, "login %s: %s", names[i], r->err);
+  }
+}

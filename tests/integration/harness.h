@@ -79,6 +79,13 @@ void harness_cli(harness_server *h, const char *device, const char *stdin_text, 
     cr_assert(strstr(r.err, needle), "expected '%s' in: %s", needle, r.err);                  \
   } while (0)
 
+/* For each of n people: a CLI device named after them, an account with
+ * role roles[i] (added by the administrator, who is logged in on device
+ * "admin" first), and a login on their device. names[0] must be "admin"
+ * (roles[0] is ignored). */
+void harness_cli_people(harness_server *h, harness_run *r, const char *const *names, const char *const *roles,
+                        size_t n);
+
 /* 1 if needle occurs in the file (binary-safe). */
 int harness_file_contains(const char *path, const char *needle);
 

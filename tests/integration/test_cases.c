@@ -28,15 +28,8 @@ Test(cases, caseloads_visibility_and_audit, .timeout = 180)
   harness_server h;
   harness_start(&h);
   const char *devs[] = {"admin", "sam", "sue", "pat", "quinn"};
-  for (int i = 0; i < 5; i++)
-    CLI_OK(devs[i], NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
-  CLI_OK("admin", HARNESS_ADMIN_PASSWORD "\n", "login", "admin", "--password-stdin");
   const char *roles[] = {NULL, "supervisor", "supervisor", "practitioner", "practitioner"};
-  for (int i = 1; i < 5; i++) {
-    CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", devs[i], "--name", devs[i], "--role", roles[i],
-           "--password-stdin");
-    CLI_OK(devs[i], HARNESS_PASSWORD "\n", "login", devs[i], "--password-stdin");
-  }
+  harness_cli_people(&h, &r, devs, roles, 5);
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
   CLI_OK("sue", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "28", "--minutes", "90");
 

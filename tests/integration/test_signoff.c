@@ -19,15 +19,8 @@ Test(signoff, both_sign_then_it_is_frozen, .timeout = 180)
   harness_server h;
   harness_start(&h);
   const char *devs[] = {"admin", "sam", "pat", "quinn"};
-  for (int i = 0; i < 4; i++)
-    CLI_OK(devs[i], NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
-  CLI_OK("admin", HARNESS_ADMIN_PASSWORD "\n", "login", "admin", "--password-stdin");
   const char *roles[] = {NULL, "supervisor", "practitioner", "practitioner"};
-  for (int i = 1; i < 4; i++) {
-    CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", devs[i], "--name", devs[i], "--role", roles[i],
-           "--password-stdin");
-    CLI_OK(devs[i], HARNESS_PASSWORD "\n", "login", devs[i], "--password-stdin");
-  }
+  harness_cli_people(&h, &r, devs, roles, 4);
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
   CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", "2026-01-05 10:00", "--minutes", "90");
   char sid[24];
