@@ -24,7 +24,9 @@ static const char *field_option(const char *field)
       {"members", "--with"},            {"starts_at", "--at"},                {"room", "--room"},
       {"supervisee", "--supervisee"},   {"revision", "--revision"},           {"body", "the record text"},
       {"password", "the password"},     {"new_password", "the new password"},
-      {"current_password", "the current password"},
+      {"current_password", "the current password"}, {"due_at", "--due"}, {"description", "--description"},
+      {"evidence", "--evidence or --reason"}, {"text", "--text"}, {"resolves", "--resolves"},
+      {"date_of_birth", "--dob"}, {"reference", "--ref"}, {"allocated", "--worker"},
   };
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
     if (!strcmp(map[i].field, field)) return map[i].option;

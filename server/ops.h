@@ -49,6 +49,8 @@ rcode ops_check_throttle(call *c, const char *user_key, const char *device_key);
 rcode ops_password_failed(call *c, const char *user_key, const char *device_key, rcode code,
                           const char *field, const char *message);
 
+/* A time is sane (2000-2100), else INVALID_ARGUMENT naming field. */
+rcode ops_check_time(call *c, const char *field, int64_t t);
 /* A session's start and length are sane (2000-2100; 15-480 minutes). */
 rcode ops_check_session_time(call *c, int64_t starts_at, uint32_t minutes);
 /* Refuses (FAILED_PRECONDITION, naming the clash) if any of the people, or

@@ -40,7 +40,7 @@ rcode ops_action_add(call *c, const Reflect__V1__Request *req)
   rcode rc = call_check_text(c, "description", in->description, ACTION_TEXT_MAX);
   if (!rc && strlen(in->evidence_needed) > ACTION_TEXT_MAX)
     rc = call_fail(c, RC_INVALID, "evidence_needed", "at most %d bytes", ACTION_TEXT_MAX);
-  if (!rc) rc = ops_check_session_time(c, in->due_at, 15);
+  if (!rc) rc = ops_check_time(c, "due_at", in->due_at);
   if (rc) return rc;
   if (in->session_id == 0 || in->session_id > INT64_MAX || store_sessions_get(c->s->db, (int64_t)in->session_id, &a.s))
     return call_fail(c, RC_DENIED, "session_id", "session %llu does not exist or you are not its supervisor",

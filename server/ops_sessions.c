@@ -32,11 +32,16 @@ static rcode check_minutes(call *c, uint32_t minutes)
   return RC_OK;
 }
 
+rcode ops_check_time(call *c, const char *field, int64_t t)
+{
+  if (t < TIME_MIN || t > TIME_MAX) return call_fail(c, RC_INVALID, field, "%s is out of range", field);
+  return RC_OK;
+}
+
 rcode ops_check_session_time(call *c, int64_t starts_at, uint32_t minutes)
 {
-  if (starts_at < TIME_MIN || starts_at > TIME_MAX)
-    return call_fail(c, RC_INVALID, "starts_at", "the start time is out of range");
-  return check_minutes(c, minutes);
+  rcode rc = ops_check_time(c, "starts_at", starts_at);
+  return rc ? rc : check_minutes(c, minutes);
 }
 
 static void reply_id(call *c, Reflect__V1__Reply__ResultCase which, int64_t id)
