@@ -71,7 +71,8 @@ static void agreement_row(const cli_ctx *ctx, const void *list, size_t i, cli_ta
   snprintf(every, sizeof every, "%" PRIu32 " days", g->every_days);
   snprintf(minutes, sizeof minutes, "%" PRIu32, g->minutes);
   cli_time_format_local(g->created_at, cli_zone(ctx), created, sizeof created);
-  const char *cells[] = {id, g->supervisor, g->supervisee, every, minutes, created};
+  const char *cells[] = {id, g->supervisor, g->supervisee, every, minutes, created,
+                         g->active ? "active" : g->supervisee_signed_at ? "ended" : "awaiting signature"};
   cli_table_add(t, cells);
 }
 
@@ -85,12 +86,14 @@ static cJSON *agreement_json(const void *list, size_t i)
   cli_json_add_u64(o, "every_days", g->every_days);
   cli_json_add_u64(o, "minutes", g->minutes);
   cli_json_add_time(o, "created_at", g->created_at);
+  if (g->supervisee_signed_at) cli_json_add_time(o, "supervisee_signed_at", g->supervisee_signed_at);
+  cJSON_AddBoolToObject(o, "active", g->active);
   return o;
 }
 
-static const char *const agreement_heads[] = {"ID",    "SUPERVISOR", "SUPERVISEE",
-                                              "EVERY", "MINUTES",    "CREATED"};
-static const cli_list_format agreement_format = {6, agreement_heads, agreement_row,
+static const char *const agreement_heads[] = {"ID", "SUPERVISOR", "SUPERVISEE", "EVERY", "MINUTES", "CREATED",
+                                              "STATUS"};
+static const cli_list_format agreement_format = {7, agreement_heads, agreement_row,
                                                  agreement_json};
 
 static int agreement_list_run(cli_ctx *ctx, const cli_args *a)
@@ -117,7 +120,35 @@ static const cli_command agreement_list = {
     .run = agreement_list_run,
 };
 
-static const cli_command *const agreement_commands[] = {&agreement_add, &agreement_list, NULL};
+static int agreement_sign_run(cli_ctx *ctx, const cli_args *a)
+{
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__AgreementSignRequest sign = REFLECT__V1__AGREEMENT_SIGN_REQUEST__INIT;
+  Reflect__V1__Reply *rep;
+  int rc = cli_parse_u64(ctx, "AGREEMENT", a->pos[0], 1, INT64_MAX, &sign.agreement_id);
+  if (rc) return rc;
+  req.op_case = REFLECT__V1__REQUEST__OP_AGREEMENT_SIGN;
+  req.agreement_sign = &sign;
+  rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_AGREEMENT_SIGN, &rep);
+  if (rc) return rc;
+  wire_free_reply(rep);
+  fprintf(stderr, "reflect: signed; the agreement is now in force\n");
+  return CLI_EXIT_OK;
+}
+
+static const cli_command agreement_sign = {
+    .name = "sign",
+    .summary = "Sign an agreement made with you (as the supervisee).",
+    .synopsis = "AGREEMENT",
+    .help = "Until you sign it, an agreement gives your supervisor nothing: no sessions with\n"
+            "you and no sight of your cases. `reflect agreement list` shows its id.\n\noptions:\n",
+    .pos_name = "AGREEMENT",
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = agreement_sign_run,
+};
+
+static const cli_command *const agreement_commands[] = {&agreement_add, &agreement_list, &agreement_sign, NULL};
 
 const cli_command cli_group_agreement = {
     .name = "agreement",

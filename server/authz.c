@@ -22,6 +22,7 @@ static const authz_rule table[] = {
     {OP(USER_LIST),       "list users",                  ADMIN | MANAGER,                       0, 1, 0},
     {OP(AGREEMENT_ADD),   "make supervision agreements", MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(AGREEMENT_LIST),  "list supervision agreements", MANAGER | SUPERVISOR | PRACTITIONER,   0, 1, 0},
+    {OP(AGREEMENT_SIGN),  "sign supervision agreements", SUPERVISOR | PRACTITIONER,              0, 0, 0},
     {OP(SESSION_ADD),     "schedule sessions",           MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(SESSION_LIST),    "list sessions",               MANAGER | SUPERVISOR | PRACTITIONER,   0, 1, 0},
     {OP(SESSION_SHOW),    "see sessions",                MANAGER | SUPERVISOR | PRACTITIONER,   0, 1, 0},

@@ -196,5 +196,14 @@ static const char v5[] =
     "CREATE TRIGGER actions_no_delete BEFORE DELETE ON actions"
     "  BEGIN SELECT RAISE(ABORT, 'actions are never deleted'); END;";
 
-const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5};
+/* An agreement is made by the supervisor and counts only once the
+ * supervisee has signed it (and until it ends): access to someone's
+ * sessions and cases must never rest on one side's say-so. */
+static const char v6[] =
+    "ALTER TABLE agreements ADD COLUMN supervisee_signed_at INTEGER;"
+    "ALTER TABLE agreements ADD COLUMN ended_at INTEGER;"
+    "CREATE INDEX agreements_active ON agreements(supervisor_id, supervisee_id)"
+    "  WHERE supervisee_signed_at IS NOT NULL AND ended_at IS NULL;";
+
+const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

@@ -27,6 +27,7 @@ static const struct {
     {REFLECT__V1__REQUEST__OP_USER_LIST, ops_user_list},
     {REFLECT__V1__REQUEST__OP_AGREEMENT_ADD, ops_agreement_add},
     {REFLECT__V1__REQUEST__OP_AGREEMENT_LIST, ops_agreement_list},
+    {REFLECT__V1__REQUEST__OP_AGREEMENT_SIGN, ops_agreement_sign},
     {REFLECT__V1__REQUEST__OP_SESSION_ADD, ops_session_add},
     {REFLECT__V1__REQUEST__OP_SESSION_LIST, ops_session_list},
     {REFLECT__V1__REQUEST__OP_SESSION_SHOW, ops_session_show},

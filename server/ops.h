@@ -23,6 +23,7 @@ rcode ops_user_add(call *c, const Reflect__V1__Request *req);
 rcode ops_user_list(call *c, const Reflect__V1__Request *req);
 rcode ops_agreement_add(call *c, const Reflect__V1__Request *req);
 rcode ops_agreement_list(call *c, const Reflect__V1__Request *req);
+rcode ops_agreement_sign(call *c, const Reflect__V1__Request *req);
 rcode ops_session_add(call *c, const Reflect__V1__Request *req);
 rcode ops_session_list(call *c, const Reflect__V1__Request *req);
 rcode ops_session_show(call *c, const Reflect__V1__Request *req);

@@ -36,9 +36,9 @@ static rcode check_worker(call *c, const char *field, const char *username, user
     return call_fail(c, RC_PRECONDITION, field, "'%s' cannot hold cases", u->username);
   if (u->id == c->who->user_id) return RC_OK;
   int64_t agreement;
-  int found = store_agreements_find(c->s->db, c->who->user_id, u->id, &agreement);
+  int found = store_agreements_active(c->s->db, c->who->user_id, u->id, &agreement);
   if (found == RC_NOT_FOUND)
-    return call_fail(c, RC_PRECONDITION, field, "you do not supervise '%s'", u->username);
+    return call_fail(c, RC_PRECONDITION, field, "you do not supervise '%s' (no signed agreement)", u->username);
   return found ? call_fail(c, RC_INTERNAL, NULL, "could not read agreements") : RC_OK;
 }
 

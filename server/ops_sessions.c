@@ -101,6 +101,34 @@ rcode ops_agreement_add(call *c, const Reflect__V1__Request *req)
   return rc;
 }
 
+static rcode agreement_sign_tx(call *c, void *arg)
+{
+  int64_t id = *(int64_t *)arg;
+  rcode rc = (rcode)store_agreements_sign(c, id);
+  if (rc == RC_NOT_FOUND)
+    return call_fail(c, RC_DENIED, "agreement_id", "agreement %lld does not exist or is not yours to sign", (long long)id);
+  if (rc == RC_EXISTS) return call_fail(c, rc, "agreement_id", "you have already signed agreement %lld", (long long)id);
+  if (!rc) rc = (rcode)store_audit_append_id(c, "agreement.sign", "agreement", id, "");
+  return rc;
+}
+
+rcode ops_agreement_sign(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__AgreementSignRequest *in = req->agreement_sign;
+  if (!in) return call_fail(c, RC_INVALID, "agreement_sign", "missing agreement_sign");
+  if (in->agreement_id == 0 || in->agreement_id > INT64_MAX)
+    return call_fail(c, RC_INVALID, "agreement_id", "an agreement id is required");
+  int64_t id = (int64_t)in->agreement_id;
+  rcode rc = call_write(c, "sign the agreement", agreement_sign_tx, &id);
+  if (rc) return rc;
+  Reflect__V1__AgreementSignReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return RC_EXHAUSTED;
+  reflect__v1__agreement_sign_reply__init(r);
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_AGREEMENT_SIGN;
+  c->rep->agreement_sign = r;
+  return RC_OK;
+}
+
 rcode ops_agreement_list(call *c, const Reflect__V1__Request *req)
 {
   (void)req;
@@ -169,10 +197,11 @@ rcode ops_session_add(call *c, const Reflect__V1__Request *req)
    * so it needs a supervision agreement with each of them. */
   for (size_t i = 0; i < in->n_members; i++) {
     int64_t agreement;
-    int found = store_agreements_find(c->s->db, c->who->user_id, s.members[i], &agreement);
+    int found = store_agreements_active(c->s->db, c->who->user_id, s.members[i], &agreement);
     if (found == RC_NOT_FOUND)
       return call_fail(c, RC_PRECONDITION, "members",
-                       "you have no supervision agreement with '%s' (make one with `reflect agreement add`)",
+                       "you have no signed supervision agreement with '%s' (make one with `reflect agreement "
+                       "add`; they sign it with `reflect agreement sign`)",
                        in->members[i]);
     if (found != RC_OK) return call_fail(c, RC_INTERNAL, NULL, "could not read agreements");
     if (in->n_members == 1) s.agreement_id = agreement;

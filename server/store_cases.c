@@ -96,7 +96,8 @@ int store_cases_find(db *d, const uint8_t index[VAULT_INDEX_BYTES], case_row *ou
 int store_cases_visible(db *d, int64_t user_id, const case_row *k, int *visible)
 {
   if (k->allocated_id == user_id) { *visible = 1; return RC_OK; }
-  sqlite3_stmt *st = db_prepare(d, "SELECT 1 FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2");
+  sqlite3_stmt *st = db_prepare(d, "SELECT 1 FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2"
+                                   " AND supervisee_signed_at IS NOT NULL AND ended_at IS NULL");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, k->allocated_id);
@@ -152,7 +153,8 @@ int store_cases_list(call *c, int64_t user_id, int64_t allocated, int include_cl
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT " CASE_COLS " FROM cases c"
       " WHERE (c.allocated_id = ?1 OR EXISTS (SELECT 1 FROM agreements a"
-      "        WHERE a.supervisor_id = ?1 AND a.supervisee_id = c.allocated_id))"
+      "        WHERE a.supervisor_id = ?1 AND a.supervisee_id = c.allocated_id"
+      "        AND a.supervisee_signed_at IS NOT NULL AND a.ended_at IS NULL))"
       "  AND (?2 = 0 OR c.allocated_id = ?2) AND (?3 = 1 OR c.open = 1)"
       " ORDER BY c.risk DESC, c.id LIMIT 500");
   if (!st) return RC_INTERNAL;

@@ -5,7 +5,8 @@
  * of its normalised form (trimmed, upper-case).
  *
  * Contract: a user may see a case if it is allocated to them, or if they
- * have a supervision agreement with its allocated worker. Writers run in
+ * have an active supervision agreement (signed by the worker, not ended)
+ * with its allocated worker. Writers run in
  * the caller's write transaction; messages are arena-allocated. Functions
  * return 0 or a Reflect Code.
  */

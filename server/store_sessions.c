@@ -37,10 +37,46 @@ int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t
   return found ? RC_OK : RC_NOT_FOUND;
 }
 
+int store_agreements_active(db *d, int64_t supervisor, int64_t supervisee, int64_t *id)
+{
+  sqlite3_stmt *st = db_prepare(d,
+      "SELECT max(id) FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2"
+      " AND supervisee_signed_at IS NOT NULL AND ended_at IS NULL");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, supervisor);
+  sqlite3_bind_int64(st, 2, supervisee);
+  int rc = sqlite3_step(st);
+  int found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+  if (found) *id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW) return RC_INTERNAL;
+  return found ? RC_OK : RC_NOT_FOUND;
+}
+
+int store_agreements_sign(call *c, int64_t id)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT supervisee_signed_at FROM agreements WHERE id = ?1 AND supervisee_id = ?2");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_int64(st, 2, c->who->user_id);
+  int rc = sqlite3_step(st);
+  int signed_already = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return RC_NOT_FOUND;
+  if (rc != SQLITE_ROW) return RC_INTERNAL;
+  if (signed_already) return RC_EXISTS;
+  st = db_prepare(c->s->db, "UPDATE agreements SET supervisee_signed_at = ?2 WHERE id = ?1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_int64(st, 2, c->now);
+  return rc_from_sqlite(db_step_done(st));
+}
+
 int store_agreements_list(call *c, int64_t user_id, Reflect__V1__Agreement ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT a.id, sr.username, se.username, a.every_days, a.minutes, a.created_at"
+      "SELECT a.id, sr.username, se.username, a.every_days, a.minutes, a.created_at,"
+      " coalesce(a.supervisee_signed_at, 0), a.supervisee_signed_at IS NOT NULL AND a.ended_at IS NULL"
       " FROM agreements a JOIN users sr ON sr.id = a.supervisor_id JOIN users se ON se.id = a.supervisee_id"
       " WHERE a.supervisor_id = ?1 OR a.supervisee_id = ?1 ORDER BY a.id LIMIT 1000");
   if (!st) return RC_INTERNAL;
@@ -65,6 +101,8 @@ int store_agreements_list(call *c, int64_t user_id, Reflect__V1__Agreement ***ou
     a->every_days = (uint32_t)sqlite3_column_int(st, 3);
     a->minutes = (uint32_t)sqlite3_column_int(st, 4);
     a->created_at = sqlite3_column_int64(st, 5);
+    a->supervisee_signed_at = sqlite3_column_int64(st, 6);
+    a->active = sqlite3_column_int(st, 7) != 0;
     if (!a->supervisor || !a->supervisee) { v = NULL; break; }
     v[k++] = a;
   }

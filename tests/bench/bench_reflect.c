@@ -65,7 +65,9 @@ static int add_user(client *admin, const char *username, const char *name, Refle
   return bad;
 }
 
-static int add_agreement(client *sup, char *supervisee)
+/* Made by the supervisor, then signed by the supervisee: only a signed
+ * agreement lets sessions be booked. */
+static int add_agreement(const bench_server *s, client *sup, char *supervisee)
 {
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
   Reflect__V1__AgreementAddRequest add = REFLECT__V1__AGREEMENT_ADD_REQUEST__INIT;
@@ -77,7 +79,21 @@ static int add_agreement(client *sup, char *supervisee)
   Reflect__V1__Reply *rep = NULL;
   int rc = client_call(sup, &req, &rep);
   int bad = check("agreement add", rc, rep);
+  uint64_t id = !bad && rep->result_case == REFLECT__V1__REPLY__RESULT_AGREEMENT_ADD ? rep->agreement_add->id : 0;
   drop(rep);
+  if (bad || !id) return -1;
+  client *who = login_device(s, supervisee, BENCH_USER_PASSWORD);
+  if (!who) return -1;
+  Reflect__V1__AgreementSignRequest sign = REFLECT__V1__AGREEMENT_SIGN_REQUEST__INIT;
+  Reflect__V1__Request sreq = REFLECT__V1__REQUEST__INIT;
+  sign.agreement_id = id;
+  sreq.op_case = REFLECT__V1__REQUEST__OP_AGREEMENT_SIGN;
+  sreq.agreement_sign = &sign;
+  rep = NULL;
+  rc = client_call(who, &sreq, &rep);
+  bad = check("agreement sign", rc, rep);
+  drop(rep);
+  client_close(who);
   return bad;
 }
 
@@ -119,7 +135,7 @@ int bench_fixture_setup(bench_fixture *fx, const bench_server *s, int readers, i
   int64_t now = (int64_t)time(NULL);
   uint64_t id;
   /* Booking a session needs a supervision agreement with its members. */
-  bad = add_agreement(sue, "pat") || add_agreement(sue, "max");
+  bad = add_agreement(s, sue, "pat") || add_agreement(s, sue, "max");
   for (int i = 0; !bad && i < BENCH_LISTED; i++) bad = add_session(sue, "pat", now + (i + 1) * DAY, &id);
   for (int i = 0; !bad && i < writers; i++)
     bad = add_session(sue, "max", now + (i + 1) * DAY + 2 * 3600, &fx->write_session[i]);

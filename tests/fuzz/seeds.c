@@ -48,6 +48,8 @@ int main(int argc, char **argv)
   aadd.every_days = 28;
   aadd.minutes = 90;
   Reflect__V1__AgreementListRequest alist = REFLECT__V1__AGREEMENT_LIST_REQUEST__INIT;
+  Reflect__V1__AgreementSignRequest asign = REFLECT__V1__AGREEMENT_SIGN_REQUEST__INIT;
+  asign.agreement_id = 1;
   Reflect__V1__SessionAddRequest sadd = REFLECT__V1__SESSION_ADD_REQUEST__INIT;
   sadd.members = members;
   sadd.n_members = 1;
@@ -116,7 +118,8 @@ int main(int argc, char **argv)
       {REFLECT__V1__REQUEST__OP_PING, &ping},           {REFLECT__V1__REQUEST__OP_LOGIN, &login},
       {REFLECT__V1__REQUEST__OP_WHOAMI, &who},          {REFLECT__V1__REQUEST__OP_USER_ADD, &uadd},
       {REFLECT__V1__REQUEST__OP_USER_LIST, &ulist},     {REFLECT__V1__REQUEST__OP_AGREEMENT_ADD, &aadd},
-      {REFLECT__V1__REQUEST__OP_AGREEMENT_LIST, &alist}, {REFLECT__V1__REQUEST__OP_SESSION_ADD, &sadd},
+      {REFLECT__V1__REQUEST__OP_AGREEMENT_LIST, &alist}, {REFLECT__V1__REQUEST__OP_AGREEMENT_SIGN, &asign},
+      {REFLECT__V1__REQUEST__OP_SESSION_ADD, &sadd},
       {REFLECT__V1__REQUEST__OP_SESSION_LIST, &slist},  {REFLECT__V1__REQUEST__OP_RECORD_WRITE, &rw},
       {REFLECT__V1__REQUEST__OP_RECORD_SHOW, &rs},      {REFLECT__V1__REQUEST__OP_PASSWORD_CHANGE, &pc},
       {REFLECT__V1__REQUEST__OP_PASSWORD_RESET, &pr},   {REFLECT__V1__REQUEST__OP_SESSION_SHOW, &ss},

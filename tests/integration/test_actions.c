@@ -37,7 +37,9 @@ Test(actions, set_follow_and_close, .timeout = 180)
   const char *roles[] = {NULL, "supervisor", "practitioner", "practitioner", "supervisor"};
   harness_cli_people(&h, &r, devs, roles, 5);
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
+  CLI_OK("pat", NULL, "agreement", "sign", "1");
   CLI_OK("sue", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "28", "--minutes", "90");
+  CLI_OK("quinn", NULL, "agreement", "sign", "2");
   CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", "2026-01-05 10:00", "--minutes", "90");
   char sid[24];
   snprintf(sid, sizeof sid, "%ld", strtol(r.out, NULL, 10));

@@ -32,6 +32,8 @@ Test(cases, caseloads_visibility_and_audit, .timeout = 180)
   harness_cli_people(&h, &r, devs, roles, 5);
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
   CLI_OK("sue", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "28", "--minutes", "90");
+  CLI_OK("pat", NULL, "agreement", "sign", "1");
+  CLI_OK("quinn", NULL, "agreement", "sign", "2");
 
   /* Sam opens a case for Pat; not for Quinn, whom he does not supervise. */
   CLI_OK("sam", NULL, "case", "add", "--ref", REF, "--name", CHILD, "--dob", DOB, "--risk", "high", "--worker", "pat");
@@ -63,6 +65,14 @@ Test(cases, caseloads_visibility_and_audit, .timeout = 180)
   CLI_REFUSED("sue", "cannot see it", "case", "show", "--ref", REF);
   /* The same answer for a case that does not exist: no probing. */
   CLI_REFUSED("sue", "cannot see it", "case", "show", "99999");
+
+  /* Sue makes herself an agreement with Pat; Pat has not signed it, so it
+   * gives Sue nothing: not the caseload, not the case, not a reallocation. */
+  CLI_OK("sue", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
+  CLI_OK("sue", NULL, "case", "list", "--json");
+  cr_assert_str_eq(r.out, "[]\n", "an unsigned agreement shows nothing: %s", r.out);
+  CLI_REFUSED("sue", "cannot see it", "case", "show", cid);
+  CLI_REFUSED("sue", "cannot see it", "case", "update", cid, "--worker", "sue");
 
   /* Found by reference however it is typed. */
   CLI_OK("sam", NULL, "case", "show", "--ref", "  ch-2026-88731", "--json");

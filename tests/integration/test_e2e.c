@@ -64,17 +64,32 @@ Test(e2e, first_slice_through_the_cli, .timeout = 180)
   cr_assert(strstr(r.err, "robin"), "the generated password should be shown: %s", r.err);
 
   CLI_OK("sup", HARNESS_PASSWORD "\n", "login", "sam", "--password-stdin");
+  CLI_OK("prac", HARNESS_PASSWORD "\n", "login", "pat", "--password-stdin");
+  CLI_OK("prac2", HARNESS_PASSWORD "\n", "login", "quinn", "--password-stdin");
   CLI_OK("sup", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
-  parse_id();
+  char agreement[32];
+  snprintf(agreement, sizeof agreement, "%ld", parse_id());
+  /* Until Pat signs it, the agreement gives Sam nothing. */
+  CLI_REFUSED("sup", "no signed supervision agreement", "session", "add", "--with", "pat", "--at", "2030-01-01 10:00",
+              "--minutes", "90");
+  CLI_REFUSED("prac2", "not yours to sign", "agreement", "sign", agreement);
+  CLI_OK("prac", NULL, "agreement", "sign", agreement);
+  CLI_OK("prac", NULL, "agreement", "list", "--json");
+  cr_assert(strstr(r.out, "\"active\":true"), "%s", r.out);
   CLI("sup", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
   cr_assert_eq(r.status, 1, "a second agreement with the same person is refused: %s", r.err);
   cr_assert(strstr(r.err, "ALREADY_EXISTS"), "%s", r.err);
   /* No agreement with quinn yet: booking a session with them is refused. */
   CLI("sup", NULL, "session", "add", "--with", "quinn", "--at", "2030-01-01 10:00", "--minutes", "90");
   cr_assert_eq(r.status, 1, "%s", r.err);
-  cr_assert(strstr(r.err, "no supervision agreement"), "%s", r.err);
+  cr_assert(strstr(r.err, "no signed supervision agreement"), "%s", r.err);
   CLI_OK("sup", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "14", "--minutes", "60", "--json");
   cr_assert(strstr(r.out, "\"id\""), "--json should print {\"id\": N}: %s", r.out);
+  cJSON *made = cJSON_Parse(r.out);
+  char quinn_agreement[32];
+  snprintf(quinn_agreement, sizeof quinn_agreement, "%.0f", cJSON_GetObjectItem(made, "id")->valuedouble);
+  cJSON_Delete(made);
+  CLI_OK("prac2", NULL, "agreement", "sign", quinn_agreement);
 
   /* A session tomorrow at 10:00 in the organisation's zone. */
   time_t t = time(NULL) + 86400;
@@ -89,12 +104,10 @@ Test(e2e, first_slice_through_the_cli, .timeout = 180)
 
   CLI_OK("sup", NULL, "session", "list", "--upcoming", "--json");
   cr_assert(list_has_session(session), "the supervisor should see session %ld: %s", session, r.out);
-  CLI_OK("prac", HARNESS_PASSWORD "\n", "login", "pat", "--password-stdin");
   CLI_OK("prac", NULL, "session", "list", "--upcoming", "--json");
   cr_assert(list_has_session(session), "the practitioner should see session %ld: %s", session, r.out);
   CLI_OK("prac", NULL, "session", "list", "--upcoming");
   cr_assert(strstr(r.out, "Room 4") && strstr(r.out, "sam"), "table output: %s", r.out);
-  CLI_OK("prac2", HARNESS_PASSWORD "\n", "login", "quinn", "--password-stdin");
   CLI_OK("prac2", NULL, "session", "list", "--upcoming", "--json");
   cr_assert_not(list_has_session(session), "another practitioner must not see it: %s", r.out);
 

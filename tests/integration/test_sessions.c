@@ -65,6 +65,9 @@ Test(sessions, a_sessions_life, .timeout = 180)
   CLI_OK("sup", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
   CLI_OK("sup", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "28", "--minutes", "90");
   CLI_OK("sue", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "14", "--minutes", "60");
+  CLI_OK("pat", NULL, "agreement", "sign", "1");
+  CLI_OK("quinn", NULL, "agreement", "sign", "2");
+  CLI_OK("quinn", NULL, "agreement", "sign", "3");
 
   char a[64], b[64];
   CLI_OK("sup", NULL, "session", "add", "--with", "pat", "--at", day_at(a, 2, 10, 0), "--minutes", "90", "--room", "Room 4");

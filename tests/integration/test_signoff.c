@@ -22,6 +22,7 @@ Test(signoff, both_sign_then_it_is_frozen, .timeout = 180)
   const char *roles[] = {NULL, "supervisor", "practitioner", "practitioner"};
   harness_cli_people(&h, &r, devs, roles, 4);
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
+  CLI_OK("pat", NULL, "agreement", "sign", "1");
   CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", "2026-01-05 10:00", "--minutes", "90");
   char sid[24];
   snprintf(sid, sizeof sid, "%ld", strtol(r.out, NULL, 10));

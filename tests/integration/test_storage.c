@@ -19,7 +19,20 @@
 #define STAFF_NAME "Thistlewood-Ngata Practitioner"
 #define REASON_MARKER "Reason-Kestrel-correction"
 
-static void add_agreement(client *sup, const char *supervisee)
+static void sign_agreement(client *supervisee, uint64_t id)
+{
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__AgreementSignRequest sign = REFLECT__V1__AGREEMENT_SIGN_REQUEST__INIT;
+  sign.agreement_id = id;
+  req.op_case = REFLECT__V1__REQUEST__OP_AGREEMENT_SIGN;
+  req.agreement_sign = &sign;
+  Reflect__V1__Reply *rep = harness_call(supervisee, &req);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "%s", rep->status->message);
+  wire_free_reply(rep);
+}
+
+/* An agreement made by sup and signed by the supervisee, who logs in for it. */
+static void add_agreement(harness_server *h, client *sup, const char *supervisee)
 {
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
   Reflect__V1__AgreementAddRequest add = REFLECT__V1__AGREEMENT_ADD_REQUEST__INIT;
@@ -30,7 +43,11 @@ static void add_agreement(client *sup, const char *supervisee)
   req.agreement_add = &add;
   Reflect__V1__Reply *rep = harness_call(sup, &req);
   cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "%s", rep->status->message);
+  uint64_t id = rep->agreement_add->id;
   wire_free_reply(rep);
+  client *c = harness_user(h, supervisee);
+  sign_agreement(c, id);
+  client_close(c);
 }
 
 static uint64_t add_session(client *sup, const char *member, const char *room)
@@ -94,7 +111,7 @@ Test(storage, no_plaintext_in_database_wal_shm_or_log, .timeout = 120)
   harness_add_user(admin, "sup", "Supervisor Person", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
   harness_add_user(admin, "prac", STAFF_NAME, REFLECT__V1__ROLE__ROLE_PRACTITIONER);
   client *sup = harness_user(&h, "sup");
-  add_agreement(sup, "prac");
+  add_agreement(&h, sup, "prac");
   uint64_t s = add_session(sup, "prac", ROOM_MARKER);
   const char *body = "Discussed " CHILD_NAME " (DOB 2014-03-09). " BODY_MARKER;
   for (int i = 0; i < 20; i++) {
@@ -152,7 +169,7 @@ Test(storage, ciphertext_moved_to_another_row_is_an_integrity_error, .timeout = 
   harness_add_user(admin, "sup", "Supervisor Person", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
   harness_add_user(admin, "prac", "Practitioner Person", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
   client *sup = harness_user(&h, "sup");
-  add_agreement(sup, "prac");
+  add_agreement(&h, sup, "prac");
   uint64_t a = add_session(sup, "prac", "Room A");
   uint64_t b = add_session(sup, "prac", "Room B");
   Reflect__V1__Reply *rep = write_record(sup, a, "record of session A", "");
@@ -237,7 +254,7 @@ Test(storage, every_read_and_write_of_record_content_is_audited, .timeout = 120)
   harness_add_user(admin, "prac", "Practitioner Person", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
   harness_add_user(admin, "other", "Other Practitioner", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
   client *sup = harness_user(&h, "sup");
-  add_agreement(sup, "prac");
+  add_agreement(&h, sup, "prac");
   uint64_t s = add_session(sup, "prac", "Room A");
   Reflect__V1__Reply *rep = write_record(sup, s, "first", "");
   wire_free_reply(rep);
