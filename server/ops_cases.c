@@ -108,10 +108,10 @@ rcode ops_case_list(call *c, const Reflect__V1__Request *req)
   if (!in) return call_fail(c, RC_INVALID, "case_list", "missing case_list");
   int64_t allocated = 0;
   if (*in->allocated) {
+    /* Unknown names match nothing rather than say who has an account. */
     user_row u;
-    if (!store_users_valid_username(in->allocated) || store_users_find(c->s->db, in->allocated, &u) != RC_OK)
-      return call_fail(c, RC_NOT_FOUND, "allocated", "no user called '%.64s'", in->allocated);
-    allocated = u.id;
+    allocated = store_users_valid_username(in->allocated) && store_users_find(c->s->db, in->allocated, &u) == RC_OK
+                    ? u.id : -1;
   }
   Reflect__V1__CaseListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
@@ -171,15 +171,25 @@ rcode ops_case_show(call *c, const Reflect__V1__Request *req)
 }
 
 typedef struct {
+  const Reflect__V1__CaseUpdateRequest *in;
   case_row k;
-  int risk, open;
-  int64_t allocated;
+  int64_t allocated;   /* 0: unchanged */
 } case_update;
 
 static rcode case_update_tx(call *c, void *arg)
 {
   case_update *u = arg;
-  rcode rc = (rcode)store_cases_update(c, &u->k, u->risk, u->allocated, u->open);
+  /* Re-read and re-check inside the transaction, and change only what was
+   * asked, so two supervisors' changes cannot undo each other. */
+  int visible = 0;
+  if (store_cases_get(c->s->db, u->k.id, &u->k) || store_cases_visible(c->s->db, c->who->user_id, &u->k, &visible))
+    return RC_INTERNAL;
+  if (!visible) return refuse_case(c);
+  const Reflect__V1__CaseUpdateRequest *in = u->in;
+  int risk = in->risk ? (int)in->risk : u->k.risk;
+  int open = in->close ? 0 : in->reopen ? 1 : u->k.open;
+  int64_t allocated = u->allocated ? u->allocated : u->k.allocated_id;
+  rcode rc = (rcode)store_cases_update(c, &u->k, risk, allocated, open);
   if (!rc) rc = (rcode)store_audit_append_id(c, "case.update", "case", u->k.id, "");
   return rc;
 }
@@ -196,9 +206,8 @@ rcode ops_case_update(call *c, const Reflect__V1__Request *req)
   /* Changing a case is for its worker's supervisor, not the worker alone. */
   if (u.k.allocated_id == c->who->user_id && c->who->role == REFLECT__V1__ROLE__ROLE_PRACTITIONER)
     return call_fail(c, RC_DENIED, "id", "a case's risk and allocation are changed by a supervisor");
-  u.risk = in->risk ? (int)in->risk : u.k.risk;
-  u.open = in->close ? 0 : in->reopen ? 1 : u.k.open;
-  u.allocated = u.k.allocated_id;
+  u.in = in;
+  u.allocated = 0;
   if (*in->allocated) {
     user_row w;
     rc = check_worker(c, "allocated", in->allocated, &w);

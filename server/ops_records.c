@@ -247,9 +247,10 @@ rcode ops_record_history(call *c, const Reflect__V1__Request *req)
   session_row s;
   rcode rc = load_party_session(c, in->session_id, &s);
   if (rc) return rc;
-  Reflect__V1__Revision **revs;
-  size_t n;
+  Reflect__V1__Revision **revs = NULL;
+  size_t n = 0;
   rc = (rcode)store_records_revisions(c, &s, &revs, &n);
+  if (rc) return call_fail(c, rc, NULL, "could not read the record's history");
   Reflect__V1__RecordHistoryReply *r = arena_alloc(c->a, sizeof *r);
   Reflect__V1__RevisionSummary **v = arena_alloc(c->a, sizeof *v * (n ? n : 1));
   if (!rc && (!r || !v)) rc = RC_EXHAUSTED;

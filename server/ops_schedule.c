@@ -171,6 +171,9 @@ static rcode status_tx(call *c, void *arg)
   if (store_sessions_get(c->s->db, m->s.id, &m->s)) return RC_INTERNAL;
   if (m->s.status != REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED)
     return call_fail(c, RC_PRECONDITION, "session_id", "session %lld is no longer scheduled", (long long)m->s.id);
+  /* Checked here, on the row as it is now: it may have been moved meanwhile. */
+  if (m->in->status != REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED && c->now < m->s.starts_at)
+    return call_fail(c, RC_PRECONDITION, "status", "session %lld has not started yet", (long long)m->s.id);
   rcode rc = (rcode)store_schedule_set_status(c, &m->s, m->in->status, m->in->reason);
   if (!rc) {
     const char *what = m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_HELD      ? "session.held"
@@ -197,8 +200,6 @@ rcode ops_session_status(call *c, const Reflect__V1__Request *req)
   status_change m = {.in = in};
   rcode rc = load_for(c, in->session_id, 1, &m.s);
   if (rc) return rc;
-  if ((held || missed) && c->now < m.s.starts_at)
-    return call_fail(c, RC_PRECONDITION, "status", "session %lld has not started yet", (long long)m.s.id);
   rc = call_write(c, "change the session", status_tx, &m);
   if (rc) return rc;
   Reflect__V1__SessionStatusReply *r = arena_alloc(c->a, sizeof *r);

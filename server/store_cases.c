@@ -71,7 +71,7 @@ int store_cases_add(call *c, const char *reference, const char *name, const char
   sqlite3_bind_int64(st, 10, c->who->user_id);
   rc = db_step_done(st);
   sqlite3_clear_bindings(st); /* lets go of the sealed blobs now */
-  if ((rc & 0xff) == SQLITE_CONSTRAINT) return RC_EXISTS;
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) return RC_EXISTS;
   rc = rc_from_sqlite(rc);
   if (!rc) *id_out = id;
   return rc;

@@ -10,7 +10,7 @@ int store_signoffs_add(call *c, int64_t session_id, uint32_t revision)
   sqlite3_bind_int64(st, 3, c->who->user_id);
   sqlite3_bind_int64(st, 4, c->now);
   int rc = db_step_done(st);
-  if ((rc & 0xff) == SQLITE_CONSTRAINT) return RC_EXISTS;
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) return RC_EXISTS;
   return rc_from_sqlite(rc);
 }
 
