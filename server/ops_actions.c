@@ -85,6 +85,10 @@ rcode ops_action_list(call *c, const Reflect__V1__Request *req)
   reflect__v1__action_list_reply__init(r);
   rcode rc = (rcode)store_actions_list(c, &f, &r->actions, &r->n_actions);
   if (rc) return call_fail(c, rc, NULL, "could not list actions");
+  char detail[32];
+  snprintf(detail, sizeof detail, "actions=%zu", r->n_actions);
+  rc = store_audit_read(c, "action.list", "user", c->who->user_id, detail);
+  if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_ACTION_LIST;
   c->rep->action_list = r;
   return RC_OK;

@@ -87,21 +87,6 @@ rcode ops_case_add(call *c, const Reflect__V1__Request *req)
   return RC_OK;
 }
 
-typedef struct {
-  const char *action;
-  int64_t id;
-  size_t count;
-} case_read;
-
-static rcode case_read_audit(call *c, void *arg)
-{
-  case_read *r = arg;
-  char detail[32];
-  snprintf(detail, sizeof detail, "cases=%zu", r->count);
-  return (rcode)store_audit_append_id(c, r->action, r->id ? "case" : "user", r->id ? r->id : c->who->user_id,
-                                      r->id ? "" : detail);
-}
-
 rcode ops_case_list(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__CaseListRequest *in = req->case_list;
@@ -119,8 +104,9 @@ rcode ops_case_list(call *c, const Reflect__V1__Request *req)
   rcode rc = (rcode)store_cases_list(c, c->who->user_id, allocated, in->include_closed, &r->cases, &r->n_cases);
   if (rc) return call_fail(c, rc, NULL, "could not list cases");
   /* Names of children are content: the listing is audited before it leaves. */
-  case_read audit = {"case.list", 0, r->n_cases};
-  rc = call_write(c, "audit the listing", case_read_audit, &audit);
+  char detail[32];
+  snprintf(detail, sizeof detail, "cases=%zu", r->n_cases);
+  rc = store_audit_read(c, "case.list", "user", c->who->user_id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_LIST;
   c->rep->case_list = r;
@@ -162,8 +148,7 @@ rcode ops_case_show(call *c, const Reflect__V1__Request *req)
   rc = (rcode)store_cases_to_message(c, &k, &r->case_);
   if (rc == RC_DATA_LOSS) return call_fail(c, rc, NULL, "integrity error: case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case");
-  case_read audit = {"case.read", k.id, 1};
-  rc = call_write(c, "audit the read", case_read_audit, &audit);
+  rc = store_audit_read(c, "case.read", "case", k.id, "");
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_SHOW;
   c->rep->case_show = r;

@@ -78,25 +78,6 @@ rcode ops_record_write(call *c, const Reflect__V1__Request *req)
   return RC_OK;
 }
 
-typedef struct {
-  int64_t session_id;
-  uint32_t revision;
-} record_read;
-
-static rcode record_read_audit(call *c, void *arg)
-{
-  record_read *rr = arg;
-  char detail[32];
-  snprintf(detail, sizeof detail, "revision=%u", rr->revision);
-  return (rcode)store_audit_append_id(c, "record.read", "session", rr->session_id, detail);
-}
-
-static rcode record_denied_audit(call *c, void *arg)
-{
-  record_read *rr = arg;
-  return (rcode)store_audit_append_id(c, "record.denied", "session", rr->session_id, "");
-}
-
 rcode ops_record_show(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__RecordShowRequest *in = req->record_show;
@@ -109,8 +90,7 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
     return call_fail(c, RC_INTERNAL, NULL, "could not check who attended");
   if (!party) {
     /* Attempts on other people's records are what an auditor looks for. */
-    record_read rr = {s.id, in->revision};
-    call_write(c, "audit the refusal", record_denied_audit, &rr);
+    store_audit_read(c, "record.denied", "session", s.id, "");
     return refuse_session(c, in->session_id);
   }
   Reflect__V1__RecordShowReply *r = arena_alloc(c->a, sizeof *r);
@@ -131,8 +111,9 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
   if (rc) return call_fail(c, rc, NULL, "could not read the record's sign-off and comments");
   r->frozen = frozen != 0;
   /* The read is audited before any content leaves: no audit row, no content. */
-  record_read rr = {s.id, r->revision->revision};
-  rc = call_write(c, "audit the read", record_read_audit, &rr);
+  char detail[32];
+  snprintf(detail, sizeof detail, "revision=%u", r->revision->revision);
+  rc = store_audit_read(c, "record.read", "session", s.id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_RECORD_SHOW;
   c->rep->record_show = r;
@@ -268,6 +249,8 @@ rcode ops_record_history(call *c, const Reflect__V1__Request *req)
     v[i] = sum;
   }
   if (rc) return call_fail(c, rc, NULL, "could not read the record's history");
+  rc = store_audit_read(c, "record.history", "session", s.id, "");
+  if (rc) return rc;
   reflect__v1__record_history_reply__init(r);
   r->revisions = v;
   r->n_revisions = n;

@@ -95,6 +95,8 @@ rcode ops_session_show(call *c, const Reflect__V1__Request *req)
   if (!rc && n == 1) r->session = one[0];
   if (!rc) rc = (rcode)store_schedule_history(c, &s, &r->history, &r->n_history);
   if (rc || !r->session) return call_fail(c, rc ? rc : RC_INTERNAL, NULL, "could not read session %lld", (long long)s.id);
+  rc = store_audit_read(c, "session.read", "session", s.id, "");
+  if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_SESSION_SHOW;
   c->rep->session_show = r;
   return RC_OK;

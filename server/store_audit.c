@@ -22,3 +22,20 @@ int store_audit_append_id(call *c, const char *action, const char *kind, int64_t
   snprintf(object, sizeof object, "%s:%lld", kind, (long long)id);
   return store_audit_append(c, action, object, detail);
 }
+
+typedef struct {
+  const char *action, *kind, *detail;
+  int64_t id;
+} read_audit;
+
+static rcode read_audit_tx(call *c, void *arg)
+{
+  read_audit *r = arg;
+  return (rcode)store_audit_append_id(c, r->action, r->kind, r->id, r->detail);
+}
+
+rcode store_audit_read(call *c, const char *action, const char *kind, int64_t id, const char *detail)
+{
+  read_audit r = {action, kind, detail, id};
+  return call_write(c, "audit the read", read_audit_tx, &r);
+}

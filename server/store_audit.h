@@ -16,4 +16,8 @@ int store_audit_append(call *c, const char *action, const char *object, const ch
 /* The same, for the common object "kind:id" (e.g. "session:12"). */
 int store_audit_append_id(call *c, const char *action, const char *kind, int64_t id, const char *detail);
 
+/* Audits a read of sealed content in its own write transaction, before
+ * the content leaves: no audit row, no content. */
+rcode store_audit_read(call *c, const char *action, const char *kind, int64_t id, const char *detail);
+
 #endif
