@@ -1,11 +1,26 @@
 #include "store_actions.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
-static int bind_sealed(call *c, sqlite3_stmt *st, int param, int64_t id, const char *column, int64_t key_id,
-                       const char *text)
+/* What an action's texts are bound to: its session, owner, creation and
+ * case; the closing evidence also to who closed it, when and how, so a
+ * cancellation cannot be passed off as done. */
+static void action_context(char *buf, size_t size, int64_t session, int64_t owner, int64_t created, int64_t case_id)
 {
-  store_slot slot = {"actions", id, column, key_id, 0, NULL};
+  snprintf(buf, size, "session=%lld;owner=%lld;created=%lld;case=%lld", (long long)session, (long long)owner,
+           (long long)created, (long long)case_id);
+}
+
+static void closing_context(char *buf, size_t size, const char *base, int64_t by, int64_t at, int status)
+{
+  snprintf(buf, size, "%s;closed_by=%lld;closed=%lld;status=%d", base, (long long)by, (long long)at, status);
+}
+
+static int bind_sealed(call *c, sqlite3_stmt *st, int param, int64_t id, const char *column, int64_t key_id,
+                       const char *context, const char *text)
+{
+  store_slot slot = {"actions", id, column, key_id, 0, context};
   return store_keys_bind_sealed(c->s->db, c->s->vault, c->ring, st, param, &slot, text);
 }
 
@@ -24,8 +39,10 @@ int store_actions_add(call *c, const session_row *s, int64_t owner, int64_t case
   sqlite3_bind_int64(st, 4, owner);
   sqlite3_bind_int64(st, 5, due_at);
   sqlite3_bind_int64(st, 6, s->key_id);
-  int rc = bind_sealed(c, st, 7, id, "description", s->key_id, description);
-  if (!rc && *evidence_needed) rc = bind_sealed(c, st, 8, id, "evidence_needed", s->key_id, evidence_needed);
+  char context[160];
+  action_context(context, sizeof context, s->id, owner, c->now, case_id);
+  int rc = bind_sealed(c, st, 7, id, "description", s->key_id, context, description);
+  if (!rc && *evidence_needed) rc = bind_sealed(c, st, 8, id, "evidence_needed", s->key_id, context, evidence_needed);
   sqlite3_bind_int64(st, 9, c->now);
   sqlite3_bind_int64(st, 10, c->who->user_id);
   if (!rc) rc = rc_from_sqlite(db_step_done(st));
@@ -37,13 +54,15 @@ int store_actions_add(call *c, const session_row *s, int64_t owner, int64_t case
 
 int store_actions_get(db *d, int64_t id, action_row *out)
 {
-  sqlite3_stmt *st = db_prepare(d, "SELECT id, session_id, owner_id, key_id, due_at, status FROM actions WHERE id = ?1");
+  sqlite3_stmt *st = db_prepare(d, "SELECT id, session_id, owner_id, key_id, due_at, status, created_at,"
+                                   " coalesce(case_id, 0) FROM actions WHERE id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW)
     *out = (action_row){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-                        sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), sqlite3_column_int(st, 5)};
+                        sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 6),
+                        sqlite3_column_int64(st, 7), sqlite3_column_int(st, 5)};
   sqlite3_reset(st);
   return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
@@ -55,7 +74,10 @@ int store_actions_close(call *c, const action_row *a, int status, const char *ev
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, a->id);
   sqlite3_bind_int(st, 2, status);
-  int rc = bind_sealed(c, st, 3, a->id, "evidence", a->key_id, evidence);
+  char base[160], context[240];
+  action_context(base, sizeof base, a->session_id, a->owner_id, a->created_at, a->case_id);
+  closing_context(context, sizeof context, base, c->who->user_id, c->now, status);
+  int rc = bind_sealed(c, st, 3, a->id, "evidence", a->key_id, context, evidence);
   sqlite3_bind_int64(st, 4, c->now);
   sqlite3_bind_int64(st, 5, c->who->user_id);
   if (!rc) rc = rc_from_sqlite(db_step_done(st));
@@ -65,7 +87,7 @@ int store_actions_close(call *c, const action_row *a, int status, const char *ev
 }
 
 typedef struct {
-  int64_t id, key_id;
+  int64_t id, key_id, owner, closed_by;
   const void *blob[3];
   size_t len[3];
 } sealed_row;
@@ -76,7 +98,8 @@ int store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***o
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT a.id, a.session_id, coalesce(a.case_id, 0), o.username, a.due_at, a.status, a.created_at,"
-      " cb.username, coalesce(a.closed_at, 0), a.key_id, a.description, a.evidence_needed, a.evidence"
+      " cb.username, coalesce(a.closed_at, 0), a.key_id, a.description, a.evidence_needed, a.evidence,"
+      " a.owner_id, coalesce(a.closed_by, 0)"
       " FROM actions a JOIN users o ON o.id = a.owner_id JOIN users cb ON cb.id = a.created_by"
       " JOIN sessions s ON s.id = a.session_id"
       " WHERE (a.owner_id = ?1 OR s.supervisor_id = ?1"
@@ -110,6 +133,8 @@ int store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***o
     a->closed_at = sqlite3_column_int64(st, 8);
     rows[k].id = (int64_t)a->id;
     rows[k].key_id = sqlite3_column_int64(st, 9);
+    rows[k].owner = sqlite3_column_int64(st, 13);
+    rows[k].closed_by = sqlite3_column_int64(st, 14);
     /* Copied out: opening a key runs other statements. */
     for (int i = 0; i < 3; i++) {
       rows[k].len[i] = (size_t)sqlite3_column_bytes(st, 10 + i);
@@ -122,9 +147,12 @@ int store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***o
   sqlite3_reset(st);
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
     char **dst[3] = {&v[i]->description, &v[i]->evidence_needed, &v[i]->evidence};
+    char base[160], closing[240];
+    action_context(base, sizeof base, (int64_t)v[i]->session_id, rows[i].owner, v[i]->created_at, (int64_t)v[i]->case_id);
+    closing_context(closing, sizeof closing, base, rows[i].closed_by, v[i]->closed_at, v[i]->status);
     for (int j = 0; rc == RC_OK && j < 3; j++) {
       if (!rows[i].blob[j]) continue;
-      store_slot slot = {"actions", rows[i].id, sealed_columns[j], rows[i].key_id, 0, NULL};
+      store_slot slot = {"actions", rows[i].id, sealed_columns[j], rows[i].key_id, 0, j == 2 ? closing : base};
       rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rows[i].blob[j], rows[i].len[j], c->a, dst[j]);
     }
   }

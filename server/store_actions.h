@@ -19,7 +19,7 @@
 #define ACTION_LIST_MAX 500
 
 typedef struct {
-  int64_t id, session_id, owner_id, key_id, due_at;
+  int64_t id, session_id, owner_id, key_id, due_at, created_at, case_id;
   int status;
 } action_row;
 

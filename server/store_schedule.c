@@ -1,6 +1,7 @@
 #include "store_schedule.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,12 @@ void store_schedule_room_index(const vault *v, const char *room, uint8_t out[VAU
   if (*has) vault_blind_index(v, "session.room", (const uint8_t *)norm, n, out);
 }
 
+/* A reason is bound to its session, who gave it, when, and what it was for. */
+static void change_context(char *buf, size_t size, int64_t session, int64_t by, int64_t at, int what)
+{
+  snprintf(buf, size, "session=%lld;by=%lld;at=%lld;what=%d", (long long)session, (long long)by, (long long)at, what);
+}
+
 int store_schedule_log(call *c, const session_row *s, int what, int64_t old_start, int64_t new_start,
                        int old_minutes, int new_minutes, const char *reason)
 {
@@ -74,7 +81,9 @@ int store_schedule_log(call *c, const session_row *s, int what, int64_t old_star
   uint8_t *blob = NULL;
   size_t blob_len = 0;
   if (reason && *reason) {
-    store_slot slot = {"session_changes", id, "reason", s->key_id, 0, NULL};
+    char context[128];
+    change_context(context, sizeof context, s->id, c->who->user_id, c->now, what);
+    store_slot slot = {"session_changes", id, "reason", s->key_id, 0, context};
     int rc = store_keys_seal(d, c->s->vault, c->ring, &slot, reason, &blob, &blob_len);
     if (rc) return rc;
   }
@@ -130,12 +139,12 @@ int store_schedule_history(call *c, const session_row *s, Reflect__V1__SessionCh
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT h.id, h.at, u.username, h.what, h.old_starts_at, h.new_starts_at, h.old_minutes, h.new_minutes,"
-      " h.key_id, h.reason FROM session_changes h JOIN users u ON u.id = h.by_id"
+      " h.key_id, h.reason, h.by_id FROM session_changes h JOIN users u ON u.id = h.by_id"
       " WHERE h.session_id = ?1 ORDER BY h.id LIMIT 200");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   Reflect__V1__SessionChange **v = arena_alloc(c->a, sizeof *v * 200);
-  typedef struct { int64_t id, key_id; const void *blob; size_t len; } sealed;
+  typedef struct { int64_t id, key_id, by; const void *blob; size_t len; } sealed;
   sealed *reasons = arena_alloc(c->a, sizeof *reasons * 200);
   size_t k = 0;
   int rc = v && reasons ? RC_OK : RC_EXHAUSTED;
@@ -151,8 +160,8 @@ int store_schedule_history(call *c, const session_row *s, Reflect__V1__SessionCh
     h->old_minutes = (uint32_t)sqlite3_column_int(st, 6);
     h->new_minutes = (uint32_t)sqlite3_column_int(st, 7);
     /* Copied out: opening a key runs other statements. */
-    reasons[k] = (sealed){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 8), NULL,
-                          (size_t)sqlite3_column_bytes(st, 9)};
+    reasons[k] = (sealed){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 8), sqlite3_column_int64(st, 10),
+                          NULL, (size_t)sqlite3_column_bytes(st, 9)};
     if (reasons[k].len) reasons[k].blob = arena_strndup(c->a, sqlite3_column_blob(st, 9), reasons[k].len);
     if (!h->by || (reasons[k].len && !reasons[k].blob)) { rc = RC_EXHAUSTED; break; }
     v[k++] = h;
@@ -160,7 +169,9 @@ int store_schedule_history(call *c, const session_row *s, Reflect__V1__SessionCh
   sqlite3_reset(st);
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
     if (!reasons[i].blob) continue;
-    store_slot slot = {"session_changes", reasons[i].id, "reason", reasons[i].key_id, 0, NULL};
+    char context[128];
+    change_context(context, sizeof context, s->id, reasons[i].by, v[i]->at, v[i]->what);
+    store_slot slot = {"session_changes", reasons[i].id, "reason", reasons[i].key_id, 0, context};
     rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, reasons[i].blob, reasons[i].len, c->a,
                          &v[i]->reason);
   }

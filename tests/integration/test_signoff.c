@@ -4,6 +4,7 @@
  * resolution and never erased. */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,5 +79,19 @@ Test(signoff, both_sign_then_it_is_frozen, .timeout = 180)
   char path[512];
   snprintf(path, sizeof path, "%s/reflect.db", h.data);
   cr_assert_not(harness_file_contains(path, "Marker-Disagreement-Heron"), "comments are sealed");
+
+  /* Someone with the file but not the key turns Pat's disagreement into a
+   * mere note: the sealed text is bound to its kind, so it no longer opens. */
+  sqlite3 *db;
+  cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+  cr_assert_eq(sqlite3_exec(db, "DROP TRIGGER record_comments_no_update;"
+                                "UPDATE record_comments SET kind = 1 WHERE kind = 2;", NULL, NULL, NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_changes(db), 1);
+  sqlite3_close(db);
+  harness_serve(&h);
+  CLI("pat", NULL, "record", "show", sid);
+  cr_assert_eq(r.status, 1, "%s", r.err);
+  cr_assert(strstr(r.err, "DATA_LOSS"), "a doctored comment is an integrity error: %s", r.err);
+  cr_assert_eq(harness_stop(&h), 0);
   harness_cleanup(&h);
 }
