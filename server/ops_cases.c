@@ -2,6 +2,7 @@
  * managers open them for people they supervise; every read of a case's
  * identity is audited. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,9 +17,11 @@
 /* A real calendar date, YYYY-MM-DD, from 1900 to today. */
 static int valid_dob(const char *s, int64_t now)
 {
-  int y, m, d;
-  char tail;
-  if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return 0;
+  /* Exactly YYYY-MM-DD: sscanf alone would take " 2000-1-01" too. */
+  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return 0;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return 0;
+  int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
   if (y < 1900 || m < 1 || m > 12 || d < 1) return 0;
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

@@ -49,6 +49,9 @@ Test(cases, caseloads_visibility_and_audit, .timeout = 180)
   CLI("sam", NULL, "case", "add", "--ref", "X-2", "--name", "Someone", "--dob", "2099-01-01", "--risk", "low",
       "--worker", "pat");
   cr_assert_eq(r.status, 1, "a future date of birth is refused: %s", r.err);
+  CLI("sam", NULL, "case", "add", "--ref", "X-2", "--name", "Someone", "--dob", "2015-6-014", "--risk", "low",
+      "--worker", "pat");
+  cr_assert_eq(r.status, 1, "only YYYY-MM-DD: %s", r.err);
   CLI_REFUSED("pat", "PERMISSION_DENIED", "case", "add", "--ref", "X-3", "--name", "Someone", "--risk", "low",
               "--worker", "pat");
 
