@@ -9,6 +9,7 @@
 #define REFLECT_OPS_H
 
 #include "service.h"
+#include "store_sessions.h"
 #include "store_users.h"
 
 typedef rcode (*ops_handler)(call *c, const Reflect__V1__Request *req);
@@ -50,6 +51,9 @@ rcode ops_check_throttle(call *c, const char *user_key, const char *device_key);
 rcode ops_password_failed(call *c, const char *user_key, const char *device_key, rcode code,
                           const char *field, const char *message);
 
+/* The session, if the caller is a party to it; a missing session and
+ * someone else's get the same PERMISSION_DENIED, so ids cannot be probed. */
+rcode ops_load_party_session(call *c, uint64_t id, session_row *s);
 /* A time is sane (2000-2100), else INVALID_ARGUMENT naming field. */
 rcode ops_check_time(call *c, const char *field, int64_t t);
 /* A session's start and length are sane (2000-2100; 15-480 minutes). */

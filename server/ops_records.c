@@ -25,6 +25,16 @@ static rcode load_session(call *c, uint64_t id, session_row *s)
   return RC_OK;
 }
 
+/* A session the caller is a party to, or the usual refusal. */
+rcode ops_load_party_session(call *c, uint64_t id, session_row *s)
+{
+  rcode rc = load_session(c, id, s);
+  if (rc) return rc;
+  int party = 0;
+  if (store_sessions_is_party(c->s->db, s, c->who->user_id, &party)) return RC_INTERNAL;
+  return party ? RC_OK : refuse_session(c, id);
+}
+
 typedef struct {
   const Reflect__V1__RecordWriteRequest *in;
   session_row s;
@@ -120,15 +130,6 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
   return RC_OK;
 }
 
-/* A session the caller is a party to, or the usual refusal. */
-static rcode load_party_session(call *c, uint64_t id, session_row *s)
-{
-  rcode rc = load_session(c, id, s);
-  if (rc) return rc;
-  int party = 0;
-  if (store_sessions_is_party(c->s->db, s, c->who->user_id, &party)) return RC_INTERNAL;
-  return party ? RC_OK : refuse_session(c, id);
-}
 
 typedef struct {
   session_row s;
@@ -163,7 +164,7 @@ rcode ops_record_sign(call *c, const Reflect__V1__Request *req)
   if (!in) return call_fail(c, RC_INVALID, "record_sign", "missing record_sign");
   if (in->revision == 0) return call_fail(c, RC_INVALID, "revision", "say which revision you are signing");
   sign_off g = {.revision = in->revision};
-  rcode rc = load_party_session(c, in->session_id, &g.s);
+  rcode rc = ops_load_party_session(c, in->session_id, &g.s);
   if (!rc) rc = call_write(c, "sign the record", sign_tx, &g);
   if (rc) return rc;
   Reflect__V1__RecordSignReply *r = arena_alloc(c->a, sizeof *r);
@@ -209,7 +210,7 @@ rcode ops_record_comment(call *c, const Reflect__V1__Request *req)
     return call_fail(c, RC_INVALID, "resolves", "only a resolution resolves a disagreement");
   rcode rc = call_check_text(c, "text", in->text, RECORD_REASON_MAX * 8);
   comment m = {.in = in};
-  if (!rc) rc = load_party_session(c, in->session_id, &m.s);
+  if (!rc) rc = ops_load_party_session(c, in->session_id, &m.s);
   if (!rc) rc = call_write(c, "add the comment", comment_tx, &m);
   if (rc) return rc;
   Reflect__V1__RecordCommentReply *r = arena_alloc(c->a, sizeof *r);
@@ -226,7 +227,7 @@ rcode ops_record_history(call *c, const Reflect__V1__Request *req)
   const Reflect__V1__RecordHistoryRequest *in = req->record_history;
   if (!in) return call_fail(c, RC_INVALID, "record_history", "missing record_history");
   session_row s;
-  rcode rc = load_party_session(c, in->session_id, &s);
+  rcode rc = ops_load_party_session(c, in->session_id, &s);
   if (rc) return rc;
   Reflect__V1__Revision **revs = NULL;
   size_t n = 0;

@@ -65,14 +65,8 @@ rcode ops_check_clashes(call *c, const int64_t *people, size_t n_people, int64_t
 /* The session, if the caller is its supervisor (or, for show, a party). */
 static rcode load_for(call *c, uint64_t id, int supervisor_only, session_row *s)
 {
-  if (id == 0 || id > INT64_MAX) return call_fail(c, RC_INVALID, "session_id", "a session id is required");
-  int party = 0;
-  int rc = store_sessions_get(c->s->db, (int64_t)id, s);
-  if (rc == RC_OK) rc = store_sessions_is_party(c->s->db, s, c->who->user_id, &party);
-  if (rc == RC_NOT_FOUND || (rc == RC_OK && !party))
-    return call_fail(c, RC_DENIED, "session_id", "session %llu does not exist or you are not a party to it",
-                     (unsigned long long)id);
-  if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not read session %llu", (unsigned long long)id);
+  rcode rc = ops_load_party_session(c, id, s);
+  if (rc) return rc;
   if (supervisor_only && s->supervisor_id != c->who->user_id)
     return call_fail(c, RC_DENIED, "session_id", "only the supervisor of session %lld changes it", (long long)s->id);
   return RC_OK;

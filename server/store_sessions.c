@@ -23,9 +23,10 @@ int store_agreements_add(call *c, int64_t supervisor, int64_t supervisee, uint32
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t *id)
+/* Runs one of the two "newest agreement between them" queries below. */
+static int newest_agreement(db *d, const char *sql, int64_t supervisor, int64_t supervisee, int64_t *id)
 {
-  sqlite3_stmt *st = db_prepare(d, "SELECT max(id) FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2");
+  sqlite3_stmt *st = db_prepare(d, sql);
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, supervisor);
   sqlite3_bind_int64(st, 2, supervisee);
@@ -37,20 +38,18 @@ int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t
   return found ? RC_OK : RC_NOT_FOUND;
 }
 
+int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t *id)
+{
+  return newest_agreement(d, "SELECT max(id) FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2",
+                          supervisor, supervisee, id);
+}
+
 int store_agreements_active(db *d, int64_t supervisor, int64_t supervisee, int64_t *id)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT max(id) FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2"
-      " AND supervisee_signed_at IS NOT NULL AND ended_at IS NULL");
-  if (!st) return RC_INTERNAL;
-  sqlite3_bind_int64(st, 1, supervisor);
-  sqlite3_bind_int64(st, 2, supervisee);
-  int rc = sqlite3_step(st);
-  int found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
-  if (found) *id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  if (rc != SQLITE_ROW) return RC_INTERNAL;
-  return found ? RC_OK : RC_NOT_FOUND;
+  return newest_agreement(d,
+                          "SELECT max(id) FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2"
+                          " AND supervisee_signed_at IS NOT NULL AND ended_at IS NULL",
+                          supervisor, supervisee, id);
 }
 
 int store_agreements_sign(call *c, int64_t id)
