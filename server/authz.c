@@ -8,8 +8,11 @@
 #define ANYONE       (ADMIN | MANAGER | SUPERVISOR | PRACTITIONER | INSPECTOR)
 #define OP(x)        REFLECT__V1__REQUEST__OP_##x
 
-/* Administrators run accounts, not supervision: they get no session or
- * record request. Inspectors get nothing here until evidence grants exist. */
+/* Administrators run accounts, teams and configuration, not supervision:
+ * they get no session, record or case request. Inspectors get nothing here
+ * until evidence grants exist (they are read-only when they do). Managers
+ * supervise like supervisors, and oversee their teams read-only, without
+ * wellbeing content (the handlers apply that object-level rule). */
 static const authz_rule table[] = {
     /* op                    name                           allow                                slow ro ends */
     {OP(PING),            "ping",                        AUTHZ_PUBLIC,                          0, 1, 0},
@@ -23,11 +26,22 @@ static const authz_rule table[] = {
     {OP(AGREEMENT_ADD),   "make supervision agreements", MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(AGREEMENT_LIST),  "list supervision agreements", MANAGER | SUPERVISOR | PRACTITIONER,   0, 1, 0},
     {OP(AGREEMENT_SIGN),  "sign supervision agreements", SUPERVISOR | PRACTITIONER,              0, 0, 0},
+    {OP(AGREEMENT_SHOW),  "read supervision agreements", MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
+    {OP(AGREEMENT_END),   "end supervision agreements",  MANAGER | SUPERVISOR,                  0, 0, 0},
+    {OP(DUE_LIST),        "see when supervision is due", MANAGER | SUPERVISOR | PRACTITIONER,   0, 1, 0},
+    {OP(RULE_ADD),        "define frequency rules",      ADMIN | MANAGER,                       0, 0, 0},
+    {OP(RULE_LIST),       "list frequency rules",        ADMIN | MANAGER | SUPERVISOR | PRACTITIONER, 0, 1, 0},
+    {OP(TEAM_ADD),        "make teams",                  ADMIN,                                 0, 0, 0},
+    {OP(TEAM_MEMBER),     "change who is in a team",     ADMIN,                                 0, 0, 0},
+    {OP(TEAM_LIST),       "list teams",                  ADMIN | MANAGER,                       0, 1, 0},
     {OP(SESSION_ADD),     "schedule sessions",           MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(SESSION_LIST),    "list sessions",               MANAGER | SUPERVISOR | PRACTITIONER,   0, 1, 0},
     {OP(SESSION_SHOW),    "see sessions",                MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
     {OP(SESSION_RESCHEDULE), "move sessions",            MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(SESSION_STATUS),  "change a session's status",   MANAGER | SUPERVISOR,                  0, 0, 0},
+    {OP(SESSION_PLAN),    "plan sessions from an agreement", MANAGER | SUPERVISOR,              0, 0, 0},
+    {OP(SESSION_ATTENDANCE), "record group attendance",   MANAGER | SUPERVISOR,                  0, 0, 0},
+    {OP(ATTENDANCE_SIGN), "confirm their attendance",    SUPERVISOR | PRACTITIONER,             0, 0, 0},
     {OP(RECORD_WRITE),    "write records",               MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(RECORD_SHOW),     "read records",                MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
     {OP(RECORD_SIGN),     "sign records",                MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
@@ -40,6 +54,8 @@ static const authz_rule table[] = {
     {OP(CASE_LIST),       "list cases",                  MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
     {OP(CASE_SHOW),       "see cases",                   MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
     {OP(CASE_UPDATE),     "change cases",                MANAGER | SUPERVISOR,                  0, 0, 0},
+    {OP(CASE_DECISIONS),  "read a case's decisions",     MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
+    {OP(AGENDA),          "see a session's agenda",      MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
 };
 
 const authz_rule *authz_find(Reflect__V1__Request__OpCase op)

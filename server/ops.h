@@ -54,6 +54,14 @@ rcode ops_password_failed(call *c, const char *user_key, const char *device_key,
 /* The session, if the caller is a party to it; a missing session and
  * someone else's get the same PERMISSION_DENIED, so ids cannot be probed. */
 rcode ops_load_party_session(call *c, uint64_t id, session_row *s);
+/* Only practitioners and supervisors are supervised, and not by themselves. */
+rcode ops_check_supervisee(call *c, const char *field, const user_row *u);
+/* A session length is 15-480 minutes, else INVALID_ARGUMENT. */
+rcode ops_check_minutes(call *c, uint32_t minutes);
+/* The session, if the caller is a party to it (*party = 1) or a manager
+ * overseeing one of its parties through a team (*party = 0: read-only, and
+ * never wellbeing content); otherwise the same refusal as above. */
+rcode ops_load_visible_session(call *c, uint64_t id, session_row *s, int *party);
 /* A time is sane (2000-2100), else INVALID_ARGUMENT naming field. */
 rcode ops_check_time(call *c, const char *field, int64_t t);
 /* A session's start and length are sane (2000-2100; 15-480 minutes). */

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "ops.h"
+#include "store_agreements.h"
 #include "store_audit.h"
 #include "store_cases.h"
 #include "store_sessions.h"

@@ -7,6 +7,7 @@
 #include "store_comments.h"
 #include "store_records.h"
 #include "store_signoffs.h"
+#include "store_teams.h"
 
 /* A missing session and someone else's session get the same answer, so
  * the ids of other people's sessions cannot be probed. */
@@ -33,6 +34,20 @@ rcode ops_load_party_session(call *c, uint64_t id, session_row *s)
   int party = 0;
   if (store_sessions_is_party(c->s->db, s, c->who->user_id, &party)) return RC_INTERNAL;
   return party ? RC_OK : refuse_session(c, id);
+}
+
+rcode ops_load_visible_session(call *c, uint64_t id, session_row *s, int *party)
+{
+  rcode rc = load_session(c, id, s);
+  if (rc) return rc;
+  *party = 0;
+  if (store_sessions_is_party(c->s->db, s, c->who->user_id, party)) return RC_INTERNAL;
+  if (*party) return RC_OK;
+  int oversees = 0;
+  if (c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER &&
+      store_teams_oversees_session(c->s->db, c->who->user_id, s, &oversees))
+    return RC_INTERNAL;
+  return oversees ? RC_OK : refuse_session(c, id);
 }
 
 typedef struct {

@@ -33,18 +33,6 @@ typedef struct {
 
 enum { SESSION_FILTER_ALL = 0, SESSION_FILTER_UPCOMING = 1, SESSION_FILTER_PAST = 2 };
 
-int store_agreements_add(call *c, int64_t supervisor, int64_t supervisee, uint32_t every_days,
-                         uint32_t minutes, int64_t *id);
-/* The newest agreement between the two, signed or not, or RC_NOT_FOUND. */
-int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t *id);
-/* The newest active agreement (signed by the supervisee, not ended): the
- * only kind that gives the supervisor access to the supervisee's work. */
-int store_agreements_active(db *d, int64_t supervisor, int64_t supervisee, int64_t *id);
-/* The supervisee signs agreement id (write transaction). RC_NOT_FOUND if it
- * is not theirs, RC_EXISTS if already signed. */
-int store_agreements_sign(call *c, int64_t id);
-int store_agreements_list(call *c, int64_t user_id, Reflect__V1__Agreement ***out, size_t *n);
-
 /* room_index is the room's blind index, or NULL for no room. */
 int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members,
                        int64_t agreement_id, int64_t starts_at, uint32_t minutes,
