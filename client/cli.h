@@ -81,6 +81,8 @@ extern const cli_command cli_cmd_setup, cli_cmd_ping;
 extern const cli_command cli_cmd_login, cli_cmd_logout, cli_cmd_whoami, cli_cmd_password;
 extern const cli_command cli_group_user, cli_group_agreement;
 extern const cli_command cli_group_session, cli_group_record, cli_group_case, cli_group_action;
+extern const cli_command cli_group_team, cli_cmd_agenda;
+extern const cli_command cli_group_rule, cli_cmd_due, cli_session_plan;
 
 /* Runs node (a group or a command) on argv, which starts after its name. */
 int cli_dispatch(cli_ctx *ctx, const cli_command *node, int argc, char **argv);

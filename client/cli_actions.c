@@ -6,12 +6,13 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_actions.h"
 #include "cli_json.h"
 #include "cli_out.h"
 #include "cli_time.h"
 #include "wire.h"
 
-static const char *action_status_name(const Reflect__V1__Action *a, int64_t now)
+const char *cli_action_status_name(const Reflect__V1__Action *a, int64_t now)
 {
   switch (a->status) {
   case REFLECT__V1__ACTION_STATUS__ACTION_OPEN: return a->due_at < now ? "overdue" : "open";
@@ -29,14 +30,13 @@ static void action_row(const cli_ctx *ctx, const void *list, size_t i, cli_table
   snprintf(session, sizeof session, "%" PRIu64, a->session_id);
   cli_time_format_local(a->due_at, cli_zone(ctx), due, sizeof due);
   char *what = cli_text_clean(a->description, 0);
-  const char *cells[] = {id, due, a->owner, action_status_name(a, (int64_t)time(NULL)), session, what};
+  const char *cells[] = {id, due, a->owner, cli_action_status_name(a, (int64_t)time(NULL)), session, what};
   cli_table_add(t, cells);
   free(what);
 }
 
-static cJSON *action_json(const void *list, size_t i)
+cJSON *cli_action_json(const Reflect__V1__Action *a)
 {
-  const Reflect__V1__Action *a = ((const Reflect__V1__ActionListReply *)list)->actions[i];
   cJSON *o = cJSON_CreateObject();
   cli_json_add_u64(o, "id", a->id);
   cli_json_add_u64(o, "session_id", a->session_id);
@@ -46,11 +46,16 @@ static cJSON *action_json(const void *list, size_t i)
   cli_json_add_text(o, "evidence_needed", a->evidence_needed);
   cli_json_add_text(o, "evidence", a->evidence);
   cli_json_add_time(o, "due_at", a->due_at);
-  cli_json_add_text(o, "status", action_status_name(a, (int64_t)time(NULL)));
+  cli_json_add_text(o, "status", cli_action_status_name(a, (int64_t)time(NULL)));
   cli_json_add_text(o, "created_by", a->created_by);
   cli_json_add_time(o, "created_at", a->created_at);
   if (a->closed_at) cli_json_add_time(o, "closed_at", a->closed_at);
   return o;
+}
+
+static cJSON *action_json(const void *list, size_t i)
+{
+  return cli_action_json(((const Reflect__V1__ActionListReply *)list)->actions[i]);
 }
 
 static const char *const action_heads[] = {"ID", "DUE", "OWNER", "STATUS", "SESSION", "ACTION"};
@@ -138,9 +143,10 @@ static int list_run(cli_ctx *ctx, const cli_args *a)
 
 static const cli_command action_list = {
     .name = "list",
-    .summary = "List open actions: yours, and those from your sessions.",
+    .summary = "List open actions: yours, those from your sessions, and your teams'.",
     .synopsis = "[--mine] [--overdue] [--session ID] [--all]",
-    .help = "options:\n"
+    .help = "A manager also sees the actions owned by the members of the teams they manage.\n\n"
+            "options:\n"
             "  --mine             only actions you own\n"
             "  --overdue          only open actions past their due date\n"
             "  --session ID       only actions from this session\n"

@@ -5,12 +5,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_cases.h"
 #include "cli_json.h"
 #include "cli_out.h"
 #include "cli_time.h"
 #include "wire.h"
 
-static const char *risk_name(Reflect__V1__RiskLevel r)
+const char *cli_case_risk_name(Reflect__V1__RiskLevel r)
 {
   switch (r) {
   case REFLECT__V1__RISK_LEVEL__RISK_LOW: return "low";
@@ -23,45 +24,60 @@ static const char *risk_name(Reflect__V1__RiskLevel r)
 static int risk_parse(const cli_ctx *ctx, const char *s, Reflect__V1__RiskLevel *out)
 {
   for (int r = REFLECT__V1__RISK_LEVEL__RISK_LOW; r <= REFLECT__V1__RISK_LEVEL__RISK_HIGH; r++)
-    if (!strcmp(s, risk_name((Reflect__V1__RiskLevel)r))) {
+    if (!strcmp(s, cli_case_risk_name((Reflect__V1__RiskLevel)r))) {
       *out = (Reflect__V1__RiskLevel)r;
       return CLI_EXIT_OK;
     }
   return cli_usage_error(ctx, "--risk must be low, medium or high");
 }
 
-static cJSON *case_json_one(const Reflect__V1__Case *k)
+cJSON *cli_case_json(const Reflect__V1__Case *k)
 {
   cJSON *o = cJSON_CreateObject();
   cli_json_add_u64(o, "id", k->id);
   cli_json_add_text(o, "reference", k->reference);
   cli_json_add_text(o, "name", k->name);
   cli_json_add_text(o, "date_of_birth", k->date_of_birth);
-  cli_json_add_text(o, "risk", risk_name(k->risk));
+  cli_json_add_text(o, "risk", cli_case_risk_name(k->risk));
   cli_json_add_text(o, "worker", k->allocated);
   cJSON_AddBoolToObject(o, "open", k->open);
   cli_json_add_time(o, "created_at", k->created_at);
+  cli_json_add_time(o, "last_discussed", k->last_discussed);
+  cli_json_add_u64(o, "last_session", k->last_session);
   return o;
+}
+
+/* "2026-01-05 10:00 (session 4)", or "never". */
+static void last_discussed(const cli_ctx *ctx, const Reflect__V1__Case *k, char *buf, size_t size)
+{
+  if (!k->last_discussed) {
+    snprintf(buf, size, "never");
+    return;
+  }
+  char when[CLI_TIME_MAX];
+  cli_time_format_local(k->last_discussed, cli_zone(ctx), when, sizeof when);
+  snprintf(buf, size, "%s (session %" PRIu64 ")", when, k->last_session);
 }
 
 static void case_row(const cli_ctx *ctx, const void *list, size_t i, cli_table *t)
 {
-  (void)ctx;
   const Reflect__V1__Case *k = ((const Reflect__V1__CaseListReply *)list)->cases[i];
-  char id[24];
+  char id[24], last[64];
   snprintf(id, sizeof id, "%" PRIu64, k->id);
-  const char *cells[] = {id, k->reference, k->name, k->date_of_birth, risk_name(k->risk), k->allocated,
-                         k->open ? "open" : "closed"};
+  last_discussed(ctx, k, last, sizeof last);
+  const char *cells[] = {id, k->reference, k->name, k->date_of_birth, cli_case_risk_name(k->risk), k->allocated,
+                         k->open ? "open" : "closed", last};
   cli_table_add(t, cells);
 }
 
 static cJSON *case_json(const void *list, size_t i)
 {
-  return case_json_one(((const Reflect__V1__CaseListReply *)list)->cases[i]);
+  return cli_case_json(((const Reflect__V1__CaseListReply *)list)->cases[i]);
 }
 
-static const char *const case_heads[] = {"ID", "REFERENCE", "NAME", "BORN", "RISK", "WORKER", "STATUS"};
-static const cli_list_format case_format = {7, case_heads, case_row, case_json};
+static const char *const case_heads[] = {"ID", "REFERENCE", "NAME", "BORN", "RISK", "WORKER", "STATUS",
+                                         "LAST DISCUSSED"};
+static const cli_list_format case_format = {8, case_heads, case_row, case_json};
 
 static const cli_opt add_opts[] = {
     {"ref", "REFERENCE", 0}, {"name", "NAME", 0}, {"dob", "YYYY-MM-DD", 0},
@@ -144,6 +160,18 @@ static const cli_command case_list = {
     .run = list_run,
 };
 
+void cli_case_print(const cli_ctx *ctx, const Reflect__V1__Case *k)
+{
+  char *name = cli_text_clean(k->name, 0), *refc = cli_text_clean(k->reference, 0), last[64];
+  last_discussed(ctx, k, last, sizeof last);
+  printf("case %" PRIu64 " (%s)\nreference:   %s\nname:        %s\nborn:        %s\nrisk:        %s\n"
+         "worker:      %s\ndiscussed:   %s\n",
+         k->id, k->open ? "open" : "closed", refc, name, *k->date_of_birth ? k->date_of_birth : "-",
+         cli_case_risk_name(k->risk), k->allocated, last);
+  free(name);
+  free(refc);
+}
+
 static const cli_opt show_opts[] = {{"ref", "REFERENCE", 0}, {NULL, NULL, 0}};
 
 static int show_run(cli_ctx *ctx, const cli_args *a)
@@ -163,15 +191,9 @@ static int show_run(cli_ctx *ctx, const cli_args *a)
   if (rc) return rc;
   const Reflect__V1__Case *k = rep->case_show->case_;
   if (ctx->json) {
-    rc = cli_json_print(case_json_one(k));
+    rc = cli_json_print(cli_case_json(k));
   } else {
-    char *name = cli_text_clean(k->name, 0), *refc = cli_text_clean(k->reference, 0);
-    printf("case %" PRIu64 " (%s)\nreference:   %s\nname:        %s\nborn:        %s\nrisk:        %s\n"
-           "worker:      %s\n",
-           k->id, k->open ? "open" : "closed", refc, name, *k->date_of_birth ? k->date_of_birth : "-",
-           risk_name(k->risk), k->allocated);
-    free(name);
-    free(refc);
+    cli_case_print(ctx, k);
   }
   wire_free_reply(rep);
   return rc;
@@ -234,7 +256,8 @@ static const cli_command case_update = {
     .run = update_run,
 };
 
-static const cli_command *const case_commands[] = {&case_add, &case_list, &case_show, &case_update, NULL};
+static const cli_command *const case_commands[] = {&case_add,    &case_list,          &case_show,
+                                                   &case_update, &cli_case_decisions, NULL};
 
 const cli_command cli_group_case = {
     .name = "case",

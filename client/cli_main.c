@@ -17,6 +17,8 @@ static const cli_command *const main_commands[] = {
     &cli_cmd_setup,      &cli_cmd_ping,      &cli_cmd_login,
     &cli_cmd_logout,     &cli_cmd_whoami,    &cli_cmd_password,  &cli_group_user,
     &cli_group_agreement, &cli_group_session, &cli_group_record, &cli_group_case, &cli_group_action,
+    &cli_group_team, &cli_cmd_agenda,
+    &cli_group_rule, &cli_cmd_due,
     NULL,
 };
 

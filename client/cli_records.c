@@ -1,7 +1,6 @@
-/* reflect record write, reflect record show: the record of a session.
+/* reflect record show / diff, and the record group: the record of a
+ * session, shown in the format it is written in (cli_record_text.h).
  * Records are append-only on the server: every write is a new revision. */
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,121 +8,64 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "cli_signoff.h"
+#include "cli_diff.h"
 #include "cli_json.h"
 #include "cli_out.h"
+#include "cli_record_text.h"
+#include "cli_records.h"
+#include "cli_signoff.h"
 #include "cli_time.h"
 #include "wire.h"
 
-#define RECORD_BODY_MAX (256 * 1024)
-
-/* Reads at most RECORD_BODY_MAX bytes of text from path ("-": stdin) into
- * a malloc'd, NUL-terminated *out. */
-static int record_read_body(const cli_ctx *ctx, const char *path, char **out)
-{
-  int is_stdin = strcmp(path, "-") == 0;
-  int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return cli_usage_error(ctx, "cannot open %s: %s", path, strerror(errno));
-  /* One byte of room past the limit tells "exactly full" from "too big". */
-  char *buf = cli_xmalloc(RECORD_BODY_MAX + 2);
-  size_t n = 0;
-  int err = 0;
-  while (n <= RECORD_BODY_MAX) {
-    ssize_t r = read(fd, buf + n, RECORD_BODY_MAX + 1 - n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) err = errno;
-    if (r <= 0) break;
-    n += (size_t)r;
-  }
-  if (!is_stdin) close(fd);
-  buf[n] = '\0';
-  int rc = CLI_EXIT_OK;
-  if (err) rc = cli_usage_error(ctx, "cannot read %s: %s", path, strerror(err));
-  else if (n > RECORD_BODY_MAX)
-    rc = cli_usage_error(ctx, "the record is larger than %d KiB", RECORD_BODY_MAX / 1024);
-  else if (n == 0) rc = cli_usage_error(ctx, "the record is empty");
-  else if (memchr(buf, '\0', n) || wire_check_utf8(buf, RECORD_BODY_MAX) != WIRE_OK)
-    rc = cli_usage_error(ctx, "the record must be UTF-8 text (no control characters but tab "
-                              "and newline)");
-  if (rc) {
-    free(buf);
-    return rc;
-  }
-  *out = buf;
-  return CLI_EXIT_OK;
-}
-
-static const cli_opt record_write_opts[] = {
-    {"file", "PATH", 0},
-    {"reason", "TEXT", 0},
-    {"base-revision", "N", 0},
-    {NULL, NULL, 0},
-};
-
-static int record_write_run(cli_ctx *ctx, const cli_args *a)
+int cli_record_fetch(cli_ctx *ctx, uint64_t session, uint32_t revision, int missing_ok, Reflect__V1__Reply **out)
 {
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
-  Reflect__V1__RecordWriteRequest rw = REFLECT__V1__RECORD_WRITE_REQUEST__INIT;
-  Reflect__V1__Reply *rep;
-  uint64_t session = 0, base = 0;
-  char *body = NULL;
-  int rc = cli_parse_u64(ctx, "SESSION", a->pos[0], 1, UINT64_MAX, &session);
-  if (!rc && cli_arg_value(a, "reason"))
-    rc = cli_check_text(ctx, "--reason", cli_arg_value(a, "reason"), CLI_TEXT_MAX);
-  if (!rc && cli_arg_value(a, "base-revision"))
-    rc = cli_parse_u64(ctx, "--base-revision", cli_arg_value(a, "base-revision"), 1, UINT32_MAX,
-                       &base);
-  if (!rc) rc = cli_require(ctx, a, "file");
-  if (!rc) rc = record_read_body(ctx, cli_arg_value(a, "file"), &body);
+  Reflect__V1__RecordShowRequest show = REFLECT__V1__RECORD_SHOW_REQUEST__INIT;
+  show.session_id = session;
+  show.revision = revision;
+  req.op_case = REFLECT__V1__REQUEST__OP_RECORD_SHOW;
+  req.record_show = &show;
+  *out = NULL;
+  int rc = cli_connect(ctx);
   if (rc) return rc;
-  rw.session_id = session;
-  rw.body = body;
-  rw.reason = (char *)(cli_arg_value(a, "reason") ? cli_arg_value(a, "reason") : "");
-  rw.base_revision = (uint32_t)base;
-  req.op_case = REFLECT__V1__REQUEST__OP_RECORD_WRITE;
-  req.record_write = &rw;
-  rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_RECORD_WRITE, &rep);
-  free(body);
-  if (rc) return rc;
-  if (ctx->json) {
-    cJSON *o = cJSON_CreateObject();
-    cli_json_add_u64(o, "revision", rep->record_write->revision);
-    rc = cli_json_print(o);
-  } else {
-    printf("%" PRIu32 "\n", rep->record_write->revision);
+  Reflect__V1__Reply *rep = NULL;
+  int crc = client_call(ctx->cl, &req, &rep);
+  if (missing_ok && crc == CLIENT_OK && rep->status && rep->status->code == REFLECT__V1__CODE__NOT_FOUND) {
+    wire_free_reply(rep);
+    return CLI_EXIT_OK;
   }
-  wire_free_reply(rep);
+  rc = cli_check_reply(ctx, crc, &rep, REFLECT__V1__REPLY__RESULT_RECORD_SHOW);
+  if (!rc && !rep->record_show->revision) {
+    wire_free_reply(rep);
+    return CLI_EXIT_UNREACHABLE;
+  }
+  *out = rep;
   return rc;
 }
 
-static const cli_command record_write = {
-    .name = "write",
-    .summary = "Write a new revision of a session's record.",
-    .synopsis = "SESSION --file PATH|- [--reason TEXT] [--base-revision N]",
-    .help = "Reads the record (UTF-8 text, at most 256 KiB) from PATH, or stdin for '-', and\n"
-            "prints the new revision number. Earlier revisions are kept.\n\n"
-            "options:\n"
-            "  --file PATH        the record's text; '-' reads stdin\n"
-            "  --reason TEXT      why this revision was made\n"
-            "  --base-revision N  refuse unless revision N is still the latest\n",
-    .opts = record_write_opts,
-    .pos_name = "SESSION",
-    .min_pos = 1,
-    .max_pos = 1,
-    .json = 1,
-    .run = record_write_run,
-};
+/* The record's text: its sections, or the free text of an older server. */
+static char *record_text(const Reflect__V1__RecordShowReply *r)
+{
+  char *text = NULL;
+  if (!r->n_sections) text = strdup(r->body ? r->body : "");
+  else if (cli_record_text_render(r->sections, r->n_sections, &text)) text = NULL;
+  if (!text) {
+    cli_error("out of memory");
+    exit(CLI_EXIT_REFUSED);
+  }
+  return text;
+}
 
 static void record_print(const cli_ctx *ctx, const Reflect__V1__RecordShowReply *r)
 {
   const Reflect__V1__Revision *v = r->revision;
   char when[CLI_TIME_MAX];
-  cli_time_format_local(v ? v->created_at : 0, cli_zone(ctx), when, sizeof when);
-  char *author = cli_text_clean(v ? v->author : "", 0);
-  char *reason = cli_text_clean(v ? v->reason : "", 0);
+  cli_time_format_local(v->created_at, cli_zone(ctx), when, sizeof when);
+  char *author = cli_text_clean(v->author, 0);
+  char *reason = cli_text_clean(v->reason, 0);
   printf("session:  %" PRIu64 "\nrevision: %" PRIu32 "\nauthor:   %s\ntime:     %s\n"
          "reason:   %s\nsigned:   ",
-         r->session_id, v ? v->revision : 0, author, when, reason);
+         r->session_id, v->revision, author, when, reason);
   for (size_t i = 0; i < r->n_signatures; i++) printf("%s%s", i ? ", " : "", r->signatures[i]->user);
   printf("%s\nawaiting: ", r->n_signatures ? "" : "-");
   for (size_t i = 0; i < r->n_awaiting; i++) printf("%s%s", i ? ", " : "", r->awaiting[i]);
@@ -131,19 +73,41 @@ static void record_print(const cli_ctx *ctx, const Reflect__V1__RecordShowReply 
   free(author);
   free(reason);
   /* Exactly as written when piped; made safe when shown on a terminal. */
-  cli_text_print(stdout, r->body, !isatty(STDOUT_FILENO));
-  size_t n = r->body ? strlen(r->body) : 0;
-  if (n == 0 || r->body[n - 1] != '\n') putchar('\n');
+  char *text = record_text(r);
+  cli_text_print(stdout, text, !isatty(STDOUT_FILENO));
+  size_t n = strlen(text);
+  if (n == 0 || text[n - 1] != '\n') putchar('\n');
+  free(text);
   if (r->n_comments) printf("\ncomments:\n");
   for (size_t i = 0; i < r->n_comments; i++) {
     const Reflect__V1__Comment *m = r->comments[i];
     char at[CLI_TIME_MAX];
     cli_time_format_local(m->at, cli_zone(ctx), at, sizeof at);
-    char *text = cli_text_clean(m->text, 0);
+    char *text_clean = cli_text_clean(m->text, 0);
     printf("  #%" PRIu64 " on revision %" PRIu32 ", %s, %s: %s%s\n", m->id, m->revision, m->author, at,
-           cli_comment_kind_name(m->kind), text);
-    free(text);
+           cli_comment_kind_name(m->kind), text_clean);
+    free(text_clean);
   }
+}
+
+static cJSON *section_json(const Reflect__V1__RecordSection *s)
+{
+  cJSON *o = cJSON_CreateObject();
+  cli_json_add_text(o, "kind", cli_record_text_kind_name(s->kind));
+  if (s->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE) {
+    cli_json_add_u64(o, "case_id", s->case_id);
+    cli_json_add_text(o, "case_reference", s->case_reference);
+    cli_json_add_text(o, "situation", s->situation);
+    cli_json_add_text(o, "analysis", s->analysis);
+    cli_json_add_text(o, "risk", s->risk);
+    cli_json_add_text(o, "decision", s->decision);
+    cli_json_add_text(o, "rationale", s->rationale);
+  } else {
+    cli_json_add_text(o, "text", s->text);
+  }
+  if (s->kind == REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION) cli_json_add_text(o, "member", s->member);
+  cJSON_AddBoolToObject(o, "withheld", s->withheld);
+  return o;
 }
 
 static cJSON *record_json(const Reflect__V1__RecordShowReply *r)
@@ -151,11 +115,13 @@ static cJSON *record_json(const Reflect__V1__RecordShowReply *r)
   const Reflect__V1__Revision *v = r->revision;
   cJSON *o = cJSON_CreateObject();
   cli_json_add_u64(o, "session_id", r->session_id);
-  cli_json_add_u64(o, "revision", v ? v->revision : 0);
-  cli_json_add_text(o, "author", v ? v->author : "");
-  cli_json_add_time(o, "created_at", v ? v->created_at : 0);
-  cli_json_add_text(o, "reason", v ? v->reason : "");
+  cli_json_add_u64(o, "revision", v->revision);
+  cli_json_add_text(o, "author", v->author);
+  cli_json_add_time(o, "created_at", v->created_at);
+  cli_json_add_text(o, "reason", v->reason);
   cli_json_add_text(o, "body", r->body);
+  cJSON *sections = cJSON_AddArrayToObject(o, "sections");
+  for (size_t i = 0; i < r->n_sections; i++) cJSON_AddItemToArray(sections, section_json(r->sections[i]));
   cJSON *sigs = cJSON_AddArrayToObject(o, "signatures"), *waiting = cJSON_AddArrayToObject(o, "awaiting");
   for (size_t i = 0; i < r->n_signatures; i++) {
     cJSON *s = cJSON_CreateObject();
@@ -181,27 +147,19 @@ static cJSON *record_json(const Reflect__V1__RecordShowReply *r)
   return o;
 }
 
-static const cli_opt record_show_opts[] = {
+static const cli_opt show_opts[] = {
     {"revision", "N", 0},
     {NULL, NULL, 0},
 };
 
-static int record_show_run(cli_ctx *ctx, const cli_args *a)
+static int show_run(cli_ctx *ctx, const cli_args *a)
 {
-  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
-  Reflect__V1__RecordShowRequest show = REFLECT__V1__RECORD_SHOW_REQUEST__INIT;
   Reflect__V1__Reply *rep;
   uint64_t session = 0, revision = 0;
-  int rc = cli_parse_u64(ctx, "SESSION", a->pos[0], 1, UINT64_MAX, &session);
+  int rc = cli_parse_u64(ctx, "SESSION", a->pos[0], 1, INT64_MAX, &session);
   if (!rc && cli_arg_value(a, "revision"))
-    rc = cli_parse_u64(ctx, "--revision", cli_arg_value(a, "revision"), 1, UINT32_MAX,
-                       &revision);
-  if (rc) return rc;
-  show.session_id = session;
-  show.revision = (uint32_t)revision;
-  req.op_case = REFLECT__V1__REQUEST__OP_RECORD_SHOW;
-  req.record_show = &show;
-  rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_RECORD_SHOW, &rep);
+    rc = cli_parse_u64(ctx, "--revision", cli_arg_value(a, "revision"), 1, UINT32_MAX, &revision);
+  if (!rc) rc = cli_record_fetch(ctx, session, (uint32_t)revision, 0, &rep);
   if (rc) return rc;
   if (ctx->json) rc = cli_json_print(record_json(rep->record_show));
   else record_print(ctx, rep->record_show);
@@ -213,23 +171,85 @@ static const cli_command record_show = {
     .name = "show",
     .summary = "Show a session's record.",
     .synopsis = "SESSION [--revision N]",
-    .help = "Prints a header (session, revision, author, time, reason), a blank line, then\n"
-            "the text.\n\n"
+    .help = "Prints a header (session, revision, author, time, reason, sign-off), a blank\n"
+            "line, then the record's sections in the format `record write` reads, then any\n"
+            "comments. Someone overseeing the session sees that wellbeing was discussed,\n"
+            "not what was said.\n\n"
             "options:\n"
             "  --revision N       this revision rather than the latest\n",
-    .opts = record_show_opts,
+    .opts = show_opts,
     .pos_name = "SESSION",
     .min_pos = 1,
     .max_pos = 1,
     .json = 1,
-    .run = record_show_run,
+    .run = show_run,
 };
 
-static const cli_command *const record_commands[] = {&record_write,     &record_show,    &cli_record_sign,
-                                                      &cli_record_comment, &cli_record_history, NULL};
+/* "revision 2 (sam, 2026-01-05 10:00)" and the text, safe for a terminal. */
+static void diff_side(const cli_ctx *ctx, const Reflect__V1__RecordShowReply *r, char *label, size_t size,
+                      char **text)
+{
+  char when[CLI_TIME_MAX];
+  cli_time_format_local(r->revision->created_at, cli_zone(ctx), when, sizeof when);
+  char *author = cli_text_clean(r->revision->author, 0);
+  snprintf(label, size, "revision %" PRIu32 " (%s, %s)", r->revision->revision, author, when);
+  free(author);
+  char *raw = record_text(r);
+  if (isatty(STDOUT_FILENO)) {
+    *text = cli_text_clean(raw, 1);
+    free(raw);
+  } else {
+    *text = raw;
+  }
+}
+
+static int diff_run(cli_ctx *ctx, const cli_args *a)
+{
+  uint64_t session = 0, rev[2] = {0, 0};
+  int rc = cli_parse_u64(ctx, "SESSION", a->pos[0], 1, INT64_MAX, &session);
+  if (!rc) rc = cli_parse_u64(ctx, "R1", a->pos[1], 1, UINT32_MAX, &rev[0]);
+  if (!rc) rc = cli_parse_u64(ctx, "R2", a->pos[2], 1, UINT32_MAX, &rev[1]);
+  if (rc) return rc;
+  Reflect__V1__Reply *rep[2] = {NULL, NULL};
+  char label[2][256], *text[2] = {NULL, NULL};
+  for (int i = 0; !rc && i < 2; i++) {
+    rc = cli_record_fetch(ctx, session, (uint32_t)rev[i], 0, &rep[i]);
+    if (!rc) diff_side(ctx, rep[i]->record_show, label[i], sizeof label[i], &text[i]);
+  }
+  if (!rc) {
+    int d = cli_diff_print(stdout, label[0], text[0], label[1], text[1], 3);
+    if (d == CLI_DIFF_ENOMEM) {
+      cli_error("out of memory");
+      rc = CLI_EXIT_REFUSED;
+    } else if (d == CLI_DIFF_SAME) {
+      cli_error("revisions %" PRIu64 " and %" PRIu64 " read the same", rev[0], rev[1]);
+    }
+  }
+  for (int i = 0; i < 2; i++) {
+    free(text[i]);
+    wire_free_reply(rep[i]);
+  }
+  return rc;
+}
+
+static const cli_command record_diff = {
+    .name = "diff",
+    .summary = "Show what changed between two revisions of a record.",
+    .synopsis = "SESSION R1 R2",
+    .help = "Prints a unified diff of the two revisions as `record show` renders them:\n"
+            "'-' lines are only in R1, '+' lines only in R2, with a few lines of context.\n"
+            "Prints nothing (and says so) if they read the same.\n",
+    .pos_name = "SESSION R1 R2",
+    .min_pos = 3,
+    .max_pos = 3,
+    .run = diff_run,
+};
+
+static const cli_command *const record_commands[] = {
+    &cli_record_write, &record_show, &record_diff, &cli_record_sign, &cli_record_comment, &cli_record_history, NULL};
 
 const cli_command cli_group_record = {
     .name = "record",
-    .summary = "Session records: write, show, sign, comment, history.",
+    .summary = "Session records: write, show, diff, sign, comment, history.",
     .subs = record_commands,
 };

@@ -40,6 +40,48 @@ static cJSON *history_json(const Reflect__V1__SessionShowReply *r)
   return arr;
 }
 
+static const char *attendance_name(Reflect__V1__Attendance a)
+{
+  return a == REFLECT__V1__ATTENDANCE__ATTENDANCE_PRESENT  ? "present"
+         : a == REFLECT__V1__ATTENDANCE__ATTENDANCE_ABSENT ? "absent"
+                                                           : "not recorded";
+}
+
+/* What was recorded for a member of a group session, if anything. */
+static const Reflect__V1__MemberAttendance *attendance_of(const Reflect__V1__Session *s, const char *member)
+{
+  for (size_t i = 0; i < s->n_attendance; i++)
+    if (s->attendance[i]->member && !strcmp(s->attendance[i]->member, member)) return s->attendance[i];
+  return NULL;
+}
+
+static cJSON *attendance_json(const Reflect__V1__Session *s)
+{
+  cJSON *arr = cJSON_CreateArray();
+  for (size_t i = 0; i < s->n_members; i++) {
+    const Reflect__V1__MemberAttendance *m = attendance_of(s, s->members[i]);
+    cJSON *o = cJSON_CreateObject();
+    cli_json_add_text(o, "member", s->members[i]);
+    cli_json_add_text(o, "attendance", m ? attendance_name(m->attendance) : "not recorded");
+    cJSON_AddBoolToObject(o, "confirmed", m && m->signed_at);
+    if (m && m->signed_at) cli_json_add_time(o, "confirmed_at", m->signed_at);
+    cJSON_AddItemToArray(arr, o);
+  }
+  return arr;
+}
+
+static void print_attendance(const cli_ctx *ctx, const Reflect__V1__Session *s)
+{
+  printf("attendance:\n");
+  for (size_t i = 0; i < s->n_members; i++) {
+    const Reflect__V1__MemberAttendance *m = attendance_of(s, s->members[i]);
+    char at[CLI_TIME_MAX] = "";
+    if (m && m->signed_at) cli_time_format_local(m->signed_at, cli_zone(ctx), at, sizeof at);
+    printf("  %-20s %-13s %s%s\n", s->members[i], attendance_name(m ? m->attendance : REFLECT__V1__ATTENDANCE__ATTENDANCE_UNKNOWN),
+           !m ? "" : *at ? "confirmed " : "not confirmed yet", at);
+  }
+}
+
 static void print_show(const cli_ctx *ctx, const Reflect__V1__SessionShowReply *r)
 {
   const Reflect__V1__Session *s = r->session;
@@ -51,8 +93,10 @@ static void print_show(const cli_ctx *ctx, const Reflect__V1__SessionShowReply *
   printf("supervisor:  %s\n", s->supervisor);
   printf("with:        ");
   for (size_t i = 0; i < s->n_members; i++) printf("%s%s", i ? ", " : "", s->members[i]);
-  printf("\nroom:        %s\nrecord:      %s\n\nhistory:\n", room, s->record_revision ? "written" : "not yet");
+  printf("\nroom:        %s\nrecord:      %s\n", room, s->record_revision ? "written" : "not yet");
   free(room);
+  if (s->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP) print_attendance(ctx, s);
+  printf("\nhistory:\n");
   for (size_t i = 0; i < r->n_history; i++) {
     const Reflect__V1__SessionChange *h = r->history[i];
     char at[CLI_TIME_MAX], to[CLI_TIME_MAX] = "";
@@ -81,7 +125,10 @@ static int show_run(cli_ctx *ctx, const cli_args *a)
     rc = CLI_EXIT_UNREACHABLE;
   } else if (ctx->json) {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "session", cli_session_json(r->session));
+    cJSON *session = cli_session_json(r->session);
+    if (r->session->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP)
+      cJSON_AddItemToObject(session, "attendance", attendance_json(r->session));
+    cJSON_AddItemToObject(o, "session", session);
     cJSON_AddItemToObject(o, "history", history_json(r));
     rc = cli_json_print(o);
   } else {
@@ -96,7 +143,9 @@ const cli_command cli_session_show = {
     .summary = "Show a session and its history.",
     .synopsis = "SESSION",
     .help = "The history lists when it was booked, moved, cancelled, held or missed, by\n"
-            "whom, and why.\n\noptions:\n",
+            "whom, and why. A group session also shows each member's attendance and\n"
+            "whether they have confirmed it. A manager sees the sessions of the teams they\n"
+            "manage.\n\noptions:\n",
     .pos_name = "SESSION",
     .min_pos = 1,
     .max_pos = 1,

@@ -241,7 +241,8 @@ static const cli_command session_list = {
 
 static const cli_command *const session_commands[] = {
     &session_add, &session_list, &cli_session_show, &cli_session_move, &cli_session_cancel,
-    &cli_session_held, &cli_session_missed, NULL};
+    &cli_session_held, &cli_session_missed, &cli_session_attendance, &cli_session_confirm_attendance,
+    &cli_session_plan, NULL};
 
 const cli_command cli_group_session = {
     .name = "session",

@@ -17,5 +17,7 @@ cJSON *cli_session_json(const Reflect__V1__Session *s);
 
 extern const cli_command cli_session_show, cli_session_move, cli_session_cancel, cli_session_held,
     cli_session_missed;
+/* cli_attendance.c */
+extern const cli_command cli_session_attendance, cli_session_confirm_attendance;
 
 #endif

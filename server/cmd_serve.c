@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "broker.h"
 #include "commands.h"
@@ -82,6 +84,15 @@ int cmd_serve(int argc, char **argv)
   if (listen) snprintf(cfg.listen, sizeof cfg.listen, "%s", listen);
   if (publish) snprintf(cfg.publish, sizeof cfg.publish, "%s", publish);
   if (workers) cfg.workers = workers;
+  /* Session planning keeps a wall-clock time of day across clock changes
+   * with localtime_r/mktime, which read TZ. setenv is not thread-safe, so
+   * the organisation's zone is set here, once, before any thread exists. */
+  char zone_file[512];
+  const char *zone_dir = getenv("TZDIR");
+  snprintf(zone_file, sizeof zone_file, "%s/%s", zone_dir && *zone_dir == '/' ? zone_dir : "/usr/share/zoneinfo",
+           cfg.timezone);
+  if (access(zone_file, R_OK) != 0) log_line(LOG_WARN, "event=timezone_missing zone=%s hint=\"install tzdata\"", cfg.timezone);
+  if (setenv("TZ", cfg.timezone, 1) == 0) tzset();
   if (pass_stdin && commands_read_line(passphrase, sizeof passphrase)) {
     fprintf(stderr, "reflectd: no passphrase on stdin\n");
     return EXIT_USAGE;

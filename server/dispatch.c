@@ -45,6 +45,19 @@ static const struct {
     {REFLECT__V1__REQUEST__OP_CASE_LIST, ops_case_list},
     {REFLECT__V1__REQUEST__OP_CASE_SHOW, ops_case_show},
     {REFLECT__V1__REQUEST__OP_CASE_UPDATE, ops_case_update},
+    {REFLECT__V1__REQUEST__OP_AGREEMENT_SHOW, ops_agreement_show},
+    {REFLECT__V1__REQUEST__OP_AGREEMENT_END, ops_agreement_end},
+    {REFLECT__V1__REQUEST__OP_DUE_LIST, ops_due_list},
+    {REFLECT__V1__REQUEST__OP_RULE_ADD, ops_rule_add},
+    {REFLECT__V1__REQUEST__OP_RULE_LIST, ops_rule_list},
+    {REFLECT__V1__REQUEST__OP_SESSION_PLAN, ops_session_plan},
+    {REFLECT__V1__REQUEST__OP_CASE_DECISIONS, ops_case_decisions},
+    {REFLECT__V1__REQUEST__OP_TEAM_ADD, ops_team_add},
+    {REFLECT__V1__REQUEST__OP_TEAM_MEMBER, ops_team_member},
+    {REFLECT__V1__REQUEST__OP_TEAM_LIST, ops_team_list},
+    {REFLECT__V1__REQUEST__OP_SESSION_ATTENDANCE, ops_session_attendance},
+    {REFLECT__V1__REQUEST__OP_ATTENDANCE_SIGN, ops_attendance_sign},
+    {REFLECT__V1__REQUEST__OP_AGENDA, ops_agenda},
 };
 
 rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...)
@@ -237,7 +250,13 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
     call_fail(&c, RC_INVALID, NULL, "%s", decode_error(wrc));
   } else {
     rep.id = req->id;
-    run(&c, req, slow_ok, &slow);
+    rcode hrc = run(&c, req, slow_ok, &slow);
+    /* A handler that failed without describing it, or succeeded without an
+     * answer, must never look like success to the client. */
+    if (hrc != RC_OK && status.code == RC_OK)
+      call_fail(&c, hrc, NULL, "the request could not be completed (%s)", wire_code_name((Reflect__V1__Code)hrc));
+    else if (!slow && status.code == RC_OK && rep.result_case == REFLECT__V1__REPLY__RESULT__NOT_SET)
+      call_fail(&c, RC_INTERNAL, NULL, "the server produced no answer");
   }
   int rc = DISPATCH_REPLY;
   if (slow) {

@@ -41,7 +41,20 @@ rcode ops_case_add(call *c, const Reflect__V1__Request *req);
 rcode ops_case_list(call *c, const Reflect__V1__Request *req);
 rcode ops_case_show(call *c, const Reflect__V1__Request *req);
 rcode ops_case_update(call *c, const Reflect__V1__Request *req);
+rcode ops_case_decisions(call *c, const Reflect__V1__Request *req);
 rcode ops_record_show(call *c, const Reflect__V1__Request *req);
+rcode ops_agreement_show(call *c, const Reflect__V1__Request *req);
+rcode ops_agreement_end(call *c, const Reflect__V1__Request *req);
+rcode ops_due_list(call *c, const Reflect__V1__Request *req);
+rcode ops_rule_add(call *c, const Reflect__V1__Request *req);
+rcode ops_rule_list(call *c, const Reflect__V1__Request *req);
+rcode ops_session_plan(call *c, const Reflect__V1__Request *req);
+rcode ops_team_add(call *c, const Reflect__V1__Request *req);
+rcode ops_team_member(call *c, const Reflect__V1__Request *req);
+rcode ops_team_list(call *c, const Reflect__V1__Request *req);
+rcode ops_session_attendance(call *c, const Reflect__V1__Request *req);
+rcode ops_attendance_sign(call *c, const Reflect__V1__Request *req);
+rcode ops_agenda(call *c, const Reflect__V1__Request *req);
 
 /* Login throttling, shared by everything that checks a password: refuses
  * while the account or device is locked; and counts a wrong password
@@ -71,6 +84,13 @@ rcode ops_check_session_time(call *c, int64_t starts_at, uint32_t minutes);
  * session other than except_session. Runs inside the write transaction. */
 rcode ops_check_clashes(call *c, const int64_t *people, size_t n_people, int64_t start, int64_t end,
                         const uint8_t *room_index, int64_t except_session);
+
+/* Books one individual or group session exactly as `session add` does,
+ * inside the caller's write transaction: refuses a clash (naming it), then
+ * stores the session, its first history entry and the audit row. The
+ * caller is the supervisor; room_index is NULL for no room. */
+rcode ops_book_session(call *c, const int64_t *members, size_t n_members, int64_t agreement_id, int64_t start,
+                       uint32_t minutes, const char *room, const uint8_t *room_index, int64_t *id);
 
 /* Resolves a username to an active account, or fails the call naming
  * `field` (NOT_FOUND for no such user, FAILED_PRECONDITION if inactive). */

@@ -1,6 +1,7 @@
 /* Cases: a child or a family on someone's caseload. Supervisors and
- * managers open them for people they supervise; every read of a case's
- * identity is audited. */
+ * managers open them for people they supervise; managers also read (never
+ * change) the cases of the people their teams oversee; every read of a
+ * case's identity or decisions is audited. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +11,11 @@
 #include "store_agreements.h"
 #include "store_audit.h"
 #include "store_cases.h"
+#include "store_decisions.h"
 #include "store_sessions.h"
+#include "store_teams.h"
 
-#define REFERENCE_MAX 64
+#define REFERENCE_MAX CASE_REFERENCE_MAX
 #define CASE_NAME_MAX 200
 
 /* A real calendar date, YYYY-MM-DD, from 1900 to today. */
@@ -105,7 +108,9 @@ rcode ops_case_list(call *c, const Reflect__V1__Request *req)
   Reflect__V1__CaseListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_list_reply__init(r);
-  rcode rc = (rcode)store_cases_list(c, c->who->user_id, allocated, in->include_closed, &r->cases, &r->n_cases);
+  int oversight = c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER;
+  rcode rc = (rcode)store_cases_list(c, c->who->user_id, oversight, allocated, in->include_closed, &r->cases,
+                                     &r->n_cases);
   if (rc) return call_fail(c, rc, NULL, "could not list cases");
   /* Names of children are content: the listing is audited before it leaves. */
   char detail[32];
@@ -117,8 +122,11 @@ rcode ops_case_list(call *c, const Reflect__V1__Request *req)
   return RC_OK;
 }
 
-/* By id or by reference, and only if the caller may see it. */
-static rcode load_case(call *c, uint64_t id, const char *reference, case_row *k)
+enum { CHANGE = 0, READ = 1 };
+
+/* By id or by reference, and only if the caller may see it; to READ, a
+ * manager overseeing the allocated worker through a team may too. */
+static rcode load_case(call *c, uint64_t id, const char *reference, int purpose, case_row *k)
 {
   int rc;
   if (id && *reference) return call_fail(c, RC_INVALID, "reference", "give an id or a reference, not both");
@@ -136,6 +144,9 @@ static rcode load_case(call *c, uint64_t id, const char *reference, case_row *k)
   if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not read the case");
   int visible = 0;
   if (store_cases_visible(c->s->db, c->who->user_id, k, &visible)) return RC_INTERNAL;
+  if (!visible && purpose == READ && c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER &&
+      store_teams_oversees(c->s->db, c->who->user_id, k->allocated_id, &visible))
+    return RC_INTERNAL;
   return visible ? RC_OK : refuse_case(c);
 }
 
@@ -144,7 +155,7 @@ rcode ops_case_show(call *c, const Reflect__V1__Request *req)
   const Reflect__V1__CaseShowRequest *in = req->case_show;
   if (!in) return call_fail(c, RC_INVALID, "case_show", "missing case_show");
   case_row k;
-  rcode rc = load_case(c, in->id, in->reference, &k);
+  rcode rc = load_case(c, in->id, in->reference, READ, &k);
   if (rc) return rc;
   Reflect__V1__CaseShowReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
@@ -190,7 +201,7 @@ rcode ops_case_update(call *c, const Reflect__V1__Request *req)
   if (in->close && in->reopen) return call_fail(c, RC_INVALID, "close", "close or reopen, not both");
   if (in->risk > REFLECT__V1__RISK_LEVEL__RISK_HIGH) return call_fail(c, RC_INVALID, "risk", "unknown risk level");
   case_update u;
-  rcode rc = load_case(c, in->id, "", &u.k);
+  rcode rc = load_case(c, in->id, "", CHANGE, &u.k);
   if (rc) return rc;
   /* Changing a case is for its worker's supervisor, not the worker alone. */
   if (u.k.allocated_id == c->who->user_id && c->who->role == REFLECT__V1__ROLE__ROLE_PRACTITIONER)
@@ -210,5 +221,30 @@ rcode ops_case_update(call *c, const Reflect__V1__Request *req)
   reflect__v1__case_update_reply__init(r);
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_UPDATE;
   c->rep->case_update = r;
+  return RC_OK;
+}
+
+rcode ops_case_decisions(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__CaseDecisionsRequest *in = req->case_decisions;
+  if (!in) return call_fail(c, RC_INVALID, "case_decisions", "missing case_decisions");
+  case_row k;
+  rcode rc = load_case(c, in->id, in->reference, READ, &k);
+  if (rc) return rc;
+  Reflect__V1__CaseDecisionsReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return RC_EXHAUSTED;
+  reflect__v1__case_decisions_reply__init(r);
+  rc = (rcode)store_cases_to_message(c, &k, &r->case_);
+  if (!rc) rc = (rcode)store_decisions_list(c, &k, &r->decisions, &r->n_decisions);
+  if (rc == RC_DATA_LOSS)
+    return call_fail(c, rc, NULL, "integrity error: a decision about case %lld failed authentication",
+                     (long long)k.id);
+  if (rc) return call_fail(c, rc, NULL, "could not read the case's decisions");
+  char detail[32];
+  snprintf(detail, sizeof detail, "decisions=%zu", r->n_decisions);
+  rc = store_audit_read(c, "case.decisions", "case", k.id, detail);
+  if (rc) return rc;
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_DECISIONS;
+  c->rep->case_decisions = r;
   return RC_OK;
 }

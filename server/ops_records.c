@@ -1,10 +1,15 @@
-/* The written record of a session: append-only revisions, every access audited. */
+/* The written record of a session: append-only revisions, every access
+ * audited. Parties read everything; a manager overseeing a party through a
+ * team reads it read-only, with wellbeing withheld; only parties sign and
+ * comment. */
 #include <stdio.h>
 #include <string.h>
 
 #include "ops.h"
+#include "record_sections.h"
 #include "store_audit.h"
 #include "store_comments.h"
+#include "store_decisions.h"
 #include "store_records.h"
 #include "store_signoffs.h"
 #include "store_teams.h"
@@ -36,25 +41,54 @@ rcode ops_load_party_session(call *c, uint64_t id, session_row *s)
   return party ? RC_OK : refuse_session(c, id);
 }
 
+/* *party = 1 for a party; else *visible = 1 for a manager overseeing one
+ * of its parties through a team. */
+static rcode check_visible(call *c, const session_row *s, int *party, int *visible)
+{
+  *party = *visible = 0;
+  if (store_sessions_is_party(c->s->db, s, c->who->user_id, party)) return RC_INTERNAL;
+  if (*party) {
+    *visible = 1;
+    return RC_OK;
+  }
+  if (c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER &&
+      store_teams_oversees_session(c->s->db, c->who->user_id, s, visible))
+    return RC_INTERNAL;
+  return RC_OK;
+}
+
 rcode ops_load_visible_session(call *c, uint64_t id, session_row *s, int *party)
 {
   rcode rc = load_session(c, id, s);
+  int visible = 0;
+  if (!rc) rc = check_visible(c, s, party, &visible);
   if (rc) return rc;
-  *party = 0;
-  if (store_sessions_is_party(c->s->db, s, c->who->user_id, party)) return RC_INTERNAL;
-  if (*party) return RC_OK;
-  int oversees = 0;
-  if (c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER &&
-      store_teams_oversees_session(c->s->db, c->who->user_id, s, &oversees))
-    return RC_INTERNAL;
-  return oversees ? RC_OK : refuse_session(c, id);
+  return visible ? RC_OK : refuse_session(c, id);
 }
 
 typedef struct {
   const Reflect__V1__RecordWriteRequest *in;
   session_row s;
+  record_sections rs;
   uint32_t revision;
 } record_write;
+
+/* Each case discussed leaves its decision on the child's own file, in the
+ * same transaction as the revision that carries it. */
+static rcode record_cases_tx(call *c, record_write *w)
+{
+  for (size_t i = 0; i < w->rs.n; i++) {
+    const Reflect__V1__RecordSection *sec = w->rs.sections[i];
+    if (sec->kind != REFLECT__V1__SECTION_KIND__SECTION_CASE) continue;
+    rcode rc = (rcode)store_decisions_add(c, &w->s, w->revision, &w->rs.cases[i], sec->risk, sec->decision,
+                                          sec->rationale);
+    char detail[64];
+    snprintf(detail, sizeof detail, "session=%lld;revision=%u", (long long)w->s.id, w->revision);
+    if (!rc) rc = (rcode)store_audit_append_id(c, "case.discussed", "case", w->rs.cases[i].id, detail);
+    if (rc) return rc;
+  }
+  return RC_OK;
+}
 
 static rcode record_write_tx(call *c, void *arg)
 {
@@ -67,10 +101,12 @@ static rcode record_write_tx(call *c, void *arg)
                      w->in->base_revision, latest);
   if (latest > 0 && !*w->in->reason)
     return call_fail(c, RC_INVALID, "reason", "revision %u exists; an amendment needs a reason", latest);
-  rcode rc = (rcode)store_records_append(c, &w->s, w->in->body, w->in->reason, &w->revision);
+  rcode rc = record_sections_resolve(c, &w->s, &w->rs);
+  if (!rc) rc = (rcode)store_records_append(c, &w->s, w->rs.sections, w->rs.n, w->in->reason, &w->revision);
+  if (!rc) rc = record_cases_tx(c, w);
   if (rc) return rc;
-  char detail[32];
-  snprintf(detail, sizeof detail, "revision=%u", w->revision);
+  char detail[48];
+  snprintf(detail, sizeof detail, "revision=%u;sections=%zu", w->revision, w->rs.n);
   return (rcode)store_audit_append_id(c, "record.write", "session", w->s.id, detail);
 }
 
@@ -88,7 +124,7 @@ rcode ops_record_write(call *c, const Reflect__V1__Request *req)
     return call_fail(c, RC_DENIED, "session_id", "only the supervisor of session %lld writes its record",
                      (long long)w.s.id);
   }
-  rc = call_check_text(c, "body", in->body, RECORD_BODY_MAX);
+  rc = record_sections_check(c, in, &w.rs);
   if (!rc && strlen(in->reason) > RECORD_REASON_MAX)
     rc = call_fail(c, RC_INVALID, "reason", "a reason may have at most %d bytes", RECORD_REASON_MAX);
   if (rc) return rc;
@@ -103,25 +139,31 @@ rcode ops_record_write(call *c, const Reflect__V1__Request *req)
   return RC_OK;
 }
 
+/* A party, or a manager overseeing one through a team (*party = 0). Other
+ * people's attempts are what an auditor looks for, so they are audited. */
+static rcode load_readable_session(call *c, uint64_t id, session_row *s, int *party)
+{
+  rcode rc = load_session(c, id, s);
+  int visible = 0;
+  if (!rc) rc = check_visible(c, s, party, &visible);
+  if (rc || visible) return rc;
+  store_audit_read(c, "record.denied", "session", s->id, "");
+  return refuse_session(c, id);
+}
+
 rcode ops_record_show(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__RecordShowRequest *in = req->record_show;
   if (!in) return call_fail(c, RC_INVALID, "record_show", "missing record_show");
   session_row s;
-  rcode rc = load_session(c, in->session_id, &s);
-  if (rc) return rc;
   int party = 0;
-  if (store_sessions_is_party(c->s->db, &s, c->who->user_id, &party))
-    return call_fail(c, RC_INTERNAL, NULL, "could not check who attended");
-  if (!party) {
-    /* Attempts on other people's records are what an auditor looks for. */
-    store_audit_read(c, "record.denied", "session", s.id, "");
-    return refuse_session(c, in->session_id);
-  }
+  rcode rc = load_readable_session(c, in->session_id, &s, &party);
+  if (rc) return rc;
   Reflect__V1__RecordShowReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__record_show_reply__init(r);
-  rc = (rcode)store_records_read(c, &s, in->revision, r);
+  /* Wellbeing is for the two parties: for anyone else it is not opened. */
+  rc = (rcode)store_records_read(c, &s, in->revision, party, r);
   if (rc == RC_NOT_FOUND && in->revision)
     return call_fail(c, rc, "revision", "session %lld has no revision %u", (long long)s.id, in->revision);
   if (rc == RC_NOT_FOUND) return call_fail(c, rc, "session_id", "session %lld has no record yet", (long long)s.id);
@@ -135,9 +177,12 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
   if (!rc) rc = (rcode)store_comments_list(c, &s, &r->comments, &r->n_comments);
   if (rc) return call_fail(c, rc, NULL, "could not read the record's sign-off and comments");
   r->frozen = frozen != 0;
+  int withheld = 0;
+  for (size_t i = 0; i < r->n_sections; i++) withheld |= r->sections[i]->withheld;
   /* The read is audited before any content leaves: no audit row, no content. */
-  char detail[32];
-  snprintf(detail, sizeof detail, "revision=%u", r->revision->revision);
+  char detail[64];
+  snprintf(detail, sizeof detail, "revision=%u%s%s", r->revision->revision, party ? "" : ";oversight",
+           withheld ? ";wellbeing=withheld" : "");
   rc = store_audit_read(c, "record.read", "session", s.id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_RECORD_SHOW;
@@ -242,7 +287,8 @@ rcode ops_record_history(call *c, const Reflect__V1__Request *req)
   const Reflect__V1__RecordHistoryRequest *in = req->record_history;
   if (!in) return call_fail(c, RC_INVALID, "record_history", "missing record_history");
   session_row s;
-  rcode rc = ops_load_party_session(c, in->session_id, &s);
+  int party = 0;
+  rcode rc = load_readable_session(c, in->session_id, &s, &party);
   if (rc) return rc;
   Reflect__V1__Revision **revs = NULL;
   size_t n = 0;
@@ -265,7 +311,7 @@ rcode ops_record_history(call *c, const Reflect__V1__Request *req)
     v[i] = sum;
   }
   if (rc) return call_fail(c, rc, NULL, "could not read the record's history");
-  rc = store_audit_read(c, "record.history", "session", s.id, "");
+  rc = store_audit_read(c, "record.history", "session", s.id, party ? "" : "oversight");
   if (rc) return rc;
   reflect__v1__record_history_reply__init(r);
   r->revisions = v;

@@ -1,5 +1,6 @@
 /* A session's life after booking: show it with its history, move it, mark
- * it held, missed or cancelled. Only its supervisor changes it. */
+ * it held, missed or cancelled. Only its supervisor changes it; its parties
+ * and the managers overseeing them see it. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -62,12 +63,12 @@ rcode ops_check_clashes(call *c, const int64_t *people, size_t n_people, int64_t
   return RC_OK;
 }
 
-/* The session, if the caller is its supervisor (or, for show, a party). */
-static rcode load_for(call *c, uint64_t id, int supervisor_only, session_row *s)
+/* The session, if the caller is its supervisor: only they change it. */
+static rcode load_for_change(call *c, uint64_t id, session_row *s)
 {
   rcode rc = ops_load_party_session(c, id, s);
   if (rc) return rc;
-  if (supervisor_only && s->supervisor_id != c->who->user_id)
+  if (s->supervisor_id != c->who->user_id)
     return call_fail(c, RC_DENIED, "session_id", "only the supervisor of session %lld changes it", (long long)s->id);
   return RC_OK;
 }
@@ -77,7 +78,9 @@ rcode ops_session_show(call *c, const Reflect__V1__Request *req)
   const Reflect__V1__SessionShowRequest *in = req->session_show;
   if (!in) return call_fail(c, RC_INVALID, "session_show", "missing session_show");
   session_row s;
-  rcode rc = load_for(c, in->session_id, 0, &s);
+  int party = 0;
+  /* A party, or a manager overseeing one of its parties (read-only). */
+  rcode rc = ops_load_visible_session(c, in->session_id, &s, &party);
   if (rc) return rc;
   Reflect__V1__SessionShowReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
@@ -89,7 +92,7 @@ rcode ops_session_show(call *c, const Reflect__V1__Request *req)
   if (!rc && n == 1) r->session = one[0];
   if (!rc) rc = (rcode)store_schedule_history(c, &s, &r->history, &r->n_history);
   if (rc || !r->session) return call_fail(c, rc ? rc : RC_INTERNAL, NULL, "could not read session %lld", (long long)s.id);
-  rc = store_audit_read(c, "session.read", "session", s.id, "");
+  rc = store_audit_read(c, "session.read", "session", s.id, party ? "" : "oversight");
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_SESSION_SHOW;
   c->rep->session_show = r;
@@ -136,7 +139,7 @@ rcode ops_session_reschedule(call *c, const Reflect__V1__Request *req)
   const Reflect__V1__SessionRescheduleRequest *in = req->session_reschedule;
   if (!in) return call_fail(c, RC_INVALID, "session_reschedule", "missing session_reschedule");
   reschedule m = {.in = in};
-  rcode rc = load_for(c, in->session_id, 1, &m.s);
+  rcode rc = load_for_change(c, in->session_id, &m.s);
   if (rc) return rc;
   m.minutes = in->minutes ? (int)in->minutes : m.s.minutes;
   rc = ops_check_session_time(c, in->starts_at, (uint32_t)m.minutes);
@@ -194,7 +197,7 @@ rcode ops_session_status(call *c, const Reflect__V1__Request *req)
   if ((missed || cancelled) && strspn(in->reason, " \t\r\n") == strlen(in->reason))
     return call_fail(c, RC_INVALID, "reason", "say why the session was %s", missed ? "missed" : "cancelled");
   status_change m = {.in = in};
-  rcode rc = load_for(c, in->session_id, 1, &m.s);
+  rcode rc = load_for_change(c, in->session_id, &m.s);
   if (rc) return rc;
   rc = call_write(c, "change the session", status_tx, &m);
   if (rc) return rc;

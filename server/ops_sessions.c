@@ -55,10 +55,30 @@ static void reply_session_id(call *c, int64_t id)
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_SESSION_ADD;
 }
 
+rcode ops_book_session(call *c, const int64_t *members, size_t n_members, int64_t agreement_id, int64_t start,
+                       uint32_t minutes, const char *room, const uint8_t *room_index, int64_t *id)
+{
+  int64_t people[1 + SESSION_MAX_MEMBERS];
+  if (n_members < 1 || n_members > SESSION_MAX_MEMBERS) return RC_INVALID;
+  people[0] = c->who->user_id;
+  for (size_t i = 0; i < n_members; i++) people[1 + i] = members[i];
+  int64_t end = start + (int64_t)minutes * 60;
+  rcode rc = ops_check_clashes(c, people, 1 + n_members, start, end, room_index, 0);
+  if (rc) return rc;
+  rc = (rcode)store_sessions_add(c, c->who->user_id, members, n_members, agreement_id, start, minutes, room,
+                                 room_index, id);
+  if (rc) return rc;
+  session_row row;
+  if (store_sessions_get(c->s->db, *id, &row)) return RC_INTERNAL;
+  rc = (rcode)store_schedule_log(c, &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, start, 0, (int)minutes,
+                                 NULL);
+  if (rc) return rc;
+  return (rcode)store_audit_append_id(c, "session.add", "session", *id, "");
+}
+
 typedef struct {
   const Reflect__V1__SessionAddRequest *in;
-  int64_t people[1 + SESSION_MAX_MEMBERS];  /* the supervisor, then the members */
-  int64_t *members;
+  int64_t members[SESSION_MAX_MEMBERS];
   int64_t agreement_id;
   uint8_t room_index[VAULT_INDEX_BYTES];
   int has_room;
@@ -68,19 +88,8 @@ typedef struct {
 static rcode session_add_write(call *c, void *arg)
 {
   session_add *s = arg;
-  int64_t start = s->in->starts_at, end = start + (int64_t)s->in->minutes * 60;
-  rcode rc = ops_check_clashes(c, s->people, 1 + s->in->n_members, start, end,
-                               s->has_room ? s->room_index : NULL, 0);
-  if (rc) return rc;
-  rc = (rcode)store_sessions_add(c, c->who->user_id, s->members, s->in->n_members, s->agreement_id, start,
-                                 s->in->minutes, s->in->room, s->has_room ? s->room_index : NULL, &s->id);
-  if (rc) return rc;
-  session_row row;
-  if (store_sessions_get(c->s->db, s->id, &row)) return RC_INTERNAL;
-  rc = (rcode)store_schedule_log(c, &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, start, 0,
-                                 (int)s->in->minutes, NULL);
-  if (rc) return rc;
-  return (rcode)store_audit_append_id(c, "session.add", "session", s->id, "");
+  return ops_book_session(c, s->members, s->in->n_members, s->agreement_id, s->in->starts_at, s->in->minutes,
+                          s->in->room, s->has_room ? s->room_index : NULL, &s->id);
 }
 
 rcode ops_session_add(call *c, const Reflect__V1__Request *req)
@@ -94,8 +103,6 @@ rcode ops_session_add(call *c, const Reflect__V1__Request *req)
   if (strlen(in->room) > ROOM_MAX_BYTES)
     return call_fail(c, RC_INVALID, "room", "room may have at most %d bytes", ROOM_MAX_BYTES);
   session_add s = {.in = in};
-  s.members = s.people + 1;
-  s.people[0] = c->who->user_id;
   store_schedule_room_index(c->s->vault, in->room, s.room_index, &s.has_room);
   for (size_t i = 0; i < in->n_members; i++) {
     user_row u;

@@ -1,7 +1,11 @@
 #include "store_actions.h"
+#include "store_teams.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+
+#define SQL_NUM_(x) #x
+#define SQL_NUM(x) SQL_NUM_(x)
 
 /* What an action's texts are bound to: its session, owner, creation and
  * case; the closing evidence also to who closed it, when and how, so a
@@ -94,26 +98,27 @@ typedef struct {
 
 static const char *const sealed_columns[3] = {"description", "evidence_needed", "evidence"};
 
-int store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***out, size_t *n)
+/* What every list reads: the action, its owner and creator by name, and the
+ * sealed texts; `s` is the origin session. */
+#define ACTION_SELECT                                                                                     \
+  "SELECT a.id, a.session_id, coalesce(a.case_id, 0), o.username, a.due_at, a.status, a.created_at,"    \
+  " cb.username, coalesce(a.closed_at, 0), a.key_id, a.description, a.evidence_needed, a.evidence,"     \
+  " a.owner_id, coalesce(a.closed_by, 0)"                                                               \
+  " FROM actions a JOIN users o ON o.id = a.owner_id JOIN users cb ON cb.id = a.created_by"             \
+  " JOIN sessions s ON s.id = a.session_id"
+
+/* Who sees an action: its owner, the parties to its origin session, and a
+ * manager overseeing its owner through a team. v is an SQL expression. */
+_Static_assert(REFLECT__V1__ROLE__ROLE_MANAGER == 2, "the SQL below spells the manager role as 2");
+#define ACTION_VISIBLE_TO(v)                                                                             \
+  "(a.owner_id = " v " OR s.supervisor_id = " v                                                       \
+  " OR EXISTS (SELECT 1 FROM session_members m WHERE m.session_id = s.id AND m.user_id = " v ")"        \
+  " OR ((SELECT role FROM users WHERE id = " v ") = 2 AND a.owner_id IN (" STORE_TEAMS_OVERSEEN(v) ")))"
+
+/* Steps st (an ACTION_SELECT), then opens the sealed texts: a key is opened
+ * with other statements, so only once st has been reset. */
+static int read_actions(call *c, sqlite3_stmt *st, Reflect__V1__Action ***out, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT a.id, a.session_id, coalesce(a.case_id, 0), o.username, a.due_at, a.status, a.created_at,"
-      " cb.username, coalesce(a.closed_at, 0), a.key_id, a.description, a.evidence_needed, a.evidence,"
-      " a.owner_id, coalesce(a.closed_by, 0)"
-      " FROM actions a JOIN users o ON o.id = a.owner_id JOIN users cb ON cb.id = a.created_by"
-      " JOIN sessions s ON s.id = a.session_id"
-      " WHERE (a.owner_id = ?1 OR s.supervisor_id = ?1"
-      "        OR EXISTS (SELECT 1 FROM session_members m WHERE m.session_id = s.id AND m.user_id = ?1))"
-      "  AND (?2 = 0 OR a.owner_id = ?1) AND (?3 = 0 OR (a.status = 1 AND a.due_at < ?4))"
-      "  AND (?5 = 0 OR a.session_id = ?5) AND (?6 = 1 OR a.status = 1)"
-      " ORDER BY a.status, a.due_at, a.id LIMIT 500");
-  if (!st) return RC_INTERNAL;
-  sqlite3_bind_int64(st, 1, c->who->user_id);
-  sqlite3_bind_int(st, 2, f->mine != 0);
-  sqlite3_bind_int(st, 3, f->overdue != 0);
-  sqlite3_bind_int64(st, 4, c->now);
-  sqlite3_bind_int64(st, 5, f->session_id);
-  sqlite3_bind_int(st, 6, f->include_closed != 0);
   Reflect__V1__Action **v = arena_alloc(c->a, sizeof *v * ACTION_LIST_MAX);
   sealed_row *rows = arena_alloc(c->a, sizeof *rows * ACTION_LIST_MAX);
   size_t k = 0;
@@ -135,7 +140,6 @@ int store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***o
     rows[k].key_id = sqlite3_column_int64(st, 9);
     rows[k].owner = sqlite3_column_int64(st, 13);
     rows[k].closed_by = sqlite3_column_int64(st, 14);
-    /* Copied out: opening a key runs other statements. */
     for (int i = 0; i < 3; i++) {
       rows[k].len[i] = (size_t)sqlite3_column_bytes(st, 10 + i);
       rows[k].blob[i] = rows[k].len[i] ? arena_strndup(c->a, sqlite3_column_blob(st, 10 + i), rows[k].len[i]) : NULL;
@@ -160,4 +164,40 @@ int store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***o
   *out = v;
   *n = k;
   return RC_OK;
+}
+
+int store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***out, size_t *n)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      ACTION_SELECT " WHERE " ACTION_VISIBLE_TO("?1")
+      "  AND (?2 = 0 OR a.owner_id = ?1) AND (?3 = 0 OR (a.status = 1 AND a.due_at < ?4))"
+      "  AND (?5 = 0 OR a.session_id = ?5) AND (?6 = 1 OR a.status = 1)"
+      " ORDER BY a.status, a.due_at, a.id LIMIT " SQL_NUM(ACTION_LIST_MAX));
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, c->who->user_id);
+  sqlite3_bind_int(st, 2, f->mine != 0);
+  sqlite3_bind_int(st, 3, f->overdue != 0);
+  sqlite3_bind_int64(st, 4, c->now);
+  sqlite3_bind_int64(st, 5, f->session_id);
+  sqlite3_bind_int(st, 6, f->include_closed != 0);
+  return read_actions(c, st, out, n);
+}
+
+int store_actions_carried_over(call *c, const session_row *s, Reflect__V1__Action ***out, size_t *n)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      ACTION_SELECT " WHERE a.status = 1 AND a.session_id <> ?1 AND s.starts_at < ?2 AND s.supervisor_id = ?3"
+      "  AND EXISTS (SELECT 1 FROM session_members om JOIN session_members tm ON tm.user_id = om.user_id"
+      "              WHERE om.session_id = s.id AND tm.session_id = ?1)"
+      "  AND (a.owner_id = ?3"
+      "       OR EXISTS (SELECT 1 FROM session_members x WHERE x.session_id = ?1 AND x.user_id = a.owner_id))"
+      "  AND " ACTION_VISIBLE_TO("?4")
+      " ORDER BY a.due_at < ?5 DESC, a.due_at, a.id LIMIT " SQL_NUM(ACTION_LIST_MAX));
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, s->id);
+  sqlite3_bind_int64(st, 2, s->starts_at);
+  sqlite3_bind_int64(st, 3, s->supervisor_id);
+  sqlite3_bind_int64(st, 4, c->who->user_id);
+  sqlite3_bind_int64(st, 5, c->now);
+  return read_actions(c, st, out, n);
 }

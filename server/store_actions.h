@@ -4,7 +4,8 @@
  * Contract: an action belongs to its origin session; its description,
  * the evidence needed and the evidence that closed it are sealed under
  * that session's data key. A user sees an action they own or one from a
- * session they are party to. An open action is closed once (done, with
+ * session they are party to; a manager also those owned by people they
+ * oversee through a team (read-only: closing checks party or owner). An open action is closed once (done, with
  * evidence; or cancelled, with a reason) and then never changes (trigger).
  * Writers run in the caller's write transaction; messages are
  * arena-allocated. Functions return 0 or a Reflect Code.
@@ -32,6 +33,16 @@ int store_actions_add(call *c, const session_row *s, int64_t owner, int64_t case
                       const char *description, const char *evidence_needed, int64_t *id);
 int store_actions_get(db *d, int64_t id, action_row *out);
 int store_actions_close(call *c, const action_row *a, int status, const char *evidence);
+/* The actions the caller sees (owner, a party to the origin session, or a
+ * manager overseeing the owner), filtered. */
 int store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***out, size_t *n);
+/* The open actions that carry over onto session s's agenda, as far as the
+ * caller sees them: set in an earlier session (by start) of the same
+ * supervisor that shared at least one member with s, and owned by someone
+ * taking part in s (its supervisor or a member). That is the supervision
+ * relationship continuing with the person who owes the action in the room;
+ * an action from another supervisor's session stays on theirs. Overdue
+ * first, then by due time. */
+int store_actions_carried_over(call *c, const session_row *s, Reflect__V1__Action ***out, size_t *n);
 
 #endif

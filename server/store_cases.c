@@ -1,4 +1,6 @@
 #include "store_cases.h"
+#include "store_decisions.h"
+#include "store_teams.h"
 #include "store_users.h"
 
 #include <ctype.h>
@@ -139,6 +141,9 @@ int store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out)
   int rc = store_users_get(c->s->db, k->allocated_id, &u);
   sodium_memzero(u.pwhash, sizeof u.pwhash);
   if (!rc && !(m->allocated = arena_strdup(c->a, u.username))) rc = RC_EXHAUSTED;
+  int64_t last_session = 0;
+  if (!rc) rc = store_decisions_last_discussed(c->s->db, k->id, &m->last_discussed, &last_session);
+  m->last_session = (uint64_t)last_session;
   if (!rc) rc = open_column(c, k, "reference", &m->reference);
   if (!rc) rc = open_column(c, k, "name", &m->name);
   if (!rc) rc = open_column(c, k, "date_of_birth", &m->date_of_birth);
@@ -147,20 +152,22 @@ int store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out)
   return RC_OK;
 }
 
-int store_cases_list(call *c, int64_t user_id, int64_t allocated, int include_closed,
+int store_cases_list(call *c, int64_t user_id, int oversight, int64_t allocated, int include_closed,
                      Reflect__V1__Case ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT " CASE_COLS " FROM cases c"
       " WHERE (c.allocated_id = ?1 OR EXISTS (SELECT 1 FROM agreements a"
       "        WHERE a.supervisor_id = ?1 AND a.supervisee_id = c.allocated_id"
-      "        AND a.supervisee_signed_at IS NOT NULL AND a.ended_at IS NULL))"
+      "        AND a.supervisee_signed_at IS NOT NULL AND a.ended_at IS NULL)"
+      "        OR (?4 = 1 AND " STORE_TEAMS_OVERSEES("?1", "c.allocated_id") "))"
       "  AND (?2 = 0 OR c.allocated_id = ?2) AND (?3 = 1 OR c.open = 1)"
       " ORDER BY c.risk DESC, c.id LIMIT 500");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, allocated);
   sqlite3_bind_int(st, 3, include_closed != 0);
+  sqlite3_bind_int(st, 4, oversight != 0);
   case_row *rows = arena_alloc(c->a, sizeof *rows * CASE_LIST_MAX);
   size_t k = 0;
   while (rows && k < CASE_LIST_MAX && sqlite3_step(st) == SQLITE_ROW) read_row(st, &rows[k++]);

@@ -1,4 +1,5 @@
 #include "store_sessions.h"
+#include "store_teams.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,22 +107,40 @@ int store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int *p
   return RC_OK;
 }
 
-/* A group session's members, by name. */
+/* A group session's members, by name, and the attendance recorded for
+ * those it has been recorded for. */
 static int load_members(call *c, Reflect__V1__Session *m)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT u.username FROM session_members sm JOIN users u ON u.id = sm.user_id"
+      "SELECT u.username, sm.attendance, coalesce(sm.attendance_signed_at, 0)"
+      " FROM session_members sm JOIN users u ON u.id = sm.user_id"
       " WHERE sm.session_id = ?1 ORDER BY u.username");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, (int64_t)m->id);
   char **v = arena_alloc(c->a, sizeof *v * SESSION_MAX_MEMBERS);
-  size_t k = 0;
-  while (v && k < SESSION_MAX_MEMBERS && sqlite3_step(st) == SQLITE_ROW)
-    if (!(v[k++] = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0)))) v = NULL;
+  Reflect__V1__MemberAttendance **att = arena_alloc(c->a, sizeof *att * SESSION_MAX_MEMBERS);
+  size_t k = 0, n_att = 0;
+  int rc = v && att ? RC_OK : RC_EXHAUSTED;
+  while (rc == RC_OK && k < SESSION_MAX_MEMBERS && sqlite3_step(st) == SQLITE_ROW) {
+    char *name = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
+    if (!name) { rc = RC_EXHAUSTED; break; }
+    v[k++] = name;
+    int attendance = sqlite3_column_int(st, 1);
+    if (attendance == REFLECT__V1__ATTENDANCE__ATTENDANCE_UNKNOWN) continue;
+    Reflect__V1__MemberAttendance *a = arena_alloc(c->a, sizeof *a);
+    if (!a) { rc = RC_EXHAUSTED; break; }
+    reflect__v1__member_attendance__init(a);
+    a->member = name;
+    a->attendance = (Reflect__V1__Attendance)attendance;
+    a->signed_at = sqlite3_column_int64(st, 2);
+    att[n_att++] = a;
+  }
   sqlite3_reset(st);
-  if (!v) return RC_EXHAUSTED;
+  if (rc) return rc;
   m->members = v;
   m->n_members = k;
+  m->attendance = att;
+  m->n_attendance = n_att;
   return RC_OK;
 }
 
@@ -132,10 +151,15 @@ int store_sessions_list(call *c, int64_t user_id, const session_filter *f, Refle
   if (limit == 0) limit = SESSION_LIST_DEFAULT;
   if (limit > SESSION_LIST_MAX) limit = SESSION_LIST_MAX;
   sqlite3_stmt *st = db_prepare(c->s->db,
-      /* UNION ALL: nobody is a member of a session they facilitate (refused
-       * when booking), so the two halves never overlap. */
-      "WITH mine(id) AS (SELECT id FROM sessions WHERE supervisor_id = ?1"
-      "  UNION ALL SELECT session_id FROM session_members WHERE user_id = ?1)"
+      /* A manager also sees the sessions of everyone they oversee through a
+       * team (as supervisor or member); UNION, because those overlap with
+       * each other and with the manager's own. */
+      "WITH team(uid) AS (SELECT user_id FROM (" STORE_TEAMS_OVERSEEN("?1") ")"
+      "  WHERE (SELECT role FROM users WHERE id = ?1) = ?8),"
+      " mine(id) AS (SELECT id FROM sessions WHERE supervisor_id = ?1"
+      "  UNION SELECT session_id FROM session_members WHERE user_id = ?1"
+      "  UNION SELECT id FROM sessions WHERE supervisor_id IN (SELECT uid FROM team)"
+      "  UNION SELECT session_id FROM session_members WHERE user_id IN (SELECT uid FROM team))"
       " SELECT s.id, s.kind, u.username, s.agreement_id, s.starts_at, s.minutes, s.key_id, s.room, s.status,"
       "  (SELECT coalesce(max(revision), 0) FROM record_revisions r WHERE r.session_id = s.id),"
       /* An individual session has one member: fetch them here, in the same
@@ -157,6 +181,7 @@ int store_sessions_list(call *c, int64_t user_id, const session_filter *f, Refle
   sqlite3_bind_int(st, 5, f->status);
   sqlite3_bind_int64(st, 6, f->with_user);
   sqlite3_bind_int64(st, 7, f->only_session);
+  sqlite3_bind_int(st, 8, REFLECT__V1__ROLE__ROLE_MANAGER);
   Reflect__V1__Session **v = arena_alloc(c->a, sizeof *v * limit);
   /* Rooms are decrypted after the scan: opening a key uses other statements. */
   typedef struct { int64_t key_id; const void *blob; size_t len; } sealed_room;

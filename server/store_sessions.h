@@ -50,6 +50,10 @@ typedef struct {
   int64_t only_session; /* 0, or just this session */
 } session_filter;
 
+/* The sessions user_id is a party to and, if they are a manager, those of
+ * everyone they oversee through a team (read-only: callers that change a
+ * session load it with ops_load_party_session). Group sessions carry their
+ * members and the attendance recorded so far. */
 int store_sessions_list(call *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out,
                         size_t *n);
 

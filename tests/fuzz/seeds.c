@@ -114,6 +114,80 @@ int main(int argc, char **argv)
   cu.id = 1;
   cu.risk = REFLECT__V1__RISK_LEVEL__RISK_LOW;
 
+  /* Issue 3 in full: rules, agreement versions, due dates, planning,
+   * attendance, structured records, decisions, agendas and teams. */
+  Reflect__V1__Interval week = REFLECT__V1__INTERVAL__INIT, six_weeks = REFLECT__V1__INTERVAL__INIT,
+                        month = REFLECT__V1__INTERVAL__INIT;
+  week.count = 1;
+  week.unit = REFLECT__V1__INTERVAL_UNIT__UNIT_WEEK;
+  six_weeks.count = 6;
+  six_weeks.unit = REFLECT__V1__INTERVAL_UNIT__UNIT_WEEK;
+  month.count = 1;
+  month.unit = REFLECT__V1__INTERVAL_UNIT__UNIT_MONTH;
+  Reflect__V1__FrequencyStep step1 = REFLECT__V1__FREQUENCY_STEP__INIT, step2 = REFLECT__V1__FREQUENCY_STEP__INIT;
+  step1.every = &week;
+  step1.until = &six_weeks;
+  step2.every = &month;
+  Reflect__V1__FrequencyStep *steps[] = {&step1, &step2};
+  Reflect__V1__RuleAddRequest radd = REFLECT__V1__RULE_ADD_REQUEST__INIT;
+  radd.name = "newly-qualified";
+  radd.description = "weekly for 6 weeks, then monthly";
+  radd.steps = steps;
+  radd.n_steps = 2;
+  Reflect__V1__RuleListRequest rlist = REFLECT__V1__RULE_LIST_REQUEST__INIT;
+  Reflect__V1__AgreementAddRequest arev = REFLECT__V1__AGREEMENT_ADD_REQUEST__INIT;
+  arev.supervisee = "prac";
+  arev.rule = "newly-qualified";
+  arev.minutes = 90;
+  arev.booking = "first Monday";
+  arev.confidentiality = "unless a child is at risk";
+  arev.starts_on = "2026-01-05";
+  arev.review_on = "2027-01-05";
+  arev.revises = 1;
+  Reflect__V1__AgreementShowRequest ashow = REFLECT__V1__AGREEMENT_SHOW_REQUEST__INIT;
+  ashow.agreement_id = 1;
+  Reflect__V1__AgreementEndRequest aend = REFLECT__V1__AGREEMENT_END_REQUEST__INIT;
+  aend.agreement_id = 1;
+  aend.reason = "moved team";
+  Reflect__V1__DueListRequest due = REFLECT__V1__DUE_LIST_REQUEST__INIT;
+  due.overdue = 1;
+  Reflect__V1__SessionPlanRequest plan = REFLECT__V1__SESSION_PLAN_REQUEST__INIT;
+  plan.supervisee = "prac";
+  plan.count = 4;
+  plan.first = soon;
+  plan.book = 1;
+  char *present[] = {"prac"};
+  Reflect__V1__SessionAttendanceRequest att = REFLECT__V1__SESSION_ATTENDANCE_REQUEST__INIT;
+  att.session_id = 1;
+  att.present = present;
+  att.n_present = 1;
+  Reflect__V1__AttendanceSignRequest asg = REFLECT__V1__ATTENDANCE_SIGN_REQUEST__INIT;
+  asg.session_id = 1;
+  Reflect__V1__RecordSection sec_w = REFLECT__V1__RECORD_SECTION__INIT, sec_c = REFLECT__V1__RECORD_SECTION__INIT;
+  sec_w.kind = REFLECT__V1__SECTION_KIND__SECTION_WELLBEING;
+  sec_w.text = "tired after court";
+  sec_c.kind = REFLECT__V1__SECTION_KIND__SECTION_CASE;
+  sec_c.case_reference = "CH-1";
+  sec_c.situation = "school absence";
+  sec_c.decision = "visit weekly";
+  sec_c.rationale = "risk rising";
+  Reflect__V1__RecordSection *sections[] = {&sec_w, &sec_c};
+  Reflect__V1__RecordWriteRequest rws = REFLECT__V1__RECORD_WRITE_REQUEST__INIT;
+  rws.session_id = 1;
+  rws.sections = sections;
+  rws.n_sections = 2;
+  Reflect__V1__CaseDecisionsRequest cd = REFLECT__V1__CASE_DECISIONS_REQUEST__INIT;
+  cd.reference = "CH-1";
+  Reflect__V1__AgendaRequest ag = REFLECT__V1__AGENDA_REQUEST__INIT;
+  ag.session_id = 1;
+  Reflect__V1__TeamAddRequest tadd = REFLECT__V1__TEAM_ADD_REQUEST__INIT;
+  tadd.name = "North";
+  Reflect__V1__TeamMemberRequest tmem = REFLECT__V1__TEAM_MEMBER_REQUEST__INIT;
+  tmem.team = "North";
+  tmem.username = "mgr";
+  tmem.manager = 1;
+  Reflect__V1__TeamListRequest tlist = REFLECT__V1__TEAM_LIST_REQUEST__INIT;
+
   struct { Reflect__V1__Request__OpCase op; void *msg; } ops[] = {
       {REFLECT__V1__REQUEST__OP_PING, &ping},           {REFLECT__V1__REQUEST__OP_LOGIN, &login},
       {REFLECT__V1__REQUEST__OP_WHOAMI, &who},          {REFLECT__V1__REQUEST__OP_USER_ADD, &uadd},
@@ -129,6 +203,14 @@ int main(int argc, char **argv)
       {REFLECT__V1__REQUEST__OP_RECORD_SIGN, &rsg},     {REFLECT__V1__REQUEST__OP_RECORD_COMMENT, &rc},
       {REFLECT__V1__REQUEST__OP_RECORD_HISTORY, &rh},   {REFLECT__V1__REQUEST__OP_ACTION_ADD, &aad},
       {REFLECT__V1__REQUEST__OP_ACTION_LIST, &al},      {REFLECT__V1__REQUEST__OP_ACTION_CLOSE, &ac},
+      {REFLECT__V1__REQUEST__OP_RULE_ADD, &radd},       {REFLECT__V1__REQUEST__OP_RULE_LIST, &rlist},
+      {REFLECT__V1__REQUEST__OP_AGREEMENT_ADD, &arev},  {REFLECT__V1__REQUEST__OP_AGREEMENT_SHOW, &ashow},
+      {REFLECT__V1__REQUEST__OP_AGREEMENT_END, &aend},  {REFLECT__V1__REQUEST__OP_DUE_LIST, &due},
+      {REFLECT__V1__REQUEST__OP_SESSION_PLAN, &plan},   {REFLECT__V1__REQUEST__OP_SESSION_ATTENDANCE, &att},
+      {REFLECT__V1__REQUEST__OP_ATTENDANCE_SIGN, &asg}, {REFLECT__V1__REQUEST__OP_RECORD_WRITE, &rws},
+      {REFLECT__V1__REQUEST__OP_CASE_DECISIONS, &cd},   {REFLECT__V1__REQUEST__OP_AGENDA, &ag},
+      {REFLECT__V1__REQUEST__OP_TEAM_ADD, &tadd},       {REFLECT__V1__REQUEST__OP_TEAM_MEMBER, &tmem},
+      {REFLECT__V1__REQUEST__OP_TEAM_LIST, &tlist},
       {REFLECT__V1__REQUEST__OP_LOGOUT, &logout},
   };
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {

@@ -126,7 +126,7 @@ Test(e2e, first_slice_through_the_cli, .timeout = 180)
   cr_assert(list_has_session(group), "a group member sees the group session: %s", r.out);
   cr_assert(strstr(r.out, "\"pat\"") && strstr(r.out, "\"quinn\""), "both members listed: %s", r.out);
 
-  const char *record = "Wellbeing: manageable caseload.\nCase discussion: agreed a visit plan.\n";
+  const char *record = "[wellbeing]\nManageable caseload.\n\n[notes]\nCase discussion: agreed a visit plan.\n";
   CLI_OK("sup", record, "record", "write", sid, "--file", "-");
   cr_assert_eq(atoi(r.out), 1, "first revision is 1: %s", r.out);
 
@@ -149,7 +149,7 @@ Test(e2e, first_slice_through_the_cli, .timeout = 180)
   cr_assert(strstr(refused, "does not exist or you are not a party"), "%s", refused);
 
   /* The practitioner cannot write the record either. */
-  CLI("prac", "tampering\n", "record", "write", sid, "--file", "-");
+  CLI("prac", "[notes]\ntampering\n", "record", "write", sid, "--file", "-");
   cr_assert_eq(r.status, 1, "%s", r.err);
 
   /* Usage errors exit 2; a dead server exits 3. */

@@ -27,7 +27,7 @@ Test(signoff, both_sign_then_it_is_frozen, .timeout = 180)
   CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", "2026-01-05 10:00", "--minutes", "90");
   char sid[24];
   snprintf(sid, sizeof sid, "%ld", strtol(r.out, NULL, 10));
-  CLI_OK("sam", "We talked about the Brown family.\n", "record", "write", sid, "--file", "-");
+  CLI_OK("sam", "[notes]\nWe talked about the Brown family.\n", "record", "write", sid, "--file", "-");
 
   CLI_OK("pat", NULL, "record", "show", sid, "--json");
   cJSON *rec = cJSON_Parse(r.out);
@@ -55,9 +55,9 @@ Test(signoff, both_sign_then_it_is_frozen, .timeout = 180)
   CLI_REFUSED("quinn", "not a party", "record", "comment", sid, "--text", "nosy");
 
   /* Sam amends: revision 2 needs a reason and starts unsigned; revision 1 stays frozen. */
-  CLI("sam", "Revised.\n", "record", "write", sid, "--file", "-");
+  CLI("sam", "[notes]\nRevised.\n", "record", "write", sid, "--file", "-");
   cr_assert_eq(r.status, 1, "an amendment without a reason is refused: %s", r.err);
-  CLI_OK("sam", "We talked about the Brown family; the plan is to revisit.\n", "record", "write", sid, "--file", "-",
+  CLI_OK("sam", "[notes]\nWe talked about the Brown family; the plan is to revisit.\n", "record", "write", sid, "--file", "-",
          "--reason", "recorded the disagreement's outcome");
   CLI_OK("pat", NULL, "record", "history", sid, "--json");
   cJSON *hist = cJSON_Parse(r.out);

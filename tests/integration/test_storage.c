@@ -122,7 +122,11 @@ Test(storage, no_plaintext_in_database_wal_shm_or_log, .timeout = 120)
   client *prac = harness_user(&h, "prac");
   Reflect__V1__Reply *rep = show_record(prac, s);
   cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "%s", rep->status->message);
-  cr_assert_str_eq(rep->record_show->body, body, "the record must come back intact");
+  /* Plain text is kept as one notes section (and not repeated in body). */
+  cr_assert_eq(rep->record_show->n_sections, 1);
+  cr_assert_eq(rep->record_show->sections[0]->kind, REFLECT__V1__SECTION_KIND__SECTION_NOTES);
+  cr_assert_str_eq(rep->record_show->sections[0]->text, body, "the record must come back intact");
+  cr_assert_str_eq(rep->record_show->body, "");
   wire_free_reply(rep);
 
   const char *markers[] = {CHILD_NAME, BODY_MARKER, ROOM_MARKER, STAFF_NAME, REASON_MARKER,
@@ -228,7 +232,8 @@ Test(storage, ciphertext_moved_to_another_row_is_an_integrity_error, .timeout = 
   req.record_show = &rs;
   rep = harness_call(prac, &req);
   cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "the untouched revision still opens");
-  cr_assert_str_eq(rep->record_show->body, "record of session A");
+  cr_assert_eq(rep->record_show->n_sections, 1);
+  cr_assert_str_eq(rep->record_show->sections[0]->text, "record of session A");
   wire_free_reply(rep);
   client_close(prac);
   cr_assert_eq(harness_stop(&h), 0);

@@ -1,0 +1,138 @@
+/* Rendering a record's sections as text, and the template the editor
+ * starts from (see cli_record_text.h for the format). */
+#include <string.h>
+
+#include "cli_record_buf.h"
+#include "cli_record_text.h"
+
+const char *cli_record_text_kind_name(int kind)
+{
+  static const char *const names[] = {"unknown", "wellbeing", "case", "development", "performance", "actions",
+                                      "notes", "contribution"};
+  return kind > 0 && kind < (int)(sizeof names / sizeof names[0]) ? names[kind] : names[0];
+}
+
+/* Free text, a line at a time; a line the parser would take for a comment
+ * or a heading, or that starts with the escape itself, is escaped. */
+static void render_text(cli_record_buf *b, const char *text)
+{
+  for (const char *line = text; *line;) {
+    const char *nl = strchr(line, '\n');
+    size_t n = nl ? (size_t)(nl - line) : strlen(line);
+    if (line[0] == '#' || line[0] == '[' || line[0] == '\\') cli_record_buf_add(b, "\\", 1);
+    cli_record_buf_add(b, line, n);
+    cli_record_buf_add(b, "\n", 1);
+    line += n + (nl != NULL);
+  }
+}
+
+/* "key: first line", then the rest indented so none of it reads as a key. */
+static void render_value(cli_record_buf *b, const char *key, const char *value)
+{
+  if (!*value) return;
+  cli_record_buf_str(b, key);
+  cli_record_buf_add(b, ":", 1);
+  int first = 1;
+  for (const char *line = value; *line;) {
+    const char *nl = strchr(line, '\n');
+    size_t n = nl ? (size_t)(nl - line) : strlen(line);
+    if (n) cli_record_buf_add(b, first ? " " : "  ", first ? 1 : 2);
+    cli_record_buf_add(b, line, n);
+    cli_record_buf_add(b, "\n", 1);
+    first = 0;
+    line += n + (nl != NULL);
+  }
+  if (first) cli_record_buf_add(b, "\n", 1);
+}
+
+static void render_section(cli_record_buf *b, const Reflect__V1__RecordSection *s)
+{
+  cli_record_buf_add(b, "[", 1);
+  cli_record_buf_str(b, cli_record_text_kind_name(s->kind));
+  const char *arg = s->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE           ? s->case_reference
+                    : s->kind == REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION ? s->member
+                                                                                 : "";
+  if (*arg) {
+    cli_record_buf_add(b, " ", 1);
+    cli_record_buf_str(b, arg);
+  }
+  cli_record_buf_add(b, "]", 1);
+  if (s->withheld) {
+    cli_record_buf_str(b, " (discussed; content withheld from you)\n");
+    return;
+  }
+  cli_record_buf_add(b, "\n", 1);
+  if (s->kind != REFLECT__V1__SECTION_KIND__SECTION_CASE) {
+    render_text(b, s->text);
+    return;
+  }
+  render_value(b, "situation", s->situation);
+  render_value(b, "analysis", s->analysis);
+  render_value(b, "risk", s->risk);
+  render_value(b, "decision", s->decision);
+  render_value(b, "rationale", s->rationale);
+}
+
+static void render_all(cli_record_buf *b, Reflect__V1__RecordSection *const *sections, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    if (i) cli_record_buf_add(b, "\n", 1);
+    render_section(b, sections[i]);
+  }
+}
+
+int cli_record_text_render(Reflect__V1__RecordSection *const *sections, size_t n, char **out)
+{
+  cli_record_buf b = {0};
+  render_all(&b, sections, n);
+  *out = cli_record_buf_take(&b);
+  return *out ? CLI_RECORD_OK : CLI_RECORD_ENOMEM;
+}
+
+static const char help[] =
+    "#\n"
+    "# Write under each heading; a heading left empty is skipped, and lines\n"
+    "# that start with '#' are ignored.\n"
+    "#   [wellbeing]          the impact of the work on the practitioner: only\n"
+    "#                        the two of you read it; a manager sees only that\n"
+    "#                        it was discussed\n"
+    "#   [case REFERENCE]     one for each child or family discussed, with:\n"
+    "#     situation:         what is happening\n"
+    "#     analysis:          what it means\n"
+    "#     risk:              the risk now\n"
+    "#     decision:          what was decided\n"
+    "#     rationale:         why (every decision needs its rationale)\n"
+    "#                        indent a line to continue the one above\n"
+    "#   [development]        learning and development\n"
+    "#   [performance]        indicators reviewed against targets\n"
+    "#   [actions]            actions agreed (set each with `reflect action add`)\n"
+    "#   [notes]              anything else; a group's shared notes\n"
+    "#   [contribution USER]  a group member's own contribution\n"
+    "# Saving an empty record writes nothing.\n\n";
+
+int cli_record_text_template(const char *title, int group, const char *const *members, size_t n_members,
+                             Reflect__V1__RecordSection *const *sections, size_t n, char **out)
+{
+  cli_record_buf b = {0};
+  cli_record_buf_str(&b, "# ");
+  cli_record_buf_str(&b, title);
+  cli_record_buf_str(&b, "\n");
+  cli_record_buf_str(&b, help);
+  if (n) {
+    render_all(&b, sections, n);
+  } else {
+    static const char *const kinds[] = {"wellbeing", "development", "performance", "actions", "notes"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+      cli_record_buf_str(&b, i ? "\n[" : "[");
+      cli_record_buf_str(&b, kinds[i]);
+      cli_record_buf_str(&b, "]\n");
+    }
+    for (size_t i = 0; group && i < n_members; i++) {
+      cli_record_buf_str(&b, "\n[contribution ");
+      cli_record_buf_str(&b, members[i]);
+      cli_record_buf_str(&b, "]\n");
+    }
+  }
+  *out = cli_record_buf_take(&b);
+  return *out ? CLI_RECORD_OK : CLI_RECORD_ENOMEM;
+}

@@ -1,0 +1,69 @@
+/*
+ * cli_record_text — a session record as text a person writes and reads:
+ * the template `reflect record write` opens in $EDITOR, the parser that
+ * turns what was saved into sections, and the rendering `record show` and
+ * `record diff` print (the same format, so an amendment starts from it).
+ *
+ * The format, one heading per section:
+ *     [wellbeing]            free text
+ *     [case REFERENCE]       keys, each "key: text"; a line that is indented
+ *       situation: ...       (two spaces or a tab) or does not start with a
+ *       analysis: ...        word and a colon continues the key above
+ *       risk: ...
+ *       decision: ...        (a decision needs its rationale, and a
+ *       rationale: ...        rationale its decision)
+ *     [development] [performance] [actions] [notes]   free text
+ *     [contribution USERNAME]                         free text
+ * Lines starting with '#' are comments. In free text, a line that starts
+ * with '#', '[' or '\' is written with a '\' in front, which the parser
+ * removes. A heading with nothing under it is dropped (the template offers
+ * every heading); leading and trailing blank lines of a text are not kept.
+ *
+ * Contract:
+ *  - No I/O and no dependency on the rest of the CLI, so it is unit-tested
+ *    on its own. Every function returns CLI_RECORD_OK or a negative
+ *    CLI_RECORD_E* code; results come through out-parameters.
+ *  - cli_record_text_parse fills a cli_record the caller releases with
+ *    cli_record_text_free (which wipes the text); on ESYNTAX err holds
+ *    "FILE:LINE: message". Parsing stops at the first error.
+ *  - Rendered and template text is malloc'd; the caller frees it.
+ */
+#ifndef REFLECT_CLI_RECORD_TEXT_H
+#define REFLECT_CLI_RECORD_TEXT_H
+
+#include <stddef.h>
+
+#include "reflect.pb-c.h"
+
+enum {
+  CLI_RECORD_OK = 0,
+  CLI_RECORD_ESYNTAX = -1, /* malformed: err says where and why */
+  CLI_RECORD_EEMPTY = -2,  /* nothing but comments and empty headings */
+  CLI_RECORD_ENOMEM = -3,
+};
+
+/* Sections a record may have, as the server allows. */
+#define CLI_RECORD_SECTIONS_MAX 64
+
+typedef struct {
+  Reflect__V1__RecordSection **sections;
+  size_t n;
+} cli_record;
+
+int cli_record_text_parse(const char *text, const char *file, cli_record *out, char *err, size_t err_size);
+void cli_record_text_free(cli_record *r);
+
+/* The sections as text; a withheld wellbeing section is shown as
+ * "[wellbeing] (discussed; content withheld from you)". */
+int cli_record_text_render(Reflect__V1__RecordSection *const *sections, size_t n, char **out);
+
+/* What the editor starts from: `title` and help as comments, then either
+ * the given sections (an amendment) or, when n is 0, an empty heading of
+ * each kind, with a contribution heading for each of a group's members. */
+int cli_record_text_template(const char *title, int group, const char *const *members, size_t n_members,
+                             Reflect__V1__RecordSection *const *sections, size_t n, char **out);
+
+/* "wellbeing", "case", ... for a SectionKind; "unknown" otherwise. */
+const char *cli_record_text_kind_name(int kind);
+
+#endif

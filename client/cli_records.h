@@ -1,0 +1,20 @@
+/*
+ * cli_records — what the record commands share: fetching a revision, and
+ * the write command (cli_record_write.c), which the record group in
+ * cli_records.c lists.
+ */
+#ifndef REFLECT_CLI_RECORDS_H
+#define REFLECT_CLI_RECORDS_H
+
+#include <stdint.h>
+
+#include "cli.h"
+
+/* Fetches a revision (0: the latest) of a session's record into *out (an
+ * OK RECORD_SHOW reply, the caller's). With missing_ok, a session with no
+ * record yet is not an error: CLI_EXIT_OK with *out NULL. */
+int cli_record_fetch(cli_ctx *ctx, uint64_t session, uint32_t revision, int missing_ok, Reflect__V1__Reply **out);
+
+extern const cli_command cli_record_write;
+
+#endif

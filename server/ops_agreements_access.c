@@ -1,0 +1,119 @@
+/* Seeing and ending supervision agreements: the two parties see theirs, a
+ * manager those of anyone in a team they manage; the supervisor, or such a
+ * manager, ends one. Reading the sealed terms is audited. */
+#include <string.h>
+
+#include "ops.h"
+#include "store_agreements.h"
+#include "store_audit.h"
+#include "store_teams.h"
+
+#define AGREEMENT_REASON_MAX 1024
+
+static int is_manager(call *c) { return c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER; }
+
+/* The agreement, if the caller is a party (*party = 1) or oversees one of
+ * the parties; a missing agreement and someone else's get the same
+ * refusal, so ids cannot be probed. */
+static rcode load_visible(call *c, uint64_t id, const char *verb, agreement_row *a, int *party)
+{
+  if (id == 0 || id > INT64_MAX) return call_fail(c, RC_INVALID, "agreement_id", "an agreement id is required");
+  int rc = store_agreements_get(c->s->db, (int64_t)id, a);
+  if (rc && rc != RC_NOT_FOUND) return call_fail(c, RC_INTERNAL, NULL, "could not read agreement %llu", (unsigned long long)id);
+  *party = !rc && (a->supervisor_id == c->who->user_id || a->supervisee_id == c->who->user_id);
+  int oversees = 0;
+  if (!rc && !*party && is_manager(c)) {
+    if (store_teams_oversees(c->s->db, c->who->user_id, a->supervisor_id, &oversees) ||
+        (!oversees && store_teams_oversees(c->s->db, c->who->user_id, a->supervisee_id, &oversees)))
+      return call_fail(c, RC_INTERNAL, NULL, "could not read teams");
+  }
+  if (rc || (!*party && !oversees))
+    return call_fail(c, RC_DENIED, "agreement_id", "agreement %llu does not exist or is not yours to %s",
+                     (unsigned long long)id, verb);
+  return RC_OK;
+}
+
+rcode ops_agreement_list(call *c, const Reflect__V1__Request *req)
+{
+  (void)req;
+  Reflect__V1__AgreementListReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return call_fail(c, RC_EXHAUSTED, NULL, "out of memory");
+  reflect__v1__agreement_list_reply__init(r);
+  agreement_filter f = {.user_id = c->who->user_id, .oversight = is_manager(c)};
+  rcode rc = (rcode)store_agreements_list(c, &f, NULL, &r->agreements, &r->n_agreements);
+  if (rc) return call_fail(c, rc, NULL, "could not list agreements");
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_AGREEMENT_LIST;
+  c->rep->agreement_list = r;
+  return RC_OK;
+}
+
+rcode ops_agreement_show(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__AgreementShowRequest *in = req->agreement_show;
+  if (!in) return call_fail(c, RC_INVALID, "agreement_show", "missing agreement_show");
+  agreement_row a;
+  int party;
+  rcode rc = load_visible(c, in->agreement_id, "see", &a, &party);
+  if (rc) return rc;
+  Reflect__V1__AgreementShowReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return call_fail(c, RC_EXHAUSTED, NULL, "out of memory");
+  reflect__v1__agreement_show_reply__init(r);
+  agreement_terms t;
+  const char *reason;
+  rc = (rcode)store_agreements_to_message(c, &a, &r->agreement);
+  if (!rc) rc = (rcode)store_agreements_terms(c, &a, &t, &reason);
+  if (!rc) rc = (rcode)store_agreements_versions(c, &a, &r->versions, &r->n_versions);
+  if (rc) return call_fail(c, rc, NULL, "could not read agreement %lld", (long long)a.id);
+  rc = store_audit_read(c, "agreement.read", "agreement", a.id, party ? "" : "oversight");
+  if (rc) return rc;
+  Reflect__V1__Agreement *m = r->agreement;
+  m->booking = (char *)t.booking;
+  m->cancellation = (char *)t.cancellation;
+  m->confidentiality = (char *)t.confidentiality;
+  m->record_access = (char *)t.record_access;
+  m->disagreements = (char *)t.disagreements;
+  m->end_reason = (char *)reason;
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_AGREEMENT_SHOW;
+  c->rep->agreement_show = r;
+  return RC_OK;
+}
+
+typedef struct {
+  int64_t id;
+  const char *reason;
+} agreement_end;
+
+static rcode agreement_end_tx(call *c, void *arg)
+{
+  agreement_end *e = arg;
+  agreement_row a;
+  if (store_agreements_get(c->s->db, e->id, &a)) return RC_INTERNAL;
+  if (a.ended_at) return call_fail(c, RC_PRECONDITION, "agreement_id", "agreement %lld has already ended", (long long)a.id);
+  rcode rc = (rcode)store_agreements_end(c, &a, e->reason);
+  return rc ? rc : (rcode)store_audit_append_id(c, "agreement.end", "agreement", a.id, "");
+}
+
+rcode ops_agreement_end(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__AgreementEndRequest *in = req->agreement_end;
+  if (!in) return call_fail(c, RC_INVALID, "agreement_end", "missing agreement_end");
+  agreement_row a;
+  int party;
+  rcode rc = load_visible(c, in->agreement_id, "end", &a, &party);
+  /* The supervisee sees the agreement but does not end it alone: that is
+   * for the supervisor, or the manager the supervisee turns to. */
+  if (!rc && party && a.supervisor_id != c->who->user_id)
+    rc = call_fail(c, RC_DENIED, "agreement_id", "only the supervisor, or a manager overseeing you, ends agreement %lld",
+                   (long long)a.id);
+  if (!rc) rc = call_check_text(c, "reason", in->reason, AGREEMENT_REASON_MAX);
+  if (rc) return rc;
+  agreement_end e = {a.id, in->reason};
+  rc = call_write(c, "end the agreement", agreement_end_tx, &e);
+  if (rc) return rc;
+  Reflect__V1__AgreementEndReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return call_fail(c, RC_EXHAUSTED, NULL, "out of memory");
+  reflect__v1__agreement_end_reply__init(r);
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_AGREEMENT_END;
+  c->rep->agreement_end = r;
+  return RC_OK;
+}

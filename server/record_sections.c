@@ -1,0 +1,205 @@
+#include "record_sections.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "store_records.h"
+#include "store_users.h"
+
+typedef Reflect__V1__RecordSection section;
+
+static const char *kind_name(int kind)
+{
+  static const char *const names[] = {"unknown", "wellbeing", "case", "development", "performance", "actions",
+                                      "notes", "contribution"};
+  return kind >= 0 && kind < (int)(sizeof names / sizeof names[0]) ? names[kind] : names[0];
+}
+
+/* "sections[3].rationale": the Status names the exact field at fault. */
+static const char *field(call *c, size_t i, const char *name)
+{
+  const char *f = arena_printf(c->a, "sections[%zu].%s", i, name);
+  return f ? f : "sections";
+}
+
+static int blank(const char *s) { return s[strspn(s, " \t\r\n")] == '\0'; }
+
+/* The case fields, in the order a discussion runs. */
+enum { N_CASE_FIELDS = 5 };
+
+static char **case_field(section *s, int f)
+{
+  char **fields[N_CASE_FIELDS] = {&s->situation, &s->analysis, &s->risk, &s->decision, &s->rationale};
+  return fields[f];
+}
+
+static rcode check_case(call *c, size_t i, section *s)
+{
+  if (*s->text)
+    return call_fail(c, RC_INVALID, field(c, i, "text"),
+                     "a case section has a situation, analysis, risk, decision and rationale, not text");
+  rcode rc = call_check_text(c, field(c, i, "case_reference"), s->case_reference, CASE_REFERENCE_MAX);
+  if (rc) return rc;
+  int any = 0;
+  for (int f = 0; f < N_CASE_FIELDS; f++) {
+    if (blank(*case_field(s, f))) *case_field(s, f) = (char *)"";
+    else any = 1;
+  }
+  if (!any)
+    return call_fail(c, RC_INVALID, field(c, i, "situation"), "the discussion of case '%.64s' is empty",
+                     s->case_reference);
+  if (*s->decision && !*s->rationale)
+    return call_fail(c, RC_INVALID, field(c, i, "rationale"), "the decision about case '%.64s' needs its rationale",
+                     s->case_reference);
+  if (*s->rationale && !*s->decision)
+    return call_fail(c, RC_INVALID, field(c, i, "decision"),
+                     "case '%.64s' has a rationale but no decision for it to explain", s->case_reference);
+  return RC_OK;
+}
+
+/* One section's shape; adds its size to *total. */
+static rcode check_one(call *c, size_t i, section *s, size_t *total)
+{
+  if (s->kind <= REFLECT__V1__SECTION_KIND__SECTION_KIND_UNSPECIFIED ||
+      s->kind > REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION)
+    return call_fail(c, RC_INVALID, field(c, i, "kind"), "unknown section kind %d", (int)s->kind);
+  if (s->withheld || s->case_id)
+    return call_fail(c, RC_INVALID, field(c, i, s->withheld ? "withheld" : "case_id"),
+                     "withheld and case_id are set by the server, not by the writer");
+  int is_case = s->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE;
+  const char *texts[] = {s->text, s->case_reference, s->situation, s->analysis, s->risk, s->decision, s->rationale,
+                         s->member};
+  const char *names[] = {"text", "case_reference", "situation", "analysis", "risk", "decision", "rationale", "member"};
+  for (size_t f = 0; f < sizeof texts / sizeof texts[0]; f++) {
+    size_t len = strlen(texts[f]);
+    if (len > RECORD_SECTION_MAX)
+      return call_fail(c, RC_INVALID, field(c, i, names[f]), "a section's %s may have at most %d KiB", names[f],
+                       RECORD_SECTION_MAX / 1024);
+    *total += len;
+    if (!len || f == 0 || f == 7) continue;
+    if (!is_case) return call_fail(c, RC_INVALID, field(c, i, names[f]), "only a case section has a %s", names[f]);
+  }
+  if (*s->member && s->kind != REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION)
+    return call_fail(c, RC_INVALID, field(c, i, "member"), "only a contribution names a member");
+  if (is_case) return check_case(c, i, s);
+  if (blank(s->text))
+    return call_fail(c, RC_INVALID, field(c, i, "text"), "the %s section is empty", kind_name(s->kind));
+  if (s->kind == REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION && !*s->member)
+    return call_fail(c, RC_INVALID, field(c, i, "member"), "a contribution names the member it is from");
+  return RC_OK;
+}
+
+/* Kinds a record has at most one of; cases and contributions are one per
+ * case or member, which resolve checks once it knows who and what. */
+static int single_kind(int kind)
+{
+  return kind != REFLECT__V1__SECTION_KIND__SECTION_CASE && kind != REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION;
+}
+
+rcode record_sections_check(call *c, const Reflect__V1__RecordWriteRequest *in, record_sections *out)
+{
+  if (*in->body && in->n_sections)
+    return call_fail(c, RC_INVALID, "body", "give the record as body or as sections, not both");
+  size_t n = *in->body ? 1 : in->n_sections;
+  if (n == 0) return call_fail(c, RC_INVALID, "sections", "a record needs at least one section");
+  if (n > RECORD_SECTIONS_MAX)
+    return call_fail(c, RC_INVALID, "sections", "a record has at most %d sections", RECORD_SECTIONS_MAX);
+  if (*in->body) {
+    rcode rc = call_check_text(c, "body", in->body, RECORD_BODY_MAX);
+    if (rc) return rc;
+  }
+  out->sections = arena_alloc(c->a, sizeof *out->sections * n);
+  section *cells = arena_alloc(c->a, sizeof *cells * n);
+  if (!out->sections || !cells) return RC_EXHAUSTED;
+  out->n = n;
+  out->cases = NULL;
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (*in->body) {
+      reflect__v1__record_section__init(&cells[i]);
+      cells[i].kind = REFLECT__V1__SECTION_KIND__SECTION_NOTES;
+      cells[i].text = in->body;
+    } else {
+      cells[i] = *in->sections[i];
+    }
+    out->sections[i] = &cells[i];
+    rcode rc = check_one(c, i, &cells[i], &total);
+    if (rc) return rc;
+    for (size_t j = 0; j < i && single_kind(cells[i].kind); j++)
+      if (cells[j].kind == cells[i].kind)
+        return call_fail(c, RC_INVALID, field(c, i, "kind"), "a record has one %s section (sections[%zu] is one)",
+                         kind_name(cells[i].kind), j);
+  }
+  if (total > RECORD_BODY_MAX)
+    return call_fail(c, RC_INVALID, "sections", "a record may have at most %d KiB of text", RECORD_BODY_MAX / 1024);
+  return RC_OK;
+}
+
+static int is_member(const int64_t *members, size_t n, int64_t user)
+{
+  for (size_t i = 0; i < n; i++)
+    if (members[i] == user) return 1;
+  return 0;
+}
+
+static rcode resolve_case(call *c, const session_row *s, record_sections *rs, size_t i, const int64_t *members,
+                          size_t n_members)
+{
+  section *sec = rs->sections[i];
+  uint8_t idx[VAULT_INDEX_BYTES];
+  store_cases_reference_index(c->s->vault, sec->case_reference, idx);
+  int rc = store_cases_find(c->s->db, idx, &rs->cases[i]);
+  if (rc && rc != RC_NOT_FOUND) return RC_INTERNAL;
+  /* Unknown, or someone else's: one answer, so references cannot be probed. */
+  if (rc == RC_NOT_FOUND || !is_member(members, n_members, rs->cases[i].allocated_id))
+    return call_fail(c, RC_DENIED, field(c, i, "case_reference"),
+                     "case '%.64s' does not exist or is not on the caseload of anyone in session %lld",
+                     sec->case_reference, (long long)s->id);
+  for (size_t j = 0; j < i; j++)
+    if (rs->cases[j].id == rs->cases[i].id)
+      return call_fail(c, RC_INVALID, field(c, i, "case_reference"),
+                       "case '%.64s' is discussed twice (sections[%zu] too): one section per case",
+                       sec->case_reference, j);
+  sec->case_id = (uint64_t)rs->cases[i].id;
+  return RC_OK;
+}
+
+static rcode resolve_member(call *c, const session_row *s, record_sections *rs, size_t i, const int64_t *members,
+                            size_t n_members, int64_t *contributor)
+{
+  section *sec = rs->sections[i];
+  if (s->kind != REFLECT__V1__SESSION_KIND__SESSION_GROUP)
+    return call_fail(c, RC_INVALID, field(c, i, "kind"), "only a group session's record has contributions");
+  user_row u;
+  int rc = store_users_valid_username(sec->member) ? store_users_find(c->s->db, sec->member, &u) : RC_NOT_FOUND;
+  sodium_memzero(u.pwhash, sizeof u.pwhash);
+  if (rc && rc != RC_NOT_FOUND) return RC_INTERNAL;
+  if (rc == RC_NOT_FOUND || !is_member(members, n_members, u.id))
+    return call_fail(c, RC_INVALID, field(c, i, "member"), "'%.64s' is not a member of session %lld", sec->member,
+                     (long long)s->id);
+  contributor[i] = u.id;
+  for (size_t j = 0; j < i; j++)
+    if (contributor[j] == u.id)
+      return call_fail(c, RC_INVALID, field(c, i, "member"), "'%.64s' already has a contribution (sections[%zu])",
+                       sec->member, j);
+  return RC_OK;
+}
+
+rcode record_sections_resolve(call *c, const session_row *s, record_sections *rs)
+{
+  int64_t members[SESSION_MAX_MEMBERS];
+  size_t n_members = 0;
+  if (store_sessions_members(c->s->db, s->id, members, SESSION_MAX_MEMBERS, &n_members)) return RC_INTERNAL;
+  rs->cases = arena_alloc(c->a, sizeof *rs->cases * rs->n);
+  int64_t *contributor = arena_alloc(c->a, sizeof *contributor * rs->n);
+  if (!rs->cases || !contributor) return RC_EXHAUSTED;
+  for (size_t i = 0; i < rs->n; i++) {
+    rcode rc = RC_OK;
+    if (rs->sections[i]->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE)
+      rc = resolve_case(c, s, rs, i, members, n_members);
+    else if (rs->sections[i]->kind == REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION)
+      rc = resolve_member(c, s, rs, i, members, n_members, contributor);
+    if (rc) return rc;
+  }
+  return RC_OK;
+}

@@ -1,0 +1,44 @@
+/*
+ * record_sections — a structured record as it comes off the wire, checked
+ * before anything is stored.
+ *
+ * Rules: 1..RECORD_SECTIONS_MAX sections of known kinds; every section has
+ * content beyond white space; each text at most RECORD_SECTION_MAX bytes
+ * and all of them together at most RECORD_BODY_MAX; at most one wellbeing,
+ * development, performance, actions and notes section; a case section
+ * names its case and carries situation .. rationale (a decision needs its
+ * rationale, and a rationale its decision), one per case; a contribution
+ * is a group member's, one per member, in group sessions only. Fields a
+ * kind does not have must be empty, and the reply-only fields (withheld,
+ * case_id) unset. A legacy `body` becomes one notes section.
+ *
+ * Contract: record_sections_check needs no database and fails the call
+ * naming the field ("sections[2].rationale"). record_sections_resolve runs
+ * in the write transaction: it looks each case up by its reference's blind
+ * index and refuses (PERMISSION_DENIED, the same for a missing case and one
+ * not on the caseload of a member of the session) before it sets case_id,
+ * and resolves contribution members. The sections are arena copies of the
+ * request's (whose strings they borrow), so the request stays untouched;
+ * blank case fields are made "" so that nothing blank is stored.
+ */
+#ifndef REFLECT_RECORD_SECTIONS_H
+#define REFLECT_RECORD_SECTIONS_H
+
+#include <stddef.h>
+
+#include "service.h"
+#include "store_cases.h"
+#include "store_sessions.h"
+
+#define RECORD_SECTION_MAX (64 * 1024)
+
+typedef struct {
+  Reflect__V1__RecordSection **sections;
+  size_t n;
+  case_row *cases; /* after resolve: one per section (id 0 unless a case section) */
+} record_sections;
+
+rcode record_sections_check(call *c, const Reflect__V1__RecordWriteRequest *in, record_sections *out);
+rcode record_sections_resolve(call *c, const session_row *s, record_sections *rs);
+
+#endif

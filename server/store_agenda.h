@@ -1,0 +1,33 @@
+/*
+ * store_agenda — which cases a session should discuss, in what order.
+ *
+ * Contract:
+ *  - The candidates are the open cases allocated to the session's members
+ *    that the caller may see (allocated to them, a signed agreement with
+ *    the worker, or, for a manager, oversight of the worker through a team).
+ *  - When a case was last discussed is store_decisions' answer (the start
+ *    of the latest session whose latest record revision discusses it: a
+ *    discussion an amendment took out no longer counts). Never discussed,
+ *    the clock runs from when the case was opened.
+ *  - Order: score = whole days since (clamped at 0) x risk weight (high 3,
+ *    medium 2, low 1), highest first; ties go to the higher risk, then the
+ *    lower case id. So a high-risk case comes up three times as often as a
+ *    low-risk one, and every case rises until it is discussed.
+ *  - Each entry has a one-line why; its dates are UTC (the server does not
+ *    convert zones; Case.last_discussed carries the exact time).
+ *  - Reads only; messages are arena-allocated, with case fields decrypted
+ *    by store_cases. The caller audits the read. Returns 0 or a Code.
+ */
+#ifndef REFLECT_STORE_AGENDA_H
+#define REFLECT_STORE_AGENDA_H
+
+#include <stddef.h>
+
+#include "store_sessions.h"
+
+#define AGENDA_CANDIDATES_MAX 1000
+#define AGENDA_CASES_MAX 100
+
+int store_agenda_cases(call *c, const session_row *s, Reflect__V1__AgendaCase ***out, size_t *n);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * store_decisions — the case discussions of session records: the decision
+ * log that belongs on a child's own file. Each case section of a revision
+ * leaves one append-only row whose risk, decision and rationale are sealed
+ * under the CASE's data key (so the decision stays with the child's file,
+ * and shredding the case shreds it), bound to the session, revision, case
+ * and the supervisor who decided.
+ *
+ * Contract: store_decisions_add runs in the caller's write transaction.
+ * store_decisions_list returns the case's decisions oldest first (by the
+ * session's start), arena-allocated; a row whose revision is no longer its
+ * session's latest is marked superseded. store_decisions_last_discussed
+ * gives the start and id of the latest session whose latest revision
+ * discusses the case (0 and 0 if none). Functions return 0 or a Reflect
+ * Code (RC_DATA_LOSS when a value fails to open).
+ */
+#ifndef REFLECT_STORE_DECISIONS_H
+#define REFLECT_STORE_DECISIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "service.h"
+#include "store_cases.h"
+#include "store_sessions.h"
+
+#define DECISIONS_MAX 500
+
+/* Empty texts are stored as NULL: "nothing decided" is not a decision. */
+int store_decisions_add(call *c, const session_row *s, uint32_t revision, const case_row *k, const char *risk,
+                        const char *decision, const char *rationale);
+int store_decisions_list(call *c, const case_row *k, Reflect__V1__Decision ***out, size_t *n);
+int store_decisions_last_discussed(db *d, int64_t case_id, int64_t *at, int64_t *session_id);
+
+#endif
