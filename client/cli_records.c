@@ -84,8 +84,10 @@ static void record_print(const cli_ctx *ctx, const Reflect__V1__RecordShowReply 
     char at[CLI_TIME_MAX];
     cli_time_format_local(m->at, cli_zone(ctx), at, sizeof at);
     char *text_clean = cli_text_clean(m->text, 0);
-    printf("  #%" PRIu64 " on revision %" PRIu32 ", %s, %s: %s%s\n", m->id, m->revision, m->author, at,
-           cli_comment_kind_name(m->kind), text_clean);
+    char resolves[40] = "";
+    if (m->resolves) snprintf(resolves, sizeof resolves, " of #%" PRIu64, m->resolves);
+    printf("  #%" PRIu64 " %s%s on revision %" PRIu32 " by %s, %s: %s\n", m->id, cli_comment_kind_name(m->kind),
+           resolves, m->revision, m->author, at, text_clean);
     free(text_clean);
   }
 }
