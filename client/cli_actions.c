@@ -63,8 +63,30 @@ static const cli_list_format action_format = {6, action_heads, action_row, actio
 
 static const cli_opt add_opts[] = {
     {"owner", "USER", 0},           {"due", "YYYY-MM-DD", 0}, {"description", "TEXT", 0},
-    {"evidence-needed", "TEXT", 0}, {"case", "ID", 0},         {NULL, NULL, 0},
+    {"evidence-needed", "TEXT", 0}, {"case", "ID|REF", 0},         {NULL, NULL, 0},
 };
+
+/* --case takes an id or a reference. ActionAddRequest carries only an id,
+ * so a reference is looked up first (CaseShow, which the server audits and
+ * refuses the same way for a missing case and one the caller cannot see). */
+static int case_id_of(cli_ctx *ctx, const char *kase, uint64_t *id)
+{
+  if (kase[0] && strspn(kase, "0123456789") == strlen(kase))
+    return cli_parse_u64(ctx, "--case", kase, 1, INT64_MAX, id);
+  int rc = cli_check_text(ctx, "--case", kase, CLI_TEXT_MAX);
+  if (rc) return rc;
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__CaseShowRequest show = REFLECT__V1__CASE_SHOW_REQUEST__INIT;
+  Reflect__V1__Reply *rep;
+  show.reference = (char *)kase;
+  req.op_case = REFLECT__V1__REQUEST__OP_CASE_SHOW;
+  req.case_show = &show;
+  rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_CASE_SHOW, &rep);
+  if (rc) return rc;
+  *id = rep->case_show->case_ ? rep->case_show->case_->id : 0;
+  wire_free_reply(rep);
+  return *id ? CLI_EXIT_OK : cli_usage_error(ctx, "--case '%s' names no case", kase);
+}
 
 static int add_run(cli_ctx *ctx, const cli_args *a)
 {
@@ -77,9 +99,9 @@ static int add_run(cli_ctx *ctx, const cli_args *a)
   for (size_t i = 0; !rc && i < 3; i++) rc = cli_require(ctx, a, need[i]);
   for (size_t i = 0; !rc && i < 3; i++) rc = cli_check_text(ctx, need[i], cli_arg_value(a, need[i]), 4096);
   if (!rc && evidence) rc = cli_check_text(ctx, "--evidence-needed", evidence, 4096);
-  if (!rc && kase) rc = cli_parse_u64(ctx, "--case", kase, 1, INT64_MAX, &add.case_id);
   if (!rc && strlen(cli_arg_value(a, "due")) != 10) rc = cli_usage_error(ctx, "--due is a date: YYYY-MM-DD");
   if (!rc) rc = cli_connect(ctx);
+  if (!rc && kase) rc = case_id_of(ctx, kase, &add.case_id);
   if (rc) return rc;
   /* Due by the end of that day, in the organisation's time zone. */
   char end_of_day[32];
@@ -101,7 +123,7 @@ static int add_run(cli_ctx *ctx, const cli_args *a)
 static const cli_command action_add = {
     .name = "add",
     .summary = "Set an action agreed in a session.",
-    .synopsis = "SESSION --owner USER --due YYYY-MM-DD --description TEXT [--evidence-needed TEXT] [--case ID]",
+    .synopsis = "SESSION --owner USER --due YYYY-MM-DD --description TEXT [--evidence-needed TEXT] [--case ID|REF]",
     .help = "You must be the session's supervisor; the owner must have taken part. Prints the\n"
             "new action's id. Open actions carry over until they are closed.\n\n"
             "options:\n"
@@ -109,7 +131,9 @@ static const cli_command action_add = {
             "  --due YYYY-MM-DD        by the end of this day\n"
             "  --description TEXT      what is to be done\n"
             "  --evidence-needed TEXT  what will show it is done\n"
-            "  --case ID               the case it is about\n",
+            "  --case ID|REF           the case it is about, by id or by its reference (all\n"
+            "                          digits is an id); it must be on the caseload of\n"
+            "                          someone in the session\n",
     .opts = add_opts,
     .pos_name = "SESSION",
     .min_pos = 1,

@@ -13,7 +13,7 @@
 
 /* Generous outer bounds; the server applies the organisation's rules. */
 #define AGREEMENT_DAYS_MAX 366
-#define AGREEMENT_MINUTES_MAX 1440
+#define AGREEMENT_MINUTES_MAX 480 /* the server takes 15-480 */
 #define AGREEMENT_USERNAME_MAX 256
 #define AGREEMENT_TERM_MAX 4096
 
@@ -63,7 +63,7 @@ static int agreement_add_check(const cli_ctx *ctx, const cli_args *a, Reflect__V
   if (rule && (rc = cli_check_text(ctx, "--rule", rule, AGREEMENT_USERNAME_MAX))) return rc;
   if (!minutes && !revises) return cli_require(ctx, a, "minutes");
   v = 0;
-  if (minutes && (rc = cli_parse_u64(ctx, "--minutes", minutes, 1, AGREEMENT_MINUTES_MAX, &v))) return rc;
+  if (minutes && (rc = cli_parse_u64(ctx, "--minutes", minutes, 15, AGREEMENT_MINUTES_MAX, &v))) return rc;
   add->minutes = (uint32_t)v;
   if (starts && (rc = check_date(ctx, "--starts", starts))) return rc;
   if (review && (rc = check_date(ctx, "--review", review))) return rc;

@@ -15,9 +15,20 @@ static void login_hint(const cli_ctx *ctx)
   else fputs("hint: run 'reflect login USER'\n", stderr);
 }
 
-/* The server names the request field at fault; say which option that is. */
-static const char *field_option(const char *field)
+/* The server names the request field at fault; say which option that is.
+ * A few fields are a positional NAME in some commands (cmd ends with it). */
+static const char *field_option(const char *cmd, const char *field)
 {
+  static const struct { const char *cmd, *field, *option; } positional[] = {
+      {"rule add", "name", "NAME"}, {"team add", "name", "NAME"}, {"team member", "team", "TEAM"},
+      {"team member", "username", "USER"}, {"session plan", "supervisee", "USER"},
+  };
+  size_t cl = strlen(cmd);
+  for (size_t i = 0; i < sizeof positional / sizeof positional[0]; i++) {
+    size_t n = strlen(positional[i].cmd);
+    if (cl >= n && !strcmp(cmd + cl - n, positional[i].cmd) && !strcmp(positional[i].field, field))
+      return positional[i].option;
+  }
   static const struct { const char *field, *option; } map[] = {
       {"reason", "--reason"},           {"base_revision", "--base-revision"}, {"name", "--name"},
       {"role", "--role"},               {"minutes", "--minutes"},             {"every_days", "--every"},
@@ -27,6 +38,9 @@ static const char *field_option(const char *field)
       {"current_password", "the current password"}, {"due_at", "--due"}, {"description", "--description"},
       {"evidence", "--evidence or --reason"}, {"text", "--text"}, {"resolves", "--resolves"},
       {"date_of_birth", "--dob"}, {"reference", "--ref"}, {"allocated", "--worker"},
+      {"starts_on", "--starts"}, {"review_on", "--review"}, {"rule", "--rule"}, {"steps", "--steps"},
+      {"count", "--count"}, {"first", "--from"}, {"revises", "--revises"}, {"present", "--present"},
+      {"absent", "--absent"}, {"case_id", "--case"},
   };
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
     if (!strcmp(map[i].field, field)) return map[i].option;
@@ -114,9 +128,12 @@ int cli_check_reply(cli_ctx *ctx, int rc, Reflect__V1__Reply **rep,
     free(msg);
     /* The field matters when the fix is to change an argument. */
     if (st->code == REFLECT__V1__CODE__INVALID_ARGUMENT && st->field && *st->field) {
-      const char *option = field_option(st->field);
+      const char *option = field_option(ctx->cmd, st->field);
       char *field = cli_text_clean(st->field, 0);
+      unsigned section;
       if (option) fprintf(stderr, "hint: check %s\n", option);
+      else if (sscanf(field, "sections[%u]", &section) == 1)
+        fprintf(stderr, "hint: the problem is in section %u of the record text (%s)\n", section + 1, field);
       else fprintf(stderr, "hint: the problem is with '%s'\n", field);
       free(field);
     }

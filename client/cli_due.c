@@ -2,6 +2,7 @@
  * under their agreement, and who is overdue. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "cli_json.h"
@@ -11,19 +12,37 @@
 
 #define DUE_USERNAME_MAX 256
 
+/* The next booked session comes after the time it is due: booked, but not
+ * soon enough, which "booked" alone would hide. */
+static int booked_late(const Reflect__V1__SupervisionDue *d)
+{
+  return d->next_scheduled && d->next_scheduled > d->next_due;
+}
+
 static void due_row(const cli_ctx *ctx, const void *list, size_t i, cli_table *t)
 {
   const Reflect__V1__SupervisionDue *d = ((const Reflect__V1__DueListReply *)list)->due[i];
-  char last[CLI_TIME_MAX] = "-", next[CLI_TIME_MAX], booked[CLI_TIME_MAX + 24] = "-", status[48] = "";
+  char last[CLI_TIME_MAX] = "-", next[CLI_TIME_MAX], booked[CLI_TIME_MAX + 24] = "-", status[64] = "";
   if (d->last_held) cli_time_format_local(d->last_held, cli_zone(ctx), last, sizeof last);
   cli_time_format_local(d->next_due, cli_zone(ctx), next, sizeof next);
+  /* A due time at midnight comes from a date (the agreement's start), not
+   * from a session's time of day: "00:00" would read as an appointment. */
+  size_t len = strlen(next);
+  if (d->next_due % 60 == 0 && len == 16 && !strcmp(next + 10, " 00:00")) next[10] = '\0';
   if (d->next_scheduled) {
     char when[CLI_TIME_MAX];
     cli_time_format_local(d->next_scheduled, cli_zone(ctx), when, sizeof when);
     snprintf(booked, sizeof booked, "%s (session %" PRIu64 ")", when, d->next_session);
   }
-  if (d->overdue) snprintf(status, sizeof status, "OVERDUE %" PRIu32 " day%s", d->overdue_days, d->overdue_days == 1 ? "" : "s");
-  else snprintf(status, sizeof status, "%s", d->next_scheduled ? "booked" : "not booked");
+  if (d->overdue) {
+    snprintf(status, sizeof status, "OVERDUE %" PRIu32 " day%s", d->overdue_days, d->overdue_days == 1 ? "" : "s");
+  } else if (booked_late(d)) {
+    int64_t days = (d->next_scheduled - d->next_due) / 86400;
+    if (days) snprintf(status, sizeof status, "booked late (%" PRId64 " day%s after due)", days, days == 1 ? "" : "s");
+    else snprintf(status, sizeof status, "booked late (under a day after due)");
+  } else {
+    snprintf(status, sizeof status, "%s", d->next_scheduled ? "booked" : "not booked");
+  }
   const char *cells[] = {d->supervisee, d->supervisor, *d->rule ? d->rule : "-", last, next, booked, status};
   cli_table_add(t, cells);
 }
@@ -41,6 +60,7 @@ static cJSON *due_json(const void *list, size_t i)
   cli_json_add_time(o, "next_due", d->next_due);
   if (d->next_scheduled) cli_json_add_time(o, "next_scheduled", d->next_scheduled);
   cli_json_add_u64(o, "next_session", d->next_session);
+  cJSON_AddBoolToObject(o, "booked_late", booked_late(d));
   cJSON_AddBoolToObject(o, "overdue", d->overdue);
   cli_json_add_u64(o, "overdue_days", d->overdue_days);
   return o;
@@ -81,10 +101,11 @@ const cli_command cli_cmd_due = {
     .help = "One line per running agreement you can see: yours as supervisor or supervisee,\n"
             "and as a manager your teams'. The next session is due one interval (of the\n"
             "agreement's rule, at the step in force then) after the last individual session\n"
-            "held, or after the agreement's start if none has been held yet. Group sessions\n"
+            "held since the agreement started, or after its start if none has. Group sessions\n"
             "do not count: they never replace individual supervision. Overdue means that\n"
             "time has passed with nothing held since; a session booked but not yet held\n"
-            "shows under BOOKED and does not clear it.\n\n"
+            "shows under BOOKED and does not clear it; one booked for after the time it is\n"
+            "due shows as booked late. A NEXT DUE at midnight shows as its date alone.\n\n"
             "options:\n"
             "  --overdue          only those overdue\n"
             "  --who USER         only this supervisee\n",

@@ -10,7 +10,7 @@
 #include "wire.h"
 
 #define PLAN_COUNT_MAX 26
-#define PLAN_MINUTES_MAX 1440
+#define PLAN_MINUTES_MAX 480 /* the server takes 15-480 */
 #define PLAN_USERNAME_MAX 256
 
 static const cli_opt plan_opts[] = {
@@ -32,7 +32,7 @@ static int plan_check(const cli_ctx *ctx, const cli_args *a, uint64_t *count, ui
   const char *why = rc || !from ? NULL : cli_time_check(from);
   if (why) rc = cli_usage_error(ctx, "--from %s", why);
   if (!rc && cli_arg_value(a, "minutes"))
-    rc = cli_parse_u64(ctx, "--minutes", cli_arg_value(a, "minutes"), 1, PLAN_MINUTES_MAX, minutes);
+    rc = cli_parse_u64(ctx, "--minutes", cli_arg_value(a, "minutes"), 15, PLAN_MINUTES_MAX, minutes);
   if (!rc && room) rc = cli_check_text(ctx, "--room", room, CLI_TEXT_MAX);
   return rc;
 }

@@ -176,7 +176,8 @@ static const cli_command record_show = {
     .help = "Prints a header (session, revision, author, time, reason, sign-off), a blank\n"
             "line, then the record's sections in the format `record write` reads, then any\n"
             "comments. Someone overseeing the session sees that wellbeing was discussed,\n"
-            "not what was said.\n\n"
+            "not what was said; of a record written before sections (free text, which may\n"
+            "hold wellbeing), they see only that there is one.\n\n"
             "options:\n"
             "  --revision N       this revision rather than the latest\n",
     .opts = show_opts,

@@ -14,7 +14,8 @@
 #include "wire.h"
 
 #define SESSION_MEMBERS_MAX 64
-#define SESSION_MINUTES_MAX 1440
+#define SESSION_MINUTES_MIN 15
+#define SESSION_MINUTES_MAX 480
 #define SESSION_LIMIT_MAX 10000
 #define SESSION_USERNAME_MAX 256
 
@@ -37,7 +38,7 @@ static int session_add_check(const cli_ctx *ctx, const cli_args *a, uint64_t *mi
   const char *why = rc ? NULL : cli_time_check(cli_arg_value(a, "at"));
   if (why) rc = cli_usage_error(ctx, "--at %s", why);
   if (!rc) rc = cli_require(ctx, a, "minutes");
-  if (!rc) rc = cli_parse_u64(ctx, "--minutes", cli_arg_value(a, "minutes"), 1,
+  if (!rc) rc = cli_parse_u64(ctx, "--minutes", cli_arg_value(a, "minutes"), SESSION_MINUTES_MIN,
                               SESSION_MINUTES_MAX, minutes);
   if (!rc && cli_arg_value(a, "room"))
     rc = cli_check_text(ctx, "--room", cli_arg_value(a, "room"), CLI_TEXT_MAX);
@@ -85,7 +86,7 @@ static const cli_command session_add = {
             "options:\n"
             "  --with USER        a supervisee's username (up to 64 times)\n"
             "  --at WHEN          the start, \"YYYY-MM-DD HH:MM\"\n"
-            "  --minutes N        the length in minutes (1-1440)\n"
+            "  --minutes N        the length in minutes (15-480)\n"
             "  --room TEXT        where, or how to join online\n",
     .opts = session_add_opts,
     .json = 1,

@@ -10,13 +10,17 @@
 #include "db_schema.h"
 #include "log.h"
 
-#define DB_STMT_CACHE 64
+/* Statements are cached by the address of their SQL literal, so the cache
+ * holds at most one entry per literal in the code: it grows on demand up
+ * to a bound far above that, and never evicts (a caller may be stepping a
+ * statement while it prepares another). */
+#define DB_STMT_CACHE_MAX 1024
 #define DB_BUSY_TIMEOUT_MS 5000
 
 struct db {
   sqlite3 *h;
-  struct { const char *sql; sqlite3_stmt *st; } cache[DB_STMT_CACHE];
-  int n_cached;
+  struct db_cached { const char *sql; sqlite3_stmt *st; } *cache;
+  int n_cached, cap_cached;
   int in_write;
 };
 
@@ -137,6 +141,7 @@ void db_close(db *d)
 {
   if (!d) return;
   for (int i = 0; i < d->n_cached; i++) sqlite3_finalize(d->cache[i].st);
+  free(d->cache);
   if (d->in_write) db_rollback(d);
   sqlite3_close(d->h);
   free(d);
@@ -158,17 +163,21 @@ sqlite3_stmt *db_prepare(db *d, const char *sql)
     log_line(LOG_ERROR, "event=prepare_failed error=\"%s\"", sqlite3_errmsg(d->h));
     return NULL;
   }
-  if (d->n_cached < DB_STMT_CACHE) {
-    d->cache[d->n_cached].sql = sql;
-    d->cache[d->n_cached].st = st;
-    d->n_cached++;
-  } else {
-    /* The cache is sized above the number of statements we have; running
-     * out means a bug, so say so rather than leak silently. */
-    log_line(LOG_ERROR, "event=stmt_cache_full");
-    sqlite3_finalize(st);
-    return NULL;
+  if (d->n_cached == d->cap_cached) {
+    int cap = d->cap_cached ? d->cap_cached * 2 : 64;
+    struct db_cached *bigger = cap <= DB_STMT_CACHE_MAX ? realloc(d->cache, sizeof *bigger * (size_t)cap) : NULL;
+    if (!bigger) {
+      /* Only a bug (SQL built at run time) or no memory gets here. */
+      log_line(LOG_ERROR, "event=stmt_cache_full cached=%d", d->n_cached);
+      sqlite3_finalize(st);
+      return NULL;
+    }
+    d->cache = bigger;
+    d->cap_cached = cap;
   }
+  d->cache[d->n_cached].sql = sql;
+  d->cache[d->n_cached].st = st;
+  d->n_cached++;
   return st;
 }
 

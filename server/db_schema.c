@@ -249,11 +249,18 @@ static const char v7[] =
     "ALTER TABLE agreements ADD COLUMN record_access BLOB;"
     "ALTER TABLE agreements ADD COLUMN disagreements BLOB;"
     "ALTER TABLE agreements ADD COLUMN end_reason BLOB;"
+    /* Agreements made before this version started, and were signed by the
+     * supervisor, when made: written down now, before the freeze below, so
+     * what a signed agreement says never rests on a reader's default. */
+    "UPDATE agreements SET starts_on = date(created_at, 'unixepoch') WHERE starts_on IS NULL;"
+    "UPDATE agreements SET supervisor_signed_at = created_at WHERE supervisor_signed_at IS NULL;"
     /* Signed means frozen: only the signature itself and the ending may
-     * still be written, each once. */
+     * still be written, each once. Who made it and when are part of what
+     * was signed, and the id is what sessions and audit rows point at. */
     "CREATE TRIGGER agreements_signed_are_frozen BEFORE UPDATE ON agreements"
     "  WHEN OLD.supervisee_signed_at IS NOT NULL AND ("
-    "    NEW.supervisor_id IS NOT OLD.supervisor_id OR NEW.supervisee_id IS NOT OLD.supervisee_id"
+    "    NEW.id IS NOT OLD.id OR NEW.created_at IS NOT OLD.created_at OR NEW.created_by IS NOT OLD.created_by"
+    "    OR NEW.supervisor_id IS NOT OLD.supervisor_id OR NEW.supervisee_id IS NOT OLD.supervisee_id"
     "    OR NEW.every_days IS NOT OLD.every_days OR NEW.minutes IS NOT OLD.minutes"
     "    OR NEW.version IS NOT OLD.version OR NEW.supersedes IS NOT OLD.supersedes"
     "    OR NEW.rule_id IS NOT OLD.rule_id OR NEW.starts_on IS NOT OLD.starts_on"

@@ -104,10 +104,17 @@ rcode call_write(call *c, const char *what, call_write_fn fn, void *arg)
   rcode rc = fn(c, arg);
   if (rc != RC_OK) {
     db_rollback(c->s->db);
+    /* A data key made in this transaction is gone with it, but may already
+     * sit in the key cache: the next subject would get the same key id and
+     * be sealed under a key nobody can unwrap. Forget them all. */
+    keyring_clear(c->ring);
     return call_fail(c, rc, NULL, "could not %s", what);
   }
   src = db_commit(c->s->db);
-  if (src) return call_fail_sql(c, src, what);
+  if (src) {
+    keyring_clear(c->ring);
+    return call_fail_sql(c, src, what);
+  }
   return RC_OK;
 }
 

@@ -139,12 +139,13 @@ int due_step_at(const due_step *steps, size_t n, due_date start, due_date at, si
   for (size_t i = 0; i + 1 < n; i++) {
     due_date boundary;
     int rc = due_date_add(start, steps[i].until, &boundary);
-    if (rc == DUE_ERANGE) break; /* a boundary past the calendar is never reached */
-    if (rc) return rc;
-    if (due_date_cmp(at, boundary) < 0) {
+    /* A boundary past the calendar is never reached: every date the
+     * calendar holds is before it, so this step is in force, not the last. */
+    if (rc == DUE_ERANGE || (!rc && due_date_cmp(at, boundary) < 0)) {
       *index = i;
       return DUE_OK;
     }
+    if (rc) return rc;
   }
   *index = n - 1;
   return DUE_OK;
@@ -161,11 +162,13 @@ int64_t due_date_midnight(due_date d) { return due_date_days(d) * 86400; }
 
 int due_next_time(const due_step *steps, size_t n, due_date start, int64_t at, int64_t *next)
 {
-  /* Floor division: the day a negative instant falls on is the one before. */
-  int64_t days = at >= 0 ? at / 86400 : -((-at + 86399) / 86400);
+  /* Only instants in the calendar's years, checked before any arithmetic:
+   * anything else (INT64_MIN above all) would overflow, and nothing in
+   * those years is negative, so the day is a plain division. */
+  if (at < 0 || at >= due_date_midnight((due_date){DUE_YEAR_MAX + 1, 1, 1})) return DUE_ERANGE;
+  int64_t days = at / 86400;
   int64_t seconds = at - days * 86400;
   due_date d = due_date_from_days(days), nd;
-  if (!due_date_valid(d)) return DUE_ERANGE;
   int rc = due_next_date(steps, n, start, d, &nd);
   if (rc) return rc;
   *next = due_date_midnight(nd) + seconds;

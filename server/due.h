@@ -78,7 +78,8 @@ int due_step_at(const due_step *steps, size_t n, due_date start, due_date at, si
 /* The date after `at` when the next session is due: at + the interval of
  * the step in force on `at`. */
 int due_next_date(const due_step *steps, size_t n, due_date start, due_date at, due_date *next);
-/* The same for a UTC instant: the date moves, the time of day stays. */
+/* The same for a UTC instant: the date moves, the time of day stays.
+ * DUE_ERANGE for an instant outside DUE_YEAR_MIN..DUE_YEAR_MAX. */
 int due_next_time(const due_step *steps, size_t n, due_date start, int64_t at, int64_t *next);
 /* Midnight UTC at the start of d. */
 int64_t due_date_midnight(due_date d);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ops.h"
+#include "record_sections.h"
 #include "store_actions.h"
 #include "store_audit.h"
 #include "store_cases.h"
@@ -23,9 +24,31 @@ typedef struct {
   int64_t owner, id;
 } action_add;
 
+/* An action is about a case discussed in its session: the case must be
+ * allocated to one of the session's members, the rule a case section of
+ * the record follows, and the caller must see it. Unknown and not-yours get
+ * one answer, so case ids cannot be probed. Checked in the write
+ * transaction, so a reallocation cannot slip in between. */
+static rcode check_case(call *c, action_add *a)
+{
+  case_row k;
+  int visible = 0, in_session = 0;
+  if (a->in->case_id > INT64_MAX || store_cases_get(c->s->db, (int64_t)a->in->case_id, &k) ||
+      store_cases_visible(c->s->db, c->who->user_id, &k, &visible) ||
+      record_sections_case_in_session(c->s->db, &a->s, &k, &in_session) || !visible || !in_session)
+    return call_fail(c, RC_DENIED, "case_id",
+                     "that case does not exist or is not on the caseload of anyone in session %lld",
+                     (long long)a->s.id);
+  return RC_OK;
+}
+
 static rcode action_add_tx(call *c, void *arg)
 {
   action_add *a = arg;
+  if (a->in->case_id) {
+    rcode rc = check_case(c, a);
+    if (rc) return rc;
+  }
   rcode rc = (rcode)store_actions_add(c, &a->s, a->owner, (int64_t)a->in->case_id, a->in->due_at,
                                       a->in->description, a->in->evidence_needed, &a->id);
   if (!rc) rc = (rcode)store_audit_append_id(c, "action.add", "action", a->id, "");
@@ -54,13 +77,6 @@ rcode ops_action_add(call *c, const Reflect__V1__Request *req)
   if (!rc && store_sessions_is_party(c->s->db, &a.s, u.id, &party)) rc = RC_INTERNAL;
   if (!rc && !party) rc = call_fail(c, RC_PRECONDITION, "owner", "'%s' did not take part in session %lld",
                                     u.username, (long long)a.s.id);
-  if (!rc && in->case_id) {
-    case_row k;
-    int visible = 0;
-    if (in->case_id > INT64_MAX || store_cases_get(c->s->db, (int64_t)in->case_id, &k) ||
-        store_cases_visible(c->s->db, c->who->user_id, &k, &visible) || !visible)
-      rc = call_fail(c, RC_DENIED, "case_id", "that case does not exist or you cannot see it");
-  }
   if (rc) return rc;
   a.owner = u.id;
   rc = call_write(c, "set the action", action_add_tx, &a);

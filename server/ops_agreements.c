@@ -248,11 +248,18 @@ static rcode agreement_sign_tx(call *c, void *arg)
   if (a.supervisee_signed_at) return call_fail(c, RC_EXISTS, "agreement_id", "you have already signed agreement %lld", (long long)id);
   if (a.ended_at)
     return call_fail(c, RC_PRECONDITION, "agreement_id", "agreement %lld was ended before you signed it", (long long)id);
+  if (a.supersedes && store_agreements_get(c->s->db, a.supersedes, &old)) return RC_INTERNAL;
+  /* A version replaces a running agreement, never revives an ended one:
+   * signing it then would give the supervisor back the access that ending
+   * took away. Ending withdraws such a version too; this covers rows
+   * withdrawn by nothing (made before that rule). */
+  if (a.supersedes && old.ended_at)
+    return call_fail(c, RC_PRECONDITION, "agreement_id",
+                     "agreement %lld would replace agreement %lld, which has ended: it can no longer be signed",
+                     (long long)id, (long long)old.id);
   rcode rc = (rcode)store_agreements_sign(c, &a);
   if (!rc) rc = (rcode)store_audit_append_id(c, "agreement.sign", "agreement", id, "");
   if (rc || !a.supersedes) return rc;
-  if (store_agreements_get(c->s->db, a.supersedes, &old)) return RC_INTERNAL;
-  if (old.ended_at) return RC_OK;
   char reason[48], detail[48];
   snprintf(reason, sizeof reason, "replaced by version %u", a.version);
   snprintf(detail, sizeof detail, "replaced_by=%lld", (long long)id);

@@ -1,6 +1,7 @@
 /* Seeing and ending supervision agreements: the two parties see theirs, a
- * manager those of anyone in a team they manage; the supervisor, or such a
- * manager, ends one. Reading the sealed terms is audited. */
+ * manager those of anyone in a team they manage; the supervisor, or a
+ * manager of the supervisee, ends one. Reading the sealed terms is audited. */
+#include <stdio.h>
 #include <string.h>
 
 #include "ops.h"
@@ -90,7 +91,22 @@ static rcode agreement_end_tx(call *c, void *arg)
   if (store_agreements_get(c->s->db, e->id, &a)) return RC_INTERNAL;
   if (a.ended_at) return call_fail(c, RC_PRECONDITION, "agreement_id", "agreement %lld has already ended", (long long)a.id);
   rcode rc = (rcode)store_agreements_end(c, &a, e->reason);
-  return rc ? rc : (rcode)store_audit_append_id(c, "agreement.end", "agreement", a.id, "");
+  if (!rc) rc = (rcode)store_audit_append_id(c, "agreement.end", "agreement", a.id, "");
+  /* A version still awaiting the supervisee's signature would, once signed,
+   * give the supervisor back the access this ending takes away: it goes
+   * with the agreement it would have replaced. */
+  char detail[48];
+  snprintf(detail, sizeof detail, "withdrawn_with=%lld", (long long)a.id);
+  for (int k = 0; !rc && k < AGREEMENT_VERSIONS_MAX; k++) {
+    agreement_row next;
+    int64_t next_id;
+    int found = store_agreements_unsigned_successor(c->s->db, a.id, &next_id);
+    if (found == RC_NOT_FOUND) break;
+    if (found || store_agreements_get(c->s->db, next_id, &next)) return RC_INTERNAL;
+    rc = (rcode)store_agreements_end(c, &next, "withdrawn: the agreement it would replace was ended");
+    if (!rc) rc = (rcode)store_audit_append_id(c, "agreement.end", "agreement", next.id, detail);
+  }
+  return rc;
 }
 
 rcode ops_agreement_end(call *c, const Reflect__V1__Request *req)
@@ -105,6 +121,17 @@ rcode ops_agreement_end(call *c, const Reflect__V1__Request *req)
   if (!rc && party && a.supervisor_id != c->who->user_id)
     rc = call_fail(c, RC_DENIED, "agreement_id", "only the supervisor, or a manager overseeing you, ends agreement %lld",
                    (long long)a.id);
+  /* Ending is the one thing oversight may change, and only the
+   * supervisee's manager may do it: the agreement protects the supervisee,
+   * and a manager who oversees only the supervisor could otherwise cut off
+   * supervision in a team they have no say in. Everything else a manager
+   * does through oversight (list, show, due) stays read-only. */
+  int oversees = 0;
+  if (!rc && !party && store_teams_oversees(c->s->db, c->who->user_id, a.supervisee_id, &oversees))
+    rc = call_fail(c, RC_INTERNAL, NULL, "could not read teams");
+  if (!rc && !party && !oversees)
+    rc = call_fail(c, RC_DENIED, "agreement_id",
+                   "only the supervisor, or a manager overseeing the supervisee, ends agreement %lld", (long long)a.id);
   if (!rc) rc = call_check_text(c, "reason", in->reason, AGREEMENT_REASON_MAX);
   if (rc) return rc;
   agreement_end e = {a.id, in->reason};

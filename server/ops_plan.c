@@ -60,11 +60,15 @@ static rcode first_start(call *c, plan *p, const due_step *steps, size_t n, due_
     return rc;
   }
   agreement_sessions ps;
-  if (store_agreements_sessions(c->s->db, p->a.supervisor_id, p->a.supervisee_id, c->now, &ps))
+  int64_t since;
+  /* The same sessions as `reflect due` counts: one held before this
+   * agreement started says nothing about when its next is due. */
+  if (store_agreements_counts_from(c->s->db, &p->a, &since) ||
+      store_agreements_sessions(c->s->db, &p->a, since, c->now, &ps))
     return call_fail(c, RC_INTERNAL, NULL, "could not read the sessions held");
   if (!ps.last_held_id)
     return call_fail(c, RC_PRECONDITION, "first",
-                     "no session with '%s' has been held yet, so there is no time of day to follow: "
+                     "no session with '%s' has been held under this agreement yet, so there is no time of day to follow: "
                      "give the first start (--from)", p->u.username);
   struct tm held, now;
   due_date next, today = local_date(c->now, &now);
@@ -129,8 +133,8 @@ static rcode fill(call *c, plan *p, int book)
     time_t t = (time_t)p->starts[k];
     struct tm tm;
     char when[32];
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+    /* Local, like the clash text: TZ is the organisation's (cmd_serve.c). */
+    if (!localtime_r(&t, &tm) || !strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm)) snprintf(when, sizeof when, "?");
     return call_fail(c, RC_PRECONDITION, "first", "nothing was booked: session %u of the plan (%s) clashes: %s",
                      k + 1, when, m->clash);
   }

@@ -90,9 +90,33 @@ static rcode record_cases_tx(call *c, record_write *w)
   return RC_OK;
 }
 
+/* A record is of a session that took place: one that has not started has
+ * nothing to record yet, and one called off never will. Read inside the
+ * write transaction, so a cancellation cannot slip in before the write. */
+static rcode check_recordable(call *c, record_write *w)
+{
+  if (store_sessions_get(c->s->db, w->s.id, &w->s)) return RC_INTERNAL;
+  const char *gone = NULL;
+  switch (w->s.status) {
+  case REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED: gone = "cancelled"; break;
+  case REFLECT__V1__SESSION_STATUS__SESSION_MISSED: gone = "missed"; break;
+  case REFLECT__V1__SESSION_STATUS__SESSION_RESCHEDULED: gone = "rescheduled"; break;
+  default: break;
+  }
+  if (gone)
+    return call_fail(c, RC_PRECONDITION, "session_id", "session %lld was %s; it has no record", (long long)w->s.id,
+                     gone);
+  if (w->s.starts_at > c->now)
+    return call_fail(c, RC_PRECONDITION, "session_id",
+                     "session %lld has not started yet; its record is written after it", (long long)w->s.id);
+  return RC_OK;
+}
+
 static rcode record_write_tx(call *c, void *arg)
 {
   record_write *w = arg;
+  rcode rc = check_recordable(c, w);
+  if (rc) return rc;
   uint32_t latest;
   if (store_records_latest(c->s->db, w->s.id, &latest)) return RC_INTERNAL;
   if (w->in->base_revision && w->in->base_revision != latest)
@@ -101,7 +125,7 @@ static rcode record_write_tx(call *c, void *arg)
                      w->in->base_revision, latest);
   if (latest > 0 && !*w->in->reason)
     return call_fail(c, RC_INVALID, "reason", "revision %u exists; an amendment needs a reason", latest);
-  rcode rc = record_sections_resolve(c, &w->s, &w->rs);
+  rc = record_sections_resolve(c, &w->s, &w->rs);
   if (!rc) rc = (rcode)store_records_append(c, &w->s, w->rs.sections, w->rs.n, w->in->reason, &w->revision);
   if (!rc) rc = record_cases_tx(c, w);
   if (rc) return rc;

@@ -11,12 +11,13 @@
 
 #define SCHEDULE_REASON_MAX 1024
 
-static void format_utc(int64_t t, char *buf, size_t size)
+/* In the organisation's zone (serve sets TZ to it before any thread
+ * starts), with the zone's abbreviation: people booked it in local time. */
+static void format_local(int64_t t, char *buf, size_t size)
 {
   time_t tt = (time_t)t;
   struct tm tm;
-  gmtime_r(&tt, &tm);
-  strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm);
+  if (!localtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M %Z", &tm)) snprintf(buf, size, "?");
 }
 
 /* Names the clash without disclosing more than the caller may know: the
@@ -25,8 +26,8 @@ static void format_utc(int64_t t, char *buf, size_t size)
 static rcode refuse_clash(call *c, const char *who, const schedule_clash *k)
 {
   char from[32], to[32];
-  format_utc(k->starts_at, from, sizeof from);
-  format_utc(k->ends_at, to, sizeof to);
+  format_local(k->starts_at, from, sizeof from);
+  format_local(k->ends_at, to, sizeof to);
   session_row other;
   int party = 0;
   if (who && store_sessions_get(c->s->db, k->session_id, &other) == RC_OK)

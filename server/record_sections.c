@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "store_attendance.h"
 #include "store_records.h"
 #include "store_users.h"
 
@@ -57,8 +58,10 @@ static rcode check_case(call *c, size_t i, section *s)
   return RC_OK;
 }
 
-/* One section's shape; adds its size to *total. */
-static rcode check_one(call *c, size_t i, section *s, size_t *total)
+/* One section's shape; adds its size to *total. text_max bounds its text:
+ * RECORD_SECTION_MAX, or RECORD_BODY_MAX for a legacy body made into notes
+ * (the body was whole record before sections, and is bounded as that). */
+static rcode check_one(call *c, size_t i, section *s, size_t text_max, size_t *total)
 {
   if (s->kind <= REFLECT__V1__SECTION_KIND__SECTION_KIND_UNSPECIFIED ||
       s->kind > REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION)
@@ -72,9 +75,9 @@ static rcode check_one(call *c, size_t i, section *s, size_t *total)
   const char *names[] = {"text", "case_reference", "situation", "analysis", "risk", "decision", "rationale", "member"};
   for (size_t f = 0; f < sizeof texts / sizeof texts[0]; f++) {
     size_t len = strlen(texts[f]);
-    if (len > RECORD_SECTION_MAX)
-      return call_fail(c, RC_INVALID, field(c, i, names[f]), "a section's %s may have at most %d KiB", names[f],
-                       RECORD_SECTION_MAX / 1024);
+    if (len > (f == 0 ? text_max : RECORD_SECTION_MAX))
+      return call_fail(c, RC_INVALID, field(c, i, names[f]), "a section's %s may have at most %zu KiB", names[f],
+                       (f == 0 ? text_max : RECORD_SECTION_MAX) / 1024);
     *total += len;
     if (!len || f == 0 || f == 7) continue;
     if (!is_case) return call_fail(c, RC_INVALID, field(c, i, names[f]), "only a case section has a %s", names[f]);
@@ -123,7 +126,7 @@ rcode record_sections_check(call *c, const Reflect__V1__RecordWriteRequest *in, 
       cells[i] = *in->sections[i];
     }
     out->sections[i] = &cells[i];
-    rcode rc = check_one(c, i, &cells[i], &total);
+    rcode rc = check_one(c, i, &cells[i], *in->body ? RECORD_BODY_MAX : RECORD_SECTION_MAX, &total);
     if (rc) return rc;
     for (size_t j = 0; j < i && single_kind(cells[i].kind); j++)
       if (cells[j].kind == cells[i].kind)
@@ -142,16 +145,27 @@ static int is_member(const int64_t *members, size_t n, int64_t user)
   return 0;
 }
 
-static rcode resolve_case(call *c, const session_row *s, record_sections *rs, size_t i, const int64_t *members,
-                          size_t n_members)
+int record_sections_case_in_session(db *d, const session_row *s, const case_row *k, int *ok)
+{
+  int64_t members[SESSION_MAX_MEMBERS];
+  size_t n_members = 0;
+  *ok = 0;
+  if (store_sessions_members(d, s->id, members, SESSION_MAX_MEMBERS, &n_members)) return RC_INTERNAL;
+  *ok = is_member(members, n_members, k->allocated_id);
+  return RC_OK;
+}
+
+static rcode resolve_case(call *c, const session_row *s, record_sections *rs, size_t i)
 {
   section *sec = rs->sections[i];
   uint8_t idx[VAULT_INDEX_BYTES];
   store_cases_reference_index(c->s->vault, sec->case_reference, idx);
   int rc = store_cases_find(c->s->db, idx, &rs->cases[i]);
   if (rc && rc != RC_NOT_FOUND) return RC_INTERNAL;
+  int ok = 0;
+  if (!rc && record_sections_case_in_session(c->s->db, s, &rs->cases[i], &ok)) return RC_INTERNAL;
   /* Unknown, or someone else's: one answer, so references cannot be probed. */
-  if (rc == RC_NOT_FOUND || !is_member(members, n_members, rs->cases[i].allocated_id))
+  if (rc == RC_NOT_FOUND || !ok)
     return call_fail(c, RC_DENIED, field(c, i, "case_reference"),
                      "case '%.64s' does not exist or is not on the caseload of anyone in session %lld",
                      sec->case_reference, (long long)s->id);
@@ -177,6 +191,13 @@ static rcode resolve_member(call *c, const session_row *s, record_sections *rs, 
   if (rc == RC_NOT_FOUND || !is_member(members, n_members, u.id))
     return call_fail(c, RC_INVALID, field(c, i, "member"), "'%.64s' is not a member of session %lld", sec->member,
                      (long long)s->id);
+  /* Someone recorded absent said nothing in the session: a contribution
+   * from them would be a record of words never spoken. */
+  attendance_row att;
+  if (store_attendance_get(c->s->db, s->id, u.id, &att)) return RC_INTERNAL;
+  if (att.attendance == REFLECT__V1__ATTENDANCE__ATTENDANCE_ABSENT)
+    return call_fail(c, RC_PRECONDITION, field(c, i, "member"), "'%.64s' was recorded absent from session %lld",
+                     sec->member, (long long)s->id);
   contributor[i] = u.id;
   for (size_t j = 0; j < i; j++)
     if (contributor[j] == u.id)
@@ -196,7 +217,7 @@ rcode record_sections_resolve(call *c, const session_row *s, record_sections *rs
   for (size_t i = 0; i < rs->n; i++) {
     rcode rc = RC_OK;
     if (rs->sections[i]->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE)
-      rc = resolve_case(c, s, rs, i, members, n_members);
+      rc = resolve_case(c, s, rs, i);
     else if (rs->sections[i]->kind == REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION)
       rc = resolve_member(c, s, rs, i, members, n_members, contributor);
     if (rc) return rc;

@@ -8,9 +8,11 @@
  * development, performance, actions and notes section; a case section
  * names its case and carries situation .. rationale (a decision needs its
  * rationale, and a rationale its decision), one per case; a contribution
- * is a group member's, one per member, in group sessions only. Fields a
+ * is a group member's, one per member, in group sessions only, and not
+ * from a member recorded absent (FAILED_PRECONDITION). Fields a
  * kind does not have must be empty, and the reply-only fields (withheld,
- * case_id) unset. A legacy `body` becomes one notes section.
+ * case_id) unset. A legacy `body` becomes one notes section, bounded by
+ * RECORD_BODY_MAX rather than RECORD_SECTION_MAX (it was the whole record).
  *
  * Contract: record_sections_check needs no database and fails the call
  * naming the field ("sections[2].rationale"). record_sections_resolve runs
@@ -40,5 +42,9 @@ typedef struct {
 
 rcode record_sections_check(call *c, const Reflect__V1__RecordWriteRequest *in, record_sections *out);
 rcode record_sections_resolve(call *c, const session_row *s, record_sections *rs);
+/* *ok = 1 if case k is allocated to a member of session s: the rule for a
+ * case being discussed in (or an action being about it from) a session.
+ * Returns 0 or RC_INTERNAL. */
+int record_sections_case_in_session(db *d, const session_row *s, const case_row *k, int *ok);
 
 #endif

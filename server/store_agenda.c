@@ -85,7 +85,7 @@ static void score(candidate *k, int64_t now)
 
 static void days_text(char *buf, size_t size, uint32_t days, const char *unit_suffix)
 {
-  if (days == 0) snprintf(buf, size, "today");
+  if (days == 0) snprintf(buf, size, "less than a day%s", unit_suffix);
   else snprintf(buf, size, "%u day%s%s", days, days == 1 ? "" : "s", unit_suffix);
 }
 

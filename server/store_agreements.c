@@ -3,16 +3,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store_teams.h"
 
-/* Agreements older than schema v7 have no start, review or supervisor's
- * signature of their own: they started, and were signed, when made. */
+/* Schema v7 wrote a start and the supervisor's signature into every older
+ * agreement, so both are read as stored; the coalesces left only turn SQL
+ * NULL ("none") into the row's 0 or "". Older agreements have no review. */
 #define AGREEMENT_SELECT                                                                                      \
   "SELECT a.id, a.supervisor_id, a.supervisee_id, a.every_days, a.minutes, a.version,"                       \
   " coalesce(a.supersedes, 0), coalesce(a.rule_id, 0), coalesce(a.key_id, 0), a.created_at,"                 \
-  " coalesce(a.supervisor_signed_at, a.created_at), coalesce(a.supervisee_signed_at, 0),"                    \
-  " coalesce(a.ended_at, 0), coalesce(a.starts_on, date(a.created_at, 'unixepoch')), coalesce(a.review_on, '')," \
+  " a.supervisor_signed_at, coalesce(a.supervisee_signed_at, 0),"                                            \
+  " coalesce(a.ended_at, 0), coalesce(a.starts_on, ''), coalesce(a.review_on, '')," \
   " sr.username, se.username, coalesce(r.name, '')"                                                          \
   " FROM agreements a JOIN users sr ON sr.id = a.supervisor_id JOIN users se ON se.id = a.supervisee_id"     \
   " LEFT JOIN frequency_rules r ON r.id = a.rule_id"
@@ -198,6 +200,20 @@ int store_agreements_active(db *d, int64_t supervisor, int64_t supervisee, int64
                           supervisor, supervisee, id);
 }
 
+int store_agreements_unsigned_successor(db *d, int64_t id, int64_t *next)
+{
+  sqlite3_stmt *st = db_prepare(d,
+      "SELECT min(id) FROM agreements WHERE supersedes = ?1 AND supervisee_signed_at IS NULL AND ended_at IS NULL");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  int found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+  if (found) *next = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW) return RC_INTERNAL;
+  return found ? RC_OK : RC_NOT_FOUND;
+}
+
 int store_agreements_sign(call *c, const agreement_row *a)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
@@ -300,15 +316,49 @@ int store_agreements_versions(call *c, const agreement_row *a, Reflect__V1__Agre
   return collect(c, st, AGREEMENT_VERSIONS_MAX, NULL, out, n);
 }
 
+int store_agreements_counts_from(db *d, const agreement_row *a, int64_t *since)
+{
+  agreement_row first = *a;
+  for (int k = 0; first.supersedes && k < AGREEMENT_VERSIONS_MAX; k++)
+    if (store_agreements_get(d, first.supersedes, &first)) return RC_INTERNAL;
+  int y, m, day;
+  char end;
+  if (first.supersedes || sscanf(first.starts_on, "%4d-%2d-%2d%c", &y, &m, &day, &end) != 3) return RC_INTERNAL;
+  /* The start is a civil date in the organisation's zone (reflectd serve
+   * sets TZ), so its first moment is local midnight, not UTC's. */
+  struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = day, .tm_isdst = -1};
+  time_t t = mktime(&tm);
+  if (t == (time_t)-1) return RC_INTERNAL;
+  *since = (int64_t)t;
+  return RC_OK;
+}
+
+/* The versions of one agreement: it and those it superseded, back to the
+ * first. Each supersedes an older id, so the walk ends. */
+#define AGREEMENT_CHAIN                                                                  \
+  "WITH RECURSIVE chain(id, up) AS (SELECT id, supersedes FROM agreements WHERE id = ?4" \
+  " UNION ALL SELECT a.id, a.supersedes FROM agreements a JOIN chain ON a.id = chain.up) "
+
+/* Sessions that count for the agreement: individual ones with the pair
+ * from its start on, and none booked under another agreement (an earlier,
+ * ended one may have been backdated over). Sessions with no agreement are
+ * older than agreements and count by their time alone. */
+#define AGREEMENT_PAIR_SESSIONS                                                                  \
+  AGREEMENT_CHAIN "SELECT s.id, s.starts_at FROM sessions s JOIN session_members m ON m.session_id = s.id" \
+  " WHERE s.supervisor_id = ?1 AND m.user_id = ?2 AND s.kind = 1 AND s.starts_at >= ?5"          \
+  " AND (s.agreement_id IS NULL OR s.agreement_id IN (SELECT id FROM chain))"
+
 /* Runs one of the pair-session queries below: (id, starts_at) or nothing. */
-static int pair_session(db *d, const char *sql, int64_t supervisor, int64_t supervisee, int64_t now, int64_t *id,
+static int pair_session(db *d, const char *sql, const agreement_row *a, int64_t since, int64_t now, int64_t *id,
                         int64_t *at)
 {
   sqlite3_stmt *st = db_prepare(d, sql);
   if (!st) return RC_INTERNAL;
-  sqlite3_bind_int64(st, 1, supervisor);
-  sqlite3_bind_int64(st, 2, supervisee);
-  if (sqlite3_bind_parameter_count(st) == 3) sqlite3_bind_int64(st, 3, now);
+  sqlite3_bind_int64(st, 1, a->supervisor_id);
+  sqlite3_bind_int64(st, 2, a->supervisee_id);
+  sqlite3_bind_int64(st, 3, now);
+  sqlite3_bind_int64(st, 4, a->id);
+  sqlite3_bind_int64(st, 5, since);
   int rc = sqlite3_step(st);
   *id = *at = 0;
   if (rc == SQLITE_ROW) {
@@ -319,17 +369,13 @@ static int pair_session(db *d, const char *sql, int64_t supervisor, int64_t supe
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int store_agreements_sessions(db *d, int64_t supervisor, int64_t supervisee, int64_t now, agreement_sessions *out)
+int store_agreements_sessions(db *d, const agreement_row *a, int64_t since, int64_t now, agreement_sessions *out)
 {
   int rc = pair_session(d,
-      "SELECT s.id, s.starts_at FROM sessions s JOIN session_members m ON m.session_id = s.id"
-      " WHERE s.supervisor_id = ?1 AND m.user_id = ?2 AND s.kind = 1 AND s.status = 2"
-      " ORDER BY s.starts_at DESC, s.id DESC LIMIT 1",
-      supervisor, supervisee, now, &out->last_held_id, &out->last_held_at);
+      AGREEMENT_PAIR_SESSIONS " AND s.status = 2 ORDER BY s.starts_at DESC, s.id DESC LIMIT 1",
+      a, since, now, &out->last_held_id, &out->last_held_at);
   if (!rc) rc = pair_session(d,
-      "SELECT s.id, s.starts_at FROM sessions s JOIN session_members m ON m.session_id = s.id"
-      " WHERE s.supervisor_id = ?1 AND m.user_id = ?2 AND s.kind = 1 AND s.status = 1 AND s.ends_at > ?3"
-      " ORDER BY s.starts_at, s.id LIMIT 1",
-      supervisor, supervisee, now, &out->next_id, &out->next_at);
+      AGREEMENT_PAIR_SESSIONS " AND s.status = 1 AND s.ends_at > ?3 ORDER BY s.starts_at, s.id LIMIT 1",
+      a, since, now, &out->next_id, &out->next_at);
   return rc;
 }

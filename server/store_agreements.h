@@ -60,6 +60,8 @@ int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t
 /* The newest active agreement (signed by the supervisee, not ended): the
  * only kind that gives the supervisor access to the supervisee's work. */
 int store_agreements_active(db *d, int64_t supervisor, int64_t supervisee, int64_t *id);
+/* An unsigned, running version that supersedes agreement `id`. */
+int store_agreements_unsigned_successor(db *d, int64_t id, int64_t *next);
 /* The supervisee's signature; the caller has checked who and whether. */
 int store_agreements_sign(call *c, const agreement_row *a);
 /* Ends a running agreement now, with a reason (sealed). */
@@ -71,14 +73,20 @@ int store_agreements_to_message(call *c, const agreement_row *a, Reflect__V1__Ag
 /* The agreements f lets the caller see, oldest first; rows may be NULL. */
 int store_agreements_list(call *c, const agreement_filter *f, agreement_row **rows, Reflect__V1__Agreement ***out,
                           size_t *n);
-/* A pair's individual sessions that count for their agreements (group
- * sessions never replace individual supervision): the last held, and the
- * first still scheduled that has not ended by `now`; ids 0 for none. */
+/* When sessions start to count for agreement a: local midnight (TZ) at
+ * the start of its first version's starts_on. Earlier sessions belong to
+ * whatever came before and must not move a new agreement's due date. */
+int store_agreements_counts_from(db *d, const agreement_row *a, int64_t *since);
+/* The pair's individual sessions that count for agreement a (group
+ * sessions never replace individual supervision): those starting at or
+ * after `since`, booked under a's versions or under none; the last held,
+ * and the first still scheduled that has not ended by `now`; ids 0 for
+ * none. */
 typedef struct {
   int64_t last_held_id, last_held_at;
   int64_t next_id, next_at;
 } agreement_sessions;
-int store_agreements_sessions(db *d, int64_t supervisor, int64_t supervisee, int64_t now, agreement_sessions *out);
+int store_agreements_sessions(db *d, const agreement_row *a, int64_t since, int64_t now, agreement_sessions *out);
 
 /* Every agreement between a's supervisor and supervisee, oldest first. */
 int store_agreements_versions(call *c, const agreement_row *a, Reflect__V1__Agreement ***out, size_t *n);

@@ -210,8 +210,12 @@ int store_records_read(call *c, const session_row *s, uint32_t revision, int wit
   char context[128];
   revision_context(context, sizeof context, s->id, v.author_id, v.created_at, v.format);
   store_slot slot = {"record_revisions", v.id, "body", v.key_id, revision, context};
-  char *body;
-  rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, v.body, v.body_len, c->a, &body);
+  /* Free text (format 1) may hold wellbeing and nothing tells which part,
+   * so for a reader who may not see wellbeing it is withheld whole, and is
+   * not even opened. */
+  int text_withheld = v.format == FORMAT_TEXT && !with_wellbeing;
+  char *body = NULL;
+  if (!text_withheld) rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, v.body, v.body_len, c->a, &body);
   if (!rc && v.reason) {
     slot.column = "reason";
     rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, v.reason, v.reason_len, c->a, &r->reason);
@@ -226,11 +230,15 @@ int store_records_read(call *c, const session_row *s, uint32_t revision, int wit
     if (!one || !sec) return RC_EXHAUSTED;
     reflect__v1__record_section__init(sec);
     sec->kind = REFLECT__V1__SECTION_KIND__SECTION_NOTES;
-    sec->text = body;
+    if (text_withheld) {
+      sec->withheld = 1; /* text and body stay "" */
+    } else {
+      sec->text = body;
+      out->body = body;
+    }
     one[0] = sec;
     out->sections = one;
     out->n_sections = 1;
-    out->body = body;
   }
   if (rc) return rc;
   out->session_id = (uint64_t)s->id;

@@ -15,8 +15,9 @@
  * appends the next revision (the caller has validated the sections and
  * decides whether an amendment is allowed). store_records_read fills
  * arena-allocated reply fields: format 1 comes back as one notes section
- * (and in `body`); format 2 only as sections, with the wellbeing text
- * withheld unless with_wellbeing. Functions return 0 or a Reflect Code
+ * (and in `body`) — unless with_wellbeing is 0, when that section is
+ * withheld (no text, no body: free text may hold wellbeing); format 2 only
+ * as sections, with the wellbeing text withheld unless with_wellbeing. Functions return 0 or a Reflect Code
  * (RC_DATA_LOSS when a value fails to open).
  */
 #ifndef REFLECT_STORE_RECORDS_H

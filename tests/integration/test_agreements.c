@@ -12,6 +12,10 @@
 
 #include "harness.h"
 
+/* The migrations themselves, to run v7 over agreements made under v6
+ * (this test does not link the server). */
+#include "../../server/db_schema.c"
+
 static harness_run r;
 
 #define NQ "1w until 6w, 2w until 6m, 1m"
@@ -243,4 +247,103 @@ Test(agreements, versions_terms_freeze_and_end, .timeout = 240)
   assert_refused(db, "DELETE FROM agreements WHERE id = 2");
   sqlite3_close(db);
   harness_cleanup(&h);
+}
+
+/* Ending an agreement withdraws the version that would have replaced it:
+ * signing that would give the supervisor back the access the ending took
+ * away. Only the supervisor, or a manager of the supervisee, ends one; a
+ * manager of the supervisor only may read it. */
+Test(agreements, ending_withdraws_the_next_version_and_who_may_end, .timeout = 240)
+{
+  harness_server h;
+  const char *names[] = {"admin", "mgr", "boss", "sam", "pat"};
+  const char *roles[] = {NULL, "manager", "manager", "supervisor", "practitioner"};
+  people(&h, names, roles, 5);
+  CLI_OK("admin", NULL, "team", "add", "east");
+  CLI_OK("admin", NULL, "team", "member", "east", "mgr", "--manager");
+  CLI_OK("admin", NULL, "team", "member", "east", "pat");
+  CLI_OK("admin", NULL, "team", "add", "west");
+  CLI_OK("admin", NULL, "team", "member", "west", "boss", "--manager");
+  CLI_OK("admin", NULL, "team", "member", "west", "sam");
+  CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "14", "--minutes", "60");
+  CLI_OK("pat", NULL, "agreement", "sign", "1");
+
+  /* Sam's manager oversees Sam, not Pat: reading is oversight, ending is not. */
+  CLI_OK("boss", NULL, "agreement", "show", "1", "--json");
+  CLI_REFUSED("boss", "a manager overseeing the supervisee", "agreement", "end", "1", "--reason", "x");
+  cr_assert(strstr(r.err, "PERMISSION_DENIED"), "%s", r.err);
+  CLI_OK("pat", NULL, "agreement", "show", "1", "--json");
+  cr_assert(strstr(r.out, "\"status\":\"active\""), "boss ended nothing: %s", r.out);
+
+  /* Version 2 awaits Pat's signature when Sam ends version 1. */
+  CLI_OK("sam", NULL, "agreement", "add", "--revises", "1", "--minutes", "90");
+  cr_assert_eq(id_out(), 2);
+  CLI_OK("sam", NULL, "agreement", "end", "1", "--reason", "Pat moves to another supervisor");
+  CLI_REFUSED("pat", "FAILED_PRECONDITION", "agreement", "sign", "2");
+  CLI_OK("pat", NULL, "agreement", "show", "2", "--json");
+  cJSON *j = json_out();
+  cr_assert(get(j, "ended_at") && !get(j, "supervisee_signed_at"), "%s", r.out);
+  cr_assert_str_eq(str(j, "end_reason"), "withdrawn: the agreement it would replace was ended");
+  cJSON_Delete(j);
+  CLI_REFUSED("sam", "no signed supervision agreement", "session", "add", "--with", "pat", "--at", "2027-01-11 10:00",
+              "--minutes", "60");
+
+  /* The same when the supervisee's manager ends it. */
+  CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "14", "--minutes", "60");
+  cr_assert_eq(id_out(), 3);
+  CLI_OK("pat", NULL, "agreement", "sign", "3");
+  CLI_OK("sam", NULL, "agreement", "add", "--revises", "3", "--minutes", "90");
+  cr_assert_eq(id_out(), 4);
+  CLI_OK("mgr", NULL, "agreement", "end", "3", "--reason", "Pat moved teams");
+  CLI_REFUSED("pat", "was ended before you signed it", "agreement", "sign", "4");
+
+  /* A version left running over an ended agreement (as before this rule)
+   * is refused at signing all the same. */
+  char db_path[512];
+  snprintf(db_path, sizeof db_path, "%s/reflect.db", h.data);
+  cr_assert_eq(harness_stop(&h), 0);
+  sqlite3 *db;
+  cr_assert_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+  cr_assert_eq(sql_count(db, "SELECT count(*) FROM audit WHERE action = 'agreement.end'"), 4);
+  cr_assert_eq(sqlite3_exec(db, "UPDATE agreements SET ended_at = NULL, end_reason = NULL WHERE id = 4", NULL, NULL,
+                            NULL), SQLITE_OK);
+  /* Signed rows keep who made them, when, and their id. */
+  assert_refused(db, "UPDATE agreements SET created_by = created_by + 1 WHERE id = 3");
+  assert_refused(db, "UPDATE agreements SET created_at = created_at - 86400 WHERE id = 3");
+  assert_refused(db, "UPDATE agreements SET id = 99 WHERE id = 3");
+  sqlite3_close(db);
+  harness_serve(&h);
+  CLI_REFUSED("pat", "agreement 4 would replace agreement 3, which has ended", "agreement", "sign", "4");
+  cr_assert(strstr(r.err, "FAILED_PRECONDITION"), "%s", r.err);
+  CLI_REFUSED("sam", "no signed supervision agreement", "session", "add", "--with", "pat", "--at", "2027-01-11 10:00",
+              "--minutes", "60");
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_cleanup(&h);
+}
+
+/* Agreements made before v7 get a start (the UTC date they were made) and
+ * the supervisor's signature (when made) written in by the migration, before
+ * the freeze: nothing a signed agreement says rests on a reader's default. */
+Test(agreements, v7_backfills_start_and_supervisor_signature)
+{
+  sqlite3 *db;
+  char *err = NULL;
+  cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+  cr_assert_eq(db_schema_count, 7, "this test runs v7 over a v6 database");
+  for (int v = 0; v < 6; v++)
+    cr_assert_eq(sqlite3_exec(db, db_schema_migrations[v], NULL, NULL, &err), SQLITE_OK, "v%d: %s", v + 1, err);
+  cr_assert_eq(sqlite3_exec(db,
+      "INSERT INTO data_keys(id, subject, created_at) VALUES (1, 'user:1', 0);"
+      "INSERT INTO users(id, username, role, key_id, name, pwhash, created_at) VALUES"
+      " (1, 'sam', 3, 1, x'00', 'x', 0), (2, 'pat', 4, 1, x'00', 'x', 0);"
+      /* 2026-03-01 23:30 UTC, signed by the supervisee */
+      "INSERT INTO agreements(id, supervisor_id, supervisee_id, every_days, minutes, created_at, created_by,"
+      " supervisee_signed_at) VALUES (1, 1, 2, 28, 60, 1772407800, 1, 1772407900);",
+      NULL, NULL, &err), SQLITE_OK, "%s", err);
+  cr_assert_eq(sqlite3_exec(db, db_schema_migrations[6], NULL, NULL, &err), SQLITE_OK, "v7: %s", err);
+  cr_assert_eq(sql_count(db, "SELECT count(*) FROM agreements WHERE id = 1 AND starts_on = '2026-03-01'"
+                             " AND supervisor_signed_at = 1772407800"), 1);
+  assert_refused(db, "UPDATE agreements SET starts_on = '2026-04-01' WHERE id = 1");
+  assert_refused(db, "UPDATE agreements SET created_at = 0 WHERE id = 1");
+  sqlite3_close(db);
 }

@@ -117,3 +117,38 @@ Test(cases, caseloads_visibility_and_audit, .timeout = 180)
   sqlite3_close(db);
   harness_cleanup(&h);
 }
+
+/* A refused case add (a duplicate reference) rolls back the data key it
+ * made. The worker must not keep that key cached: the next case would be
+ * sealed under a key that was never stored, and unreadable after a
+ * restart. Filler requests vary which worker takes the next add. */
+Test(cases, a_refused_add_leaves_no_stale_key, .timeout = 180)
+{
+  harness_server h;
+  harness_start(&h);
+  const char *devs[] = {"admin", "sam", "pat"};
+  const char *roles[] = {NULL, "supervisor", "practitioner"};
+  harness_cli_people(&h, &r, devs, roles, 3);
+  CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
+  CLI_OK("pat", NULL, "agreement", "sign", "1");
+  CLI_OK("sam", NULL, "case", "add", "--ref", "A-1", "--name", "First Child", "--risk", "low", "--worker", "pat");
+  for (int k = 0; k < 4; k++) {
+    CLI_REFUSED("sam", "ALREADY_EXISTS", "case", "add", "--ref", "a-1", "--name", "Dup", "--risk", "low", "--worker",
+                "pat");
+    for (int i = 0; i < k; i++) CLI_OK("sam", NULL, "case", "list");
+    char ref[16];
+    snprintf(ref, sizeof ref, "B-%d", k);
+    CLI_OK("sam", NULL, "case", "add", "--ref", ref, "--name", "Next Child", "--risk", "low", "--worker", "pat");
+  }
+  cr_assert_eq(harness_stop(&h), 0, "reflectd did not exit cleanly");
+  harness_serve(&h);
+  CLI_OK("sam", NULL, "case", "list", "--all");
+  for (int id = 1; id <= 5; id++) {
+    char sid[8];
+    snprintf(sid, sizeof sid, "%d", id);
+    CLI_OK("pat", NULL, "case", "show", sid);
+    cr_assert(strstr(r.out, "Child"), "%s", r.out);
+  }
+  cr_assert_eq(harness_stop(&h), 0, "reflectd did not exit cleanly");
+  harness_cleanup(&h);
+}

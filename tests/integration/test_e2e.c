@@ -127,6 +127,18 @@ Test(e2e, first_slice_through_the_cli, .timeout = 180)
   cr_assert(strstr(r.out, "\"pat\"") && strstr(r.out, "\"quinn\""), "both members listed: %s", r.out);
 
   const char *record = "[wellbeing]\nManageable caseload.\n\n[notes]\nCase discussion: agreed a visit plan.\n";
+  /* Tomorrow's session has nothing to record yet; yesterday's, held, has. */
+  CLI("sup", record, "record", "write", sid, "--file", "-");
+  cr_assert_eq(r.status, 1, "%s", r.err);
+  cr_assert(strstr(r.err, "has not started yet"), "%s", r.err);
+  time_t y = time(NULL) - 86400;
+  localtime_r(&y, &tm);
+  char yesterday[64];
+  snprintf(yesterday, sizeof yesterday, "%04d-%02d-%02d 10:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  CLI_OK("sup", NULL, "session", "add", "--with", "pat", "--at", yesterday, "--minutes", "90", "--room", "Room 4");
+  session = parse_id();
+  snprintf(sid, sizeof sid, "%ld", session);
+  CLI_OK("sup", NULL, "session", "held", sid);
   CLI_OK("sup", record, "record", "write", sid, "--file", "-");
   cr_assert_eq(atoi(r.out), 1, "first revision is 1: %s", r.out);
 

@@ -141,6 +141,7 @@ Test(planning, due_and_overdue, .timeout = 240)
   cr_assert_eq(num(pat, "last_held_unix"), unix_at(-3, 10));
   cr_assert_eq(num(pat, "next_due_unix"), unix_at(-3, 10) + 14 * 86400);
   cr_assert(num(pat, "next_session") == booked && num(pat, "next_scheduled_unix") == unix_at(5, 10), "booked shows");
+  cr_assert(cJSON_IsFalse(get(pat, "booked_late")), "booked before it is due: %s", r.out);
   cJSON_Delete(pat);
   CLI_OK("sam", NULL, "due", "--overdue", "--json");
   cr_assert_str_eq(r.out, "[]\n");
@@ -167,14 +168,21 @@ Test(planning, plan_then_book_ahead, .timeout = 240)
   const char *roles[] = {NULL, "supervisor", "supervisor", "practitioner", "practitioner"};
   harness_start(&h);
   harness_cli_people(&h, &r, names, roles, 5);
-  char a[64], id[24];
+  char a[64], d[64], id[24];
   CLI_OK("admin", NULL, "rule", "add", "newly-qualified", "--steps", NQ);
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--rule", "newly-qualified", "--minutes", "90",
          "--starts", "2027-03-01");
   CLI_OK("pat", NULL, "agreement", "sign", "1");
-  CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "14", "--minutes", "60");
+  /* Started a month ago: the session held with Quinn below counts. */
+  CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "14", "--minutes", "60", "--starts",
+         date_in(d, -30));
   CLI_OK("quinn", NULL, "agreement", "sign", "2");
   CLI_REFUSED("sam", "give the first start (--from)", "session", "plan", "pat", "--count", "3");
+  /* Due a week after the start: a date, since it counts from one (1 March
+   * is in winter, so midnight UTC is midnight in London). */
+  CLI_OK("sam", NULL, "due", "--who", "pat");
+  cr_assert(strstr(r.out, "2027-03-08") && !strstr(r.out, "2027-03-08 00:00") && strstr(r.out, "not booked"),
+            "%s", r.out);
 
   /* Weekly to 6 weeks (12 April), then fortnightly; 10:00 in London on
    * both sides of the clocks going forward on 28 March. */
@@ -196,14 +204,14 @@ Test(planning, plan_then_book_ahead, .timeout = 240)
   CLI_OK("sam", NULL, "session", "add", "--with", "quinn", "--at", "2027-03-29 10:30", "--minutes", "60");
   id_text(id);
   char clash[96];
-  snprintf(clash, sizeof clash, "you already have session %s from 2027-03-29 09:30 UTC", id);
+  snprintf(clash, sizeof clash, "you already have session %s from 2027-03-29 10:30 BST", id);
   CLI_OK("sam", NULL, "session", "plan", "pat", "--count", "6", "--from", "2027-03-15 10:00", "--json");
   j = json_out();
   s = get(j, "sessions");
   cr_assert(strstr(str(cJSON_GetArrayItem(s, 2), "clash"), clash), "%s", r.out);
   cr_assert(!*str(cJSON_GetArrayItem(s, 1), "clash") && !*str(cJSON_GetArrayItem(s, 3), "clash"), "%s", r.out);
   cJSON_Delete(j);
-  CLI_REFUSED("sam", "nothing was booked: session 3 of the plan (2027-03-29 09:00 UTC) clashes", "session", "plan",
+  CLI_REFUSED("sam", "nothing was booked: session 3 of the plan (2027-03-29 10:00 BST) clashes", "session", "plan",
               "pat", "--count", "6", "--from", "2027-03-15 10:00", "--book");
   cr_assert(strstr(r.err, clash), "%s", r.err);
   CLI_OK("sam", NULL, "session", "list", "--with", "pat", "--json");
@@ -227,6 +235,13 @@ Test(planning, plan_then_book_ahead, .timeout = 240)
   cr_assert(strstr(r.out, "\"what\":\"scheduled\"") && strstr(r.out, "\"by\":\"sam\""), "booked as session add: %s", r.out);
   CLI_REFUSED("sam", "you already have session", "session", "plan", "pat", "--count", "1", "--from", "2027-03-15 10:00",
               "--book");
+  /* The first booked is a week after it is due: "booked" would hide that. */
+  CLI_OK("sam", NULL, "due", "--who", "pat");
+  cr_assert(strstr(r.out, "booked late (7 days after due)"), "%s", r.out);
+  cJSON *due = due_of(&h, "sam", "pat");
+  cr_assert(cJSON_IsTrue(get(due, "booked_late")) && cJSON_IsFalse(get(due, "overdue")), "booked late");
+  cr_assert_str_eq(str(due, "next_due"), "2027-03-08T00:00:00Z", "the JSON keeps the instant");
+  cJSON_Delete(due);
 
   /* With nothing given: when due after the last held, at its time of day. */
   CLI_OK("sam", NULL, "session", "add", "--with", "quinn", "--at", at_in(a, -8, 14), "--minutes", "60");
@@ -246,6 +261,54 @@ Test(planning, plan_then_book_ahead, .timeout = 240)
   CLI_REFUSED("sam", "must be in the future", "session", "plan", "pat", "--count", "1", "--from", "2026-01-05 10:00");
   CLI("sam", NULL, "session", "plan", "pat", "--count", "27");
   cr_assert_eq(r.status, 2, "%s", r.err);
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_cleanup(&h);
+}
+
+/* Only sessions held under this agreement, from its start on, say when its
+ * next is due: not one held under an earlier agreement that has ended, nor
+ * one held before the start. */
+Test(planning, due_counts_from_the_agreement_start, .timeout = 240)
+{
+  harness_server h;
+  const char *names[] = {"admin", "sam", "pat"};
+  const char *roles[] = {NULL, "supervisor", "practitioner"};
+  harness_start(&h);
+  harness_cli_people(&h, &r, names, roles, 3);
+  char d[64], a[64], id[24];
+  CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "14", "--minutes", "60", "--starts",
+         date_in(d, -90));
+  CLI_OK("pat", NULL, "agreement", "sign", "1");
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", at_in(a, -60, 10), "--minutes", "60");
+  CLI_OK("sam", NULL, "session", "held", id_text(id));
+  CLI_OK("sam", NULL, "agreement", "end", "1", "--reason", "a break from supervision");
+
+  /* The new agreement starts in two days, and nothing held before counts
+   * for it: not the session under agreement 1, nor one held under this
+   * one yesterday (before it started). */
+  CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "14", "--minutes", "60", "--starts",
+         date_in(d, 2));
+  CLI_OK("pat", NULL, "agreement", "sign", "2");
+  cJSON *pat = due_of(&h, "sam", "pat");
+  cr_assert_eq(num(pat, "next_due_unix"), midnight_utc(date_in(d, 2)) + 14 * 86400, "%s", r.out);
+  cr_assert(cJSON_IsFalse(get(pat, "overdue")) && !get(pat, "last_held"), "%s", r.out);
+  cJSON_Delete(pat);
+  CLI_REFUSED("sam", "give the first start (--from)", "session", "plan", "pat", "--count", "2");
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", at_in(a, -1, 10), "--minutes", "60");
+  CLI_OK("sam", NULL, "session", "held", id_text(id));
+  pat = due_of(&h, "sam", "pat");
+  cr_assert(!get(pat, "last_held") && num(pat, "last_session") == 0, "held before the start: %s", r.out);
+  cr_assert_eq(num(pat, "next_due_unix"), midnight_utc(date_in(d, 2)) + 14 * 86400, "%s", r.out);
+  cJSON_Delete(pat);
+  CLI_REFUSED("sam", "held under this agreement yet", "session", "plan", "pat", "--count", "2");
+
+  /* Revising keeps counting from the first version's start, whatever the
+   * new version says. */
+  CLI_OK("sam", NULL, "agreement", "add", "--revises", "2", "--minutes", "90", "--starts", date_in(d, -5));
+  CLI_OK("pat", NULL, "agreement", "sign", "3");
+  pat = due_of(&h, "sam", "pat");
+  cr_assert(num(pat, "agreement_id") == 3 && !get(pat, "last_held"), "%s", r.out);
+  cJSON_Delete(pat);
   cr_assert_eq(harness_stop(&h), 0);
   harness_cleanup(&h);
 }

@@ -58,8 +58,9 @@ Test(oversight, managers_read_records_without_wellbeing, .timeout = 240)
          "pat");
   char child[24], when[64], sid[24];
   id_into(child, sizeof child);
-  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, 1, 10), "--minutes", "90");
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, -1, 10), "--minutes", "90");
   id_into(sid, sizeof sid);
+  CLI_OK("sam", NULL, "session", "held", sid);
   CLI_OK("sam", "[wellbeing]\n" WELLBEING "\n\n[case CH-OV-1]\nsituation: " SITUATION "\ndecision: " DECISION
                 "\nrationale: " RATIONALE "\n\n[notes]\nCaseload reviewed.\n",
          "record", "write", sid);

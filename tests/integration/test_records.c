@@ -109,10 +109,13 @@ Test(records, structured_records_and_the_decision_log, .timeout = 300)
   id_into(family, sizeof family);
   CLI_OK("sue", NULL, "case", "add", "--ref", "QN-1", "--name", "Quinn's child", "--risk", "low", "--worker", "quinn");
   char when[64], s1[24], s2[24];
-  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, 2, 10), "--minutes", "90");
+  /* Both in the past and held: a record is written after its session. */
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, -9, 10), "--minutes", "90");
   id_into(s1, sizeof s1);
-  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, 9, 10), "--minutes", "90");
+  CLI_OK("sam", NULL, "session", "held", s1);
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, -2, 10), "--minutes", "90");
   id_into(s2, sizeof s2);
+  CLI_OK("sam", NULL, "session", "held", s2);
   int64_t s1_at = session_start(&h, s1), s2_at = session_start(&h, s2);
 
   /* Written in the editor, on a template with a heading for each section. */
@@ -324,17 +327,28 @@ Test(records, group_records_have_each_members_contribution, .timeout = 180)
   harness_cli_people(&h, &r, devs, roles, 5);
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "28", "--minutes", "90");
+  CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "sue", "--every", "28", "--minutes", "90");
   CLI_OK("pat", NULL, "agreement", "sign", "1");
   CLI_OK("quinn", NULL, "agreement", "sign", "2");
+  CLI_OK("sue", NULL, "agreement", "sign", "3");
   CLI_OK("sam", NULL, "case", "add", "--ref", "CH-G-1", "--name", "Group Child", "--risk", "medium", "--worker",
          "quinn");
   char when[64], g[24];
-  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--at", day_at(when, 3, 14), "--minutes",
-         "120");
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--with", "sue", "--at",
+         day_at(when, -3, 14), "--minutes", "120");
   id_into(g, sizeof g);
+  CLI_OK("sam", NULL, "session", "held", g);
+  CLI_OK("sam", NULL, "session", "attendance", g, "--present", "pat", "--present", "quinn", "--absent", "sue");
 
+  /* Sue was recorded absent: a contribution in her name would be words she
+   * never said. */
   CLI("sam", "[contribution sue]\nnot hers to give\n", "record", "write", g);
-  cr_assert(r.status == 1 && strstr(r.err, "'sue' is not a member of session"), "%s", r.err);
+  cr_assert(r.status == 1 && strstr(r.err, "'sue' was recorded absent from session") &&
+                strstr(r.err, "FAILED_PRECONDITION"),
+            "%s", r.err);
+
+  CLI("sam", "[contribution mona]\nnot hers to give\n", "record", "write", g);
+  cr_assert(r.status == 1 && strstr(r.err, "'mona' is not a member of session"), "%s", r.err);
   CLI("sam", "[contribution pat]\na\n\n[contribution pat]\nb\n", "record", "write", g);
   cr_assert(r.status == 2 && strstr(r.err, "<stdin>:4: duplicate section [contribution pat]"), "%s", r.err);
   CLI_OK("sam",

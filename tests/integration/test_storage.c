@@ -57,9 +57,10 @@ static uint64_t add_session(client *sup, const char *member, const char *room)
   char *members[] = {(char *)member};
   add.members = members;
   add.n_members = 1;
-  /* Each booking two hours after the last: the same person cannot be in two. */
+  /* Each booking two hours after the last: the same person cannot be in two.
+   * In the past, and held, because a record is written after its session. */
   static int64_t next;
-  if (!next) next = (int64_t)time(NULL) + 86400;
+  if (!next) next = (int64_t)time(NULL) - 30 * 86400;
   add.starts_at = next;
   next += 7200;
   add.minutes = 90;
@@ -69,6 +70,15 @@ static uint64_t add_session(client *sup, const char *member, const char *room)
   Reflect__V1__Reply *rep = harness_call(sup, &req);
   cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "%s", rep->status->message);
   uint64_t id = rep->session_add->id;
+  wire_free_reply(rep);
+  Reflect__V1__SessionStatusRequest held = REFLECT__V1__SESSION_STATUS_REQUEST__INIT;
+  held.session_id = id;
+  held.status = REFLECT__V1__SESSION_STATUS__SESSION_HELD;
+  req.op_case = REFLECT__V1__REQUEST__OP_SESSION_STATUS;
+  req.session_add = NULL;
+  req.session_status = &held;
+  rep = harness_call(sup, &req);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "%s", rep->status->message);
   wire_free_reply(rep);
   return id;
 }

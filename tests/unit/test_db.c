@@ -116,3 +116,23 @@ Test(db, statements_are_cached_and_writes_serialised)
   db_rollback(d);
   db_close(d);
 }
+
+/* The server has well over a hundred SQL literals; every one must get a
+ * cached statement however many a worker has already prepared (a fixed 64
+ * once made requests fail at random after a while). SQL built at run time
+ * would grow without end, so there is a bound, and past it a NULL. */
+Test(db, the_statement_cache_grows_to_its_bound)
+{
+  db *d;
+  char err[512];
+  cr_assert_eq(db_open(dir, DB_CREATE, 1, &d, err, sizeof err), 0, "%s", err);
+  static char sql[1100][48];
+  int ok = 0;
+  for (int i = 0; i < 1100; i++) {
+    snprintf(sql[i], sizeof sql[i], "SELECT %d FROM users", i);
+    if (db_prepare(d, sql[i])) ok++;
+  }
+  cr_assert_eq(ok, 1024, "prepared %d of 1100", ok);
+  cr_assert_not_null(db_prepare(d, sql[0]), "an early statement is still cached");
+  db_close(d);
+}

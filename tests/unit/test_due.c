@@ -1,6 +1,7 @@
 /* due: calendar arithmetic of frequency rules, month ends, leap years,
  * the newly-qualified schedule at its boundaries, and fixed day counts. */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -192,4 +193,37 @@ Test(due, rule_check_names_the_step_at_fault)
   cr_assert_eq(due_rule_check(feb, 3, &bad), DUE_RULE_NOT_INCREASING);
   feb[0].until.count = 3;
   cr_assert_eq(due_rule_check(feb, 3, &bad), DUE_RULE_OK);
+}
+
+Test(due, instants_outside_the_calendar_are_out_of_range)
+{
+  due_step every[] = {{{28, DUE_DAY}, {0, 0}}};
+  int64_t due = 12345;
+  /* INT64_MIN once overflowed negating it; now refused before arithmetic. */
+  const int64_t bad[] = {INT64_MIN, INT64_MIN + 1, -1, due_date_midnight(D(DUE_YEAR_MAX + 1, 1, 1)), INT64_MAX};
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    cr_assert_eq(due_next_time(every, 1, D(2026, 1, 1), bad[k], &due), DUE_ERANGE, "%lld", (long long)bad[k]);
+    cr_assert_eq(due, 12345, "nothing written for %lld", (long long)bad[k]);
+  }
+  cr_assert_eq(due_next_time(every, 1, D(2026, 1, 1), 0, &due), DUE_OK, "1970-01-01 is in the calendar");
+  cr_assert_eq(due, 28 * 86400);
+  cr_assert_eq(due_next_time(every, 1, D(2026, 1, 1), due_date_midnight(D(DUE_YEAR_MAX, 12, 31)), &due), DUE_ERANGE,
+               "due past the calendar's last year");
+}
+
+Test(due, a_boundary_past_the_calendar_keeps_its_step)
+{
+  /* 1200 weeks from 2190 is past DUE_YEAR_MAX: the boundary is never
+   * reached, so the first step stays in force, not the last. */
+  const due_step far[] = {{{1, DUE_WEEK}, {1200, DUE_WEEK}}, {{1, DUE_MONTH}, {0, 0}}};
+  size_t i = 99;
+  cr_assert_eq(due_step_at(far, 2, D(2190, 1, 1), D(2195, 6, 1), &i), DUE_OK);
+  cr_assert_eq(i, 0, "got step %zu", i);
+  due_date next;
+  cr_assert_eq(due_next_date(far, 2, D(2190, 1, 1), D(2195, 6, 1), &next), DUE_OK);
+  assert_date(next, 2195, 6, 8);
+  /* The same out of range at a later step reports that step. */
+  const due_step later[] = {{{1, DUE_WEEK}, {6, DUE_WEEK}}, {{2, DUE_WEEK}, {1200, DUE_WEEK}}, {{1, DUE_MONTH}, {0, 0}}};
+  cr_assert_eq(due_step_at(later, 3, D(2190, 1, 1), D(2195, 6, 1), &i), DUE_OK);
+  cr_assert_eq(i, 1, "got step %zu", i);
 }

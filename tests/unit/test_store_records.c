@@ -1,5 +1,6 @@
 /* store_records on a real data directory: a format-1 revision (free text,
- * from before structured records) reads back as one notes section, and a
+ * from before structured records) reads back as one notes section (withheld
+ * whole from a reader who may not see wellbeing), and a
  * row whose format is changed in the file no longer opens. */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
@@ -75,17 +76,34 @@ static int read_record(int with_wellbeing, Reflect__V1__RecordShowReply *out, ar
 Test(store_records, a_format_1_revision_reads_as_one_notes_section, .init = setup, .fini = teardown)
 {
   old_record("Free text from before sections.", 1);
-  for (int wb = 0; wb < 2; wb++) {
-    arena a = {0};
-    Reflect__V1__RecordShowReply out;
-    cr_assert_eq(read_record(wb, &out, &a), 0);
-    cr_assert_eq(out.n_sections, 1);
-    cr_assert_eq(out.sections[0]->kind, REFLECT__V1__SECTION_KIND__SECTION_NOTES);
-    cr_assert_str_eq(out.sections[0]->text, "Free text from before sections.");
-    cr_assert_str_eq(out.body, "Free text from before sections.", "older clients still read the text");
-    cr_assert_eq(out.revision->revision, 1);
-    arena_reset(&a);
-  }
+  arena a = {0};
+  Reflect__V1__RecordShowReply out;
+  cr_assert_eq(read_record(1, &out, &a), 0);
+  cr_assert_eq(out.n_sections, 1);
+  cr_assert_eq(out.sections[0]->kind, REFLECT__V1__SECTION_KIND__SECTION_NOTES);
+  cr_assert_not(out.sections[0]->withheld);
+  cr_assert_str_eq(out.sections[0]->text, "Free text from before sections.");
+  cr_assert_str_eq(out.body, "Free text from before sections.", "older clients still read the text");
+  cr_assert_eq(out.revision->revision, 1);
+  arena_reset(&a);
+}
+
+/* Free text may hold wellbeing, and nothing tells which part: a reader who
+ * may not see wellbeing (an overseeing manager) gets none of it. */
+Test(store_records, a_format_1_revision_is_withheld_from_a_reader_without_wellbeing, .init = setup,
+     .fini = teardown)
+{
+  old_record("Free text that mentions how the worker is coping.", 1);
+  arena a = {0};
+  Reflect__V1__RecordShowReply out;
+  cr_assert_eq(read_record(0, &out, &a), 0);
+  cr_assert_eq(out.n_sections, 1);
+  cr_assert_eq(out.sections[0]->kind, REFLECT__V1__SECTION_KIND__SECTION_NOTES);
+  cr_assert(out.sections[0]->withheld);
+  cr_assert_str_eq(out.sections[0]->text, "");
+  cr_assert_str_eq(out.body, "", "nor through the legacy body");
+  cr_assert_eq(out.revision->revision, 1);
+  arena_reset(&a);
 }
 
 Test(store_records, a_row_relabelled_as_format_2_fails_to_open, .init = setup, .fini = teardown)
