@@ -137,8 +137,9 @@ int bench_fixture_setup(bench_fixture *fx, const bench_server *s, int readers, i
   /* Booking a session needs a supervision agreement with its members. */
   bad = add_agreement(s, sue, "pat") || add_agreement(s, sue, "max");
   for (int i = 0; !bad && i < BENCH_LISTED; i++) bad = add_session(sue, "pat", now + (i + 1) * DAY, &id);
+  /* A record is written only after its session: these are in the past. */
   for (int i = 0; !bad && i < writers; i++)
-    bad = add_session(sue, "max", now + (i + 1) * DAY + 2 * 3600, &fx->write_session[i]);
+    bad = add_session(sue, "max", now - (i + 1) * DAY - 2 * 3600, &fx->write_session[i]);
   client_close(sue);
   if (bad) return -1;
   for (; fx->n_readers < readers; fx->n_readers++)
