@@ -274,3 +274,42 @@ void harness_cli_people(harness_server *h, harness_run *r, const char *const *na
     cr_assert_eq(r->status, 0, "login %s: %s", names[i], r->err);
   }
 }
+
+void harness_write_file(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+  cr_assert_not_null(f, "%s", path);
+  cr_assert_eq(fputs(text, f) >= 0, 1, "%s", path);
+  fclose(f);
+}
+
+/* The local date `days` from now. */
+static struct tm local_day(int days)
+{
+  time_t t = time(NULL) + (time_t)days * 86400;
+  struct tm tm;
+  localtime_r(&t, &tm);
+  return tm;
+}
+
+const char *harness_day_at(char *buf, int days, int hour)
+{
+  struct tm tm = local_day(days);
+  tm.tm_hour = hour;
+  strftime(buf, HARNESS_DAY_AT_SIZE, "%Y-%m-%d %H:00", &tm);
+  return buf;
+}
+
+const char *harness_date_in(char *buf, int days)
+{
+  struct tm tm = local_day(days);
+  strftime(buf, HARNESS_DATE_SIZE, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+long harness_id(const harness_run *r)
+{
+  long id = strtol(r->out, NULL, 10);
+  cr_assert_gt(id, 0, "expected an id: %s %s", r->out, r->err);
+  return id;
+}

@@ -89,4 +89,21 @@ void harness_cli_people(harness_server *h, harness_run *r, const char *const *na
 /* 1 if needle occurs in the file (binary-safe). */
 int harness_file_contains(const char *path, const char *needle);
 
+/* Writes text to path (created or truncated); asserts it was written. */
+void harness_write_file(const char *path, const char *text);
+
+/* Small helpers shared by the CLI tests. Dates are local time (the test's
+ * TZ, which the tests leave as the organisation's zone), counted in whole
+ * days of 86400 s from now. Each returns buf. */
+#define HARNESS_DAY_AT_SIZE 17  /* "YYYY-MM-DD HH:00" and its NUL */
+#define HARNESS_DATE_SIZE 11    /* "YYYY-MM-DD" and its NUL */
+/* "YYYY-MM-DD HH:00": `hour` o'clock, `days` from today. buf holds at
+ * least HARNESS_DAY_AT_SIZE bytes. */
+const char *harness_day_at(char *buf, int days, int hour);
+/* "YYYY-MM-DD", `days` from today. buf holds at least HARNESS_DATE_SIZE bytes. */
+const char *harness_date_in(char *buf, int days);
+
+/* The id a CLI command printed at the start of r->out; asserts it is > 0. */
+long harness_id(const harness_run *r);
+
 #endif

@@ -21,14 +21,6 @@ static int count_out(void)
   return n;
 }
 
-static void date_in(char *buf, size_t size, int days)
-{
-  time_t t = time(NULL) + (time_t)days * 86400;
-  struct tm tm;
-  localtime_r(&t, &tm);
-  strftime(buf, size, "%Y-%m-%d", &tm);
-}
-
 Test(actions, set_follow_and_close, .timeout = 180)
 {
   harness_server h;
@@ -54,8 +46,8 @@ Test(actions, set_follow_and_close, .timeout = 180)
   snprintf(cid, sizeof cid, "%ld", strtol(r.out, NULL, 10));
 
   char yesterday[16], next_month[16];
-  date_in(yesterday, sizeof yesterday, -1);
-  date_in(next_month, sizeof next_month, 30);
+  harness_date_in(yesterday, -1);
+  harness_date_in(next_month, 30);
   CLI_OK("sam", NULL, "action", "add", sid, "--owner", "pat", "--due", yesterday, "--description",
          "Marker-Action-Curlew: visit the family", "--evidence-needed", "a visit note", "--case", cid);
   char a1[24];

@@ -15,31 +15,6 @@
 static harness_server h;
 static harness_run r;
 
-static const char *day_at(char *buf, int days, int hour)
-{
-  time_t t = time(NULL) + (time_t)days * 86400;
-  struct tm tm;
-  localtime_r(&t, &tm);
-  snprintf(buf, 64, "%04d-%02d-%02d %02d:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hour);
-  return buf;
-}
-
-static const char *date_in(char *buf, int days)
-{
-  time_t t = time(NULL) + (time_t)days * 86400;
-  struct tm tm;
-  localtime_r(&t, &tm);
-  strftime(buf, 16, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-static long id_out(void)
-{
-  long id = strtol(r.out, NULL, 10);
-  cr_assert_gt(id, 0, "expected an id: %s", r.out);
-  return id;
-}
-
 /* The ids of `key` ("carried_over" or "cases") in `agenda --json` output,
  * in order, as "3,1,2". */
 static void agenda_ids(const char *key, char *buf, size_t size)
@@ -71,15 +46,15 @@ static void agenda_why(long id, char *buf, size_t size)
 static long add_case(const char *ref, const char *risk, const char *worker)
 {
   CLI_OK("sam", NULL, "case", "add", "--ref", ref, "--name", "A Child", "--risk", risk, "--worker", worker);
-  return id_out();
+  return harness_id(&r);
 }
 
 static long add_action(long session, const char *owner, int due_days, const char *what)
 {
   char sid[24], due[16];
   snprintf(sid, sizeof sid, "%ld", session);
-  CLI_OK("sam", NULL, "action", "add", sid, "--owner", owner, "--due", date_in(due, due_days), "--description", what);
-  return id_out();
+  CLI_OK("sam", NULL, "action", "add", sid, "--owner", owner, "--due", harness_date_in(due, due_days), "--description", what);
+  return harness_id(&r);
 }
 
 Test(agenda, actions_then_cases_by_risk_and_time, .timeout = 300)
@@ -96,16 +71,16 @@ Test(agenda, actions_then_cases_by_risk_and_time, .timeout = 300)
   CLI_OK("pat", NULL, "agreement", "sign", "3");
 
   char when[64];
-  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, -10, 10), "--minutes", "90");
-  long earlier = id_out();
-  CLI_OK("sam", NULL, "session", "add", "--with", "quinn", "--at", day_at(when, -8, 10), "--minutes", "90");
-  long quinns = id_out();
-  CLI_OK("sue", NULL, "session", "add", "--with", "pat", "--at", day_at(when, -9, 10), "--minutes", "90");
-  long sues = id_out();
-  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, 2, 10), "--minutes", "90");
-  long next = id_out();
-  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, 9, 10), "--minutes", "90");
-  long after = id_out();
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", harness_day_at(when, -10, 10), "--minutes", "90");
+  long earlier = harness_id(&r);
+  CLI_OK("sam", NULL, "session", "add", "--with", "quinn", "--at", harness_day_at(when, -8, 10), "--minutes", "90");
+  long quinns = harness_id(&r);
+  CLI_OK("sue", NULL, "session", "add", "--with", "pat", "--at", harness_day_at(when, -9, 10), "--minutes", "90");
+  long sues = harness_id(&r);
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", harness_day_at(when, 2, 10), "--minutes", "90");
+  long next = harness_id(&r);
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", harness_day_at(when, 9, 10), "--minutes", "90");
+  long after = harness_id(&r);
   char sid[24];
   snprintf(sid, sizeof sid, "%ld", next);
 
@@ -121,7 +96,7 @@ Test(agenda, actions_then_cases_by_risk_and_time, .timeout = 300)
   add_action(quinns, "quinn", -3, "Quinn's own action");
   char sues_id[24], due[16];
   snprintf(sues_id, sizeof sues_id, "%ld", sues);
-  CLI_OK("sue", NULL, "action", "add", sues_id, "--owner", "pat", "--due", date_in(due, 3), "--description", "Sue's");
+  CLI_OK("sue", NULL, "action", "add", sues_id, "--owner", "pat", "--due", harness_date_in(due, 3), "--description", "Sue's");
   add_action(after, "pat", 20, "Later");
   add_action(next, "pat", 20, "This session's own");
 

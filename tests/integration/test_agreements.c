@@ -36,13 +36,6 @@ static cJSON *json_out(void)
 static cJSON *get(cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
 static const char *str(cJSON *o, const char *k) { return cJSON_GetStringValue(get(o, k)); }
 static long long num(cJSON *o, const char *k) { return get(o, k) ? (long long)cJSON_GetNumberValue(get(o, k)) : -1; }
-static long id_out(void)
-{
-  long id = strtol(r.out, NULL, 10);
-  cr_assert_gt(id, 0, "expected an id: %s %s", r.out, r.err);
-  return id;
-}
-
 static void people(harness_server *h, const char *const *names, const char *const *roles, size_t n)
 {
   harness_start(h);
@@ -141,7 +134,7 @@ Test(agreements, versions_terms_freeze_and_end, .timeout = 240)
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--rule", "newly-qualified", "--minutes", "90",
          "--starts", "2026-11-02", "--booking", T_BOOK, "--cancellation", T_CANCEL, "--confidentiality", T_CONF,
          "--record-access", T_ACCESS, "--disagreements", T_DIS);
-  cr_assert_eq(id_out(), 1);
+  cr_assert_eq(harness_id(&r), 1);
   CLI_OK("pat", NULL, "agreement", "show", "1", "--json");
   cJSON *j = json_out();
   cr_assert_str_eq(str(j, "status"), "awaiting signature");
@@ -171,7 +164,7 @@ Test(agreements, versions_terms_freeze_and_end, .timeout = 240)
 
   /* Version 2 changes the cancellation rule and the length; the rest carries over. */
   CLI_OK("sam", NULL, "agreement", "add", "--revises", "1", "--cancellation", T_CANCEL2, "--minutes", "120");
-  cr_assert_eq(id_out(), 2);
+  cr_assert_eq(harness_id(&r), 2);
   CLI_REFUSED("sam", "agreement 2 already awaits", "agreement", "add", "--revises", "1", "--minutes", "60");
   CLI_REFUSED("sam", "ALREADY_EXISTS", "agreement", "add", "--supervisee", "pat", "--every", "7", "--minutes", "60");
   CLI_REFUSED("sue", "not yours to revise", "agreement", "add", "--revises", "1", "--minutes", "60");
@@ -277,7 +270,7 @@ Test(agreements, ending_withdraws_the_next_version_and_who_may_end, .timeout = 2
 
   /* Version 2 awaits Pat's signature when Sam ends version 1. */
   CLI_OK("sam", NULL, "agreement", "add", "--revises", "1", "--minutes", "90");
-  cr_assert_eq(id_out(), 2);
+  cr_assert_eq(harness_id(&r), 2);
   CLI_OK("sam", NULL, "agreement", "end", "1", "--reason", "Pat moves to another supervisor");
   CLI_REFUSED("pat", "FAILED_PRECONDITION", "agreement", "sign", "2");
   CLI_OK("pat", NULL, "agreement", "show", "2", "--json");
@@ -290,10 +283,10 @@ Test(agreements, ending_withdraws_the_next_version_and_who_may_end, .timeout = 2
 
   /* The same when the supervisee's manager ends it. */
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "14", "--minutes", "60");
-  cr_assert_eq(id_out(), 3);
+  cr_assert_eq(harness_id(&r), 3);
   CLI_OK("pat", NULL, "agreement", "sign", "3");
   CLI_OK("sam", NULL, "agreement", "add", "--revises", "3", "--minutes", "90");
-  cr_assert_eq(id_out(), 4);
+  cr_assert_eq(harness_id(&r), 4);
   CLI_OK("mgr", NULL, "agreement", "end", "3", "--reason", "Pat moved teams");
   CLI_REFUSED("pat", "was ended before you signed it", "agreement", "sign", "4");
 

@@ -16,13 +16,6 @@ static harness_run r;
 #define REF "CH-2026-88731"
 #define DOB "2015-06-14"
 
-static long id_out(void)
-{
-  long id = strtol(r.out, NULL, 10);
-  cr_assert_gt(id, 0, "expected an id: %s", r.out);
-  return id;
-}
-
 Test(cases, caseloads_visibility_and_audit, .timeout = 180)
 {
   harness_server h;
@@ -37,7 +30,7 @@ Test(cases, caseloads_visibility_and_audit, .timeout = 180)
 
   /* Sam opens a case for Pat; not for Quinn, whom he does not supervise. */
   CLI_OK("sam", NULL, "case", "add", "--ref", REF, "--name", CHILD, "--dob", DOB, "--risk", "high", "--worker", "pat");
-  long child = id_out();
+  long child = harness_id(&r);
   char cid[24];
   snprintf(cid, sizeof cid, "%ld", child);
   CLI_OK("sam", NULL, "case", "add", "--ref", "FAM-0002", "--name", "The Okonkwo family", "--risk", "low",

@@ -14,22 +14,6 @@
 
 static harness_run r;
 
-static const char *day_at(char *buf, int days, int hour)
-{
-  time_t t = time(NULL) + (time_t)days * 86400;
-  struct tm tm;
-  localtime_r(&t, &tm);
-  snprintf(buf, 64, "%04d-%02d-%02d %02d:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hour);
-  return buf;
-}
-
-static void id_into(char *buf, size_t size)
-{
-  long id = strtol(r.out, NULL, 10);
-  cr_assert_gt(id, 0, "expected an id: %s", r.out);
-  snprintf(buf, size, "%ld", id);
-}
-
 /* The attendance entry of member in `session show --json` output. */
 static void expect_attendance(const char *member, const char *attendance, int confirmed)
 {
@@ -65,13 +49,13 @@ Test(group, attendance_recorded_and_confirmed, .timeout = 240)
   }
   char when[64], group[24], later[24], single[24];
   CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--with", "ruth", "--at",
-         day_at(when, -1, 10), "--minutes", "120", "--room", "Group room");
-  id_into(group, sizeof group);
+         harness_day_at(when, -1, 10), "--minutes", "120", "--room", "Group room");
+  snprintf(group, sizeof group, "%ld", harness_id(&r));
   CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--with", "ruth", "--at",
-         day_at(when, 3, 10), "--minutes", "120");
-  id_into(later, sizeof later);
-  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, -1, 14), "--minutes", "90");
-  id_into(single, sizeof single);
+         harness_day_at(when, 3, 10), "--minutes", "120");
+  snprintf(later, sizeof later, "%ld", harness_id(&r));
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", harness_day_at(when, -1, 14), "--minutes", "90");
+  snprintf(single, sizeof single, "%ld", harness_id(&r));
 
   /* Nothing to confirm yet; nothing to record for what has not begun or is
    * not a group. */

@@ -24,31 +24,6 @@ static harness_run r;
 #define ADA_RATIONALE "Bruising seen twice in a month and no medical explanation"
 #define CHILD_NAME "Ada Brownlow-Test"
 
-static const char *day_at(char *buf, int days, int hour)
-{
-  time_t t = time(NULL) + (time_t)days * 86400;
-  struct tm tm;
-  localtime_r(&t, &tm);
-  snprintf(buf, 64, "%04d-%02d-%02d %02d:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hour);
-  return buf;
-}
-
-static const char *date_in(char *buf, int days)
-{
-  time_t t = time(NULL) + (time_t)days * 86400;
-  struct tm tm;
-  localtime_r(&t, &tm);
-  strftime(buf, 16, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-static long id_out(void)
-{
-  long id = strtol(r.out, NULL, 10);
-  cr_assert_gt(id, 0, "expected an id: %s", r.out);
-  return id;
-}
-
 static const char *num(char *buf, long n)
 {
   snprintf(buf, 24, "%ld", n);
@@ -62,19 +37,16 @@ static const char *file_with(const char *name, const char *text)
   static int next;
   char *p = path[next++ % 8];
   snprintf(p, 512, "%s/%s", h.dir, name);
-  FILE *f = fopen(p, "w");
-  cr_assert_not_null(f);
-  cr_assert_eq(fputs(text, f) >= 0, 1);
-  fclose(f);
+  harness_write_file(p, text);
   return p;
 }
 
 static long book(const char *with, int days, int hour)
 {
   char when[64];
-  CLI_OK("sam", NULL, "session", "add", "--with", with, "--at", day_at(when, days, hour), "--minutes", "90",
+  CLI_OK("sam", NULL, "session", "add", "--with", with, "--at", harness_day_at(when, days, hour), "--minutes", "90",
          "--room", "Room 4");
-  return id_out();
+  return harness_id(&r);
 }
 
 static void held(long session)
@@ -118,7 +90,7 @@ static void set_up_team(void)
 static void make_agreements(void)
 {
   char start[16];
-  date_in(start, -30);
+  harness_date_in(start, -30);
   CLI_OK("mona", NULL, "rule", "add", "newly-qualified", "--steps", "1w until 6w, 2w until 6m, 1m", "--description",
          "Newly qualified social workers");
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--rule", "newly-qualified", "--minutes", "90",
@@ -161,9 +133,9 @@ Test(month, a_team_month_of_supervision, .timeout = 600)
                                "[case CH-1]\nsituation: bruising reported by school\nanalysis: pattern emerging\n"
                                "risk: high\ndecision: " ADA_DECISION "\nrationale: " ADA_RATIONALE "\n"
                                "[development]\nBook the court skills course\n"));
-  CLI_OK("sam", NULL, "action", "add", s1, "--owner", "pat", "--due", date_in(d, -14), "--description",
+  CLI_OK("sam", NULL, "action", "add", s1, "--owner", "pat", "--due", harness_date_in(d, -14), "--description",
          "Visit Ada at school", "--evidence-needed", "visit note", "--case", "1");
-  long visit = id_out();
+  long visit = harness_id(&r);
   CLI_OK("pat", NULL, "record", "sign", s1, "--revision", "1");
   CLI_OK("sam", NULL, "record", "sign", s1, "--revision", "1");
 
@@ -202,8 +174,8 @@ Test(month, a_team_month_of_supervision, .timeout = 600)
 
   /* d-7: a group session; Pat and Quinn came, Rae did not; each confirms. */
   CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--with", "rae", "--at",
-         day_at(when, -7, 10), "--minutes", "120", "--room", "Room 1");
-  long group = id_out();
+         harness_day_at(when, -7, 10), "--minutes", "120", "--room", "Room 1");
+  long group = harness_id(&r);
   num(s1, group);
   held(group);
   CLI_OK("sam", NULL, "session", "attendance", s1, "--present", "pat", "--present", "quinn", "--absent", "rae");
@@ -254,7 +226,7 @@ Test(month, a_team_month_of_supervision, .timeout = 600)
 
   /* Booking ahead from Pat's agreement; the agenda of the next session
    * carries the overdue action and puts Ada (high risk) first. */
-  CLI_OK("sam", NULL, "session", "plan", "pat", "--count", "3", "--from", day_at(when, 1, 10), "--book", "--json");
+  CLI_OK("sam", NULL, "session", "plan", "pat", "--count", "3", "--from", harness_day_at(when, 1, 10), "--book", "--json");
   CLI_OK("sam", NULL, "session", "list", "--with", "pat", "--upcoming", "--json");
   cJSON *list = cJSON_Parse(r.out);
   cr_assert_eq(cJSON_GetArraySize(list), 3, "%s", r.out);

@@ -59,18 +59,11 @@ static section case_section(const char *ref, const char *decision, const char *r
   return s;
 }
 
-static const char *at_day(char *buf, size_t size, int days)
-{
-  time_t t = time(NULL) + (time_t)days * 86400;
-  strftime(buf, size, "%Y-%m-%d 10:00", localtime(&t));
-  return buf;
-}
-
 /* Sam's session with pat, days from now at 10:00, marked held if asked. */
 static uint64_t book(harness_server *h, int days, int held)
 {
   char when[64];
-  harness_cli(h, "sam", NULL, &r, "session", "add", "--with", "pat", "--at", at_day(when, sizeof when, days),
+  harness_cli(h, "sam", NULL, &r, "session", "add", "--with", "pat", "--at", harness_day_at(when, days, 10),
               "--minutes", "90", (const char *)NULL);
   cr_assert_eq(r.status, 0, "%s", r.err);
   uint64_t id = strtoull(r.out, NULL, 10);
@@ -118,7 +111,7 @@ Test(record_checks, a_record_is_written_only_for_a_session_that_took_place, .tim
   snprintf(id, sizeof id, "%llu", (unsigned long long)missed);
   CLI_OK("sam", NULL, "session", "missed", id, "--reason", "Pat was called out");
   snprintf(id, sizeof id, "%llu", (unsigned long long)moved);
-  CLI_OK("sam", NULL, "session", "move", id, "--at", at_day(when, sizeof when, 8), "--reason", "clash");
+  CLI_OK("sam", NULL, "session", "move", id, "--at", harness_day_at(when, 8, 10), "--reason", "clash");
 
   client *sam = harness_user(&h, "sam");
   not_recordable(sam, ahead, "has not started yet; its record is written after it");

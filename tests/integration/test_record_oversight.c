@@ -20,22 +20,6 @@ static harness_run r;
 #define RATIONALE "Marker-Rationale-Plover: absence was the first sign last time"
 #define NEW_DECISION "Marker-Decision-Wren: fortnightly visits and a school meeting"
 
-static const char *day_at(char *buf, int days, int hour)
-{
-  time_t t = time(NULL) + (time_t)days * 86400;
-  struct tm tm;
-  localtime_r(&t, &tm);
-  snprintf(buf, 64, "%04d-%02d-%02d %02d:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hour);
-  return buf;
-}
-
-static void id_into(char *buf, size_t size)
-{
-  long id = strtol(r.out, NULL, 10);
-  cr_assert_gt(id, 0, "expected an id: %s", r.out);
-  snprintf(buf, size, "%ld", id);
-}
-
 static cJSON *field(cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
 static const char *text_of(cJSON *o, const char *k) { return field(o, k)->valuestring; }
 
@@ -57,9 +41,9 @@ Test(oversight, managers_read_records_without_wellbeing, .timeout = 240)
   CLI_OK("sam", NULL, "case", "add", "--ref", "CH-OV-1", "--name", "Overseen Child", "--risk", "high", "--worker",
          "pat");
   char child[24], when[64], sid[24];
-  id_into(child, sizeof child);
-  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, -1, 10), "--minutes", "90");
-  id_into(sid, sizeof sid);
+  snprintf(child, sizeof child, "%ld", harness_id(&r));
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", harness_day_at(when, -1, 10), "--minutes", "90");
+  snprintf(sid, sizeof sid, "%ld", harness_id(&r));
   CLI_OK("sam", NULL, "session", "held", sid);
   CLI_OK("sam", "[wellbeing]\n" WELLBEING "\n\n[case CH-OV-1]\nsituation: " SITUATION "\ndecision: " DECISION
                 "\nrationale: " RATIONALE "\n\n[notes]\nCaseload reviewed.\n",

@@ -23,30 +23,6 @@ static harness_run r;
 #define RATIONALE "Marker-Rationale-Plover: absence was the first sign last time"
 #define NEW_DECISION "Marker-Decision-Wren: fortnightly visits and a school meeting"
 
-static const char *day_at(char *buf, int days, int hour)
-{
-  time_t t = time(NULL) + (time_t)days * 86400;
-  struct tm tm;
-  localtime_r(&t, &tm);
-  snprintf(buf, 64, "%04d-%02d-%02d %02d:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hour);
-  return buf;
-}
-
-static void id_into(char *buf, size_t size)
-{
-  long id = strtol(r.out, NULL, 10);
-  cr_assert_gt(id, 0, "expected an id: %s", r.out);
-  snprintf(buf, size, "%ld", id);
-}
-
-static void write_file(const char *path, const char *text)
-{
-  FILE *f = fopen(path, "w");
-  cr_assert_not_null(f, "%s", path);
-  fputs(text, f);
-  fclose(f);
-}
-
 static char *read_file(const char *path)
 {
   static char buf[65536];
@@ -104,24 +80,24 @@ Test(records, structured_records_and_the_decision_log, .timeout = 300)
   CLI_OK("quinn", NULL, "agreement", "sign", "2");
   CLI_OK("sam", NULL, "case", "add", "--ref", "CH-REC-1", "--name", "Child One", "--risk", "high", "--worker", "pat");
   char child[24], family[24];
-  id_into(child, sizeof child);
+  snprintf(child, sizeof child, "%ld", harness_id(&r));
   CLI_OK("sam", NULL, "case", "add", "--ref", "FAM-REC-2", "--name", "Family Two", "--risk", "low", "--worker", "pat");
-  id_into(family, sizeof family);
+  snprintf(family, sizeof family, "%ld", harness_id(&r));
   CLI_OK("sue", NULL, "case", "add", "--ref", "QN-1", "--name", "Quinn's child", "--risk", "low", "--worker", "quinn");
   char when[64], s1[24], s2[24];
   /* Both in the past and held: a record is written after its session. */
-  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, -9, 10), "--minutes", "90");
-  id_into(s1, sizeof s1);
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", harness_day_at(when, -9, 10), "--minutes", "90");
+  snprintf(s1, sizeof s1, "%ld", harness_id(&r));
   CLI_OK("sam", NULL, "session", "held", s1);
-  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, -2, 10), "--minutes", "90");
-  id_into(s2, sizeof s2);
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", harness_day_at(when, -2, 10), "--minutes", "90");
+  snprintf(s2, sizeof s2, "%ld", harness_id(&r));
   CLI_OK("sam", NULL, "session", "held", s2);
   int64_t s1_at = session_start(&h, s1), s2_at = session_start(&h, s2);
 
   /* Written in the editor, on a template with a heading for each section. */
   char next[400], path[512];
   make_editor(&h, next, sizeof next);
-  write_file(next, "# my notes\n[wellbeing]\n" WELLBEING "\n\n"
+  harness_write_file(next, "# my notes\n[wellbeing]\n" WELLBEING "\n\n"
                    "[case CH-REC-1]\nsituation: " SITUATION "\n  and more of it\nanalysis: a pattern\nrisk: high\n"
                    "decision: " DECISION "\nrationale: " RATIONALE "\n\n"
                    "[case fam-rec-2]\nsituation: stable at home\n\n[development]\nCourt skills course.\n");
@@ -197,7 +173,7 @@ Test(records, structured_records_and_the_decision_log, .timeout = 300)
   /* A malformed file is refused before anything is sent, naming the line. */
   char bad[400];
   snprintf(bad, sizeof bad, "%s/bad.txt", h.dir);
-  write_file(bad, "[notes]\nfine\n\n[case CH-REC-1]\nsituation: x\ndecision: y\n");
+  harness_write_file(bad, "[notes]\nfine\n\n[case CH-REC-1]\nsituation: x\ndecision: y\n");
   CLI("sam", NULL, "record", "write", s1, "--file", bad, "--reason", "r");
   cr_assert_eq(r.status, 2, "%s", r.err);
   char want[512];
@@ -230,7 +206,7 @@ Test(records, structured_records_and_the_decision_log, .timeout = 300)
    * reason before the editor even opens. */
   CLI("sam", NULL, "record", "write", s1, "--edit");
   cr_assert(r.status == 2 && strstr(r.err, "an amendment needs --reason"), "%s", r.err);
-  write_file(next, "[wellbeing]\n" WELLBEING "\n\n[case CH-REC-1]\nsituation: " SITUATION "\n  and more of it\n"
+  harness_write_file(next, "[wellbeing]\n" WELLBEING "\n\n[case CH-REC-1]\nsituation: " SITUATION "\n  and more of it\n"
                    "analysis: a pattern\nrisk: high\ndecision: " NEW_DECISION "\nrationale: " RATIONALE "\n\n"
                    "[case fam-rec-2]\nsituation: stable at home\n\n[development]\nCourt skills course.\n");
   CLI_OK("sam", NULL, "record", "write", s1, "--edit", "--reason", "the decision was revised");
@@ -335,8 +311,8 @@ Test(records, group_records_have_each_members_contribution, .timeout = 180)
          "quinn");
   char when[64], g[24];
   CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--with", "sue", "--at",
-         day_at(when, -3, 14), "--minutes", "120");
-  id_into(g, sizeof g);
+         harness_day_at(when, -3, 14), "--minutes", "120");
+  snprintf(g, sizeof g, "%ld", harness_id(&r));
   CLI_OK("sam", NULL, "session", "held", g);
   CLI_OK("sam", NULL, "session", "attendance", g, "--present", "pat", "--present", "quinn", "--absent", "sue");
 

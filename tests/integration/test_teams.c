@@ -13,22 +13,6 @@
 
 static harness_run r;
 
-static const char *day_at(char *buf, int days, int hour)
-{
-  time_t t = time(NULL) + (time_t)days * 86400;
-  struct tm tm;
-  localtime_r(&t, &tm);
-  snprintf(buf, 64, "%04d-%02d-%02d %02d:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hour);
-  return buf;
-}
-
-static void id_into(char *buf, size_t size)
-{
-  long id = strtol(r.out, NULL, 10);
-  cr_assert_gt(id, 0, "expected an id: %s", r.out);
-  snprintf(buf, size, "%ld", id);
-}
-
 /* 1 if the JSON array on stdout has an element whose "id" is id. */
 static int out_has_id(const char *id)
 {
@@ -49,14 +33,6 @@ static int out_count(void)
   return n;
 }
 
-static void in_future(char *buf, size_t size, int days)
-{
-  time_t t = time(NULL) + (time_t)days * 86400;
-  struct tm tm;
-  localtime_r(&t, &tm);
-  strftime(buf, size, "%Y-%m-%d", &tm);
-}
-
 Test(teams, managers_oversee_their_own_team, .timeout = 240)
 {
   harness_server h;
@@ -67,7 +43,7 @@ Test(teams, managers_oversee_their_own_team, .timeout = 240)
 
   CLI_OK("admin", NULL, "team", "add", "North");
   char north[24];
-  id_into(north, sizeof north);
+  snprintf(north, sizeof north, "%ld", harness_id(&r));
   CLI_REFUSED("admin", "already exists", "team", "add", "north");
   CLI_OK("admin", NULL, "team", "add", "South");
   CLI("admin", NULL, "team", "add", "");
@@ -103,17 +79,17 @@ Test(teams, managers_oversee_their_own_team, .timeout = 240)
   CLI_OK("sue", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "28", "--minutes", "90");
   CLI_OK("quinn", NULL, "agreement", "sign", "2");
   char when[64], north_session[24], south_session[24], due[16];
-  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", day_at(when, -1, 10), "--minutes", "90");
-  id_into(north_session, sizeof north_session);
-  CLI_OK("sue", NULL, "session", "add", "--with", "quinn", "--at", day_at(when, -1, 10), "--minutes", "90");
-  id_into(south_session, sizeof south_session);
-  in_future(due, sizeof due, 14);
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", harness_day_at(when, -1, 10), "--minutes", "90");
+  snprintf(north_session, sizeof north_session, "%ld", harness_id(&r));
+  CLI_OK("sue", NULL, "session", "add", "--with", "quinn", "--at", harness_day_at(when, -1, 10), "--minutes", "90");
+  snprintf(south_session, sizeof south_session, "%ld", harness_id(&r));
+  harness_date_in(due, 14);
   CLI_OK("sam", NULL, "action", "add", north_session, "--owner", "pat", "--due", due, "--description", "North action");
   char north_action[24];
-  id_into(north_action, sizeof north_action);
+  snprintf(north_action, sizeof north_action, "%ld", harness_id(&r));
   CLI_OK("sue", NULL, "action", "add", south_session, "--owner", "quinn", "--due", due, "--description", "South action");
   char south_action[24];
-  id_into(south_action, sizeof south_action);
+  snprintf(south_action, sizeof south_action, "%ld", harness_id(&r));
 
   /* Each manager sees their own team's sessions and actions, not the other's. */
   CLI_OK("mona", NULL, "session", "list", "--json");
@@ -136,7 +112,7 @@ Test(teams, managers_oversee_their_own_team, .timeout = 240)
   cr_assert_eq(r.status, 1, "a manager does not write a record they are not party to: %s", r.err);
   cr_assert(strstr(r.err, "PERMISSION_DENIED"), "%s", r.err);
   CLI_REFUSED("mona", "PERMISSION_DENIED", "session", "cancel", north_session, "--reason", "oversight");
-  CLI_REFUSED("mona", "PERMISSION_DENIED", "session", "move", north_session, "--at", day_at(when, 3, 10));
+  CLI_REFUSED("mona", "PERMISSION_DENIED", "session", "move", north_session, "--at", harness_day_at(when, 3, 10));
   CLI_REFUSED("mona", "PERMISSION_DENIED", "session", "held", north_session);
   CLI_REFUSED("mona", "PERMISSION_DENIED", "action", "add", north_session, "--owner", "pat", "--due", due,
               "--description", "from above");
