@@ -225,10 +225,11 @@ static int session_list_run(cli_ctx *ctx, const cli_args *a)
 
 static const cli_command session_list = {
     .name = "list",
-    .summary = "List the sessions you are party to.",
+    .summary = "List your sessions (a manager: also the team's).",
     .synopsis = "[--upcoming | --past] [--with USER] [--status STATUS] [--limit N]",
-    .help = "Times are shown in the organisation's time zone; with --json they are ISO-8601\n"
-            "UTC strings plus Unix seconds.\n\n"
+    .help = "The sessions you take part in; a manager also sees those of the teams they\n"
+            "manage. Times are shown in the organisation's time zone; with --json they are\n"
+            "ISO-8601 UTC strings plus Unix seconds.\n\n"
             "options:\n"
             "  --upcoming         only sessions that have not ended yet\n"
             "  --past             only sessions that have ended\n"
