@@ -75,6 +75,11 @@ rcode ops_check_minutes(call *c, uint32_t minutes);
  * overseeing one of its parties through a team (*party = 0: read-only, and
  * never wellbeing content); otherwise the same refusal as above. */
 rcode ops_load_visible_session(call *c, uint64_t id, session_row *s, int *party);
+/* "YYYY-MM-DD HH:MM ZONE" in the organisation's zone (serve sets TZ to it
+ * before any thread starts), for messages: people booked in local time.
+ * OPS_TIME_MAX always suffices; "?" if t cannot be shown. */
+#define OPS_TIME_MAX 48
+void ops_format_local(int64_t t, char *buf, size_t size);
 /* A time is sane (2000-2100), else INVALID_ARGUMENT naming field. */
 rcode ops_check_time(call *c, const char *field, int64_t t);
 /* A session's start and length are sane (2000-2100; 15-480 minutes). */

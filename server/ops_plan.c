@@ -130,11 +130,8 @@ static rcode fill(call *c, plan *p, int book)
     rcode rc = clash_text(c, p, p->starts[k], (const char **)&m->clash);
     if (rc) return rc;
     if (!book || !*m->clash) continue;
-    time_t t = (time_t)p->starts[k];
-    struct tm tm;
-    char when[32];
-    /* Local, like the clash text: TZ is the organisation's (cmd_serve.c). */
-    if (!localtime_r(&t, &tm) || !strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm)) snprintf(when, sizeof when, "?");
+    char when[OPS_TIME_MAX];
+    ops_format_local(p->starts[k], when, sizeof when);
     return call_fail(c, RC_PRECONDITION, "first", "nothing was booked: session %u of the plan (%s) clashes: %s",
                      k + 1, when, m->clash);
   }

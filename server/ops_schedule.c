@@ -11,9 +11,7 @@
 
 #define SCHEDULE_REASON_MAX 1024
 
-/* In the organisation's zone (serve sets TZ to it before any thread
- * starts), with the zone's abbreviation: people booked it in local time. */
-static void format_local(int64_t t, char *buf, size_t size)
+void ops_format_local(int64_t t, char *buf, size_t size)
 {
   time_t tt = (time_t)t;
   struct tm tm;
@@ -25,9 +23,9 @@ static void format_local(int64_t t, char *buf, size_t size)
  * never who has it. */
 static rcode refuse_clash(call *c, const char *who, const schedule_clash *k)
 {
-  char from[32], to[32];
-  format_local(k->starts_at, from, sizeof from);
-  format_local(k->ends_at, to, sizeof to);
+  char from[OPS_TIME_MAX], to[OPS_TIME_MAX];
+  ops_format_local(k->starts_at, from, sizeof from);
+  ops_format_local(k->ends_at, to, sizeof to);
   session_row other;
   int party = 0;
   if (who && store_sessions_get(c->s->db, k->session_id, &other) == RC_OK)
