@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_calendar.h"
 #include "cli_json.h"
 #include "cli_out.h"
+#include "cli_watch.h"
 #include "wire.h"
 
 #ifndef REFLECT_VERSION
@@ -18,7 +20,7 @@ static const cli_command *const main_commands[] = {
     &cli_cmd_logout,     &cli_cmd_whoami,    &cli_cmd_password,  &cli_group_user,
     &cli_group_agreement, &cli_group_session, &cli_group_record, &cli_group_case, &cli_group_action,
     &cli_group_team, &cli_cmd_agenda,
-    &cli_group_rule, &cli_cmd_due,
+    &cli_group_rule, &cli_cmd_due, &cli_cmd_watch, &cli_group_calendar,
     NULL,
 };
 

@@ -281,6 +281,10 @@ const char *client_timezone(const client *c) { return c->zone; }
 
 const char *client_device_key(const client *c) { return c->public_key; }
 
+const char *client_device_secret(const client *c) { return c->secret_key; }
+
+const char *client_server_key(const client *c) { return c->server_key; }
+
 const char *client_strerror(int code)
 {
   switch (code) {
@@ -292,6 +296,9 @@ const char *client_strerror(int code)
   case CLIENT_EPROTO: return "the server's reply could not be decoded";
   case CLIENT_ENOMEM: return "out of memory";
   case CLIENT_ENOTOKEN: return "not logged in on this device";
+  case CLIENT_ENOEVENT: return "no event in time";
+  case CLIENT_EUNAUTH: return "the server has ended this device's login";
+  case CLIENT_EREFUSED: return "the server refused the request";
   default: return "unknown error";
   }
 }

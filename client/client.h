@@ -37,6 +37,9 @@ enum {
   CLIENT_EPROTO = -5,     /* the server's reply could not be decoded */
   CLIENT_ENOMEM = -6,
   CLIENT_ENOTOKEN = -7,   /* not logged in on this device */
+  CLIENT_ENOEVENT = -8,   /* client_events_next: nothing arrived in time */
+  CLIENT_EUNAUTH = -9,    /* the server refused the token: log in again */
+  CLIENT_EREFUSED = -10,  /* the server refused a request the library made itself */
 };
 
 typedef struct {

@@ -55,6 +55,12 @@ int client_token_remove(const char *config_path);
 /* Reads and checks the device secret key PATH.key into secret (Z85). */
 int client_keys_load(const char *config_path, char secret[CLIENT_Z85_KEY]);
 
+/* The keys a client was opened with, Z85, for the event subscription
+ * (client_events.c), which uses the same device identity. The secret
+ * lives as long as the client; never copy it anywhere that outlives it. */
+const char *client_device_secret(const client *c);
+const char *client_server_key(const client *c);
+
 /* Nonzero if key is 40 characters of Z85 that zmq_z85_decode accepts. */
 int client_key_valid(const char *key);
 /* Nonzero if ep is tcp://… or ipc://…, printable, shorter than max. */

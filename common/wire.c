@@ -176,6 +176,13 @@ int wire_decode_reply(const uint8_t *data, size_t len, Reflect__V1__Reply **out)
 
 void wire_free_reply(Reflect__V1__Reply *rep) { if (rep) free_any(&rep->base); }
 
+int wire_decode_event(const uint8_t *data, size_t len, Reflect__V1__Event **out)
+{
+  return decode_any(&reflect__v1__event__descriptor, data, len, (ProtobufCMessage **)out);
+}
+
+void wire_free_event(Reflect__V1__Event *ev) { if (ev) free_any(&ev->base); }
+
 int wire_encode(const ProtobufCMessage *m, uint8_t **out, size_t *out_len)
 {
   size_t n = protobuf_c_message_get_packed_size(m);

@@ -57,6 +57,9 @@ int  wire_decode_request(const uint8_t *data, size_t len, Reflect__V1__Request *
 void wire_free_request(Reflect__V1__Request *req);
 int  wire_decode_reply(const uint8_t *data, size_t len, Reflect__V1__Reply **out);
 void wire_free_reply(Reflect__V1__Reply *rep);
+/* An Event opened from a published frame (same rules as a reply). */
+int  wire_decode_event(const uint8_t *data, size_t len, Reflect__V1__Event **out);
+void wire_free_event(Reflect__V1__Event *ev);
 
 int wire_encode(const ProtobufCMessage *m, uint8_t **out, size_t *out_len);
 

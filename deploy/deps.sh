@@ -9,6 +9,8 @@ packages=(
   libinih-dev libcjson-dev libcriterion-dev
   clang libclang-rt-14-dev   # the libFuzzer target (tests/fuzz)
   sqlite3                     # inspecting a data directory by hand
+  python3-icalendar           # tests/integration/test_calendar.c parses the export with it
+  libnotify-bin               # notify-send, for `reflect watch --notify`
 )
 
 missing=()

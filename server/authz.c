@@ -56,6 +56,8 @@ static const authz_rule table[] = {
     {OP(CASE_UPDATE),     "change cases",                MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(CASE_DECISIONS),  "read a case's decisions",     MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
     {OP(AGENDA),          "see a session's agenda",      MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
+    /* Only ever the caller's own events. */
+    {OP(EVENTS_SINCE),    "catch up on their events",    ANYONE,                                0, 1, 0},
 };
 
 const authz_rule *authz_find(Reflect__V1__Request__OpCase op)

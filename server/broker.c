@@ -12,6 +12,7 @@
 #include <zmq.h>
 
 #include "log.h"
+#include "relay.h"
 #include "wire.h"
 #include "worker.h"
 #include "zap.h"
@@ -19,13 +20,22 @@
 #define HWM 1000
 #define MAX_WORKERS 128
 
+/* Frames forwarded from the relay to PUB per poll round, so a burst of
+ * events cannot starve requests. */
+#define FORWARD_BATCH 256
+/* The PUB queue per subscriber: a service's burst of reminders for one
+ * person's devices fits; beyond it PUB drops and the client catches up. */
+#define PUB_HWM 20000
+
 typedef struct {
-  void *ctx, *front, *back, *pub;
+  void *ctx, *front, *back, *pub, *pull;
   zap *zap;
   workers *pool;
+  relay *relay;
+  int64_t next_tick, tick_ms;
   int ready[MAX_WORKERS];   /* FIFO of free fast workers */
   int n_ready, n_fast;
-  uint64_t served, dropped;
+  uint64_t served, dropped, published;
 } broker;
 
 static int64_t now_ms(void)
@@ -39,7 +49,7 @@ static int curve_server_socket(broker *b, int type, const char *secret, const ch
                                const char *what)
 {
   void *s = zmq_socket(b->ctx, type);
-  int one = 1, hwm = HWM, linger = 0;
+  int one = 1, hwm = type == ZMQ_PUB ? PUB_HWM : HWM, linger = 0;
   int64_t max = WIRE_MAX_FRAME;
   if (!s) return -1;
   if (type == ZMQ_ROUTER) b->front = s; else b->pub = s;
@@ -140,6 +150,40 @@ out:
   zmq_msg_close(&frame);
 }
 
+/* [topic][sealed] from the relay threads, straight out on PUB. PUB never
+ * blocks: at its high-water mark it drops, and the client catches up. */
+static void on_relay(broker *b)
+{
+  for (int i = 0; i < FORWARD_BATCH; i++) {
+    zmq_msg_t topic, body;
+    zmq_msg_init(&topic);
+    zmq_msg_init(&body);
+    if (zmq_msg_recv(&topic, b->pull, ZMQ_DONTWAIT) < 0) {
+      zmq_msg_close(&topic);
+      zmq_msg_close(&body);
+      return;
+    }
+    int whole = zmq_msg_more(&topic) && zmq_msg_recv(&body, b->pull, 0) >= 0 && !zmq_msg_more(&body);
+    if (whole && zmq_msg_send(&topic, b->pub, ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0 &&
+        zmq_msg_send(&body, b->pub, ZMQ_DONTWAIT) >= 0)
+      b->published++;
+    zmq_msg_close(&topic);
+    zmq_msg_close(&body);
+  }
+}
+
+/* The scheduler's clock: the main thread only posts the tick; a relay
+ * thread does the work. */
+static long tick_timeout(broker *b)
+{
+  int64_t now = now_ms();
+  if (now >= b->next_tick) {
+    relay_post_tick(b->relay, (int64_t)time(NULL));
+    b->next_tick = now + b->tick_ms;
+  }
+  return (long)(b->next_tick - now);
+}
+
 static int serve(broker *b, int sigfd)
 {
   int stopping = 0;
@@ -147,15 +191,17 @@ static int serve(broker *b, int sigfd)
   for (;;) {
     if (stopping && ((b->n_ready == b->n_fast && workers_slow_idle(b->pool)) || now_ms() > drain_deadline))
       return 0;
-    zmq_pollitem_t items[3] = {
+    zmq_pollitem_t items[4] = {
         {b->back, 0, ZMQ_POLLIN, 0},
         {NULL, sigfd, ZMQ_POLLIN, 0},
+        {b->pull, 0, ZMQ_POLLIN, 0},
         {b->front, 0, ZMQ_POLLIN, 0},
     };
     /* Take a request only when a worker is free: the excess stays queued in
      * bounded socket buffers instead of in our memory. */
-    int n_items = (!stopping && b->n_ready > 0) ? 3 : 2;
-    if (zmq_poll(items, n_items, stopping ? 100 : -1) < 0) {
+    int n_items = (!stopping && b->n_ready > 0) ? 4 : 3;
+    long timeout = stopping ? 100 : tick_timeout(b);
+    if (zmq_poll(items, n_items, timeout) < 0) {
       if (errno == EINTR) continue;
       return -1;
     }
@@ -168,7 +214,8 @@ static int serve(broker *b, int sigfd)
       }
     }
     if (items[0].revents & ZMQ_POLLIN) on_backend(b);
-    if (n_items == 3 && (items[2].revents & ZMQ_POLLIN) && b->n_ready > 0) on_frontend(b);
+    if (items[2].revents & ZMQ_POLLIN) on_relay(b);
+    if (n_items == 4 && (items[3].revents & ZMQ_POLLIN) && b->n_ready > 0) on_frontend(b);
   }
 }
 
@@ -193,7 +240,18 @@ int broker_run(const broker_opts *o)
   if (!b.back || zmq_setsockopt(b.back, ZMQ_ROUTER_MANDATORY, &one, sizeof one) ||
       zmq_setsockopt(b.back, ZMQ_LINGER, &zero, sizeof zero) || zmq_bind(b.back, WORKER_BACKEND))
     goto done;
-  if (workers_start(b.ctx, o->data_dir, o->cfg, o->vault, &b.pool) ||
+  /* The relay's PULL is bound before any relay thread connects to it. */
+  b.pull = zmq_socket(b.ctx, ZMQ_PULL);
+  int pull_hwm = 100000;
+  if (!b.pull || zmq_setsockopt(b.pull, ZMQ_RCVHWM, &pull_hwm, sizeof pull_hwm) ||
+      zmq_setsockopt(b.pull, ZMQ_LINGER, &zero, sizeof zero) || zmq_bind(b.pull, RELAY_ENDPOINT) ||
+      relay_start(b.ctx, o->data_dir, o->cfg, o->vault, &b.relay)) {
+    log_line(LOG_ERROR, "event=relay_failed error=\"%s\"", zmq_strerror(errno));
+    goto done;
+  }
+  b.tick_ms = (int64_t)o->cfg->scheduler_s * 1000;
+  b.next_tick = now_ms(); /* at once: what came due while we were down goes out now, late */
+  if (workers_start(b.ctx, o->data_dir, o->cfg, o->vault, b.relay, &b.pool) ||
       await_workers(&b, o->cfg->workers + o->cfg->slow_workers)) {
     log_line(LOG_ERROR, "event=workers_failed");
     goto done;
@@ -208,11 +266,13 @@ done:
   if (b.pub) zmq_close(b.pub);
   if (b.ctx) zmq_ctx_shutdown(b.ctx);
   workers_stop(b.pool);
+  relay_stop(b.relay);
   if (b.back) zmq_close(b.back);
+  if (b.pull) zmq_close(b.pull);
   zap_stop(b.zap);
   if (b.ctx) zmq_ctx_term(b.ctx);
   if (sigfd >= 0) close(sigfd);
-  log_line(rc ? LOG_ERROR : LOG_INFO, "event=stopped served=%llu dropped=%llu", (unsigned long long)b.served,
-           (unsigned long long)b.dropped);
+  log_line(rc ? LOG_ERROR : LOG_INFO, "event=stopped served=%llu dropped=%llu published=%llu",
+           (unsigned long long)b.served, (unsigned long long)b.dropped, (unsigned long long)b.published);
   return rc;
 }

@@ -139,7 +139,7 @@ int cmd_init(int argc, char **argv)
   if (db_open(dir, DB_CREATE, 1, &d, err, sizeof err)) goto out;
   config cfg;
   config_defaults(&cfg);
-  svc s = {d, v, &cfg, NULL, NULL};
+  svc s = {.db = d, .vault = v, .cfg = &cfg};
   principal who = {.device = "local"};
   arena a = {0};
   keyring ring = {0};

@@ -24,6 +24,12 @@ void config_defaults(config *c)
   c->login_max_failures = 5;
   c->login_max_delay_s = 15 * 60;
   c->synchronous_full = 1;
+  c->event_threads = 2;
+  c->scheduler_s = 30;
+  c->reminder_leads[0] = 24 * 3600;
+  c->reminder_leads[1] = 3600;
+  c->n_reminder_leads = 2;
+  c->event_keep_days = 90;
 }
 
 int config_check_endpoint(const char *ep)
@@ -81,7 +87,45 @@ static const int_key int_keys[] = {
     INTK("security", "token_absolute_hours", 1, 30 * 24, 3600, token_absolute_s, 1),
     INTK("security", "login_max_failures", 1, 100, 1, login_max_failures, 0),
     INTK("security", "login_max_delay_minutes", 1, 24 * 60, 60, login_max_delay_s, 1),
+    INTK("events", "threads", 1, 16, 1, event_threads, 0),
+    INTK("events", "scheduler_seconds", 1, 3600, 1, scheduler_s, 0),
+    INTK("events", "keep_days", 1, 3650, 1, event_keep_days, 0),
 };
+
+/* "24h, 1h, 15m": up to CONFIG_LEADS_MAX distinct lead times of 1 minute
+ * to 14 days, each a number and a unit (m, h or d); "none" for no
+ * reminders. Stored longest first. */
+static int parse_leads(const char *v, config *c)
+{
+  int64_t leads[CONFIG_LEADS_MAX];
+  int n = 0;
+  if (!strcmp(v, "none")) {
+    c->n_reminder_leads = 0;
+    return 0;
+  }
+  for (const char *p = v; *p;) {
+    while (*p == ' ' || *p == ',') p++;
+    if (!*p) break;
+    char *end;
+    errno = 0;
+    long long x = strtoll(p, &end, 10);
+    if (errno || end == p || x <= 0 || x > 20160 || n == CONFIG_LEADS_MAX) return -1;
+    int64_t unit = *end == 'm' ? 60 : *end == 'h' ? 3600 : *end == 'd' ? 86400 : 0;
+    if (!unit || x * unit > 14 * 86400) return -1;
+    leads[n++] = x * unit;
+    p = end + 1;
+    if (*p && *p != ' ' && *p != ',') return -1;
+  }
+  if (n == 0) return -1;
+  for (int i = 0; i < n; i++)       /* longest first; no repeats */
+    for (int j = i + 1; j < n; j++) {
+      if (leads[j] == leads[i]) return -1;
+      if (leads[j] > leads[i]) { int64_t t = leads[i]; leads[i] = leads[j]; leads[j] = t; }
+    }
+  memcpy(c->reminder_leads, leads, sizeof leads[0] * (size_t)n);
+  c->n_reminder_leads = n;
+  return 0;
+}
 
 static int on_entry(void *user, const char *section, const char *name, const char *value)
 {
@@ -102,6 +146,10 @@ static int on_entry(void *user, const char *section, const char *name, const cha
     if (!strcmp(value, "full")) c->synchronous_full = 1;
     else if (!strcmp(value, "normal")) c->synchronous_full = 0;
     else goto bad;
+    return 1;
+  }
+  if (!strcmp(section, "events") && !strcmp(name, "reminders")) {
+    if (parse_leads(value, c)) goto bad;
     return 1;
   }
   for (size_t i = 0; i < sizeof int_keys / sizeof int_keys[0]; i++) {
@@ -155,6 +203,13 @@ int config_write_default(const char *data_dir, const config *c)
 {
   char path[4096];
   if (snprintf(path, sizeof path, "%s/%s", data_dir, CONFIG_FILE_NAME) >= (int)sizeof path) return -1;
+  char leads[16 * CONFIG_LEADS_MAX] = "none";
+  for (int i = 0, off = 0; i < c->n_reminder_leads; i++) {
+    int64_t l = c->reminder_leads[i];
+    const char *unit = l % 86400 == 0 ? "d" : l % 3600 == 0 ? "h" : "m";
+    int64_t x = l / (l % 86400 == 0 ? 86400 : l % 3600 == 0 ? 3600 : 60);
+    off += snprintf(leads + off, sizeof leads - (size_t)off, "%s%lld%s", i ? ", " : "", (long long)x, unit);
+  }
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
   if (fd < 0) return -1;
   FILE *f = fdopen(fd, "w");
@@ -176,11 +231,21 @@ int config_write_default(const char *data_dir, const config *c)
           "login_max_delay_minutes = %lld\n"
           "\n[storage]\n"
           "; full: an acknowledged write survives power loss\n"
-          "synchronous = %s\n",
+          "synchronous = %s\n"
+          "\n[events]\n"
+          "; reminders before each session (m, h or d), or none\n"
+          "reminders = %s\n"
+          "; how often the scheduler looks for reminders and overdue work\n"
+          "scheduler_seconds = %d\n"
+          "; threads sealing events to each person's devices\n"
+          "threads = %d\n"
+          "; how long a device that was offline can still catch up\n"
+          "keep_days = %d\n",
           c->listen, c->publish, c->workers, c->slow_workers, c->slow_queue, c->timezone,
           (long long)(c->token_idle_s / 60), (long long)(c->token_absolute_s / 3600),
           c->login_max_failures, (long long)(c->login_max_delay_s / 60),
-          c->synchronous_full ? "full" : "normal");
+          c->synchronous_full ? "full" : "normal", leads, c->scheduler_s, c->event_threads,
+          c->event_keep_days);
   int rc = fflush(f) || fsync(fd) ? -1 : 0;
   fclose(f);
   return rc;

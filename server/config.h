@@ -16,6 +16,7 @@
 
 #define CONFIG_FILE_NAME "reflectd.conf"
 #define CONFIG_ENDPOINT_MAX 256
+#define CONFIG_LEADS_MAX 4
 
 typedef struct {
   char listen[CONFIG_ENDPOINT_MAX];
@@ -29,6 +30,12 @@ typedef struct {
   int login_max_failures;    /* failures before delays start */
   int64_t login_max_delay_s; /* the longest lock-out */
   int synchronous_full;      /* 1: synchronous=FULL (default); 0: NORMAL */
+  /* [events] */
+  int event_threads;         /* relay threads sealing and publishing (1..16) */
+  int scheduler_s;           /* seconds between scheduler runs (1..3600) */
+  int64_t reminder_leads[CONFIG_LEADS_MAX]; /* seconds before a session, longest first */
+  int n_reminder_leads;      /* 0..CONFIG_LEADS_MAX: "reminders = none" turns them off */
+  int event_keep_days;       /* outbox rows older than this are pruned (1..3650) */
 } config;
 
 void config_defaults(config *out);

@@ -309,5 +309,41 @@ static const char v7[] =
     "CREATE TRIGGER case_discussions_no_delete BEFORE DELETE ON case_discussions"
     "  BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;";
 
-const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7};
+/* v8: events (DESIGN.md §6). The outbox holds one row per recipient, its
+ * body (an Event without its seq) sealed under the recipient's own data key;
+ * AUTOINCREMENT so a sequence number is never reused after pruning. A
+ * topic is random per user and device, handed out at login. event_emits is
+ * what the scheduler has emitted (or skipped as superseded), so a restart
+ * neither repeats nor misses one. */
+static const char v8[] =
+    "CREATE TABLE events("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  kind INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  key_id INTEGER NOT NULL REFERENCES data_keys(id),"
+    "  body BLOB);"
+    "CREATE INDEX events_user ON events(user_id, seq);"
+    "CREATE INDEX events_age ON events(created_at);"
+    "CREATE TABLE event_topics("
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  device TEXT NOT NULL,"
+    "  topic BLOB NOT NULL UNIQUE CHECK (length(topic) = 16),"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (user_id, device)) WITHOUT ROWID;"
+    "INSERT INTO event_topics(user_id, device, topic, created_at)"
+    "  SELECT user_id, device, randomblob(16), MAX(created_at) FROM tokens GROUP BY user_id, device;"
+    "CREATE TABLE event_emits("
+    "  kind INTEGER NOT NULL,"
+    "  object_id INTEGER NOT NULL,"
+    "  fire_at INTEGER NOT NULL,"
+    "  lead INTEGER NOT NULL,"
+    "  emitted_at INTEGER NOT NULL,"
+    "  late INTEGER NOT NULL DEFAULT 0,"
+    "  superseded INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (kind, object_id, fire_at, lead)) WITHOUT ROWID;"
+    "CREATE INDEX sessions_start ON sessions(starts_at) WHERE status = 1;"
+    "CREATE INDEX actions_due ON actions(due_at) WHERE status = 1;";
+
+const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

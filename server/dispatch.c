@@ -10,6 +10,7 @@
 #include "authz.h"
 #include "log.h"
 #include "ops.h"
+#include "relay.h"
 #include "store_tokens.h"
 #include "wire.h"
 
@@ -58,6 +59,7 @@ static const struct {
     {REFLECT__V1__REQUEST__OP_SESSION_ATTENDANCE, ops_session_attendance},
     {REFLECT__V1__REQUEST__OP_ATTENDANCE_SIGN, ops_attendance_sign},
     {REFLECT__V1__REQUEST__OP_AGENDA, ops_agenda},
+    {REFLECT__V1__REQUEST__OP_EVENTS_SINCE, ops_events_since},
 };
 
 rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...)
@@ -101,9 +103,12 @@ rcode call_write(call *c, const char *what, call_write_fn fn, void *arg)
 {
   int src = db_begin_write(c->s->db);
   if (src) return call_fail_sql(c, src, what);
+  int64_t first = c->events_first, last = c->events_last;
   rcode rc = fn(c, arg);
   if (rc != RC_OK) {
     db_rollback(c->s->db);
+    c->events_first = first;
+    c->events_last = last;
     /* A data key made in this transaction is gone with it, but may already
      * sit in the key cache: the next subject would get the same key id and
      * be sealed under a key nobody can unwrap. Forget them all. */
@@ -112,6 +117,8 @@ rcode call_write(call *c, const char *what, call_write_fn fn, void *arg)
   }
   src = db_commit(c->s->db);
   if (src) {
+    c->events_first = first;
+    c->events_last = last;
     keyring_clear(c->ring);
     return call_fail_sql(c, src, what);
   }
@@ -265,6 +272,9 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
     else if (!slow && status.code == RC_OK && rep.result_case == REFLECT__V1__REPLY__RESULT__NOT_SET)
       call_fail(&c, RC_INTERNAL, NULL, "the server produced no answer");
   }
+  /* Committed events go to be published whatever the reply says: a
+   * handler may have stored them before a later step failed. */
+  if (c.events_last) relay_post_range(s->relay, c.events_first, c.events_last);
   int rc = DISPATCH_REPLY;
   if (slow) {
     rc = DISPATCH_SLOW;

@@ -55,6 +55,7 @@ rcode ops_team_list(call *c, const Reflect__V1__Request *req);
 rcode ops_session_attendance(call *c, const Reflect__V1__Request *req);
 rcode ops_attendance_sign(call *c, const Reflect__V1__Request *req);
 rcode ops_agenda(call *c, const Reflect__V1__Request *req);
+rcode ops_events_since(call *c, const Reflect__V1__Request *req);
 
 /* Login throttling, shared by everything that checks a password: refuses
  * while the account or device is locked; and counts a wrong password

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "events.h"
 #include "ops.h"
 #include "record_sections.h"
 #include "store_actions.h"
@@ -52,6 +53,9 @@ static rcode action_add_tx(call *c, void *arg)
   rcode rc = (rcode)store_actions_add(c, &a->s, a->owner, (int64_t)a->in->case_id, a->in->due_at,
                                       a->in->description, a->in->evidence_needed, &a->id);
   if (!rc) rc = (rcode)store_audit_append_id(c, "action.add", "action", a->id, "");
+  action_row row;
+  if (!rc) rc = store_actions_get(c->s->db, a->id, &row) ? RC_INTERNAL : RC_OK;
+  if (!rc) rc = (rcode)events_action_assigned(c, &row);
   return rc;
 }
 
@@ -126,6 +130,10 @@ static rcode action_close_tx(call *c, void *arg)
     rc = (rcode)store_audit_append_id(c, x->in->status == REFLECT__V1__ACTION_STATUS__ACTION_DONE ? "action.done"
                                                                                                 : "action.cancel",
                                       "action", x->a.id, "");
+  /* Read back: the event says how it was closed. */
+  action_row closed;
+  if (!rc) rc = store_actions_get(c->s->db, x->a.id, &closed) ? RC_INTERNAL : RC_OK;
+  if (!rc) rc = (rcode)events_action_closed(c, &closed);
   return rc;
 }
 

@@ -7,6 +7,7 @@
 #include "ops.h"
 #include "password.h"
 #include "store_audit.h"
+#include "store_events.h"
 #include "store_tokens.h"
 #include "wire.h"
 
@@ -28,6 +29,7 @@ typedef struct {
   const char *user_key, *device_key;
   const uint8_t *token_hash;
   int64_t user_id, expires_at;
+  uint8_t *topic;
 } login_tx;
 
 static rcode failure_write(call *c, void *arg)
@@ -46,7 +48,7 @@ rcode ops_password_failed(call *c, const char *user_key, const char *device_key,
                           const char *field, const char *message)
 {
   log_line(LOG_WARN, "event=login_failed account=%s device=%s", user_key, c->who->device);
-  login_tx t = {user_key, device_key, NULL, 0, 0};
+  login_tx t = {user_key, device_key, NULL, 0, 0, NULL};
   rcode rc = call_write(c, "record a failed login", failure_write, &t);
   if (rc) return rc;
   return call_fail(c, code, field, "%s", message);
@@ -58,6 +60,7 @@ static rcode success_write(call *c, void *arg)
   int rc = store_tokens_create(c->s->db, t->token_hash, t->user_id, c->who->device, c->now, t->expires_at);
   if (!rc) rc = store_throttle_clear(c->s->db, t->user_key);
   if (!rc) rc = store_throttle_clear(c->s->db, t->device_key);
+  if (!rc) rc = store_events_topic_ensure(c->s->db, t->user_id, c->who->device, c->now, t->topic);
   if (!rc) rc = store_audit_append_id(c, "login", "user", t->user_id, "");
   return (rcode)rc;
 }
@@ -125,7 +128,9 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   c->who->user_id = u.id;
   c->who->role = u.role;
 
-  login_tx t = {user_key, device_key, hash, u.id, expires_at};
+  uint8_t *topic = arena_alloc(c->a, EVENT_TOPIC_BYTES);
+  if (!topic) return RC_EXHAUSTED;
+  login_tx t = {user_key, device_key, hash, u.id, expires_at, topic};
   rc = call_write(c, "log in", success_write, &t);
   if (rc) return rc;
 
@@ -140,6 +145,8 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   r->expires_at = expires_at;
   r->idle_seconds = c->s->cfg->token_idle_s;
   r->timezone = (char *)c->s->cfg->timezone;
+  r->topic.data = topic;
+  r->topic.len = EVENT_TOPIC_BYTES;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_LOGIN;
   c->rep->login = r;
   return RC_OK;
@@ -180,6 +187,12 @@ rcode ops_whoami(call *c, const Reflect__V1__Request *req)
   r->device = c->who->device;
   r->expires_at = c->who->expires_at;
   r->timezone = (char *)c->s->cfg->timezone;
+  uint8_t *topic = arena_alloc(c->a, EVENT_TOPIC_BYTES);
+  if (!topic) return RC_EXHAUSTED;
+  if (store_events_topic_get(c->s->db, c->who->user_id, c->who->device, topic) == RC_OK) {
+    r->topic.data = topic;
+    r->topic.len = EVENT_TOPIC_BYTES;
+  }
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_WHOAMI;
   c->rep->whoami = r;
   return RC_OK;

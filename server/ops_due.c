@@ -2,10 +2,8 @@
  * overdue: the agreement's rule applied to the last session held. */
 #include <stdlib.h>
 
-#include "due.h"
 #include "ops.h"
 #include "store_agreements.h"
-#include "store_rules.h"
 
 static int by_next_due(const void *x, const void *y)
 {
@@ -15,24 +13,12 @@ static int by_next_due(const void *x, const void *y)
   return a->agreement_id < b->agreement_id ? -1 : a->agreement_id > b->agreement_id;
 }
 
-/* Fills m from the agreement: anchor on the last held session that counts
- * for it (from its first version's start on), or on the start (midnight
- * UTC of starts_on) when there has been none. */
+/* Fills m from the agreement (store_agreements_next_due has the rule). */
 static rcode compute(call *c, const agreement_row *a, const Reflect__V1__Agreement *am,
                      Reflect__V1__SupervisionDue *m)
 {
-  due_step steps[DUE_STEPS_MAX];
-  size_t n;
-  due_date start;
   agreement_sessions ps;
-  int64_t since;
-  if (store_rules_agreement_steps(c->s->db, a->rule_id, a->every_days, steps, &n) ||
-      store_agreements_counts_from(c->s->db, a, &since) ||
-      store_agreements_sessions(c->s->db, a, since, c->now, &ps) ||
-      due_date_parse(a->starts_on, &start))
-    return RC_INTERNAL;
-  int64_t anchor = ps.last_held_id ? ps.last_held_at : due_date_midnight(start);
-  if (due_next_time(steps, n, start, anchor, &m->next_due)) return RC_INTERNAL;
+  if (store_agreements_next_due(c->s->db, a, c->now, &m->next_due, &ps)) return RC_INTERNAL;
   m->agreement_id = (uint64_t)a->id;
   m->supervisor = am->supervisor;
   m->supervisee = am->supervisee;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "events.h"
 #include "ops.h"
 #include "record_sections.h"
 #include "store_audit.h"
@@ -131,7 +132,8 @@ static rcode record_write_tx(call *c, void *arg)
   if (rc) return rc;
   char detail[48];
   snprintf(detail, sizeof detail, "revision=%u;sections=%zu", w->revision, w->rs.n);
-  return (rcode)store_audit_append_id(c, "record.write", "session", w->s.id, detail);
+  rc = (rcode)store_audit_append_id(c, "record.write", "session", w->s.id, detail);
+  return rc ? rc : (rcode)events_record_written(c, &w->s, w->revision);
 }
 
 rcode ops_record_write(call *c, const Reflect__V1__Request *req)
@@ -239,6 +241,7 @@ static rcode sign_tx(call *c, void *arg)
   char **awaiting;
   size_t n_sigs, n_awaiting;
   if (!rc) rc = (rcode)store_signoffs_status(c, &g->s, g->revision, &sigs, &n_sigs, &awaiting, &n_awaiting, &g->frozen);
+  if (!rc) rc = (rcode)events_record_signed(c, &g->s, g->revision, g->frozen);
   return rc;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "events.h"
 #include "ops.h"
 #include "store_audit.h"
 #include "store_schedule.h"
@@ -130,6 +131,10 @@ static rcode reschedule_tx(call *c, void *arg)
   rcode rc = ops_check_clashes(c, people, n + 1, start, end, has_room ? idx : NULL, m->s.id);
   if (!rc) rc = (rcode)store_schedule_move(c, &m->s, start, m->minutes, m->in->reason);
   if (!rc) rc = (rcode)store_audit_append_id(c, "session.reschedule", "session", m->s.id, "");
+  /* Told from the row as it is now; m->s keeps the old one for the reply. */
+  session_row moved;
+  if (!rc) rc = store_sessions_get(c->s->db, m->s.id, &moved) ? RC_INTERNAL : RC_OK;
+  if (!rc) rc = (rcode)events_session_moved(c, &moved, m->s.starts_at);
   return rc;
 }
 
@@ -179,6 +184,8 @@ static rcode status_tx(call *c, void *arg)
                                                                                         : "session.cancel";
     rc = (rcode)store_audit_append_id(c, what, "session", m->s.id, "");
   }
+  if (!rc && m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED)
+    rc = (rcode)events_session_cancelled(c, &m->s);
   return rc;
 }
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "events.h"
 #include "ops.h"
 #include "store_agreements.h"
 #include "store_audit.h"
@@ -72,8 +73,8 @@ rcode ops_book_session(call *c, const int64_t *members, size_t n_members, int64_
   if (store_sessions_get(c->s->db, *id, &row)) return RC_INTERNAL;
   rc = (rcode)store_schedule_log(c, &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, start, 0, (int)minutes,
                                  NULL);
-  if (rc) return rc;
-  return (rcode)store_audit_append_id(c, "session.add", "session", *id, "");
+  if (!rc) rc = (rcode)store_audit_append_id(c, "session.add", "session", *id, "");
+  return rc ? rc : (rcode)events_session_booked(c, &row);
 }
 
 typedef struct {
@@ -138,9 +139,14 @@ rcode ops_session_list(call *c, const Reflect__V1__Request *req)
   if (in->upcoming && in->past) return call_fail(c, RC_INVALID, "past", "choose upcoming or past, not both");
   session_filter f = {.when = in->upcoming ? SESSION_FILTER_UPCOMING : in->past ? SESSION_FILTER_PAST
                                                                               : SESSION_FILTER_ALL,
-                      .status = (int)in->status, .limit = in->limit};
+                      .status = (int)in->status, .limit = in->limit, .from = in->from, .to = in->to};
   if (in->status > REFLECT__V1__SESSION_STATUS__SESSION_MISSED)
     return call_fail(c, RC_INVALID, "status", "unknown session status");
+  /* Negative bounds are not "no bound" in disguise: 0 is. */
+  if (in->from < 0 || in->to < 0)
+    return call_fail(c, RC_INVALID, in->from < 0 ? "from" : "to", "a time bound is before 1970");
+  if (in->from && in->to && in->from >= in->to)
+    return call_fail(c, RC_INVALID, "to", "the end of the range must come after its start");
   if (*in->with) {
     /* An unknown name matches nothing, like a known one you share no
      * session with: the filter must not tell who has an account. */

@@ -36,6 +36,7 @@ typedef struct {
   const config *cfg;
   keyring *ring;   /* the worker's key cache, or NULL for one per request */
   auth_cache *auth; /* the worker's checked tokens, or NULL to always ask the database */
+  struct relay *relay; /* where committed events go to be published, or NULL */
 } svc;
 
 typedef struct {
@@ -57,6 +58,9 @@ typedef struct {
   int64_t now;
   size_t frame_len;
   int touch_token;   /* set by authentication: write last_seen after the request */
+  /* Outbox rows this request added (events.h), published after commit;
+   * 0 when none. call_write forgets those of a rolled-back transaction. */
+  int64_t events_first, events_last;
 } call;
 
 rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...)

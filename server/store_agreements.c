@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "due.h"
+#include "store_rules.h"
 #include "store_teams.h"
 
 /* Schema v7 wrote a start and the supervisor's signature into every older
@@ -378,4 +380,21 @@ int store_agreements_sessions(db *d, const agreement_row *a, int64_t since, int6
       AGREEMENT_PAIR_SESSIONS " AND s.status = 1 AND s.ends_at > ?3 ORDER BY s.starts_at, s.id LIMIT 1",
       a, since, now, &out->next_id, &out->next_at);
   return rc;
+}
+
+int store_agreements_next_due(db *d, const agreement_row *a, int64_t now, int64_t *next_due,
+                              agreement_sessions *ps)
+{
+  due_step steps[DUE_STEPS_MAX];
+  size_t n;
+  due_date start;
+  agreement_sessions none;
+  int64_t since;
+  if (!ps) ps = &none;
+  if (store_rules_agreement_steps(d, a->rule_id, a->every_days, steps, &n) ||
+      store_agreements_counts_from(d, a, &since) || store_agreements_sessions(d, a, since, now, ps) ||
+      due_date_parse(a->starts_on, &start))
+    return RC_INTERNAL;
+  int64_t anchor = ps->last_held_id ? ps->last_held_at : due_date_midnight(start);
+  return due_next_time(steps, n, start, anchor, next_due) ? RC_INTERNAL : RC_OK;
 }

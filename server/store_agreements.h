@@ -87,6 +87,13 @@ typedef struct {
   int64_t next_id, next_at;
 } agreement_sessions;
 int store_agreements_sessions(db *d, const agreement_row *a, int64_t since, int64_t now, agreement_sessions *out);
+/* When a's next supervision is due: its rule (or every_days) applied to
+ * the last held session that counts for it, or to its start (midnight UTC
+ * of starts_on) when none has been held. The one rule for `reflect due`
+ * and the scheduler's overdue events; *ps (may be NULL) gets the sessions
+ * that count. */
+int store_agreements_next_due(db *d, const agreement_row *a, int64_t now, int64_t *next_due,
+                              agreement_sessions *ps);
 
 /* Every agreement between a's supervisor and supervisee, oldest first. */
 int store_agreements_versions(call *c, const agreement_row *a, Reflect__V1__Agreement ***out, size_t *n);

@@ -119,16 +119,21 @@ static vault_ad slot_ad(const store_slot *s)
                     s->context ? strlen(s->context) : 0};
 }
 
-int store_keys_seal(db *d, const vault *v, keyring *r, const store_slot *slot, const char *text,
-                    uint8_t **blob, size_t *blob_len)
+int store_keys_seal_bytes(db *d, const vault *v, keyring *r, const store_slot *slot, const uint8_t *data,
+                          size_t len, uint8_t **blob, size_t *blob_len)
 {
   const vault_key *k;
   int rc = load_key(d, v, r, slot->key_id, &k);
   if (rc) return rc;
   vault_ad ad = slot_ad(slot);
-  if (vault_seal_value(k, &ad, (const uint8_t *)text, strlen(text), blob, blob_len) != VAULT_OK)
-    return RC_INTERNAL;
+  if (vault_seal_value(k, &ad, data, len, blob, blob_len) != VAULT_OK) return RC_INTERNAL;
   return RC_OK;
+}
+
+int store_keys_seal(db *d, const vault *v, keyring *r, const store_slot *slot, const char *text,
+                    uint8_t **blob, size_t *blob_len)
+{
+  return store_keys_seal_bytes(d, v, r, slot, (const uint8_t *)text, strlen(text), blob, blob_len);
 }
 
 int store_keys_bind_sealed(db *d, const vault *v, keyring *r, sqlite3_stmt *st, int param, const store_slot *slot,
@@ -143,6 +148,13 @@ int store_keys_bind_sealed(db *d, const vault *v, keyring *r, sqlite3_stmt *st, 
 
 int store_keys_open(db *d, const vault *v, keyring *r, const store_slot *slot,
                     const void *blob, size_t blob_len, arena *a, char **text)
+{
+  size_t len;
+  return store_keys_open_bytes(d, v, r, slot, blob, blob_len, a, (uint8_t **)text, &len);
+}
+
+int store_keys_open_bytes(db *d, const vault *v, keyring *r, const store_slot *slot, const void *blob,
+                          size_t blob_len, arena *a, uint8_t **out, size_t *out_len)
 {
   const vault_key *k;
   int rc = load_key(d, v, r, slot->key_id, &k);
@@ -162,6 +174,7 @@ int store_keys_open(db *d, const vault *v, keyring *r, const store_slot *slot,
              (long long)slot->row, slot->column);
     return RC_DATA_LOSS;
   }
-  *text = (char *)plain;
+  *out = plain;
+  *out_len = len;
   return RC_OK;
 }

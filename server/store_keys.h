@@ -58,5 +58,11 @@ int store_keys_bind_sealed(db *d, const vault *v, keyring *r, sqlite3_stmt *st, 
                            const char *text);
 int store_keys_open(db *d, const vault *v, keyring *r, const store_slot *slot,
                     const void *blob, size_t blob_len, arena *a, char **text);
+/* The same for binary values (a serialised message): *out is arena memory
+ * of *out_len bytes (plus a NUL). */
+int store_keys_seal_bytes(db *d, const vault *v, keyring *r, const store_slot *slot, const uint8_t *data,
+                          size_t len, uint8_t **blob, size_t *blob_len);
+int store_keys_open_bytes(db *d, const vault *v, keyring *r, const store_slot *slot, const void *blob,
+                          size_t blob_len, arena *a, uint8_t **out, size_t *out_len);
 
 #endif

@@ -169,6 +169,7 @@ static int load_members(call *c, Reflect__V1__Session *m)
   "  AND (?6 = 0 OR s.supervisor_id = ?6" \
   "       OR EXISTS (SELECT 1 FROM session_members w WHERE w.session_id = s.id AND w.user_id = ?6))" \
   "  AND (?7 = 0 OR s.id = ?7)" \
+  "  AND (?8 = 0 OR s.starts_at >= ?8) AND (?9 = 0 OR s.starts_at < ?9)" \
   " ORDER BY CASE WHEN ?2 = 2 THEN -s.starts_at ELSE s.starts_at END, s.id LIMIT ?4"
 
 int store_sessions_list(call *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out,
@@ -190,6 +191,8 @@ int store_sessions_list(call *c, int64_t user_id, const session_filter *f, Refle
   sqlite3_bind_int(st, 5, f->status);
   sqlite3_bind_int64(st, 6, f->with_user);
   sqlite3_bind_int64(st, 7, f->only_session);
+  sqlite3_bind_int64(st, 8, f->from);
+  sqlite3_bind_int64(st, 9, f->to);
   Reflect__V1__Session **v = arena_alloc(c->a, sizeof *v * limit);
   /* Rooms are decrypted after the scan: opening a key uses other statements. */
   typedef struct { int64_t key_id; const void *blob; size_t len; } sealed_room;

@@ -48,6 +48,7 @@ typedef struct {
   int64_t with_user;   /* 0 for anyone */
   uint32_t limit;      /* 0 for the default */
   int64_t only_session; /* 0, or just this session */
+  int64_t from, to;    /* starts_at in [from, to); 0 leaves that end open */
 } session_filter;
 
 /* The sessions user_id is a party to and, if they are a manager, those of

@@ -34,6 +34,7 @@ struct workers {
   const char *data_dir;
   const config *cfg;
   const vault *vault;
+  relay *relay;
   worker *w;
   int n;
   pthread_mutex_t lock;
@@ -170,7 +171,7 @@ static void *run_fast(void *arg)
   if (!sock) return NULL;
   keyring *ring = calloc(1, sizeof *ring);
   auth_cache *auth = calloc(1, sizeof *auth);
-  svc s = {d, w->pool->vault, w->pool->cfg, ring, auth};
+  svc s = {d, w->pool->vault, w->pool->cfg, ring, auth, w->pool->relay};
   send_back(sock, "R", NULL, 0, NULL, 0);
   for (;;) {
     zmq_msg_t client, device, frame;
@@ -214,7 +215,7 @@ static void *run_slow(void *arg)
   db *d;
   void *sock = connect_backend(w, &d);
   if (!sock) return NULL;
-  svc s = {d, w->pool->vault, w->pool->cfg, NULL, NULL};
+  svc s = {d, w->pool->vault, w->pool->cfg, NULL, NULL, w->pool->relay};
   zmq_send(sock, "H", 1, 0);
   job *j;
   while ((j = slow_pop(w->pool))) {
@@ -231,7 +232,7 @@ static void *run_slow(void *arg)
   return NULL;
 }
 
-int workers_start(void *ctx, const char *data_dir, const config *cfg, const vault *v, workers **out)
+int workers_start(void *ctx, const char *data_dir, const config *cfg, const vault *v, relay *rl, workers **out)
 {
   workers *p = calloc(1, sizeof *p);
   if (!p) return -1;
@@ -239,6 +240,7 @@ int workers_start(void *ctx, const char *data_dir, const config *cfg, const vaul
   p->data_dir = data_dir;
   p->cfg = cfg;
   p->vault = v;
+  p->relay = rl;
   p->n = cfg->workers + cfg->slow_workers;
   p->w = calloc((size_t)p->n, sizeof *p->w);
   pthread_mutex_init(&p->lock, NULL);

@@ -13,16 +13,25 @@
  *      `session list --upcoming` with 1 and N clients, durable record
  *      writes with 1 and N clients, and 1 reader while --login-clients
  *      clients log in continuously (Argon2id); then the server's peak RSS
- *      (VmHWM) and its exit status after SIGTERM.
- * --only picks some of echo,sqlite,ping,read,write,login (ratios and
- * targets need their baseline in the same run).
+ *      (VmHWM) and its exit status after SIGTERM;
+ *   4. events (bench_events.h): the crypto_box_seal baseline, then a second
+ *      reflectd whose 1,000 users, logins and sessions are seeded into its
+ *      data directory with the server's own store code before it serves
+ *      (logging 1,000 devices in through Argon2id would take minutes and
+ *      measure nothing); 1,000 CURVE subscribers, a burst of 10,000
+ *      reminders in one scheduler tick (throughput as a ratio to sealing,
+ *      publish-to-receive latency), the request path's p99 idle and during
+ *      the burst, and every reminder checked to arrive exactly once after
+ *      EventsSince catch-up.
+ * --only picks some of echo,sqlite,ping,read,write,login,events (ratios
+ * and targets need their baseline in the same run).
  * Every figure is one stdout line `name value unit`; target lines say
  * `target_NAME met|missed VALUE OP LIMIT`; other_cpu_pct is the share of the
  * machine's CPU that other processes took during the run (a noisy run shows
  * as a high value). Progress goes to stderr.
  * Exit status: 0 if everything ran (targets may be missed), 1 if anything
- * broke (a request failed, reflectd did not start or did not exit 0), 2 on
- * bad usage. All temporary files live in one directory under --tmp, removed
+ * broke (a request failed, reflectd did not start or did not exit 0, an
+ * event was missing, duplicated, unmatched or undecodable), 2 on bad usage. All temporary files live in one directory under --tmp, removed
  * on success and kept (its path printed) on failure.
  */
 #include <getopt.h>
@@ -37,6 +46,7 @@
 #include <unistd.h>
 
 #include "bench_baseline.h"
+#include "bench_events.h"
 #include "bench_loop.h"
 #include "bench_reflect.h"
 #include "bench_server.h"
@@ -45,7 +55,10 @@
 #define BENCH_REFLECTD_DEFAULT "reflectd"
 #endif
 
-enum { PH_ECHO = 1, PH_SQLITE = 2, PH_PING = 4, PH_READ = 8, PH_WRITE = 16, PH_LOGIN = 32, PH_ALL = 63 };
+enum {
+  PH_ECHO = 1, PH_SQLITE = 2, PH_PING = 4, PH_READ = 8, PH_WRITE = 16, PH_LOGIN = 32, PH_EVENTS = 64,
+  PH_ALL = 127
+};
 
 typedef struct {
   const char *reflectd, *tmp;
@@ -171,9 +184,9 @@ static int parse(int argc, char **argv, options *o)
     case 'o':
       o->phases = 0;
       for (char *save = NULL, *t = strtok_r(optarg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        static const char *const names[] = {"echo", "sqlite", "ping", "read", "write", "login"};
+        static const char *const names[] = {"echo", "sqlite", "ping", "read", "write", "login", "events"};
         unsigned bit = 0;
-        for (unsigned i = 0; i < 6; i++)
+        for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
           if (!strcmp(t, names[i])) bit = 1u << i;
         if (!bit) return -1;
         o->phases |= bit;
@@ -307,6 +320,59 @@ static void run_reflectd(const options *o, const char *dir, double echo_n, doubl
   }
 }
 
+static void count(const char *name, uint64_t n, const char *unit)
+{
+  printf("%s %llu %s\n", name, (unsigned long long)n, unit);
+  fflush(stdout);
+}
+
+static void run_events(const options *o, const char *dir)
+{
+  bench_events_result r;
+  fprintf(stderr, "bench: events\n");
+  if (bench_events_run(o->reflectd, dir, o->workers, o->tcp, o->warmup, o->seconds, &r)) broken = 1;
+  total_errors += r.req_errors;
+  if (r.seal_rps > 0) figure("seal_baseline_rps", r.seal_rps, "seals/s");
+  if (r.ran) {
+    figure("events_burst_eps", r.burst_eps, "events/s");
+    figure("events_burst_ms", r.burst_ms, "ms");
+    figure("events_burst_ratio", r.burst_eps / r.seal_rps, "x");
+    figure("events_p50_ms", r.p50_ms, "ms");
+    figure("events_p99_ms", r.p99_ms, "ms");
+    figure("events_max_ms", r.max_ms, "ms");
+    count("events_live", r.live, "events");
+    count("events_caught_up", r.caught_up, "events");
+    count("events_missing", r.missing, "events");
+    count("events_duplicates", r.duplicates, "events");
+    count("events_unmatched", r.unmatched, "events");
+    count("events_undecodable", r.undecodable + r.dropped, "frames");
+    count("events_other", r.other, "events");
+    figure("events_read_idle_p99_ms", r.req_idle_p99_ms, "ms");
+    figure("events_read_burst_p99_ms", r.req_burst_p99_ms, "ms");
+    count("events_read_burst_requests", r.req_burst_n, "requests");
+    if (r.req_idle_p99_ms > 0) figure("events_read_ratio", r.req_burst_p99_ms / r.req_idle_p99_ms, "x");
+    figure("events_first_sent_ms", r.first_sent_ms, "ms");
+    figure("events_seal_span_ms", r.seal_span_ms, "ms");
+    if (r.server_cpu_ms >= 0) {
+      figure("events_main_thread_cpu_ms", r.main_cpu_ms, "ms");
+      figure("events_relay_cpu_ms", r.relay_cpu_ms, "ms");
+      figure("events_server_cpu_ms", r.server_cpu_ms, "ms");
+    }
+    target("events_burst_ratio", r.burst_eps / r.seal_rps, 1, 0.5);
+    target("events_p99_ms", r.p99_ms, 0, 5.0);
+    if (r.req_idle_p99_ms > 0) target("events_read_ratio", r.req_burst_p99_ms / r.req_idle_p99_ms, 0, 2.0);
+    /* Not targets: a lost, repeated or stray event is a bug. */
+    if (r.missing || r.duplicates || r.unmatched || r.undecodable || r.dropped) {
+      fprintf(stderr, "bench: events: %llu missing, %llu duplicated, %llu unmatched, %llu undecodable\n",
+              (unsigned long long)r.missing, (unsigned long long)r.duplicates, (unsigned long long)r.unmatched,
+              (unsigned long long)(r.undecodable + r.dropped));
+      broken = 1;
+    }
+  }
+  if (r.peak_rss_kib > 0) figure("events_peak_rss_mib", (double)r.peak_rss_kib / 1024.0, "MiB");
+  if (r.exit_code != -1 || r.peak_rss_kib > 0) printf("events_reflectd_exit %d code\n", r.exit_code);
+}
+
 int main(int argc, char **argv)
 {
   options o;
@@ -314,7 +380,7 @@ int main(int argc, char **argv)
     fprintf(stderr,
             "usage: reflect_bench [--reflectd PATH] [--tmp DIR] [--seconds S] [--warmup S]\n"
             "                     [--clients N] [--login-clients N] [--workers N]\n"
-            "                     [--only echo,sqlite,ping,read,write,login] [--transport tcp|ipc]\n");
+            "                     [--only echo,sqlite,ping,read,write,login,events] [--transport tcp|ipc]\n");
     return 2;
   }
   atexit(bench_server_kill);
@@ -342,6 +408,7 @@ int main(int argc, char **argv)
   int64_t t0 = bench_now_ns();
   run_baselines(&o, dir, &echo_n, &sqlite_rps);
   if (!broken && (o.phases & (PH_PING | PH_READ | PH_WRITE | PH_LOGIN))) run_reflectd(&o, dir, echo_n, sqlite_rps);
+  if (!broken && (o.phases & PH_EVENTS)) run_events(&o, dir);
   /* Everything here shares the machine's cores with whatever else runs:
    * say how much of the CPU others took, so a noisy run shows as one.
    * /proc/stat is tick-sampled and rusage is not, so this is good to a few

@@ -11,6 +11,9 @@
  *    waiting for the same bytes back.
  *  - SQLite: one connection, journal_mode=WAL, synchronous=FULL, one
  *    INSERT of a BENCH_BLOB_BYTES random blob per BEGIN IMMEDIATE/COMMIT.
+ *  - Sealing: crypto_box_seal of a BENCH_SEAL_BYTES message to one fixed
+ *    X25519 public key, in a loop on the calling thread: the work reflectd's
+ *    relay does per event and device (DESIGN.md §6), without the rest.
  *
  * Contract: bench_echo_start binds endpoint (ipc:// or tcp://) and returns
  * once the server threads run; bench_echo_stop stops and joins them. The
@@ -34,5 +37,9 @@ bench_driver bench_echo_driver(bench_echo *e);
 
 /* A driver whose arg is the database path. */
 bench_driver bench_sqlite_driver(const char *path);
+
+#define BENCH_SEAL_BYTES 200
+/* Seals per second on this thread over about `seconds`; -1 on failure. */
+double bench_seal_rate(double seconds);
 
 #endif

@@ -122,7 +122,7 @@ int bench_endpoint(int tcp, const char *dir, const char *name, char *out, size_t
   return 0;
 }
 
-int bench_server_start(bench_server *s, const char *reflectd, const char *dir, int workers, int tcp)
+int bench_server_init(bench_server *s, const char *reflectd, const char *dir, int tcp)
 {
   memset(s, 0, sizeof *s);
   snprintf(s->dir, sizeof s->dir, "%s", dir);
@@ -130,7 +130,11 @@ int bench_server_start(bench_server *s, const char *reflectd, const char *dir, i
   snprintf(s->log, sizeof s->log, "%s/reflectd.log", dir);
   if (bench_endpoint(tcp, dir, "rpc", s->rpc, sizeof s->rpc) || bench_endpoint(tcp, dir, "pub", s->pub, sizeof s->pub))
     return -1;
-  if (run_init(s, reflectd)) return -1;
+  return run_init(s, reflectd);
+}
+
+int bench_server_serve(bench_server *s, const char *reflectd, int workers)
+{
   char nworkers[16];
   snprintf(nworkers, sizeof nworkers, "%d", workers);
   pid_t parent = getpid();
@@ -157,6 +161,12 @@ int bench_server_start(bench_server *s, const char *reflectd, const char *dir, i
     return -1;
   }
   return 0;
+}
+
+int bench_server_start(bench_server *s, const char *reflectd, const char *dir, int workers, int tcp)
+{
+  if (bench_server_init(s, reflectd, dir, tcp)) return -1;
+  return bench_server_serve(s, reflectd, workers);
 }
 
 long bench_server_peak_rss_kib(const bench_server *s)

@@ -4,8 +4,13 @@
  * `reflectd serve` with ipc:// endpoints inside DIR, stderr to DIR/reflectd.log.
  *
  * Contract:
- *  - bench_server_start returns 0 once a ping is answered (within
- *    BENCH_SERVER_START_MS), else -1 with the child killed.
+ *  - bench_server_start is bench_server_init then bench_server_serve.
+ *    bench_server_init fills in the paths and endpoints and runs `reflectd
+ *    init` (s->data then holds reflectd.conf, server.pub and the database,
+ *    ready for a caller to adjust or seed before anything serves it);
+ *    bench_server_serve starts `reflectd serve` on that directory.
+ *  - bench_server_start and bench_server_serve return 0 once a ping is
+ *    answered (within BENCH_SERVER_START_MS), else -1 with the child killed.
  *  - The child gets PR_SET_PDEATHSIG(SIGKILL), and bench_server_kill (safe
  *    from a signal handler or atexit) SIGKILLs a still-running child, so no
  *    reflectd outlives the benchmark on any exit path.
@@ -35,6 +40,8 @@ typedef struct {
 
 /* dir must exist and be empty of reflectd files; workers 0 = default. */
 int bench_server_start(bench_server *s, const char *reflectd, const char *dir, int workers, int tcp);
+int bench_server_init(bench_server *s, const char *reflectd, const char *dir, int tcp);
+int bench_server_serve(bench_server *s, const char *reflectd, int workers);
 
 /* An endpoint for `name`: tcp://127.0.0.1:PORT on a port that was free a
  * moment ago, or ipc://DIR/NAME.sock. */

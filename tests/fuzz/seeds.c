@@ -187,6 +187,9 @@ int main(int argc, char **argv)
   tmem.username = "mgr";
   tmem.manager = 1;
   Reflect__V1__TeamListRequest tlist = REFLECT__V1__TEAM_LIST_REQUEST__INIT;
+  Reflect__V1__EventsSinceRequest evs = REFLECT__V1__EVENTS_SINCE_REQUEST__INIT;
+  evs.after = 1;
+  evs.limit = 10;
 
   struct { Reflect__V1__Request__OpCase op; void *msg; } ops[] = {
       {REFLECT__V1__REQUEST__OP_PING, &ping},           {REFLECT__V1__REQUEST__OP_LOGIN, &login},
@@ -210,7 +213,7 @@ int main(int argc, char **argv)
       {REFLECT__V1__REQUEST__OP_ATTENDANCE_SIGN, &asg}, {REFLECT__V1__REQUEST__OP_RECORD_WRITE, &rws},
       {REFLECT__V1__REQUEST__OP_CASE_DECISIONS, &cd},   {REFLECT__V1__REQUEST__OP_AGENDA, &ag},
       {REFLECT__V1__REQUEST__OP_TEAM_ADD, &tadd},       {REFLECT__V1__REQUEST__OP_TEAM_MEMBER, &tmem},
-      {REFLECT__V1__REQUEST__OP_TEAM_LIST, &tlist},
+      {REFLECT__V1__REQUEST__OP_TEAM_LIST, &tlist},     {REFLECT__V1__REQUEST__OP_EVENTS_SINCE, &evs},
       {REFLECT__V1__REQUEST__OP_LOGOUT, &logout},
   };
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {

@@ -34,7 +34,7 @@ void fixture_open(fixture *f)
   char err[512];
   if (db_open(f->data, DB_OPEN, 0, &f->db, err, sizeof err)) die(err);
   if (commands_open_vault(f->data, f->db, NULL, &f->vault, err, sizeof err)) die(err);
-  f->s = (svc){f->db, f->vault, &f->cfg, NULL, NULL};
+  f->s = (svc){.db = f->db, .vault = f->vault, .cfg = &f->cfg};
 }
 
 void fixture_close(fixture *f)

@@ -1,0 +1,59 @@
+/* Local time in a named zone, via $TZ. See cli_zone.h. */
+#include "cli_zone.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_out.h"
+
+int cli_zone_installed(const char *zone)
+{
+  char path[512];
+  const char *dir = getenv("TZDIR");
+  if (!dir || dir[0] != '/') dir = "/usr/share/zoneinfo";
+  int n = snprintf(path, sizeof path, "%s/%s", dir, zone);
+  return n > 0 && (size_t)n < sizeof path && access(path, R_OK) == 0;
+}
+
+int cli_zone_enter(const char *zone, cli_zone_saved *saved)
+{
+  memset(saved, 0, sizeof *saved);
+  if (!zone || !*zone) return 0;
+  if (!cli_zone_installed(zone)) return -1;
+  const char *old = getenv("TZ");
+  if (old) {
+    saved->old = cli_xmalloc(strlen(old) + 1);
+    strcpy(saved->old, old);
+  }
+  setenv("TZ", zone, 1);
+  tzset();
+  saved->active = 1;
+  return 0;
+}
+
+void cli_zone_leave(cli_zone_saved *saved)
+{
+  if (!saved->active) return;
+  if (saved->old) setenv("TZ", saved->old, 1);
+  else unsetenv("TZ");
+  tzset();
+  free(saved->old);
+  saved->active = 0;
+}
+
+int cli_zone_localtime(int64_t t, const char *zone, struct tm *out)
+{
+  static int warned;
+  time_t tt = (time_t)t;
+  cli_zone_saved saved;
+  if (cli_zone_enter(zone, &saved) != 0) {
+    if (!warned++) cli_error("warning: time zone %s is not installed here; times are UTC", zone);
+    cli_zone_enter("UTC", &saved);
+  }
+  int ok = localtime_r(&tt, out) != NULL;
+  cli_zone_leave(&saved);
+  return ok ? 0 : -1;
+}
