@@ -248,12 +248,19 @@ Test(month, a_team_month_of_supervision, .timeout = 600)
   CLI_OK("otto", NULL, "session", "list", "--json");
   cr_assert_str_eq(r.out, "[]\n", "%s", r.out);
 
+  /* Pat was told of the month's bookings and records without looking. */
+  CLI_OK("pat", NULL, "watch", "--once");
+  cr_assert(strstr(r.out, "Supervision with sam") && strstr(r.out, "Room 4"), "%s", r.out);
+
   cr_assert_eq(harness_stop(&h), 0, "reflectd did not exit cleanly");
   /* Nothing anyone said, and no child's name, is on disk in the clear. */
   char db[512], wal[512];
   snprintf(db, sizeof db, "%s/reflect.db", h.data);
   snprintf(wal, sizeof wal, "%s/reflect.db-wal", h.data);
-  const char *secrets[] = {PAT_WELLBEING, ADA_DECISION, ADA_RATIONALE, CHILD_NAME, "at risk of harm", "foster carer"};
+  /* Rooms, and the words of the events sent about the month (sealed under
+   * each recipient's key in the outbox), are not in the clear either. */
+  const char *secrets[] = {PAT_WELLBEING, ADA_DECISION, ADA_RATIONALE, CHILD_NAME, "at risk of harm", "foster carer",
+                           "Room 4", "Supervision with"};
   for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
     cr_assert(!harness_file_contains(db, secrets[i]), "'%s' is in the database", secrets[i]);
     cr_assert(!harness_file_contains(wal, secrets[i]), "'%s' is in the WAL", secrets[i]);

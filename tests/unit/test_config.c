@@ -101,3 +101,41 @@ Test(config, endpoints_are_validated)
   cr_assert_neq(config_check_endpoint("udp://1.2.3.4:5"), 0);
   cr_assert_neq(config_check_endpoint("tcp://host :1"), 0);
 }
+
+Test(config, events_settings_and_reminder_leads)
+{
+  config c;
+  char err[256];
+  config_defaults(&c);
+  cr_assert_eq(c.n_reminder_leads, 2);
+  cr_assert_eq(c.reminder_leads[0], 24 * 3600);
+  cr_assert_eq(c.reminder_leads[1], 3600);
+  write_conf("[events]\nreminders = 15m, 2d,1h\nscheduler_seconds = 5\nthreads = 3\nkeep_days = 30\n");
+  cr_assert_eq(config_load(dir, &c, err, sizeof err), 0, "%s", err);
+  /* Longest first, whatever order they were written in. */
+  cr_assert_eq(c.n_reminder_leads, 3);
+  cr_assert_eq(c.reminder_leads[0], 2 * 86400);
+  cr_assert_eq(c.reminder_leads[1], 3600);
+  cr_assert_eq(c.reminder_leads[2], 15 * 60);
+  cr_assert_eq(c.scheduler_s, 5);
+  cr_assert_eq(c.event_threads, 3);
+  cr_assert_eq(c.event_keep_days, 30);
+  write_conf("[events]\nreminders = none\n");
+  cr_assert_eq(config_load(dir, &c, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(c.n_reminder_leads, 0);
+}
+
+Test(config, bad_reminder_leads_are_refused)
+{
+  const char *bad[] = {"0h", "1x", "15d", "1h, 1h", "1h,2h,3h,4h,5h", "", "h", "1h;2h", "-1h", "1hh", "60m, 1h"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    config c;
+    char err[256], text[128];
+    config_defaults(&c);
+    snprintf(text, sizeof text, "[events]\nreminders = %s\n", bad[i]);
+    write_conf(text);
+    cr_assert_neq(config_load(dir, &c, err, sizeof err), 0, "'%s' was accepted", bad[i]);
+    cr_assert(strstr(err, "reminders"), "%s", err);
+    cr_assert_eq(c.n_reminder_leads, 2, "a refused value changed the leads");
+  }
+}
