@@ -113,9 +113,11 @@ char *cli_event_details(const Reflect__V1__Event *ev, const char *zone)
 {
   event_text t = {.len = 0};
   t.buf[0] = '\0';
-  const char *what = ev->summary && *ev->summary ? ev->summary : ev->who ? ev->who : "";
-  event_add(&t, "%s", what);
-  switch (ev->kind) {
+  int said = ev->summary && *ev->summary;
+  event_add(&t, "%s", said ? ev->summary : ev->who ? ev->who : "");
+  /* The server's summary is a whole sentence; the parts below only stand
+   * in for one that is missing. */
+  switch (said ? REFLECT__V1__EVENT_KIND__EVENT_KIND_UNSPECIFIED : ev->kind) {
   case REFLECT__V1__EVENT_KIND__EVENT_SESSION_REMINDER: event_lead(&t, ev->lead_seconds); break;
   case REFLECT__V1__EVENT_KIND__EVENT_RECORD_AWAITING_SIGNOFF:
     if (ev->revision) event_add(&t, " (revision %" PRIu32 ")", ev->revision);

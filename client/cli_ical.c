@@ -86,6 +86,7 @@ void cli_ical_text(cli_ical *b, const char *name, const char *text)
   free(out);
 }
 
+/* Sized for any int fields, so the compiler can prove no truncation. */
 static void ical_stamp(const struct tm *tm, const char *suffix, char *buf, size_t size)
 {
   snprintf(buf, size, "%04d%02d%02dT%02d%02d%02d%s", tm->tm_year + 1900, tm->tm_mon + 1, tm->tm_mday,
@@ -94,7 +95,7 @@ static void ical_stamp(const struct tm *tm, const char *suffix, char *buf, size_
 
 void cli_ical_utc(cli_ical *b, const char *name, int64_t t)
 {
-  char value[32];
+  char value[96];
   struct tm tm;
   time_t tt = (time_t)t;
   if (!gmtime_r(&tt, &tm)) memset(&tm, 0, sizeof tm);
@@ -104,7 +105,7 @@ void cli_ical_utc(cli_ical *b, const char *name, int64_t t)
 
 void cli_ical_local(cli_ical *b, const char *name, const char *zone, int64_t t)
 {
-  char value[32], full[160];
+  char value[96], full[224];
   struct tm tm;
   if (cli_zone_localtime(t, zone, &tm) != 0) memset(&tm, 0, sizeof tm);
   ical_stamp(&tm, "", value, sizeof value);
@@ -166,7 +167,7 @@ static void ical_offset(long off, char *buf, size_t size)
 
 static void ical_observance(cli_ical *b, const ical_transition *t)
 {
-  char value[32];
+  char value[96];
   const char *kind = t->to.dst ? "DAYLIGHT" : "STANDARD";
   cli_ical_line(b, "BEGIN", kind);
   if (t->at) {
