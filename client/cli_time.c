@@ -2,51 +2,10 @@
 #include "cli_time.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "cli_out.h"
-
-typedef struct {
-  int active;
-  char *old; /* the previous $TZ, or NULL if it was unset */
-} time_zone_saved;
-
-/* glibc takes an unknown $TZ name for UTC without a word; look first. */
-static int time_zone_installed(const char *zone)
-{
-  char path[512];
-  const char *dir = getenv("TZDIR");
-  if (!dir || dir[0] != '/') dir = "/usr/share/zoneinfo";
-  int n = snprintf(path, sizeof path, "%s/%s", dir, zone);
-  return n > 0 && (size_t)n < sizeof path && access(path, R_OK) == 0;
-}
-
-static void time_zone_enter(const char *zone, time_zone_saved *saved)
-{
-  memset(saved, 0, sizeof *saved);
-  if (!zone || !*zone) return;
-  const char *old = getenv("TZ");
-  if (old) {
-    saved->old = cli_xmalloc(strlen(old) + 1);
-    strcpy(saved->old, old);
-  }
-  setenv("TZ", zone, 1);
-  tzset();
-  saved->active = 1;
-}
-
-static void time_zone_leave(time_zone_saved *saved)
-{
-  if (!saved->active) return;
-  if (saved->old) setenv("TZ", saved->old, 1);
-  else unsetenv("TZ");
-  tzset();
-  free(saved->old);
-  saved->active = 0;
-}
+#include "cli_zone.h"
 
 /* Reads n digits at s; -1 if any is not a digit. */
 static int time_digits(const char *s, int n)
@@ -100,14 +59,13 @@ const char *cli_time_parse(const char *text, const char *zone, int64_t *out)
   time_fields f;
   const char *why = time_read_fields(text, &f);
   if (why) return why;
-  if (zone && *zone && !time_zone_installed(zone))
-    return "cannot be placed: the organisation's time zone is not installed here (tzdata)";
   struct tm tm = {.tm_year = f.year - 1900, .tm_mon = f.month - 1, .tm_mday = f.day,
                   .tm_hour = f.hour, .tm_min = f.minute, .tm_isdst = -1};
-  time_zone_saved saved;
-  time_zone_enter(zone, &saved);
+  cli_zone_saved saved;
+  if (cli_zone_enter(zone, &saved) != 0)
+    return "cannot be placed: the organisation's time zone is not installed here (tzdata)";
   time_t t = mktime(&tm);
-  time_zone_leave(&saved);
+  cli_zone_leave(&saved);
   if (t == (time_t)-1) return "is outside the range of times this machine can represent";
   /* mktime moves a time in a spring-forward gap; refuse rather than book
    * an hour later than asked. */
@@ -120,18 +78,9 @@ const char *cli_time_parse(const char *text, const char *zone, int64_t *out)
 
 void cli_time_format_local(int64_t t, const char *zone, char *buf, size_t size)
 {
-  static int warned;
   struct tm tm;
-  time_t tt = (time_t)t;
-  time_zone_saved saved;
-  if (zone && *zone && !time_zone_installed(zone)) {
-    if (!warned++) cli_error("warning: time zone %s is not installed here; times are UTC", zone);
-    zone = "UTC";
-  }
-  time_zone_enter(zone, &saved);
-  int ok = localtime_r(&tt, &tm) && strftime(buf, size, "%Y-%m-%d %H:%M", &tm) > 0;
-  time_zone_leave(&saved);
-  if (!ok) snprintf(buf, size, "?");
+  if (cli_zone_localtime(t, zone, &tm) != 0 || strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
+    snprintf(buf, size, "?");
 }
 
 void cli_time_format_utc(int64_t t, char *buf, size_t size)

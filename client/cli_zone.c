@@ -18,11 +18,9 @@ int cli_zone_installed(const char *zone)
   return n > 0 && (size_t)n < sizeof path && access(path, R_OK) == 0;
 }
 
-int cli_zone_enter(const char *zone, cli_zone_saved *saved)
+/* Sets $TZ to zone, installed or not, saving the old value. */
+static void zone_set(const char *zone, cli_zone_saved *saved)
 {
-  memset(saved, 0, sizeof *saved);
-  if (!zone || !*zone) return 0;
-  if (!cli_zone_installed(zone)) return -1;
   const char *old = getenv("TZ");
   if (old) {
     saved->old = cli_xmalloc(strlen(old) + 1);
@@ -31,6 +29,14 @@ int cli_zone_enter(const char *zone, cli_zone_saved *saved)
   setenv("TZ", zone, 1);
   tzset();
   saved->active = 1;
+}
+
+int cli_zone_enter(const char *zone, cli_zone_saved *saved)
+{
+  memset(saved, 0, sizeof *saved);
+  if (!zone || !*zone) return 0;
+  if (!cli_zone_installed(zone)) return -1;
+  zone_set(zone, saved);
   return 0;
 }
 
@@ -51,7 +57,7 @@ int cli_zone_localtime(int64_t t, const char *zone, struct tm *out)
   cli_zone_saved saved;
   if (cli_zone_enter(zone, &saved) != 0) {
     if (!warned++) cli_error("warning: time zone %s is not installed here; times are UTC", zone);
-    cli_zone_enter("UTC", &saved);
+    zone_set("UTC", &saved); /* glibc knows "UTC" without tzdata */
   }
   int ok = localtime_r(&tt, out) != NULL;
   cli_zone_leave(&saved);

@@ -1,7 +1,8 @@
 /*
- * cli_zone — running local-time conversions in a named IANA zone, for the
- * commands that need more than cli_time's one format (watch lines, and the
- * calendar export's VTIMEZONE, which scans a zone's offsets).
+ * cli_zone — running local-time conversions in a named IANA zone: under
+ * cli_time's one format and its parsing, and for the commands that need
+ * more (watch lines, and the calendar export's VTIMEZONE, which scans a
+ * zone's offsets).
  *
  * Contract:
  *  - cli_zone_enter sets $TZ to zone until cli_zone_leave restores the

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "harness.h"
+#include "harness_ops.h"
 #include "wire.h"
 
 #define DAY 86400
@@ -20,72 +21,12 @@ static const char *const secrets[] = {"SECRET-RECORD-TEXT", "SECRET-AMENDMENT", 
                                       "SECRET-EVIDENCE",    "SECRET-CASE-NAME", "SECRETREF42",
                                       "SECRET-REASON",      "SECRET-CANCEL"};
 
-static Reflect__V1__Reply *ok(client *c, Reflect__V1__Request *req)
-{
-  Reflect__V1__Reply *rep = harness_call(c, req);
-  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "op %d: %s", req->op_case, rep->status->message);
-  return rep;
-}
-
-#define CALL(c, CASE, field, msg)                 \
-  do {                                            \
-    Reflect__V1__Request req_ = REFLECT__V1__REQUEST__INIT; \
-    req_.op_case = REFLECT__V1__REQUEST__OP_##CASE;         \
-    req_.field = &(msg);                          \
-    wire_free_reply(ok(c, &req_));                \
-  } while (0)
-
-static uint64_t agreement(client *sup, client *see, const char *supervisee)
-{
-  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
-  Reflect__V1__AgreementAddRequest add = REFLECT__V1__AGREEMENT_ADD_REQUEST__INIT;
-  add.supervisee = (char *)supervisee;
-  add.every_days = 28;
-  add.minutes = 90;
-  req.op_case = REFLECT__V1__REQUEST__OP_AGREEMENT_ADD;
-  req.agreement_add = &add;
-  Reflect__V1__Reply *rep = ok(sup, &req);
-  uint64_t id = rep->agreement_add->id;
-  wire_free_reply(rep);
-  Reflect__V1__AgreementSignRequest sign = REFLECT__V1__AGREEMENT_SIGN_REQUEST__INIT;
-  sign.agreement_id = id;
-  CALL(see, AGREEMENT_SIGN, agreement_sign, sign);
-  return id;
-}
-
-static uint64_t book(client *sup, const char **members, size_t n, int64_t at, const char *room)
-{
-  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
-  Reflect__V1__SessionAddRequest add = REFLECT__V1__SESSION_ADD_REQUEST__INIT;
-  add.members = (char **)members;
-  add.n_members = n;
-  add.starts_at = at;
-  add.minutes = 90;
-  add.room = (char *)room;
-  req.op_case = REFLECT__V1__REQUEST__OP_SESSION_ADD;
-  req.session_add = &add;
-  Reflect__V1__Reply *rep = ok(sup, &req);
-  uint64_t id = rep->session_add->id;
-  wire_free_reply(rep);
-  return id;
-}
-
-static void move(client *sup, uint64_t id, int64_t at)
-{
-  Reflect__V1__SessionRescheduleRequest m = REFLECT__V1__SESSION_RESCHEDULE_REQUEST__INIT;
-  m.session_id = id;
-  m.starts_at = at;
-  m.reason = "SECRET-REASON";
-  CALL(sup, SESSION_RESCHEDULE, session_reschedule, m);
-}
+/* The shared requests, carrying the secrets above. */
+static void move(client *sup, uint64_t id, int64_t at) { harness_reschedule(sup, id, at, "SECRET-REASON"); }
 
 static void set_status(client *sup, uint64_t id, Reflect__V1__SessionStatus status)
 {
-  Reflect__V1__SessionStatusRequest m = REFLECT__V1__SESSION_STATUS_REQUEST__INIT;
-  m.session_id = id;
-  m.status = status;
-  m.reason = "SECRET-CANCEL";
-  CALL(sup, SESSION_STATUS, session_status, m);
+  harness_set_status(sup, id, status, "SECRET-CANCEL");
 }
 
 static void write_record(client *sup, uint64_t id, const char *body, const char *reason)
@@ -94,7 +35,7 @@ static void write_record(client *sup, uint64_t id, const char *body, const char 
   w.session_id = id;
   w.body = (char *)body;
   w.reason = (char *)reason;
-  CALL(sup, RECORD_WRITE, record_write, w);
+  HARNESS_CALL(sup, RECORD_WRITE, record_write, w);
 }
 
 static void sign(client *c, uint64_t id, uint32_t revision)
@@ -102,34 +43,17 @@ static void sign(client *c, uint64_t id, uint32_t revision)
   Reflect__V1__RecordSignRequest s = REFLECT__V1__RECORD_SIGN_REQUEST__INIT;
   s.session_id = id;
   s.revision = revision;
-  CALL(c, RECORD_SIGN, record_sign, s);
+  HARNESS_CALL(c, RECORD_SIGN, record_sign, s);
 }
 
 static uint64_t action(client *sup, uint64_t session, const char *owner, int64_t due, uint64_t case_id)
 {
-  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
-  Reflect__V1__ActionAddRequest add = REFLECT__V1__ACTION_ADD_REQUEST__INIT;
-  add.session_id = session;
-  add.owner = (char *)owner;
-  add.description = "SECRET-ACTION-DESC";
-  add.evidence_needed = "SECRET-EVIDENCE needed";
-  add.due_at = due;
-  add.case_id = case_id;
-  req.op_case = REFLECT__V1__REQUEST__OP_ACTION_ADD;
-  req.action_add = &add;
-  Reflect__V1__Reply *rep = ok(sup, &req);
-  uint64_t id = rep->action_add->id;
-  wire_free_reply(rep);
-  return id;
+  return harness_add_action(sup, session, owner, "SECRET-ACTION-DESC", "SECRET-EVIDENCE needed", due, case_id);
 }
 
 static void close_action(client *c, uint64_t id, Reflect__V1__ActionStatus status)
 {
-  Reflect__V1__ActionCloseRequest x = REFLECT__V1__ACTION_CLOSE_REQUEST__INIT;
-  x.id = id;
-  x.status = status;
-  x.evidence = "SECRET-EVIDENCE given";
-  CALL(c, ACTION_CLOSE, action_close, x);
+  harness_close_action(c, id, status, "SECRET-EVIDENCE given");
 }
 
 /* ---- reading events ---- */
@@ -155,14 +79,7 @@ static void events_read(client *c, events *e)
   memset(e, 0, sizeof *e);
   uint64_t after = 0;
   for (;;) {
-    Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
-    Reflect__V1__EventsSinceRequest since = REFLECT__V1__EVENTS_SINCE_REQUEST__INIT;
-    since.after = after;
-    since.limit = 7; /* small pages, so paging is used */
-    req.op_case = REFLECT__V1__REQUEST__OP_EVENTS_SINCE;
-    req.events_since = &since;
-    Reflect__V1__Reply *rep = ok(c, &req);
-    cr_assert_eq(rep->result_case, REFLECT__V1__REPLY__RESULT_EVENTS_SINCE);
+    Reflect__V1__Reply *rep = harness_events_since(c, after, 7); /* small pages, so paging is used */
     cr_assert_lt(e->n_reps, 64);
     e->reps[e->n_reps++] = rep;
     Reflect__V1__EventsSinceReply *r = rep->events_since;
@@ -231,8 +148,8 @@ static void world_start(world *w)
   w->pat = harness_user(&w->h, "pat");
   w->quinn = harness_user(&w->h, "quinn");
   w->una = harness_user(&w->h, "una");
-  agreement(w->sam, w->pat, "pat");
-  agreement(w->sam, w->quinn, "quinn");
+  harness_agreement(w->sam, w->pat, "pat", 28, NULL, 1);
+  harness_agreement(w->sam, w->quinn, "quinn", 28, NULL, 1);
 }
 
 static void world_stop(world *w)
@@ -252,12 +169,12 @@ Test(events, individual_sessions_records_and_actions, .timeout = 240)
 
   /* Booked, moved, cancelled: the supervisee hears each time. */
   int64_t first = now + 3 * DAY, second = now + 4 * DAY;
-  uint64_t s1 = book(w.sam, pat, 1, first, "Room 4");
+  uint64_t s1 = harness_book(w.sam, pat, 1, first, 90, "Room 4");
   move(w.sam, s1, second);
   set_status(w.sam, s1, REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED);
 
   /* A session that took place: its record, signed by both, then amended. */
-  uint64_t s2 = book(w.sam, pat, 1, now - 2 * DAY, "");
+  uint64_t s2 = harness_book(w.sam, pat, 1, now - 2 * DAY, 90, "");
   set_status(w.sam, s2, REFLECT__V1__SESSION_STATUS__SESSION_HELD);
   write_record(w.sam, s2, "SECRET-RECORD-TEXT about the week", "");
   sign(w.pat, s2, 1);
@@ -274,7 +191,7 @@ Test(events, individual_sessions_records_and_actions, .timeout = 240)
   ca.allocated = "pat";
   req.op_case = REFLECT__V1__REQUEST__OP_CASE_ADD;
   req.case_add = &ca;
-  Reflect__V1__Reply *rep = ok(w.sam, &req);
+  Reflect__V1__Reply *rep = harness_ok(w.sam, &req);
   uint64_t case_id = rep->case_add->id;
   wire_free_reply(rep);
   int64_t due = now + 5 * DAY;
@@ -358,11 +275,11 @@ Test(events, group_sessions, .timeout = 240)
   const char *both[] = {"pat", "quinn"};
 
   int64_t first = now + 5 * DAY, second = now + 6 * DAY;
-  uint64_t g1 = book(w.sam, both, 2, first, "Room 7");
+  uint64_t g1 = harness_book(w.sam, both, 2, first, 90, "Room 7");
   move(w.sam, g1, second);
   set_status(w.sam, g1, REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED);
 
-  uint64_t g2 = book(w.sam, both, 2, now - DAY, "");
+  uint64_t g2 = harness_book(w.sam, both, 2, now - DAY, 90, "");
   set_status(w.sam, g2, REFLECT__V1__SESSION_STATUS__SESSION_HELD);
   write_record(w.sam, g2, "SECRET-RECORD-TEXT of the group", "");
   sign(w.pat, g2, 1);
