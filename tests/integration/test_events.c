@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "client_events.h"
 #include "harness.h"
 #include "harness_ops.h"
 #include "wire.h"
@@ -160,12 +161,45 @@ static void world_stop(world *w)
   harness_cleanup(&w->h);
 }
 
+/* What a subscriber got: live, then by catch-up, until quiet. */
+typedef struct {
+  uint64_t seq[EVENTS_MAX];
+  Reflect__V1__EventKind kind[EVENTS_MAX];
+  size_t n;
+  client_events_stats stats;
+} received;
+
+static void receive_all(client_events *sub, received *out)
+{
+  memset(out, 0, sizeof *out);
+  /* The quiet catch-up comes CLIENT_EVENTS_QUIET_MS after the last live
+   * event; a few seconds of nothing after that means everything is in. */
+  int quiet = 0;
+  while (quiet < 2) {
+    Reflect__V1__Event *ev = NULL;
+    int rc = client_events_next(sub, CLIENT_EVENTS_QUIET_MS + 1000, &ev);
+    if (rc == CLIENT_ENOEVENT) { quiet++; continue; }
+    cr_assert_eq(rc, CLIENT_OK, "events: %s", client_strerror(rc));
+    quiet = 0;
+    cr_assert_lt(out->n, EVENTS_MAX);
+    out->seq[out->n] = ev->seq;
+    out->kind[out->n++] = ev->kind;
+    wire_free_event(ev);
+  }
+  client_events_stats_get(sub, &out->stats);
+}
+
 Test(events, individual_sessions_records_and_actions, .timeout = 240)
 {
   world w;
   world_start(&w);
   int64_t now = (int64_t)time(NULL);
   const char *pat[] = {"pat"};
+  /* Pat's desktop is watching from the start (its own device, so its
+   * requests do not interleave with the test's). */
+  client *pat_desk = harness_user(&w.h, "pat");
+  client_events *sub;
+  cr_assert_eq(client_events_open(pat_desk, w.h.pub, 0, &sub), CLIENT_OK);
 
   /* Booked, moved, cancelled: the supervisee hears each time. */
   int64_t first = now + 3 * DAY, second = now + 4 * DAY;
@@ -258,6 +292,21 @@ Test(events, individual_sessions_records_and_actions, .timeout = 240)
 
   cr_assert_eq(q.n, 0, "quinn has no part in any of it");
   cr_assert_eq(u.n, 0, "una has no part in any of it");
+
+  /* The subscriber saw every kind Pat was sent, each event exactly once,
+   * in the stored order once sorted, and most of them live. */
+  received live;
+  receive_all(sub, &live);
+  cr_assert_eq(live.n, p.n, "the subscriber got %zu of %zu", live.n, p.n);
+  for (size_t i = 0; i < p.n; i++) {
+    size_t found = 0;
+    for (size_t k = 0; k < live.n; k++) found += live.seq[k] == p.ev[i]->seq && live.kind[k] == p.ev[i]->kind;
+    cr_assert_eq(found, 1, "event %llu reached the subscriber %zu times", (unsigned long long)p.ev[i]->seq, found);
+  }
+  cr_assert_gt(live.stats.live, 0, "nothing came live");
+  cr_assert_eq(live.stats.undecodable, 0);
+  client_events_close(sub);
+  client_close(pat_desk);
   no_secrets(&p);
   no_secrets(&s);
   events_free(&p);
