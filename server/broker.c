@@ -23,9 +23,10 @@
 /* Frames forwarded from the relay to PUB per poll round, so a burst of
  * events cannot starve requests. */
 #define FORWARD_BATCH 256
-/* The PUB queue per subscriber: a service's burst of reminders for one
- * person's devices fits; beyond it PUB drops and the client catches up. */
-#define PUB_HWM 20000
+/* The PUB queue per subscriber: a burst of one person's reminders fits;
+ * beyond it PUB drops and the client catches up. Kept small because any
+ * CURVE client may subscribe, and each queue is server memory. */
+#define PUB_HWM 2000
 
 typedef struct {
   void *ctx, *front, *back, *pub, *pull;

@@ -342,6 +342,11 @@ static const char v8[] =
     "  late INTEGER NOT NULL DEFAULT 0,"
     "  superseded INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY (kind, object_id, fire_at, lead)) WITHOUT ROWID;"
+    /* Actions already overdue before events existed are old news: marked
+     * as handled, so the first start does not send a flood of them. */
+    "INSERT INTO event_emits(kind, object_id, fire_at, lead, emitted_at, late, superseded)"
+    "  SELECT 10, id, due_at, 0, CAST(strftime('%s', 'now') AS INTEGER), 0, 1"
+    "  FROM actions WHERE status = 1 AND due_at <= CAST(strftime('%s', 'now') AS INTEGER);"
     "CREATE INDEX sessions_start ON sessions(starts_at) WHERE status = 1;"
     "CREATE INDEX actions_due ON actions(due_at) WHERE status = 1;";
 

@@ -103,6 +103,7 @@ static void cache_put(batch_state *b, int64_t id, const char *name)
  * must not stop the change it describes. */
 static const char *name_of(call *c, int64_t id)
 {
+  if (id <= 0) return "someone"; /* 0 also marks a free slot in the cache */
   batch_state *b = batch_of(c);
   if (b) {
     size_t i = slot_of(b, id);
@@ -451,7 +452,7 @@ static int overseeing_managers(call *c, int64_t user, int64_t *ids, size_t max, 
   *n = 0;
   while (*n < max && (step = sqlite3_step(st)) == SQLITE_ROW) ids[(*n)++] = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
-  return RC_OK;
+  return *n == max || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
 int events_supervision_overdue(call *c, int64_t agreement_id, int64_t supervisor, int64_t supervisee,

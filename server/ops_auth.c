@@ -57,7 +57,10 @@ rcode ops_password_failed(call *c, const char *user_key, const char *device_key,
 static rcode success_write(call *c, void *arg)
 {
   login_tx *t = arg;
-  int rc = store_tokens_create(c->s->db, t->token_hash, t->user_id, c->who->device, c->now, t->expires_at);
+  /* The previous login here (this person's or someone else's) ends, or
+   * events would still be sealed to this device for them. */
+  int rc = store_tokens_delete_device(c->s->db, c->who->device);
+  if (!rc) rc = store_tokens_create(c->s->db, t->token_hash, t->user_id, c->who->device, c->now, t->expires_at);
   if (!rc) rc = store_throttle_clear(c->s->db, t->user_key);
   if (!rc) rc = store_throttle_clear(c->s->db, t->device_key);
   if (!rc) rc = store_events_topic_ensure(c->s->db, t->user_id, c->who->device, c->now, t->topic);

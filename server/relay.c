@@ -22,6 +22,7 @@
  * request is someone waiting now. */
 #define RELAY_NICE 5
 #define RELAY_SEALED_MAX 4096
+#define RELAY_PAD_BUCKET 256
 
 enum { JOB_RANGE, JOB_TICK };
 
@@ -130,6 +131,22 @@ static void send_sealed(worker_state *w, const event_device *dev, const uint8_t 
   zmq_send(w->push, sealed, len + crypto_box_SEALBYTES, 0);
 }
 
+/* Pads a packed event up to a multiple of RELAY_PAD_BUCKET bytes, so the
+ * size of a sealed frame does not give away the length of a name or a
+ * room to someone watching the PUB socket. */
+static void pad_event(Reflect__V1__Event *ev, arena *a)
+{
+  size_t len = protobuf_c_message_get_packed_size(&ev->base);
+  size_t want = (len + 3 + RELAY_PAD_BUCKET - 1) / RELAY_PAD_BUCKET * RELAY_PAD_BUCKET;
+  uint8_t *zeros = arena_alloc(a, want);
+  if (!zeros) return;
+  /* The field's own tag and length take 2 or 3 bytes: try, then adjust. */
+  ev->pad.data = zeros;
+  ev->pad.len = want - len - 3;
+  size_t got = protobuf_c_message_get_packed_size(&ev->base);
+  if (got < want) ev->pad.len += want - got;
+}
+
 static void publish_range(worker_state *w, int64_t first, int64_t last)
 {
   relay *r = w->r;
@@ -152,6 +169,7 @@ static void publish_range(worker_state *w, int64_t first, int64_t last)
     }
     if (!n_devs) continue;
     rows[i].ev->sent_us = now_us();
+    pad_event(rows[i].ev, &a);
     size_t len = protobuf_c_message_get_packed_size(&rows[i].ev->base);
     uint8_t *plain = arena_alloc(&a, len + 1);
     if (!plain) break;

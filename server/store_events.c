@@ -121,13 +121,18 @@ int store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limit,
   sealed_row *rows = arena_alloc(c->a, sizeof *rows * limit);
   Reflect__V1__Event **v = arena_alloc(c->a, sizeof *v * limit);
   if (!rows || !v) { sqlite3_reset(st); return RC_EXHAUSTED; }
-  size_t k;
+  size_t k, kept = 0;
   int rc = read_rows(st, c->a, rows, limit, &k, more);
-  for (size_t i = 0; rc == RC_OK && i < k; i++)
-    rc = open_row(c->s->db, c->s->vault, c->ring, c->a, &rows[i], &v[i]);
+  /* A row that does not open (logged as an integrity error) is skipped, not
+   * fatal: one bad row must not stop someone catching up for ever. */
+  for (size_t i = 0; rc == RC_OK && i < k; i++) {
+    int orc = open_row(c->s->db, c->s->vault, c->ring, c->a, &rows[i], &v[kept]);
+    if (orc == RC_OK) kept++;
+    else if (orc == RC_EXHAUSTED || orc == RC_INTERNAL) rc = orc;
+  }
   if (rc) return rc;
   *out = v;
-  *n = k;
+  *n = kept;
   return RC_OK;
 }
 
@@ -141,15 +146,17 @@ int store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t firs
   sqlite3_bind_int64(st, 2, last);
   sealed_row *rows = arena_alloc(a, sizeof *rows * (max ? max : 1));
   if (!rows) { sqlite3_reset(st); return RC_EXHAUSTED; }
-  size_t k;
+  size_t k, kept = 0;
   int more;
   int rc = read_rows(st, a, rows, max, &k, &more);
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
-    out[i].seq = rows[i].seq;
-    out[i].user_id = rows[i].user_id;
-    rc = open_row(d, v, r, a, &rows[i], &out[i].ev);
+    out[kept].seq = rows[i].seq;
+    out[kept].user_id = rows[i].user_id;
+    int orc = open_row(d, v, r, a, &rows[i], &out[kept].ev);
+    if (orc == RC_OK) kept++;
+    else if (orc == RC_EXHAUSTED || orc == RC_INTERNAL) rc = orc;
   }
-  *n = rc ? 0 : k;
+  *n = rc ? 0 : kept;
   return rc;
 }
 
@@ -199,7 +206,7 @@ int store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, ev
   sqlite3_bind_int64(st, 2, now);
   sqlite3_bind_int64(st, 3, now - idle_s);
   size_t k = 0;
-  int step;
+  int step = SQLITE_DONE;
   while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
     const char *dev = (const char *)sqlite3_column_text(st, 0);
     if (!dev || strlen(dev) != DEVICE_Z85_LEN || sqlite3_column_bytes(st, 1) != EVENT_TOPIC_BYTES) continue;
@@ -209,7 +216,7 @@ int store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, ev
   }
   sqlite3_reset(st);
   *n = k;
-  return RC_OK;
+  return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
 int store_events_emitted(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int *yes)

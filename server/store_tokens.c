@@ -117,3 +117,11 @@ int store_throttle_clear(db *d, const char *key)
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
   return rc_from_sqlite(db_step_done(st));
 }
+
+int store_tokens_delete_device(db *d, const char *device)
+{
+  sqlite3_stmt *st = db_prepare(d, "DELETE FROM tokens WHERE device = ?1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_text(st, 1, device, -1, SQLITE_STATIC);
+  return rc_from_sqlite(db_step_done(st));
+}

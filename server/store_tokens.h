@@ -36,6 +36,9 @@ int store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t use
 int store_tokens_lookup(db *d, const uint8_t hash[TOKEN_HASH_BYTES], token_row *out);
 int store_tokens_touch(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t now);
 int store_tokens_delete(db *d, const uint8_t hash[TOKEN_HASH_BYTES]);
+/* Ends every login on a device: a device is one person at a time, and its
+ * events are sealed to it for whoever is logged in there. */
+int store_tokens_delete_device(db *d, const char *device);
 /* Ends every login of a user except the one whose hash is `keep` (NULL: all). */
 int store_tokens_delete_user(db *d, int64_t user_id, const uint8_t *keep);
 
