@@ -9,8 +9,21 @@
 
 #include "cli_out.h"
 
+/* The zone name comes from the server: only an IANA name (letters,
+ * digits, "_-+/", no "..", not absolute) may become a file path here or a
+ * TZID in a calendar. */
+static int zone_name_valid(const char *zone)
+{
+  if (!*zone || strlen(zone) >= 64 || zone[0] == '/' || strstr(zone, "..")) return 0;
+  for (const char *p = zone; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("_-+/", *p)))
+      return 0;
+  return 1;
+}
+
 int cli_zone_installed(const char *zone)
 {
+  if (!zone_name_valid(zone)) return 0;
   char path[512];
   const char *dir = getenv("TZDIR");
   if (!dir || dir[0] != '/') dir = "/usr/share/zoneinfo";
