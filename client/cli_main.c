@@ -8,6 +8,7 @@
 #include "cli_calendar.h"
 #include "cli_json.h"
 #include "cli_out.h"
+#include "cli_reports.h"
 #include "cli_watch.h"
 #include "wire.h"
 
@@ -21,6 +22,7 @@ static const cli_command *const main_commands[] = {
     &cli_group_agreement, &cli_group_session, &cli_group_record, &cli_group_case, &cli_group_action,
     &cli_group_team, &cli_cmd_agenda,
     &cli_group_rule, &cli_cmd_due, &cli_cmd_watch, &cli_group_calendar,
+    &cli_group_kpi, &cli_group_report, &cli_group_survey, &cli_group_export, &cli_group_inspector,
     NULL,
 };
 

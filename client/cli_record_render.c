@@ -8,7 +8,7 @@
 const char *cli_record_text_kind_name(int kind)
 {
   static const char *const names[] = {"unknown", "wellbeing", "case", "development", "performance", "actions",
-                                      "notes", "contribution"};
+                                      "notes", "contribution", "mediation"};
   return kind > 0 && kind < (int)(sizeof names / sizeof names[0]) ? names[kind] : names[0];
 }
 
@@ -121,7 +121,7 @@ int cli_record_text_template(const char *title, int group, const char *const *me
   if (n) {
     render_all(&b, sections, n);
   } else {
-    static const char *const kinds[] = {"wellbeing", "development", "performance", "actions", "notes"};
+    static const char *const kinds[] = {"wellbeing", "development", "mediation", "performance", "actions", "notes"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
       cli_record_buf_str(&b, i ? "\n[" : "[");
       cli_record_buf_str(&b, kinds[i]);

@@ -149,9 +149,10 @@ static const struct {
     {"actions", REFLECT__V1__SECTION_KIND__SECTION_ACTIONS, 0},
     {"notes", REFLECT__V1__SECTION_KIND__SECTION_NOTES, 0},
     {"contribution", REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION, 1},
+    {"mediation", REFLECT__V1__SECTION_KIND__SECTION_MEDIATION, 0},
 };
 
-#define KNOWN "wellbeing, case REFERENCE, development, performance, actions, notes, contribution USERNAME"
+#define KNOWN "wellbeing, case REFERENCE, development, performance, actions, notes, contribution USERNAME, mediation"
 
 static int is_blank(const char *s, size_t n)
 {

@@ -11,6 +11,8 @@ packages=(
   sqlite3                     # inspecting a data directory by hand
   python3-icalendar           # tests/integration/test_calendar.c parses the export with it
   libnotify-bin               # notify-send, for `reflect watch --notify`
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core  # `reflect export inspection` draws its PDF with pango and cairo
+  poppler-utils               # tests read the PDF back (pdftotext, pdftoppm)
 )
 
 missing=()

@@ -9,10 +9,11 @@
 #define OP(x)        REFLECT__V1__REQUEST__OP_##x
 
 /* Administrators run accounts, teams and configuration, not supervision:
- * they get no session, record or case request. Inspectors get nothing here
- * until evidence grants exist (they are read-only when they do). Managers
- * supervise like supervisors, and oversee their teams read-only, without
- * wellbeing content (the handlers apply that object-level rule). */
+ * they get no session, record or case request. Inspectors are read-only:
+ * evidence packs and fully signed records of the teams they are granted
+ * (the handlers check the grant and audit every read). Managers supervise
+ * like supervisors, and oversee their teams read-only, without wellbeing
+ * content (the handlers apply that object-level rule). */
 static const authz_rule table[] = {
     /* op                    name                           allow                                slow ro ends */
     {OP(PING),            "ping",                        AUTHZ_PUBLIC,                          0, 1, 0},
@@ -43,7 +44,7 @@ static const authz_rule table[] = {
     {OP(SESSION_ATTENDANCE), "record group attendance",   MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(ATTENDANCE_SIGN), "confirm their attendance",    SUPERVISOR | PRACTITIONER,             0, 0, 0},
     {OP(RECORD_WRITE),    "write records",               MANAGER | SUPERVISOR,                  0, 0, 0},
-    {OP(RECORD_SHOW),     "read records",                MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
+    {OP(RECORD_SHOW),     "read records",                MANAGER | SUPERVISOR | PRACTITIONER | INSPECTOR, 0, 0, 0},
     {OP(RECORD_SIGN),     "sign records",                MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
     {OP(RECORD_COMMENT),  "comment on records",          MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
     {OP(RECORD_HISTORY),  "see a record's history",      MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
@@ -55,9 +56,34 @@ static const authz_rule table[] = {
     {OP(CASE_SHOW),       "see cases",                   MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
     {OP(CASE_UPDATE),     "change cases",                MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(CASE_DECISIONS),  "read a case's decisions",     MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
+    {OP(CASE_PERSON_ADD), "name a case's third parties", MANAGER | SUPERVISOR,                  0, 0, 0},
+    {OP(CASE_PEOPLE),     "see a case's third parties",  MANAGER | SUPERVISOR,                  0, 0, 0},
     {OP(AGENDA),          "see a session's agenda",      MANAGER | SUPERVISOR | PRACTITIONER,   0, 0, 0},
     /* Only ever the caller's own events. */
     {OP(EVENTS_SINCE),    "catch up on their events",    ANYONE,                                0, 1, 0},
+    /* Performance indicators: the organisation defines, supervisors and
+     * managers set targets and record for those they supervise or oversee,
+     * practitioners agree their own targets and see their own figures. */
+    {OP(GOAL_ADD),        "set organisation goals",      ADMIN | MANAGER,                       0, 0, 0},
+    {OP(GOAL_LIST),       "list organisation goals",     ADMIN | MANAGER | SUPERVISOR | PRACTITIONER, 0, 1, 0},
+    {OP(KPI_DEFINE),      "define performance indicators", ADMIN | MANAGER,                     0, 0, 0},
+    {OP(KPI_LIST),        "list performance indicators", ADMIN | MANAGER | SUPERVISOR | PRACTITIONER, 0, 1, 0},
+    {OP(KPI_ASSIGN),      "set indicator targets",       MANAGER | SUPERVISOR,                  0, 0, 0},
+    {OP(KPI_AGREE),       "agree their indicator targets", SUPERVISOR | PRACTITIONER,           0, 0, 0},
+    {OP(KPI_RECORD),      "record indicator measurements", MANAGER | SUPERVISOR,                0, 0, 0},
+    {OP(KPI_REPORT),      "see indicators against targets", MANAGER | SUPERVISOR | PRACTITIONER, 0, 1, 0},
+    /* Oversight reports are a manager's, for the teams they manage; a
+     * supervisor may see the survey about their own supervision. */
+    {OP(REPORT_COMPLIANCE), "see supervision compliance", MANAGER,                              0, 1, 0},
+    {OP(REPORT_COVERAGE), "see case coverage",           MANAGER,                               0, 1, 0},
+    {OP(REPORT_BALANCE),  "see the balance of supervision", MANAGER,                            0, 1, 0},
+    {OP(REPORT_ACTIONS),  "see actions by person and team", MANAGER,                            0, 1, 0},
+    {OP(REPORT_SURVEY),   "see feedback survey results", MANAGER | SUPERVISOR,                  0, 1, 0},
+    {OP(SURVEY_ANSWER),   "answer the feedback survey",  SUPERVISOR | PRACTITIONER,             0, 0, 0},
+    /* Exports are audited, so they write. */
+    {OP(EXPORT_INSPECTION), "export inspection evidence", MANAGER | INSPECTOR,                  0, 0, 0},
+    {OP(EXPORT_CASE),     "export a child's record",     MANAGER,                               0, 0, 0},
+    {OP(INSPECTOR_GRANT), "grant inspectors access",     ADMIN,                                 0, 0, 1},
 };
 
 const authz_rule *authz_find(Reflect__V1__Request__OpCase op)

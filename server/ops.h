@@ -56,6 +56,25 @@ rcode ops_session_attendance(call *c, const Reflect__V1__Request *req);
 rcode ops_attendance_sign(call *c, const Reflect__V1__Request *req);
 rcode ops_agenda(call *c, const Reflect__V1__Request *req);
 rcode ops_events_since(call *c, const Reflect__V1__Request *req);
+rcode ops_case_person_add(call *c, const Reflect__V1__Request *req);
+rcode ops_case_people(call *c, const Reflect__V1__Request *req);
+rcode ops_goal_add(call *c, const Reflect__V1__Request *req);
+rcode ops_goal_list(call *c, const Reflect__V1__Request *req);
+rcode ops_kpi_define(call *c, const Reflect__V1__Request *req);
+rcode ops_kpi_list(call *c, const Reflect__V1__Request *req);
+rcode ops_kpi_assign(call *c, const Reflect__V1__Request *req);
+rcode ops_kpi_agree(call *c, const Reflect__V1__Request *req);
+rcode ops_kpi_record(call *c, const Reflect__V1__Request *req);
+rcode ops_kpi_report(call *c, const Reflect__V1__Request *req);
+rcode ops_report_compliance(call *c, const Reflect__V1__Request *req);
+rcode ops_report_coverage(call *c, const Reflect__V1__Request *req);
+rcode ops_report_balance(call *c, const Reflect__V1__Request *req);
+rcode ops_report_actions(call *c, const Reflect__V1__Request *req);
+rcode ops_report_survey(call *c, const Reflect__V1__Request *req);
+rcode ops_survey_answer(call *c, const Reflect__V1__Request *req);
+rcode ops_export_inspection(call *c, const Reflect__V1__Request *req);
+rcode ops_export_case(call *c, const Reflect__V1__Request *req);
+rcode ops_inspector_grant(call *c, const Reflect__V1__Request *req);
 
 /* Login throttling, shared by everything that checks a password: refuses
  * while the account or device is locked; and counts a wrong password
@@ -97,6 +116,13 @@ rcode ops_check_clashes(call *c, const int64_t *people, size_t n_people, int64_t
  * caller is the supervisor; room_index is NULL for no room. */
 rcode ops_book_session(call *c, const int64_t *members, size_t n_members, int64_t agreement_id, int64_t start,
                        uint32_t minutes, const char *room, const uint8_t *room_index, int64_t *id);
+
+/* A record as `record show` returns it (revision 0: the latest), with its
+ * signatures, those awaited, and comments; wellbeing is opened only for a
+ * party. Fails the call describing why. No audit: the caller audits the
+ * read before the content leaves. */
+rcode ops_record_fill(call *c, const session_row *s, uint32_t revision, int party,
+                      Reflect__V1__RecordShowReply **out);
 
 /* Resolves a username to an active account, or fails the call naming
  * `field` (NOT_FOUND for no such user, FAILED_PRECONDITION if inactive). */

@@ -177,6 +177,31 @@ static rcode load_readable_session(call *c, uint64_t id, session_row *s, int *pa
   return refuse_session(c, id);
 }
 
+rcode ops_record_fill(call *c, const session_row *s, uint32_t revision, int party,
+                      Reflect__V1__RecordShowReply **out)
+{
+  Reflect__V1__RecordShowReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return RC_EXHAUSTED;
+  reflect__v1__record_show_reply__init(r);
+  /* Wellbeing is for the two parties: for anyone else it is not opened. */
+  rcode rc = (rcode)store_records_read(c, s, revision, party, r);
+  if (rc == RC_NOT_FOUND && revision)
+    return call_fail(c, rc, "revision", "session %lld has no revision %u", (long long)s->id, revision);
+  if (rc == RC_NOT_FOUND) return call_fail(c, rc, "session_id", "session %lld has no record yet", (long long)s->id);
+  if (rc == RC_DATA_LOSS)
+    return call_fail(c, rc, NULL, "integrity error: the record of session %lld failed authentication",
+                     (long long)s->id);
+  if (rc) return call_fail(c, rc, NULL, "could not read the record");
+  int frozen = 0;
+  rc = (rcode)store_signoffs_status(c, s, r->revision->revision, &r->signatures, &r->n_signatures, &r->awaiting,
+                                    &r->n_awaiting, &frozen);
+  if (!rc) rc = (rcode)store_comments_list(c, s, &r->comments, &r->n_comments);
+  if (rc) return call_fail(c, rc, NULL, "could not read the record's sign-off and comments");
+  r->frozen = frozen != 0;
+  *out = r;
+  return RC_OK;
+}
+
 rcode ops_record_show(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__RecordShowRequest *in = req->record_show;
@@ -185,24 +210,9 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
   int party = 0;
   rcode rc = load_readable_session(c, in->session_id, &s, &party);
   if (rc) return rc;
-  Reflect__V1__RecordShowReply *r = arena_alloc(c->a, sizeof *r);
-  if (!r) return RC_EXHAUSTED;
-  reflect__v1__record_show_reply__init(r);
-  /* Wellbeing is for the two parties: for anyone else it is not opened. */
-  rc = (rcode)store_records_read(c, &s, in->revision, party, r);
-  if (rc == RC_NOT_FOUND && in->revision)
-    return call_fail(c, rc, "revision", "session %lld has no revision %u", (long long)s.id, in->revision);
-  if (rc == RC_NOT_FOUND) return call_fail(c, rc, "session_id", "session %lld has no record yet", (long long)s.id);
-  if (rc == RC_DATA_LOSS)
-    return call_fail(c, rc, NULL, "integrity error: the record of session %lld failed authentication",
-                     (long long)s.id);
-  if (rc) return call_fail(c, rc, NULL, "could not read the record");
-  int frozen = 0;
-  rc = (rcode)store_signoffs_status(c, &s, r->revision->revision, &r->signatures, &r->n_signatures, &r->awaiting,
-                                    &r->n_awaiting, &frozen);
-  if (!rc) rc = (rcode)store_comments_list(c, &s, &r->comments, &r->n_comments);
-  if (rc) return call_fail(c, rc, NULL, "could not read the record's sign-off and comments");
-  r->frozen = frozen != 0;
+  Reflect__V1__RecordShowReply *r = NULL;
+  rc = ops_record_fill(c, &s, in->revision, party, &r);
+  if (rc) return rc;
   int withheld = 0;
   for (size_t i = 0; i < r->n_sections; i++) withheld |= r->sections[i]->withheld;
   /* The read is audited before any content leaves: no audit row, no content. */
@@ -215,7 +225,6 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
   c->rep->record_show = r;
   return RC_OK;
 }
-
 
 typedef struct {
   session_row s;

@@ -12,7 +12,7 @@ typedef Reflect__V1__RecordSection section;
 static const char *kind_name(int kind)
 {
   static const char *const names[] = {"unknown", "wellbeing", "case", "development", "performance", "actions",
-                                      "notes", "contribution"};
+                                      "notes", "contribution", "mediation"};
   return kind >= 0 && kind < (int)(sizeof names / sizeof names[0]) ? names[kind] : names[0];
 }
 
@@ -64,7 +64,7 @@ static rcode check_case(call *c, size_t i, section *s)
 static rcode check_one(call *c, size_t i, section *s, size_t text_max, size_t *total)
 {
   if (s->kind <= REFLECT__V1__SECTION_KIND__SECTION_KIND_UNSPECIFIED ||
-      s->kind > REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION)
+      s->kind > REFLECT__V1__SECTION_KIND__SECTION_MEDIATION)
     return call_fail(c, RC_INVALID, field(c, i, "kind"), "unknown section kind %d", (int)s->kind);
   if (s->withheld || s->case_id)
     return call_fail(c, RC_INVALID, field(c, i, s->withheld ? "withheld" : "case_id"),

@@ -1,0 +1,16 @@
+/*
+ * cli_reports — the `reflect report`, `reflect export`, `reflect kpi`,
+ * `reflect survey` and `reflect inspector` commands (issue 5), each defined
+ * in its own file; the report and export groups are in cli_report.c.
+ */
+#ifndef REFLECT_CLI_REPORTS_H
+#define REFLECT_CLI_REPORTS_H
+
+#include "cli.h"
+
+extern const cli_command cli_report_compliance, cli_report_coverage, cli_report_balance, cli_report_actions,
+    cli_report_survey;
+extern const cli_command cli_export_inspection, cli_export_case;
+extern const cli_command cli_group_report, cli_group_export, cli_group_kpi, cli_group_survey, cli_group_inspector;
+
+#endif

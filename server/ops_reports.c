@@ -1,0 +1,28 @@
+/* PLACEHOLDER (issue 5, in progress): replaced by the real module before commit. */
+#include "ops.h"
+#include "reports.h"
+
+rcode ops_report_compliance(call *c, const Reflect__V1__Request *req)
+{
+  (void)req;
+  return call_fail(c, RC_UNIMPLEMENTED, NULL, "not yet");
+}
+
+rcode ops_report_coverage(call *c, const Reflect__V1__Request *req)
+{
+  (void)req;
+  return call_fail(c, RC_UNIMPLEMENTED, NULL, "not yet");
+}
+
+rcode ops_report_balance(call *c, const Reflect__V1__Request *req)
+{
+  (void)req;
+  return call_fail(c, RC_UNIMPLEMENTED, NULL, "not yet");
+}
+
+rcode ops_report_actions(call *c, const Reflect__V1__Request *req)
+{
+  (void)req;
+  return call_fail(c, RC_UNIMPLEMENTED, NULL, "not yet");
+}
+
