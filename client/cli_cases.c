@@ -257,7 +257,8 @@ static const cli_command case_update = {
 };
 
 static const cli_command *const case_commands[] = {&case_add,    &case_list,          &case_show,
-                                                   &case_update, &cli_case_decisions, NULL};
+                                                   &case_update, &cli_case_decisions, &cli_case_person,
+                                                   &cli_case_people, NULL};
 
 const cli_command cli_group_case = {
     .name = "case",

@@ -18,5 +18,7 @@ cJSON *cli_case_json(const Reflect__V1__Case *k);
 void cli_case_print(const cli_ctx *ctx, const Reflect__V1__Case *k);
 
 extern const cli_command cli_case_decisions;
+/* cli_case_people.c: `case person add` (a group) and `case people`. */
+extern const cli_command cli_case_person, cli_case_people;
 
 #endif

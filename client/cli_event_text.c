@@ -33,6 +33,7 @@ const char *cli_event_kind_words(const Reflect__V1__Event *ev)
   case REFLECT__V1__EVENT_KIND__EVENT_GROUP_INVITATION: return "group invitation";
   case REFLECT__V1__EVENT_KIND__EVENT_GROUP_CHANGED:
     return ev->cancelled ? "group session cancelled" : "group session changed";
+  case REFLECT__V1__EVENT_KIND__EVENT_KPI_DRIFTING: return "indicator drifting";
   default: return "event";
   }
 }
@@ -54,6 +55,7 @@ const char *cli_event_kind_name(Reflect__V1__EventKind kind)
   case REFLECT__V1__EVENT_KIND__EVENT_SUPERVISION_OVERDUE: return "supervision_overdue";
   case REFLECT__V1__EVENT_KIND__EVENT_GROUP_INVITATION: return "group_invitation";
   case REFLECT__V1__EVENT_KIND__EVENT_GROUP_CHANGED: return "group_changed";
+  case REFLECT__V1__EVENT_KIND__EVENT_KPI_DRIFTING: return "kpi_drifting";
   default: return "unknown";
   }
 }
@@ -129,6 +131,9 @@ char *cli_event_details(const Reflect__V1__Event *ev, const char *zone)
   case REFLECT__V1__EVENT_KIND__EVENT_RECORD_AMENDED:
     if (ev->revision) event_add(&t, " (revision %" PRIu32 " awaits your signature)", ev->revision);
     break;
+  case REFLECT__V1__EVENT_KIND__EVENT_KPI_DRIFTING:
+    event_add(&t, "indicator %" PRIu64 " has moved away from its target two periods running", ev->indicator_id);
+    break;
   default: break;
   }
   if (ev->previous_at && !ev->cancelled) {
@@ -170,6 +175,7 @@ cJSON *cli_event_json(const Reflect__V1__Event *ev, const char *zone)
   cli_json_add_u64(o, "session_id", ev->session_id);
   cli_json_add_u64(o, "action_id", ev->action_id);
   cli_json_add_u64(o, "agreement_id", ev->agreement_id);
+  if (ev->indicator_id) cli_json_add_u64(o, "indicator_id", ev->indicator_id);
   cli_json_add_u64(o, "minutes", ev->minutes);
   cli_json_add_u64(o, "revision", ev->revision);
   cli_json_add_i64(o, "lead_seconds", ev->lead_seconds);

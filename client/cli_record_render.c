@@ -1,5 +1,7 @@
 /* Rendering a record's sections as text, and the template the editor
  * starts from (see cli_record_text.h for the format). */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli_record_buf.h"
@@ -13,13 +15,16 @@ const char *cli_record_text_kind_name(int kind)
 }
 
 /* Free text, a line at a time; a line the parser would take for a comment
- * or a heading, or that starts with the escape itself, is escaped. */
-static void render_text(cli_record_buf *b, const char *text)
+ * or a heading (or, in a performance section, for its citations), or that
+ * starts with the escape itself, is escaped. */
+static void render_text(cli_record_buf *b, const char *text, int performance)
 {
   for (const char *line = text; *line;) {
     const char *nl = strchr(line, '\n');
     size_t n = nl ? (size_t)(nl - line) : strlen(line);
-    if (line[0] == '#' || line[0] == '[' || line[0] == '\\') cli_record_buf_add(b, "\\", 1);
+    if (line[0] == '#' || line[0] == '[' || line[0] == '\\' ||
+        (performance && strncmp(line, CLI_RECORD_CITES, strlen(CLI_RECORD_CITES)) == 0))
+      cli_record_buf_add(b, "\\", 1);
     cli_record_buf_add(b, line, n);
     cli_record_buf_add(b, "\n", 1);
     line += n + (nl != NULL);
@@ -45,6 +50,51 @@ static void render_value(cli_record_buf *b, const char *key, const char *value)
   if (first) cli_record_buf_add(b, "\n", 1);
 }
 
+/* One line of a citation's description, made safe for a comment line. */
+static void render_comment_text(cli_record_buf *b, const char *s)
+{
+  for (; s && *s; s++) cli_record_buf_add(b, *s == '\n' || *s == '\r' ? " " : s, 1);
+}
+
+static void render_number(cli_record_buf *b, double v)
+{
+  char num[64];
+  snprintf(num, sizeof num, "%g", v);
+  cli_record_buf_str(b, num);
+}
+
+/* "cites: 12, 15", then what each is as comments (the parser ignores
+ * them, so an amendment keeps only the ids). */
+static void render_cites(cli_record_buf *b, const Reflect__V1__RecordSection *s)
+{
+  if (!s->n_kpi_measurements) return;
+  char num[24];
+  cli_record_buf_str(b, CLI_RECORD_CITES);
+  for (size_t i = 0; i < s->n_kpi_measurements; i++) {
+    snprintf(num, sizeof num, "%s%" PRIu64, i ? ", " : " ", s->kpi_measurements[i]);
+    cli_record_buf_str(b, num);
+  }
+  cli_record_buf_add(b, "\n", 1);
+  for (size_t i = 0; i < s->n_citations; i++) {
+    const Reflect__V1__KpiCitation *k = s->citations[i];
+    snprintf(num, sizeof num, "#   %" PRIu64 ": ", k->measurement_id);
+    cli_record_buf_str(b, num);
+    render_comment_text(b, k->indicator);
+    cli_record_buf_str(b, ", ");
+    render_comment_text(b, k->period);
+    cli_record_buf_str(b, ": ");
+    render_number(b, k->value);
+    cli_record_buf_str(b, " ");
+    render_comment_text(b, k->unit);
+    if (k->has_target) {
+      cli_record_buf_str(b, " (target ");
+      render_number(b, k->target);
+      cli_record_buf_str(b, ")");
+    }
+    cli_record_buf_add(b, "\n", 1);
+  }
+}
+
 static void render_section(cli_record_buf *b, const Reflect__V1__RecordSection *s)
 {
   cli_record_buf_add(b, "[", 1);
@@ -63,7 +113,8 @@ static void render_section(cli_record_buf *b, const Reflect__V1__RecordSection *
   }
   cli_record_buf_add(b, "\n", 1);
   if (s->kind != REFLECT__V1__SECTION_KIND__SECTION_CASE) {
-    render_text(b, s->text);
+    render_cites(b, s);
+    render_text(b, s->text, s->kind == REFLECT__V1__SECTION_KIND__SECTION_PERFORMANCE);
     return;
   }
   render_value(b, "situation", s->situation);
@@ -104,7 +155,8 @@ static const char help[] =
     "#     rationale:         why (every decision needs its rationale)\n"
     "#                        indent a line to continue the one above\n"
     "#   [development]        learning and development\n"
-    "#   [performance]        indicators reviewed against targets\n"
+    "#   [performance]        indicators reviewed against targets; a first line\n"
+    "#                        \"cites: 12, 15\" cites those measurements\n"
     "#   [actions]            actions agreed (set each with `reflect action add`)\n"
     "#   [notes]              anything else; a group's shared notes\n"
     "#   [contribution USER]  a group member's own contribution\n"

@@ -3,6 +3,7 @@
 #include "cli_record_text.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,7 @@ static void free_section(section *s)
     explicit_bzero(fields[i], strlen(fields[i]));
     free(fields[i]);
   }
+  free(s->kpi_measurements);
   free(s);
 }
 
@@ -113,6 +115,10 @@ static int end_section(parser *p)
     char *t = take_text(p);
     if (!t) return CLI_RECORD_ENOMEM;
     s->text = t;
+    if (!*t && s->n_kpi_measurements) {
+      p->cur = NULL;
+      return fail(p, line, "[performance] cites measurements but says nothing about them");
+    }
     if (!*t) {
       free_section(s);
       p->out->n--;
@@ -261,6 +267,38 @@ static int case_line(parser *p, int lineno, const char *line, size_t n)
   return CLI_RECORD_OK;
 }
 
+/* The ids after "cites:", separated by commas or blanks. */
+static int cites_line(parser *p, int lineno, const char *s, size_t n)
+{
+  section *sec = p->cur;
+  if (sec->kpi_measurements)
+    return fail(p, lineno, "[performance] has one '" CLI_RECORD_CITES "' line");
+  sec->kpi_measurements = calloc(CLI_RECORD_CITES_MAX, sizeof *sec->kpi_measurements);
+  if (!sec->kpi_measurements) return CLI_RECORD_ENOMEM;
+  for (size_t i = 0; i < n;) {
+    if (s[i] == ',' || s[i] == ' ' || s[i] == '\t') {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    uint64_t v = 0;
+    int over = 0; /* past what an id can be, before v could wrap */
+    for (; j < n && isdigit((unsigned char)s[j]); j++) {
+      if (v > ((uint64_t)INT64_MAX - 9) / 10) over = 1;
+      else v = v * 10 + (uint64_t)(s[j] - '0');
+    }
+    if (j == i || over || v == 0 || (j < n && s[j] != ',' && s[j] != ' ' && s[j] != '\t'))
+      return fail(p, lineno, "'" CLI_RECORD_CITES "' lists measurement ids, like 'cites: 12, 15'");
+    if (sec->n_kpi_measurements == CLI_RECORD_CITES_MAX)
+      return fail(p, lineno, "[performance] cites at most %d measurements", CLI_RECORD_CITES_MAX);
+    for (size_t k = 0; k < sec->n_kpi_measurements; k++)
+      if (sec->kpi_measurements[k] == v) return fail(p, lineno, "measurement %" PRIu64 " is cited twice", v);
+    sec->kpi_measurements[sec->n_kpi_measurements++] = v;
+    i = j;
+  }
+  return CLI_RECORD_OK;
+}
+
 static int parse_line(parser *p, int lineno, const char *line, size_t n)
 {
   if (n && line[n - 1] == '\r') n--;
@@ -273,6 +311,10 @@ static int parse_line(parser *p, int lineno, const char *line, size_t n)
     return fail(p, lineno, "text before the first section: start with a heading such as [notes]");
   }
   if (p->cur->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE) return case_line(p, lineno, line, n);
+  size_t cites = strlen(CLI_RECORD_CITES);
+  if (p->cur->kind == REFLECT__V1__SECTION_KIND__SECTION_PERFORMANCE && n >= cites &&
+      strncmp(line, CLI_RECORD_CITES, cites) == 0)
+    return cites_line(p, lineno, line + cites, n - cites);
   size_t escape = n && line[0] == '\\';
   add_line(p, line + escape, n - escape);
   return CLI_RECORD_OK;

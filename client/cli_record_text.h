@@ -14,6 +14,8 @@
  *       rationale: ...        rationale its decision)
  *     [development] [performance] [actions] [notes]   free text
  *     [contribution USERNAME]                         free text
+ * A [performance] section may cite KPI measurements on a line of its own,
+ * "cites: 12, 15" (at most CLI_RECORD_CITES_MAX ids, each once).
  * Lines starting with '#' are comments. In free text, a line that starts
  * with '#', '[' or '\' is written with a '\' in front, which the parser
  * removes. A heading with nothing under it is dropped (the template offers
@@ -41,6 +43,11 @@ enum {
   CLI_RECORD_EEMPTY = -2,  /* nothing but comments and empty headings */
   CLI_RECORD_ENOMEM = -3,
 };
+
+/* How a performance section's citations line starts, and how many ids it
+ * may hold (as the server allows). */
+#define CLI_RECORD_CITES "cites:"
+#define CLI_RECORD_CITES_MAX 16
 
 /* Sections a record may have, as the server allows. */
 #define CLI_RECORD_SECTIONS_MAX 64

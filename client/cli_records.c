@@ -92,6 +92,21 @@ static void record_print(const cli_ctx *ctx, const Reflect__V1__RecordShowReply 
   }
 }
 
+/* What a performance section cites: the measurement as the server
+ * describes it (the figures, never the evidence). */
+static cJSON *citation_json(const Reflect__V1__KpiCitation *k)
+{
+  cJSON *o = cJSON_CreateObject();
+  cli_json_add_u64(o, "measurement_id", k->measurement_id);
+  cli_json_add_text(o, "indicator", k->indicator);
+  cli_json_add_text(o, "period", k->period);
+  cJSON_AddNumberToObject(o, "value", k->value);
+  cli_json_add_text(o, "unit", k->unit);
+  if (k->has_target) cJSON_AddNumberToObject(o, "target", k->target);
+  else cJSON_AddNullToObject(o, "target");
+  return o;
+}
+
 static cJSON *section_json(const Reflect__V1__RecordSection *s)
 {
   cJSON *o = cJSON_CreateObject();
@@ -108,11 +123,15 @@ static cJSON *section_json(const Reflect__V1__RecordSection *s)
     cli_json_add_text(o, "text", s->text);
   }
   if (s->kind == REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION) cli_json_add_text(o, "member", s->member);
+  if (s->n_kpi_measurements) {
+    cJSON *cites = cJSON_AddArrayToObject(o, "citations");
+    for (size_t i = 0; i < s->n_citations; i++) cJSON_AddItemToArray(cites, citation_json(s->citations[i]));
+  }
   cJSON_AddBoolToObject(o, "withheld", s->withheld);
   return o;
 }
 
-static cJSON *record_json(const Reflect__V1__RecordShowReply *r)
+cJSON *cli_record_json(const Reflect__V1__RecordShowReply *r)
 {
   const Reflect__V1__Revision *v = r->revision;
   cJSON *o = cJSON_CreateObject();
@@ -163,7 +182,7 @@ static int show_run(cli_ctx *ctx, const cli_args *a)
     rc = cli_parse_u64(ctx, "--revision", cli_arg_value(a, "revision"), 1, UINT32_MAX, &revision);
   if (!rc) rc = cli_record_fetch(ctx, session, (uint32_t)revision, 0, &rep);
   if (rc) return rc;
-  if (ctx->json) rc = cli_json_print(record_json(rep->record_show));
+  if (ctx->json) rc = cli_json_print(cli_record_json(rep->record_show));
   else record_print(ctx, rep->record_show);
   wire_free_reply(rep);
   return rc;

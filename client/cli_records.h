@@ -8,12 +8,18 @@
 
 #include <stdint.h>
 
+#include <cJSON.h>
+
 #include "cli.h"
 
 /* Fetches a revision (0: the latest) of a session's record into *out (an
  * OK RECORD_SHOW reply, the caller's). With missing_ok, a session with no
  * record yet is not an error: CLI_EXIT_OK with *out NULL. */
 int cli_record_fetch(cli_ctx *ctx, uint64_t session, uint32_t revision, int missing_ok, Reflect__V1__Reply **out);
+
+/* A record as `record show --json` prints it (the caller owns the object);
+ * the inspection pack reuses it so both read the same. */
+cJSON *cli_record_json(const Reflect__V1__RecordShowReply *r);
 
 extern const cli_command cli_record_write;
 

@@ -30,6 +30,11 @@ void config_defaults(config *c)
   c->reminder_leads[1] = 3600;
   c->n_reminder_leads = 2;
   c->event_keep_days = 90;
+  c->coverage_high_days = 14;
+  c->coverage_medium_days = 28;
+  c->coverage_low_days = 56;
+  c->min_support_percent = 15;
+  c->min_development_percent = 15;
 }
 
 int config_check_endpoint(const char *ep)
@@ -90,6 +95,11 @@ static const int_key int_keys[] = {
     INTK("events", "threads", 1, 16, 1, event_threads, 0),
     INTK("events", "scheduler_seconds", 1, 3600, 1, scheduler_s, 0),
     INTK("events", "keep_days", 1, 3650, 1, event_keep_days, 0),
+    INTK("reports", "coverage_high_days", 1, 366, 1, coverage_high_days, 0),
+    INTK("reports", "coverage_medium_days", 1, 366, 1, coverage_medium_days, 0),
+    INTK("reports", "coverage_low_days", 1, 366, 1, coverage_low_days, 0),
+    INTK("reports", "min_support_percent", 0, 100, 1, min_support_percent, 0),
+    INTK("reports", "min_development_percent", 0, 100, 1, min_development_percent, 0),
 };
 
 /* "24h, 1h, 15m": up to CONFIG_LEADS_MAX distinct lead times of 1 minute
@@ -196,6 +206,12 @@ int config_load(const char *data_dir, config *out, char *err, size_t err_size)
     snprintf(err, err_size, "token_idle_minutes exceeds token_absolute_hours in %s", path);
     return -1;
   }
+  /* A riskier case is never allowed longer without discussion. */
+  if (out->coverage_high_days > out->coverage_medium_days || out->coverage_medium_days > out->coverage_low_days) {
+    snprintf(err, err_size, "[reports] needs coverage_high_days <= coverage_medium_days <= coverage_low_days in %s",
+             path);
+    return -1;
+  }
   return 0;
 }
 
@@ -240,12 +256,22 @@ int config_write_default(const char *data_dir, const config *c)
           "; threads sealing events to each person's devices\n"
           "threads = %d\n"
           "; how long a device that was offline can still catch up\n"
-          "keep_days = %d\n",
+          "keep_days = %d\n"
+          "\n[reports]\n"
+          "; days a case may go undiscussed in supervision, by risk (1-366)\n"
+          "coverage_high_days = %d\n"
+          "coverage_medium_days = %d\n"
+          "coverage_low_days = %d\n"
+          "; below this %% of case, development, support and mediation discussion,\n"
+          "; support or development is reported as crowded out (0-100)\n"
+          "min_support_percent = %d\n"
+          "min_development_percent = %d\n",
           c->listen, c->publish, c->workers, c->slow_workers, c->slow_queue, c->timezone,
           (long long)(c->token_idle_s / 60), (long long)(c->token_absolute_s / 3600),
           c->login_max_failures, (long long)(c->login_max_delay_s / 60),
           c->synchronous_full ? "full" : "normal", leads, c->scheduler_s, c->event_threads,
-          c->event_keep_days);
+          c->event_keep_days, c->coverage_high_days, c->coverage_medium_days, c->coverage_low_days,
+          c->min_support_percent, c->min_development_percent);
   int rc = fflush(f) || fsync(fd) ? -1 : 0;
   fclose(f);
   return rc;

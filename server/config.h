@@ -36,6 +36,12 @@ typedef struct {
   int64_t reminder_leads[CONFIG_LEADS_MAX]; /* seconds before a session, longest first */
   int n_reminder_leads;      /* 0..CONFIG_LEADS_MAX: "reminders = none" turns them off */
   int event_keep_days;       /* outbox rows older than this are pruned (1..3650) */
+  /* [reports]: a case must be discussed in supervision within this many
+   * days by risk (1..366; high <= medium <= low), and support and
+   * development below this percent of classified discussion are flagged as
+   * crowded out (0..100). */
+  int coverage_high_days, coverage_medium_days, coverage_low_days;
+  int min_support_percent, min_development_percent;
 } config;
 
 void config_defaults(config *out);

@@ -495,6 +495,71 @@ int events_supervision_overdue(call *c, int64_t agreement_id, int64_t supervisor
   return RC_OK;
 }
 
+/* ---- performance indicators ---- */
+
+#define KPI_TOLD_MAX 64  /* supervisors of one practitioner, or managers of one team */
+
+static int kpi_recipients(call *c, int64_t user_id, int64_t team_id, int64_t *ids, size_t *n)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "SELECT ?1 WHERE ?1 <> 0"
+      " UNION SELECT a.supervisor_id FROM agreements a JOIN users u ON u.id = a.supervisor_id"
+      "  WHERE ?1 <> 0 AND a.supervisee_id = ?1 AND a.supervisee_signed_at IS NOT NULL AND a.ended_at IS NULL"
+      "  AND u.active = 1"
+      " UNION SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id"
+      "  WHERE ?2 <> 0 AND m.team_id = ?2 AND m.manager = 1 AND u.role = ?3 AND u.active = 1"
+      " ORDER BY 1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int64(st, 2, team_id);
+  sqlite3_bind_int(st, 3, REFLECT__V1__ROLE__ROLE_MANAGER);
+  int step = SQLITE_DONE;
+  *n = 0;
+  while (*n < KPI_TOLD_MAX && (step = sqlite3_step(st)) == SQLITE_ROW) ids[(*n)++] = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
+}
+
+static int team_name(call *c, int64_t team_id, char *buf, size_t size)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT name FROM teams WHERE id = ?1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, team_id);
+  int step = sqlite3_step(st);
+  snprintf(buf, size, "%s", step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : "a team");
+  sqlite3_reset(st);
+  return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
+}
+
+int events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, int64_t user_id, int64_t team_id)
+{
+  int64_t to[KPI_TOLD_MAX];
+  size_t n = 0;
+  int rc = kpi_recipients(c, user_id, team_id, to, &n);
+  char whose[SUBJECT_MAX];
+  if (!rc && team_id) rc = team_name(c, team_id, whose, sizeof whose);
+  if (rc) return rc;
+  if (!team_id) snprintf(whose, sizeof whose, "%s", name_of(c, user_id));
+  for (size_t i = 0; i < n; i++) {
+    char summary[TEXT_MAX];
+    if (to[i] == user_id)
+      snprintf(summary, sizeof summary, "Your indicator \u201c%.200s\u201d has moved away from its target two periods running",
+               indicator);
+    else
+      snprintf(summary, sizeof summary,
+               "Indicator \u201c%.200s\u201d for %s%.200s has moved away from its target two periods running", indicator,
+               team_id ? "team " : "", whose);
+    Reflect__V1__Event ev = REFLECT__V1__EVENT__INIT;
+    ev.kind = REFLECT__V1__EVENT_KIND__EVENT_KPI_DRIFTING;
+    ev.at = c->now;
+    ev.indicator_id = (uint64_t)indicator_id;
+    ev.summary = summary;
+    ev.who = to[i] == user_id ? "" : whose;
+    if ((rc = events_emit(c, &to[i], 1, &ev))) return rc;
+  }
+  return RC_OK;
+}
+
 /* ---- the outbox ---- */
 
 static int store_one(call *c, int64_t user, const Reflect__V1__Event *ev)

@@ -54,6 +54,12 @@ int events_record_signed(call *c, const session_row *s, uint32_t revision, int c
 int events_action_assigned(call *c, const action_row *a);
 int events_action_closed(call *c, const action_row *a);
 
+/* A performance indicator (its latest name) has drifted for a subject:
+ * user_id (told, with their supervisors under active agreements) or
+ * team_id (its managers are told); the other is 0. The words name the
+ * indicator and whose it is, never a value or evidence. */
+int events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, int64_t user_id, int64_t team_id);
+
 /* Scheduler events (late: emitted after their time). */
 int events_session_reminder(call *c, const session_row *s, int64_t lead, int late);
 int events_action_due(call *c, const action_row *a, int overdue, int late);

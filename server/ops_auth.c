@@ -2,6 +2,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "ops.h"
@@ -120,6 +121,15 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
     return ops_password_failed(c, user_key, device_key, RC_UNAUTHENTICATED, NULL, WRONG_LOGIN);
   }
   if (password_verify(u.pwhash, in->password) != 0) return ops_password_failed(c, user_key, device_key, RC_UNAUTHENTICATED, NULL, WRONG_LOGIN);
+  /* Only after the password: the expiry is no one else's business. */
+  if (u.expires_at && u.expires_at <= c->now) {
+    char when[32] = "?", msg[80];
+    time_t t = (time_t)u.expires_at;
+    struct tm tm;
+    if (localtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    snprintf(msg, sizeof msg, "this account expired on %s", when);
+    return ops_password_failed(c, user_key, device_key, RC_UNAUTHENTICATED, NULL, msg);
+  }
 
   uint8_t *token = arena_alloc(c->a, TOKEN_BYTES);
   if (!token) return RC_EXHAUSTED;
@@ -127,6 +137,9 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   uint8_t hash[TOKEN_HASH_BYTES];
   store_tokens_hash(token, TOKEN_BYTES, hash);
   int64_t expires_at = c->now + c->s->cfg->token_absolute_s;
+  /* A login never outlives its account: dispatch's token-expiry check
+   * (cached or not) then ends the session when the account ends. */
+  if (u.expires_at && u.expires_at < expires_at) expires_at = u.expires_at;
   c->who->authenticated = 1;
   c->who->user_id = u.id;
   c->who->role = u.role;

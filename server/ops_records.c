@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include "events.h"
+#include "kpi_cite.h"
 #include "ops.h"
 #include "record_sections.h"
 #include "store_audit.h"
 #include "store_comments.h"
 #include "store_decisions.h"
+#include "store_inspectors.h"
 #include "store_records.h"
 #include "store_signoffs.h"
 #include "store_teams.h"
@@ -165,13 +167,18 @@ rcode ops_record_write(call *c, const Reflect__V1__Request *req)
   return RC_OK;
 }
 
-/* A party, or a manager overseeing one through a team (*party = 0). Other
- * people's attempts are what an auditor looks for, so they are audited. */
+/* A party, or a manager overseeing one through a team, or an inspector
+ * granted a team one of its parties practises in (*party = 0 for both).
+ * Other people's attempts are what an auditor looks for, so they are
+ * audited. */
 static rcode load_readable_session(call *c, uint64_t id, session_row *s, int *party)
 {
   rcode rc = load_session(c, id, s);
   int visible = 0;
   if (!rc) rc = check_visible(c, s, party, &visible);
+  if (!rc && !visible && c->who->role == REFLECT__V1__ROLE__ROLE_INSPECTOR &&
+      store_inspectors_sees_session(c->s->db, c->who->user_id, s, &visible))
+    rc = RC_INTERNAL;
   if (rc || visible) return rc;
   store_audit_read(c, "record.denied", "session", s->id, "");
   return refuse_session(c, id);
@@ -192,6 +199,8 @@ rcode ops_record_fill(call *c, const session_row *s, uint32_t revision, int part
     return call_fail(c, rc, NULL, "integrity error: the record of session %lld failed authentication",
                      (long long)s->id);
   if (rc) return call_fail(c, rc, NULL, "could not read the record");
+  for (size_t i = 0; !rc && i < r->n_sections; i++) rc = kpi_cite_fill(c, r->sections[i]);
+  if (rc) return call_fail(c, rc, NULL, "could not read the measurements the record cites");
   int frozen = 0;
   rc = (rcode)store_signoffs_status(c, s, r->revision->revision, &r->signatures, &r->n_signatures, &r->awaiting,
                                     &r->n_awaiting, &frozen);
@@ -210,15 +219,28 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
   int party = 0;
   rcode rc = load_readable_session(c, in->session_id, &s, &party);
   if (rc) return rc;
+  /* Inspectors read evidence: only what every party has signed. */
+  int inspector = c->who->role == REFLECT__V1__ROLE__ROLE_INSPECTOR;
+  uint32_t revision = in->revision;
+  if (inspector && !revision) {
+    if (store_inspectors_latest_signed(c->s->db, &s, &revision)) return RC_INTERNAL;
+    if (!revision)
+      return call_fail(c, RC_DENIED, "session_id",
+                       "session %lld has no fully signed record; inspectors see signed records only", (long long)s.id);
+  }
   Reflect__V1__RecordShowReply *r = NULL;
-  rc = ops_record_fill(c, &s, in->revision, party, &r);
+  rc = ops_record_fill(c, &s, revision, party, &r);
   if (rc) return rc;
+  if (inspector && !r->frozen)
+    return call_fail(c, RC_DENIED, "revision",
+                     "revision %u of session %lld is not signed by everyone; inspectors see signed records only",
+                     r->revision->revision, (long long)s.id);
   int withheld = 0;
   for (size_t i = 0; i < r->n_sections; i++) withheld |= r->sections[i]->withheld;
   /* The read is audited before any content leaves: no audit row, no content. */
-  char detail[64];
-  snprintf(detail, sizeof detail, "revision=%u%s%s", r->revision->revision, party ? "" : ";oversight",
-           withheld ? ";wellbeing=withheld" : "");
+  char detail[80];
+  snprintf(detail, sizeof detail, "revision=%u%s%s", r->revision->revision,
+           party ? "" : inspector ? ";inspector" : ";oversight", withheld ? ";wellbeing=withheld" : "");
   rc = store_audit_read(c, "record.read", "session", s.id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_RECORD_SHOW;

@@ -9,6 +9,10 @@
 #include "wire.h"
 
 #define NAME_MAX_BYTES 200
+/* An account with an expiry (an inspector's always has one) lasts at most
+ * this long: access for an inspection or a temporary post is renewed on
+ * purpose, not left running. */
+#define EXPIRY_MAX_DAYS 366
 
 rcode ops_find_active_user(call *c, const char *field, const char *username, user_row *out)
 {
@@ -30,8 +34,14 @@ static rcode user_add_write(call *c, void *arg)
   user_add *u = arg;
   rcode rc = (rcode)store_users_create(c, u->in->username, u->in->name, u->in->role, u->pwhash, &u->id);
   if (rc == RC_EXISTS) return call_fail(c, rc, "username", "user '%s' already exists", u->in->username);
+  if (!rc && u->in->expires_at) rc = (rcode)store_users_set_expiry(c->s->db, u->id, u->in->expires_at);
   if (rc) return rc;
-  return (rcode)store_audit_append_id(c, "user.add", "user", u->id, wire_role_name(u->in->role));
+  char detail[64];
+  if (u->in->expires_at)
+    snprintf(detail, sizeof detail, "%s;expires_at=%lld", wire_role_name(u->in->role), (long long)u->in->expires_at);
+  else
+    snprintf(detail, sizeof detail, "%s", wire_role_name(u->in->role));
+  return (rcode)store_audit_append_id(c, "user.add", "user", u->id, detail);
 }
 
 rcode ops_user_add(call *c, const Reflect__V1__Request *req)
@@ -45,6 +55,12 @@ rcode ops_user_add(call *c, const Reflect__V1__Request *req)
   if (rc) return rc;
   if (!wire_role_name(in->role) || in->role == REFLECT__V1__ROLE__ROLE_UNSPECIFIED)
     return call_fail(c, RC_INVALID, "role", "unknown role");
+  if (in->role == REFLECT__V1__ROLE__ROLE_INSPECTOR && in->expires_at == 0)
+    return call_fail(c, RC_INVALID, "expires_at", "an inspector's account needs an expiry (at most %d days ahead)",
+                     EXPIRY_MAX_DAYS);
+  if (in->expires_at && (in->expires_at <= c->now || in->expires_at > c->now + (int64_t)EXPIRY_MAX_DAYS * 86400))
+    return call_fail(c, RC_INVALID, "expires_at", "an account's expiry must be in the future and at most %d days ahead",
+                     EXPIRY_MAX_DAYS);
   const char *why = password_check_policy(in->password);
   if (why) return call_fail(c, RC_INVALID, "password", "%s", why);
   user_row existing;

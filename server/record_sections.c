@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "kpi_cite.h"
 #include "store_attendance.h"
 #include "store_records.h"
 #include "store_users.h"
@@ -58,6 +59,28 @@ static rcode check_case(call *c, size_t i, section *s)
   return RC_OK;
 }
 
+/* A performance section may cite up to KPI_CITE_MAX measurements, each
+ * once; what they are is filled in only in replies. */
+static rcode check_citations(call *c, size_t i, const section *s)
+{
+  if (s->n_citations)
+    return call_fail(c, RC_INVALID, field(c, i, "citations"), "citations are set by the server, not by the writer");
+  if (!s->n_kpi_measurements) return RC_OK;
+  const char *f = field(c, i, "kpi_measurements");
+  if (s->kind != REFLECT__V1__SECTION_KIND__SECTION_PERFORMANCE)
+    return call_fail(c, RC_INVALID, f, "only a performance section cites measurements");
+  if (s->n_kpi_measurements > KPI_CITE_MAX)
+    return call_fail(c, RC_INVALID, f, "a performance section cites at most %d measurements", KPI_CITE_MAX);
+  for (size_t k = 0; k < s->n_kpi_measurements; k++) {
+    if (!s->kpi_measurements[k]) return call_fail(c, RC_INVALID, f, "a measurement id is required");
+    for (size_t j = 0; j < k; j++)
+      if (s->kpi_measurements[j] == s->kpi_measurements[k])
+        return call_fail(c, RC_INVALID, f, "measurement %llu is cited twice",
+                         (unsigned long long)s->kpi_measurements[k]);
+  }
+  return RC_OK;
+}
+
 /* One section's shape; adds its size to *total. text_max bounds its text:
  * RECORD_SECTION_MAX, or RECORD_BODY_MAX for a legacy body made into notes
  * (the body was whole record before sections, and is bounded as that). */
@@ -82,6 +105,8 @@ static rcode check_one(call *c, size_t i, section *s, size_t text_max, size_t *t
     if (!len || f == 0 || f == 7) continue;
     if (!is_case) return call_fail(c, RC_INVALID, field(c, i, names[f]), "only a case section has a %s", names[f]);
   }
+  rcode rc = check_citations(c, i, s);
+  if (rc) return rc;
   if (*s->member && s->kind != REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION)
     return call_fail(c, RC_INVALID, field(c, i, "member"), "only a contribution names a member");
   if (is_case) return check_case(c, i, s);
@@ -220,6 +245,9 @@ rcode record_sections_resolve(call *c, const session_row *s, record_sections *rs
       rc = resolve_case(c, s, rs, i);
     else if (rs->sections[i]->kind == REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION)
       rc = resolve_member(c, s, rs, i, members, n_members, contributor);
+    else if (rs->sections[i]->n_kpi_measurements)
+      rc = kpi_cite_check(c, s, rs->sections[i]->kpi_measurements, rs->sections[i]->n_kpi_measurements,
+                          field(c, i, "kpi_measurements"));
     if (rc) return rc;
   }
   return RC_OK;

@@ -11,7 +11,8 @@
  * is a group member's, one per member, in group sessions only, and not
  * from a member recorded absent (FAILED_PRECONDITION). Fields a
  * kind does not have must be empty, and the reply-only fields (withheld,
- * case_id) unset. A legacy `body` becomes one notes section, bounded by
+ * case_id, citations) unset. Only a performance section cites KPI
+ * measurements: at most KPI_CITE_MAX, each nonzero and cited once. A legacy `body` becomes one notes section, bounded by
  * RECORD_BODY_MAX rather than RECORD_SECTION_MAX (it was the whole record).
  *
  * Contract: record_sections_check needs no database and fails the call
@@ -19,7 +20,8 @@
  * in the write transaction: it looks each case up by its reference's blind
  * index and refuses (PERMISSION_DENIED, the same for a missing case and one
  * not on the caseload of a member of the session) before it sets case_id,
- * and resolves contribution members. The sections are arena copies of the
+ * and resolves contribution members, and checks (kpi_cite_check) that each
+ * cited measurement is of someone in the session (PERMISSION_DENIED). The sections are arena copies of the
  * request's (whose strings they borrow), so the request stays untouched;
  * blank case fields are made "" so that nothing blank is stored.
  */

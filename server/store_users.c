@@ -1,10 +1,11 @@
 #include "store_users.h"
+#include "store_inspectors.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define USER_COLS "id, username, role, key_id, active, created_at, pwhash"
+#define USER_COLS "id, username, role, key_id, active, created_at, pwhash, coalesce(expires_at, 0)"
 
 static void read_row(sqlite3_stmt *st, user_row *u)
 {
@@ -15,6 +16,7 @@ static void read_row(sqlite3_stmt *st, user_row *u)
   u->active = sqlite3_column_int(st, 4);
   u->created_at = sqlite3_column_int64(st, 5);
   snprintf(u->pwhash, sizeof u->pwhash, "%s", (const char *)sqlite3_column_text(st, 6));
+  u->expires_at = sqlite3_column_int64(st, 7);
 }
 
 static int find_one(sqlite3_stmt *st, user_row *out)
@@ -96,6 +98,15 @@ int store_users_create(call *c, const char *username, const char *name, Reflect_
   return RC_OK;
 }
 
+int store_users_set_expiry(db *d, int64_t user_id, int64_t expires_at)
+{
+  sqlite3_stmt *st = db_prepare(d, "UPDATE users SET expires_at = nullif(?2, 0) WHERE id = ?1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int64(st, 2, expires_at);
+  return rc_from_sqlite(db_step_done(st));
+}
+
 int store_users_set_password(db *d, int64_t user_id, const char *pwhash)
 {
   sqlite3_stmt *st = db_prepare(d, "UPDATE users SET pwhash = ?2 WHERE id = ?1");
@@ -128,7 +139,9 @@ int store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out)
   m->role = u->role;
   m->active = u->active != 0;
   m->created_at = u->created_at;
+  m->expires_at = u->expires_at;
   int rc = store_users_name(c, u->id, &m->name);
+  if (!rc && u->role == REFLECT__V1__ROLE__ROLE_INSPECTOR) rc = store_inspectors_teams(c, u->id, &m->teams, &m->n_teams);
   if (rc) return rc;
   if (!m->username) return RC_EXHAUSTED;
   *out = m;

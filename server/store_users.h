@@ -22,6 +22,7 @@ typedef struct {
   int64_t key_id;
   int active;
   int64_t created_at;
+  int64_t expires_at; /* 0: never */
   char pwhash[PASSWORD_HASH_MAX];
 } user_row;
 
@@ -29,11 +30,14 @@ int store_users_find(db *d, const char *username, user_row *out);
 int store_users_get(db *d, int64_t id, user_row *out);
 int store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role,
                        const char *pwhash, int64_t *id);
+/* Sets when the account stops working, 0 for never (write transaction). */
+int store_users_set_expiry(db *d, int64_t user_id, int64_t expires_at);
 /* Replaces a password hash (write transaction). */
 int store_users_set_password(db *d, int64_t user_id, const char *pwhash);
 /* Decrypts the display name into the call's arena. */
 int store_users_name(call *c, int64_t user_id, char **name);
-/* Fills a Reflect User message (arena) for the row. */
+/* Fills a Reflect User message (arena) for the row; an inspector's
+ * carries the teams granted to them. */
 int store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out);
 int store_users_list(call *c, Reflect__V1__User ***out, size_t *n);
 

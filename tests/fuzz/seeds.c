@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "fuzz_common.h"
+#include "seeds_oversight.h"
 #include "wire.h"
 
 static int n_written;
@@ -191,7 +192,7 @@ int main(int argc, char **argv)
   evs.after = 1;
   evs.limit = 10;
 
-  struct { Reflect__V1__Request__OpCase op; void *msg; } ops[] = {
+  seed_op ops[96] = {
       {REFLECT__V1__REQUEST__OP_PING, &ping},           {REFLECT__V1__REQUEST__OP_LOGIN, &login},
       {REFLECT__V1__REQUEST__OP_WHOAMI, &who},          {REFLECT__V1__REQUEST__OP_USER_ADD, &uadd},
       {REFLECT__V1__REQUEST__OP_USER_LIST, &ulist},     {REFLECT__V1__REQUEST__OP_AGREEMENT_ADD, &aadd},
@@ -216,7 +217,10 @@ int main(int argc, char **argv)
       {REFLECT__V1__REQUEST__OP_TEAM_LIST, &tlist},     {REFLECT__V1__REQUEST__OP_EVENTS_SINCE, &evs},
       {REFLECT__V1__REQUEST__OP_LOGOUT, &logout},
   };
-  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+  size_t n_ops = 0;
+  while (n_ops < 96 && ops[n_ops].msg) n_ops++;
+  n_ops += seeds_oversight(ops + n_ops, 96 - n_ops);
+  for (size_t i = 0; i < n_ops; i++) {
     for (int role = 0; role <= 5; role++) {
       Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
       uint8_t token[32];

@@ -202,6 +202,8 @@ uint64_t harness_add_user(client *admin, const char *username, const char *name,
   add.name = (char *)name;
   add.role = role;
   add.password = HARNESS_PASSWORD;
+  /* An inspector's account must expire (issue 5); a day outlasts any test. */
+  if (role == REFLECT__V1__ROLE__ROLE_INSPECTOR) add.expires_at = (int64_t)time(NULL) + 86400;
   req.op_case = REFLECT__V1__REQUEST__OP_USER_ADD;
   req.user_add = &add;
   Reflect__V1__Reply *rep = harness_call(admin, &req);

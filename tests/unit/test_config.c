@@ -139,3 +139,42 @@ Test(config, bad_reminder_leads_are_refused)
     cr_assert_eq(c.n_reminder_leads, 2, "a refused value changed the leads");
   }
 }
+
+Test(config, reports_settings)
+{
+  config c;
+  char err[256];
+  config_defaults(&c);
+  cr_assert_eq(c.coverage_high_days, 14);
+  cr_assert_eq(c.coverage_medium_days, 28);
+  cr_assert_eq(c.coverage_low_days, 56);
+  cr_assert_eq(c.min_support_percent, 15);
+  cr_assert_eq(c.min_development_percent, 15);
+  write_conf("[reports]\ncoverage_high_days = 7\ncoverage_medium_days = 7\ncoverage_low_days = 366\n"
+             "min_support_percent = 0\nmin_development_percent = 100\n");
+  cr_assert_eq(config_load(dir, &c, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(c.coverage_high_days, 7);
+  cr_assert_eq(c.coverage_medium_days, 7);
+  cr_assert_eq(c.coverage_low_days, 366);
+  cr_assert_eq(c.min_support_percent, 0);
+  cr_assert_eq(c.min_development_percent, 100);
+}
+
+Test(config, bad_reports_settings_are_refused)
+{
+  const char *bad[] = {
+      "[reports]\ncoverage_high_days = 0\n",       "[reports]\ncoverage_low_days = 367\n",
+      "[reports]\nmin_support_percent = 101\n",    "[reports]\nmin_development_percent = -1\n",
+      "[reports]\ncoverage_medium_days = 2w\n",    "[reports]\ncoverage_window = 3\n",
+      /* A riskier case may not wait longer than a safer one. */
+      "[reports]\ncoverage_high_days = 30\n",      "[reports]\ncoverage_medium_days = 60\n",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    config c;
+    char err[256] = "";
+    config_defaults(&c);
+    write_conf(bad[i]);
+    cr_assert_neq(config_load(dir, &c, err, sizeof err), 0, "accepted: %s", bad[i]);
+    cr_assert(strstr(err, "reports") || strstr(err, "coverage") || strstr(err, "percent"), "%s: %s", bad[i], err);
+  }
+}

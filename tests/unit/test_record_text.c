@@ -1,6 +1,7 @@
 /* A record as text: what the parser reads back is what was rendered; every
  * mistake is reported with its file and line; the line diff is exact. */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +190,56 @@ Test(record_text, a_withheld_wellbeing_section_says_so)
   cr_assert_eq(cli_record_text_render(all, 2, &text), CLI_RECORD_OK);
   cr_assert_str_eq(text, "[wellbeing] (discussed; content withheld from you)\n\n[notes]\nCaseload reviewed.\n");
   free(text);
+}
+
+/* A performance section's citations: "cites: 12, 15" round-trips, what
+ * each measurement is shows as comments the parser ignores, a text line
+ * that only looks like a citations line is escaped, and bad lists are
+ * refused with their line. */
+Test(record_text, performance_citations_round_trip)
+{
+  section p = text_section(REFLECT__V1__SECTION_KIND__SECTION_PERFORMANCE,
+                           "Plans slipped in March.\ncites: this line is text, not ids", NULL);
+  uint64_t ids[] = {12, 15};
+  p.kpi_measurements = ids;
+  p.n_kpi_measurements = 2;
+  Reflect__V1__KpiCitation c1 = REFLECT__V1__KPI_CITATION__INIT, c2 = REFLECT__V1__KPI_CITATION__INIT;
+  c1.measurement_id = 12, c1.indicator = "Plans\nin 28 days", c1.period = "2026-03-01", c1.value = 80;
+  c1.unit = "%", c1.has_target = 1, c1.target = 90;
+  c2.measurement_id = 15, c2.indicator = "Visits", c2.period = "2026-03-02", c2.value = 3.5, c2.unit = "visits";
+  Reflect__V1__KpiCitation *cites[] = {&c1, &c2};
+  p.citations = cites;
+  p.n_citations = 2;
+  section *all[] = {&p};
+  char *text;
+  cr_assert_eq(cli_record_text_render(all, 1, &text), CLI_RECORD_OK);
+  cr_assert_str_eq(text, "[performance]\ncites: 12, 15\n#   12: Plans in 28 days, 2026-03-01: 80 % (target 90)\n"
+                         "#   15: Visits, 2026-03-02: 3.5 visits\nPlans slipped in March.\n"
+                         "\\cites: this line is text, not ids\n");
+  cli_record rec;
+  char err[256];
+  int rc = cli_record_text_parse(text, "rec.txt", &rec, err, sizeof err);
+  cr_assert_eq(rc, CLI_RECORD_OK, "%s", err);
+  assert_same_sections(all, 1, &rec);
+  cr_assert_eq(rec.sections[0]->n_kpi_measurements, 2);
+  cr_assert_eq(rec.sections[0]->kpi_measurements[0], 12);
+  cr_assert_eq(rec.sections[0]->kpi_measurements[1], 15);
+  cli_record_text_free(&rec);
+  free(text);
+  /* Citations belong to the performance section only; elsewhere it is text. */
+  rc = cli_record_text_parse("[notes]\ncites: 3\n", "rec.txt", &rec, err, sizeof err);
+  cr_assert_eq(rc, CLI_RECORD_OK, "%s", err);
+  cr_assert_eq(rec.sections[0]->n_kpi_measurements, 0);
+  cr_assert_str_eq(rec.sections[0]->text, "cites: 3");
+  cli_record_text_free(&rec);
+  assert_error("[performance]\ncites: 12, x\nok\n", "rec.txt:2: ", "lists measurement ids");
+  assert_error("[performance]\ncites: 0\nok\n", "rec.txt:2: ", "lists measurement ids");
+  assert_error("[performance]\ncites: 99999999999999999999\nok\n", "rec.txt:2: ", "lists measurement ids");
+  assert_error("[performance]\ncites: 4, 4\nok\n", "rec.txt:2: ", "cited twice");
+  assert_error("[performance]\ncites: 4\ncites: 5\nok\n", "rec.txt:3: ", "one 'cites:' line");
+  assert_error("[performance]\ncites: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\nok\n", "rec.txt:2: ",
+               "at most 16");
+  assert_error("[performance]\ncites: 7\n\n[notes]\nx\n", "rec.txt:1: ", "says nothing about them");
 }
 
 static char *diff(const char *a, const char *b, int *rc)

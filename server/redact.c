@@ -1,0 +1,317 @@
+#include "redact.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A term is kept normalised: ASCII lower case, white space runs as one
+ * space, no non-word bytes at either end; first_len is its first word. */
+struct redact_term {
+  size_t len, first_len, order;
+  char *reason;
+  char text[];
+};
+
+static int is_word(unsigned char b)
+{
+  return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b >= 0x80;
+}
+
+static int is_space(unsigned char b)
+{
+  return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\v' || b == '\f';
+}
+
+static unsigned char lower(unsigned char b)
+{
+  return b >= 'A' && b <= 'Z' ? (unsigned char)(b - 'A' + 'a') : b;
+}
+
+void redact_terms_init(redact_terms *t)
+{
+  memset(t, 0, sizeof *t);
+}
+
+/* Terms are other people's names: wiped before the memory is reused. */
+static void wipe(void *p, size_t n)
+{
+  volatile unsigned char *v = p;
+  while (n--) *v++ = 0;
+}
+
+void redact_terms_free(redact_terms *t)
+{
+  for (size_t i = 0; i < t->n; i++) {
+    wipe(t->v[i]->text, t->v[i]->len + 1 + strlen(t->v[i]->reason));
+    free(t->v[i]);
+  }
+  free(t->v);
+  free(t->slots);
+  redact_terms_init(t);
+}
+
+/* Normalises src into dst (at least REDACT_TERM_MAX + 1 bytes); 0 if it is
+ * too long. */
+static int normalise(const char *src, char *dst, size_t *len)
+{
+  const unsigned char *s = (const unsigned char *)src;
+  while (*s && !is_word(*s)) s++;
+  size_t n = 0, last_word_end = 0;
+  for (; *s; s++) {
+    if (is_space(*s)) {
+      while (is_space(s[1])) s++;
+      if (n == REDACT_TERM_MAX) return 0;
+      dst[n++] = ' ';
+      continue;
+    }
+    if (n == REDACT_TERM_MAX) return 0;
+    dst[n++] = (char)lower(*s);
+    if (is_word(*s)) last_word_end = n;
+  }
+  *len = last_word_end;
+  dst[last_word_end] = '\0';
+  return 1;
+}
+
+int redact_terms_add(redact_terms *t, const char *text, const char *reason)
+{
+  if (t->prepared) return REDACT_E_STATE;
+  char norm[REDACT_TERM_MAX + 1];
+  size_t len;
+  if (!normalise(text, norm, &len)) return REDACT_E_TOO_LONG;
+  if (!len) return REDACT_OK;
+  if (t->n >= REDACT_TERMS_MAX) return REDACT_E_TOO_MANY;
+  if (t->n == t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 64;
+    redact_term **v = realloc(t->v, cap * sizeof *v);
+    if (!v) return REDACT_E_NOMEM;
+    t->v = v;
+    t->cap = cap;
+  }
+  size_t rlen = strnlen(reason, REDACT_REASON_MAX);
+  redact_term *m = malloc(sizeof *m + len + 1 + rlen + 1);
+  if (!m) return REDACT_E_NOMEM;
+  m->len = len;
+  m->first_len = 0;
+  while (m->first_len < len && is_word((unsigned char)norm[m->first_len])) m->first_len++;
+  m->order = t->n;
+  memcpy(m->text, norm, len + 1);
+  m->reason = m->text + len + 1;
+  memcpy(m->reason, reason, rlen);
+  m->reason[rlen] = '\0';
+  t->v[t->n++] = m;
+  return REDACT_OK;
+}
+
+int redact_terms_add_all(redact_terms *t, const redact_terms *from)
+{
+  for (size_t i = 0; i < from->n; i++) {
+    int rc = redact_terms_add(t, from->v[i]->text, from->v[i]->reason);
+    if (rc) return rc;
+  }
+  return REDACT_OK;
+}
+
+/* Words that describe a household rather than name anyone: redacting them
+ * everywhere would blank out ordinary prose ("The Doyle family"). */
+static int descriptive(const char *w, size_t n)
+{
+  static const char *const words[] = {"the", "and", "family", "children", "household", "siblings", "twins", NULL};
+  for (size_t i = 0; words[i]; i++)
+    if (strlen(words[i]) == n && !memcmp(words[i], w, n)) return 1;
+  return 0;
+}
+
+int redact_terms_add_name(redact_terms *t, const char *name, const char *reason)
+{
+  int rc = redact_terms_add(t, name, reason);
+  char norm[REDACT_TERM_MAX + 1];
+  size_t len;
+  if (rc || !normalise(name, norm, &len)) return rc ? rc : REDACT_E_TOO_LONG;
+  for (size_t i = 0; i < len;) {
+    if (!is_word((unsigned char)norm[i])) { i++; continue; }
+    size_t j = i;
+    while (j < len && is_word((unsigned char)norm[j])) j++;
+    if (j - i >= 3 && j - i < len && !descriptive(norm + i, j - i)) {
+      norm[j] = '\0'; /* the word alone; j < len was a non-word byte */
+      rc = redact_terms_add(t, norm + i, reason);
+      if (rc) return rc;
+    }
+    i = j + 1;
+  }
+  return REDACT_OK;
+}
+
+/* 1 if every word of the term is a word of the (normalised) subject. */
+static int only_subject_words(const redact_term *m, const char *subject, size_t slen)
+{
+  for (size_t i = 0; i < m->len;) {
+    if (!is_word((unsigned char)m->text[i])) { i++; continue; }
+    size_t j = i;
+    while (j < m->len && is_word((unsigned char)m->text[j])) j++;
+    int found = 0;
+    for (size_t a = 0; !found && a < slen;) {
+      if (!is_word((unsigned char)subject[a])) { a++; continue; }
+      size_t b = a;
+      while (b < slen && is_word((unsigned char)subject[b])) b++;
+      found = b - a == j - i && !memcmp(subject + a, m->text + i, j - i);
+      a = b;
+    }
+    if (!found) return 0;
+    i = j;
+  }
+  return 1;
+}
+
+static int term_cmp(const void *pa, const void *pb)
+{
+  const redact_term *a = *(redact_term *const *)pa, *b = *(redact_term *const *)pb;
+  size_t n = a->first_len < b->first_len ? a->first_len : b->first_len;
+  int c = memcmp(a->text, b->text, n);
+  if (c) return c;
+  if (a->first_len != b->first_len) return a->first_len < b->first_len ? -1 : 1;
+  if (a->len != b->len) return a->len > b->len ? -1 : 1; /* longest first */
+  return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* FNV-1a over the lower-cased word. */
+static uint64_t word_hash(const char *w, size_t n)
+{
+  uint64_t h = 1469598103934665603u;
+  for (size_t i = 0; i < n; i++) h = (h ^ lower((unsigned char)w[i])) * 1099511628211u;
+  return h;
+}
+
+int redact_terms_prepare(redact_terms *t, const char *subject)
+{
+  if (t->prepared) return REDACT_E_STATE;
+  char snorm[REDACT_TERM_MAX + 1];
+  size_t slen = 0;
+  if (!normalise(subject, snorm, &slen)) slen = 0;
+  size_t kept = 0;
+  for (size_t i = 0; i < t->n; i++) {
+    if (slen && only_subject_words(t->v[i], snorm, slen)) {
+      wipe(t->v[i]->text, t->v[i]->len);
+      free(t->v[i]);
+    }
+    else t->v[kept++] = t->v[i];
+  }
+  t->n = kept;
+  if (t->n) qsort(t->v, t->n, sizeof *t->v, term_cmp);
+  size_t slots = 8;
+  while (slots < t->n * 2) slots *= 2;
+  t->slots = calloc(slots, sizeof *t->slots);
+  if (!t->slots) return REDACT_E_NOMEM;
+  t->n_slots = slots;
+  for (size_t i = 0; i < t->n; i++) {
+    const redact_term *m = t->v[i];
+    if (i && m->first_len == t->v[i - 1]->first_len && !memcmp(m->text, t->v[i - 1]->text, m->first_len)) continue;
+    size_t h = (size_t)(word_hash(m->text, m->first_len) & (slots - 1));
+    while (t->slots[h]) h = (h + 1) & (slots - 1);
+    t->slots[h] = i + 1;
+  }
+  t->prepared = 1;
+  return REDACT_OK;
+}
+
+/* The index of the first (longest) term whose first word is w, or n. */
+static size_t group_find(const redact_terms *t, const char *w, size_t n)
+{
+  size_t h = (size_t)(word_hash(w, n) & (t->n_slots - 1));
+  for (; t->slots[h]; h = (h + 1) & (t->n_slots - 1)) {
+    const redact_term *m = t->v[t->slots[h] - 1];
+    if (m->first_len != n) continue;
+    size_t k = 0;
+    while (k < n && (unsigned char)m->text[k] == lower((unsigned char)w[k])) k++;
+    if (k == n) return t->slots[h] - 1;
+  }
+  return t->n;
+}
+
+/* Where a match of m at s[i] ends, or 0 for none. */
+static size_t match_at(const redact_term *m, const char *s, size_t len, size_t i)
+{
+  size_t p = i;
+  for (size_t k = 0; k < m->len; k++) {
+    if (m->text[k] == ' ') {
+      if (p >= len || !is_space((unsigned char)s[p])) return 0;
+      while (p < len && is_space((unsigned char)s[p])) p++;
+    } else if (p >= len || lower((unsigned char)s[p]) != (unsigned char)m->text[k]) {
+      return 0;
+    } else {
+      p++;
+    }
+  }
+  return p == len || !is_word((unsigned char)s[p]) ? p : 0;
+}
+
+typedef struct {
+  char *p;
+  size_t n, cap;
+} buf;
+
+static int buf_put(buf *b, const char *s, size_t n)
+{
+  if (b->n + n > REDACT_OUTPUT_MAX) return REDACT_E_TOO_LONG;
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->n + n + 1) cap *= 2;
+    /* Not realloc: the old block holds record content and is wiped first. */
+    char *p = malloc(cap);
+    if (!p) return REDACT_E_NOMEM;
+    if (b->p) {
+      memcpy(p, b->p, b->n + 1);
+      wipe(b->p, b->cap);
+      free(b->p);
+    }
+    b->p = p;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+  return REDACT_OK;
+}
+
+int redact_apply(const redact_terms *t, const char *text, char **out, const char **reasons, size_t max_reasons,
+                 size_t *n_reasons)
+{
+  *out = NULL;
+  *n_reasons = 0;
+  if (!t->prepared) return REDACT_E_STATE;
+  size_t len = strnlen(text, REDACT_TEXT_MAX + 1);
+  if (len > REDACT_TEXT_MAX) return REDACT_E_TOO_LONG;
+  buf b = {0};
+  int rc = buf_put(&b, "", 0);
+  size_t copied = 0, i = 0;
+  while (!rc && i < len) {
+    if (!is_word((unsigned char)text[i]) || (i && is_word((unsigned char)text[i - 1]))) { i++; continue; }
+    size_t j = i;
+    while (j < len && is_word((unsigned char)text[j])) j++;
+    const redact_term *hit = NULL;
+    size_t end = 0;
+    size_t g0 = j - i <= REDACT_TERM_MAX ? group_find(t, text + i, j - i) : t->n;
+    for (size_t g = g0; g < t->n; g++) {
+      const redact_term *m = t->v[g];
+      if (g > g0 && (m->first_len != t->v[g0]->first_len || memcmp(m->text, t->v[g0]->text, m->first_len))) break;
+      if ((end = match_at(m, text, len, i))) { hit = m; break; }
+    }
+    if (!hit) { i = j; continue; }
+    if (*n_reasons == max_reasons) { rc = REDACT_E_REASONS; break; }
+    reasons[(*n_reasons)++] = hit->reason;
+    rc = buf_put(&b, text + copied, i - copied);
+    if (!rc) rc = buf_put(&b, "[redacted: ", 11);
+    if (!rc) rc = buf_put(&b, hit->reason, strlen(hit->reason));
+    if (!rc) rc = buf_put(&b, "]", 1);
+    copied = i = end;
+  }
+  if (!rc) rc = buf_put(&b, text + copied, len - copied);
+  if (rc) {
+    if (b.p) wipe(b.p, b.cap);
+    free(b.p);
+    *n_reasons = 0;
+    return rc;
+  }
+  *out = b.p;
+  return REDACT_OK;
+}
