@@ -185,7 +185,7 @@ static int run_cli_export_inspection(cli_ctx *ctx, const cli_args *a)
 const cli_command cli_export_inspection = {
     .name = "inspection",
     .summary = "An inspection evidence pack for a team: PDF and JSON.",
-    .synopsis = "--team TEAM --from YYYY-MM-DD --to YYYY-MM-DD [--sample N] (--output FILE.pdf [--force] | --json)",
+    .synopsis = "--team TEAM --from YYYY-MM-DD --to YYYY-MM-DD [--sample N] --output FILE.pdf [--force]",
     .help = "The team's compliance, case coverage, balance, actions and feedback survey for the\n"
             "period, the index of every record signed by all its parties, and a random sample of\n"
             "those records in full (wellbeing shown only as discussed). Each sampled record is\n"
@@ -199,7 +199,7 @@ const cli_command cli_export_inspection = {
             "  --output FILE.pdf      write the PDF there and the same content as JSON beside it\n"
             "                         (FILE.json), both readable by you only\n"
             "  --force                replace those files if they exist\n"
-            "  --json                 without --output: print the JSON to stdout\n",
+            "  (with --json instead of --output, the JSON goes to stdout)\n",
     .opts = opts,
     .json = 1,
     .run = run_cli_export_inspection,

@@ -162,7 +162,7 @@ static int report_run(cli_ctx *ctx, const cli_args *a)
 const cli_command cli_kpi_report = {
     .name = "report",
     .summary = "See indicators against their targets: values, direction of travel, drift.",
-    .synopsis = "[--practitioner USER | --team TEAM] [--periods N] [--json | --csv]",
+    .synopsis = "[--practitioner USER | --team TEAM] [--periods N] [--csv]",
     .help = "Without --practitioner or --team, your own. A supervisor may see their\n"
             "supervisees'; a manager the members of the teams they manage, or such a team.\n"
             "Each indicator shows its target in force (and whether it is agreed), the\n"

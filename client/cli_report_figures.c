@@ -25,7 +25,7 @@ static const cli_opt report_opts[] = {
     {"team", "TEAM", 0}, {"from", "DATE", 0}, {"to", "DATE", 0}, {"csv", NULL, 0}, {NULL, NULL, 0},
 };
 
-#define REPORT_SYNOPSIS "--team TEAM [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json | --csv]"
+#define REPORT_SYNOPSIS "--team TEAM [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv]"
 #define REPORT_OPTIONS                                                                  \
   "options:\n"                                                                          \
   "  --team TEAM     a team you manage\n"                                               \

@@ -303,7 +303,7 @@ static int report_survey_run(cli_ctx *ctx, const cli_args *a)
 const cli_command cli_report_survey = {
     .name = "survey",
     .summary = "The feedback survey, in aggregate (never for fewer than five).",
-    .synopsis = "--team TEAM [--supervisor USER] [--from DATE] [--to DATE] [--json|--csv]",
+    .synopsis = "--team TEAM [--supervisor USER] [--from DATE] [--to DATE] [--csv]",
     .help = "Mean score and how many gave each score, per question, and the comments in\n"
             "alphabetical order. Nothing is shown when fewer than five people answered.\n"
             "A manager sees the teams they manage; a supervisor, only the answers about\n"

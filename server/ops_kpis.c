@@ -214,6 +214,7 @@ rcode ops_kpi_agree(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__KpiAgreeRequest *in = req->kpi_agree;
   if (!in) return call_fail(c, RC_INVALID, "kpi_agree", "missing kpi_agree");
+  if (!in->target_id) return call_fail(c, RC_INVALID, "target_id", "name the target to agree");
   kpi_target_row t;
   int rc = in->target_id && in->target_id <= INT64_MAX ? store_kpis_target_get(c->s->db, (int64_t)in->target_id, &t)
                                                        : RC_NOT_FOUND;

@@ -78,8 +78,13 @@ static int64_t end_of_due_day(int64_t due)
 
 /* Walks the period: from the last held session before it (or the
  * agreement's start), each next due instant in [start, as_of) is an
- * occasion, on time if the next held session came by the end of its day;
- * then on from that session. Held sessions are read in order as needed. */
+ * occasion, on time if a held session came by the end of its day; the walk
+ * goes on from that session. A missed occasion is not the end of it: the
+ * next one falls due an interval after the missed date (or after a late
+ * session, if one came before then), so someone left unsupervised for three
+ * months under a monthly rule has three missed occasions, and someone
+ * already overdue when the period starts has theirs counted in it. Held
+ * sessions are read in order, one ahead. */
 static int count_occasions(db *d, const report_scope *sc, const agreement_row *a, const schedule *sch,
                            int64_t before, uint32_t *occasions, uint32_t *on_time)
 {
@@ -91,23 +96,31 @@ static int count_occasions(db *d, const report_scope *sc, const agreement_row *a
   sqlite3_bind_int64(st, 3, a->id);
   sqlite3_bind_int64(st, 4, sc->start > sch->since ? sc->start : sch->since);
   sqlite3_bind_int64(st, 5, sc->as_of);
-  int rc = RC_OK;
+  int rc = RC_OK, have = 0, exhausted = 0;
+  int64_t held = 0; /* the first held session after anchor, once read */
   for (;;) {
-    int64_t due;
+    int64_t due, after;
     if (due_next_time(sch->steps, sch->n, sch->start, anchor, &due)) { rc = RC_INTERNAL; break; }
     if (due >= sc->as_of) break;
-    int64_t held = 0;
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
-      if ((held = sqlite3_column_int64(st, 0)) > anchor) break;
-    if (r != SQLITE_ROW && r != SQLITE_DONE) { rc = RC_INTERNAL; break; }
-    if (r == SQLITE_DONE) held = 0;
+    if (have && held <= anchor) have = 0;
+    while (!have && !exhausted) {
+      int r = sqlite3_step(st);
+      if (r == SQLITE_DONE) exhausted = 1;
+      else if (r != SQLITE_ROW) { rc = RC_INTERNAL; break; }
+      else if ((held = sqlite3_column_int64(st, 0)) > anchor) have = 1;
+    }
+    if (rc) break;
+    int met = have && held < end_of_due_day(due);
     if (due >= sc->start) {
       (*occasions)++;
-      if (held && held < end_of_due_day(due)) (*on_time)++;
+      if (met) (*on_time)++;
     }
-    if (!held) break;
-    anchor = held;
+    if (met) {
+      anchor = held;
+      continue;
+    }
+    if (due_next_time(sch->steps, sch->n, sch->start, due, &after)) { rc = RC_INTERNAL; break; }
+    anchor = have && held < after ? held : due;
   }
   sqlite3_reset(st);
   return rc;

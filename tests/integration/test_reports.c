@@ -395,3 +395,28 @@ Test(reports, who_may_ask_and_bad_periods, .timeout = 300)
   cJSON_Delete(j);
   finish();
 }
+
+/* Missed occasions are each counted: uma, weekly from d-40 under otto,
+ * never supervised. From d-40 00:00Z the dates fall due d-33 (before the
+ * period: not counted), then d-26, d-19, d-12 and d-5, each missed and each
+ * an occasion of the four weeks from d-27; d+2 is after now. So South has
+ * 4 occasions, none on time: someone already overdue when a period starts
+ * is not left out of it. */
+Test(reports, missed_occasions_each_count, .timeout = 300)
+{
+  seed();
+  char d[HARNESS_DATE_SIZE];
+  CLI_OK("otto", NULL, "agreement", "add", "--supervisee", "uma", "--every", "7", "--minutes", "60", "--starts",
+         harness_date_in(d, -40));
+  CLI_OK("uma", NULL, "agreement", "sign", "4");
+  CLI_OK("otto", NULL, "report", "compliance", "--team", "South", "--json");
+  cJSON *j = cJSON_Parse(r.out);
+  cr_assert_not_null(j, "%s", r.out);
+  EQ(j, "due_occasions", 4);
+  EQ(j, "on_time", 0);
+  cJSON *lines = cJSON_GetObjectItem(j, "lines");
+  cr_assert_eq(cJSON_GetArraySize(lines), 1, "%s", r.out);
+  cr_assert((long)num_of(cJSON_GetArrayItem(lines, 0), "overdue_days") >= 32, "%s", r.out);
+  cJSON_Delete(j);
+  finish();
+}
