@@ -59,7 +59,10 @@ static int call_and_print_id(cli_ctx *ctx, Reflect__V1__Request *req, Reflect__V
     cJSON_AddBoolToObject(o, "drifting", rep->kpi_record->drifting);
     rc = cli_json_print(o);
   } else if (want == REFLECT__V1__REPLY__RESULT_KPI_DEFINE && !ctx->json) {
-    printf("%" PRIu64 " version %" PRIu32 "\n", id, rep->kpi_define->version);
+    /* The id alone on stdout, like every command that makes something, so
+     * scripts can capture it; the version is for the person. */
+    fprintf(stderr, "reflect: indicator %" PRIu64 ", version %" PRIu32 "\n", id, rep->kpi_define->version);
+    rc = cli_print_id(ctx, id);
   } else {
     rc = cli_print_id(ctx, id);
   }
