@@ -1,39 +1,30 @@
 #include "kpi_cite.h"
 
+#include "kpi_access.h"
 #include "store_kpis.h"
-#include "store_teams.h"
 
-/* A measurement's subject is in the session: the practitioner is one of
- * its members, or the team has one of them in it. */
-static int subject_in_session(db *d, const kpi_subject *who, const int64_t *members, size_t n, int *ok)
-{
-  *ok = 0;
-  for (size_t i = 0; i < n && !*ok; i++) {
-    if (who->user_id) {
-      *ok = members[i] == who->user_id;
-      continue;
-    }
-    int in = 0, manager = 0;
-    if (store_teams_membership(d, who->team_id, members[i], &in, &manager)) return RC_INTERNAL;
-    *ok = in;
-  }
-  return RC_OK;
-}
-
+/* A performance review is one-to-one: a record may cite only measurements
+ * of the supervisee of an individual session, which its writer may act on.
+ * Whoever can read that record may then see them (its two parties, and the
+ * managers overseeing them, who may see them anyway). In a group session,
+ * or for a team's figure, citing would show one person's or a team's
+ * figures to readers who may not see them, so it is refused. */
 rcode kpi_cite_check(call *c, const session_row *s, const uint64_t *ids, size_t n, const char *field)
 {
   int64_t members[SESSION_MAX_MEMBERS];
   size_t n_members = 0;
   if (store_sessions_members(c->s->db, s->id, members, SESSION_MAX_MEMBERS, &n_members)) return RC_INTERNAL;
+  if (n && (s->kind != REFLECT__V1__SESSION_KIND__SESSION_INDIVIDUAL || n_members != 1))
+    return call_fail(c, RC_INVALID, field, "only the record of an individual session may cite indicator figures");
   for (size_t i = 0; i < n; i++) {
     kpi_measurement_row m;
     int rc = ids[i] <= INT64_MAX ? store_kpis_measurement_get(c->s->db, (int64_t)ids[i], &m) : RC_NOT_FOUND;
     if (rc && rc != RC_NOT_FOUND) return RC_INTERNAL;
-    int ok = 0;
-    if (!rc && subject_in_session(c->s->db, &m.who, members, n_members, &ok)) return RC_INTERNAL;
-    if (rc || !ok)
+    int ok = !rc && m.who.user_id && m.who.user_id == members[0];
+    if (ok && kpi_access_may_act(c, &m.who, &ok)) return RC_INTERNAL;
+    if (!ok)
       return call_fail(c, RC_DENIED, field,
-                       "measurement %llu does not exist or is not of anyone in session %lld",
+                       "measurement %llu does not exist or is not of the supervisee of session %lld",
                        (unsigned long long)ids[i], (long long)s->id);
   }
   return RC_OK;

@@ -5,21 +5,94 @@
 #include <string.h>
 
 /* A term is kept normalised: ASCII lower case, white space runs as one
- * space, no non-word bytes at either end; first_len is its first word. */
+ * space, no non-word code points at either end; first_len is the byte
+ * length of its first word (run of word code points). */
 struct redact_term {
   size_t len, first_len, order;
   char *reason;
   char text[];
 };
 
-static int is_word(unsigned char b)
+/* What decode reports for a byte that does not start a valid UTF-8
+ * sequence: beyond Unicode, so is_word counts it as a word character. */
+#define CP_INVALID 0x110000u
+
+/* Decodes the code point at s[i] (i < len) into *cp and returns its length
+ * in bytes. An invalid or truncated sequence is one byte, CP_INVALID;
+ * nothing at or beyond s[len] is read. */
+static size_t decode(const char *text, size_t len, size_t i, uint32_t *cp)
 {
-  return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b >= 0x80;
+  const unsigned char *s = (const unsigned char *)text;
+  uint32_t c = s[i], min;
+  size_t n;
+  if (c < 0x80) { *cp = c; return 1; }
+  if (c >= 0xC2 && c <= 0xDF) { n = 2; c &= 0x1F; min = 0x80; }
+  else if (c >= 0xE0 && c <= 0xEF) { n = 3; c &= 0x0F; min = 0x800; }
+  else if (c >= 0xF0 && c <= 0xF4) { n = 4; c &= 0x07; min = 0x10000; }
+  else { *cp = CP_INVALID; return 1; }
+  if (n > len - i) { *cp = CP_INVALID; return 1; }
+  for (size_t k = 1; k < n; k++) {
+    if ((s[i + k] & 0xC0) != 0x80) { *cp = CP_INVALID; return 1; }
+    c = c << 6 | (s[i + k] & 0x3F);
+  }
+  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) { *cp = CP_INVALID; return 1; }
+  *cp = c;
+  return n;
 }
 
-static int is_space(unsigned char b)
+/* ASCII letters and digits, and code points from U+00C0 up except the two
+ * Latin-1 operators and the punctuation, symbol and space blocks. */
+static int is_word(uint32_t c)
 {
-  return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\v' || b == '\f';
+  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  if (c < 0xC0 || c == 0xD7 || c == 0xF7) return 0;
+  if (c >= 0x2000 && c <= 0x2BFF) return 0;
+  if (c >= 0x3000 && c <= 0x303F) return 0;
+  if (c >= 0xFE10 && c <= 0xFE6F) return 0;
+  if (c >= 0xFF00 && c <= 0xFF0F) return 0;
+  if (c >= 0xFF1A && c <= 0xFF20) return 0;
+  if (c >= 0xFF3B && c <= 0xFF40) return 0;
+  if (c >= 0xFF5B && c <= 0xFF65) return 0;
+  return 1;
+}
+
+static int is_space(uint32_t c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == 0xA0 ||
+         (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+/* 1 if a word code point starts at s[i] (i < len); its length to *n. */
+static int word_at(const char *s, size_t len, size_t i, size_t *n)
+{
+  uint32_t c;
+  *n = decode(s, len, i, &c);
+  return is_word(c);
+}
+
+/* 1 if a white-space code point starts at s[i] (i < len); its length to *n. */
+static int space_at(const char *s, size_t len, size_t i, size_t *n)
+{
+  uint32_t c;
+  *n = decode(s, len, i, &c);
+  return is_space(c);
+}
+
+/* The end of the run of word code points starting at s[i] (i itself if
+ * none starts there). */
+static size_t word_end(const char *s, size_t len, size_t i)
+{
+  size_t n;
+  while (i < len && word_at(s, len, i, &n)) i += n;
+  return i;
+}
+
+/* The first position from i where a word code point starts, or len. */
+static size_t next_word(const char *s, size_t len, size_t i)
+{
+  size_t n;
+  while (i < len && !word_at(s, len, i, &n)) i += n;
+  return i;
 }
 
 static unsigned char lower(unsigned char b)
@@ -54,19 +127,18 @@ void redact_terms_free(redact_terms *t)
  * too long. */
 static int normalise(const char *src, char *dst, size_t *len)
 {
-  const unsigned char *s = (const unsigned char *)src;
-  while (*s && !is_word(*s)) s++;
-  size_t n = 0, last_word_end = 0;
-  for (; *s; s++) {
-    if (is_space(*s)) {
-      while (is_space(s[1])) s++;
+  size_t slen = strlen(src), i = next_word(src, slen, 0), n = 0, last_word_end = 0, k;
+  while (i < slen) {
+    if (space_at(src, slen, i, &k)) {
+      while (i < slen && space_at(src, slen, i, &k)) i += k;
       if (n == REDACT_TERM_MAX) return 0;
       dst[n++] = ' ';
       continue;
     }
-    if (n == REDACT_TERM_MAX) return 0;
-    dst[n++] = (char)lower(*s);
-    if (is_word(*s)) last_word_end = n;
+    int word = word_at(src, slen, i, &k);
+    if (k > REDACT_TERM_MAX - n) return 0;
+    for (size_t e = i + k; i < e; i++) dst[n++] = (char)lower((unsigned char)src[i]);
+    if (word) last_word_end = n;
   }
   *len = last_word_end;
   dst[last_word_end] = '\0';
@@ -92,8 +164,7 @@ int redact_terms_add(redact_terms *t, const char *text, const char *reason)
   redact_term *m = malloc(sizeof *m + len + 1 + rlen + 1);
   if (!m) return REDACT_E_NOMEM;
   m->len = len;
-  m->first_len = 0;
-  while (m->first_len < len && is_word((unsigned char)norm[m->first_len])) m->first_len++;
+  m->first_len = word_end(norm, len, 0);
   m->order = t->n;
   memcpy(m->text, norm, len + 1);
   m->reason = m->text + len + 1;
@@ -128,16 +199,16 @@ int redact_terms_add_name(redact_terms *t, const char *name, const char *reason)
   char norm[REDACT_TERM_MAX + 1];
   size_t len;
   if (rc || !normalise(name, norm, &len)) return rc ? rc : REDACT_E_TOO_LONG;
-  for (size_t i = 0; i < len;) {
-    if (!is_word((unsigned char)norm[i])) { i++; continue; }
-    size_t j = i;
-    while (j < len && is_word((unsigned char)norm[j])) j++;
+  for (size_t i = next_word(norm, len, 0), j; i < len; i = next_word(norm, len, j)) {
+    j = word_end(norm, len, i);
     if (j - i >= 3 && j - i < len && !descriptive(norm + i, j - i)) {
-      norm[j] = '\0'; /* the word alone; j < len was a non-word byte */
-      rc = redact_terms_add(t, norm + i, reason);
+      char word[REDACT_TERM_MAX + 1];
+      memcpy(word, norm + i, j - i);
+      word[j - i] = '\0';
+      rc = redact_terms_add(t, word, reason);
+      wipe(word, j - i);
       if (rc) return rc;
     }
-    i = j + 1;
   }
   return REDACT_OK;
 }
@@ -145,20 +216,14 @@ int redact_terms_add_name(redact_terms *t, const char *name, const char *reason)
 /* 1 if every word of the term is a word of the (normalised) subject. */
 static int only_subject_words(const redact_term *m, const char *subject, size_t slen)
 {
-  for (size_t i = 0; i < m->len;) {
-    if (!is_word((unsigned char)m->text[i])) { i++; continue; }
-    size_t j = i;
-    while (j < m->len && is_word((unsigned char)m->text[j])) j++;
+  for (size_t i = next_word(m->text, m->len, 0), j; i < m->len; i = next_word(m->text, m->len, j)) {
+    j = word_end(m->text, m->len, i);
     int found = 0;
-    for (size_t a = 0; !found && a < slen;) {
-      if (!is_word((unsigned char)subject[a])) { a++; continue; }
-      size_t b = a;
-      while (b < slen && is_word((unsigned char)subject[b])) b++;
+    for (size_t a = next_word(subject, slen, 0), b; !found && a < slen; a = next_word(subject, slen, b)) {
+      b = word_end(subject, slen, a);
       found = b - a == j - i && !memcmp(subject + a, m->text + i, j - i);
-      a = b;
     }
     if (!found) return 0;
-    i = j;
   }
   return 1;
 }
@@ -231,18 +296,18 @@ static size_t group_find(const redact_terms *t, const char *w, size_t n)
 /* Where a match of m at s[i] ends, or 0 for none. */
 static size_t match_at(const redact_term *m, const char *s, size_t len, size_t i)
 {
-  size_t p = i;
+  size_t p = i, n;
   for (size_t k = 0; k < m->len; k++) {
     if (m->text[k] == ' ') {
-      if (p >= len || !is_space((unsigned char)s[p])) return 0;
-      while (p < len && is_space((unsigned char)s[p])) p++;
+      if (p >= len || !space_at(s, len, p, &n)) return 0;
+      while (p < len && space_at(s, len, p, &n)) p += n;
     } else if (p >= len || lower((unsigned char)s[p]) != (unsigned char)m->text[k]) {
       return 0;
     } else {
       p++;
     }
   }
-  return p == len || !is_word((unsigned char)s[p]) ? p : 0;
+  return p == len || !word_at(s, len, p, &n) ? p : 0;
 }
 
 typedef struct {
@@ -283,11 +348,16 @@ int redact_apply(const redact_terms *t, const char *text, char **out, const char
   if (len > REDACT_TEXT_MAX) return REDACT_E_TOO_LONG;
   buf b = {0};
   int rc = buf_put(&b, "", 0);
-  size_t copied = 0, i = 0;
+  size_t copied = 0, i = 0, n;
+  int after_word = 0; /* the code point before text[i] is a word one */
   while (!rc && i < len) {
-    if (!is_word((unsigned char)text[i]) || (i && is_word((unsigned char)text[i - 1]))) { i++; continue; }
-    size_t j = i;
-    while (j < len && is_word((unsigned char)text[j])) j++;
+    int word = word_at(text, len, i, &n);
+    if (!word || after_word) {
+      after_word = word;
+      i += n;
+      continue;
+    }
+    size_t j = word_end(text, len, i);
     const redact_term *hit = NULL;
     size_t end = 0;
     size_t g0 = j - i <= REDACT_TERM_MAX ? group_find(t, text + i, j - i) : t->n;
@@ -296,6 +366,7 @@ int redact_apply(const redact_terms *t, const char *text, char **out, const char
       if (g > g0 && (m->first_len != t->v[g0]->first_len || memcmp(m->text, t->v[g0]->text, m->first_len))) break;
       if ((end = match_at(m, text, len, i))) { hit = m; break; }
     }
+    after_word = 1; /* a word ends at j, and a term always ends with one */
     if (!hit) { i = j; continue; }
     if (*n_reasons == max_reasons) { rc = REDACT_E_REASONS; break; }
     reasons[(*n_reasons)++] = hit->reason;

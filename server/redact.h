@@ -3,16 +3,28 @@
  * replaces each with "[redacted: REASON]". Pure: no database, no I/O, so it
  * can be tested on its own and reasoned about exactly.
  *
- * Matching: ASCII letters compare case-insensitively (UTF-8 bytes exactly,
- * so "Zoë" finds "zoë" but not "ZOË"); a match starts and ends at a word
- * boundary (text start/end, or a byte that is not an ASCII letter/digit
- * and not a byte >= 0x80), so "Leo" is not found inside "Leonard"; a run
- * of white space inside a term matches any run of white space in the text
- * (newlines included). At each position the longest term wins.
+ * Matching: only ASCII letters compare case-insensitively (other UTF-8
+ * bytes exactly, so "Zoë" finds "zoë" but not "ZOË"). A match starts and
+ * ends at a word boundary, so "Leo" is not found inside "Leonard" or
+ * "Leoé". Boundaries are decided on UTF-8 code points: a word character is
+ * an ASCII letter or digit, or a code point from U+00C0 up except U+00D7,
+ * U+00F7 and the punctuation/symbol/space blocks U+2000-U+2BFF,
+ * U+3000-U+303F, U+FE10-U+FE6F, U+FF00-U+FF0F, U+FF1A-U+FF20,
+ * U+FF3B-U+FF40 and U+FF5B-U+FF65; U+0080-U+00BF (no-break space, «, »,
+ * ¡, ¿, ·...) are not word characters. So "Mia’s", “Mia”, «Mia» and
+ * "Mia—" all contain "Mia". A byte that does not start a valid UTF-8
+ * sequence (including one cut short by the end of the text) is a word
+ * character: it never splits a word. A boundary is the text start/end or
+ * a code point that is not a word character. A run of white space inside
+ * a term matches any run of white space in the text; white space is ASCII
+ * white space (newlines included), U+00A0, U+2000-U+200B, U+202F, U+205F
+ * and U+3000, in any mix ("Mia" U+00A0 "Hassan" is the full name). At
+ * each position the longest term wins.
  *
  * Terms: redact_terms_add_name adds a person's full name and also each of
- * its words of 3+ bytes ("Leo Hassan" is found as "Leo" or "Hassan"),
- * except a few words that describe rather than name ("the", "family"...).
+ * its words (runs of word characters) of 3+ bytes ("Leo Hassan" is found
+ * as "Leo" or "Hassan"), except a few words that describe rather than name
+ * ("the", "family"...).
  * redact_terms_add adds a text as one whole token (a case reference).
  * redact_terms_prepare then drops every term made only of words of the
  * subject's own name, so the subject's name survives even where a
@@ -64,8 +76,8 @@ typedef struct {
 
 void redact_terms_init(redact_terms *t);
 void redact_terms_free(redact_terms *t);
-/* text as one term (leading and trailing non-word bytes are ignored; an
- * empty result adds nothing). */
+/* text as one term (leading and trailing non-word characters are ignored,
+ * white space runs become one space; an empty result adds nothing). */
 int redact_terms_add(redact_terms *t, const char *text, const char *reason);
 /* A person's full name and each of its words of 3+ bytes. */
 int redact_terms_add_name(redact_terms *t, const char *name, const char *reason);

@@ -86,7 +86,7 @@ static int64_t end_of_due_day(int64_t due)
  * already overdue when the period starts has theirs counted in it. Held
  * sessions are read in order, one ahead. */
 static int count_occasions(db *d, const report_scope *sc, const agreement_row *a, const schedule *sch,
-                           int64_t before, uint32_t *occasions, uint32_t *on_time)
+                           int64_t before, int64_t until, uint32_t *occasions, uint32_t *on_time)
 {
   int64_t anchor = before ? before : due_date_midnight(sch->start);
   sqlite3_stmt *st = db_prepare(d, HELD_SQL " ORDER BY s.starts_at");
@@ -95,13 +95,13 @@ static int count_occasions(db *d, const report_scope *sc, const agreement_row *a
   sqlite3_bind_int64(st, 2, a->supervisee_id);
   sqlite3_bind_int64(st, 3, a->id);
   sqlite3_bind_int64(st, 4, sc->start > sch->since ? sc->start : sch->since);
-  sqlite3_bind_int64(st, 5, sc->as_of);
+  sqlite3_bind_int64(st, 5, until);
   int rc = RC_OK, have = 0, exhausted = 0;
   int64_t held = 0; /* the first held session after anchor, once read */
   for (;;) {
     int64_t due, after;
     if (due_next_time(sch->steps, sch->n, sch->start, anchor, &due)) { rc = RC_INTERNAL; break; }
-    if (due >= sc->as_of) break;
+    if (due >= until) break;
     if (have && held <= anchor) have = 0;
     while (!have && !exhausted) {
       int r = sqlite3_step(st);
@@ -151,8 +151,12 @@ static rcode fill_line(call *c, const report_scope *sc, const agreement_row *a, 
     return call_fail(c, RC_INTERNAL, NULL, "could not work out when supervision is due");
   l->last_held = held;
   l->next_due = due;
-  l->overdue_days = due < sc->as_of ? (uint32_t)((sc->as_of - due) / DAY) : 0;
-  if (count_occasions(d, sc, a, &sch, before, &l->due_occasions, &l->on_time))
+  /* An agreement that ended (someone moved to another supervisor) owes
+   * nothing after its end: no occasions, and it is not overdue. */
+  int ended = a->ended_at && a->ended_at <= sc->as_of;
+  int64_t until = ended ? a->ended_at : sc->as_of;
+  l->overdue_days = !ended && due < sc->as_of ? (uint32_t)((sc->as_of - due) / DAY) : 0;
+  if (count_occasions(d, sc, a, &sch, before, until, &l->due_occasions, &l->on_time))
     return call_fail(c, RC_INTERNAL, NULL, "could not count due occasions");
   return RC_OK;
 }

@@ -64,7 +64,9 @@ int store_case_people_list(call *c, arena *a, const case_row *k, Reflect__V1__Ca
   size_t count = 0;
   int rc = v && rows ? RC_OK : RC_EXHAUSTED;
   /* Copied out first: opening a key runs other statements. */
-  while (rc == RC_OK && count < CASE_PEOPLE_MAX && sqlite3_step(st) == SQLITE_ROW) {
+  int step = SQLITE_DONE;
+  /* A short list would leave names unredacted: a failed step is an error. */
+  while (rc == RC_OK && count < CASE_PEOPLE_MAX && (step = sqlite3_step(st)) == SQLITE_ROW) {
     sealed_person *p = &rows[count++];
     p->id = sqlite3_column_int64(st, 0);
     p->key_id = sqlite3_column_int64(st, 1);
@@ -74,6 +76,7 @@ int store_case_people_list(call *c, arena *a, const case_row *k, Reflect__V1__Ca
     }
   }
   sqlite3_reset(st);
+  if (rc == RC_OK && step != SQLITE_ROW && step != SQLITE_DONE) rc = RC_INTERNAL;
   char context[48];
   person_context(context, sizeof context, k->id);
   static const char *const columns[2] = {"name", "relationship"};

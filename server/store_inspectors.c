@@ -55,11 +55,13 @@ int store_inspectors_sees_session(db *d, int64_t inspector, const session_row *s
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT 1 FROM inspector_grants g JOIN team_members tm ON tm.team_id = g.team_id AND tm.manager = 0"
-      " WHERE g.user_id = ?1 AND (tm.user_id = ?2"
-      "  OR tm.user_id IN (SELECT user_id FROM session_members WHERE session_id = ?3)) LIMIT 1");
+      " WHERE g.user_id = ?1"
+      "   AND tm.user_id IN (SELECT user_id FROM session_members WHERE session_id = ?3) LIMIT 1");
   if (!st) return RC_INTERNAL;
+  /* Whose supervision it is decides, not who supervised: a supervisor in
+   * a granted team may also supervise people of a team that is not. The
+   * same rule as the evidence pack's index. */
   sqlite3_bind_int64(st, 1, inspector);
-  sqlite3_bind_int64(st, 2, s->supervisor_id);
   sqlite3_bind_int64(st, 3, s->id);
   int rc = sqlite3_step(st);
   sqlite3_reset(st);

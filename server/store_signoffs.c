@@ -32,7 +32,10 @@ int store_signoffs_status(call *c, const session_row *s, uint32_t revision, Refl
   char **w = arena_alloc(c->a, sizeof *w * max);
   *n_sigs = *n_awaiting = 0;
   int rc = v && w ? RC_OK : RC_EXHAUSTED;
-  while (rc == RC_OK && *n_sigs + *n_awaiting < max && sqlite3_step(st) == SQLITE_ROW) {
+  int step = SQLITE_DONE;
+  /* A failed step must not pass for "nobody left to sign": frozen is what
+   * lets an inspector read a revision. */
+  while (rc == RC_OK && *n_sigs + *n_awaiting < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
     char *name = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
     if (!name) { rc = RC_EXHAUSTED; break; }
     if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
@@ -47,6 +50,7 @@ int store_signoffs_status(call *c, const session_row *s, uint32_t revision, Refl
     v[(*n_sigs)++] = sig;
   }
   sqlite3_reset(st);
+  if (!rc && step != SQLITE_ROW && step != SQLITE_DONE) rc = RC_INTERNAL;
   if (rc) return rc;
   *sigs = v;
   *awaiting = w;

@@ -31,6 +31,25 @@ static void die(const char *what)
   abort();
 }
 
+/* Sends req as the administrator; the set-up dies unless it succeeds. */
+static void admin_call(Reflect__V1__Request *req, const char *what)
+{
+  uint8_t token[32];
+  fuzz_token(REFLECT__V1__ROLE__ROLE_ADMINISTRATOR, token);
+  req->protocol = WIRE_PROTOCOL;
+  req->token.data = token;
+  req->token.len = sizeof token;
+  uint8_t *in, *out;
+  size_t in_len, out_len;
+  if (wire_encode(&req->base, &in, &in_len)) die("encode");
+  if (dispatch_frame(&f.s, FUZZ_DEVICE, in, in_len, 1, &out, &out_len) != DISPATCH_REPLY) die(what);
+  Reflect__V1__Reply *rep = NULL;
+  if (wire_decode_reply(out, out_len, &rep) || !rep->status || rep->status->code != REFLECT__V1__CODE__OK) die(what);
+  wire_free_reply(rep);
+  free(in);
+  free(out);
+}
+
 static void add_user(const char *name, Reflect__V1__Role role)
 {
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
@@ -39,19 +58,39 @@ static void add_user(const char *name, Reflect__V1__Role role)
   add.name = "Fuzz User";
   add.role = role;
   add.password = "fuzz-password-long";
-  req.protocol = WIRE_PROTOCOL;
+  /* An inspector's account must expire. */
+  if (role == REFLECT__V1__ROLE__ROLE_INSPECTOR) add.expires_at = (int64_t)time(NULL) + 300 * 86400;
   req.op_case = REFLECT__V1__REQUEST__OP_USER_ADD;
   req.user_add = &add;
-  uint8_t token[32];
-  fuzz_token(REFLECT__V1__ROLE__ROLE_ADMINISTRATOR, token);
-  req.token.data = token;
-  req.token.len = sizeof token;
-  uint8_t *in, *out;
-  size_t in_len, out_len;
-  if (wire_encode(&req.base, &in, &in_len)) die("encode");
-  if (dispatch_frame(&f.s, FUZZ_DEVICE, in, in_len, 1, &out, &out_len) != DISPATCH_REPLY) die("user add");
-  free(in);
-  free(out);
+  admin_call(&req, "user add");
+}
+
+/* Team North: mgr manages sup and prac, and insp is granted it, so the
+ * report and export handlers get past their access checks. */
+static void add_team(void)
+{
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__TeamAddRequest team = REFLECT__V1__TEAM_ADD_REQUEST__INIT;
+  team.name = "North";
+  req.op_case = REFLECT__V1__REQUEST__OP_TEAM_ADD;
+  req.team_add = &team;
+  admin_call(&req, "team add");
+  const char *members[] = {"mgr", "sup", "prac"};
+  for (int i = 0; i < 3; i++) {
+    Reflect__V1__TeamMemberRequest m = REFLECT__V1__TEAM_MEMBER_REQUEST__INIT;
+    m.team = "North";
+    m.username = (char *)members[i];
+    m.manager = i == 0;
+    req.op_case = REFLECT__V1__REQUEST__OP_TEAM_MEMBER;
+    req.team_member = &m;
+    admin_call(&req, "team member");
+  }
+  Reflect__V1__InspectorGrantRequest g = REFLECT__V1__INSPECTOR_GRANT_REQUEST__INIT;
+  g.inspector = "insp";
+  g.team = "North";
+  req.op_case = REFLECT__V1__REQUEST__OP_INSPECTOR_GRANT;
+  req.inspector_grant = &g;
+  admin_call(&req, "inspector grant");
 }
 
 static void add_token(int64_t user_id, Reflect__V1__Role role)
@@ -71,6 +110,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   const char *names[] = {NULL, NULL, "mgr", "sup", "prac", "insp"};
   for (int role = 2; role <= 5; role++) add_user(names[role], (Reflect__V1__Role)role);
   for (int role = 2; role <= 5; role++) add_token(role, (Reflect__V1__Role)role);
+  add_team();
   return 0;
 }
 

@@ -219,7 +219,7 @@ Test(kpis, targets_measurements_report_drift_and_citations, .timeout = 240)
   CLI_OK("sam", NULL, "session", "held", sid);
   CLI("sam", "[performance]\ncites: 4, 5\nReviewed the slide in plans.\n", "record", "write", sid);
   cr_assert_eq(r.status, 1, "%s", r.err);
-  cr_assert(strstr(r.err, "measurement 5 does not exist or is not of anyone"), "%s", r.err);
+  cr_assert(strstr(r.err, "measurement 5 does not exist or is not of the supervisee"), "%s", r.err);
   CLI("sam", "[performance]\ncites: 4, 99\nReviewed.\n", "record", "write", sid);
   cr_assert(r.status == 1 && strstr(r.err, "measurement 99 does not exist"), "%s", r.err);
   CLI_OK("sam", "[performance]\ncites: 4\nReviewed the slide in plans.\n", "record", "write", sid);
