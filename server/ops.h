@@ -9,6 +9,7 @@
 #define REFLECT_OPS_H
 
 #include "service.h"
+#include "store_cases.h"
 #include "store_sessions.h"
 #include "store_users.h"
 
@@ -123,6 +124,11 @@ rcode ops_book_session(call *c, const int64_t *members, size_t n_members, int64_
  * read before the content leaves. */
 rcode ops_record_fill(call *c, const session_row *s, uint32_t revision, int party,
                       Reflect__V1__RecordShowReply **out);
+
+/* A case by id or reference (exactly one given), or the call fails: a
+ * missing case is PERMISSION_DENIED "does not exist or you cannot see it",
+ * the same as the caller's own visibility rule then gives a forbidden one. */
+rcode ops_find_case(call *c, uint64_t id, const char *reference, case_row *k);
 
 /* Resolves a username to an active account, or fails the call naming
  * `field` (NOT_FOUND for no such user, FAILED_PRECONDITION if inactive). */

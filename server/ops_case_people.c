@@ -15,9 +15,7 @@ static rcode refuse_case(call *c)
   return call_fail(c, RC_DENIED, "case_id", "that case does not exist or you cannot see it");
 }
 
-/* By id or reference, if the caller may change it (as `case update`):
- * a missing case and someone else's are refused alike. */
-static rcode load_changeable_case(call *c, uint64_t id, const char *reference, case_row *k)
+rcode ops_find_case(call *c, uint64_t id, const char *reference, case_row *k)
 {
   int rc;
   if (id && *reference) return call_fail(c, RC_INVALID, "reference", "give a case id or a reference, not both");
@@ -35,6 +33,15 @@ static rcode load_changeable_case(call *c, uint64_t id, const char *reference, c
   }
   if (rc == RC_NOT_FOUND) return refuse_case(c);
   if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not read the case");
+  return RC_OK;
+}
+
+/* By id or reference, if the caller may change it (as `case update`):
+ * a missing case and someone else's are refused alike. */
+static rcode load_changeable_case(call *c, uint64_t id, const char *reference, case_row *k)
+{
+  rcode rc = ops_find_case(c, id, reference, k);
+  if (rc) return rc;
   int visible = 0;
   if (store_cases_visible(c->s->db, c->who->user_id, k, &visible)) return RC_INTERNAL;
   if (!visible) return refuse_case(c);

@@ -23,35 +23,16 @@
 #define EXPORT_REDACTIONS_MAX 10000
 #define REASON_WHOLE "too many names to show the text"
 
-static rcode refuse_case(call *c)
-{
-  return call_fail(c, RC_DENIED, "case_id", "that case does not exist or you cannot see it");
-}
-
 /* By id or reference, for a manager overseeing the allocated worker
  * through a team (or supervising them): missing and forbidden alike. */
 static rcode load_overseen_case(call *c, uint64_t id, const char *reference, case_row *k)
 {
-  int rc;
-  if (id && *reference) return call_fail(c, RC_INVALID, "reference", "give a case id or a reference, not both");
-  if (id) {
-    if (id > INT64_MAX) return refuse_case(c);
-    rc = store_cases_get(c->s->db, (int64_t)id, k);
-  } else if (*reference && strlen(reference) <= CASE_REFERENCE_MAX) {
-    uint8_t idx[VAULT_INDEX_BYTES];
-    store_cases_reference_index(c->s->vault, reference, idx);
-    rc = store_cases_find(c->s->db, idx, k);
-  } else if (*reference) {
-    return call_fail(c, RC_INVALID, "reference", "a case reference is at most %d bytes", CASE_REFERENCE_MAX);
-  } else {
-    return call_fail(c, RC_INVALID, "case_id", "a case id or reference is required");
-  }
-  if (rc == RC_NOT_FOUND) return refuse_case(c);
-  if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not read the case");
+  rcode rc = ops_find_case(c, id, reference, k);
+  if (rc) return rc;
   int visible = 0;
   if (store_cases_visible(c->s->db, c->who->user_id, k, &visible)) return RC_INTERNAL;
   if (!visible && store_teams_oversees(c->s->db, c->who->user_id, k->allocated_id, &visible)) return RC_INTERNAL;
-  return visible ? RC_OK : refuse_case(c);
+  return visible ? RC_OK : call_fail(c, RC_DENIED, "case_id", "that case does not exist or you cannot see it");
 }
 
 static rcode redact_error(call *c, int rc)
