@@ -35,10 +35,7 @@ static const cli_opt report_opts[] = {
   "  --json          the report as one JSON object\n"                                   \
   "  --csv           one row per line and a final row for the team\n"
 
-typedef struct {
-  char from[DATE_LEN + 1], to[DATE_LEN + 1];
-  int csv;
-} report_args;
+typedef cli_report_period report_args;
 
 /* Exactly YYYY-MM-DD with digits where digits go: enough to count back
  * from; whether it is a real date is the server's to say. */
@@ -64,9 +61,7 @@ static int days_before(const char *date, int days, char *out, size_t size)
   return strftime(out, size, "%Y-%m-%d", &back) == DATE_LEN ? 0 : -1;
 }
 
-/* Fills the request's scope from the options; the strings point into argv
- * or into ra. */
-static int read_scope(cli_ctx *ctx, const cli_args *a, report_args *ra, Reflect__V1__ReportScope *scope)
+int cli_report_read_scope(cli_ctx *ctx, const cli_args *a, cli_report_period *ra, Reflect__V1__ReportScope *scope)
 {
   const char *from = cli_arg_value(a, "from"), *to = cli_arg_value(a, "to");
   int rc = cli_require(ctx, a, "team");
@@ -102,7 +97,7 @@ static int ask(cli_ctx *ctx, const cli_args *a, report_args *ra, Reflect__V1__Re
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
   Reflect__V1__ReportRequest in = REFLECT__V1__REPORT_REQUEST__INIT;
   Reflect__V1__ReportScope scope = REFLECT__V1__REPORT_SCOPE__INIT;
-  int rc = read_scope(ctx, a, ra, &scope);
+  int rc = cli_report_read_scope(ctx, a, ra, &scope);
   if (rc) return rc;
   in.scope = &scope;
   req.op_case = op;

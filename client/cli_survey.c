@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -14,12 +13,10 @@
 #include "cli_report_json.h"
 #include "cli_reports.h"
 #include "cli_time.h"
-#include "cli_zone.h"
 #include "wire.h"
 
 #define SURVEY_QUESTIONS 5
 #define SURVEY_COMMENT_MAX 2000
-#define SURVEY_DEFAULT_DAYS 27
 
 /* Shown when answering; the server's report carries its own copy. */
 static const char *const questions[SURVEY_QUESTIONS] = {
@@ -147,34 +144,6 @@ const cli_command cli_group_survey = {
 
 /* ---- reflect report survey ------------------------------------------------ */
 
-/* The default period: `to` is today in the organisation's zone, `from`
- * SURVEY_DEFAULT_DAYS before `to` (as the other reports do). */
-static int default_days(const cli_ctx *ctx, const char *to_given, char *to, char *from, size_t size)
-{
-  struct tm tm;
-  int y, m, d;
-  if (to_given) {
-    if (sscanf(to_given, "%4d-%2d-%2d", &y, &m, &d) != 3) return -1;
-  } else {
-    if (cli_zone_localtime((int64_t)time(NULL), cli_zone(ctx), &tm) != 0) return -1;
-    y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
-  }
-  snprintf(to, size, "%04d-%02d-%02d", y, m, d);
-  /* Calendar arithmetic on a UTC noon, away from any DST edge. */
-  struct tm day = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d - SURVEY_DEFAULT_DAYS, .tm_hour = 12};
-  time_t t = timegm(&day);
-  if (t == (time_t)-1 || !gmtime_r(&t, &tm) || !strftime(from, size, "%Y-%m-%d", &tm)) return -1;
-  return 0;
-}
-
-static int check_day(const cli_ctx *ctx, const char *what, const char *s)
-{
-  char full[32];
-  if (strlen(s) != 10 || snprintf(full, sizeof full, "%s 00:00", s) < 0 || cli_time_check(full))
-    return cli_usage_error(ctx, "%s is a date YYYY-MM-DD", what);
-  return CLI_EXIT_OK;
-}
-
 static void print_text(const Reflect__V1__SurveyReport *r)
 {
   const Reflect__V1__ReportScope *s = r->scope;
@@ -265,28 +234,16 @@ static const cli_opt report_opts[] = {
 
 static int report_survey_run(cli_ctx *ctx, const cli_args *a)
 {
-  char from[40], to[40];
-  const char *team = cli_arg_value(a, "team"), *sup = cli_arg_value(a, "supervisor");
-  const char *f = cli_arg_value(a, "from"), *t = cli_arg_value(a, "to");
-  int csv = cli_arg_count(a, "csv") > 0;
-  int rc = cli_require(ctx, a, "team");
-  if (!rc) rc = cli_check_text(ctx, "--team", team, CLI_TEXT_MAX);
-  if (!rc && sup) rc = cli_check_text(ctx, "--supervisor", sup, CLI_TEXT_MAX);
-  if (!rc && f) rc = check_day(ctx, "--from", f);
-  if (!rc && t) rc = check_day(ctx, "--to", t);
-  if (!rc && csv && ctx->json) rc = cli_usage_error(ctx, "give --json or --csv, not both");
+  const char *sup = cli_arg_value(a, "supervisor");
+  cli_report_period period;
+  Reflect__V1__ReportScope scope = REFLECT__V1__REPORT_SCOPE__INIT;
+  int rc = sup ? cli_check_text(ctx, "--supervisor", sup, CLI_TEXT_MAX) : CLI_EXIT_OK;
+  if (!rc) rc = cli_report_read_scope(ctx, a, &period, &scope);
   if (rc) return rc;
-  if (default_days(ctx, t, to, from, sizeof to)) {
-    cli_error("could not tell today's date in the organisation's time zone");
-    return CLI_EXIT_REFUSED;
-  }
+  int csv = period.csv;
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
   Reflect__V1__ReportRequest rr = REFLECT__V1__REPORT_REQUEST__INIT;
-  Reflect__V1__ReportScope scope = REFLECT__V1__REPORT_SCOPE__INIT;
   Reflect__V1__Reply *rep;
-  scope.team = (char *)team;
-  scope.from = (char *)(f ? f : from);
-  scope.to = to;
   rr.scope = &scope;
   rr.supervisor = (char *)(sup ? sup : "");
   req.op_case = REFLECT__V1__REQUEST__OP_REPORT_SURVEY;
@@ -311,7 +268,7 @@ const cli_command cli_report_survey = {
             "options:\n"
             "  --team TEAM        the team\n"
             "  --supervisor USER  only sessions led by USER\n"
-            "  --from DATE        first day (default: 27 days before --to)\n"
+            "  --from DATE        first day (default: four weeks ending on --to)\n"
             "  --to DATE          last day (default: today)\n"
             "  --csv              one row per question\n",
     .opts = report_opts,

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ops.h"
 #include "store_agreements.h"
 #include "store_teams.h"
 #include "store_users.h"
@@ -14,11 +15,7 @@
 /* Today in the organisation's zone (serve sets TZ to it). */
 void kpi_access_today(call *c, char out[KPI_DAY_SIZE])
 {
-  time_t t = (time_t)c->now;
-  struct tm tm;
-  if (!localtime_r(&t, &tm)) tm = (struct tm){.tm_year = 70, .tm_mday = 1};
-  snprintf(out, KPI_DAY_SIZE, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
-           (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+  due_date_format(ops_today(c), out, KPI_DAY_SIZE);
 }
 
 /* ---- whose figures ---- */

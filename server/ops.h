@@ -8,6 +8,7 @@
 #ifndef REFLECT_OPS_H
 #define REFLECT_OPS_H
 
+#include "due.h"
 #include "service.h"
 #include "store_cases.h"
 #include "store_sessions.h"
@@ -101,6 +102,8 @@ rcode ops_load_visible_session(call *c, uint64_t id, session_row *s, int *party)
  * OPS_TIME_MAX always suffices; "?" if t cannot be shown. */
 #define OPS_TIME_MAX 48
 void ops_format_local(int64_t t, char *buf, size_t size);
+/* The request's day (c->now) in the organisation's zone, a civil date. */
+due_date ops_today(const call *c);
 /* A time is sane (2000-2100), else INVALID_ARGUMENT naming field. */
 rcode ops_check_time(call *c, const char *field, int64_t t);
 /* A session's start and length are sane (2000-2100; 15-480 minutes). */

@@ -22,15 +22,6 @@ typedef struct {
   int64_t id;
 } agreement_add;
 
-/* The date today in the organisation's zone (reflectd serve sets TZ). */
-static due_date today(call *c)
-{
-  time_t t = (time_t)c->now;
-  struct tm tm;
-  localtime_r(&t, &tm);
-  return (due_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-}
-
 static rcode parse_date(call *c, const char *field, const char *text, due_date *out)
 {
   if (due_date_parse(text, out) || out->year < 2000 || out->year > 2099)
@@ -53,7 +44,7 @@ static due_date year_on(due_date d)
 static rcode check_dates(call *c, agreement_add *a, const agreement_row *old)
 {
   const Reflect__V1__AgreementAddRequest *in = a->in;
-  due_date start = today(c), review, now = start;
+  due_date start = ops_today(c), review, now = start;
   rcode rc = RC_OK;
   if (*in->starts_on) rc = parse_date(c, "starts_on", in->starts_on, &start);
   else if (old) due_date_parse(old->starts_on, &start);

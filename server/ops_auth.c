@@ -123,10 +123,8 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   if (password_verify(u.pwhash, in->password) != 0) return ops_password_failed(c, user_key, device_key, RC_UNAUTHENTICATED, NULL, WRONG_LOGIN);
   /* Only after the password: the expiry is no one else's business. */
   if (u.expires_at && u.expires_at <= c->now) {
-    char when[32] = "?", msg[80];
-    time_t t = (time_t)u.expires_at;
-    struct tm tm;
-    if (localtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    char when[OPS_TIME_MAX], msg[96];
+    ops_format_local(u.expires_at, when, sizeof when);
     snprintf(msg, sizeof msg, "this account expired on %s", when);
     return ops_password_failed(c, user_key, device_key, RC_UNAUTHENTICATED, NULL, msg);
   }

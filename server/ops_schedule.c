@@ -19,6 +19,15 @@ void ops_format_local(int64_t t, char *buf, size_t size)
   if (!localtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M %Z", &tm)) snprintf(buf, size, "?");
 }
 
+due_date ops_today(const call *c)
+{
+  time_t t = (time_t)c->now;
+  struct tm tm;
+  /* localtime_r fails only for years out of int range; c->now is a clock. */
+  if (!localtime_r(&t, &tm)) return (due_date){1970, 1, 1};
+  return (due_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
 /* Names the clash without disclosing more than the caller may know: the
  * other session's id only if the caller is a party to it, and for a room
  * never who has it. */

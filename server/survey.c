@@ -117,10 +117,7 @@ rcode ops_survey_answer(call *c, const Reflect__V1__Request *req)
   store_survey_respondent_index(c->s->vault, c->who->user_id, t.a.respondent);
   store_survey_session_index(c->s->vault, s.id, t.a.session_index);
   /* The day only: a time would let answers be matched to logins. */
-  time_t now = (time_t)c->now;
-  struct tm tm;
-  if (!localtime_r(&now, &tm) || !strftime(t.a.answered_on, sizeof t.a.answered_on, "%Y-%m-%d", &tm))
-    return call_fail(c, RC_INTERNAL, NULL, "could not tell today's date");
+  due_date_format(ops_today(c), t.a.answered_on, sizeof t.a.answered_on);
   rc = call_write(c, "store the answers", answer_write, &t);
   if (rc) return rc;
   Reflect__V1__SurveyAnswerReply *r = arena_alloc(c->a, sizeof *r);
