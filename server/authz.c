@@ -84,6 +84,9 @@ static const authz_rule table[] = {
     {OP(EXPORT_INSPECTION), "export inspection evidence", MANAGER | INSPECTOR,                  0, 0, 0},
     {OP(EXPORT_CASE),     "export a child's record",     MANAGER,                               0, 0, 0},
     {OP(INSPECTOR_GRANT), "grant inspectors access",     ADMIN,                                 0, 0, 1},
+    /* Who read or changed a record or case: the oversight of the managers
+     * of the people concerned (checked by the handler). */
+    {OP(AUDIT_LIST),      "see who read or changed a record", MANAGER,                          0, 1, 0},
 };
 
 const authz_rule *authz_find(Reflect__V1__Request__OpCase op)

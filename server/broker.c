@@ -246,13 +246,13 @@ int broker_run(const broker_opts *o)
   int pull_hwm = 100000;
   if (!b.pull || zmq_setsockopt(b.pull, ZMQ_RCVHWM, &pull_hwm, sizeof pull_hwm) ||
       zmq_setsockopt(b.pull, ZMQ_LINGER, &zero, sizeof zero) || zmq_bind(b.pull, RELAY_ENDPOINT) ||
-      relay_start(b.ctx, o->data_dir, o->cfg, o->vault, &b.relay)) {
+      relay_start(b.ctx, o->data_dir, o->cfg, o->keys, &b.relay)) {
     log_line(LOG_ERROR, "event=relay_failed error=\"%s\"", zmq_strerror(errno));
     goto done;
   }
   b.tick_ms = (int64_t)o->cfg->scheduler_s * 1000;
   b.next_tick = now_ms(); /* at once: what came due while we were down goes out now, late */
-  if (workers_start(b.ctx, o->data_dir, o->cfg, o->vault, b.relay, &b.pool) ||
+  if (workers_start(b.ctx, o->data_dir, o->cfg, o->keys, b.relay, &b.pool) ||
       await_workers(&b, o->cfg->workers + o->cfg->slow_workers)) {
     log_line(LOG_ERROR, "event=workers_failed");
     goto done;

@@ -19,14 +19,16 @@
 #define REFLECT_BROKER_H
 
 #include "config.h"
-#include "vault.h"
+#include "keystate.h"
+#include "stats.h"
 
 #define BROKER_DRAIN_MS 10000
 
 typedef struct {
   const char *data_dir;
   const config *cfg;
-  const vault *vault;
+  keystate *keys;         /* the vault, or sealed until `reflectd unseal` */
+  server_stats *stats;    /* counters for `reflectd status` */
   char secret_key[41];   /* the server's CURVE secret, Z85 */
 } broker_opts;
 

@@ -101,7 +101,9 @@ int cmd_serve(int argc, char **argv)
   struct stat sb;
   if (stat(dir, &sb) == 0 && (sb.st_mode & 077))
     log_line(LOG_WARN, "event=data_dir_permissions dir=%s hint=\"chmod 700\"", dir);
-  broker_opts o = {dir, &cfg, NULL, ""};
+  server_stats stats = {.started_at = (int64_t)time(NULL)};
+  keystate *keys = NULL;
+  broker_opts o = {dir, &cfg, NULL, &stats, ""};
   vault *v = NULL;
   db *d = NULL;
   int rc = EXIT_FAIL;
@@ -120,7 +122,12 @@ int cmd_serve(int argc, char **argv)
     fprintf(stderr, "reflectd: %s/%s is not a Z85 CURVE secret key\n", dir, DATADIR_SERVER_KEY);
     goto out;
   }
-  o.vault = v;
+  if (keystate_new(v, &keys)) {
+    fprintf(stderr, "reflectd: out of memory\n");
+    goto out;
+  }
+  v = NULL; /* the keystate owns it now */
+  o.keys = keys;
   log_line(LOG_INFO, "event=starting data=%s", dir);
   if (broker_run(&o) == 0) rc = EXIT_OK;
   else fprintf(stderr, "reflectd: could not serve (see the log line above)\n");
@@ -129,5 +136,6 @@ out:
   sodium_memzero(o.secret_key, sizeof o.secret_key);
   db_close(d);
   vault_close(v);
+  keystate_free(keys);
   return rc;
 }

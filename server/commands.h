@@ -15,6 +15,16 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+/* Issue 6. unseal/status/rotate-master-key talk to a running server over
+ * its control socket (control.h); rotate-master-key, backup, verify and
+ * audit also work on a stopped server's directory directly. */
+int cmd_unseal(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_rotate(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* Reads one line from stdin into buf without its newline; -1 on EOF or if
  * the line does not fit. Used for passwords and passphrases. */

@@ -35,6 +35,23 @@ void config_defaults(config *c)
   c->coverage_low_days = 56;
   c->min_support_percent = 15;
   c->min_development_percent = 15;
+  c->queue = 256;
+  c->backup_every_hours = 24;
+  c->backup_keep = 7;
+  c->case_years = 25;
+  c->looked_after_age = 75;
+}
+
+/* Absolute, printable, no "..": a setting cannot point somewhere odd by
+ * accident, and the value is safe in a log line. */
+static int check_path(const char *v)
+{
+  if (v[0] != '/' || strlen(v) >= CONFIG_PATH_MAX || strstr(v, "/../") ||
+      (strlen(v) >= 3 && !strcmp(v + strlen(v) - 3, "/..")))
+    return -1;
+  for (const char *p = v; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"') return -1;
+  return 0;
 }
 
 int config_check_endpoint(const char *ep)
@@ -88,6 +105,11 @@ static const int_key int_keys[] = {
     INTK("server", "workers", 1, 64, 1, workers, 0),
     INTK("server", "slow_workers", 1, 16, 1, slow_workers, 0),
     INTK("server", "slow_queue", 1, 10000, 1, slow_queue, 0),
+    INTK("server", "queue", 1, 100000, 1, queue, 0),
+    INTK("backup", "every_hours", 1, 720, 1, backup_every_hours, 0),
+    INTK("backup", "keep", 1, 1000, 1, backup_keep, 0),
+    INTK("retention", "case_years", 0, 200, 1, case_years, 0),
+    INTK("retention", "looked_after_age", 0, 150, 1, looked_after_age, 0),
     INTK("security", "token_idle_minutes", 1, 7 * 24 * 60, 60, token_idle_s, 1),
     INTK("security", "token_absolute_hours", 1, 30 * 24, 3600, token_absolute_s, 1),
     INTK("security", "login_max_failures", 1, 100, 1, login_max_failures, 0),
@@ -152,6 +174,12 @@ static int on_entry(void *user, const char *section, const char *name, const cha
     snprintf(c->timezone, sizeof c->timezone, "%s", value);
     return 1;
   }
+  if ((!strcmp(section, "server") && !strcmp(name, "control")) ||
+      (!strcmp(section, "backup") && !strcmp(name, "dir"))) {
+    if (*value && check_path(value)) goto bad;
+    snprintf(!strcmp(section, "server") ? c->control : c->backup_dir, CONFIG_PATH_MAX, "%s", value);
+    return 1;
+  }
   if (!strcmp(section, "storage") && !strcmp(name, "synchronous")) {
     if (!strcmp(value, "full")) c->synchronous_full = 1;
     else if (!strcmp(value, "normal")) c->synchronous_full = 0;
@@ -180,6 +208,8 @@ bad:
   return 0;
 }
 
+static int load_path(const char *path, int missing_ok, config *out, char *err, size_t err_size);
+
 int config_load(const char *data_dir, config *out, char *err, size_t err_size)
 {
   char path[4096];
@@ -187,9 +217,19 @@ int config_load(const char *data_dir, config *out, char *err, size_t err_size)
     snprintf(err, err_size, "data directory path too long");
     return -1;
   }
+  return load_path(path, 1, out, err, err_size);
+}
+
+int config_load_file(const char *path, config *out, char *err, size_t err_size)
+{
+  return load_path(path, 0, out, err, err_size);
+}
+
+static int load_path(const char *path, int missing_ok, config *out, char *err, size_t err_size)
+{
   FILE *f = fopen(path, "re");
   if (!f) {
-    if (errno == ENOENT) return 0;
+    if (errno == ENOENT && missing_ok) return 0;
     snprintf(err, err_size, "cannot read %s: %s", path, strerror(errno));
     return -1;
   }
@@ -239,6 +279,8 @@ int config_write_default(const char *data_dir, const config *c)
           "; password hashing (Argon2id, 64 MiB each) runs on its own threads\n"
           "slow_workers = %d\n"
           "slow_queue = %d\n"
+          "; requests waiting for a worker beyond this are refused (UNAVAILABLE)\n"
+          "queue = %d\n"
           "timezone = %s\n"
           "\n[security]\n"
           "token_idle_minutes = %lld\n"
@@ -265,13 +307,24 @@ int config_write_default(const char *data_dir, const config *c)
           "; below this %% of case, development, support and mediation discussion,\n"
           "; support or development is reported as crowded out (0-100)\n"
           "min_support_percent = %d\n"
-          "min_development_percent = %d\n",
-          c->listen, c->publish, c->workers, c->slow_workers, c->slow_queue, c->timezone,
+          "min_development_percent = %d\n"
+          "\n[backup]\n"
+          "; scheduled backups: a directory (absolute) turns them on; keep the newest N\n"
+          "dir = %s\n"
+          "every_hours = %d\n"
+          "keep = %d\n"
+          "\n[retention]\n"
+          "; years a closed case is kept; a looked-after child's record until the end of\n"
+          "; the year they reach looked_after_age, if that is later. Then its key is destroyed.\n"
+          "case_years = %d\n"
+          "looked_after_age = %d\n",
+          c->listen, c->publish, c->workers, c->slow_workers, c->slow_queue, c->queue, c->timezone,
           (long long)(c->token_idle_s / 60), (long long)(c->token_absolute_s / 3600),
           c->login_max_failures, (long long)(c->login_max_delay_s / 60),
           c->synchronous_full ? "full" : "normal", leads, c->scheduler_s, c->event_threads,
           c->event_keep_days, c->coverage_high_days, c->coverage_medium_days, c->coverage_low_days,
-          c->min_support_percent, c->min_development_percent);
+          c->min_support_percent, c->min_development_percent, c->backup_dir, c->backup_every_hours,
+          c->backup_keep, c->case_years, c->looked_after_age);
   int rc = fflush(f) || fsync(fd) ? -1 : 0;
   fclose(f);
   return rc;

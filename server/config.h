@@ -17,6 +17,7 @@
 #define CONFIG_FILE_NAME "reflectd.conf"
 #define CONFIG_ENDPOINT_MAX 256
 #define CONFIG_LEADS_MAX 4
+#define CONFIG_PATH_MAX 1024
 
 typedef struct {
   char listen[CONFIG_ENDPOINT_MAX];
@@ -30,6 +31,23 @@ typedef struct {
   int login_max_failures;    /* failures before delays start */
   int64_t login_max_delay_s; /* the longest lock-out */
   int synchronous_full;      /* 1: synchronous=FULL (default); 0: NORMAL */
+  /* Requests waiting for a worker beyond this many are refused UNAVAILABLE
+   * at once by the broker (1..100000), so overload costs bounded memory. */
+  int queue;
+  /* The local control socket (`reflectd unseal|status|rotate-master-key|
+   * backup`): "" means DIR/reflectd.sock. An absolute path. */
+  char control[CONFIG_PATH_MAX];
+  /* [backup] scheduled backups: dir "" turns them off; every_hours between
+   * them (1..720); keep the newest keep scheduled files (1..1000). */
+  char backup_dir[CONFIG_PATH_MAX];
+  int backup_every_hours;
+  int backup_keep;
+  /* [retention] (DOMAIN.md): a closed case is kept case_years after it
+   * closed (0..200; 0 destroys it at the next run after closing, for a
+   * trial); a looked-after child's until the end of the year they reach
+   * looked_after_age (0..150), whichever is later. */
+  int case_years;
+  int looked_after_age;
   /* [events] */
   int event_threads;         /* relay threads sealing and publishing (1..16) */
   int scheduler_s;           /* seconds between scheduler runs (1..3600) */
@@ -47,6 +65,9 @@ typedef struct {
 void config_defaults(config *out);
 /* Reads DIR/reflectd.conf on top of the current values of *out. */
 int config_load(const char *data_dir, config *out, char *err, size_t err_size);
+/* The same for a named file (the package's /etc/reflect/reflectd.conf);
+ * here a missing file is an error. */
+int config_load_file(const char *path, config *out, char *err, size_t err_size);
 /* Validates one endpoint string (tcp://, ipc://, inproc://). */
 int config_check_endpoint(const char *ep);
 /* Writes a commented default config file for a new data directory. */

@@ -466,5 +466,40 @@ static const char v9[] =
     "  team_id INTEGER NOT NULL REFERENCES teams(id),"
     "  PRIMARY KEY (team_id, response_id)) WITHOUT ROWID;";
 
-const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
+/* Issue 6: running it for years.
+ *  - audit.chain: keyed BLAKE2b over the previous entry's chain and this
+ *    entry's fields (audit_chain.h). Rows written before v10 are chained
+ *    once, at the first start with the key, which is the only update the
+ *    log ever admits (a NULL chain becoming set, nothing else changing).
+ *  - cases: retention. closed_at is set on closing and cleared on reopening;
+ *    retain_until (YYYY-MM-DD, clear) is computed when it closes; a case
+ *    whose date has passed is crypto-shredded (shredded_at) by destroying
+ *    its data key, and its reference index is replaced by random bytes so
+ *    the reference can no longer be confirmed either.
+ *  - backups: what was backed up, where, and whether it worked, for
+ *    `reflectd status` and for keeping the newest N scheduled ones. */
+static const char v10[] =
+    "ALTER TABLE audit ADD COLUMN chain BLOB;"
+    "DROP TRIGGER audit_no_update;"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  WHEN OLD.chain IS NOT NULL OR NEW.chain IS NULL OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at"
+    "    OR NEW.user_id IS NOT OLD.user_id OR NEW.device IS NOT OLD.device OR NEW.action IS NOT OLD.action"
+    "    OR NEW.object IS NOT OLD.object OR NEW.detail IS NOT OLD.detail"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "ALTER TABLE cases ADD COLUMN looked_after INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cases ADD COLUMN closed_at INTEGER;"
+    "ALTER TABLE cases ADD COLUMN retain_until TEXT;"
+    "ALTER TABLE cases ADD COLUMN shredded_at INTEGER;"
+    "CREATE INDEX cases_retention ON cases(retain_until) WHERE retain_until IS NOT NULL AND shredded_at IS NULL;"
+    "CREATE TABLE backups("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  bytes INTEGER NOT NULL DEFAULT 0,"
+    "  scheduled INTEGER NOT NULL DEFAULT 0,"
+    "  ok INTEGER NOT NULL,"
+    "  error TEXT NOT NULL DEFAULT '',"
+    "  removed_at INTEGER);";
+
+const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

@@ -79,6 +79,7 @@ static const struct {
     {REFLECT__V1__REQUEST__OP_EXPORT_INSPECTION, ops_export_inspection},
     {REFLECT__V1__REQUEST__OP_EXPORT_CASE, ops_export_case},
     {REFLECT__V1__REQUEST__OP_INSPECTOR_GRANT, ops_inspector_grant},
+    {REFLECT__V1__REQUEST__OP_AUDIT_LIST, ops_audit_list},
 };
 
 rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...)
@@ -281,6 +282,10 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
   int wrc = wire_decode_request(frame, len, &req);
   if (wrc) {
     call_fail(&c, RC_INVALID, NULL, "%s", decode_error(wrc));
+  } else if (!s->vault) {
+    rep.id = req->id;
+    call_fail(&c, RC_UNAVAILABLE, NULL,
+              "the server is sealed: an administrator must run `reflectd unseal` on the server");
   } else {
     rep.id = req->id;
     rcode hrc = run(&c, req, slow_ok, &slow);

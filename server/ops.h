@@ -77,6 +77,7 @@ rcode ops_survey_answer(call *c, const Reflect__V1__Request *req);
 rcode ops_export_inspection(call *c, const Reflect__V1__Request *req);
 rcode ops_export_case(call *c, const Reflect__V1__Request *req);
 rcode ops_inspector_grant(call *c, const Reflect__V1__Request *req);
+rcode ops_audit_list(call *c, const Reflect__V1__Request *req);
 
 /* Login throttling, shared by everything that checks a password: refuses
  * while the account or device is locked; and counts a wrong password

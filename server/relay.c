@@ -41,7 +41,7 @@ struct relay {
   void *ctx;
   const char *data_dir;
   const config *cfg;
-  const vault *vault;
+  keystate *keys;
   relay_thread *t;
   int n;
   pthread_mutex_t lock;
@@ -154,8 +154,10 @@ static void publish_range(worker_state *w, int64_t first, int64_t last)
   event_row rows[RELAY_CHUNK];
   size_t n = 0;
   int64_t now = (int64_t)time(NULL);
+  const vault *v = keystate_acquire(r->keys);
+  if (!v) return; /* sealed: nothing can have been written, the outbox keeps it */
   int txn = db_begin_read(w->db) == SQLITE_OK;
-  int rc = store_events_range(w->db, r->vault, &w->ring, &a, first, last, rows, RELAY_CHUNK, &n);
+  int rc = store_events_range(w->db, v, &w->ring, &a, first, last, rows, RELAY_CHUNK, &n);
   /* A chunk often holds one person's events in a row (a burst of their
    * reminders): look their devices up once. */
   event_device devs[EVENT_DEVICES_MAX];
@@ -177,6 +179,7 @@ static void publish_range(worker_state *w, int64_t first, int64_t last)
     for (size_t k = 0; k < n_devs; k++) send_sealed(w, &devs[k], plain, len);
   }
   if (txn) db_end_read(w->db);
+  keystate_release(r->keys);
   if (rc) log_line(LOG_ERROR, "event=events_read_failed first=%lld last=%lld code=%d", (long long)first,
                    (long long)last, rc);
   arena_reset(&a);
@@ -196,12 +199,20 @@ static void run_tick(worker_state *w, int64_t posted_at)
   rep.status = &status;
   principal nobody = {0};
   arena a = {0};
-  svc s = {.db = w->db, .vault = r->vault, .cfg = r->cfg, .ring = &w->ring, .relay = r};
+  const vault *v = keystate_acquire(r->keys);
+  if (!v) { /* sealed: the scheduler waits for the keys */
+    pthread_mutex_lock(&r->lock);
+    r->tick_pending = 0;
+    pthread_mutex_unlock(&r->lock);
+    return;
+  }
+  svc s = {.db = w->db, .vault = v, .cfg = r->cfg, .ring = &w->ring, .relay = r};
   /* The time the tick ran, not when it was asked for: a queue behind a
    * burst must not make reminders look early. */
   int64_t now = (int64_t)time(NULL);
   call c = {.s = &s, .who = &nobody, .a = &a, .ring = &w->ring, .rep = &rep, .now = now > posted_at ? now : posted_at};
   rcode rc = call_write(&c, "run the scheduler", tick_tx, NULL);
+  keystate_release(r->keys);
   if (rc) log_line(LOG_ERROR, "event=scheduler_failed code=%d message=\"%s\"", rc, status.message);
   if (c.events_last) relay_post_range(r, c.events_first, c.events_last);
   arena_reset(&a);
@@ -241,7 +252,7 @@ static void *run(void *arg)
   return NULL;
 }
 
-int relay_start(void *ctx, const char *data_dir, const config *cfg, const vault *v, relay **out)
+int relay_start(void *ctx, const char *data_dir, const config *cfg, keystate *ks, relay **out)
 {
   relay *r = calloc(1, sizeof *r);
   *out = r;
@@ -249,7 +260,7 @@ int relay_start(void *ctx, const char *data_dir, const config *cfg, const vault 
   r->ctx = ctx;
   r->data_dir = data_dir;
   r->cfg = cfg;
-  r->vault = v;
+  r->keys = ks;
   r->n = cfg->event_threads;
   r->t = calloc((size_t)r->n, sizeof *r->t);
   r->q = calloc(RELAY_QUEUE_MAX, sizeof *r->q);

@@ -29,7 +29,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "vault.h"
+#include "keystate.h"
 
 #define RELAY_ENDPOINT "inproc://reflect.events"
 #define RELAY_CHUNK 64
@@ -37,7 +37,9 @@
 
 typedef struct relay relay;
 
-int relay_start(void *zmq_ctx, const char *data_dir, const config *cfg, const vault *v, relay **out);
+/* Each job borrows the vault from ks (keystate.h); while sealed, ticks
+ * and ranges are skipped (the outbox keeps them). */
+int relay_start(void *zmq_ctx, const char *data_dir, const config *cfg, keystate *ks, relay **out);
 void relay_post_range(relay *r, int64_t first, int64_t last);
 void relay_post_tick(relay *r, int64_t now);
 void relay_stop(relay *r);

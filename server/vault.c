@@ -27,10 +27,12 @@
 
 /* Each subkey has its own context and id so that no two uses can ever share
  * key material, even if a later version adds a subkey under one context. */
-enum { SUBKEY_WRAP = 1, SUBKEY_CHECK = 2, SUBKEY_INDEX = 3 };
+enum { SUBKEY_WRAP = 1, SUBKEY_CHECK = 2, SUBKEY_INDEX = 3, SUBKEY_SECRET = 4, SUBKEY_INDEXWRAP = 5 };
 static const char CTX_WRAP[crypto_kdf_CONTEXTBYTES] = "RFLWRAP1";
 static const char CTX_CHECK[crypto_kdf_CONTEXTBYTES] = "RFLCHEK1";
 static const char CTX_INDEX[crypto_kdf_CONTEXTBYTES] = "RFLBIDX1";
+static const char CTX_SECRET[crypto_kdf_CONTEXTBYTES] = "RFLSECR1";
+static const char CTX_INDEXWRAP[crypto_kdf_CONTEXTBYTES] = "RFLIWRP1";
 
 /* Prefixes version each encoding and keep one kind of input from ever being
  * read as another. The data-key prefix is stored with its NUL. */
@@ -45,6 +47,7 @@ _Static_assert(VAULT_VALUE_OVERHEAD == NONCE_BYTES + TAG_BYTES, "value overhead"
 
 struct vault {
   unsigned char *master; /* sodium_malloc'd, read-only once set */
+  unsigned char *index;  /* the blind-index key: NULL means derived from master */
 };
 
 struct vault_key {
@@ -75,6 +78,7 @@ static int vault_wrap_master(unsigned char *master, vault **out)
   }
   sodium_mprotect_readonly(master);
   v->master = master;
+  v->index = NULL;
   *out = v;
   return VAULT_OK;
 }
@@ -260,6 +264,7 @@ void vault_close(vault *v)
   if (v == NULL)
     return;
   sodium_free(v->master);
+  sodium_free(v->index);
   free(v);
 }
 
@@ -518,6 +523,14 @@ void vault_free_plain(uint8_t *plain, size_t len)
   free(plain);
 }
 
+/* The index key: adopted from the database after a rotation, otherwise
+ * derived from the master key as it always was. */
+static void index_key(const vault *v, unsigned char out[VAULT_KEY_BYTES])
+{
+  if (v->index) memcpy(out, v->index, VAULT_KEY_BYTES);
+  else derive(v, SUBKEY_INDEX, CTX_INDEX, out);
+}
+
 int vault_blind_index(const vault *v, const char *domain, const uint8_t *data, size_t len,
                       uint8_t out[VAULT_INDEX_BYTES])
 {
@@ -525,7 +538,7 @@ int vault_blind_index(const vault *v, const char *domain, const uint8_t *data, s
   if (v == NULL || out == NULL || dlen == 0 || (data == NULL && len != 0))
     return VAULT_EINVAL;
   unsigned char sub[VAULT_KEY_BYTES];
-  derive(v, SUBKEY_INDEX, CTX_INDEX, sub);
+  index_key(v, sub);
   unsigned char dlen_le[4];
   put_le(dlen_le, dlen, 4);
   crypto_generichash_state st;
@@ -553,4 +566,299 @@ const char *vault_strerror(int code)
   case VAULT_EFORMAT: return "key file has the wrong size";
   default: return "unknown vault error";
   }
+}
+
+/* --- Issue 6 ------------------------------------------------------------ */
+
+int vault_create_random(vault **out, int *locked)
+{
+  if (locked != NULL)
+    *locked = 0;
+  if (out == NULL)
+    return VAULT_EINVAL;
+  *out = NULL;
+  if (sodium_init() < 0)
+    return VAULT_EIO;
+  unsigned char *master = alloc_secret(locked);
+  if (master == NULL)
+    return VAULT_ENOMEM;
+  randombytes_buf(master, VAULT_KEY_BYTES);
+  return vault_wrap_master(master, out);
+}
+
+int vault_write_keyfile(const vault *v, const char *path)
+{
+  if (v == NULL || path == NULL || *path == '\0')
+    return VAULT_EINVAL;
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return errno == EEXIST ? VAULT_EEXIST : VAULT_EIO;
+  size_t done = 0;
+  int rc = VAULT_OK;
+  while (done < VAULT_KEY_BYTES) {
+    ssize_t n = write(fd, v->master + done, VAULT_KEY_BYTES - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      rc = VAULT_EIO;
+      break;
+    }
+    done += (size_t)n;
+  }
+  if (rc == VAULT_OK && fsync(fd) != 0)
+    rc = VAULT_EIO;
+  if (close(fd) != 0 && rc == VAULT_OK)
+    rc = VAULT_EIO;
+  if (rc == VAULT_OK)
+    rc = fsync_parent_dir(path);
+  if (rc != VAULT_OK)
+    unlink(path);
+  return rc;
+}
+
+/* Wrapped index key: nonce || key || tag under a master subkey of its
+ * own, with a fixed AD, so it can never be confused with a data key. */
+static const char INDEXKEY_AD[] = "reflect.indexkey.v1";
+
+int vault_wrap_index_key(const vault *v, uint8_t **wrapped, size_t *wrapped_len)
+{
+  if (wrapped != NULL)
+    *wrapped = NULL;
+  if (v == NULL || wrapped == NULL || wrapped_len == NULL)
+    return VAULT_EINVAL;
+  uint8_t *w = malloc(WRAPPED_BYTES);
+  if (w == NULL)
+    return VAULT_ENOMEM;
+  unsigned char key[VAULT_KEY_BYTES], sub[VAULT_KEY_BYTES];
+  index_key(v, key);
+  derive(v, SUBKEY_INDEXWRAP, CTX_INDEXWRAP, sub);
+  randombytes_buf(w, NONCE_BYTES);
+  crypto_aead_xchacha20poly1305_ietf_encrypt(w + NONCE_BYTES, NULL, key, VAULT_KEY_BYTES,
+                                             (const unsigned char *)INDEXKEY_AD, sizeof INDEXKEY_AD - 1,
+                                             NULL, w, sub);
+  sodium_memzero(key, sizeof key);
+  sodium_memzero(sub, sizeof sub);
+  *wrapped = w;
+  *wrapped_len = WRAPPED_BYTES;
+  return VAULT_OK;
+}
+
+static int set_index(vault *v, const unsigned char key[VAULT_KEY_BYTES])
+{
+  unsigned char *p = sodium_malloc(VAULT_KEY_BYTES);
+  if (p == NULL)
+    return VAULT_ENOMEM;
+  memcpy(p, key, VAULT_KEY_BYTES);
+  sodium_mprotect_readonly(p);
+  sodium_free(v->index);
+  v->index = p;
+  return VAULT_OK;
+}
+
+int vault_adopt_index_key(vault *v, const uint8_t *wrapped, size_t wrapped_len)
+{
+  if (v == NULL || wrapped == NULL)
+    return VAULT_EINVAL;
+  if (wrapped_len != WRAPPED_BYTES)
+    return VAULT_EINTEGRITY;
+  unsigned char key[VAULT_KEY_BYTES], sub[VAULT_KEY_BYTES];
+  derive(v, SUBKEY_INDEXWRAP, CTX_INDEXWRAP, sub);
+  int ok = crypto_aead_xchacha20poly1305_ietf_decrypt(key, NULL, NULL, wrapped + NONCE_BYTES,
+                                                      WRAPPED_BYTES - NONCE_BYTES,
+                                                      (const unsigned char *)INDEXKEY_AD,
+                                                      sizeof INDEXKEY_AD - 1, wrapped, sub) == 0;
+  sodium_memzero(sub, sizeof sub);
+  int rc = ok ? set_index(v, key) : VAULT_EINTEGRITY;
+  sodium_memzero(key, sizeof key);
+  return rc;
+}
+
+int vault_copy_index_key(vault *dst, const vault *src)
+{
+  if (dst == NULL || src == NULL)
+    return VAULT_EINVAL;
+  unsigned char key[VAULT_KEY_BYTES];
+  index_key(src, key);
+  int rc = set_index(dst, key);
+  sodium_memzero(key, sizeof key);
+  return rc;
+}
+
+int vault_rewrap_data_key(const vault *from, const vault *to, int64_t key_id, const char *subject,
+                          const uint8_t *wrapped, size_t wrapped_len, uint8_t **out, size_t *out_len)
+{
+  if (out != NULL)
+    *out = NULL;
+  if (out_len != NULL)
+    *out_len = 0;
+  size_t subject_len = name_len(subject, SUBJECT_MAX_BYTES);
+  if (from == NULL || to == NULL || out == NULL || out_len == NULL || subject_len == 0)
+    return VAULT_EINVAL;
+  vault_key *k = NULL;
+  int rc = vault_unwrap_data_key(from, key_id, subject, wrapped, wrapped_len, &k);
+  if (rc != VAULT_OK)
+    return rc;
+  uint8_t *w = malloc(WRAPPED_BYTES);
+  if (w == NULL) {
+    vault_key_free(k);
+    return VAULT_ENOMEM;
+  }
+  unsigned char ad[sizeof DATAKEY_AD_PREFIX + 8 + SUBJECT_MAX_BYTES];
+  size_t ad_len = datakey_ad(ad, key_id, subject, subject_len);
+  unsigned char sub[VAULT_KEY_BYTES];
+  derive(to, SUBKEY_WRAP, CTX_WRAP, sub);
+  randombytes_buf(w, NONCE_BYTES);
+  crypto_aead_xchacha20poly1305_ietf_encrypt(w + NONCE_BYTES, NULL, k->key, VAULT_KEY_BYTES, ad, ad_len,
+                                             NULL, w, sub);
+  sodium_memzero(sub, sizeof sub);
+  vault_key_free(k);
+  *out = w;
+  *out_len = WRAPPED_BYTES;
+  return VAULT_OK;
+}
+
+#define SECRET_MAX 4096
+static const char SECRET_AD_PREFIX[] = "reflect.secret.v1";
+
+static size_t secret_ad(unsigned char *buf, const char *purpose, size_t plen)
+{
+  memcpy(buf, SECRET_AD_PREFIX, sizeof SECRET_AD_PREFIX);
+  memcpy(buf + sizeof SECRET_AD_PREFIX, purpose, plen);
+  return sizeof SECRET_AD_PREFIX + plen;
+}
+
+int vault_seal_secret(const vault *v, const char *purpose, const uint8_t *plain, size_t len,
+                      uint8_t **out, size_t *out_len)
+{
+  if (out != NULL)
+    *out = NULL;
+  size_t plen = name_len(purpose, NAME_MAX_BYTES);
+  if (v == NULL || out == NULL || out_len == NULL || plen == 0 || (plain == NULL && len) || len > SECRET_MAX)
+    return VAULT_EINVAL;
+  uint8_t *buf = malloc(NONCE_BYTES + len + TAG_BYTES);
+  if (buf == NULL)
+    return VAULT_ENOMEM;
+  unsigned char ad[sizeof SECRET_AD_PREFIX + NAME_MAX_BYTES], sub[VAULT_KEY_BYTES];
+  size_t ad_len = secret_ad(ad, purpose, plen);
+  static const uint8_t empty[1];
+  derive(v, SUBKEY_SECRET, CTX_SECRET, sub);
+  randombytes_buf(buf, NONCE_BYTES);
+  crypto_aead_xchacha20poly1305_ietf_encrypt(buf + NONCE_BYTES, NULL, plain ? plain : empty, len, ad, ad_len,
+                                             NULL, buf, sub);
+  sodium_memzero(sub, sizeof sub);
+  *out = buf;
+  *out_len = NONCE_BYTES + len + TAG_BYTES;
+  return VAULT_OK;
+}
+
+int vault_open_secret(const vault *v, const char *purpose, const uint8_t *sealed, size_t len,
+                      uint8_t **out, size_t *out_len)
+{
+  if (out != NULL)
+    *out = NULL;
+  if (out_len != NULL)
+    *out_len = 0;
+  size_t plen = name_len(purpose, NAME_MAX_BYTES);
+  if (v == NULL || out == NULL || out_len == NULL || plen == 0 || sealed == NULL)
+    return VAULT_EINVAL;
+  if (len < NONCE_BYTES + TAG_BYTES || len - NONCE_BYTES - TAG_BYTES > SECRET_MAX)
+    return VAULT_EINTEGRITY;
+  size_t n = len - NONCE_BYTES - TAG_BYTES;
+  uint8_t *buf = malloc(n + 1);
+  if (buf == NULL)
+    return VAULT_ENOMEM;
+  unsigned char ad[sizeof SECRET_AD_PREFIX + NAME_MAX_BYTES], sub[VAULT_KEY_BYTES];
+  size_t ad_len = secret_ad(ad, purpose, plen);
+  derive(v, SUBKEY_SECRET, CTX_SECRET, sub);
+  int ok = crypto_aead_xchacha20poly1305_ietf_decrypt(buf, NULL, NULL, sealed + NONCE_BYTES, len - NONCE_BYTES,
+                                                      ad, ad_len, sealed, sub) == 0;
+  sodium_memzero(sub, sizeof sub);
+  if (!ok) {
+    sodium_memzero(buf, n + 1);
+    free(buf);
+    return VAULT_EINTEGRITY;
+  }
+  buf[n] = '\0';
+  *out = buf;
+  *out_len = n;
+  return VAULT_OK;
+}
+
+/* salt || nonce || master || tag, under Argon2id(passphrase, salt). */
+static const char EXPORT_AD[] = "reflect.master.export.v1";
+#define EXPORT_BYTES (VAULT_SALT_BYTES + NONCE_BYTES + VAULT_KEY_BYTES + TAG_BYTES)
+
+static int export_key(const char *pass, size_t len, const uint8_t *salt, unsigned char out[VAULT_KEY_BYTES])
+{
+  return crypto_pwhash(out, VAULT_KEY_BYTES, pass, len, salt, crypto_pwhash_OPSLIMIT_MODERATE,
+                       crypto_pwhash_MEMLIMIT_MODERATE, crypto_pwhash_ALG_ARGON2ID13) == 0
+             ? VAULT_OK
+             : VAULT_ENOMEM;
+}
+
+int vault_export_master(const vault *v, const char *passphrase, size_t len, uint8_t **out, size_t *out_len)
+{
+  if (out != NULL)
+    *out = NULL;
+  if (v == NULL || passphrase == NULL || len == 0 || len > crypto_pwhash_PASSWD_MAX || out == NULL ||
+      out_len == NULL)
+    return VAULT_EINVAL;
+  uint8_t *buf = malloc(EXPORT_BYTES);
+  if (buf == NULL)
+    return VAULT_ENOMEM;
+  randombytes_buf(buf, VAULT_SALT_BYTES + NONCE_BYTES);
+  unsigned char key[VAULT_KEY_BYTES];
+  if (export_key(passphrase, len, buf, key) != VAULT_OK) {
+    free(buf);
+    return VAULT_ENOMEM;
+  }
+  crypto_aead_xchacha20poly1305_ietf_encrypt(buf + VAULT_SALT_BYTES + NONCE_BYTES, NULL, v->master,
+                                             VAULT_KEY_BYTES, (const unsigned char *)EXPORT_AD,
+                                             sizeof EXPORT_AD - 1, NULL, buf + VAULT_SALT_BYTES, key);
+  sodium_memzero(key, sizeof key);
+  *out = buf;
+  *out_len = EXPORT_BYTES;
+  return VAULT_OK;
+}
+
+int vault_import_master(const uint8_t *blob, size_t blob_len, const char *passphrase, size_t len, vault **out,
+                        int *locked)
+{
+  if (locked != NULL)
+    *locked = 0;
+  if (out == NULL)
+    return VAULT_EINVAL;
+  *out = NULL;
+  if (blob == NULL || passphrase == NULL || len == 0 || len > crypto_pwhash_PASSWD_MAX)
+    return VAULT_EINVAL;
+  if (blob_len != EXPORT_BYTES)
+    return VAULT_EINTEGRITY;
+  if (sodium_init() < 0)
+    return VAULT_EIO;
+  unsigned char key[VAULT_KEY_BYTES];
+  if (export_key(passphrase, len, blob, key) != VAULT_OK)
+    return VAULT_ENOMEM;
+  unsigned char *master = alloc_secret(locked);
+  if (master == NULL) {
+    sodium_memzero(key, sizeof key);
+    return VAULT_ENOMEM;
+  }
+  int ok = crypto_aead_xchacha20poly1305_ietf_decrypt(
+               master, NULL, NULL, blob + VAULT_SALT_BYTES + NONCE_BYTES, VAULT_KEY_BYTES + TAG_BYTES,
+               (const unsigned char *)EXPORT_AD, sizeof EXPORT_AD - 1, blob + VAULT_SALT_BYTES, key) == 0;
+  sodium_memzero(key, sizeof key);
+  if (!ok) {
+    sodium_free(master);
+    return VAULT_EINTEGRITY;
+  }
+  return vault_wrap_master(master, out);
+}
+
+int vault_mac(const vault_key *k, const uint8_t *data, size_t len, uint8_t out[VAULT_MAC_BYTES])
+{
+  if (k == NULL || out == NULL || (data == NULL && len))
+    return VAULT_EINVAL;
+  static const uint8_t empty[1];
+  crypto_generichash(out, VAULT_MAC_BYTES, data ? data : empty, len, k->key, VAULT_KEY_BYTES);
+  return VAULT_OK;
 }

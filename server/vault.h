@@ -115,6 +115,51 @@ void vault_free_plain(uint8_t *plain, size_t len);
 int vault_blind_index(const vault *v, const char *domain, const uint8_t *data, size_t len,
                       uint8_t out[VAULT_INDEX_BYTES]);
 
+/* --- Issue 6: rotation, backups, the audit chain ---------------------- */
+
+/* A new random master key in memory (for rotation), and writing a vault's
+ * master key to a new 0600 file (O_EXCL, fsynced with its directory). */
+int vault_create_random(vault **out, int *locked);
+int vault_write_keyfile(const vault *v, const char *path);
+
+/* The blind-index key. A vault derives it from its master key (as every
+ * database made before rotation existed does); once a master key has been
+ * rotated, the database keeps the index key wrapped under the current
+ * master (meta "index_key"), because every stored index must keep
+ * matching. vault_wrap_index_key wraps v's index key under v's master;
+ * vault_adopt_index_key unwraps such a blob and makes it v's index key
+ * (call before sharing v); vault_copy_index_key gives dst src's index key
+ * (the new vault of a rotation). */
+int vault_wrap_index_key(const vault *v, uint8_t **wrapped, size_t *wrapped_len);
+int vault_adopt_index_key(vault *v, const uint8_t *wrapped, size_t wrapped_len);
+int vault_copy_index_key(vault *dst, const vault *src);
+
+/* Re-wraps a stored data key from one master key to another without the
+ * data key leaving locked memory: *out is malloc'd (caller frees). */
+int vault_rewrap_data_key(const vault *from, const vault *to, int64_t key_id, const char *subject,
+                          const uint8_t *wrapped, size_t wrapped_len, uint8_t **out, size_t *out_len);
+
+/* Seals a small secret (the server's CURVE secret key in a backup) under
+ * a subkey of the master key; `purpose` ("backup.server_key") is bound as
+ * associated data. *out malloc'd; vault_open_secret's *out must be freed
+ * with vault_free_plain. */
+int vault_seal_secret(const vault *v, const char *purpose, const uint8_t *plain, size_t len,
+                      uint8_t **out, size_t *out_len);
+int vault_open_secret(const vault *v, const char *purpose, const uint8_t *sealed, size_t len,
+                      uint8_t **out, size_t *out_len);
+
+/* The master key sealed under a separate passphrase (Argon2id MODERATE,
+ * random salt inside the blob): a backup that carries this restores with
+ * the passphrase alone. VAULT_EINTEGRITY for a wrong passphrase. */
+int vault_export_master(const vault *v, const char *passphrase, size_t len, uint8_t **out,
+                        size_t *out_len);
+int vault_import_master(const uint8_t *blob, size_t blob_len, const char *passphrase, size_t len,
+                        vault **out, int *locked);
+
+/* Keyed BLAKE2b-256 of data under a data key (the audit chain's key). */
+#define VAULT_MAC_BYTES 32
+int vault_mac(const vault_key *k, const uint8_t *data, size_t len, uint8_t out[VAULT_MAC_BYTES]);
+
 /* Human-readable name of a VAULT_E* code, for logs and errors. */
 const char *vault_strerror(int code);
 

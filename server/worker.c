@@ -33,7 +33,7 @@ struct workers {
   void *ctx;
   const char *data_dir;
   const config *cfg;
-  const vault *vault;
+  keystate *keys;
   relay *relay;
   worker *w;
   int n;
@@ -171,7 +171,7 @@ static void *run_fast(void *arg)
   if (!sock) return NULL;
   keyring *ring = calloc(1, sizeof *ring);
   auth_cache *auth = calloc(1, sizeof *auth);
-  svc s = {d, w->pool->vault, w->pool->cfg, ring, auth, w->pool->relay};
+  svc s = {d, NULL, w->pool->cfg, ring, auth, w->pool->relay};
   send_back(sock, "R", NULL, 0, NULL, 0);
   for (;;) {
     zmq_msg_t client, device, frame;
@@ -191,7 +191,10 @@ static void *run_fast(void *arg)
     if (zmq_msg_size(&device) == DEVICE_Z85_LEN) memcpy(dev, zmq_msg_data(&device), DEVICE_Z85_LEN);
     uint8_t *out = NULL;
     size_t out_len = 0;
+    s.vault = keystate_acquire(w->pool->keys);
     int r = dispatch_frame(&s, dev, zmq_msg_data(&frame), zmq_msg_size(&frame), 0, &out, &out_len);
+    if (s.vault) keystate_release(w->pool->keys);
+    s.vault = NULL;
     if (r == DISPATCH_SLOW && slow_push(w->pool, &client, dev, &frame) != 0)
       refuse_busy(zmq_msg_data(&frame), zmq_msg_size(&frame), &out, &out_len);
     send_back(sock, "R", zmq_msg_data(&client), zmq_msg_size(&client), out, out_len);
@@ -215,13 +218,16 @@ static void *run_slow(void *arg)
   db *d;
   void *sock = connect_backend(w, &d);
   if (!sock) return NULL;
-  svc s = {d, w->pool->vault, w->pool->cfg, NULL, NULL, w->pool->relay};
+  svc s = {d, NULL, w->pool->cfg, NULL, NULL, w->pool->relay};
   zmq_send(sock, "H", 1, 0);
   job *j;
   while ((j = slow_pop(w->pool))) {
     uint8_t *out = NULL;
     size_t out_len = 0;
+    s.vault = keystate_acquire(w->pool->keys);
     dispatch_frame(&s, j->device, j->frame, j->len, 1, &out, &out_len);
+    if (s.vault) keystate_release(w->pool->keys);
+    s.vault = NULL;
     if (out) send_back(sock, "S", j->client, j->client_len, out, out_len);
     free_reply(out, out_len);
     free_job(j);
@@ -232,14 +238,14 @@ static void *run_slow(void *arg)
   return NULL;
 }
 
-int workers_start(void *ctx, const char *data_dir, const config *cfg, const vault *v, relay *rl, workers **out)
+int workers_start(void *ctx, const char *data_dir, const config *cfg, keystate *ks, relay *rl, workers **out)
 {
   workers *p = calloc(1, sizeof *p);
   if (!p) return -1;
   p->ctx = ctx;
   p->data_dir = data_dir;
   p->cfg = cfg;
-  p->vault = v;
+  p->keys = ks;
   p->relay = rl;
   p->n = cfg->workers + cfg->slow_workers;
   p->w = calloc((size_t)p->n, sizeof *p->w);

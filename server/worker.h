@@ -18,15 +18,16 @@
 #define REFLECT_WORKER_H
 
 #include "config.h"
+#include "keystate.h"
 #include "relay.h"
-#include "vault.h"
 
 #define WORKER_BACKEND "inproc://reflect.backend"
 
 typedef struct workers workers;
 
 /* rl receives the events each request committed (may be NULL). */
-int workers_start(void *zmq_ctx, const char *data_dir, const config *cfg, const vault *v, relay *rl,
+/* Each request borrows the vault from ks for its length (keystate.h). */
+int workers_start(void *zmq_ctx, const char *data_dir, const config *cfg, keystate *ks, relay *rl,
                   workers **out);
 /* 1 when the slow queue is empty and no slow worker is busy. */
 int workers_slow_idle(workers *w);
