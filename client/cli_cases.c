@@ -44,6 +44,10 @@ cJSON *cli_case_json(const Reflect__V1__Case *k)
   cli_json_add_time(o, "created_at", k->created_at);
   cli_json_add_time(o, "last_discussed", k->last_discussed);
   cli_json_add_u64(o, "last_session", k->last_session);
+  cJSON_AddBoolToObject(o, "looked_after", k->looked_after);
+  cli_json_add_time(o, "closed_at", k->closed_at);
+  cli_json_add_text(o, "retain_until", k->retain_until);
+  cli_json_add_time(o, "shredded_at", k->shredded_at);
   return o;
 }
 
@@ -81,7 +85,7 @@ static const cli_list_format case_format = {8, case_heads, case_row, case_json};
 
 static const cli_opt add_opts[] = {
     {"ref", "REFERENCE", 0}, {"name", "NAME", 0}, {"dob", "YYYY-MM-DD", 0},
-    {"risk", "LEVEL", 0},    {"worker", "USER", 0}, {NULL, NULL, 0},
+    {"risk", "LEVEL", 0},    {"worker", "USER", 0}, {"looked-after", NULL, 0}, {NULL, NULL, 0},
 };
 
 static int add_run(cli_ctx *ctx, const cli_args *a)
@@ -101,6 +105,7 @@ static int add_run(cli_ctx *ctx, const cli_args *a)
   add.name = (char *)cli_arg_value(a, "name");
   add.date_of_birth = (char *)(dob ? dob : "");
   add.allocated = (char *)cli_arg_value(a, "worker");
+  add.looked_after = cli_arg_count(a, "looked-after") > 0;
   req.op_case = REFLECT__V1__REQUEST__OP_CASE_ADD;
   req.case_add = &add;
   rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_CASE_ADD, &rep);
@@ -113,7 +118,7 @@ static int add_run(cli_ctx *ctx, const cli_args *a)
 static const cli_command case_add = {
     .name = "add",
     .summary = "Open a case (a child or a family) for someone you supervise.",
-    .synopsis = "--ref REFERENCE --name NAME [--dob YYYY-MM-DD] --risk LEVEL --worker USER",
+    .synopsis = "--ref REFERENCE --name NAME [--dob YYYY-MM-DD] --risk LEVEL --worker USER [--looked-after]",
     .help = "Reference, name and date of birth are stored encrypted under the case's own key.\n"
             "Prints the new case's id.\n\n"
             "options:\n"
@@ -121,7 +126,9 @@ static const cli_command case_add = {
             "  --name NAME        the child's or family's name\n"
             "  --dob YYYY-MM-DD   the child's date of birth\n"
             "  --risk LEVEL       low, medium or high\n"
-            "  --worker USER      the allocated social worker\n",
+            "  --worker USER      the allocated social worker\n"
+            "  --looked-after     a looked-after child: once closed, the record is kept until the\n"
+            "                     end of the year they turn 75 (or longer under [retention])\n",
     .opts = add_opts,
     .json = 1,
     .run = add_run,
@@ -168,6 +175,18 @@ void cli_case_print(const cli_ctx *ctx, const Reflect__V1__Case *k)
          "worker:      %s\ndiscussed:   %s\n",
          k->id, k->open ? "open" : "closed", refc, name, *k->date_of_birth ? k->date_of_birth : "-",
          cli_case_risk_name(k->risk), k->allocated, last);
+  if (k->looked_after) printf("looked after: yes\n");
+  if (k->closed_at) {
+    char when[CLI_TIME_MAX];
+    cli_time_format_local(k->closed_at, cli_zone(ctx), when, sizeof when);
+    printf("closed:      %s\n", when);
+  }
+  if (*k->retain_until && !k->shredded_at) printf("keep until:  %s (its key is destroyed that day)\n", k->retain_until);
+  if (k->shredded_at) {
+    char when[CLI_TIME_MAX];
+    cli_time_format_local(k->shredded_at, cli_zone(ctx), when, sizeof when);
+    printf("destroyed under retention on %s: its reference, name, third parties and decisions are gone\n", when);
+  }
   free(name);
   free(refc);
 }
@@ -214,7 +233,8 @@ static const cli_command case_show = {
 };
 
 static const cli_opt update_opts[] = {
-    {"risk", "LEVEL", 0}, {"worker", "USER", 0}, {"close", NULL, 0}, {"reopen", NULL, 0}, {NULL, NULL, 0},
+    {"risk", "LEVEL", 0}, {"worker", "USER", 0}, {"close", NULL, 0}, {"reopen", NULL, 0},
+    {"looked-after", NULL, 0}, {"not-looked-after", NULL, 0}, {NULL, NULL, 0},
 };
 
 static int update_run(cli_ctx *ctx, const cli_args *a)
@@ -228,8 +248,13 @@ static int update_run(cli_ctx *ctx, const cli_args *a)
   if (!rc && worker) rc = cli_check_text(ctx, "--worker", worker, CLI_TEXT_MAX);
   up.close = cli_arg_count(a, "close") > 0;
   up.reopen = cli_arg_count(a, "reopen") > 0;
-  if (!rc && !risk && !worker && !up.close && !up.reopen)
-    rc = cli_usage_error(ctx, "nothing to change: give --risk, --worker, --close or --reopen");
+  up.looked_after = cli_arg_count(a, "looked-after") > 0;
+  up.not_looked_after = cli_arg_count(a, "not-looked-after") > 0;
+  if (!rc && up.close && up.reopen) rc = cli_usage_error(ctx, "--close or --reopen, not both");
+  if (!rc && up.looked_after && up.not_looked_after)
+    rc = cli_usage_error(ctx, "--looked-after or --not-looked-after, not both");
+  if (!rc && !risk && !worker && !up.close && !up.reopen && !up.looked_after && !up.not_looked_after)
+    rc = cli_usage_error(ctx, "nothing to change: give --risk, --worker, --close, --reopen or --[not-]looked-after");
   if (rc) return rc;
   up.allocated = (char *)(worker ? worker : "");
   req.op_case = REFLECT__V1__REQUEST__OP_CASE_UPDATE;
@@ -243,12 +268,17 @@ static int update_run(cli_ctx *ctx, const cli_args *a)
 static const cli_command case_update = {
     .name = "update",
     .summary = "Change a case's risk or worker, or close or reopen it.",
-    .synopsis = "CASE [--risk LEVEL] [--worker USER] [--close | --reopen]",
+    .synopsis = "CASE [--risk LEVEL] [--worker USER] [--close | --reopen] [--looked-after | --not-looked-after]",
     .help = "options:\n"
             "  --risk LEVEL       low, medium or high\n"
             "  --worker USER      reallocate to someone you supervise\n"
             "  --close            close the case\n"
-            "  --reopen           reopen a closed case\n",
+            "  --reopen           reopen a closed case (not one destroyed under retention)\n"
+            "  --looked-after     mark the child as looked after (kept until the end of the\n"
+            "                     year they turn 75)\n"
+            "  --not-looked-after clear the mark\n\n"
+            "Closing a case sets the date its record is kept until ([retention] in the server's\n"
+            "config); after that day its key is destroyed and its content cannot be recovered.\n",
     .opts = update_opts,
     .pos_name = "CASE",
     .min_pos = 1,

@@ -27,6 +27,10 @@
  *    backup_make (borrowing the vault from the keystate; skipped while
  *    sealed) and deletes the oldest scheduled files beyond cfg->backup_keep
  *    (recording removed_at). Stops promptly on backup_sched_stop.
+ *    Test-only: the environment variable REFLECT_BACKUP_EVERY_SECONDS
+ *    (1..86400) replaces every_hours, so a test need not wait hours; any
+ *    other value is ignored with a warning. backup_sched_start with an
+ *    empty cfg->backup_dir does nothing and returns 0 (*out NULL).
  * Functions return 0, or -1 with a sentence in err.
  */
 #ifndef REFLECT_BACKUP_H
@@ -38,6 +42,7 @@
 #include "config.h"
 #include "keystate.h"
 #include "vault.h"
+#include "verify.h"
 
 typedef struct {
   int64_t at;
@@ -54,6 +59,12 @@ typedef struct {
 } backup_keys;
 
 int backup_restore(const char *from, const char *data_dir, const backup_keys *k, char *err, size_t err_size);
+/* The same, also giving verify_run's figures for the restored directory
+ * (report may be NULL). Exactly one of k's three fields must be set. A
+ * restore with the data passphrase keeps passphrase mode; with a key file
+ * or the backup passphrase the new directory is in key-file mode. */
+int backup_restore_report(const char *from, const char *data_dir, const backup_keys *k, verify_report *report,
+                          char *err, size_t err_size);
 
 typedef struct backup_sched backup_sched;
 int backup_sched_start(const char *data_dir, const config *cfg, keystate *ks, backup_sched **out);

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "broker_queue.h"
+#include "broker_reply.h"
 #include "log.h"
 #include "relay.h"
 #include "wire.h"
@@ -19,6 +21,10 @@
 
 #define HWM 1000
 #define MAX_WORKERS 128
+/* Requests read from the frontend per poll round, so a flood of requests
+ * cannot starve replies coming back from the workers. */
+#define FRONT_BATCH 64
+#define MONITOR_ENDPOINT "inproc://reflect.front.monitor"
 
 /* Frames forwarded from the relay to PUB per poll round, so a burst of
  * events cannot starve requests. */
@@ -29,14 +35,16 @@
 #define PUB_HWM 2000
 
 typedef struct {
-  void *ctx, *front, *back, *pub, *pull;
+  void *ctx, *front, *back, *pub, *pull, *monitor;
   zap *zap;
   workers *pool;
   relay *relay;
-  int64_t next_tick, tick_ms;
+  server_stats *stats;
+  int64_t next_tick, tick_ms, busy_logged_at;
   int ready[MAX_WORKERS];   /* FIFO of free fast workers */
   int n_ready, n_fast;
-  uint64_t served, dropped, published;
+  broker_queue q;           /* requests waiting for a worker */
+  uint64_t published;
 } broker;
 
 static int64_t now_ms(void)
@@ -65,6 +73,16 @@ static int curve_server_socket(broker *b, int type, const char *secret, const ch
     log_line(LOG_ERROR, "event=socket_failed socket=%s error=\"%s\"", what, zmq_strerror(errno));
     return -1;
   }
+  /* Connected clients for `reflectd status`: watched from before the bind
+   * so no connection is missed. */
+  if (type == ZMQ_ROUTER) {
+    b->monitor = zmq_socket(b->ctx, ZMQ_PAIR);
+    if (!b->monitor || zmq_socket_monitor(s, MONITOR_ENDPOINT, ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) ||
+        zmq_setsockopt(b->monitor, ZMQ_LINGER, &linger, sizeof linger) || zmq_connect(b->monitor, MONITOR_ENDPOINT)) {
+      log_line(LOG_ERROR, "event=socket_failed socket=monitor error=\"%s\"", zmq_strerror(errno));
+      return -1;
+    }
+  }
   if (zmq_bind(s, endpoint)) {
     log_line(LOG_ERROR, "event=bind_failed socket=%s endpoint=%s error=\"%s\"", what, endpoint,
              zmq_strerror(errno));
@@ -92,6 +110,70 @@ static int await_workers(broker *b, int total)
   return 0;
 }
 
+/* [client][reply] straight back. ROUTER_MANDATORY: a vanished client is
+ * EHOSTUNREACH, a slow one EAGAIN; either way the reply is dropped and the
+ * client's own timeout recovers. Takes both messages. */
+static int send_front(broker *b, zmq_msg_t *client, zmq_msg_t *reply)
+{
+  int ok = zmq_msg_send(client, b->front, ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0 &&
+           zmq_msg_send(reply, b->front, ZMQ_DONTWAIT) >= 0;
+  if (!ok) atomic_fetch_add(&b->stats->dropped, 1);
+  return ok ? 0 : -1;
+}
+
+/* Answers a request the main thread will not run (queue full, stopping),
+ * reading only its id. */
+static void refuse(broker *b, zmq_msg_t *client, const zmq_msg_t *frame, const char *message)
+{
+  uint64_t id;
+  uint8_t *out;
+  size_t len;
+  broker_reply_request_id(zmq_msg_data((zmq_msg_t *)frame), zmq_msg_size((zmq_msg_t *)frame), &id);
+  if (broker_reply_encode(id, REFLECT__V1__CODE__UNAVAILABLE, message, &out, &len)) {
+    atomic_fetch_add(&b->stats->dropped, 1);
+    return;
+  }
+  zmq_msg_t reply;
+  if (zmq_msg_init_size(&reply, len) == 0) {
+    memcpy(zmq_msg_data(&reply), out, len);
+    send_front(b, client, &reply);
+    zmq_msg_close(&reply);
+  } else {
+    atomic_fetch_add(&b->stats->dropped, 1);
+  }
+  free(out);
+}
+
+/* Hands a request to the longest-idle fast worker; takes the messages. */
+static void dispatch(broker *b, zmq_msg_t *client, const char *user, zmq_msg_t *frame)
+{
+  char wid[16];
+  int n = snprintf(wid, sizeof wid, "f%d", b->ready[0]);
+  b->n_ready--;
+  memmove(&b->ready[0], &b->ready[1], sizeof b->ready[0] * (size_t)b->n_ready);
+  zmq_send(b->back, wid, (size_t)n, ZMQ_SNDMORE);
+  zmq_msg_send(client, b->back, ZMQ_SNDMORE);
+  zmq_send(b->back, user, 40, ZMQ_SNDMORE);
+  zmq_msg_send(frame, b->back, 0);
+}
+
+/* Oldest first, while workers are free (and all of them with message set:
+ * refused, at shutdown, so every waiting request gets an answer). */
+static void drain_queue(broker *b, const char *message)
+{
+  zmq_msg_t client, frame;
+  char user[41];
+  zmq_msg_init(&client);
+  zmq_msg_init(&frame);
+  while ((message || b->n_ready > 0) && broker_queue_pop(&b->q, &client, user, &frame) == 0) {
+    if (message) refuse(b, &client, &frame, message);
+    else dispatch(b, &client, user, &frame);
+  }
+  zmq_msg_close(&client);
+  zmq_msg_close(&frame);
+  atomic_store(&b->stats->queued, b->q.n);
+}
+
 /* [worker][kind] or [worker][kind][client][reply] from the backend. */
 static void on_backend(broker *b)
 {
@@ -103,52 +185,86 @@ static void on_backend(broker *b)
   zmq_recv(b->back, &kind, 1, 0);
   zmq_getsockopt(b->back, ZMQ_RCVMORE, &more, &sz);
   if (kind == 'R' && id[0] == 'f' && b->n_ready < b->n_fast) b->ready[b->n_ready++] = atoi(id + 1);
-  if (!more) return;
-  zmq_msg_t client, reply;
-  zmq_msg_init(&client);
-  zmq_msg_init(&reply);
-  if (zmq_msg_recv(&client, b->back, 0) >= 0 && zmq_msg_recv(&reply, b->back, 0) >= 0) {
-    /* ROUTER_MANDATORY: a vanished client is EHOSTUNREACH, a slow one EAGAIN.
-     * Either way the reply is dropped; the client's own timeout recovers. */
-    if (zmq_msg_send(&client, b->front, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-        zmq_msg_send(&reply, b->front, ZMQ_DONTWAIT) < 0)
-      b->dropped++;
-    else
-      b->served++;
+  if (more) {
+    zmq_msg_t client, reply;
+    zmq_msg_init(&client);
+    zmq_msg_init(&reply);
+    if (zmq_msg_recv(&client, b->back, 0) >= 0 && zmq_msg_recv(&reply, b->back, 0) >= 0 &&
+        send_front(b, &client, &reply) == 0)
+      atomic_fetch_add(&b->stats->served, 1);
+    zmq_msg_close(&client);
+    zmq_msg_close(&reply);
   }
-  zmq_msg_close(&client);
-  zmq_msg_close(&reply);
+  drain_queue(b, NULL);
 }
 
-/* [client][request] from the frontend, to the longest-idle worker. */
-static void on_frontend(broker *b)
+/* [client][request] from the frontend: to a free worker, else to the back
+ * of the queue, else refused at once. Returns -1 when nothing was waiting. */
+static int on_frontend(broker *b)
 {
   zmq_msg_t client, frame;
+  int rc = -1;
   zmq_msg_init(&client);
   zmq_msg_init(&frame);
-  if (zmq_msg_recv(&client, b->front, 0) < 0 || zmq_msg_recv(&frame, b->front, 0) < 0) goto out;
+  if (zmq_msg_recv(&client, b->front, ZMQ_DONTWAIT) < 0) goto out;
+  rc = 0;
+  if (zmq_msg_recv(&frame, b->front, 0) < 0) goto out;
   /* A request is exactly one frame; drain and ignore anything beyond it. */
   while (zmq_msg_more(&frame)) {
     zmq_msg_t extra;
     zmq_msg_init(&extra);
-    int rc = zmq_msg_recv(&extra, b->front, 0);
-    int more = rc >= 0 && zmq_msg_more(&extra);
+    int r = zmq_msg_recv(&extra, b->front, 0);
+    int more = r >= 0 && zmq_msg_more(&extra);
     zmq_msg_close(&extra);
     if (!more) break;
   }
   const char *user = zmq_msg_gets(&frame, "User-Id");
   if (!user || strlen(user) != 40) goto out; /* cannot happen with ZAP in place */
-  char wid[16];
-  int n = snprintf(wid, sizeof wid, "f%d", b->ready[0]);
-  b->n_ready--;
-  memmove(&b->ready[0], &b->ready[1], sizeof b->ready[0] * (size_t)b->n_ready);
-  zmq_send(b->back, wid, (size_t)n, ZMQ_SNDMORE);
-  zmq_msg_send(&client, b->back, ZMQ_SNDMORE);
-  zmq_send(b->back, user, 40, ZMQ_SNDMORE);
-  zmq_msg_send(&frame, b->back, 0);
+  if (b->n_ready > 0 && b->q.n == 0) {
+    dispatch(b, &client, user, &frame);
+    goto out;
+  }
+  if (broker_queue_push(&b->q, &client, user, &frame) == 0) {
+    atomic_store(&b->stats->queued, b->q.n);
+    if (b->q.n > atomic_load(&b->stats->queued_peak)) atomic_store(&b->stats->queued_peak, b->q.n);
+    goto out;
+  }
+  refuse(b, &client, &frame, BROKER_BUSY_MESSAGE);
+  unsigned long long refused = atomic_fetch_add(&b->stats->refused_busy, 1) + 1;
+  /* One line a second at most: a flood must not become a flood of logs. */
+  int64_t now = now_ms();
+  if (now - b->busy_logged_at >= 1000) {
+    b->busy_logged_at = now;
+    log_line(LOG_WARN, "event=busy queued=%d queue=%d queued_bytes=%zu refused_busy=%llu", b->q.n, b->q.cap,
+             b->q.bytes, refused);
+  }
 out:
   zmq_msg_close(&client);
   zmq_msg_close(&frame);
+  return rc;
+}
+
+/* Socket monitor events: [uint16 event][uint32 value] then the address. */
+static void on_monitor(broker *b)
+{
+  zmq_msg_t ev, addr;
+  zmq_msg_init(&ev);
+  zmq_msg_init(&addr);
+  if (zmq_msg_recv(&ev, b->monitor, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&ev) &&
+      zmq_msg_recv(&addr, b->monitor, 0) >= 0 && zmq_msg_size(&ev) >= 2) {
+    uint16_t event;
+    memcpy(&event, zmq_msg_data(&ev), sizeof event);
+    if (event == ZMQ_EVENT_ACCEPTED) {
+      atomic_fetch_add(&b->stats->clients, 1);
+    } else if (event == ZMQ_EVENT_DISCONNECTED) {
+      /* Never below zero, should an accept have been missed. */
+      long long c = atomic_load(&b->stats->clients);
+      while (c > 0 && !atomic_compare_exchange_weak(&b->stats->clients, &c, c - 1)) {
+      }
+    }
+  }
+  zmq_msg_close(&ev);
+  zmq_msg_close(&addr);
 }
 
 /* [topic][sealed] from the relay threads, straight out on PUB. PUB never
@@ -192,15 +308,17 @@ static int serve(broker *b, int sigfd)
   for (;;) {
     if (stopping && ((b->n_ready == b->n_fast && workers_slow_idle(b->pool)) || now_ms() > drain_deadline))
       return 0;
-    zmq_pollitem_t items[4] = {
+    zmq_pollitem_t items[5] = {
         {b->back, 0, ZMQ_POLLIN, 0},
         {NULL, sigfd, ZMQ_POLLIN, 0},
         {b->pull, 0, ZMQ_POLLIN, 0},
+        {b->monitor, 0, ZMQ_POLLIN, 0},
         {b->front, 0, ZMQ_POLLIN, 0},
     };
-    /* Take a request only when a worker is free: the excess stays queued in
-     * bounded socket buffers instead of in our memory. */
-    int n_items = (!stopping && b->n_ready > 0) ? 4 : 3;
+    /* The frontend is always read: what no worker can take now waits in our
+     * bounded queue or is refused at once, instead of piling up in per-peer
+     * socket buffers that no limit covers. */
+    int n_items = stopping ? 4 : 5;
     long timeout = stopping ? 100 : tick_timeout(b);
     if (zmq_poll(items, n_items, timeout) < 0) {
       if (errno == EINTR) continue;
@@ -209,28 +327,34 @@ static int serve(broker *b, int sigfd)
     if (items[1].revents & ZMQ_POLLIN) {
       struct signalfd_siginfo si;
       if (read(sigfd, &si, sizeof si) == (ssize_t)sizeof si && !stopping) {
-        log_line(LOG_INFO, "event=stopping signal=%u", si.ssi_signo);
+        log_line(LOG_INFO, "event=stopping signal=%u queued=%d", si.ssi_signo, b->q.n);
         stopping = 1;
         drain_deadline = now_ms() + BROKER_DRAIN_MS;
+        drain_queue(b, BROKER_STOPPING_MESSAGE);
       }
     }
     if (items[0].revents & ZMQ_POLLIN) on_backend(b);
     if (items[2].revents & ZMQ_POLLIN) on_relay(b);
-    if (n_items == 4 && (items[3].revents & ZMQ_POLLIN) && b->n_ready > 0) on_frontend(b);
+    if (items[3].revents & ZMQ_POLLIN) on_monitor(b);
+    if (n_items == 5 && (items[4].revents & ZMQ_POLLIN))
+      for (int i = 0; i < FRONT_BATCH && on_frontend(b) == 0; i++) {
+      }
   }
 }
 
 int broker_run(const broker_opts *o)
 {
   broker b = {0};
+  server_stats own_stats = {0};
   int rc = -1, sigfd = -1;
+  b.stats = o->stats ? o->stats : &own_stats;
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
   b.n_fast = o->cfg->workers;
-  if (sigfd < 0 || b.n_fast > MAX_WORKERS) goto done;
+  if (sigfd < 0 || b.n_fast > MAX_WORKERS || broker_queue_init(&b.q, o->cfg->queue, BROKER_QUEUE_BYTES)) goto done;
   b.ctx = zmq_ctx_new();
   if (!b.ctx || zap_start(b.ctx, &b.zap)) {
     log_line(LOG_ERROR, "event=zap_failed error=\"%s\"", zmq_strerror(errno));
@@ -263,6 +387,8 @@ int broker_run(const broker_opts *o)
   log_line(LOG_INFO, "event=ready workers=%d slow_workers=%d", o->cfg->workers, o->cfg->slow_workers);
   rc = serve(&b, sigfd);
 done:
+  if (b.q.ring && b.front) drain_queue(&b, BROKER_STOPPING_MESSAGE); /* empty unless serve failed */
+  if (b.monitor) zmq_close(b.monitor);
   if (b.front) zmq_close(b.front);
   if (b.pub) zmq_close(b.pub);
   if (b.ctx) zmq_ctx_shutdown(b.ctx);
@@ -273,7 +399,11 @@ done:
   zap_stop(b.zap);
   if (b.ctx) zmq_ctx_term(b.ctx);
   if (sigfd >= 0) close(sigfd);
-  log_line(rc ? LOG_ERROR : LOG_INFO, "event=stopped served=%llu dropped=%llu published=%llu",
-           (unsigned long long)b.served, (unsigned long long)b.dropped, (unsigned long long)b.published);
+  broker_queue_free(&b.q);
+  log_line(rc ? LOG_ERROR : LOG_INFO,
+           "event=stopped served=%llu refused_busy=%llu dropped=%llu queued_peak=%lld published=%llu",
+           (unsigned long long)atomic_load(&b.stats->served), (unsigned long long)atomic_load(&b.stats->refused_busy),
+           (unsigned long long)atomic_load(&b.stats->dropped), (long long)atomic_load(&b.stats->queued_peak),
+           (unsigned long long)b.published);
   return rc;
 }

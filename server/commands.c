@@ -1,10 +1,15 @@
 /* Helpers shared by the reflectd subcommands (see commands.h). */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "datadir.h"
 #include "log.h"
+#include "rotate.h"
 
 int commands_read_line(char *buf, size_t size)
 {
@@ -37,19 +42,88 @@ static int get_meta(db *d, const char *key, void *buf, size_t size, size_t *len)
   return rc;
 }
 
+int commands_seal_mode(db *d, char *mode, size_t size)
+{
+  size_t n = 0;
+  if (size == 0 || get_meta(d, "seal_mode", mode, size - 1, &n)) return -1;
+  mode[n] = '\0';
+  return 0;
+}
+
+/* Opens a key file and checks it: 0 opens the database, 1 does not (or
+ * cannot be read: vrc says why), -1 out of memory. */
+static int try_keyfile(const char *path, const uint8_t check[VAULT_CHECK_BYTES], vault **out, int *locked,
+                       int *vrc)
+{
+  *vrc = vault_open_keyfile(path, out, locked);
+  if (*vrc == VAULT_ENOMEM) return -1;
+  if (*vrc) return 1;
+  if (vault_verify_check(*out, check) == VAULT_OK) return 0;
+  vault_close(*out);
+  *out = NULL;
+  *vrc = VAULT_EINTEGRITY;
+  return 1;
+}
+
+/* Key-file mode, settling a rotation a crash interrupted (rotate.h): the
+ * database answers to master.key.new once the rotation committed, to
+ * master.key before. */
+static int open_keyfile_mode(const char *dir, const uint8_t check[VAULT_CHECK_BYTES], vault **out, int *locked,
+                             char *err, size_t err_size)
+{
+  char path[DATADIR_PATH_MAX], fresh[DATADIR_PATH_MAX];
+  if (datadir_path(dir, DATADIR_MASTER_KEY, path, sizeof path) ||
+      datadir_path(dir, ROTATE_NEW_KEY, fresh, sizeof fresh)) {
+    snprintf(err, err_size, "the data directory's path is too long");
+    return -1;
+  }
+  int vrc = 0, nvrc = 0, has_new = access(fresh, F_OK) == 0;
+  int r = try_keyfile(path, check, out, locked, &vrc);
+  if (r < 0) { snprintf(err, err_size, "out of memory"); return -1; }
+  if (r == 0) {
+    if (has_new) {
+      /* Written before a transaction that never committed: the database
+       * never used it. */
+      if (unlink(fresh) != 0) {
+        snprintf(err, err_size, "cannot remove the stale %s: %s", fresh, strerror(errno));
+        vault_close(*out);
+        *out = NULL;
+        return -1;
+      }
+      log_line(LOG_WARN, "event=rotation_abandoned removed=%s", fresh);
+    }
+    return 0;
+  }
+  if (has_new && try_keyfile(fresh, check, out, locked, &nvrc) == 0) {
+    char retired[DATADIR_PATH_MAX];
+    if (rotate_finish_keyfile(dir, retired, sizeof retired, err, err_size)) {
+      vault_close(*out);
+      *out = NULL;
+      return -1;
+    }
+    log_line(LOG_WARN, "event=rotation_completed retired=%s", retired);
+    return 0;
+  }
+  if (vrc == VAULT_EINTEGRITY) {
+    snprintf(err, err_size, "wrong master key for %s (wrong passphrase or key file)", dir);
+    return COMMANDS_EWRONGKEY;
+  }
+  snprintf(err, err_size, "cannot open the master key %s: %s", path, vault_strerror(vrc));
+  return -1;
+}
+
 int commands_open_vault(const char *dir, db *d, const char *passphrase, vault **out, char *err,
                         size_t err_size)
 {
   char mode[32] = "";
-  uint8_t check[VAULT_CHECK_BYTES], salt[VAULT_SALT_BYTES];
+  uint8_t check[VAULT_CHECK_BYTES], salt[VAULT_SALT_BYTES], wrapped[256];
   size_t n = 0;
-  int locked = 0;
+  int locked = 1;
   *out = NULL;
-  if (get_meta(d, "seal_mode", mode, sizeof mode - 1, &n)) {
+  if (commands_seal_mode(d, mode, sizeof mode)) {
     snprintf(err, err_size, "%s has no seal mode: not initialised by reflectd init?", dir);
     return -1;
   }
-  mode[n] = '\0';
   if (get_meta(d, "key_check", check, sizeof check, &n) || n != sizeof check) {
     snprintf(err, err_size, "%s has no key check value: the database is damaged", dir);
     return -1;
@@ -64,23 +138,44 @@ int commands_open_vault(const char *dir, db *d, const char *passphrase, vault **
       snprintf(err, err_size, "could not derive the master key");
       return -1;
     }
+    if (vault_verify_check(*out, check) != VAULT_OK) {
+      vault_close(*out);
+      *out = NULL;
+      snprintf(err, err_size, "wrong master key for %s (wrong passphrase or key file)", dir);
+      return COMMANDS_EWRONGKEY;
+    }
   } else {
-    char path[DATADIR_PATH_MAX];
-    int vrc = datadir_path(dir, DATADIR_MASTER_KEY, path, sizeof path) ? VAULT_EINVAL
-                                                                       : vault_open_keyfile(path, out, &locked);
+    int rc = open_keyfile_mode(dir, check, out, &locked, err, err_size);
+    if (rc) return rc;
+  }
+  /* After a rotation the blind-index key is no longer the one the master
+   * key derives: the database keeps it wrapped, and every stored index
+   * depends on it. */
+  if (get_meta(d, "index_key", wrapped, sizeof wrapped, &n) == 0) {
+    int vrc = vault_adopt_index_key(*out, wrapped, n);
     if (vrc) {
-      snprintf(err, err_size, "cannot open the master key %s: %s", path, vault_strerror(vrc));
+      vault_close(*out);
+      *out = NULL;
+      snprintf(err, err_size, "the stored blind-index key does not open: %s", vault_strerror(vrc));
       return -1;
     }
-  }
-  if (vault_verify_check(*out, check) != VAULT_OK) {
-    vault_close(*out);
-    *out = NULL;
-    snprintf(err, err_size, "wrong master key for %s (wrong passphrase or key file)", dir);
-    return -1;
   }
   if (!locked)
     log_line(LOG_WARN, "event=mlock_failed hint=\"raise RLIMIT_MEMLOCK (LimitMEMLOCK=) so keys cannot be swapped\"");
   return 0;
 }
 
+int commands_lock_dir(const char *dir, int *fd, char *err, size_t err_size)
+{
+  *fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (*fd < 0) {
+    snprintf(err, err_size, "cannot open %s: %s", dir, strerror(errno));
+    return -1;
+  }
+  if (flock(*fd, LOCK_EX | LOCK_NB) == 0) return 0;
+  int busy = errno == EWOULDBLOCK;
+  snprintf(err, err_size, busy ? "a server is already running on %s" : "cannot lock %s: %s", dir, strerror(errno));
+  close(*fd);
+  *fd = -1;
+  return busy ? 1 : -1;
+}

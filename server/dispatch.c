@@ -102,8 +102,10 @@ rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...)
 rcode call_fail_sql(call *c, int sqlite_rc, const char *what)
 {
   int primary = sqlite_rc & 0xff;
-  if (primary == SQLITE_FULL)
-    return call_fail(c, RC_EXHAUSTED, NULL, "the server's disk is full; %s was not stored", what);
+  if (primary == SQLITE_FULL) {
+    log_line(LOG_ERROR, "event=disk_full what=\"%s\"", what);
+    return call_fail(c, RC_EXHAUSTED, NULL, "the server's disk is full; nothing was saved (could not %s)", what);
+  }
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
     return call_fail(c, RC_UNAVAILABLE, NULL, "the database is busy; try %s again", what);
   log_line(LOG_ERROR, "event=sql_error what=\"%s\" error=\"%s\"", what, sqlite3_errstr(sqlite_rc));
@@ -125,6 +127,13 @@ rcode call_write(call *c, const char *what, call_write_fn fn, void *arg)
   if (src) return call_fail_sql(c, src, what);
   int64_t first = c->events_first, last = c->events_last;
   rcode rc = fn(c, arg);
+  /* A full disk can also strike mid-transaction (a page spilled to the
+   * WAL), and a store may have called that INTERNAL: the disk is the real
+   * cause, so it replaces the first failure (before ROLLBACK clears it). */
+  if (rc != RC_OK && (sqlite3_errcode(db_handle(c->s->db)) & 0xff) == SQLITE_FULL) {
+    c->rep->status->code = RC_OK;
+    rc = call_fail_sql(c, SQLITE_FULL, what);
+  }
   if (rc != RC_OK) {
     db_rollback(c->s->db);
     c->events_first = first;

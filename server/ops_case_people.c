@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ops.h"
+#include "retention.h"
 #include "store_audit.h"
 #include "store_case_people.h"
 #include "store_cases.h"
@@ -45,6 +46,11 @@ static rcode load_changeable_case(call *c, uint64_t id, const char *reference, c
   int visible = 0;
   if (store_cases_visible(c->s->db, c->who->user_id, k, &visible)) return RC_INTERNAL;
   if (!visible) return refuse_case(c);
+  if (k->shredded_at) {
+    char on[11];
+    retention_format_date(k->shredded_at, on);
+    return call_fail(c, RC_PRECONDITION, "case_id", "this case's record was destroyed under retention on %s", on);
+  }
   /* Authz admits only supervisors and managers; a practitioner who is also
    * the allocated worker would be refused here, as in `case update`. */
   if (k->allocated_id == c->who->user_id && c->who->role == REFLECT__V1__ROLE__ROLE_PRACTITIONER)

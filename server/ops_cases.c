@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "ops.h"
+#include "retention.h"
 #include "store_agreements.h"
 #include "store_audit.h"
 #include "store_cases.h"
@@ -63,7 +64,7 @@ static rcode case_add_tx(call *c, void *arg)
 {
   case_add *a = arg;
   rcode rc = (rcode)store_cases_add(c, a->in->reference, a->in->name, a->in->date_of_birth, a->in->risk,
-                                    a->allocated, &a->id);
+                                    a->allocated, a->in->looked_after, &a->id);
   if (rc == RC_EXISTS) return call_fail(c, rc, "reference", "a case with that reference already exists");
   if (!rc) rc = (rcode)store_audit_append_id(c, "case.add", "case", a->id, "");
   return rc;
@@ -176,6 +177,14 @@ typedef struct {
   int64_t allocated;   /* 0: unchanged */
 } case_update;
 
+/* What was destroyed cannot be read, changed or brought back. */
+static rcode refuse_shredded(call *c, const case_row *k)
+{
+  char on[11];
+  retention_format_date(k->shredded_at, on);
+  return call_fail(c, RC_PRECONDITION, "id", "this case's record was destroyed under retention on %s", on);
+}
+
 static rcode case_update_tx(call *c, void *arg)
 {
   case_update *u = arg;
@@ -185,12 +194,19 @@ static rcode case_update_tx(call *c, void *arg)
   if (store_cases_get(c->s->db, u->k.id, &u->k) || store_cases_visible(c->s->db, c->who->user_id, &u->k, &visible))
     return RC_INTERNAL;
   if (!visible) return refuse_case(c);
+  if (u->k.shredded_at) return refuse_shredded(c, &u->k);
   const Reflect__V1__CaseUpdateRequest *in = u->in;
   int risk = in->risk ? (int)in->risk : u->k.risk;
   int open = in->close ? 0 : in->reopen ? 1 : u->k.open;
+  int looked_after = in->looked_after ? 1 : in->not_looked_after ? 0 : u->k.looked_after;
   int64_t allocated = u->allocated ? u->allocated : u->k.allocated_id;
-  rcode rc = (rcode)store_cases_update(c, &u->k, risk, allocated, open);
-  if (!rc) rc = (rcode)store_audit_append_id(c, "case.update", "case", u->k.id, "");
+  rcode rc = (rcode)store_cases_update(c, &u->k, risk, allocated, open, looked_after);
+  /* The retention facts are in the audit, so a shortened retention (a mark
+   * cleared on a closed case) can be traced to who did it. */
+  char detail[64] = "";
+  if (!rc && (open != u->k.open || looked_after != u->k.looked_after))
+    snprintf(detail, sizeof detail, "open=%d looked_after=%d", open, looked_after);
+  if (!rc) rc = (rcode)store_audit_append_id(c, "case.update", "case", u->k.id, detail);
   return rc;
 }
 
@@ -199,6 +215,8 @@ rcode ops_case_update(call *c, const Reflect__V1__Request *req)
   const Reflect__V1__CaseUpdateRequest *in = req->case_update;
   if (!in) return call_fail(c, RC_INVALID, "case_update", "missing case_update");
   if (in->close && in->reopen) return call_fail(c, RC_INVALID, "close", "close or reopen, not both");
+  if (in->looked_after && in->not_looked_after)
+    return call_fail(c, RC_INVALID, "looked_after", "looked_after or not_looked_after, not both");
   if (in->risk > REFLECT__V1__RISK_LEVEL__RISK_HIGH) return call_fail(c, RC_INVALID, "risk", "unknown risk level");
   case_update u;
   rcode rc = load_case(c, in->id, "", CHANGE, &u.k);
@@ -231,6 +249,7 @@ rcode ops_case_decisions(call *c, const Reflect__V1__Request *req)
   case_row k;
   rcode rc = load_case(c, in->id, in->reference, READ, &k);
   if (rc) return rc;
+  if (k.shredded_at) return refuse_shredded(c, &k);
   Reflect__V1__CaseDecisionsReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_decisions_reply__init(r);

@@ -11,6 +11,7 @@
 
 #include "ops.h"
 #include "redact.h"
+#include "retention.h"
 #include "store_audit.h"
 #include "store_case_people.h"
 #include "store_cases.h"
@@ -61,6 +62,8 @@ typedef struct {
 static int gather_case(call *c, const case_row *k, void *arg)
 {
   gather *g = arg;
+  /* Nothing of a shredded case can be read, so nothing of it can leak. */
+  if (k->shredded_at) return RC_OK;
   arena *saved = c->a;
   c->a = &g->scratch;
   Reflect__V1__Case *m;
@@ -248,6 +251,11 @@ rcode ops_export_case(call *c, const Reflect__V1__Request *req)
   case_row k;
   rcode rc = load_overseen_case(c, in->case_id, in->reference, &k);
   if (rc) return rc;
+  if (k.shredded_at) {
+    char on[11];
+    retention_format_date(k.shredded_at, on);
+    return call_fail(c, RC_PRECONDITION, "case_id", "this case's record was destroyed under retention on %s", on);
+  }
   extract x = {0};
   x.r = arena_alloc(c->a, sizeof *x.r);
   if (!x.r) return RC_EXHAUSTED;

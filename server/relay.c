@@ -14,6 +14,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "retention.h"
 #include "scheduler.h"
 #include "service.h"
 #include "store_events.h"
@@ -191,6 +192,11 @@ static rcode tick_tx(call *c, void *arg)
   return (rcode)scheduler_tick(c);
 }
 
+static rcode retention_tx(call *c, void *arg)
+{
+  return (rcode)retention_run(c, arg);
+}
+
 static void run_tick(worker_state *w, int64_t posted_at)
 {
   relay *r = w->r;
@@ -212,8 +218,17 @@ static void run_tick(worker_state *w, int64_t posted_at)
   int64_t now = (int64_t)time(NULL);
   call c = {.s = &s, .who = &nobody, .a = &a, .ring = &w->ring, .rep = &rep, .now = now > posted_at ? now : posted_at};
   rcode rc = call_write(&c, "run the scheduler", tick_tx, NULL);
-  keystate_release(r->keys);
   if (rc) log_line(LOG_ERROR, "event=scheduler_failed code=%d message=\"%s\"", rc, status.message);
+  /* Retention in its own transaction: a failure there must not cost the
+   * reminders, and is left to the next tick. */
+  int64_t shredded = 0;
+  rcode rrc = call_write(&c, "apply retention", retention_tx, &shredded);
+  keystate_release(r->keys);
+  if (rrc) log_line(LOG_ERROR, "event=retention_failed code=%d message=\"%s\"", rrc, status.message);
+  if (!rrc && shredded) {
+    store_keys_forget_all(); /* after the commit too; the next run forgets once more */
+    retention_checkpoint(w->db);
+  }
   if (c.events_last) relay_post_range(r, c.events_first, c.events_last);
   arena_reset(&a);
   pthread_mutex_lock(&r->lock);

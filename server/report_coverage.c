@@ -103,7 +103,7 @@ rcode reports_coverage(call *c, const report_scope *sc, Reflect__V1__CoverageRep
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT c.id, c.key_id, c.allocated_id, c.created_at, c.risk FROM cases c"
       " JOIN team_members tm ON tm.user_id = c.allocated_id AND tm.team_id = ?1 AND tm.manager = 0"
-      " WHERE c.open = 1 AND c.created_at <= ?2 ORDER BY c.id LIMIT ?3");
+      " WHERE c.open = 1 AND c.shredded_at IS NULL AND c.created_at <= ?2 ORDER BY c.id LIMIT ?3");
   if (!st) return call_fail(c, RC_INTERNAL, NULL, "could not read cases");
   sqlite3_bind_int64(st, 1, sc->team_id);
   sqlite3_bind_int64(st, 2, sc->as_of);

@@ -1,2 +1,190 @@
-/* PLACEHOLDER: retention.c — see retention.h; replaced by the issue-6 work. */
+/* Retention: when a closed case's record may go, and crypto-shredding it
+ * when that day has passed. The dates are civil dates in the
+ * organisation's zone (the process's TZ, as ops_today), computed here
+ * rather than through ops code so store_cases can use them. */
 #include "retention.h"
+
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "store_audit.h"
+
+/* Set by a run that shredded: the next run forgets every cached key again.
+ * A request whose read snapshot began before the shredding committed may
+ * have re-cached the key afterwards; by the next run it has ended. */
+static _Atomic int forget_again;
+
+static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+/* By hand rather than snprintf: the year is checked to 4 digits, and the
+ * output never depends on a locale. */
+static void format_ymd(int y, int m, int d, char out[11])
+{
+  int v[3] = {y, m, d}, w[3] = {4, 2, 2}, p = 0;
+  for (int i = 0; i < 3; i++) {
+    if (i) out[p++] = '-';
+    for (int k = w[i] - 1, x = v[i]; k >= 0; k--, x /= 10) out[p + k] = (char)('0' + x % 10);
+    p += w[i];
+  }
+  out[p] = '\0';
+}
+
+static int local_ymd(int64_t t, int *y, int *m, int *d)
+{
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (!localtime_r(&tt, &tm)) return -1;
+  *y = tm.tm_year + 1900;
+  *m = tm.tm_mon + 1;
+  *d = tm.tm_mday;
+  return *y >= 1 && *y <= 9999 ? 0 : -1;
+}
+
+void retention_format_date(int64_t t, char out[11])
+{
+  int y, m, d;
+  if (local_ymd(t, &y, &m, &d)) { y = 1970; m = 1; d = 1; }
+  format_ymd(y, m, d, out);
+}
+
+/* Exactly YYYY-MM-DD with digits where digits belong; only the year is used. */
+static int dob_year(const char *s, int *year)
+{
+  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return -1;
+  int y = 0;
+  for (int i = 0; i < 10; i++) {
+    if (i == 4 || i == 7) continue;
+    if (s[i] < '0' || s[i] > '9') return -1;
+    if (i < 4) y = y * 10 + (s[i] - '0');
+  }
+  *year = y;
+  return y >= 1 ? 0 : -1;
+}
+
+int retention_until(const config *cfg, int64_t closed_at, int looked_after, const char *date_of_birth,
+                    char out[11])
+{
+  int y, m, d;
+  if (local_ymd(closed_at, &y, &m, &d)) return RC_INVALID;
+  y += cfg->case_years;
+  /* Kept for whole years: a case closed on 29 February is kept until the
+   * 28th in a year without one, never into March. */
+  if (m == 2 && d == 29 && !is_leap(y)) d = 28;
+  if (looked_after && date_of_birth && *date_of_birth) {
+    int born;
+    if (dob_year(date_of_birth, &born)) return RC_INVALID;
+    /* "Until their 75th birthday", rounded up to the end of that year:
+     * never a day earlier than the birthday itself, and the date kept in
+     * clear (retain_until) then reveals only the birth year, not the date
+     * of birth that is sealed under the case's key. */
+    int ly = born + cfg->looked_after_age;
+    if (ly > y || (ly == y && (m < 12 || d < 31))) { y = ly; m = 12; d = 31; }
+  }
+  if (y > 9999) return RC_INVALID;
+  format_ymd(y, m, d, out);
+  return RC_OK;
+}
+
+typedef struct {
+  int64_t id, key_id;
+  char until[11];
+} due_case;
+
+/* Destroys one case's key and unlinks its reference. The key must be the
+ * case's own ("case:N"): a damaged key_id must never destroy someone
+ * else's file. 1 if shredded, 0 if skipped (logged), <0 on error. */
+static int shred_one(call *c, const due_case *k)
+{
+  db *d = c->s->db;
+  char subject[32], detail[48];
+  snprintf(subject, sizeof subject, "case:%lld", (long long)k->id);
+  sqlite3_stmt *st = db_prepare(d, "UPDATE data_keys SET wrapped = NULL, destroyed_at = ?2"
+                                   " WHERE id = ?1 AND subject = ?3 AND wrapped IS NOT NULL");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, k->key_id);
+  sqlite3_bind_int64(st, 2, c->now);
+  sqlite3_bind_text(st, 3, subject, -1, SQLITE_STATIC);
+  int rc = db_step_done(st);
+  if (rc != SQLITE_DONE) return -1;
+  if (sqlite3_changes(db_handle(d)) != 1) {
+    log_line(LOG_ERROR, "event=retention_skipped case=%lld key_id=%lld reason=key_not_the_cases_or_gone",
+             (long long)k->id, (long long)k->key_id);
+    return 0;
+  }
+  /* The blind index is the one thing that could still confirm a guessed
+   * reference: random bytes, not NULL, keep the UNIQUE column as it was. */
+  uint8_t noise[VAULT_INDEX_BYTES];
+  randombytes_buf(noise, sizeof noise);
+  st = db_prepare(d, "UPDATE cases SET reference_index = ?2, shredded_at = ?3 WHERE id = ?1");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, k->id);
+  sqlite3_bind_blob(st, 2, noise, sizeof noise, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 3, c->now);
+  if (db_step_done(st) != SQLITE_DONE) return -1;
+  snprintf(detail, sizeof detail, "retained until %s", k->until);
+  if (store_audit_append_id(c, "case.shred", "case", k->id, detail)) return -1;
+  log_line(LOG_INFO, "event=case_shredded case=%lld retained_until=%s", (long long)k->id, k->until);
+  return 1;
+}
+
+int retention_run(call *c, int64_t *shredded)
+{
+  *shredded = 0;
+  if (atomic_exchange(&forget_again, 0)) store_keys_forget_all();
+  char today[11];
+  retention_format_date(c->now, today);
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "SELECT id, key_id, retain_until FROM cases"
+      " WHERE retain_until IS NOT NULL AND shredded_at IS NULL AND open = 0 AND retain_until <= ?1"
+      " ORDER BY retain_until, id LIMIT 200");
+  if (!st) return RC_INTERNAL;
+  _Static_assert(RETENTION_RUN_MAX == 200, "the LIMIT above");
+  sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
+  due_case due[RETENTION_RUN_MAX];
+  size_t n = 0;
+  int step;
+  /* Copied out first: the updates below would disturb the scan. */
+  while (n < RETENTION_RUN_MAX && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *u = (const char *)sqlite3_column_text(st, 2);
+    if (!u || strlen(u) != 10) continue; /* not a date we wrote: leave it be */
+    due[n].id = sqlite3_column_int64(st, 0);
+    due[n].key_id = sqlite3_column_int64(st, 1);
+    memcpy(due[n].until, u, 11);
+    n++;
+  }
+  sqlite3_reset(st);
+  int64_t done = 0;
+  for (size_t i = 0; i < n; i++) {
+    int r = shred_one(c, &due[i]);
+    if (r < 0) return RC_INTERNAL;
+    done += r;
+  }
+  if (done) {
+    store_keys_forget_all();
+    atomic_store(&forget_again, 1);
+  }
+  *shredded = done;
+  return RC_OK;
+}
+
+void retention_checkpoint(db *d)
+{
+  int frames = 0, done = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db_handle(d), NULL, SQLITE_CHECKPOINT_TRUNCATE, &frames, &done);
+  if (rc != SQLITE_OK)
+    log_line(LOG_WARN, "event=retention_checkpoint_busy code=%d frames=%d checkpointed=%d", rc, frames, done);
+}
+
+int retention_open(call *c, arena *a, const store_slot *slot, const void *blob, size_t len, char **text)
+{
+  int rc = store_keys_open(c->s->db, c->s->vault, c->ring, slot, blob, len, a, text);
+  if (rc == RC_NOT_FOUND) {
+    *text = RETENTION_DESTROYED;
+    return RC_OK;
+  }
+  return rc;
+}

@@ -48,7 +48,7 @@ static int by_priority(const void *pa, const void *pb)
 static int read_candidates(call *c, const session_row *s, candidate *v, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT id, key_id, allocated_id, created_at, risk, open FROM cases"
+      "SELECT " STORE_CASES_COLS " FROM cases"
       " WHERE open = 1 AND allocated_id IN (SELECT user_id FROM session_members WHERE session_id = ?1)"
       " ORDER BY id LIMIT 1000");
   if (!st) return RC_INTERNAL;
@@ -58,8 +58,8 @@ static int read_candidates(call *c, const session_row *s, candidate *v, size_t *
   int rc = SQLITE_DONE;
   while (*n < AGENDA_CANDIDATES_MAX && (rc = sqlite3_step(st)) == SQLITE_ROW) {
     candidate *k = &v[(*n)++];
-    *k = (candidate){.k = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-                           sqlite3_column_int64(st, 3), sqlite3_column_int(st, 4), sqlite3_column_int(st, 5)}};
+    *k = (candidate){0};
+    store_cases_read_row(st, &k->k);
   }
   sqlite3_reset(st);
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;

@@ -1,4 +1,5 @@
 #include "store_case_people.h"
+#include "retention.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +89,9 @@ int store_case_people_list(call *c, arena *a, const case_row *k, Reflect__V1__Ca
     char **dst[2] = {&m->name, &m->relationship};
     for (int j = 0; rc == RC_OK && j < 2; j++) {
       store_slot slot = {"case_people", rows[i].id, columns[j], rows[i].key_id, 0, context};
-      rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rows[i].blob[j], rows[i].len[j], a, dst[j]);
+      /* Third parties go with the child's file: their key is the case's. */
+      if (k->shredded_at) *dst[j] = RETENTION_DESTROYED;
+      else rc = retention_open(c, a, &slot, rows[i].blob[j], rows[i].len[j], dst[j]);
     }
     v[i] = m;
   }

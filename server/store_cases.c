@@ -1,4 +1,5 @@
 #include "store_cases.h"
+#include "retention.h"
 #include "store_decisions.h"
 #include "store_teams.h"
 #include "store_users.h"
@@ -9,18 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CASE_COLS "id, key_id, allocated_id, created_at, risk, open"
+#define CASE_COLS STORE_CASES_COLS
 
-static void read_row(sqlite3_stmt *st, case_row *k)
+void store_cases_read_row(sqlite3_stmt *st, case_row *k)
 {
-  *k = (case_row){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-                  sqlite3_column_int64(st, 3), sqlite3_column_int(st, 4), sqlite3_column_int(st, 5)};
+  *k = (case_row){.id = sqlite3_column_int64(st, 0), .key_id = sqlite3_column_int64(st, 1),
+                  .allocated_id = sqlite3_column_int64(st, 2), .created_at = sqlite3_column_int64(st, 3),
+                  .risk = sqlite3_column_int(st, 4), .open = sqlite3_column_int(st, 5),
+                  .looked_after = sqlite3_column_int(st, 6), .closed_at = sqlite3_column_int64(st, 7),
+                  .shredded_at = sqlite3_column_int64(st, 8)};
+  const char *u = (const char *)sqlite3_column_text(st, 9);
+  if (u && strlen(u) < sizeof k->retain_until) memcpy(k->retain_until, u, strlen(u) + 1);
 }
 
 static int one_row(sqlite3_stmt *st, case_row *out)
 {
   int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) read_row(st, out);
+  if (rc == SQLITE_ROW) store_cases_read_row(st, out);
   sqlite3_reset(st);
   return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
@@ -45,7 +51,7 @@ static int seal_into(call *c, sqlite3_stmt *st, int param, int64_t id, const cha
 }
 
 int store_cases_add(call *c, const char *reference, const char *name, const char *dob, int risk,
-                    int64_t allocated, int64_t *id_out)
+                    int64_t allocated, int looked_after, int64_t *id_out)
 {
   db *d = c->s->db;
   int64_t id, key_id;
@@ -58,7 +64,7 @@ int store_cases_add(call *c, const char *reference, const char *name, const char
   store_cases_reference_index(c->s->vault, reference, idx);
   sqlite3_stmt *st = db_prepare(d,
       "INSERT INTO cases(id, reference_index, key_id, reference, name, date_of_birth, risk, allocated_id,"
-      " created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      " created_at, created_by, looked_after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_blob(st, 2, idx, sizeof idx, SQLITE_TRANSIENT);
@@ -71,6 +77,7 @@ int store_cases_add(call *c, const char *reference, const char *name, const char
   sqlite3_bind_int64(st, 8, allocated);
   sqlite3_bind_int64(st, 9, c->now);
   sqlite3_bind_int64(st, 10, c->who->user_id);
+  sqlite3_bind_int(st, 11, looked_after != 0);
   rc = db_step_done(st);
   sqlite3_clear_bindings(st); /* lets go of the sealed blobs now */
   if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) return RC_EXISTS;
@@ -120,12 +127,14 @@ static int open_column(call *c, const case_row *k, const char *column, char **ou
   sqlite3_bind_int64(st, 1, k->id);
   if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return RC_NOT_FOUND; }
   size_t len = (size_t)sqlite3_column_bytes(st, 0);
-  char *blob = len ? arena_strndup(c->a, sqlite3_column_blob(st, 0), len) : NULL;
+  /* A shredded case's key is never even looked up. */
+  char *blob = len && !k->shredded_at ? arena_strndup(c->a, sqlite3_column_blob(st, 0), len) : NULL;
   sqlite3_reset(st);
   if (!len) { *out = ""; return RC_OK; }
+  if (k->shredded_at) { *out = RETENTION_DESTROYED; return RC_OK; }
   if (!blob) return RC_EXHAUSTED;
   store_slot slot = {"cases", k->id, column, k->key_id, 0, NULL};
-  return store_keys_open(c->s->db, c->s->vault, c->ring, &slot, blob, len, c->a, out);
+  return retention_open(c, c->a, &slot, blob, len, out);
 }
 
 int store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out)
@@ -137,6 +146,10 @@ int store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out)
   m->risk = (Reflect__V1__RiskLevel)k->risk;
   m->open = k->open != 0;
   m->created_at = k->created_at;
+  m->looked_after = k->looked_after != 0;
+  m->closed_at = k->closed_at;
+  m->shredded_at = k->shredded_at;
+  if (!(m->retain_until = arena_strdup(c->a, k->retain_until))) return RC_EXHAUSTED;
   user_row u;
   int rc = store_users_get(c->s->db, k->allocated_id, &u);
   sodium_memzero(u.pwhash, sizeof u.pwhash);
@@ -170,7 +183,7 @@ int store_cases_list(call *c, int64_t user_id, int oversight, int64_t allocated,
   sqlite3_bind_int(st, 4, oversight != 0);
   case_row *rows = arena_alloc(c->a, sizeof *rows * CASE_LIST_MAX);
   size_t k = 0;
-  while (rows && k < CASE_LIST_MAX && sqlite3_step(st) == SQLITE_ROW) read_row(st, &rows[k++]);
+  while (rows && k < CASE_LIST_MAX && sqlite3_step(st) == SQLITE_ROW) store_cases_read_row(st, &rows[k++]);
   sqlite3_reset(st);
   Reflect__V1__Case **v = arena_alloc(c->a, sizeof *v * (k ? k : 1));
   if (!rows || !v) return RC_EXHAUSTED;
@@ -183,13 +196,29 @@ int store_cases_list(call *c, int64_t user_id, int oversight, int64_t allocated,
   return RC_OK;
 }
 
-int store_cases_update(call *c, const case_row *k, int risk, int64_t allocated, int open)
+int store_cases_update(call *c, const case_row *k, int risk, int64_t allocated, int open, int looked_after)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "UPDATE cases SET risk = ?2, allocated_id = ?3, open = ?4 WHERE id = ?1");
+  if (k->shredded_at) return RC_PRECONDITION;
+  /* Closing an already closed case keeps the day it closed: a second
+   * "close" must not extend (or restart) its retention. */
+  int64_t closed_at = open ? 0 : k->open ? c->now : k->closed_at;
+  char until[11] = "";
+  if (!open && closed_at) {
+    char *dob = "";
+    int rc = looked_after ? open_column(c, k, "date_of_birth", &dob) : RC_OK;
+    if (!rc) rc = retention_until(c->s->cfg, closed_at, looked_after, dob, until);
+    if (rc) return rc;
+  }
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "UPDATE cases SET risk = ?2, allocated_id = ?3, open = ?4, looked_after = ?5, closed_at = nullif(?6, 0),"
+      " retain_until = nullif(?7, '') WHERE id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, k->id);
   sqlite3_bind_int(st, 2, risk);
   sqlite3_bind_int64(st, 3, allocated);
   sqlite3_bind_int(st, 4, open);
+  sqlite3_bind_int(st, 5, looked_after != 0);
+  sqlite3_bind_int64(st, 6, closed_at);
+  sqlite3_bind_text(st, 7, until, -1, SQLITE_TRANSIENT);
   return rc_from_sqlite(db_step_done(st));
 }

@@ -1,4 +1,5 @@
 #include "store_decisions.h"
+#include "retention.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,8 +55,9 @@ static int open_decision(call *c, const case_row *k, Reflect__V1__Decision *m, c
   char **fields[3] = {&m->risk, &m->decision, &m->rationale};
   for (int i = 0; i < 3; i++) {
     if (!v->blob[i]) continue;
+    if (k->shredded_at) { *fields[i] = RETENTION_DESTROYED; continue; }
     store_slot slot = {"case_discussions", k->id, columns[i], v->key_id, m->revision, context};
-    int rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, v->blob[i], v->len[i], c->a, fields[i]);
+    int rc = retention_open(c, c->a, &slot, v->blob[i], v->len[i], fields[i]);
     if (rc) return rc;
   }
   return RC_OK;

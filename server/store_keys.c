@@ -178,3 +178,23 @@ int store_keys_open_bytes(db *d, const vault *v, keyring *r, const store_slot *s
   *out_len = len;
   return RC_OK;
 }
+
+int store_keys_get(db *d, const vault *v, keyring *r, int64_t now, const char *subject, const vault_key **k)
+{
+  int64_t id;
+  int rc = store_keys_ensure(d, v, r, now, subject, &id);
+  return rc ? rc : load_key(d, v, r, id, k);
+}
+
+int store_keys_find(db *d, const vault *v, keyring *r, const char *subject, const vault_key **k)
+{
+  sqlite3_stmt *st = db_prepare(d, "SELECT id FROM data_keys WHERE subject = ?1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return RC_NOT_FOUND;
+  if (rc != SQLITE_ROW) return RC_INTERNAL;
+  return load_key(d, v, r, id, k);
+}

@@ -65,4 +65,11 @@ int store_keys_seal_bytes(db *d, const vault *v, keyring *r, const store_slot *s
 int store_keys_open_bytes(db *d, const vault *v, keyring *r, const store_slot *slot, const void *blob,
                           size_t blob_len, arena *a, uint8_t **out, size_t *out_len);
 
+/* A subject's unwrapped key itself, borrowed from the keyring (valid until
+ * the ring is cleared or forgets): store_keys_get creates it if needed
+ * (write txn); store_keys_find only looks (RC_NOT_FOUND if there is none
+ * or it was destroyed). The audit chain (audit_chain.h) uses these. */
+int store_keys_get(db *d, const vault *v, keyring *r, int64_t now, const char *subject, const vault_key **k);
+int store_keys_find(db *d, const vault *v, keyring *r, const char *subject, const vault_key **k);
+
 #endif

@@ -29,6 +29,8 @@ typedef struct {
   int64_t audit_entries;
   int audit_ok;
   int64_t audit_first_bad;      /* id of the first entry that does not chain, 0 if none */
+  int64_t audit_unchained;      /* entries with no chain yet (a failure too) */
+  uint8_t audit_head[32];       /* the newest entry's chain (AUDIT_CHAIN_BYTES) */
   char first_failure[256];      /* "record_revisions row 12 column body: does not open" */
 } verify_report;
 

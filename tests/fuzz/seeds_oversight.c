@@ -68,6 +68,12 @@ size_t seeds_oversight(seed_op *out, size_t max)
   static Reflect__V1__InspectorGrantRequest ig = REFLECT__V1__INSPECTOR_GRANT_REQUEST__INIT;
   ig.inspector = "insp";
   ig.team = "North";
+  static Reflect__V1__AuditListRequest al = REFLECT__V1__AUDIT_LIST_REQUEST__INIT;
+  al.session_id = 1;
+  al.from = 1767225600;
+  al.limit = 10;
+  static Reflect__V1__AuditListRequest alc = REFLECT__V1__AUDIT_LIST_REQUEST__INIT;
+  alc.reference = "CH-1";
 
   const seed_op all[] = {
       {REFLECT__V1__REQUEST__OP_CASE_PERSON_ADD, &cpa},  {REFLECT__V1__REQUEST__OP_CASE_PEOPLE, &cpl},
@@ -79,7 +85,8 @@ size_t seeds_oversight(seed_op *out, size_t max)
       {REFLECT__V1__REQUEST__OP_REPORT_BALANCE, &rep},   {REFLECT__V1__REQUEST__OP_REPORT_ACTIONS, &rep},
       {REFLECT__V1__REQUEST__OP_REPORT_SURVEY, &rep},    {REFLECT__V1__REQUEST__OP_SURVEY_ANSWER, &sa},
       {REFLECT__V1__REQUEST__OP_EXPORT_INSPECTION, &ei}, {REFLECT__V1__REQUEST__OP_EXPORT_CASE, &ec},
-      {REFLECT__V1__REQUEST__OP_INSPECTOR_GRANT, &ig},
+      {REFLECT__V1__REQUEST__OP_INSPECTOR_GRANT, &ig},  {REFLECT__V1__REQUEST__OP_AUDIT_LIST, &al},
+      {REFLECT__V1__REQUEST__OP_AUDIT_LIST, &alc},
   };
   size_t n = sizeof all / sizeof all[0];
   if (n > max) n = max;

@@ -754,3 +754,215 @@ Test(vault, value_is_bound_to_its_context)
   cr_assert_eq(vault_seal_value(f.k, &ad, (const uint8_t *)"x", 1, &sealed, &len), VAULT_EINVAL);
   teardown_key(&f);
 }
+
+/* ---- issue 6: rotation, backups, the audit chain ---- */
+
+static vault *random_vault(void)
+{
+  vault *v = NULL;
+  int locked = -1;
+  cr_assert_eq(vault_create_random(&v, &locked), VAULT_OK);
+  cr_assert_not_null(v);
+  cr_assert(locked == 0 || locked == 1);
+  return v;
+}
+
+static void blind(const vault *v, const char *what, uint8_t out[VAULT_INDEX_BYTES])
+{
+  cr_assert_eq(vault_blind_index(v, "case.reference", (const uint8_t *)what, strlen(what), out), VAULT_OK);
+}
+
+Test(vault, random_master_and_write_keyfile)
+{
+  vault *a = random_vault(), *b = random_vault(), *c = NULL;
+  cr_assert_not(same_check(a, b), "two random master keys must differ");
+  const char *p = path_in_dir("rotated.key");
+  cr_assert_eq(vault_write_keyfile(a, p), VAULT_OK);
+  struct stat st;
+  cr_assert_eq(stat(p, &st), 0);
+  cr_assert_eq(st.st_mode & 0777, 0600);
+  cr_assert_eq(st.st_size, VAULT_KEY_BYTES);
+  cr_assert_eq(vault_open_keyfile(p, &c, NULL), VAULT_OK);
+  cr_assert(same_check(a, c), "the written key file must hold the vault's master key");
+  cr_assert_eq(vault_write_keyfile(b, p), VAULT_EEXIST, "an existing key file is never overwritten");
+  vault_close(c);
+  cr_assert_eq(vault_open_keyfile(p, &c, NULL), VAULT_OK);
+  cr_assert(same_check(a, c), "a refused write leaves the old file alone");
+  cr_assert_eq(vault_write_keyfile(NULL, path_in_dir("x.key")), VAULT_EINVAL);
+  cr_assert_eq(vault_write_keyfile(a, ""), VAULT_EINVAL);
+  cr_assert_eq(vault_write_keyfile(a, path_in_dir("no-such-dir/x.key")), VAULT_EIO);
+  cr_assert_eq(vault_create_random(NULL, NULL), VAULT_EINVAL);
+  vault_close(a);
+  vault_close(b);
+  vault_close(c);
+}
+
+Test(vault, rewrap_moves_a_data_key_to_the_new_master)
+{
+  vault *old = random_vault(), *fresh = random_vault();
+  vault_key *k = NULL, *u = NULL;
+  uint8_t *w = NULL, *w2 = NULL, *w3 = NULL;
+  size_t wl = 0, wl2 = 0, wl3 = 0;
+  cr_assert_eq(vault_new_data_key(old, 7, "case:7", &k, &w, &wl), VAULT_OK);
+  cr_assert_eq(vault_rewrap_data_key(old, fresh, 7, "case:7", w, wl, &w2, &wl2), VAULT_OK);
+  cr_assert_eq(wl2, wl);
+  cr_assert_neq(memcmp(w, w2, wl), 0);
+  /* The same data key, now under the new master only. */
+  cr_assert_eq(vault_unwrap_data_key(fresh, 7, "case:7", w2, wl2, &u), VAULT_OK);
+  cr_assert(same_key(k, u));
+  vault_key_free(u);
+  u = NULL;
+  cr_assert_eq(vault_unwrap_data_key(old, 7, "case:7", w2, wl2, &u), VAULT_EINTEGRITY);
+  cr_assert_eq(vault_unwrap_data_key(fresh, 7, "case:7", w, wl, &u), VAULT_EINTEGRITY);
+  /* Still bound to its id and subject, and only the old master opens the original. */
+  cr_assert_eq(vault_rewrap_data_key(old, fresh, 8, "case:7", w, wl, &w3, &wl3), VAULT_EINTEGRITY);
+  cr_assert_null(w3);
+  cr_assert_eq(vault_rewrap_data_key(old, fresh, 7, "case:8", w, wl, &w3, &wl3), VAULT_EINTEGRITY);
+  cr_assert_eq(vault_rewrap_data_key(fresh, old, 7, "case:7", w, wl, &w3, &wl3), VAULT_EINTEGRITY);
+  cr_assert_eq(vault_rewrap_data_key(old, fresh, 7, "case:7", w, wl - 1, &w3, &wl3), VAULT_EINTEGRITY);
+  cr_assert_eq(vault_rewrap_data_key(old, NULL, 7, "case:7", w, wl, &w3, &wl3), VAULT_EINVAL);
+  cr_assert_eq(vault_rewrap_data_key(old, fresh, 7, "", w, wl, &w3, &wl3), VAULT_EINVAL);
+  /* A chain of rotations keeps the key. */
+  vault *third = random_vault();
+  cr_assert_eq(vault_rewrap_data_key(fresh, third, 7, "case:7", w2, wl2, &w3, &wl3), VAULT_OK);
+  cr_assert_eq(vault_unwrap_data_key(third, 7, "case:7", w3, wl3, &u), VAULT_OK);
+  cr_assert(same_key(u, k));
+  vault_key_free(u);
+  vault_key_free(k);
+  free(w);
+  free(w2);
+  free(w3);
+  vault_close(old);
+  vault_close(fresh);
+  vault_close(third);
+}
+
+Test(vault, index_key_survives_rotation)
+{
+  vault *old = random_vault(), *fresh = random_vault();
+  uint8_t before[VAULT_INDEX_BYTES], after[VAULT_INDEX_BYTES], other[VAULT_INDEX_BYTES];
+  blind(old, "REF-0042", before);
+  blind(fresh, "REF-0042", other);
+  cr_assert_neq(memcmp(before, other, sizeof before), 0, "each master derives its own index key");
+  cr_assert_eq(vault_copy_index_key(fresh, old), VAULT_OK);
+  blind(fresh, "REF-0042", after);
+  cr_assert_eq(memcmp(before, after, sizeof before), 0, "the new vault must keep the old index key");
+
+  /* Stored wrapped under the new master, adopted by the vault a restart opens. */
+  uint8_t *w = NULL;
+  size_t wl = 0;
+  const char *p = path_in_dir("fresh.key");
+  cr_assert_eq(vault_wrap_index_key(fresh, &w, &wl), VAULT_OK);
+  cr_assert_eq(vault_write_keyfile(fresh, p), VAULT_OK);
+  vault *reopened = NULL;
+  cr_assert_eq(vault_open_keyfile(p, &reopened, NULL), VAULT_OK);
+  blind(reopened, "REF-0042", other);
+  cr_assert_neq(memcmp(before, other, sizeof before), 0);
+  cr_assert_eq(vault_adopt_index_key(reopened, w, wl), VAULT_OK);
+  blind(reopened, "REF-0042", other);
+  cr_assert_eq(memcmp(before, other, sizeof before), 0);
+
+  /* Only the master it was wrapped under opens it; nothing tampered does. */
+  cr_assert_eq(vault_adopt_index_key(old, w, wl), VAULT_EINTEGRITY);
+  blind(old, "REF-0042", other);
+  cr_assert_eq(memcmp(before, other, sizeof before), 0, "a failed adopt leaves the index key alone");
+  w[wl - 1] ^= 1;
+  cr_assert_eq(vault_adopt_index_key(reopened, w, wl), VAULT_EINTEGRITY);
+  w[wl - 1] ^= 1;
+  cr_assert_eq(vault_adopt_index_key(reopened, w, wl - 1), VAULT_EINTEGRITY);
+  cr_assert_eq(vault_adopt_index_key(reopened, NULL, wl), VAULT_EINVAL);
+  cr_assert_eq(vault_copy_index_key(NULL, old), VAULT_EINVAL);
+  uint8_t *w2 = NULL;
+  size_t wl2 = 0;
+  cr_assert_eq(vault_wrap_index_key(reopened, &w2, &wl2), VAULT_OK);
+  cr_assert_eq(wl2, wl);
+  cr_assert_neq(memcmp(w, w2, wl), 0, "a fresh nonce each time");
+  free(w);
+  free(w2);
+  vault_close(old);
+  vault_close(fresh);
+  vault_close(reopened);
+}
+
+Test(vault, sealed_secret_round_trip_and_binding)
+{
+  vault *v = random_vault(), *other = random_vault();
+  const char secret[] = "Z85-server-secret-key-0123456789abcdefgh";
+  uint8_t *s = NULL, *p = NULL;
+  size_t sl = 0, pl = 0;
+  cr_assert_eq(vault_seal_secret(v, "backup.server_key", (const uint8_t *)secret, sizeof secret - 1, &s, &sl),
+               VAULT_OK);
+  cr_assert_eq(sl, sizeof secret - 1 + VAULT_VALUE_OVERHEAD);
+  cr_assert_null(memmem(s, sl, "server-secret", 13), "the secret must not be readable in the blob");
+  cr_assert_eq(vault_open_secret(v, "backup.server_key", s, sl, &p, &pl), VAULT_OK);
+  cr_assert_eq(pl, sizeof secret - 1);
+  cr_assert_str_eq((const char *)p, secret);
+  vault_free_plain(p, pl);
+  p = NULL;
+  cr_assert_eq(vault_open_secret(v, "backup.other", s, sl, &p, &pl), VAULT_EINTEGRITY);
+  cr_assert_eq(vault_open_secret(other, "backup.server_key", s, sl, &p, &pl), VAULT_EINTEGRITY);
+  s[sl / 2] ^= 0x20;
+  cr_assert_eq(vault_open_secret(v, "backup.server_key", s, sl, &p, &pl), VAULT_EINTEGRITY);
+  cr_assert_null(p);
+  cr_assert_eq(vault_open_secret(v, "backup.server_key", s, VAULT_VALUE_OVERHEAD - 1, &p, &pl), VAULT_EINTEGRITY);
+  free(s);
+  /* Empty secrets work; oversize and nameless ones are refused. */
+  cr_assert_eq(vault_seal_secret(v, "x", NULL, 0, &s, &sl), VAULT_OK);
+  cr_assert_eq(vault_open_secret(v, "x", s, sl, &p, &pl), VAULT_OK);
+  cr_assert_eq(pl, 0);
+  cr_assert_eq(p[0], '\0');
+  vault_free_plain(p, pl);
+  free(s);
+  static uint8_t big[4097];
+  cr_assert_eq(vault_seal_secret(v, "x", big, sizeof big, &s, &sl), VAULT_EINVAL);
+  cr_assert_eq(vault_seal_secret(v, "", big, 1, &s, &sl), VAULT_EINVAL);
+  cr_assert_null(s);
+  vault_close(v);
+  vault_close(other);
+}
+
+Test(vault, master_export_import_with_a_backup_passphrase, .timeout = 180)
+{
+  vault *v = random_vault(), *w = NULL;
+  uint8_t *blob = NULL;
+  size_t bl = 0;
+  const char pass[] = "backup passphrase for the safe";
+  cr_assert_eq(vault_export_master(v, pass, strlen(pass), &blob, &bl), VAULT_OK);
+  cr_assert_eq(vault_import_master(blob, bl, pass, strlen(pass), &w, NULL), VAULT_OK);
+  cr_assert(same_check(v, w), "the imported master key must be the exported one");
+  vault_close(w);
+  w = NULL;
+  cr_assert_eq(vault_import_master(blob, bl, "wrong passphrase", 16, &w, NULL), VAULT_EINTEGRITY);
+  cr_assert_null(w);
+  cr_assert_eq(vault_import_master(blob, bl - 1, pass, strlen(pass), &w, NULL), VAULT_EINTEGRITY);
+  cr_assert_eq(vault_import_master(blob, bl, pass, 0, &w, NULL), VAULT_EINVAL);
+  cr_assert_eq(vault_export_master(v, "", 0, &blob, &bl), VAULT_EINVAL);
+  free(blob);
+  vault_close(v);
+}
+
+Test(vault, mac_is_keyed_and_deterministic)
+{
+  vault *v = random_vault();
+  vault_key *k1 = NULL, *k2 = NULL;
+  uint8_t *w = NULL;
+  size_t wl = 0;
+  cr_assert_eq(vault_new_data_key(v, 1, "audit", &k1, &w, &wl), VAULT_OK);
+  free(w);
+  cr_assert_eq(vault_new_data_key(v, 2, "audit2", &k2, &w, &wl), VAULT_OK);
+  free(w);
+  uint8_t a[VAULT_MAC_BYTES], b[VAULT_MAC_BYTES], c[VAULT_MAC_BYTES], e[VAULT_MAC_BYTES];
+  cr_assert_eq(vault_mac(k1, (const uint8_t *)"row 1", 5, a), VAULT_OK);
+  cr_assert_eq(vault_mac(k1, (const uint8_t *)"row 1", 5, b), VAULT_OK);
+  cr_assert_eq(memcmp(a, b, sizeof a), 0);
+  cr_assert_eq(vault_mac(k1, (const uint8_t *)"row 2", 5, b), VAULT_OK);
+  cr_assert_neq(memcmp(a, b, sizeof a), 0);
+  cr_assert_eq(vault_mac(k2, (const uint8_t *)"row 1", 5, c), VAULT_OK);
+  cr_assert_neq(memcmp(a, c, sizeof a), 0, "another key gives another MAC");
+  cr_assert_eq(vault_mac(k1, NULL, 0, e), VAULT_OK);
+  cr_assert_eq(vault_mac(k1, NULL, 1, e), VAULT_EINVAL);
+  cr_assert_eq(vault_mac(NULL, (const uint8_t *)"x", 1, e), VAULT_EINVAL);
+  vault_key_free(k1);
+  vault_key_free(k2);
+  vault_close(v);
+}

@@ -1,0 +1,30 @@
+/*
+ * serve_setup — the steps of `reflectd serve` that are not serving: reading
+ * a passphrase file, and the work due once the server holds its keys
+ * (at start, or when `reflectd unseal` installs them over the control
+ * socket).
+ *
+ * Contract:
+ *  - serve_read_passphrase_file reads the first line of a regular file
+ *    into the caller's buffer (one trailing newline stripped). A file that
+ *    group or others may read is refused unless it lies under
+ *    $CREDENTIALS_DIRECTORY (systemd's LoadCredential= directory, private
+ *    to the service whatever the file's mode). The caller wipes buf.
+ *  - serve_keys_ready chains audit rows written before the chain existed
+ *    (audit_chain_catch_up) on a short-lived connection of its own and
+ *    logs event=audit_chained rows=N. Failure is logged, not fatal: the
+ *    server can serve and `reflectd audit verify` reports unchained rows.
+ * Both return 0, or -1 with a sentence in err (serve_keys_ready: logged).
+ */
+#ifndef REFLECT_SERVE_SETUP_H
+#define REFLECT_SERVE_SETUP_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "vault.h"
+
+int serve_read_passphrase_file(const char *path, char *buf, size_t size, char *err, size_t err_size);
+int serve_keys_ready(const char *data_dir, const config *cfg, const vault *v);
+
+#endif

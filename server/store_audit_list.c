@@ -1,0 +1,84 @@
+#include "store_audit_list.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "wire.h"
+
+#define ENTRY_COLUMNS                                                                                     \
+  "SELECT a.id, a.at, coalesce(u.username, ''), coalesce(u.role, 0), a.device, a.action, a.object,"      \
+  " a.detail FROM audit a LEFT JOIN users u ON u.id = a.user_id"
+
+/* Each branch is an index look-up on audit(object, at), so a long log is
+ * never scanned whole. */
+static const char session_sql[] =
+    ENTRY_COLUMNS " WHERE a.id IN ("
+    " SELECT id FROM audit WHERE object = ?1"
+    " UNION SELECT id FROM audit WHERE object IN (SELECT 'action:' || id FROM actions WHERE session_id = ?2)"
+    " UNION SELECT id FROM audit WHERE action = 'case.discussed' AND detail LIKE ?3"
+    "   AND object IN (SELECT DISTINCT 'case:' || case_id FROM case_discussions WHERE session_id = ?2))"
+    " AND a.at BETWEEN ?4 AND ?5 ORDER BY a.id LIMIT ?6";
+
+static const char case_sql[] =
+    ENTRY_COLUMNS " WHERE a.id IN ("
+    " SELECT id FROM audit WHERE object = ?1"
+    " UNION SELECT id FROM audit WHERE object IN (SELECT 'action:' || id FROM actions WHERE case_id = ?2))"
+    " AND a.at BETWEEN ?4 AND ?5 ORDER BY a.id LIMIT ?6";
+
+#define AUDIT_LIST_BYTES_MAX (768u * 1024)
+
+static char *column_text(call *c, sqlite3_stmt *st, int i)
+{
+  const char *t = (const char *)sqlite3_column_text(st, i);
+  return arena_strdup(c->a, t ? t : "");
+}
+
+int store_audit_list(call *c, const audit_query *q, Reflect__V1__AuditEntry ***out, size_t *n, int *truncated)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db, q->session_id ? session_sql : case_sql);
+  if (!st) return RC_INTERNAL;
+  char object[48], pattern[48];
+  int64_t id = q->session_id ? q->session_id : q->case_id;
+  snprintf(object, sizeof object, "%s:%lld", q->session_id ? "session" : "case", (long long)id);
+  /* store_records writes "session=N;revision=R" as a discussed case's detail. */
+  snprintf(pattern, sizeof pattern, "session=%lld;%%", (long long)id);
+  sqlite3_bind_text(st, 1, object, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, id);
+  if (q->session_id) sqlite3_bind_text(st, 3, pattern, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 4, q->from);
+  sqlite3_bind_int64(st, 5, q->to);
+  sqlite3_bind_int64(st, 6, (int64_t)q->limit + 1);
+  Reflect__V1__AuditEntry **v = arena_alloc(c->a, sizeof *v * (q->limit + 1));
+  if (!v) { sqlite3_reset(st); return RC_EXHAUSTED; }
+  size_t k = 0, bytes = 0;
+  int src, rc = RC_OK;
+  *truncated = 0;
+  while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+    if (k == q->limit) { *truncated = 1; break; }
+    Reflect__V1__AuditEntry *e = arena_alloc(c->a, sizeof *e);
+    if (!e) { rc = RC_EXHAUSTED; break; }
+    reflect__v1__audit_entry__init(e);
+    e->id = (uint64_t)sqlite3_column_int64(st, 0);
+    e->at = sqlite3_column_int64(st, 1);
+    e->who = column_text(c, st, 2);
+    int role = sqlite3_column_int(st, 3);
+    e->role = arena_strdup(c->a, role ? wire_role_name((Reflect__V1__Role)role) : "");
+    /* Enough of the device key to tell devices apart, not to name one. */
+    const char *dev = (const char *)sqlite3_column_text(st, 4);
+    e->device = arena_strndup(c->a, dev ? dev : "", dev ? strnlen(dev, 8) : 0);
+    e->action = column_text(c, st, 5);
+    e->object = column_text(c, st, 6);
+    e->detail = column_text(c, st, 7);
+    if (!e->who || !e->role || !e->device || !e->action || !e->object || !e->detail) { rc = RC_EXHAUSTED; break; }
+    /* A reply is one frame (1 MiB): stop early rather than fail to send. */
+    bytes += protobuf_c_message_get_packed_size(&e->base) + 8;
+    if (bytes > AUDIT_LIST_BYTES_MAX) { *truncated = 1; break; }
+    v[k++] = e;
+  }
+  sqlite3_reset(st);
+  if (!rc && src != SQLITE_ROW && src != SQLITE_DONE) rc = RC_INTERNAL;
+  if (rc) return rc;
+  *out = v;
+  *n = k;
+  return RC_OK;
+}
