@@ -162,8 +162,9 @@ unit_exec=$(sed -n 's/^ExecStart=//p' "$root/lib/systemd/system/reflectd.service
 # 4. The administrator's steps from deploy/README.md.
 step "reflectd init as the reflect user"
 t=$(date +%s.%N)
-printf '%s\n' "$admin_password" | as_reflect reflectd init --data /var/lib/reflect --admin-password-stdin >/dev/null ||
-  fail "reflectd init failed"
+printf '%s\n' "$admin_password" |
+  as_reflect reflectd init --data /var/lib/reflect --admin-password-stdin >"$root/var/log/reflect-init.log" 2>&1 ||
+  { tail -n 5 "$root/var/log/reflect-init.log" >&2; fail "reflectd init failed"; }
 t_init=$(since "$t")
 check_stat /var/lib/reflect/master.key "600 reflect reflect"
 check_stat /var/lib/reflect/server.key "600 reflect reflect"
@@ -173,10 +174,6 @@ server_key=$(cat "$root/var/lib/reflect/server.pub")
 sed -i -e "s|^listen = .*|listen = tcp://127.0.0.1:$port|" -e "s|^publish = .*|publish = tcp://127.0.0.1:$((port + 1))|" \
   "$root/etc/reflect/reflectd.conf"
 check_stat /etc/reflect/reflectd.conf "640 root reflect"
-
-# RuntimeDirectory=reflect, RuntimeDirectoryMode=0750.
-install -d -m 0750 "$root/run/reflect"
-in_root chown reflect:reflect /run/reflect
 
 mdwe=""
 cat >"$root/tmp/mdwe-exec.c" <<'C'
@@ -209,8 +206,10 @@ fi
 
 step "starting the unit's ExecStart as reflect: $unit_exec"
 t=$(date +%s.%N)
+# chroot, prlimit, setpriv, mdwe-exec and sh each exec the next, so $! is
+# reflectd itself and SIGTERM reaches it as systemctl stop would.
 # shellcheck disable=SC2086 # the unit's command line, split as systemd would
-in_root prlimit --core=0 --memlock="$memlock" -- \
+chroot "$root" prlimit --core=0 --memlock="$memlock" -- \
   setpriv --reuid=reflect --regid=reflect --init-groups --no-new-privs --bounding-set=-all --inh-caps=-all -- \
   $mdwe sh -c 'umask 0077; exec "$@"' sh $unit_exec >"$root/var/log/reflectd.log" 2>&1 &
 server_pid=$!
@@ -239,7 +238,7 @@ printf 'wrong password\n' | as_desk reflect --config /home/desk/.config/reflect/
 login_ok="login OK (user admin, device key $(stat -c %a "$root/home/desk/.config/reflect/config.key"))"
 
 step "reflectd status"
-status=$(as_reflect reflectd status --control /run/reflect/reflectd.sock) || fail "reflectd status failed"
+status=$(as_reflect reflectd status --data /var/lib/reflect) || fail "reflectd status failed"
 grep -qi 'sealed' <<<"$status" || fail "reflectd status says nothing about the seal: $status"
 grep -qiE 'sealed[=: ]+(no|false)' <<<"$status" || fail "reflectd status says sealed: $status"
 

@@ -55,9 +55,9 @@ static int check_schema(const char *dir, char *err, size_t err_size)
     version = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
   sqlite3_close(h);
-  if (version < 0) snprintf(err, err_size, "cannot read %s", path);
+  if (version < 0) snprintf(err, err_size, "cannot read %.300s", path);
   else if (version < db_schema_version())
-    snprintf(err, err_size, "%s is at schema v%d, older than this reflectd's v%d: start the server once to migrate it",
+    snprintf(err, err_size, "%.300s is at schema v%d, older than this reflectd's v%d: start the server once to migrate it",
              path, version, db_schema_version());
   return version < 0 || version < db_schema_version() ? -1 : 0;
 }

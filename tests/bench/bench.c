@@ -22,8 +22,16 @@
  *      reminders in one scheduler tick (throughput as a ratio to sealing,
  *      publish-to-receive latency), the request path's p99 idle and during
  *      the burst, and every reminder checked to arrive exactly once after
- *      EventsSince catch-up.
- * --only picks some of echo,sqlite,ping,read,write,login,events (ratios
+ *      EventsSince catch-up;
+ *   5. faults (bench_faults.h), on the reflectd of 3 after its phases:
+ *      overload (64 sockets firing SessionList without waiting, 64 in
+ *      flight each, against the default queue: replies/s, refused share,
+ *      p50/p99 of OK replies, and peak RSS against the RSS after the steady
+ *      phases), then login_attack (10,000 wrong-password logins from 8
+ *      devices over 6 accounts while 4 readers run: what reached password
+ *      verification, per second and per account, and the readers' p50/p99
+ *      during the attack against before it).
+ * --only picks some of echo,sqlite,ping,read,write,login,events,overload,login_attack (ratios
  * and targets need their baseline in the same run).
  * Every figure is one stdout line `name value unit`; target lines say
  * `target_NAME met|missed VALUE OP LIMIT`; other_cpu_pct is the share of the
@@ -47,6 +55,7 @@
 
 #include "bench_baseline.h"
 #include "bench_events.h"
+#include "bench_faults.h"
 #include "bench_loop.h"
 #include "bench_reflect.h"
 #include "bench_server.h"
@@ -57,7 +66,7 @@
 
 enum {
   PH_ECHO = 1, PH_SQLITE = 2, PH_PING = 4, PH_READ = 8, PH_WRITE = 16, PH_LOGIN = 32, PH_EVENTS = 64,
-  PH_ALL = 127
+  PH_OVERLOAD = 128, PH_ATTACK = 256, PH_ALL = 511
 };
 
 typedef struct {
@@ -114,6 +123,8 @@ static int measure(unsigned phase, const char *what, const bench_group *g, int n
   }
   return 0;
 }
+
+static void count(const char *name, uint64_t n, const char *unit);
 
 static void target(const char *name, double value, int at_least, double limit)
 {
@@ -184,7 +195,8 @@ static int parse(int argc, char **argv, options *o)
     case 'o':
       o->phases = 0;
       for (char *save = NULL, *t = strtok_r(optarg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        static const char *const names[] = {"echo", "sqlite", "ping", "read", "write", "login", "events"};
+        static const char *const names[] = {"echo",  "sqlite", "ping",     "read",        "write",
+                                            "login", "events", "overload", "login_attack"};
         unsigned bit = 0;
         for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
           if (!strcmp(t, names[i])) bit = 1u << i;
@@ -239,6 +251,79 @@ static void run_baselines(const options *o, const char *dir, double *echo_n, dou
   }
 }
 
+#define ATTACK_READERS 4
+
+/* Overload and login attack on the same server, after the steady phases
+ * (whose peak RSS is the yardstick for the overload's). */
+static void run_faults(const options *o, const bench_server *s, const bench_driver *rd, double echo_n)
+{
+  if (broken) return;
+  long steady_kib = bench_server_peak_rss_kib(s);
+  if (o->phases & PH_OVERLOAD) {
+    bench_overload_result r;
+    fprintf(stderr, "bench: overload, 64 sockets x 64 in flight (%.1f s)\n", o->seconds);
+    if (bench_overload_run(s, BENCH_USER_PASSWORD, 64, 64, o->seconds, &r)) {
+      fprintf(stderr, "bench: overload could not start\n");
+      broken = 1;
+      return;
+    }
+    long peak_kib = bench_server_peak_rss_kib(s);
+    figure("overload_replies_per_s", r.replies_per_s, "replies/s");
+    figure("overload_ok_per_s", (double)r.ok / r.seconds, "req/s");
+    figure("overload_refused_pct", r.refused_pct, "%");
+    figure("overload_ok_p50_ms", r.ok_p50_ms, "ms");
+    figure("overload_ok_p99_ms", r.ok_p99_ms, "ms");
+    count("overload_sent", r.sent, "requests");
+    count("overload_lost", r.lost, "requests");
+    count("overload_other", r.other, "replies");
+    if (echo_n > 0) figure("overload_ratio", r.replies_per_s / echo_n, "x");
+    figure("overload_steady_rss_mib", (double)steady_kib / 1024.0, "MiB");
+    figure("overload_peak_rss_mib", (double)peak_kib / 1024.0, "MiB");
+    if (steady_kib > 0) {
+      figure("overload_rss_ratio", (double)peak_kib / (double)steady_kib, "x");
+      target("overload_rss_ratio", (double)peak_kib / (double)steady_kib, 0, 2.0);
+    }
+    /* Not targets: an unanswered request or a stray reply is a bug. */
+    if (r.lost || r.other) {
+      fprintf(stderr, "bench: overload: %llu requests unanswered, %llu unexpected replies\n",
+              (unsigned long long)r.lost, (unsigned long long)r.other);
+      total_errors += r.lost + r.other;
+      broken = 1;
+    }
+  }
+  if (o->phases & PH_ATTACK) {
+    bench_attack_result a;
+    fprintf(stderr, "bench: login attack, 10000 attempts from 8 devices, %d readers\n", ATTACK_READERS);
+    if (bench_attack_run(s, rd, ATTACK_READERS, 8, 10000, o->seconds, &a)) {
+      fprintf(stderr, "bench: login attack could not start\n");
+      broken = 1;
+      return;
+    }
+    count("attack_attempts", a.attempts, "logins");
+    count("attack_checked", a.checked, "logins");
+    count("attack_throttled", a.throttled, "logins");
+    count("attack_unavailable", a.unavailable, "logins");
+    count("attack_other", a.other, "logins");
+    figure("attack_seconds", a.seconds, "s");
+    figure("attack_checked_per_s", a.checked_per_s, "guesses/s");
+    figure("attack_checked_per_account_per_s", a.checked_per_account_per_s, "guesses/s");
+    figure("attack_read_idle_p50_ms", a.idle_p50_ms, "ms");
+    figure("attack_read_idle_p99_ms", a.idle_p99_ms, "ms");
+    figure("attack_read_p50_ms", a.attack_p50_ms, "ms");
+    figure("attack_read_p99_ms", a.attack_p99_ms, "ms");
+    if (a.idle_p99_ms > 0) {
+      figure("attack_read_p99_ratio", a.attack_p99_ms / a.idle_p99_ms, "x");
+      target("attack_read_p99_ratio", a.attack_p99_ms / a.idle_p99_ms, 0, 2.0);
+    }
+    if (a.other || a.read_errors) {
+      fprintf(stderr, "bench: login attack: %llu odd replies, %llu failed reads\n", (unsigned long long)a.other,
+              (unsigned long long)a.read_errors);
+      total_errors += a.other + a.read_errors;
+      broken = 1;
+    }
+  }
+}
+
 static void run_reflectd(const options *o, const char *dir, double echo_n, double sqlite_rps)
 {
   char srv_dir[400];
@@ -250,7 +335,9 @@ static void run_reflectd(const options *o, const char *dir, double echo_n, doubl
     broken = 1;
     return;
   }
-  int readers = o->phases & (PH_PING | PH_READ) ? o->clients : 1, writers = o->phases & PH_WRITE ? o->clients : 1;
+  int readers = o->phases & (PH_PING | PH_READ) ? o->clients : o->phases & PH_ATTACK ? ATTACK_READERS : 1;
+  int writers = o->phases & PH_WRITE ? o->clients : 1;
+  if (readers < ATTACK_READERS && (o->phases & PH_ATTACK)) readers = ATTACK_READERS;
   fprintf(stderr, "bench: reflectd up (pid %d); setting up users, sessions and %d + %d logins\n", (int)s.pid,
           readers, writers);
   if (bench_fixture_setup(&fx, &s, readers, writers)) {
@@ -307,6 +394,7 @@ static void run_reflectd(const options *o, const char *dir, double echo_n, doubl
       figure("login_p50_ms", r[1].p50_ms, "ms");
       target("login_read_p99_ms", r[0].p99_ms, 0, 10.0);
     }
+    run_faults(o, &s, &rd, echo_n);
   }
   bench_fixture_close(&fx);
   long kib = bench_server_peak_rss_kib(&s);
@@ -380,7 +468,8 @@ int main(int argc, char **argv)
     fprintf(stderr,
             "usage: reflect_bench [--reflectd PATH] [--tmp DIR] [--seconds S] [--warmup S]\n"
             "                     [--clients N] [--login-clients N] [--workers N]\n"
-            "                     [--only echo,sqlite,ping,read,write,login,events] [--transport tcp|ipc]\n");
+            "                     [--only echo,sqlite,ping,read,write,login,events,overload,login_attack]\n"
+            "                     [--transport tcp|ipc]\n");
     return 2;
   }
   atexit(bench_server_kill);
@@ -407,7 +496,7 @@ int main(int argc, char **argv)
   double busy0 = machine_busy_s(), own0 = own_cpu_s();
   int64_t t0 = bench_now_ns();
   run_baselines(&o, dir, &echo_n, &sqlite_rps);
-  if (!broken && (o.phases & (PH_PING | PH_READ | PH_WRITE | PH_LOGIN))) run_reflectd(&o, dir, echo_n, sqlite_rps);
+  if (!broken && (o.phases & (PH_PING | PH_READ | PH_WRITE | PH_LOGIN | PH_OVERLOAD | PH_ATTACK))) run_reflectd(&o, dir, echo_n, sqlite_rps);
   if (!broken && (o.phases & PH_EVENTS)) run_events(&o, dir);
   /* Everything here shares the machine's cores with whatever else runs:
    * say how much of the CPU others took, so a noisy run shows as one.

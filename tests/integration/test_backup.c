@@ -1,23 +1,19 @@
 /* Backups and restore: `reflectd backup` against a server taking writes,
  * restore to new directories that verify and serve the same content,
- * nothing readable in any of the files, refusals of anything that is not
- * a backup of ours (or the wrong key), the backup passphrase, and the
- * scheduled backups keeping exactly the newest N. */
+ * nothing readable in any of the files, and refusals of anything that is
+ * not a backup of ours or comes with the wrong key. (Passphrases and the
+ * scheduled backups: test_backup_keys.c.) */
 #define _GNU_SOURCE /* memmem */
 #include <criterion/criterion.h>
-#include <dirent.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "backup_util.h"
 #include "harness.h"
 #include "wire.h"
 
@@ -26,83 +22,6 @@ static harness_run r;
 #define CHILD "Wilhelmina Okafor-Lindqvist"
 #define REF "CH-BK-4471"
 #define RECORD "Marker-Record-Bittern: the placement is holding but contact visits unsettle her"
-#define BACKUP_PASS "a backup passphrase kept in the safe"
-
-/* Runs reflectd with args (NULL-terminated), stdin_text on stdin; output in *out. */
-static void reflectd(harness_server *h, harness_run *out, const char *stdin_text, ...)
-{
-  const char *argv[32];
-  int n = 0;
-  argv[n++] = REFLECTD_PATH;
-  va_list ap;
-  va_start(ap, stdin_text);
-  const char *a;
-  while ((a = va_arg(ap, const char *)) && n < 31) argv[n++] = a;
-  va_end(ap);
-  argv[n] = NULL;
-  char in[400], o[400], e[400];
-  snprintf(in, sizeof in, "%s/stdin.txt", h->dir);
-  snprintf(o, sizeof o, "%s/stdout.txt", h->dir);
-  snprintf(e, sizeof e, "%s/stderr.txt", h->dir);
-  harness_write_file(in, stdin_text ? stdin_text : "");
-  pid_t pid = fork();
-  cr_assert_geq(pid, 0);
-  if (pid == 0) {
-    int fi = open(in, O_RDONLY), fo = open(o, O_WRONLY | O_CREAT | O_TRUNC, 0600),
-        fe = open(e, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fi < 0 || fo < 0 || fe < 0) _exit(127);
-    dup2(fi, 0);
-    dup2(fo, 1);
-    dup2(fe, 2);
-    execv(argv[0], (char *const *)argv);
-    _exit(127);
-  }
-  int st;
-  waitpid(pid, &st, 0);
-  memset(out, 0, sizeof *out);
-  out->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  FILE *f = fopen(o, "r");
-  if (f) { out->out[fread(out->out, 1, sizeof out->out - 1, f)] = '\0'; fclose(f); }
-  f = fopen(e, "r");
-  if (f) { out->err[fread(out->err, 1, sizeof out->err - 1, f)] = '\0'; fclose(f); }
-}
-
-/* 1 if the file holds the n bytes of needle anywhere. */
-static int file_has(const char *path, const void *needle, size_t n)
-{
-  FILE *f = fopen(path, "rb");
-  if (!f) return 0;
-  struct stat sb;
-  cr_assert_eq(fstat(fileno(f), &sb), 0);
-  char *buf = malloc((size_t)sb.st_size + 1);
-  size_t len = fread(buf, 1, (size_t)sb.st_size, f);
-  fclose(f);
-  int found = memmem(buf, len, needle, n) != NULL;
-  free(buf);
-  return found;
-}
-
-static size_t read_bytes(const char *path, void *buf, size_t size)
-{
-  FILE *f = fopen(path, "rb");
-  cr_assert_not_null(f, "%s", path);
-  size_t n = fread(buf, 1, size, f);
-  fclose(f);
-  return n;
-}
-
-static long long query_int(const char *db_path, const char *sql)
-{
-  sqlite3 *db;
-  sqlite3_stmt *st;
-  cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
-  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-  long long v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return v;
-}
 
 /* Real content: a child's case, a held session with a written record. */
 static void populate(harness_server *hp, char *cid, char *sid, char *case_json, char *record_json)
@@ -269,29 +188,6 @@ Test(backup, online_backups_restore_to_the_same_content, .timeout = 180)
   harness_cleanup(&h);
 }
 
-static int dir_entries(const char *dir)
-{
-  DIR *d = opendir(dir);
-  if (!d) return -1;
-  int n = 0;
-  struct dirent *e;
-  while ((e = readdir(d)))
-    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
-  closedir(d);
-  return n;
-}
-
-static void copy_prefix(const char *from, const char *to, size_t n)
-{
-  char *buf = malloc(n);
-  cr_assert_eq(read_bytes(from, buf, n), n);
-  FILE *f = fopen(to, "wb");
-  cr_assert_not_null(f);
-  cr_assert_eq(fwrite(buf, 1, n, f), n);
-  fclose(f);
-  free(buf);
-}
-
 #define RESTORE_REFUSED(from, target, key, needle)                                                          \
   do {                                                                                                     \
     reflectd(&h, &br, NULL, "restore", "--from", from, "--data", target, "--key", key, (const char *)NULL); \
@@ -365,182 +261,5 @@ Test(backup, restore_refuses_what_it_cannot_trust, .timeout = 120)
   reflectd(&h, &br, NULL, "restore", "--from", bak, "--data", target, "--key", key, (const char *)NULL);
   cr_assert_eq(br.status, 0, "%s", br.err);
   harness_cleanup(&other);
-  harness_cleanup(&h);
-}
-
-Test(backup, a_backup_passphrase_restores_alone, .timeout = 120)
-{
-  harness_server h;
-  harness_init_only(&h);
-  harness_run br;
-  char bak[400], plain_bak[400], target[400], path[500], key[400];
-  snprintf(bak, sizeof bak, "%s/p.bak", h.dir);
-  snprintf(plain_bak, sizeof plain_bak, "%s/k.bak", h.dir);
-  snprintf(target, sizeof target, "%s/target", h.dir);
-  snprintf(key, sizeof key, "%s/master.key", h.data);
-  reflectd(&h, &br, "short\n", "backup", "--data", h.data, "--to", bak, "--backup-passphrase-stdin",
-           (const char *)NULL);
-  cr_assert_eq(br.status, 2, "a short backup passphrase is refused: %s", br.err);
-  reflectd(&h, &br, BACKUP_PASS "\n", "backup", "--data", h.data, "--to", bak, "--backup-passphrase-stdin",
-           (const char *)NULL);
-  cr_assert_eq(br.status, 0, "%s", br.err);
-  cr_assert_not(file_has(bak, BACKUP_PASS, strlen(BACKUP_PASS)));
-  reflectd(&h, &br, NULL, "backup", "--data", h.data, "--to", plain_bak, (const char *)NULL);
-  cr_assert_eq(br.status, 0, "%s", br.err);
-
-  reflectd(&h, &br, "not the passphrase at all\n", "restore", "--from", bak, "--data", target,
-           "--backup-passphrase-stdin", (const char *)NULL);
-  cr_assert(br.status == 1 && strstr(br.err, "wrong backup passphrase"), "%d %s", br.status, br.err);
-  reflectd(&h, &br, BACKUP_PASS "\n", "restore", "--from", plain_bak, "--data", target, "--backup-passphrase-stdin",
-           (const char *)NULL);
-  cr_assert(br.status == 1 && strstr(br.err, "carries no key under a backup passphrase"), "%d %s", br.status, br.err);
-
-  reflectd(&h, &br, BACKUP_PASS "\n", "restore", "--from", bak, "--data", target, "--backup-passphrase-stdin",
-           (const char *)NULL);
-  cr_assert_eq(br.status, 0, "%s", br.err);
-  /* The same master key comes back as a private key file, with the key pair. */
-  uint8_t a[64], b[64];
-  snprintf(path, sizeof path, "%s/master.key", target);
-  cr_assert_eq(read_bytes(key, a, sizeof a), 32);
-  cr_assert_eq(read_bytes(path, b, sizeof b), 32);
-  cr_assert_eq(memcmp(a, b, 32), 0);
-  struct stat sb;
-  cr_assert_eq(stat(path, &sb), 0);
-  cr_assert_eq(sb.st_mode & 0777, 0600);
-  snprintf(path, sizeof path, "%s/server.key", target);
-  cr_assert_eq(stat(path, &sb), 0);
-  cr_assert_eq(sb.st_mode & 0777, 0600);
-  char pub_a[64] = "", pub_b[64] = "";
-  snprintf(path, sizeof path, "%s/server.pub", h.data);
-  read_bytes(path, pub_a, 63);
-  snprintf(path, sizeof path, "%s/server.pub", target);
-  read_bytes(path, pub_b, 63);
-  cr_assert_str_eq(pub_a, pub_b);
-  reflectd(&h, &br, NULL, "verify", "--data", target, (const char *)NULL);
-  cr_assert_eq(br.status, 0, "%s %s", br.out, br.err);
-  harness_cleanup(&h);
-}
-
-/* Reads the config reflectd init wrote and turns scheduled backups on. */
-static void schedule_backups(harness_server *h, const char *dir, int keep)
-{
-  char path[400], text[16384], line[600];
-  snprintf(path, sizeof path, "%s/reflectd.conf", h->data);
-  size_t n = read_bytes(path, text, sizeof text - 1);
-  text[n] = '\0';
-  char *at = strstr(text, "\ndir = \n");
-  cr_assert_not_null(at, "the default config has an empty [backup] dir: %s", text);
-  char *rest = strstr(at + 1, "\n");
-  snprintf(line, sizeof line, "\ndir = %s\nkeep = %d", dir, keep);
-  char out[17000];
-  snprintf(out, sizeof out, "%.*s%s%s", (int)(at - text), text, line, rest);
-  /* Drop the default keep line that follows. */
-  char *dup = strstr(out, "\nkeep = 7\n");
-  cr_assert_not_null(dup);
-  memmove(dup, dup + strlen("\nkeep = 7"), strlen(dup + strlen("\nkeep = 7")) + 1);
-  harness_write_file(path, out);
-}
-
-Test(backup, scheduled_backups_keep_the_newest_n, .timeout = 120)
-{
-  harness_server h;
-  harness_init_only(&h);
-  char dir[400], keep_me[500];
-  snprintf(dir, sizeof dir, "%s/backups", h.dir);
-  cr_assert_eq(mkdir(dir, 0700), 0);
-  /* Something of the administrator's own in the same directory. */
-  snprintf(keep_me, sizeof keep_me, "%s/reflect-notes.bak", dir);
-  harness_write_file(keep_me, "mine\n");
-  schedule_backups(&h, dir, 2);
-  cr_assert_eq(setenv("REFLECT_BACKUP_EVERY_SECONDS", "1", 1), 0);
-  harness_serve(&h);
-  char db[400];
-  snprintf(db, sizeof db, "%s/reflect.db", h.data);
-  struct timespec t0;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  for (;;) {
-    if (query_int(db, "SELECT count(*) FROM backups WHERE scheduled = 1 AND ok = 1") >= 5) break;
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    cr_assert_lt(t1.tv_sec - t0.tv_sec, 30, "five scheduled backups within 30 s");
-    usleep(200000);
-  }
-  cr_assert_eq(harness_stop(&h), 0, "stops promptly and cleanly");
-  unsetenv("REFLECT_BACKUP_EVERY_SECONDS");
-  cr_assert_eq(query_int(db, "SELECT count(*) FROM backups WHERE scheduled = 1 AND ok = 0"), 0);
-  long long made = query_int(db, "SELECT count(*) FROM backups WHERE scheduled = 1");
-  cr_assert_eq(query_int(db, "SELECT count(*) FROM backups WHERE scheduled = 1 AND removed_at IS NULL"), 2);
-  cr_assert_eq(query_int(db, "SELECT count(*) FROM backups WHERE scheduled = 1 AND removed_at IS NOT NULL"), made - 2);
-  /* The two the table keeps are the two newest, and the only ones on disk. */
-  cr_assert_eq(dir_entries(dir), 3, "two backups and the administrator's file");
-  cr_assert_eq(access(keep_me, F_OK), 0);
-  sqlite3 *d;
-  sqlite3_stmt *st;
-  cr_assert_eq(sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  cr_assert_eq(sqlite3_prepare_v2(d, "SELECT path, removed_at IS NULL FROM backups WHERE scheduled = 1 ORDER BY id",
-                                  -1, &st, NULL), SQLITE_OK);
-  int row = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    const char *p = (const char *)sqlite3_column_text(st, 0);
-    int kept = sqlite3_column_int(st, 1);
-    cr_assert_eq(kept, row >= made - 2, "row %d (%s) kept=%d", row, p, kept);
-    cr_assert_eq(access(p, F_OK) == 0, kept, "%s on disk iff kept", p);
-    row++;
-  }
-  sqlite3_finalize(st);
-  /* A copy restored from the newest must never prune the original's files. */
-  cr_assert_eq(sqlite3_prepare_v2(d, "SELECT path FROM backups WHERE scheduled = 1 ORDER BY id DESC LIMIT 1", -1,
-                                  &st, NULL), SQLITE_OK);
-  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-  char newest[600], target[400], key[400], restored_db[500];
-  snprintf(newest, sizeof newest, "%s", (const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  sqlite3_close(d);
-  snprintf(target, sizeof target, "%s/restored", h.dir);
-  snprintf(key, sizeof key, "%s/master.key", h.data);
-  harness_run br;
-  reflectd(&h, &br, NULL, "restore", "--from", newest, "--data", target, "--key", key, (const char *)NULL);
-  cr_assert_eq(br.status, 0, "%s", br.err);
-  snprintf(restored_db, sizeof restored_db, "%s/reflect.db", target);
-  cr_assert_gt(query_int(restored_db, "SELECT count(*) FROM backups"), 0, "the history is kept");
-  cr_assert_eq(query_int(restored_db, "SELECT count(*) FROM backups WHERE scheduled = 1"), 0);
-  cr_log_info("scheduled: %lld made, 2 kept", made);
-  harness_cleanup(&h);
-}
-
-#define DATA_PASS "the data directory's own long passphrase"
-
-Test(backup, a_passphrase_sealed_directory_round_trips, .timeout = 120)
-{
-  harness_server h;
-  memset(&h, 0, sizeof h);
-  snprintf(h.dir, sizeof h.dir, "/tmp/reflect-test-XXXXXX");
-  cr_assert_not_null(mkdtemp(h.dir));
-  snprintf(h.data, sizeof h.data, "%s/data", h.dir);
-  harness_run br;
-  reflectd(&h, &br, DATA_PASS "\n" HARNESS_ADMIN_PASSWORD "\n", "init", "--data", h.data, "--passphrase-stdin",
-           "--admin-password-stdin", (const char *)NULL);
-  cr_assert_eq(br.status, 0, "%s", br.err);
-  char bak[400], target[400], path[500];
-  snprintf(bak, sizeof bak, "%s/s.bak", h.dir);
-  snprintf(target, sizeof target, "%s/target", h.dir);
-  reflectd(&h, &br, NULL, "backup", "--data", h.data, "--to", bak, (const char *)NULL);
-  cr_assert(br.status == 1 && strstr(br.err, "--passphrase-stdin"), "a sealed directory needs its passphrase: %s",
-            br.err);
-  reflectd(&h, &br, DATA_PASS "\n", "backup", "--data", h.data, "--to", bak, "--passphrase-stdin", (const char *)NULL);
-  cr_assert_eq(br.status, 0, "%s", br.err);
-  cr_assert_not(file_has(bak, DATA_PASS, strlen(DATA_PASS)));
-
-  reflectd(&h, &br, "a wrong passphrase of some length\n", "restore", "--from", bak, "--data", target,
-           "--passphrase-stdin", (const char *)NULL);
-  cr_assert(br.status == 1 && strstr(br.err, "wrong passphrase"), "%d %s", br.status, br.err);
-  reflectd(&h, &br, DATA_PASS "\n", "restore", "--from", bak, "--data", target, "--passphrase-stdin",
-           (const char *)NULL);
-  cr_assert_eq(br.status, 0, "%s", br.err);
-  /* Still sealed by the passphrase: no key file appears. */
-  snprintf(path, sizeof path, "%s/master.key", target);
-  cr_assert_neq(access(path, F_OK), 0);
-  reflectd(&h, &br, DATA_PASS "\n", "verify", "--data", target, "--passphrase-stdin", (const char *)NULL);
-  cr_assert_eq(br.status, 0, "%s %s", br.out, br.err);
   harness_cleanup(&h);
 }
