@@ -93,13 +93,16 @@ t=$(date +%s.%N)
 if [ -n "${REFLECT_DEB:-}" ]; then
   deb="$REFLECT_DEB"
   step "using $deb"
+  built="given"
 else
   step "building the package (deploy/package.sh)"
   deb=$("$repo/deploy/package.sh" | tail -n 1)
+  built=""
 fi
 [ -f "$deb" ] || fail "no package at '$deb'"
 deb_size=$(stat -c %s "$deb")
 t_package=$(since "$t")
+[ -n "$built" ] || built="built in ${t_package}s"
 
 # 2. A clean Debian 12 root (the debootstrap base is cached).
 t=$(date +%s.%N)
@@ -242,6 +245,12 @@ status=$(as_reflect reflectd status --data /var/lib/reflect) || fail "reflectd s
 grep -qi 'sealed' <<<"$status" || fail "reflectd status says nothing about the seal: $status"
 grep -qiE 'sealed[=: ]+(no|false)' <<<"$status" || fail "reflectd status says sealed: $status"
 
+step "reflectd backup through the running server (deploy/README.md section 7)"
+as_reflect reflectd backup --data /var/lib/reflect --to /var/backups/reflect/deb-test.bak \
+  >"$root/tmp/backup.log" 2>&1 || { cat "$root/tmp/backup.log" >&2; fail "reflectd backup failed"; }
+check_stat /var/backups/reflect/deb-test.bak "600 reflect reflect"
+grep -qaF "$admin_password" "$root/var/backups/reflect/deb-test.bak" && fail "the backup holds the password in clear"
+
 step "stopping reflectd (SIGTERM, as systemctl stop)"
 t=$(date +%s.%N)
 kill -TERM "$server_pid"
@@ -253,6 +262,12 @@ t_stop=$(since "$t")
 grep -q 'event=mlock_failed' "$root/var/log/reflectd.log" && fail "keys were not locked in memory (mlock_failed)"
 grep -q 'event=harden_failed' "$root/var/log/reflectd.log" && fail "reflectd could not harden itself"
 
+step "reflectd verify and audit verify on the stopped server's directory"
+as_reflect reflectd verify --data /var/lib/reflect >"$root/tmp/verify-data.log" 2>&1 ||
+  { cat "$root/tmp/verify-data.log" >&2; fail "reflectd verify failed"; }
+as_reflect reflectd audit verify --data /var/lib/reflect >"$root/tmp/verify-audit.log" 2>&1 ||
+  { cat "$root/tmp/verify-audit.log" >&2; fail "reflectd audit verify failed"; }
+
 step "apt-get purge reflect: the user goes, the data stays"
 in_root apt-get purge -y -q reflect >"$root/var/log/reflect-purge.log" 2>&1 || fail "purge failed"
 in_root id reflect >/dev/null 2>&1 && fail "purge left the reflect user"
@@ -260,7 +275,9 @@ for f in reflect.db master.key server.key; do
   [ -s "$root/var/lib/reflect/$f" ] || fail "purge removed /var/lib/reflect/$f"
 done
 
-printf 'PASS  package %s (%d bytes, built in %ss)\n' "$(basename "$deb")" "$deb_size" "$t_package"
+printf 'PASS  package %s (%d bytes, %s)\n' "$(basename "$deb")" "$deb_size" "$built"
+printf '      status: %s\n' "$(tr '\n' ' ' <<<"$status" | tr -s ' ')"
+printf '      %s\n' "$(tail -n 1 "$root/tmp/backup.log")" "$(tail -n 1 "$root/tmp/verify-data.log")"
 printf '      root %ss, install %ss, init %ss, start-to-ping %ss, %s in %ss, stop %ss, total %ss\n' \
   "$t_root" "$t_install" "$t_init" "$t_start" "$login_ok" "$t_login" "$t_stop" "$(since "$t0")"
 printf '      %s; %s\n' "$mdwe_note" "$memlock_note"

@@ -57,7 +57,7 @@ static int check_schema(const char *dir, char *err, size_t err_size)
   sqlite3_close(h);
   if (version < 0) snprintf(err, err_size, "cannot read %.300s", path);
   else if (version < db_schema_version())
-    snprintf(err, err_size, "%.300s is at schema v%d, older than this reflectd's v%d: start the server once to migrate it",
+    snprintf(err, err_size, "%.300s is at schema v%d, older than this reflectd's v%d: start the server once",
              path, version, db_schema_version());
   return version < 0 || version < db_schema_version() ? -1 : 0;
 }

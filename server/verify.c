@@ -138,8 +138,10 @@ static int check_audit(db *d, const vault *v, keyring *ring, verify_report *r)
   r->audit_first_bad = a.first_bad;
   memcpy(r->audit_head, a.head, sizeof r->audit_head);
   r->audit_ok = !a.first_bad && !a.unchained;
-  if (a.first_bad) fail(r, "audit entry %lld does not chain: the log was edited, reordered or cut", (long long)a.first_bad);
-  else if (a.unchained) fail(r, "audit: %lld entries not chained yet (start the server with its keys)", (long long)a.unchained);
+  if (a.first_bad)
+    fail(r, "audit entry %lld does not chain: the log was edited, reordered or cut", (long long)a.first_bad);
+  else if (a.unchained)
+    fail(r, "audit: %lld entries not chained yet (start the server with its keys)", (long long)a.unchained);
   return 0;
 }
 
