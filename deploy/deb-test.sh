@@ -5,12 +5,14 @@
 # in from a client, asks `reflectd status`, stops the server, and purges the
 # package (the data must stay). Prints PASS and the timings, or FAIL and why.
 #
-# systemd cannot run as PID 1 inside a chroot, so the unit itself is not
-# started: its ExecStart runs under the unit's identity and limits instead
+# systemd cannot run as PID 1 inside a chroot, so first the unit's ExecStart
+# runs there under the unit's identity and limits
 # (setpriv: reflect:reflect, no new privileges, no capabilities; UMask 0077;
 # LimitCORE=0, LimitMEMLOCK=64M; MemoryDenyWriteExecute through the kernel's
 # PR_SET_MDWE when the kernel has it, 6.3+), and `systemd-analyze verify`
-# checks the installed unit inside the root.
+# checks the installed unit inside the root. Then, where systemd-nspawn is
+# installed (systemd-container), the root is booted as a container and the
+# real unit is started with all its hardening (REFLECT_DEB_NSPAWN=0 skips it).
 #
 # Needs root and network (deb.debian.org). Safe to re-run: each run uses a
 # fresh root under /var/tmp, unmounted and removed on exit whatever happens;
@@ -120,11 +122,19 @@ fi
 root=$(mktemp -d /var/tmp/reflect-deb-test.XXXXXX)
 tar -C "$root" -xzf "$base"
 chmod 0755 "$root"   # apt drops to the _apt user to download
-mount -t proc proc "$root/proc"; mounts+=("$root/proc")
-mount -t sysfs sysfs "$root/sys"; mounts+=("$root/sys")
-mount --bind /dev "$root/dev"; mounts+=("$root/dev")
-mount -t tmpfs -o mode=0755 tmpfs "$root/run"; mounts+=("$root/run")
-mount --bind "$cache/archives" "$root/var/cache/apt/archives"; mounts+=("$root/var/cache/apt/archives")
+mount_root() {
+  mount -t proc proc "$root/proc"; mounts+=("$root/proc")
+  mount -t sysfs sysfs "$root/sys"; mounts+=("$root/sys")
+  mount --bind /dev "$root/dev"; mounts+=("$root/dev")
+  mount -t tmpfs -o mode=0755 tmpfs "$root/run"; mounts+=("$root/run")
+  mount --bind "$cache/archives" "$root/var/cache/apt/archives"; mounts+=("$root/var/cache/apt/archives")
+}
+umount_root() {
+  local i
+  for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do umount "${mounts[i]}" || umount -l "${mounts[i]}"; done
+  mounts=()
+}
+mount_root
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 t_root=$(since "$t")
 
@@ -268,6 +278,57 @@ as_reflect reflectd verify --data /var/lib/reflect >"$root/tmp/verify-data.log" 
 as_reflect reflectd audit verify --data /var/lib/reflect >"$root/tmp/verify-audit.log" 2>&1 ||
   { cat "$root/tmp/verify-audit.log" >&2; fail "reflectd audit verify failed"; }
 
+# 5. The real unit, under systemd, when this machine can boot the root as a
+# container (systemd-nspawn, package systemd-container): every hardening
+# setting then applies, MemoryDenyWriteExecute and the syscall filter too.
+unit_note="unit not booted: no systemd-nspawn here (apt-get install systemd-container)"
+if [ "${REFLECT_DEB_NSPAWN:-1}" = 1 ] && command -v systemd-nspawn >/dev/null; then
+  step "booting the root with systemd-nspawn: systemctl start reflectd, log in, status, stop"
+  umount_root
+  cat >"$root/usr/local/sbin/reflect-unit-check" <<CHECK
+#!/bin/sh
+# Runs once at boot inside the container, then powers it off.
+exec >/root/unit-check.log 2>&1
+systemctl start reflectd
+for i in \$(seq 1 40); do
+  runuser -u desk -- env HOME=/home/desk reflect ping >/dev/null 2>&1 && break
+  sleep 0.5
+done
+systemctl is-active reflectd && echo UNIT_ACTIVE
+printf '%s\\n' '$admin_password' | runuser -u desk -- env HOME=/home/desk reflect login admin --password-stdin >/dev/null && echo LOGIN_OK
+runuser -u reflect -- reflectd status --data /var/lib/reflect | grep -q 'sealed: *no' && echo STATUS_OK
+systemctl stop reflectd
+[ "\$(systemctl show reflectd -p ExecMainStatus --value)" = 0 ] && echo STOP_OK
+systemd-analyze security reflectd --no-pager | tail -n 1
+journalctl -u reflectd --no-pager -o cat | tail -n 15
+systemctl poweroff
+CHECK
+  chmod 0755 "$root/usr/local/sbin/reflect-unit-check"
+  cat >"$root/etc/systemd/system/reflect-unit-check.service" <<'UNIT'
+[Unit]
+After=multi-user.target
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/reflect-unit-check
+[Install]
+WantedBy=multi-user.target
+UNIT
+  ln -sf /etc/systemd/system/reflect-unit-check.service \
+    "$root/etc/systemd/system/multi-user.target.wants/reflect-unit-check.service"
+  t=$(date +%s.%N)
+  timeout 180 systemd-nspawn -q -D "$root" --register=no --keep-unit -b >"$cache/nspawn.log" 2>&1 || true
+  t_unit=$(since "$t")
+  mount_root
+  cp "$root/root/unit-check.log" "$cache/unit-check.log" 2>/dev/null || true
+  for marker in UNIT_ACTIVE LOGIN_OK STATUS_OK STOP_OK; do
+    grep -q "^$marker" "$root/root/unit-check.log" 2>/dev/null ||
+      { cat "$root/root/unit-check.log" >&2 2>/dev/null; fail "under systemd: no $marker (logs: $cache/nspawn.log, $cache/unit-check.log)"; }
+  done
+  unit_note="unit under systemd (nspawn boot ${t_unit}s): started, login OK, status OK, stopped with 0; $(grep -o 'Overall exposure level.*' "$root/root/unit-check.log")"
+  grep -q 'event=mlock_failed' "$root/root/unit-check.log" &&
+    unit_note="$unit_note; mlock failed under systemd (LimitMEMLOCK could not be raised on this machine)"
+fi
+
 step "apt-get purge reflect: the user goes, the data stays"
 in_root apt-get purge -y -q reflect >"$root/var/log/reflect-purge.log" 2>&1 || fail "purge failed"
 in_root id reflect >/dev/null 2>&1 && fail "purge left the reflect user"
@@ -281,3 +342,4 @@ printf '      %s\n' "$(tail -n 1 "$root/tmp/backup.log")" "$(tail -n 1 "$root/tm
 printf '      root %ss, install %ss, init %ss, start-to-ping %ss, %s in %ss, stop %ss, total %ss\n' \
   "$t_root" "$t_install" "$t_init" "$t_start" "$login_ok" "$t_login" "$t_stop" "$(since "$t0")"
 printf '      %s; %s\n' "$mdwe_note" "$memlock_note"
+printf '      %s\n' "$unit_note"

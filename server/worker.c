@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #include "db.h"
@@ -14,6 +17,11 @@
 #include "wire.h"
 
 #define CLIENT_ID_MAX 256
+/* Password hashing (Argon2id, ~64 MiB and tens of ms of CPU each) runs
+ * below the request workers' priority: under a password-guessing attack
+ * the guesses that get past the throttle must not take the CPU from people
+ * at work. A genuine login waits a little longer; nothing else does. */
+#define SLOW_NICE 10
 
 typedef struct job {
   struct job *next;
@@ -219,6 +227,7 @@ static void *run_slow(void *arg)
   void *sock = connect_backend(w, &d);
   if (!sock) return NULL;
   svc s = {d, NULL, w->pool->cfg, NULL, NULL, w->pool->relay};
+  setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), SLOW_NICE);
   zmq_send(sock, "H", 1, 0);
   job *j;
   while ((j = slow_pop(w->pool))) {
