@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: installs dependencies, builds with -Werror under
 # AddressSanitizer + UndefinedBehaviorSanitizer, runs the unit and
-# integration tests (ctest), then a short fuzzing smoke run of the request
-# decoder with clang's libFuzzer. Exit 0 only if all of it passed.
+# integration tests (ctest, including the short forms of the fault tests:
+# kill -9, disk full, overload), then a short fuzzing smoke run of the
+# request decoder with clang's libFuzzer, then builds the Debian package
+# (a Release build with -Werror; REFLECT_PACKAGE_CHECK=0 skips it). The
+# long fault runs are tests/faults/run.sh; the install test in a clean
+# Debian root is deploy/deb-test.sh (root, network, minutes).
+# Exit 0 only if all of it passed.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build="${REFLECT_TEST_BUILD:-$repo/build-test}"
@@ -24,4 +29,9 @@ fuzz_seconds="${REFLECT_FUZZ_SECONDS:-30}"
 if [ "$fuzz_seconds" -gt 0 ]; then
   echo "== fuzzing decode+dispatch for ${fuzz_seconds}s"
   FUZZ_BUILD_DIR="$repo/build-fuzz" "$repo/tests/fuzz/run.sh" "$fuzz_seconds" | grep -E "^(Done|stat::)"
+fi
+
+if [ "${REFLECT_PACKAGE_CHECK:-1}" = 1 ]; then
+  echo "== building the Debian package"
+  REFLECT_DEB_BUILD="$repo/build-deb" "$repo/deploy/package.sh"
 fi

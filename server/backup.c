@@ -209,9 +209,16 @@ static int finish_copy(sqlite3 *h, const vault *v, const extras *x, char *err, s
   sqlite3_finalize(st);
   snprintf(made_at, sizeof made_at, "%lld", (long long)time(NULL));
   snprintf(schema, sizeof schema, "%d", user_version);
-  ok = user_version >= 1 && sqlite3_exec(h, "PRAGMA synchronous=FULL; BEGIN; CREATE TABLE backup_meta("
-                                            "key TEXT PRIMARY KEY, value BLOB NOT NULL)",
-                                         NULL, NULL, NULL) == SQLITE_OK;
+  ok = user_version >= 1 &&
+       sqlite3_exec(h, "PRAGMA synchronous=FULL; BEGIN; " BACKUP_META_SQL, NULL, NULL, NULL) == SQLITE_OK;
+  /* A live database a restore would refuse (an object its migrations do
+   * not make) is reported now, not on the day the backup is needed. */
+  char why[256] = "";
+  if (ok && backup_schema_check(h, user_version, why, sizeof why)) {
+    sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+    snprintf(err, err_size, "the live database cannot be backed up: %s", why);
+    return -1;
+  }
   ok = ok && !put_meta(h, "format", BACKUP_FORMAT, strlen(BACKUP_FORMAT)) &&
        !put_meta(h, "made_at", made_at, strlen(made_at)) &&
        !put_meta(h, "version", REFLECT_VERSION, strlen(REFLECT_VERSION)) &&
@@ -221,6 +228,15 @@ static int finish_copy(sqlite3 *h, const vault *v, const extras *x, char *err, s
        !put_meta(h, "server_key", x->sealed_secret, x->sealed_len) &&
        !put_meta(h, "config", x->conf, x->conf_len) &&
        (!x->export || !put_meta(h, "master_export", x->export, x->export_len));
+  /* The seal comes last: it covers every row above (within this
+   * transaction) and everything the copy holds. */
+  uint8_t mac[VAULT_MAC_BYTES];
+  if (ok && backup_content_mac(h, v, mac, why, sizeof why)) {
+    sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+    snprintf(err, err_size, "cannot seal the backup: %s", why);
+    return -1;
+  }
+  ok = ok && !put_meta(h, BACKUP_MAC_KEY, mac, sizeof mac);
   if (!ok || sqlite3_exec(h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
     snprintf(err, err_size, "cannot write backup_meta: %s", sqlite3_errmsg(h));
     sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);

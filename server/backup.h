@@ -12,13 +12,19 @@
  *    vault_seal_secret(v, "backup.server_key")), the config file's text, and
  *    when backup_pass is given the master key exported under it
  *    (vault_export_master). The outcome (ok or the error) is recorded in the
- *    live database's backups table. The caller holds v (keystate) for the
- *    duration.
+ *    live database's backups table, and a keyed BLAKE2b seal over the
+ *    copy's whole logical content and schema (backup_meta "content_mac",
+ *    backup_seal.c). The server passes a vault_clone it owns, so no lock is
+ *    held while copying; a rotation meanwhile makes the backup fail
+ *    cleanly (its key check no longer matches).
  *  - backup_restore makes a NEW data directory from a backup file: refuses
  *    a non-empty target, opens the master key from key_file (the key the
  *    backup was made under: the current one, or a retired one), from the
  *    data passphrase (passphrase-sealed), or from backup_pass, checks it
- *    against the backup's key check, writes reflect.db (without
+ *    against the backup's key check, then checks the content seal (an
+ *    edited row, trigger or view is refused before anything is written)
+ *    and that the schema is exactly the one the migrations make, writes
+ *    reflect.db (defensive mode; without
  *    backup_meta), master.key (key-file mode), server.key/server.pub and
  *    reflectd.conf, and runs verify_run over the result; any failure removes
  *    what it wrote.

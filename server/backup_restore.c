@@ -22,10 +22,10 @@
 /* What backup_meta and meta of the file say, each checked for size. */
 typedef struct {
   char seal_mode[16], pub[BACKUP_Z85_KEY_LEN + 1];
-  uint8_t check[VAULT_CHECK_BYTES], salt[VAULT_SALT_BYTES];
+  uint8_t check[VAULT_CHECK_BYTES], salt[VAULT_SALT_BYTES], mac[VAULT_MAC_BYTES];
   uint8_t *sealed_key, *export, *conf;
   size_t sealed_len, export_len, conf_len;
-  int schema, has_salt;
+  int schema, has_salt, has_mac;
 } meta_in;
 
 static void meta_free(meta_in *m)
@@ -41,20 +41,6 @@ static int is_z85(const char *s, size_t n)
   for (size_t i = 0; i < n; i++)
     if (!s[i] || !strchr(set, s[i])) return 0;
   return 1;
-}
-
-/* sqlite URI for a read-only, never-locked, never-written open. */
-static int uri_for(const char *path, char *out, size_t size)
-{
-  size_t o = (size_t)snprintf(out, size, "file:");
-  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-    if (o + 4 >= size) return -1;
-    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("/._-~", *p))
-      out[o++] = (char)*p;
-    else
-      o += (size_t)snprintf(out + o, size - o, "%%%02X", *p);
-  }
-  return snprintf(out + o, size - o, "?immutable=1") >= (int)(size - o) ? -1 : 0;
 }
 
 static int one_text(sqlite3 *h, const char *sql, char *buf, size_t size)
@@ -129,6 +115,9 @@ static int read_backup_meta(sqlite3 *h, meta_in *m, char *err, size_t err_size)
       seen |= 64;
     } else if (!strcmp(k, "master_export")) {
       bad = m->export || take(st, 1, 4096, NULL, &m->export, &m->export_len);
+    } else if (!strcmp(k, BACKUP_MAC_KEY)) {
+      bad = m->has_mac || take(st, VAULT_MAC_BYTES, VAULT_MAC_BYTES, m->mac, NULL, NULL);
+      m->has_mac = 1;
     } else {
       bad = 1; /* deny what we do not know */
     }
@@ -147,7 +136,7 @@ static int read_backup_meta(sqlite3 *h, meta_in *m, char *err, size_t err_size)
 /* The untrusted file: SQLite, intact, a backup of a schema we know. */
 static int check_file(const char *from, sqlite3 **out, meta_in *m, char *err, size_t err_size)
 {
-  char uri[DATADIR_PATH_MAX * 3 + 32], head[100];
+  char head[100];
   struct stat sb;
   int fd = open(from, O_RDONLY | O_CLOEXEC);
   ssize_t got = fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? read(fd, head, sizeof head) : -1;
@@ -161,14 +150,10 @@ static int check_file(const char *from, sqlite3 **out, meta_in *m, char *err, si
     snprintf(err, err_size, "%s is not a Reflect backup (not a one-file SQLite database)", from);
     return -1;
   }
-  if (uri_for(from, uri, sizeof uri) ||
-      sqlite3_open_v2(uri, out, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+  if (backup_open_untrusted(from, out)) {
     snprintf(err, err_size, "cannot open %s as a database", from);
     return -1;
   }
-  /* The file's schema is not ours yet: no triggers or views may run code. */
-  sqlite3_db_config(*out, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-  sqlite3_db_config(*out, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
   char ok[64] = "";
   if (one_text(*out, "PRAGMA integrity_check(1)", ok, sizeof ok) || strcmp(ok, "ok")) {
     snprintf(err, err_size, "%s is damaged (SQLite integrity check failed): not restorable", from);
@@ -185,6 +170,7 @@ static int check_file(const char *from, sqlite3 **out, meta_in *m, char *err, si
              m->schema, db_schema_version());
     return -1;
   }
+  if (backup_schema_check(*out, m->schema, err, err_size)) return -1;
   sqlite3_stmt *st;
   uint8_t dbcheck[VAULT_CHECK_BYTES + 1];
   int same = 0;
@@ -264,7 +250,8 @@ static void remove_made(const char *dir, int made_dir)
  * the restore did not use the data passphrase. The files the original's
  * scheduler made are not the new directory's to delete: a restored copy
  * started for a check must never prune the live server's backups. */
-static int write_db(const char *dir, sqlite3 *src, int to_keyfile, char *err, size_t err_size)
+static int write_db(const char *dir, sqlite3 *src, const vault *v, const meta_in *m, int to_keyfile, char *err,
+                    size_t err_size)
 {
   char path[DATADIR_PATH_MAX];
   sqlite3 *dst = NULL;
@@ -277,7 +264,17 @@ static int write_db(const char *dir, sqlite3 *src, int to_keyfile, char *err, si
   close(fd);
   int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK ? 0 : -1;
   if (rc) snprintf(err, err_size, "cannot open %s", path);
+  /* Before any statement: whatever the copy holds, its schema may not
+   * run code or be written around while this connection prepares it. */
+  if (!rc && (sqlite3_db_config(dst, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL) != SQLITE_OK ||
+              sqlite3_db_config(dst, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL) != SQLITE_OK)) {
+    snprintf(err, err_size, "cannot make %s defensive", path);
+    rc = -1;
+  }
   if (!rc) rc = backup_copy_db(src, dst, err, err_size);
+  /* The pages just copied are the ones sealed: a file changed between the
+   * check and the copy is caught here, before anything acts on it. */
+  if (!rc) rc = backup_seal_verify(dst, v, m->mac, err, err_size);
   if (!rc && sqlite3_exec(dst,
                           to_keyfile ? "BEGIN; DROP TABLE backup_meta; DELETE FROM meta WHERE key = 'passphrase_salt';"
                                        "UPDATE meta SET value = CAST('keyfile' AS BLOB) WHERE key = 'seal_mode';"
@@ -380,14 +377,18 @@ int backup_restore_report(const char *from, const char *data_dir, const backup_k
   vault *v = NULL;
   struct stat sb;
   int made_dir = stat(data_dir, &sb) != 0, wrote = 0, rc = -1;
-  if (check_file(from, &src, &m, err, err_size) || open_key(k, &m, &v, err, err_size)) goto out;
+  /* The seal is checked as soon as the key is known, before anything is
+   * written: only the master key's holder can have made it. */
+  if (check_file(from, &src, &m, err, err_size) || open_key(k, &m, &v, err, err_size) ||
+      backup_seal_verify(src, v, m.has_mac ? m.mac : NULL, err, err_size))
+    goto out;
   int to_keyfile = !k->passphrase;
   if (datadir_create(data_dir, err, err_size)) {
     made_dir = 0;
     goto out;
   }
   wrote = 1;
-  if (write_db(data_dir, src, to_keyfile, err, err_size) || write_files(data_dir, v, &m, to_keyfile, err, err_size))
+  if (write_db(data_dir, src, v, &m, to_keyfile, err, err_size) || write_files(data_dir, v, &m, to_keyfile, err, err_size))
     goto out;
   sqlite3_close(src);
   src = NULL;

@@ -121,9 +121,17 @@ static void prune(backup_sched *b)
 
 static void run_once(backup_sched *b)
 {
-  const vault *v = keystate_acquire(b->ks);
-  if (!v) {
+  /* Works from a copy of the keys, holding no lock (see vault_clone). */
+  const vault *cur = keystate_acquire(b->ks);
+  if (!cur) {
     log_line(LOG_INFO, "event=backup_skipped reason=sealed");
+    return;
+  }
+  vault *v = NULL;
+  int crc = vault_clone(cur, &v);
+  keystate_release(b->ks);
+  if (crc) {
+    log_line(LOG_ERROR, "event=backup_failed error=\"out of memory\"");
     return;
   }
   char path[DATADIR_PATH_MAX], name[40], err[512], q[600];
@@ -136,7 +144,7 @@ static void run_once(backup_sched *b)
   backup_result res = {0};
   int rc = datadir_path(b->cfg.backup_dir, name, path, sizeof path) ? -1
            : backup_make(b->dir, v, NULL, path, 1, &res, err, sizeof err);
-  keystate_release(b->ks);
+  vault_close(v);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   long ms = (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
   if (rc) {

@@ -65,9 +65,17 @@ static int try_keyfile(const char *path, const uint8_t check[VAULT_CHECK_BYTES],
   return 1;
 }
 
+/* The directory this process holds the lock of (commands_lock_dir): only
+ * its holder, the server or an offline rotation, may rename or remove key
+ * files. A `verify` beside a running server that is in the middle of a
+ * rotation would otherwise delete the new key the rotation is about to
+ * commit to. */
+static char held_dir[DATADIR_PATH_MAX];
+
 /* Key-file mode, settling a rotation a crash interrupted (rotate.h): the
  * database answers to master.key.new once the rotation committed, to
- * master.key before. */
+ * master.key before. Without the directory lock the files are left as
+ * they are and the key that passes the check is used in memory. */
 static int open_keyfile_mode(const char *dir, const uint8_t check[VAULT_CHECK_BYTES], vault **out, int *locked,
                              char *err, size_t err_size)
 {
@@ -78,10 +86,11 @@ static int open_keyfile_mode(const char *dir, const uint8_t check[VAULT_CHECK_BY
     return -1;
   }
   int vrc = 0, nvrc = 0, has_new = access(fresh, F_OK) == 0;
+  int settle = held_dir[0] && !strcmp(held_dir, dir);
   int r = try_keyfile(path, check, out, locked, &vrc);
   if (r < 0) { snprintf(err, err_size, "out of memory"); return -1; }
   if (r == 0) {
-    if (has_new) {
+    if (has_new && settle) {
       /* Written before a transaction that never committed: the database
        * never used it. */
       if (unlink(fresh) != 0) {
@@ -95,6 +104,7 @@ static int open_keyfile_mode(const char *dir, const uint8_t check[VAULT_CHECK_BY
     return 0;
   }
   if (has_new && try_keyfile(fresh, check, out, locked, &nvrc) == 0) {
+    if (!settle) return 0; /* a rotation committed; its holder renames the files */
     char retired[DATADIR_PATH_MAX];
     if (rotate_finish_keyfile(dir, retired, sizeof retired, err, err_size)) {
       vault_close(*out);
@@ -172,7 +182,10 @@ int commands_lock_dir(const char *dir, int *fd, char *err, size_t err_size)
     snprintf(err, err_size, "cannot open %s: %s", dir, strerror(errno));
     return -1;
   }
-  if (flock(*fd, LOCK_EX | LOCK_NB) == 0) return 0;
+  if (flock(*fd, LOCK_EX | LOCK_NB) == 0) {
+    snprintf(held_dir, sizeof held_dir, "%s", dir);
+    return 0;
+  }
   int busy = errno == EWOULDBLOCK;
   snprintf(err, err_size, busy ? "a server is already running on %s" : "cannot lock %s: %s", dir, strerror(errno));
   close(*fd);

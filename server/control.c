@@ -246,6 +246,20 @@ void control_stop(control *c)
   free(c);
 }
 
+/* root asking the reflect user's server: the peer must own the socket's
+ * directory and nobody else may write there, so nobody else planted it. */
+static int owns_private_dir(const char *path, uid_t uid)
+{
+  char dir[sizeof ((struct sockaddr_un *)0)->sun_path + 1];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (!slash) snprintf(dir, sizeof dir, ".");
+  else if (slash == dir) dir[1] = '\0';
+  else *slash = '\0';
+  struct stat st;
+  return stat(dir, &st) == 0 && st.st_uid == uid && !(st.st_mode & 022);
+}
+
 int control_request(const char *path, const char *command, const char *const *lines, size_t n_lines, char *reply,
                     size_t reply_size, char *err, size_t err_size)
 {
@@ -273,6 +287,18 @@ int control_request(const char *path, const char *command, const char *const *li
       return CONTROL_ENOSERVER;
     }
     snprintf(err, err_size, "cannot reach the server's control socket %s: %s", path, strerror(e));
+    return -1;
+  }
+  /* The lines may be a passphrase: say them only to a server run by root
+   * or by whoever runs this command (the reflect user), never to a socket
+   * someone else planted at a path in a shared directory. */
+  struct ucred peer;
+  socklen_t pl = sizeof peer;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &pl) != 0 ||
+      (peer.uid != 0 && peer.uid != geteuid() && !owns_private_dir(path, peer.uid))) {
+    close(fd);
+    snprintf(err, err_size, "the control socket %s is not served by root or by this user: refusing to talk to it",
+             path);
     return -1;
   }
   /* One buffer, wiped: the lines may be passphrases. */

@@ -230,10 +230,17 @@ static void ctl_backup(control_ctx *c, char **lines, size_t n, char *reply, size
   char err[512];
   backup_result res = {0};
   int64_t t0 = mono_ms();
-  const vault *v = keystate_acquire(c->keys);
-  if (!v) { fail(reply, size, "the server is sealed: unseal it first"); return; }
-  int rc = backup_make(c->data_dir, v, pass, lines[1], 0, &res, err, sizeof err);
+  /* A copy of the keys, so the (long) backup holds no lock: a rotation
+   * meanwhile goes ahead, and the backup notices it (backup.c refuses a
+   * copy whose key check is no longer this key's). */
+  const vault *cur = keystate_acquire(c->keys);
+  if (!cur) { fail(reply, size, "the server is sealed: unseal it first"); return; }
+  vault *v = NULL;
+  int crc = vault_clone(cur, &v);
   keystate_release(c->keys);
+  if (crc) { fail(reply, size, "out of memory"); return; }
+  int rc = backup_make(c->data_dir, v, pass, lines[1], 0, &res, err, sizeof err);
+  vault_close(v);
   if (rc) { fail(reply, size, err); return; }
   char path[CONTROL_LINE_MAX];
   snprintf(path, sizeof path, "%s", lines[1]);

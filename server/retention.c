@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "store_audit.h"
+#include "store_cases.h"
 
 /* Set by a run that shredded: the next run forgets every cached key again.
  * A request whose read snapshot began before the shredding committed may
@@ -131,10 +132,35 @@ static int shred_one(call *c, const due_case *k)
   return 1;
 }
 
+/* Cases closed before v10 kept no closing date and so no retain-until
+ * date: give them one (counting from now, the safe side), a bounded batch
+ * per run, or they would escape retention for ever. */
+static int backfill_closed(call *c)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "SELECT id FROM cases WHERE open = 0 AND retain_until IS NULL AND shredded_at IS NULL ORDER BY id LIMIT 200");
+  if (!st) return RC_INTERNAL;
+  int64_t ids[RETENTION_RUN_MAX];
+  size_t n = 0;
+  int step;
+  while (n < RETENTION_RUN_MAX && (step = sqlite3_step(st)) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  for (size_t i = 0; i < n; i++) {
+    case_row k;
+    int rc = store_cases_get(c->s->db, ids[i], &k);
+    if (!rc) rc = store_cases_update(c, &k, k.risk, k.allocated_id, 0, k.looked_after);
+    if (rc) return rc;
+    log_line(LOG_INFO, "event=retention_dated case=%lld", (long long)ids[i]);
+  }
+  return RC_OK;
+}
+
 int retention_run(call *c, int64_t *shredded)
 {
   *shredded = 0;
   if (atomic_exchange(&forget_again, 0)) store_keys_forget_all();
+  int brc = backfill_closed(c);
+  if (brc) return brc;
   char today[11];
   retention_format_date(c->now, today);
   sqlite3_stmt *st = db_prepare(c->s->db,

@@ -200,8 +200,10 @@ int store_cases_update(call *c, const case_row *k, int risk, int64_t allocated, 
 {
   if (k->shredded_at) return RC_PRECONDITION;
   /* Closing an already closed case keeps the day it closed: a second
-   * "close" must not extend (or restart) its retention. */
-  int64_t closed_at = open ? 0 : k->open ? c->now : k->closed_at;
+   * "close" must not extend (or restart) its retention. A case closed
+   * before closing dates were kept (schema v10) counts from the first time
+   * it is looked at: later than it really closed, never earlier. */
+  int64_t closed_at = open ? 0 : (k->open || !k->closed_at) ? c->now : k->closed_at;
   char until[11] = "";
   if (!open && closed_at) {
     char *dob = "";

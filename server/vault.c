@@ -27,12 +27,14 @@
 
 /* Each subkey has its own context and id so that no two uses can ever share
  * key material, even if a later version adds a subkey under one context. */
-enum { SUBKEY_WRAP = 1, SUBKEY_CHECK = 2, SUBKEY_INDEX = 3, SUBKEY_SECRET = 4, SUBKEY_INDEXWRAP = 5 };
+enum { SUBKEY_WRAP = 1, SUBKEY_CHECK = 2, SUBKEY_INDEX = 3, SUBKEY_SECRET = 4, SUBKEY_INDEXWRAP = 5,
+       SUBKEY_BACKUPMAC = 6 };
 static const char CTX_WRAP[crypto_kdf_CONTEXTBYTES] = "RFLWRAP1";
 static const char CTX_CHECK[crypto_kdf_CONTEXTBYTES] = "RFLCHEK1";
 static const char CTX_INDEX[crypto_kdf_CONTEXTBYTES] = "RFLBIDX1";
 static const char CTX_SECRET[crypto_kdf_CONTEXTBYTES] = "RFLSECR1";
 static const char CTX_INDEXWRAP[crypto_kdf_CONTEXTBYTES] = "RFLIWRP1";
+static const char CTX_BACKUPMAC[crypto_kdf_CONTEXTBYTES] = "RFLBMAC1";
 
 /* Prefixes version each encoding and keep one kind of input from ever being
  * read as another. The data-key prefix is stored with its NUL. */
@@ -266,6 +268,35 @@ void vault_close(vault *v)
   sodium_free(v->master);
   sodium_free(v->index);
   free(v);
+}
+
+int vault_clone(const vault *v, vault **out)
+{
+  if (out == NULL)
+    return VAULT_EINVAL;
+  *out = NULL;
+  if (v == NULL)
+    return VAULT_EINVAL;
+  unsigned char *master = alloc_secret(NULL);
+  if (master == NULL)
+    return VAULT_ENOMEM;
+  memcpy(master, v->master, VAULT_KEY_BYTES);
+  unsigned char *index = NULL;
+  if (v->index != NULL) {
+    if ((index = sodium_malloc(VAULT_KEY_BYTES)) == NULL) {
+      sodium_free(master);
+      return VAULT_ENOMEM;
+    }
+    memcpy(index, v->index, VAULT_KEY_BYTES);
+    sodium_mprotect_readonly(index);
+  }
+  int rc = vault_wrap_master(master, out);
+  if (rc != VAULT_OK) {
+    sodium_free(index);
+    return rc;
+  }
+  (*out)->index = index;
+  return VAULT_OK;
 }
 
 static void derive(const vault *v, uint64_t id, const char ctx[crypto_kdf_CONTEXTBYTES],
@@ -861,4 +892,56 @@ int vault_mac(const vault_key *k, const uint8_t *data, size_t len, uint8_t out[V
   static const uint8_t empty[1];
   crypto_generichash(out, VAULT_MAC_BYTES, data ? data : empty, len, k->key, VAULT_KEY_BYTES);
   return VAULT_OK;
+}
+
+/* The state lives in guarded memory: it holds the keyed hash's internal
+ * state, which is as good as the subkey to anyone who reads it, and
+ * sodium_malloc also gives the 64-byte alignment the state needs. */
+struct vault_mac_state {
+  crypto_generichash_state st;
+};
+
+int vault_mac_init(const vault *v, const char *purpose, vault_mac_state **out)
+{
+  if (out)
+    *out = NULL;
+  if (v == NULL || purpose == NULL || out == NULL)
+    return VAULT_EINVAL;
+  vault_mac_state *s = sodium_malloc(sizeof *s);
+  if (s == NULL)
+    return VAULT_ENOMEM;
+  unsigned char sub[VAULT_KEY_BYTES];
+  derive(v, SUBKEY_BACKUPMAC, CTX_BACKUPMAC, sub);
+  crypto_generichash_init(&s->st, sub, sizeof sub, VAULT_MAC_BYTES);
+  sodium_memzero(sub, sizeof sub);
+  /* The purpose (with its length) comes first, so two uses of this subkey
+   * can never produce the same MAC over the same data. */
+  unsigned char len[8];
+  put_le(len, strlen(purpose), 8);
+  crypto_generichash_update(&s->st, len, sizeof len);
+  crypto_generichash_update(&s->st, (const unsigned char *)purpose, strlen(purpose));
+  *out = s;
+  return VAULT_OK;
+}
+
+void vault_mac_update(vault_mac_state *s, const void *data, size_t len)
+{
+  if (s != NULL && data != NULL && len)
+    crypto_generichash_update(&s->st, data, len);
+}
+
+int vault_mac_final(vault_mac_state *s, uint8_t out[VAULT_MAC_BYTES])
+{
+  if (s == NULL || out == NULL) {
+    vault_mac_free(s);
+    return VAULT_EINVAL;
+  }
+  crypto_generichash_final(&s->st, out, VAULT_MAC_BYTES);
+  vault_mac_free(s);
+  return VAULT_OK;
+}
+
+void vault_mac_free(vault_mac_state *s)
+{
+  sodium_free(s); /* wipes before releasing; NULL is fine */
 }

@@ -160,7 +160,23 @@ int vault_import_master(const uint8_t *blob, size_t blob_len, const char *passph
 #define VAULT_MAC_BYTES 32
 int vault_mac(const vault_key *k, const uint8_t *data, size_t len, uint8_t out[VAULT_MAC_BYTES]);
 
+/* A copy of v (master and index key) in its own locked memory: a backup
+ * works from one so it need not hold the keystate's lock for minutes,
+ * which would stall every request behind a rotation waiting for it. */
+int vault_clone(const vault *v, vault **out);
+
 /* Human-readable name of a VAULT_E* code, for logs and errors. */
 const char *vault_strerror(int code);
+
+/* Incremental keyed BLAKE2b-256 under a subkey of the master key (its
+ * own crypto_kdf context), for sealing data too large to hold at once (a
+ * backup's content). `purpose` separates uses ("backup.content").
+ * vault_mac_final writes the MAC and frees the state; vault_mac_free
+ * abandons one. Both wipe it. */
+typedef struct vault_mac_state vault_mac_state;
+int vault_mac_init(const vault *v, const char *purpose, vault_mac_state **out);
+void vault_mac_update(vault_mac_state *s, const void *data, size_t len);
+int vault_mac_final(vault_mac_state *s, uint8_t out[VAULT_MAC_BYTES]);
+void vault_mac_free(vault_mac_state *s);
 
 #endif

@@ -192,3 +192,89 @@ Test(backup, a_passphrase_sealed_directory_round_trips, .timeout = 120)
   cr_assert_eq(br.status, 0, "%s %s", br.out, br.err);
   harness_cleanup(&h);
 }
+
+/* A copy of a genuine backup, edited with plain SQLite as anyone holding
+ * the file could. */
+static void tampered_copy(const char *from, const char *to, const char *sql)
+{
+  struct stat sb;
+  cr_assert_eq(stat(from, &sb), 0);
+  copy_prefix(from, to, (size_t)sb.st_size);
+  sqlite3 *db;
+  cr_assert_eq(sqlite3_open(to, &db), SQLITE_OK);
+  char *msg = NULL;
+  cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg ? msg : "");
+  sqlite3_close(db);
+}
+
+/* Restore of `from` must fail naming needle, leaving no target behind. */
+static void refused(harness_server *h, const char *from, const char *target, const char *key, const char *needle)
+{
+  harness_run br;
+  reflectd(h, &br, NULL, "restore", "--from", from, "--data", target, "--key", key, (const char *)NULL);
+  cr_assert_eq(br.status, 1, "restore of %s must fail: %s %s", from, br.out, br.err);
+  cr_assert(strstr(br.err, needle), "expected '%s' in: %s", needle, br.err);
+  cr_assert_eq(dir_entries(target), -1, "nothing is left at %s", target);
+}
+
+Test(backup, restore_refuses_an_edited_backup, .timeout = 120)
+{
+  harness_server h;
+  harness_init_only(&h);
+  harness_run br;
+  char bak[400], key[400], target[400], edited[400];
+  snprintf(bak, sizeof bak, "%s/b.bak", h.dir);
+  snprintf(key, sizeof key, "%s/master.key", h.data);
+  snprintf(target, sizeof target, "%s/target", h.dir);
+  snprintf(edited, sizeof edited, "%s/edited.bak", h.dir);
+  reflectd(&h, &br, NULL, "backup", "--data", h.data, "--to", bak, (const char *)NULL);
+  cr_assert_eq(br.status, 0, "%s", br.err);
+
+  /* A role changed: everything else, key check included, is genuine. */
+  tampered_copy(bak, edited, "UPDATE users SET role = CASE role WHEN 1 THEN 2 ELSE 1 END");
+  refused(&h, edited, target, key, "this backup has been altered since it was made");
+  unlink(edited);
+  /* A WITHOUT ROWID table's rows (a manager slipped into a team) and the
+   * id sequence are sealed too. */
+  tampered_copy(bak, edited, "INSERT INTO team_members VALUES (7, 1, 1, 0, 1)");
+  refused(&h, edited, target, key, "this backup has been altered since it was made");
+  unlink(edited);
+  tampered_copy(bak, edited, "INSERT INTO sqlite_sequence VALUES ('events', 1000)");
+  refused(&h, edited, target, key, "this backup has been altered since it was made");
+  unlink(edited);
+  /* An extra trigger, on a table of ours or on backup_meta, is refused
+   * before any connection could run it. */
+  tampered_copy(bak, edited, "CREATE TRIGGER evil AFTER UPDATE ON meta BEGIN UPDATE users SET role = 5; END");
+  refused(&h, edited, target, key, "altered");
+  unlink(edited);
+  tampered_copy(bak, edited, "CREATE TRIGGER evil BEFORE DELETE ON backup_meta BEGIN SELECT 1; END");
+  refused(&h, edited, target, key, "altered");
+  unlink(edited);
+  tampered_copy(bak, edited, "CREATE VIEW peek AS SELECT * FROM users");
+  refused(&h, edited, target, key, "altered");
+  unlink(edited);
+  /* A seal cannot simply be dropped. */
+  tampered_copy(bak, edited, "DELETE FROM backup_meta WHERE key = 'content_mac'");
+  refused(&h, edited, target, key, "made by an older version of reflectd, or altered");
+  unlink(edited);
+  /* Nor moved: a seal of another genuine backup does not fit this one. */
+  char other[400];
+  snprintf(other, sizeof other, "%s/other.bak", h.dir);
+  sleep(1); /* a different made_at */
+  reflectd(&h, &br, NULL, "backup", "--data", h.data, "--to", other, (const char *)NULL);
+  cr_assert_eq(br.status, 0, "%s", br.err);
+  char sql[900];
+  snprintf(sql, sizeof sql,
+           "ATTACH '%s' AS o; UPDATE backup_meta SET value = (SELECT value FROM o.backup_meta WHERE key = "
+           "'content_mac') WHERE key = 'content_mac'; DETACH o;",
+           other);
+  tampered_copy(bak, edited, sql);
+  refused(&h, edited, target, key, "this backup has been altered since it was made");
+
+  /* The untouched backup still restores and verifies. */
+  reflectd(&h, &br, NULL, "restore", "--from", bak, "--data", target, "--key", key, (const char *)NULL);
+  cr_assert_eq(br.status, 0, "%s", br.err);
+  reflectd(&h, &br, NULL, "verify", "--data", target, (const char *)NULL);
+  cr_assert_eq(br.status, 0, "%s %s", br.out, br.err);
+  harness_cleanup(&h);
+}
