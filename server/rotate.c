@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "datadir.h"
 #include "log.h"
 
@@ -128,23 +129,6 @@ static int rewrap_meta(db *d, const vault *fresh, const uint8_t *new_salt)
   return rc ? -1 : 0;
 }
 
-static int read_seal_mode(db *d, char *mode, size_t size)
-{
-  sqlite3_stmt *st = db_prepare(d, "SELECT value FROM meta WHERE key = 'seal_mode'");
-  if (!st) return -1;
-  int rc = -1;
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    size_t n = (size_t)sqlite3_column_bytes(st, 0);
-    if (n < size) {
-      memcpy(mode, sqlite3_column_blob(st, 0), n);
-      mode[n] = '\0';
-      rc = 0;
-    }
-  }
-  sqlite3_reset(st);
-  return rc;
-}
-
 int rotate_finish_keyfile(const char *dir, char *retired, size_t retired_size, char *err, size_t err_size)
 {
   char key[DATADIR_PATH_MAX], fresh[DATADIR_PATH_MAX], rdir[DATADIR_PATH_MAX], path[DATADIR_PATH_MAX];
@@ -196,7 +180,7 @@ int rotate_master(const char *dir, db *d, const vault *old, const vault *fresh, 
     snprintf(err, err_size, "invalid rotation request");
     return -1;
   }
-  if (read_seal_mode(d, mode, sizeof mode)) {
+  if (commands_seal_mode(d, mode, sizeof mode)) {
     snprintf(err, err_size, "%s has no seal mode: not initialised by reflectd init?", dir);
     return -1;
   }

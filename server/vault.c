@@ -138,22 +138,18 @@ static int fsync_parent_dir(const char *path)
   return rc;
 }
 
-int vault_create_keyfile(const char *path)
+/* Writes key to a new 0600 file (O_EXCL), fsynced with its directory. A
+ * half-written key file would later be refused as malformed and block a
+ * retry through O_EXCL, so any failure removes it. */
+static int write_key_file(const char *path, const unsigned char key[VAULT_KEY_BYTES])
 {
-  if (path == NULL || *path == '\0')
-    return VAULT_EINVAL;
-  if (sodium_init() < 0)
-    return VAULT_EIO;
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
     return errno == EEXIST ? VAULT_EEXIST : VAULT_EIO;
-
-  unsigned char key[VAULT_KEY_BYTES];
-  randombytes_buf(key, sizeof key);
   size_t done = 0;
   int rc = VAULT_OK;
-  while (done < sizeof key) {
-    ssize_t n = write(fd, key + done, sizeof key - done);
+  while (done < VAULT_KEY_BYTES) {
+    ssize_t n = write(fd, key + done, VAULT_KEY_BYTES - done);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0) {
@@ -162,17 +158,27 @@ int vault_create_keyfile(const char *path)
     }
     done += (size_t)n;
   }
-  sodium_memzero(key, sizeof key);
   if (rc == VAULT_OK && fsync(fd) != 0)
     rc = VAULT_EIO;
   if (close(fd) != 0 && rc == VAULT_OK)
     rc = VAULT_EIO;
   if (rc == VAULT_OK)
     rc = fsync_parent_dir(path);
-  /* A half-written key file would later be refused as malformed and block a
-   * retry through O_EXCL; removing it leaves the directory as it was. */
   if (rc != VAULT_OK)
     unlink(path);
+  return rc;
+}
+
+int vault_create_keyfile(const char *path)
+{
+  if (path == NULL || *path == '\0')
+    return VAULT_EINVAL;
+  if (sodium_init() < 0)
+    return VAULT_EIO;
+  unsigned char key[VAULT_KEY_BYTES];
+  randombytes_buf(key, sizeof key);
+  int rc = write_key_file(path, key);
+  sodium_memzero(key, sizeof key);
   return rc;
 }
 
@@ -621,30 +627,7 @@ int vault_write_keyfile(const vault *v, const char *path)
 {
   if (v == NULL || path == NULL || *path == '\0')
     return VAULT_EINVAL;
-  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return errno == EEXIST ? VAULT_EEXIST : VAULT_EIO;
-  size_t done = 0;
-  int rc = VAULT_OK;
-  while (done < VAULT_KEY_BYTES) {
-    ssize_t n = write(fd, v->master + done, VAULT_KEY_BYTES - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      rc = VAULT_EIO;
-      break;
-    }
-    done += (size_t)n;
-  }
-  if (rc == VAULT_OK && fsync(fd) != 0)
-    rc = VAULT_EIO;
-  if (close(fd) != 0 && rc == VAULT_OK)
-    rc = VAULT_EIO;
-  if (rc == VAULT_OK)
-    rc = fsync_parent_dir(path);
-  if (rc != VAULT_OK)
-    unlink(path);
-  return rc;
+  return write_key_file(path, v->master);
 }
 
 /* Wrapped index key: nonce || key || tag under a master subkey of its
