@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,13 +189,69 @@ int db_step_done(sqlite3_stmt *st)
   return rc;
 }
 
+int db_one_int64(sqlite3_stmt *st, int64_t *out)
+{
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return rc;
+}
+
+int db_one_int(sqlite3_stmt *st, int *out)
+{
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *out = sqlite3_column_int(st, 0);
+  sqlite3_reset(st);
+  return rc;
+}
+
+int db_one_exists(sqlite3_stmt *st, int *yes)
+{
+  int rc = sqlite3_step(st);
+  *yes = rc == SQLITE_ROW;
+  sqlite3_reset(st);
+  return rc;
+}
+
+int db_settle(db *d, char *what, size_t what_size)
+{
+  int dirty = 0;
+  if (what_size) what[0] = '\0';
+  for (sqlite3_stmt *st = sqlite3_next_stmt(d->h, NULL); st; st = sqlite3_next_stmt(d->h, st)) {
+    if (!sqlite3_stmt_busy(st)) continue;
+    if (!dirty && what_size) snprintf(what, what_size, "%s", sqlite3_sql(st));
+    dirty = 1;
+    sqlite3_reset(st);
+  }
+  if (!sqlite3_get_autocommit(d->h)) {
+    if (!dirty && what_size) snprintf(what, what_size, "an open transaction");
+    dirty = 1;
+    if (d->in_write) db_rollback(d);
+    else sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+  }
+  return dirty;
+}
+
+void db_settle_after(db *d, const char *unit, int op)
+{
+  char what[256], quoted[300];
+  if (!db_settle(d, what, sizeof what)) return;
+  log_quote(what, quoted, sizeof quoted);
+#ifdef REFLECT_STRICT_DB
+  log_line(LOG_ERROR, "event=db_leftover unit=%s op=%d sql=%s action=abort", unit, op, quoted);
+  abort();
+#else
+  static atomic_uchar reported[1024];
+  if (op >= 0 && op < (int)sizeof reported && atomic_exchange(&reported[op], 1)) return;
+  log_line(LOG_ERROR, "event=db_leftover unit=%s op=%d sql=%s action=reset", unit, op, quoted);
+#endif
+}
+
 int db_next_id(db *d, const char *sql, int64_t *id)
 {
   sqlite3_stmt *st = db_prepare(d, sql);
   if (!st) return SQLITE_ERROR;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  int rc = db_one_int64(st, id);
   return rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 

@@ -325,6 +325,7 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
       if (wire_encode(&rep.base, out, out_len) != WIRE_OK) rc = DISPATCH_ENOMEM;
     }
   }
+  db_settle_after(s->db, "request", req ? (int)req->op_case : -1);
   if (req) wire_free_request(req);
   keyring_clear(&local);
   arena_reset(&a);

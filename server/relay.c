@@ -260,6 +260,7 @@ static void *run(void *arg)
   while (pop_job(r, &j)) {
     if (j.kind == JOB_TICK) run_tick(&w, j.now);
     else publish_range(&w, j.first, j.last);
+    db_settle_after(w.db, j.kind == JOB_TICK ? "scheduler" : "relay", -1);
   }
   keyring_clear(&w.ring);
   zmq_close(w.push);

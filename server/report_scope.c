@@ -59,8 +59,7 @@ static int inspector_granted(db *d, int64_t user, int64_t team, int *yes)
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user);
   sqlite3_bind_int64(st, 2, team);
-  int r = sqlite3_step(st);
-  *yes = r == SQLITE_ROW;
+  int r = db_one_exists(st, yes);
   return r == SQLITE_ROW || r == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 

@@ -105,7 +105,7 @@ void harness_serve(harness_server *h)
     int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (fd >= 0) { dup2(fd, 2); close(fd); }
     execl(REFLECTD_PATH, REFLECTD_PATH, "serve", "--data", h->data, "--listen", h->rpc, "--publish", h->pub,
-          "--workers", "3", (char *)NULL);
+          "--workers", "4", (char *)NULL);
     _exit(127);
   }
   h->pid = pid;
@@ -136,6 +136,20 @@ void harness_start(harness_server *h)
   harness_serve(h);
 }
 
+/* The server's warnings and errors, so a test that failed because the
+ * server stopped (a strict build aborts on a leftover statement) says why. */
+static void print_server_errors(const harness_server *h)
+{
+  char path[400], line[1024];
+  snprintf(path, sizeof path, "%s/reflectd.log", h->dir);
+  FILE *f = fopen(path, "r");
+  if (!f) return;
+  while (fgets(line, sizeof line, f))
+    if (strstr(line, "level=error") || strstr(line, "ERROR: AddressSanitizer") || strstr(line, "runtime error"))
+      fprintf(stderr, "reflectd: %s", line);
+  fclose(f);
+}
+
 int harness_stop(harness_server *h)
 {
   if (h->pid <= 0) return 0;
@@ -143,7 +157,9 @@ int harness_stop(harness_server *h)
   int st;
   waitpid(h->pid, &st, 0);
   h->pid = 0;
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  if (status) print_server_errors(h);
+  return status;
 }
 
 void harness_cleanup(harness_server *h)
@@ -236,6 +252,13 @@ void harness_cli(harness_server *h, const char *device, const char *stdin_text, 
   snprintf(config, sizeof config, "%s/devices/%s/config", h->dir, device);
   memset(r, 0, sizeof *r);
   cr_assert_eq(run_with_stdin(argv, stdin_text, config, r), 0);
+  int st;
+  if (r->status == 3 && h->pid > 0 && waitpid(h->pid, &st, WNOHANG) == h->pid) {
+    h->pid = 0;
+    print_server_errors(h);
+    cr_assert_fail("reflectd stopped (status %d) during `reflect %s`", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
+                   argv[1]);
+  }
 }
 
 int harness_file_contains(const char *path, const char *needle)

@@ -282,3 +282,39 @@ Test(export_inspection, evidence_pack, .timeout = 300)
   cr_assert_eq(harness_stop(&h), 0);
   harness_cleanup(&h);
 }
+
+/* Issue 13: an inspector's export once left a statement stepped on its
+ * worker, which then served an old snapshot (a user just added "not
+ * found", a session just booked missing) or refused writes. With four
+ * workers, everything other people do afterwards must read fresh. */
+Test(export_inspection, every_worker_reads_fresh_after_an_inspectors_export, .timeout = 300)
+{
+  harness_start(&h);
+  long pat1, pat2, quinn1;
+  seed(&pat1, &pat2, &quinn1);
+  char from[16], to[16];
+  harness_date_in(from, -30);
+  harness_date_in(to, 0);
+  CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", "ines", "--name", "Ines Inspector", "--role", "inspector",
+         "--expires", "30d", "--password-stdin");
+  CLI_OK("ines", NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
+  CLI_OK("ines", HARNESS_PASSWORD "\n", "login", "ines", "--password-stdin");
+  CLI_OK("admin", NULL, "inspector", "grant", "ines", "--team", "North");
+  for (int i = 0; i < 4; i++) CLI_OK("ines", NULL, "export", "inspection", "--team", "North", "--from", from, "--to", to, "--json");
+
+  /* 40 requests from other people: each write is read back at once. */
+  for (int i = 0; i < 10; i++) {
+    char name[16], when[64], id[24];
+    snprintf(name, sizeof name, "rae%d", i);
+    CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", name, "--name", "Rae", "--role", "practitioner",
+           "--password-stdin");
+    CLI_OK("mona", NULL, "user", "list");
+    cr_assert(strstr(r.out, name), "user list after adding %s:\n%s", name, r.out);
+    CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", harness_day_at(when, 3 + i, 9), "--minutes", "60");
+    snprintf(id, sizeof id, "%ld", harness_id(&r));
+    CLI_OK("pat", NULL, "session", "list", "--json");
+    cr_assert(strstr(r.out, id), "session %s missing from pat's list:\n%s", id, r.out);
+  }
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_cleanup(&h);
+}

@@ -136,3 +136,81 @@ Test(db, the_statement_cache_grows_to_its_bound)
   cr_assert_not_null(db_prepare(d, sql[0]), "an early statement is still cached");
   db_close(d);
 }
+
+/* DESIGN.md §9 (issue 13): a statement stepped and never reset keeps its
+ * connection on an old snapshot. db_settle finds it, names its SQL, and
+ * puts the connection back, so the next unit of work sees what others
+ * committed meanwhile. */
+Test(db, settle_finds_a_statement_left_stepped_and_ends_the_old_snapshot)
+{
+  db *d, *other;
+  char err[512], what[256];
+  cr_assert_eq(db_open(dir, DB_CREATE, 1, &d, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(db_open(dir, DB_OPEN, 1, &other, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(db_settle(d, what, sizeof what), 0, "a fresh connection is clean");
+  cr_assert_str_eq(what, "");
+
+  static const char rows[] = "SELECT id FROM t";
+  static const char count[] = "SELECT count(*) FROM t";
+  cr_assert_eq(sqlite3_exec(db_handle(d), "CREATE TABLE t(id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2)",
+                            NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db_handle(d)));
+  sqlite3_stmt *st = db_prepare(d, rows);
+  cr_assert_eq(sqlite3_step(st), SQLITE_ROW); /* and never reset: the bug */
+  cr_assert_eq(sqlite3_exec(db_handle(other), "INSERT INTO t VALUES (3)", NULL,
+                            NULL, NULL), SQLITE_OK);
+  int n = 0;
+  cr_assert_eq(db_one_int(db_prepare(d, count), &n), SQLITE_ROW);
+  cr_assert_eq(n, 2, "the leftover holds the old snapshot (saw %d)", n);
+
+  cr_assert_eq(db_settle(d, what, sizeof what), 1);
+  cr_assert_str_eq(what, rows, "the leftover is named by its SQL");
+  cr_assert_eq(sqlite3_stmt_busy(st), 0);
+  cr_assert_eq(db_one_int(db_prepare(d, count), &n), SQLITE_ROW);
+  cr_assert_eq(n, 3, "after settling, the new row is seen (saw %d)", n);
+  cr_assert_eq(db_settle(d, what, sizeof what), 0);
+
+  /* An open transaction is a leftover too, and is rolled back. */
+  cr_assert_eq(db_begin_write(d), SQLITE_OK);
+  cr_assert_eq(sqlite3_exec(db_handle(d), "INSERT INTO t VALUES (4)", NULL, NULL,
+                            NULL), SQLITE_OK);
+  cr_assert_eq(db_settle(d, what, sizeof what), 1);
+  cr_assert_str_eq(what, "an open transaction");
+  cr_assert_eq(sqlite3_get_autocommit(db_handle(d)), 1);
+  cr_assert_eq(db_begin_write(other), SQLITE_OK, "the write lock was released");
+  db_rollback(other);
+  cr_assert_eq(db_one_int(db_prepare(d, count), &n), SQLITE_ROW);
+  cr_assert_eq(n, 3, "the unfinished write was rolled back");
+  db_close(other);
+  db_close(d);
+}
+
+Test(db, one_row_helpers_reset_what_they_step)
+{
+  db *d;
+  char err[512];
+  cr_assert_eq(db_open(dir, DB_CREATE, 1, &d, err, sizeof err), 0, "%s", err);
+  static const char q[] = "SELECT id FROM t WHERE id = ?1";
+  cr_assert_eq(sqlite3_exec(db_handle(d), "CREATE TABLE t(id INTEGER PRIMARY KEY); INSERT INTO t VALUES (7)", NULL, NULL,
+                            NULL), SQLITE_OK);
+  sqlite3_stmt *st = db_prepare(d, q);
+  sqlite3_bind_int(st, 1, 7);
+  int64_t v = 0;
+  int yes = 0;
+  cr_assert_eq(db_one_int64(st, &v), SQLITE_ROW);
+  cr_assert_eq(v, 7);
+  cr_assert_eq(sqlite3_stmt_busy(st), 0);
+  cr_assert_eq(db_one_exists(st, &yes), SQLITE_ROW, "bindings survive the reset");
+  cr_assert_eq(yes, 1);
+  sqlite3_bind_int(st, 1, 8);
+  v = 42;
+  cr_assert_eq(db_one_int64(st, &v), SQLITE_DONE);
+  cr_assert_eq(v, 42, "no row leaves the output alone");
+  cr_assert_eq(db_one_exists(st, &yes), SQLITE_DONE);
+  cr_assert_eq(yes, 0);
+  st = db_prepare(d, q);
+  cr_assert_eq(sqlite3_bind_parameter_count(st), 1);
+  cr_assert_eq(db_one_exists(st, &yes), SQLITE_DONE, "db_prepare clears bindings (NULL id matches nothing)");
+  char what[64];
+  cr_assert_eq(db_settle(d, what, sizeof what), 0);
+  db_close(d);
+}
