@@ -60,8 +60,8 @@ static int read_time(cli_ctx *ctx, const cli_args *a, const char *name, int end,
 }
 
 static const cli_opt show_opts[] = {
-    {"session", "N", 0}, {"case", "ID|REF", 0}, {"from", "DATE", 0}, {"to", "DATE", 0}, {"limit", "N", 0},
-    {NULL, NULL, 0},
+    {"session", "N", 0}, {"case", "ID|REF", 0}, {"admin", NULL, 0}, {"from", "DATE", 0}, {"to", "DATE", 0},
+    {"limit", "N", 0}, {NULL, NULL, 0},
 };
 
 static int show_run(cli_ctx *ctx, const cli_args *a)
@@ -70,12 +70,15 @@ static int show_run(cli_ctx *ctx, const cli_args *a)
   Reflect__V1__AuditListRequest q = REFLECT__V1__AUDIT_LIST_REQUEST__INIT;
   const char *session = cli_arg_value(a, "session"), *kase = cli_arg_value(a, "case"),
              *limit = cli_arg_value(a, "limit");
-  if (!session == !kase) return cli_usage_error(ctx, "give --session N or --case ID|REF (one of them)");
+  int admin = cli_arg_count(a, "admin") > 0;
+  if ((session != NULL) + (kase != NULL) + admin != 1)
+    return cli_usage_error(ctx, "give --session N, --case ID|REF or --admin (one of them)");
   int rc = CLI_EXIT_OK;
+  q.administrative = admin;
   if (session) rc = cli_parse_u64(ctx, "--session", session, 1, INT64_MAX, &q.session_id);
-  else if (kase[0] && strspn(kase, "0123456789") == strlen(kase))
+  else if (kase && kase[0] && strspn(kase, "0123456789") == strlen(kase))
     rc = cli_parse_u64(ctx, "--case", kase, 1, INT64_MAX, &q.case_id);
-  else if (!(rc = cli_check_text(ctx, "--case", kase, CLI_TEXT_MAX)))
+  else if (kase && !(rc = cli_check_text(ctx, "--case", kase, CLI_TEXT_MAX)))
     q.reference = (char *)kase;
   uint64_t n = 0;
   if (!rc && limit) rc = cli_parse_u64(ctx, "--limit", limit, 1, AUDIT_LIMIT_MAX, &n);
@@ -102,14 +105,18 @@ static int show_run(cli_ctx *ctx, const cli_args *a)
 static const cli_command audit_show = {
     .name = "show",
     .summary = "Who read or changed a session's record or a case, and when.",
-    .synopsis = "(--session N | --case ID|REF) [--from DATE] [--to DATE] [--limit N]",
+    .synopsis = "(--session N | --case ID|REF | --admin) [--from DATE] [--to DATE] [--limit N]",
     .help = "Lists the audit log's entries about one session (its record, its actions, the\n"
             "cases it discussed) or one case (its identity, decisions, people, export and\n"
             "actions), oldest first, with the time in the organisation's zone. Managers only,\n"
-            "for sessions and cases of the people their teams oversee.\n\n"
+            "for sessions and cases of the people their teams oversee. --admin lists what\n"
+            "administrators did that could let someone act in your teams: accounts added\n"
+            "and passwords reset for your teams' members, who joined or manages your teams,\n"
+            "and inspectors granted or refused them.\n\n"
             "options:\n"
             "  --session N     the session\n"
             "  --case ID|REF   the case, by id or by its reference (all digits is an id)\n"
+            "  --admin         administrative actions concerning your teams\n"
             "  --from DATE     from the start of this day (YYYY-MM-DD, or \"YYYY-MM-DD HH:MM\")\n"
             "  --to DATE       to the end of this day\n"
             "  --limit N       at most N entries (default 500, at most 5000)\n",

@@ -46,6 +46,11 @@ static int login_run(cli_ctx *ctx, const cli_args *a)
   char *name = cli_text_clean(u && u->username && *u->username ? u->username : user, 0);
   printf("logged in as %s (%s)\n", name, u ? auth_role(u->role) : "unknown role");
   free(name);
+  if (rep->login->notice && *rep->login->notice) {
+    char *notice = cli_text_clean(rep->login->notice, 0);
+    fprintf(stderr, "reflect: %s\n", notice);
+    free(notice);
+  }
   /* The library has kept its copy; this one goes with the reply. */
   sodium_memzero(rep->login->token.data, rep->login->token.len);
   wire_free_reply(rep);
@@ -57,7 +62,9 @@ const cli_command cli_cmd_login = {
     .summary = "Log in on this device.",
     .synopsis = "USER [--password-stdin]",
     .help = "Asks for the password on the terminal, without echo. The token the server\n"
-            "returns is kept beside the config (PATH.token, mode 0600) until logout.\n\n"
+            "returns is kept beside the config (PATH.token, mode 0600) until logout.\n"
+            "A password an administrator set (a new account's, or a reset) lets you do\n"
+            "nothing but choose your own: run `reflect password` next.\n\n"
             "options:\n"
             "  --password-stdin   read the password from the first line of stdin\n",
     .opts = login_opts,
@@ -112,6 +119,7 @@ static int whoami_run(cli_ctx *ctx, const cli_args *a)
     cli_json_add_text(o, "device", w->device);
     cli_json_add_time(o, "expires_at", w->expires_at);
     cli_json_add_text(o, "timezone", w->timezone);
+    cJSON_AddBoolToObject(o, "must_change_password", w->must_change_password);
     rc = cli_json_print(o);
   } else {
     const Reflect__V1__User *u = w->user;
@@ -123,6 +131,8 @@ static int whoami_run(cli_ctx *ctx, const cli_args *a)
     cli_time_format_local(w->expires_at, cli_zone(ctx), expires, sizeof expires);
     printf("user:      %s (%s)\nname:      %s\ndevice:    %s\nexpires:   %s\ntime zone: %s\n",
            username, u ? auth_role(u->role) : "unknown role", name, device, expires, zone);
+    if (w->must_change_password)
+      printf("password:  set by an administrator; choose your own with `reflect password`\n");
     free(username);
     free(name);
     free(device);

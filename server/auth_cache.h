@@ -32,6 +32,7 @@ typedef struct {
   int used;
   int64_t user_id, expires_at, last_seen;
   Reflect__V1__Role role;
+  int must_change;
   char username[65];
   char device[41];
 } auth_entry;

@@ -18,9 +18,9 @@ static const authz_rule table[] = {
     /* op                    name                           allow                                slow ro ends */
     {OP(PING),            "ping",                        AUTHZ_PUBLIC,                          0, 1, 0},
     {OP(LOGIN),           "log in",                      AUTHZ_PUBLIC,                          1, 0, 1},
-    {OP(LOGOUT),          "log out",                     ANYONE,                                0, 0, 1},
-    {OP(WHOAMI),          "ask who they are",            ANYONE,                                0, 1, 0},
-    {OP(PASSWORD_CHANGE), "change their password",       ANYONE,                                1, 0, 1},
+    {OP(LOGOUT),          "log out",                     ANYONE | AUTHZ_FIRST,                  0, 0, 1},
+    {OP(WHOAMI),          "ask who they are",            ANYONE | AUTHZ_FIRST,                  0, 1, 0},
+    {OP(PASSWORD_CHANGE), "change their password",       ANYONE | AUTHZ_FIRST,                  1, 0, 1},
     {OP(PASSWORD_RESET),  "reset passwords",             ADMIN,                                 1, 0, 1},
     {OP(USER_ADD),        "add users",                   ADMIN,                                 1, 0, 0},
     {OP(USER_LIST),       "list users",                  ADMIN | MANAGER,                       0, 1, 0},

@@ -4,7 +4,8 @@
  * Contract: authz_find returns the rule for an op, or NULL when the op is
  * not in the table, which callers treat as denied. A rule is either public
  * (no token needed: ping, login) or lists the roles allowed; everything else
- * is refused. Object-level checks (is this user a party to that session?)
+ * is refused. A caller whose password an administrator set may make only
+ * the requests marked AUTHZ_FIRST until they choose their own. Object-level checks (is this user a party to that session?)
  * are the handler's, on top of this. The table is static and immutable.
  */
 #ifndef REFLECT_AUTHZ_H
@@ -16,6 +17,9 @@
 
 #define AUTHZ_ROLE(r) (1u << (r))
 #define AUTHZ_PUBLIC  (1u << 31)
+/* Allowed while the caller's password is one an administrator set: only
+ * what it takes to choose one's own (and to see who one is, or leave). */
+#define AUTHZ_FIRST   (1u << 30)
 
 typedef struct {
   Reflect__V1__Request__OpCase op;

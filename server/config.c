@@ -16,7 +16,7 @@ void config_defaults(config *c)
   snprintf(c->listen, sizeof c->listen, "tcp://127.0.0.1:7410");
   snprintf(c->publish, sizeof c->publish, "tcp://127.0.0.1:7411");
   c->workers = 4;
-  c->slow_workers = 1;
+  c->slow_workers = 2;
   c->slow_queue = 256;
   snprintf(c->timezone, sizeof c->timezone, "Europe/London");
   c->token_idle_s = 2 * 3600;

@@ -501,5 +501,37 @@ static const char v10[] =
     "  error TEXT NOT NULL DEFAULT '',"
     "  removed_at INTEGER);";
 
-const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
+/* v11: hardening (issue 13).
+ *  - users.must_change_password: a password an administrator set (a new
+ *    account's first, or a reset) allows nothing but choosing one's own,
+ *    so an administrator cannot act as the person (admin_set_at: when, for
+ *    the next login's notice). Existing accounts are not affected.
+ *  - familiar_devices: the devices each account has logged in on. Failed
+ *    logins from unfamiliar devices throttle only unfamiliar devices, so
+ *    nobody can lock a person out of the devices they use; their logins go
+ *    ahead of strangers' on the password-hashing workers. Devices with a
+ *    live login today start familiar.
+ *  - login_failures: failed logins counted per account, device and hour,
+ *    so a flood of guesses adds a bounded number of audit rows. */
+static const char v11[] =
+    "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN admin_set_at INTEGER;"
+    "CREATE TABLE familiar_devices("
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  device TEXT NOT NULL,"
+    "  first_at INTEGER NOT NULL,"
+    "  last_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (user_id, device)) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO familiar_devices(user_id, device, first_at, last_at)"
+    "  SELECT user_id, device, min(created_at), max(last_seen) FROM tokens GROUP BY user_id, device;"
+    "CREATE TABLE login_failures("
+    "  window INTEGER NOT NULL,"
+    "  account TEXT NOT NULL,"
+    "  device TEXT NOT NULL,"
+    "  failures INTEGER NOT NULL,"
+    "  first_at INTEGER NOT NULL,"
+    "  last_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (window, account, device)) WITHOUT ROWID;";
+
+const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

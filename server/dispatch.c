@@ -170,7 +170,7 @@ static rcode lookup_token(call *c, auth_entry *out)
     return call_fail(c, RC_UNAUTHENTICATED, "token", "the account is not active");
   sodium_memzero(u.pwhash, sizeof u.pwhash);
   *out = (auth_entry){.generation = generation, .used = 1, .user_id = u.id, .expires_at = t.expires_at,
-                      .last_seen = t.last_seen, .role = u.role};
+                      .last_seen = t.last_seen, .role = u.role, .must_change = u.must_change};
   memcpy(out->hash, who->token_hash, sizeof out->hash);
   snprintf(out->username, sizeof out->username, "%s", u.username);
   snprintf(out->device, sizeof out->device, "%s", t.device);
@@ -201,6 +201,7 @@ static rcode authenticate(call *c, const ProtobufCBinaryData *token)
   who->authenticated = 1;
   who->user_id = e->user_id;
   who->role = e->role;
+  who->must_change = e->must_change;
   who->expires_at = e->expires_at;
   snprintf(who->username, sizeof who->username, "%s", e->username);
   /* Idle expiry needs last_seen, but a write per read would cost an fsync;
@@ -238,13 +239,25 @@ static rcode authorise_and_run(call *c, const authz_rule *rule, ops_handler fn, 
     if (rc) return rc;
     if (!authz_allows(rule, c->who->role))
       return call_fail(c, RC_DENIED, NULL, "your role (%s) may not %s", wire_role_name(c->who->role), rule->name);
+    /* Whoever set the password knows it: until the person chooses their
+     * own, this login can do nothing as them. */
+    if (c->who->must_change && !(rule->allow & AUTHZ_FIRST))
+      return call_fail(c, RC_PRECONDITION, NULL,
+                       "an administrator set your password: change it first (`reflect password`)");
   }
   /* Only authorised, small requests wait for a slow worker: the queue holds
    * copies of frames, and must not become a way to park memory. */
   if (rule->slow && !slow_ok) {
     if (c->frame_len > DISPATCH_SLOW_MAX)
       return call_fail(c, RC_INVALID, NULL, "the request is too large for %s", rule->name);
-    *slow = 1;
+    /* Someone logged in, or logging in on a device they have used, goes
+     * ahead of strangers: a flood of guesses cannot delay them. */
+    int familiar = 1;
+    if (req->op_case == REFLECT__V1__REQUEST__OP_LOGIN) {
+      rcode rc = ops_login_lane(c, req, &familiar);
+      if (rc) return rc;
+    }
+    *slow = familiar ? DISPATCH_SLOW_FAMILIAR : DISPATCH_SLOW;
     return RC_OK;
   }
   return fn(c, req);
@@ -310,7 +323,7 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
   if (c.events_last) relay_post_range(s->relay, c.events_first, c.events_last);
   int rc = DISPATCH_REPLY;
   if (slow) {
-    rc = DISPATCH_SLOW;
+    rc = slow;
   } else {
     if (status.code != RC_OK) rep.result_case = REFLECT__V1__REPLY__RESULT__NOT_SET;
     if (status.code == RC_INTERNAL || status.code == RC_DATA_LOSS)

@@ -7,8 +7,11 @@
  * sent it, runs the handler, and always produces a reply frame (*out,
  * malloc'd, caller frees) — except when the op must run on a slow
  * (password-hashing) worker and `slow_ok` is 0: then it returns
- * DISPATCH_SLOW and produces nothing, and the caller re-dispatches the same
- * frame on a slow worker. A handler's partial result never leaves: a
+ * DISPATCH_SLOW (a login from a device the account has never used) or
+ * DISPATCH_SLOW_FAMILIAR (a login from one it has, or a request of someone
+ * logged in) and produces nothing, and the caller re-dispatches the same
+ * frame on a slow worker, familiar ones first. A login the throttle
+ * refuses is answered at once, and never queued. A handler's partial result never leaves: a
  * non-OK reply carries only the Status.
  */
 #ifndef REFLECT_DISPATCH_H
@@ -19,7 +22,7 @@
 
 #include "service.h"
 
-enum { DISPATCH_REPLY = 0, DISPATCH_SLOW = 1, DISPATCH_ENOMEM = -1 };
+enum { DISPATCH_REPLY = 0, DISPATCH_SLOW = 1, DISPATCH_SLOW_FAMILIAR = 2, DISPATCH_ENOMEM = -1 };
 
 /* A password-hashing request is a username, a name and a password: a frame
  * larger than this is refused rather than queued for a slow worker. */

@@ -560,6 +560,53 @@ int events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, in
   return RC_OK;
 }
 
+/* The person, and the managers of team_id, or of every team the person
+ * is in when team_id is 0. */
+static int account_recipients(call *c, int64_t user_id, int64_t team_id, int64_t *ids, size_t *n)
+{
+  sqlite3_stmt *st = db_prepare(c->s->db,
+      "SELECT ?1 UNION SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id"
+      " WHERE m.manager = 1 AND u.active = 1 AND (m.team_id = ?2 OR (?2 = 0 AND m.team_id IN"
+      "  (SELECT team_id FROM team_members WHERE user_id = ?1)))"
+      " ORDER BY 1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int64(st, 2, team_id);
+  int step = SQLITE_DONE;
+  *n = 0;
+  while (*n < KPI_TOLD_MAX && (step = sqlite3_step(st)) == SQLITE_ROW) ids[(*n)++] = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
+}
+
+int events_account_changed(call *c, int64_t user_id, int64_t team_id)
+{
+  int64_t to[KPI_TOLD_MAX];
+  size_t n = 0;
+  char team[SUBJECT_MAX] = "", whose[SUBJECT_MAX];
+  int rc = account_recipients(c, user_id, team_id, to, &n);
+  if (!rc && team_id) rc = team_name(c, team_id, team, sizeof team);
+  if (rc) return rc;
+  snprintf(whose, sizeof whose, "%s", name_of(c, user_id));
+  for (size_t i = 0; i < n; i++) {
+    char summary[TEXT_MAX];
+    int self = to[i] == user_id;
+    if (team_id)
+      snprintf(summary, sizeof summary, "An administrator made %.200s a manager of %.200s", self ? "you" : whose, team);
+    else if (self)
+      snprintf(summary, sizeof summary, "An administrator reset your password");
+    else
+      snprintf(summary, sizeof summary, "An administrator reset %.200s\u2019s password", whose);
+    Reflect__V1__Event ev = REFLECT__V1__EVENT__INIT;
+    ev.kind = REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED;
+    ev.at = c->now;
+    ev.summary = summary;
+    ev.who = self ? "" : whose;
+    if ((rc = events_emit(c, &to[i], 1, &ev))) return rc;
+  }
+  return RC_OK;
+}
+
 /* ---- the outbox ---- */
 
 static int store_one(call *c, int64_t user, const Reflect__V1__Event *ev)

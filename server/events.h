@@ -60,6 +60,11 @@ int events_action_closed(call *c, const action_row *a);
  * indicator and whose it is, never a value or evidence. */
 int events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, int64_t user_id, int64_t team_id);
 
+/* An administrator reset user_id's password (team_id 0), or made user_id
+ * a manager of team_id: the person and the managers of their teams (of
+ * team_id) are told, so that an administrator acting as someone is seen. */
+int events_account_changed(call *c, int64_t user_id, int64_t team_id);
+
 /* Scheduler events (late: emitted after their time). */
 int events_session_reminder(call *c, const session_row *s, int64_t lead, int late);
 int events_action_due(call *c, const action_row *a, int overdue, int late);

@@ -79,13 +79,26 @@ rcode ops_export_case(call *c, const Reflect__V1__Request *req);
 rcode ops_inspector_grant(call *c, const Reflect__V1__Request *req);
 rcode ops_audit_list(call *c, const Reflect__V1__Request *req);
 
-/* Login throttling, shared by everything that checks a password: refuses
- * while the account or device is locked; and counts a wrong password
- * against both, failing the call with `code`, `field` and `message`. Keys are
- * "user:<id>" (or a blind index for unknown names) and "device:<key>". */
-rcode ops_check_throttle(call *c, const char *user_key, const char *device_key);
-rcode ops_password_failed(call *c, const char *user_key, const char *device_key, rcode code,
-                          const char *field, const char *message);
+/* Login throttling (store_throttle.h), shared by everything that checks a
+ * password. Who is guessing, from where: */
+typedef struct {
+  char user_key[48];      /* "user:<id>", or "unknown:<blind index>" for a name that is no account */
+  char device_key[16 + DEVICE_Z85_LEN];
+  int known;              /* user_key names an account */
+  int familiar;           /* that account has logged in on this device */
+} ops_guess;
+/* Refuses while the device is locked, or the account is locked to
+ * unfamiliar devices and this is one. */
+rcode ops_check_throttle(call *c, const ops_guess *g);
+/* Counts a wrong password against the device (and, from an unfamiliar
+ * device, the account), audits it (aggregated: see store_throttle.h), and
+ * fails the call with `code`, `field` and `message`. */
+rcode ops_password_failed(call *c, const ops_guess *g, rcode code, const char *field, const char *message);
+/* On a fast worker, before a login waits for a password-hashing worker:
+ * refuses at once what the throttle would (so it never takes a place in
+ * the queue) and sets *familiar when the account has logged in on this
+ * device, whose login then goes ahead of strangers'. */
+rcode ops_login_lane(call *c, const Reflect__V1__Request *req, int *familiar);
 
 /* The session, if the caller is a party to it; a missing session and
  * someone else's get the same PERMISSION_DENIED, so ids cannot be probed. */

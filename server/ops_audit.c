@@ -1,5 +1,6 @@
 /* AuditList: who read or changed a session's record or a case, and when,
- * for a manager overseeing the people concerned through a team. The log
+ * for a manager overseeing the people concerned through a team; or what
+ * administrators did to the accounts and teams the manager oversees. The log
  * holds identifiers only, never content; a missing object and a forbidden
  * one are refused alike so ids cannot be probed. */
 #include "ops.h"
@@ -65,12 +66,14 @@ rcode ops_audit_list(call *c, const Reflect__V1__Request *req)
   const Reflect__V1__AuditListRequest *in = req->audit_list;
   if (!in) return call_fail(c, RC_INVALID, "audit_list", "missing audit_list");
   int by_case = in->case_id || (in->reference && *in->reference);
-  if (!in->session_id == !by_case)
-    return call_fail(c, RC_INVALID, "session_id", "name exactly one session or one case");
+  if ((in->session_id != 0) + by_case + (in->administrative != 0) != 1)
+    return call_fail(c, RC_INVALID, "session_id", "name exactly one session or one case, or ask for administrative actions");
   audit_query q = {0};
   rcode rc = check_window(c, in, &q);
   if (rc) return rc;
-  if (in->session_id) {
+  if (in->administrative) {
+    q.admin_for = c->who->user_id; /* only ever about the caller's own teams */
+  } else if (in->session_id) {
     rc = check_session(c, in->session_id);
     q.session_id = (int64_t)in->session_id;
   } else {

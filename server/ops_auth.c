@@ -9,6 +9,7 @@
 #include "password.h"
 #include "store_audit.h"
 #include "store_events.h"
+#include "store_throttle.h"
 #include "store_tokens.h"
 #include "wire.h"
 
@@ -27,7 +28,7 @@ rcode ops_ping(call *c, const Reflect__V1__Request *req)
 }
 
 typedef struct {
-  const char *user_key, *device_key;
+  const ops_guess *g;
   const uint8_t *token_hash;
   int64_t user_id, expires_at;
   uint8_t *topic;
@@ -35,21 +36,27 @@ typedef struct {
 
 static rcode failure_write(call *c, void *arg)
 {
-  login_tx *t = arg;
+  const ops_guess *g = ((login_tx *)arg)->g;
   const config *cfg = c->s->cfg;
-  int rc = store_throttle_fail(c->s->db, t->user_key, c->now, cfg->login_max_failures, cfg->login_max_delay_s);
-  if (!rc) rc = store_throttle_fail(c->s->db, t->device_key, c->now, cfg->login_max_failures, cfg->login_max_delay_s);
-  if (!rc) rc = store_audit_append(c, "login.failed", t->user_key, "");
+  int rc = store_throttle_fail(c->s->db, g->device_key, c->now, cfg->login_max_failures, cfg->login_max_delay_s);
+  /* A stranger's failures lock only strangers out of the account. */
+  if (!rc && !g->familiar)
+    rc = store_throttle_fail(c->s->db, g->user_key, c->now, cfg->login_max_failures, cfg->login_max_delay_s);
+  /* Audited once per account, device and hour: every unknown name is one
+   * "account", so guessed names cannot multiply the rows either. */
+  const char *account = g->known ? g->user_key : "unknown";
+  int first = 0;
+  if (!rc) rc = store_throttle_count_failure(c->s->db, account, c->who->device, c->now, &first);
+  if (!rc && first) rc = store_audit_append(c, "login.failed", account, g->familiar ? "familiar_device=1" : "");
   return (rcode)rc;
 }
 
 #define WRONG_LOGIN "wrong username or password"
 
-rcode ops_password_failed(call *c, const char *user_key, const char *device_key, rcode code,
-                          const char *field, const char *message)
+rcode ops_password_failed(call *c, const ops_guess *g, rcode code, const char *field, const char *message)
 {
-  log_line(LOG_WARN, "event=login_failed account=%s device=%s", user_key, c->who->device);
-  login_tx t = {user_key, device_key, NULL, 0, 0, NULL};
+  log_line(LOG_WARN, "event=login_failed account=%s device=%s familiar=%d", g->user_key, c->who->device, g->familiar);
+  login_tx t = {.g = g};
   rcode rc = call_write(c, "record a failed login", failure_write, &t);
   if (rc) return rc;
   return call_fail(c, code, field, "%s", message);
@@ -62,71 +69,99 @@ static rcode success_write(call *c, void *arg)
    * events would still be sealed to this device for them. */
   int rc = store_tokens_delete_device(c->s->db, c->who->device);
   if (!rc) rc = store_tokens_create(c->s->db, t->token_hash, t->user_id, c->who->device, c->now, t->expires_at);
-  if (!rc) rc = store_throttle_clear(c->s->db, t->user_key);
-  if (!rc) rc = store_throttle_clear(c->s->db, t->device_key);
+  /* A success clears the counters it had to pass: the device's, and the
+   * account's only from an unfamiliar device (from a familiar one it was
+   * never checked, and clearing it would hand a guesser fresh tries). */
+  if (!rc) rc = store_throttle_clear(c->s->db, t->g->device_key);
+  if (!rc && !t->g->familiar) rc = store_throttle_clear(c->s->db, t->g->user_key);
+  if (!rc) rc = store_throttle_remember(c->s->db, t->user_id, c->who->device, c->now);
   if (!rc) rc = store_events_topic_ensure(c->s->db, t->user_id, c->who->device, c->now, t->topic);
   if (!rc) rc = store_audit_append_id(c, "login", "user", t->user_id, "");
   return (rcode)rc;
 }
 
-rcode ops_check_throttle(call *c, const char *user_key, const char *device_key)
+rcode ops_check_throttle(call *c, const ops_guess *g)
 {
-  int64_t until_user, until_device;
-  if (store_throttle_check(c->s->db, user_key, &until_user) ||
-      store_throttle_check(c->s->db, device_key, &until_device))
+  int64_t until_user = 0, until_device;
+  if (store_throttle_check(c->s->db, g->device_key, &until_device) ||
+      (!g->familiar && store_throttle_check(c->s->db, g->user_key, &until_user)))
     return call_fail(c, RC_INTERNAL, NULL, "could not check login throttling");
   int64_t until = until_user > until_device ? until_user : until_device;
   if (until > c->now) {
-    log_line(LOG_WARN, "event=login_locked account=%s device=%s seconds=%lld", user_key, c->who->device,
-             (long long)(until - c->now));
+    log_line(LOG_WARN, "event=login_locked account=%s device=%s familiar=%d seconds=%lld", g->user_key,
+             c->who->device, g->familiar, (long long)(until - c->now));
     return call_fail(c, RC_EXHAUSTED, NULL, "too many failed logins; try again in %lld s",
                      (long long)(until - c->now));
   }
   return RC_OK;
 }
 
-/* What failed logins are counted against. A typed name that is not an
- * account may be a password typed in the wrong box, so it is never stored
- * or logged: it is counted under a keyed hash of itself instead. */
-static void throttle_keys(call *c, const char *typed, const user_row *u, int found, char *user_key,
-                          size_t user_size, char *device_key, size_t device_size)
+/* Who is guessing from where. A typed name that is not an account may be
+ * a password typed in the wrong box, so it is never stored or logged: it
+ * is counted under a keyed hash of itself instead. */
+static rcode read_guess(call *c, const char *typed, const user_row *u, int found, ops_guess *g)
 {
+  memset(g, 0, sizeof *g);
+  g->known = found;
   if (found) {
-    snprintf(user_key, user_size, "user:%lld", (long long)u->id);
+    snprintf(g->user_key, sizeof g->user_key, "user:%lld", (long long)u->id);
+    if (store_throttle_familiar(c->s->db, u->id, c->who->device, &g->familiar))
+      return call_fail(c, RC_INTERNAL, NULL, "could not check login throttling");
   } else {
     uint8_t idx[VAULT_INDEX_BYTES];
     char hex[2 * 16 + 1];
     vault_blind_index(c->s->vault, "login.username", (const uint8_t *)typed, strlen(typed), idx);
     sodium_bin2hex(hex, sizeof hex, idx, 16);
-    snprintf(user_key, user_size, "unknown:%s", hex);
+    snprintf(g->user_key, sizeof g->user_key, "unknown:%s", hex);
   }
-  snprintf(device_key, device_size, "device:%s", c->who->device);
+  snprintf(g->device_key, sizeof g->device_key, "device:%s", c->who->device);
+  return RC_OK;
+}
+
+/* The account a login names, and who is guessing from where; refused at
+ * once if the throttle says so. */
+static rcode login_guess(call *c, const Reflect__V1__LoginRequest *in, user_row *u, int *found, ops_guess *g)
+{
+  if (!in) return call_fail(c, RC_INVALID, "login", "missing login");
+  if (strlen(in->password) > PASSWORD_MAX || strlen(in->username) > USERNAME_MAX)
+    return call_fail(c, RC_INVALID, "username", "username or password too long");
+  *found = store_users_valid_username(in->username) && store_users_find(c->s->db, in->username, u) == RC_OK &&
+           u->active;
+  rcode rc = read_guess(c, in->username, u, *found, g);
+  if (rc) return rc;
+  return ops_check_throttle(c, g);
+}
+
+rcode ops_login_lane(call *c, const Reflect__V1__Request *req, int *familiar)
+{
+  user_row u = {0};
+  int found = 0;
+  ops_guess g = {0};
+  rcode rc = login_guess(c, req->login, &u, &found, &g);
+  sodium_memzero(u.pwhash, sizeof u.pwhash);
+  *familiar = g.familiar;
+  return rc;
 }
 
 rcode ops_login(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__LoginRequest *in = req->login;
-  if (!in) return call_fail(c, RC_INVALID, "login", "missing login");
-  if (strlen(in->password) > PASSWORD_MAX || strlen(in->username) > USERNAME_MAX)
-    return call_fail(c, RC_INVALID, "username", "username or password too long");
   user_row u;
-  int found = store_users_valid_username(in->username) && store_users_find(c->s->db, in->username, &u) == RC_OK &&
-              u.active;
-  char user_key[48], device_key[16 + DEVICE_Z85_LEN];
-  throttle_keys(c, in->username, &u, found, user_key, sizeof user_key, device_key, sizeof device_key);
-  rcode rc = ops_check_throttle(c, user_key, device_key);
+  int found;
+  ops_guess g;
+  rcode rc = login_guess(c, in, &u, &found, &g);
   if (rc) return rc;
   if (!found) {
     password_verify_dummy(in->password);
-    return ops_password_failed(c, user_key, device_key, RC_UNAUTHENTICATED, NULL, WRONG_LOGIN);
+    return ops_password_failed(c, &g, RC_UNAUTHENTICATED, NULL, WRONG_LOGIN);
   }
-  if (password_verify(u.pwhash, in->password) != 0) return ops_password_failed(c, user_key, device_key, RC_UNAUTHENTICATED, NULL, WRONG_LOGIN);
+  if (password_verify(u.pwhash, in->password) != 0) return ops_password_failed(c, &g, RC_UNAUTHENTICATED, NULL, WRONG_LOGIN);
   /* Only after the password: the expiry is no one else's business. */
   if (u.expires_at && u.expires_at <= c->now) {
     char when[OPS_TIME_MAX], msg[96];
     ops_format_local(u.expires_at, when, sizeof when);
     snprintf(msg, sizeof msg, "this account expired on %s", when);
-    return ops_password_failed(c, user_key, device_key, RC_UNAUTHENTICATED, NULL, msg);
+    return ops_password_failed(c, &g, RC_UNAUTHENTICATED, NULL, msg);
   }
 
   uint8_t *token = arena_alloc(c->a, TOKEN_BYTES);
@@ -144,7 +179,7 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
 
   uint8_t *topic = arena_alloc(c->a, EVENT_TOPIC_BYTES);
   if (!topic) return RC_EXHAUSTED;
-  login_tx t = {user_key, device_key, hash, u.id, expires_at, topic};
+  login_tx t = {&g, hash, u.id, expires_at, topic};
   rc = call_write(c, "log in", success_write, &t);
   if (rc) return rc;
 
@@ -161,6 +196,16 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   r->timezone = (char *)c->s->cfg->timezone;
   r->topic.data = topic;
   r->topic.len = EVENT_TOPIC_BYTES;
+  r->must_change_password = u.must_change != 0;
+  if (u.must_change) {
+    char when[OPS_TIME_MAX], notice[256];
+    ops_format_local(u.admin_set_at ? u.admin_set_at : u.created_at, when, sizeof when);
+    snprintf(notice, sizeof notice,
+             "an administrator set this password on %s: choose your own (`reflect password`) before anything else",
+             when);
+    r->notice = arena_strdup(c->a, notice);
+    if (!r->notice) return RC_EXHAUSTED;
+  }
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_LOGIN;
   c->rep->login = r;
   return RC_OK;
@@ -201,6 +246,7 @@ rcode ops_whoami(call *c, const Reflect__V1__Request *req)
   r->device = c->who->device;
   r->expires_at = c->who->expires_at;
   r->timezone = (char *)c->s->cfg->timezone;
+  r->must_change_password = c->who->must_change != 0;
   uint8_t *topic = arena_alloc(c->a, EVENT_TOPIC_BYTES);
   if (!topic) return RC_EXHAUSTED;
   if (store_events_topic_get(c->s->db, c->who->user_id, c->who->device, topic) == RC_OK) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "events.h"
 #include "ops.h"
 #include "store_audit.h"
 #include "store_teams.h"
@@ -85,6 +86,9 @@ static rcode team_member_tx(call *c, void *arg)
   int rc = store_teams_put(c, m->team, m->u.id, m->in->manager);
   /* A change of part is its own entry, so the log says who managed when. */
   if (!rc) rc = store_audit_append_id(c, in ? "team.change" : "team.join", "team", m->team, detail);
+  /* A manager reads the team's records: an administrator who made
+   * themselves one (through an account they control) must be seen. */
+  if (!rc && m->in->manager) rc = events_account_changed(c, m->u.id, m->team);
   return (rcode)rc;
 }
 

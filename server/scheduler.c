@@ -7,13 +7,16 @@
 #include "scheduler.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "events.h"
 #include "log.h"
 #include "store_agreements.h"
+#include "store_audit.h"
 #include "store_events.h"
+#include "store_throttle.h"
 
 /* A tick's bound: decisions (emitted or skipped) and arena use. The rest
  * waits for the next tick; a tick that failed on its own size would fail
@@ -283,6 +286,25 @@ static int prune(call *c)
   return rc;
 }
 
+/* Each finished hour of failed logins becomes one audit row per account
+ * (store_throttle.h), so the log says how many and from how many devices
+ * without a row per guess. A few per tick; the rest wait for the next. */
+static int login_failure_hours(call *c)
+{
+  throttle_hour h[32];
+  size_t n = 0;
+  int rc = store_throttle_closed_hours(c->s->db, c->now, h, sizeof h / sizeof h[0], &n);
+  for (size_t i = 0; !rc && i < n; i++) {
+    char detail[160];
+    snprintf(detail, sizeof detail, "hour=%lld;failures=%lld;devices=%lld%s;first=%lld;last=%lld",
+             (long long)h[i].window, (long long)h[i].failures, (long long)h[i].devices, h[i].more_devices ? "+" : "",
+             (long long)h[i].first_at, (long long)h[i].last_at);
+    rc = store_audit_append(c, "login.failed.hour", h[i].account, detail);
+    if (!rc) rc = store_throttle_forget_hour(c->s->db, h[i].window, h[i].account);
+  }
+  return rc;
+}
+
 static double now_ms(void)
 {
   struct timespec ts;
@@ -301,6 +323,7 @@ int scheduler_tick(call *c)
   int full = tick_full(&t);
   if (!rc) rc = events_batch_flush(c);
   if (!rc) rc = prune(c);
+  if (!rc) rc = login_failure_hours(c);
   events_batch_end();
   /* Only ticks that did something: an idle one every second is noise. */
   if (!rc && t.done)

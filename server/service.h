@@ -44,6 +44,7 @@ typedef struct {
   int authenticated;
   int64_t user_id;
   Reflect__V1__Role role;
+  int must_change;  /* an administrator set the password: see AUTHZ_FIRST */
   char username[USERNAME_MAX + 1];
   uint8_t token_hash[32];
   int64_t expires_at;

@@ -25,6 +25,18 @@ static const char case_sql[] =
     " UNION SELECT id FROM audit WHERE object IN (SELECT 'action:' || id FROM actions WHERE case_id = ?2))"
     " AND a.at BETWEEN ?4 AND ?5 ORDER BY a.id LIMIT ?6";
 
+/* ?1 is the manager; their teams are the ones they manage. */
+#define MANAGED_TEAMS "(SELECT team_id FROM team_members WHERE user_id = ?1 AND manager = 1)"
+static const char admin_sql[] =
+    ENTRY_COLUMNS " WHERE a.id IN ("
+    " SELECT id FROM audit WHERE action IN ('user.add', 'password.reset') AND object IN"
+    "  (SELECT 'user:' || user_id FROM team_members WHERE team_id IN " MANAGED_TEAMS ")"
+    " UNION SELECT id FROM audit WHERE action IN ('team.join', 'team.change', 'team.remove') AND object IN"
+    "  (SELECT 'team:' || team_id FROM team_members WHERE user_id = ?1 AND manager = 1)"
+    " UNION SELECT id FROM audit WHERE action IN ('inspector.grant', 'inspector.revoke') AND detail IN"
+    "  (SELECT 'team=' || team_id FROM team_members WHERE user_id = ?1 AND manager = 1))"
+    " AND a.at BETWEEN ?4 AND ?5 ORDER BY a.id LIMIT ?6";
+
 #define AUDIT_LIST_BYTES_MAX (768u * 1024)
 
 static char *column_text(call *c, sqlite3_stmt *st, int i)
@@ -35,16 +47,20 @@ static char *column_text(call *c, sqlite3_stmt *st, int i)
 
 int store_audit_list(call *c, const audit_query *q, Reflect__V1__AuditEntry ***out, size_t *n, int *truncated)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, q->session_id ? session_sql : case_sql);
+  sqlite3_stmt *st = db_prepare(c->s->db, q->admin_for ? admin_sql : q->session_id ? session_sql : case_sql);
   if (!st) return RC_INTERNAL;
-  char object[48], pattern[48];
-  int64_t id = q->session_id ? q->session_id : q->case_id;
-  snprintf(object, sizeof object, "%s:%lld", q->session_id ? "session" : "case", (long long)id);
-  /* store_records writes "session=N;revision=R" as a discussed case's detail. */
-  snprintf(pattern, sizeof pattern, "session=%lld;%%", (long long)id);
-  sqlite3_bind_text(st, 1, object, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 2, id);
-  if (q->session_id) sqlite3_bind_text(st, 3, pattern, -1, SQLITE_TRANSIENT);
+  if (q->admin_for) {
+    sqlite3_bind_int64(st, 1, q->admin_for);
+  } else {
+    char object[48], pattern[48];
+    int64_t id = q->session_id ? q->session_id : q->case_id;
+    snprintf(object, sizeof object, "%s:%lld", q->session_id ? "session" : "case", (long long)id);
+    /* store_records writes "session=N;revision=R" as a discussed case's detail. */
+    snprintf(pattern, sizeof pattern, "session=%lld;%%", (long long)id);
+    sqlite3_bind_text(st, 1, object, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, id);
+    if (q->session_id) sqlite3_bind_text(st, 3, pattern, -1, SQLITE_TRANSIENT);
+  }
   sqlite3_bind_int64(st, 4, q->from);
   sqlite3_bind_int64(st, 5, q->to);
   sqlite3_bind_int64(st, 6, (int64_t)q->limit + 1);

@@ -6,6 +6,11 @@
  * A session's entries are those on "session:N", on its actions
  * ("action:M") and the "case.discussed" entries its record wrote under the
  * cases it discussed; a case's are those on "case:N" and its actions.
+ * Administrative entries (admin_for set, the reader's user id) are what
+ * administrators did that could let someone act in the reader's teams:
+ * accounts added and passwords reset for their members, changes of who is
+ * in (and who manages) the teams they manage, and inspectors granted or
+ * refused them.
  * Entries come oldest first, at most `limit` (the caller bounds it), with
  * *truncated set when more matched. Entries and their strings are arena
  * memory (freed with the request). Returns 0 or a Reflect code.
@@ -16,7 +21,7 @@
 #include "service.h"
 
 typedef struct {
-  int64_t session_id, case_id; /* exactly one set */
+  int64_t session_id, case_id, admin_for; /* exactly one set */
   int64_t from, to;            /* inclusive bounds on at */
   uint32_t limit;
 } audit_query;

@@ -73,51 +73,6 @@ int store_tokens_delete_user(db *d, int64_t user_id, const uint8_t *keep)
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_throttle_check(db *d, const char *key, int64_t *locked_until)
-{
-  sqlite3_stmt *st = db_prepare(d, "SELECT locked_until FROM login_throttle WHERE key = ?1");
-  if (!st) return RC_INTERNAL;
-  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  *locked_until = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
-}
-
-int store_throttle_fail(db *d, const char *key, int64_t now, int max_failures, int64_t max_delay)
-{
-  /* Rows nobody has failed on for a day and that lock nothing are history:
-   * sweep them here so guessed names cannot grow the table without end. */
-  sqlite3_stmt *sweep = db_prepare(d, "DELETE FROM login_throttle WHERE updated_at < ?1 AND locked_until < ?2");
-  if (!sweep) return RC_INTERNAL;
-  sqlite3_bind_int64(sweep, 1, now - 86400);
-  sqlite3_bind_int64(sweep, 2, now);
-  int rc = rc_from_sqlite(db_step_done(sweep));
-  if (rc) return rc;
-  /* Reaching the threshold locks for 2 s, and each further failure doubles
-   * it: 2, 4, 8 ... (2 s rather than 1 so a lock cannot lapse between two
-   * attempts in the same instant just because a second ticked over). */
-  sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO login_throttle(key, failures, locked_until, updated_at) VALUES (?1, 1, 0, ?2)"
-      " ON CONFLICT(key) DO UPDATE SET failures = failures + 1, updated_at = ?2,"
-      "  locked_until = CASE WHEN failures + 1 < ?3 THEN 0"
-      "   ELSE ?2 + min(?4, 1 << min(failures + 2 - ?3, 30)) END");
-  if (!st) return RC_INTERNAL;
-  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, now);
-  sqlite3_bind_int(st, 3, max_failures);
-  sqlite3_bind_int64(st, 4, max_delay);
-  return rc_from_sqlite(db_step_done(st));
-}
-
-int store_throttle_clear(db *d, const char *key)
-{
-  sqlite3_stmt *st = db_prepare(d, "DELETE FROM login_throttle WHERE key = ?1");
-  if (!st) return RC_INTERNAL;
-  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-  return rc_from_sqlite(db_step_done(st));
-}
-
 int store_tokens_delete_device(db *d, const char *device)
 {
   sqlite3_stmt *st = db_prepare(d, "DELETE FROM tokens WHERE device = ?1");

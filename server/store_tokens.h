@@ -1,14 +1,12 @@
 /*
- * store_tokens — login tokens and failed-login throttling.
+ * store_tokens — login tokens.
  *
  * Contract:
  *  - Only BLAKE2b-256(token) is stored, with the device (Z85 CURVE key) it
  *    was issued to, its absolute expiry and when it was last used.
- *  - Throttling counts failures per key ("user:NAME", "device:KEY"). After
- *    max_failures, the key is locked for a doubling delay
- *    (2 s, 4 s, 8 s, ... up to max_delay). A success clears it.
- *  - Writers (create, touch, delete, fail, clear) run inside the caller's
- *    write transaction. Functions return 0 or a Reflect Code.
+ *  - Writers (create, touch, delete) run inside the caller's write
+ *    transaction. Functions return 0 or a Reflect Code.
+ * Failed-login throttling is store_throttle's.
  */
 #ifndef REFLECT_STORE_TOKENS_H
 #define REFLECT_STORE_TOKENS_H
@@ -41,10 +39,5 @@ int store_tokens_delete(db *d, const uint8_t hash[TOKEN_HASH_BYTES]);
 int store_tokens_delete_device(db *d, const char *device);
 /* Ends every login of a user except the one whose hash is `keep` (NULL: all). */
 int store_tokens_delete_user(db *d, int64_t user_id, const uint8_t *keep);
-
-/* *locked_until > now means the key is locked. */
-int store_throttle_check(db *d, const char *key, int64_t *locked_until);
-int store_throttle_fail(db *d, const char *key, int64_t now, int max_failures, int64_t max_delay);
-int store_throttle_clear(db *d, const char *key);
 
 #endif

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define USER_COLS "id, username, role, key_id, active, created_at, pwhash, coalesce(expires_at, 0)"
+#define USER_COLS \
+  "id, username, role, key_id, active, created_at, pwhash, coalesce(expires_at, 0), must_change_password," \
+  " coalesce(admin_set_at, 0)"
 
 static void read_row(sqlite3_stmt *st, user_row *u)
 {
@@ -17,6 +19,8 @@ static void read_row(sqlite3_stmt *st, user_row *u)
   u->created_at = sqlite3_column_int64(st, 5);
   snprintf(u->pwhash, sizeof u->pwhash, "%s", (const char *)sqlite3_column_text(st, 6));
   u->expires_at = sqlite3_column_int64(st, 7);
+  u->must_change = sqlite3_column_int(st, 8);
+  u->admin_set_at = sqlite3_column_int64(st, 9);
 }
 
 static int find_one(sqlite3_stmt *st, user_row *out)
@@ -80,8 +84,11 @@ int store_users_create(call *c, const char *username, const char *name, Reflect_
   rc = store_keys_seal(d, c->s->vault, c->ring, &slot, name, &blob, &blob_len);
   if (rc) return rc;
 
-  st = db_prepare(d, "INSERT INTO users(id, username, role, key_id, name, pwhash, created_at, created_by)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  /* An account made by a request was made by an administrator, whose
+   * password it carries until its owner chooses one; the first
+   * administrator's (reflectd init, nobody logged in) is the operator's. */
+  st = db_prepare(d, "INSERT INTO users(id, username, role, key_id, name, pwhash, created_at, created_by,"
+                     " must_change_password, admin_set_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!st) { free(blob); return RC_INTERNAL; }
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_text(st, 2, username, -1, SQLITE_STATIC);
@@ -90,7 +97,12 @@ int store_users_create(call *c, const char *username, const char *name, Reflect_
   sqlite3_bind_blob(st, 5, blob, (int)blob_len, SQLITE_STATIC);
   sqlite3_bind_text(st, 6, pwhash, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 7, c->now);
-  if (c->who && c->who->authenticated) sqlite3_bind_int64(st, 8, c->who->user_id);
+  int by_admin = c->who && c->who->authenticated;
+  if (by_admin) {
+    sqlite3_bind_int64(st, 8, c->who->user_id);
+    sqlite3_bind_int64(st, 10, c->now);
+  }
+  sqlite3_bind_int(st, 9, by_admin);
   rc = rc_from_sqlite(db_step_done(st));
   free(blob);
   if (rc) return rc;
@@ -107,12 +119,16 @@ int store_users_set_expiry(db *d, int64_t user_id, int64_t expires_at)
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_users_set_password(db *d, int64_t user_id, const char *pwhash)
+int store_users_set_password(db *d, int64_t user_id, const char *pwhash, int by_admin, int64_t now)
 {
-  sqlite3_stmt *st = db_prepare(d, "UPDATE users SET pwhash = ?2 WHERE id = ?1");
+  sqlite3_stmt *st = db_prepare(d,
+      "UPDATE users SET pwhash = ?2, must_change_password = ?3,"
+      " admin_set_at = CASE WHEN ?3 THEN ?4 ELSE admin_set_at END WHERE id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_text(st, 2, pwhash, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 3, by_admin != 0);
+  sqlite3_bind_int64(st, 4, now);
   return rc_from_sqlite(db_step_done(st));
 }
 

@@ -23,6 +23,8 @@ typedef struct {
   int active;
   int64_t created_at;
   int64_t expires_at; /* 0: never */
+  int must_change;    /* the password was set by an administrator */
+  int64_t admin_set_at; /* when an administrator last set it; 0: never */
   char pwhash[PASSWORD_HASH_MAX];
 } user_row;
 
@@ -33,7 +35,10 @@ int store_users_create(call *c, const char *username, const char *name, Reflect_
 /* Sets when the account stops working, 0 for never (write transaction). */
 int store_users_set_expiry(db *d, int64_t user_id, int64_t expires_at);
 /* Replaces a password hash (write transaction). */
-int store_users_set_password(db *d, int64_t user_id, const char *pwhash);
+/* by_admin: an administrator set it (a reset), so it allows nothing but
+ * choosing one's own (must_change, admin_set_at = now); otherwise the
+ * person chose it and both are cleared. */
+int store_users_set_password(db *d, int64_t user_id, const char *pwhash, int by_admin, int64_t now);
 /* Decrypts the display name into the call's arena. */
 int store_users_name(call *c, int64_t user_id, char **name);
 /* Fills a Reflect User message (arena) for the row; an inspector's

@@ -37,6 +37,18 @@ typedef struct {
   int index, slow, started;
 } worker;
 
+/* The slow workers' two lanes: logins from devices their account has
+ * used (and requests of people logged in) go first; strangers' logins
+ * wait, each lane bounded by slow_queue, and when there is more than one
+ * slow worker strangers may occupy all but one, so a flood of guesses
+ * never stands between a person and their own device's login. */
+enum { LANE_FAMILIAR, LANE_STRANGER, LANES };
+
+typedef struct {
+  job *head, *tail;
+  int queued, busy;
+} lane;
+
 struct workers {
   void *ctx;
   const char *data_dir;
@@ -47,8 +59,9 @@ struct workers {
   int n;
   pthread_mutex_t lock;
   pthread_cond_t cond;
-  job *head, *tail;
-  int queued, busy, stopping;
+  lane lanes[LANES];
+  int stranger_max; /* slow workers strangers' logins may occupy at once */
+  int stopping;
 };
 
 /* Jobs hold passwords; replies hold decrypted records. Wipe both. */
@@ -65,7 +78,7 @@ static void free_reply(uint8_t *out, size_t len)
   free(out);
 }
 
-static int slow_push(workers *p, const zmq_msg_t *client, const char *device, const zmq_msg_t *frame)
+static int slow_push(workers *p, int which, const zmq_msg_t *client, const char *device, const zmq_msg_t *frame)
 {
   if (zmq_msg_size(client) > CLIENT_ID_MAX) return -1;
   job *j = malloc(sizeof *j + zmq_msg_size(frame));
@@ -77,46 +90,60 @@ static int slow_push(workers *p, const zmq_msg_t *client, const char *device, co
   j->len = zmq_msg_size(frame);
   memcpy(j->frame, zmq_msg_data((zmq_msg_t *)frame), j->len);
   pthread_mutex_lock(&p->lock);
-  int full = p->queued >= p->cfg->slow_queue || p->stopping;
+  lane *l = &p->lanes[which];
+  int full = l->queued >= p->cfg->slow_queue || p->stopping;
   if (!full) {
-    if (p->tail) p->tail->next = j; else p->head = j;
-    p->tail = j;
-    p->queued++;
-    pthread_cond_signal(&p->cond);
+    if (l->tail) l->tail->next = j; else l->head = j;
+    l->tail = j;
+    l->queued++;
+    pthread_cond_broadcast(&p->cond);
   }
   pthread_mutex_unlock(&p->lock);
   if (full) free_job(j);
   return full ? -1 : 0;
 }
 
-static job *slow_pop(workers *p)
+/* The lane a free slow worker serves next, or -1: familiar first. */
+static int next_lane(const workers *p)
+{
+  if (p->lanes[LANE_FAMILIAR].head) return LANE_FAMILIAR;
+  if (p->lanes[LANE_STRANGER].head && p->lanes[LANE_STRANGER].busy < p->stranger_max) return LANE_STRANGER;
+  return -1;
+}
+
+static job *slow_pop(workers *p, int *which)
 {
   pthread_mutex_lock(&p->lock);
-  while (!p->head && !p->stopping) pthread_cond_wait(&p->cond, &p->lock);
+  while ((*which = next_lane(p)) < 0 && !p->stopping) pthread_cond_wait(&p->cond, &p->lock);
   /* Once stopping, queued logins are dropped: their clients get no reply
    * and retry; shutdown must not wait for a queue of Argon2 hashes. */
-  job *j = p->stopping ? NULL : p->head;
-  if (j) {
-    p->head = j->next;
-    if (!p->head) p->tail = NULL;
-    p->queued--;
-    p->busy++;
+  job *j = NULL;
+  if (!p->stopping) {
+    lane *l = &p->lanes[*which];
+    j = l->head;
+    l->head = j->next;
+    if (!l->head) l->tail = NULL;
+    l->queued--;
+    l->busy++;
   }
   pthread_mutex_unlock(&p->lock);
   return j;
 }
 
-static void slow_done(workers *p)
+static void slow_done(workers *p, int which)
 {
   pthread_mutex_lock(&p->lock);
-  p->busy--;
+  p->lanes[which].busy--;
+  /* A stranger's place may have come free for a worker waiting on it. */
+  pthread_cond_broadcast(&p->cond);
   pthread_mutex_unlock(&p->lock);
 }
 
 int workers_slow_idle(workers *p)
 {
   pthread_mutex_lock(&p->lock);
-  int idle = !p->head && p->busy == 0;
+  int idle = 1;
+  for (int i = 0; i < LANES; i++) idle = idle && !p->lanes[i].head && p->lanes[i].busy == 0;
   pthread_mutex_unlock(&p->lock);
   return idle;
 }
@@ -203,7 +230,8 @@ static void *run_fast(void *arg)
     int r = dispatch_frame(&s, dev, zmq_msg_data(&frame), zmq_msg_size(&frame), 0, &out, &out_len);
     if (s.vault) keystate_release(w->pool->keys);
     s.vault = NULL;
-    if (r == DISPATCH_SLOW && slow_push(w->pool, &client, dev, &frame) != 0)
+    if ((r == DISPATCH_SLOW || r == DISPATCH_SLOW_FAMILIAR) &&
+        slow_push(w->pool, r == DISPATCH_SLOW ? LANE_STRANGER : LANE_FAMILIAR, &client, dev, &frame) != 0)
       refuse_busy(zmq_msg_data(&frame), zmq_msg_size(&frame), &out, &out_len);
     send_back(sock, "R", zmq_msg_data(&client), zmq_msg_size(&client), out, out_len);
     free_reply(out, out_len);
@@ -230,7 +258,8 @@ static void *run_slow(void *arg)
   setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), SLOW_NICE);
   zmq_send(sock, "H", 1, 0);
   job *j;
-  while ((j = slow_pop(w->pool))) {
+  int which;
+  while ((j = slow_pop(w->pool, &which))) {
     uint8_t *out = NULL;
     size_t out_len = 0;
     s.vault = keystate_acquire(w->pool->keys);
@@ -240,7 +269,7 @@ static void *run_slow(void *arg)
     if (out) send_back(sock, "S", j->client, j->client_len, out, out_len);
     free_reply(out, out_len);
     free_job(j);
-    slow_done(w->pool);
+    slow_done(w->pool, which);
   }
   zmq_close(sock);
   db_close(d);
@@ -257,6 +286,7 @@ int workers_start(void *ctx, const char *data_dir, const config *cfg, keystate *
   p->keys = ks;
   p->relay = rl;
   p->n = cfg->workers + cfg->slow_workers;
+  p->stranger_max = cfg->slow_workers > 1 ? cfg->slow_workers - 1 : 1;
   p->w = calloc((size_t)p->n, sizeof *p->w);
   pthread_mutex_init(&p->lock, NULL);
   pthread_cond_init(&p->cond, NULL);
@@ -282,11 +312,12 @@ void workers_stop(workers *p)
   pthread_mutex_unlock(&p->lock);
   for (int i = 0; p->w && i < p->n; i++)
     if (p->w[i].started) pthread_join(p->w[i].thread, NULL);
-  while (p->head) {
-    job *j = p->head;
-    p->head = j->next;
-    free_job(j);
-  }
+  for (int i = 0; i < LANES; i++)
+    while (p->lanes[i].head) {
+      job *j = p->lanes[i].head;
+      p->lanes[i].head = j->next;
+      free_job(j);
+    }
   pthread_mutex_destroy(&p->lock);
   pthread_cond_destroy(&p->cond);
   free(p->w);

@@ -71,8 +71,13 @@ static int run_with_stdin(const char *const argv[], const char *stdin_text, cons
   return 0;
 }
 
+/* The server set up last in this process: harness_add_user's person logs
+ * in there on a device of its own (tests run one server each). */
+static harness_server *serving;
+
 void harness_init_only(harness_server *h)
 {
+  serving = h;
   memset(h, 0, sizeof *h);
   snprintf(h->dir, sizeof h->dir, "/tmp/reflect-test-XXXXXX");
   cr_assert_not_null(mkdtemp(h->dir));
@@ -217,7 +222,7 @@ uint64_t harness_add_user(client *admin, const char *username, const char *name,
   add.username = (char *)username;
   add.name = (char *)name;
   add.role = role;
-  add.password = HARNESS_PASSWORD;
+  add.password = HARNESS_FIRST_PASSWORD;
   /* An inspector's account must expire (issue 5); a day outlasts any test. */
   if (role == REFLECT__V1__ROLE__ROLE_INSPECTOR) add.expires_at = (int64_t)time(NULL) + 86400;
   req.op_case = REFLECT__V1__REQUEST__OP_USER_ADD;
@@ -227,6 +232,20 @@ uint64_t harness_add_user(client *admin, const char *username, const char *name,
   cr_assert_eq(rep->result_case, REFLECT__V1__REPLY__RESULT_USER_ADD);
   uint64_t id = rep->user_add->id;
   wire_free_reply(rep);
+  /* The person replaces the administrator's password before anything. */
+  Reflect__V1__Request change_req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__PasswordChangeRequest change = REFLECT__V1__PASSWORD_CHANGE_REQUEST__INIT;
+  change.current_password = HARNESS_FIRST_PASSWORD;
+  change.new_password = HARNESS_PASSWORD;
+  change_req.op_case = REFLECT__V1__REQUEST__OP_PASSWORD_CHANGE;
+  change_req.password_change = &change;
+  cr_assert_not_null(serving, "harness_add_user needs a started server");
+  client *own = harness_device(serving);
+  harness_login(own, username, HARNESS_FIRST_PASSWORD);
+  rep = harness_call(own, &change_req);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "password change %s: %s", username, rep->status->message);
+  wire_free_reply(rep);
+  client_close(own);
   return id;
 }
 
@@ -292,12 +311,20 @@ void harness_cli_people(harness_server *h, harness_run *r, const char *const *na
   harness_cli(h, "admin", HARNESS_ADMIN_PASSWORD "\n", r, "login", "admin", "--password-stdin", (const char *)NULL);
   cr_assert_eq(r->status, 0, "admin login: %s", r->err);
   for (size_t i = 1; i < n; i++) {
-    harness_cli(h, "admin", HARNESS_PASSWORD "\n", r, "user", "add", names[i], "--name", names[i], "--role",
+    harness_cli(h, "admin", HARNESS_FIRST_PASSWORD "\n", r, "user", "add", names[i], "--name", names[i], "--role",
                 roles[i], "--password-stdin", (const char *)NULL);
     cr_assert_eq(r->status, 0, "user add %s: %s", names[i], r->err);
-    harness_cli(h, names[i], HARNESS_PASSWORD "\n", r, "login", names[i], "--password-stdin", (const char *)NULL);
-    cr_assert_eq(r->status, 0, "login %s: %s", names[i], r->err);
+    harness_cli_first_login(h, r, names[i], names[i]);
   }
+}
+
+void harness_cli_first_login(harness_server *h, harness_run *r, const char *device, const char *username)
+{
+  harness_cli(h, device, HARNESS_FIRST_PASSWORD "\n", r, "login", username, "--password-stdin", (const char *)NULL);
+  cr_assert_eq(r->status, 0, "login %s: %s", username, r->err);
+  harness_cli(h, device, HARNESS_FIRST_PASSWORD "\n" HARNESS_PASSWORD "\n", r, "password", "--password-stdin",
+              (const char *)NULL);
+  cr_assert_eq(r->status, 0, "%s choosing a password: %s", username, r->err);
 }
 
 void harness_write_file(const char *path, const char *text)

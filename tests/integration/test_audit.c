@@ -73,10 +73,10 @@ Test(audit, managers_see_who_read_and_changed_and_the_chain_shows_tampering, .ti
   const char *devs[] = {"admin", "mona", "max", "sam", "pat"};
   const char *roles[] = {NULL, "manager", "manager", "supervisor", "practitioner"};
   harness_cli_people(&h, &r, devs, roles, 5);
-  CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", "ivy", "--name", "Ivy", "--role", "inspector", "--expires",
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "ivy", "--name", "Ivy", "--role", "inspector", "--expires",
          "3600s", "--password-stdin");
   CLI_OK("ivy", NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
-  CLI_OK("ivy", HARNESS_PASSWORD "\n", "login", "ivy", "--password-stdin");
+  harness_cli_first_login(&h, &r, "ivy", "ivy");
   CLI_OK("admin", NULL, "team", "add", "North");
   CLI_OK("admin", NULL, "team", "add", "South");
   CLI_OK("admin", NULL, "team", "member", "North", "mona", "--manager");

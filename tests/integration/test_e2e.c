@@ -51,21 +51,31 @@ Test(e2e, first_slice_through_the_cli, .timeout = 180)
   for (int i = 0; i < 4; i++) setup_device(&h, devs[i]);
 
   CLI_OK("admin", HARNESS_ADMIN_PASSWORD "\n", "login", "admin", "--password-stdin");
-  CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", "sam", "--name", "Sam Supervisor", "--role", "supervisor",
-         "--password-stdin");
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "sam", "--name", "Sam Supervisor", "--role",
+         "supervisor", "--password-stdin");
   parse_id();
-  CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", "pat", "--name", "Pat Practitioner", "--role",
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "pat", "--name", "Pat Practitioner", "--role",
          "practitioner", "--password-stdin");
-  CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", "quinn", "--name", "Quinn Practitioner", "--role",
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "quinn", "--name", "Quinn Practitioner", "--role",
          "practitioner", "--password-stdin");
   /* Without --password-stdin a password is generated and shown once, on stderr. */
   CLI_OK("admin", NULL, "user", "add", "robin", "--name", "Robin Manager", "--role", "manager");
   parse_id();
   cr_assert(strstr(r.err, "robin"), "the generated password should be shown: %s", r.err);
 
-  CLI_OK("sup", HARNESS_PASSWORD "\n", "login", "sam", "--password-stdin");
-  CLI_OK("prac", HARNESS_PASSWORD "\n", "login", "pat", "--password-stdin");
-  CLI_OK("prac2", HARNESS_PASSWORD "\n", "login", "quinn", "--password-stdin");
+  /* The administrator's password lets Sam do nothing but choose one. */
+  CLI_OK("sup", HARNESS_FIRST_PASSWORD "\n", "login", "sam", "--password-stdin");
+  cr_assert(strstr(r.err, "an administrator set this password"), "the login says so: %s", r.err);
+  CLI_OK("sup", NULL, "whoami");
+  cr_assert(strstr(r.out, "set by an administrator"), "%s", r.out);
+  CLI_REFUSED("sup", "change it first", "session", "list");
+  CLI_REFUSED("sup", "FAILED_PRECONDITION", "agreement", "list");
+  CLI("sup", HARNESS_FIRST_PASSWORD "\n" HARNESS_FIRST_PASSWORD "\n", "password", "--password-stdin");
+  cr_assert(r.status == 1 && strstr(r.err, "must differ"), "keeping the administrator's password: %s", r.err);
+  CLI_OK("sup", HARNESS_FIRST_PASSWORD "\n" HARNESS_PASSWORD "\n", "password", "--password-stdin");
+  CLI_OK("sup", NULL, "session", "list");
+  harness_cli_first_login(&h, &r, "prac", "pat");
+  harness_cli_first_login(&h, &r, "prac2", "quinn");
   CLI_OK("sup", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
   char agreement[32];
   snprintf(agreement, sizeof agreement, "%ld", parse_id());

@@ -267,10 +267,10 @@ Test(export_inspection, evidence_pack, .timeout = 300)
               "--json");
 
   /* An inspector: nothing until granted the team, then the pack. */
-  CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", "ines", "--name", "Ines Inspector", "--role", "inspector",
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "ines", "--name", "Ines Inspector", "--role", "inspector",
          "--expires", "30d", "--password-stdin");
   CLI_OK("ines", NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
-  CLI_OK("ines", HARNESS_PASSWORD "\n", "login", "ines", "--password-stdin");
+  harness_cli_first_login(&h, &r, "ines", "ines");
   CLI_REFUSED("ines", "PERMISSION_DENIED", "export", "inspection", "--team", "North", "--from", from, "--to", to,
               "--json");
   CLI_OK("admin", NULL, "inspector", "grant", "ines", "--team", "North");
@@ -295,10 +295,10 @@ Test(export_inspection, every_worker_reads_fresh_after_an_inspectors_export, .ti
   char from[16], to[16];
   harness_date_in(from, -30);
   harness_date_in(to, 0);
-  CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", "ines", "--name", "Ines Inspector", "--role", "inspector",
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "ines", "--name", "Ines Inspector", "--role", "inspector",
          "--expires", "30d", "--password-stdin");
   CLI_OK("ines", NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
-  CLI_OK("ines", HARNESS_PASSWORD "\n", "login", "ines", "--password-stdin");
+  harness_cli_first_login(&h, &r, "ines", "ines");
   CLI_OK("admin", NULL, "inspector", "grant", "ines", "--team", "North");
   for (int i = 0; i < 4; i++) CLI_OK("ines", NULL, "export", "inspection", "--team", "North", "--from", from, "--to", to, "--json");
 
@@ -306,7 +306,7 @@ Test(export_inspection, every_worker_reads_fresh_after_an_inspectors_export, .ti
   for (int i = 0; i < 10; i++) {
     char name[16], when[64], id[24];
     snprintf(name, sizeof name, "rae%d", i);
-    CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", name, "--name", "Rae", "--role", "practitioner",
+    CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", name, "--name", "Rae", "--role", "practitioner",
            "--password-stdin");
     CLI_OK("mona", NULL, "user", "list");
     cr_assert(strstr(r.out, name), "user list after adding %s:\n%s", name, r.out);

@@ -111,10 +111,10 @@ Test(inspectors, time_limited_read_only_evidence, .timeout = 300)
   char expires[16];
   snprintf(expires, sizeof expires, "%ds", EXPIRES_IN);
   time_t created = time(NULL);
-  CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", "ivy", "--name", "Ivy Inspector", "--role", "inspector",
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "ivy", "--name", "Ivy Inspector", "--role", "inspector",
          "--expires", expires, "--password-stdin");
   CLI_OK("ivy", NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
-  CLI_OK("ivy", HARNESS_PASSWORD "\n", "login", "ivy", "--password-stdin");
+  harness_cli_first_login(&h, &r, "ivy", "ivy");
   /* Granted nothing yet: nothing to read. */
   CLI_REFUSED("ivy", "does not exist or you are not a party", "record", "show", signed_s);
   CLI_OK("admin", NULL, "inspector", "grant", "ivy", "--team", "North");

@@ -1,12 +1,14 @@
 /* Logging in and out: throttling with growing delays, logout ends a token,
  * an unknown user and a wrong password look the same. */
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
+#include "harness_ops.h"
 #include "wire.h"
 
 static Reflect__V1__Code try_login(client *c, const char *user, const char *pw, char *msg, size_t size)
@@ -161,6 +163,223 @@ Test(login, changing_and_resetting_passwords, .timeout = 120)
   client_close(laptop);
   client_close(phone);
   client_close(fresh);
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_cleanup(&h);
+}
+
+static void team_member(client *admin, const char *team, const char *username, int manager)
+{
+  Reflect__V1__TeamMemberRequest m = REFLECT__V1__TEAM_MEMBER_REQUEST__INIT;
+  m.team = (char *)team;
+  m.username = (char *)username;
+  m.manager = manager;
+  HARNESS_CALL(admin, TEAM_MEMBER, team_member, m);
+}
+
+static Reflect__V1__Code op_code(client *c, Reflect__V1__Request__OpCase op, void *msg, char *why, size_t size)
+{
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  req.op_case = op;
+  req.session_list = msg; /* every op's message sits in the same union */
+  Reflect__V1__Reply *rep = harness_call(c, &req);
+  Reflect__V1__Code code = rep->status->code;
+  snprintf(why, size, "%s", rep->status->message);
+  wire_free_reply(rep);
+  return code;
+}
+
+/* Whether c's events hold one of kind `kind` whose summary has `words`. */
+static int has_event(client *c, Reflect__V1__EventKind kind, const char *words)
+{
+  Reflect__V1__Reply *rep = harness_events_since(c, 0, 0);
+  int found = 0;
+  for (size_t i = 0; i < rep->events_since->n_events; i++) {
+    const Reflect__V1__Event *ev = rep->events_since->events[i];
+    if (ev->kind == kind && strstr(ev->summary, words)) found = 1;
+  }
+  wire_free_reply(rep);
+  return found;
+}
+
+static int audit_has(client *manager, const char *action, const char *object)
+{
+  Reflect__V1__AuditListRequest q = REFLECT__V1__AUDIT_LIST_REQUEST__INIT;
+  q.administrative = 1;
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  req.op_case = REFLECT__V1__REQUEST__OP_AUDIT_LIST;
+  req.audit_list = &q;
+  Reflect__V1__Reply *rep = harness_ok(manager, &req);
+  int found = 0;
+  for (size_t i = 0; i < rep->audit_list->n_entries; i++) {
+    const Reflect__V1__AuditEntry *e = rep->audit_list->entries[i];
+    if (!strcmp(e->action, action) && !strcmp(e->object, object)) found = 1;
+  }
+  wire_free_reply(rep);
+  return found;
+}
+
+/* Issue 13: an administrator reset a practitioner's password, logged in as
+ * them from a new device and read their wellbeing text; or made an account
+ * of their own a team's manager. A password an administrator set now
+ * allows nothing but choosing one's own, and the person and the team's
+ * managers are told, and can list it. */
+Test(login, an_administrators_password_allows_nothing_until_changed, .timeout = 120)
+{
+  harness_server h;
+  harness_start(&h);
+  client *admin = harness_user(&h, "admin");
+  uint64_t pat_id = harness_add_user(admin, "pat", "Pat Lewis", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  harness_add_user(admin, "mona", "Mona Reid", REFLECT__V1__ROLE__ROLE_MANAGER);
+  harness_add_user(admin, "otto", "Otto South", REFLECT__V1__ROLE__ROLE_MANAGER);
+  Reflect__V1__TeamAddRequest north = REFLECT__V1__TEAM_ADD_REQUEST__INIT, south = REFLECT__V1__TEAM_ADD_REQUEST__INIT;
+  north.name = "North";
+  south.name = "South";
+  HARNESS_CALL(admin, TEAM_ADD, team_add, north);
+  HARNESS_CALL(admin, TEAM_ADD, team_add, south);
+  team_member(admin, "North", "mona", 1);
+  team_member(admin, "North", "pat", 0);
+  team_member(admin, "South", "otto", 1);
+  client *pat = harness_user(&h, "pat"), *mona = harness_user(&h, "mona"), *otto = harness_user(&h, "otto");
+
+  /* The reset, then the administrator's own login as Pat. */
+  Reflect__V1__PasswordResetRequest reset = REFLECT__V1__PASSWORD_RESET_REQUEST__INIT;
+  reset.username = "pat";
+  reset.new_password = "the-admin-knows-this-one";
+  HARNESS_CALL(admin, PASSWORD_RESET, password_reset, reset);
+  client *as_pat = harness_device(&h);
+  Reflect__V1__Reply *rep;
+  cr_assert_eq(client_login(as_pat, "pat", "the-admin-knows-this-one", &rep), CLIENT_OK);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "%s", rep->status->message);
+  cr_assert(rep->login->must_change_password);
+  cr_assert(strstr(rep->login->notice, "an administrator set this password"), "%s", rep->login->notice);
+  wire_free_reply(rep);
+  char why[256];
+  Reflect__V1__SessionListRequest sl = REFLECT__V1__SESSION_LIST_REQUEST__INIT;
+  Reflect__V1__CaseListRequest cl = REFLECT__V1__CASE_LIST_REQUEST__INIT;
+  Reflect__V1__RecordShowRequest rs = REFLECT__V1__RECORD_SHOW_REQUEST__INIT;
+  Reflect__V1__EventsSinceRequest es = REFLECT__V1__EVENTS_SINCE_REQUEST__INIT;
+  Reflect__V1__AgreementListRequest al = REFLECT__V1__AGREEMENT_LIST_REQUEST__INIT;
+  rs.session_id = 1;
+  struct { Reflect__V1__Request__OpCase op; void *msg; } refused[] = {
+      {REFLECT__V1__REQUEST__OP_SESSION_LIST, &sl}, {REFLECT__V1__REQUEST__OP_CASE_LIST, &cl},
+      {REFLECT__V1__REQUEST__OP_RECORD_SHOW, &rs}, {REFLECT__V1__REQUEST__OP_EVENTS_SINCE, &es},
+      {REFLECT__V1__REQUEST__OP_AGREEMENT_LIST, &al}};
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    Reflect__V1__Code code = op_code(as_pat, refused[i].op, refused[i].msg, why, sizeof why);
+    cr_assert_eq(code, REFLECT__V1__CODE__FAILED_PRECONDITION, "op %d: %s %s", refused[i].op, wire_code_name(code), why);
+    cr_assert(strstr(why, "change it first"), "%s", why);
+  }
+  Reflect__V1__WhoAmIRequest wr = REFLECT__V1__WHO_AM_IREQUEST__INIT;
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  req.op_case = REFLECT__V1__REQUEST__OP_WHOAMI;
+  req.whoami = &wr;
+  rep = harness_ok(as_pat, &req);
+  cr_assert(rep->whoami->must_change_password);
+  wire_free_reply(rep);
+
+  /* The real Pat, once back in, is told; so is Mona; Otto is not. */
+  cr_assert_eq(harness_whoami(pat), REFLECT__V1__CODE__UNAUTHENTICATED, "the reset ended Pat's logins");
+  harness_login(pat, "pat", "the-admin-knows-this-one");
+  cr_assert_eq(change(pat, "the-admin-knows-this-one", "pats-own-new-password"), REFLECT__V1__CODE__OK);
+  cr_assert(has_event(pat, REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED, "reset your password"));
+  cr_assert(has_event(mona, REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED, "reset Pat Lewis"));
+  cr_assert_not(has_event(otto, REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED, "Pat"));
+
+  /* An account the administrator made and made a manager of North. */
+  harness_add_user(admin, "mal", "Mal Lory", REFLECT__V1__ROLE__ROLE_MANAGER);
+  team_member(admin, "North", "mal", 1);
+  cr_assert(has_event(mona, REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED, "made Mal Lory a manager of North"));
+  cr_assert_not(has_event(otto, REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED, "Mal"));
+
+  /* Mona can list both as administrative actions; Otto sees neither. */
+  char object[32];
+  snprintf(object, sizeof object, "user:%llu", (unsigned long long)pat_id);
+  cr_assert(audit_has(mona, "password.reset", object));
+  cr_assert(audit_has(mona, "team.join", "team:1"));
+  cr_assert_not(audit_has(otto, "password.reset", object));
+  cr_assert_not(audit_has(otto, "team.join", "team:1"));
+
+  client_close(admin);
+  client_close(pat);
+  client_close(mona);
+  client_close(otto);
+  client_close(as_pat);
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_cleanup(&h);
+}
+
+static int count_rows(harness_server *h, const char *sql)
+{
+  char path[512];
+  snprintf(path, sizeof path, "%s/reflect.db", h->data);
+  sqlite3 *db;
+  cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+  int n = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return n;
+}
+
+/* Issue 13: one wrong guess from a fresh CURVE key each time the lock
+ * lapsed kept anyone out indefinitely, the administrator included. Now a
+ * stranger's failures lock only strangers out; the device a person has
+ * logged in on still gets in. And a flood of guesses from fresh devices
+ * adds a bounded number of audit rows, not one per guess. */
+Test(login, strangers_cannot_lock_a_person_out_of_their_own_device, .timeout = 180)
+{
+  harness_server h;
+  harness_start(&h);
+  client *admin = harness_user(&h, "admin");
+  harness_add_user(admin, "pat", "Pat Lewis", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  client *laptop = harness_user(&h, "pat");
+  Reflect__V1__Reply *rep;
+  cr_assert_eq(client_logout(laptop, &rep), CLIENT_OK);
+  wire_free_reply(rep);
+  char msg[256];
+  for (int i = 0; i < 8; i++) {
+    client *stranger = harness_device(&h);
+    Reflect__V1__Code code = try_login(stranger, "pat", "a-guess-Summer2026!", msg, sizeof msg);
+    cr_assert_eq(code, i < 5 ? REFLECT__V1__CODE__UNAUTHENTICATED : REFLECT__V1__CODE__RESOURCE_EXHAUSTED,
+                 "guess %d: %s %s", i, wire_code_name(code), msg);
+    client_close(stranger);
+  }
+  client *new_device = harness_device(&h);
+  cr_assert_eq(try_login(new_device, "pat", HARNESS_PASSWORD, msg, sizeof msg), REFLECT__V1__CODE__RESOURCE_EXHAUSTED,
+               "an unfamiliar device waits out the lock, even with the password: %s", msg);
+  cr_assert_eq(try_login(laptop, "pat", HARNESS_PASSWORD, msg, sizeof msg), REFLECT__V1__CODE__OK,
+               "Pat's own laptop gets in: %s", msg);
+  /* The same holds for the administrator. */
+  for (int i = 0; i < 6; i++) {
+    client *stranger = harness_device(&h);
+    try_login(stranger, "admin", "a-guess-Summer2026!", msg, sizeof msg);
+    client_close(stranger);
+  }
+  cr_assert_eq(harness_whoami(admin), REFLECT__V1__CODE__OK);
+  client *admin_again = harness_device(&h);
+  cr_assert_eq(try_login(admin_again, "admin", HARNESS_ADMIN_PASSWORD, msg, sizeof msg),
+               REFLECT__V1__CODE__RESOURCE_EXHAUSTED, "%s", msg);
+  /* Unknown names from fresh devices: each is a failure, audited once per
+   * device an hour up to FAILURE_DEVICES_MAX (16), then counted together. */
+  int before = count_rows(&h, "SELECT count(*) FROM audit WHERE action = 'login.failed'");
+  for (int i = 0; i < 24; i++) {
+    client *stranger = harness_device(&h);
+    char name[32];
+    snprintf(name, sizeof name, "nobody%d", i);
+    cr_assert_eq(try_login(stranger, name, "a-guess-Summer2026!", msg, sizeof msg), REFLECT__V1__CODE__UNAUTHENTICATED,
+                 "%s", msg);
+    client_close(stranger);
+  }
+  int rows = count_rows(&h, "SELECT count(*) FROM audit WHERE action = 'login.failed'") - before;
+  cr_assert_eq(rows, 17, "24 failures from 24 devices gave %d audit rows", rows);
+  cr_assert_eq(count_rows(&h, "SELECT sum(failures) FROM login_failures WHERE account = 'unknown'"), 24,
+               "every failure is counted");
+  client_close(admin_again);
+  client_close(new_device);
+  client_close(laptop);
+  client_close(admin);
   cr_assert_eq(harness_stop(&h), 0);
   harness_cleanup(&h);
 }

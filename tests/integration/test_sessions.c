@@ -48,14 +48,14 @@ Test(sessions, a_sessions_life, .timeout = 180)
   for (int i = 0; i < 5; i++)
     CLI_OK(devs[i], NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
   CLI_OK("admin", HARNESS_ADMIN_PASSWORD "\n", "login", "admin", "--password-stdin");
-  CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", "sam", "--name", "Sam", "--role", "supervisor", "--password-stdin");
-  CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", "pat", "--name", "Pat", "--role", "practitioner", "--password-stdin");
-  CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", "quinn", "--name", "Quinn", "--role", "practitioner", "--password-stdin");
-  CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", "sue", "--name", "Sue", "--role", "supervisor", "--password-stdin");
-  CLI_OK("sup", HARNESS_PASSWORD "\n", "login", "sam", "--password-stdin");
-  CLI_OK("sue", HARNESS_PASSWORD "\n", "login", "sue", "--password-stdin");
-  CLI_OK("pat", HARNESS_PASSWORD "\n", "login", "pat", "--password-stdin");
-  CLI_OK("quinn", HARNESS_PASSWORD "\n", "login", "quinn", "--password-stdin");
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "sam", "--name", "Sam", "--role", "supervisor", "--password-stdin");
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "pat", "--name", "Pat", "--role", "practitioner", "--password-stdin");
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "quinn", "--name", "Quinn", "--role", "practitioner", "--password-stdin");
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "sue", "--name", "Sue", "--role", "supervisor", "--password-stdin");
+  harness_cli_first_login(&h, &r, "sup", "sam");
+  harness_cli_first_login(&h, &r, "sue", "sue");
+  harness_cli_first_login(&h, &r, "pat", "pat");
+  harness_cli_first_login(&h, &r, "quinn", "quinn");
   CLI_OK("sup", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
   CLI_OK("sup", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "28", "--minutes", "90");
   CLI_OK("sue", NULL, "agreement", "add", "--supervisee", "quinn", "--every", "14", "--minutes", "60");

@@ -47,9 +47,9 @@ static void people(harness_server *hp)
   CLI_OK("admin", HARNESS_ADMIN_PASSWORD "\n", "login", "admin", "--password-stdin");
   for (int i = 0; i < 3; i++) {
     CLI_OK(users[i][0], NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
-    CLI_OK("admin", HARNESS_PASSWORD "\n", "user", "add", users[i][0], "--name", users[i][1], "--role", users[i][2],
+    CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", users[i][0], "--name", users[i][1], "--role", users[i][2],
            "--password-stdin");
-    CLI_OK(users[i][0], HARNESS_PASSWORD "\n", "login", users[i][0], "--password-stdin");
+    harness_cli_first_login(&h, &r, users[i][0], users[i][0]);
   }
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
   CLI_OK("pat", NULL, "agreement", "sign", "1");
