@@ -1,6 +1,7 @@
 #include "broker.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "broker_reply.h"
 #include "log.h"
 #include "relay.h"
+#include "topic.h"
 #include "wire.h"
 #include "worker.h"
 #include "zap.h"
@@ -25,18 +27,25 @@
  * cannot starve replies coming back from the workers. */
 #define FRONT_BATCH 64
 #define MONITOR_ENDPOINT "inproc://reflect.front.monitor"
+#define PUB_MONITOR_ENDPOINT "inproc://reflect.pub.monitor"
+/* A peer that stops answering ZMTP heartbeats is dropped (a laptop shut
+ * with its connection open), so dead connections do not pile up. */
+#define HEARTBEAT_IVL_MS 30000
+#define HEARTBEAT_TIMEOUT_MS 90000
 
 /* Frames forwarded from the relay to PUB per poll round, so a burst of
  * events cannot starve requests. */
 #define FORWARD_BATCH 256
 /* The PUB queue per subscriber: a burst of one person's reminders fits;
- * beyond it PUB drops and the client catches up. Kept small because any
- * CURVE client may subscribe, and each queue is server memory. */
+ * beyond it PUB drops and the client catches up. Kept small because each
+ * queue is server memory and a subscriber may never read. */
 #define PUB_HWM 2000
 
 typedef struct {
-  void *ctx, *front, *back, *pub, *pull, *monitor;
+  void *ctx, *front, *back, *pub, *pull, *monitor, *pub_monitor;
   zap *zap;
+  topic_key topics;         /* checks what subscribers ask for (topic.h) */
+  int64_t refused_subscriptions, refused_logged_at;
   workers *pool;
   relay *relay;
   server_stats *stats;
@@ -54,34 +63,44 @@ static int64_t now_ms(void)
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The events socket is an XPUB in manual mode: libzmq hands every
+ * subscription to the main thread, which applies only a topic made for
+ * the subscriber's own key (on_subscription); an empty prefix, or another
+ * device's topic, subscribes to nothing. */
 static int curve_server_socket(broker *b, int type, const char *secret, const char *endpoint,
                                const char *what)
 {
   void *s = zmq_socket(b->ctx, type);
-  int one = 1, hwm = type == ZMQ_PUB ? PUB_HWM : HWM, linger = 0;
+  int one = 1, hwm = type == ZMQ_XPUB ? PUB_HWM : HWM, linger = 0;
+  int hb_ivl = HEARTBEAT_IVL_MS, hb_timeout = HEARTBEAT_TIMEOUT_MS;
   int64_t max = WIRE_MAX_FRAME;
+  const char *domain = type == ZMQ_ROUTER ? ZAP_DOMAIN_REQUESTS : ZAP_DOMAIN_EVENTS;
   if (!s) return -1;
   if (type == ZMQ_ROUTER) b->front = s; else b->pub = s;
   if (zmq_setsockopt(s, ZMQ_CURVE_SERVER, &one, sizeof one) ||
       zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, secret, 40) ||
-      zmq_setsockopt(s, ZMQ_ZAP_DOMAIN, "reflect", 7) ||
+      zmq_setsockopt(s, ZMQ_ZAP_DOMAIN, domain, strlen(domain)) ||
       zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max) ||
       zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
       zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm) ||
       zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger) ||
+      zmq_setsockopt(s, ZMQ_HEARTBEAT_IVL, &hb_ivl, sizeof hb_ivl) ||
+      zmq_setsockopt(s, ZMQ_HEARTBEAT_TIMEOUT, &hb_timeout, sizeof hb_timeout) ||
+      (type == ZMQ_XPUB && zmq_setsockopt(s, ZMQ_XPUB_MANUAL, &one, sizeof one)) ||
       (type == ZMQ_ROUTER && zmq_setsockopt(s, ZMQ_ROUTER_MANDATORY, &one, sizeof one))) {
     log_line(LOG_ERROR, "event=socket_failed socket=%s error=\"%s\"", what, zmq_strerror(errno));
     return -1;
   }
-  /* Connected clients for `reflectd status`: watched from before the bind
-   * so no connection is missed. */
-  if (type == ZMQ_ROUTER) {
-    b->monitor = zmq_socket(b->ctx, ZMQ_PAIR);
-    if (!b->monitor || zmq_socket_monitor(s, MONITOR_ENDPOINT, ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) ||
-        zmq_setsockopt(b->monitor, ZMQ_LINGER, &linger, sizeof linger) || zmq_connect(b->monitor, MONITOR_ENDPOINT)) {
-      log_line(LOG_ERROR, "event=socket_failed socket=monitor error=\"%s\"", zmq_strerror(errno));
-      return -1;
-    }
+  /* Connected clients and subscribers for `reflectd status` and the ZAP
+   * handler's connection limit: watched from before the bind so no
+   * connection is missed. */
+  void **mon = type == ZMQ_ROUTER ? &b->monitor : &b->pub_monitor;
+  const char *mon_at = type == ZMQ_ROUTER ? MONITOR_ENDPOINT : PUB_MONITOR_ENDPOINT;
+  *mon = zmq_socket(b->ctx, ZMQ_PAIR);
+  if (!*mon || zmq_socket_monitor(s, mon_at, ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) ||
+      zmq_setsockopt(*mon, ZMQ_LINGER, &linger, sizeof linger) || zmq_connect(*mon, mon_at)) {
+    log_line(LOG_ERROR, "event=socket_failed socket=monitor error=\"%s\"", zmq_strerror(errno));
+    return -1;
   }
   if (zmq_bind(s, endpoint)) {
     log_line(LOG_ERROR, "event=bind_failed socket=%s endpoint=%s error=\"%s\"", what, endpoint,
@@ -245,26 +264,58 @@ out:
 }
 
 /* Socket monitor events: [uint16 event][uint32 value] then the address. */
-static void on_monitor(broker *b)
+static void on_monitor(void *monitor, atomic_llong *count)
 {
   zmq_msg_t ev, addr;
   zmq_msg_init(&ev);
   zmq_msg_init(&addr);
-  if (zmq_msg_recv(&ev, b->monitor, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&ev) &&
-      zmq_msg_recv(&addr, b->monitor, 0) >= 0 && zmq_msg_size(&ev) >= 2) {
+  if (zmq_msg_recv(&ev, monitor, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&ev) &&
+      zmq_msg_recv(&addr, monitor, 0) >= 0 && zmq_msg_size(&ev) >= 2) {
     uint16_t event;
     memcpy(&event, zmq_msg_data(&ev), sizeof event);
     if (event == ZMQ_EVENT_ACCEPTED) {
-      atomic_fetch_add(&b->stats->clients, 1);
+      atomic_fetch_add(count, 1);
     } else if (event == ZMQ_EVENT_DISCONNECTED) {
       /* Never below zero, should an accept have been missed. */
-      long long c = atomic_load(&b->stats->clients);
-      while (c > 0 && !atomic_compare_exchange_weak(&b->stats->clients, &c, c - 1)) {
+      long long c = atomic_load(count);
+      while (c > 0 && !atomic_compare_exchange_weak(count, &c, c - 1)) {
       }
     }
   }
   zmq_msg_close(&ev);
   zmq_msg_close(&addr);
+}
+
+/* [1|0][topic] from a subscriber, with its CURVE key as User-Id. In
+ * manual mode nothing is applied unless we apply it, to the pipe the
+ * message came from: a subscription only to a topic made for this very
+ * key (topic.h); an unsubscription as asked. */
+static void on_subscription(broker *b)
+{
+  for (int i = 0; i < FRONT_BATCH; i++) {
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    if (zmq_msg_recv(&m, b->pub, ZMQ_DONTWAIT) < 0) {
+      zmq_msg_close(&m);
+      return;
+    }
+    const uint8_t *d = zmq_msg_data(&m);
+    size_t n = zmq_msg_size(&m);
+    const char *user = zmq_msg_gets(&m, "User-Id");
+    if (n >= 1 && d[0] == 0) {
+      zmq_setsockopt(b->pub, ZMQ_UNSUBSCRIBE, d + 1, n - 1);
+    } else if (n >= 1 && d[0] == 1 && user && strlen(user) == 40 && topic_valid(&b->topics, user, d + 1, n - 1)) {
+      zmq_setsockopt(b->pub, ZMQ_SUBSCRIBE, d + 1, n - 1);
+    } else {
+      b->refused_subscriptions++;
+      int64_t now = now_ms();
+      if (now - b->refused_logged_at >= 1000) {
+        b->refused_logged_at = now;
+        log_line(LOG_WARN, "event=subscription_refused bytes=%zu refused=%lld", n, (long long)b->refused_subscriptions);
+      }
+    }
+    zmq_msg_close(&m);
+  }
 }
 
 /* [topic][sealed] from the relay threads, straight out on PUB. PUB never
@@ -308,17 +359,19 @@ static int serve(broker *b, int sigfd)
   for (;;) {
     if (stopping && ((b->n_ready == b->n_fast && workers_slow_idle(b->pool)) || now_ms() > drain_deadline))
       return 0;
-    zmq_pollitem_t items[5] = {
+    zmq_pollitem_t items[7] = {
         {b->back, 0, ZMQ_POLLIN, 0},
         {NULL, sigfd, ZMQ_POLLIN, 0},
         {b->pull, 0, ZMQ_POLLIN, 0},
         {b->monitor, 0, ZMQ_POLLIN, 0},
+        {b->pub_monitor, 0, ZMQ_POLLIN, 0},
+        {b->pub, 0, ZMQ_POLLIN, 0},
         {b->front, 0, ZMQ_POLLIN, 0},
     };
     /* The frontend is always read: what no worker can take now waits in our
      * bounded queue or is refused at once, instead of piling up in per-peer
      * socket buffers that no limit covers. */
-    int n_items = stopping ? 4 : 5;
+    int n_items = stopping ? 6 : 7;
     long timeout = stopping ? 100 : tick_timeout(b);
     if (zmq_poll(items, n_items, timeout) < 0) {
       if (errno == EINTR) continue;
@@ -335,8 +388,10 @@ static int serve(broker *b, int sigfd)
     }
     if (items[0].revents & ZMQ_POLLIN) on_backend(b);
     if (items[2].revents & ZMQ_POLLIN) on_relay(b);
-    if (items[3].revents & ZMQ_POLLIN) on_monitor(b);
-    if (n_items == 5 && (items[4].revents & ZMQ_POLLIN))
+    if (items[3].revents & ZMQ_POLLIN) on_monitor(b->monitor, &b->stats->clients);
+    if (items[4].revents & ZMQ_POLLIN) on_monitor(b->pub_monitor, &b->stats->subscribers);
+    if (items[5].revents & ZMQ_POLLIN) on_subscription(b);
+    if (n_items == 7 && (items[6].revents & ZMQ_POLLIN))
       for (int i = 0; i < FRONT_BATCH && on_frontend(b) == 0; i++) {
       }
   }
@@ -356,7 +411,8 @@ int broker_run(const broker_opts *o)
   b.n_fast = o->cfg->workers;
   if (sigfd < 0 || b.n_fast > MAX_WORKERS || broker_queue_init(&b.q, o->cfg->queue, BROKER_QUEUE_BYTES)) goto done;
   b.ctx = zmq_ctx_new();
-  if (!b.ctx || zap_start(b.ctx, &b.zap)) {
+  if (topic_key_derive(o->secret_key, &b.topics)) goto done;
+  if (!b.ctx || zap_start(b.ctx, o->data_dir, o->cfg, b.stats, &b.zap)) {
     log_line(LOG_ERROR, "event=zap_failed error=\"%s\"", zmq_strerror(errno));
     goto done;
   }
@@ -376,13 +432,13 @@ int broker_run(const broker_opts *o)
   }
   b.tick_ms = (int64_t)o->cfg->scheduler_s * 1000;
   b.next_tick = now_ms(); /* at once: what came due while we were down goes out now, late */
-  if (workers_start(b.ctx, o->data_dir, o->cfg, o->keys, b.relay, &b.pool) ||
+  if (workers_start(b.ctx, o->data_dir, o->cfg, o->keys, b.relay, &b.topics, &b.pool) ||
       await_workers(&b, o->cfg->workers + o->cfg->slow_workers)) {
     log_line(LOG_ERROR, "event=workers_failed");
     goto done;
   }
   if (curve_server_socket(&b, ZMQ_ROUTER, o->secret_key, o->cfg->listen, "requests") ||
-      curve_server_socket(&b, ZMQ_PUB, o->secret_key, o->cfg->publish, "events"))
+      curve_server_socket(&b, ZMQ_XPUB, o->secret_key, o->cfg->publish, "events"))
     goto done;
   log_line(LOG_INFO, "event=ready workers=%d slow_workers=%d", o->cfg->workers, o->cfg->slow_workers);
   rc = serve(&b, sigfd);
@@ -391,7 +447,9 @@ done:
   /* Stop the monitor before closing either end: an event libzmq is still
    * sending to a closed PAIR is never freed (a leak LSan saw at shutdown). */
   if (b.front && b.monitor) zmq_socket_monitor(b.front, NULL, 0);
+  if (b.pub && b.pub_monitor) zmq_socket_monitor(b.pub, NULL, 0);
   if (b.monitor) zmq_close(b.monitor);
+  if (b.pub_monitor) zmq_close(b.pub_monitor);
   if (b.front) zmq_close(b.front);
   if (b.pub) zmq_close(b.pub);
   if (b.ctx) zmq_ctx_shutdown(b.ctx);
@@ -403,6 +461,7 @@ done:
   if (b.ctx) zmq_ctx_term(b.ctx);
   if (sigfd >= 0) close(sigfd);
   broker_queue_free(&b.q);
+  sodium_memzero(&b.topics, sizeof b.topics);
   log_line(rc ? LOG_ERROR : LOG_INFO,
            "event=stopped served=%llu refused_busy=%llu dropped=%llu queued_peak=%lld published=%llu",
            (unsigned long long)atomic_load(&b.stats->served), (unsigned long long)atomic_load(&b.stats->refused_busy),

@@ -187,7 +187,9 @@ static void print_human(const char *reply)
          reply_get(reply, "version", v[2], sizeof v[2]), up / 86400, up / 3600 % 24, up / 60 % 60);
   printf("sealed:      %s\n", !strcmp(reply_get(reply, "sealed", v[0], sizeof v[0]), "yes")
                                   ? "yes (run `reflectd unseal`: requests are refused until then)" : "no");
-  printf("clients:     %s connected\n", reply_get(reply, "clients", v[0], sizeof v[0]));
+  printf("clients:     %s connected, %s watching events; %s handshakes refused\n",
+         reply_get(reply, "clients", v[0], sizeof v[0]), reply_get(reply, "subscribers", v[1], sizeof v[1]),
+         reply_get(reply, "refused_handshakes", v[2], sizeof v[2]));
   printf("requests:    %s served, %s refused while busy; queue %s now, %s at most\n",
          reply_get(reply, "requests_served", v[0], sizeof v[0]), reply_get(reply, "refused_busy", v[1], sizeof v[1]),
          reply_get(reply, "queue_now", v[2], sizeof v[2]), reply_get(reply, "queue_peak", v[3], sizeof v[3]));

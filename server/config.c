@@ -18,6 +18,7 @@ void config_defaults(config *c)
   c->workers = 4;
   c->slow_workers = 2;
   c->slow_queue = 256;
+  c->connections = 4096;
   snprintf(c->timezone, sizeof c->timezone, "Europe/London");
   c->token_idle_s = 2 * 3600;
   c->token_absolute_s = 12 * 3600;
@@ -106,6 +107,7 @@ static const int_key int_keys[] = {
     INTK("server", "slow_workers", 1, 16, 1, slow_workers, 0),
     INTK("server", "slow_queue", 1, 10000, 1, slow_queue, 0),
     INTK("server", "queue", 1, 100000, 1, queue, 0),
+    INTK("server", "connections", 16, 1000000, 1, connections, 0),
     INTK("backup", "every_hours", 1, 720, 1, backup_every_hours, 0),
     INTK("backup", "keep", 1, 1000, 1, backup_keep, 0),
     INTK("retention", "case_years", 0, 200, 1, case_years, 0),
@@ -281,6 +283,8 @@ int config_write_default(const char *data_dir, const config *c)
           "slow_queue = %d\n"
           "; requests waiting for a worker beyond this are refused (UNAVAILABLE)\n"
           "queue = %d\n"
+          "; beyond this many connections, only devices that have logged in may connect\n"
+          "connections = %d\n"
           "timezone = %s\n"
           "\n[security]\n"
           "token_idle_minutes = %lld\n"
@@ -318,7 +322,7 @@ int config_write_default(const char *data_dir, const config *c)
           "; the year they reach looked_after_age, if that is later. Then its key is destroyed.\n"
           "case_years = %d\n"
           "looked_after_age = %d\n",
-          c->listen, c->publish, c->workers, c->slow_workers, c->slow_queue, c->queue, c->timezone,
+          c->listen, c->publish, c->workers, c->slow_workers, c->slow_queue, c->queue, c->connections, c->timezone,
           (long long)(c->token_idle_s / 60), (long long)(c->token_absolute_s / 3600),
           c->login_max_failures, (long long)(c->login_max_delay_s / 60),
           c->synchronous_full ? "full" : "normal", leads, c->scheduler_s, c->event_threads,

@@ -34,6 +34,11 @@ typedef struct {
   /* Requests waiting for a worker beyond this many are refused UNAVAILABLE
    * at once by the broker (1..100000), so overload costs bounded memory. */
   int queue;
+  /* Connections (requests and events together) beyond which new CURVE
+   * keys that have never logged in are refused at the handshake, so a
+   * flood of strangers' connections cannot take the file descriptors of
+   * people with devices (16..1000000; zap.h). */
+  int connections;
   /* The local control socket (`reflectd unseal|status|rotate-master-key|
    * backup`): "" means DIR/reflectd.sock. An absolute path. */
   char control[CONFIG_PATH_MAX];

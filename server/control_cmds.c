@@ -83,11 +83,13 @@ static void ctl_status(control_ctx *c, char *reply, size_t size)
   char path[1024];
   last_backup(c->data_dir, &at, path, sizeof path, &ok);
   snprintf(reply, size,
-           "ok\nversion=%s\npid=%ld\nuptime_s=%lld\nsealed=%s\nclients=%lld\nrequests_served=%llu\n"
+           "ok\nversion=%s\npid=%ld\nuptime_s=%lld\nsealed=%s\nclients=%lld\nsubscribers=%lld\n"
+           "refused_handshakes=%llu\nrequests_served=%llu\n"
            "refused_busy=%llu\nqueue_now=%lld\nqueue_peak=%lld\ndb_bytes=%lld\nlast_backup_at=%lld\n"
            "last_backup_path=%s\nlast_backup_ok=%s\ndata_dir=%s\n",
            REFLECT_VERSION, (long)getpid(), (long long)(now - s->started_at), keystate_sealed(c->keys) ? "yes" : "no",
-           (long long)atomic_load(&s->clients), (unsigned long long)atomic_load(&s->served),
+           (long long)atomic_load(&s->clients), (long long)atomic_load(&s->subscribers),
+           (unsigned long long)atomic_load(&s->refused_handshakes), (unsigned long long)atomic_load(&s->served),
            (unsigned long long)atomic_load(&s->refused_busy), (long long)atomic_load(&s->queued),
            (long long)atomic_load(&s->queued_peak),
            (long long)(file_size(c->data_dir, DB_FILE_NAME) + file_size(c->data_dir, DB_FILE_NAME "-wal")),

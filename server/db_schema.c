@@ -512,7 +512,10 @@ static const char v10[] =
  *    ahead of strangers' on the password-hashing workers. Devices with a
  *    live login today start familiar.
  *  - login_failures: failed logins counted per account, device and hour,
- *    so a flood of guesses adds a bounded number of audit rows. */
+ *    so a flood of guesses adds a bounded number of audit rows.
+ *  - event topics are made afresh at each login and bound to the device's
+ *    key, so the old ones go (a device gets its new one when it next logs
+ *    in). */
 static const char v11[] =
     "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE users ADD COLUMN admin_set_at INTEGER;"
@@ -531,7 +534,15 @@ static const char v11[] =
     "  failures INTEGER NOT NULL,"
     "  first_at INTEGER NOT NULL,"
     "  last_at INTEGER NOT NULL,"
-    "  PRIMARY KEY (window, account, device)) WITHOUT ROWID;";
+    "  PRIMARY KEY (window, account, device)) WITHOUT ROWID;"
+    /* The ZAP handler asks, at each handshake, whether a device has a live
+     * login (events) or has ever logged in (requests, when crowded). */
+    "CREATE INDEX tokens_device ON tokens(device);"
+    "CREATE INDEX familiar_devices_device ON familiar_devices(device);"
+    /* Topics are now made at each login and checked against the device's
+     * key (topic.h): the old random ones would be refused, so they go, and
+     * each device gets its new one at its next login. */
+    "DELETE FROM event_topics;";
 
 const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

@@ -75,7 +75,7 @@ static rcode success_write(call *c, void *arg)
   if (!rc) rc = store_throttle_clear(c->s->db, t->g->device_key);
   if (!rc && !t->g->familiar) rc = store_throttle_clear(c->s->db, t->g->user_key);
   if (!rc) rc = store_throttle_remember(c->s->db, t->user_id, c->who->device, c->now);
-  if (!rc) rc = store_events_topic_ensure(c->s->db, t->user_id, c->who->device, c->now, t->topic);
+  if (!rc) rc = store_events_topic_renew(c->s->db, c->s->topics, t->user_id, c->who->device, c->now, t->topic);
   if (!rc) rc = store_audit_append_id(c, "login", "user", t->user_id, "");
   return (rcode)rc;
 }

@@ -134,18 +134,25 @@ static void send_sealed(worker_state *w, const event_device *dev, const uint8_t 
 
 /* Pads a packed event up to a multiple of RELAY_PAD_BUCKET bytes, so the
  * size of a sealed frame does not give away the length of a name or a
- * room to someone watching the PUB socket. */
+ * room to someone watching the PUB socket. The pad field's own header (a
+ * two-byte tag and a varint length) grows by a byte when the padding
+ * reaches 128 bytes, so a size one byte short of a step boundary cannot
+ * be reached: the event then pads to the next step instead. */
 static void pad_event(Reflect__V1__Event *ev, arena *a)
 {
+  ev->pad.len = 0;
+  ev->pad.data = NULL;
   size_t len = protobuf_c_message_get_packed_size(&ev->base);
-  size_t want = (len + 3 + RELAY_PAD_BUCKET - 1) / RELAY_PAD_BUCKET * RELAY_PAD_BUCKET;
-  uint8_t *zeros = arena_alloc(a, want);
-  if (!zeros) return;
-  /* The field's own tag and length take 2 or 3 bytes: try, then adjust. */
-  ev->pad.data = zeros;
-  ev->pad.len = want - len - 3;
-  size_t got = protobuf_c_message_get_packed_size(&ev->base);
-  if (got < want) ev->pad.len += want - got;
+  for (size_t want = (len + 3 + RELAY_PAD_BUCKET - 1) / RELAY_PAD_BUCKET * RELAY_PAD_BUCKET;; want += RELAY_PAD_BUCKET) {
+    for (size_t header = 3; header <= 4; header++) {
+      if (want < len + header) continue;
+      uint8_t *zeros = arena_alloc(a, want - len - header + 1);
+      if (!zeros) return;
+      ev->pad.data = zeros;
+      ev->pad.len = want - len - header;
+      if (protobuf_c_message_get_packed_size(&ev->base) == want) return;
+    }
+  }
 }
 
 static void publish_range(worker_state *w, int64_t first, int64_t last)

@@ -25,6 +25,7 @@
 #include "rc.h"
 #include "reflect.pb-c.h"
 #include "store_keys.h"
+#include "topic.h"
 #include "vault.h"
 
 #define USERNAME_MAX 64
@@ -37,6 +38,7 @@ typedef struct {
   keyring *ring;   /* the worker's key cache, or NULL for one per request */
   auth_cache *auth; /* the worker's checked tokens, or NULL to always ask the database */
   struct relay *relay; /* where committed events go to be published, or NULL */
+  const topic_key *topics; /* makes event topics at login (topic.h) */
 } svc;
 
 typedef struct {

@@ -177,14 +177,13 @@ int store_events_topic_get(db *d, int64_t user_id, const char *device, uint8_t t
   return rc;
 }
 
-int store_events_topic_ensure(db *d, int64_t user_id, const char *device, int64_t now,
-                              uint8_t topic[EVENT_TOPIC_BYTES])
+int store_events_topic_renew(db *d, const topic_key *k, int64_t user_id, const char *device, int64_t now,
+                             uint8_t topic[EVENT_TOPIC_BYTES])
 {
-  int rc = store_events_topic_get(d, user_id, device, topic);
-  if (rc != RC_NOT_FOUND) return rc;
-  randombytes_buf(topic, EVENT_TOPIC_BYTES);
+  topic_make(k, device, topic);
   sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO event_topics(user_id, device, topic, created_at) VALUES (?1, ?2, ?3, ?4)");
+      "INSERT INTO event_topics(user_id, device, topic, created_at) VALUES (?1, ?2, ?3, ?4)"
+      " ON CONFLICT(user_id, device) DO UPDATE SET topic = ?3, created_at = ?4");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_text(st, 2, device, -1, SQLITE_STATIC);

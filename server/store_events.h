@@ -13,12 +13,12 @@
  *    in; *more says whether any are left. Messages come from c->a.
  *  - store_events_range is the relay's read: every row with first <= seq <=
  *    last (at most max), decoded into arena a, seq filled in.
- *  - A topic is 16 random bytes per (user, device): made at the first login
- *    of that user on that device (store_events_topic_ensure, write
- *    transaction) and kept, so a watcher's subscription survives logging in
- *    again. store_events_devices lists the user's devices with a live login
- *    (neither expired nor idle), each with its topic: those are the keys an
- *    event is sealed to.
+ *  - A topic (topic.h) is made afresh at every login of a user on a device
+ *    (store_events_topic_renew, write transaction), so two logins cannot
+ *    be linked by their topic; a watcher follows the new one (EventsSince
+ *    and WhoAmI carry it). store_events_devices lists the user's devices
+ *    with a live login (neither expired nor idle), each with its topic:
+ *    those are the keys an event is sealed to.
  *  - event_emits rows say the scheduler emitted (or skipped, superseded)
  *    the event of kind for object at fire_at for lead; mark runs in the
  *    scheduler's write transaction, with the events it emitted.
@@ -31,8 +31,9 @@
 #include <stdint.h>
 
 #include "service.h"
+#include "topic.h"
 
-#define EVENT_TOPIC_BYTES 16
+#define EVENT_TOPIC_BYTES TOPIC_BYTES
 #define EVENTS_SINCE_DEFAULT 200
 #define EVENTS_SINCE_MAX 1000
 #define EVENT_DEVICES_MAX 16
@@ -53,8 +54,8 @@ int store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limit,
 int store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t first, int64_t last, event_row *rows,
                        size_t max, size_t *n);
 
-int store_events_topic_ensure(db *d, int64_t user_id, const char *device, int64_t now,
-                              uint8_t topic[EVENT_TOPIC_BYTES]);
+int store_events_topic_renew(db *d, const topic_key *k, int64_t user_id, const char *device, int64_t now,
+                             uint8_t topic[EVENT_TOPIC_BYTES]);
 int store_events_topic_get(db *d, int64_t user_id, const char *device, uint8_t topic[EVENT_TOPIC_BYTES]);
 int store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, event_device *out, size_t max,
                          size_t *n);

@@ -55,6 +55,7 @@ struct workers {
   const config *cfg;
   keystate *keys;
   relay *relay;
+  const topic_key *topics;
   worker *w;
   int n;
   pthread_mutex_t lock;
@@ -206,7 +207,7 @@ static void *run_fast(void *arg)
   if (!sock) return NULL;
   keyring *ring = calloc(1, sizeof *ring);
   auth_cache *auth = calloc(1, sizeof *auth);
-  svc s = {d, NULL, w->pool->cfg, ring, auth, w->pool->relay};
+  svc s = {d, NULL, w->pool->cfg, ring, auth, w->pool->relay, w->pool->topics};
   send_back(sock, "R", NULL, 0, NULL, 0);
   for (;;) {
     zmq_msg_t client, device, frame;
@@ -254,7 +255,7 @@ static void *run_slow(void *arg)
   db *d;
   void *sock = connect_backend(w, &d);
   if (!sock) return NULL;
-  svc s = {d, NULL, w->pool->cfg, NULL, NULL, w->pool->relay};
+  svc s = {d, NULL, w->pool->cfg, NULL, NULL, w->pool->relay, w->pool->topics};
   setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), SLOW_NICE);
   zmq_send(sock, "H", 1, 0);
   job *j;
@@ -276,7 +277,8 @@ static void *run_slow(void *arg)
   return NULL;
 }
 
-int workers_start(void *ctx, const char *data_dir, const config *cfg, keystate *ks, relay *rl, workers **out)
+int workers_start(void *ctx, const char *data_dir, const config *cfg, keystate *ks, relay *rl,
+                  const topic_key *topics, workers **out)
 {
   workers *p = calloc(1, sizeof *p);
   if (!p) return -1;
@@ -285,6 +287,7 @@ int workers_start(void *ctx, const char *data_dir, const config *cfg, keystate *
   p->cfg = cfg;
   p->keys = ks;
   p->relay = rl;
+  p->topics = topics;
   p->n = cfg->workers + cfg->slow_workers;
   p->stranger_max = cfg->slow_workers > 1 ? cfg->slow_workers - 1 : 1;
   p->w = calloc((size_t)p->n, sizeof *p->w);

@@ -2,18 +2,38 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
+#include "db.h"
 #include "log.h"
 
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define ZAP_MAX_FRAMES 8
+/* Handshakes counted per key over the last minute; a key not seen for a
+ * minute gives its slot up, and a table full of live keys gives up its
+ * oldest, so the table stays this size whatever connects. */
+#define RATE_SLOTS 4096
+
+typedef struct {
+  uint8_t key[32];
+  int64_t window;  /* the minute counted */
+  int count;
+} rate_slot;
 
 struct zap {
   void *sock;
   pthread_t thread;
+  const char *data_dir;
+  const config *cfg;
+  server_stats *stats;
+  db *db;
+  rate_slot rate[RATE_SLOTS];
 };
 
 static void send_reply(void *sock, zmq_msg_t *req, int ok, const char *user_id)
@@ -33,6 +53,79 @@ static int frame_is(zmq_msg_t *m, const char *s)
 {
   size_t n = strlen(s);
   return zmq_msg_size(m) == n && memcmp(zmq_msg_data(m), s, n) == 0;
+}
+
+/* 1 while key has made fewer than ZAP_PER_KEY_PER_MINUTE handshakes this
+ * minute (and counts this one). */
+static int within_rate(zap *z, const uint8_t key[32], int64_t now)
+{
+  int64_t minute = now / 60;
+  uint64_t h;
+  memcpy(&h, key, sizeof h); /* a CURVE key is uniformly random */
+  rate_slot *s = &z->rate[h % RATE_SLOTS];
+  if (memcmp(s->key, key, 32) != 0 || s->window != minute) {
+    memcpy(s->key, key, 32);
+    s->window = minute;
+    s->count = 0;
+  }
+  return ++s->count <= ZAP_PER_KEY_PER_MINUTE;
+}
+
+/* 1 if the query (?1 the device, ?2 now, ?3 the idle limit) finds a row;
+ * 0 if not, or if the database cannot say (refused: deny by default). */
+static int device_has(zap *z, const char *sql, const char *device)
+{
+  if (!z->db) {
+    char err[512];
+    if (db_open(z->data_dir, DB_OPEN, z->cfg->synchronous_full, &z->db, err, sizeof err)) {
+      log_line(LOG_ERROR, "event=zap_db_failed error=\"%s\"", err);
+      z->db = NULL;
+      return 0;
+    }
+  }
+  sqlite3_stmt *st = db_prepare(z->db, sql);
+  if (!st) return 0;
+  int64_t now = (int64_t)time(NULL);
+  sqlite3_bind_text(st, 1, device, -1, SQLITE_STATIC);
+  if (sqlite3_bind_parameter_count(st) >= 2) sqlite3_bind_int64(st, 2, now);
+  if (sqlite3_bind_parameter_count(st) >= 3) sqlite3_bind_int64(st, 3, z->cfg->token_idle_s);
+  int yes = 0;
+  db_one_exists(st, &yes);
+  db_settle_after(z->db, "zap", -1);
+  return yes;
+}
+
+static int live_login(zap *z, const char *device)
+{
+  return device_has(z, "SELECT 1 FROM tokens WHERE device = ?1 AND expires_at > ?2 AND last_seen > ?2 - ?3", device);
+}
+
+static int known_device(zap *z, const char *device)
+{
+  return device_has(z, "SELECT 1 FROM familiar_devices WHERE device = ?1", device) || live_login(z, device);
+}
+
+/* Who may finish a handshake: see zap.h. *why names a refusal for the log. */
+static int admit(zap *z, zmq_msg_t *domain, const uint8_t key[32], const char *user_id, const char **why)
+{
+  if (!within_rate(z, key, (int64_t)time(NULL))) {
+    *why = "rate";
+    return 0;
+  }
+  size_t n = zmq_msg_size(domain);
+  const char *d = zmq_msg_data(domain);
+  if (n == strlen(ZAP_DOMAIN_EVENTS) && !memcmp(d, ZAP_DOMAIN_EVENTS, n)) {
+    *why = "no_login";
+    return live_login(z, user_id);
+  }
+  if (n != strlen(ZAP_DOMAIN_REQUESTS) || memcmp(d, ZAP_DOMAIN_REQUESTS, n)) {
+    *why = "domain";
+    return 0;
+  }
+  long long open = atomic_load(&z->stats->clients) + atomic_load(&z->stats->subscribers);
+  if (open < z->cfg->connections) return 1;
+  *why = "full";
+  return known_device(z, user_id);
 }
 
 static void *run(void *arg)
@@ -60,28 +153,39 @@ static void *run(void *arg)
     }
     /* RFC 27: version, request id, domain, address, identity, mechanism, credentials... */
     char user_id[41] = "";
+    const char *why = "malformed";
     int ok = n >= 7 && frame_is(&f[0], "1.0") && frame_is(&f[5], "CURVE") && zmq_msg_size(&f[6]) == 32 &&
              zmq_z85_encode(user_id, zmq_msg_data(&f[6]), 32) != NULL;
+    if (ok) ok = admit(z, &f[2], zmq_msg_data(&f[6]), user_id, &why);
     if (n >= 2) send_reply(z->sock, f, ok, ok ? user_id : "");
     if (!ok) {
+      atomic_fetch_add(&z->stats->refused_handshakes, 1);
       char address[64] = "?";
       if (n >= 4) {
         size_t len = zmq_msg_size(&f[3]) < sizeof address - 1 ? zmq_msg_size(&f[3]) : sizeof address - 1;
         memcpy(address, zmq_msg_data(&f[3]), len);
         address[len] = '\0';
       }
-      log_line(LOG_WARN, "event=zap_refused address=%s", address);
+      /* One line per refusal would let a flood fill the log: the first
+       * of every 1,000, with the count. */
+      unsigned long long refused = atomic_load(&z->stats->refused_handshakes);
+      if (refused % 1000 == 1)
+        log_line(LOG_WARN, "event=zap_refused address=%s reason=%s refused=%llu", address, why, refused);
     }
     for (int i = 0; i < n; i++) zmq_msg_close(&f[i]);
   }
   zmq_close(z->sock);
+  db_close(z->db);
   return NULL;
 }
 
-int zap_start(void *ctx, zap **out)
+int zap_start(void *ctx, const char *data_dir, const config *cfg, server_stats *stats, zap **out)
 {
   zap *z = calloc(1, sizeof *z);
   if (!z) return -1;
+  z->data_dir = data_dir;
+  z->cfg = cfg;
+  z->stats = stats;
   z->sock = zmq_socket(ctx, ZMQ_REP);
   int linger = 0;
   if (!z->sock || zmq_setsockopt(z->sock, ZMQ_LINGER, &linger, sizeof linger) ||

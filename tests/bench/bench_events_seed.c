@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "datadir.h"
 #include "db.h"
 #include "password.h"
 #include "service.h"
@@ -86,7 +87,7 @@ static int make_user(call *c, seed_state *st, bench_ev_user *u, int index)
   Reflect__V1__Role role = sup ? REFLECT__V1__ROLE__ROLE_SUPERVISOR : REFLECT__V1__ROLE__ROLE_PRACTITIONER;
   if (store_users_create(c, u->username, name, role, st->pwhash, &u->id) ||
       store_tokens_create(c->s->db, hash, u->id, u->pub, c->now, st->expires_at) ||
-      store_events_topic_ensure(c->s->db, u->id, u->pub, c->now, u->topic)) {
+      store_events_topic_renew(c->s->db, c->s->topics, u->id, u->pub, c->now, u->topic)) {
     fprintf(stderr, "bench: could not seed user %s\n", u->username);
     return -1;
   }
@@ -162,7 +163,16 @@ int bench_events_seed(const char *data_dir, int64_t starts_at, bench_ev_user *us
   if (db_open(data_dir, DB_OPEN, cfg.synchronous_full, &d, err, sizeof err) ||
       commands_open_vault(data_dir, d, NULL, &v, err, sizeof err))
     goto out;
-  svc s = {.db = d, .vault = v, .cfg = &cfg};
+  /* Topics are made as serve makes them, under the server key's topic key. */
+  char secret[41];
+  topic_key topics;
+  if (datadir_read_secret(data_dir, DATADIR_SERVER_KEY, secret, sizeof secret, err, sizeof err) ||
+      topic_key_derive(secret, &topics)) {
+    snprintf(err, sizeof err, "cannot derive the topic key from %s/%s", data_dir, DATADIR_SERVER_KEY);
+    goto out;
+  }
+  sodium_memzero(secret, sizeof secret);
+  svc s = {.db = d, .vault = v, .cfg = &cfg, .topics = &topics};
   principal who = {.device = "bench-seed"};
   arena a = {0};
   keyring ring = {0};

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
+#include "bench_reflect.h"
 #include "client.h"
 #include "wire.h"
 
@@ -217,29 +219,79 @@ out:
 
 static const char *const accounts[BENCH_ATTACK_ACCOUNTS] = {"pat", "max", "sue", "admin", "nobody", "intruder"};
 
+/* The phase every thread reads: -1 to stop, else round * 2 + (0 idle, 1
+ * under attack). */
+#define PHASE_STOP (-1)
+#define ATTACK_MAX_ROUNDS 9
+#define BUCKETS (2 * ATTACK_MAX_ROUNDS)
+#define READ_BUCKET (1u << 17)
+#define VICTIM_BUCKET 4096u
+#define VICTIM_PAUSE_NS (20 * 1000000L)
+
+typedef struct {
+  atomic_int phase;
+  atomic_uint_fast64_t checked, throttled, unavailable, other, rotated;
+  atomic_uint_fast64_t read_errors, victim_logins, victim_failures;
+  uint32_t *read_lat[BUCKETS], *victim_lat[BUCKETS];
+  atomic_size_t n_read[BUCKETS], n_victim[BUCKETS];
+} attack_state;
+
 typedef struct {
   const bench_server *s;
-  int index, attempts;
-  atomic_uint_fast64_t *checked, *throttled, *unavailable, *other;
+  attack_state *st;
+  int index, rotating;
 } attacker;
 
+static void tally(attack_state *st, int rc, const Reflect__V1__Reply *rep)
+{
+  Reflect__V1__Code code = rc == CLIENT_OK && rep ? rep->status->code : REFLECT__V1__CODE__INTERNAL;
+  if (code == REFLECT__V1__CODE__UNAUTHENTICATED) atomic_fetch_add(&st->checked, 1);
+  else if (code == REFLECT__V1__CODE__RESOURCE_EXHAUSTED) atomic_fetch_add(&st->throttled, 1);
+  else if (code == REFLECT__V1__CODE__UNAVAILABLE) atomic_fetch_add(&st->unavailable, 1);
+  else atomic_fetch_add(&st->other, 1);
+}
+
+static void pause_ms(long ms)
+{
+  struct timespec ts = {0, ms * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+/* A guesser with one device (throttled by its own key soon enough), or
+ * one that takes a fresh CURVE key for every guess, alternating the
+ * victim's account (to lock it) and names that are no account (each a
+ * full, unthrottled password check: the costliest flood there is). Both
+ * guess only while the phase is an attack window. */
 static void *attack(void *arg)
 {
   attacker *a = arg;
-  client *c = bench_server_device(a->s, 30000);
-  for (int i = 0; c && i < a->attempts; i++) {
-    char guess[48];
-    snprintf(guess, sizeof guess, "guess-%d-%d-Summer2026!", a->index, i);
-    Reflect__V1__Reply *rep = NULL;
-    int rc = client_login(c, accounts[(a->index + i) % BENCH_ATTACK_ACCOUNTS], guess, &rep);
-    Reflect__V1__Code code = rc == CLIENT_OK && rep ? rep->status->code : REFLECT__V1__CODE__INTERNAL;
-    if (code == REFLECT__V1__CODE__UNAUTHENTICATED) atomic_fetch_add(a->checked, 1);
-    else if (code == REFLECT__V1__CODE__RESOURCE_EXHAUSTED) atomic_fetch_add(a->throttled, 1);
-    else if (code == REFLECT__V1__CODE__UNAVAILABLE) atomic_fetch_add(a->unavailable, 1);
-    else atomic_fetch_add(a->other, 1);
-    if (rep) wire_free_reply(rep);
+  attack_state *st = a->st;
+  client *c = a->rotating ? NULL : bench_server_device(a->s, 30000);
+  if (!a->rotating && !c) {
+    atomic_fetch_add(&st->other, 1);
+    return NULL;
   }
-  if (!c) atomic_fetch_add(a->other, (uint64_t)a->attempts);
+  uint64_t i = 0;
+  int ph;
+  while ((ph = atomic_load(&st->phase)) != PHASE_STOP) {
+    if (ph % 2 == 0) { pause_ms(2); continue; }
+    char guess[48], ghost[48];
+    snprintf(guess, sizeof guess, "guess-%d-%llu-Summer2026!", a->index, (unsigned long long)i);
+    const char *who = accounts[(a->index + i) % BENCH_ATTACK_ACCOUNTS];
+    if (a->rotating) {
+      snprintf(ghost, sizeof ghost, "ghost-%d-%llu", a->index, (unsigned long long)i);
+      who = i % 2 ? ghost : "pat";
+      c = bench_server_device(a->s, 30000);
+      if (!c) { atomic_fetch_add(&st->other, 1); break; }
+      atomic_fetch_add(&st->rotated, 1);
+    }
+    Reflect__V1__Reply *rep = NULL;
+    int rc = client_login(c, who, guess, &rep);
+    tally(st, rc, rep);
+    if (rep) wire_free_reply(rep);
+    if (a->rotating) { client_close(c); c = NULL; }
+    i++;
+  }
   client_close(c);
   return NULL;
 }
@@ -247,76 +299,193 @@ static void *attack(void *arg)
 typedef struct {
   const bench_driver *d;
   int index;
-  atomic_int *phase;        /* 0 idle, 1 attack, 2 stop */
-  uint32_t *lat[2];
-  atomic_size_t *n[2];
-  atomic_uint_fast64_t *errors;
+  attack_state *st;
 } reader;
+
+static void keep(uint32_t *lat, atomic_size_t *n, size_t cap, int64_t us)
+{
+  size_t i = atomic_fetch_add(n, 1);
+  if (i < cap) lat[i] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+}
 
 static void *read_loop(void *arg)
 {
   reader *r = arg;
+  attack_state *st = r->st;
   void *state = r->d->open(r->d->arg, r->index);
   int ph;
-  while (state && (ph = atomic_load(r->phase)) < 2) {
+  while (state && (ph = atomic_load(&st->phase)) != PHASE_STOP) {
     int64_t t0 = bench_now_ns();
     if (r->d->op(state)) {
-      atomic_fetch_add(r->errors, 1);
+      atomic_fetch_add(&st->read_errors, 1);
       continue;
     }
     int64_t us = (bench_now_ns() - t0) / 1000;
-    if (atomic_load(r->phase) != ph) continue; /* straddled the change: neither */
-    size_t i = atomic_fetch_add(r->n[ph], 1);
-    if (i < READ_SAMPLES) r->lat[ph][i] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+    if (atomic_load(&st->phase) != ph) continue; /* straddled a change: neither */
+    keep(st->read_lat[ph], &st->n_read[ph], READ_BUCKET, us);
   }
-  if (!state) atomic_fetch_add(r->errors, 1);
+  if (!state) atomic_fetch_add(&st->read_errors, 1);
   if (state && r->d->close) r->d->close(state);
   return NULL;
 }
 
-int bench_attack_run(const bench_server *s, const bench_driver *rd, int readers, int devices, int attempts,
-                     double idle_s, bench_attack_result *out)
+typedef struct {
+  client *c;
+  attack_state *st;
+} victim;
+
+/* The person under attack, at the device they always use: logs in again
+ * and again, with a short pause, in every window. */
+static void *victim_loop(void *arg)
+{
+  victim *v = arg;
+  attack_state *st = v->st;
+  int ph;
+  while ((ph = atomic_load(&st->phase)) != PHASE_STOP) {
+    int64_t t0 = bench_now_ns();
+    Reflect__V1__Reply *rep = NULL;
+    int rc = client_login(v->c, "pat", BENCH_USER_PASSWORD, &rep);
+    int ok = rc == CLIENT_OK && rep && rep->status->code == REFLECT__V1__CODE__OK;
+    if (rep) wire_free_reply(rep);
+    int64_t us = (bench_now_ns() - t0) / 1000;
+    atomic_fetch_add(ok ? &st->victim_logins : &st->victim_failures, 1);
+    if (ok && atomic_load(&st->phase) == ph) keep(st->victim_lat[ph], &st->n_victim[ph], VICTIM_BUCKET, us);
+    struct timespec ts = {0, VICTIM_PAUSE_NS};
+    nanosleep(&ts, NULL);
+  }
+  return NULL;
+}
+
+static double bucket_pct(attack_state *st, int victim_side, int b, double q)
+{
+  uint32_t *lat = victim_side ? st->victim_lat[b] : st->read_lat[b];
+  size_t cap = victim_side ? VICTIM_BUCKET : READ_BUCKET;
+  size_t n = atomic_load(victim_side ? &st->n_victim[b] : &st->n_read[b]);
+  return pct_ms(lat, n < cap ? n : cap, q);
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+  double a = *(const double *)x, b = *(const double *)y;
+  return (a > b) - (a < b);
+}
+
+static void spread(double *v, int n, double out[3])
+{
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  out[0] = v[n / 2];
+  out[1] = v[0];
+  out[2] = v[n - 1];
+}
+
+/* Pools every round's window of one kind into one percentile. */
+static double pooled_pct(attack_state *st, int victim_side, int rounds, int attack_window, double q, uint64_t *count)
+{
+  size_t total = 0, cap = victim_side ? VICTIM_BUCKET : READ_BUCKET;
+  for (int r = 0; r < rounds; r++) {
+    size_t n = atomic_load(victim_side ? &st->n_victim[2 * r + attack_window] : &st->n_read[2 * r + attack_window]);
+    total += n < cap ? n : cap;
+  }
+  uint32_t *all = malloc((total + 1) * sizeof *all);
+  if (!all) return 0;
+  size_t k = 0;
+  for (int r = 0; r < rounds; r++) {
+    int b = 2 * r + attack_window;
+    size_t n = atomic_load(victim_side ? &st->n_victim[b] : &st->n_read[b]);
+    n = n < cap ? n : cap;
+    memcpy(all + k, victim_side ? st->victim_lat[b] : st->read_lat[b], n * sizeof *all);
+    k += n;
+  }
+  double p = pct_ms(all, k, q);
+  free(all);
+  if (count) *count = k;
+  return p;
+}
+
+int bench_attack_run(const bench_server *s, const bench_driver *rd, int readers, int devices, int rotating, int rounds,
+                     double window_s, bench_attack_result *out)
 {
   memset(out, 0, sizeof *out);
-  if (readers < 1 || readers > 16 || devices < 1 || devices > 64 || attempts < devices) return -1;
-  atomic_int phase = 0;
-  atomic_size_t n[2] = {0, 0};
-  atomic_uint_fast64_t errors = 0, checked = 0, throttled = 0, unavailable = 0, other = 0;
-  uint32_t *lat[2] = {malloc(READ_SAMPLES * sizeof(uint32_t)), malloc(READ_SAMPLES * sizeof(uint32_t))};
+  if (readers < 1 || readers > 16 || devices < 0 || devices > 64 || rotating < 0 || rotating > 16 || rounds < 1 ||
+      rounds > ATTACK_MAX_ROUNDS || window_s <= 0)
+    return -1;
+  attack_state *st = calloc(1, sizeof *st);
+  if (!st) return -1;
+  int rc = -1, nr = 0, na = 0, vstarted = 0;
   reader r[16];
-  attacker a[64];
-  pthread_t rt[16], at[64];
-  int nr = 0, na = 0, rc = -1;
-  if (!lat[0] || !lat[1]) goto out;
+  attacker a[80];
+  pthread_t rt[16], at[80], vt;
+  atomic_store(&st->phase, 0);
+  for (int b = 0; b < 2 * rounds; b++) {
+    st->read_lat[b] = malloc(READ_BUCKET * sizeof(uint32_t));
+    st->victim_lat[b] = malloc(VICTIM_BUCKET * sizeof(uint32_t));
+    if (!st->read_lat[b] || !st->victim_lat[b]) goto out;
+  }
+  /* The victim's device becomes familiar with its first login. */
+  victim v = {bench_server_device(s, 30000), st};
+  Reflect__V1__Reply *rep = NULL;
+  if (!v.c || client_login(v.c, "pat", BENCH_USER_PASSWORD, &rep) != CLIENT_OK || !rep ||
+      rep->status->code != REFLECT__V1__CODE__OK) {
+    fprintf(stderr, "bench: the victim could not log in: %s\n", rep && rep->status ? rep->status->message : "no reply");
+    if (rep) wire_free_reply(rep);
+    client_close(v.c);
+    goto out;
+  }
+  wire_free_reply(rep);
   for (; nr < readers; nr++) {
-    r[nr] = (reader){rd, nr, &phase, {lat[0], lat[1]}, {&n[0], &n[1]}, &errors};
+    r[nr] = (reader){rd, nr, st};
     if (pthread_create(&rt[nr], NULL, read_loop, &r[nr])) break;
   }
-  bench_sleep_s(idle_s);
-  atomic_store(&phase, 1);
-  int64_t t0 = bench_now_ns();
-  for (; na < devices; na++) {
-    a[na] = (attacker){s, na, attempts / devices + (na < attempts % devices), &checked, &throttled, &unavailable,
-                       &other};
+  vstarted = pthread_create(&vt, NULL, victim_loop, &v) == 0;
+  for (; na < devices + rotating; na++) {
+    a[na] = (attacker){s, st, na, na >= devices};
     if (pthread_create(&at[na], NULL, attack, &a[na])) break;
   }
+  double attacked_s = 0;
+  for (int round = 0; round < rounds; round++) {
+    atomic_store(&st->phase, 2 * round);
+    bench_sleep_s(window_s);
+    int64_t t0 = bench_now_ns();
+    atomic_store(&st->phase, 2 * round + 1);
+    bench_sleep_s(window_s);
+    attacked_s += (double)(bench_now_ns() - t0) / 1e9;
+  }
+  atomic_store(&st->phase, PHASE_STOP);
   for (int i = 0; i < na; i++) pthread_join(at[i], NULL);
-  out->seconds = (double)(bench_now_ns() - t0) / 1e9;
-  atomic_store(&phase, 2);
   for (int i = 0; i < nr; i++) pthread_join(rt[i], NULL);
-  rc = nr == readers && na == devices ? 0 : -1;
-  out->checked = checked, out->throttled = throttled, out->unavailable = unavailable, out->other = other;
-  out->attempts = checked + throttled + unavailable + other;
-  out->checked_per_s = (double)checked / out->seconds;
+  if (vstarted) pthread_join(vt, NULL);
+  client_close(v.c);
+  rc = nr == readers && na == devices + rotating && vstarted ? 0 : -1;
+
+  out->rounds = rounds;
+  out->seconds = attacked_s;
+  out->checked = st->checked, out->throttled = st->throttled, out->unavailable = st->unavailable;
+  out->other = st->other, out->rotated = st->rotated;
+  out->attempts = out->checked + out->throttled + out->unavailable + out->other;
+  out->checked_per_s = (double)out->checked / attacked_s;
   out->checked_per_account_per_s = out->checked_per_s / BENCH_ATTACK_ACCOUNTS;
-  size_t k0 = n[0] < READ_SAMPLES ? n[0] : READ_SAMPLES, k1 = n[1] < READ_SAMPLES ? n[1] : READ_SAMPLES;
-  out->idle_reads = n[0], out->attack_reads = n[1], out->read_errors = errors;
-  out->idle_p50_ms = pct_ms(lat[0], k0, 0.50);
-  out->idle_p99_ms = pct_ms(lat[0], k0, 0.99);
-  out->attack_p50_ms = pct_ms(lat[1], k1, 0.50);
-  out->attack_p99_ms = pct_ms(lat[1], k1, 0.99);
+  out->read_errors = st->read_errors;
+  out->victim_logins = st->victim_logins, out->victim_failures = st->victim_failures;
+  out->idle_p50_ms = pooled_pct(st, 0, rounds, 0, 0.50, &out->idle_reads);
+  out->idle_p99_ms = pooled_pct(st, 0, rounds, 0, 0.99, NULL);
+  out->attack_p50_ms = pooled_pct(st, 0, rounds, 1, 0.50, &out->attack_reads);
+  out->attack_p99_ms = pooled_pct(st, 0, rounds, 1, 0.99, NULL);
+  out->victim_idle_p99_ms = pooled_pct(st, 1, rounds, 0, 0.99, NULL);
+  out->victim_attack_p99_ms = pooled_pct(st, 1, rounds, 1, 0.99, NULL);
+  double read_ratio[ATTACK_MAX_ROUNDS], victim_ratio[ATTACK_MAX_ROUNDS];
+  for (int round = 0; round < rounds; round++) {
+    double ri = bucket_pct(st, 0, 2 * round, 0.99), ra = bucket_pct(st, 0, 2 * round + 1, 0.99);
+    double vi = bucket_pct(st, 1, 2 * round, 0.99), va = bucket_pct(st, 1, 2 * round + 1, 0.99);
+    read_ratio[round] = ri > 0 ? ra / ri : 0;
+    victim_ratio[round] = vi > 0 ? va / vi : 0;
+  }
+  spread(read_ratio, rounds, out->read_p99_ratio);
+  spread(victim_ratio, rounds, out->victim_p99_ratio);
 out:
-  free(lat[0]);
-  free(lat[1]);
+  for (int b = 0; b < BUCKETS; b++) {
+    free(st->read_lat[b]);
+    free(st->victim_lat[b]);
+  }
+  free(st);
   return rc;
 }

@@ -48,20 +48,39 @@ static client *login_device(const bench_server *s, const char *user, const char 
   return c;
 }
 
-static int add_user(client *admin, const char *username, const char *name, Reflect__V1__Role role)
+/* The administrator's password allows nothing but choosing one's own:
+ * the person logs in once and does. */
+#define BENCH_FIRST_PASSWORD "bench-first-password-from-admin"
+
+static int add_user(const bench_server *s, client *admin, const char *username, const char *name,
+                    Reflect__V1__Role role)
 {
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
   Reflect__V1__UserAddRequest add = REFLECT__V1__USER_ADD_REQUEST__INIT;
   add.username = (char *)username;
   add.name = (char *)name;
   add.role = role;
-  add.password = BENCH_USER_PASSWORD;
+  add.password = BENCH_FIRST_PASSWORD;
   req.op_case = REFLECT__V1__REQUEST__OP_USER_ADD;
   req.user_add = &add;
   Reflect__V1__Reply *rep = NULL;
   int rc = client_call(admin, &req, &rep);
   int bad = check("user add", rc, rep);
   drop(rep);
+  if (bad) return bad;
+  client *own = login_device(s, username, BENCH_FIRST_PASSWORD);
+  if (!own) return -1;
+  Reflect__V1__PasswordChangeRequest change = REFLECT__V1__PASSWORD_CHANGE_REQUEST__INIT;
+  Reflect__V1__Request creq = REFLECT__V1__REQUEST__INIT;
+  change.current_password = BENCH_FIRST_PASSWORD;
+  change.new_password = BENCH_USER_PASSWORD;
+  creq.op_case = REFLECT__V1__REQUEST__OP_PASSWORD_CHANGE;
+  creq.password_change = &change;
+  rep = NULL;
+  rc = client_call(own, &creq, &rep);
+  bad = check("password change", rc, rep);
+  drop(rep);
+  client_close(own);
   return bad;
 }
 
@@ -125,9 +144,9 @@ int bench_fixture_setup(bench_fixture *fx, const bench_server *s, int readers, i
   if (readers < 1 || readers > BENCH_MAX_CLIENTS || writers < 1 || writers > BENCH_MAX_CLIENTS) return -1;
   client *admin = login_device(s, "admin", BENCH_ADMIN_PASSWORD);
   if (!admin) return -1;
-  int bad = add_user(admin, "sue", "Sue Supervisor", REFLECT__V1__ROLE__ROLE_SUPERVISOR) ||
-            add_user(admin, "pat", "Pat Practitioner", REFLECT__V1__ROLE__ROLE_PRACTITIONER) ||
-            add_user(admin, "max", "Max Practitioner", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int bad = add_user(s, admin, "sue", "Sue Supervisor", REFLECT__V1__ROLE__ROLE_SUPERVISOR) ||
+            add_user(s, admin, "pat", "Pat Practitioner", REFLECT__V1__ROLE__ROLE_PRACTITIONER) ||
+            add_user(s, admin, "max", "Max Practitioner", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
   client_close(admin);
   if (bad) return -1;
   client *sue = login_device(s, "sue", BENCH_USER_PASSWORD);

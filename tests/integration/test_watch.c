@@ -1,6 +1,7 @@
 /* Events end to end: `reflect watch` catching up once and remembering where
- * it stopped, libreflect's live subscription without duplicates, what
- * another user learns from someone else's topic (nothing), a watcher that
+ * it stopped, libreflect's live subscription without duplicates, a device
+ * receiving only its own login's topic (nothing for another user, nor a
+ * key without a login), a watcher that
  * outlives a server restart or starts before the server, desktop
  * notifications through notify-send, and a login that has ended. */
 #define _GNU_SOURCE /* memmem */
@@ -242,7 +243,59 @@ static int recv_frames(void *sub, int ms, zmq_msg_t *topic, zmq_msg_t *sealed)
   return 1;
 }
 
-Test(watch, another_user_learns_nothing_from_a_topic, .timeout = 120)
+/* A SUB socket with the given keys (fresh ones when pub is NULL),
+ * subscribed to topic (len 0: everything). */
+static void *subscriber(void *ctx, harness_server *h, const char *pub, const char *sec, const void *topic, size_t len)
+{
+  char fresh_pub[41], fresh_sec[41];
+  if (!pub) {
+    cr_assert_eq(zmq_curve_keypair(fresh_pub, fresh_sec), 0);
+    pub = fresh_pub;
+    sec = fresh_sec;
+  }
+  void *sub = zmq_socket(ctx, ZMQ_SUB);
+  int zero = 0;
+  zmq_setsockopt(sub, ZMQ_LINGER, &zero, sizeof zero);
+  zmq_setsockopt(sub, ZMQ_CURVE_SERVERKEY, h->server_key, 41);
+  zmq_setsockopt(sub, ZMQ_CURVE_PUBLICKEY, pub, 41);
+  zmq_setsockopt(sub, ZMQ_CURVE_SECRETKEY, sec, 41);
+  zmq_setsockopt(sub, ZMQ_SUBSCRIBE, topic, len);
+  cr_assert_eq(zmq_connect(sub, h->pub), 0);
+  return sub;
+}
+
+static void topic_of(client *c, uint8_t topic[16])
+{
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__WhoAmIRequest who = REFLECT__V1__WHO_AM_IREQUEST__INIT;
+  req.op_case = REFLECT__V1__REQUEST__OP_WHOAMI;
+  req.whoami = &who;
+  Reflect__V1__Reply *rep = harness_call(c, &req);
+  cr_assert_eq(rep->whoami->topic.len, 16);
+  memcpy(topic, rep->whoami->topic.data, 16);
+  wire_free_reply(rep);
+}
+
+static int drain(void *sub, int ms)
+{
+  int n = 0;
+  zmq_msg_t t, s;
+  while (recv_frames(sub, ms, &t, &s)) {
+    n++;
+    zmq_msg_close(&t);
+    zmq_msg_close(&s);
+  }
+  return n;
+}
+
+/* Issue 13: any CURVE key could subscribe with an empty prefix and watch
+ * every topic's frames, and a device kept its topic across logins, so a
+ * person's activity could be followed. Now only a device with a live login
+ * may connect to the events socket, it can subscribe only to its own
+ * login's topic, and each login gets a new one. Every sealed frame is a
+ * whole number of 256-byte steps whatever the event's length (padding
+ * once came out a byte long in the upper half of a step). */
+Test(watch, a_device_receives_only_its_own_logins_topic, .timeout = 180)
 {
   harness_server h;
   harness_start(&h);
@@ -250,72 +303,74 @@ Test(watch, another_user_learns_nothing_from_a_topic, .timeout = 120)
   char a_pub[41], a_sec[41], b_pub[41], b_sec[41];
   client *a = device(&h, "pat", a_pub, a_sec);
   client *b = device(&h, "quinn", b_pub, b_sec);
-  /* A's topic, as A's WhoAmI gives it. */
-  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
-  Reflect__V1__WhoAmIRequest who = REFLECT__V1__WHO_AM_IREQUEST__INIT;
-  req.op_case = REFLECT__V1__REQUEST__OP_WHOAMI;
-  req.whoami = &who;
-  Reflect__V1__Reply *rep = harness_call(a, &req);
-  cr_assert_eq(rep->whoami->topic.len, 16);
-  uint8_t topic[16];
-  memcpy(topic, rep->whoami->topic.data, 16);
-  wire_free_reply(rep);
+  uint8_t topic[16], again[16];
+  topic_of(a, topic);
+  harness_login(a, "pat", HARNESS_PASSWORD);
+  topic_of(a, again);
+  cr_assert_neq(memcmp(topic, again, 16), 0, "a new login, a new topic");
+  memcpy(topic, again, 16);
 
-  /* B, an authenticated device of another user, subscribes to A's topic. */
-  void *ctx = zmq_ctx_new(), *sub = zmq_socket(ctx, ZMQ_SUB);
-  int zero = 0;
-  zmq_setsockopt(sub, ZMQ_LINGER, &zero, sizeof zero);
-  zmq_setsockopt(sub, ZMQ_CURVE_SERVERKEY, h.server_key, 41);
-  zmq_setsockopt(sub, ZMQ_CURVE_PUBLICKEY, b_pub, 41);
-  zmq_setsockopt(sub, ZMQ_CURVE_SECRETKEY, b_sec, 41);
-  zmq_setsockopt(sub, ZMQ_SUBSCRIBE, topic, sizeof topic);
-  cr_assert_eq(zmq_connect(sub, h.pub), 0);
+  void *ctx = zmq_ctx_new();
+  void *mine = subscriber(ctx, &h, a_pub, a_sec, topic, sizeof topic);
+  void *b_on_a = subscriber(ctx, &h, b_pub, b_sec, topic, sizeof topic); /* B asks for A's topic */
+  void *b_all = subscriber(ctx, &h, b_pub, b_sec, "", 0);                /* and for everything */
+  void *stranger = subscriber(ctx, &h, NULL, NULL, "", 0);               /* a key with no login */
 
   uint8_t apk[32], ask[32], bpk[32], bsk[32];
   cr_assert(zmq_z85_decode(apk, a_pub) && zmq_z85_decode(ask, a_sec) && zmq_z85_decode(bpk, b_pub) &&
             zmq_z85_decode(bsk, b_sec));
-  int frames = 0;
-  /* The subscription takes a moment to reach the server: book again until
-   * frames come (each booking is an event for A). */
-  for (int attempt = 0; attempt < 5 && frames < 1; attempt++) {
-    book(&h, 10 + attempt, 10, SECRET_ROOM);
-    zmq_msg_t t, s;
-    while (recv_frames(sub, 2000, &t, &s)) {
-      frames++;
-      const uint8_t *sealed = zmq_msg_data(&s);
-      size_t len = zmq_msg_size(&s);
-      cr_assert_eq(zmq_msg_size(&t), sizeof topic);
-      cr_assert_eq(memcmp(zmq_msg_data(&t), topic, sizeof topic), 0);
-      cr_assert_gt(len, crypto_box_SEALBYTES);
-      /* Padded to a multiple of 256 bytes: the size says nothing of the
-       * length of a name or a room. */
-      cr_assert_eq((len - crypto_box_SEALBYTES) % 256, 0, "a sealed event of %zu bytes", len);
-      uint8_t *plain = malloc(len);
-      cr_assert_neq(crypto_box_seal_open(plain, sealed, len, bpk, bsk), 0, "B cannot open A's event");
-      cr_assert_null(memmem(sealed, len, SUPERVISOR_NAME, strlen(SUPERVISOR_NAME)));
-      cr_assert_null(memmem(sealed, len, "Quokkason", 9));
-      cr_assert_null(memmem(sealed, len, SECRET_ROOM, strlen(SECRET_ROOM)));
-      /* The control: A's keys open the very same frame, and the plaintext
-       * holds what B was looking for. */
-      cr_assert_eq(crypto_box_seal_open(plain, sealed, len, apk, ask), 0, "A opens it");
-      size_t plen = len - crypto_box_SEALBYTES;
-      cr_assert_not_null(memmem(plain, plen, SECRET_ROOM, strlen(SECRET_ROOM)));
-      cr_assert_not_null(memmem(plain, plen, "Quokkason", 9), "the plaintext names the supervisor");
-      Reflect__V1__Event *ev = NULL;
-      cr_assert_eq(wire_decode_event(plain, plen, &ev), WIRE_OK);
-      cr_assert_eq(ev->kind, REFLECT__V1__EVENT_KIND__EVENT_SESSION_SCHEDULED);
-      wire_free_event(ev);
-      free(plain);
-      zmq_msg_close(&t);
-      zmq_msg_close(&s);
-    }
+  /* Rooms of up to 185 characters: events across two padding steps,
+   * each side of the 128-byte boundary of the pad field's length. */
+  int frames = 0, sizes[8] = {0};
+  for (int i = 0; i < 24; i++) {
+    char room[400];
+    int len = i == 0 ? (int)strlen(SECRET_ROOM) : 1 + i * 8;
+    if (i == 0) snprintf(room, sizeof room, "%s", SECRET_ROOM);
+    else memset(room, 'r', (size_t)len), room[len] = '\0';
+    book(&h, 10 + i, 10, room);
   }
-  cr_assert_geq(frames, 1, "B received A's frames");
-  zmq_close(sub);
+  zmq_msg_t t, s;
+  while (recv_frames(mine, 3000, &t, &s)) {
+    frames++;
+    const uint8_t *sealed = zmq_msg_data(&s);
+    size_t len = zmq_msg_size(&s);
+    cr_assert_eq(zmq_msg_size(&t), sizeof topic);
+    cr_assert_eq(memcmp(zmq_msg_data(&t), topic, sizeof topic), 0);
+    cr_assert_gt(len, crypto_box_SEALBYTES);
+    size_t plen = len - crypto_box_SEALBYTES;
+    cr_assert_eq(plen % 256, 0, "a sealed event of %zu bytes: not a whole number of 256-byte steps", len);
+    if (plen / 256 < 8) sizes[plen / 256]++;
+    uint8_t *plain = malloc(len);
+    cr_assert_neq(crypto_box_seal_open(plain, sealed, len, bpk, bsk), 0, "B cannot open A's event");
+    cr_assert_null(memmem(sealed, len, SECRET_ROOM, strlen(SECRET_ROOM)));
+    cr_assert_null(memmem(sealed, len, "Quokkason", 9));
+    cr_assert_eq(crypto_box_seal_open(plain, sealed, len, apk, ask), 0, "A opens it");
+    Reflect__V1__Event *ev = NULL;
+    cr_assert_eq(wire_decode_event(plain, plen, &ev), WIRE_OK);
+    cr_assert_eq(ev->kind, REFLECT__V1__EVENT_KIND__EVENT_SESSION_SCHEDULED);
+    wire_free_event(ev);
+    free(plain);
+    zmq_msg_close(&t);
+    zmq_msg_close(&s);
+    if (frames == 24) break;
+  }
+  cr_assert_eq(frames, 24, "A received its own events (%d of 24)", frames);
+  cr_assert(sizes[1] && sizes[2], "events of more than one size step were checked");
+  cr_assert_eq(drain(b_on_a, 500), 0, "B received frames of A's topic");
+  cr_assert_eq(drain(b_all, 200), 0, "B received frames by subscribing to everything");
+  cr_assert_eq(drain(stranger, 200), 0, "a key without a login received frames");
+  zmq_close(mine);
+  zmq_close(b_on_a);
+  zmq_close(b_all);
+  zmq_close(stranger);
   zmq_ctx_term(ctx);
   client_close(a);
   client_close(b);
   cr_assert_eq(harness_stop(&h), 0);
+  char log[400];
+  snprintf(log, sizeof log, "%s/reflectd.log", h.dir);
+  cr_assert(harness_file_contains(log, "event=subscription_refused"), "B's subscriptions were refused");
+  cr_assert(harness_file_contains(log, "event=zap_refused"), "the stranger's handshake was refused");
   harness_cleanup(&h);
 }
 

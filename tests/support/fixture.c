@@ -1,10 +1,12 @@
 #include "fixture.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "datadir.h"
 #include "store_tokens.h"
 
 static void die(const char *what)
@@ -34,7 +36,12 @@ void fixture_open(fixture *f)
   char err[512];
   if (db_open(f->data, DB_OPEN, 0, &f->db, err, sizeof err)) die(err);
   if (commands_open_vault(f->data, f->db, NULL, &f->vault, err, sizeof err)) die(err);
-  f->s = (svc){.db = f->db, .vault = f->vault, .cfg = &f->cfg};
+  char secret[41];
+  if (datadir_read_secret(f->data, DATADIR_SERVER_KEY, secret, sizeof secret, err, sizeof err) ||
+      topic_key_derive(secret, &f->topics))
+    die("cannot derive the topic key from the server key");
+  sodium_memzero(secret, sizeof secret);
+  f->s = (svc){.db = f->db, .vault = f->vault, .cfg = &f->cfg, .topics = &f->topics};
 }
 
 void fixture_close(fixture *f)

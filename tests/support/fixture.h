@@ -26,6 +26,7 @@ typedef struct {
   config cfg;
   db *db;
   vault *vault;
+  topic_key topics; /* from the data directory's server key, as serve makes it */
   svc s;
 } fixture;
 
