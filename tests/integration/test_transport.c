@@ -162,3 +162,77 @@ Test(transport, token_only_works_from_its_device, .timeout = 60)
   cr_assert_eq(harness_stop(&h), 0);
   harness_cleanup(&h);
 }
+
+/* A ping from a client with these keys (fresh when pub is NULL); 1 if it
+ * was answered within ms. */
+static int ping_as(harness_server *h, const char *pub, const char *sec, int ms)
+{
+  char p[41], s[41];
+  if (!pub) {
+    cr_assert_eq(zmq_curve_keypair(p, s), 0);
+    pub = p;
+    sec = s;
+  }
+  client *c = NULL;
+  cr_assert_eq(client_open_keys(h->rpc, h->server_key, pub, sec, ms, &c), CLIENT_OK);
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__PingRequest ping = REFLECT__V1__PING_REQUEST__INIT;
+  req.op_case = REFLECT__V1__REQUEST__OP_PING;
+  req.ping = &ping;
+  Reflect__V1__Reply *rep = NULL;
+  int ok = client_call(c, &req, &rep) == CLIENT_OK;
+  if (rep) wire_free_reply(rep);
+  client_close(c);
+  return ok;
+}
+
+/* Issue 13: idle connections are bounded. Beyond [server] connections,
+ * strangers' keys are refused at the handshake, while a device that has
+ * logged in before still connects, so a flood of idle connections from
+ * fresh keys cannot lock people out. */
+Test(transport, a_flood_of_idle_connections_does_not_lock_out_known_devices, .timeout = 120)
+{
+  harness_server h;
+  harness_init_only(&h);
+  char cmd[800];
+  snprintf(cmd, sizeof cmd, "sed -i 's/^connections = .*/connections = 16/' '%s/reflectd.conf'", h.data);
+  cr_assert_eq(system(cmd), 0);
+  harness_serve(&h);
+  char pub[41], sec[41];
+  cr_assert_eq(zmq_curve_keypair(pub, sec), 0);
+  client *admin = NULL;
+  cr_assert_eq(client_open_keys(h.rpc, h.server_key, pub, sec, 5000, &admin), CLIENT_OK);
+  harness_login(admin, "admin", HARNESS_ADMIN_PASSWORD);
+  Reflect__V1__Reply *rep = NULL;
+  cr_assert_eq(client_logout(admin, &rep), CLIENT_OK); /* known now, logged in or not */
+  wire_free_reply(rep);
+  client_close(admin);
+
+  /* Strangers connect, one after another, and stay, idle, until the
+   * server holds its sixteen connections and turns the next one away. */
+  client *idle[17];
+  int n = 0;
+  for (; n < 17; n++) {
+    char p[41], k[41];
+    cr_assert_eq(zmq_curve_keypair(p, k), 0);
+    cr_assert_eq(client_open_keys(h.rpc, h.server_key, p, k, 1500, &idle[n]), CLIENT_OK);
+    Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+    Reflect__V1__PingRequest ping = REFLECT__V1__PING_REQUEST__INIT;
+    req.op_case = REFLECT__V1__REQUEST__OP_PING;
+    req.ping = &ping;
+    Reflect__V1__Reply *pong = NULL;
+    int ok = client_call(idle[n], &req, &pong) == CLIENT_OK;
+    if (pong) wire_free_reply(pong);
+    if (!ok) break;
+  }
+  cr_assert(n >= 12 && n <= 16, "%d idle strangers got in under a limit of 16 connections", n);
+  if (n < 17) client_close(idle[n]);
+  cr_assert_not(ping_as(&h, NULL, NULL, 1000), "a stranger got in beyond the limit");
+  cr_assert(ping_as(&h, pub, sec, 5000), "the administrator's device was locked out");
+  for (int i = 0; i < n; i++) client_close(idle[i]);
+  int back = 0;
+  for (int i = 0; i < 50 && !back; i++) back = ping_as(&h, NULL, NULL, 300);
+  cr_assert(back, "strangers connect again once the idle connections are gone");
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_cleanup(&h);
+}
