@@ -152,6 +152,11 @@ static void print_text(const Reflect__V1__SurveyReport *r)
          *sup ? ", sessions led by " : "", sup);
   free(team);
   free(sup);
+  char *open = cli_text_clean(r->open_from, 0);
+  if (*open)
+    printf("Answers given from %s on are not counted yet: each month's are published once the month has ended, "
+           "and never change after.\n", open);
+  free(open);
   if (r->withheld) {
     printf("Fewer than %u people answered in this period: results are not shown, so that no one's answers "
            "can be singled out.\n", r->minimum);
@@ -207,6 +212,7 @@ cJSON *cli_report_json_survey(const Reflect__V1__SurveyReport *r)
   cli_json_add_text(o, "supervisor", r->supervisor);
   cli_json_add_u64(o, "minimum", r->minimum);
   cJSON_AddBoolToObject(o, "withheld", r->withheld);
+  if (r->open_from && *r->open_from) cli_json_add_text(o, "open_from", r->open_from);
   /* Withheld means withheld: not even zeros, which could be misread. */
   if (r->withheld) return o;
   cli_json_add_u64(o, "respondents", r->respondents);
@@ -263,6 +269,8 @@ const cli_command cli_report_survey = {
     .synopsis = "--team TEAM [--supervisor USER] [--from DATE] [--to DATE] [--csv]",
     .help = "Mean score and how many gave each score, per question, and the comments in\n"
             "alphabetical order. Nothing is shown when fewer than five people answered.\n"
+            "Answers are published by calendar month once the month has ended (from the\n"
+            "2nd of the next), and never change after: this month's are not counted yet.\n"
             "A manager sees the teams they manage; a supervisor, only the answers about\n"
             "the sessions they led. With --csv the comments are left out (see --json).\n\n"
             "options:\n"

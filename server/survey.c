@@ -161,6 +161,13 @@ static rcode fill_questions(call *c, const survey_tally *t, Reflect__V1__SurveyR
  * asked for, the difference between two reports (1 Jan-9 Mar and 1 Jan-10
  * Mar; every supervisor and all but one) would show one person's answers. */
 #define SURVEY_UNITS_SUPERVISORS 512
+/* A month's units are published once it has ended and a day more has
+ * passed, and never change after: answers are counted by the day they
+ * were given, so a closed month gets no more of them. Were the current
+ * month shown, a report read before and after someone answers would give
+ * that person's scores and comment. The extra day lets an answer given in
+ * the month's last minutes commit before anything of the month is shown. */
+#define SURVEY_PUBLISH_AFTER_DAYS 1
 
 static int month_start(const char *day, due_date *out)
 {
@@ -220,12 +227,18 @@ rcode reports_survey(call *c, const report_scope *sc, int64_t supervisor_id, Ref
   memset(&sum, 0, sizeof sum);
   int64_t *sups = arena_alloc(c->a, sizeof *sups * SURVEY_UNITS_SUPERVISORS);
   if (!sups) return RC_EXHAUSTED;
-  /* Each calendar month the period touches, whole. */
+  /* Each calendar month the period touches, whole, once it has closed. */
+  int64_t today = due_date_days(ops_today(c));
   while (due_date_cmp(m, last) <= 0) {
     due_date next;
     if (due_date_add(m, (due_interval){1, DUE_MONTH}, &next)) return call_fail(c, RC_INTERNAL, NULL, "bad month");
     char from[11], to[11];
     due_date_format(m, from, sizeof from);
+    if (today < due_date_days(next) + SURVEY_PUBLISH_AFTER_DAYS) {
+      out->open_from = arena_strdup(c->a, from);
+      if (!out->open_from) return RC_EXHAUSTED;
+      break; /* this month and any after it are still open */
+    }
     due_date_format(due_date_from_days(due_date_days(next) - 1), to, sizeof to);
     size_t n = 0;
     if (supervisor_id) sups[n++] = supervisor_id;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
@@ -33,13 +34,40 @@ static void expect_question(cJSON *rep, int q, double mean, const int counts[5])
                  "question %d, score %d", q, k + 1);
 }
 
+/* The report's period: from the first of the month before last (where
+ * answers are moved once "the month has ended") to today. */
+static char period_from[16];
+
 static cJSON *report_json(const char *dev, const char *supervisor)
 {
-  if (supervisor) CLI_OK(dev, NULL, "report", "survey", "--team", "North", "--supervisor", supervisor, "--json");
-  else CLI_OK(dev, NULL, "report", "survey", "--team", "North", "--json");
+  if (supervisor)
+    CLI_OK(dev, NULL, "report", "survey", "--team", "North", "--from", period_from, "--supervisor", supervisor, "--json");
+  else CLI_OK(dev, NULL, "report", "survey", "--team", "North", "--from", period_from, "--json");
   cJSON *j = cJSON_Parse(r.out);
   cr_assert_not_null(j, "not JSON: %s", r.out);
   return j;
+}
+
+/* YYYY-MM-DD of day `mday` of the month `back` months before this one. */
+static void month_day(char *buf, size_t size, int back, int mday)
+{
+  time_t t = time(NULL);
+  struct tm tm;
+  localtime_r(&t, &tm);
+  tm.tm_mday = mday;
+  tm.tm_mon -= back;
+  tm.tm_hour = 12;
+  tm.tm_isdst = -1;
+  mktime(&tm);
+  strftime(buf, size, "%Y-%m-%d", &tm);
+}
+
+/* As if the month had ended: every answer so far was given on `day`. */
+static void answers_given_on(const char *day)
+{
+  char sql[600];
+  snprintf(sql, sizeof sql, "sqlite3 '%s/reflect.db' \"UPDATE survey_responses SET answered_on = '%s'\"", h.data, day);
+  cr_assert_eq(system(sql), 0, "%s", sql);
 }
 
 Test(survey, answered_in_aggregate_only, .timeout = 300)
@@ -103,6 +131,11 @@ Test(survey, answered_in_aggregate_only, .timeout = 300)
   cr_assert_eq(r.status, 2, "%s", r.err);
   cr_assert(strstr(r.err, "not a terminal"), "%s", r.err);
 
+  month_day(period_from, sizeof period_from, 2, 1);
+  char this_month[16], closed_day[16];
+  month_day(this_month, sizeof this_month, 0, 1);
+  month_day(closed_day, sizeof closed_day, 2, 15);
+
   /* Four people: withheld, and no figure at all leaves the server. */
   cJSON *j = report_json("mona", NULL);
   cr_assert(cJSON_IsTrue(field(j, "withheld")), "%s", r.out);
@@ -119,8 +152,19 @@ Test(survey, answered_in_aggregate_only, .timeout = 300)
   CLI_OK("mona", NULL, "report", "survey", "--team", "North", "--csv");
   cr_assert_str_eq(r.out, "withheld,minimum\r\nyes,5\r\n");
 
-  /* The fifth person. */
+  /* The fifth person. This month is still open, so nothing is shown yet:
+   * were it, the report before and after one answer would give that
+   * person's scores (issue 13). */
   CLI_OK("p5", NULL, "survey", "answer", group, "--answers", "4,4,2,3,5");
+  j = report_json("mona", "sam");
+  cr_assert(cJSON_IsTrue(field(j, "withheld")), "this month is published only once it has ended: %s", r.out);
+  cr_assert_str_eq(field(j, "open_from")->valuestring, this_month, "%s", r.out);
+  cJSON_Delete(j);
+  CLI_OK("mona", NULL, "report", "survey", "--team", "North", "--supervisor", "sam");
+  cr_assert(strstr(r.out, "are not counted yet"), "%s", r.out);
+
+  /* The month ends: its answers are published. */
+  answers_given_on(closed_day);
 
   /* Sam's sessions: p1 4,5,3,4,5 and 1,2,3,4,5; p2 3,4,4,5,5; p3 5,5,5,5,5;
    * p4 2,3,3,4,4; p5 4,4,2,3,5. Five people, six answers.
@@ -158,13 +202,13 @@ Test(survey, answered_in_aggregate_only, .timeout = 300)
   cr_assert_eq((int)field(j, "responses")->valuedouble, 6, "%s", r.out);
   expect_question(j, 1, 19.0 / 6, (const int[]){1, 1, 1, 2, 1});
   cJSON_Delete(j);
-  CLI_OK("mona", NULL, "report", "survey", "--team", "North", "--supervisor", "sam", "--csv");
+  CLI_OK("mona", NULL, "report", "survey", "--team", "North", "--from", period_from, "--supervisor", "sam", "--csv");
   cr_assert(strstr(r.out, "question,text,respondents,responses,mean,answered_1,answered_2,answered_3,answered_4,"
                           "answered_5\r\n"),
             "%s", r.out);
   cr_assert(strstr(r.out, "\r\n5,Am I able to change the direction of my thinking when that is right?,5,6,4.83,0,0,0,1,5\r\n"),
             "%s", r.out);
-  CLI_OK("mona", NULL, "report", "survey", "--team", "North", "--supervisor", "sam");
+  CLI_OK("mona", NULL, "report", "survey", "--team", "North", "--from", period_from, "--supervisor", "sam");
   cr_assert(strstr(r.out, "5 people answered (6 answers)"), "%s", r.out);
   cr_assert(strstr(r.out, "mean 3.17"), "%s", r.out);
 
@@ -177,10 +221,28 @@ Test(survey, answered_in_aggregate_only, .timeout = 300)
   j = report_json("sue", "sue");
   cr_assert(cJSON_IsTrue(field(j, "withheld")), "%s", r.out);
   cJSON_Delete(j);
+  /* A published month never changes: one more answer now is counted in
+   * this month, not in the one already shown. */
+  j = report_json("mona", NULL);
+  char *before = cJSON_PrintUnformatted(j);
+  cJSON_Delete(j);
+  CLI_OK("sam", NULL, "session", "add", "--with", "p4", "--at", harness_day_at(when, -4, 10), "--minutes", "90");
+  char p4s[24];
+  snprintf(p4s, sizeof p4s, "%ld", harness_id(&r));
+  CLI_OK("sam", NULL, "session", "held", p4s);
+  CLI_OK("p4", NULL, "survey", "answer", p4s, "--answers", "1,1,1,1,1", "--comment", "Marker-Survey-Late");
+  j = report_json("mona", NULL);
+  char *after = cJSON_PrintUnformatted(j);
+  cJSON_Delete(j);
+  cr_assert_str_eq(after, before, "a published figure changed after one more answer");
+  free(before);
+  free(after);
+
   /* Practitioners do not see the survey; a team that does not exist is
    * refused like one the manager does not manage. */
   CLI_REFUSED("p1", "PERMISSION_DENIED", "report", "survey", "--team", "North");
-  CLI_REFUSED("mona", "you may not see reports for team", "report", "survey", "--team", "Nowhere");
+  CLI_REFUSED("mona", "you may not see reports for team", "report", "survey", "--team", "Nowhere", "--from",
+              period_from);
 
   /* The comment is sealed: not in the database or its WAL. */
   char path[512];
