@@ -42,9 +42,7 @@ int store_rules_find(db *d, const char *name, int64_t *id)
   sqlite3_stmt *st = db_prepare(d, "SELECT id FROM frequency_rules WHERE name = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  int rc = db_one_int64(st, id);
   return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 

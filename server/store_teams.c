@@ -58,9 +58,7 @@ int store_teams_find(db *d, const char *name, int64_t *id)
   sqlite3_stmt *st = db_prepare(d, "SELECT id FROM teams WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  int rc = db_one_int64(st, id);
   return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
@@ -82,9 +80,7 @@ int store_teams_size(db *d, int64_t team, int *n)
   sqlite3_stmt *st = db_prepare(d, "SELECT count(*) FROM team_members WHERE team_id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, team);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *n = sqlite3_column_int(st, 0);
-  sqlite3_reset(st);
+  int rc = db_one_int(st, n);
   return rc == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
