@@ -71,8 +71,8 @@ static int run_with_stdin(const char *const argv[], const char *stdin_text, cons
   return 0;
 }
 
-/* The server set up last in this process: harness_add_user's person logs
- * in there on a device of its own (tests run one server each). */
+/* The server this process set up or connected to last: harness_add_user's
+ * person logs in there on a device of its own (a test runs one server). */
 static harness_server *serving;
 
 void harness_init_only(harness_server *h)
@@ -177,6 +177,7 @@ void harness_cleanup(harness_server *h)
 
 client *harness_device(harness_server *h)
 {
+  serving = h;
   char pub[41], sec[41];
   cr_assert_eq(zmq_curve_keypair(pub, sec), 0);
   client *c = NULL;

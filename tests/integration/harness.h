@@ -58,7 +58,7 @@ Reflect__V1__Code harness_whoami(client *c);
 void harness_login(client *c, const char *user, const char *password);
 /* Logged-in admin adds a user (with HARNESS_FIRST_PASSWORD, which the
  * user then replaces with HARNESS_PASSWORD on a device of its own, on the
- * server this process started last); returns its id. */
+ * server this process last set up or connected to); returns its id. */
 uint64_t harness_add_user(client *admin, const char *username, const char *name, Reflect__V1__Role role);
 /* A fresh device logged in as username (password HARNESS_PASSWORD unless admin). */
 client *harness_user(harness_server *h, const char *username);
