@@ -10,18 +10,20 @@
  * handful of comments) or in a day, and low enough that the worst case
  * stays small: one person adds at most COMMENTS_PER_PERSON_DAY comments of
  * COMMENT_TEXT_MAX bytes in 24 hours (800 KiB), and the disagreements and
- * resolutions of one record (at most 2 x COMMENT_DISAGREEMENTS_PER_RECORD)
- * always fit in one reply beside the largest record. Per-person bounds
- * mean no party can use up another's room; the record-wide bound on
- * disagreements takes seven people to reach.
+ * resolutions of one record (at most 2 x COMMENT_DISAGREEMENTS_PER_RECORD,
+ * 525 KiB) fit in one reply beside a record at its text limit
+ * (RECORD_BODY_MAX). Per-person bounds mean no party can use up another's
+ * room; the record-wide bound on disagreements takes seven people to
+ * reach.
  *
  * Reading: store_comments_page returns one page: every disagreement and
  * resolution (from the oldest, as many as fit the page's key budget, which
  * under these bounds is all of them), then notes after a cursor, oldest
  * first, up to a count and a byte budget, so the reply that carries them
- * stays under the frame. Anything that did not fit (only possible for
- * records written before the bounds) comes later in the stream of notes,
- * so every comment is reachable by paging. `through` limits a page to the
+ * stays under the frame. A disagreement that did not fit (possible only
+ * for a record written before the bounds, or one whose citations fill
+ * much of the frame) comes later in the stream of notes instead: every
+ * comment is reachable by paging, and no read fails for their number. `through` limits a page to the
  * comments every party signed (store_signoffs_comments_signed).
  *
  * Contract: writers run in the caller's write transaction; messages are
