@@ -194,7 +194,7 @@ const cli_command cli_export_inspection = {
             "logged as read, and the export itself is logged. For a manager of the team, or an\n"
             "inspector granted it.\n\n"
             "A sampled record carries only the comments every party signed (those made before\n"
-            "the last party signed it): all its disagreements and resolutions and up to 10\n"
+            "the first of them signed it): its disagreements and resolutions and up to 10\n"
             "notes; the pack says how many more there are and how to read them with `record\n"
             "show`. A sampled record too large to fit in the pack is listed by session instead\n"
             "(sample_omitted in the JSON), to be read with `record show`.\n\n"

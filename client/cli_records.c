@@ -123,7 +123,7 @@ static int fetch_with_comments(cli_ctx *ctx, uint64_t session, uint32_t revision
     rc = -1;
   }
   show.comments_only = 1;
-  show.comments_limit = 0;
+  show.comments_limit = 200; /* as many as a frame holds: fewer round trips */
   while (!rc && all && m->next) {
     /* A server that does not move on would loop forever. */
     if (m->next <= show.comments_after) break;
@@ -341,15 +341,15 @@ static const cli_command record_show = {
             "Comments come a page at a time: every disagreement and resolution, always,\n"
             "then up to 50 notes, oldest first (fewer if they are long). When there are\n"
             "more, a note on stderr gives the command for the next page. An inspector sees\n"
-            "only the comments every party had signed (made before the last of them signed\n"
-            "the revision shown), and is told how many others there are.\n\n"
+            "only the comments every party signed: those already made when the first of\n"
+            "them signed the revision shown; a note says how many others there are.\n"
+            "--json adds comments_next (the ID for --comments-after, or null), notes_total\n"
+            "and comments_unsigned (the comments an inspector is not shown).\n\n"
             "options:\n"
             "  --revision N         this revision rather than the latest\n"
             "  --comments-after ID  the notes after comment ID (the next page)\n"
             "  --comments-limit N   at most N notes in the page (1-200)\n"
-            "  --all-comments       fetch and show every page of comments\n"
-            "\n--json adds comments_next (the ID for --comments-after, or null), notes_total\n"
-            "and comments_unsigned (comments an inspector is not shown).\n",
+            "  --all-comments       fetch and show every page of comments\n",
     .opts = show_opts,
     .pos_name = "SESSION",
     .min_pos = 1,
