@@ -50,6 +50,8 @@ static cJSON *pack_json(const Reflect__V1__ExportInspectionReply *r)
   for (size_t i = 0; i < r->n_signed_; i++) cJSON_AddItemToArray(sig, signed_json(r->signed_[i]));
   cJSON *sample = cJSON_AddArrayToObject(o, "sample");
   for (size_t i = 0; i < r->n_sample; i++) cJSON_AddItemToArray(sample, cli_record_json(r->sample[i]));
+  cJSON *omitted = cJSON_AddArrayToObject(o, "sample_omitted");
+  for (size_t i = 0; i < r->n_sample_omitted; i++) cJSON_AddItemToArray(omitted, cJSON_CreateNumber((double)r->sample_omitted[i]));
   return o;
 }
 
@@ -191,6 +193,11 @@ const cli_command cli_export_inspection = {
             "those records in full (wellbeing shown only as discussed). Each sampled record is\n"
             "logged as read, and the export itself is logged. For a manager of the team, or an\n"
             "inspector granted it.\n\n"
+            "A sampled record carries only the comments every party signed (those made before\n"
+            "the first of them signed it): its disagreements and resolutions and up to 10\n"
+            "notes; the pack says how many more there are and how to read them with `record\n"
+            "show`. A sampled record too large to fit in the pack is listed by session instead\n"
+            "(sample_omitted in the JSON), to be read with `record show`.\n\n"
             "options:\n"
             "  --team TEAM            the team\n"
             "  --from YYYY-MM-DD      first day of the period (organisation's time zone)\n"

@@ -312,6 +312,16 @@ static void signed_index(cli_pdf *p, doc *d)
   cli_pdf_heading(p, 1, "Signed records");
   cli_pdf_paragraph(p, fmt(d, "%zu sessions in the period have a record signed by every party (latest revision). "
                               "%zu of them, chosen at random, follow in full.", r->n_signed_, r->n_sample));
+  if (r->n_sample_omitted) {
+    GString *ids = g_string_new(NULL);
+    for (size_t i = 0; i < r->n_sample_omitted; i++)
+      g_string_append_printf(ids, "%s%" PRIu64, i ? ", " : "", r->sample_omitted[i]);
+    char *list = g_string_free(ids, FALSE);
+    g_ptr_array_add(d->keep, list);
+    cli_pdf_paragraph(p, fmt(d, "Also chosen but too large to include in this pack: session%s %s. "
+                                "Read each with `reflect record show SESSION`.",
+                             r->n_sample_omitted == 1 ? "" : "s", list));
+  }
   static const char *const heads[] = {"Session", "Date", "Kind", "Supervisor", "Members", "Rev.", "Signed"};
   static const double widths[] = {1.1, 1.8, 1.1, 1.5, 2.3, 0.6, 1.8};
   static const int right[] = {1, 0, 0, 0, 0, 1, 0};
@@ -384,12 +394,21 @@ static void sampled_record(cli_pdf *p, doc *d, const Reflect__V1__RecordShowRepl
     cli_pdf_paragraph(p, rec->body);
   }
   for (size_t i = 0; i < rec->n_sections; i++) section(p, d, rec->sections[i]);
-  if (rec->n_comments) cli_pdf_heading(p, 3, "Comments (every revision)");
+  if (rec->n_comments || rec->comments_unsigned) cli_pdf_heading(p, 3, "Comments signed by every party");
   for (size_t i = 0; i < rec->n_comments; i++) {
     const Reflect__V1__Comment *m = rec->comments[i];
     cli_pdf_field(p, fmt(d, "%s, %s", m->author, cli_comment_kind_name(m->kind)),
                   fmt(d, "%s (revision %u, %s)", m->text, m->revision, when(d, m->at)));
   }
+  if (rec->comments_next)
+    cli_pdf_paragraph(p, fmt(d, "More comments follow (%u notes in all): read them with "
+                                "`reflect record show %" PRIu64 " --revision %u --comments-after %" PRIu64 "`.",
+                             rec->notes_total, rec->session_id, v ? v->revision : 0, rec->comments_next));
+  if (rec->comments_unsigned)
+    cli_pdf_paragraph(p, fmt(d, "%u later comment%s, made after a party signed, %s not part of this evidence: "
+                                "inspectors see only what every party signed.",
+                             rec->comments_unsigned, rec->comments_unsigned == 1 ? "" : "s",
+                             rec->comments_unsigned == 1 ? "is" : "are"));
   cli_pdf_space(p, 8);
 }
 

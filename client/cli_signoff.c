@@ -101,6 +101,11 @@ const cli_command cli_record_comment = {
     .synopsis = "SESSION --text TEXT [--disagree | --resolves ID]",
     .help = "Comments attach to the latest revision and are never erased. Prints the\n"
             "comment's id.\n\n"
+            "Bounds: a comment holds up to 8 KiB; you may add 50 notes and 5 disagreements\n"
+            "to one record, and 100 comments in any 24 hours; a record holds at most 32\n"
+            "disagreements, and each is resolved once. Beyond them the server refuses with\n"
+            "RESOURCE_EXHAUSTED (ALREADY_EXISTS for a second resolution). An inspector sees\n"
+            "a comment only once every party has signed a revision after it was made.\n\n"
             "options:\n"
             "  --text TEXT        what you want on the record\n"
             "  --disagree         you disagree with the record\n"

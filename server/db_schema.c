@@ -544,5 +544,26 @@ static const char v11[] =
      * each device gets its new one at its next login. */
     "DELETE FROM event_topics;";
 
-const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
+/* v12: bounded comments (issue 13).
+ *  - record_signoffs.comments_seen: the newest comment on the session when
+ *    the signature was made. A comment is signed by every party when its id
+ *    is at most the smallest comments_seen among a frozen revision's
+ *    signatures; inspectors see only those. Signatures made before this
+ *    version are given the newest comment made in an earlier second than
+ *    the signature (a comment in the same second is not known to have come
+ *    first, so it counts as unsigned: the safe side for evidence). The
+ *    append-only trigger is lifted only for that one backfill.
+ *  - Indexes for the bounds on comments: per person per day (author, at)
+ *    and per person or kind on one record (session, author, kind). */
+static const char v12[] =
+    "ALTER TABLE record_signoffs ADD COLUMN comments_seen INTEGER NOT NULL DEFAULT 0;"
+    "DROP TRIGGER record_signoffs_no_update;"
+    "UPDATE record_signoffs SET comments_seen = coalesce((SELECT max(m.id) FROM record_comments m"
+    "  WHERE m.session_id = record_signoffs.session_id AND m.at < record_signoffs.at), 0);"
+    "CREATE TRIGGER record_signoffs_no_update BEFORE UPDATE ON record_signoffs"
+    "  BEGIN SELECT RAISE(ABORT, 'signatures are append-only'); END;"
+    "CREATE INDEX record_comments_author ON record_comments(author_id, at);"
+    "CREATE INDEX record_comments_party ON record_comments(session_id, author_id, kind);";
+
+const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

@@ -135,11 +135,26 @@ rcode ops_check_clashes(call *c, const int64_t *people, size_t n_people, int64_t
 rcode ops_book_session(call *c, const int64_t *members, size_t n_members, int64_t agreement_id, int64_t start,
                        uint32_t minutes, const char *room, const uint8_t *room_index, int64_t *id);
 
+/* Which of a record's comments a read carries (store_comments.h pages).
+ * budget 0 gives the comments what the frame leaves beside the record, so
+ * a `record show` reply always fits; a caller that sends several records in
+ * one reply gives each a fixed budget (at least 2 x COMMENT_WIRE_MAX).
+ * signed_only keeps to the comments every party signed (inspectors, the
+ * inspection pack): the revision read must then be frozen. comments_only
+ * leaves out the sections and body. */
+typedef struct {
+  uint64_t after;
+  uint32_t limit;
+  size_t budget;
+  int signed_only;
+  int comments_only;
+} record_view;
+
 /* A record as `record show` returns it (revision 0: the latest), with its
- * signatures, those awaited, and comments; wellbeing is opened only for a
- * party. Fails the call describing why. No audit: the caller audits the
- * read before the content leaves. */
-rcode ops_record_fill(call *c, const session_row *s, uint32_t revision, int party,
+ * signatures, those awaited, and a page of comments; wellbeing is opened
+ * only for a party. Fails the call describing why. No audit: the caller
+ * audits the read before the content leaves. */
+rcode ops_record_fill(call *c, const session_row *s, uint32_t revision, int party, const record_view *view,
                       Reflect__V1__RecordShowReply **out);
 
 /* A case by id or reference (exactly one given), or the call fails: a

@@ -96,15 +96,18 @@ static int person_reason(const redact_terms *others, const char *relationship, c
 
 /* Every name the subject's extract must not show: this child's third
  * parties first (so theirs is the reason given for a name on both files),
- * then every other child and their third parties. */
-static rcode build_terms(call *c, const case_row *k, const char *subject, redact_terms *t)
+ * then every other child and their third parties. Every case is read (a
+ * record may name any child), but only names that occur in the extract's
+ * own text (the corpus) are kept, each once: however many names other
+ * teams record, the terms are bounded by this extract. */
+static rcode build_terms(call *c, const case_row *k, const char *subject, Reflect__V1__CasePerson **people, size_t n,
+                         const redact_corpus *corpus, redact_terms *t)
 {
-  Reflect__V1__CasePerson **people = NULL;
-  size_t n = 0;
-  int rc = store_case_people_list(c, c->a, k, &people, &n);
-  if (rc) return call_fail(c, rc, NULL, "could not read the case's third parties");
+  int rc = RC_OK;
   redact_terms others;
   redact_terms_init(&others);
+  redact_terms_restrict(&others, corpus);
+  redact_terms_restrict(t, corpus);
   gather g = {&others, {0}};
   rc = store_case_people_each_case(c, k->id, gather_case, &g);
   arena_reset(&g.scratch);
@@ -211,7 +214,8 @@ static rcode export_audit_tx(call *c, void *arg)
   return rc;
 }
 
-static rcode fill_entries(call *c, extract *x, const case_row *k, const redact_terms *t)
+/* Every decision about the child, as recorded (redacted later). */
+static rcode fill_entries(call *c, extract *x, const case_row *k)
 {
   Reflect__V1__Decision **d = NULL;
   size_t n = 0;
@@ -235,13 +239,58 @@ static rcode fill_entries(call *c, extract *x, const case_row *k, const redact_t
     e->decision = d[i]->decision;
     e->rationale = d[i]->rationale;
     rc = fill_people(c, k, e);
-    if (!rc) rc = redact_field(c, x, t, (uint32_t)i, "risk", &e->risk);
-    if (!rc) rc = redact_field(c, x, t, (uint32_t)i, "decision", &e->decision);
-    if (!rc) rc = redact_field(c, x, t, (uint32_t)i, "rationale", &e->rationale);
     if (rc) return rc;
     r->entries[r->n_entries++] = e;
   }
   return RC_OK;
+}
+
+/* The texts redaction applies to: what the entries say, and the
+ * relationships of the child's third parties (a reason may show one). */
+static rcode fill_corpus(call *c, const extract *x, Reflect__V1__CasePerson **people, size_t n, redact_corpus *corpus)
+{
+  int rc = REDACT_OK;
+  for (size_t i = 0; !rc && i < x->r->n_entries; i++) {
+    const Reflect__V1__CaseExtractEntry *e = x->r->entries[i];
+    rc = redact_corpus_add(corpus, e->risk);
+    if (!rc) rc = redact_corpus_add(corpus, e->decision);
+    if (!rc) rc = redact_corpus_add(corpus, e->rationale);
+  }
+  for (size_t i = 0; !rc && i < n; i++) rc = redact_corpus_add(corpus, people[i]->relationship);
+  return rc ? call_fail(c, RC_EXHAUSTED, NULL, "out of memory while redacting") : RC_OK;
+}
+
+static rcode redact_entries(call *c, extract *x, const redact_terms *t)
+{
+  rcode rc = RC_OK;
+  for (size_t i = 0; !rc && i < x->r->n_entries; i++) {
+    Reflect__V1__CaseExtractEntry *e = x->r->entries[i];
+    rc = redact_field(c, x, t, (uint32_t)i, "risk", &e->risk);
+    if (!rc) rc = redact_field(c, x, t, (uint32_t)i, "decision", &e->decision);
+    if (!rc) rc = redact_field(c, x, t, (uint32_t)i, "rationale", &e->rationale);
+  }
+  return rc;
+}
+
+/* Decisions, then the names in them, then the redaction. */
+static rcode build_extract(call *c, extract *x, const case_row *k)
+{
+  rcode rc = fill_entries(c, x, k);
+  if (rc) return rc;
+  Reflect__V1__CasePerson **people = NULL;
+  size_t n = 0;
+  rc = (rcode)store_case_people_list(c, c->a, k, &people, &n);
+  if (rc) return call_fail(c, rc, NULL, "could not read the case's third parties");
+  redact_corpus corpus;
+  redact_corpus_init(&corpus);
+  redact_terms t;
+  redact_terms_init(&t);
+  rc = fill_corpus(c, x, people, n, &corpus);
+  if (!rc) rc = build_terms(c, k, x->r->case_->name, people, n, &corpus, &t);
+  if (!rc) rc = redact_entries(c, x, &t);
+  redact_terms_free(&t);
+  redact_corpus_free(&corpus);
+  return rc;
 }
 
 rcode ops_export_case(call *c, const Reflect__V1__Request *req)
@@ -266,11 +315,7 @@ rcode ops_export_case(call *c, const Reflect__V1__Request *req)
   x.r->generated_at = c->now;
   rc = (rcode)store_users_name(c, c->who->user_id, &x.r->generated_by);
   if (rc) return call_fail(c, rc, NULL, "could not read your name");
-  redact_terms t;
-  redact_terms_init(&t);
-  rc = build_terms(c, &k, x.r->case_->name, &t);
-  if (!rc) rc = fill_entries(c, &x, &k, &t);
-  redact_terms_free(&t);
+  rc = build_extract(c, &x, &k);
   if (rc) return rc;
   export_audit a = {k.id, x.r->n_entries, x.r->n_redactions};
   rc = call_write(c, "audit the extract", export_audit_tx, &a);

@@ -18,9 +18,19 @@
 #include "ops.h"
 #include "reports.h"
 #include "store_audit.h"
+#include "store_comments.h"
+#include "wire.h"
 
 #define INSPECTION_SAMPLE_DEFAULT 5
 #define INSPECTION_SAMPLE_MAX 20
+/* A sampled record carries its disagreements and resolutions and a few
+ * notes, within a fixed share of the reply, so no one record's comments
+ * can crowd out the rest; comments_next says where `record show` goes on. */
+#define INSPECTION_NOTES 10
+#define INSPECTION_COMMENTS_BUDGET (4 * COMMENT_WIRE_MAX)
+/* The whole pack, beside the Reply envelope: a sampled record that would
+ * take it past this is named in sample_omitted instead of failing the pack. */
+#define INSPECTION_REPLY_MAX (WIRE_MAX_FRAME - 16 * 1024)
 /* An index longer than this would make a reply (and a PDF) nobody reads;
  * the inspector narrows the period instead. */
 #define INSPECTION_INDEX_MAX 2000
@@ -141,19 +151,33 @@ static rcode sample_build(call *c, inspection *x)
   rcode rc = sample_pick(c, n, k, chosen);
   if (rc) return rc;
   x->r->sample = arena_alloc(c->a, sizeof *x->r->sample * (k ? k : 1));
-  if (!x->r->sample) return RC_EXHAUSTED;
+  x->r->sample_omitted = arena_alloc(c->a, sizeof *x->r->sample_omitted * (k ? k : 1));
+  if (!x->r->sample || !x->r->sample_omitted) return RC_EXHAUSTED;
+  size_t size = reflect__v1__export_inspection_reply__get_packed_size(x->r);
+  /* party 0: wellbeing is the two parties' alone, never an inspector's;
+   * and only the comments every party signed are evidence. */
+  const record_view view = {.limit = INSPECTION_NOTES, .budget = INSPECTION_COMMENTS_BUDGET, .signed_only = 1};
   for (size_t i = 0; i < k; i++) {
     const Reflect__V1__SignedRecordRef *ref = x->r->signed_[chosen[i]];
     session_row s;
     if (store_sessions_get(c->s->db, (int64_t)ref->session_id, &s))
       return call_fail(c, RC_INTERNAL, NULL, "could not read session %llu", (unsigned long long)ref->session_id);
-    /* party 0: wellbeing is the two parties' alone, never an inspector's. */
-    rc = ops_record_fill(c, &s, ref->revision, 0, &x->r->sample[i]);
+    Reflect__V1__RecordShowReply *rec;
+    rc = ops_record_fill(c, &s, ref->revision, 0, &view, &rec);
+    if (rc) return rc;
+    /* Its field tag and length, and the record. */
+    size_t more = reflect__v1__record_show_reply__get_packed_size(rec) + 8;
+    if (size + more > INSPECTION_REPLY_MAX) {
+      x->r->sample_omitted[x->r->n_sample_omitted++] = ref->session_id;
+      size += 12;
+      continue;
+    }
     char detail[48];
     snprintf(detail, sizeof detail, "revision=%u;inspection", ref->revision);
-    if (!rc) rc = (rcode)store_audit_append_id(c, "record.read", "session", s.id, detail);
+    rc = (rcode)store_audit_append_id(c, "record.read", "session", s.id, detail);
     if (rc) return rc;
-    x->r->n_sample = i + 1;
+    x->r->sample[x->r->n_sample++] = rec;
+    size += more;
   }
   return RC_OK;
 }
@@ -195,7 +219,9 @@ static rcode export_tx(call *c, void *arg)
   if (!rc) rc = sample_build(c, x);
   if (rc) return rc;
   char detail[80];
-  snprintf(detail, sizeof detail, "from=%s;to=%s;sample=%zu", x->sc.from, x->sc.to, x->r->n_sample);
+  int n = snprintf(detail, sizeof detail, "from=%s;to=%s;sample=%zu", x->sc.from, x->sc.to, x->r->n_sample);
+  if (x->r->n_sample_omitted && n > 0 && (size_t)n < sizeof detail)
+    snprintf(detail + n, sizeof detail - (size_t)n, ";omitted=%zu", x->r->n_sample_omitted);
   return (rcode)store_audit_append_id(c, "inspection.export", "team", x->sc.team_id, detail);
 }
 

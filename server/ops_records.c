@@ -16,6 +16,7 @@
 #include "store_records.h"
 #include "store_signoffs.h"
 #include "store_teams.h"
+#include "wire.h"
 
 /* A missing session and someone else's session get the same answer, so
  * the ids of other people's sessions cannot be probed. */
@@ -184,7 +185,36 @@ static rcode load_readable_session(call *c, uint64_t id, session_row *s, int *pa
   return refuse_session(c, id);
 }
 
-rcode ops_record_fill(call *c, const session_row *s, uint32_t revision, int party,
+/* What a reply may hold beside the Reply envelope (id, status). */
+#define RECORD_REPLY_MAX (WIRE_MAX_FRAME - 16 * 1024)
+
+/* A page of comments into r, within what the view (or the frame) allows. */
+static rcode fill_comments(call *c, const session_row *s, const record_view *view, Reflect__V1__RecordShowReply *r)
+{
+  comments_query q = {.after = view->after, .limit = view->limit ? view->limit : COMMENTS_PAGE_DEFAULT,
+                      .budget = view->budget, .through = INT64_MAX};
+  if (view->signed_only) {
+    /* Frozen: every party signed, so the least they had all seen is signed. */
+    if (!r->frozen) q.through = 0;
+    else if (store_signoffs_comments_signed(c->s->db, s->id, r->revision->revision, &q.through)) return RC_INTERNAL;
+  }
+  if (!q.budget) {
+    size_t record = reflect__v1__record_show_reply__get_packed_size(r);
+    q.budget = record < RECORD_REPLY_MAX ? RECORD_REPLY_MAX - record : 0;
+  }
+  if (q.budget < 2 * COMMENT_WIRE_MAX) q.budget = 2 * COMMENT_WIRE_MAX;
+  comments_page page;
+  int rc = store_comments_page(c, s, &q, &page);
+  if (rc) return (rcode)rc;
+  r->comments = page.v;
+  r->n_comments = page.n;
+  r->comments_next = page.next;
+  r->notes_total = page.notes_total;
+  r->comments_unsigned = page.hidden;
+  return RC_OK;
+}
+
+rcode ops_record_fill(call *c, const session_row *s, uint32_t revision, int party, const record_view *view,
                       Reflect__V1__RecordShowReply **out)
 {
   Reflect__V1__RecordShowReply *r = arena_alloc(c->a, sizeof *r);
@@ -199,14 +229,21 @@ rcode ops_record_fill(call *c, const session_row *s, uint32_t revision, int part
     return call_fail(c, rc, NULL, "integrity error: the record of session %lld failed authentication",
                      (long long)s->id);
   if (rc) return call_fail(c, rc, NULL, "could not read the record");
+  if (view->comments_only) {
+    r->sections = NULL;
+    r->n_sections = 0;
+    r->body = "";
+  }
   for (size_t i = 0; !rc && i < r->n_sections; i++) rc = kpi_cite_fill(c, r->sections[i]);
   if (rc) return call_fail(c, rc, NULL, "could not read the measurements the record cites");
   int frozen = 0;
   rc = (rcode)store_signoffs_status(c, s, r->revision->revision, &r->signatures, &r->n_signatures, &r->awaiting,
                                     &r->n_awaiting, &frozen);
-  if (!rc) rc = (rcode)store_comments_list(c, s, &r->comments, &r->n_comments);
-  if (rc) return call_fail(c, rc, NULL, "could not read the record's sign-off and comments");
   r->frozen = frozen != 0;
+  if (!rc) rc = fill_comments(c, s, view, r);
+  if (rc == RC_DATA_LOSS)
+    return call_fail(c, rc, NULL, "integrity error: a comment on session %lld failed authentication", (long long)s->id);
+  if (rc) return call_fail(c, rc, NULL, "could not read the record's sign-off and comments");
   *out = r;
   return RC_OK;
 }
@@ -219,8 +256,14 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
   int party = 0;
   rcode rc = load_readable_session(c, in->session_id, &s, &party);
   if (rc) return rc;
-  /* Inspectors read evidence: only what every party has signed. */
+  if (in->comments_limit > COMMENTS_PAGE_MAX)
+    return call_fail(c, RC_INVALID, "comments_limit", "a page holds at most %d notes", COMMENTS_PAGE_MAX);
+  if (in->comments_after > INT64_MAX) return call_fail(c, RC_INVALID, "comments_after", "no such comment");
+  /* Inspectors read evidence: only what every party has signed, the
+   * comments included. */
   int inspector = c->who->role == REFLECT__V1__ROLE__ROLE_INSPECTOR;
+  record_view view = {.after = in->comments_after, .limit = in->comments_limit, .signed_only = inspector,
+                      .comments_only = in->comments_only};
   uint32_t revision = in->revision;
   if (inspector && !revision) {
     if (store_inspectors_latest_signed(c->s->db, &s, &revision)) return RC_INTERNAL;
@@ -229,7 +272,7 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
                        "session %lld has no fully signed record; inspectors see signed records only", (long long)s.id);
   }
   Reflect__V1__RecordShowReply *r = NULL;
-  rc = ops_record_fill(c, &s, revision, party, &r);
+  rc = ops_record_fill(c, &s, revision, party, &view, &r);
   if (rc) return rc;
   if (inspector && !r->frozen)
     return call_fail(c, RC_DENIED, "revision",
@@ -238,9 +281,10 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
   int withheld = 0;
   for (size_t i = 0; i < r->n_sections; i++) withheld |= r->sections[i]->withheld;
   /* The read is audited before any content leaves: no audit row, no content. */
-  char detail[80];
-  snprintf(detail, sizeof detail, "revision=%u%s%s", r->revision->revision,
-           party ? "" : inspector ? ";inspector" : ";oversight", withheld ? ";wellbeing=withheld" : "");
+  char detail[96];
+  snprintf(detail, sizeof detail, "revision=%u%s%s%s", r->revision->revision,
+           party ? "" : inspector ? ";inspector" : ";oversight", withheld ? ";wellbeing=withheld" : "",
+           in->comments_only ? ";comments" : "");
   rc = store_audit_read(c, "record.read", "session", s.id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_RECORD_SHOW;
@@ -300,6 +344,38 @@ typedef struct {
   int64_t id;
 } comment;
 
+/* The bounds of store_comments.h, checked inside the write transaction so
+ * concurrent requests cannot both take the last place. */
+static rcode comment_room_check(call *c, comment *m)
+{
+  comment_room room;
+  int64_t resolution;
+  if (store_comments_room(c, &m->s, m->in->kind, (int64_t)m->in->resolves, &room, &resolution)) return RC_INTERNAL;
+  switch (room) {
+  case COMMENT_ROOM: return RC_OK;
+  case COMMENT_FULL_DAY:
+    return call_fail(c, RC_EXHAUSTED, NULL,
+                     "you have added %d comments in the last 24 hours, the most one person may; try again later",
+                     COMMENTS_PER_PERSON_DAY);
+  case COMMENT_FULL_NOTES:
+    return call_fail(c, RC_EXHAUSTED, "session_id",
+                     "you have added %d notes to this record, the most one person may; put more in one note",
+                     COMMENT_NOTES_PER_PERSON);
+  case COMMENT_FULL_DISAGREEMENTS:
+    return call_fail(c, RC_EXHAUSTED, "session_id",
+                     "you have recorded %d disagreements with this record, the most one person may",
+                     COMMENT_DISAGREEMENTS_PER_PERSON);
+  case COMMENT_FULL_RECORD:
+    return call_fail(c, RC_EXHAUSTED, "session_id",
+                     "this record has %d disagreements, the most one record may hold; resolve them in an amendment",
+                     COMMENT_DISAGREEMENTS_PER_RECORD);
+  case COMMENT_RESOLVED:
+    return call_fail(c, RC_EXISTS, "resolves", "disagreement #%llu was already resolved (#%lld)",
+                     (unsigned long long)m->in->resolves, (long long)resolution);
+  }
+  return RC_INTERNAL;
+}
+
 static rcode comment_tx(call *c, void *arg)
 {
   comment *m = arg;
@@ -313,7 +389,9 @@ static rcode comment_tx(call *c, void *arg)
     if (found || kind != REFLECT__V1__COMMENT_KIND__COMMENT_DISAGREEMENT)
       return call_fail(c, RC_INVALID, "resolves", "a resolution names a disagreement on this record");
   }
-  rcode rc = (rcode)store_comments_add(c, &m->s, latest, m->in->kind, (int64_t)m->in->resolves, m->in->text, &m->id);
+  rcode rc = comment_room_check(c, m);
+  if (rc) return rc;
+  rc = (rcode)store_comments_add(c, &m->s, latest, m->in->kind, (int64_t)m->in->resolves, m->in->text, &m->id);
   if (!rc) rc = (rcode)store_audit_append_id(c, "record.comment", "session", m->s.id, "");
   return rc;
 }
@@ -326,7 +404,7 @@ rcode ops_record_comment(call *c, const Reflect__V1__Request *req)
     return call_fail(c, RC_INVALID, "kind", "a comment is a note, a disagreement or a resolution");
   if (in->kind != REFLECT__V1__COMMENT_KIND__COMMENT_RESOLUTION && in->resolves)
     return call_fail(c, RC_INVALID, "resolves", "only a resolution resolves a disagreement");
-  rcode rc = call_check_text(c, "text", in->text, RECORD_REASON_MAX * 8);
+  rcode rc = call_check_text(c, "text", in->text, COMMENT_TEXT_MAX);
   comment m = {.in = in};
   if (!rc) rc = ops_load_party_session(c, in->session_id, &m.s);
   if (!rc) rc = call_write(c, "add the comment", comment_tx, &m);

@@ -13,6 +13,12 @@ struct redact_term {
   char text[];
 };
 
+/* A word of a corpus text: text[pos, pos + len) of texts[text]; prev is
+ * the same word's previous occurrence (+1; 0 none). */
+struct redact_occurrence {
+  size_t text, pos, len, prev;
+};
+
 /* What decode reports for a byte that does not start a valid UTF-8
  * sequence: beyond Unicode, so is_word counts it as a word character. */
 #define CP_INVALID 0x110000u
@@ -100,9 +106,149 @@ static unsigned char lower(unsigned char b)
   return b >= 'A' && b <= 'Z' ? (unsigned char)(b - 'A' + 'a') : b;
 }
 
+/* FNV-1a over the lower-cased word. */
+static uint64_t word_hash(const char *w, size_t n)
+{
+  uint64_t h = 1469598103934665603u;
+  for (size_t i = 0; i < n; i++) h = (h ^ lower((unsigned char)w[i])) * 1099511628211u;
+  return h;
+}
+
+/* Where a match of the (normalised) term at s[i] ends, or 0 for none: the
+ * single definition of "this term occurs here", shared by redact_apply and
+ * the corpus. */
+static size_t match_text(const char *term, size_t tlen, const char *s, size_t len, size_t i)
+{
+  size_t p = i, n;
+  for (size_t k = 0; k < tlen; k++) {
+    if (term[k] == ' ') {
+      if (p >= len || !space_at(s, len, p, &n)) return 0;
+      while (p < len && space_at(s, len, p, &n)) p += n;
+    } else if (p >= len || lower((unsigned char)s[p]) != (unsigned char)term[k]) {
+      return 0;
+    } else {
+      p++;
+    }
+  }
+  return p == len || !word_at(s, len, p, &n) ? p : 0;
+}
+
+void redact_corpus_init(redact_corpus *c)
+{
+  memset(c, 0, sizeof *c);
+}
+
+void redact_corpus_free(redact_corpus *c)
+{
+  free(c->texts);
+  free(c->lens);
+  free(c->occ);
+  free(c->slots);
+  redact_corpus_init(c);
+}
+
+static int same_word(const char *a, size_t an, const char *b, size_t bn)
+{
+  if (an != bn) return 0;
+  for (size_t k = 0; k < an; k++)
+    if (lower((unsigned char)a[k]) != lower((unsigned char)b[k])) return 0;
+  return 1;
+}
+
+/* The slot of word w: its entry, or the empty one where it would go. The
+ * table is never full (at most half used). */
+static size_t corpus_slot(const redact_corpus *c, const char *w, size_t n)
+{
+  size_t mask = c->n_slots - 1, h = (size_t)(word_hash(w, n) & mask);
+  for (; c->slots[h]; h = (h + 1) & mask) {
+    const redact_occurrence *o = &c->occ[c->slots[h] - 1];
+    if (same_word(c->texts[o->text] + o->pos, o->len, w, n)) break;
+  }
+  return h;
+}
+
+/* Room for one more distinct word, keeping the table at most half full. */
+static int corpus_reserve(redact_corpus *c)
+{
+  if ((c->n_words + 1) * 2 <= c->n_slots) return REDACT_OK;
+  size_t n = c->n_slots ? c->n_slots * 2 : 256;
+  size_t *old = c->slots, old_n = c->n_slots;
+  c->slots = calloc(n, sizeof *c->slots);
+  if (!c->slots) {
+    c->slots = old;
+    return REDACT_E_NOMEM;
+  }
+  c->n_slots = n;
+  for (size_t i = 0; i < old_n; i++) {
+    if (!old[i]) continue;
+    const redact_occurrence *o = &c->occ[old[i] - 1];
+    c->slots[corpus_slot(c, c->texts[o->text] + o->pos, o->len)] = old[i];
+  }
+  free(old);
+  return REDACT_OK;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+  if (need <= *cap) return REDACT_OK;
+  size_t n = *cap ? *cap * 2 : 64;
+  while (n < need) n *= 2;
+  void *q = realloc(*p, n * size);
+  if (!q) return REDACT_E_NOMEM;
+  *p = q;
+  *cap = n;
+  return REDACT_OK;
+}
+
+int redact_corpus_add(redact_corpus *c, const char *text)
+{
+  size_t len = text ? strnlen(text, REDACT_TEXT_MAX + 1) : 0;
+  if (len == 0 || len > REDACT_TEXT_MAX) return REDACT_OK;
+  size_t cap = c->cap_texts;
+  int rc = grow((void **)&c->texts, &cap, c->n_texts + 1, sizeof *c->texts);
+  if (!rc) {
+    cap = c->cap_texts;
+    rc = grow((void **)&c->lens, &cap, c->n_texts + 1, sizeof *c->lens);
+  }
+  if (rc) return rc;
+  c->cap_texts = cap;
+  size_t t = c->n_texts++;
+  c->texts[t] = text;
+  c->lens[t] = len;
+  for (size_t i = next_word(text, len, 0), j; i < len; i = next_word(text, len, j)) {
+    j = word_end(text, len, i);
+    if (j - i > REDACT_TERM_MAX) continue; /* no term's first word is this long */
+    rc = grow((void **)&c->occ, &c->cap_occ, c->n_occ + 1, sizeof *c->occ);
+    if (!rc) rc = corpus_reserve(c);
+    if (rc) return rc;
+    size_t h = corpus_slot(c, text + i, j - i);
+    if (!c->slots[h]) c->n_words++;
+    c->occ[c->n_occ] = (redact_occurrence){t, i, j - i, c->slots[h]};
+    c->slots[h] = ++c->n_occ;
+  }
+  return REDACT_OK;
+}
+
+/* 1 if the normalised term matches somewhere in the corpus, exactly where
+ * redact_apply could match it: at a word equal to its first word. */
+static int corpus_has(const redact_corpus *c, const char *term, size_t len, size_t first_len)
+{
+  if (!c->n_slots) return 0;
+  for (size_t o = c->slots[corpus_slot(c, term, first_len)]; o; o = c->occ[o - 1].prev) {
+    const redact_occurrence *x = &c->occ[o - 1];
+    if (match_text(term, len, c->texts[x->text], c->lens[x->text], x->pos)) return 1;
+  }
+  return 0;
+}
+
 void redact_terms_init(redact_terms *t)
 {
   memset(t, 0, sizeof *t);
+}
+
+void redact_terms_restrict(redact_terms *t, const redact_corpus *corpus)
+{
+  t->corpus = corpus;
 }
 
 /* Terms are other people's names: wiped before the memory is reused. */
@@ -119,6 +265,7 @@ void redact_terms_free(redact_terms *t)
     free(t->v[i]);
   }
   free(t->v);
+  free(t->seen);
   free(t->slots);
   redact_terms_init(t);
 }
@@ -145,6 +292,39 @@ static int normalise(const char *src, char *dst, size_t *len)
   return 1;
 }
 
+/* FNV-1a over a normalised term. */
+static uint64_t term_hash(const char *s, size_t n)
+{
+  uint64_t h = 1469598103934665603u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+  return h;
+}
+
+/* The slot of a term's text in t->seen: its entry, or the empty one. */
+static size_t seen_slot(const redact_terms *t, const char *norm, size_t len)
+{
+  size_t mask = t->n_seen - 1, h = (size_t)(term_hash(norm, len) & mask);
+  for (; t->seen[h]; h = (h + 1) & mask) {
+    const redact_term *m = t->v[t->seen[h] - 1];
+    if (m->len == len && !memcmp(m->text, norm, len)) break;
+  }
+  return h;
+}
+
+/* Room in t->seen for one more term, at most half full. */
+static int seen_reserve(redact_terms *t)
+{
+  if ((t->n + 1) * 2 <= t->n_seen) return REDACT_OK;
+  size_t n = t->n_seen ? t->n_seen * 2 : 128;
+  size_t *seen = calloc(n, sizeof *seen);
+  if (!seen) return REDACT_E_NOMEM;
+  free(t->seen);
+  t->seen = seen;
+  t->n_seen = n;
+  for (size_t i = 0; i < t->n; i++) t->seen[seen_slot(t, t->v[i]->text, t->v[i]->len)] = i + 1;
+  return REDACT_OK;
+}
+
 int redact_terms_add(redact_terms *t, const char *text, const char *reason)
 {
   if (t->prepared) return REDACT_E_STATE;
@@ -152,6 +332,14 @@ int redact_terms_add(redact_terms *t, const char *text, const char *reason)
   size_t len;
   if (!normalise(text, norm, &len)) return REDACT_E_TOO_LONG;
   if (!len) return REDACT_OK;
+  int rc = seen_reserve(t);
+  if (rc) return rc;
+  size_t slot = seen_slot(t, norm, len), first_len = word_end(norm, len, 0);
+  /* Already there (with the reason given first), or nowhere in the texts. */
+  if (t->seen[slot] || (t->corpus && !corpus_has(t->corpus, norm, len, first_len))) {
+    wipe(norm, len);
+    return REDACT_OK;
+  }
   if (t->n >= REDACT_TERMS_MAX) return REDACT_E_TOO_MANY;
   if (t->n == t->cap) {
     size_t cap = t->cap ? t->cap * 2 : 64;
@@ -164,13 +352,15 @@ int redact_terms_add(redact_terms *t, const char *text, const char *reason)
   redact_term *m = malloc(sizeof *m + len + 1 + rlen + 1);
   if (!m) return REDACT_E_NOMEM;
   m->len = len;
-  m->first_len = word_end(norm, len, 0);
+  m->first_len = first_len;
   m->order = t->n;
   memcpy(m->text, norm, len + 1);
+  wipe(norm, len);
   m->reason = m->text + len + 1;
   memcpy(m->reason, reason, rlen);
   m->reason[rlen] = '\0';
   t->v[t->n++] = m;
+  t->seen[slot] = t->n;
   return REDACT_OK;
 }
 
@@ -239,17 +429,13 @@ static int term_cmp(const void *pa, const void *pb)
   return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* FNV-1a over the lower-cased word. */
-static uint64_t word_hash(const char *w, size_t n)
-{
-  uint64_t h = 1469598103934665603u;
-  for (size_t i = 0; i < n; i++) h = (h ^ lower((unsigned char)w[i])) * 1099511628211u;
-  return h;
-}
-
 int redact_terms_prepare(redact_terms *t, const char *subject)
 {
   if (t->prepared) return REDACT_E_STATE;
+  /* No more adds: the index of texts goes (terms are about to move). */
+  free(t->seen);
+  t->seen = NULL;
+  t->n_seen = 0;
   char snorm[REDACT_TERM_MAX + 1];
   size_t slen = 0;
   if (!normalise(subject, snorm, &slen)) slen = 0;
@@ -296,18 +482,7 @@ static size_t group_find(const redact_terms *t, const char *w, size_t n)
 /* Where a match of m at s[i] ends, or 0 for none. */
 static size_t match_at(const redact_term *m, const char *s, size_t len, size_t i)
 {
-  size_t p = i, n;
-  for (size_t k = 0; k < m->len; k++) {
-    if (m->text[k] == ' ') {
-      if (p >= len || !space_at(s, len, p, &n)) return 0;
-      while (p < len && space_at(s, len, p, &n)) p += n;
-    } else if (p >= len || lower((unsigned char)s[p]) != (unsigned char)m->text[k]) {
-      return 0;
-    } else {
-      p++;
-    }
-  }
-  return p == len || !word_at(s, len, p, &n) ? p : 0;
+  return match_text(m->text, m->len, s, len, i);
 }
 
 typedef struct {

@@ -33,15 +33,30 @@
  * is also someone's name ("Will", "Hope") is redacted wherever it appears:
  * over-redaction is the safe side for a subject access extract.
  *
+ * A term is kept once: adding the same (normalised) term again changes
+ * nothing, so the first reason given for it is the one shown.
+ *
+ * Corpus: when the texts to be redacted are known before the terms are
+ * gathered (a subject access extract), redact_corpus indexes their words
+ * and redact_terms_restrict makes the terms keep only what occurs in them:
+ * a term is added only if it matches somewhere in the corpus exactly as
+ * redact_apply would match it. redact_apply then gives the same output for
+ * those texts as with every term, and the number of terms is bounded by
+ * the texts, not by how many names exist elsewhere. Apply a restricted set
+ * only to texts in its corpus.
+ *
  * Bounds: a text of at most REDACT_TEXT_MAX bytes, at most REDACT_TERMS_MAX
  * terms of at most REDACT_TERM_MAX bytes, reasons of at most
  * REDACT_REASON_MAX bytes (longer ones are cut); the output is at most
- * REDACT_OUTPUT_MAX bytes. Beyond a bound a call fails with REDACT_E_*.
+ * REDACT_OUTPUT_MAX bytes. Beyond a bound a call fails with REDACT_E_*. A
+ * corpus ignores a text over REDACT_TEXT_MAX (redact_apply refuses it, so
+ * none of its words can be shown) and words over REDACT_TERM_MAX (no term
+ * is that long).
  *
  * Memory: redact_terms owns copies of every term and reason (freed by
  * redact_terms_free). redact_apply returns a malloc'd string the caller
  * frees; the reasons it reports point into the terms and live as long as
- * they do.
+ * they do. A corpus borrows its texts: they must outlive its last use.
  */
 #ifndef REFLECT_REDACT_H
 #define REFLECT_REDACT_H
@@ -64,17 +79,41 @@ enum {
 };
 
 typedef struct redact_term redact_term;
+typedef struct redact_occurrence redact_occurrence;
+
+/* The words of the texts a restricted term set will be applied to. */
+typedef struct {
+  const char **texts; /* borrowed */
+  size_t *lens;
+  size_t n_texts, cap_texts;
+  redact_occurrence *occ; /* every word: where it is, and the same word's previous occurrence */
+  size_t n_occ, cap_occ;
+  size_t *slots; /* open addressing: distinct word -> its latest occurrence (+1; 0 empty) */
+  size_t n_slots, n_words;
+} redact_corpus;
 
 typedef struct {
   redact_term **v;
   size_t n, cap;
+  /* While adding: every term by its text, so each is kept once. */
+  size_t *seen;      /* open-addressing table of term indexes (+1; 0 empty) */
+  size_t n_seen;
+  const redact_corpus *corpus; /* if set, only terms occurring in it are added */
   /* Built by redact_terms_prepare: terms grouped by their first word. */
   size_t *slots;     /* open-addressing table of group starts (+1; 0 empty) */
   size_t n_slots;
   int prepared;
 } redact_terms;
 
+void redact_corpus_init(redact_corpus *c);
+void redact_corpus_free(redact_corpus *c);
+/* Indexes the words of text (borrowed; NULL or empty adds nothing). */
+int redact_corpus_add(redact_corpus *c, const char *text);
+
 void redact_terms_init(redact_terms *t);
+/* From now on, t keeps only terms occurring in corpus (which must outlive
+ * the adds; prepare and apply do not use it). */
+void redact_terms_restrict(redact_terms *t, const redact_corpus *corpus);
 void redact_terms_free(redact_terms *t);
 /* text as one term (leading and trailing non-word characters are ignored,
  * white space runs become one space; an empty result adds nothing). */

@@ -2,8 +2,11 @@
 
 int store_signoffs_add(call *c, int64_t session_id, uint32_t revision)
 {
+  /* The comments on the record as it was signed: what this signer put
+   * their name to (read in the same write transaction). */
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "INSERT INTO record_signoffs(session_id, revision, user_id, at) VALUES (?1, ?2, ?3, ?4)");
+      "INSERT INTO record_signoffs(session_id, revision, user_id, at, comments_seen) VALUES (?1, ?2, ?3, ?4,"
+      " (SELECT coalesce(max(id), 0) FROM record_comments WHERE session_id = ?1))");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, session_id);
   sqlite3_bind_int64(st, 2, revision);
@@ -56,4 +59,15 @@ int store_signoffs_status(call *c, const session_row *s, uint32_t revision, Refl
   *awaiting = w;
   *frozen = *n_awaiting == 0 && *n_sigs > 0;
   return RC_OK;
+}
+
+int store_signoffs_comments_signed(db *d, int64_t session_id, uint32_t revision, int64_t *through)
+{
+  sqlite3_stmt *st = db_prepare(d,
+      "SELECT coalesce(min(comments_seen), 0) FROM record_signoffs WHERE session_id = ?1 AND revision = ?2");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, session_id);
+  sqlite3_bind_int64(st, 2, revision);
+  *through = 0;
+  return db_one_int64(st, through) == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }

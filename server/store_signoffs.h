@@ -20,4 +20,10 @@ int store_signoffs_add(call *c, int64_t session_id, uint32_t revision);
 int store_signoffs_status(call *c, const session_row *s, uint32_t revision, Reflect__V1__Signature ***sigs,
                           size_t *n_sigs, char ***awaiting, size_t *n_awaiting, int *frozen);
 
+/* The newest comment every signer of `revision` had on the record when
+ * they signed it (0 if none): comments with an id up to *through are
+ * signed by every party once the revision is frozen. Meaningful only for
+ * a frozen revision. */
+int store_signoffs_comments_signed(db *d, int64_t session_id, uint32_t revision, int64_t *through);
+
 #endif

@@ -92,7 +92,7 @@ void harness_cli_first_login(harness_server *h, harness_run *r, const char *devi
 /* For each of n people: a CLI device named after them, an account with
  * role roles[i] (added by the administrator, who is logged in on device
  * "admin" first), and a login on their device. names[0] must be "admin"
- * (roles[0] is ignored). */
+ * (roles[0] is ignored). An inspector's account expires in a day. */
 void harness_cli_people(harness_server *h, harness_run *r, const char *const *names, const char *const *roles,
                         size_t n);
 

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "harness.h"
+#include "harness_ops.h"
 
 static harness_server h;
 static harness_run r;
@@ -57,11 +58,13 @@ static long held_session(int days)
   return s;
 }
 
-static void set_up(void)
+/* With `south`, team South also has a supervisor (sid) and a practitioner
+ * (quin) under an agreement. */
+static void set_up_teams(int south)
 {
-  const char *devs[] = {"admin", "mona", "otto", "sam", "pat"};
-  const char *roles[] = {NULL, "manager", "manager", "supervisor", "practitioner"};
-  harness_cli_people(&h, &r, devs, roles, 5);
+  const char *devs[] = {"admin", "mona", "otto", "sam", "pat", "sid", "quin"};
+  const char *roles[] = {NULL, "manager", "manager", "supervisor", "practitioner", "supervisor", "practitioner"};
+  harness_cli_people(&h, &r, devs, roles, south ? 7 : 5);
   CLI_OK("admin", NULL, "team", "add", "North");
   CLI_OK("admin", NULL, "team", "member", "North", "mona", "--manager");
   CLI_OK("admin", NULL, "team", "member", "North", "sam");
@@ -70,6 +73,12 @@ static void set_up(void)
   CLI_OK("admin", NULL, "team", "member", "South", "otto", "--manager");
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
   CLI_OK("pat", NULL, "agreement", "sign", "1");
+  if (south) {
+    CLI_OK("admin", NULL, "team", "member", "South", "sid");
+    CLI_OK("admin", NULL, "team", "member", "South", "quin");
+    CLI_OK("sid", NULL, "agreement", "add", "--supervisee", "quin", "--every", "28", "--minutes", "90");
+    CLI_OK("quin", NULL, "agreement", "sign", "2");
+  }
   CLI_OK("sam", NULL, "case", "add", "--ref", SUBJECT_REF, "--name", SUBJECT, "--dob", "2014-05-02", "--risk", "high",
          "--worker", "pat");
   CLI_OK("sam", NULL, "case", "add", "--ref", SIBLING_REF, "--name", SIBLING, "--risk", "high", "--worker", "pat");
@@ -82,6 +91,11 @@ static void set_up(void)
   CLI_OK("sam", NULL, "case", "people", SUBJECT_REF, "--json");
   cr_assert(strstr(r.out, MOTHER) && strstr(r.out, "mother") && !strstr(r.out, NEIGHBOUR), "%s", r.out);
   CLI_REFUSED("otto", "PERMISSION_DENIED", "case", "people", "1");
+}
+
+static void set_up(void)
+{
+  set_up_teams(0);
 }
 
 /* Two sessions: the first's record is signed, then amended to change the
@@ -229,5 +243,108 @@ Test(case_extract, subject_access_redacts_everyone_else, .timeout = 120)
   cr_assert_eq(sqlite3_column_int(q, 0), 2);
   sqlite3_finalize(q);
   sqlite3_close(db);
+  harness_cleanup(&h);
+}
+
+/* sid (team South) adds a case for quin; returns its id. */
+static uint64_t south_case(client *sid, const char *reference, const char *name)
+{
+  Reflect__V1__CaseAddRequest add = REFLECT__V1__CASE_ADD_REQUEST__INIT;
+  add.reference = (char *)reference;
+  add.name = (char *)name;
+  add.risk = REFLECT__V1__RISK_LEVEL__RISK_LOW;
+  add.allocated = "quin";
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  req.op_case = REFLECT__V1__REQUEST__OP_CASE_ADD;
+  req.case_add = &add;
+  Reflect__V1__Reply *rep = harness_ok(sid, &req);
+  uint64_t id = rep->case_add->id;
+  wire_free_reply(rep);
+  return id;
+}
+
+static Reflect__V1__Code south_person(client *sid, uint64_t case_id, const char *name, const char *relationship)
+{
+  Reflect__V1__CasePersonAddRequest add = REFLECT__V1__CASE_PERSON_ADD_REQUEST__INIT;
+  add.case_id = case_id;
+  add.name = (char *)name;
+  add.relationship = (char *)relationship;
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  req.op_case = REFLECT__V1__REQUEST__OP_CASE_PERSON_ADD;
+  req.case_person_add = &add;
+  Reflect__V1__Reply *rep = harness_call(sid, &req);
+  Reflect__V1__Code code = rep->status->code;
+  wire_free_reply(rep);
+  return code;
+}
+
+#define SOUTH_CHILD "Tobias Wrenfield"
+#define SOUTH_CARER "Marguerite Oakhollow"
+#define FLOOD_CASES 10
+
+/* Issue 13: a supervisor in another team names 10 cases x 200 third
+ * parties with long names (50 words each). Before, every extract in the
+ * organisation then failed (RESOURCE_EXHAUSTED: terms gathered from the
+ * whole database, every word again, a cliff at 100,000). After, only the
+ * names that occur in the extract's own text are kept, so another team's
+ * data cannot break it, and a South child or carer Amira's record does name
+ * is still redacted. */
+Test(case_extract, another_teams_names_cannot_break_an_extract, .timeout = 600)
+{
+  harness_start(&h);
+  set_up_teams(1);
+  write_records();
+  client *sid = harness_user(&h, "sid");
+  uint64_t tobias = south_case(sid, "SO-2001", SOUTH_CHILD);
+  cr_assert_eq(south_person(sid, tobias, SOUTH_CARER, "foster carer"), REFLECT__V1__CODE__OK);
+  long s3 = held_session(-5);
+  char sid3[24];
+  snprintf(sid3, sizeof sid3, "%ld", s3);
+  CLI_OK("sam", NULL, "record", "write", sid3, "--file",
+         file_with("r3.txt", "[case " SUBJECT_REF "]\nrisk: low\ndecision: Amira may visit " SOUTH_CHILD
+                             "\nrationale: Oakhollow supervises the visits\n"));
+
+  /* The flood: 2,000 names of 199 bytes, 50 three-letter words each, of
+   * letters that spell no word of Amira's record (a third party's words are
+   * redacted wherever they appear, by design). */
+  static const char letters[] = "qxzjvkw";
+  char name[256];
+  for (int k = 0; k < FLOOD_CASES; k++) {
+    char ref[16], child[32];
+    snprintf(ref, sizeof ref, "SO-3%03d", k);
+    snprintf(child, sizeof child, "Flood Child %d", k);
+    uint64_t id = south_case(sid, ref, child);
+    for (int p = 0; p < 200; p++) {
+      size_t o = 0;
+      for (int w = 0; w < 50; w++) {
+        unsigned v = (unsigned)((k * 200 + p) * 50 + w) * 2654435761u;
+        name[o++] = letters[v % 7];
+        name[o++] = letters[v / 7 % 7];
+        name[o++] = letters[v / 49 % 7];
+        name[o++] = w < 49 ? ' ' : '\0';
+      }
+      cr_assert_eq(south_person(sid, id, name, "neighbour"), REFLECT__V1__CODE__OK, "person %d of case %d", p, k);
+    }
+    /* Third parties per case are bounded. */
+    if (k == 0) cr_assert_eq(south_person(sid, id, "One Too Many", "aunt"), REFLECT__V1__CODE__FAILED_PRECONDITION);
+  }
+  client_close(sid);
+
+  CLI_OK("mona", NULL, "export", "case", SUBJECT_REF);
+  const char *o = r.out;
+  assert_nothing_hidden(o);
+  cr_assert_not(strstr(o, "Tobias") || strstr(o, "Wrenfield") || strstr(o, "Oakhollow"), "%s", o);
+  cr_assert(strstr(o, "Amira may visit [redacted: another child]"), "%s", o);
+  cr_assert(strstr(o, "[redacted: third party] supervises the visits"), "%s", o);
+  cr_assert(strstr(o, "Amira to stay with [redacted: third party (mother)]"), "%s", o);
+  CLI_OK("mona", NULL, "export", "case", SUBJECT_REF, "--json");
+  cJSON *j = cJSON_Parse(r.out);
+  cr_assert_not_null(j, "%s", r.out);
+  cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "entries")), 4, "%s", r.out);
+  cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "redactions")), 14, "%s", r.out);
+  cJSON_Delete(j);
+  /* South's own extract works too. */
+  CLI_OK("otto", NULL, "export", "case", "SO-2001");
+  cr_assert_eq(harness_stop(&h), 0);
   harness_cleanup(&h);
 }

@@ -274,3 +274,194 @@ Test(redact_unicode, terms_trimmed_of_punctuation)
   free(out);
   redact_terms_free(&u);
 }
+
+/* Issue 13: a term is kept once, whoever names it again; the first reason
+ * given stays (a child's own third party before the same name elsewhere). */
+Test(redact_terms, each_term_once)
+{
+  redact_terms u;
+  redact_terms_init(&u);
+  cr_assert_eq(redact_terms_add_name(&u, "Leo Hassan", "third party (uncle)"), REDACT_OK);
+  size_t once = u.n;
+  cr_assert_eq(once, 3, "the full name and its two words");
+  for (int i = 0; i < 1000; i++) {
+    cr_assert_eq(redact_terms_add_name(&u, "LEO\u00A0  hassan", "another child"), REDACT_OK);
+    cr_assert_eq(redact_terms_add(&u, "Hassan", "third party"), REDACT_OK);
+  }
+  cr_assert_eq(u.n, once, "the same name again adds nothing: %zu terms", u.n);
+  cr_assert_eq(redact_terms_add_name(&u, "Mia Hassan", "another child"), REDACT_OK);
+  cr_assert_eq(u.n, once + 2, "only what is new: the full name and Mia");
+  cr_assert_eq(redact_terms_prepare(&u, ""), REDACT_OK);
+  char *out;
+  const char *rs[4];
+  size_t n;
+  cr_assert_eq(redact_apply(&u, "Leo Hassan; Hassan", &out, rs, 4, &n), REDACT_OK);
+  cr_assert_str_eq(out, "[redacted: third party (uncle)]; [redacted: third party (uncle)]");
+  free(out);
+  redact_terms_free(&u);
+}
+
+/* 50 three-letter words of 7 letters that spell nothing in the texts
+ * below: the flood of issue 13 (199 bytes a name). */
+static void flood_name(char *name, unsigned k)
+{
+  static const char letters[] = "qxzjvkw";
+  size_t o = 0;
+  for (unsigned w = 0; w < 50; w++) {
+    unsigned v = (k * 50 + w) * 2654435761u;
+    name[o++] = letters[v % 7];
+    name[o++] = letters[v / 7 % 7];
+    name[o++] = letters[v / 49 % 7];
+    name[o++] = w < 49 ? ' ' : '\0';
+  }
+}
+
+#define TEXT_1 "Amira may visit Leo Hassan; Zoë Brown (her carer) agrees."
+#define TEXT_2 "CH-0042 is closed. Kai came alone"
+
+/* Before, 2,100 long names were more terms than a redaction may hold
+ * (REDACT_E_TOO_MANY, which failed every extract); restricted to the
+ * texts to be redacted, only what occurs in them is kept, and those texts
+ * come out exactly as with every term. */
+Test(redact_corpus, keeps_only_what_occurs_in_the_texts, .timeout = 60)
+{
+  char t1[] = TEXT_1, t2[] = TEXT_2;
+  redact_corpus corpus;
+  redact_corpus_init(&corpus);
+  cr_assert_eq(redact_corpus_add(&corpus, t1), REDACT_OK);
+  cr_assert_eq(redact_corpus_add(&corpus, t2), REDACT_OK);
+  cr_assert_eq(redact_corpus_add(&corpus, NULL), REDACT_OK);
+  redact_terms all, some;
+  redact_terms_init(&all);
+  redact_terms_init(&some);
+  redact_terms_restrict(&some, &corpus);
+  int too_many = 0;
+  char name[256];
+  for (unsigned k = 0; k < 2100; k++) {
+    flood_name(name, k);
+    int rc = redact_terms_add_name(&all, name, "third party");
+    cr_assert(rc == REDACT_OK || rc == REDACT_E_TOO_MANY);
+    too_many |= rc == REDACT_E_TOO_MANY;
+    cr_assert_eq(redact_terms_add_name(&some, name, "third party"), REDACT_OK);
+  }
+  cr_assert_not(too_many, "deduplicated, the flood's 343 distinct words fit");
+  cr_assert_eq(some.n, 0, "none of the flood is in the texts: %zu terms kept", some.n);
+  const char *const names[][2] = {{"Leo Hassan", "another child"}, {"Zoë Brown", "third party"},
+                                  {"Bartholomew Quist", "another child"}, {"Hassan Leo", "third party"},
+                                  {"Kai", "third party"}};
+  for (size_t i = 0; i < 5; i++) {
+    cr_assert_eq(redact_terms_add_name(&all, names[i][0], names[i][1]), REDACT_OK);
+    cr_assert_eq(redact_terms_add_name(&some, names[i][0], names[i][1]), REDACT_OK);
+  }
+  cr_assert_eq(redact_terms_add(&all, "CH-0042", "another child"), REDACT_OK);
+  cr_assert_eq(redact_terms_add(&some, "CH-0042", "another child"), REDACT_OK);
+  cr_assert_eq(redact_terms_add(&some, "CH-0043", "another child"), REDACT_OK);
+  /* leo hassan, leo, hassan, zoë brown, zoë, brown, kai, ch-0042: not
+   * Bartholomew, Quist, "hassan leo" or CH-0043. */
+  cr_assert_eq(some.n, 8, "%zu terms kept", some.n);
+  cr_assert_eq(redact_terms_prepare(&all, "Amira"), REDACT_OK);
+  cr_assert_eq(redact_terms_prepare(&some, "Amira"), REDACT_OK);
+  const char *texts[] = {t1, t2};
+  for (int i = 0; i < 2; i++) {
+    char *a, *b;
+    const char *ra[16], *rb[16];
+    size_t na, nb;
+    cr_assert_eq(redact_apply(&all, texts[i], &a, ra, 16, &na), REDACT_OK);
+    cr_assert_eq(redact_apply(&some, texts[i], &b, rb, 16, &nb), REDACT_OK);
+    cr_assert_str_eq(a, b);
+    cr_assert_eq(na, nb);
+    for (size_t k = 0; k < na; k++) cr_assert_str_eq(ra[k], rb[k]);
+    free(a);
+    free(b);
+  }
+  redact_terms_free(&all);
+  redact_terms_free(&some);
+  redact_corpus_free(&corpus);
+}
+
+/* Texts a redaction refuses anyway add nothing to a corpus: no term is
+ * needed for them. */
+Test(redact_corpus, ignores_what_apply_refuses)
+{
+  char *big = malloc(REDACT_TEXT_MAX + 8);
+  memset(big, 'a', REDACT_TEXT_MAX + 7);
+  memcpy(big, "Leo ", 4);
+  big[REDACT_TEXT_MAX + 7] = '\0';
+  redact_corpus corpus;
+  redact_corpus_init(&corpus);
+  cr_assert_eq(redact_corpus_add(&corpus, big), REDACT_OK);
+  cr_assert_eq(corpus.n_texts, 0);
+  cr_assert_eq(redact_corpus_add(&corpus, ""), REDACT_OK);
+  cr_assert_eq(corpus.n_texts, 0);
+  redact_terms u;
+  redact_terms_init(&u);
+  redact_terms_restrict(&u, &corpus);
+  cr_assert_eq(redact_terms_add_name(&u, "Leo Hassan", "another child"), REDACT_OK);
+  cr_assert_eq(u.n, 0);
+  redact_terms_free(&u);
+  redact_corpus_free(&corpus);
+  free(big);
+}
+
+/* The same output as with every term, over many texts and names drawn
+ * from a small vocabulary with every kind of boundary (a fixed seed: the
+ * same cases each run). */
+static unsigned rnd_state = 12345u;
+static unsigned rnd(unsigned n)
+{
+  rnd_state = rnd_state * 1103515245u + 12345u;
+  return (rnd_state >> 16) % n;
+}
+
+Test(redact_corpus, same_output_as_every_term, .timeout = 60)
+{
+  static const char *const words[] = {"Leo", "leo", "LEO", "Hassan", "Mia", "Zoë", "zoë", "Brown", "Leonard",
+                                      "Ng", "Jo", "CH-0042", "family", "the", "Amira", "x\xE2\x80", "Kai"};
+  static const char *const gaps[] = {" ", "  ", "\n", "\u00A0", ", ", "\u2019s ", "\u2014", "; ", "\t", "é"};
+  const size_t nw = sizeof words / sizeof *words, ng = sizeof gaps / sizeof *gaps;
+  for (int round = 0; round < 300; round++) {
+    char texts[4][400];
+    redact_corpus corpus;
+    redact_corpus_init(&corpus);
+    for (int i = 0; i < 4; i++) {
+      size_t o = 0;
+      texts[i][0] = '\0';
+      for (unsigned k = 0, n = 1 + rnd(12); k < n; k++)
+        o += (size_t)snprintf(texts[i] + o, sizeof texts[i] - o, "%s%s", words[rnd((unsigned)nw)],
+                              gaps[rnd((unsigned)ng)]);
+      cr_assert_eq(redact_corpus_add(&corpus, texts[i]), REDACT_OK);
+    }
+    redact_terms all, some;
+    redact_terms_init(&all);
+    redact_terms_init(&some);
+    redact_terms_restrict(&some, &corpus);
+    for (unsigned k = 0, n = 1 + rnd(8); k < n; k++) {
+      char name[80];
+      snprintf(name, sizeof name, "%s%s%s", words[rnd((unsigned)nw)], rnd(2) ? " " : "\u00A0",
+               rnd(3) ? words[rnd((unsigned)nw)] : "");
+      const char *reason = rnd(2) ? "another child" : "third party";
+      int whole = rnd(4) == 0;
+      cr_assert_eq(whole ? redact_terms_add(&all, name, reason) : redact_terms_add_name(&all, name, reason), REDACT_OK);
+      cr_assert_eq(whole ? redact_terms_add(&some, name, reason) : redact_terms_add_name(&some, name, reason),
+                   REDACT_OK);
+    }
+    cr_assert_leq(some.n, all.n);
+    cr_assert_eq(redact_terms_prepare(&all, "Amira Hassan"), REDACT_OK);
+    cr_assert_eq(redact_terms_prepare(&some, "Amira Hassan"), REDACT_OK);
+    for (int i = 0; i < 4; i++) {
+      char *a, *b;
+      const char *ra[64], *rb[64];
+      size_t na, nb;
+      cr_assert_eq(redact_apply(&all, texts[i], &a, ra, 64, &na), REDACT_OK);
+      cr_assert_eq(redact_apply(&some, texts[i], &b, rb, 64, &nb), REDACT_OK);
+      cr_assert_str_eq(a, b, "round %d text '%s'", round, texts[i]);
+      cr_assert_eq(na, nb);
+      for (size_t k = 0; k < na; k++) cr_assert_str_eq(ra[k], rb[k]);
+      free(a);
+      free(b);
+    }
+    redact_terms_free(&all);
+    redact_terms_free(&some);
+    redact_corpus_free(&corpus);
+  }
+}
