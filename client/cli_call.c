@@ -111,6 +111,10 @@ int cli_connect(cli_ctx *ctx)
   if (rc == CLIENT_OK && ctx->config) strcpy(path, ctx->config);
   if (rc == CLIENT_OK) rc = client_config_load(path, &ctx->cfg);
   if (rc == CLIENT_OK) rc = client_open(&ctx->cfg, ctx->timeout_ms, &ctx->cl);
+  /* Every reply and event is made safe for a terminal as it arrives, so no
+   * command can print a control character or a bidi override by mistake;
+   * --json keeps the text exact and escapes it instead (cli_json_text). */
+  if (rc == CLIENT_OK) client_set_clean_text(ctx->cl, !ctx->json);
   /* A config that cannot even be named or parsed is a setup problem. */
   if (rc == CLIENT_EUSAGE) rc = CLIENT_ECONFIG;
   if (rc && !ctx->cfg.path[0]) snprintf(ctx->cfg.path, sizeof ctx->cfg.path, "%s", path);

@@ -144,8 +144,7 @@ int wire_check_utf8(const char *s, size_t max_bytes)
   return wire_check_text(s, n, WIRE_TEXT_ANY, NULL) ? WIRE_EUTF8 : WIRE_OK;
 }
 
-/* In place; the result is never longer than s. */
-static void clean_text(char *s, wire_text_kind kind)
+void wire_clean_text(char *s, wire_text_kind kind)
 {
   unsigned char *p = (unsigned char *)s, *o = p;
   size_t len = strlen(s);
@@ -202,7 +201,7 @@ static void clean_message(ProtobufCMessage *m, int depth)
       /* The empty default of a proto3 string is a shared constant: it has
        * nothing to clean and must not be written to. */
       if (f->type == PROTOBUF_C_TYPE_STRING) {
-        if (*(char *)items[k]) clean_text(items[k], kind);
+        if (*(char *)items[k]) wire_clean_text(items[k], kind);
       } else {
         clean_message(items[k], depth + 1);
       }

@@ -101,6 +101,9 @@ int wire_check_utf8(const char *s, size_t max_bytes);
  * CR, LF and U+2028/U+2029 become a space; in multi-line text LF and TAB
  * stay, and CR before LF is dropped. Never lengthens a string. */
 void wire_clean_strings(ProtobufCMessage *m);
+/* The same for one NUL-terminated string, as kind (SECRET and ANY count as
+ * one line). Must not be the shared empty string of a decoded message. */
+void wire_clean_text(char *s, wire_text_kind kind);
 
 /* why may be NULL. */
 int  wire_decode_request(const uint8_t *data, size_t len, Reflect__V1__Request **out, wire_error *why);

@@ -221,7 +221,8 @@ static void touch_token(call *c)
 /* What a bad character is, in words a person can act on. */
 static const char *char_kind(uint32_t cp)
 {
-  if (cp == '\t' || cp == '\n' || cp == '\r') return "a tab or line break, and it is one line";
+  if (cp == '\r') return "a carriage return (CR): end lines with LF alone";
+  if (cp == '\t' || cp == '\n') return "a tab or line break, and it is one line";
   if (cp == 0x2028 || cp == 0x2029) return "a line or paragraph separator, and it is one line";
   if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
     return "a bidirectional override, which could make text display other than it reads";
