@@ -132,7 +132,10 @@ int cli_check_reply(cli_ctx *ctx, int rc, Reflect__V1__Reply **rep,
     free(msg);
     /* The field matters when the fix is to change an argument. */
     if (st->code == REFLECT__V1__CODE__INVALID_ARGUMENT && st->field && *st->field) {
-      const char *option = field_option(ctx->cmd, st->field);
+      /* "members[1]" is the option for "members". */
+      char base[64];
+      snprintf(base, sizeof base, "%.*s", (int)strcspn(st->field, "["), st->field);
+      const char *option = field_option(ctx->cmd, base);
       char *field = cli_text_clean(st->field, 0);
       unsigned section;
       if (option) fprintf(stderr, "hint: check %s\n", option);
