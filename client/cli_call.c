@@ -111,6 +111,10 @@ int cli_connect(cli_ctx *ctx)
   if (rc == CLIENT_OK && ctx->config) strcpy(path, ctx->config);
   if (rc == CLIENT_OK) rc = client_config_load(path, &ctx->cfg);
   if (rc == CLIENT_OK) rc = client_open(&ctx->cfg, ctx->timeout_ms, &ctx->cl);
+  /* Every reply and event is made safe for a terminal as it arrives, so no
+   * command can print a control character or a bidi override by mistake;
+   * --json keeps the text exact and escapes it instead (cli_json_text). */
+  if (rc == CLIENT_OK) client_set_clean_text(ctx->cl, !ctx->json);
   /* A config that cannot even be named or parsed is a setup problem. */
   if (rc == CLIENT_EUSAGE) rc = CLIENT_ECONFIG;
   if (rc && !ctx->cfg.path[0]) snprintf(ctx->cfg.path, sizeof ctx->cfg.path, "%s", path);
@@ -128,7 +132,10 @@ int cli_check_reply(cli_ctx *ctx, int rc, Reflect__V1__Reply **rep,
     free(msg);
     /* The field matters when the fix is to change an argument. */
     if (st->code == REFLECT__V1__CODE__INVALID_ARGUMENT && st->field && *st->field) {
-      const char *option = field_option(ctx->cmd, st->field);
+      /* "members[1]" is the option for "members". */
+      char base[64];
+      snprintf(base, sizeof base, "%.*s", (int)strcspn(st->field, "["), st->field);
+      const char *option = field_option(ctx->cmd, base);
       char *field = cli_text_clean(st->field, 0);
       unsigned section;
       if (option) fprintf(stderr, "hint: check %s\n", option);

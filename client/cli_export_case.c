@@ -202,11 +202,10 @@ static int run_cli_export_case(cli_ctx *ctx, const cli_args *a)
     cli_error("the server sent an extract without its case");
     rc = CLI_EXIT_UNREACHABLE;
   } else if (ctx->json) {
-    cJSON *root = extract_json(r);
-    char *text = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    if (text) doc_printf(&d, "%s\n", text);
-    cJSON_free(text);
+    char *text = cli_json_text(extract_json(r));
+    doc_printf(&d, "%s\n", text);
+    explicit_bzero(text, strlen(text));
+    free(text);
   } else {
     doc_build(ctx, r, &d);
   }

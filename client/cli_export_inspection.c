@@ -87,11 +87,10 @@ static FILE *open_private(const char *path, int force)
 
 static int write_json(FILE *f, const Reflect__V1__ExportInspectionReply *r)
 {
-  cJSON *root = pack_json(r);
-  char *text = cJSON_PrintUnformatted(root);
-  cJSON_Delete(root);
-  int ok = text && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-  cJSON_free(text);
+  char *text = cli_json_text(pack_json(r));
+  int ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+  explicit_bzero(text, strlen(text));
+  free(text);
   return ok ? 0 : -1;
 }
 
@@ -116,12 +115,14 @@ static int pack_open(cli_ctx *ctx, const char *pdf, int force, pack_files *f)
 }
 
 /* Both files, or neither: a half-written pack is removed. r NULL: the
- * export failed, remove them. */
-static int pack_close(cli_ctx *ctx, pack_files *f, const Reflect__V1__ExportInspectionReply *r)
+ * export failed, remove them. The JSON keeps the text exactly (escaped);
+ * the PDF, which a person reads, is made from it cleaned (cli_out.h). */
+static int pack_close(cli_ctx *ctx, pack_files *f, Reflect__V1__ExportInspectionReply *r)
 {
   int bad = !r;
-  if (r && (bad = cli_inspection_pdf_write(f->fp, r, cli_zone(ctx)))) cli_error("could not make the PDF %s", f->pdf);
-  if (r && !bad && (bad = write_json(f->fj, r))) cli_error("could not write %s", f->json);
+  if (r && (bad = write_json(f->fj, r))) cli_error("could not write %s", f->json);
+  if (r && !bad) wire_clean_strings(&r->base);
+  if (r && !bad && (bad = cli_inspection_pdf_write(f->fp, r, cli_zone(ctx)))) cli_error("could not make the PDF %s", f->pdf);
   bad |= fclose(f->fp) != 0;
   bad |= fclose(f->fj) != 0;
   if (bad) {
@@ -173,7 +174,10 @@ static int run_cli_export_inspection(cli_ctx *ctx, const cli_args *a)
   pack_files files;
   if (out && (rc = pack_open(ctx, out, cli_arg_count(a, "force") > 0, &files))) return rc;
   Reflect__V1__Reply *rep = NULL;
-  rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_EXPORT_INSPECTION, &rep);
+  /* Exact text for the JSON; pack_close cleans it for the PDF. */
+  rc = cli_connect(ctx);
+  if (!rc) client_set_clean_text(ctx->cl, 0);
+  if (!rc) rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_EXPORT_INSPECTION, &rep);
   if (out) {
     int closed = pack_close(ctx, &files, rc ? NULL : rep->export_inspection);
     if (!rc) rc = closed;

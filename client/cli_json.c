@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "cli_out.h"
@@ -61,11 +62,46 @@ cJSON *cli_json_user(const Reflect__V1__User *u)
   return o;
 }
 
+/* The code point of a character cJSON leaves raw but a terminal or viewer
+ * would act on (DEL, C1 controls, line and paragraph separators, bidi
+ * overrides and isolates), with its length at p; 0 if p starts none. */
+static unsigned unsafe_char(const unsigned char *p, size_t *len)
+{
+  if (p[0] == 0x7f) { *len = 1; return 0x7f; }
+  if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) { *len = 2; return p[1]; }
+  if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae) { *len = 3; return 0x2000u + (p[2] - 0x80u); }
+  if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9) { *len = 3; return 0x2040u + (p[2] - 0x80u); }
+  return 0;
+}
+
+char *cli_json_text(cJSON *root)
+{
+  char *raw = cJSON_PrintUnformatted(root);
+  cJSON_Delete(root);
+  /* These can only stand inside strings (the rest of JSON is ASCII), where
+   * \uXXXX says the same character safely. Each escape is 6 bytes for at
+   * least 1. */
+  size_t n = strlen(raw);
+  char *out = cli_xmalloc(6 * n + 1), *o = out;
+  for (const unsigned char *p = (const unsigned char *)raw; *p;) {
+    size_t len;
+    unsigned cp = unsafe_char(p, &len);
+    if (cp) {
+      o += sprintf(o, "\\u%04x", cp);
+      p += len;
+    } else {
+      *o++ = (char)*p++;
+    }
+  }
+  *o = '\0';
+  cJSON_free(raw);
+  return out;
+}
+
 int cli_json_print(cJSON *root)
 {
-  char *text = cJSON_PrintUnformatted(root);
-  cJSON_Delete(root);
+  char *text = cli_json_text(root);
   puts(text);
-  cJSON_free(text);
+  free(text);
   return CLI_EXIT_OK;
 }

@@ -8,7 +8,13 @@
  *    numbers are doubles, exact only to 2^53).
  *  - Times are two members: "NAME" as ISO-8601 UTC ("2026-11-22T07:00:00Z")
  *    and "NAME_unix" as Unix seconds.
- *  - cli_json_print writes one line to stdout and deletes the tree.
+ *  - Text is as the server sent it, escaped: cJSON escapes C0 controls,
+ *    and cli_json_text also writes DEL, C1 controls, U+2028/U+2029 and
+ *    bidirectional overrides and isolates as \uXXXX, so JSON that reaches a
+ *    terminal or a viewer cannot act on them (and a parser gets them back).
+ *  - cli_json_text returns the tree as one line (malloc'd; free() it) and
+ *    deletes the tree; cli_json_print writes that line to stdout. Nothing
+ *    else in the CLI prints JSON.
  */
 #ifndef REFLECT_CLI_JSON_H
 #define REFLECT_CLI_JSON_H
@@ -27,6 +33,7 @@ void cli_json_add_time(cJSON *o, const char *key, int64_t t);
 void cli_json_add_text(cJSON *o, const char *key, const char *s);
 /* A User as an object; NULL gives null. */
 cJSON *cli_json_user(const Reflect__V1__User *u);
+char *cli_json_text(cJSON *root);
 int cli_json_print(cJSON *root);
 
 #endif

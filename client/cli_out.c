@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli_json.h"
+#include "wire.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -38,42 +39,16 @@ void *cli_xrealloc(void *p, size_t n)
   return q;
 }
 
-/* Bytes of the control character at s (C0, DEL, or a UTF-8 encoded C1),
- * or 0 if s does not start with one. */
-static size_t text_control_len(const unsigned char *s)
-{
-  if (s[0] < 0x20 || s[0] == 0x7f) return 1;
-  if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f) return 2;
-  return 0;
-}
-
 char *cli_text_clean(const char *s, int multiline)
 {
-  if (!s) s = "";
-  char *out = cli_xmalloc(strlen(s) + 1);
-  char *o = out;
-  const unsigned char *p = (const unsigned char *)s;
-  while (*p) {
-    size_t n = text_control_len(p);
-    if (n == 0) {
-      *o++ = (char)*p++;
-    } else if (multiline && (*p == '\n' || *p == '\t' || (*p == '\r' && p[1] == '\n'))) {
-      *o++ = (char)*p++;
-    } else {
-      *o++ = (!multiline && (*p == '\t' || *p == '\n' || *p == '\r')) ? ' ' : '?';
-      p += n;
-    }
-  }
-  *o = '\0';
+  char *out = strdup(s ? s : "");
+  if (!out) cli_out_of_memory();
+  wire_clean_text(out, multiline ? WIRE_TEXT_MULTILINE : WIRE_TEXT_LINE);
   return out;
 }
 
-void cli_text_print(FILE *f, const char *s, int raw)
+void cli_text_print(FILE *f, const char *s)
 {
-  if (raw) {
-    fputs(s ? s : "", f);
-    return;
-  }
   char *clean = cli_text_clean(s, 1);
   fputs(clean, f);
   free(clean);

@@ -4,9 +4,15 @@
  *
  * Contract:
  *  - Everything the server sends is untrusted: it is valid UTF-8 (the wire
- *    layer checked) but may hold control characters that a terminal would
- *    act on. cli_text_clean and the table replace them with '?' (a one-line
- *    field also turns TAB/CR/LF into a space).
+ *    layer checked) but may hold, from before the server refused them,
+ *    control characters and bidirectional overrides that a terminal would
+ *    act on. Outside --json, the CLI's client cleans every reply and event
+ *    as it is decoded (client_set_clean_text, wire_clean_strings), so no
+ *    printf of a reply field can pass one on; cli_text_clean, cli_text_print
+ *    and the table clean again by the same rule (wire_clean_text) whatever
+ *    they are given: '?' for a control or override, and a space for a tab
+ *    or line break in a one-line field. --json output is escaped instead
+ *    (cli_json.h).
  *  - cli_xmalloc and friends print "reflect: out of memory" and exit(1) on
  *    failure: a one-shot CLI has nothing better to do, and it spares every
  *    caller (and cJSON, see cli_json.h) an error path.
@@ -29,8 +35,8 @@ void *cli_xrealloc(void *p, size_t n);
 
 /* A malloc'd copy of s with control characters replaced; s may be NULL. */
 char *cli_text_clean(const char *s, int multiline);
-/* Writes s to f: as it is if raw, else cleaned (multi-line). */
-void cli_text_print(FILE *f, const char *s, int raw);
+/* Writes s to f, cleaned as multi-line text, piped or not. */
+void cli_text_print(FILE *f, const char *s);
 
 typedef struct {
   size_t ncols, nrows, cap;

@@ -186,9 +186,9 @@ static void record_print(const cli_ctx *ctx, const Reflect__V1__RecordShowReply 
   printf("%s\nfrozen:   %s\n\n", r->n_awaiting ? "" : "-", r->frozen ? "yes (signed by everyone)" : "no");
   free(author);
   free(reason);
-  /* Exactly as written when piped; made safe when shown on a terminal. */
+  /* Made safe piped or not: a pipe often ends at a terminal (less, tee). */
   char *text = record_text(r);
-  cli_text_print(stdout, text, !isatty(STDOUT_FILENO));
+  cli_text_print(stdout, text);
   size_t n = strlen(text);
   if (n == 0 || text[n - 1] != '\n') putchar('\n');
   free(text);
@@ -368,12 +368,8 @@ static void diff_side(const cli_ctx *ctx, const Reflect__V1__RecordShowReply *r,
   snprintf(label, size, "revision %" PRIu32 " (%s, %s)", r->revision->revision, author, when);
   free(author);
   char *raw = record_text(r);
-  if (isatty(STDOUT_FILENO)) {
-    *text = cli_text_clean(raw, 1);
-    free(raw);
-  } else {
-    *text = raw;
-  }
+  *text = cli_text_clean(raw, 1);
+  free(raw);
 }
 
 static int diff_run(cli_ctx *ctx, const cli_args *a)

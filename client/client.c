@@ -30,6 +30,7 @@ struct client {
   char public_key[CLIENT_Z85_KEY];
   char secret_key[CLIENT_Z85_KEY];
   char path[4096];     /* the config path; "" for client_open_keys: nothing saved */
+  int clean_text;      /* client_set_clean_text */
 };
 
 static int client_socket_open(client *c)
@@ -166,6 +167,8 @@ static int client_recv_reply(client *c, Reflect__V1__Reply **out)
     if (++parts == 1 && !zmq_msg_more(&msg)) {
       if (wire_decode_reply(zmq_msg_data(&msg), zmq_msg_size(&msg), out) != WIRE_OK)
         rc = CLIENT_EPROTO;
+      else if (c->clean_text)
+        wire_clean_strings(&(*out)->base);
     } else {
       rc = CLIENT_EPROTO;
     }
@@ -276,6 +279,10 @@ void client_set_token(client *c, const uint8_t *token, size_t len)
 }
 
 int client_has_token(const client *c) { return c->token_len > 0; }
+
+void client_set_clean_text(client *c, int on) { c->clean_text = on != 0; }
+
+int client_cleans_text(const client *c) { return c->clean_text; }
 
 const char *client_timezone(const client *c) { return c->zone; }
 

@@ -77,6 +77,13 @@ int client_login(client *c, const char *username, const char *password,
 /* Logs out on the server and forgets the token here. */
 int client_logout(client *c, Reflect__V1__Reply **out);
 
+/* With on, every reply and event this client (and a client_events made
+ * from it) hands over has had wire_clean_strings applied: no control,
+ * bidirectional override or stray line break is left for a terminal to
+ * act on. Off (the default), strings are as the server sent them, which
+ * may include text stored before the server refused such characters. */
+void client_set_clean_text(client *c, int on);
+
 void client_set_token(client *c, const uint8_t *token, size_t len);
 int  client_has_token(const client *c);
 /* The organisation's time zone saved at login, or "" if unknown. */

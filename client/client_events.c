@@ -235,7 +235,8 @@ static int events_fetch(client_events *e)
 }
 
 /* A copy the caller may free with wire_free_event on its own: events in a
- * reply belong to the reply's allocation. */
+ * reply belong to the reply's allocation (which client_call has already
+ * cleaned, if the client cleans text). */
 static int events_copy(const Reflect__V1__Event *in, Reflect__V1__Event **out)
 {
   uint8_t *buf = NULL;
@@ -286,6 +287,7 @@ static Reflect__V1__Event *events_open_frame(client_events *e, const zmq_msg_t *
     wire_free_event(ev);
     ev = NULL;
   }
+  if (ev && client_cleans_text(e->c)) wire_clean_strings(&ev->base);
   sodium_memzero(plain, plen); /* names and rooms */
   free(plain);
   return ev;

@@ -61,6 +61,9 @@ int client_keys_load(const char *config_path, char secret[CLIENT_Z85_KEY]);
 const char *client_device_secret(const client *c);
 const char *client_server_key(const client *c);
 
+/* Whether client_set_clean_text is on, for client_events.c. */
+int client_cleans_text(const client *c);
+
 /* Nonzero if key is 40 characters of Z85 that zmq_z85_decode accepts. */
 int client_key_valid(const char *key);
 /* Nonzero if ep is tcp://… or ipc://…, printable, shorter than max. */

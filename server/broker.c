@@ -140,15 +140,15 @@ static int send_front(broker *b, zmq_msg_t *client, zmq_msg_t *reply)
   return ok ? 0 : -1;
 }
 
-/* Answers a request the main thread will not run (queue full, stopping),
- * reading only its id. */
-static void refuse(broker *b, zmq_msg_t *client, const zmq_msg_t *frame, const char *message)
+/* Answers a request the main thread will not run (queue full, stopping,
+ * not one frame), reading only its id. */
+static void refuse(broker *b, zmq_msg_t *client, const zmq_msg_t *frame, Reflect__V1__Code code, const char *message)
 {
   uint64_t id;
   uint8_t *out;
   size_t len;
   broker_reply_request_id(zmq_msg_data((zmq_msg_t *)frame), zmq_msg_size((zmq_msg_t *)frame), &id);
-  if (broker_reply_encode(id, REFLECT__V1__CODE__UNAVAILABLE, message, &out, &len)) {
+  if (broker_reply_encode(id, code, message, &out, &len)) {
     atomic_fetch_add(&b->stats->dropped, 1);
     return;
   }
@@ -185,7 +185,7 @@ static void drain_queue(broker *b, const char *message)
   zmq_msg_init(&client);
   zmq_msg_init(&frame);
   while ((message || b->n_ready > 0) && broker_queue_pop(&b->q, &client, user, &frame) == 0) {
-    if (message) refuse(b, &client, &frame, message);
+    if (message) refuse(b, &client, &frame, REFLECT__V1__CODE__UNAVAILABLE, message);
     else dispatch(b, &client, user, &frame);
   }
   zmq_msg_close(&client);
@@ -228,14 +228,19 @@ static int on_frontend(broker *b)
   if (zmq_msg_recv(&client, b->front, ZMQ_DONTWAIT) < 0) goto out;
   rc = 0;
   if (zmq_msg_recv(&frame, b->front, 0) < 0) goto out;
-  /* A request is exactly one frame; drain and ignore anything beyond it. */
-  while (zmq_msg_more(&frame)) {
+  /* A request is exactly one frame (DESIGN.md §2). Running the first part
+   * of a longer message would answer something the client did not ask as
+   * sent, so the whole message is drained and refused. */
+  int parts = 1;
+  for (int more = zmq_msg_more(&frame); more; parts++) {
     zmq_msg_t extra;
     zmq_msg_init(&extra);
-    int r = zmq_msg_recv(&extra, b->front, 0);
-    int more = r >= 0 && zmq_msg_more(&extra);
+    more = zmq_msg_recv(&extra, b->front, 0) >= 0 && zmq_msg_more(&extra);
     zmq_msg_close(&extra);
-    if (!more) break;
+  }
+  if (parts > 1) {
+    refuse(b, &client, &frame, REFLECT__V1__CODE__INVALID_ARGUMENT, BROKER_PARTS_MESSAGE);
+    goto out;
   }
   const char *user = zmq_msg_gets(&frame, "User-Id");
   if (!user || strlen(user) != 40) goto out; /* cannot happen with ZAP in place */
@@ -248,7 +253,7 @@ static int on_frontend(broker *b)
     if (b->q.n > atomic_load(&b->stats->queued_peak)) atomic_store(&b->stats->queued_peak, b->q.n);
     goto out;
   }
-  refuse(b, &client, &frame, BROKER_BUSY_MESSAGE);
+  refuse(b, &client, &frame, REFLECT__V1__CODE__UNAVAILABLE, BROKER_BUSY_MESSAGE);
   unsigned long long refused = atomic_fetch_add(&b->stats->refused_busy, 1) + 1;
   /* One line a second at most: a flood must not become a flood of logs. */
   int64_t now = now_ms();

@@ -1,7 +1,8 @@
 /*
  * broker_reply — the answers reflectd's main thread gives by itself,
- * without a worker: "busy" when the queue is full and "stopping" for what
- * was still queued at shutdown (DESIGN.md §1: the main thread does no slow
+ * without a worker: "busy" when the queue is full, "stopping" for what
+ * was still queued at shutdown, and INVALID_ARGUMENT for a message of more
+ * than one part (DESIGN.md §1: the main thread does no slow
  * work, so it never decodes a whole request).
  *
  * Contract:
@@ -23,6 +24,9 @@
 
 #define BROKER_BUSY_MESSAGE "the server is busy: try again shortly"
 #define BROKER_STOPPING_MESSAGE "the server is stopping: try again shortly"
+#define BROKER_PARTS_MESSAGE                                                                        \
+  "a request is exactly one frame; this message had more than one part (a DEALER sends the frame " \
+  "alone, with no empty delimiter)"
 
 int broker_reply_request_id(const uint8_t *frame, size_t len, uint64_t *id);
 int broker_reply_encode(uint64_t id, Reflect__V1__Code code, const char *message, uint8_t **out,

@@ -565,5 +565,21 @@ static const char v12[] =
     "CREATE INDEX record_comments_author ON record_comments(author_id, at);"
     "CREATE INDEX record_comments_party ON record_comments(session_id, author_id, kind);";
 
-const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
+/* v13 (issue 13): refusals of requests that name what the caller may not see (a
+ * case by its reference, a person by username) are counted per person,
+ * kind and hour (probes.h): the audit gets a row for each of the first few
+ * only, so a flood cannot grow it without bound, and the count lets the
+ * server stop answering such requests from that person for the rest of
+ * the hour. A row exists only for an hour with refusals. */
+static const char v13[] =
+    "CREATE TABLE probes("
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  kind TEXT NOT NULL,"
+    "  since INTEGER NOT NULL,"
+    "  refusals INTEGER NOT NULL,"
+    "  first_at INTEGER NOT NULL,"
+    "  last_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (user_id, kind, since)) WITHOUT ROWID;";
+
+const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

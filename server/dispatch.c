@@ -219,13 +219,31 @@ static void touch_token(call *c)
   else db_commit(c->s->db);
 }
 
-static const char *decode_error(int rc)
+/* What a bad character is, in words a person can act on. */
+static const char *char_kind(uint32_t cp)
 {
-  switch (rc) {
-  case WIRE_EUTF8: return "a text field is not valid UTF-8";
-  case WIRE_EBUDGET: return "the request is too large to decode";
-  case WIRE_ETOOBIG: return "the request is larger than the server accepts";
-  default: return "the request could not be decoded";
+  if (cp == '\r') return "a carriage return (CR): end lines with LF alone";
+  if (cp == '\t' || cp == '\n') return "a tab or line break, and it is one line";
+  if (cp == 0x2028 || cp == 0x2029) return "a line or paragraph separator, and it is one line";
+  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+    return "a bidirectional override, which could make text display other than it reads";
+  return "a control character";
+}
+
+/* Refuses an undecodable request, naming the field at fault. */
+static void refuse_decode(call *c, const wire_error *why)
+{
+  const char *f = why->field[0] ? arena_strdup(c->a, why->field) : NULL;
+  const char *name = f ? f : "a text field";
+  switch (why->code) {
+  case WIRE_EUTF8: call_fail(c, RC_INVALID, f, "%s is not valid UTF-8", name); break;
+  case WIRE_ENUL: call_fail(c, RC_INVALID, f, "%s contains a NUL byte, which text may not hold", name); break;
+  case WIRE_ECHAR:
+    call_fail(c, RC_INVALID, f, "%s contains U+%04X, %s", name, (unsigned)why->cp, char_kind(why->cp));
+    break;
+  case WIRE_EBUDGET: call_fail(c, RC_INVALID, NULL, "the request is too large to decode"); break;
+  case WIRE_ETOOBIG: call_fail(c, RC_INVALID, NULL, "the request is larger than the server accepts"); break;
+  default: call_fail(c, RC_INVALID, NULL, "the request could not be decoded"); break;
   }
 }
 
@@ -301,9 +319,11 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
 
   Reflect__V1__Request *req = NULL;
   int slow = 0;
-  int wrc = wire_decode_request(frame, len, &req);
+  wire_error why;
+  int wrc = wire_decode_request(frame, len, &req, &why);
   if (wrc) {
-    call_fail(&c, RC_INVALID, NULL, "%s", decode_error(wrc));
+    /* The id is known only once the frame decodes: the reply has id 0. */
+    refuse_decode(&c, &why);
   } else if (!s->vault) {
     rep.id = req->id;
     call_fail(&c, RC_UNAVAILABLE, NULL,

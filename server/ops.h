@@ -105,6 +105,13 @@ rcode ops_login_lane(call *c, const Reflect__V1__Request *req, int *familiar);
 rcode ops_load_party_session(call *c, uint64_t id, session_row *s);
 /* Only practitioners and supervisors are supervised, and not by themselves. */
 rcode ops_check_supervisee(call *c, const char *field, const user_row *u);
+/* username as someone the caller supervises under a signed, running
+ * agreement (*agreement, if not NULL): an active practitioner or
+ * supervisor. Anything else (no such account, inactive, another role, no
+ * agreement) is refused FAILED_PRECONDITION with the same `refusal`, and
+ * audited as a probe (probes.h); the caller naming themselves is told so. */
+rcode ops_find_my_supervisee(call *c, const char *field, const char *username, const char *refusal, user_row *u,
+                             int64_t *agreement);
 /* A session length is 15-480 minutes, else INVALID_ARGUMENT. */
 rcode ops_check_minutes(call *c, uint32_t minutes);
 /* The session, if the caller is a party to it (*party = 1) or a manager
@@ -163,7 +170,27 @@ rcode ops_record_fill(call *c, const session_row *s, uint32_t revision, int part
 rcode ops_find_case(call *c, uint64_t id, const char *reference, case_row *k);
 
 /* Resolves a username to an active account, or fails the call naming
- * `field` (NOT_FOUND for no such user, FAILED_PRECONDITION if inactive). */
+ * `field` (NOT_FOUND for no such user, FAILED_PRECONDITION if inactive).
+ * For administrators, who may list every account anyway. */
 rcode ops_find_active_user(call *c, const char *field, const char *username, user_row *out);
+
+/* Roles as a set, for ops_lookup_person. */
+#define OPS_ROLE(r) (1u << (REFLECT__V1__ROLE__ROLE_##r))
+#define OPS_SUPERVISABLE (OPS_ROLE(PRACTITIONER) | OPS_ROLE(SUPERVISOR))
+#define OPS_ANY_ROLE 0xffu
+
+/* A person named in a request by someone who may not list accounts, so
+ * whose refusal must read the same whether the account is missing,
+ * inactive or of another role. Returns RC_OK with *u for an active account
+ * whose role is in roles; else RC_NOT_FOUND, and ops_refused_person then
+ * audits the refusal the caller made in its own words. RC_INTERNAL on a
+ * storage error. Call probes_check(c, "person") first. */
+int ops_lookup_person(call *c, const char *username, unsigned roles, user_row *u);
+/* After the caller's uniform refusal (call_fail) of a request naming
+ * username: audits it as a probe (probes.h), with what the refusal did not
+ * say: the account (if any) and why. u is what ops_lookup_person filled,
+ * or the account found when a later check (an agreement) failed; why is
+ * NULL to have it worked out from u. Returns the refusal's code. */
+rcode ops_refused_person(call *c, const char *username, const user_row *u, const char *why);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "events.h"
 #include "ops.h"
+#include "probes.h"
 #include "record_sections.h"
 #include "store_actions.h"
 #include "store_audit.h"
@@ -75,13 +76,17 @@ rcode ops_action_add(call *c, const Reflect__V1__Request *req)
   if (a.s.supervisor_id != c->who->user_id)
     return call_fail(c, RC_DENIED, "session_id", "session %llu does not exist or you are not its supervisor",
                      (unsigned long long)in->session_id);
+  /* Only a party can own an action; any other name is refused alike,
+   * whether it is someone's or nobody's (ops.h). */
   user_row u;
-  rc = ops_find_active_user(c, "owner", in->owner, &u);
-  int party = 0;
-  if (!rc && store_sessions_is_party(c->s->db, &a.s, u.id, &party)) rc = RC_INTERNAL;
-  if (!rc && !party) rc = call_fail(c, RC_PRECONDITION, "owner", "'%s' did not take part in session %lld",
-                                    u.username, (long long)a.s.id);
-  if (rc) return rc;
+  if ((rc = probes_check(c, "person"))) return rc;
+  int found = ops_lookup_person(c, in->owner, OPS_ANY_ROLE, &u), party = 0;
+  if (found == RC_OK && store_sessions_is_party(c->s->db, &a.s, u.id, &party)) found = RC_INTERNAL;
+  if (found == RC_INTERNAL) return call_fail(c, RC_INTERNAL, NULL, "could not look the owner up");
+  if (!party) {
+    call_fail(c, RC_PRECONDITION, "owner", "'%.64s' did not take part in session %lld", in->owner, (long long)a.s.id);
+    return ops_refused_person(c, in->owner, &u, found == RC_OK ? "not a party to the session" : NULL);
+  }
   a.owner = u.id;
   rc = call_write(c, "set the action", action_add_tx, &a);
   if (rc) return rc;

@@ -6,6 +6,7 @@
 
 #include "due.h"
 #include "ops.h"
+#include "probes.h"
 #include "store_agreements.h"
 #include "store_audit.h"
 #include "store_rules.h"
@@ -170,6 +171,20 @@ static rcode agreement_add_write(call *c, void *arg)
   return rc ? rc : (rcode)store_audit_append_id(c, "agreement.add", "agreement", a->id, detail);
 }
 
+/* The person named as supervisee: an active practitioner or supervisor,
+ * refused in the same words whether the name is nobody's, an inactive
+ * account's or a manager's, and audited as a probe (probes.h). */
+static rcode find_supervisee(call *c, const char *username, user_row *u)
+{
+  rcode rc = probes_check(c, "person");
+  if (rc) return rc;
+  int found = ops_lookup_person(c, username, OPS_SUPERVISABLE, u);
+  if (found == RC_INTERNAL) return call_fail(c, RC_INTERNAL, NULL, "could not look the supervisee up");
+  if (found == RC_OK) return RC_OK;
+  call_fail(c, RC_NOT_FOUND, "supervisee", "there is no active practitioner or supervisor called '%.64s'", username);
+  return ops_refused_person(c, username, u, NULL);
+}
+
 /* Who the agreement is with: named, or (for a revision) the revised one's
  * supervisee, who must then be the same person. */
 static rcode find_parties(call *c, agreement_add *a, agreement_row *old, int *have_old)
@@ -185,17 +200,23 @@ static rcode find_parties(call *c, agreement_add *a, agreement_row *old, int *ha
                        (unsigned long long)in->revises);
     *have_old = 1;
     if (*in->supervisee) {
-      if ((rc = ops_find_active_user(c, "supervisee", in->supervisee, &u))) return rc;
-      if (u.id != old->supervisee_id)
-        return call_fail(c, RC_INVALID, "supervisee", "agreement %llu is with someone else",
-                         (unsigned long long)in->revises);
+      /* Not "no such user" or "someone else": the caller knows who the
+       * agreement is with, and learns nothing about any other name. */
+      if ((rc = probes_check(c, "person"))) return rc;
+      int found = ops_lookup_person(c, in->supervisee, OPS_SUPERVISABLE, &u);
+      if (found == RC_INTERNAL) return call_fail(c, RC_INTERNAL, NULL, "could not look the supervisee up");
+      if (found != RC_OK || u.id != old->supervisee_id) {
+        call_fail(c, RC_INVALID, "supervisee", "agreement %llu is not with '%.64s'", (unsigned long long)in->revises,
+                  in->supervisee);
+        return ops_refused_person(c, in->supervisee, &u, found == RC_OK ? "not this agreement's supervisee" : NULL);
+      }
     } else if (store_users_get(c->s->db, old->supervisee_id, &u) || !u.active) {
       return call_fail(c, RC_PRECONDITION, "revises", "the supervisee of agreement %llu is no longer active",
                        (unsigned long long)in->revises);
     }
   } else if (!*in->supervisee) {
     return call_fail(c, RC_INVALID, "supervisee", "supervisee is required");
-  } else if ((rc = ops_find_active_user(c, "supervisee", in->supervisee, &u))) {
+  } else if ((rc = find_supervisee(c, in->supervisee, &u))) {
     return rc;
   }
   if ((rc = ops_check_supervisee(c, "supervisee", &u))) return rc;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "ops.h"
+#include "probes.h"
 #include "retention.h"
 #include "store_agreements.h"
 #include "store_audit.h"
@@ -15,6 +16,7 @@
 #include "store_decisions.h"
 #include "store_sessions.h"
 #include "store_teams.h"
+#include "wire.h"
 
 #define REFERENCE_MAX CASE_REFERENCE_MAX
 #define CASE_NAME_MAX 200
@@ -35,19 +37,20 @@ static int valid_dob(const char *s, int64_t now)
   return (int64_t)timegm(&tm) <= now;
 }
 
-/* Someone the caller supervises (or the caller), who can hold cases. */
+/* Someone the caller supervises (or the caller), who can hold cases. Any
+ * other name gets the same refusal, whether it is nobody's, a manager's or
+ * someone else's supervisee (ops_find_my_supervisee). */
 static rcode check_worker(call *c, const char *field, const char *username, user_row *u)
 {
-  rcode rc = ops_find_active_user(c, field, username, u);
-  if (rc) return rc;
-  if (u->role != REFLECT__V1__ROLE__ROLE_PRACTITIONER && u->role != REFLECT__V1__ROLE__ROLE_SUPERVISOR)
-    return call_fail(c, RC_PRECONDITION, field, "'%s' cannot hold cases", u->username);
-  if (u->id == c->who->user_id) return RC_OK;
-  int64_t agreement;
-  int found = store_agreements_active(c->s->db, c->who->user_id, u->id, &agreement);
-  if (found == RC_NOT_FOUND)
-    return call_fail(c, RC_PRECONDITION, field, "you do not supervise '%s' (no signed agreement)", u->username);
-  return found ? call_fail(c, RC_INTERNAL, NULL, "could not read agreements") : RC_OK;
+  if (strcmp(username, c->who->username) == 0) {
+    rcode rc = ops_find_active_user(c, field, username, u);
+    if (!rc && u->role != REFLECT__V1__ROLE__ROLE_PRACTITIONER && u->role != REFLECT__V1__ROLE__ROLE_SUPERVISOR)
+      rc = call_fail(c, RC_PRECONDITION, field, "your role (%s) does not hold cases", wire_role_name(u->role));
+    return rc;
+  }
+  char refusal[128];
+  snprintf(refusal, sizeof refusal, "you do not supervise '%.64s' (no signed agreement)", username);
+  return ops_find_my_supervisee(c, field, username, refusal, u, NULL);
 }
 
 static rcode refuse_case(call *c)
@@ -60,13 +63,50 @@ typedef struct {
   int64_t allocated, id;
 } case_add;
 
+/* One refusal for a reference in use, whether the caller can see that case
+ * or not: it names nothing about the case (its id, team or worker). */
+static rcode refuse_reference(call *c)
+{
+  return call_fail(c, RC_EXISTS, "reference", "a case with that reference already exists");
+}
+
 static rcode case_add_tx(call *c, void *arg)
 {
   case_add *a = arg;
   rcode rc = (rcode)store_cases_add(c, a->in->reference, a->in->name, a->in->date_of_birth, a->in->risk,
                                     a->allocated, a->in->looked_after, &a->id);
-  if (rc == RC_EXISTS) return call_fail(c, rc, "reference", "a case with that reference already exists");
+  if (rc == RC_EXISTS) return refuse_reference(c);
   if (!rc) rc = (rcode)store_audit_append_id(c, "case.add", "case", a->id, "");
+  return rc;
+}
+
+/* References are unique in the organisation, so that a later reader finds
+ * one file per child; an add that would reuse one is refused, and that the
+ * refusal itself says a case exists cannot be helped. What can be: it says
+ * nothing more, a try at a case the caller cannot see is audited on that
+ * case (so its manager sees who asked) and counted, and after PROBE_LIMIT
+ * in an hour every case add from the caller is refused alike (probes.h). */
+static rcode check_reference_free(call *c, const char *reference)
+{
+  rcode rc = probes_check(c, "case_reference");
+  if (rc) return rc;
+  uint8_t idx[VAULT_INDEX_BYTES];
+  case_row k;
+  store_cases_reference_index(c->s->vault, reference, idx);
+  int found = store_cases_find(c->s->db, idx, &k);
+  if (found == RC_NOT_FOUND) return RC_OK;
+  if (found) return call_fail(c, RC_INTERNAL, NULL, "could not look the reference up");
+  int visible = 0;
+  if (store_cases_visible(c->s->db, c->who->user_id, &k, &visible) ||
+      (!visible && c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER &&
+       store_teams_oversees(c->s->db, c->who->user_id, k.allocated_id, &visible)))
+    return call_fail(c, RC_INTERNAL, NULL, "could not look the reference up");
+  rc = refuse_reference(c);
+  if (!visible) {
+    char object[32];
+    snprintf(object, sizeof object, "case:%lld", (long long)k.id);
+    probes_record(c, "case_reference", object, "case add with this case's reference; not visible to the caller");
+  }
   return rc;
 }
 
@@ -82,6 +122,7 @@ rcode ops_case_add(call *c, const Reflect__V1__Request *req)
     rc = call_fail(c, RC_INVALID, "risk", "risk is low, medium or high");
   user_row u;
   if (!rc) rc = check_worker(c, "allocated", in->allocated, &u);
+  if (!rc) rc = check_reference_free(c, in->reference);
   if (rc) return rc;
   case_add a = {in, u.id, 0};
   rc = call_write(c, "open the case", case_add_tx, &a);

@@ -156,21 +156,21 @@ static rcode plan_book_tx(call *c, void *arg)
 static rcode check_request(call *c, plan *p)
 {
   const Reflect__V1__SessionPlanRequest *in = p->in;
-  rcode rc = ops_find_active_user(c, "supervisee", in->supervisee, &p->u);
-  if (!rc) rc = ops_check_supervisee(c, "supervisee", &p->u);
-  if (!rc && (in->count < 1 || in->count > PLAN_MAX))
+  rcode rc = RC_OK;
+  if (in->count < 1 || in->count > PLAN_MAX)
     rc = call_fail(c, RC_INVALID, "count", "a plan has 1 to %d sessions", PLAN_MAX);
   if (!rc && in->minutes) rc = ops_check_minutes(c, in->minutes);
   if (!rc && strlen(in->room) > PLAN_ROOM_MAX)
     rc = call_fail(c, RC_INVALID, "room", "room may have at most %d bytes", PLAN_ROOM_MAX);
   if (rc) return rc;
-  int64_t id;
-  int found = store_agreements_active(c->s->db, c->who->user_id, p->u.id, &id);
-  if (found == RC_NOT_FOUND)
-    return call_fail(c, RC_PRECONDITION, "supervisee",
-                     "you have no signed supervision agreement with '%s' to plan from", p->u.username);
-  if (found || store_agreements_get(c->s->db, id, &p->a))
-    return call_fail(c, RC_INTERNAL, NULL, "could not read agreements");
+  /* The same refusal for a name that is nobody's, or not someone the
+   * caller supervises (ops.h). */
+  char refusal[160];
+  snprintf(refusal, sizeof refusal, "you have no signed supervision agreement with '%.64s' to plan from",
+           in->supervisee);
+  int64_t id = 0;
+  if ((rc = ops_find_my_supervisee(c, "supervisee", in->supervisee, refusal, &p->u, &id))) return rc;
+  if (store_agreements_get(c->s->db, id, &p->a)) return call_fail(c, RC_INTERNAL, NULL, "could not read agreements");
   p->minutes = in->minutes ? in->minutes : p->a.minutes;
   store_schedule_room_index(c->s->vault, in->room, p->room_index, &p->has_room);
   return RC_OK;

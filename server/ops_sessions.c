@@ -4,6 +4,7 @@
 
 #include "events.h"
 #include "ops.h"
+#include "probes.h"
 #include "store_agreements.h"
 #include "store_audit.h"
 #include "store_schedule.h"
@@ -21,10 +22,34 @@
 rcode ops_check_supervisee(call *c, const char *field, const user_row *u)
 {
   if (u->id == c->who->user_id) return call_fail(c, RC_INVALID, field, "you cannot supervise yourself");
+  /* ops_lookup_person has already refused other roles, in words that do
+   * not say what the role was; this only guards a caller that did not. */
   if (u->role != REFLECT__V1__ROLE__ROLE_PRACTITIONER && u->role != REFLECT__V1__ROLE__ROLE_SUPERVISOR)
-    return call_fail(c, RC_PRECONDITION, field, "'%s' has the role %s; only practitioners and supervisors are supervised",
-                     u->username, wire_role_name(u->role));
+    return call_fail(c, RC_PRECONDITION, field, "only practitioners and supervisors are supervised");
   return RC_OK;
+}
+
+rcode ops_find_my_supervisee(call *c, const char *field, const char *username, const char *refusal, user_row *u,
+                             int64_t *agreement)
+{
+  rcode rc = probes_check(c, "person");
+  if (rc) return rc;
+  int found = ops_lookup_person(c, username, OPS_SUPERVISABLE, u);
+  if (found == RC_INTERNAL) return call_fail(c, RC_INTERNAL, NULL, "could not look people up");
+  if (found == RC_OK && u->id == c->who->user_id) return call_fail(c, RC_INVALID, field, "you cannot supervise yourself");
+  const char *why = NULL;
+  if (found == RC_OK) {
+    int64_t id = 0;
+    int active = store_agreements_active(c->s->db, c->who->user_id, u->id, &id);
+    if (active == RC_OK) {
+      if (agreement) *agreement = id;
+      return RC_OK;
+    }
+    if (active != RC_NOT_FOUND) return call_fail(c, RC_INTERNAL, NULL, "could not read agreements");
+    why = "no signed agreement with the caller";
+  }
+  call_fail(c, RC_PRECONDITION, field, "%s", refusal);
+  return ops_refused_person(c, username, u, why);
 }
 
 rcode ops_check_minutes(call *c, uint32_t minutes)
@@ -105,26 +130,22 @@ rcode ops_session_add(call *c, const Reflect__V1__Request *req)
     return call_fail(c, RC_INVALID, "room", "room may have at most %d bytes", ROOM_MAX_BYTES);
   session_add s = {.in = in};
   store_schedule_room_index(c->s->vault, in->room, s.room_index, &s.has_room);
+  /* Booking a session makes the facilitator a party to the members' files,
+   * so it needs a supervision agreement with each of them; a name without
+   * one is refused alike whoever it is, or whether anyone is. */
   for (size_t i = 0; i < in->n_members; i++) {
     user_row u;
-    rc = ops_find_active_user(c, "members", in->members[i], &u);
-    if (!rc) rc = ops_check_supervisee(c, "members", &u);
+    int64_t agreement = 0;
+    char refusal[256];
+    snprintf(refusal, sizeof refusal,
+             "you have no signed supervision agreement with '%.64s' (make one with `reflect agreement add`; they "
+             "sign it with `reflect agreement sign`)",
+             in->members[i]);
+    rc = ops_find_my_supervisee(c, "members", in->members[i], refusal, &u, &agreement);
     if (rc) return rc;
     for (size_t j = 0; j < i; j++)
       if (s.members[j] == u.id) return call_fail(c, RC_INVALID, "members", "'%s' is listed twice", u.username);
     s.members[i] = u.id;
-  }
-  /* Booking a session makes the facilitator a party to the members' files,
-   * so it needs a supervision agreement with each of them. */
-  for (size_t i = 0; i < in->n_members; i++) {
-    int64_t agreement;
-    int found = store_agreements_active(c->s->db, c->who->user_id, s.members[i], &agreement);
-    if (found == RC_NOT_FOUND)
-      return call_fail(c, RC_PRECONDITION, "members",
-                       "you have no signed supervision agreement with '%s' (make one with `reflect agreement "
-                       "add`; they sign it with `reflect agreement sign`)",
-                       in->members[i]);
-    if (found != RC_OK) return call_fail(c, RC_INTERNAL, NULL, "could not read agreements");
     if (in->n_members == 1) s.agreement_id = agreement;
   }
   rc = call_write(c, "schedule the session", session_add_write, &s);

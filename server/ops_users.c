@@ -5,6 +5,7 @@
 
 #include "ops.h"
 #include "password.h"
+#include "probes.h"
 #include "store_audit.h"
 #include "wire.h"
 
@@ -21,6 +22,31 @@ rcode ops_find_active_user(call *c, const char *field, const char *username, use
   if (!out->active) return call_fail(c, RC_PRECONDITION, field, "user '%s' is not active", username);
   out->pwhash[0] = '\0';
   return RC_OK;
+}
+
+int ops_lookup_person(call *c, const char *username, unsigned roles, user_row *u)
+{
+  memset(u, 0, sizeof *u);
+  int rc = store_users_valid_username(username) ? store_users_find(c->s->db, username, u) : RC_NOT_FOUND;
+  sodium_memzero(u->pwhash, sizeof u->pwhash);
+  if (rc == RC_NOT_FOUND) u->id = 0;
+  if (rc) return rc == RC_NOT_FOUND ? RC_NOT_FOUND : RC_INTERNAL;
+  if (!u->active || (unsigned)u->role >= 8 || !(roles & (1u << u->role))) return RC_NOT_FOUND;
+  return RC_OK;
+}
+
+rcode ops_refused_person(call *c, const char *username, const user_row *u, const char *why)
+{
+  char object[32] = "", detail[128];
+  if (u->id) snprintf(object, sizeof object, "user:%lld", (long long)u->id);
+  if (why) snprintf(detail, sizeof detail, "%s", why);
+  else if (!u->id && store_users_valid_username(username)) snprintf(detail, sizeof detail, "no account '%s'", username);
+  else if (!u->id) snprintf(detail, sizeof detail, "no account (not a valid username)");
+  else if (!u->active) snprintf(detail, sizeof detail, "account not active");
+  else snprintf(detail, sizeof detail, "role=%s", wire_role_name(u->role) ? wire_role_name(u->role) : "?");
+  rcode code = (rcode)c->rep->status->code;
+  probes_record(c, "person", object, detail);
+  return code;
 }
 
 typedef struct {

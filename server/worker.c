@@ -171,7 +171,7 @@ static void refuse_busy(const uint8_t *frame, size_t len, uint8_t **out, size_t 
   st.message = "the server is busy with other logins; try again shortly";
   rep.status = &st;
   Reflect__V1__Request *req;
-  if (wire_decode_request(frame, len, &req) == WIRE_OK) {
+  if (wire_decode_request(frame, len, &req, NULL) == WIRE_OK) {
     rep.id = req->id;
     wire_free_request(req);
   }

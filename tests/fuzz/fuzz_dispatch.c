@@ -130,9 +130,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (!rep->status) abort();
   if (rep->status->code != REFLECT__V1__CODE__OK && rep->result_case != REFLECT__V1__REPLY__RESULT__NOT_SET) abort();
   Reflect__V1__Request *req;
-  if (wire_decode_request(data, size, &req) == WIRE_OK) {
+  if (wire_decode_request(data, size, &req, NULL) == WIRE_OK) {
     if (rep->id != req->id) abort();
     wire_free_request(req);
+  } else if (rep->id != 0 || rep->status->code != REFLECT__V1__CODE__INVALID_ARGUMENT) {
+    abort(); /* what cannot be decoded is answered INVALID_ARGUMENT with id 0 */
   }
   wire_free_reply(rep);
   free(out);

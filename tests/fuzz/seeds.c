@@ -1,7 +1,8 @@
 /*
  * Writes a seed corpus for fuzz_dispatch: one valid request per op, sent
  * as each role (the token the target installs for it) and without a token,
- * with plausible field values so the fuzzer starts past the validation.
+ * with plausible field values so the fuzzer starts past the validation;
+ * then requests at the edges of the text rules (wire.h).
  * usage: fuzz_seeds DIR
  */
 #include <stdio.h>
@@ -25,6 +26,91 @@ static void emit(const char *dir, Reflect__V1__Request *req)
   if (!f || fwrite(buf, 1, len, f) != len) exit(1);
   fclose(f);
   free(buf);
+}
+
+/* Writes req with every '\x01' that follows a letter made `byte` (a NUL
+ * cannot be put inside a C string before protobuf-c packs it). */
+static void emit_patched(const char *dir, Reflect__V1__Request *req, uint8_t byte)
+{
+  uint8_t *buf;
+  size_t len;
+  if (wire_encode(&req->base, &buf, &len)) exit(1);
+  for (size_t i = 1; i < len; i++)
+    if (buf[i] == 0x01 && ((buf[i - 1] | 0x20) >= 'a' && (buf[i - 1] | 0x20) <= 'z')) buf[i] = byte;
+  char path[512];
+  snprintf(path, sizeof path, "%s/seed-%03d", dir, n_written++);
+  FILE *f = fopen(path, "wb");
+  if (!f || fwrite(buf, 1, len, f) != len) exit(1);
+  fclose(f);
+  free(buf);
+}
+
+/* The edges of the text rules (wire.h), so the fuzzer starts at them: a
+ * NUL in a one-line field, a password and multi-line text; C1 controls,
+ * bidi overrides and line breaks in one-line fields; CR, C1 and bidi in
+ * multi-line text; and a field sent twice whose first copy is bad. */
+static void emit_text_edges(const char *dir)
+{
+  uint8_t token[32];
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  req.protocol = WIRE_PROTOCOL;
+  req.id = 9000;
+  Reflect__V1__LoginRequest login = REFLECT__V1__LOGIN_REQUEST__INIT;
+  req.op_case = REFLECT__V1__REQUEST__OP_LOGIN;
+  req.login = &login;
+  login.username = "prac\x01" "anything";
+  login.password = "fuzz-password-long";
+  emit_patched(dir, &req, 0);
+  login.username = "prac";
+  login.password = "fuzz-password-long\x01" "x";
+  emit_patched(dir, &req, 0);
+
+  fuzz_token(3, token);
+  req.token.data = token;
+  req.token.len = sizeof token;
+  static const char *const one_line[] = {"Ann\xc2\x9b" "2J", "\xe2\x80\xae" "nnA", "Ann\nLee", "Ann\tLee",
+                                         "A\xe2\x81\xa6" "x", "Ann\xe2\x80\xa8" "Lee"};
+  Reflect__V1__CaseAddRequest ca = REFLECT__V1__CASE_ADD_REQUEST__INIT;
+  ca.reference = "CH-EDGE-1";
+  ca.risk = REFLECT__V1__RISK_LEVEL__RISK_LOW;
+  ca.allocated = "prac";
+  req.op_case = REFLECT__V1__REQUEST__OP_CASE_ADD;
+  req.case_add = &ca;
+  for (size_t i = 0; i < sizeof one_line / sizeof one_line[0]; i++) {
+    ca.name = (char *)one_line[i];
+    emit(dir, &req);
+  }
+  static const char *const multi[] = {"ok\n\tindented", "crlf\r\nline", "csi \xc2\x9b" "31m", "rlo \xe2\x80\xae" "x",
+                                      "nul\x01" "hidden"};
+  Reflect__V1__RecordCommentRequest com = REFLECT__V1__RECORD_COMMENT_REQUEST__INIT;
+  com.session_id = 1;
+  com.kind = REFLECT__V1__COMMENT_KIND__COMMENT_NOTE;
+  req.op_case = REFLECT__V1__REQUEST__OP_RECORD_COMMENT;
+  req.record_comment = &com;
+  for (size_t i = 0; i < sizeof multi / sizeof multi[0]; i++) {
+    com.text = (char *)multi[i];
+    emit_patched(dir, &req, 0);
+  }
+  Reflect__V1__RecordSection sec = REFLECT__V1__RECORD_SECTION__INIT, *secs[] = {&sec};
+  sec.kind = REFLECT__V1__SECTION_KIND__SECTION_CASE;
+  sec.case_reference = "CH-EDGE\x01";
+  sec.situation = "s";
+  Reflect__V1__RecordWriteRequest rw = REFLECT__V1__RECORD_WRITE_REQUEST__INIT;
+  rw.session_id = 1;
+  rw.n_sections = 1;
+  rw.sections = secs;
+  req.op_case = REFLECT__V1__REQUEST__OP_RECORD_WRITE;
+  req.record_write = &rw;
+  emit_patched(dir, &req, 0);
+  /* LoginRequest{username "a\0b", username "prac", password}: protobuf-c
+   * keeps the last copy; the first must still be refused. */
+  static const uint8_t twice[] = {0x08, 0x01, 0x10, 0x2a, 0x5a, 0x0f, 0x0a, 0x03, 'a', 0x00, 'b', 0x0a, 0x04,
+                                  'p',  'r',  'a',  'c',  0x12, 0x02, 'p',  'w'};
+  char path[512];
+  snprintf(path, sizeof path, "%s/seed-%03d", dir, n_written++);
+  FILE *f = fopen(path, "wb");
+  if (!f || fwrite(twice, 1, sizeof twice, f) != sizeof twice) exit(1);
+  fclose(f);
 }
 
 int main(int argc, char **argv)
@@ -237,6 +323,7 @@ int main(int argc, char **argv)
       emit(argv[1], &req);
     }
   }
+  emit_text_edges(argv[1]);
   printf("%d seeds in %s\n", n_written, argv[1]);
   return 0;
 }

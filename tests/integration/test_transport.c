@@ -1,7 +1,8 @@
 /* What reaches the server from outside: CURVE with the wrong server key and
  * plain (non-CURVE) clients get nothing; oversized frames disconnect the
  * sender; garbage and malformed requests get INVALID_ARGUMENT, never a
- * crash; a token only works from the device it was issued to. */
+ * crash, and so do messages of more than one part and text a C string would
+ * cut short; a token only works from the device it was issued to. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +234,135 @@ Test(transport, a_flood_of_idle_connections_does_not_lock_out_known_devices, .ti
   int back = 0;
   for (int i = 0; i < 50 && !back; i++) back = ping_as(&h, NULL, NULL, 300);
   cr_assert(back, "strangers connect again once the idle connections are gone");
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_cleanup(&h);
+}
+
+/* Waits up to ms for one reply on s and decodes it; NULL if none came. */
+static Reflect__V1__Reply *reply_on(void *s, int ms)
+{
+  uint8_t buf[4096];
+  zmq_pollitem_t it = {s, 0, ZMQ_POLLIN, 0};
+  if (zmq_poll(&it, 1, ms) <= 0) return NULL;
+  int n = zmq_recv(s, buf, sizeof buf, 0);
+  cr_assert_gt(n, 0);
+  int more = 0;
+  size_t sz = sizeof more;
+  zmq_getsockopt(s, ZMQ_RCVMORE, &more, &sz);
+  cr_assert_not(more, "a reply is one frame");
+  Reflect__V1__Reply *rep;
+  cr_assert_eq(wire_decode_reply(buf, (size_t)n, &rep), WIRE_OK);
+  return rep;
+}
+
+/* One frame is one request: a ping followed by anything else in the same
+ * message is refused, not answered as the ping alone. */
+Test(transport, a_multi_part_request_is_refused, .timeout = 60)
+{
+  harness_server h;
+  harness_start(&h);
+  void *ctx = zmq_ctx_new();
+  size_t len;
+  uint8_t *frame = ping_frame(WIRE_PROTOCOL, &len);
+  void *s = raw_dealer(ctx, &h, 1, h.server_key);
+
+  /* [ping][extra] */
+  zmq_send(s, frame, len, ZMQ_SNDMORE);
+  zmq_send(s, "extra", 5, 0);
+  Reflect__V1__Reply *rep = reply_on(s, 5000);
+  cr_assert_not_null(rep, "no reply to a two-part message");
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__INVALID_ARGUMENT, "got %s: %s",
+               wire_code_name(rep->status->code), rep->status->message);
+  cr_assert_eq(rep->result_case, REFLECT__V1__REPLY__RESULT__NOT_SET, "the ping was not run");
+  cr_assert_eq(rep->id, 7, "the id of the first part, which can be read");
+  cr_assert(strstr(rep->status->message, "exactly one frame"), "%s", rep->status->message);
+  wire_free_reply(rep);
+
+  /* [][ping], as a REQ socket would send it: refused the same way. */
+  zmq_send(s, "", 0, ZMQ_SNDMORE);
+  zmq_send(s, frame, len, 0);
+  rep = reply_on(s, 5000);
+  cr_assert_not_null(rep);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__INVALID_ARGUMENT);
+  cr_assert_eq(rep->id, 0, "an empty first part has no id");
+  wire_free_reply(rep);
+
+  /* The connection still works for a proper request. */
+  zmq_send(s, frame, len, 0);
+  rep = reply_on(s, 5000);
+  cr_assert_not_null(rep);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK);
+  cr_assert_eq(rep->result_case, REFLECT__V1__REPLY__RESULT_PING);
+  wire_free_reply(rep);
+
+  free(frame);
+  zmq_close(s);
+  zmq_ctx_term(ctx);
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_cleanup(&h);
+}
+
+/* A login frame for username, with its first '\x01' made a NUL after
+ * encoding (protobuf-c packs C strings, so it cannot be made before). */
+static uint8_t *login_frame_with_nul(const char *username, const char *password, size_t *len)
+{
+  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+  Reflect__V1__LoginRequest login = REFLECT__V1__LOGIN_REQUEST__INIT;
+  login.username = (char *)username;
+  login.password = (char *)password;
+  req.protocol = WIRE_PROTOCOL;
+  req.id = 9;
+  req.op_case = REFLECT__V1__REQUEST__OP_LOGIN;
+  req.login = &login;
+  uint8_t *buf;
+  cr_assert_eq(wire_encode(&req.base, &buf, len), WIRE_OK);
+  uint8_t *mark = memchr(buf + 4, 0x01, *len - 4); /* past protocol's own 0x01 */
+  cr_assert_not_null(mark);
+  *mark = 0;
+  return buf;
+}
+
+/* `victim\0anything` with victim's password must not log in as victim:
+ * protobuf-c would hand the server "victim". */
+Test(transport, a_nul_in_a_username_or_password_is_refused, .timeout = 60)
+{
+  harness_server h;
+  harness_start(&h);
+  client *admin = harness_user(&h, "admin");
+  harness_add_user(admin, "victim", "Vic Tim", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  void *ctx = zmq_ctx_new();
+  void *s = raw_dealer(ctx, &h, 1, h.server_key);
+
+  size_t len;
+  uint8_t *frame = login_frame_with_nul("victim\x01" "anything", HARNESS_PASSWORD, &len);
+  zmq_send(s, frame, len, 0);
+  free(frame);
+  Reflect__V1__Reply *rep = reply_on(s, 10000);
+  cr_assert_not_null(rep);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__INVALID_ARGUMENT, "got %s (%s)%s",
+               wire_code_name(rep->status->code), rep->status->message,
+               rep->result_case == REFLECT__V1__REPLY__RESULT_LOGIN ? ": logged in as victim" : "");
+  cr_assert_str_eq(rep->status->field, "username");
+  cr_assert(strstr(rep->status->message, "NUL"), "%s", rep->status->message);
+  cr_assert_eq(rep->id, 0, "an undecodable frame is answered with id 0");
+  wire_free_reply(rep);
+
+  /* The password: "right password\0whatever" is not the right password. */
+  char pw[128];
+  snprintf(pw, sizeof pw, "%s\x01whatever", HARNESS_PASSWORD);
+  frame = login_frame_with_nul("victim", pw, &len);
+  zmq_send(s, frame, len, 0);
+  free(frame);
+  rep = reply_on(s, 10000);
+  cr_assert_not_null(rep);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__INVALID_ARGUMENT, "got %s",
+               wire_code_name(rep->status->code));
+  cr_assert_str_eq(rep->status->field, "password");
+  wire_free_reply(rep);
+
+  zmq_close(s);
+  zmq_ctx_term(ctx);
+  client_close(admin);
   cr_assert_eq(harness_stop(&h), 0);
   harness_cleanup(&h);
 }
