@@ -119,6 +119,7 @@ static cJSON *section_json(const Reflect__V1__RecordSection *s)
     cli_json_add_text(o, "risk", s->risk);
     cli_json_add_text(o, "decision", s->decision);
     cli_json_add_text(o, "rationale", s->rationale);
+    cJSON_AddBoolToObject(o, "destroyed", s->destroyed);
   } else {
     cli_json_add_text(o, "text", s->text);
   }
