@@ -197,7 +197,9 @@ static const cli_command record_show = {
             "line, then the record's sections in the format `record write` reads, then any\n"
             "comments. Someone overseeing the session sees that wellbeing was discussed,\n"
             "not what was said; of a record written before sections (free text, which may\n"
-            "hold wellbeing), they see only that there is one.\n\n"
+            "hold wellbeing), they see only that there is one. A case destroyed under\n"
+            "retention is shown as discussed, every text of it \"[destroyed under retention]\"\n"
+            "(in --json, \"destroyed\": true), in every revision.\n\n"
             "options:\n"
             "  --revision N       this revision rather than the latest\n",
     .opts = show_opts,
