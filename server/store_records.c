@@ -389,8 +389,8 @@ static int check_case_in_body(call *c, Reflect__V1__RecordSection *sec)
 
 /* Formats 2 and 3: the sections, with the wellbeing text opened or
  * withheld, and (format 3) each case section's texts from its own row. */
-static int read_sections(call *c, const sealed_revision *v, store_slot *slot, const char *b64, int with_wellbeing,
-                         int64_t session_id, uint32_t revision, Reflect__V1__RecordShowReply *out)
+static int read_sections(call *c, const sealed_revision *v, const char *b64, int with_wellbeing, int64_t session_id,
+                         uint32_t revision, Reflect__V1__RecordShowReply *out)
 {
   Reflect__V1__StoredRecord *rec;
   int rc = unpack_sections(c, b64, &rec);
@@ -408,12 +408,11 @@ static int read_sections(call *c, const sealed_revision *v, store_slot *slot, co
       continue;
     }
     if (!v->wellbeing) return RC_DATA_LOSS; /* a wellbeing section whose text went missing */
-    slot->column = "wellbeing";
     char context[128];
     revision_context(context, sizeof context, session_id, v->author_id, v->created_at,
                      bound_format(v->format, "wellbeing"));
-    slot->context = context;
-    rc = store_keys_open(c->s->db, c->s->vault, c->ring, slot, v->wellbeing, v->wellbeing_len, c->a, &sec->text);
+    store_slot slot = {"record_revisions", v->id, "wellbeing", v->key_id, revision, context};
+    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, v->wellbeing, v->wellbeing_len, c->a, &sec->text);
   }
   if (rc) return rc;
   out->sections = rec->sections;
@@ -458,7 +457,7 @@ int store_records_read(call *c, const session_row *s, uint32_t revision, int wit
   }
   if (rc) return rc;
   if (v.format != FORMAT_TEXT) {
-    rc = read_sections(c, &v, &slot, body, with_wellbeing, s->id, revision, out);
+    rc = read_sections(c, &v, body, with_wellbeing, s->id, revision, out);
   } else {
     /* Old free text reads as what it was: general notes. */
     Reflect__V1__RecordSection **one = arena_alloc(c->a, sizeof *one);
