@@ -582,14 +582,18 @@ static void old_revision(db *d, vault *v, keyring *ring, uint32_t rev, const cha
 }
 
 /* Two format-2 revisions of session 1, then case D shredded the way the
- * old retention run did it: its key destroyed, its index made random. */
-static void write_as_before_v11(void)
+ * old retention run did it: its key destroyed, its index made random.
+ * old_bodies gets 48 bytes from the middle of each revision's sealed body,
+ * to look for on disk once they were replaced. */
+static uint8_t old_bodies[2][48];
+
+static void write_as_before_v11(const char *passphrase)
 {
   db *d = NULL;
   vault *v = NULL;
   char err[512];
   cr_assert_eq(db_open(h.data, DB_OPEN, 1, &d, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(commands_open_vault(h.data, d, PASSPHRASE, &v, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(commands_open_vault(h.data, d, passphrase, &v, err, sizeof err), 0, "%s", err);
   keyring ring = {0};
   cr_assert_eq(db_begin_write(d), SQLITE_OK);
   old_revision(d, v, &ring, 1, E_SIT1);
@@ -603,9 +607,32 @@ static void write_as_before_v11(void)
                             NULL, NULL, &sql_err),
                SQLITE_OK, "%s", sql_err ? sql_err : "");
   cr_assert_eq(db_commit(d), SQLITE_OK);
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_prepare_v2(db_handle(d), "SELECT body FROM record_revisions ORDER BY id", -1, &st, NULL),
+               SQLITE_OK);
+  for (int i = 0; i < 2; i++) {
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    size_t n = (size_t)sqlite3_column_bytes(st, 0);
+    cr_assert_gt(n, 200);
+    memcpy(old_bodies[i], (const uint8_t *)sqlite3_column_blob(st, 0) + n / 2, sizeof old_bodies[i]);
+  }
+  sqlite3_finalize(st);
   keyring_clear(&ring);
   vault_close(v);
   db_close(d);
+}
+
+/* The bodies the move replaced are in neither the database nor its WAL. */
+static void old_bodies_gone(void)
+{
+  char path[512];
+  static const char *const files[] = {"reflect.db", "reflect.db-wal"};
+  for (size_t i = 0; i < 2; i++) {
+    snprintf(path, sizeof path, "%s/%s", h.data, files[i]);
+    for (int b = 0; b < 2; b++)
+      cr_assert_not(file_has(path, old_bodies[b], sizeof old_bodies[b]), "revision %d's old body is still in %s",
+                    b + 1, files[i]);
+  }
 }
 
 static void old_set_up(void)
@@ -648,7 +675,7 @@ Test(shred, revisions_from_before_v11_move_under_their_cases_keys_at_unseal, .ti
   serve_passphrase(PASSPHRASE "\n", "--passphrase-stdin");
   old_set_up();
   cr_assert_eq(harness_stop(&h), 0);
-  write_as_before_v11();
+  write_as_before_v11(PASSPHRASE);
   harness_run vr;
   verify_passphrase(&vr);
   cr_assert(strstr(vr.out, "records: 2 revisions from before v11"), "verify counts what is to move: %s", vr.out);
@@ -662,6 +689,7 @@ Test(shred, revisions_from_before_v11_move_under_their_cases_keys_at_unseal, .ti
   char log[512];
   snprintf(log, sizeof log, "%s/reflectd.log", h.dir);
   cr_assert(harness_file_contains(log, "event=records_resealed revisions=2 skipped=0"));
+  old_bodies_gone();
   cr_assert_eq(db_count("SELECT count(*) FROM record_revisions WHERE format = 2"), 0);
   cr_assert_eq(db_count("SELECT count(*) FROM record_case_sections"), 6);
   /* D was gone before its texts could move: nothing of it was sealed again. */
@@ -708,5 +736,42 @@ Test(shred, revisions_from_before_v11_move_under_their_cases_keys_at_unseal, .ti
   cr_assert_gt(openable_values(h.data, PASSPHRASE, F_SIT), 0, "F's situation should still open");
   verify_passphrase(&vr);
   cr_assert_not(strstr(vr.out, "records:"), "nothing is left to move: %s", vr.out);
+  harness_cleanup(&h);
+}
+
+/* The same revisions in a key-file directory are moved at the start. */
+Test(shred, revisions_from_before_v11_move_at_a_start_with_keys, .timeout = 120)
+{
+  gone = de_markers;
+  n_gone = 3;
+  gone_prefix = "Wqx-D";
+  harness_init_only(&h);
+  harness_serve(&h);
+  old_set_up();
+  cr_assert_eq(harness_stop(&h), 0);
+  write_as_before_v11(NULL);
+  harness_serve(&h);
+  char log[512];
+  snprintf(log, sizeof log, "%s/reflectd.log", h.dir);
+  cr_assert(harness_file_contains(log, "event=records_resealed revisions=2 skipped=0"));
+  old_bodies_gone();
+  cr_assert_eq(db_count("SELECT count(*) FROM record_revisions WHERE format = 3"), 2);
+  CLI_OK("pat", NULL, "record", "show", "1", "--revision", "1");
+  none_in_reply("record show of a moved revision");
+  cr_assert(strstr(r.out, "[case [destroyed under retention]]") && strstr(r.out, E_SIT1) && strstr(r.out, F_SIT),
+            "%s", r.out);
+  /* A second start has nothing left to move. */
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_serve(&h);
+  CLI_OK("pat", NULL, "record", "show", "1");
+  cr_assert(strstr(r.out, E_SIT2), "%s", r.out);
+  cr_assert_eq(harness_stop(&h), 0);
+  FILE *f = fopen(log, "r");
+  cr_assert_not_null(f);
+  char line[1024];
+  int moves = 0;
+  while (fgets(line, sizeof line, f)) moves += strstr(line, "event=records_resealed") != NULL;
+  fclose(f);
+  cr_assert_eq(moves, 1, "moved once, not again");
   harness_cleanup(&h);
 }
