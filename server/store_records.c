@@ -358,13 +358,14 @@ static int read_case_section(call *c, const sealed_revision *v, int64_t session_
     *text = (char *)"";
     if (!sc.blob[f]) continue;
     store_slot slot = {"record_case_sections", v->id, case_columns[f], sc.key_id, revision, context};
-    rc = retention_open(c, c->a, &slot, sc.blob[f], sc.len[f], text);
-    if (rc) return rc;
-    /* The key went without shredded_at being set: destroyed all the same. */
-    if (*text == (char *)RETENTION_DESTROYED) {
+    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, sc.blob[f], sc.len[f], c->a, text);
+    /* The key went without shredded_at being set: destroyed all the same
+     * (as retention_open has it). */
+    if (rc == RC_NOT_FOUND) {
       mark_destroyed(sec, present);
       return RC_OK;
     }
+    if (rc) return rc;
   }
   return RC_OK;
 }
