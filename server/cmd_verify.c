@@ -162,8 +162,8 @@ static void print_report(const verify_report *r, int json)
   printf("foreign keys: %s (%lld violations)\n", r->fk_violations ? "FAILED" : "ok", (long long)r->fk_violations);
   printf("audit chain: %lld entries, head %s%s\n", (long long)r->audit_entries, head, r->audit_ok ? "" : " (broken)");
   if (r->records_pending)
-    printf("records: %lld revisions from before v11 still hold case discussions under the session's key; the "
-           "server moves them under the cases' keys at its next start with keys\n",
+    printf("records: %lld revisions written before case discussions were sealed apart still hold them under the "
+           "session's key; the server moves them under the cases' keys at its next start with keys\n",
            (long long)r->records_pending);
   if (r->ok) puts("verify: OK");
   else printf("verify: FAILED: %s\n", r->first_failure);

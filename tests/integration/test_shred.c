@@ -665,7 +665,7 @@ static void verify_passphrase(harness_run *vr)
   cr_assert_eq(vr->status, 0, "reflectd verify failed: %s %s", vr->out, vr->err);
 }
 
-Test(shred, revisions_from_before_v11_move_under_their_cases_keys_at_unseal, .timeout = 240)
+Test(shred, older_revisions_move_under_their_cases_keys_at_unseal, .timeout = 240)
 {
   gone = de_markers;
   n_gone = 3; /* D's, until E is shredded too */
@@ -678,7 +678,7 @@ Test(shred, revisions_from_before_v11_move_under_their_cases_keys_at_unseal, .ti
   write_as_before_v11(PASSPHRASE);
   harness_run vr;
   verify_passphrase(&vr);
-  cr_assert(strstr(vr.out, "records: 2 revisions from before v11"), "verify counts what is to move: %s", vr.out);
+  cr_assert(strstr(vr.out, "records: 2 revisions written before case discussions were sealed apart"), "verify counts what is to move: %s", vr.out);
 
   /* Sealed: nothing moves, nothing is served, until the keys come. */
   serve_passphrase(NULL, "--sealed");
@@ -740,7 +740,7 @@ Test(shred, revisions_from_before_v11_move_under_their_cases_keys_at_unseal, .ti
 }
 
 /* The same revisions in a key-file directory are moved at the start. */
-Test(shred, revisions_from_before_v11_move_at_a_start_with_keys, .timeout = 120)
+Test(shred, older_revisions_move_at_a_start_with_keys, .timeout = 120)
 {
   gone = de_markers;
   n_gone = 3;
