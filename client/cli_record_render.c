@@ -124,10 +124,18 @@ static void render_section(cli_record_buf *b, const Reflect__V1__RecordSection *
   render_value(b, "rationale", s->rationale);
 }
 
-static void render_all(cli_record_buf *b, Reflect__V1__RecordSection *const *sections, size_t n)
+/* editing: for the editor's text of an amendment, where a section whose
+ * case was destroyed under retention cannot be carried over (there is
+ * nothing left to carry, and no case by that reference): it stays only as
+ * a comment saying a case was discussed there. */
+static void render_all(cli_record_buf *b, Reflect__V1__RecordSection *const *sections, size_t n, int editing)
 {
   for (size_t i = 0; i < n; i++) {
     if (i) cli_record_buf_add(b, "\n", 1);
+    if (editing && sections[i]->destroyed) {
+      cli_record_buf_str(b, "# [case] discussed here; destroyed under retention, so not part of this revision\n");
+      continue;
+    }
     render_section(b, sections[i]);
   }
 }
@@ -135,7 +143,7 @@ static void render_all(cli_record_buf *b, Reflect__V1__RecordSection *const *sec
 int cli_record_text_render(Reflect__V1__RecordSection *const *sections, size_t n, char **out)
 {
   cli_record_buf b = {0};
-  render_all(&b, sections, n);
+  render_all(&b, sections, n, 0);
   *out = cli_record_buf_take(&b);
   return *out ? CLI_RECORD_OK : CLI_RECORD_ENOMEM;
 }
@@ -171,7 +179,7 @@ int cli_record_text_template(const char *title, int group, const char *const *me
   cli_record_buf_str(&b, "\n");
   cli_record_buf_str(&b, help);
   if (n) {
-    render_all(&b, sections, n);
+    render_all(&b, sections, n, 1);
   } else {
     static const char *const kinds[] = {"wellbeing", "development", "mediation", "performance", "actions", "notes"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {

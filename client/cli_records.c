@@ -234,6 +234,7 @@ static cJSON *section_json(const Reflect__V1__RecordSection *s)
     cli_json_add_text(o, "risk", s->risk);
     cli_json_add_text(o, "decision", s->decision);
     cli_json_add_text(o, "rationale", s->rationale);
+    cJSON_AddBoolToObject(o, "destroyed", s->destroyed);
   } else {
     cli_json_add_text(o, "text", s->text);
   }
@@ -337,7 +338,9 @@ static const cli_command record_show = {
             "line, then the record's sections in the format `record write` reads, then its\n"
             "comments. Someone overseeing the session sees that wellbeing was discussed,\n"
             "not what was said; of a record written before sections (free text, which may\n"
-            "hold wellbeing), they see only that there is one.\n\n"
+            "hold wellbeing), they see only that there is one. A case destroyed under\n"
+            "retention is shown as discussed, every text of it \"[destroyed under retention]\"\n"
+            "(in --json, \"destroyed\": true), in every revision.\n\n"
             "Comments come a page at a time: every disagreement and resolution, always,\n"
             "then up to 50 notes, oldest first (fewer if they are long). When there are\n"
             "more, a note on stderr gives the command for the next page. An inspector sees\n"

@@ -133,6 +133,11 @@ static void ctl_unseal(control_ctx *c, char **lines, size_t n, char *reply, size
     return;
   }
   if (rc) { fail(reply, size, err); return; }
+  /* The fix-ups that need keys run before the keys are installed, so no
+   * request (and no retention run) ever sees the data before them: a case
+   * shredded meanwhile would otherwise still be readable in a record not
+   * yet moved. Requests keep getting UNAVAILABLE until it is done. */
+  serve_keys_ready(c->data_dir, &c->cfg, v);
   if (keystate_swap(c->keys, install_vault, v) != 0) {
     vault_close(v);
     fail(reply, size, "already unsealed");
@@ -141,11 +146,6 @@ static void ctl_unseal(control_ctx *c, char **lines, size_t n, char *reply, size
   c->failed_unseals = 0;
   int64_t ms = mono_ms() - t0;
   log_line(LOG_INFO, "event=unsealed ms=%lld", (long long)ms);
-  const vault *cur = keystate_acquire(c->keys);
-  if (cur) {
-    serve_keys_ready(c->data_dir, &c->cfg, cur);
-    keystate_release(c->keys);
-  }
   snprintf(reply, size, "ok\nms=%lld\n", (long long)ms);
 }
 

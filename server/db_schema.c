@@ -581,5 +581,55 @@ static const char v13[] =
     "  last_at INTEGER NOT NULL,"
     "  PRIMARY KEY (user_id, kind, since)) WITHOUT ROWID;";
 
-const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13};
+
+/* v14 (issue 13): shredding a case must shred what was said about it in session
+ * records. Until v14 a case section (reference, situation .. rationale)
+ * was packed into the revision's body, sealed under the SESSION's key, so
+ * destroying the case's key left it readable. From v14 (record format 3)
+ * the body keeps only a placeholder (kind and case id) and each case
+ * section's texts live here, sealed under the CASE's key and bound to the
+ * revision row, its revision number and session, the section's position
+ * and the case (store_records.h). Append-only, like the revision.
+ *
+ * Revisions written before v14 (format 2) are moved once, at the first
+ * start with keys (store_records_reseal; SQL cannot seal): their case
+ * parts go here and their body is replaced by one without them. That is
+ * the one UPDATE a revision ever admits, and the trigger admits exactly
+ * it: format 2 becoming 3, with nothing but the body changing (the id,
+ * session, revision, author, time, key, reason and wellbeing stay as they
+ * were). A format-3 row can never change again, and new rows are born
+ * format 3, so once the move is done the table is as append-only as
+ * before. The new body is bound to ";format=3" in its associated data, so
+ * it cannot be forged without the session's key, nor a format-2 body (with
+ * its case parts) relabelled as format 3 without re-sealing. Updating in
+ * place rather than copying to a new table keeps every revision's id (what
+ * signatures, comments, decisions and audit rows point at), and
+ * secure_delete zeroes the old body's bytes (then a WAL checkpoint). */
+static const char v14[] =
+    "CREATE TABLE record_case_sections("
+    "  revision_id INTEGER NOT NULL REFERENCES record_revisions(id),"
+    "  position INTEGER NOT NULL CHECK (position BETWEEN 0 AND 63),"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),"
+    "  key_id INTEGER NOT NULL REFERENCES data_keys(id),"
+    "  reference BLOB,"
+    "  situation BLOB,"
+    "  analysis BLOB,"
+    "  risk BLOB,"
+    "  decision BLOB,"
+    "  rationale BLOB,"
+    "  PRIMARY KEY (revision_id, position)) WITHOUT ROWID;"
+    "CREATE INDEX record_case_sections_case ON record_case_sections(case_id);"
+    "CREATE TRIGGER record_case_sections_no_update BEFORE UPDATE ON record_case_sections"
+    "  BEGIN SELECT RAISE(ABORT, 'record revisions are append-only'); END;"
+    "CREATE TRIGGER record_case_sections_no_delete BEFORE DELETE ON record_case_sections"
+    "  BEGIN SELECT RAISE(ABORT, 'record revisions are append-only'); END;"
+    "DROP TRIGGER record_revisions_no_update;"
+    "CREATE TRIGGER record_revisions_no_update BEFORE UPDATE ON record_revisions"
+    "  WHEN OLD.format IS NOT 2 OR NEW.format IS NOT 3 OR NEW.id IS NOT OLD.id"
+    "    OR NEW.session_id IS NOT OLD.session_id OR NEW.revision IS NOT OLD.revision"
+    "    OR NEW.author_id IS NOT OLD.author_id OR NEW.created_at IS NOT OLD.created_at"
+    "    OR NEW.key_id IS NOT OLD.key_id OR NEW.reason IS NOT OLD.reason OR NEW.wellbeing IS NOT OLD.wellbeing"
+    "  BEGIN SELECT RAISE(ABORT, 'record revisions are append-only'); END;";
+
+const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

@@ -89,9 +89,9 @@ static rcode check_one(call *c, size_t i, section *s, size_t text_max, size_t *t
   if (s->kind <= REFLECT__V1__SECTION_KIND__SECTION_KIND_UNSPECIFIED ||
       s->kind > REFLECT__V1__SECTION_KIND__SECTION_MEDIATION)
     return call_fail(c, RC_INVALID, field(c, i, "kind"), "unknown section kind %d", (int)s->kind);
-  if (s->withheld || s->case_id)
-    return call_fail(c, RC_INVALID, field(c, i, s->withheld ? "withheld" : "case_id"),
-                     "withheld and case_id are set by the server, not by the writer");
+  if (s->withheld || s->case_id || s->destroyed)
+    return call_fail(c, RC_INVALID, field(c, i, s->withheld ? "withheld" : s->case_id ? "case_id" : "destroyed"),
+                     "withheld, case_id and destroyed are set by the server, not by the writer");
   int is_case = s->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE;
   const char *texts[] = {s->text, s->case_reference, s->situation, s->analysis, s->risk, s->decision, s->rationale,
                          s->member};

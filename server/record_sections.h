@@ -11,7 +11,7 @@
  * is a group member's, one per member, in group sessions only, and not
  * from a member recorded absent (FAILED_PRECONDITION). Fields a
  * kind does not have must be empty, and the reply-only fields (withheld,
- * case_id, citations) unset. Only a performance section cites KPI
+ * case_id, destroyed, citations) unset. Only a performance section cites KPI
  * measurements: at most KPI_CITE_MAX, each nonzero and cited once. A legacy `body` becomes one notes section, bounded by
  * RECORD_BODY_MAX rather than RECORD_SECTION_MAX (it was the whole record).
  *

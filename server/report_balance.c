@@ -25,6 +25,8 @@ static void measure(Reflect__V1__RecordSection *const *sec, size_t n, shares *ou
     const Reflect__V1__RecordSection *x = sec[i];
     switch (x->kind) {
     case REFLECT__V1__SECTION_KIND__SECTION_CASE:
+      /* What was destroyed under retention is not there to measure. */
+      if (x->destroyed) break;
       out->management += len(x->situation) + len(x->analysis) + len(x->risk) + len(x->decision) + len(x->rationale);
       break;
     case REFLECT__V1__SECTION_KIND__SECTION_PERFORMANCE:

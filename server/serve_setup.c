@@ -16,7 +16,10 @@
 #include "audit_chain.h"
 #include "db.h"
 #include "log.h"
+#include "retention.h"
+#include "service.h"
 #include "store_keys.h"
+#include "store_records.h"
 
 /* 1 if path's real location is inside $CREDENTIALS_DIRECTORY. */
 static int under_credentials(const char *path)
@@ -68,12 +71,49 @@ int serve_read_passphrase_file(const char *path, char *buf, size_t size, char *e
   return rc;
 }
 
+static rcode reseal_tx(call *c, void *arg)
+{
+  return (rcode)store_records_reseal(c, arg);
+}
+
+/* Moves every format-2 revision's case sections under their cases' keys
+ * (store_records.h), a batch per write transaction, then checkpoints the
+ * WAL so the old bodies' pages leave the log as well (secure_delete has
+ * zeroed them in the database). */
+static int reseal_records(db *d, const config *cfg, const vault *v, keyring *ring, int64_t *moved, int64_t *skipped,
+                          char *err, size_t err_size)
+{
+  Reflect__V1__Status status = REFLECT__V1__STATUS__INIT;
+  Reflect__V1__Reply rep = REFLECT__V1__REPLY__INIT;
+  rep.status = &status;
+  principal nobody = {0};
+  arena a = {0};
+  svc s = {.db = d, .vault = v, .cfg = cfg, .ring = ring};
+  call c = {.s = &s, .who = &nobody, .a = &a, .ring = ring, .rep = &rep, .now = (int64_t)time(NULL)};
+  records_reseal_batch b = {0};
+  rcode rc = RC_OK;
+  for (;;) {
+    rc = call_write(&c, "move case discussions under their cases' keys", reseal_tx, &b);
+    if (rc) {
+      snprintf(err, err_size, "%s", status.message && *status.message ? status.message : "failed");
+      break;
+    }
+    *moved += b.moved;
+    *skipped += b.skipped;
+    if (!b.seen) break;
+    b.after = b.last;
+  }
+  arena_reset(&a);
+  if (*moved) retention_checkpoint(d);
+  return rc ? -1 : 0;
+}
+
 int serve_keys_ready(const char *dir, const config *cfg, const vault *v)
 {
   char err[512], q[600];
   db *d = NULL;
   keyring ring = {0};
-  int64_t rows = 0;
+  int64_t rows = 0, moved = 0, skipped = 0;
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = db_open(dir, DB_OPEN, cfg->synchronous_full, &d, err, sizeof err);
@@ -81,14 +121,25 @@ int serve_keys_ready(const char *dir, const config *cfg, const vault *v)
     rc = audit_chain_catch_up(d, v, &ring, (int64_t)time(NULL), &rows);
     if (rc) snprintf(err, sizeof err, "audit_chain_catch_up returned code %d", rc);
   }
-  keyring_clear(&ring);
-  db_close(d);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-  if (rc) {
-    log_line(LOG_ERROR, "event=audit_chain_failed error=%s", log_quote(err, q, sizeof q));
-    return -1;
+  if (rc) log_line(LOG_ERROR, "event=audit_chain_failed error=%s", log_quote(err, q, sizeof q));
+  else log_line(LOG_INFO, "event=audit_chained rows=%lld ms=%ld", (long long)rows, ms);
+  /* Independent of the chain: a failure there must not leave case texts
+   * under the sessions' keys. */
+  int rrc = -1;
+  if (d) {
+    t0 = t1;
+    rrc = reseal_records(d, cfg, v, &ring, &moved, &skipped, err, sizeof err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    if (rrc) log_line(LOG_ERROR, "event=records_reseal_failed moved=%lld error=%s", (long long)moved,
+                      log_quote(err, q, sizeof q));
+    else if (moved || skipped)
+      log_line(skipped ? LOG_WARN : LOG_INFO, "event=records_resealed revisions=%lld skipped=%lld ms=%ld",
+               (long long)moved, (long long)skipped, ms);
   }
-  log_line(LOG_INFO, "event=audit_chained rows=%lld ms=%ld", (long long)rows, ms);
-  return 0;
+  keyring_clear(&ring);
+  db_close(d);
+  return rc || rrc ? -1 : 0;
 }

@@ -10,10 +10,18 @@
  *    group or others may read is refused unless it lies under
  *    $CREDENTIALS_DIRECTORY (systemd's LoadCredential= directory, private
  *    to the service whatever the file's mode). The caller wipes buf.
- *  - serve_keys_ready chains audit rows written before the chain existed
- *    (audit_chain_catch_up) on a short-lived connection of its own and
- *    logs event=audit_chained rows=N. Failure is logged, not fatal: the
- *    server can serve and `reflectd audit verify` reports unchained rows.
+ *  - serve_keys_ready does the data fix-ups that need keys, on a
+ *    short-lived connection of its own: chains audit rows written before
+ *    the chain existed (audit_chain_catch_up; logs event=audit_chained
+ *    rows=N), and moves the case sections of record revisions written
+ *    before schema v11 under their cases' keys (store_records_reseal, a
+ *    batch per transaction, then a WAL checkpoint; logs
+ *    event=records_resealed revisions=N skipped=M when there were any).
+ *    It runs before the server serves with those keys: at start, or at
+ *    unseal before the keys are installed. Failure is logged, not fatal:
+ *    the server can serve, `reflectd audit verify` reports unchained rows
+ *    and `reflectd verify` revisions still to move, and the next start
+ *    tries again.
  * Both return 0, or -1 with a sentence in err (serve_keys_ready: logged).
  */
 #ifndef REFLECT_SERVE_SETUP_H

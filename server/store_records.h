@@ -5,20 +5,45 @@
  * revision's ciphertext cannot be passed off as another's, moved to
  * another session, or re-attributed.
  *
- * Two formats live side by side. Format 1 (older rows) is free text in
+ * Three formats live side by side. Format 1 (older rows) is free text in
  * `body`. Format 2 is a StoredRecord (the sections, packed) in `body`,
  * with the wellbeing section's text taken out and sealed on its own in
- * `wellbeing`, so that a reader who may not see it never has it opened;
- * the format is in the associated data too, so a row cannot be re-labelled.
+ * `wellbeing`, so that a reader who may not see it never has it opened.
+ * Format 3 (every revision written since schema v14) is format 2 with each
+ * case section's texts (its reference, situation, analysis, risk, decision
+ * and rationale) taken out too: the body keeps the section's kind and case
+ * id, and the texts are sealed under the CASE's own data key in
+ * record_case_sections, bound to the revision row and number, the session,
+ * the section's position and the case. Destroying the case's key under
+ * retention therefore destroys what the record said about the child. The
+ * body's format is in its associated data, so a row cannot be re-labelled.
  *
  * Contract: store_records_append runs in the caller's write transaction and
- * appends the next revision (the caller has validated the sections and
- * decides whether an amendment is allowed). store_records_read fills
- * arena-allocated reply fields: format 1 comes back as one notes section
- * (and in `body`) — unless with_wellbeing is 0, when that section is
- * withheld (no text, no body: free text may hold wellbeing); format 2 only
- * as sections, with the wellbeing text withheld unless with_wellbeing. Functions return 0 or a Reflect Code
- * (RC_DATA_LOSS when a value fails to open).
+ * appends the next revision, in format 3 (the caller has validated the
+ * sections, resolved each case section's case_id, and decides whether an
+ * amendment is allowed). store_records_read fills arena-allocated reply
+ * fields: format 1 comes back as one notes section (and in `body`) —
+ * unless with_wellbeing is 0, when that section is withheld (no text, no
+ * body: free text may hold wellbeing); formats 2 and 3 only as sections,
+ * with the wellbeing text withheld unless with_wellbeing. A case section
+ * whose case was shredded (retention.h) comes back with destroyed set, its
+ * reference and each text it had reading RETENTION_DESTROYED (the
+ * situation at least) and its case_id kept; the case's key is never looked
+ * up. That holds for a format-2 row not yet moved as well.
+ *
+ * store_records_reseal moves format-2 revisions to format 3, up to
+ * RECORDS_RESEAL_BATCH with id > b->after per call, in the caller's write
+ * transaction (serve_setup runs it at every start with keys until none is
+ * left, then checkpoints the WAL so the old bodies' bytes go). A row whose
+ * body does not open or whose case cannot be found is logged, skipped and
+ * left as it was (b->skipped); b->last is the last id looked at, b->seen
+ * how many were (0: done). The case sections of a case already shredded
+ * are moved without their texts: destroyed, as they should have been. It
+ * is idempotent (only format 2 is ever picked up) and crash-safe (a row
+ * moves whole, with its case sections, in one transaction).
+ *
+ * Functions return 0 or a Reflect Code (RC_DATA_LOSS when a value fails to
+ * open or a case section's row is missing or names another case).
  */
 #ifndef REFLECT_STORE_RECORDS_H
 #define REFLECT_STORE_RECORDS_H
@@ -37,6 +62,14 @@ int store_records_append(call *c, const session_row *s, Reflect__V1__RecordSecti
 /* revision 0 means the latest; RC_NOT_FOUND if there is none. */
 int store_records_read(call *c, const session_row *s, uint32_t revision, int with_wellbeing,
                        Reflect__V1__RecordShowReply *out);
+
+#define RECORDS_RESEAL_BATCH 100
+typedef struct {
+  int64_t after;          /* in: resume after this revision id */
+  int64_t last;           /* out: the last id looked at */
+  int seen, moved, skipped;
+} records_reseal_batch;
+int store_records_reseal(call *c, records_reseal_batch *b);
 
 /* Every revision's metadata (number, author, time, reason), oldest first. */
 int store_records_revisions(call *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n);

@@ -145,6 +145,19 @@ static int check_audit(db *d, const vault *v, keyring *ring, verify_report *r)
   return 0;
 }
 
+/* Revisions still holding case texts under their session's key. */
+static int check_pending(db *d, verify_report *r)
+{
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db_handle(d), "SELECT count(*) FROM record_revisions WHERE format = 2", -1, &st, NULL) !=
+      SQLITE_OK)
+    return -1;
+  int src = sqlite3_step(st);
+  if (src == SQLITE_ROW) r->records_pending = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return src == SQLITE_ROW ? 0 : -1;
+}
+
 int verify_run(db *d, const vault *v, verify_report *r, char *err, size_t err_size)
 {
   memset(r, 0, sizeof *r);
@@ -163,6 +176,7 @@ int verify_run(db *d, const vault *v, verify_report *r, char *err, size_t err_si
   }
   if (!rc) { step = "integrity"; rc = check_integrity(d, r); }
   if (!rc) { step = "audit"; rc = check_audit(d, v, &ring, r); }
+  if (!rc) { step = "records"; rc = check_pending(d, r); }
   if (rc) snprintf(err, err_size, "could not check %s: %s", step, sqlite3_errmsg(db_handle(d)));
   db_end_read(d);
   keyring_clear(&ring);

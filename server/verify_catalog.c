@@ -19,12 +19,22 @@ static void agreement_ctx(sqlite3_stmt *st, const char *column, char *buf, size_
            (unsigned)sqlite3_column_int64(st, 2), ended);
 }
 
-/* store_records.c revision_context (format 2 adds ";format=2"). */
+/* store_records.c revision_context: a sectioned body is bound to its
+ * format (";format=2" or ";format=3"); a reason or wellbeing text of
+ * format 2 or 3 to ";format=2" (moving a revision re-seals its body only). */
 static void revision_ctx(sqlite3_stmt *st, const char *column, char *buf, size_t size)
 {
+  long long format = col(st, 6);
+  if (format == 3 && strcmp(column, "body")) format = 2;
+  int n = snprintf(buf, size, "session=%lld;author=%lld;at=%lld", col(st, 3), col(st, 4), col(st, 5));
+  if (format >= 2 && n > 0 && (size_t)n < size) snprintf(buf + n, size - (size_t)n, ";format=%lld", format);
+}
+
+/* store_records.c case_context. */
+static void case_section_ctx(sqlite3_stmt *st, const char *column, char *buf, size_t size)
+{
   (void)column;
-  snprintf(buf, size, "session=%lld;author=%lld;at=%lld%s", col(st, 3), col(st, 4), col(st, 5),
-           col(st, 6) == 2 ? ";format=2" : "");
+  snprintf(buf, size, "session=%lld;position=%lld;case=%lld", col(st, 3), col(st, 4), col(st, 5));
 }
 
 /* store_schedule.c change_context. */
@@ -105,6 +115,14 @@ const verify_sealed_table verify_catalog[] = {
      "SELECT id, key_id, revision, session_id, author_id, created_at, format, body, reason, wellbeing"
      " FROM record_revisions",
      7, {"body", "reason", "wellbeing"}, revision_ctx},
+    /* store_records.c insert_case_section: under the case's key, the AD
+     * row the revision's (a case already shredded when its revision was
+     * moved has no texts at all) */
+    {"record_case_sections",
+     "SELECT s.revision_id, s.key_id, r.revision, r.session_id, s.position, s.case_id, s.reference, s.situation,"
+     " s.analysis, s.risk, s.decision, s.rationale"
+     " FROM record_case_sections s JOIN record_revisions r ON r.id = s.revision_id",
+     6, {"reference", "situation", "analysis", "risk", "decision", "rationale"}, case_section_ctx},
     /* store_schedule.c store_schedule_log */
     {"session_changes", "SELECT id, key_id, 0, session_id, by_id, at, what, reason FROM session_changes", 7,
      {"reason"}, change_ctx},
