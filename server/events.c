@@ -560,43 +560,59 @@ int events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, in
   return RC_OK;
 }
 
-/* The person, and the managers of team_id, or of every team the person
- * is in when team_id is 0. */
+/* Everyone an account change concerns: the person first, then the
+ * managers of every team they are in (the one just joined included) and
+ * of team_id. A person is in a bounded number of teams, each with a
+ * bounded number of people (TEAM_MAX_PEOPLE), but no cap here may drop
+ * the person. */
+#define ACCOUNT_TOLD_MAX 512
 static int account_recipients(call *c, int64_t user_id, int64_t team_id, int64_t *ids, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT ?1 UNION SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id"
-      " WHERE m.manager = 1 AND u.active = 1 AND (m.team_id = ?2 OR (?2 = 0 AND m.team_id IN"
+      "SELECT id FROM (SELECT ?1 AS id UNION SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id"
+      " WHERE m.manager = 1 AND u.active = 1 AND (m.team_id = ?2 OR m.team_id IN"
       "  (SELECT team_id FROM team_members WHERE user_id = ?1)))"
-      " ORDER BY 1");
+      " ORDER BY id <> ?1, id");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, team_id);
   int step = SQLITE_DONE;
   *n = 0;
-  while (*n < KPI_TOLD_MAX && (step = sqlite3_step(st)) == SQLITE_ROW) ids[(*n)++] = sqlite3_column_int64(st, 0);
+  while (*n < ACCOUNT_TOLD_MAX && (step = sqlite3_step(st)) == SQLITE_ROW) ids[(*n)++] = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
   return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int events_account_changed(call *c, int64_t user_id, int64_t team_id)
+int events_account_changed(call *c, events_account what, int64_t user_id, int64_t team_id)
 {
-  int64_t to[KPI_TOLD_MAX];
+  int64_t *to = arena_alloc(c->a, sizeof *to * ACCOUNT_TOLD_MAX);
+  if (!to) return RC_EXHAUSTED;
   size_t n = 0;
   char team[SUBJECT_MAX] = "", whose[SUBJECT_MAX];
-  int rc = account_recipients(c, user_id, team_id, to, &n);
+  int rc = account_recipients(c, user_id, what == EVENTS_ACCOUNT_PASSWORD_RESET ? 0 : team_id, to, &n);
   if (!rc && team_id) rc = team_name(c, team_id, team, sizeof team);
   if (rc) return rc;
   snprintf(whose, sizeof whose, "%s", name_of(c, user_id));
   for (size_t i = 0; i < n; i++) {
     char summary[TEXT_MAX];
     int self = to[i] == user_id;
-    if (team_id)
-      snprintf(summary, sizeof summary, "An administrator made %.200s a manager of %.200s", self ? "you" : whose, team);
-    else if (self)
-      snprintf(summary, sizeof summary, "An administrator reset your password");
-    else
-      snprintf(summary, sizeof summary, "An administrator reset %.200s\u2019s password", whose);
+    const char *who = self ? "you" : whose;
+    switch (what) {
+    case EVENTS_ACCOUNT_PASSWORD_RESET:
+      if (self) snprintf(summary, sizeof summary, "An administrator reset your password");
+      else snprintf(summary, sizeof summary, "An administrator reset %.200s\u2019s password", whose);
+      break;
+    case EVENTS_ACCOUNT_TEAM_JOINED:
+      snprintf(summary, sizeof summary, "An administrator added %.200s to %.200s", who, team);
+      break;
+    case EVENTS_ACCOUNT_TEAM_MANAGER:
+      snprintf(summary, sizeof summary, "An administrator made %.200s a manager of %.200s", who, team);
+      break;
+    default: /* EVENTS_ACCOUNT_INSPECTOR_GRANTED */
+      snprintf(summary, sizeof summary, "An administrator gave %s%.200s the evidence of %.200s", self ? "" : "inspector ",
+               who, team);
+      break;
+    }
     Reflect__V1__Event ev = REFLECT__V1__EVENT__INIT;
     ev.kind = REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED;
     ev.at = c->now;

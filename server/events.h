@@ -60,10 +60,19 @@ int events_action_closed(call *c, const action_row *a);
  * indicator and whose it is, never a value or evidence. */
 int events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, int64_t user_id, int64_t team_id);
 
-/* An administrator reset user_id's password (team_id 0), or made user_id
- * a manager of team_id: the person and the managers of their teams (of
- * team_id) are told, so that an administrator acting as someone is seen. */
-int events_account_changed(call *c, int64_t user_id, int64_t team_id);
+/* An administrator changed something that lets someone act as user_id or
+ * oversee them: reset their password, added them to team_id or made them
+ * its manager, or granted them (an inspector) team_id's evidence. The
+ * person and the managers of every team they are in, and of team_id, are
+ * told, so that an administrator acting through an account they control
+ * is seen by the people whose records it reaches. */
+typedef enum {
+  EVENTS_ACCOUNT_PASSWORD_RESET,
+  EVENTS_ACCOUNT_TEAM_JOINED,
+  EVENTS_ACCOUNT_TEAM_MANAGER,
+  EVENTS_ACCOUNT_INSPECTOR_GRANTED,
+} events_account;
+int events_account_changed(call *c, events_account what, int64_t user_id, int64_t team_id);
 
 /* Scheduler events (late: emitted after their time). */
 int events_session_reminder(call *c, const session_row *s, int64_t lead, int late);

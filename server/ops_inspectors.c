@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "events.h"
 #include "ops.h"
 #include "store_audit.h"
 #include "store_inspectors.h"
@@ -25,8 +26,10 @@ static rcode grant_write(call *c, void *arg)
   /* The table holds only current grants; the audit log is the history. */
   char detail[48];
   snprintf(detail, sizeof detail, "team=%lld", (long long)g->team);
-  return (rcode)store_audit_append_id(c, g->revoke ? "inspector.revoke" : "inspector.grant", "user", g->inspector,
-                                      detail);
+  rc = store_audit_append_id(c, g->revoke ? "inspector.revoke" : "inspector.grant", "user", g->inspector, detail);
+  /* The team's managers learn who now reads its evidence. */
+  if (!rc && !g->revoke) rc = events_account_changed(c, EVENTS_ACCOUNT_INSPECTOR_GRANTED, g->inspector, g->team);
+  return (rcode)rc;
 }
 
 rcode ops_inspector_grant(call *c, const Reflect__V1__Request *req)

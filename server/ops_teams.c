@@ -86,9 +86,18 @@ static rcode team_member_tx(call *c, void *arg)
   int rc = store_teams_put(c, m->team, m->u.id, m->in->manager);
   /* A change of part is its own entry, so the log says who managed when. */
   if (!rc) rc = store_audit_append_id(c, in ? "team.change" : "team.join", "team", m->team, detail);
-  /* A manager reads the team's records: an administrator who made
-   * themselves one (through an account they control) must be seen. */
-  if (!rc && m->in->manager) rc = events_account_changed(c, m->u.id, m->team);
+  /* Under the person too, so the managers of their other teams find it
+   * among administrative actions (store_audit_list.h). */
+  char on_person[64];
+  snprintf(on_person, sizeof on_person, "team=%lld;manager=%d", (long long)m->team, m->in->manager ? 1 : 0);
+  if (!rc) rc = store_audit_append_id(c, in ? "team.change" : "team.join", "user", m->u.id, on_person);
+  /* Joining a team puts someone under its managers' oversight, and
+   * managing one gives its records: whoever an administrator moves (an
+   * account they control among them) is seen by the person and by the
+   * managers of every team the person is in. */
+  if (!rc && (m->in->manager || !in))
+    rc = events_account_changed(c, m->in->manager ? EVENTS_ACCOUNT_TEAM_MANAGER : EVENTS_ACCOUNT_TEAM_JOINED, m->u.id,
+                                m->team);
   return (rcode)rc;
 }
 

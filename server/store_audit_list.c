@@ -29,7 +29,7 @@ static const char case_sql[] =
 #define MANAGED_TEAMS "(SELECT team_id FROM team_members WHERE user_id = ?1 AND manager = 1)"
 static const char admin_sql[] =
     ENTRY_COLUMNS " WHERE a.id IN ("
-    " SELECT id FROM audit WHERE action IN ('user.add', 'password.reset') AND object IN"
+    " SELECT id FROM audit WHERE action IN ('user.add', 'password.reset', 'team.join', 'team.change') AND object IN"
     "  (SELECT 'user:' || user_id FROM team_members WHERE team_id IN " MANAGED_TEAMS ")"
     " UNION SELECT id FROM audit WHERE action IN ('team.join', 'team.change', 'team.remove') AND object IN"
     "  (SELECT 'team:' || team_id FROM team_members WHERE user_id = ?1 AND manager = 1)"

@@ -8,9 +8,9 @@
  * cases it discussed; a case's are those on "case:N" and its actions.
  * Administrative entries (admin_for set, the reader's user id) are what
  * administrators did that could let someone act in the reader's teams:
- * accounts added and passwords reset for their members, changes of who is
- * in (and who manages) the teams they manage, and inspectors granted or
- * refused them.
+ * accounts added and passwords reset for their members, their members
+ * joining (or managing) any team, changes of who is in (and who manages)
+ * the teams they manage, and inspectors granted or refused them.
  * Entries come oldest first, at most `limit` (the caller bounds it), with
  * *truncated set when more matched. Entries and their strings are arena
  * memory (freed with the request). Returns 0 or a Reflect code.

@@ -135,9 +135,10 @@ Test(teams, managers_oversee_their_own_team, .timeout = 240)
   sqlite3_stmt *st;
   cr_assert_eq(sqlite3_prepare_v2(db,
                                   "SELECT (SELECT count(*) FROM audit WHERE action = 'team.add'),"
-                                  " (SELECT count(*) FROM audit WHERE action = 'team.join'),"
+                                  " (SELECT count(*) FROM audit WHERE action = 'team.join' AND object LIKE 'team:%'),"
                                   " (SELECT count(*) FROM audit WHERE action = 'team.remove'),"
-                                  " (SELECT count(*) FROM audit WHERE action = 'session.read' AND detail = 'oversight')",
+                                  " (SELECT count(*) FROM audit WHERE action = 'session.read' AND detail = 'oversight'),"
+                                  " (SELECT count(*) FROM audit WHERE action = 'team.join' AND object LIKE 'user:%')",
                                   -1, &st, NULL),
                SQLITE_OK);
   cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
@@ -145,6 +146,7 @@ Test(teams, managers_oversee_their_own_team, .timeout = 240)
   cr_assert_eq(sqlite3_column_int(st, 1), 6, "each member added is audited");
   cr_assert_eq(sqlite3_column_int(st, 2), 2, "each removal is audited");
   cr_assert_eq(sqlite3_column_int(st, 3), 1, "a manager's read of a session says it was oversight");
+  cr_assert_eq(sqlite3_column_int(st, 4), 6, "and under the person, for their other teams' managers");
   sqlite3_finalize(st);
   sqlite3_close(db);
   harness_cleanup(&h);
