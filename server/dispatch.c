@@ -271,10 +271,8 @@ static rcode authorise_and_run(call *c, const authz_rule *rule, ops_handler fn, 
     /* Someone logged in, or logging in on a device they have used, goes
      * ahead of strangers: a flood of guesses cannot delay them. */
     int familiar = 1;
-    if (req->op_case == REFLECT__V1__REQUEST__OP_LOGIN) {
-      rcode rc = ops_login_lane(c, req, &familiar);
-      if (rc) return rc;
-    }
+    rcode rc = ops_slow_lane(c, req, &familiar, &c->slow_owner);
+    if (rc) return rc;
     *slow = familiar ? DISPATCH_SLOW_FAMILIAR : DISPATCH_SLOW;
     return RC_OK;
   }
@@ -305,7 +303,7 @@ static rcode run(call *c, const Reflect__V1__Request *req, int slow_ok, int *slo
 }
 
 int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len, int slow_ok,
-                   uint8_t **out, size_t *out_len)
+                   uint8_t **out, size_t *out_len, int64_t *slow_owner)
 {
   Reflect__V1__Status status = REFLECT__V1__STATUS__INIT;
   Reflect__V1__Reply rep = REFLECT__V1__REPLY__INIT;
@@ -344,6 +342,7 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
   int rc = DISPATCH_REPLY;
   if (slow) {
     rc = slow;
+    if (slow_owner) *slow_owner = c.slow_owner;
   } else {
     if (status.code != RC_OK) rep.result_case = REFLECT__V1__REPLY__RESULT__NOT_SET;
     if (status.code == RC_INTERNAL || status.code == RC_DATA_LOSS)

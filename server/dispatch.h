@@ -10,7 +10,9 @@
  * DISPATCH_SLOW (a login from a device the account has never used) or
  * DISPATCH_SLOW_FAMILIAR (a login from one it has, or a request of someone
  * logged in) and produces nothing, and the caller re-dispatches the same
- * frame on a slow worker, familiar ones first. A login the throttle
+ * frame on a slow worker, familiar ones first, with *slow_owner (if not
+ * NULL) set to whose password work it is (0 for a stranger's login), so
+ * the caller can bound each person's share. A request the throttle
  * refuses is answered at once, and never queued. A handler's partial result never leaves: a
  * non-OK reply carries only the Status.
  */
@@ -29,6 +31,6 @@ enum { DISPATCH_REPLY = 0, DISPATCH_SLOW = 1, DISPATCH_SLOW_FAMILIAR = 2, DISPAT
 #define DISPATCH_SLOW_MAX (8 * 1024)
 
 int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len, int slow_ok,
-                   uint8_t **out, size_t *out_len);
+                   uint8_t **out, size_t *out_len, int64_t *slow_owner);
 
 #endif

@@ -94,11 +94,14 @@ rcode ops_check_throttle(call *c, const ops_guess *g);
  * device, the account), audits it (aggregated: see store_throttle.h), and
  * fails the call with `code`, `field` and `message`. */
 rcode ops_password_failed(call *c, const ops_guess *g, rcode code, const char *field, const char *message);
-/* On a fast worker, before a login waits for a password-hashing worker:
+/* On a fast worker, before a request waits for a password-hashing worker:
  * refuses at once what the throttle would (so it never takes a place in
- * the queue) and sets *familiar when the account has logged in on this
- * device, whose login then goes ahead of strangers'. */
-rcode ops_login_lane(call *c, const Reflect__V1__Request *req, int *familiar);
+ * the queue); sets *familiar for a login from a device the account has
+ * logged in on, or a request of someone logged in, which then goes ahead
+ * of strangers' logins; and sets *owner to whose password work it is (the
+ * account, or the caller; 0 for a stranger), so that no one person can
+ * fill the familiar lane. */
+rcode ops_slow_lane(call *c, const Reflect__V1__Request *req, int *familiar, int64_t *owner);
 
 /* The session, if the caller is a party to it; a missing session and
  * someone else's get the same PERMISSION_DENIED, so ids cannot be probed. */

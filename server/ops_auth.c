@@ -1,5 +1,6 @@
 /* Ping, login, logout, whoami: how a device becomes a user and stops being one. */
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -88,8 +89,17 @@ rcode ops_check_throttle(call *c, const ops_guess *g)
     return call_fail(c, RC_INTERNAL, NULL, "could not check login throttling");
   int64_t until = until_user > until_device ? until_user : until_device;
   if (until > c->now) {
-    log_line(LOG_WARN, "event=login_locked account=%s device=%s familiar=%d seconds=%lld", g->user_key,
-             c->who->device, g->familiar, (long long)(until - c->now));
+    /* Refused on a fast worker at no cost to the guesser: at most a line a
+     * second, with how many were refused since the last. */
+    static _Atomic int64_t logged_at;
+    static atomic_llong since;
+    long long n = atomic_fetch_add(&since, 1) + 1;
+    int64_t last = atomic_load(&logged_at);
+    if (c->now != last && atomic_compare_exchange_strong(&logged_at, &last, c->now)) {
+      atomic_fetch_sub(&since, n);
+      log_line(LOG_WARN, "event=login_locked account=%s device=%s familiar=%d seconds=%lld refused=%lld", g->user_key,
+               c->who->device, g->familiar, (long long)(until - c->now), n);
+    }
     return call_fail(c, RC_EXHAUSTED, NULL, "too many failed logins; try again in %lld s",
                      (long long)(until - c->now));
   }
@@ -132,15 +142,27 @@ static rcode login_guess(call *c, const Reflect__V1__LoginRequest *in, user_row 
   return ops_check_throttle(c, g);
 }
 
-rcode ops_login_lane(call *c, const Reflect__V1__Request *req, int *familiar)
+rcode ops_slow_lane(call *c, const Reflect__V1__Request *req, int *familiar, int64_t *owner)
 {
-  user_row u = {0};
-  int found = 0;
-  ops_guess g = {0};
-  rcode rc = login_guess(c, req->login, &u, &found, &g);
-  sodium_memzero(u.pwhash, sizeof u.pwhash);
-  *familiar = g.familiar;
-  return rc;
+  *familiar = 1;
+  *owner = c->who->user_id;
+  if (req->op_case == REFLECT__V1__REQUEST__OP_LOGIN) {
+    user_row u = {0};
+    int found = 0;
+    ops_guess g = {0};
+    rcode rc = login_guess(c, req->login, &u, &found, &g);
+    sodium_memzero(u.pwhash, sizeof u.pwhash);
+    *familiar = g.familiar;
+    *owner = g.familiar ? u.id : 0;
+    return rc;
+  }
+  if (req->op_case == REFLECT__V1__REQUEST__OP_PASSWORD_CHANGE) {
+    ops_guess g = {.known = 1, .familiar = 1};
+    snprintf(g.user_key, sizeof g.user_key, "user:%lld", (long long)c->who->user_id);
+    snprintf(g.device_key, sizeof g.device_key, "device:%s", c->who->device);
+    return ops_check_throttle(c, &g);
+  }
+  return RC_OK;
 }
 
 rcode ops_login(call *c, const Reflect__V1__Request *req)
@@ -194,8 +216,12 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   r->expires_at = expires_at;
   r->idle_seconds = c->s->cfg->token_idle_s;
   r->timezone = (char *)c->s->cfg->timezone;
-  r->topic.data = topic;
-  r->topic.len = EVENT_TOPIC_BYTES;
+  /* No topic for a login on a password an administrator set: whoever set
+   * it must not follow the person's events (store_events_devices). */
+  if (!u.must_change) {
+    r->topic.data = topic;
+    r->topic.len = EVENT_TOPIC_BYTES;
+  }
   r->must_change_password = u.must_change != 0;
   if (u.must_change) {
     char when[OPS_TIME_MAX], notice[256];
@@ -249,7 +275,7 @@ rcode ops_whoami(call *c, const Reflect__V1__Request *req)
   r->must_change_password = c->who->must_change != 0;
   uint8_t *topic = arena_alloc(c->a, EVENT_TOPIC_BYTES);
   if (!topic) return RC_EXHAUSTED;
-  if (store_events_topic_get(c->s->db, c->who->user_id, c->who->device, topic) == RC_OK) {
+  if (!c->who->must_change && store_events_topic_get(c->s->db, c->who->user_id, c->who->device, topic) == RC_OK) {
     r->topic.data = topic;
     r->topic.len = EVENT_TOPIC_BYTES;
   }

@@ -61,6 +61,7 @@ typedef struct {
   int64_t now;
   size_t frame_len;
   int touch_token;   /* set by authentication: write last_seen after the request */
+  int64_t slow_owner; /* whose password work a request sent to a slow worker is (ops_slow_lane) */
   /* Outbox rows this request added (events.h), published after commit;
    * 0 when none. call_write forgets those of a rolled-back transaction. */
   int64_t events_first, events_last;

@@ -25,6 +25,7 @@
 
 typedef struct job {
   struct job *next;
+  int64_t owner;  /* whose password work (ops_slow_lane); 0: a stranger's */
   size_t client_len, len;
   uint8_t client[CLIENT_ID_MAX];
   char device[DEVICE_Z85_LEN + 1];
@@ -35,13 +36,17 @@ typedef struct {
   workers *pool;
   pthread_t thread;
   int index, slow, started;
+  int64_t running_owner; /* a slow worker's job's owner while it runs (under the pool lock) */
 } worker;
 
 /* The slow workers' two lanes: logins from devices their account has
  * used (and requests of people logged in) go first; strangers' logins
  * wait, each lane bounded by slow_queue, and when there is more than one
  * slow worker strangers may occupy all but one, so a flood of guesses
- * never stands between a person and their own device's login. */
+ * never stands between a person and their own device's login. No one
+ * person may have more than SLOW_PER_OWNER requests waiting or running,
+ * so nobody logged in can fill the familiar lane either. */
+#define SLOW_PER_OWNER 2
 enum { LANE_FAMILIAR, LANE_STRANGER, LANES };
 
 typedef struct {
@@ -79,12 +84,25 @@ static void free_reply(uint8_t *out, size_t len)
   free(out);
 }
 
-static int slow_push(workers *p, int which, const zmq_msg_t *client, const char *device, const zmq_msg_t *frame)
+/* Called with the lock held. */
+static int owner_share(const workers *p, int64_t owner)
+{
+  int n = 0;
+  for (int i = 0; i < LANES; i++)
+    for (const job *j = p->lanes[i].head; j; j = j->next) n += j->owner == owner;
+  for (int i = 0; i < p->n; i++) n += p->w[i].slow && p->w[i].running_owner == owner;
+  return n;
+}
+
+/* 0 queued; 1 the lane is full; 2 this person already has their share. */
+static int slow_push(workers *p, int which, int64_t owner, const zmq_msg_t *client, const char *device,
+                     const zmq_msg_t *frame)
 {
   if (zmq_msg_size(client) > CLIENT_ID_MAX) return -1;
   job *j = malloc(sizeof *j + zmq_msg_size(frame));
   if (!j) return -1;
   j->next = NULL;
+  j->owner = owner;
   j->client_len = zmq_msg_size(client);
   memcpy(j->client, zmq_msg_data((zmq_msg_t *)client), j->client_len);
   snprintf(j->device, sizeof j->device, "%s", device);
@@ -93,6 +111,7 @@ static int slow_push(workers *p, int which, const zmq_msg_t *client, const char 
   pthread_mutex_lock(&p->lock);
   lane *l = &p->lanes[which];
   int full = l->queued >= p->cfg->slow_queue || p->stopping;
+  if (!full && owner && owner_share(p, owner) >= SLOW_PER_OWNER) full = 2;
   if (!full) {
     if (l->tail) l->tail->next = j; else l->head = j;
     l->tail = j;
@@ -101,7 +120,7 @@ static int slow_push(workers *p, int which, const zmq_msg_t *client, const char 
   }
   pthread_mutex_unlock(&p->lock);
   if (full) free_job(j);
-  return full ? -1 : 0;
+  return full;
 }
 
 /* The lane a free slow worker serves next, or -1: familiar first. */
@@ -112,7 +131,7 @@ static int next_lane(const workers *p)
   return -1;
 }
 
-static job *slow_pop(workers *p, int *which)
+static job *slow_pop(workers *p, worker *w, int *which)
 {
   pthread_mutex_lock(&p->lock);
   while ((*which = next_lane(p)) < 0 && !p->stopping) pthread_cond_wait(&p->cond, &p->lock);
@@ -126,15 +145,17 @@ static job *slow_pop(workers *p, int *which)
     if (!l->head) l->tail = NULL;
     l->queued--;
     l->busy++;
+    w->running_owner = j->owner;
   }
   pthread_mutex_unlock(&p->lock);
   return j;
 }
 
-static void slow_done(workers *p, int which)
+static void slow_done(workers *p, worker *w, int which)
 {
   pthread_mutex_lock(&p->lock);
   p->lanes[which].busy--;
+  w->running_owner = 0;
   /* A stranger's place may have come free for a worker waiting on it. */
   pthread_cond_broadcast(&p->cond);
   pthread_mutex_unlock(&p->lock);
@@ -162,13 +183,16 @@ static void send_back(void *sock, const char *kind, const void *client, size_t c
   zmq_send(sock, reply, reply_len, 0);
 }
 
-/* An UNAVAILABLE reply to a request we will not run, with its id if readable. */
-static void refuse_busy(const uint8_t *frame, size_t len, uint8_t **out, size_t *out_len)
+/* An UNAVAILABLE reply to a request we will not run, with its id if
+ * readable: the lane is full, or (share) this person already has
+ * SLOW_PER_OWNER waiting. */
+static void refuse_busy(const uint8_t *frame, size_t len, int share, uint8_t **out, size_t *out_len)
 {
   Reflect__V1__Status st = REFLECT__V1__STATUS__INIT;
   Reflect__V1__Reply rep = REFLECT__V1__REPLY__INIT;
   st.code = REFLECT__V1__CODE__UNAVAILABLE;
-  st.message = "the server is busy with other logins; try again shortly";
+  st.message = share ? (char *)"you already have password checks waiting; try again when they are done"
+                     : (char *)"the server is busy with other logins; try again shortly";
   rep.status = &st;
   Reflect__V1__Request *req;
   if (wire_decode_request(frame, len, &req, NULL) == WIRE_OK) {
@@ -228,12 +252,14 @@ static void *run_fast(void *arg)
     uint8_t *out = NULL;
     size_t out_len = 0;
     s.vault = keystate_acquire(w->pool->keys);
-    int r = dispatch_frame(&s, dev, zmq_msg_data(&frame), zmq_msg_size(&frame), 0, &out, &out_len);
+    int64_t owner = 0;
+    int r = dispatch_frame(&s, dev, zmq_msg_data(&frame), zmq_msg_size(&frame), 0, &out, &out_len, &owner);
     if (s.vault) keystate_release(w->pool->keys);
     s.vault = NULL;
-    if ((r == DISPATCH_SLOW || r == DISPATCH_SLOW_FAMILIAR) &&
-        slow_push(w->pool, r == DISPATCH_SLOW ? LANE_STRANGER : LANE_FAMILIAR, &client, dev, &frame) != 0)
-      refuse_busy(zmq_msg_data(&frame), zmq_msg_size(&frame), &out, &out_len);
+    int refused = r == DISPATCH_SLOW || r == DISPATCH_SLOW_FAMILIAR
+                      ? slow_push(w->pool, r == DISPATCH_SLOW ? LANE_STRANGER : LANE_FAMILIAR, owner, &client, dev, &frame)
+                      : 0;
+    if (refused) refuse_busy(zmq_msg_data(&frame), zmq_msg_size(&frame), refused == 2, &out, &out_len);
     send_back(sock, "R", zmq_msg_data(&client), zmq_msg_size(&client), out, out_len);
     free_reply(out, out_len);
     zmq_msg_close(&client);
@@ -260,17 +286,17 @@ static void *run_slow(void *arg)
   zmq_send(sock, "H", 1, 0);
   job *j;
   int which;
-  while ((j = slow_pop(w->pool, &which))) {
+  while ((j = slow_pop(w->pool, w, &which))) {
     uint8_t *out = NULL;
     size_t out_len = 0;
     s.vault = keystate_acquire(w->pool->keys);
-    dispatch_frame(&s, j->device, j->frame, j->len, 1, &out, &out_len);
+    dispatch_frame(&s, j->device, j->frame, j->len, 1, &out, &out_len, NULL);
     if (s.vault) keystate_release(w->pool->keys);
     s.vault = NULL;
     if (out) send_back(sock, "S", j->client, j->client_len, out, out_len);
     free_reply(out, out_len);
     free_job(j);
-    slow_done(w->pool, which);
+    slow_done(w->pool, w, which);
   }
   zmq_close(sock);
   db_close(d);

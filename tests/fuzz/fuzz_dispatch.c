@@ -43,7 +43,7 @@ static void admin_call(Reflect__V1__Request *req, const char *what)
   uint8_t *in, *out;
   size_t in_len, out_len;
   if (wire_encode(&req->base, &in, &in_len)) die("encode");
-  if (dispatch_frame(&f.s, FUZZ_DEVICE, in, in_len, 1, &out, &out_len) != DISPATCH_REPLY) die(what);
+  if (dispatch_frame(&f.s, FUZZ_DEVICE, in, in_len, 1, &out, &out_len, NULL) != DISPATCH_REPLY) die(what);
   Reflect__V1__Reply *rep = NULL;
   if (wire_decode_reply(out, out_len, &rep) || !rep->status || rep->status->code != REFLECT__V1__CODE__OK) die(what);
   wire_free_reply(rep);
@@ -123,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   uint8_t *out = NULL;
   size_t out_len = 0;
-  int rc = dispatch_frame(&f.s, FUZZ_DEVICE, data, size, 1, &out, &out_len);
+  int rc = dispatch_frame(&f.s, FUZZ_DEVICE, data, size, 1, &out, &out_len, NULL);
   if (rc != DISPATCH_REPLY || !out) abort();
   Reflect__V1__Reply *rep;
   if (wire_decode_reply(out, out_len, &rep) != WIRE_OK) abort();

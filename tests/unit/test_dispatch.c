@@ -22,7 +22,7 @@ static Reflect__V1__Reply *send(const char *device, Reflect__V1__Request *req, i
   uint8_t *in, *out = NULL;
   size_t in_len, out_len;
   cr_assert_eq(wire_encode(&req->base, &in, &in_len), WIRE_OK);
-  *route = dispatch_frame(&f.s, device, in, in_len, slow_ok, &out, &out_len);
+  *route = dispatch_frame(&f.s, device, in, in_len, slow_ok, &out, &out_len, NULL);
   free(in);
   if (*route != DISPATCH_REPLY) return NULL;
   Reflect__V1__Reply *rep;
@@ -124,7 +124,7 @@ Test(dispatch, garbage_gets_invalid_argument_with_id_zero)
   const uint8_t junk[] = {0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f};
   uint8_t *out;
   size_t out_len;
-  cr_assert_eq(dispatch_frame(&f.s, DEVICE, junk, sizeof junk, 0, &out, &out_len), DISPATCH_REPLY);
+  cr_assert_eq(dispatch_frame(&f.s, DEVICE, junk, sizeof junk, 0, &out, &out_len, NULL), DISPATCH_REPLY);
   Reflect__V1__Reply *rep;
   cr_assert_eq(wire_decode_reply(out, out_len, &rep), WIRE_OK);
   cr_assert_eq(rep->status->code, REFLECT__V1__CODE__INVALID_ARGUMENT);
