@@ -15,14 +15,17 @@
 
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define ZAP_MAX_FRAMES 8
-/* Handshakes counted per key over the last minute; a key not seen for a
- * minute gives its slot up, and a table full of live keys gives up its
- * oldest, so the table stays this size whatever connects. */
-#define RATE_SLOTS 4096
+/* Handshakes counted per key and minute, in a table of RATE_SETS sets of
+ * RATE_WAYS slots. A key's set comes from a hash keyed with a secret made
+ * at start, so nobody can choose keys that share a set; within it a key
+ * takes a slot whose minute is over, else the one counted longest ago.
+ * The table stays this size whatever connects. */
+#define RATE_SETS 2048
+#define RATE_WAYS 4
 
 typedef struct {
   uint8_t key[32];
-  int64_t window;  /* the minute counted */
+  int64_t window;  /* the minute counted; 0: free */
   int count;
 } rate_slot;
 
@@ -33,7 +36,8 @@ struct zap {
   const config *cfg;
   server_stats *stats;
   db *db;
-  rate_slot rate[RATE_SLOTS];
+  uint8_t rate_secret[crypto_shorthash_KEYBYTES];
+  rate_slot rate[RATE_SETS][RATE_WAYS];
 };
 
 static void send_reply(void *sock, zmq_msg_t *req, int ok, const char *user_id)
@@ -55,20 +59,31 @@ static int frame_is(zmq_msg_t *m, const char *s)
   return zmq_msg_size(m) == n && memcmp(zmq_msg_data(m), s, n) == 0;
 }
 
-/* 1 while key has made fewer than ZAP_PER_KEY_PER_MINUTE handshakes this
- * minute (and counts this one). */
-static int within_rate(zap *z, const uint8_t key[32], int64_t now)
+/* 1 while key has made fewer than `limit` handshakes this minute (and
+ * counts this one). */
+static int within_rate(zap *z, const uint8_t key[32], int64_t now, int limit)
 {
-  int64_t minute = now / 60;
-  uint64_t h;
-  memcpy(&h, key, sizeof h); /* a CURVE key is uniformly random */
-  rate_slot *s = &z->rate[h % RATE_SLOTS];
-  if (memcmp(s->key, key, 32) != 0 || s->window != minute) {
+  int64_t minute = now / 60 + 1; /* never 0, which marks a free slot */
+  uint8_t h[crypto_shorthash_BYTES];
+  crypto_shorthash(h, key, 32, z->rate_secret);
+  uint64_t set;
+  memcpy(&set, h, sizeof set);
+  rate_slot *ways = z->rate[set % RATE_SETS], *s = NULL;
+  for (int i = 0; i < RATE_WAYS && !s; i++)
+    if (ways[i].window && !memcmp(ways[i].key, key, 32)) s = &ways[i];
+  if (!s) {
+    s = &ways[0];
+    for (int i = 1; i < RATE_WAYS; i++)
+      if (ways[i].window < s->window) s = &ways[i];
     memcpy(s->key, key, 32);
     s->window = minute;
     s->count = 0;
   }
-  return ++s->count <= ZAP_PER_KEY_PER_MINUTE;
+  if (s->window != minute) {
+    s->window = minute;
+    s->count = 0;
+  }
+  return ++s->count <= limit;
 }
 
 /* 1 if the query (?1 the device, ?2 now, ?3 the idle limit) finds a row;
@@ -97,7 +112,10 @@ static int device_has(zap *z, const char *sql, const char *device)
 
 static int live_login(zap *z, const char *device)
 {
-  return device_has(z, "SELECT 1 FROM tokens WHERE device = ?1 AND expires_at > ?2 AND last_seen > ?2 - ?3", device);
+  return device_has(z,
+                    "SELECT 1 FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.device = ?1 AND t.expires_at > ?2"
+                    " AND t.last_seen > ?2 - ?3 AND u.active AND NOT u.must_change_password",
+                    device);
 }
 
 static int known_device(zap *z, const char *device)
@@ -108,7 +126,11 @@ static int known_device(zap *z, const char *device)
 /* Who may finish a handshake: see zap.h. *why names a refusal for the log. */
 static int admit(zap *z, zmq_msg_t *domain, const uint8_t key[32], const char *user_id, const char **why)
 {
-  if (!within_rate(z, key, (int64_t)time(NULL))) {
+  long long open = atomic_load(&z->stats->clients) + atomic_load(&z->stats->subscribers);
+  int crowded = open >= z->cfg->connections;
+  /* When crowded even a known key opens connections slowly: a person's
+   * devices still get in, one insider's cannot fill the rest. */
+  if (!within_rate(z, key, (int64_t)time(NULL), crowded ? ZAP_PER_KEY_PER_MINUTE_CROWDED : ZAP_PER_KEY_PER_MINUTE)) {
     *why = "rate";
     return 0;
   }
@@ -122,8 +144,7 @@ static int admit(zap *z, zmq_msg_t *domain, const uint8_t key[32], const char *u
     *why = "domain";
     return 0;
   }
-  long long open = atomic_load(&z->stats->clients) + atomic_load(&z->stats->subscribers);
-  if (open < z->cfg->connections) return 1;
+  if (!crowded) return 1;
   *why = "full";
   return known_device(z, user_id);
 }
@@ -186,6 +207,7 @@ int zap_start(void *ctx, const char *data_dir, const config *cfg, server_stats *
   z->data_dir = data_dir;
   z->cfg = cfg;
   z->stats = stats;
+  crypto_shorthash_keygen(z->rate_secret);
   z->sock = zmq_socket(ctx, ZMQ_REP);
   int linger = 0;
   if (!z->sock || zmq_setsockopt(z->sock, ZMQ_LINGER, &linger, sizeof linger) ||

@@ -22,11 +22,15 @@
  *    strangers' connections cannot take the descriptors of people with
  *    devices.
  *  - Every key: at most ZAP_PER_KEY_PER_MINUTE handshakes a minute (a
- *    client's many sockets, a script's many runs fit), so one key cannot
- *    pile up connections quickly. libzmq cannot close one peer of a
- *    ROUTER or PUB socket, so nothing here times an idle connection out:
- *    heartbeats (broker.c) drop peers that stopped answering, and a
- *    silent subscriber's queue is bounded by the PUB high-water mark.
+ *    client's many sockets, a script's many runs fit), and once the
+ *    server holds cfg->connections, ZAP_PER_KEY_PER_MINUTE_CROWDED, so one
+ *    key (or an insider's few familiar ones) cannot pile connections up
+ *    quickly. libzmq (without its draft API) neither tells which key a
+ *    connection that closed had, nor closes one peer of a ROUTER or PUB
+ *    socket, so open connections cannot be counted per key and nothing
+ *    here times an idle one out: heartbeats (broker.c) drop peers that
+ *    stopped answering, and a silent subscriber's queue is bounded by the
+ *    PUB high-water mark.
  */
 #ifndef REFLECT_ZAP_H
 #define REFLECT_ZAP_H
@@ -37,6 +41,7 @@
 #define ZAP_DOMAIN_REQUESTS "reflect"
 #define ZAP_DOMAIN_EVENTS "reflect.events"
 #define ZAP_PER_KEY_PER_MINUTE 256
+#define ZAP_PER_KEY_PER_MINUTE_CROWDED 8
 
 typedef struct zap zap;
 
