@@ -107,9 +107,14 @@ int store_survey_add(call *c, const survey_answer *a)
   return rc ? rc : add_teams(d, id, a);
 }
 
+/* A response counts in one team only: the lowest-numbered of the teams its
+ * respondent was in when answering (STORE_SURVEY_TEAM_OF). Were it counted
+ * in each, two teams' units for the same supervisor and month could
+ * differ by one person, and a reader of both would have that person's
+ * answers; disjoint units differ by whole units, each of five or more. */
 #define SURVEY_WHERE                                                                              \
   " FROM survey_responses r WHERE r.answered_on BETWEEN ?2 AND ?3 AND (?4 = 0 OR r.supervisor_id = ?4)" \
-  " AND EXISTS (SELECT 1 FROM survey_response_teams t WHERE t.response_id = r.id AND t.team_id = ?1)"
+  " AND " STORE_SURVEY_TEAM_OF("r.id") " = ?1"
 
 static void bind_filter(sqlite3_stmt *st, int64_t team_id, const char *from, const char *to, int64_t supervisor_id)
 {

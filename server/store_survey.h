@@ -13,6 +13,9 @@
  *    to the response's id.
  *  - store_survey_add runs in the caller's write transaction and returns
  *    RC_EXISTS when this person already answered for this session.
+ *  - A response counts in exactly one team: the lowest-numbered of the
+ *    teams its respondent was in when answering (STORE_SURVEY_TEAM_OF), so
+ *    no two teams' figures can be subtracted to single anyone out.
  *  - store_survey_tally fills a survey_tally for one team, a day range and
  *    optionally one supervisor; comments are opened into c->a (the caller
  *    frees nothing: the arena owns them) and sorted, so their order tells
@@ -30,6 +33,8 @@
 #define SURVEY_QUESTIONS 5
 #define SURVEY_COMMENT_MAX 2000
 #define SURVEY_TEAMS_MAX 64
+/* SQL: the one team response `id` (an SQL expression) counts in. */
+#define STORE_SURVEY_TEAM_OF(id) "(SELECT min(t.team_id) FROM survey_response_teams t WHERE t.response_id = " id ")"
 
 typedef struct {
   uint8_t respondent[VAULT_INDEX_BYTES];

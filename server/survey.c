@@ -155,8 +155,9 @@ static rcode fill_questions(call *c, const survey_tally *t, Reflect__V1__SurveyR
 }
 
 /* Answers are published only in units of one supervisor's sessions in one
- * calendar month with at least REPORTS_SURVEY_MIN respondents; a report is
- * the sum of the publishable units its period touches. Fixed units are what
+ * calendar month with at least REPORTS_SURVEY_MIN respondents, a response
+ * in one team's units only (store_survey.h); a report is the sum of the
+ * publishable units its period touches. Fixed units are what
  * makes the minimum hold: if any period or any supervisor filter could be
  * asked for, the difference between two reports (1 Jan-9 Mar and 1 Jan-10
  * Mar; every supervisor and all but one) would show one person's answers. */
@@ -180,8 +181,7 @@ static int unit_supervisors(db *d, int64_t team, const char *from, const char *t
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT DISTINCT r.supervisor_id FROM survey_responses r"
-      " JOIN survey_response_teams t ON t.response_id = r.id"
-      " WHERE t.team_id = ?1 AND r.answered_on BETWEEN ?2 AND ?3 ORDER BY 1 LIMIT ?4");
+      " WHERE " STORE_SURVEY_TEAM_OF("r.id") " = ?1 AND r.answered_on BETWEEN ?2 AND ?3 ORDER BY 1 LIMIT ?4");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, team);
   sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
