@@ -35,6 +35,7 @@ enum {
 #define CLI_MAX_SEEN 128   /* option occurrences */
 #define CLI_MAX_POS 4      /* positional arguments */
 #define CLI_TEXT_MAX 1024  /* bytes in a one-line text argument */
+#define CLI_PAGES_MAX 64   /* pages of one long answer (a decision log, an extract) */
 
 typedef struct {
   const char *name;  /* long name without "--"; NULL ends a list */

@@ -81,12 +81,38 @@ static int decisions_run(cli_ctx *ctx, const cli_args *a)
   in.reference = (char *)(in.id ? "" : arg);
   req.op_case = REFLECT__V1__REQUEST__OP_CASE_DECISIONS;
   req.case_decisions = &in;
-  rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_CASE_DECISIONS, &rep);
-  if (rc) return rc;
-  if (!rep->case_decisions->case_) rc = CLI_EXIT_UNREACHABLE;
-  else if (ctx->json) rc = cli_json_print(decisions_json(rep->case_decisions));
-  else decisions_print(ctx, rep->case_decisions);
-  wire_free_reply(rep);
+  /* A long log comes in pages; the pages are shown as one. */
+  Reflect__V1__Reply *pages[CLI_PAGES_MAX];
+  Reflect__V1__Decision **all = NULL;
+  size_t n_pages = 0, n = 0;
+  for (int more = 1; more && !rc;) {
+    if (n_pages == CLI_PAGES_MAX) {
+      cli_error("the decision log is longer than %d pages", CLI_PAGES_MAX);
+      rc = CLI_EXIT_REFUSED;
+      break;
+    }
+    rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_CASE_DECISIONS, &rep);
+    if (rc) break;
+    pages[n_pages++] = rep;
+    const Reflect__V1__CaseDecisionsReply *r = rep->case_decisions;
+    Reflect__V1__Decision **grown = realloc(all, sizeof *all * (n + r->n_decisions + 1));
+    if (!grown) { rc = CLI_EXIT_REFUSED; break; }
+    all = grown;
+    for (size_t i = 0; i < r->n_decisions; i++) all[n++] = r->decisions[i];
+    more = r->more && r->n_decisions;
+    in.after_session = r->next_session;
+    in.after_revision = r->next_revision;
+  }
+  if (!rc) {
+    Reflect__V1__CaseDecisionsReply whole = *pages[0]->case_decisions;
+    whole.decisions = all;
+    whole.n_decisions = n;
+    if (!whole.case_) rc = CLI_EXIT_UNREACHABLE;
+    else if (ctx->json) rc = cli_json_print(decisions_json(&whole));
+    else decisions_print(ctx, &whole);
+  }
+  free(all);
+  for (size_t i = 0; i < n_pages; i++) wire_free_reply(pages[i]);
   return rc;
 }
 

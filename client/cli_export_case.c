@@ -194,9 +194,48 @@ static int run_cli_export_case(cli_ctx *ctx, const cli_args *a)
   in.reference = (char *)(in.case_id ? "" : arg);
   req.op_case = REFLECT__V1__REQUEST__OP_EXPORT_CASE;
   req.export_case = &in;
-  rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_EXPORT_CASE, &rep);
-  if (rc) return rc;
-  const Reflect__V1__ExportCaseReply *r = rep->export_case;
+  /* A long record comes in pages, each with its own redactions (indexed
+   * within the page); they are put together here as one extract. */
+  Reflect__V1__Reply *pages[CLI_PAGES_MAX];
+  Reflect__V1__CaseExtractEntry **entries = NULL;
+  Reflect__V1__Redaction **redactions = NULL;
+  size_t n_pages = 0, n_entries = 0, n_redactions = 0;
+  for (int more = 1; more && !rc;) {
+    if (n_pages == CLI_PAGES_MAX) {
+      cli_error("the extract is longer than %d pages", CLI_PAGES_MAX);
+      rc = CLI_EXIT_REFUSED;
+      break;
+    }
+    rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_EXPORT_CASE, &rep);
+    if (rc) break;
+    pages[n_pages++] = rep;
+    Reflect__V1__ExportCaseReply *p = rep->export_case;
+    Reflect__V1__CaseExtractEntry **e = realloc(entries, sizeof *e * (n_entries + p->n_entries + 1));
+    if (e) entries = e;
+    Reflect__V1__Redaction **x = realloc(redactions, sizeof *x * (n_redactions + p->n_redactions + 1));
+    if (x) redactions = x;
+    if (!e || !x) { rc = CLI_EXIT_REFUSED; break; }
+    for (size_t i = 0; i < p->n_redactions; i++) {
+      p->redactions[i]->entry += (uint32_t)n_entries;
+      redactions[n_redactions++] = p->redactions[i];
+    }
+    for (size_t i = 0; i < p->n_entries; i++) entries[n_entries++] = p->entries[i];
+    more = p->more && p->n_entries;
+    in.after_session = p->next_session;
+    in.after_revision = p->next_revision;
+  }
+  if (rc) {
+    free(entries);
+    free(redactions);
+    for (size_t i = 0; i < n_pages; i++) wire_free_reply(pages[i]);
+    return rc;
+  }
+  Reflect__V1__ExportCaseReply whole = *pages[0]->export_case;
+  whole.entries = entries;
+  whole.n_entries = n_entries;
+  whole.redactions = redactions;
+  whole.n_redactions = n_redactions;
+  const Reflect__V1__ExportCaseReply *r = &whole;
   doc d = {0};
   if (!r->case_) {
     cli_error("the server sent an extract without its case");
@@ -209,7 +248,9 @@ static int run_cli_export_case(cli_ctx *ctx, const cli_args *a)
   } else {
     doc_build(ctx, r, &d);
   }
-  wire_free_reply(rep);
+  free(entries);
+  free(redactions);
+  for (size_t i = 0; i < n_pages; i++) wire_free_reply(pages[i]);
   if (!rc && out) rc = write_out(out, d.p ? d.p : "", d.n, force);
   else if (!rc) fwrite(d.p ? d.p : "", 1, d.n, stdout);
   if (d.p) {

@@ -295,13 +295,22 @@ rcode ops_case_decisions(call *c, const Reflect__V1__Request *req)
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_decisions_reply__init(r);
   rc = (rcode)store_cases_to_message(c, &k, &r->case_);
-  if (!rc) rc = (rcode)store_decisions_list(c, &k, &r->decisions, &r->n_decisions);
+  if (in->after_session > INT64_MAX) return call_fail(c, RC_INVALID, "after_session", "no such session");
+  decisions_page pg = {(int64_t)in->after_session, in->after_revision, DECISIONS_PAGE_BYTES};
+  int more = 0;
+  if (!rc) rc = (rcode)store_decisions_list(c, &k, &pg, &r->decisions, &r->n_decisions, &more);
   if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: a decision about case %lld failed authentication",
                      (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case's decisions");
-  char detail[32];
-  snprintf(detail, sizeof detail, "decisions=%zu", r->n_decisions);
+  if (more && r->n_decisions) {
+    r->more = 1;
+    r->next_session = r->decisions[r->n_decisions - 1]->session_id;
+    r->next_revision = r->decisions[r->n_decisions - 1]->revision;
+  }
+  char detail[64];
+  snprintf(detail, sizeof detail, "decisions=%zu;after=%llu.%u", r->n_decisions,
+           (unsigned long long)in->after_session, in->after_revision);
   rc = store_audit_read(c, "case.decisions", "case", k.id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_DECISIONS;

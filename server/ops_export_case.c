@@ -214,12 +214,13 @@ static rcode export_audit_tx(call *c, void *arg)
   return rc;
 }
 
-/* Every decision about the child, as recorded (redacted later). */
-static rcode fill_entries(call *c, extract *x, const case_row *k)
+/* One page of the decisions about the child, as recorded (redacted later). */
+static rcode fill_entries(call *c, extract *x, const case_row *k, const decisions_page *pg)
 {
   Reflect__V1__Decision **d = NULL;
   size_t n = 0;
-  rcode rc = (rcode)store_decisions_list(c, k, &d, &n);
+  int more = 0;
+  rcode rc = (rcode)store_decisions_list(c, k, pg, &d, &n, &more);
   if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: a decision about case %lld failed authentication", (long long)k->id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case's decisions");
@@ -241,6 +242,11 @@ static rcode fill_entries(call *c, extract *x, const case_row *k)
     rc = fill_people(c, k, e);
     if (rc) return rc;
     r->entries[r->n_entries++] = e;
+  }
+  if (more && n) {
+    r->more = 1;
+    r->next_session = d[n - 1]->session_id;
+    r->next_revision = d[n - 1]->revision;
   }
   return RC_OK;
 }
@@ -273,9 +279,9 @@ static rcode redact_entries(call *c, extract *x, const redact_terms *t)
 }
 
 /* Decisions, then the names in them, then the redaction. */
-static rcode build_extract(call *c, extract *x, const case_row *k)
+static rcode build_extract(call *c, extract *x, const case_row *k, const decisions_page *pg)
 {
-  rcode rc = fill_entries(c, x, k);
+  rcode rc = fill_entries(c, x, k, pg);
   if (rc) return rc;
   Reflect__V1__CasePerson **people = NULL;
   size_t n = 0;
@@ -315,7 +321,9 @@ rcode ops_export_case(call *c, const Reflect__V1__Request *req)
   x.r->generated_at = c->now;
   rc = (rcode)store_users_name(c, c->who->user_id, &x.r->generated_by);
   if (rc) return call_fail(c, rc, NULL, "could not read your name");
-  rc = build_extract(c, &x, &k);
+  if (in->after_session > INT64_MAX) return call_fail(c, RC_INVALID, "after_session", "no such session");
+  decisions_page pg = {(int64_t)in->after_session, in->after_revision, DECISIONS_PAGE_BYTES};
+  rc = build_extract(c, &x, &k, &pg);
   if (rc) return rc;
   export_audit a = {k.id, x.r->n_entries, x.r->n_redactions};
   rc = call_write(c, "audit the extract", export_audit_tx, &a);

@@ -129,6 +129,12 @@ static rcode record_write_tx(call *c, void *arg)
                      w->in->base_revision, latest);
   if (latest > 0 && !*w->in->reason)
     return call_fail(c, RC_INVALID, "reason", "revision %u exists; an amendment needs a reason", latest);
+  /* Each revision can carry 256 KiB and a decision per case into the
+   * child's log: a record amended without end would grow without bound. */
+  if (latest >= RECORD_REVISIONS_MAX)
+    return call_fail(c, RC_EXHAUSTED, "session_id",
+                     "this record already has %d revisions, the most a record may have; add a comment instead",
+                     RECORD_REVISIONS_MAX);
   rc = record_sections_resolve(c, &w->s, &w->rs);
   if (!rc) rc = (rcode)store_records_append(c, &w->s, w->rs.sections, w->rs.n, w->in->reason, &w->revision);
   if (!rc) rc = record_cases_tx(c, w);

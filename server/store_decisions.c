@@ -63,21 +63,37 @@ static int open_decision(call *c, const case_row *k, Reflect__V1__Decision *m, c
   return RC_OK;
 }
 
-int store_decisions_list(call *c, const case_row *k, Reflect__V1__Decision ***out, size_t *n)
+int store_decisions_list(call *c, const case_row *k, const decisions_page *pg, Reflect__V1__Decision ***out, size_t *n,
+                         int *more)
 {
+  /* Records exist only for sessions that took place, whose start no longer
+   * moves, so (start, session, revision) is a stable cursor. */
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT d.session_id, d.revision, s.starts_at, u.username, d.decided_by, d.key_id, d.risk, d.decision,"
-      " d.rationale, d.revision < (SELECT max(r.revision) FROM record_revisions r WHERE r.session_id = d.session_id)"
+      " d.rationale, d.revision < (SELECT max(r.revision) FROM record_revisions r WHERE r.session_id = d.session_id),"
+      " coalesce(length(d.risk), 0) + coalesce(length(d.decision), 0) + coalesce(length(d.rationale), 0)"
       " FROM case_discussions d JOIN sessions s ON s.id = d.session_id JOIN users u ON u.id = d.decided_by"
-      " WHERE d.case_id = ?1 AND d.decision IS NOT NULL ORDER BY s.starts_at, d.session_id, d.revision LIMIT 500");
+      " WHERE d.case_id = ?1 AND d.decision IS NOT NULL AND (?2 = 0 OR (s.starts_at, d.session_id, d.revision) >"
+      "  ((SELECT starts_at FROM sessions WHERE id = ?2), ?2, ?3))"
+      " ORDER BY s.starts_at, d.session_id, d.revision LIMIT ?4");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, k->id);
+  sqlite3_bind_int64(st, 2, pg->after_session);
+  sqlite3_bind_int64(st, 3, pg->after_revision);
+  sqlite3_bind_int(st, 4, DECISIONS_MAX + 1);
   Reflect__V1__Decision **v = arena_alloc(c->a, sizeof *v * DECISIONS_MAX);
   sealed_decision *sealed = arena_alloc(c->a, sizeof *sealed * DECISIONS_MAX);
-  size_t count = 0;
+  size_t count = 0, bytes = 0;
   int rc = v && sealed ? RC_OK : RC_EXHAUSTED;
+  *more = 0;
   /* Copied out first: opening a key runs other statements. */
-  while (rc == RC_OK && count < DECISIONS_MAX && sqlite3_step(st) == SQLITE_ROW) {
+  while (rc == RC_OK && sqlite3_step(st) == SQLITE_ROW) {
+    size_t size = (size_t)sqlite3_column_int64(st, 10) + 256;
+    if (count == DECISIONS_MAX || (count && bytes + size > pg->budget)) {
+      *more = 1;
+      break;
+    }
+    bytes += size;
     Reflect__V1__Decision *m = arena_alloc(c->a, sizeof *m);
     if (!m) { rc = RC_EXHAUSTED; break; }
     reflect__v1__decision__init(m);

@@ -55,6 +55,9 @@
 #define RECORD_BODY_MAX (256 * 1024)
 #define RECORD_REASON_MAX 1024
 #define RECORD_SECTIONS_MAX 64
+/* Real records are amended a handful of times; the bound keeps one
+ * record's history (and the decisions it adds to children's logs) finite. */
+#define RECORD_REVISIONS_MAX 100
 
 int store_records_latest(db *d, int64_t session_id, uint32_t *revision);
 int store_records_append(call *c, const session_row *s, Reflect__V1__RecordSection *const *sections, size_t n,

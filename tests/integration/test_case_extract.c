@@ -348,3 +348,65 @@ Test(case_extract, another_teams_names_cannot_break_an_extract, .timeout = 600)
   cr_assert_eq(harness_stop(&h), 0);
   harness_cleanup(&h);
 }
+
+/* Issue 13 review: every amendment adds each case section's decision to
+ * the child's log, and the log (and the extract) came in one reply: ten
+ * revisions with long decisions made both fail for everyone ("the reply
+ * would be larger than the server may send"), and past 500 decisions the
+ * newest were left out. Now they come in pages, put together by the CLI;
+ * and a record stops at RECORD_REVISIONS_MAX revisions. */
+Test(case_extract, a_long_decision_log_comes_in_pages, .timeout = 600)
+{
+  harness_start(&h);
+  set_up_teams(0);
+  long s = held_session(-3);
+  char id[24];
+  snprintf(id, sizeof id, "%ld", s);
+  /* 60 KiB of decision and 60 KiB of rationale, each revision marked. */
+  size_t big = 60 * 1024;
+  char *text = malloc(2 * big + 512);
+  char *filler = malloc(big + 1);
+  memset(filler, 'x', big);
+  filler[big] = '\0';
+  for (int rev = 1; rev <= 10; rev++) {
+    snprintf(text, 2 * big + 512,
+             "[case " SUBJECT_REF "]\nsituation: revision %d\nrisk: high\ndecision: Marker-Rev-%02d %s\n"
+             "rationale: because %s\n",
+             rev, rev, filler, filler);
+    if (rev == 1) CLI_OK("sam", NULL, "record", "write", id, "--file", file_with("big.txt", text));
+    else CLI_OK("sam", NULL, "record", "write", id, "--file", file_with("big.txt", text), "--reason", "again");
+  }
+  free(filler);
+  free(text);
+  /* (stdout is captured up to 64 KiB: the whole extract goes to a file) */
+  CLI_OK("mona", NULL, "case", "decisions", SUBJECT_REF);
+  cr_assert(strstr(r.out, "Marker-Rev-01"), "the log starts with the first decision");
+  char path[600];
+  snprintf(path, sizeof path, "%s/extract.json", h.dir);
+  CLI_OK("mona", NULL, "export", "case", SUBJECT_REF, "--json", "--output", path);
+  FILE *f = fopen(path, "rb");
+  cr_assert_not_null(f);
+  char *json = malloc(4 << 20);
+  size_t len = fread(json, 1, (4 << 20) - 1, f);
+  json[len] = '\0';
+  fclose(f);
+  cr_assert_gt(len, 10 * 120 * 1024, "the extract is %zu bytes: more than one reply may carry", len);
+  cJSON *j = cJSON_Parse(json);
+  cr_assert_not_null(j);
+  cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "entries")), 10, "the extract holds every entry");
+  cJSON_Delete(j);
+  for (int rev = 1; rev <= 10; rev++) {
+    char marker[32];
+    snprintf(marker, sizeof marker, "Marker-Rev-%02d", rev);
+    cr_assert(strstr(json, marker), "%s missing from the extract", marker);
+  }
+  free(json);
+  /* A record's history is bounded: up to 100 revisions, then a clear no. */
+  for (int rev = 11; rev <= 100; rev++)
+    CLI_OK("sam", NULL, "record", "write", id, "--file", file_with("small.txt", "[notes]\nanother look\n"), "--reason",
+           "again");
+  CLI_REFUSED("sam", "100 revisions", "record", "write", id, "--file", file_with("small.txt", "[notes]\nmore\n"),
+              "--reason", "again");
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_cleanup(&h);
+}
