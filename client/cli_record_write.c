@@ -206,12 +206,43 @@ static int edit_loop(cli_ctx *ctx, const write_args *w, const cli_editor_file *f
   }
 }
 
+/* Text stored before the server refused controls and direction overrides
+ * in records cannot be stored again: the editor shows '?' for them, and
+ * says so, rather than changing a revision's words without a word. */
+static size_t clean_for_editor(Reflect__V1__RecordShowReply *r)
+{
+  size_t changed = 0;
+  for (size_t i = 0; r && i < r->n_sections; i++) {
+    Reflect__V1__RecordSection *sec = r->sections[i];
+    char *multi[] = {sec->text, sec->situation, sec->analysis, sec->risk, sec->decision, sec->rationale};
+    char *line[] = {sec->case_reference, sec->member};
+    for (size_t k = 0; k < 8; k++) {
+      char *t = k < 6 ? multi[k] : line[k - 6];
+      if (!t || !*t) continue;
+      char *before = strdup(t);
+      wire_clean_text(t, k < 6 ? WIRE_TEXT_MULTILINE : WIRE_TEXT_LINE);
+      changed += before && strcmp(before, t) != 0;
+      free(before);
+    }
+  }
+  return changed;
+}
+
 static int write_with_editor(cli_ctx *ctx, write_args *w)
 {
   Reflect__V1__Reply *latest = NULL;
-  int rc = cli_record_fetch(ctx, w->session, 0, 1, &latest);
+  int rc = cli_connect(ctx);
   if (rc) return rc;
-  const Reflect__V1__RecordShowReply *r = latest ? latest->record_show : NULL;
+  client_set_clean_text(ctx->cl, 0); /* cleaned below, where a change can be told */
+  rc = cli_record_fetch(ctx, w->session, 0, 1, &latest);
+  client_set_clean_text(ctx->cl, !ctx->json);
+  if (rc) return rc;
+  Reflect__V1__RecordShowReply *r = latest ? latest->record_show : NULL;
+  size_t changed = clean_for_editor(r);
+  if (changed)
+    cli_error("%zu text%s of the latest revision hold control or direction-override characters, which a record "
+              "may no longer contain: they show as '?' in the editor, and the amendment keeps them so",
+              changed, changed == 1 ? "" : "s");
   if (r && !w->reason)
     rc = cli_usage_error(ctx, "revision %" PRIu32 " exists: an amendment needs --reason TEXT", r->revision->revision);
   /* Refuse to overwrite a change someone made while this one was edited. */

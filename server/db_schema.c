@@ -503,9 +503,10 @@ static const char v10[] =
 
 /* v11: hardening (issue 13).
  *  - users.must_change_password: a password an administrator set (a new
- *    account's first, or a reset) allows nothing but choosing one's own,
- *    so an administrator cannot act as the person (admin_set_at: when, for
- *    the next login's notice). Existing accounts are not affected.
+ *    account's first, or a reset) allows nothing but choosing one's own
+ *    (admin_set_at: when, for the next login's notice). An account whose
+ *    owner never changed the password an administrator last set (the
+ *    audit says which came last) is gated from now on too.
  *  - familiar_devices: the devices each account has logged in on. Failed
  *    logins from unfamiliar devices throttle only unfamiliar devices, so
  *    nobody can lock a person out of the devices they use; their logins go
@@ -519,6 +520,13 @@ static const char v10[] =
 static const char v11[] =
     "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE users ADD COLUMN admin_set_at INTEGER;"
+    "UPDATE users SET must_change_password = 1,"
+    "  admin_set_at = (SELECT max(at) FROM audit WHERE object = 'user:' || users.id"
+    "   AND action IN ('user.add', 'password.reset'))"
+    " WHERE created_by IS NOT NULL AND"
+    "  coalesce((SELECT max(id) FROM audit WHERE object = 'user:' || users.id AND action = 'password.change'), 0) <"
+    "  coalesce((SELECT max(id) FROM audit WHERE object = 'user:' || users.id"
+    "   AND action IN ('user.add', 'password.reset')), 0);"
     "CREATE TABLE familiar_devices("
     "  user_id INTEGER NOT NULL REFERENCES users(id),"
     "  device TEXT NOT NULL,"

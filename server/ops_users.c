@@ -40,7 +40,15 @@ rcode ops_refused_person(call *c, const char *username, const user_row *u, const
   char object[32] = "", detail[128];
   if (u->id) snprintf(object, sizeof object, "user:%lld", (long long)u->id);
   if (why) snprintf(detail, sizeof detail, "%s", why);
-  else if (!u->id && store_users_valid_username(username)) snprintf(detail, sizeof detail, "no account '%s'", username);
+  else if (!u->id && store_users_valid_username(username)) {
+    /* What was typed may not be a name at all (a password in the wrong
+     * box): kept as a keyed hash, enough to see the same guess again. */
+    uint8_t idx[VAULT_INDEX_BYTES];
+    char hex[2 * 8 + 1];
+    vault_blind_index(c->s->vault, "probe.username", (const uint8_t *)username, strlen(username), idx);
+    sodium_bin2hex(hex, sizeof hex, idx, 8);
+    snprintf(detail, sizeof detail, "no account (name %s)", hex);
+  }
   else if (!u->id) snprintf(detail, sizeof detail, "no account (not a valid username)");
   else if (!u->active) snprintf(detail, sizeof detail, "account not active");
   else snprintf(detail, sizeof detail, "role=%s", wire_role_name(u->role) ? wire_role_name(u->role) : "?");

@@ -14,7 +14,7 @@
  *    short-lived connection of its own: chains audit rows written before
  *    the chain existed (audit_chain_catch_up; logs event=audit_chained
  *    rows=N), and moves the case sections of record revisions written
- *    before schema v11 under their cases' keys (store_records_reseal, a
+ *    before schema v14 under their cases' keys (store_records_reseal, a
  *    batch per transaction, then a WAL checkpoint; logs
  *    event=records_resealed revisions=N skipped=M when there were any).
  *    It runs before the server serves with those keys: at start, or at

@@ -199,6 +199,9 @@ int store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, ev
       "SELECT t.device, t.topic FROM event_topics t WHERE t.user_id = ?1 AND EXISTS"
       " (SELECT 1 FROM tokens k WHERE k.user_id = t.user_id AND k.device = t.device"
       "  AND k.expires_at > ?2 AND k.last_seen > ?3)"
+      /* Whoever holds a password an administrator set is not told the
+       * person's events until the person has chosen their own. */
+      " AND NOT (SELECT must_change_password FROM users WHERE id = ?1)"
       " ORDER BY t.created_at DESC");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
@@ -258,5 +261,11 @@ int store_events_prune(db *d, int64_t before, int64_t *deleted)
   sqlite3_bind_int64(st, 1, before);
   int rc = rc_from_sqlite(db_step_done(st));
   if (!rc) *deleted = sqlite3_changes(db_handle(d));
-  return rc;
+  if (rc) return rc;
+  /* A topic is a login's (made afresh at each): once no login of its user
+   * is left on its device, nothing is published to it again. */
+  st = db_prepare(d, "DELETE FROM event_topics WHERE NOT EXISTS (SELECT 1 FROM tokens k"
+                     " WHERE k.user_id = event_topics.user_id AND k.device = event_topics.device)");
+  if (!st) return RC_INTERNAL;
+  return rc_from_sqlite(db_step_done(st));
 }

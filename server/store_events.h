@@ -18,7 +18,8 @@
  *    be linked by their topic; a watcher follows the new one (EventsSince
  *    and WhoAmI carry it). store_events_devices lists the user's devices
  *    with a live login (neither expired nor idle), each with its topic:
- *    those are the keys an event is sealed to.
+ *    those are the keys an event is sealed to; none while the user's
+ *    password is one an administrator set.
  *  - event_emits rows say the scheduler emitted (or skipped, superseded)
  *    the event of kind for object at fire_at for lead; mark runs in the
  *    scheduler's write transaction, with the events it emitted.
@@ -63,7 +64,8 @@ int store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, ev
 int store_events_emitted(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int *yes);
 int store_events_mark(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int64_t now, int late,
                       int superseded);
-/* Deletes outbox rows created before `before`; *deleted counts them. */
+/* Deletes outbox rows created before `before` (*deleted counts them), and
+ * the topics of devices where their user no longer has a login. */
 int store_events_prune(db *d, int64_t before, int64_t *deleted);
 
 #endif

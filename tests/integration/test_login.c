@@ -4,8 +4,10 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+#include <zmq.h>
 
 #include "harness.h"
 #include "harness_ops.h"
@@ -252,6 +254,7 @@ Test(login, an_administrators_password_allows_nothing_until_changed, .timeout = 
   cr_assert_eq(rep->status->code, REFLECT__V1__CODE__OK, "%s", rep->status->message);
   cr_assert(rep->login->must_change_password);
   cr_assert(strstr(rep->login->notice, "an administrator set this password"), "%s", rep->login->notice);
+  cr_assert_eq(rep->login->topic.len, 0, "no event topic: whoever set the password must not follow Pat's events");
   wire_free_reply(rep);
   char why[256];
   Reflect__V1__SessionListRequest sl = REFLECT__V1__SESSION_LIST_REQUEST__INIT;
@@ -275,6 +278,7 @@ Test(login, an_administrators_password_allows_nothing_until_changed, .timeout = 
   req.whoami = &wr;
   rep = harness_ok(as_pat, &req);
   cr_assert(rep->whoami->must_change_password);
+  cr_assert_eq(rep->whoami->topic.len, 0);
   wire_free_reply(rep);
 
   /* The real Pat, once back in, is told; so is Mona; Otto is not. */
@@ -291,13 +295,35 @@ Test(login, an_administrators_password_allows_nothing_until_changed, .timeout = 
   cr_assert(has_event(mona, REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED, "made Mal Lory a manager of North"));
   cr_assert_not(has_event(otto, REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED, "Mal"));
 
-  /* Mona can list both as administrative actions; Otto sees neither. */
-  char object[32];
+  /* The quiet route: a new team of which that account is the only
+   * manager, and Pat added to it. Pat and Pat's manager are told. */
+  Reflect__V1__TeamAddRequest shadow = REFLECT__V1__TEAM_ADD_REQUEST__INIT;
+  shadow.name = "Shadow";
+  HARNESS_CALL(admin, TEAM_ADD, team_add, shadow);
+  team_member(admin, "Shadow", "mal", 1);
+  team_member(admin, "Shadow", "pat", 0);
+  cr_assert(has_event(pat, REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED, "added you to Shadow"));
+  cr_assert(has_event(mona, REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED, "added Pat Lewis to Shadow"));
+  cr_assert_not(has_event(otto, REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED, "Shadow"));
+  /* An inspector granted North: its managers are told. */
+  uint64_t ines = harness_add_user(admin, "ines", "Ines Inspector", REFLECT__V1__ROLE__ROLE_INSPECTOR);
+  Reflect__V1__InspectorGrantRequest grant = REFLECT__V1__INSPECTOR_GRANT_REQUEST__INIT;
+  grant.inspector = "ines";
+  grant.team = "North";
+  HARNESS_CALL(admin, INSPECTOR_GRANT, inspector_grant, grant);
+  cr_assert(has_event(mona, REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED, "gave inspector Ines Inspector the evidence of North"));
+
+  /* Mona can list all of it as administrative actions; Otto sees none. */
+  char object[32], inspector[32];
   snprintf(object, sizeof object, "user:%llu", (unsigned long long)pat_id);
+  snprintf(inspector, sizeof inspector, "user:%llu", (unsigned long long)ines);
   cr_assert(audit_has(mona, "password.reset", object));
   cr_assert(audit_has(mona, "team.join", "team:1"));
+  cr_assert(audit_has(mona, "team.join", object), "Pat joining Shadow, a team Mona does not manage");
+  cr_assert(audit_has(mona, "inspector.grant", inspector));
   cr_assert_not(audit_has(otto, "password.reset", object));
   cr_assert_not(audit_has(otto, "team.join", "team:1"));
+  cr_assert_not(audit_has(otto, "team.join", object));
 
   client_close(admin);
   client_close(pat);
@@ -379,6 +405,77 @@ Test(login, strangers_cannot_lock_a_person_out_of_their_own_device, .timeout = 1
   client_close(admin_again);
   client_close(new_device);
   client_close(laptop);
+  client_close(admin);
+  cr_assert_eq(harness_stop(&h), 0);
+  harness_cleanup(&h);
+}
+
+/* Issue 13 review: a person logged in could fill the familiar lane of the
+ * password workers (password changes are checked with Argon2id twice,
+ * and the right current password is never throttled), delaying everyone
+ * else's logins. Now each person has at most two such requests waiting
+ * or running; the rest are refused at once. */
+Test(login, one_person_cannot_fill_the_password_workers, .timeout = 120)
+{
+  harness_server h;
+  harness_start(&h);
+  client *admin = harness_user(&h, "admin");
+  harness_add_user(admin, "pat", "Pat Lewis", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  char pub[41], sec[41];
+  cr_assert_eq(zmq_curve_keypair(pub, sec), 0);
+  client *pat = NULL;
+  cr_assert_eq(client_open_keys(h.rpc, h.server_key, pub, sec, 20000, &pat), CLIENT_OK);
+  Reflect__V1__Reply *rep = NULL;
+  cr_assert_eq(client_login(pat, "pat", HARNESS_PASSWORD, &rep), CLIENT_OK);
+  uint8_t token[32];
+  memcpy(token, rep->login->token.data, sizeof token);
+  wire_free_reply(rep);
+
+  void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
+  int zero = 0;
+  zmq_setsockopt(s, ZMQ_LINGER, &zero, sizeof zero);
+  zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, h.server_key, 40);
+  zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, pub, 40);
+  zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, sec, 40);
+  cr_assert_eq(zmq_connect(s, h.rpc), 0);
+  enum { N = 20 };
+  for (int i = 0; i < N; i++) {
+    Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
+    Reflect__V1__PasswordChangeRequest ch = REFLECT__V1__PASSWORD_CHANGE_REQUEST__INIT;
+    ch.current_password = HARNESS_PASSWORD;
+    ch.new_password = HARNESS_PASSWORD; /* refused, after two Argon2id checks */
+    req.protocol = WIRE_PROTOCOL;
+    req.id = (uint64_t)i + 1;
+    req.token.data = token;
+    req.token.len = sizeof token;
+    req.op_case = REFLECT__V1__REQUEST__OP_PASSWORD_CHANGE;
+    req.password_change = &ch;
+    uint8_t *buf;
+    size_t len;
+    cr_assert_eq(wire_encode(&req.base, &buf, &len), WIRE_OK);
+    cr_assert_eq(zmq_send(s, buf, len, 0), (int)len);
+    free(buf);
+  }
+  int checked = 0, share = 0;
+  for (int i = 0; i < N; i++) {
+    zmq_pollitem_t it = {s, 0, ZMQ_POLLIN, 0};
+    cr_assert_gt(zmq_poll(&it, 1, 30000), 0, "reply %d of %d never came", i + 1, N);
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    cr_assert_geq(zmq_msg_recv(&m, s, 0), 0);
+    Reflect__V1__Reply *r = NULL;
+    cr_assert_eq(wire_decode_reply(zmq_msg_data(&m), zmq_msg_size(&m), &r), WIRE_OK);
+    if (r->status->code == REFLECT__V1__CODE__INVALID_ARGUMENT && strstr(r->status->message, "must differ")) checked++;
+    else if (r->status->code == REFLECT__V1__CODE__UNAVAILABLE && strstr(r->status->message, "already have")) share++;
+    else cr_assert_fail("unexpected reply: %s %s", wire_code_name(r->status->code), r->status->message);
+    wire_free_reply(r);
+    zmq_msg_close(&m);
+  }
+  cr_assert_eq(checked + share, N);
+  cr_assert_geq(share, N / 2, "only %d of %d were refused for their share: the lane took %d", share, N, checked);
+  zmq_close(s);
+  zmq_ctx_term(ctx);
+  client_close(pat);
   client_close(admin);
   cr_assert_eq(harness_stop(&h), 0);
   harness_cleanup(&h);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_schema.h"
 
 static char dir[] = "/tmp/reflect-db-XXXXXX";
 static void setup(void) { cr_assert_not_null(mkdtemp(dir)); }
@@ -213,4 +214,57 @@ Test(db, one_row_helpers_reset_what_they_step)
   char what[64];
   cr_assert_eq(db_settle(d, what, sizeof what), 0);
   db_close(d);
+}
+
+static long long count_of(sqlite3 *h, const char *sql)
+{
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(h));
+  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+  long long v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Issue 13's upgrade: whoever never replaced the password an
+ * administrator last set (by the audit) must now choose their own; the
+ * devices with a live login start familiar; old event topics go. */
+Test(db, the_hardening_migration_gates_passwords_an_administrator_set)
+{
+  int mine = -1;
+  for (int v = 0; v < db_schema_count && mine < 0; v++)
+    if (strstr(db_schema_migrations[v], "ADD COLUMN must_change_password")) mine = v;
+  cr_assert_geq(mine, 0, "no migration adds must_change_password");
+  sqlite3 *h;
+  char *err = NULL;
+  cr_assert_eq(sqlite3_open(":memory:", &h), SQLITE_OK);
+  for (int v = 0; v < mine; v++)
+    cr_assert_eq(sqlite3_exec(h, db_schema_migrations[v], NULL, NULL, &err), SQLITE_OK, "v%d: %s", v + 1, err);
+  /* 1 the first administrator (init); 2 added and never changed it; 3
+   * added, then changed it; 4 changed it, then was reset; 5 reset, then
+   * changed it again. Foreign keys are off on this bare connection. */
+  cr_assert_eq(sqlite3_exec(h,
+      "INSERT INTO users(id, username, role, key_id, name, pwhash, created_at, created_by) VALUES"
+      " (1, 'admin', 1, 1, x'00', 'h', 0, NULL), (2, 'b', 4, 1, x'00', 'h', 0, 1), (3, 'c', 4, 1, x'00', 'h', 0, 1),"
+      " (4, 'd', 4, 1, x'00', 'h', 0, 1), (5, 'e', 4, 1, x'00', 'h', 0, 1);"
+      "INSERT INTO audit(at, device, action, object) VALUES"
+      " (10, 'x', 'user.add', 'user:2'), (11, 'x', 'user.add', 'user:3'), (12, 'x', 'user.add', 'user:4'),"
+      " (13, 'x', 'user.add', 'user:5'), (20, 'y', 'login', 'user:3'), (21, 'y', 'password.change', 'user:3'),"
+      " (22, 'y', 'password.change', 'user:4'), (23, 'x', 'password.reset', 'user:4'),"
+      " (24, 'x', 'password.reset', 'user:5'), (25, 'y', 'password.change', 'user:5');"
+      "INSERT INTO tokens(hash, user_id, device, created_at, last_seen, expires_at) VALUES"
+      " (x'01', 3, 'laptop', 20, 30, 99999), (x'02', 3, 'phone', 25, 40, 99999);"
+      "INSERT INTO event_topics(user_id, device, topic, created_at) VALUES (3, 'laptop', randomblob(16), 20);",
+      NULL, NULL, &err), SQLITE_OK, "%s", err);
+  cr_assert_eq(sqlite3_exec(h, db_schema_migrations[mine], NULL, NULL, &err), SQLITE_OK, "%s", err);
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_prepare_v2(h, "SELECT group_concat(id) FROM (SELECT id FROM users WHERE must_change_password"
+                                     " ORDER BY id)", -1, &st, NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+  cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "2,4", "gated: never changed (2), reset since (4)");
+  sqlite3_finalize(st);
+  cr_assert_eq(count_of(h, "SELECT admin_set_at FROM users WHERE id = 4"), 23);
+  cr_assert_eq(count_of(h, "SELECT count(*) FROM familiar_devices WHERE user_id = 3"), 2);
+  cr_assert_eq(count_of(h, "SELECT count(*) FROM event_topics"), 0);
+  sqlite3_close(h);
 }
