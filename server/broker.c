@@ -357,32 +357,43 @@ static long tick_timeout(broker *b)
   return (long)(b->next_tick - now);
 }
 
+/* The sockets that carry traffic (workers, the relay, the frontend, the
+ * signal) are polled on every turn; the quiet ones (socket monitors and
+ * the events socket's subscriptions) every COLD_POLL_MS while the server
+ * is busy, and whenever it would wait anyway, so each busy turn polls as
+ * few sockets as it must. */
+#define COLD_POLL_MS 5
+
 static int serve(broker *b, int sigfd)
 {
   int stopping = 0;
-  int64_t drain_deadline = 0;
+  int64_t drain_deadline = 0, cold_at = 0;
   for (;;) {
     if (stopping && ((b->n_ready == b->n_fast && workers_slow_idle(b->pool)) || now_ms() > drain_deadline))
       return 0;
+    /* The frontend is always read (but when stopping): what no worker can
+     * take now waits in our bounded queue or is refused at once, instead
+     * of piling up in per-peer socket buffers that no limit covers. */
+    enum { BACK, SIG, PULL, FRONT, MON, PUB_MON, PUB };
     zmq_pollitem_t items[7] = {
-        {b->back, 0, ZMQ_POLLIN, 0},
-        {NULL, sigfd, ZMQ_POLLIN, 0},
-        {b->pull, 0, ZMQ_POLLIN, 0},
-        {b->monitor, 0, ZMQ_POLLIN, 0},
-        {b->pub_monitor, 0, ZMQ_POLLIN, 0},
-        {b->pub, 0, ZMQ_POLLIN, 0},
-        {b->front, 0, ZMQ_POLLIN, 0},
+        [BACK] = {b->back, 0, ZMQ_POLLIN, 0},       [SIG] = {NULL, sigfd, ZMQ_POLLIN, 0},
+        [PULL] = {b->pull, 0, ZMQ_POLLIN, 0},       [FRONT] = {b->front, 0, stopping ? 0 : ZMQ_POLLIN, 0},
+        [MON] = {b->monitor, 0, ZMQ_POLLIN, 0},     [PUB_MON] = {b->pub_monitor, 0, ZMQ_POLLIN, 0},
+        [PUB] = {b->pub, 0, ZMQ_POLLIN, 0},
     };
-    /* The frontend is always read: what no worker can take now waits in our
-     * bounded queue or is refused at once, instead of piling up in per-peer
-     * socket buffers that no limit covers. */
-    int n_items = stopping ? 6 : 7;
     long timeout = stopping ? 100 : tick_timeout(b);
-    if (zmq_poll(items, n_items, timeout) < 0) {
+    int64_t now = now_ms();
+    int n = 0, all = now - cold_at >= COLD_POLL_MS;
+    if (!all && (n = zmq_poll(items, MON, 0)) == 0) all = 1; /* the hot ones come first */
+    if (all) {
+      n = zmq_poll(items, 7, timeout);
+      cold_at = now;
+    }
+    if (n < 0) {
       if (errno == EINTR) continue;
       return -1;
     }
-    if (items[1].revents & ZMQ_POLLIN) {
+    if (items[SIG].revents & ZMQ_POLLIN) {
       struct signalfd_siginfo si;
       if (read(sigfd, &si, sizeof si) == (ssize_t)sizeof si && !stopping) {
         log_line(LOG_INFO, "event=stopping signal=%u queued=%d", si.ssi_signo, b->q.n);
@@ -391,12 +402,12 @@ static int serve(broker *b, int sigfd)
         drain_queue(b, BROKER_STOPPING_MESSAGE);
       }
     }
-    if (items[0].revents & ZMQ_POLLIN) on_backend(b);
-    if (items[2].revents & ZMQ_POLLIN) on_relay(b);
-    if (items[3].revents & ZMQ_POLLIN) on_monitor(b->monitor, &b->stats->clients);
-    if (items[4].revents & ZMQ_POLLIN) on_monitor(b->pub_monitor, &b->stats->subscribers);
-    if (items[5].revents & ZMQ_POLLIN) on_subscription(b);
-    if (n_items == 7 && (items[6].revents & ZMQ_POLLIN))
+    if (items[BACK].revents & ZMQ_POLLIN) on_backend(b);
+    if (items[PULL].revents & ZMQ_POLLIN) on_relay(b);
+    if (all && (items[MON].revents & ZMQ_POLLIN)) on_monitor(b->monitor, &b->stats->clients);
+    if (all && (items[PUB_MON].revents & ZMQ_POLLIN)) on_monitor(b->pub_monitor, &b->stats->subscribers);
+    if (all && (items[PUB].revents & ZMQ_POLLIN)) on_subscription(b);
+    if (!stopping && (items[FRONT].revents & ZMQ_POLLIN))
       for (int i = 0; i < FRONT_BATCH && on_frontend(b) == 0; i++) {
       }
   }

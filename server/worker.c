@@ -41,11 +41,14 @@ typedef struct {
 
 /* The slow workers' two lanes: logins from devices their account has
  * used (and requests of people logged in) go first; strangers' logins
- * wait, each lane bounded by slow_queue, and when there is more than one
- * slow worker strangers may occupy all but one, so a flood of guesses
- * never stands between a person and their own device's login. No one
- * person may have more than SLOW_PER_OWNER requests waiting or running,
- * so nobody logged in can fill the familiar lane either. */
+ * wait, each lane bounded by slow_queue. With more than one slow worker,
+ * one is a reserve: as many hashes as the others run at once (so a
+ * morning's logins leave the rest of the machine as much CPU and memory
+ * as before), and the reserve takes a familiar job only while a
+ * stranger's hash runs, so a flood of guesses never stands between a
+ * person and their own device's login. No one person may have more than
+ * SLOW_PER_OWNER requests waiting or running, so nobody logged in can
+ * fill the familiar lane either. */
 #define SLOW_PER_OWNER 2
 enum { LANE_FAMILIAR, LANE_STRANGER, LANES };
 
@@ -66,7 +69,8 @@ struct workers {
   pthread_mutex_t lock;
   pthread_cond_t cond;
   lane lanes[LANES];
-  int stranger_max; /* slow workers strangers' logins may occupy at once */
+  int n_slow;       /* slow workers */
+  int normal;       /* hashes at once, the reserve aside: slow_workers - 1, at least 1 */
   int stopping;
 };
 
@@ -126,8 +130,10 @@ static int slow_push(workers *p, int which, int64_t owner, const zmq_msg_t *clie
 /* The lane a free slow worker serves next, or -1: familiar first. */
 static int next_lane(const workers *p)
 {
-  if (p->lanes[LANE_FAMILIAR].head) return LANE_FAMILIAR;
-  if (p->lanes[LANE_STRANGER].head && p->lanes[LANE_STRANGER].busy < p->stranger_max) return LANE_STRANGER;
+  int busy = p->lanes[LANE_FAMILIAR].busy + p->lanes[LANE_STRANGER].busy;
+  int reserve = busy < p->n_slow && p->lanes[LANE_STRANGER].busy > 0;
+  if (p->lanes[LANE_FAMILIAR].head && (busy < p->normal || reserve)) return LANE_FAMILIAR;
+  if (p->lanes[LANE_STRANGER].head && busy < p->normal) return LANE_STRANGER;
   return -1;
 }
 
@@ -315,7 +321,8 @@ int workers_start(void *ctx, const char *data_dir, const config *cfg, keystate *
   p->relay = rl;
   p->topics = topics;
   p->n = cfg->workers + cfg->slow_workers;
-  p->stranger_max = cfg->slow_workers > 1 ? cfg->slow_workers - 1 : 1;
+  p->n_slow = cfg->slow_workers;
+  p->normal = cfg->slow_workers > 1 ? cfg->slow_workers - 1 : 1;
   p->w = calloc((size_t)p->n, sizeof *p->w);
   pthread_mutex_init(&p->lock, NULL);
   pthread_cond_init(&p->cond, NULL);

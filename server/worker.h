@@ -9,9 +9,10 @@
  *  - A request whose op hashes a password goes into one of the slow queue's
  *    two lanes (bounded, in-process; see dispatch.h) and the fast worker is
  *    free again at once; a full lane is answered UNAVAILABLE. Slow workers
- *    take the familiar lane first, strangers' logins on all but one of them
- *    (when there are two or more), and answer with kind "S" (a reply that
- *    frees no fast worker).
+ *    take the familiar lane first; with two or more, one is a reserve that
+ *    takes a familiar request only while a stranger's login is hashing
+ *    (worker.c). They answer with kind "S" (a reply that frees no fast
+ *    worker).
  *  - At start every worker sends one "R" (fast) or "H" (slow) message, or
  *    "E" and exits if it cannot open the database.
  *  - workers_stop (after zmq_ctx_shutdown) ends and joins every thread.

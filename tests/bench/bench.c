@@ -358,7 +358,7 @@ static void run_reflectd(const options *o, const char *dir, double echo_n, doubl
   if (readers < ATTACK_READERS && (o->phases & PH_ATTACK)) readers = ATTACK_READERS;
   fprintf(stderr, "bench: reflectd up (pid %d); setting up users, sessions and %d + %d logins\n", (int)s.pid,
           readers, writers);
-  if (bench_fixture_setup(&fx, &s, readers, writers)) {
+  if (bench_fixture_setup(&fx, &s, readers, writers, o->phases & PH_LOGIN ? o->login_clients : 0)) {
     fprintf(stderr, "bench: fixture setup failed (see %s)\n", s.log);
     broken = 1;
   } else {

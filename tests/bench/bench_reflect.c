@@ -137,16 +137,23 @@ static int add_session(client *sup, char *member, int64_t starts_at, uint64_t *i
   return bad;
 }
 
-int bench_fixture_setup(bench_fixture *fx, const bench_server *s, int readers, int writers)
+int bench_fixture_setup(bench_fixture *fx, const bench_server *s, int readers, int writers, int logins)
 {
   memset(fx, 0, sizeof *fx);
   fx->srv = s;
-  if (readers < 1 || readers > BENCH_MAX_CLIENTS || writers < 1 || writers > BENCH_MAX_CLIENTS) return -1;
+  if (readers < 1 || readers > BENCH_MAX_CLIENTS || writers < 1 || writers > BENCH_MAX_CLIENTS || logins < 0 ||
+      logins > BENCH_MAX_LOGINS)
+    return -1;
   client *admin = login_device(s, "admin", BENCH_ADMIN_PASSWORD);
   if (!admin) return -1;
   int bad = add_user(s, admin, "sue", "Sue Supervisor", REFLECT__V1__ROLE__ROLE_SUPERVISOR) ||
             add_user(s, admin, "pat", "Pat Practitioner", REFLECT__V1__ROLE__ROLE_PRACTITIONER) ||
             add_user(s, admin, "max", "Max Practitioner", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  for (; !bad && fx->n_logins < logins; fx->n_logins++) {
+    char name[24];
+    snprintf(name, sizeof name, "login%d", fx->n_logins);
+    bad = add_user(s, admin, name, "Morning Login", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  }
   client_close(admin);
   if (bad) return -1;
   client *sue = login_device(s, "sue", BENCH_USER_PASSWORD);
@@ -156,9 +163,10 @@ int bench_fixture_setup(bench_fixture *fx, const bench_server *s, int readers, i
   /* Booking a session needs a supervision agreement with its members. */
   bad = add_agreement(s, sue, "pat") || add_agreement(s, sue, "max");
   for (int i = 0; !bad && i < BENCH_LISTED; i++) bad = add_session(sue, "pat", now + (i + 1) * DAY, &id);
-  /* A record is written only after its session: these are in the past. */
-  for (int i = 0; !bad && i < writers; i++)
-    bad = add_session(sue, "max", now - (i + 1) * DAY - 2 * 3600, &fx->write_session[i]);
+  /* A record is written only after its session: these are in the past,
+   * three hours apart. */
+  for (int k = 0; !bad && k < BENCH_WRITE_SESSIONS; k++)
+    bad = add_session(sue, "max", now - (int64_t)(k + 1) * 3 * 3600, &fx->write_session[k]);
   client_close(sue);
   if (bad) return -1;
   for (; fx->n_readers < readers; fx->n_readers++)
@@ -232,6 +240,7 @@ bench_driver bench_ping_driver(bench_fixture *fx)
 
 typedef struct {
   client *c;
+  bench_fixture *fx;            /* whose sessions it takes in turn */
   uint64_t session;
   uint32_t revision;            /* last revision this thread was told */
   char body[BENCH_BODY_BYTES + 1];
@@ -245,7 +254,8 @@ static void *write_open(void *arg, int index)
   writer *w = calloc(1, sizeof *w);
   if (!w) return NULL;
   w->c = fx->writers[index];
-  w->session = fx->write_session[index];
+  w->fx = fx;
+  w->revision = BENCH_REVISIONS_PER_RECORD; /* takes a session at the first write */
   static const char words[] =
       "Discussed the client's progress since the last session; agreed to revisit the safety plan, "
       "reflected on countertransference in the Tuesday group, and set reading for next time. ";
@@ -257,6 +267,15 @@ static void *write_open(void *arg, int index)
 static int write_op(void *state)
 {
   writer *w = state;
+  if (w->revision == BENCH_REVISIONS_PER_RECORD) {
+    int k = atomic_fetch_add(&w->fx->next_write_session, 1);
+    if (k >= BENCH_WRITE_SESSIONS) {
+      if (k == BENCH_WRITE_SESSIONS) fprintf(stderr, "bench: the writers used all %d sessions\n", BENCH_WRITE_SESSIONS);
+      return -1;
+    }
+    w->session = w->fx->write_session[k];
+    w->revision = 0;
+  }
   /* A different body each revision: its first characters carry a counter. */
   char head[32];
   int n = snprintf(head, sizeof head, "Revision %010u. ", w->revision + 1);
@@ -287,23 +306,42 @@ bench_driver bench_write_driver(bench_fixture *fx)
 
 /* ---- login: Argon2id on the server's slow worker ------------------------ */
 
+typedef struct {
+  client *c;
+  char user[24];
+} login_state;
+
 static void *login_open(void *arg, int index)
 {
-  (void)index;
   bench_fixture *fx = arg;
-  return bench_server_device(fx->srv, BENCH_CALL_TIMEOUT_MS);
+  if (index >= fx->n_logins) return NULL;
+  login_state *l = calloc(1, sizeof *l);
+  if (!l) return NULL;
+  snprintf(l->user, sizeof l->user, "login%d", index);
+  l->c = bench_server_device(fx->srv, BENCH_CALL_TIMEOUT_MS);
+  if (!l->c) {
+    free(l);
+    return NULL;
+  }
+  return l;
 }
 
 static int login_op(void *state)
 {
+  login_state *l = state;
   Reflect__V1__Reply *rep = NULL;
-  int rc = client_login(state, "pat", BENCH_USER_PASSWORD, &rep);
+  int rc = client_login(l->c, l->user, BENCH_USER_PASSWORD, &rep);
   int bad = check("login", rc, rep);
   drop(rep);
   return bad;
 }
 
-static void login_close(void *state) { client_close(state); }
+static void login_close(void *state)
+{
+  login_state *l = state;
+  client_close(l->c);
+  free(l);
+}
 
 bench_driver bench_login_driver(bench_fixture *fx)
 {
