@@ -229,7 +229,7 @@ typedef struct {
   long index[WIRE_MAX_DEPTH + 2];   /* -1: not a repeated field */
 } walk;
 
-static int read_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
+int wire_read_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
 {
   uint64_t v = 0;
   for (int shift = 0; shift < 70; shift += 7) {
@@ -275,10 +275,10 @@ static int walk_frame(walk *w, const ProtobufCMessageDescriptor *d, const uint8_
   size_t pos = 0;
   while (pos < len) {
     uint64_t key, v;
-    if (read_varint(p, len, &pos, &key)) return WIRE_EDECODE;
+    if (wire_read_varint(p, len, &pos, &key)) return WIRE_EDECODE;
     unsigned type = (unsigned)(key & 7);
     if (type == 0) {
-      if (read_varint(p, len, &pos, &v)) return WIRE_EDECODE;
+      if (wire_read_varint(p, len, &pos, &v)) return WIRE_EDECODE;
       continue;
     }
     if (type == 1 || type == 5) {
@@ -288,7 +288,7 @@ static int walk_frame(walk *w, const ProtobufCMessageDescriptor *d, const uint8_
       continue;
     }
     if (type != 2) return WIRE_EDECODE;
-    if (read_varint(p, len, &pos, &v) || v > len - pos) return WIRE_EDECODE;
+    if (wire_read_varint(p, len, &pos, &v) || v > len - pos) return WIRE_EDECODE;
     const uint8_t *body = p + pos;
     size_t n = (size_t)v;
     pos += n;

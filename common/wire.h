@@ -105,6 +105,10 @@ void wire_clean_strings(ProtobufCMessage *m);
  * one line). Must not be the shared empty string of a decoded message. */
 void wire_clean_text(char *s, wire_text_kind kind);
 
+/* Reads the protobuf varint at *pos (at most 10 bytes) and moves past it;
+ * -1 if it is malformed or runs past len. For scans of raw frames. */
+int wire_read_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out);
+
 /* why may be NULL. */
 int  wire_decode_request(const uint8_t *data, size_t len, Reflect__V1__Request **out, wire_error *why);
 void wire_free_request(Reflect__V1__Request *req);

@@ -5,23 +5,6 @@
 
 #include "wire.h"
 
-/* A varint is at most 10 bytes; anything longer is malformed. */
-static int read_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
-{
-  uint64_t v = 0;
-  for (int shift = 0; shift < 70; shift += 7) {
-    if (*pos >= len) return -1;
-    uint8_t b = p[(*pos)++];
-    if (shift == 63 && b > 1) return -1;
-    v |= (uint64_t)(b & 0x7f) << shift;
-    if (!(b & 0x80)) {
-      *out = v;
-      return 0;
-    }
-  }
-  return -1;
-}
-
 /* Advances *pos past n bytes, refusing to go past len (n may be huge). */
 static int skip(size_t len, size_t *pos, uint64_t n)
 {
@@ -38,12 +21,12 @@ int broker_reply_request_id(const uint8_t *frame, size_t len, uint64_t *id)
   if (!frame && len) return -1;
   while (pos < len) {
     uint64_t key, v;
-    if (read_varint(frame, len, &pos, &key)) goto bad;
+    if (wire_read_varint(frame, len, &pos, &key)) goto bad;
     uint64_t field = key >> 3;
     if (field == 0) goto bad;
     switch (key & 7) {
     case 0:
-      if (read_varint(frame, len, &pos, &v)) goto bad;
+      if (wire_read_varint(frame, len, &pos, &v)) goto bad;
       if (field == 2) {
         *id = v;
         found = 1;
@@ -53,7 +36,7 @@ int broker_reply_request_id(const uint8_t *frame, size_t len, uint64_t *id)
       if (skip(len, &pos, 8)) goto bad;
       break;
     case 2:
-      if (read_varint(frame, len, &pos, &v) || skip(len, &pos, v)) goto bad;
+      if (wire_read_varint(frame, len, &pos, &v) || skip(len, &pos, v)) goto bad;
       break;
     case 5:
       if (skip(len, &pos, 4)) goto bad;

@@ -497,6 +497,17 @@ int events_supervision_overdue(call *c, int64_t agreement_id, int64_t supervisor
 
 /* ---- performance indicators ---- */
 
+/* The first column of each row st gives (at most max), as recipients;
+ * st is reset. */
+static int read_ids(sqlite3_stmt *st, int64_t *ids, size_t max, size_t *n)
+{
+  int step = SQLITE_DONE;
+  *n = 0;
+  while (*n < max && (step = sqlite3_step(st)) == SQLITE_ROW) ids[(*n)++] = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
+}
+
 #define KPI_TOLD_MAX 64  /* supervisors of one practitioner, or managers of one team */
 
 static int kpi_recipients(call *c, int64_t user_id, int64_t team_id, int64_t *ids, size_t *n)
@@ -513,11 +524,7 @@ static int kpi_recipients(call *c, int64_t user_id, int64_t team_id, int64_t *id
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, team_id);
   sqlite3_bind_int(st, 3, REFLECT__V1__ROLE__ROLE_MANAGER);
-  int step = SQLITE_DONE;
-  *n = 0;
-  while (*n < KPI_TOLD_MAX && (step = sqlite3_step(st)) == SQLITE_ROW) ids[(*n)++] = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
+  return read_ids(st, ids, KPI_TOLD_MAX, n);
 }
 
 static int team_name(call *c, int64_t team_id, char *buf, size_t size)
@@ -576,11 +583,7 @@ static int account_recipients(call *c, int64_t user_id, int64_t team_id, int64_t
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, team_id);
-  int step = SQLITE_DONE;
-  *n = 0;
-  while (*n < ACCOUNT_TOLD_MAX && (step = sqlite3_step(st)) == SQLITE_ROW) ids[(*n)++] = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
+  return read_ids(st, ids, ACCOUNT_TOLD_MAX, n);
 }
 
 int events_account_changed(call *c, events_account what, int64_t user_id, int64_t team_id)
