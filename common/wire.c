@@ -458,3 +458,22 @@ int wire_role_parse(const char *name, Reflect__V1__Role *out)
   }
   return WIRE_EDECODE;
 }
+
+const char *wire_risk_name(Reflect__V1__RiskLevel r)
+{
+  switch (r) {
+  case REFLECT__V1__RISK_LEVEL__RISK_LOW: return "low";
+  case REFLECT__V1__RISK_LEVEL__RISK_MEDIUM: return "medium";
+  case REFLECT__V1__RISK_LEVEL__RISK_HIGH: return "high";
+  default: return "unknown";
+  }
+}
+
+const char *wire_comment_kind_name(Reflect__V1__CommentKind kind)
+{
+  switch (kind) {
+  case REFLECT__V1__COMMENT_KIND__COMMENT_DISAGREEMENT: return "disagreement";
+  case REFLECT__V1__COMMENT_KIND__COMMENT_RESOLUTION: return "resolution";
+  default: return "note";
+  }
+}

@@ -125,5 +125,9 @@ const char *wire_code_name(Reflect__V1__Code code);
 /* Lower-case role name ("administrator", ...) or NULL; and the inverse. */
 const char *wire_role_name(Reflect__V1__Role role);
 int wire_role_parse(const char *name, Reflect__V1__Role *out);
+/* Lower-case names for people: "low", "medium", "high" ("unknown" for
+ * anything else); "note", "disagreement", "resolution". */
+const char *wire_risk_name(Reflect__V1__RiskLevel r);
+const char *wire_comment_kind_name(Reflect__V1__CommentKind kind);
 
 #endif

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "bench_reflect.h"
-#include "client.h"
+#include "reflect/client.h"
 #include "wire.h"
 
 #define MAX_REPORTED 5

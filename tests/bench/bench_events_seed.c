@@ -10,11 +10,12 @@
 #include <zmq.h>
 
 #include "commands.h"
+#include "unseal.h"
 #include "config.h"
 #include "datadir.h"
 #include "db.h"
 #include "password.h"
-#include "service.h"
+#include "call.h"
 #include "store_audit.h"
 #include "store_events.h"
 #include "store_schedule.h"
@@ -161,7 +162,7 @@ int bench_events_seed(const char *data_dir, int64_t starts_at, bench_ev_user *us
     goto out;
   }
   if (db_open(data_dir, DB_OPEN, cfg.synchronous_full, &d, err, sizeof err) ||
-      commands_open_vault(data_dir, d, NULL, &v, err, sizeof err))
+      unseal_open_vault(data_dir, d, NULL, &v, err, sizeof err))
     goto out;
   /* Topics are made as serve makes them, under the server key's topic key. */
   char secret[41];

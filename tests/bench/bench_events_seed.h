@@ -15,7 +15,7 @@
  * in one tick. So every person here is in 10 group sessions that start at
  * the same moment: the scheduler does not look at clashes, only booking
  * does, which is why they are stored here without booking's clash check.
- * Everything else is what booking stores (ops_book_session: the session,
+ * Everything else is what booking stores (session_rules_book: the session,
  * its members, its first history entry and the audit row); booking's own
  * events (invitations) are not emitted, so the burst is the only traffic.
  *

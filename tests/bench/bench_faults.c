@@ -10,7 +10,7 @@
 #include <zmq.h>
 
 #include "bench_reflect.h"
-#include "client.h"
+#include "reflect/client.h"
 #include "wire.h"
 
 #define OV_THREADS 4

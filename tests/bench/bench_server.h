@@ -24,7 +24,7 @@
 
 #include <sys/types.h>
 
-#include "client.h"
+#include "reflect/client.h"
 
 #define BENCH_SERVER_START_MS 20000
 #define BENCH_SERVER_STOP_MS 30000

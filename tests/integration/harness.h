@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "client.h"
+#include "reflect/client.h"
 #include "reflect.pb-c.h"
 
 #define HARNESS_START_MS 20000

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "client.h"
+#include "reflect/client.h"
 #include "reflect.pb-c.h"
 #include "wire.h"
 

@@ -14,7 +14,7 @@
 
 /* The migrations themselves, to run v7 over agreements made under v6
  * (this test does not link the server). */
-#include "../../server/db_schema.c"
+#include "../../server/core/db_schema.c"
 
 static harness_run r;
 

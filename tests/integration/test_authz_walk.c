@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "authz.h"
+#include "requests.h"
 #include "harness.h"
 #include "wire.h"
 
@@ -61,24 +61,24 @@ Test(authz_walk, every_op_every_role, .timeout = 240)
   client *anon = harness_device(&h);
 
   size_t n;
-  const authz_rule *table = authz_table(&n);
+  const request_rule *table = requests_table(&n);
   int denied = 0, unauth = 0;
   char msg[512];
   for (size_t k = 0; k < n; k++) {
-    const authz_rule *r = &table[k];
-    if (!(r->allow & AUTHZ_PUBLIC)) {
+    const request_rule *r = &table[k];
+    if (!(r->allow & REQUEST_PUBLIC)) {
       Reflect__V1__Code code = send_op(anon, r->op, msg, sizeof msg);
       cr_expect_eq(code, REFLECT__V1__CODE__UNAUTHENTICATED, "anonymous %s got %s", r->name, wire_code_name(code));
       unauth++;
     }
     for (int i = 0; i < 5; i++) {
-      int allowed = authz_allows(r, roles[i]);
+      int allowed = requests_allow(r, roles[i]);
       if (allowed && r->op == REFLECT__V1__REQUEST__OP_LOGOUT) continue; /* would end the walk */
       Reflect__V1__Code code = send_op(as[i], r->op, msg, sizeof msg);
       if (allowed) {
         cr_expect_neq(code, REFLECT__V1__CODE__PERMISSION_DENIED, "%s refused '%s': %s", names[i], r->name, msg);
         /* A public op (an empty login) may fail authentication on its own terms. */
-        if (!(r->allow & AUTHZ_PUBLIC))
+        if (!(r->allow & REQUEST_PUBLIC))
           cr_expect_neq(code, REFLECT__V1__CODE__UNAUTHENTICATED, "%s unauthenticated for '%s'", names[i], r->name);
       } else {
         cr_expect_eq(code, REFLECT__V1__CODE__PERMISSION_DENIED, "%s may not '%s' but got %s (%s)", names[i],
@@ -103,9 +103,9 @@ Test(authz_walk, every_request_type_has_a_rule)
   for (unsigned i = 0; i < d->n_fields; i++) {
     const ProtobufCFieldDescriptor *f = &d->fields[i];
     if (!(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)) continue;
-    cr_expect_not_null(authz_find((Reflect__V1__Request__OpCase)f->id), "op '%s' has no authz rule", f->name);
+    cr_expect_not_null(requests_find((Reflect__V1__Request__OpCase)f->id), "op '%s' has no row in the request table", f->name);
     ops++;
   }
   cr_assert_gt(ops, 10);
-  cr_assert_null(authz_find(REFLECT__V1__REQUEST__OP__NOT_SET));
+  cr_assert_null(requests_find(REFLECT__V1__REQUEST__OP__NOT_SET));
 }

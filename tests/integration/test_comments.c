@@ -16,7 +16,7 @@
 
 #include "harness.h"
 #include "harness_ops.h"
-#include "../../server/db_schema.c"
+#include "../../server/core/db_schema.c"
 
 static harness_server h;
 static harness_run r;

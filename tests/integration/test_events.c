@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "client_events.h"
+#include "reflect/client_events.h"
 #include "harness.h"
 #include "harness_ops.h"
 #include "wire.h"

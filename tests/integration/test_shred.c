@@ -37,6 +37,7 @@
 
 #include "backup_util.h"
 #include "commands.h"
+#include "unseal.h"
 #include "db.h"
 #include "harness.h"
 #include "store_keys.h"
@@ -140,7 +141,7 @@ static int openable_values(const char *data_dir, const char *passphrase, const c
   vault *v = NULL;
   char err[512];
   cr_assert_eq(db_open(data_dir, DB_OPEN, 1, &d, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(commands_open_vault(data_dir, d, passphrase, &v, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(unseal_open_vault(data_dir, d, passphrase, &v, err, sizeof err), 0, "%s", err);
   keyring ring = {0};
   arena a = {0};
   int found = 0;
@@ -593,7 +594,7 @@ static void write_as_before_v14(const char *passphrase)
   vault *v = NULL;
   char err[512];
   cr_assert_eq(db_open(h.data, DB_OPEN, 1, &d, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(commands_open_vault(h.data, d, passphrase, &v, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(unseal_open_vault(h.data, d, passphrase, &v, err, sizeof err), 0, "%s", err);
   keyring ring = {0};
   cr_assert_eq(db_begin_write(d), SQLITE_OK);
   old_revision(d, v, &ring, 1, E_SIT1);

@@ -9,10 +9,11 @@
 #include <time.h>
 
 #include "commands.h"
+#include "unseal.h"
 #include "config.h"
 #include "db.h"
 #include "harness.h"
-#include "service.h"
+#include "call.h"
 #include "store_comments.h"
 #include "store_records.h"
 #include "store_users.h"
@@ -34,7 +35,7 @@ static void store_old_text(harness_server *h, int64_t session_id)
   vault *v;
   char err[512];
   cr_assert_eq(db_open(h->data, DB_OPEN, 0, &d, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(commands_open_vault(h->data, d, NULL, &v, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(unseal_open_vault(h->data, d, NULL, &v, err, sizeof err), 0, "%s", err);
   config cfg;
   config_defaults(&cfg);
   svc s = {.db = d, .vault = v, .cfg = &cfg};

@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include "client_events.h"
+#include "reflect/client_events.h"
 #include "harness.h"
 #include "wire.h"
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "unseal.h"
 #include "datadir.h"
 #include "store_tokens.h"
 
@@ -35,7 +36,7 @@ void fixture_open(fixture *f)
   f->cfg.synchronous_full = 0;
   char err[512];
   if (db_open(f->data, DB_OPEN, 0, &f->db, err, sizeof err)) die(err);
-  if (commands_open_vault(f->data, f->db, NULL, &f->vault, err, sizeof err)) die(err);
+  if (unseal_open_vault(f->data, f->db, NULL, &f->vault, err, sizeof err)) die(err);
   char secret[41];
   if (datadir_read_secret(f->data, DATADIR_SERVER_KEY, secret, sizeof secret, err, sizeof err) ||
       topic_key_derive(secret, &f->topics))

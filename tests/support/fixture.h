@@ -17,7 +17,7 @@
 
 #include "config.h"
 #include "db.h"
-#include "service.h"
+#include "call.h"
 #include "vault.h"
 
 typedef struct {

@@ -13,6 +13,7 @@
 #include "fixture.h"
 #include "store_audit.h"
 #include "verify_catalog.h"
+#include "store_keys.h"
 
 static fixture f;
 static keyring ring;

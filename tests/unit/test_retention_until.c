@@ -11,7 +11,9 @@
 
 #include "fixture.h"
 #include "retention.h"
+#include "shred.h"
 #include "store_cases.h"
+#include "store_keys.h"
 
 static config cfg;
 
@@ -33,7 +35,8 @@ static const char *until(int years, int64_t closed, int looked_after, const char
   static char out[11];
   cfg.case_years = years;
   memset(out, 'x', sizeof out);
-  int rc = retention_until(&cfg, closed, looked_after, dob, out);
+  retention_policy p = {.case_years = cfg.case_years, .looked_after_age = cfg.looked_after_age};
+  int rc = retention_until(&p, closed, looked_after, dob, out);
   return rc ? "error" : out;
 }
 
@@ -163,7 +166,7 @@ Test(retention_run, shreds_a_closed_case_and_its_cached_key, .init = setup, .fin
 
   int64_t n = -1;
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
-  cr_assert_eq(retention_run(&c, &n), 0);
+  cr_assert_eq(shred_run(&c, &n), 0);
   cr_assert_eq(db_commit(f.db), SQLITE_OK);
   cr_assert_eq(n, 1);
 
@@ -199,7 +202,7 @@ Test(retention_run, shreds_a_closed_case_and_its_cached_key, .init = setup, .fin
   store_cases_reference_index(f.vault, "RET-A", idx);
   cr_assert_eq(store_cases_find(f.db, idx, &k), RC_NOT_FOUND);
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
-  cr_assert_eq(retention_run(&c, &n), 0);
+  cr_assert_eq(shred_run(&c, &n), 0);
   cr_assert_eq(db_commit(f.db), SQLITE_OK);
   cr_assert_eq(n, 0);
   /* Shredded cases are never changed again. */
@@ -219,13 +222,13 @@ Test(retention_run, waits_for_the_day_and_for_closing, .init = setup, .fini = te
   close_case(&c, closed);
   int64_t n = -1;
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
-  cr_assert_eq(retention_run(&c, &n), 0);
+  cr_assert_eq(shred_run(&c, &n), 0);
   cr_assert_eq(n, 0);
   c.now = utc(2027, 11, 21, 23, 0); /* 2027-11-21 23:00 GMT: the day before */
-  cr_assert_eq(retention_run(&c, &n), 0);
+  cr_assert_eq(shred_run(&c, &n), 0);
   cr_assert_eq(n, 0);
   c.now = utc(2027, 11, 22, 0, 30); /* the anniversary: its period has ended */
-  cr_assert_eq(retention_run(&c, &n), 0);
+  cr_assert_eq(shred_run(&c, &n), 0);
   cr_assert_eq(n, 1);
   cr_assert_eq(db_commit(f.db), SQLITE_OK);
 }

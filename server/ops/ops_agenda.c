@@ -1,0 +1,38 @@
+/* A session's proposed agenda: open actions carried over from earlier
+ * sessions, then the members' cases, higher risk and longer undiscussed
+ * first (store_actions and store_agenda define both precisely). For the
+ * session's parties and the managers overseeing them; each viewer sees
+ * only the actions and cases they may see anyway. Case names and action
+ * texts are sealed content, so every agenda read is audited. */
+#include <stdio.h>
+
+#include "ops.h"
+#include "session_rules.h"
+#include "store_actions.h"
+#include "store_agenda.h"
+#include "store_audit.h"
+
+rcode ops_agenda(call *c, const Reflect__V1__Request *req)
+{
+  const Reflect__V1__AgendaRequest *in = req->agenda;
+  if (!in) return call_fail(c, RC_INVALID, "agenda", "missing agenda");
+  session_row s;
+  int party = 0;
+  rcode rc = session_rules_load_visible(c, in->session_id, &s, &party);
+  if (rc) return rc;
+  Reflect__V1__AgendaReply *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return RC_EXHAUSTED;
+  reflect__v1__agenda_reply__init(r);
+  r->session_id = (uint64_t)s.id;
+  rc = (rcode)store_actions_carried_over(c, &s, &r->carried_over, &r->n_carried_over);
+  if (!rc) rc = (rcode)store_agenda_cases(c, &s, &r->cases, &r->n_cases);
+  if (rc) return call_fail(c, rc, NULL, "could not draw up the agenda of session %lld", (long long)s.id);
+  char detail[80];
+  snprintf(detail, sizeof detail, "actions=%zu;cases=%zu%s", r->n_carried_over, r->n_cases,
+           party ? "" : ";oversight");
+  rc = store_audit_read(c, "agenda.read", "session", s.id, detail);
+  if (rc) return rc;
+  c->rep->result_case = REFLECT__V1__REPLY__RESULT_AGENDA;
+  c->rep->agenda = r;
+  return RC_OK;
+}

@@ -1,0 +1,23 @@
+/*
+ * store_audit — the append-only audit log: who did what to which object,
+ * from which device, when. It never holds content, only identifiers.
+ *
+ * Contract: store_audit_append runs inside the caller's write transaction,
+ * so the audit row commits (or not) with the change it describes. A read
+ * of record content is audited in its own write transaction. `object` is
+ * "session:12", "user:3"; `action` is a verb like "record.read".
+ */
+#ifndef REFLECT_STORE_AUDIT_H
+#define REFLECT_STORE_AUDIT_H
+
+#include "call.h"
+
+int store_audit_append(call *c, const char *action, const char *object, const char *detail);
+/* The same, for the common object "kind:id" (e.g. "session:12"). */
+int store_audit_append_id(call *c, const char *action, const char *kind, int64_t id, const char *detail);
+
+/* Audits a read of sealed content in its own write transaction, before
+ * the content leaves: no audit row, no content. */
+rcode store_audit_read(call *c, const char *action, const char *kind, int64_t id, const char *detail);
+
+#endif

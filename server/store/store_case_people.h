@@ -1,0 +1,36 @@
+/*
+ * store_case_people — the third parties of a case: people named in a
+ * child's records who are not the child (mother, neighbour). Name and
+ * relationship are sealed under the CASE's own data key ("case:N") and
+ * bound to that case, so shredding the case key shreds them too and a row
+ * cannot be moved to another case.
+ *
+ * Contract: store_case_people_add runs in the caller's write transaction
+ * and refuses (RC_PRECONDITION) a case that already has CASE_PEOPLE_MAX.
+ * store_case_people_list opens a case's people, oldest first, into the
+ * arena `a` (the call's, or a scratch arena the caller resets).
+ * store_case_people_each_case calls fn for every case but `except`, by id,
+ * so a handler can gather every name it must hide; fn may run statements.
+ * Functions return 0 or a Reflect Code (RC_DATA_LOSS when a value fails to
+ * open).
+ */
+#ifndef REFLECT_STORE_CASE_PEOPLE_H
+#define REFLECT_STORE_CASE_PEOPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "call.h"
+#include "store_cases.h"
+
+#define CASE_PERSON_NAME_MAX 200
+#define CASE_PERSON_RELATIONSHIP_MAX 60
+#define CASE_PEOPLE_MAX 200
+
+int store_case_people_add(call *c, const case_row *k, const char *name, const char *relationship, int64_t *id);
+int store_case_people_list(call *c, arena *a, const case_row *k, Reflect__V1__CasePerson ***out, size_t *n);
+
+typedef int (*store_case_people_fn)(call *c, const case_row *k, void *arg);
+int store_case_people_each_case(call *c, int64_t except, store_case_people_fn fn, void *arg);
+
+#endif

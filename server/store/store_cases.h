@@ -1,0 +1,59 @@
+/*
+ * store_cases — children and families. Reference, name and date of birth
+ * are sealed under the case's own data key ("case:N"), so destroying that
+ * key shreds the case; the reference is found through a keyed blind index
+ * of its normalised form (trimmed, upper-case).
+ *
+ * Contract: a user may see a case if it is allocated to them, or if they
+ * have an active supervision agreement (signed by the worker, not ended)
+ * with its allocated worker (store_cases_visible); a manager may also read
+ * (never change) the cases of the people their teams oversee, which the
+ * handlers add with store_teams_oversees and the `oversight` flag of
+ * store_cases_list. A Case message carries when the case was last
+ * discussed (store_decisions). A shredded case (retention.h) keeps its
+ * row: its reference, name and date of birth read as RETENTION_DESTROYED
+ * and its key is never loaded. Writers run in the caller's write
+ * transaction; messages are arena-allocated. Functions return 0 or a
+ * Reflect Code.
+ */
+#ifndef REFLECT_STORE_CASES_H
+#define REFLECT_STORE_CASES_H
+
+#include <stdint.h>
+
+#include "call.h"
+
+#define CASE_LIST_MAX 500
+#define CASE_REFERENCE_MAX 64
+
+/* Read with STORE_CASES_COLS by store_cases_read_row. closed_at and
+ * shredded_at are 0 when unset; retain_until "" while open. */
+typedef struct {
+  int64_t id, key_id, allocated_id, created_at;
+  int risk, open;
+  int looked_after;
+  int64_t closed_at, shredded_at;
+  char retain_until[11];
+} case_row;
+
+#define STORE_CASES_COLS                                                                                     \
+  "id, key_id, allocated_id, created_at, risk, open, looked_after, coalesce(closed_at, 0),"                 \
+  " coalesce(shredded_at, 0), coalesce(retain_until, '')"
+void store_cases_read_row(sqlite3_stmt *st, case_row *out);
+
+void store_cases_reference_index(const vault *v, const char *reference, uint8_t out[VAULT_INDEX_BYTES]);
+int store_cases_add(call *c, const char *reference, const char *name, const char *dob, int risk,
+                    int64_t allocated, int looked_after, int64_t *id);
+int store_cases_get(db *d, int64_t id, case_row *out);
+int store_cases_find(db *d, const uint8_t index[VAULT_INDEX_BYTES], case_row *out);
+int store_cases_visible(db *d, int64_t user_id, const case_row *k, int *visible);
+int store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out);
+int store_cases_list(call *c, int64_t user_id, int oversight, int64_t allocated, int include_closed,
+                     Reflect__V1__Case ***out, size_t *n);
+/* Closing sets closed_at and retain_until (retention.h, from the sealed
+ * date of birth); reopening clears both; changing looked_after on a closed
+ * case recomputes retain_until from the same closed_at. A shredded case is
+ * never changed (RC_PRECONDITION). */
+int store_cases_update(call *c, const case_row *k, int risk, int64_t allocated, int open, int looked_after);
+
+#endif

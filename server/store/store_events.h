@@ -1,0 +1,71 @@
+/*
+ * store_events — the event outbox, the per-device topics events are
+ * published under, and what the scheduler has already emitted (DESIGN.md §6).
+ *
+ * Contract:
+ *  - The outbox holds one row per recipient. store_events_add (inside the
+ *    caller's write transaction) stores ev, with its seq left 0, serialised
+ *    and sealed under the recipient's data key ("user:N"), bound to table
+ *    "events", that row and column "body"; *seq is the new row's sequence
+ *    number: one increasing sequence per server, never reused.
+ *  - store_events_since returns the user's own events after `after`,
+ *    oldest first, at most `limit` (1..EVENTS_SINCE_MAX), with seq filled
+ *    in; *more says whether any are left. Messages come from c->a.
+ *  - store_events_range is the relay's read: every row with first <= seq <=
+ *    last (at most max), decoded into arena a, seq filled in.
+ *  - A topic (topic.h) is made afresh at every login of a user on a device
+ *    (store_events_topic_renew, write transaction), so two logins cannot
+ *    be linked by their topic; a watcher follows the new one (EventsSince
+ *    and WhoAmI carry it). store_events_devices lists the user's devices
+ *    with a live login (neither expired nor idle), each with its topic:
+ *    those are the keys an event is sealed to; none while the user's
+ *    password is one an administrator set.
+ *  - event_emits rows say the scheduler emitted (or skipped, superseded)
+ *    the event of kind for object at fire_at for lead; mark runs in the
+ *    scheduler's write transaction, with the events it emitted.
+ * Functions return 0 or a Reflect Code (RC_NOT_FOUND when there is none).
+ */
+#ifndef REFLECT_STORE_EVENTS_H
+#define REFLECT_STORE_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "call.h"
+#include "topic.h"
+
+#define EVENT_TOPIC_BYTES TOPIC_BYTES
+#define EVENTS_SINCE_DEFAULT 200
+#define EVENTS_SINCE_MAX 1000
+#define EVENT_DEVICES_MAX 16
+
+typedef struct {
+  int64_t seq, user_id;
+  Reflect__V1__Event *ev;
+} event_row;
+
+typedef struct {
+  char device[DEVICE_Z85_LEN + 1];
+  uint8_t topic[EVENT_TOPIC_BYTES];
+} event_device;
+
+int store_events_add(call *c, int64_t user_id, const Reflect__V1__Event *ev, int64_t *seq);
+int store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limit, Reflect__V1__Event ***out,
+                       size_t *n, int *more);
+int store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t first, int64_t last, event_row *rows,
+                       size_t max, size_t *n);
+
+int store_events_topic_renew(db *d, const topic_key *k, int64_t user_id, const char *device, int64_t now,
+                             uint8_t topic[EVENT_TOPIC_BYTES]);
+int store_events_topic_get(db *d, int64_t user_id, const char *device, uint8_t topic[EVENT_TOPIC_BYTES]);
+int store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, event_device *out, size_t max,
+                         size_t *n);
+
+int store_events_emitted(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int *yes);
+int store_events_mark(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int64_t now, int late,
+                      int superseded);
+/* Deletes outbox rows created before `before` (*deleted counts them), and
+ * the topics of devices where their user no longer has a login. */
+int store_events_prune(db *d, int64_t before, int64_t *deleted);
+
+#endif

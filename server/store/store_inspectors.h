@@ -1,0 +1,34 @@
+/*
+ * store_inspectors — which teams' evidence each inspector is granted, and
+ * what that lets them read.
+ *
+ * Contract:
+ *  - A grant is a row (inspector, team); granting twice or revoking what
+ *    was never granted changes nothing and says so through *changed. The
+ *    audit log, not this table, keeps the history.
+ *  - An inspector sees a session when its supervisor or one of its members
+ *    is a non-manager member of a granted team: managers are overseers, not
+ *    the people whose supervision is being inspected.
+ *  - Only fully signed (frozen) revisions are evidence:
+ *    store_inspectors_latest_signed gives the latest revision every signer
+ *    (supervisor and members) signed, or 0 if there is none.
+ *  - Writers run in the caller's write transaction. Names are arena copies
+ *    (c->a). Functions return 0 or a Reflect Code.
+ */
+#ifndef REFLECT_STORE_INSPECTORS_H
+#define REFLECT_STORE_INSPECTORS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "call.h"
+#include "store_sessions.h"
+
+int store_inspectors_grant(call *c, int64_t inspector, int64_t team, int *changed);
+int store_inspectors_revoke(call *c, int64_t inspector, int64_t team, int *changed);
+/* The names of the teams granted to inspector, by name. */
+int store_inspectors_teams(call *c, int64_t inspector, char ***names, size_t *n);
+int store_inspectors_sees_session(db *d, int64_t inspector, const session_row *s, int *yes);
+int store_inspectors_latest_signed(db *d, const session_row *s, uint32_t *revision);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * store_kpis — performance indicators at rest: goals, versioned indicator
+ * definitions, targets, agreements to targets and measurements.
+ *
+ * Contract:
+ *  - Indicator versions, targets and measurements are never changed (the
+ *    schema's triggers say so too): a new version, a later target or a
+ *    correction is a new row, so history never moves. A measurement keeps
+ *    the indicator version and the target in force when it was recorded.
+ *  - A subject is a user (user_id) or a team (team_id); exactly one is
+ *    nonzero. A measurement's evidence is sealed under the subject's data
+ *    key ("user:N" or "team:N"), bound to the measurement's identifiers.
+ *  - The target in force on a day is the one with the latest from_day on
+ *    or before it (ties: the later id).
+ *  - Writers run in the caller's write transaction; readers in any.
+ *    Messages are arena-allocated (c->a); rows are the caller's. Functions
+ *    return 0 or a Reflect Code (RC_NOT_FOUND, RC_EXISTS as documented).
+ */
+#ifndef REFLECT_STORE_KPIS_H
+#define REFLECT_STORE_KPIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kpi_trend.h"
+#include "call.h"
+
+#define KPI_LIST_MAX 500
+#define KPI_PERIODS_MAX 24
+
+typedef struct {
+  int64_t user_id, team_id;  /* one of them */
+} kpi_subject;
+
+typedef struct {
+  int64_t id, indicator_id, set_by, set_at;
+  kpi_subject who;
+  double baseline, target;
+  char from[KPI_DAY_SIZE];
+} kpi_target_row;
+
+typedef struct {
+  int64_t id, indicator_id, target_id, recorded_by, recorded_at, key_id;
+  uint32_t version;
+  kpi_subject who;
+  char period[KPI_DAY_SIZE];
+  double value;
+} kpi_measurement_row;
+
+/* RC_EXISTS if a goal has that name. */
+int store_kpis_goal_add(call *c, const char *name, const char *description, int64_t *id);
+int store_kpis_goal_exists(db *d, int64_t id, int *yes);
+int store_kpis_goal_list(call *c, Reflect__V1__Goal ***out, size_t *n);
+
+/* in->id 0: a new indicator (version 1); else the next version of in->id
+ * (RC_NOT_FOUND if there is none). Fields are checked by the caller. */
+int store_kpis_indicator_add(call *c, const Reflect__V1__Indicator *in, int64_t *id, uint32_t *version);
+/* version 0: the latest. RC_NOT_FOUND if none. */
+int store_kpis_indicator_get(call *c, int64_t id, uint32_t version, Reflect__V1__Indicator **out);
+/* id 0: the latest version of each; else every version of id, oldest first. */
+int store_kpis_indicator_list(call *c, int64_t id, Reflect__V1__Indicator ***out, size_t *n);
+
+int store_kpis_target_add(call *c, const kpi_target_row *t, int64_t *id);
+int store_kpis_target_get(db *d, int64_t id, kpi_target_row *out);
+/* *found = 0 when no target is in force for the subject on day. */
+int store_kpis_target_in_force(db *d, int64_t indicator, const kpi_subject *who, const char *day,
+                               kpi_target_row *out, int *found);
+/* RC_EXISTS if the caller has already agreed the target. */
+int store_kpis_agree(call *c, int64_t target_id);
+/* *yes = 1 if the target is agreed: by its practitioner, or for a team by
+ * every member who is not one of its managers (and there is one). */
+int store_kpis_agreed(db *d, const kpi_target_row *t, int *yes);
+int store_kpis_target_message(call *c, const kpi_target_row *t, Reflect__V1__KpiTarget **out);
+
+/* Stores m (id, key_id and times are set here), evidence "" for none. */
+int store_kpis_measurement_add(call *c, kpi_measurement_row *m, const char *evidence);
+int store_kpis_measurement_get(db *d, int64_t id, kpi_measurement_row *out);
+/* The latest correction of each of the last `max` periods with a
+ * measurement, oldest first, each with its stored target; evidence is
+ * left sealed (see store_kpis.c). */
+int store_kpis_recent(call *c, int64_t indicator, const kpi_subject *who, size_t max,
+                      Reflect__V1__KpiMeasurement ***out, size_t *n);
+/* The indicators (ids, ascending) with a target or measurement for who. */
+int store_kpis_subject_indicators(call *c, const kpi_subject *who, int64_t **ids, size_t *n);
+
+#endif

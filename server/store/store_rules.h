@@ -1,0 +1,36 @@
+/*
+ * store_rules — frequency rules: an organisation's schedules of
+ * supervision, as data (DESIGN: never hard-coded).
+ *
+ * Contract:
+ *  - A rule is a unique name, a description (organisation policy, not
+ *    anyone's personal data, so it is kept clear) and 1..DUE_STEPS_MAX
+ *    steps. Rules are immutable (schema triggers): an agreement's schedule
+ *    never changes under it; a new policy is a new rule.
+ *  - The caller validates (due_rule_check) before store_rules_add, which
+ *    runs in the caller's write transaction.
+ *  - Message results are arena-allocated. Functions return 0 or a Reflect
+ *    Code (RC_EXISTS for a taken name, RC_NOT_FOUND, RC_INTERNAL).
+ */
+#ifndef REFLECT_STORE_RULES_H
+#define REFLECT_STORE_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "due.h"
+#include "call.h"
+
+#define RULE_LIST_MAX 500
+
+int store_rules_add(call *c, const char *name, const char *description, const due_step *steps, size_t n,
+                    int64_t *id);
+int store_rules_find(db *d, const char *name, int64_t *id);
+/* The rule's steps, in order, into steps[DUE_STEPS_MAX]. */
+int store_rules_steps(db *d, int64_t rule_id, due_step *steps, size_t *n);
+/* How often an agreement's sessions fall due: its rule's steps, or one
+ * step of every_days days when it has no rule (rule_id 0). */
+int store_rules_agreement_steps(db *d, int64_t rule_id, uint32_t every_days, due_step *steps, size_t *n);
+int store_rules_list(call *c, Reflect__V1__FrequencyRule ***out, size_t *n);
+
+#endif
