@@ -47,7 +47,7 @@ typedef struct {
   char backup_dir[CONFIG_PATH_MAX];
   int backup_every_hours;
   int backup_keep;
-  /* [retention] (DOMAIN.md): a closed case is kept case_years after it
+  /* [retention] (docs/domain.md#frequencies-and-retention): a closed case is kept case_years after it
    * closed (0..200; 0 destroys it at the next run after closing, for a
    * trial); a looked-after child's until the end of the year they reach
    * looked_after_age (0..150), whichever is later. */

@@ -1,5 +1,5 @@
 /*
- * db — one SQLite connection per thread, opened the way DESIGN.md §5 says:
+ * db — one SQLite connection per thread, opened the way docs/architecture.md#d5-storage says:
  * WAL, synchronous=FULL (unless configured NORMAL), foreign_keys=ON,
  * secure_delete=ON, a busy timeout, numbered migrations embedded in the
  * binary and recorded in PRAGMA user_version.
@@ -17,7 +17,7 @@
  *    db_close.
  *  - A statement stepped and never reset keeps its connection's read
  *    transaction open: that connection then reads an old snapshot and
- *    cannot write (DESIGN.md §9). So a statement is stepped through a
+ *    cannot write (docs/architecture.md#d9-traps). So a statement is stepped through a
  *    helper that resets it (db_step_done, db_one_int64, db_one_exists), or
  *    reset by the caller on every path; and db_settle, run after every unit
  *    of work (a request, a relay job), finds what was missed.

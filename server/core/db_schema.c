@@ -310,7 +310,7 @@ static const char v7[] =
     "CREATE TRIGGER case_discussions_no_delete BEFORE DELETE ON case_discussions"
     "  BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;";
 
-/* v8: events (DESIGN.md §6). The outbox holds one row per recipient, its
+/* v8: events (docs/architecture.md#d6-events). The outbox holds one row per recipient, its
  * body (an Event without its seq) sealed under the recipient's own data key;
  * AUTOINCREMENT so a sequence number is never reused after pruning. A
  * topic is random per user and device, handed out at login. event_emits is
@@ -351,7 +351,7 @@ static const char v8[] =
     "CREATE INDEX sessions_start ON sessions(starts_at) WHERE status = 1;"
     "CREATE INDEX actions_due ON actions(due_at) WHERE status = 1;";
 
-/* v9: performance indicators, oversight and evidence (issue 5).
+/* v9: performance indicators, oversight and evidence.
  * Indicator definitions are versioned and never changed; targets are in
  * force from a date until the next one for the same indicator and subject
  * (a practitioner or a team); measurements are append-only and keep the
@@ -467,7 +467,7 @@ static const char v9[] =
     "  team_id INTEGER NOT NULL REFERENCES teams(id),"
     "  PRIMARY KEY (team_id, response_id)) WITHOUT ROWID;";
 
-/* Issue 6: running it for years.
+/* v10: what running it for years needs.
  *  - audit.chain: keyed BLAKE2b over the previous entry's chain and this
  *    entry's fields (audit_chain.h). Rows written before v10 are chained
  *    once, at the first start with the key, which is the only update the
@@ -502,7 +502,7 @@ static const char v10[] =
     "  error TEXT NOT NULL DEFAULT '',"
     "  removed_at INTEGER);";
 
-/* v11: hardening (issue 13).
+/* v11: hardening against password resets, guessing and lockouts.
  *  - users.must_change_password: a password an administrator set (a new
  *    account's first, or a reset) allows nothing but choosing one's own
  *    (admin_set_at: when, for the next login's notice). An account whose
@@ -553,7 +553,7 @@ static const char v11[] =
      * each device gets its new one at its next login. */
     "DELETE FROM event_topics;";
 
-/* v12: bounded comments (issue 13).
+/* v12: bounded comments (one user must not add without bound).
  *  - record_signoffs.comments_seen: the newest comment on the session when
  *    the signature was made. A comment is signed by every party when its id
  *    is at most the smallest comments_seen among a frozen revision's
@@ -574,7 +574,7 @@ static const char v12[] =
     "CREATE INDEX record_comments_author ON record_comments(author_id, at);"
     "CREATE INDEX record_comments_party ON record_comments(session_id, author_id, kind);";
 
-/* v13 (issue 13): refusals of requests that name what the caller may not see (a
+/* v13: refusals of requests that name what the caller may not see (a
  * case by its reference, a person by username) are counted per person,
  * kind and hour (probes.h): the audit gets a row for each of the first few
  * only, so a flood cannot grow it without bound, and the count lets the
@@ -591,7 +591,7 @@ static const char v13[] =
     "  PRIMARY KEY (user_id, kind, since)) WITHOUT ROWID;";
 
 
-/* v14 (issue 13): shredding a case must shred what was said about it in session
+/* v14: shredding a case must shred what was said about it in session
  * records. Until v14 a case section (reference, situation .. rationale)
  * was packed into the revision's body, sealed under the SESSION's key, so
  * destroying the case's key left it readable. From v14 (record format 3)

@@ -1,6 +1,6 @@
 /*
- * retention — when a closed case's record may go (DESIGN.md §4, DOMAIN.md
- * "Frequencies and retention"). Pure date arithmetic: no database.
+ * retention — when a closed case's record may go (docs/architecture.md#retention-and-shredding,
+ * docs/domain.md#frequencies-and-retention). Pure date arithmetic: no database.
  *
  * Contract:
  *  - retention_until computes a closed case's retain-until date

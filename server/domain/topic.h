@@ -1,5 +1,5 @@
 /*
- * topic — the event topics a device may subscribe to (DESIGN.md §6).
+ * topic — the event topics a device may subscribe to (docs/architecture.md#d6-events).
  *
  * A topic is 16 bytes: 8 random bytes, fresh at every login, then 8 bytes
  * of a keyed BLAKE2b over the device's CURVE key (Z85) and those random

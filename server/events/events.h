@@ -1,5 +1,5 @@
 /*
- * events — what each change tells whom (DESIGN.md §6). The one place that
+ * events — what each change tells whom (docs/architecture.md#d6-events). The one place that
  * decides an event's recipients and words.
  *
  * Contract:

@@ -1,6 +1,6 @@
 /*
  * relay — the threads that turn stored events into published ones, and run
- * the scheduler (DESIGN.md §1, §6).
+ * the scheduler (docs/architecture.md#d1-shape, #d6-events).
  *
  * Contract:
  *  - relay_start starts cfg->event_threads threads. Each has its own SQLite

@@ -1,7 +1,7 @@
 /*
  * scheduler — the events nobody's request causes: session reminders at the
  * configured lead times, actions due within a day and overdue, and
- * supervision overdue under an agreement (DESIGN.md §6).
+ * supervision overdue under an agreement (docs/architecture.md#d6-events).
  *
  * Contract:
  *  - scheduler_tick runs in one write transaction (call_write) on a relay

@@ -1,6 +1,6 @@
 /*
- * rotate — replacing the master key (DESIGN.md §4: rotation re-wraps data
- * keys only).
+ * rotate — replacing the master key (docs/architecture.md#d4-keys-and-encryption-at-rest:
+ * rotation re-wraps data keys only).
  *
  * Contract:
  *  - rotate_master rewraps every live data key, the blind-index key (meta

@@ -228,7 +228,7 @@ static int on_frontend(broker *b)
   if (zmq_msg_recv(&client, b->front, ZMQ_DONTWAIT) < 0) goto out;
   rc = 0;
   if (zmq_msg_recv(&frame, b->front, 0) < 0) goto out;
-  /* A request is exactly one frame (DESIGN.md §2). Running the first part
+  /* A request is exactly one frame (docs/architecture.md#d2-wire-protocol). Running the first part
    * of a longer message would answer something the client did not ask as
    * sent, so the whole message is drained and refused. */
   int parts = 1;

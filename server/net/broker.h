@@ -1,5 +1,5 @@
 /*
- * broker — reflectd's main thread (DESIGN.md §1): owns the CURVE frontend
+ * broker — reflectd's main thread (docs/architecture.md#d1-shape): owns the CURVE frontend
  * ROUTER, the CURVE PUB socket and the backend ROUTER to the workers, and
  * never does slow work itself.
  *

@@ -2,7 +2,7 @@
  * broker_reply — the answers reflectd's main thread gives by itself,
  * without a worker: "busy" when the queue is full, "stopping" for what
  * was still queued at shutdown, and INVALID_ARGUMENT for a message of more
- * than one part (DESIGN.md §1: the main thread does no slow
+ * than one part (docs/architecture.md#d1-shape: the main thread does no slow
  * work, so it never decodes a whole request).
  *
  * Contract:

@@ -1,5 +1,5 @@
 /*
- * worker — the threads that answer requests (DESIGN.md §1).
+ * worker — the threads that answer requests (docs/architecture.md#d1-shape).
  *
  * Contract:
  *  - Fast workers each own a SQLite connection and a DEALER connected to
@@ -11,7 +11,7 @@
  *    free again at once; a full lane is answered UNAVAILABLE. Slow workers
  *    take the familiar lane first; with two or more, one is a reserve that
  *    takes a familiar request only while a stranger's login is hashing
- *    (worker.c). They answer with kind "S" (a reply that frees no fast
+ *    (workers.c). They answer with kind "S" (a reply that frees no fast
  *    worker).
  *  - At start every worker sends one "R" (fast) or "H" (slow) message, or
  *    "E" and exits if it cannot open the database.

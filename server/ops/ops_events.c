@@ -1,5 +1,5 @@
-/* EventsSince: the durable half of events (DESIGN.md §6). PUB is best
- * effort; this is how a client that was away, or lost frames at the
+/* EventsSince: the durable half of events (docs/architecture.md#d6-events).
+ * PUB is best effort; this is how a client that was away, or lost frames at the
  * high-water mark, gets everything, in order, exactly once. */
 #include "ops.h"
 #include "store_events.h"

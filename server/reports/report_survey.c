@@ -10,7 +10,7 @@
 #include "store_survey.h"
 #include "store_teams.h"
 
-/* DOMAIN.md "How supervision feels", in its order. */
+/* docs/domain.md#how-supervision-feels, in its order. */
 static const char *const questions[SURVEY_QUESTIONS] = {
     "Does the way I am supervised add to my job satisfaction and make me want to stay?",
     "Does it make me feel my employer cares about me and my practice?",

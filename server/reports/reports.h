@@ -27,7 +27,8 @@
 #include "call.h"
 
 #define REPORTS_DAYS_MAX 366
-/* Survey results are never shown for fewer respondents than this (DOMAIN.md). */
+/* Survey results are never shown for fewer respondents than this
+ * (docs/domain.md#how-supervision-feels). */
 #define REPORTS_SURVEY_MIN 5
 
 typedef struct {

@@ -1,5 +1,5 @@
 /*
- * audit_chain — the audit log as a hash chain (issue 6).
+ * audit_chain — the audit log as a hash chain, so an edit shows.
  *
  * Contract:
  *  - Each audit row's chain = BLAKE2b-256 keyed with the "audit" data key

@@ -4,7 +4,7 @@
  * text is sealed under the session's data key; comments are append-only,
  * so a disagreement is recorded, never erased.
  *
- * Bounds (DESIGN.md §9: whatever one user can add without bound will be):
+ * Bounds (docs/architecture.md#d9-traps: whatever one user can add without bound will be):
  * store_comments_room says whether one more comment of a kind fits them.
  * The numbers are far above what a real team writes on one record (a
  * handful of comments) or in a day, and low enough that the worst case

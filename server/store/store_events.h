@@ -1,6 +1,6 @@
 /*
  * store_events — the event outbox, the per-device topics events are
- * published under, and what the scheduler has already emitted (DESIGN.md §6).
+ * published under, and what the scheduler has already emitted (docs/architecture.md#d6-events).
  *
  * Contract:
  *  - The outbox holds one row per recipient. store_events_add (inside the

@@ -1,6 +1,6 @@
 /*
- * store_survey — the feedback survey's answers (DOMAIN.md "How supervision
- * feels"), stored so they can be counted but not traced to a person.
+ * store_survey — the feedback survey's answers
+ * (docs/domain.md#how-supervision-feels), stored so they can be counted but not traced to a person.
  *
  * Contract:
  *  - No user or session id is stored. The respondent and the session are

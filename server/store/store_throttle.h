@@ -1,6 +1,6 @@
 /*
  * store_throttle — what stands between a password guesser and an account,
- * without letting the guesser lock the account's owner out (DESIGN.md §9).
+ * without letting the guesser lock the account's owner out (docs/architecture.md#d9-traps).
  *
  * Contract:
  *  - Throttling counts failed logins per key: "device:KEY" for the device

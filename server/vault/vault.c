@@ -1,5 +1,5 @@
 /*
- * vault — see vault.h for the contract and DESIGN.md §4 for why.
+ * vault — see vault.h for the contract and docs/architecture.md#d4-keys-and-encryption-at-rest for why.
  *
  * The master key never leaves its locked page: subkeys are derived on demand
  * into stack buffers that are wiped before return, so a vault can be shared
@@ -605,7 +605,7 @@ const char *vault_strerror(int code)
   }
 }
 
-/* --- Issue 6 ------------------------------------------------------------ */
+/* --- Rotation, backups, the audit chain -------------------------------- */
 
 int vault_create_random(vault **out, int *locked)
 {

@@ -1,5 +1,6 @@
 /*
- * vault — every cryptographic operation on stored data (DESIGN.md §4).
+ * vault — every cryptographic operation on stored data
+ * (docs/architecture.md#d4-keys-and-encryption-at-rest).
  *
  * Contract:
  *  - A vault holds the 32-byte master key in sodium_malloc'd memory that is
@@ -115,7 +116,7 @@ void vault_free_plain(uint8_t *plain, size_t len);
 int vault_blind_index(const vault *v, const char *domain, const uint8_t *data, size_t len,
                       uint8_t out[VAULT_INDEX_BYTES]);
 
-/* --- Issue 6: rotation, backups, the audit chain ---------------------- */
+/* --- Rotation, backups, the audit chain -------------------------------- */
 
 /* A new random master key in memory (for rotation), and writing a vault's
  * master key to a new 0600 file (O_EXCL, fsynced with its directory). */
