@@ -312,7 +312,7 @@ static double now_ms(void)
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-int scheduler_tick(call *c)
+rcode scheduler_tick(call *c)
 {
   tick t = {c, 0, 0};
   double started = now_ms();

@@ -82,7 +82,7 @@ static int backfill_closed(call *c)
   return RC_OK;
 }
 
-int shred_run(call *c, int64_t *shredded)
+rcode shred_run(call *c, int64_t *shredded)
 {
   *shredded = 0;
   if (atomic_exchange(&forget_again, 0)) keyring_forget_all();

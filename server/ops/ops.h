@@ -146,7 +146,7 @@ rcode ops_users_find_active(call *c, const char *field, const char *username, us
  * whose role is in roles; else RC_NOT_FOUND, and ops_users_refused_person then
  * audits the refusal the caller made in its own words. RC_INTERNAL on a
  * storage error. Call probes_check(c, "person") first. */
-int ops_users_lookup_person(call *c, const char *username, unsigned roles, user_row *u);
+rcode ops_users_lookup_person(call *c, const char *username, unsigned roles, user_row *u) RC_MUST_CHECK;
 /* After the caller's uniform refusal (call_fail) of a request naming
  * username: audits it as a probe (probes.h), with what the refusal did not
  * say: the account (if any) and why. u is what ops_users_lookup_person filled,

@@ -47,6 +47,6 @@ rcode record_sections_resolve(call *c, const session_row *s, record_sections *rs
 /* *ok = 1 if case k is allocated to a member of session s: the rule for a
  * case being discussed in (or an action being about it from) a session.
  * Returns 0 or RC_INTERNAL. */
-int record_sections_case_in_session(db *d, const session_row *s, const case_row *k, int *ok);
+rcode record_sections_case_in_session(db *d, const session_row *s, const case_row *k, int *ok) RC_MUST_CHECK;
 
 #endif

@@ -86,10 +86,10 @@ static rcode add_line(call *c, const case_fig *k, Reflect__V1__CoverageReport *o
   l->days_since = k->days_since;
   l->window_days = k->window;
   l->days_over = k->over;
-  int rc = store_users_get(c->s->db, k->allocated_id, &u);
+  rcode rc = store_users_get(c->s->db, k->allocated_id, &u);
   if (!rc && !(l->worker = arena_strdup(c->a, u.username))) return RC_EXHAUSTED;
   if (!rc) rc = open_reference(c, k, &l->reference);
-  if (rc) return call_fail(c, (rcode)rc, NULL, "could not read case %lld", (long long)k->id);
+  if (rc) return call_fail(c, rc, NULL, "could not read case %lld", (long long)k->id);
   out->lines[out->n_lines++] = l;
   return RC_OK;
 }

@@ -121,7 +121,7 @@ static int to_message(call *c, const candidate *k, Reflect__V1__AgendaCase **out
   return RC_OK;
 }
 
-int store_agenda_cases(call *c, const session_row *s, Reflect__V1__AgendaCase ***out, size_t *n)
+rcode store_agenda_cases(call *c, const session_row *s, Reflect__V1__AgendaCase ***out, size_t *n)
 {
   candidate *v = arena_alloc(c->a, sizeof *v * AGENDA_CANDIDATES_MAX);
   if (!v) return RC_EXHAUSTED;

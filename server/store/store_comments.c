@@ -13,8 +13,8 @@ static void comment_context(char *buf, size_t size, int64_t session, int64_t aut
            (long long)author, (long long)at, kind, (long long)resolves);
 }
 
-int store_comments_add(call *c, const session_row *s, uint32_t revision, int kind, int64_t resolves,
-                       const char *text, int64_t *id_out)
+rcode store_comments_add(call *c, const session_row *s, uint32_t revision, int kind, int64_t resolves,
+                         const char *text, int64_t *id_out)
 {
   db *d = c->s->db;
   int64_t id;
@@ -45,7 +45,7 @@ int store_comments_add(call *c, const session_row *s, uint32_t revision, int kin
   return rc;
 }
 
-int store_comments_kind(db *d, int64_t id, int64_t session_id, int *kind)
+rcode store_comments_kind(db *d, int64_t id, int64_t session_id, int *kind)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT kind FROM record_comments WHERE id = ?1 AND session_id = ?2");
   if (!st) return RC_INTERNAL;
@@ -64,8 +64,8 @@ static int count_of(sqlite3_stmt *st, int64_t *n)
   return db_one_int64(st, n) == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
-int store_comments_room(call *c, const session_row *s, int kind, int64_t resolves, comment_room *room,
-                        int64_t *resolution)
+rcode store_comments_room(call *c, const session_row *s, int kind, int64_t resolves, comment_room *room,
+                          int64_t *resolution)
 {
   db *d = c->s->db;
   int64_t n;
@@ -202,7 +202,7 @@ typedef struct {
   size_t len;
 } sealed;
 
-int store_comments_page(call *c, const session_row *s, const comments_query *q, comments_page *out)
+rcode store_comments_page(call *c, const session_row *s, const comments_query *q, comments_page *out)
 {
   *out = (comments_page){0};
   page_plan p = {0};

@@ -57,7 +57,7 @@ static int is_case(const Reflect__V1__RecordSection *sec)
   return sec->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE;
 }
 
-int store_records_latest(db *d, int64_t session_id, uint32_t *revision)
+rcode store_records_latest(db *d, int64_t session_id, uint32_t *revision)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT coalesce(max(revision), 0) FROM record_revisions WHERE session_id = ?1");
   if (!st) return RC_INTERNAL;
@@ -206,8 +206,8 @@ static int insert_case_sections(call *c, const case_place *base, Reflect__V1__Re
   return RC_OK;
 }
 
-int store_records_append(call *c, const session_row *s, Reflect__V1__RecordSection *const *sections, size_t n,
-                         const char *reason, uint32_t *revision)
+rcode store_records_append(call *c, const session_row *s, Reflect__V1__RecordSection *const *sections, size_t n,
+                           const char *reason, uint32_t *revision)
 {
   db *d = c->s->db;
   uint32_t latest;
@@ -422,8 +422,8 @@ static int read_sections(call *c, const sealed_revision *v, const char *b64, int
   return RC_OK;
 }
 
-int store_records_read(call *c, const session_row *s, uint32_t revision, int with_wellbeing,
-                       Reflect__V1__RecordShowReply *out)
+rcode store_records_read(call *c, const session_row *s, uint32_t revision, int with_wellbeing,
+                         Reflect__V1__RecordShowReply *out)
 {
   if (revision == 0) {
     int rc = store_records_latest(c->s->db, s->id, &revision);
@@ -483,7 +483,7 @@ int store_records_read(call *c, const session_row *s, uint32_t revision, int wit
   return RC_OK;
 }
 
-int store_records_revisions(call *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n)
+rcode store_records_revisions(call *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n)
 {
   enum { MAX = 500 };
   sqlite3_stmt *st = db_prepare(c->s->db,
@@ -636,7 +636,7 @@ static int reseal_one(call *c, int64_t id)
   return rc == RC_DATA_LOSS || rc == RC_NOT_FOUND ? RC_INTERNAL : rc;
 }
 
-int store_records_reseal(call *c, records_reseal_batch *b)
+rcode store_records_reseal(call *c, records_reseal_batch *b)
 {
   b->seen = b->moved = b->skipped = 0;
   b->last = b->after;

@@ -30,7 +30,7 @@ void store_survey_session_index(const vault *v, int64_t session_id, uint8_t out[
   index_of_id(v, "survey.session", session_id, out);
 }
 
-int store_survey_membership(db *d, int64_t session_id, int64_t user_id, int *member, int *attendance)
+rcode store_survey_membership(db *d, int64_t session_id, int64_t user_id, int *member, int *attendance)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT attendance FROM session_members WHERE session_id = ?1 AND user_id = ?2");
   if (!st) return RC_INTERNAL;
@@ -43,7 +43,7 @@ int store_survey_membership(db *d, int64_t session_id, int64_t user_id, int *mem
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int store_survey_user_teams(db *d, int64_t user_id, int64_t *teams, size_t max, size_t *n)
+rcode store_survey_user_teams(db *d, int64_t user_id, int64_t *teams, size_t max, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT team_id FROM team_members WHERE user_id = ?1 ORDER BY team_id");
   if (!st) return RC_INTERNAL;
@@ -76,7 +76,7 @@ static int add_teams(db *d, const uint8_t id[16], const survey_answer *a)
   return RC_OK;
 }
 
-int store_survey_add(call *c, const survey_answer *a)
+rcode store_survey_add(call *c, const survey_answer *a)
 {
   db *d = c->s->db;
   int64_t key_id;
@@ -177,8 +177,8 @@ static int open_comments(call *c, int64_t team_id, const char *from, const char 
   return RC_OK;
 }
 
-int store_survey_tally(call *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
-                       survey_tally *out)
+rcode store_survey_tally(call *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
+                         survey_tally *out)
 {
   memset(out, 0, sizeof *out);
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT count(DISTINCT r.respondent), count(*)" SURVEY_WHERE);
