@@ -46,7 +46,7 @@ static rcode redact_error(call *c, int rc)
 
 /* redact codes overlap Reflect codes: every failure to add a name is a
  * lack of room. */
-static int from_redact(int rc)
+static rcode from_redact(int rc)
 {
   return rc ? RC_EXHAUSTED : RC_OK;
 }

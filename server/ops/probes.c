@@ -11,7 +11,7 @@
 static int64_t window_of(const call *c) { return c->now - c->now % PROBE_WINDOW_S; }
 
 /* Refusals of kind by the caller in this window so far. */
-static int probes_count(call *c, const char *kind, int64_t *count)
+static rcode probes_count(call *c, const char *kind, int64_t *count)
 {
   *count = 0;
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT refusals FROM probes WHERE user_id = ?1 AND kind = ?2 AND since = ?3");

@@ -68,7 +68,7 @@ static int month_start(const char *day, due_date *out)
   return 0;
 }
 
-static int unit_supervisors(db *d, int64_t team, const char *from, const char *to, int64_t *ids, size_t *n)
+static rcode unit_supervisors(db *d, int64_t team, const char *from, const char *to, int64_t *ids, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT DISTINCT r.supervisor_id FROM survey_responses r"

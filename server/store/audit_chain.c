@@ -113,7 +113,7 @@ static audit_fields row_fields(const audit_row *row)
 
 #define AUDIT_COLUMNS "id, at, coalesce(user_id, 0), device, action, object, detail, chain"
 
-static int chain_prefix(db *d, const vault_key *k, int64_t *chained)
+static rcode chain_prefix(db *d, const vault_key *k, int64_t *chained)
 {
   sqlite3_stmt *next = db_prepare(d, "SELECT " AUDIT_COLUMNS " FROM audit WHERE id > ?1 ORDER BY id LIMIT 1");
   sqlite3_stmt *set = db_prepare(d, "UPDATE audit SET chain = ?2 WHERE id = ?1 AND chain IS NULL");
@@ -179,7 +179,7 @@ rcode audit_chain_catch_up(db *d, const vault *v, keyring *r, int64_t now, int64
   return RC_OK;
 }
 
-static int walk(db *d, const vault_key *k, audit_verify_report *out)
+static rcode walk(db *d, const vault_key *k, audit_verify_report *out)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id");
   if (!st) return RC_INTERNAL;

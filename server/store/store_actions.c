@@ -118,7 +118,7 @@ _Static_assert(REFLECT__V1__ROLE__ROLE_MANAGER == 2, "the SQL below spells the m
 
 /* Steps st (an ACTION_SELECT), then opens the sealed texts: a key is opened
  * with other statements, so only once st has been reset. */
-static int read_actions(call *c, sqlite3_stmt *st, Reflect__V1__Action ***out, size_t *n)
+static rcode read_actions(call *c, sqlite3_stmt *st, Reflect__V1__Action ***out, size_t *n)
 {
   Reflect__V1__Action **v = arena_alloc(c->a, sizeof *v * ACTION_LIST_MAX);
   sealed_row *rows = arena_alloc(c->a, sizeof *rows * ACTION_LIST_MAX);

@@ -42,7 +42,7 @@ static void agreement_context(char *buf, size_t size, const agreement_row *a, in
 
 /* Agreements older than v7 name no key; their sealed text uses the
  * supervisee's, which every account has had since it was made. */
-static int agreement_key(call *c, const agreement_row *a, int64_t *key_id)
+static rcode agreement_key(call *c, const agreement_row *a, int64_t *key_id)
 {
   if (a->key_id) {
     *key_id = a->key_id;
@@ -73,7 +73,7 @@ static void read_row(sqlite3_stmt *st, agreement_row *a)
   snprintf(a->review_on, sizeof a->review_on, "%s", (const char *)sqlite3_column_text(st, 14));
 }
 
-static int read_message(call *c, sqlite3_stmt *st, const agreement_row *a, Reflect__V1__Agreement **out)
+static rcode read_message(call *c, sqlite3_stmt *st, const agreement_row *a, Reflect__V1__Agreement **out)
 {
   Reflect__V1__Agreement *m = arena_alloc(c->a, sizeof *m);
   if (!m) return RC_EXHAUSTED;
@@ -99,8 +99,8 @@ static int read_message(call *c, sqlite3_stmt *st, const agreement_row *a, Refle
 }
 
 /* Reads up to max rows of an AGREEMENT_SELECT statement. */
-static int collect(call *c, sqlite3_stmt *st, size_t max, agreement_row **rows_out, Reflect__V1__Agreement ***out,
-                   size_t *n)
+static rcode collect(call *c, sqlite3_stmt *st, size_t max, agreement_row **rows_out, Reflect__V1__Agreement ***out,
+                     size_t *n)
 {
   Reflect__V1__Agreement **v = arena_alloc(c->a, sizeof *v * max);
   agreement_row *rows = arena_alloc(c->a, sizeof *rows * max);
@@ -173,7 +173,7 @@ rcode store_agreements_get(db *d, int64_t id, agreement_row *out)
 }
 
 /* Runs one of the two "newest agreement between them" queries below. */
-static int newest_agreement(db *d, const char *sql, int64_t supervisor, int64_t supervisee, int64_t *id)
+static rcode newest_agreement(db *d, const char *sql, int64_t supervisor, int64_t supervisee, int64_t *id)
 {
   sqlite3_stmt *st = db_prepare(d, sql);
   if (!st) return RC_INTERNAL;
@@ -247,7 +247,7 @@ rcode store_agreements_end(call *c, const agreement_row *a, const char *reason)
   return rc;
 }
 
-static int open_column(call *c, const agreement_row *a, int which, int64_t ended_at, const char **out)
+static rcode open_column(call *c, const agreement_row *a, int which, int64_t ended_at, const char **out)
 {
   static const char *const sql[] = {
       "SELECT booking FROM agreements WHERE id = ?1",       "SELECT cancellation FROM agreements WHERE id = ?1",
@@ -352,8 +352,8 @@ rcode store_agreements_counts_from(db *d, const agreement_row *a, int64_t *since
   " AND (s.agreement_id IS NULL OR s.agreement_id IN (SELECT id FROM chain))"
 
 /* Runs one of the pair-session queries below: (id, starts_at) or nothing. */
-static int pair_session(db *d, const char *sql, const agreement_row *a, int64_t since, int64_t now, int64_t *id,
-                        int64_t *at)
+static rcode pair_session(db *d, const char *sql, const agreement_row *a, int64_t since, int64_t now, int64_t *id,
+                          int64_t *at)
 {
   sqlite3_stmt *st = db_prepare(d, sql);
   if (!st) return RC_INTERNAL;

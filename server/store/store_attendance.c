@@ -14,7 +14,7 @@ rcode store_attendance_get(db *d, int64_t session_id, int64_t user_id, attendanc
 }
 
 /* Steps an UPDATE that must change exactly one row. */
-static int change_one(call *c, sqlite3_stmt *st)
+static rcode change_one(call *c, sqlite3_stmt *st)
 {
   int rc = rc_from_sqlite(db_step_done(st));
   if (!rc && sqlite3_changes(db_handle(c->s->db)) != 1) return RC_PRECONDITION;

@@ -25,7 +25,7 @@ void store_cases_read_row(sqlite3_stmt *st, case_row *k)
   if (u && strlen(u) < sizeof k->retain_until) memcpy(k->retain_until, u, strlen(u) + 1);
 }
 
-static int one_row(sqlite3_stmt *st, case_row *out)
+static rcode one_row(sqlite3_stmt *st, case_row *out)
 {
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) store_cases_read_row(st, out);
@@ -118,7 +118,7 @@ rcode store_cases_visible(db *d, int64_t user_id, const case_row *k, int *visibl
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-static int open_column(call *c, const case_row *k, const char *column, char **out)
+static rcode open_column(call *c, const case_row *k, const char *column, char **out)
 {
   static const char *const sql[] = {"SELECT reference FROM cases WHERE id = ?1",
                                     "SELECT name FROM cases WHERE id = ?1",

@@ -50,7 +50,7 @@ typedef struct {
   size_t len[3];
 } sealed_decision;
 
-static int open_decision(call *c, const case_row *k, Reflect__V1__Decision *m, const sealed_decision *v)
+static rcode open_decision(call *c, const case_row *k, Reflect__V1__Decision *m, const sealed_decision *v)
 {
   char context[128];
   decision_context(context, sizeof context, (int64_t)m->session_id, m->revision, k->id, v->decided_by);

@@ -92,7 +92,7 @@ static int read_rows(sqlite3_stmt *st, arena *a, sealed_row *rows, size_t max, s
   return rc;
 }
 
-static int open_row(db *d, const vault *v, keyring *ring, arena *a, const sealed_row *r, Reflect__V1__Event **out)
+static rcode open_row(db *d, const vault *v, keyring *ring, arena *a, const sealed_row *r, Reflect__V1__Event **out)
 {
   store_slot slot = body_slot(r->seq, r->key_id);
   uint8_t *plain;

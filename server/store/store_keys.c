@@ -43,7 +43,7 @@ rcode store_keys_ensure(db *d, const vault *v, keyring *r, int64_t now, const ch
   return RC_OK;
 }
 
-static int load_key(db *d, const vault *v, keyring *r, int64_t id, const vault_key **out)
+static rcode load_key(db *d, const vault *v, keyring *r, int64_t id, const vault_key **out)
 {
   const vault_key *have = keyring_find(r, id);
   if (have) { *out = have; return RC_OK; }
@@ -137,7 +137,7 @@ rcode store_keys_open_bytes(db *d, const vault *v, keyring *r, const store_slot 
 rcode store_keys_get(db *d, const vault *v, keyring *r, int64_t now, const char *subject, const vault_key **k)
 {
   int64_t id;
-  int rc = store_keys_ensure(d, v, r, now, subject, &id);
+  rcode rc = store_keys_ensure(d, v, r, now, subject, &id);
   return rc ? rc : load_key(d, v, r, id, k);
 }
 

@@ -125,7 +125,7 @@ rcode store_kpis_indicator_add(call *c, const Reflect__V1__Indicator *in, int64_
   " i.direction, i.period, i.goal_id, g.name, i.created_at, u.username FROM kpi_indicators i"           \
   " JOIN kpi_goals g ON g.id = i.goal_id JOIN users u ON u.id = i.created_by"
 
-static int read_indicators(call *c, sqlite3_stmt *st, size_t max, Reflect__V1__Indicator ***out, size_t *n)
+static rcode read_indicators(call *c, sqlite3_stmt *st, size_t max, Reflect__V1__Indicator ***out, size_t *n)
 {
   Reflect__V1__Indicator **v = arena_alloc(c->a, sizeof *v * max);
   size_t k = 0;
@@ -209,7 +209,7 @@ rcode store_kpis_target_add(call *c, const kpi_target_row *t, int64_t *id)
   "SELECT id, indicator_id, coalesce(user_id, 0), coalesce(team_id, 0), baseline, target, from_day,"    \
   " set_at, set_by FROM kpi_targets"
 
-static int read_target(sqlite3_stmt *st, kpi_target_row *out)
+static rcode read_target(sqlite3_stmt *st, kpi_target_row *out)
 {
   int step = sqlite3_step(st);
   if (step == SQLITE_ROW) {
@@ -279,7 +279,7 @@ rcode store_kpis_agreed(db *d, const kpi_target_row *t, int *yes)
   return step == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
-static int subject_names(call *c, const kpi_subject *who, char **user, char **team)
+static rcode subject_names(call *c, const kpi_subject *who, char **user, char **team)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT (SELECT username FROM users WHERE id = ?1), (SELECT name FROM teams WHERE id = ?2)");
@@ -424,7 +424,7 @@ rcode store_kpis_measurement_get(db *d, int64_t id, kpi_measurement_row *out)
   return step == SQLITE_ROW ? RC_OK : step == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
-static int username_of(call *c, int64_t id, char **out)
+static rcode username_of(call *c, int64_t id, char **out)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT username FROM users WHERE id = ?1");
   if (!st) return RC_INTERNAL;
@@ -439,7 +439,7 @@ static int username_of(call *c, int64_t id, char **out)
 /* Fills the message from a row: names and the stored target. Evidence is
  * not opened: reports carry figures only (they run in a read transaction,
  * where a read of sealed text could not be audited first). */
-static int measurement_message(call *c, const kpi_measurement_row *row, Reflect__V1__KpiMeasurement **out)
+static rcode measurement_message(call *c, const kpi_measurement_row *row, Reflect__V1__KpiMeasurement **out)
 {
   Reflect__V1__KpiMeasurement *m = arena_alloc(c->a, sizeof *m);
   if (!m) return RC_EXHAUSTED;

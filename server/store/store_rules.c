@@ -84,7 +84,7 @@ static Reflect__V1__Interval *interval_message(arena *a, due_interval iv)
 }
 
 /* The rule's steps as messages: the last has no until. */
-static int steps_message(call *c, Reflect__V1__FrequencyRule *m)
+static rcode steps_message(call *c, Reflect__V1__FrequencyRule *m)
 {
   due_step steps[DUE_STEPS_MAX];
   size_t n;

@@ -8,7 +8,7 @@
 
 #define LIVE "(1, 2)" /* scheduled, held: what a person or room is busy with */
 
-static int clash_row(sqlite3_stmt *st, int *found, schedule_clash *out)
+static rcode clash_row(sqlite3_stmt *st, int *found, schedule_clash *out)
 {
   int rc = sqlite3_step(st);
   *found = rc == SQLITE_ROW;

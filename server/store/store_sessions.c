@@ -110,7 +110,7 @@ rcode store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int 
 
 /* A group session's members, by name, and the attendance recorded for
  * those it has been recorded for. */
-static int load_members(call *c, Reflect__V1__Session *m)
+static rcode load_members(call *c, Reflect__V1__Session *m)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT u.username, sm.attendance, coalesce(sm.attendance_signed_at, 0)"

@@ -63,7 +63,7 @@ static store_slot comment_slot(int64_t key_id, const uint8_t id[16], char hex[33
   return (store_slot){"survey_responses", 0, "comment", key_id, 0, hex};
 }
 
-static int add_teams(db *d, const uint8_t id[16], const survey_answer *a)
+static rcode add_teams(db *d, const uint8_t id[16], const survey_answer *a)
 {
   sqlite3_stmt *st = db_prepare(d, "INSERT OR IGNORE INTO survey_response_teams(response_id, team_id) VALUES (?1, ?2)");
   if (!st) return RC_INTERNAL;
@@ -104,8 +104,8 @@ rcode store_survey_add(call *c, const survey_answer *a)
   rc = db_step_done(st);
   sqlite3_clear_bindings(st); /* lets go of the sealed blob now */
   if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) return RC_EXISTS;
-  rc = rc_from_sqlite(rc);
-  return rc ? rc : add_teams(d, id, a);
+  rcode done = rc_from_sqlite(rc);
+  return done ? done : add_teams(d, id, a);
 }
 
 /* A response counts in one team only: the lowest-numbered of the teams its
@@ -138,8 +138,8 @@ typedef struct {
 } sealed_comment;
 
 /* Rows are copied out before any is opened: opening uses other statements. */
-static int open_comments(call *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
-                         survey_tally *out)
+static rcode open_comments(call *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
+                           survey_tally *out)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT r.id, r.key_id, r.comment" SURVEY_WHERE
                                           " AND r.comment IS NOT NULL LIMIT " SURVEY_STR(SURVEY_COMMENTS_MAX));

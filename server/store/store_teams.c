@@ -110,7 +110,7 @@ rcode store_teams_remove(call *c, int64_t team, int64_t user)
 }
 
 /* A team's managers and members, by username. */
-static int load_people(call *c, Reflect__V1__Team *t)
+static rcode load_people(call *c, Reflect__V1__Team *t)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT u.username, tm.manager FROM team_members tm JOIN users u ON u.id = tm.user_id"

@@ -24,7 +24,7 @@ static void read_row(sqlite3_stmt *st, user_row *u)
   u->admin_set_at = sqlite3_column_int64(st, 9);
 }
 
-static int find_one(sqlite3_stmt *st, user_row *out)
+static rcode find_one(sqlite3_stmt *st, user_row *out)
 {
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) read_row(st, out);
