@@ -58,7 +58,8 @@ rcode events_action_closed(call *c, const action_row *a) RC_MUST_CHECK;
  * user_id (told, with their supervisors under active agreements) or
  * team_id (its managers are told); the other is 0. The words name the
  * indicator and whose it is, never a value or evidence. */
-rcode events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, int64_t user_id, int64_t team_id) RC_MUST_CHECK;
+rcode events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, int64_t user_id,
+                          int64_t team_id) RC_MUST_CHECK;
 
 /* An administrator changed something that lets someone act as user_id or
  * oversee them: reset their password, added them to team_id or made them

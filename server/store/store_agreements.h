@@ -67,7 +67,8 @@ rcode store_agreements_sign(call *c, const agreement_row *a) RC_MUST_CHECK;
 /* Ends a running agreement now, with a reason (sealed). */
 rcode store_agreements_end(call *c, const agreement_row *a, const char *reason) RC_MUST_CHECK;
 /* Opens the terms and the end reason ("" when absent). */
-rcode store_agreements_terms(call *c, const agreement_row *a, agreement_terms *out, const char **end_reason) RC_MUST_CHECK;
+rcode store_agreements_terms(call *c, const agreement_row *a, agreement_terms *out,
+                             const char **end_reason) RC_MUST_CHECK;
 /* A message with everything but the sealed text. */
 rcode store_agreements_to_message(call *c, const agreement_row *a, Reflect__V1__Agreement **out) RC_MUST_CHECK;
 /* The agreements f lets the caller see, oldest first; rows may be NULL. */
@@ -86,7 +87,8 @@ typedef struct {
   int64_t last_held_id, last_held_at;
   int64_t next_id, next_at;
 } agreement_sessions;
-rcode store_agreements_sessions(db *d, const agreement_row *a, int64_t since, int64_t now, agreement_sessions *out) RC_MUST_CHECK;
+rcode store_agreements_sessions(db *d, const agreement_row *a, int64_t since, int64_t now,
+                                agreement_sessions *out) RC_MUST_CHECK;
 /* When a's next supervision is due: its rule (or every_days) applied to
  * the last held session that counts for it, or to its start (midnight UTC
  * of starts_on) when none has been held. The one rule for `reflect due`
@@ -96,6 +98,7 @@ rcode store_agreements_next_due(db *d, const agreement_row *a, int64_t now, int6
                                 agreement_sessions *ps) RC_MUST_CHECK;
 
 /* Every agreement between a's supervisor and supervisee, oldest first. */
-rcode store_agreements_versions(call *c, const agreement_row *a, Reflect__V1__Agreement ***out, size_t *n) RC_MUST_CHECK;
+rcode store_agreements_versions(call *c, const agreement_row *a, Reflect__V1__Agreement ***out,
+                                size_t *n) RC_MUST_CHECK;
 
 #endif

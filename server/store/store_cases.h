@@ -54,6 +54,7 @@ rcode store_cases_list(call *c, int64_t user_id, int oversight, int64_t allocate
  * date of birth); reopening clears both; changing looked_after on a closed
  * case recomputes retain_until from the same closed_at. A shredded case is
  * never changed (RC_PRECONDITION). */
-rcode store_cases_update(call *c, const case_row *k, int risk, int64_t allocated, int open, int looked_after) RC_MUST_CHECK;
+rcode store_cases_update(call *c, const case_row *k, int risk, int64_t allocated, int open,
+                         int looked_after) RC_MUST_CHECK;
 
 #endif

@@ -65,8 +65,8 @@ static rcode open_decision(call *c, const case_row *k, Reflect__V1__Decision *m,
   return RC_OK;
 }
 
-rcode store_decisions_list(call *c, const case_row *k, const decisions_page *pg, Reflect__V1__Decision ***out, size_t *n,
-                           int *more)
+rcode store_decisions_list(call *c, const case_row *k, const decisions_page *pg, Reflect__V1__Decision ***out,
+                           size_t *n, int *more)
 {
   /* Records exist only for sessions that took place, whose start no longer
    * moves, so (start, session, revision) is a stable cursor. */

@@ -41,8 +41,8 @@ typedef struct {
   uint32_t after_revision;
   size_t budget;           /* bytes of sealed text a page may carry */
 } decisions_page;
-rcode store_decisions_list(call *c, const case_row *k, const decisions_page *pg, Reflect__V1__Decision ***out, size_t *n,
-                           int *more) RC_MUST_CHECK;
+rcode store_decisions_list(call *c, const case_row *k, const decisions_page *pg, Reflect__V1__Decision ***out,
+                           size_t *n, int *more) RC_MUST_CHECK;
 rcode store_decisions_last_discussed(db *d, int64_t case_id, int64_t *at, int64_t *session_id) RC_MUST_CHECK;
 
 #endif

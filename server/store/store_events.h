@@ -57,7 +57,8 @@ rcode store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t fi
 
 rcode store_events_topic_renew(db *d, const topic_key *k, int64_t user_id, const char *device, int64_t now,
                                uint8_t topic[EVENT_TOPIC_BYTES]) RC_MUST_CHECK;
-rcode store_events_topic_get(db *d, int64_t user_id, const char *device, uint8_t topic[EVENT_TOPIC_BYTES]) RC_MUST_CHECK;
+rcode store_events_topic_get(db *d, int64_t user_id, const char *device,
+                             uint8_t topic[EVENT_TOPIC_BYTES]) RC_MUST_CHECK;
 rcode store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, event_device *out, size_t max,
                            size_t *n) RC_MUST_CHECK;
 

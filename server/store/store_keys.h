@@ -58,7 +58,8 @@ rcode store_keys_open_bytes(db *d, const vault *v, keyring *r, const store_slot 
  * the ring is cleared or forgets): store_keys_get creates it if needed
  * (write txn); store_keys_find only looks (RC_NOT_FOUND if there is none
  * or it was destroyed). The audit chain (audit_chain.h) uses these. */
-rcode store_keys_get(db *d, const vault *v, keyring *r, int64_t now, const char *subject, const vault_key **k) RC_MUST_CHECK;
+rcode store_keys_get(db *d, const vault *v, keyring *r, int64_t now, const char *subject,
+                     const vault_key **k) RC_MUST_CHECK;
 rcode store_keys_find(db *d, const vault *v, keyring *r, const char *subject, const vault_key **k) RC_MUST_CHECK;
 
 #endif

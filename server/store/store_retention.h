@@ -14,6 +14,7 @@
 #include "call.h"
 #include "store_keys.h"
 
-rcode store_retention_open(call *c, arena *a, const store_slot *slot, const void *blob, size_t len, char **text) RC_MUST_CHECK;
+rcode store_retention_open(call *c, arena *a, const store_slot *slot, const void *blob, size_t len,
+                           char **text) RC_MUST_CHECK;
 
 #endif

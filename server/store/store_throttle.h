@@ -48,7 +48,8 @@ rcode store_throttle_remember(db *d, int64_t user_id, const char *device, int64_
  * `device`; *first is 1 when it opened a row: the first failure of this
  * account from this device this hour (device "*" once the hour has seen
  * FAILURE_DEVICES_MAX devices for the account). */
-rcode store_throttle_count_failure(db *d, const char *account, const char *device, int64_t now, int *first) RC_MUST_CHECK;
+rcode store_throttle_count_failure(db *d, const char *account, const char *device, int64_t now,
+                                   int *first) RC_MUST_CHECK;
 
 /* One finished hour of one account's failed logins. */
 typedef struct {
