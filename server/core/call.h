@@ -77,12 +77,12 @@ rcode call_fail_sql(call *c, int sqlite_rc, const char *what);
 
 /* Checks a required text field: valid UTF-8 (already assured by wire),
  * 1..max bytes, not only white space. */
-rcode call_check_text(call *c, const char *field, const char *value, size_t max);
+rcode call_check_text(call *c, const char *field, const char *value, size_t max) RC_MUST_CHECK;
 
 /* Runs fn inside a write transaction: commits if it returns OK, rolls back
  * otherwise. A failure fn did not describe with call_fail gets the message
  * "could not <what>". Returns the final code. */
 typedef rcode (*call_write_fn)(call *c, void *arg);
-rcode call_write(call *c, const char *what, call_write_fn fn, void *arg);
+rcode call_write(call *c, const char *what, call_write_fn fn, void *arg) RC_MUST_CHECK;
 
 #endif

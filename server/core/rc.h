@@ -24,9 +24,19 @@ typedef Reflect__V1__Code rcode;
 #define RC_DATA_LOSS REFLECT__V1__CODE__DATA_LOSS
 #define RC_UNAUTHENTICATED REFLECT__V1__CODE__UNAUTHENTICATED
 
+/* RC_MUST_CHECK goes after the parameter list of a function returning an
+ * rcode whose failure the caller must not ignore: one that fills an
+ * out-parameter the caller then reads, writes to the database, seals or
+ * opens a value, or appends to the audit log (as libsodium marks its
+ * decrypt functions). A caller that truly has nothing to do on failure
+ * says why beside the call; the compiler then holds everyone else to it.
+ * Not for pure mappings such as rc_from_sqlite, nor for functions that
+ * return SQLite codes, -1/0, counts or booleans. */
+#define RC_MUST_CHECK __attribute__((warn_unused_result))
+
 /* A full disk is the caller's to report as such; anything else unexpected
  * from SQLite is an internal error. */
-static inline int rc_from_sqlite(int sqlite_rc)
+static inline rcode rc_from_sqlite(int sqlite_rc)
 {
   switch (sqlite_rc & 0xff) {
   case SQLITE_OK:

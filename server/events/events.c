@@ -175,7 +175,7 @@ typedef struct {
   size_t n;
 } parties;
 
-static int load_parties(call *c, const session_row *s, parties *p)
+static rcode load_parties(call *c, const session_row *s, parties *p)
 {
   size_t n = 0;
   if (store_sessions_members(c->s->db, s->id, p->id + 1, SESSION_MAX_MEMBERS, &n)) return RC_INTERNAL;
@@ -243,7 +243,7 @@ typedef struct {
   int late;
 } session_news;
 
-static int session_tell(call *c, const session_row *s, const session_news *w)
+static rcode session_tell(call *c, const session_row *s, const session_news *w)
 {
   parties p;
   int rc = load_parties(c, s, &p);
@@ -283,7 +283,7 @@ static int session_tell(call *c, const session_row *s, const session_news *w)
   return RC_OK;
 }
 
-int events_session_booked(call *c, const session_row *s)
+rcode events_session_booked(call *c, const session_row *s)
 {
   session_news w = {SAY_BOOKED,
                     is_group(s) ? REFLECT__V1__EVENT_KIND__EVENT_GROUP_INVITATION
@@ -292,7 +292,7 @@ int events_session_booked(call *c, const session_row *s)
   return session_tell(c, s, &w);
 }
 
-int events_session_moved(call *c, const session_row *s, int64_t previous_at)
+rcode events_session_moved(call *c, const session_row *s, int64_t previous_at)
 {
   session_news w = {SAY_MOVED,
                     is_group(s) ? REFLECT__V1__EVENT_KIND__EVENT_GROUP_CHANGED
@@ -301,7 +301,7 @@ int events_session_moved(call *c, const session_row *s, int64_t previous_at)
   return session_tell(c, s, &w);
 }
 
-int events_session_cancelled(call *c, const session_row *s)
+rcode events_session_cancelled(call *c, const session_row *s)
 {
   session_news w = {SAY_CANCELLED,
                     is_group(s) ? REFLECT__V1__EVENT_KIND__EVENT_GROUP_CHANGED
@@ -310,7 +310,7 @@ int events_session_cancelled(call *c, const session_row *s)
   return session_tell(c, s, &w);
 }
 
-int events_session_reminder(call *c, const session_row *s, int64_t lead, int late)
+rcode events_session_reminder(call *c, const session_row *s, int64_t lead, int late)
 {
   session_news w = {SAY_REMINDER, REFLECT__V1__EVENT_KIND__EVENT_SESSION_REMINDER, 0, 0, lead, late};
   return session_tell(c, s, &w);
@@ -320,7 +320,7 @@ int events_session_reminder(call *c, const session_row *s, int64_t lead, int lat
 
 /* Everyone who signs a record (the supervisor and every member) but the
  * one who acted (events_emit skips them). */
-static int record_tell(call *c, const session_row *s, int kind, uint32_t revision, int complete)
+static rcode record_tell(call *c, const session_row *s, int kind, uint32_t revision, int complete)
 {
   parties p;
   int rc = load_parties(c, s, &p);
@@ -355,7 +355,7 @@ static int record_tell(call *c, const session_row *s, int kind, uint32_t revisio
   return RC_OK;
 }
 
-int events_record_written(call *c, const session_row *s, uint32_t revision)
+rcode events_record_written(call *c, const session_row *s, uint32_t revision)
 {
   return record_tell(c, s,
                      revision <= 1 ? REFLECT__V1__EVENT_KIND__EVENT_RECORD_AWAITING_SIGNOFF
@@ -363,7 +363,7 @@ int events_record_written(call *c, const session_row *s, uint32_t revision)
                      revision, 0);
 }
 
-int events_record_signed(call *c, const session_row *s, uint32_t revision, int complete)
+rcode events_record_signed(call *c, const session_row *s, uint32_t revision, int complete)
 {
   return record_tell(c, s, REFLECT__V1__EVENT_KIND__EVENT_RECORD_SIGNED, revision, complete);
 }
@@ -374,7 +374,7 @@ typedef enum { ACT_ASSIGNED, ACT_DUE_SOON, ACT_OVERDUE, ACT_DONE } act;
 
 /* To the owner, and (overdue, closed) to the session's supervisor. The
  * action is named by its session's date only. */
-static int action_tell(call *c, const action_row *a, act what, int late)
+static rcode action_tell(call *c, const action_row *a, act what, int late)
 {
   session_row s;
   int rc = store_sessions_get(c->s->db, a->session_id, &s);
@@ -426,11 +426,11 @@ static int action_tell(call *c, const action_row *a, act what, int late)
   return RC_OK;
 }
 
-int events_action_assigned(call *c, const action_row *a) { return action_tell(c, a, ACT_ASSIGNED, 0); }
+rcode events_action_assigned(call *c, const action_row *a) { return action_tell(c, a, ACT_ASSIGNED, 0); }
 
-int events_action_closed(call *c, const action_row *a) { return action_tell(c, a, ACT_DONE, 0); }
+rcode events_action_closed(call *c, const action_row *a) { return action_tell(c, a, ACT_DONE, 0); }
 
-int events_action_due(call *c, const action_row *a, int overdue, int late)
+rcode events_action_due(call *c, const action_row *a, int overdue, int late)
 {
   return action_tell(c, a, overdue ? ACT_OVERDUE : ACT_DUE_SOON, late);
 }
@@ -439,7 +439,7 @@ int events_action_due(call *c, const action_row *a, int overdue, int late)
 
 /* The managers who oversee the supervisee through a team (the same rule
  * every oversight query uses), still active and still managers. */
-static int overseeing_managers(call *c, int64_t user, int64_t *ids, size_t max, size_t *n)
+static rcode overseeing_managers(call *c, int64_t user, int64_t *ids, size_t max, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT DISTINCT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id"
@@ -455,8 +455,8 @@ static int overseeing_managers(call *c, int64_t user, int64_t *ids, size_t max, 
   return *n == max || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int events_supervision_overdue(call *c, int64_t agreement_id, int64_t supervisor, int64_t supervisee,
-                               int64_t due_at, int late)
+rcode events_supervision_overdue(call *c, int64_t agreement_id, int64_t supervisor, int64_t supervisee,
+                                 int64_t due_at, int late)
 {
   int64_t to[2 + MANAGERS_MAX] = {supervisee, supervisor};
   size_t n = 0;
@@ -499,7 +499,7 @@ int events_supervision_overdue(call *c, int64_t agreement_id, int64_t supervisor
 
 /* The first column of each row st gives (at most max), as recipients;
  * st is reset. */
-static int read_ids(sqlite3_stmt *st, int64_t *ids, size_t max, size_t *n)
+static rcode read_ids(sqlite3_stmt *st, int64_t *ids, size_t max, size_t *n)
 {
   int step = SQLITE_DONE;
   *n = 0;
@@ -510,7 +510,7 @@ static int read_ids(sqlite3_stmt *st, int64_t *ids, size_t max, size_t *n)
 
 #define KPI_TOLD_MAX 64  /* supervisors of one practitioner, or managers of one team */
 
-static int kpi_recipients(call *c, int64_t user_id, int64_t team_id, int64_t *ids, size_t *n)
+static rcode kpi_recipients(call *c, int64_t user_id, int64_t team_id, int64_t *ids, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT ?1 WHERE ?1 <> 0"
@@ -527,7 +527,7 @@ static int kpi_recipients(call *c, int64_t user_id, int64_t team_id, int64_t *id
   return read_ids(st, ids, KPI_TOLD_MAX, n);
 }
 
-static int team_name(call *c, int64_t team_id, char *buf, size_t size)
+static rcode team_name(call *c, int64_t team_id, char *buf, size_t size)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT name FROM teams WHERE id = ?1");
   if (!st) return RC_INTERNAL;
@@ -538,7 +538,7 @@ static int team_name(call *c, int64_t team_id, char *buf, size_t size)
   return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, int64_t user_id, int64_t team_id)
+rcode events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, int64_t user_id, int64_t team_id)
 {
   int64_t to[KPI_TOLD_MAX];
   size_t n = 0;
@@ -573,7 +573,7 @@ int events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, in
  * bounded number of people (TEAM_MAX_PEOPLE), but no cap here may drop
  * the person. */
 #define ACCOUNT_TOLD_MAX 512
-static int account_recipients(call *c, int64_t user_id, int64_t team_id, int64_t *ids, size_t *n)
+static rcode account_recipients(call *c, int64_t user_id, int64_t team_id, int64_t *ids, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT id FROM (SELECT ?1 AS id UNION SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id"
@@ -586,7 +586,7 @@ static int account_recipients(call *c, int64_t user_id, int64_t team_id, int64_t
   return read_ids(st, ids, ACCOUNT_TOLD_MAX, n);
 }
 
-int events_account_changed(call *c, events_account what, int64_t user_id, int64_t team_id)
+rcode events_account_changed(call *c, events_account what, int64_t user_id, int64_t team_id)
 {
   int64_t *to = arena_alloc(c->a, sizeof *to * ACCOUNT_TOLD_MAX);
   if (!to) return RC_EXHAUSTED;
@@ -628,7 +628,7 @@ int events_account_changed(call *c, events_account what, int64_t user_id, int64_
 
 /* ---- the outbox ---- */
 
-static int store_one(call *c, int64_t user, const Reflect__V1__Event *ev)
+static rcode store_one(call *c, int64_t user, const Reflect__V1__Event *ev)
 {
   int64_t seq;
   int rc = store_events_add(c, user, ev, &seq);
@@ -651,7 +651,7 @@ static Reflect__V1__Event *copy_event(arena *a, const Reflect__V1__Event *ev)
   return m->summary && m->who && m->where && m->actor ? m : NULL;
 }
 
-static int push_pending(batch_state *b, int64_t user, const Reflect__V1__Event *ev)
+static rcode push_pending(batch_state *b, int64_t user, const Reflect__V1__Event *ev)
 {
   if (b->n_p == b->cap_p) {
     size_t cap = b->cap_p ? b->cap_p * 2 : 1024;
@@ -665,7 +665,7 @@ static int push_pending(batch_state *b, int64_t user, const Reflect__V1__Event *
   return RC_OK;
 }
 
-int events_emit(call *c, const int64_t *users, size_t n, Reflect__V1__Event *ev)
+rcode events_emit(call *c, const int64_t *users, size_t n, Reflect__V1__Event *ev)
 {
   int authenticated = c->who && c->who->authenticated;
   batch_state *b = batch_of(c);
@@ -701,7 +701,7 @@ static int by_user(const void *x, const void *y)
  * person's data key, and a burst names far more people than the keyring
  * holds, so in the order they were made nearly every row would unwrap a
  * key again. */
-int events_batch_flush(call *c)
+rcode events_batch_flush(call *c)
 {
   batch_state *b = batch_of(c);
   if (!b || !b->n_p) return RC_OK;

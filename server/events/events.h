@@ -38,27 +38,28 @@
  * and must run inside the same transaction. end without a flush drops
  * what was queued. Without a batch every event is stored at once. */
 void events_batch_begin(call *c);
-int events_batch_flush(call *c);
+rcode events_batch_flush(call *c) RC_MUST_CHECK;
 void events_batch_end(void);
 
 /* The low-level entry: ev (seq, created_at and actor are filled in here)
  * to each of users[0..n), skipping the actor; duplicates are sent once. */
-int events_emit(call *c, const int64_t *users, size_t n, Reflect__V1__Event *ev);
+rcode events_emit(call *c, const int64_t *users, size_t n, Reflect__V1__Event *ev) RC_MUST_CHECK;
 
-int events_session_booked(call *c, const session_row *s);
-int events_session_moved(call *c, const session_row *s, int64_t previous_at);
-int events_session_cancelled(call *c, const session_row *s);
+rcode events_session_booked(call *c, const session_row *s) RC_MUST_CHECK;
+rcode events_session_moved(call *c, const session_row *s, int64_t previous_at) RC_MUST_CHECK;
+rcode events_session_cancelled(call *c, const session_row *s) RC_MUST_CHECK;
 /* revision 1 asks for sign-off; later ones are amendments. */
-int events_record_written(call *c, const session_row *s, uint32_t revision);
-int events_record_signed(call *c, const session_row *s, uint32_t revision, int complete);
-int events_action_assigned(call *c, const action_row *a);
-int events_action_closed(call *c, const action_row *a);
+rcode events_record_written(call *c, const session_row *s, uint32_t revision) RC_MUST_CHECK;
+rcode events_record_signed(call *c, const session_row *s, uint32_t revision, int complete) RC_MUST_CHECK;
+rcode events_action_assigned(call *c, const action_row *a) RC_MUST_CHECK;
+rcode events_action_closed(call *c, const action_row *a) RC_MUST_CHECK;
 
 /* A performance indicator (its latest name) has drifted for a subject:
  * user_id (told, with their supervisors under active agreements) or
  * team_id (its managers are told); the other is 0. The words name the
  * indicator and whose it is, never a value or evidence. */
-int events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, int64_t user_id, int64_t team_id);
+rcode events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, int64_t user_id,
+                          int64_t team_id) RC_MUST_CHECK;
 
 /* An administrator changed something that lets someone act as user_id or
  * oversee them: reset their password, added them to team_id or made them
@@ -72,12 +73,12 @@ typedef enum {
   EVENTS_ACCOUNT_TEAM_MANAGER,
   EVENTS_ACCOUNT_INSPECTOR_GRANTED,
 } events_account;
-int events_account_changed(call *c, events_account what, int64_t user_id, int64_t team_id);
+rcode events_account_changed(call *c, events_account what, int64_t user_id, int64_t team_id) RC_MUST_CHECK;
 
 /* Scheduler events (late: emitted after their time). */
-int events_session_reminder(call *c, const session_row *s, int64_t lead, int late);
-int events_action_due(call *c, const action_row *a, int overdue, int late);
-int events_supervision_overdue(call *c, int64_t agreement_id, int64_t supervisor, int64_t supervisee,
-                               int64_t due_at, int late);
+rcode events_session_reminder(call *c, const session_row *s, int64_t lead, int late) RC_MUST_CHECK;
+rcode events_action_due(call *c, const action_row *a, int overdue, int late) RC_MUST_CHECK;
+rcode events_supervision_overdue(call *c, int64_t agreement_id, int64_t supervisor, int64_t supervisee,
+                                 int64_t due_at, int late) RC_MUST_CHECK;
 
 #endif

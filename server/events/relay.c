@@ -197,12 +197,12 @@ static void publish_range(worker_state *w, int64_t first, int64_t last)
 static rcode tick_tx(call *c, void *arg)
 {
   (void)arg;
-  return (rcode)scheduler_tick(c);
+  return scheduler_tick(c);
 }
 
 static rcode retention_tx(call *c, void *arg)
 {
-  return (rcode)shred_run(c, arg);
+  return shred_run(c, arg);
 }
 
 static void run_tick(worker_state *w, int64_t posted_at)

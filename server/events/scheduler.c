@@ -70,7 +70,7 @@ typedef struct {
   "                 AND e.fire_at = s.starts_at - ?2 AND e.lead = ?2)"                                      \
   " ORDER BY s.starts_at, s.id LIMIT ?4"
 
-static int reminders_batch(tick *t, int64_t lead, reminder_row *v, size_t *n)
+static rcode reminders_batch(tick *t, int64_t lead, reminder_row *v, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(t->c->s->db, REMINDERS_DUE);
   if (!st) return RC_INTERNAL;
@@ -99,7 +99,7 @@ static int reminders_batch(tick *t, int64_t lead, reminder_row *v, size_t *n)
 
 /* `shorter` is the next shorter lead (0: none). Its reminder fires later
  * than this one, so when it too has come this one is stale. */
-static int reminders_for(tick *t, int64_t lead, int64_t shorter, reminder_row *v)
+static rcode reminders_for(tick *t, int64_t lead, int64_t shorter, reminder_row *v)
 {
   call *c = t->c;
   while (!tick_full(t)) {
@@ -126,7 +126,7 @@ static int reminders_for(tick *t, int64_t lead, int64_t shorter, reminder_row *v
 
 /* Shortest lead first, so that the reminders a shorter one makes stale are
  * the ones left to mark. The config keeps them longest first. */
-static int reminders(tick *t)
+static rcode reminders(tick *t)
 {
   const config *cfg = t->c->s->cfg;
   reminder_row *v = malloc(sizeof *v * SCHEDULER_BATCH);
@@ -158,7 +158,7 @@ static int reminders(tick *t)
   "                 AND e.fire_at = a.due_at AND e.lead = 0)"                             \
   " ORDER BY a.due_at, a.id LIMIT ?4"
 
-static int actions_batch(tick *t, const char *sql, int kind, int64_t lead, action_row *v, size_t *n)
+static rcode actions_batch(tick *t, const char *sql, int kind, int64_t lead, action_row *v, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(t->c->s->db, sql);
   if (!st) return RC_INTERNAL;
@@ -179,7 +179,7 @@ static int actions_batch(tick *t, const char *sql, int kind, int64_t lead, actio
 /* Due soon is skipped for an action set after its fire time (being told
  * of it said when it is due); overdue is late when it is sent long after
  * the later of its due time and its creation. */
-static int actions_of(tick *t, int overdue, action_row *v)
+static rcode actions_of(tick *t, int overdue, action_row *v)
 {
   call *c = t->c;
   int kind = overdue ? REFLECT__V1__EVENT_KIND__EVENT_ACTION_OVERDUE : REFLECT__V1__EVENT_KIND__EVENT_ACTION_DUE_SOON;
@@ -204,7 +204,7 @@ static int actions_of(tick *t, int overdue, action_row *v)
   return RC_OK;
 }
 
-static int actions(tick *t)
+static rcode actions(tick *t)
 {
   action_row *v = malloc(sizeof *v * SCHEDULER_BATCH);
   if (!v) return RC_EXHAUSTED;
@@ -219,7 +219,7 @@ static int actions(tick *t)
 /* Every active agreement (signed by the supervisee, not ended), a batch of
  * ids at a time. Whether one is due takes the agreement's rule and its
  * sessions (store_agreements_next_due), so it is not a single query. */
-static int agreements_batch(db *d, int64_t after, int64_t *ids, size_t *n)
+static rcode agreements_batch(db *d, int64_t after, int64_t *ids, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT id FROM agreements WHERE supervisee_signed_at IS NOT NULL AND ended_at IS NULL AND id > ?1"
@@ -237,7 +237,7 @@ static int agreements_batch(db *d, int64_t after, int64_t *ids, size_t *n)
 /* Once per (agreement, due time); late when sent long after the later of
  * the due time and the supervisee's signature (an agreement signed when
  * already overdue is news at signing, not late). */
-static int supervision_one(tick *t, int64_t id)
+static rcode supervision_one(tick *t, int64_t id)
 {
   call *c = t->c;
   db *d = c->s->db;
@@ -256,7 +256,7 @@ static int supervision_one(tick *t, int64_t id)
   return rc;
 }
 
-static int supervision(tick *t)
+static rcode supervision(tick *t)
 {
   int64_t ids[SCHEDULER_BATCH], after = 0;
   size_t n;
@@ -276,7 +276,7 @@ static int supervision(tick *t)
  * threads, hence the atomic. */
 static _Atomic int64_t last_prune;
 
-static int prune(call *c)
+static rcode prune(call *c)
 {
   if (c->now - atomic_load(&last_prune) < SCHEDULER_PRUNE_EVERY_S) return RC_OK;
   int64_t deleted = 0;
@@ -289,7 +289,7 @@ static int prune(call *c)
 /* Each finished hour of failed logins becomes one audit row per account
  * (store_throttle.h), so the log says how many and from how many devices
  * without a row per guess. A few per tick; the rest wait for the next. */
-static int login_failure_hours(call *c)
+static rcode login_failure_hours(call *c)
 {
   throttle_hour h[32];
   size_t n = 0;
@@ -312,7 +312,7 @@ static double now_ms(void)
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-int scheduler_tick(call *c)
+rcode scheduler_tick(call *c)
 {
   tick t = {c, 0, 0};
   double started = now_ms();

@@ -30,6 +30,6 @@
 #define SCHEDULER_LATE_SLACK_S 10
 #define SCHEDULER_DUE_SOON_S (24 * 3600)
 
-int scheduler_tick(call *c);
+rcode scheduler_tick(call *c) RC_MUST_CHECK;
 
 #endif

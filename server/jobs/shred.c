@@ -62,7 +62,7 @@ static int shred_one(call *c, const due_case *k)
 /* Cases closed before v10 kept no closing date and so no retain-until
  * date: give them one (counting from now, the safe side), a bounded batch
  * per run, or they would escape retention for ever. */
-static int backfill_closed(call *c)
+static rcode backfill_closed(call *c)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT id FROM cases WHERE open = 0 AND retain_until IS NULL AND shredded_at IS NULL ORDER BY id LIMIT 200");
@@ -82,7 +82,7 @@ static int backfill_closed(call *c)
   return RC_OK;
 }
 
-int shred_run(call *c, int64_t *shredded)
+rcode shred_run(call *c, int64_t *shredded)
 {
   *shredded = 0;
   if (atomic_exchange(&forget_again, 0)) keyring_forget_all();

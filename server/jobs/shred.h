@@ -28,7 +28,7 @@
 
 #define SHRED_RUN_MAX 200
 
-int shred_run(call *c, int64_t *shredded);
+rcode shred_run(call *c, int64_t *shredded) RC_MUST_CHECK;
 void shred_checkpoint(db *d);
 
 #endif

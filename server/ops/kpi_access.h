@@ -24,17 +24,17 @@
 
 /* Today in the organisation's zone (serve sets TZ to it). */
 void kpi_access_today(call *c, char out[KPI_DAY_SIZE]);
-rcode kpi_access_find(call *c, const char *practitioner, const char *team, kpi_subject *who, int *exists);
-rcode kpi_access_may_act(call *c, const kpi_subject *who, int *ok);
-rcode kpi_access_may_see(call *c, const kpi_subject *who, int *ok);
+rcode kpi_access_find(call *c, const char *practitioner, const char *team, kpi_subject *who, int *exists) RC_MUST_CHECK;
+rcode kpi_access_may_act(call *c, const kpi_subject *who, int *ok) RC_MUST_CHECK;
+rcode kpi_access_may_see(call *c, const kpi_subject *who, int *ok) RC_MUST_CHECK;
 /* The subject a request names, if the caller may act for it. */
-rcode kpi_access_acting(call *c, const char *practitioner, const char *team, kpi_subject *who);
+rcode kpi_access_acting(call *c, const char *practitioner, const char *team, kpi_subject *who) RC_MUST_CHECK;
 /* The subject a report names ("" and "": the caller), if they may see it. */
-rcode kpi_access_seeing(call *c, const char *practitioner, const char *team, kpi_subject *who);
+rcode kpi_access_seeing(call *c, const char *practitioner, const char *team, kpi_subject *who) RC_MUST_CHECK;
 /* The latest version of indicator id. */
-rcode kpi_access_indicator(call *c, uint64_t id, const char *field, Reflect__V1__Indicator **out);
+rcode kpi_access_indicator(call *c, uint64_t id, const char *field, Reflect__V1__Indicator **out) RC_MUST_CHECK;
 /* v is finite and on the indicator's scale. */
-rcode kpi_access_on_scale(call *c, const char *field, double v, const Reflect__V1__Indicator *ind);
+rcode kpi_access_on_scale(call *c, const char *field, double v, const Reflect__V1__Indicator *ind) RC_MUST_CHECK;
 /* "PREFIX;user=N" or "PREFIX;team=N", for audit details. */
 void kpi_access_detail(char *buf, size_t size, const char *prefix, const kpi_subject *who);
 

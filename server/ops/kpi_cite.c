@@ -39,11 +39,11 @@ rcode kpi_cite_fill(call *c, Reflect__V1__RecordSection *sec)
   for (size_t i = 0; i < n; i++) {
     kpi_measurement_row m;
     uint64_t id = sec->kpi_measurements[i];
-    int rc = id <= INT64_MAX ? store_kpis_measurement_get(c->s->db, (int64_t)id, &m) : RC_NOT_FOUND;
+    rcode rc = id <= INT64_MAX ? store_kpis_measurement_get(c->s->db, (int64_t)id, &m) : RC_NOT_FOUND;
     Reflect__V1__Indicator *ind = NULL;
     if (!rc) rc = store_kpis_indicator_get(c, m.indicator_id, m.version, &ind);
     /* Measurements are append-only and were checked when cited. */
-    if (rc) return rc == RC_NOT_FOUND ? RC_DATA_LOSS : (rcode)rc;
+    if (rc) return rc == RC_NOT_FOUND ? RC_DATA_LOSS : rc;
     Reflect__V1__KpiCitation *k = arena_alloc(c->a, sizeof *k);
     if (!k) return RC_EXHAUSTED;
     reflect__v1__kpi_citation__init(k);

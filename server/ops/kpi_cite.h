@@ -24,7 +24,7 @@
 
 #define KPI_CITE_MAX 16
 
-rcode kpi_cite_check(call *c, const session_row *s, const uint64_t *ids, size_t n, const char *field);
-rcode kpi_cite_fill(call *c, Reflect__V1__RecordSection *sec);
+rcode kpi_cite_check(call *c, const session_row *s, const uint64_t *ids, size_t n, const char *field) RC_MUST_CHECK;
+rcode kpi_cite_fill(call *c, Reflect__V1__RecordSection *sec) RC_MUST_CHECK;
 
 #endif

@@ -89,11 +89,12 @@ typedef struct {
 } ops_guess;
 /* Refuses while the device is locked, or the account is locked to
  * unfamiliar devices and this is one. */
-rcode ops_auth_check_throttle(call *c, const ops_guess *g);
+rcode ops_auth_check_throttle(call *c, const ops_guess *g) RC_MUST_CHECK;
 /* Counts a wrong password against the device (and, from an unfamiliar
  * device, the account), audits it (aggregated: see store_throttle.h), and
  * fails the call with `code`, `field` and `message`. */
-rcode ops_auth_password_failed(call *c, const ops_guess *g, rcode code, const char *field, const char *message);
+rcode ops_auth_password_failed(call *c, const ops_guess *g, rcode code, const char *field,
+                               const char *message) RC_MUST_CHECK;
 /* On a fast worker, before a request waits for a password-hashing worker:
  * refuses at once what the throttle would (so it never takes a place in
  * the queue); sets *familiar for a login from a device the account has
@@ -101,7 +102,7 @@ rcode ops_auth_password_failed(call *c, const ops_guess *g, rcode code, const ch
  * of strangers' logins; and sets *owner to whose password work it is (the
  * account, or the caller; 0 for a stranger), so that no one person can
  * fill the familiar lane. */
-rcode ops_auth_slow_lane(call *c, const Reflect__V1__Request *req, int *familiar, int64_t *owner);
+rcode ops_auth_slow_lane(call *c, const Reflect__V1__Request *req, int *familiar, int64_t *owner) RC_MUST_CHECK;
 
 /* Which of a record's comments a read carries (store_comments.h pages).
  * budget 0 gives the comments what the frame leaves beside the record, so
@@ -123,17 +124,17 @@ typedef struct {
  * only for a party. Fails the call describing why. No audit: the caller
  * audits the read before the content leaves. */
 rcode ops_records_fill(call *c, const session_row *s, uint32_t revision, int party, const record_view *view,
-                      Reflect__V1__RecordShowReply **out);
+                      Reflect__V1__RecordShowReply **out) RC_MUST_CHECK;
 
 /* A case by id or reference (exactly one given), or the call fails: a
  * missing case is PERMISSION_DENIED "does not exist or you cannot see it",
  * the same as the caller's own visibility rule then gives a forbidden one. */
-rcode ops_case_people_find_case(call *c, uint64_t id, const char *reference, case_row *k);
+rcode ops_case_people_find_case(call *c, uint64_t id, const char *reference, case_row *k) RC_MUST_CHECK;
 
 /* Resolves a username to an active account, or fails the call naming
  * `field` (NOT_FOUND for no such user, FAILED_PRECONDITION if inactive).
  * For administrators, who may list every account anyway. */
-rcode ops_users_find_active(call *c, const char *field, const char *username, user_row *out);
+rcode ops_users_find_active(call *c, const char *field, const char *username, user_row *out) RC_MUST_CHECK;
 
 /* Roles as a set, for ops_users_lookup_person. */
 #define OPS_ROLE(r) (1u << (REFLECT__V1__ROLE__ROLE_##r))
@@ -146,12 +147,12 @@ rcode ops_users_find_active(call *c, const char *field, const char *username, us
  * whose role is in roles; else RC_NOT_FOUND, and ops_users_refused_person then
  * audits the refusal the caller made in its own words. RC_INTERNAL on a
  * storage error. Call probes_check(c, "person") first. */
-int ops_users_lookup_person(call *c, const char *username, unsigned roles, user_row *u);
+rcode ops_users_lookup_person(call *c, const char *username, unsigned roles, user_row *u) RC_MUST_CHECK;
 /* After the caller's uniform refusal (call_fail) of a request naming
  * username: audits it as a probe (probes.h), with what the refusal did not
  * say: the account (if any) and why. u is what ops_users_lookup_person filled,
  * or the account found when a later check (an agreement) failed; why is
  * NULL to have it worked out from u. Returns the refusal's code. */
-rcode ops_users_refused_person(call *c, const char *username, const user_row *u, const char *why);
+rcode ops_users_refused_person(call *c, const char *username, const user_row *u, const char *why) RC_MUST_CHECK;
 
 #endif

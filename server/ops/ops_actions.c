@@ -52,12 +52,12 @@ static rcode action_add_tx(call *c, void *arg)
     rcode rc = check_case(c, a);
     if (rc) return rc;
   }
-  rcode rc = (rcode)store_actions_add(c, &a->s, a->owner, (int64_t)a->in->case_id, a->in->due_at,
-                                      a->in->description, a->in->evidence_needed, &a->id);
-  if (!rc) rc = (rcode)store_audit_append_id(c, "action.add", "action", a->id, "");
+  rcode rc = store_actions_add(c, &a->s, a->owner, (int64_t)a->in->case_id, a->in->due_at,
+                               a->in->description, a->in->evidence_needed, &a->id);
+  if (!rc) rc = store_audit_append_id(c, "action.add", "action", a->id, "");
   action_row row;
   if (!rc) rc = store_actions_get(c->s->db, a->id, &row) ? RC_INTERNAL : RC_OK;
-  if (!rc) rc = (rcode)events_action_assigned(c, &row);
+  if (!rc) rc = events_action_assigned(c, &row);
   return rc;
 }
 
@@ -109,7 +109,7 @@ rcode ops_action_list(call *c, const Reflect__V1__Request *req)
   Reflect__V1__ActionListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__action_list_reply__init(r);
-  rcode rc = (rcode)store_actions_list(c, &f, &r->actions, &r->n_actions);
+  rcode rc = store_actions_list(c, &f, &r->actions, &r->n_actions);
   if (rc) return call_fail(c, rc, NULL, "could not list actions");
   char detail[32];
   snprintf(detail, sizeof detail, "actions=%zu", r->n_actions);
@@ -131,15 +131,15 @@ static rcode action_close_tx(call *c, void *arg)
   if (store_actions_get(c->s->db, x->a.id, &x->a)) return RC_INTERNAL;
   if (x->a.status != REFLECT__V1__ACTION_STATUS__ACTION_OPEN)
     return call_fail(c, RC_PRECONDITION, "id", "action %lld is already closed", (long long)x->a.id);
-  rcode rc = (rcode)store_actions_close(c, &x->a, x->in->status, x->in->evidence);
+  rcode rc = store_actions_close(c, &x->a, x->in->status, x->in->evidence);
   if (!rc)
-    rc = (rcode)store_audit_append_id(c, x->in->status == REFLECT__V1__ACTION_STATUS__ACTION_DONE ? "action.done"
-                                                                                                : "action.cancel",
-                                      "action", x->a.id, "");
+    rc = store_audit_append_id(c, x->in->status == REFLECT__V1__ACTION_STATUS__ACTION_DONE ? "action.done"
+                                                                                         : "action.cancel",
+                               "action", x->a.id, "");
   /* Read back: the event says how it was closed. */
   action_row closed;
   if (!rc) rc = store_actions_get(c->s->db, x->a.id, &closed) ? RC_INTERNAL : RC_OK;
-  if (!rc) rc = (rcode)events_action_closed(c, &closed);
+  if (!rc) rc = events_action_closed(c, &closed);
   return rc;
 }
 

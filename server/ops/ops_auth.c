@@ -39,7 +39,7 @@ static rcode failure_write(call *c, void *arg)
 {
   const ops_guess *g = ((login_tx *)arg)->g;
   const config *cfg = c->s->cfg;
-  int rc = store_throttle_fail(c->s->db, g->device_key, c->now, cfg->login_max_failures, cfg->login_max_delay_s);
+  rcode rc = store_throttle_fail(c->s->db, g->device_key, c->now, cfg->login_max_failures, cfg->login_max_delay_s);
   /* A stranger's failures lock only strangers out of the account. */
   if (!rc && !g->familiar)
     rc = store_throttle_fail(c->s->db, g->user_key, c->now, cfg->login_max_failures, cfg->login_max_delay_s);
@@ -49,7 +49,7 @@ static rcode failure_write(call *c, void *arg)
   int first = 0;
   if (!rc) rc = store_throttle_count_failure(c->s->db, account, c->who->device, c->now, &first);
   if (!rc && first) rc = store_audit_append(c, "login.failed", account, g->familiar ? "familiar_device=1" : "");
-  return (rcode)rc;
+  return rc;
 }
 
 #define WRONG_LOGIN "wrong username or password"
@@ -68,7 +68,7 @@ static rcode success_write(call *c, void *arg)
   login_tx *t = arg;
   /* The previous login here (this person's or someone else's) ends, or
    * events would still be sealed to this device for them. */
-  int rc = store_tokens_delete_device(c->s->db, c->who->device);
+  rcode rc = store_tokens_delete_device(c->s->db, c->who->device);
   if (!rc) rc = store_tokens_create(c->s->db, t->token_hash, t->user_id, c->who->device, c->now, t->expires_at);
   /* A success clears the counters it had to pass: the device's, and the
    * account's only from an unfamiliar device (from a familiar one it was
@@ -78,7 +78,7 @@ static rcode success_write(call *c, void *arg)
   if (!rc) rc = store_throttle_remember(c->s->db, t->user_id, c->who->device, c->now);
   if (!rc) rc = store_events_topic_renew(c->s->db, c->s->topics, t->user_id, c->who->device, c->now, t->topic);
   if (!rc) rc = store_audit_append_id(c, "login", "user", t->user_id, "");
-  return (rcode)rc;
+  return rc;
 }
 
 rcode ops_auth_check_throttle(call *c, const ops_guess *g)
@@ -209,7 +209,7 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   if (!r) return RC_EXHAUSTED;
   reflect__v1__login_reply__init(r);
   u.pwhash[0] = '\0';
-  rc = (rcode)store_users_to_message(c, &u, &r->user);
+  rc = store_users_to_message(c, &u, &r->user);
   if (rc) return call_fail(c, rc, NULL, "could not read the account");
   r->token.data = token;
   r->token.len = TOKEN_BYTES;
@@ -240,9 +240,9 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
 static rcode logout_write(call *c, void *arg)
 {
   (void)arg;
-  int rc = store_tokens_delete(c->s->db, c->who->token_hash);
+  rcode rc = store_tokens_delete(c->s->db, c->who->token_hash);
   if (!rc) rc = store_audit_append_id(c, "logout", "user", c->who->user_id, "");
-  return (rcode)rc;
+  return rc;
 }
 
 rcode ops_logout(call *c, const Reflect__V1__Request *req)
@@ -267,7 +267,7 @@ rcode ops_whoami(call *c, const Reflect__V1__Request *req)
   Reflect__V1__WhoAmIReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__who_am_ireply__init(r);
-  rcode rc = (rcode)store_users_to_message(c, &u, &r->user);
+  rcode rc = store_users_to_message(c, &u, &r->user);
   if (rc) return call_fail(c, rc, NULL, "could not read the account");
   r->device = c->who->device;
   r->expires_at = c->who->expires_at;

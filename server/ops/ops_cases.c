@@ -74,10 +74,10 @@ static rcode refuse_reference(call *c)
 static rcode case_add_tx(call *c, void *arg)
 {
   case_add *a = arg;
-  rcode rc = (rcode)store_cases_add(c, a->in->reference, a->in->name, a->in->date_of_birth, a->in->risk,
-                                    a->allocated, a->in->looked_after, &a->id);
+  rcode rc = store_cases_add(c, a->in->reference, a->in->name, a->in->date_of_birth, a->in->risk,
+                             a->allocated, a->in->looked_after, &a->id);
   if (rc == RC_EXISTS) return refuse_reference(c);
-  if (!rc) rc = (rcode)store_audit_append_id(c, "case.add", "case", a->id, "");
+  if (!rc) rc = store_audit_append_id(c, "case.add", "case", a->id, "");
   return rc;
 }
 
@@ -152,8 +152,8 @@ rcode ops_case_list(call *c, const Reflect__V1__Request *req)
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_list_reply__init(r);
   int oversight = c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER;
-  rcode rc = (rcode)store_cases_list(c, c->who->user_id, oversight, allocated, in->include_closed, &r->cases,
-                                     &r->n_cases);
+  rcode rc = store_cases_list(c, c->who->user_id, oversight, allocated, in->include_closed, &r->cases,
+                              &r->n_cases);
   if (rc) return call_fail(c, rc, NULL, "could not list cases");
   /* Names of children are content: the listing is audited before it leaves. */
   char detail[32];
@@ -203,7 +203,7 @@ rcode ops_case_show(call *c, const Reflect__V1__Request *req)
   Reflect__V1__CaseShowReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_show_reply__init(r);
-  rc = (rcode)store_cases_to_message(c, &k, &r->case_);
+  rc = store_cases_to_message(c, &k, &r->case_);
   if (rc == RC_DATA_LOSS) return call_fail(c, rc, NULL, "integrity error: case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case");
   rc = store_audit_read(c, "case.read", "case", k.id, "");
@@ -242,13 +242,13 @@ static rcode case_update_tx(call *c, void *arg)
   int open = in->close ? 0 : in->reopen ? 1 : u->k.open;
   int looked_after = in->looked_after ? 1 : in->not_looked_after ? 0 : u->k.looked_after;
   int64_t allocated = u->allocated ? u->allocated : u->k.allocated_id;
-  rcode rc = (rcode)store_cases_update(c, &u->k, risk, allocated, open, looked_after);
+  rcode rc = store_cases_update(c, &u->k, risk, allocated, open, looked_after);
   /* The retention facts are in the audit, so a shortened retention (a mark
    * cleared on a closed case) can be traced to who did it. */
   char detail[64] = "";
   if (!rc && (open != u->k.open || looked_after != u->k.looked_after))
     snprintf(detail, sizeof detail, "open=%d looked_after=%d", open, looked_after);
-  if (!rc) rc = (rcode)store_audit_append_id(c, "case.update", "case", u->k.id, detail);
+  if (!rc) rc = store_audit_append_id(c, "case.update", "case", u->k.id, detail);
   return rc;
 }
 
@@ -295,11 +295,11 @@ rcode ops_case_decisions(call *c, const Reflect__V1__Request *req)
   Reflect__V1__CaseDecisionsReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_decisions_reply__init(r);
-  rc = (rcode)store_cases_to_message(c, &k, &r->case_);
+  rc = store_cases_to_message(c, &k, &r->case_);
   if (in->after_session > INT64_MAX) return call_fail(c, RC_INVALID, "after_session", "no such session");
   decisions_page pg = {(int64_t)in->after_session, in->after_revision, DECISIONS_PAGE_BYTES};
   int more = 0;
-  if (!rc) rc = (rcode)store_decisions_list(c, &k, &pg, &r->decisions, &r->n_decisions, &more);
+  if (!rc) rc = store_decisions_list(c, &k, &pg, &r->decisions, &r->n_decisions, &more);
   if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: a decision about case %lld failed authentication",
                      (long long)k.id);

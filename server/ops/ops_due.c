@@ -47,7 +47,7 @@ rcode ops_due_list(call *c, const Reflect__V1__Request *req)
   agreement_row *rows = NULL;
   Reflect__V1__Agreement **agreements = NULL;
   size_t n = 0;
-  rcode rc = (rcode)store_agreements_list(c, &f, &rows, &agreements, &n);
+  rcode rc = store_agreements_list(c, &f, &rows, &agreements, &n);
   Reflect__V1__DueListReply *r = arena_alloc(c->a, sizeof *r);
   Reflect__V1__SupervisionDue **v = arena_alloc(c->a, sizeof *v * (n ? n : 1));
   if (!rc && (!r || !v)) rc = RC_EXHAUSTED;

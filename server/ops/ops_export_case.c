@@ -46,7 +46,7 @@ static rcode redact_error(call *c, int rc)
 
 /* redact codes overlap Reflect codes: every failure to add a name is a
  * lack of room. */
-static int from_redact(int rc)
+static rcode from_redact(int rc)
 {
   return rc ? RC_EXHAUSTED : RC_OK;
 }
@@ -208,9 +208,9 @@ static rcode export_audit_tx(call *c, void *arg)
   export_audit *a = arg;
   char detail[64];
   snprintf(detail, sizeof detail, "entries=%zu;redactions=%zu", a->entries, a->redactions);
-  rcode rc = (rcode)store_audit_append_id(c, "case.export", "case", a->case_id, detail);
+  rcode rc = store_audit_append_id(c, "case.export", "case", a->case_id, detail);
   snprintf(detail, sizeof detail, "decisions=%zu", a->entries);
-  if (!rc) rc = (rcode)store_audit_append_id(c, "case.decisions", "case", a->case_id, detail);
+  if (!rc) rc = store_audit_append_id(c, "case.decisions", "case", a->case_id, detail);
   return rc;
 }
 
@@ -220,7 +220,7 @@ static rcode fill_entries(call *c, extract *x, const case_row *k, const decision
   Reflect__V1__Decision **d = NULL;
   size_t n = 0;
   int more = 0;
-  rcode rc = (rcode)store_decisions_list(c, k, pg, &d, &n, &more);
+  rcode rc = store_decisions_list(c, k, pg, &d, &n, &more);
   if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: a decision about case %lld failed authentication", (long long)k->id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case's decisions");
@@ -285,7 +285,7 @@ static rcode build_extract(call *c, extract *x, const case_row *k, const decisio
   if (rc) return rc;
   Reflect__V1__CasePerson **people = NULL;
   size_t n = 0;
-  rc = (rcode)store_case_people_list(c, c->a, k, &people, &n);
+  rc = store_case_people_list(c, c->a, k, &people, &n);
   if (rc) return call_fail(c, rc, NULL, "could not read the case's third parties");
   redact_corpus corpus;
   redact_corpus_init(&corpus);
@@ -315,11 +315,11 @@ rcode ops_export_case(call *c, const Reflect__V1__Request *req)
   x.r = arena_alloc(c->a, sizeof *x.r);
   if (!x.r) return RC_EXHAUSTED;
   reflect__v1__export_case_reply__init(x.r);
-  rc = (rcode)store_cases_to_message(c, &k, &x.r->case_);
+  rc = store_cases_to_message(c, &k, &x.r->case_);
   if (rc == RC_DATA_LOSS) return call_fail(c, rc, NULL, "integrity error: case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case");
   x.r->generated_at = c->now;
-  rc = (rcode)store_users_name(c, c->who->user_id, &x.r->generated_by);
+  rc = store_users_name(c, c->who->user_id, &x.r->generated_by);
   if (rc) return call_fail(c, rc, NULL, "could not read your name");
   if (in->after_session > INT64_MAX) return call_fail(c, RC_INVALID, "after_session", "no such session");
   decisions_page pg = {(int64_t)in->after_session, in->after_revision, DECISIONS_PAGE_BYTES};

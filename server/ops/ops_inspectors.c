@@ -20,16 +20,16 @@ typedef struct {
 static rcode grant_write(call *c, void *arg)
 {
   grant_tx *g = arg;
-  int rc = g->revoke ? store_inspectors_revoke(c, g->inspector, g->team, &g->changed)
-                     : store_inspectors_grant(c, g->inspector, g->team, &g->changed);
-  if (rc || !g->changed) return (rcode)rc;
+  rcode rc = g->revoke ? store_inspectors_revoke(c, g->inspector, g->team, &g->changed)
+                       : store_inspectors_grant(c, g->inspector, g->team, &g->changed);
+  if (rc || !g->changed) return rc;
   /* The table holds only current grants; the audit log is the history. */
   char detail[48];
   snprintf(detail, sizeof detail, "team=%lld", (long long)g->team);
   rc = store_audit_append_id(c, g->revoke ? "inspector.revoke" : "inspector.grant", "user", g->inspector, detail);
   /* The team's managers learn who now reads its evidence. */
   if (!rc && !g->revoke) rc = events_account_changed(c, EVENTS_ACCOUNT_INSPECTOR_GRANTED, g->inspector, g->team);
-  return (rcode)rc;
+  return rc;
 }
 
 rcode ops_inspector_grant(call *c, const Reflect__V1__Request *req)

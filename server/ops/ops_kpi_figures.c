@@ -47,8 +47,8 @@ static rcode drifting_now(call *c, const kpi_record *k, int *drifting, uint64_t 
 {
   Reflect__V1__KpiMeasurement **recent;
   size_t n = 0;
-  int rc = store_kpis_recent(c, k->m.indicator_id, &k->m.who, 3, &recent, &n);
-  if (rc) return (rcode)rc;
+  rcode rc = store_kpis_recent(c, k->m.indicator_id, &k->m.who, 3, &recent, &n);
+  if (rc) return rc;
   line_figures f;
   figures_of((int)k->ind->direction, recent, n, &f);
   *drifting = f.drifting;
@@ -67,18 +67,18 @@ static rcode record_tx(call *c, void *arg)
     rc = RC_INTERNAL;
   if (rc) return rc;
   k->m.target_id = found ? t.id : 0;
-  rc = (rcode)store_kpis_measurement_add(c, &k->m, k->in->evidence);
+  rc = store_kpis_measurement_add(c, &k->m, k->in->evidence);
   char detail[96], prefix[64];
   snprintf(prefix, sizeof prefix, "indicator=%lld;period=%s", (long long)k->m.indicator_id, k->m.period);
   kpi_access_detail(detail, sizeof detail, prefix, &k->m.who);
-  if (!rc) rc = (rcode)store_audit_append_id(c, "kpi.record", "measurement", k->m.id, detail);
+  if (!rc) rc = store_audit_append_id(c, "kpi.record", "measurement", k->m.id, detail);
   if (!rc) rc = drifting_now(c, k, &k->drifting, &latest);
   if (rc) return rc;
   /* Told when this measurement leaves the line drifting: a new latest
    * period, or a correction that tipped it; not again for a correction
    * of an older period that changes nothing. */
   if (k->drifting && (!before || latest == (uint64_t)k->m.id))
-    rc = (rcode)events_kpi_drifting(c, k->m.indicator_id, k->ind->name, k->m.who.user_id, k->m.who.team_id);
+    rc = events_kpi_drifting(c, k->m.indicator_id, k->ind->name, k->m.who.user_id, k->m.who.team_id);
   return rc;
 }
 
@@ -136,12 +136,12 @@ static rcode report_line(call *c, int64_t indicator, const kpi_subject *who, uin
   reflect__v1__kpi_line__init(l);
   kpi_target_row t;
   int found = 0, agreed = 0;
-  int rc = store_kpis_indicator_get(c, indicator, 0, &l->indicator);
+  rcode rc = store_kpis_indicator_get(c, indicator, 0, &l->indicator);
   if (!rc) rc = store_kpis_target_in_force(c->s->db, indicator, who, today, &t, &found);
   if (!rc && found) rc = store_kpis_target_message(c, &t, &l->target);
   if (!rc && found) rc = store_kpis_agreed(c->s->db, &t, &agreed);
   if (!rc) rc = store_kpis_recent(c, indicator, who, periods, &l->recent, &l->n_recent);
-  if (rc) return (rcode)rc;
+  if (rc) return rc;
   line_figures f;
   figures_of((int)l->indicator->direction, l->recent, l->n_recent, &f);
   l->trend = (Reflect__V1__KpiTrend)f.trend;

@@ -38,10 +38,10 @@ typedef struct {
 static rcode goal_add_tx(call *c, void *arg)
 {
   goal_add *g = arg;
-  int rc = store_kpis_goal_add(c, g->in->name, g->in->description, &g->id);
+  rcode rc = store_kpis_goal_add(c, g->in->name, g->in->description, &g->id);
   if (rc == RC_EXISTS) return call_fail(c, RC_EXISTS, "name", "a goal with that name already exists");
   if (!rc) rc = store_audit_append_id(c, "kpi.goal", "goal", g->id, "");
-  return (rcode)rc;
+  return rc;
 }
 
 rcode ops_goal_add(call *c, const Reflect__V1__Request *req)
@@ -111,14 +111,14 @@ static rcode define_tx(call *c, void *arg)
   int yes = 0;
   if (store_kpis_goal_exists(c->s->db, (int64_t)k->in->goal_id, &yes)) return RC_INTERNAL;
   if (!yes) return call_fail(c, RC_NOT_FOUND, "indicator.goal_id", "no goal %llu", (unsigned long long)k->in->goal_id);
-  int rc = store_kpis_indicator_add(c, k->in, &k->id, &k->version);
+  rcode rc = store_kpis_indicator_add(c, k->in, &k->id, &k->version);
   if (rc == RC_NOT_FOUND)
     return call_fail(c, RC_NOT_FOUND, "indicator.id", "no indicator %llu to make a new version of",
                      (unsigned long long)k->in->id);
   char detail[32];
   snprintf(detail, sizeof detail, "version=%u", k->version);
   if (!rc) rc = store_audit_append_id(c, "kpi.define", "indicator", k->id, detail);
-  return (rcode)rc;
+  return rc;
 }
 
 rcode ops_kpi_define(call *c, const Reflect__V1__Request *req)
@@ -163,12 +163,12 @@ rcode ops_kpi_list(call *c, const Reflect__V1__Request *req)
 static rcode assign_tx(call *c, void *arg)
 {
   kpi_target_row *t = arg;
-  int rc = store_kpis_target_add(c, t, &t->id);
+  rcode rc = store_kpis_target_add(c, t, &t->id);
   char detail[96], prefix[48];
   snprintf(prefix, sizeof prefix, "indicator=%lld", (long long)t->indicator_id);
   kpi_access_detail(detail, sizeof detail, prefix, &t->who);
   if (!rc) rc = store_audit_append_id(c, "kpi.assign", "target", t->id, detail);
-  return (rcode)rc;
+  return rc;
 }
 
 rcode ops_kpi_assign(call *c, const Reflect__V1__Request *req)
@@ -203,11 +203,11 @@ rcode ops_kpi_assign(call *c, const Reflect__V1__Request *req)
 static rcode agree_tx(call *c, void *arg)
 {
   const kpi_target_row *t = arg;
-  int rc = store_kpis_agree(c, t->id);
+  rcode rc = store_kpis_agree(c, t->id);
   if (rc == RC_EXISTS)
     return call_fail(c, RC_PRECONDITION, "target_id", "you have already agreed target %lld", (long long)t->id);
   if (!rc) rc = store_audit_append_id(c, "kpi.agree", "target", t->id, "");
-  return (rcode)rc;
+  return rc;
 }
 
 rcode ops_kpi_agree(call *c, const Reflect__V1__Request *req)
@@ -216,8 +216,8 @@ rcode ops_kpi_agree(call *c, const Reflect__V1__Request *req)
   if (!in) return call_fail(c, RC_INVALID, "kpi_agree", "missing kpi_agree");
   if (!in->target_id) return call_fail(c, RC_INVALID, "target_id", "name the target to agree");
   kpi_target_row t;
-  int rc = in->target_id && in->target_id <= INT64_MAX ? store_kpis_target_get(c->s->db, (int64_t)in->target_id, &t)
-                                                       : RC_NOT_FOUND;
+  rcode rc = in->target_id && in->target_id <= INT64_MAX ? store_kpis_target_get(c->s->db, (int64_t)in->target_id, &t)
+                                                         : RC_NOT_FOUND;
   if (rc && rc != RC_NOT_FOUND) return call_fail(c, RC_INTERNAL, NULL, "could not read the target");
   /* Only the practitioner, or a member (not a manager) of the team. */
   int ok = 0, manager = 0;
@@ -229,7 +229,7 @@ rcode ops_kpi_agree(call *c, const Reflect__V1__Request *req)
   rc = call_write(c, "record your agreement", agree_tx, &t);
   Reflect__V1__KpiAgreeReply *r;
   if (!rc) rc = reply_of(c, sizeof *r, (void **)&r);
-  if (rc) return (rcode)rc;
+  if (rc) return rc;
   reflect__v1__kpi_agree_reply__init(r);
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_KPI_AGREE;
   c->rep->kpi_agree = r;

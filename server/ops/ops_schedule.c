@@ -38,9 +38,9 @@ rcode ops_session_show(call *c, const Reflect__V1__Request *req)
   Reflect__V1__Session **one;
   size_t n;
   session_filter f = {.when = SESSION_FILTER_ALL, .only_session = s.id, .limit = 1};
-  rc = (rcode)store_sessions_list(c, c->who->user_id, &f, &one, &n);
+  rc = store_sessions_list(c, c->who->user_id, &f, &one, &n);
   if (!rc && n == 1) r->session = one[0];
-  if (!rc) rc = (rcode)store_schedule_history(c, &s, &r->history, &r->n_history);
+  if (!rc) rc = store_schedule_history(c, &s, &r->history, &r->n_history);
   if (rc || !r->session) return call_fail(c, rc ? rc : RC_INTERNAL, NULL, "could not read session %lld", (long long)s.id);
   rc = store_audit_read(c, "session.read", "session", s.id, party ? "" : "oversight");
   if (rc) return rc;
@@ -79,12 +79,12 @@ static rcode reschedule_tx(call *c, void *arg)
   }
   sqlite3_reset(st);
   rcode rc = session_rules_check_clashes(c, people, n + 1, start, end, has_room ? idx : NULL, m->s.id);
-  if (!rc) rc = (rcode)store_schedule_move(c, &m->s, start, m->minutes, m->in->reason);
-  if (!rc) rc = (rcode)store_audit_append_id(c, "session.reschedule", "session", m->s.id, "");
+  if (!rc) rc = store_schedule_move(c, &m->s, start, m->minutes, m->in->reason);
+  if (!rc) rc = store_audit_append_id(c, "session.reschedule", "session", m->s.id, "");
   /* Told from the row as it is now; m->s keeps the old one for the reply. */
   session_row moved;
   if (!rc) rc = store_sessions_get(c->s->db, m->s.id, &moved) ? RC_INTERNAL : RC_OK;
-  if (!rc) rc = (rcode)events_session_moved(c, &moved, m->s.starts_at);
+  if (!rc) rc = events_session_moved(c, &moved, m->s.starts_at);
   return rc;
 }
 
@@ -127,15 +127,15 @@ static rcode status_tx(call *c, void *arg)
   /* Checked here, on the row as it is now: it may have been moved meanwhile. */
   if (m->in->status != REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED && c->now < m->s.starts_at)
     return call_fail(c, RC_PRECONDITION, "status", "session %lld has not started yet", (long long)m->s.id);
-  rcode rc = (rcode)store_schedule_set_status(c, &m->s, m->in->status, m->in->reason);
+  rcode rc = store_schedule_set_status(c, &m->s, m->in->status, m->in->reason);
   if (!rc) {
     const char *what = m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_HELD      ? "session.held"
                        : m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_MISSED ? "session.missed"
                                                                                         : "session.cancel";
-    rc = (rcode)store_audit_append_id(c, what, "session", m->s.id, "");
+    rc = store_audit_append_id(c, what, "session", m->s.id, "");
   }
   if (!rc && m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED)
-    rc = (rcode)events_session_cancelled(c, &m->s);
+    rc = events_session_cancelled(c, &m->s);
   return rc;
 }
 

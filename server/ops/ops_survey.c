@@ -84,7 +84,7 @@ static rcode answer_write(call *c, void *arg)
   if (store_survey_user_teams(c->s->db, c->who->user_id, t->teams, SURVEY_TEAMS_MAX, &t->a.n_teams))
     return RC_INTERNAL;
   t->a.teams = t->teams;
-  rcode rc = (rcode)store_survey_add(c, &t->a);
+  rcode rc = store_survey_add(c, &t->a);
   if (rc == RC_EXISTS)
     return call_fail(c, RC_PRECONDITION, "session_id", "you have already answered the survey for session %lld",
                      (long long)t->session_id);

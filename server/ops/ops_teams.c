@@ -32,10 +32,10 @@ typedef struct {
 static rcode team_add_tx(call *c, void *arg)
 {
   team_add *t = arg;
-  int rc = store_teams_add(c, t->name, &t->id);
+  rcode rc = store_teams_add(c, t->name, &t->id);
   if (rc == RC_EXISTS) return call_fail(c, RC_EXISTS, "name", "a team named '%s' already exists", t->name);
   if (!rc) rc = store_audit_append_id(c, "team.add", "team", t->id, "");
-  return (rcode)rc;
+  return rc;
 }
 
 rcode ops_team_add(call *c, const Reflect__V1__Request *req)
@@ -72,9 +72,9 @@ static rcode team_member_tx(call *c, void *arg)
   snprintf(detail, sizeof detail, "user=%lld;manager=%d", (long long)m->u.id, m->in->manager ? 1 : 0);
   if (m->in->remove) {
     if (!in) return call_fail(c, RC_NOT_FOUND, "username", "'%s' is not in team '%s'", who, team);
-    int rc = store_teams_remove(c, m->team, m->u.id);
+    rcode rc = store_teams_remove(c, m->team, m->u.id);
     if (!rc) rc = store_audit_append_id(c, "team.remove", "team", m->team, detail);
-    return (rcode)rc;
+    return rc;
   }
   if (in && manager == (m->in->manager != 0))
     return call_fail(c, RC_EXISTS, "username", "'%s' is already %s of team '%s'", who,
@@ -83,7 +83,7 @@ static rcode team_member_tx(call *c, void *arg)
   if (!in && size >= TEAM_MAX_PEOPLE)
     return call_fail(c, RC_PRECONDITION, "team", "team '%s' already has %d people, the most a team may have", team,
                      TEAM_MAX_PEOPLE);
-  int rc = store_teams_put(c, m->team, m->u.id, m->in->manager);
+  rcode rc = store_teams_put(c, m->team, m->u.id, m->in->manager);
   /* A change of part is its own entry, so the log says who managed when. */
   if (!rc) rc = store_audit_append_id(c, in ? "team.change" : "team.join", "team", m->team, detail);
   /* Under the person too, so the managers of their other teams find it
@@ -98,7 +98,7 @@ static rcode team_member_tx(call *c, void *arg)
   if (!rc && (m->in->manager || !in))
     rc = events_account_changed(c, m->in->manager ? EVENTS_ACCOUNT_TEAM_MANAGER : EVENTS_ACCOUNT_TEAM_JOINED, m->u.id,
                                 m->team);
-  return (rcode)rc;
+  return rc;
 }
 
 /* Who may be in a team: the people whose supervision is overseen, and
@@ -160,8 +160,8 @@ rcode ops_team_list(call *c, const Reflect__V1__Request *req)
   reflect__v1__team_list_reply__init(r);
   /* Administrators run all teams; a manager sees the ones they manage. */
   int64_t only = c->who->role == REFLECT__V1__ROLE__ROLE_ADMINISTRATOR ? 0 : c->who->user_id;
-  int rc = store_teams_list(c, only, &r->teams, &r->n_teams);
-  if (rc) return call_fail(c, (rcode)rc, NULL, "could not list teams");
+  rcode rc = store_teams_list(c, only, &r->teams, &r->n_teams);
+  if (rc) return call_fail(c, rc, NULL, "could not list teams");
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_TEAM_LIST;
   c->rep->team_list = r;
   return RC_OK;

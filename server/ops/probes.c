@@ -11,7 +11,7 @@
 static int64_t window_of(const call *c) { return c->now - c->now % PROBE_WINDOW_S; }
 
 /* Refusals of kind by the caller in this window so far. */
-static int probes_count(call *c, const char *kind, int64_t *count)
+static rcode probes_count(call *c, const char *kind, int64_t *count)
 {
   *count = 0;
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT refusals FROM probes WHERE user_id = ?1 AND kind = ?2 AND since = ?3");
@@ -59,13 +59,13 @@ static rcode record_tx(call *c, void *arg)
   if (n > PROBE_LIMIT) return RC_OK;
   char action[48];
   snprintf(action, sizeof action, "probe.%s", p->kind);
-  int rc = store_audit_append(c, action, p->object, p->detail);
+  rcode rc = store_audit_append(c, action, p->object, p->detail);
   if (!rc && n == PROBE_LIMIT) {
     char detail[64];
     snprintf(detail, sizeof detail, "kind=%s;limit=%d;window_s=%d", p->kind, PROBE_LIMIT, PROBE_WINDOW_S);
     rc = store_audit_append_id(c, "probe.throttled", "user", c->who->user_id, detail);
   }
-  return (rcode)rc;
+  return rc;
 }
 
 void probes_record(call *c, const char *kind, const char *object, const char *detail)

@@ -34,7 +34,7 @@
 #define PROBE_WINDOW_S 3600
 #define PROBE_LIMIT 20
 
-rcode probes_check(call *c, const char *kind);
+rcode probes_check(call *c, const char *kind) RC_MUST_CHECK;
 void probes_record(call *c, const char *kind, const char *object, const char *detail);
 
 #endif

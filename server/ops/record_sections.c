@@ -170,7 +170,7 @@ static int is_member(const int64_t *members, size_t n, int64_t user)
   return 0;
 }
 
-int record_sections_case_in_session(db *d, const session_row *s, const case_row *k, int *ok)
+rcode record_sections_case_in_session(db *d, const session_row *s, const case_row *k, int *ok)
 {
   int64_t members[SESSION_MAX_MEMBERS];
   size_t n_members = 0;

@@ -42,11 +42,11 @@ typedef struct {
   case_row *cases; /* after resolve: one per section (id 0 unless a case section) */
 } record_sections;
 
-rcode record_sections_check(call *c, const Reflect__V1__RecordWriteRequest *in, record_sections *out);
-rcode record_sections_resolve(call *c, const session_row *s, record_sections *rs);
+rcode record_sections_check(call *c, const Reflect__V1__RecordWriteRequest *in, record_sections *out) RC_MUST_CHECK;
+rcode record_sections_resolve(call *c, const session_row *s, record_sections *rs) RC_MUST_CHECK;
 /* *ok = 1 if case k is allocated to a member of session s: the rule for a
  * case being discussed in (or an action being about it from) a session.
  * Returns 0 or RC_INTERNAL. */
-int record_sections_case_in_session(db *d, const session_row *s, const case_row *k, int *ok);
+rcode record_sections_case_in_session(db *d, const session_row *s, const case_row *k, int *ok) RC_MUST_CHECK;
 
 #endif

@@ -136,15 +136,15 @@ rcode session_rules_book(call *c, const int64_t *members, size_t n_members, int6
   int64_t end = start + (int64_t)minutes * 60;
   rcode rc = session_rules_check_clashes(c, people, 1 + n_members, start, end, room_index, 0);
   if (rc) return rc;
-  rc = (rcode)store_sessions_add(c, c->who->user_id, members, n_members, agreement_id, start, minutes, room,
-                                 room_index, id);
+  rc = store_sessions_add(c, c->who->user_id, members, n_members, agreement_id, start, minutes, room,
+                          room_index, id);
   if (rc) return rc;
   session_row row;
   if (store_sessions_get(c->s->db, *id, &row)) return RC_INTERNAL;
-  rc = (rcode)store_schedule_log(c, &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, start, 0, (int)minutes,
-                                 NULL);
-  if (!rc) rc = (rcode)store_audit_append_id(c, "session.add", "session", *id, "");
-  return rc ? rc : (rcode)events_session_booked(c, &row);
+  rc = store_schedule_log(c, &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, start, 0, (int)minutes,
+                          NULL);
+  if (!rc) rc = store_audit_append_id(c, "session.add", "session", *id, "");
+  return rc ? rc : events_session_booked(c, &row);
 }
 
 
@@ -156,10 +156,14 @@ static rcode refuse_clash(call *c, const char *who, const schedule_clash *k)
   char from[DUE_TIME_MAX], to[DUE_TIME_MAX];
   due_format_local(k->starts_at, from, sizeof from);
   due_format_local(k->ends_at, to, sizeof to);
+  /* The other session's id is named only to a party to it. Should either
+   * read fail, no id is named: the clash is refused all the same, only the
+   * wording is at stake, so it fails closed rather than failing the call. */
   session_row other;
   int party = 0;
-  if (who && store_sessions_get(c->s->db, k->session_id, &other) == RC_OK)
-    store_sessions_is_party(c->s->db, &other, c->who->user_id, &party);
+  if (who && store_sessions_get(c->s->db, k->session_id, &other) == RC_OK &&
+      store_sessions_is_party(c->s->db, &other, c->who->user_id, &party) != RC_OK)
+    party = 0;
   if (!who) return call_fail(c, RC_PRECONDITION, "room", "the room is already booked from %s to %s", from, to);
   int you = !strcmp(who, "you");
   if (party)

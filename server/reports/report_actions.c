@@ -28,7 +28,7 @@ static Reflect__V1__ActionsLine *new_line(call *c, const char *person, const cha
   return l->person && l->name ? l : NULL;
 }
 
-static int count_person(db *d, const report_scope *sc, int64_t owner, Reflect__V1__ActionsLine *l)
+static rcode count_person(db *d, const report_scope *sc, int64_t owner, Reflect__V1__ActionsLine *l)
 {
   sqlite3_stmt *st = db_prepare(d, actions_sql);
   if (!st) return RC_INTERNAL;

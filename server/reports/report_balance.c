@@ -41,7 +41,7 @@ static void measure(Reflect__V1__RecordSection *const *sec, size_t n, shares *ou
 
 /* The latest revision of the session's record, measured; a session with no
  * record measures nothing. */
-static int measure_session(call *c, int64_t id, shares *out)
+static rcode measure_session(call *c, int64_t id, shares *out)
 {
   memset(out, 0, sizeof *out);
   session_row s;
@@ -68,7 +68,7 @@ static void add(shares *to, const shares *x)
 /* Fills a line's shares and flags: a function below its minimum share of
  * the classified discussion (management, development, support, mediation)
  * is crowded out; with nothing classified there is nothing to judge. */
-static int finish(call *c, Reflect__V1__BalanceLine *l, const shares *x)
+static rcode finish(call *c, Reflect__V1__BalanceLine *l, const shares *x)
 {
   Reflect__V1__FunctionShares *f = arena_alloc(c->a, sizeof *f);
   if (!f) return RC_EXHAUSTED;

@@ -52,7 +52,7 @@ typedef struct {
 } schedule;
 
 /* The last held session in [from, to): its start, or 0. */
-static int last_held(db *d, const agreement_row *a, int64_t from, int64_t to, int64_t *at)
+static rcode last_held(db *d, const agreement_row *a, int64_t from, int64_t to, int64_t *at)
 {
   sqlite3_stmt *st = db_prepare(d, HELD_SQL " ORDER BY s.starts_at DESC LIMIT 1");
   if (!st) return RC_INTERNAL;
@@ -85,8 +85,8 @@ static int64_t end_of_due_day(int64_t due)
  * months under a monthly rule has three missed occasions, and someone
  * already overdue when the period starts has theirs counted in it. Held
  * sessions are read in order, one ahead. */
-static int count_occasions(db *d, const report_scope *sc, const agreement_row *a, const schedule *sch,
-                           int64_t before, int64_t until, uint32_t *occasions, uint32_t *on_time)
+static rcode count_occasions(db *d, const report_scope *sc, const agreement_row *a, const schedule *sch,
+                             int64_t before, int64_t until, uint32_t *occasions, uint32_t *on_time)
 {
   int64_t anchor = before ? before : due_date_midnight(sch->start);
   sqlite3_stmt *st = db_prepare(d, HELD_SQL " ORDER BY s.starts_at");

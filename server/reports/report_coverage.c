@@ -38,7 +38,7 @@ static int worst_first(const void *x, const void *y)
   return a->id < b->id ? -1 : a->id > b->id;
 }
 
-static int open_reference(call *c, const case_fig *k, char **out)
+static rcode open_reference(call *c, const case_fig *k, char **out)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT reference FROM cases WHERE id = ?1");
   if (!st) return RC_INTERNAL;
@@ -56,7 +56,7 @@ static int open_reference(call *c, const case_fig *k, char **out)
  * store_decisions_last_discussed (the latest revision of each record
  * counts), which answers for now; only a report on a past period, with a
  * discussion since, needs the bounded question. */
-static int last_discussed(db *d, int64_t case_id, int64_t as_of, int64_t *at)
+static rcode last_discussed(db *d, int64_t case_id, int64_t as_of, int64_t *at)
 {
   int64_t session;
   if (store_decisions_last_discussed(d, case_id, at, &session)) return RC_INTERNAL;
@@ -86,10 +86,10 @@ static rcode add_line(call *c, const case_fig *k, Reflect__V1__CoverageReport *o
   l->days_since = k->days_since;
   l->window_days = k->window;
   l->days_over = k->over;
-  int rc = store_users_get(c->s->db, k->allocated_id, &u);
+  rcode rc = store_users_get(c->s->db, k->allocated_id, &u);
   if (!rc && !(l->worker = arena_strdup(c->a, u.username))) return RC_EXHAUSTED;
   if (!rc) rc = open_reference(c, k, &l->reference);
-  if (rc) return call_fail(c, (rcode)rc, NULL, "could not read case %lld", (long long)k->id);
+  if (rc) return call_fail(c, rc, NULL, "could not read case %lld", (long long)k->id);
   out->lines[out->n_lines++] = l;
   return RC_OK;
 }

@@ -25,7 +25,7 @@ typedef struct {
   char *name;
 } report_person;
 
-rcode report_people_list(call *c, int64_t team_id, report_person **out, size_t *n);
+rcode report_people_list(call *c, int64_t team_id, report_person **out, size_t *n) RC_MUST_CHECK;
 /* The index of user id in people, or -1. */
 long report_people_find(const report_person *people, size_t n, int64_t id);
 

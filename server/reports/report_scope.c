@@ -53,7 +53,7 @@ rcode report_scope_resolve(call *c, const Reflect__V1__ReportScope *in, report_s
   return out->team_name ? RC_OK : RC_EXHAUSTED;
 }
 
-static int inspector_granted(db *d, int64_t user, int64_t team, int *yes)
+static rcode inspector_granted(db *d, int64_t user, int64_t team, int *yes)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT 1 FROM inspector_grants WHERE user_id = ?1 AND team_id = ?2");
   if (!st) return RC_INTERNAL;

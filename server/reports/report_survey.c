@@ -68,7 +68,7 @@ static int month_start(const char *day, due_date *out)
   return 0;
 }
 
-static int unit_supervisors(db *d, int64_t team, const char *from, const char *to, int64_t *ids, size_t *n)
+static rcode unit_supervisors(db *d, int64_t team, const char *from, const char *to, int64_t *ids, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT DISTINCT r.supervisor_id FROM survey_responses r"
@@ -137,7 +137,7 @@ rcode report_survey(call *c, const report_scope *sc, int64_t supervisor_id, Refl
       return call_fail(c, RC_INTERNAL, NULL, "could not read the survey's answers");
     for (size_t i = 0; i < n; i++) {
       survey_tally u;
-      rcode rc = (rcode)store_survey_tally(c, sc->team_id, from, to, sups[i], &u);
+      rcode rc = store_survey_tally(c, sc->team_id, from, to, sups[i], &u);
       if (rc == RC_DATA_LOSS) return call_fail(c, rc, NULL, "integrity error: a survey answer failed authentication");
       if (rc) return call_fail(c, rc, NULL, "could not read the survey's answers");
       /* Below the minimum even the counts are withheld: "3 of 4 answered

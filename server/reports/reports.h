@@ -38,16 +38,17 @@ typedef struct {
   int64_t start, end, as_of;
 } report_scope;
 
-rcode report_scope_resolve(call *c, const Reflect__V1__ReportScope *in, report_scope *out);
-rcode report_scope_check_access(call *c, const report_scope *sc);
+rcode report_scope_resolve(call *c, const Reflect__V1__ReportScope *in, report_scope *out) RC_MUST_CHECK;
+rcode report_scope_check_access(call *c, const report_scope *sc) RC_MUST_CHECK;
 /* The wire's ReportScope for a reply, an arena copy of sc. */
 Reflect__V1__ReportScope *report_scope_wire(call *c, const report_scope *sc);
 
-rcode report_compliance(call *c, const report_scope *sc, Reflect__V1__ComplianceReport *out);
-rcode report_coverage(call *c, const report_scope *sc, Reflect__V1__CoverageReport *out);
-rcode report_balance(call *c, const report_scope *sc, Reflect__V1__BalanceReport *out);
-rcode report_actions(call *c, const report_scope *sc, Reflect__V1__ActionsReport *out);
+rcode report_compliance(call *c, const report_scope *sc, Reflect__V1__ComplianceReport *out) RC_MUST_CHECK;
+rcode report_coverage(call *c, const report_scope *sc, Reflect__V1__CoverageReport *out) RC_MUST_CHECK;
+rcode report_balance(call *c, const report_scope *sc, Reflect__V1__BalanceReport *out) RC_MUST_CHECK;
+rcode report_actions(call *c, const report_scope *sc, Reflect__V1__ActionsReport *out) RC_MUST_CHECK;
 /* supervisor_id 0: every supervisor's sessions. */
-rcode report_survey(call *c, const report_scope *sc, int64_t supervisor_id, Reflect__V1__SurveyReport *out);
+rcode report_survey(call *c, const report_scope *sc, int64_t supervisor_id,
+                    Reflect__V1__SurveyReport *out) RC_MUST_CHECK;
 
 #endif

@@ -23,8 +23,8 @@ static uint8_t *put_str(uint8_t *p, const char *s, size_t n)
   return p + n;
 }
 
-int audit_chain_compute(const vault_key *k, const uint8_t prev[AUDIT_CHAIN_BYTES], const audit_fields *f,
-                        uint8_t out[AUDIT_CHAIN_BYTES])
+rcode audit_chain_compute(const vault_key *k, const uint8_t prev[AUDIT_CHAIN_BYTES], const audit_fields *f,
+                          uint8_t out[AUDIT_CHAIN_BYTES])
 {
   const char *s[4] = {f->device ? f->device : "", f->action ? f->action : "", f->object ? f->object : "",
                       f->detail ? f->detail : ""};
@@ -51,8 +51,8 @@ int audit_chain_compute(const vault_key *k, const uint8_t prev[AUDIT_CHAIN_BYTES
   return vrc == VAULT_OK ? RC_OK : RC_INTERNAL;
 }
 
-int audit_chain_next(db *d, const vault *v, keyring *r, int64_t now, const audit_fields *f,
-                     uint8_t out[AUDIT_CHAIN_BYTES])
+rcode audit_chain_next(db *d, const vault *v, keyring *r, int64_t now, const audit_fields *f,
+                       uint8_t out[AUDIT_CHAIN_BYTES])
 {
   const vault_key *k;
   int rc = store_keys_get(d, v, r, now, AUDIT_CHAIN_SUBJECT, &k);
@@ -113,7 +113,7 @@ static audit_fields row_fields(const audit_row *row)
 
 #define AUDIT_COLUMNS "id, at, coalesce(user_id, 0), device, action, object, detail, chain"
 
-static int chain_prefix(db *d, const vault_key *k, int64_t *chained)
+static rcode chain_prefix(db *d, const vault_key *k, int64_t *chained)
 {
   sqlite3_stmt *next = db_prepare(d, "SELECT " AUDIT_COLUMNS " FROM audit WHERE id > ?1 ORDER BY id LIMIT 1");
   sqlite3_stmt *set = db_prepare(d, "UPDATE audit SET chain = ?2 WHERE id = ?1 AND chain IS NULL");
@@ -146,7 +146,7 @@ static int chain_prefix(db *d, const vault_key *k, int64_t *chained)
   }
 }
 
-int audit_chain_catch_up(db *d, const vault *v, keyring *r, int64_t now, int64_t *chained)
+rcode audit_chain_catch_up(db *d, const vault *v, keyring *r, int64_t now, int64_t *chained)
 {
   *chained = 0;
   if (db_begin_write(d) != SQLITE_OK) return RC_UNAVAILABLE;
@@ -179,7 +179,7 @@ int audit_chain_catch_up(db *d, const vault *v, keyring *r, int64_t now, int64_t
   return RC_OK;
 }
 
-static int walk(db *d, const vault_key *k, audit_verify_report *out)
+static rcode walk(db *d, const vault_key *k, audit_verify_report *out)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id");
   if (!st) return RC_INTERNAL;
@@ -222,7 +222,7 @@ static int walk(db *d, const vault_key *k, audit_verify_report *out)
   return rc;
 }
 
-int audit_chain_verify(db *d, const vault *v, keyring *r, audit_verify_report *out)
+rcode audit_chain_verify(db *d, const vault *v, keyring *r, audit_verify_report *out)
 {
   memset(out, 0, sizeof *out);
   sqlite3 *h = db_handle(d);
@@ -238,7 +238,7 @@ int audit_chain_verify(db *d, const vault *v, keyring *r, audit_verify_report *o
   return rc;
 }
 
-int audit_chain_at(db *d, int64_t n, uint8_t out[AUDIT_CHAIN_BYTES])
+rcode audit_chain_at(db *d, int64_t n, uint8_t out[AUDIT_CHAIN_BYTES])
 {
   if (n < 1) return RC_NOT_FOUND;
   sqlite3_stmt *st = db_prepare(d, "SELECT chain FROM audit ORDER BY id LIMIT 1 OFFSET ?1");

@@ -50,14 +50,14 @@ typedef struct {
   const char *device, *action, *object, *detail;
 } audit_fields;
 
-int audit_chain_next(db *d, const vault *v, keyring *r, int64_t now, const audit_fields *f,
-                     uint8_t out[AUDIT_CHAIN_BYTES]);
-int audit_chain_catch_up(db *d, const vault *v, keyring *r, int64_t now, int64_t *chained);
+rcode audit_chain_next(db *d, const vault *v, keyring *r, int64_t now, const audit_fields *f,
+                       uint8_t out[AUDIT_CHAIN_BYTES]) RC_MUST_CHECK;
+rcode audit_chain_catch_up(db *d, const vault *v, keyring *r, int64_t now, int64_t *chained) RC_MUST_CHECK;
 
 /* The chain of f given the previous row's chain (NULL for the first row):
  * the one formula, exposed so tests can compute a chain by hand. */
-int audit_chain_compute(const vault_key *k, const uint8_t prev[AUDIT_CHAIN_BYTES], const audit_fields *f,
-                        uint8_t out[AUDIT_CHAIN_BYTES]);
+rcode audit_chain_compute(const vault_key *k, const uint8_t prev[AUDIT_CHAIN_BYTES], const audit_fields *f,
+                          uint8_t out[AUDIT_CHAIN_BYTES]) RC_MUST_CHECK;
 
 typedef struct {
   int64_t entries;
@@ -66,7 +66,7 @@ typedef struct {
   uint8_t head[AUDIT_CHAIN_BYTES];
 } audit_verify_report;
 
-int audit_chain_verify(db *d, const vault *v, keyring *r, audit_verify_report *out);
-int audit_chain_at(db *d, int64_t n, uint8_t out[AUDIT_CHAIN_BYTES]);
+rcode audit_chain_verify(db *d, const vault *v, keyring *r, audit_verify_report *out) RC_MUST_CHECK;
+rcode audit_chain_at(db *d, int64_t n, uint8_t out[AUDIT_CHAIN_BYTES]) RC_MUST_CHECK;
 
 #endif

@@ -29,8 +29,8 @@ static int bind_sealed(call *c, sqlite3_stmt *st, int param, int64_t id, const c
   return store_keys_bind_sealed(c->s->db, c->s->vault, c->ring, st, param, &slot, text);
 }
 
-int store_actions_add(call *c, const session_row *s, int64_t owner, int64_t case_id, int64_t due_at,
-                      const char *description, const char *evidence_needed, int64_t *id_out)
+rcode store_actions_add(call *c, const session_row *s, int64_t owner, int64_t case_id, int64_t due_at,
+                        const char *description, const char *evidence_needed, int64_t *id_out)
 {
   int64_t id;
   if (db_next_id(c->s->db, "SELECT coalesce(max(id), 0) + 1 FROM actions", &id)) return RC_INTERNAL;
@@ -57,7 +57,7 @@ int store_actions_add(call *c, const session_row *s, int64_t owner, int64_t case
   return rc;
 }
 
-int store_actions_get(db *d, int64_t id, action_row *out)
+rcode store_actions_get(db *d, int64_t id, action_row *out)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT id, session_id, owner_id, key_id, due_at, status, created_at,"
                                    " coalesce(case_id, 0) FROM actions WHERE id = ?1");
@@ -72,7 +72,7 @@ int store_actions_get(db *d, int64_t id, action_row *out)
   return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
-int store_actions_close(call *c, const action_row *a, int status, const char *evidence)
+rcode store_actions_close(call *c, const action_row *a, int status, const char *evidence)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "UPDATE actions SET status = ?2, evidence = ?3, closed_at = ?4, closed_by = ?5 WHERE id = ?1 AND status = 1");
@@ -118,7 +118,7 @@ _Static_assert(REFLECT__V1__ROLE__ROLE_MANAGER == 2, "the SQL below spells the m
 
 /* Steps st (an ACTION_SELECT), then opens the sealed texts: a key is opened
  * with other statements, so only once st has been reset. */
-static int read_actions(call *c, sqlite3_stmt *st, Reflect__V1__Action ***out, size_t *n)
+static rcode read_actions(call *c, sqlite3_stmt *st, Reflect__V1__Action ***out, size_t *n)
 {
   Reflect__V1__Action **v = arena_alloc(c->a, sizeof *v * ACTION_LIST_MAX);
   sealed_row *rows = arena_alloc(c->a, sizeof *rows * ACTION_LIST_MAX);
@@ -167,7 +167,7 @@ static int read_actions(call *c, sqlite3_stmt *st, Reflect__V1__Action ***out, s
   return RC_OK;
 }
 
-int store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***out, size_t *n)
+rcode store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       ACTION_SELECT " WHERE " ACTION_VISIBLE_TO("?1")
@@ -184,7 +184,7 @@ int store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***o
   return read_actions(c, st, out, n);
 }
 
-int store_actions_carried_over(call *c, const session_row *s, Reflect__V1__Action ***out, size_t *n)
+rcode store_actions_carried_over(call *c, const session_row *s, Reflect__V1__Action ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       ACTION_SELECT " WHERE a.status = 1 AND a.session_id <> ?1 AND s.starts_at < ?2 AND s.supervisor_id = ?3"

@@ -45,7 +45,7 @@ static int by_priority(const void *pa, const void *pb)
 }
 
 /* Open cases of the session's members, before the caller's view is applied. */
-static int read_candidates(call *c, const session_row *s, candidate *v, size_t *n)
+static rcode read_candidates(call *c, const session_row *s, candidate *v, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT " STORE_CASES_COLS " FROM cases"
@@ -106,7 +106,7 @@ static char *why(call *c, const candidate *k)
   return arena_printf(c->a, "%s risk, last discussed %s (%s)", risk_word(k->k.risk), date, days);
 }
 
-static int to_message(call *c, const candidate *k, Reflect__V1__AgendaCase **out)
+static rcode to_message(call *c, const candidate *k, Reflect__V1__AgendaCase **out)
 {
   Reflect__V1__AgendaCase *m = arena_alloc(c->a, sizeof *m);
   if (!m) return RC_EXHAUSTED;
@@ -121,7 +121,7 @@ static int to_message(call *c, const candidate *k, Reflect__V1__AgendaCase **out
   return RC_OK;
 }
 
-int store_agenda_cases(call *c, const session_row *s, Reflect__V1__AgendaCase ***out, size_t *n)
+rcode store_agenda_cases(call *c, const session_row *s, Reflect__V1__AgendaCase ***out, size_t *n)
 {
   candidate *v = arena_alloc(c->a, sizeof *v * AGENDA_CANDIDATES_MAX);
   if (!v) return RC_EXHAUSTED;

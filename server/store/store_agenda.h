@@ -28,6 +28,6 @@
 #define AGENDA_CANDIDATES_MAX 1000
 #define AGENDA_CASES_MAX 100
 
-int store_agenda_cases(call *c, const session_row *s, Reflect__V1__AgendaCase ***out, size_t *n);
+rcode store_agenda_cases(call *c, const session_row *s, Reflect__V1__AgendaCase ***out, size_t *n) RC_MUST_CHECK;
 
 #endif

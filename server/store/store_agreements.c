@@ -42,7 +42,7 @@ static void agreement_context(char *buf, size_t size, const agreement_row *a, in
 
 /* Agreements older than v7 name no key; their sealed text uses the
  * supervisee's, which every account has had since it was made. */
-static int agreement_key(call *c, const agreement_row *a, int64_t *key_id)
+static rcode agreement_key(call *c, const agreement_row *a, int64_t *key_id)
 {
   if (a->key_id) {
     *key_id = a->key_id;
@@ -73,7 +73,7 @@ static void read_row(sqlite3_stmt *st, agreement_row *a)
   snprintf(a->review_on, sizeof a->review_on, "%s", (const char *)sqlite3_column_text(st, 14));
 }
 
-static int read_message(call *c, sqlite3_stmt *st, const agreement_row *a, Reflect__V1__Agreement **out)
+static rcode read_message(call *c, sqlite3_stmt *st, const agreement_row *a, Reflect__V1__Agreement **out)
 {
   Reflect__V1__Agreement *m = arena_alloc(c->a, sizeof *m);
   if (!m) return RC_EXHAUSTED;
@@ -99,8 +99,8 @@ static int read_message(call *c, sqlite3_stmt *st, const agreement_row *a, Refle
 }
 
 /* Reads up to max rows of an AGREEMENT_SELECT statement. */
-static int collect(call *c, sqlite3_stmt *st, size_t max, agreement_row **rows_out, Reflect__V1__Agreement ***out,
-                   size_t *n)
+static rcode collect(call *c, sqlite3_stmt *st, size_t max, agreement_row **rows_out, Reflect__V1__Agreement ***out,
+                     size_t *n)
 {
   Reflect__V1__Agreement **v = arena_alloc(c->a, sizeof *v * max);
   agreement_row *rows = arena_alloc(c->a, sizeof *rows * max);
@@ -120,7 +120,7 @@ static int collect(call *c, sqlite3_stmt *st, size_t max, agreement_row **rows_o
   return RC_OK;
 }
 
-int store_agreements_add(call *c, const agreement_row *a, const agreement_terms *t, int64_t *id_out)
+rcode store_agreements_add(call *c, const agreement_row *a, const agreement_terms *t, int64_t *id_out)
 {
   db *d = c->s->db;
   int64_t id, key_id;
@@ -161,7 +161,7 @@ int store_agreements_add(call *c, const agreement_row *a, const agreement_terms 
   return rc;
 }
 
-int store_agreements_get(db *d, int64_t id, agreement_row *out)
+rcode store_agreements_get(db *d, int64_t id, agreement_row *out)
 {
   sqlite3_stmt *st = db_prepare(d, AGREEMENT_SELECT " WHERE a.id = ?1");
   if (!st) return RC_INTERNAL;
@@ -173,7 +173,7 @@ int store_agreements_get(db *d, int64_t id, agreement_row *out)
 }
 
 /* Runs one of the two "newest agreement between them" queries below. */
-static int newest_agreement(db *d, const char *sql, int64_t supervisor, int64_t supervisee, int64_t *id)
+static rcode newest_agreement(db *d, const char *sql, int64_t supervisor, int64_t supervisee, int64_t *id)
 {
   sqlite3_stmt *st = db_prepare(d, sql);
   if (!st) return RC_INTERNAL;
@@ -187,7 +187,7 @@ static int newest_agreement(db *d, const char *sql, int64_t supervisor, int64_t 
   return found ? RC_OK : RC_NOT_FOUND;
 }
 
-int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t *id)
+rcode store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t *id)
 {
   return newest_agreement(d,
                           "SELECT max(id) FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2"
@@ -195,7 +195,7 @@ int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t
                           supervisor, supervisee, id);
 }
 
-int store_agreements_active(db *d, int64_t supervisor, int64_t supervisee, int64_t *id)
+rcode store_agreements_active(db *d, int64_t supervisor, int64_t supervisee, int64_t *id)
 {
   return newest_agreement(d,
                           "SELECT max(id) FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2"
@@ -203,7 +203,7 @@ int store_agreements_active(db *d, int64_t supervisor, int64_t supervisee, int64
                           supervisor, supervisee, id);
 }
 
-int store_agreements_unsigned_successor(db *d, int64_t id, int64_t *next)
+rcode store_agreements_unsigned_successor(db *d, int64_t id, int64_t *next)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT min(id) FROM agreements WHERE supersedes = ?1 AND supervisee_signed_at IS NULL AND ended_at IS NULL");
@@ -217,7 +217,7 @@ int store_agreements_unsigned_successor(db *d, int64_t id, int64_t *next)
   return found ? RC_OK : RC_NOT_FOUND;
 }
 
-int store_agreements_sign(call *c, const agreement_row *a)
+rcode store_agreements_sign(call *c, const agreement_row *a)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "UPDATE agreements SET supervisee_signed_at = ?2 WHERE id = ?1 AND supervisee_signed_at IS NULL");
@@ -228,7 +228,7 @@ int store_agreements_sign(call *c, const agreement_row *a)
   return rc ? rc : sqlite3_changes(db_handle(c->s->db)) == 1 ? RC_OK : RC_EXISTS;
 }
 
-int store_agreements_end(call *c, const agreement_row *a, const char *reason)
+rcode store_agreements_end(call *c, const agreement_row *a, const char *reason)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "UPDATE agreements SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL");
@@ -247,7 +247,7 @@ int store_agreements_end(call *c, const agreement_row *a, const char *reason)
   return rc;
 }
 
-static int open_column(call *c, const agreement_row *a, int which, int64_t ended_at, const char **out)
+static rcode open_column(call *c, const agreement_row *a, int which, int64_t ended_at, const char **out)
 {
   static const char *const sql[] = {
       "SELECT booking FROM agreements WHERE id = ?1",       "SELECT cancellation FROM agreements WHERE id = ?1",
@@ -275,7 +275,7 @@ static int open_column(call *c, const agreement_row *a, int which, int64_t ended
   return rc;
 }
 
-int store_agreements_terms(call *c, const agreement_row *a, agreement_terms *out, const char **end_reason)
+rcode store_agreements_terms(call *c, const agreement_row *a, agreement_terms *out, const char **end_reason)
 {
   int rc = RC_OK;
   for (int i = 0; !rc && i < 5; i++) rc = open_column(c, a, i, 0, term_slot(out, i));
@@ -283,7 +283,7 @@ int store_agreements_terms(call *c, const agreement_row *a, agreement_terms *out
   return rc;
 }
 
-int store_agreements_to_message(call *c, const agreement_row *a, Reflect__V1__Agreement **out)
+rcode store_agreements_to_message(call *c, const agreement_row *a, Reflect__V1__Agreement **out)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, AGREEMENT_SELECT " WHERE a.id = ?1");
   if (!st) return RC_INTERNAL;
@@ -293,8 +293,8 @@ int store_agreements_to_message(call *c, const agreement_row *a, Reflect__V1__Ag
   return rc;
 }
 
-int store_agreements_list(call *c, const agreement_filter *f, agreement_row **rows, Reflect__V1__Agreement ***out,
-                          size_t *n)
+rcode store_agreements_list(call *c, const agreement_filter *f, agreement_row **rows, Reflect__V1__Agreement ***out,
+                            size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, AGREEMENT_SELECT
       " WHERE (a.supervisor_id = ?1 OR a.supervisee_id = ?1 OR (?2 AND (" STORE_TEAMS_OVERSEES("?1", "a.supervisor_id")
@@ -309,7 +309,7 @@ int store_agreements_list(call *c, const agreement_filter *f, agreement_row **ro
   return collect(c, st, AGREEMENT_LIST_MAX, rows, out, n);
 }
 
-int store_agreements_versions(call *c, const agreement_row *a, Reflect__V1__Agreement ***out, size_t *n)
+rcode store_agreements_versions(call *c, const agreement_row *a, Reflect__V1__Agreement ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, AGREEMENT_SELECT
       " WHERE a.supervisor_id = ?1 AND a.supervisee_id = ?2 ORDER BY a.id LIMIT 100");
@@ -319,7 +319,7 @@ int store_agreements_versions(call *c, const agreement_row *a, Reflect__V1__Agre
   return collect(c, st, AGREEMENT_VERSIONS_MAX, NULL, out, n);
 }
 
-int store_agreements_counts_from(db *d, const agreement_row *a, int64_t *since)
+rcode store_agreements_counts_from(db *d, const agreement_row *a, int64_t *since)
 {
   agreement_row first = *a;
   for (int k = 0; first.supersedes && k < AGREEMENT_VERSIONS_MAX; k++)
@@ -352,8 +352,8 @@ int store_agreements_counts_from(db *d, const agreement_row *a, int64_t *since)
   " AND (s.agreement_id IS NULL OR s.agreement_id IN (SELECT id FROM chain))"
 
 /* Runs one of the pair-session queries below: (id, starts_at) or nothing. */
-static int pair_session(db *d, const char *sql, const agreement_row *a, int64_t since, int64_t now, int64_t *id,
-                        int64_t *at)
+static rcode pair_session(db *d, const char *sql, const agreement_row *a, int64_t since, int64_t now, int64_t *id,
+                          int64_t *at)
 {
   sqlite3_stmt *st = db_prepare(d, sql);
   if (!st) return RC_INTERNAL;
@@ -372,7 +372,7 @@ static int pair_session(db *d, const char *sql, const agreement_row *a, int64_t 
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int store_agreements_sessions(db *d, const agreement_row *a, int64_t since, int64_t now, agreement_sessions *out)
+rcode store_agreements_sessions(db *d, const agreement_row *a, int64_t since, int64_t now, agreement_sessions *out)
 {
   int rc = pair_session(d,
       AGREEMENT_PAIR_SESSIONS " AND s.status = 2 ORDER BY s.starts_at DESC, s.id DESC LIMIT 1",
@@ -383,8 +383,8 @@ int store_agreements_sessions(db *d, const agreement_row *a, int64_t since, int6
   return rc;
 }
 
-int store_agreements_next_due(db *d, const agreement_row *a, int64_t now, int64_t *next_due,
-                              agreement_sessions *ps)
+rcode store_agreements_next_due(db *d, const agreement_row *a, int64_t now, int64_t *next_due,
+                                agreement_sessions *ps)
 {
   due_step steps[DUE_STEPS_MAX];
   size_t n;

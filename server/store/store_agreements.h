@@ -53,30 +53,31 @@ typedef struct {
 } agreement_filter;
 
 /* Inserts *a (every field but id, key_id and times) made now by the caller. */
-int store_agreements_add(call *c, const agreement_row *a, const agreement_terms *t, int64_t *id);
-int store_agreements_get(db *d, int64_t id, agreement_row *out);
+rcode store_agreements_add(call *c, const agreement_row *a, const agreement_terms *t, int64_t *id) RC_MUST_CHECK;
+rcode store_agreements_get(db *d, int64_t id, agreement_row *out) RC_MUST_CHECK;
 /* The newest agreement between the two that has not ended, signed or not. */
-int store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t *id);
+rcode store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t *id) RC_MUST_CHECK;
 /* The newest active agreement (signed by the supervisee, not ended): the
  * only kind that gives the supervisor access to the supervisee's work. */
-int store_agreements_active(db *d, int64_t supervisor, int64_t supervisee, int64_t *id);
+rcode store_agreements_active(db *d, int64_t supervisor, int64_t supervisee, int64_t *id) RC_MUST_CHECK;
 /* An unsigned, running version that supersedes agreement `id`. */
-int store_agreements_unsigned_successor(db *d, int64_t id, int64_t *next);
+rcode store_agreements_unsigned_successor(db *d, int64_t id, int64_t *next) RC_MUST_CHECK;
 /* The supervisee's signature; the caller has checked who and whether. */
-int store_agreements_sign(call *c, const agreement_row *a);
+rcode store_agreements_sign(call *c, const agreement_row *a) RC_MUST_CHECK;
 /* Ends a running agreement now, with a reason (sealed). */
-int store_agreements_end(call *c, const agreement_row *a, const char *reason);
+rcode store_agreements_end(call *c, const agreement_row *a, const char *reason) RC_MUST_CHECK;
 /* Opens the terms and the end reason ("" when absent). */
-int store_agreements_terms(call *c, const agreement_row *a, agreement_terms *out, const char **end_reason);
+rcode store_agreements_terms(call *c, const agreement_row *a, agreement_terms *out,
+                             const char **end_reason) RC_MUST_CHECK;
 /* A message with everything but the sealed text. */
-int store_agreements_to_message(call *c, const agreement_row *a, Reflect__V1__Agreement **out);
+rcode store_agreements_to_message(call *c, const agreement_row *a, Reflect__V1__Agreement **out) RC_MUST_CHECK;
 /* The agreements f lets the caller see, oldest first; rows may be NULL. */
-int store_agreements_list(call *c, const agreement_filter *f, agreement_row **rows, Reflect__V1__Agreement ***out,
-                          size_t *n);
+rcode store_agreements_list(call *c, const agreement_filter *f, agreement_row **rows, Reflect__V1__Agreement ***out,
+                            size_t *n) RC_MUST_CHECK;
 /* When sessions start to count for agreement a: local midnight (TZ) at
  * the start of its first version's starts_on. Earlier sessions belong to
  * whatever came before and must not move a new agreement's due date. */
-int store_agreements_counts_from(db *d, const agreement_row *a, int64_t *since);
+rcode store_agreements_counts_from(db *d, const agreement_row *a, int64_t *since) RC_MUST_CHECK;
 /* The pair's individual sessions that count for agreement a (group
  * sessions never replace individual supervision): those starting at or
  * after `since`, booked under a's versions or under none; the last held,
@@ -86,16 +87,18 @@ typedef struct {
   int64_t last_held_id, last_held_at;
   int64_t next_id, next_at;
 } agreement_sessions;
-int store_agreements_sessions(db *d, const agreement_row *a, int64_t since, int64_t now, agreement_sessions *out);
+rcode store_agreements_sessions(db *d, const agreement_row *a, int64_t since, int64_t now,
+                                agreement_sessions *out) RC_MUST_CHECK;
 /* When a's next supervision is due: its rule (or every_days) applied to
  * the last held session that counts for it, or to its start (midnight UTC
  * of starts_on) when none has been held. The one rule for `reflect due`
  * and the scheduler's overdue events; *ps (may be NULL) gets the sessions
  * that count. */
-int store_agreements_next_due(db *d, const agreement_row *a, int64_t now, int64_t *next_due,
-                              agreement_sessions *ps);
+rcode store_agreements_next_due(db *d, const agreement_row *a, int64_t now, int64_t *next_due,
+                                agreement_sessions *ps) RC_MUST_CHECK;
 
 /* Every agreement between a's supervisor and supervisee, oldest first. */
-int store_agreements_versions(call *c, const agreement_row *a, Reflect__V1__Agreement ***out, size_t *n);
+rcode store_agreements_versions(call *c, const agreement_row *a, Reflect__V1__Agreement ***out,
+                                size_t *n) RC_MUST_CHECK;
 
 #endif

@@ -1,6 +1,6 @@
 #include "store_attendance.h"
 
-int store_attendance_get(db *d, int64_t session_id, int64_t user_id, attendance_row *out)
+rcode store_attendance_get(db *d, int64_t session_id, int64_t user_id, attendance_row *out)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT attendance, coalesce(attendance_signed_at, 0) FROM session_members"
                                    " WHERE session_id = ?1 AND user_id = ?2");
@@ -14,14 +14,14 @@ int store_attendance_get(db *d, int64_t session_id, int64_t user_id, attendance_
 }
 
 /* Steps an UPDATE that must change exactly one row. */
-static int change_one(call *c, sqlite3_stmt *st)
+static rcode change_one(call *c, sqlite3_stmt *st)
 {
   int rc = rc_from_sqlite(db_step_done(st));
   if (!rc && sqlite3_changes(db_handle(c->s->db)) != 1) return RC_PRECONDITION;
   return rc;
 }
 
-int store_attendance_set(call *c, int64_t session_id, int64_t user_id, int attendance)
+rcode store_attendance_set(call *c, int64_t session_id, int64_t user_id, int attendance)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "UPDATE session_members SET attendance = ?3, attendance_at = ?4"
@@ -34,7 +34,7 @@ int store_attendance_set(call *c, int64_t session_id, int64_t user_id, int atten
   return change_one(c, st);
 }
 
-int store_attendance_sign(call *c, int64_t session_id, int64_t user_id)
+rcode store_attendance_sign(call *c, int64_t session_id, int64_t user_id)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "UPDATE session_members SET attendance_signed_at = ?3"

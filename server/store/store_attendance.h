@@ -27,11 +27,11 @@ typedef struct {
 } attendance_row;
 
 /* RC_NOT_FOUND if user is not a member of the session. */
-int store_attendance_get(db *d, int64_t session_id, int64_t user_id, attendance_row *out);
+rcode store_attendance_get(db *d, int64_t session_id, int64_t user_id, attendance_row *out) RC_MUST_CHECK;
 /* RC_PRECONDITION if the member has confirmed meanwhile. */
-int store_attendance_set(call *c, int64_t session_id, int64_t user_id, int attendance);
+rcode store_attendance_set(call *c, int64_t session_id, int64_t user_id, int attendance) RC_MUST_CHECK;
 /* RC_PRECONDITION unless attendance is recorded and not yet confirmed. */
-int store_attendance_sign(call *c, int64_t session_id, int64_t user_id);
+rcode store_attendance_sign(call *c, int64_t session_id, int64_t user_id) RC_MUST_CHECK;
 /* "present", "absent", or "unknown". */
 const char *store_attendance_name(int attendance);
 

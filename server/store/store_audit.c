@@ -4,7 +4,7 @@
 
 #include "audit_chain.h"
 
-int store_audit_append(call *c, const char *action, const char *object, const char *detail)
+rcode store_audit_append(call *c, const char *action, const char *object, const char *detail)
 {
   db *d = c->s->db;
   /* The id is chosen first because it is hashed into the row's chain; the
@@ -31,7 +31,7 @@ int store_audit_append(call *c, const char *action, const char *object, const ch
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_audit_append_id(call *c, const char *action, const char *kind, int64_t id, const char *detail)
+rcode store_audit_append_id(call *c, const char *action, const char *kind, int64_t id, const char *detail)
 {
   char object[64];
   snprintf(object, sizeof object, "%s:%lld", kind, (long long)id);
@@ -46,7 +46,7 @@ typedef struct {
 static rcode read_audit_tx(call *c, void *arg)
 {
   read_audit *r = arg;
-  return (rcode)store_audit_append_id(c, r->action, r->kind, r->id, r->detail);
+  return store_audit_append_id(c, r->action, r->kind, r->id, r->detail);
 }
 
 rcode store_audit_read(call *c, const char *action, const char *kind, int64_t id, const char *detail)

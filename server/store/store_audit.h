@@ -12,12 +12,13 @@
 
 #include "call.h"
 
-int store_audit_append(call *c, const char *action, const char *object, const char *detail);
+rcode store_audit_append(call *c, const char *action, const char *object, const char *detail) RC_MUST_CHECK;
 /* The same, for the common object "kind:id" (e.g. "session:12"). */
-int store_audit_append_id(call *c, const char *action, const char *kind, int64_t id, const char *detail);
+rcode store_audit_append_id(call *c, const char *action, const char *kind, int64_t id,
+                            const char *detail) RC_MUST_CHECK;
 
 /* Audits a read of sealed content in its own write transaction, before
  * the content leaves: no audit row, no content. */
-rcode store_audit_read(call *c, const char *action, const char *kind, int64_t id, const char *detail);
+rcode store_audit_read(call *c, const char *action, const char *kind, int64_t id, const char *detail) RC_MUST_CHECK;
 
 #endif

@@ -45,7 +45,7 @@ static char *column_text(call *c, sqlite3_stmt *st, int i)
   return arena_strdup(c->a, t ? t : "");
 }
 
-int store_audit_list(call *c, const audit_query *q, Reflect__V1__AuditEntry ***out, size_t *n, int *truncated)
+rcode store_audit_list(call *c, const audit_query *q, Reflect__V1__AuditEntry ***out, size_t *n, int *truncated)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, q->admin_for ? admin_sql : q->session_id ? session_sql : case_sql);
   if (!st) return RC_INTERNAL;

@@ -26,6 +26,7 @@ typedef struct {
   uint32_t limit;
 } audit_query;
 
-int store_audit_list(call *c, const audit_query *q, Reflect__V1__AuditEntry ***out, size_t *n, int *truncated);
+rcode store_audit_list(call *c, const audit_query *q, Reflect__V1__AuditEntry ***out, size_t *n,
+                       int *truncated) RC_MUST_CHECK;
 
 #endif

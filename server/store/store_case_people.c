@@ -13,7 +13,7 @@ static void person_context(char *buf, size_t size, int64_t case_id)
   snprintf(buf, size, "case=%lld", (long long)case_id);
 }
 
-int store_case_people_add(call *c, const case_row *k, const char *name, const char *relationship, int64_t *id_out)
+rcode store_case_people_add(call *c, const case_row *k, const char *name, const char *relationship, int64_t *id_out)
 {
   db *d = c->s->db;
   sqlite3_stmt *count = db_prepare(d, "SELECT count(*) FROM case_people WHERE case_id = ?1");
@@ -56,7 +56,7 @@ typedef struct {
   size_t len[2];
 } sealed_person;
 
-int store_case_people_list(call *c, arena *a, const case_row *k, Reflect__V1__CasePerson ***out, size_t *n)
+rcode store_case_people_list(call *c, arena *a, const case_row *k, Reflect__V1__CasePerson ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT id, key_id, name, relationship FROM case_people WHERE case_id = ?1 ORDER BY id LIMIT 200");
@@ -103,7 +103,7 @@ int store_case_people_list(call *c, arena *a, const case_row *k, Reflect__V1__Ca
   return RC_OK;
 }
 
-int store_case_people_each_case(call *c, int64_t except, store_case_people_fn fn, void *arg)
+rcode store_case_people_each_case(call *c, int64_t except, store_case_people_fn fn, void *arg)
 {
   /* Ids first, into the heap: fn runs statements, and there may be more
    * cases than the arena should hold. */

@@ -27,10 +27,12 @@
 #define CASE_PERSON_RELATIONSHIP_MAX 60
 #define CASE_PEOPLE_MAX 200
 
-int store_case_people_add(call *c, const case_row *k, const char *name, const char *relationship, int64_t *id);
-int store_case_people_list(call *c, arena *a, const case_row *k, Reflect__V1__CasePerson ***out, size_t *n);
+rcode store_case_people_add(call *c, const case_row *k, const char *name, const char *relationship,
+                            int64_t *id) RC_MUST_CHECK;
+rcode store_case_people_list(call *c, arena *a, const case_row *k, Reflect__V1__CasePerson ***out,
+                             size_t *n) RC_MUST_CHECK;
 
 typedef int (*store_case_people_fn)(call *c, const case_row *k, void *arg);
-int store_case_people_each_case(call *c, int64_t except, store_case_people_fn fn, void *arg);
+rcode store_case_people_each_case(call *c, int64_t except, store_case_people_fn fn, void *arg) RC_MUST_CHECK;
 
 #endif

@@ -25,7 +25,7 @@ void store_cases_read_row(sqlite3_stmt *st, case_row *k)
   if (u && strlen(u) < sizeof k->retain_until) memcpy(k->retain_until, u, strlen(u) + 1);
 }
 
-static int one_row(sqlite3_stmt *st, case_row *out)
+static rcode one_row(sqlite3_stmt *st, case_row *out)
 {
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) store_cases_read_row(st, out);
@@ -52,8 +52,8 @@ static int seal_into(call *c, sqlite3_stmt *st, int param, int64_t id, const cha
   return store_keys_bind_sealed(c->s->db, c->s->vault, c->ring, st, param, &slot, text);
 }
 
-int store_cases_add(call *c, const char *reference, const char *name, const char *dob, int risk,
-                    int64_t allocated, int looked_after, int64_t *id_out)
+rcode store_cases_add(call *c, const char *reference, const char *name, const char *dob, int risk,
+                      int64_t allocated, int looked_after, int64_t *id_out)
 {
   db *d = c->s->db;
   int64_t id, key_id;
@@ -88,7 +88,7 @@ int store_cases_add(call *c, const char *reference, const char *name, const char
   return rc;
 }
 
-int store_cases_get(db *d, int64_t id, case_row *out)
+rcode store_cases_get(db *d, int64_t id, case_row *out)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT " CASE_COLS " FROM cases WHERE id = ?1");
   if (!st) return RC_INTERNAL;
@@ -96,7 +96,7 @@ int store_cases_get(db *d, int64_t id, case_row *out)
   return one_row(st, out);
 }
 
-int store_cases_find(db *d, const uint8_t index[VAULT_INDEX_BYTES], case_row *out)
+rcode store_cases_find(db *d, const uint8_t index[VAULT_INDEX_BYTES], case_row *out)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT " CASE_COLS " FROM cases WHERE reference_index = ?1");
   if (!st) return RC_INTERNAL;
@@ -104,7 +104,7 @@ int store_cases_find(db *d, const uint8_t index[VAULT_INDEX_BYTES], case_row *ou
   return one_row(st, out);
 }
 
-int store_cases_visible(db *d, int64_t user_id, const case_row *k, int *visible)
+rcode store_cases_visible(db *d, int64_t user_id, const case_row *k, int *visible)
 {
   if (k->allocated_id == user_id) { *visible = 1; return RC_OK; }
   sqlite3_stmt *st = db_prepare(d, "SELECT 1 FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2"
@@ -118,7 +118,7 @@ int store_cases_visible(db *d, int64_t user_id, const case_row *k, int *visible)
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-static int open_column(call *c, const case_row *k, const char *column, char **out)
+static rcode open_column(call *c, const case_row *k, const char *column, char **out)
 {
   static const char *const sql[] = {"SELECT reference FROM cases WHERE id = ?1",
                                     "SELECT name FROM cases WHERE id = ?1",
@@ -139,7 +139,7 @@ static int open_column(call *c, const case_row *k, const char *column, char **ou
   return store_retention_open(c, c->a, &slot, blob, len, out);
 }
 
-int store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out)
+rcode store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out)
 {
   Reflect__V1__Case *m = arena_alloc(c->a, sizeof *m);
   if (!m) return RC_EXHAUSTED;
@@ -167,8 +167,8 @@ int store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out)
   return RC_OK;
 }
 
-int store_cases_list(call *c, int64_t user_id, int oversight, int64_t allocated, int include_closed,
-                     Reflect__V1__Case ***out, size_t *n)
+rcode store_cases_list(call *c, int64_t user_id, int oversight, int64_t allocated, int include_closed,
+                       Reflect__V1__Case ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT " CASE_COLS " FROM cases c"
@@ -198,7 +198,7 @@ int store_cases_list(call *c, int64_t user_id, int oversight, int64_t allocated,
   return RC_OK;
 }
 
-int store_cases_update(call *c, const case_row *k, int risk, int64_t allocated, int open, int looked_after)
+rcode store_cases_update(call *c, const case_row *k, int risk, int64_t allocated, int open, int looked_after)
 {
   if (k->shredded_at) return RC_PRECONDITION;
   /* Closing an already closed case keeps the day it closed: a second

@@ -13,8 +13,8 @@ static void comment_context(char *buf, size_t size, int64_t session, int64_t aut
            (long long)author, (long long)at, kind, (long long)resolves);
 }
 
-int store_comments_add(call *c, const session_row *s, uint32_t revision, int kind, int64_t resolves,
-                       const char *text, int64_t *id_out)
+rcode store_comments_add(call *c, const session_row *s, uint32_t revision, int kind, int64_t resolves,
+                         const char *text, int64_t *id_out)
 {
   db *d = c->s->db;
   int64_t id;
@@ -45,7 +45,7 @@ int store_comments_add(call *c, const session_row *s, uint32_t revision, int kin
   return rc;
 }
 
-int store_comments_kind(db *d, int64_t id, int64_t session_id, int *kind)
+rcode store_comments_kind(db *d, int64_t id, int64_t session_id, int *kind)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT kind FROM record_comments WHERE id = ?1 AND session_id = ?2");
   if (!st) return RC_INTERNAL;
@@ -58,14 +58,14 @@ int store_comments_kind(db *d, int64_t id, int64_t session_id, int *kind)
 }
 
 /* One count from a statement whose ?1.. are bound by the caller. */
-static int count_of(sqlite3_stmt *st, int64_t *n)
+static rcode count_of(sqlite3_stmt *st, int64_t *n)
 {
   *n = 0;
   return db_one_int64(st, n) == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
-int store_comments_room(call *c, const session_row *s, int kind, int64_t resolves, comment_room *room,
-                        int64_t *resolution)
+rcode store_comments_room(call *c, const session_row *s, int kind, int64_t resolves, comment_room *room,
+                          int64_t *resolution)
 {
   db *d = c->s->db;
   int64_t n;
@@ -129,8 +129,8 @@ typedef struct {
   uint64_t next;
 } page_plan;
 
-static int plan_keys(call *c, const session_row *s, const comments_query *q, size_t key_budget, page_plan *p,
-                     size_t *used)
+static rcode plan_keys(call *c, const session_row *s, const comments_query *q, size_t key_budget, page_plan *p,
+                       size_t *used)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT id, length(body) FROM record_comments WHERE session_id = ?1 AND kind IN (2, 3) AND id <= ?2 ORDER BY id");
@@ -149,8 +149,8 @@ static int plan_keys(call *c, const session_row *s, const comments_query *q, siz
   return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-static int plan_stream(call *c, const session_row *s, const comments_query *q, size_t budget, page_plan *p,
-                       size_t used)
+static rcode plan_stream(call *c, const session_row *s, const comments_query *q, size_t budget, page_plan *p,
+                         size_t used)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT id, length(body) FROM record_comments WHERE session_id = ?1 AND id > ?2 AND id <= ?3"
@@ -179,7 +179,7 @@ static int plan_stream(call *c, const session_row *s, const comments_query *q, s
   return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-static int page_counts(call *c, const session_row *s, const comments_query *q, comments_page *out)
+static rcode page_counts(call *c, const session_row *s, const comments_query *q, comments_page *out)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT count(*) FILTER (WHERE kind = 1 AND id <= ?2), count(*) FILTER (WHERE id > ?2)"
@@ -202,7 +202,7 @@ typedef struct {
   size_t len;
 } sealed;
 
-int store_comments_page(call *c, const session_row *s, const comments_query *q, comments_page *out)
+rcode store_comments_page(call *c, const session_row *s, const comments_query *q, comments_page *out)
 {
   *out = (comments_page){0};
   page_plan p = {0};

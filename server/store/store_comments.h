@@ -57,15 +57,15 @@ typedef enum {
   COMMENT_RESOLVED,              /* that disagreement already has its resolution */
 } comment_room;
 
-int store_comments_add(call *c, const session_row *s, uint32_t revision, int kind, int64_t resolves,
-                       const char *text, int64_t *id);
+rcode store_comments_add(call *c, const session_row *s, uint32_t revision, int kind, int64_t resolves,
+                         const char *text, int64_t *id) RC_MUST_CHECK;
 /* The kind of comment id on session_id, or RC_NOT_FOUND. */
-int store_comments_kind(db *d, int64_t id, int64_t session_id, int *kind);
+rcode store_comments_kind(db *d, int64_t id, int64_t session_id, int *kind) RC_MUST_CHECK;
 /* Whether c's user may add one more comment of `kind` (resolving
  * `resolves`) to session s now; for COMMENT_RESOLVED, *resolution is the
  * resolution already recorded. */
-int store_comments_room(call *c, const session_row *s, int kind, int64_t resolves, comment_room *room,
-                        int64_t *resolution);
+rcode store_comments_room(call *c, const session_row *s, int kind, int64_t resolves, comment_room *room,
+                          int64_t *resolution) RC_MUST_CHECK;
 
 typedef struct {
   uint64_t after;  /* notes after this comment id; 0 from the first */
@@ -82,6 +82,6 @@ typedef struct {
   uint32_t hidden;          /* comments after `through` */
 } comments_page;
 
-int store_comments_page(call *c, const session_row *s, const comments_query *q, comments_page *out);
+rcode store_comments_page(call *c, const session_row *s, const comments_query *q, comments_page *out) RC_MUST_CHECK;
 
 #endif

@@ -17,8 +17,8 @@ static void decision_context(char *buf, size_t size, int64_t session, uint32_t r
 
 static const char *const columns[3] = {"risk", "decision", "rationale"};
 
-int store_decisions_add(call *c, const session_row *s, uint32_t revision, const case_row *k, const char *risk,
-                        const char *decision, const char *rationale)
+rcode store_decisions_add(call *c, const session_row *s, uint32_t revision, const case_row *k, const char *risk,
+                          const char *decision, const char *rationale)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "INSERT INTO case_discussions(session_id, revision, case_id, decided_by, key_id, risk, decision, rationale)"
@@ -50,7 +50,7 @@ typedef struct {
   size_t len[3];
 } sealed_decision;
 
-static int open_decision(call *c, const case_row *k, Reflect__V1__Decision *m, const sealed_decision *v)
+static rcode open_decision(call *c, const case_row *k, Reflect__V1__Decision *m, const sealed_decision *v)
 {
   char context[128];
   decision_context(context, sizeof context, (int64_t)m->session_id, m->revision, k->id, v->decided_by);
@@ -65,8 +65,8 @@ static int open_decision(call *c, const case_row *k, Reflect__V1__Decision *m, c
   return RC_OK;
 }
 
-int store_decisions_list(call *c, const case_row *k, const decisions_page *pg, Reflect__V1__Decision ***out, size_t *n,
-                         int *more)
+rcode store_decisions_list(call *c, const case_row *k, const decisions_page *pg, Reflect__V1__Decision ***out,
+                           size_t *n, int *more)
 {
   /* Records exist only for sessions that took place, whose start no longer
    * moves, so (start, session, revision) is a stable cursor. */
@@ -122,7 +122,7 @@ int store_decisions_list(call *c, const case_row *k, const decisions_page *pg, R
   return RC_OK;
 }
 
-int store_decisions_last_discussed(db *d, int64_t case_id, int64_t *at, int64_t *session_id)
+rcode store_decisions_last_discussed(db *d, int64_t case_id, int64_t *at, int64_t *session_id)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT s.starts_at, s.id FROM case_discussions d JOIN sessions s ON s.id = d.session_id"

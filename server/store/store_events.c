@@ -24,7 +24,7 @@ static store_slot body_slot(int64_t seq, int64_t key_id)
   return (store_slot){"events", seq, "body", key_id, 0, NULL};
 }
 
-int store_events_add(call *c, int64_t user_id, const Reflect__V1__Event *ev, int64_t *seq_out)
+rcode store_events_add(call *c, int64_t user_id, const Reflect__V1__Event *ev, int64_t *seq_out)
 {
   db *d = c->s->db;
   char subject[32];
@@ -92,7 +92,7 @@ static int read_rows(sqlite3_stmt *st, arena *a, sealed_row *rows, size_t max, s
   return rc;
 }
 
-static int open_row(db *d, const vault *v, keyring *ring, arena *a, const sealed_row *r, Reflect__V1__Event **out)
+static rcode open_row(db *d, const vault *v, keyring *ring, arena *a, const sealed_row *r, Reflect__V1__Event **out)
 {
   store_slot slot = body_slot(r->seq, r->key_id);
   uint8_t *plain;
@@ -106,8 +106,8 @@ static int open_row(db *d, const vault *v, keyring *ring, arena *a, const sealed
   return RC_OK;
 }
 
-int store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limit, Reflect__V1__Event ***out,
-                       size_t *n, int *more)
+rcode store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limit, Reflect__V1__Event ***out,
+                         size_t *n, int *more)
 {
   if (limit == 0) limit = EVENTS_SINCE_DEFAULT;
   if (limit > EVENTS_SINCE_MAX) limit = EVENTS_SINCE_MAX;
@@ -136,8 +136,8 @@ int store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limit,
   return RC_OK;
 }
 
-int store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t first, int64_t last, event_row *out,
-                       size_t max, size_t *n)
+rcode store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t first, int64_t last, event_row *out,
+                         size_t max, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT seq, user_id, key_id, body FROM events WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq");
@@ -160,7 +160,7 @@ int store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t firs
   return rc;
 }
 
-int store_events_topic_get(db *d, int64_t user_id, const char *device, uint8_t topic[EVENT_TOPIC_BYTES])
+rcode store_events_topic_get(db *d, int64_t user_id, const char *device, uint8_t topic[EVENT_TOPIC_BYTES])
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT topic FROM event_topics WHERE user_id = ?1 AND device = ?2");
   if (!st) return RC_INTERNAL;
@@ -177,8 +177,8 @@ int store_events_topic_get(db *d, int64_t user_id, const char *device, uint8_t t
   return rc;
 }
 
-int store_events_topic_renew(db *d, const topic_key *k, int64_t user_id, const char *device, int64_t now,
-                             uint8_t topic[EVENT_TOPIC_BYTES])
+rcode store_events_topic_renew(db *d, const topic_key *k, int64_t user_id, const char *device, int64_t now,
+                               uint8_t topic[EVENT_TOPIC_BYTES])
 {
   topic_make(k, device, topic);
   sqlite3_stmt *st = db_prepare(d,
@@ -192,8 +192,8 @@ int store_events_topic_renew(db *d, const topic_key *k, int64_t user_id, const c
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, event_device *out, size_t max,
-                         size_t *n)
+rcode store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, event_device *out, size_t max,
+                           size_t *n)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT t.device, t.topic FROM event_topics t WHERE t.user_id = ?1 AND EXISTS"
@@ -221,7 +221,7 @@ int store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, ev
   return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int store_events_emitted(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int *yes)
+rcode store_events_emitted(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int *yes)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT 1 FROM event_emits WHERE kind = ?1 AND object_id = ?2 AND fire_at = ?3 AND lead = ?4");
@@ -237,8 +237,8 @@ int store_events_emitted(db *d, int kind, int64_t object_id, int64_t fire_at, in
   return RC_OK;
 }
 
-int store_events_mark(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int64_t now, int late,
-                      int superseded)
+rcode store_events_mark(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int64_t now, int late,
+                        int superseded)
 {
   sqlite3_stmt *st = db_prepare(d,
       "INSERT INTO event_emits(kind, object_id, fire_at, lead, emitted_at, late, superseded)"
@@ -254,7 +254,7 @@ int store_events_mark(db *d, int kind, int64_t object_id, int64_t fire_at, int64
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_events_prune(db *d, int64_t before, int64_t *deleted)
+rcode store_events_prune(db *d, int64_t before, int64_t *deleted)
 {
   sqlite3_stmt *st = db_prepare(d, "DELETE FROM events WHERE created_at < ?1");
   if (!st) return RC_INTERNAL;

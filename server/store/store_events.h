@@ -49,23 +49,24 @@ typedef struct {
   uint8_t topic[EVENT_TOPIC_BYTES];
 } event_device;
 
-int store_events_add(call *c, int64_t user_id, const Reflect__V1__Event *ev, int64_t *seq);
-int store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limit, Reflect__V1__Event ***out,
-                       size_t *n, int *more);
-int store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t first, int64_t last, event_row *rows,
-                       size_t max, size_t *n);
+rcode store_events_add(call *c, int64_t user_id, const Reflect__V1__Event *ev, int64_t *seq) RC_MUST_CHECK;
+rcode store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limit, Reflect__V1__Event ***out,
+                         size_t *n, int *more) RC_MUST_CHECK;
+rcode store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t first, int64_t last, event_row *rows,
+                         size_t max, size_t *n) RC_MUST_CHECK;
 
-int store_events_topic_renew(db *d, const topic_key *k, int64_t user_id, const char *device, int64_t now,
-                             uint8_t topic[EVENT_TOPIC_BYTES]);
-int store_events_topic_get(db *d, int64_t user_id, const char *device, uint8_t topic[EVENT_TOPIC_BYTES]);
-int store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, event_device *out, size_t max,
-                         size_t *n);
+rcode store_events_topic_renew(db *d, const topic_key *k, int64_t user_id, const char *device, int64_t now,
+                               uint8_t topic[EVENT_TOPIC_BYTES]) RC_MUST_CHECK;
+rcode store_events_topic_get(db *d, int64_t user_id, const char *device,
+                             uint8_t topic[EVENT_TOPIC_BYTES]) RC_MUST_CHECK;
+rcode store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, event_device *out, size_t max,
+                           size_t *n) RC_MUST_CHECK;
 
-int store_events_emitted(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int *yes);
-int store_events_mark(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int64_t now, int late,
-                      int superseded);
+rcode store_events_emitted(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int *yes) RC_MUST_CHECK;
+rcode store_events_mark(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int64_t now, int late,
+                        int superseded) RC_MUST_CHECK;
 /* Deletes outbox rows created before `before` (*deleted counts them), and
  * the topics of devices where their user no longer has a login. */
-int store_events_prune(db *d, int64_t before, int64_t *deleted);
+rcode store_events_prune(db *d, int64_t before, int64_t *deleted) RC_MUST_CHECK;
 
 #endif

@@ -5,7 +5,7 @@
 #define INSPECTORS_STR_(x) #x
 #define INSPECTORS_STR(x) INSPECTORS_STR_(x)
 
-int store_inspectors_grant(call *c, int64_t inspector, int64_t team, int *changed)
+rcode store_inspectors_grant(call *c, int64_t inspector, int64_t team, int *changed)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "INSERT OR IGNORE INTO inspector_grants(user_id, team_id, granted_at, granted_by) VALUES (?1, ?2, ?3, ?4)");
@@ -19,7 +19,7 @@ int store_inspectors_grant(call *c, int64_t inspector, int64_t team, int *change
   return rc;
 }
 
-int store_inspectors_revoke(call *c, int64_t inspector, int64_t team, int *changed)
+rcode store_inspectors_revoke(call *c, int64_t inspector, int64_t team, int *changed)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, "DELETE FROM inspector_grants WHERE user_id = ?1 AND team_id = ?2");
   if (!st) return RC_INTERNAL;
@@ -30,7 +30,7 @@ int store_inspectors_revoke(call *c, int64_t inspector, int64_t team, int *chang
   return rc;
 }
 
-int store_inspectors_teams(call *c, int64_t inspector, char ***names, size_t *n)
+rcode store_inspectors_teams(call *c, int64_t inspector, char ***names, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT t.name FROM inspector_grants g JOIN teams t ON t.id = g.team_id"
                                           " WHERE g.user_id = ?1 ORDER BY t.name LIMIT " INSPECTORS_STR(TEAM_LIST_MAX));
@@ -51,7 +51,7 @@ int store_inspectors_teams(call *c, int64_t inspector, char ***names, size_t *n)
   return RC_OK;
 }
 
-int store_inspectors_sees_session(db *d, int64_t inspector, const session_row *s, int *yes)
+rcode store_inspectors_sees_session(db *d, int64_t inspector, const session_row *s, int *yes)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT 1 FROM inspector_grants g JOIN team_members tm ON tm.team_id = g.team_id AND tm.manager = 0"
@@ -69,7 +69,7 @@ int store_inspectors_sees_session(db *d, int64_t inspector, const session_row *s
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int store_inspectors_latest_signed(db *d, const session_row *s, uint32_t *revision)
+rcode store_inspectors_latest_signed(db *d, const session_row *s, uint32_t *revision)
 {
   /* The same signers as store_signoffs_status: the supervisor and every
    * member; a revision is frozen when none of them is missing. */

@@ -24,11 +24,11 @@
 #include "call.h"
 #include "store_sessions.h"
 
-int store_inspectors_grant(call *c, int64_t inspector, int64_t team, int *changed);
-int store_inspectors_revoke(call *c, int64_t inspector, int64_t team, int *changed);
+rcode store_inspectors_grant(call *c, int64_t inspector, int64_t team, int *changed) RC_MUST_CHECK;
+rcode store_inspectors_revoke(call *c, int64_t inspector, int64_t team, int *changed) RC_MUST_CHECK;
 /* The names of the teams granted to inspector, by name. */
-int store_inspectors_teams(call *c, int64_t inspector, char ***names, size_t *n);
-int store_inspectors_sees_session(db *d, int64_t inspector, const session_row *s, int *yes);
-int store_inspectors_latest_signed(db *d, const session_row *s, uint32_t *revision);
+rcode store_inspectors_teams(call *c, int64_t inspector, char ***names, size_t *n) RC_MUST_CHECK;
+rcode store_inspectors_sees_session(db *d, int64_t inspector, const session_row *s, int *yes) RC_MUST_CHECK;
+rcode store_inspectors_latest_signed(db *d, const session_row *s, uint32_t *revision) RC_MUST_CHECK;
 
 #endif

@@ -6,8 +6,8 @@
 #include "log.h"
 #include "rc.h"
 
-int store_keys_ensure(db *d, const vault *v, keyring *r, int64_t now, const char *subject,
-                      int64_t *key_id)
+rcode store_keys_ensure(db *d, const vault *v, keyring *r, int64_t now, const char *subject,
+                        int64_t *key_id)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT id FROM data_keys WHERE subject = ?1");
   if (!st) return RC_INTERNAL;
@@ -43,7 +43,7 @@ int store_keys_ensure(db *d, const vault *v, keyring *r, int64_t now, const char
   return RC_OK;
 }
 
-static int load_key(db *d, const vault *v, keyring *r, int64_t id, const vault_key **out)
+static rcode load_key(db *d, const vault *v, keyring *r, int64_t id, const vault_key **out)
 {
   const vault_key *have = keyring_find(r, id);
   if (have) { *out = have; return RC_OK; }
@@ -74,8 +74,8 @@ static vault_ad slot_ad(const store_slot *s)
                     s->context ? strlen(s->context) : 0};
 }
 
-int store_keys_seal_bytes(db *d, const vault *v, keyring *r, const store_slot *slot, const uint8_t *data,
-                          size_t len, uint8_t **blob, size_t *blob_len)
+rcode store_keys_seal_bytes(db *d, const vault *v, keyring *r, const store_slot *slot, const uint8_t *data,
+                            size_t len, uint8_t **blob, size_t *blob_len)
 {
   const vault_key *k;
   int rc = load_key(d, v, r, slot->key_id, &k);
@@ -85,14 +85,14 @@ int store_keys_seal_bytes(db *d, const vault *v, keyring *r, const store_slot *s
   return RC_OK;
 }
 
-int store_keys_seal(db *d, const vault *v, keyring *r, const store_slot *slot, const char *text,
-                    uint8_t **blob, size_t *blob_len)
+rcode store_keys_seal(db *d, const vault *v, keyring *r, const store_slot *slot, const char *text,
+                      uint8_t **blob, size_t *blob_len)
 {
   return store_keys_seal_bytes(d, v, r, slot, (const uint8_t *)text, strlen(text), blob, blob_len);
 }
 
-int store_keys_bind_sealed(db *d, const vault *v, keyring *r, sqlite3_stmt *st, int param, const store_slot *slot,
-                           const char *text)
+rcode store_keys_bind_sealed(db *d, const vault *v, keyring *r, sqlite3_stmt *st, int param, const store_slot *slot,
+                             const char *text)
 {
   uint8_t *blob;
   size_t len;
@@ -101,15 +101,15 @@ int store_keys_bind_sealed(db *d, const vault *v, keyring *r, sqlite3_stmt *st, 
   return rc;
 }
 
-int store_keys_open(db *d, const vault *v, keyring *r, const store_slot *slot,
-                    const void *blob, size_t blob_len, arena *a, char **text)
+rcode store_keys_open(db *d, const vault *v, keyring *r, const store_slot *slot,
+                      const void *blob, size_t blob_len, arena *a, char **text)
 {
   size_t len;
   return store_keys_open_bytes(d, v, r, slot, blob, blob_len, a, (uint8_t **)text, &len);
 }
 
-int store_keys_open_bytes(db *d, const vault *v, keyring *r, const store_slot *slot, const void *blob,
-                          size_t blob_len, arena *a, uint8_t **out, size_t *out_len)
+rcode store_keys_open_bytes(db *d, const vault *v, keyring *r, const store_slot *slot, const void *blob,
+                            size_t blob_len, arena *a, uint8_t **out, size_t *out_len)
 {
   const vault_key *k;
   int rc = load_key(d, v, r, slot->key_id, &k);
@@ -134,14 +134,14 @@ int store_keys_open_bytes(db *d, const vault *v, keyring *r, const store_slot *s
   return RC_OK;
 }
 
-int store_keys_get(db *d, const vault *v, keyring *r, int64_t now, const char *subject, const vault_key **k)
+rcode store_keys_get(db *d, const vault *v, keyring *r, int64_t now, const char *subject, const vault_key **k)
 {
   int64_t id;
-  int rc = store_keys_ensure(d, v, r, now, subject, &id);
+  rcode rc = store_keys_ensure(d, v, r, now, subject, &id);
   return rc ? rc : load_key(d, v, r, id, k);
 }
 
-int store_keys_find(db *d, const vault *v, keyring *r, const char *subject, const vault_key **k)
+rcode store_keys_find(db *d, const vault *v, keyring *r, const char *subject, const vault_key **k)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT id FROM data_keys WHERE subject = ?1");
   if (!st) return RC_INTERNAL;

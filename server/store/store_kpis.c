@@ -24,7 +24,7 @@ static char *col_text(call *c, sqlite3_stmt *st, int i)
   return arena_strdup(c->a, t ? t : "");
 }
 
-int store_kpis_goal_add(call *c, const char *name, const char *description, int64_t *id)
+rcode store_kpis_goal_add(call *c, const char *name, const char *description, int64_t *id)
 {
   if (db_next_id(c->s->db, "SELECT coalesce(max(id), 0) + 1 FROM kpi_goals", id)) return RC_INTERNAL;
   sqlite3_stmt *st = db_prepare(c->s->db,
@@ -39,7 +39,7 @@ int store_kpis_goal_add(call *c, const char *name, const char *description, int6
   return rc == SQLITE_CONSTRAINT_UNIQUE ? RC_EXISTS : rc_from_sqlite(rc);
 }
 
-int store_kpis_goal_exists(db *d, int64_t id, int *yes)
+rcode store_kpis_goal_exists(db *d, int64_t id, int *yes)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT 1 FROM kpi_goals WHERE id = ?1");
   if (!st) return RC_INTERNAL;
@@ -50,7 +50,7 @@ int store_kpis_goal_exists(db *d, int64_t id, int *yes)
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int store_kpis_goal_list(call *c, Reflect__V1__Goal ***out, size_t *n)
+rcode store_kpis_goal_list(call *c, Reflect__V1__Goal ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT g.id, g.name, g.description, g.created_at, u.username FROM kpi_goals g"
@@ -79,7 +79,7 @@ int store_kpis_goal_list(call *c, Reflect__V1__Goal ***out, size_t *n)
   return RC_OK;
 }
 
-int store_kpis_indicator_add(call *c, const Reflect__V1__Indicator *in, int64_t *id, uint32_t *version)
+rcode store_kpis_indicator_add(call *c, const Reflect__V1__Indicator *in, int64_t *id, uint32_t *version)
 {
   db *d = c->s->db;
   *version = 1;
@@ -125,7 +125,7 @@ int store_kpis_indicator_add(call *c, const Reflect__V1__Indicator *in, int64_t 
   " i.direction, i.period, i.goal_id, g.name, i.created_at, u.username FROM kpi_indicators i"           \
   " JOIN kpi_goals g ON g.id = i.goal_id JOIN users u ON u.id = i.created_by"
 
-static int read_indicators(call *c, sqlite3_stmt *st, size_t max, Reflect__V1__Indicator ***out, size_t *n)
+static rcode read_indicators(call *c, sqlite3_stmt *st, size_t max, Reflect__V1__Indicator ***out, size_t *n)
 {
   Reflect__V1__Indicator **v = arena_alloc(c->a, sizeof *v * max);
   size_t k = 0;
@@ -160,7 +160,7 @@ static int read_indicators(call *c, sqlite3_stmt *st, size_t max, Reflect__V1__I
   return RC_OK;
 }
 
-int store_kpis_indicator_get(call *c, int64_t id, uint32_t version, Reflect__V1__Indicator **out)
+rcode store_kpis_indicator_get(call *c, int64_t id, uint32_t version, Reflect__V1__Indicator **out)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, INDICATOR_SELECT
       " WHERE i.id = ?1 AND i.version = CASE WHEN ?2 = 0"
@@ -177,7 +177,7 @@ int store_kpis_indicator_get(call *c, int64_t id, uint32_t version, Reflect__V1_
   return RC_OK;
 }
 
-int store_kpis_indicator_list(call *c, int64_t id, Reflect__V1__Indicator ***out, size_t *n)
+rcode store_kpis_indicator_list(call *c, int64_t id, Reflect__V1__Indicator ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, INDICATOR_SELECT
       " WHERE (?1 = 0 AND i.version = (SELECT max(version) FROM kpi_indicators x WHERE x.id = i.id))"
@@ -187,7 +187,7 @@ int store_kpis_indicator_list(call *c, int64_t id, Reflect__V1__Indicator ***out
   return read_indicators(c, st, KPI_LIST_MAX, out, n);
 }
 
-int store_kpis_target_add(call *c, const kpi_target_row *t, int64_t *id)
+rcode store_kpis_target_add(call *c, const kpi_target_row *t, int64_t *id)
 {
   if (db_next_id(c->s->db, "SELECT coalesce(max(id), 0) + 1 FROM kpi_targets", id)) return RC_INTERNAL;
   sqlite3_stmt *st = db_prepare(c->s->db,
@@ -209,7 +209,7 @@ int store_kpis_target_add(call *c, const kpi_target_row *t, int64_t *id)
   "SELECT id, indicator_id, coalesce(user_id, 0), coalesce(team_id, 0), baseline, target, from_day,"    \
   " set_at, set_by FROM kpi_targets"
 
-static int read_target(sqlite3_stmt *st, kpi_target_row *out)
+static rcode read_target(sqlite3_stmt *st, kpi_target_row *out)
 {
   int step = sqlite3_step(st);
   if (step == SQLITE_ROW) {
@@ -227,7 +227,7 @@ static int read_target(sqlite3_stmt *st, kpi_target_row *out)
   return step == SQLITE_ROW ? RC_OK : step == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
-int store_kpis_target_get(db *d, int64_t id, kpi_target_row *out)
+rcode store_kpis_target_get(db *d, int64_t id, kpi_target_row *out)
 {
   sqlite3_stmt *st = db_prepare(d, TARGET_SELECT " WHERE id = ?1");
   if (!st) return RC_INTERNAL;
@@ -235,8 +235,8 @@ int store_kpis_target_get(db *d, int64_t id, kpi_target_row *out)
   return read_target(st, out);
 }
 
-int store_kpis_target_in_force(db *d, int64_t indicator, const kpi_subject *who, const char *day,
-                               kpi_target_row *out, int *found)
+rcode store_kpis_target_in_force(db *d, int64_t indicator, const kpi_subject *who, const char *day,
+                                 kpi_target_row *out, int *found)
 {
   sqlite3_stmt *st = db_prepare(d, TARGET_SELECT
       " WHERE indicator_id = ?1 AND user_id IS ?2 AND team_id IS ?3 AND from_day <= ?4"
@@ -250,7 +250,7 @@ int store_kpis_target_in_force(db *d, int64_t indicator, const kpi_subject *who,
   return rc == RC_NOT_FOUND ? RC_OK : rc;
 }
 
-int store_kpis_agree(call *c, int64_t target_id)
+rcode store_kpis_agree(call *c, int64_t target_id)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, "INSERT INTO kpi_agreements(target_id, user_id, at) VALUES (?1, ?2, ?3)");
   if (!st) return RC_INTERNAL;
@@ -261,7 +261,7 @@ int store_kpis_agree(call *c, int64_t target_id)
   return rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE ? RC_EXISTS : rc_from_sqlite(rc);
 }
 
-int store_kpis_agreed(db *d, const kpi_target_row *t, int *yes)
+rcode store_kpis_agreed(db *d, const kpi_target_row *t, int *yes)
 {
   /* For a team: how many non-manager members there are, and how many of
    * them have agreed; for a practitioner the same sum over one person. */
@@ -279,7 +279,7 @@ int store_kpis_agreed(db *d, const kpi_target_row *t, int *yes)
   return step == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
-static int subject_names(call *c, const kpi_subject *who, char **user, char **team)
+static rcode subject_names(call *c, const kpi_subject *who, char **user, char **team)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT (SELECT username FROM users WHERE id = ?1), (SELECT name FROM teams WHERE id = ?2)");
@@ -295,7 +295,7 @@ static int subject_names(call *c, const kpi_subject *who, char **user, char **te
   return *user && *team ? RC_OK : RC_EXHAUSTED;
 }
 
-int store_kpis_target_message(call *c, const kpi_target_row *t, Reflect__V1__KpiTarget **out)
+rcode store_kpis_target_message(call *c, const kpi_target_row *t, Reflect__V1__KpiTarget **out)
 {
   Reflect__V1__KpiTarget *m = arena_alloc(c->a, sizeof *m);
   Reflect__V1__KpiAgreement **ag = arena_alloc(c->a, sizeof *ag * AGREEMENTS_MAX);
@@ -355,7 +355,7 @@ static void evidence_context(char *buf, size_t size, const kpi_measurement_row *
            (long long)m->recorded_by, (long long)m->recorded_at);
 }
 
-int store_kpis_measurement_add(call *c, kpi_measurement_row *m, const char *evidence)
+rcode store_kpis_measurement_add(call *c, kpi_measurement_row *m, const char *evidence)
 {
   db *d = c->s->db;
   char subject[40];
@@ -413,7 +413,7 @@ static void read_measurement(sqlite3_stmt *st, kpi_measurement_row *out)
   out->key_id = sqlite3_column_int64(st, 10);
 }
 
-int store_kpis_measurement_get(db *d, int64_t id, kpi_measurement_row *out)
+rcode store_kpis_measurement_get(db *d, int64_t id, kpi_measurement_row *out)
 {
   sqlite3_stmt *st = db_prepare(d, MEASUREMENT_SELECT " WHERE m.id = ?1");
   if (!st) return RC_INTERNAL;
@@ -424,7 +424,7 @@ int store_kpis_measurement_get(db *d, int64_t id, kpi_measurement_row *out)
   return step == SQLITE_ROW ? RC_OK : step == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
-static int username_of(call *c, int64_t id, char **out)
+static rcode username_of(call *c, int64_t id, char **out)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT username FROM users WHERE id = ?1");
   if (!st) return RC_INTERNAL;
@@ -439,7 +439,7 @@ static int username_of(call *c, int64_t id, char **out)
 /* Fills the message from a row: names and the stored target. Evidence is
  * not opened: reports carry figures only (they run in a read transaction,
  * where a read of sealed text could not be audited first). */
-static int measurement_message(call *c, const kpi_measurement_row *row, Reflect__V1__KpiMeasurement **out)
+static rcode measurement_message(call *c, const kpi_measurement_row *row, Reflect__V1__KpiMeasurement **out)
 {
   Reflect__V1__KpiMeasurement *m = arena_alloc(c->a, sizeof *m);
   if (!m) return RC_EXHAUSTED;
@@ -468,8 +468,8 @@ static int measurement_message(call *c, const kpi_measurement_row *row, Reflect_
   return RC_OK;
 }
 
-int store_kpis_recent(call *c, int64_t indicator, const kpi_subject *who, size_t max,
-                      Reflect__V1__KpiMeasurement ***out, size_t *n)
+rcode store_kpis_recent(call *c, int64_t indicator, const kpi_subject *who, size_t max,
+                        Reflect__V1__KpiMeasurement ***out, size_t *n)
 {
   if (max > KPI_PERIODS_MAX) max = KPI_PERIODS_MAX;
   sqlite3_stmt *st = db_prepare(c->s->db, MEASUREMENT_SELECT
@@ -497,7 +497,7 @@ int store_kpis_recent(call *c, int64_t indicator, const kpi_subject *who, size_t
   return RC_OK;
 }
 
-int store_kpis_subject_indicators(call *c, const kpi_subject *who, int64_t **ids, size_t *n)
+rcode store_kpis_subject_indicators(call *c, const kpi_subject *who, int64_t **ids, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT indicator_id FROM kpi_targets WHERE user_id IS ?1 AND team_id IS ?2"

@@ -57,7 +57,7 @@ static int is_case(const Reflect__V1__RecordSection *sec)
   return sec->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE;
 }
 
-int store_records_latest(db *d, int64_t session_id, uint32_t *revision)
+rcode store_records_latest(db *d, int64_t session_id, uint32_t *revision)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT coalesce(max(revision), 0) FROM record_revisions WHERE session_id = ?1");
   if (!st) return RC_INTERNAL;
@@ -73,8 +73,8 @@ int store_records_latest(db *d, int64_t session_id, uint32_t *revision)
  * kind and case id: the place where that case was discussed). The packed
  * form is binary and store_keys seals C strings, so it is sealed as
  * base64; every intermediate copy lives in the (wiped) arena. */
-static int pack_body(call *c, Reflect__V1__RecordSection *const *sections, size_t n, const char **wellbeing,
-                     char **out)
+static rcode pack_body(call *c, Reflect__V1__RecordSection *const *sections, size_t n, const char **wellbeing,
+                       char **out)
 {
   Reflect__V1__RecordSection **ptrs = arena_alloc(c->a, sizeof *ptrs * (n ? n : 1));
   Reflect__V1__RecordSection *cells = arena_alloc(c->a, sizeof *cells * (n ? n : 1));
@@ -109,7 +109,7 @@ static int pack_body(call *c, Reflect__V1__RecordSection *const *sections, size_
 static void *arena_pb_alloc(void *data, size_t size) { return arena_alloc(data, size); }
 static void arena_pb_free(void *data, void *p) { (void)data; (void)p; }
 
-static int unpack_sections(call *c, const char *b64, Reflect__V1__StoredRecord **out)
+static rcode unpack_sections(call *c, const char *b64, Reflect__V1__StoredRecord **out)
 {
   size_t n = strlen(b64), len = 0;
   uint8_t *bin = arena_alloc(c->a, n + 1);
@@ -120,8 +120,8 @@ static int unpack_sections(call *c, const char *b64, Reflect__V1__StoredRecord *
   return *out ? RC_OK : RC_DATA_LOSS;
 }
 
-static int insert_revision(call *c, const session_row *s, int64_t id, uint32_t rev, const uint8_t *const blobs[3],
-                           const size_t lens[3])
+static rcode insert_revision(call *c, const session_row *s, int64_t id, uint32_t rev, const uint8_t *const blobs[3],
+                             const size_t lens[3])
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "INSERT INTO record_revisions(id, session_id, revision, author_id, created_at, key_id, reason, body, format,"
@@ -152,8 +152,8 @@ typedef struct {
  * text is stored as NULL. With k NULL (the case was destroyed before a
  * format-2 revision could be moved) nothing is sealed: the row only says
  * that a case was discussed there. */
-static int insert_case_section(call *c, const case_place *p, const case_row *k, int64_t case_id, int64_t key_id,
-                               int key_may_be_gone, Reflect__V1__RecordSection *sec)
+static rcode insert_case_section(call *c, const case_place *p, const case_row *k, int64_t case_id, int64_t key_id,
+                                 int key_may_be_gone, Reflect__V1__RecordSection *sec)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "INSERT INTO record_case_sections(revision_id, position, case_id, key_id, reference, situation, analysis,"
@@ -187,8 +187,8 @@ static int insert_case_section(call *c, const case_place *p, const case_row *k, 
 
 /* The case sections of a new revision, each under its case's own key, so
  * that destroying the key (retention) destroys what was said. */
-static int insert_case_sections(call *c, const case_place *base, Reflect__V1__RecordSection *const *sections,
-                                size_t n)
+static rcode insert_case_sections(call *c, const case_place *base, Reflect__V1__RecordSection *const *sections,
+                                  size_t n)
 {
   for (size_t i = 0; i < n; i++) {
     if (!is_case(sections[i])) continue;
@@ -206,8 +206,8 @@ static int insert_case_sections(call *c, const case_place *base, Reflect__V1__Re
   return RC_OK;
 }
 
-int store_records_append(call *c, const session_row *s, Reflect__V1__RecordSection *const *sections, size_t n,
-                         const char *reason, uint32_t *revision)
+rcode store_records_append(call *c, const session_row *s, Reflect__V1__RecordSection *const *sections, size_t n,
+                           const char *reason, uint32_t *revision)
 {
   db *d = c->s->db;
   uint32_t latest;
@@ -250,8 +250,8 @@ typedef struct {
 
 /* Copies the sealed blobs out: opening them may run other statements. The
  * wellbeing blob is copied only for a reader who may see it. */
-static int fetch_revision(call *c, const session_row *s, uint32_t revision, int with_wellbeing,
-                          sealed_revision *v, char **author)
+static rcode fetch_revision(call *c, const session_row *s, uint32_t revision, int with_wellbeing,
+                            sealed_revision *v, char **author)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT r.id, r.key_id, u.username, r.created_at, r.reason, r.body, r.author_id, r.format, r.wellbeing"
@@ -299,7 +299,7 @@ typedef struct {
 
 /* Copied out: opening runs other statements. RC_DATA_LOSS when the row is
  * missing: a placeholder with no texts behind it. */
-static int fetch_case_section(call *c, int64_t revision_id, size_t position, sealed_case *out)
+static rcode fetch_case_section(call *c, int64_t revision_id, size_t position, sealed_case *out)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT case_id, key_id, reference, situation, analysis, risk, decision, rationale"
@@ -326,8 +326,8 @@ static int fetch_case_section(call *c, int64_t revision_id, size_t position, sea
 
 /* Format 3: the case section at `position` of revision v, from its own
  * row, opened under the case's key, or destroyed. */
-static int read_case_section(call *c, const sealed_revision *v, int64_t session_id, uint32_t revision,
-                             size_t position, Reflect__V1__RecordSection *sec)
+static rcode read_case_section(call *c, const sealed_revision *v, int64_t session_id, uint32_t revision,
+                               size_t position, Reflect__V1__RecordSection *sec)
 {
   sealed_case sc;
   int rc = fetch_case_section(c, v->id, position, &sc);
@@ -374,7 +374,7 @@ static int read_case_section(call *c, const sealed_revision *v, int64_t session_
 /* Format 2 kept a case section's texts in the body, under the session's
  * key, until store_records_reseal moves them: should its case have been
  * destroyed meanwhile, they are not shown. */
-static int check_case_in_body(call *c, Reflect__V1__RecordSection *sec)
+static rcode check_case_in_body(call *c, Reflect__V1__RecordSection *sec)
 {
   if (!sec->case_id || sec->case_id > INT64_MAX) return RC_OK;
   case_row k;
@@ -391,8 +391,8 @@ static int check_case_in_body(call *c, Reflect__V1__RecordSection *sec)
 
 /* Formats 2 and 3: the sections, with the wellbeing text opened or
  * withheld, and (format 3) each case section's texts from its own row. */
-static int read_sections(call *c, const sealed_revision *v, const char *b64, int with_wellbeing, int64_t session_id,
-                         uint32_t revision, Reflect__V1__RecordShowReply *out)
+static rcode read_sections(call *c, const sealed_revision *v, const char *b64, int with_wellbeing, int64_t session_id,
+                           uint32_t revision, Reflect__V1__RecordShowReply *out)
 {
   Reflect__V1__StoredRecord *rec;
   int rc = unpack_sections(c, b64, &rec);
@@ -422,8 +422,8 @@ static int read_sections(call *c, const sealed_revision *v, const char *b64, int
   return RC_OK;
 }
 
-int store_records_read(call *c, const session_row *s, uint32_t revision, int with_wellbeing,
-                       Reflect__V1__RecordShowReply *out)
+rcode store_records_read(call *c, const session_row *s, uint32_t revision, int with_wellbeing,
+                         Reflect__V1__RecordShowReply *out)
 {
   if (revision == 0) {
     int rc = store_records_latest(c->s->db, s->id, &revision);
@@ -483,7 +483,7 @@ int store_records_read(call *c, const session_row *s, uint32_t revision, int wit
   return RC_OK;
 }
 
-int store_records_revisions(call *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n)
+rcode store_records_revisions(call *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n)
 {
   enum { MAX = 500 };
   sqlite3_stmt *st = db_prepare(c->s->db,
@@ -529,7 +529,7 @@ int store_records_revisions(call *c, const session_row *s, Reflect__V1__Revision
 /* The case a format-2 section was about: by the id it carries, or (should
  * it carry none) by its reference's blind index. RC_DATA_LOSS if neither
  * finds one: its texts then have no key to go under. */
-static int reseal_find_case(call *c, int64_t revision_id, Reflect__V1__RecordSection *sec, case_row *k)
+static rcode reseal_find_case(call *c, int64_t revision_id, Reflect__V1__RecordSection *sec, case_row *k)
 {
   int rc = sec->case_id && sec->case_id <= INT64_MAX ? store_cases_get(c->s->db, (int64_t)sec->case_id, k)
                                                     : RC_NOT_FOUND;
@@ -554,7 +554,7 @@ typedef struct {
   size_t body_len;
 } old_revision;
 
-static int reseal_fetch(call *c, int64_t id, old_revision *o)
+static rcode reseal_fetch(call *c, int64_t id, old_revision *o)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT session_id, revision, author_id, created_at, key_id, body FROM record_revisions"
@@ -573,7 +573,7 @@ static int reseal_fetch(call *c, int64_t id, old_revision *o)
   return rc;
 }
 
-static int reseal_replace_body(call *c, const old_revision *o, const uint8_t *blob, size_t len)
+static rcode reseal_replace_body(call *c, const old_revision *o, const uint8_t *blob, size_t len)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "UPDATE record_revisions SET body = ?2, format = 3 WHERE id = ?1 AND format = 2");
@@ -590,7 +590,7 @@ static int reseal_replace_body(call *c, const old_revision *o, const uint8_t *bl
  * row alone (its body or a case not opening or not found: RC_DATA_LOSS,
  * logged) is settled before anything is written, so a skipped row leaves
  * nothing half-moved in the transaction. */
-static int reseal_one(call *c, int64_t id)
+static rcode reseal_one(call *c, int64_t id)
 {
   old_revision o;
   int rc = reseal_fetch(c, id, &o);
@@ -636,7 +636,7 @@ static int reseal_one(call *c, int64_t id)
   return rc == RC_DATA_LOSS || rc == RC_NOT_FOUND ? RC_INTERNAL : rc;
 }
 
-int store_records_reseal(call *c, records_reseal_batch *b)
+rcode store_records_reseal(call *c, records_reseal_batch *b)
 {
   b->seen = b->moved = b->skipped = 0;
   b->last = b->after;

@@ -59,12 +59,12 @@
  * record's history (and the decisions it adds to children's logs) finite. */
 #define RECORD_REVISIONS_MAX 100
 
-int store_records_latest(db *d, int64_t session_id, uint32_t *revision);
-int store_records_append(call *c, const session_row *s, Reflect__V1__RecordSection *const *sections, size_t n,
-                         const char *reason, uint32_t *revision);
+rcode store_records_latest(db *d, int64_t session_id, uint32_t *revision) RC_MUST_CHECK;
+rcode store_records_append(call *c, const session_row *s, Reflect__V1__RecordSection *const *sections, size_t n,
+                           const char *reason, uint32_t *revision) RC_MUST_CHECK;
 /* revision 0 means the latest; RC_NOT_FOUND if there is none. */
-int store_records_read(call *c, const session_row *s, uint32_t revision, int with_wellbeing,
-                       Reflect__V1__RecordShowReply *out);
+rcode store_records_read(call *c, const session_row *s, uint32_t revision, int with_wellbeing,
+                         Reflect__V1__RecordShowReply *out) RC_MUST_CHECK;
 
 #define RECORDS_RESEAL_BATCH 100
 typedef struct {
@@ -72,9 +72,9 @@ typedef struct {
   int64_t last;           /* out: the last id looked at */
   int seen, moved, skipped;
 } records_reseal_batch;
-int store_records_reseal(call *c, records_reseal_batch *b);
+rcode store_records_reseal(call *c, records_reseal_batch *b) RC_MUST_CHECK;
 
 /* Every revision's metadata (number, author, time, reason), oldest first. */
-int store_records_revisions(call *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n);
+rcode store_records_revisions(call *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n) RC_MUST_CHECK;
 
 #endif

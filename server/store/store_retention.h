@@ -14,6 +14,7 @@
 #include "call.h"
 #include "store_keys.h"
 
-int store_retention_open(call *c, arena *a, const store_slot *slot, const void *blob, size_t len, char **text);
+rcode store_retention_open(call *c, arena *a, const store_slot *slot, const void *blob, size_t len,
+                           char **text) RC_MUST_CHECK;
 
 #endif

@@ -1,7 +1,7 @@
 #include "store_rules.h"
 
-int store_rules_add(call *c, const char *name, const char *description, const due_step *steps, size_t n,
-                    int64_t *id)
+rcode store_rules_add(call *c, const char *name, const char *description, const due_step *steps, size_t n,
+                      int64_t *id)
 {
   db *d = c->s->db;
   int rc = rc_from_sqlite(db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM frequency_rules", id));
@@ -37,7 +37,7 @@ int store_rules_add(call *c, const char *name, const char *description, const du
   return RC_OK;
 }
 
-int store_rules_find(db *d, const char *name, int64_t *id)
+rcode store_rules_find(db *d, const char *name, int64_t *id)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT id FROM frequency_rules WHERE name = ?1");
   if (!st) return RC_INTERNAL;
@@ -46,7 +46,7 @@ int store_rules_find(db *d, const char *name, int64_t *id)
   return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
-int store_rules_steps(db *d, int64_t rule_id, due_step *steps, size_t *n)
+rcode store_rules_steps(db *d, int64_t rule_id, due_step *steps, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT every_count, every_unit, coalesce(until_count, 0), coalesce(until_unit, 0) FROM frequency_steps"
@@ -65,7 +65,7 @@ int store_rules_steps(db *d, int64_t rule_id, due_step *steps, size_t *n)
   return *n ? RC_OK : RC_NOT_FOUND;
 }
 
-int store_rules_agreement_steps(db *d, int64_t rule_id, uint32_t every_days, due_step *steps, size_t *n)
+rcode store_rules_agreement_steps(db *d, int64_t rule_id, uint32_t every_days, due_step *steps, size_t *n)
 {
   if (rule_id) return store_rules_steps(d, rule_id, steps, n);
   steps[0] = (due_step){{every_days, DUE_DAY}, {0, 0}};
@@ -84,7 +84,7 @@ static Reflect__V1__Interval *interval_message(arena *a, due_interval iv)
 }
 
 /* The rule's steps as messages: the last has no until. */
-static int steps_message(call *c, Reflect__V1__FrequencyRule *m)
+static rcode steps_message(call *c, Reflect__V1__FrequencyRule *m)
 {
   due_step steps[DUE_STEPS_MAX];
   size_t n;
@@ -104,7 +104,7 @@ static int steps_message(call *c, Reflect__V1__FrequencyRule *m)
   return RC_OK;
 }
 
-int store_rules_list(call *c, Reflect__V1__FrequencyRule ***out, size_t *n)
+rcode store_rules_list(call *c, Reflect__V1__FrequencyRule ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT r.id, r.name, r.description, r.created_at, u.username FROM frequency_rules r"

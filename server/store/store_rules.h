@@ -23,14 +23,15 @@
 
 #define RULE_LIST_MAX 500
 
-int store_rules_add(call *c, const char *name, const char *description, const due_step *steps, size_t n,
-                    int64_t *id);
-int store_rules_find(db *d, const char *name, int64_t *id);
+rcode store_rules_add(call *c, const char *name, const char *description, const due_step *steps, size_t n,
+                      int64_t *id) RC_MUST_CHECK;
+rcode store_rules_find(db *d, const char *name, int64_t *id) RC_MUST_CHECK;
 /* The rule's steps, in order, into steps[DUE_STEPS_MAX]. */
-int store_rules_steps(db *d, int64_t rule_id, due_step *steps, size_t *n);
+rcode store_rules_steps(db *d, int64_t rule_id, due_step *steps, size_t *n) RC_MUST_CHECK;
 /* How often an agreement's sessions fall due: its rule's steps, or one
  * step of every_days days when it has no rule (rule_id 0). */
-int store_rules_agreement_steps(db *d, int64_t rule_id, uint32_t every_days, due_step *steps, size_t *n);
-int store_rules_list(call *c, Reflect__V1__FrequencyRule ***out, size_t *n);
+rcode store_rules_agreement_steps(db *d, int64_t rule_id, uint32_t every_days, due_step *steps,
+                                  size_t *n) RC_MUST_CHECK;
+rcode store_rules_list(call *c, Reflect__V1__FrequencyRule ***out, size_t *n) RC_MUST_CHECK;
 
 #endif

@@ -8,7 +8,7 @@
 
 #define LIVE "(1, 2)" /* scheduled, held: what a person or room is busy with */
 
-static int clash_row(sqlite3_stmt *st, int *found, schedule_clash *out)
+static rcode clash_row(sqlite3_stmt *st, int *found, schedule_clash *out)
 {
   int rc = sqlite3_step(st);
   *found = rc == SQLITE_ROW;
@@ -18,8 +18,8 @@ static int clash_row(sqlite3_stmt *st, int *found, schedule_clash *out)
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int store_schedule_person_clash(db *d, int64_t user_id, int64_t start, int64_t end, int64_t except_session,
-                                int *found, schedule_clash *out)
+rcode store_schedule_person_clash(db *d, int64_t user_id, int64_t start, int64_t end, int64_t except_session,
+                                  int *found, schedule_clash *out)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT s.id, s.starts_at, s.ends_at FROM sessions s"
@@ -35,8 +35,8 @@ int store_schedule_person_clash(db *d, int64_t user_id, int64_t start, int64_t e
   return clash_row(st, found, out);
 }
 
-int store_schedule_room_clash(db *d, const uint8_t index[VAULT_INDEX_BYTES], int64_t start, int64_t end,
-                              int64_t except_session, int *found, schedule_clash *out)
+rcode store_schedule_room_clash(db *d, const uint8_t index[VAULT_INDEX_BYTES], int64_t start, int64_t end,
+                                int64_t except_session, int *found, schedule_clash *out)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT id, starts_at, ends_at FROM sessions"
@@ -73,8 +73,8 @@ static void change_context(char *buf, size_t size, int64_t session, int64_t by, 
   snprintf(buf, size, "session=%lld;by=%lld;at=%lld;what=%d", (long long)session, (long long)by, (long long)at, what);
 }
 
-int store_schedule_log(call *c, const session_row *s, int what, int64_t old_start, int64_t new_start,
-                       int old_minutes, int new_minutes, const char *reason)
+rcode store_schedule_log(call *c, const session_row *s, int what, int64_t old_start, int64_t new_start,
+                         int old_minutes, int new_minutes, const char *reason)
 {
   db *d = c->s->db;
   int64_t id;
@@ -108,7 +108,7 @@ int store_schedule_log(call *c, const session_row *s, int what, int64_t old_star
   return rc;
 }
 
-int store_schedule_move(call *c, const session_row *s, int64_t starts_at, int minutes, const char *reason)
+rcode store_schedule_move(call *c, const session_row *s, int64_t starts_at, int minutes, const char *reason)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "UPDATE sessions SET starts_at = ?2, minutes = ?3, ends_at = ?2 + ?3 * 60, sequence = sequence + 1"
@@ -123,7 +123,7 @@ int store_schedule_move(call *c, const session_row *s, int64_t starts_at, int mi
                             s->minutes, minutes, reason);
 }
 
-int store_schedule_set_status(call *c, const session_row *s, int status, const char *reason)
+rcode store_schedule_set_status(call *c, const session_row *s, int status, const char *reason)
 {
   /* A cancellation changes what a calendar shows, so it bumps the sequence. */
   sqlite3_stmt *st = db_prepare(c->s->db,
@@ -136,7 +136,7 @@ int store_schedule_set_status(call *c, const session_row *s, int status, const c
   return store_schedule_log(c, s, status, 0, 0, 0, 0, reason);
 }
 
-int store_schedule_history(call *c, const session_row *s, Reflect__V1__SessionChange ***out, size_t *n)
+rcode store_schedule_history(call *c, const session_row *s, Reflect__V1__SessionChange ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT h.id, h.at, u.username, h.what, h.old_starts_at, h.new_starts_at, h.old_minutes, h.new_minutes,"

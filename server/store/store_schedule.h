@@ -25,18 +25,19 @@ typedef struct {
 } schedule_clash;
 
 /* RC_OK and *found = 0 when the person is free; *found = 1 and *out set when not. */
-int store_schedule_person_clash(db *d, int64_t user_id, int64_t start, int64_t end, int64_t except_session,
-                                int *found, schedule_clash *out);
-int store_schedule_room_clash(db *d, const uint8_t index[VAULT_INDEX_BYTES], int64_t start, int64_t end,
-                              int64_t except_session, int *found, schedule_clash *out);
+rcode store_schedule_person_clash(db *d, int64_t user_id, int64_t start, int64_t end, int64_t except_session,
+                                  int *found, schedule_clash *out) RC_MUST_CHECK;
+rcode store_schedule_room_clash(db *d, const uint8_t index[VAULT_INDEX_BYTES], int64_t start, int64_t end,
+                                int64_t except_session, int *found, schedule_clash *out) RC_MUST_CHECK;
 /* The blind index of a room's text; *has = 0 for an empty room. */
 void store_schedule_room_index(const vault *v, const char *room, uint8_t out[VAULT_INDEX_BYTES], int *has);
 
 /* Appends a history row. what is a SessionStatus (RESCHEDULED for a move). */
-int store_schedule_log(call *c, const session_row *s, int what, int64_t old_start, int64_t new_start,
-                       int old_minutes, int new_minutes, const char *reason);
-int store_schedule_move(call *c, const session_row *s, int64_t starts_at, int minutes, const char *reason);
-int store_schedule_set_status(call *c, const session_row *s, int status, const char *reason);
-int store_schedule_history(call *c, const session_row *s, Reflect__V1__SessionChange ***out, size_t *n);
+rcode store_schedule_log(call *c, const session_row *s, int what, int64_t old_start, int64_t new_start,
+                         int old_minutes, int new_minutes, const char *reason) RC_MUST_CHECK;
+rcode store_schedule_move(call *c, const session_row *s, int64_t starts_at, int minutes,
+                          const char *reason) RC_MUST_CHECK;
+rcode store_schedule_set_status(call *c, const session_row *s, int status, const char *reason) RC_MUST_CHECK;
+rcode store_schedule_history(call *c, const session_row *s, Reflect__V1__SessionChange ***out, size_t *n) RC_MUST_CHECK;
 
 #endif

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members,
-                       int64_t agreement_id, int64_t starts_at, uint32_t minutes,
-                       const char *room, const uint8_t *room_index, int64_t *id_out)
+rcode store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members,
+                         int64_t agreement_id, int64_t starts_at, uint32_t minutes,
+                         const char *room, const uint8_t *room_index, int64_t *id_out)
 {
   db *d = c->s->db;
   int64_t id, key_id;
@@ -60,7 +60,7 @@ int store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size
   return RC_OK;
 }
 
-int store_sessions_get(db *d, int64_t id, session_row *out)
+rcode store_sessions_get(db *d, int64_t id, session_row *out)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT id, kind, supervisor_id, key_id, starts_at, ends_at, minutes, status, sequence FROM sessions"
@@ -83,7 +83,7 @@ int store_sessions_get(db *d, int64_t id, session_row *out)
   return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
-int store_sessions_members(db *d, int64_t session_id, int64_t *ids, size_t max, size_t *n)
+rcode store_sessions_members(db *d, int64_t session_id, int64_t *ids, size_t max, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT user_id FROM session_members WHERE session_id = ?1");
   if (!st) return RC_INTERNAL;
@@ -94,7 +94,7 @@ int store_sessions_members(db *d, int64_t session_id, int64_t *ids, size_t max, 
   return RC_OK;
 }
 
-int store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int *party)
+rcode store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int *party)
 {
   if (s->supervisor_id == user_id) { *party = 1; return RC_OK; }
   sqlite3_stmt *st = db_prepare(d, "SELECT 1 FROM session_members WHERE session_id = ?1 AND user_id = ?2");
@@ -110,7 +110,7 @@ int store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int *p
 
 /* A group session's members, by name, and the attendance recorded for
  * those it has been recorded for. */
-static int load_members(call *c, Reflect__V1__Session *m)
+static rcode load_members(call *c, Reflect__V1__Session *m)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT u.username, sm.attendance, coalesce(sm.attendance_signed_at, 0)"
@@ -173,8 +173,8 @@ static int load_members(call *c, Reflect__V1__Session *m)
   "  AND (?8 = 0 OR s.starts_at >= ?8) AND (?9 = 0 OR s.starts_at < ?9)" \
   " ORDER BY CASE WHEN ?2 = 2 THEN -s.starts_at ELSE s.starts_at END, s.id LIMIT ?4"
 
-int store_sessions_list(call *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out,
-                        size_t *n)
+rcode store_sessions_list(call *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out,
+                          size_t *n)
 {
   uint32_t limit = f->limit;
   if (limit == 0) limit = SESSION_LIST_DEFAULT;

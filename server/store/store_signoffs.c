@@ -1,6 +1,6 @@
 #include "store_signoffs.h"
 
-int store_signoffs_add(call *c, int64_t session_id, uint32_t revision)
+rcode store_signoffs_add(call *c, int64_t session_id, uint32_t revision)
 {
   /* The comments on the record as it was signed: what this signer put
    * their name to (read in the same write transaction). */
@@ -17,8 +17,8 @@ int store_signoffs_add(call *c, int64_t session_id, uint32_t revision)
   return rc_from_sqlite(rc);
 }
 
-int store_signoffs_status(call *c, const session_row *s, uint32_t revision, Reflect__V1__Signature ***sigs,
-                          size_t *n_sigs, char ***awaiting, size_t *n_awaiting, int *frozen)
+rcode store_signoffs_status(call *c, const session_row *s, uint32_t revision, Reflect__V1__Signature ***sigs,
+                            size_t *n_sigs, char ***awaiting, size_t *n_awaiting, int *frozen)
 {
   /* Every signer, with when they signed this revision (NULL: not yet). */
   sqlite3_stmt *st = db_prepare(c->s->db,
@@ -61,7 +61,7 @@ int store_signoffs_status(call *c, const session_row *s, uint32_t revision, Refl
   return RC_OK;
 }
 
-int store_signoffs_comments_signed(db *d, int64_t session_id, uint32_t revision, int64_t *through)
+rcode store_signoffs_comments_signed(db *d, int64_t session_id, uint32_t revision, int64_t *through)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT coalesce(min(comments_seen), 0) FROM record_signoffs WHERE session_id = ?1 AND revision = ?2");

@@ -15,15 +15,15 @@
 
 #include "store_sessions.h"
 
-int store_signoffs_add(call *c, int64_t session_id, uint32_t revision);
+rcode store_signoffs_add(call *c, int64_t session_id, uint32_t revision) RC_MUST_CHECK;
 /* The revision's signatures, who has yet to sign, and whether it is frozen. */
-int store_signoffs_status(call *c, const session_row *s, uint32_t revision, Reflect__V1__Signature ***sigs,
-                          size_t *n_sigs, char ***awaiting, size_t *n_awaiting, int *frozen);
+rcode store_signoffs_status(call *c, const session_row *s, uint32_t revision, Reflect__V1__Signature ***sigs,
+                            size_t *n_sigs, char ***awaiting, size_t *n_awaiting, int *frozen) RC_MUST_CHECK;
 
 /* The newest comment every signer of `revision` had on the record when
  * they signed it (0 if none): comments with an id up to *through are
  * signed by every party once the revision is frozen. Meaningful only for
  * a frozen revision. */
-int store_signoffs_comments_signed(db *d, int64_t session_id, uint32_t revision, int64_t *through);
+rcode store_signoffs_comments_signed(db *d, int64_t session_id, uint32_t revision, int64_t *through) RC_MUST_CHECK;
 
 #endif

@@ -30,7 +30,7 @@ void store_survey_session_index(const vault *v, int64_t session_id, uint8_t out[
   index_of_id(v, "survey.session", session_id, out);
 }
 
-int store_survey_membership(db *d, int64_t session_id, int64_t user_id, int *member, int *attendance)
+rcode store_survey_membership(db *d, int64_t session_id, int64_t user_id, int *member, int *attendance)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT attendance FROM session_members WHERE session_id = ?1 AND user_id = ?2");
   if (!st) return RC_INTERNAL;
@@ -43,7 +43,7 @@ int store_survey_membership(db *d, int64_t session_id, int64_t user_id, int *mem
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int store_survey_user_teams(db *d, int64_t user_id, int64_t *teams, size_t max, size_t *n)
+rcode store_survey_user_teams(db *d, int64_t user_id, int64_t *teams, size_t max, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT team_id FROM team_members WHERE user_id = ?1 ORDER BY team_id");
   if (!st) return RC_INTERNAL;
@@ -63,7 +63,7 @@ static store_slot comment_slot(int64_t key_id, const uint8_t id[16], char hex[33
   return (store_slot){"survey_responses", 0, "comment", key_id, 0, hex};
 }
 
-static int add_teams(db *d, const uint8_t id[16], const survey_answer *a)
+static rcode add_teams(db *d, const uint8_t id[16], const survey_answer *a)
 {
   sqlite3_stmt *st = db_prepare(d, "INSERT OR IGNORE INTO survey_response_teams(response_id, team_id) VALUES (?1, ?2)");
   if (!st) return RC_INTERNAL;
@@ -76,7 +76,7 @@ static int add_teams(db *d, const uint8_t id[16], const survey_answer *a)
   return RC_OK;
 }
 
-int store_survey_add(call *c, const survey_answer *a)
+rcode store_survey_add(call *c, const survey_answer *a)
 {
   db *d = c->s->db;
   int64_t key_id;
@@ -104,8 +104,8 @@ int store_survey_add(call *c, const survey_answer *a)
   rc = db_step_done(st);
   sqlite3_clear_bindings(st); /* lets go of the sealed blob now */
   if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) return RC_EXISTS;
-  rc = rc_from_sqlite(rc);
-  return rc ? rc : add_teams(d, id, a);
+  rcode done = rc_from_sqlite(rc);
+  return done ? done : add_teams(d, id, a);
 }
 
 /* A response counts in one team only: the lowest-numbered of the teams its
@@ -138,8 +138,8 @@ typedef struct {
 } sealed_comment;
 
 /* Rows are copied out before any is opened: opening uses other statements. */
-static int open_comments(call *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
-                         survey_tally *out)
+static rcode open_comments(call *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
+                           survey_tally *out)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT r.id, r.key_id, r.comment" SURVEY_WHERE
                                           " AND r.comment IS NOT NULL LIMIT " SURVEY_STR(SURVEY_COMMENTS_MAX));
@@ -177,8 +177,8 @@ static int open_comments(call *c, int64_t team_id, const char *from, const char 
   return RC_OK;
 }
 
-int store_survey_tally(call *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
-                       survey_tally *out)
+rcode store_survey_tally(call *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
+                         survey_tally *out)
 {
   memset(out, 0, sizeof *out);
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT count(DISTINCT r.respondent), count(*)" SURVEY_WHERE);

@@ -59,13 +59,13 @@ void store_survey_session_index(const vault *v, int64_t session_id, uint8_t out[
 
 /* Whether user is a member of the session (not its supervisor), and the
  * attendance recorded for them (0 unknown, 1 present, 2 absent). */
-int store_survey_membership(db *d, int64_t session_id, int64_t user_id, int *member, int *attendance);
+rcode store_survey_membership(db *d, int64_t session_id, int64_t user_id, int *member, int *attendance) RC_MUST_CHECK;
 /* The teams user belongs to (as member or manager), at most max. */
-int store_survey_user_teams(db *d, int64_t user_id, int64_t *teams, size_t max, size_t *n);
+rcode store_survey_user_teams(db *d, int64_t user_id, int64_t *teams, size_t max, size_t *n) RC_MUST_CHECK;
 
-int store_survey_add(call *c, const survey_answer *a);
+rcode store_survey_add(call *c, const survey_answer *a) RC_MUST_CHECK;
 /* Days from and to inclusive ("YYYY-MM-DD"); supervisor_id 0 for all. */
-int store_survey_tally(call *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
-                       survey_tally *out);
+rcode store_survey_tally(call *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
+                         survey_tally *out) RC_MUST_CHECK;
 
 #endif

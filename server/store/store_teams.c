@@ -4,7 +4,7 @@
 #define SQL_NUM_(x) #x
 #define SQL_NUM(x) SQL_NUM_(x)
 
-int store_teams_oversees(db *d, int64_t manager, int64_t user, int *yes)
+rcode store_teams_oversees(db *d, int64_t manager, int64_t user, int *yes)
 {
   *yes = 0;
   if (manager == user) return RC_OK;
@@ -18,7 +18,7 @@ int store_teams_oversees(db *d, int64_t manager, int64_t user, int *yes)
   return rc == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
-int store_teams_oversees_session(db *d, int64_t manager, const session_row *s, int *yes)
+rcode store_teams_oversees_session(db *d, int64_t manager, const session_row *s, int *yes)
 {
   *yes = 0;
   sqlite3_stmt *st = db_prepare(d,
@@ -34,7 +34,7 @@ int store_teams_oversees_session(db *d, int64_t manager, const session_row *s, i
   return rc == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
-int store_teams_add(call *c, const char *name, int64_t *id_out)
+rcode store_teams_add(call *c, const char *name, int64_t *id_out)
 {
   int64_t id;
   if (store_teams_find(c->s->db, name, &id) == RC_OK) return RC_EXISTS;
@@ -52,7 +52,7 @@ int store_teams_add(call *c, const char *name, int64_t *id_out)
   return rc;
 }
 
-int store_teams_find(db *d, const char *name, int64_t *id)
+rcode store_teams_find(db *d, const char *name, int64_t *id)
 {
   /* "North" and "north" would be two teams only to a computer. */
   sqlite3_stmt *st = db_prepare(d, "SELECT id FROM teams WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1");
@@ -62,7 +62,7 @@ int store_teams_find(db *d, const char *name, int64_t *id)
   return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
-int store_teams_membership(db *d, int64_t team, int64_t user, int *in, int *manager)
+rcode store_teams_membership(db *d, int64_t team, int64_t user, int *in, int *manager)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT manager FROM team_members WHERE team_id = ?1 AND user_id = ?2");
   if (!st) return RC_INTERNAL;
@@ -75,7 +75,7 @@ int store_teams_membership(db *d, int64_t team, int64_t user, int *in, int *mana
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int store_teams_size(db *d, int64_t team, int *n)
+rcode store_teams_size(db *d, int64_t team, int *n)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT count(*) FROM team_members WHERE team_id = ?1");
   if (!st) return RC_INTERNAL;
@@ -84,7 +84,7 @@ int store_teams_size(db *d, int64_t team, int *n)
   return rc == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
-int store_teams_put(call *c, int64_t team, int64_t user, int manager)
+rcode store_teams_put(call *c, int64_t team, int64_t user, int manager)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "INSERT INTO team_members(team_id, user_id, manager, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)"
@@ -98,7 +98,7 @@ int store_teams_put(call *c, int64_t team, int64_t user, int manager)
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_teams_remove(call *c, int64_t team, int64_t user)
+rcode store_teams_remove(call *c, int64_t team, int64_t user)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, "DELETE FROM team_members WHERE team_id = ?1 AND user_id = ?2");
   if (!st) return RC_INTERNAL;
@@ -110,7 +110,7 @@ int store_teams_remove(call *c, int64_t team, int64_t user)
 }
 
 /* A team's managers and members, by username. */
-static int load_people(call *c, Reflect__V1__Team *t)
+static rcode load_people(call *c, Reflect__V1__Team *t)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT u.username, tm.manager FROM team_members tm JOIN users u ON u.id = tm.user_id"
@@ -130,7 +130,7 @@ static int load_people(call *c, Reflect__V1__Team *t)
   return rc;
 }
 
-int store_teams_list(call *c, int64_t manager, Reflect__V1__Team ***out, size_t *n)
+rcode store_teams_list(call *c, int64_t manager, Reflect__V1__Team ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
       "SELECT t.id, t.name, t.created_at FROM teams t"

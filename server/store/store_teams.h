@@ -39,23 +39,23 @@
   " WHERE tm_.user_id = " m " AND tm_.manager = 1 AND tu_.user_id <> " m
 
 /* *yes = 1 if manager oversees user (never for oneself). */
-int store_teams_oversees(db *d, int64_t manager, int64_t user, int *yes);
+rcode store_teams_oversees(db *d, int64_t manager, int64_t user, int *yes) RC_MUST_CHECK;
 /* *yes = 1 if manager oversees the session's supervisor or any member. */
-int store_teams_oversees_session(db *d, int64_t manager, const session_row *s, int *yes);
+rcode store_teams_oversees_session(db *d, int64_t manager, const session_row *s, int *yes) RC_MUST_CHECK;
 
 /* RC_EXISTS if a team already has that name. */
-int store_teams_add(call *c, const char *name, int64_t *id);
+rcode store_teams_add(call *c, const char *name, int64_t *id) RC_MUST_CHECK;
 /* RC_NOT_FOUND if no team has that name. */
-int store_teams_find(db *d, const char *name, int64_t *id);
+rcode store_teams_find(db *d, const char *name, int64_t *id) RC_MUST_CHECK;
 /* *in = 1 and *manager if user is in the team; *in = 0 otherwise. */
-int store_teams_membership(db *d, int64_t team, int64_t user, int *in, int *manager);
+rcode store_teams_membership(db *d, int64_t team, int64_t user, int *in, int *manager) RC_MUST_CHECK;
 /* How many people (managers and members) the team has. */
-int store_teams_size(db *d, int64_t team, int *n);
+rcode store_teams_size(db *d, int64_t team, int *n) RC_MUST_CHECK;
 /* Puts user in the team as a manager or a member (changing which, if
  * they are in it already). */
-int store_teams_put(call *c, int64_t team, int64_t user, int manager);
-int store_teams_remove(call *c, int64_t team, int64_t user);
+rcode store_teams_put(call *c, int64_t team, int64_t user, int manager) RC_MUST_CHECK;
+rcode store_teams_remove(call *c, int64_t team, int64_t user) RC_MUST_CHECK;
 /* Every team (manager 0), or those the user manages; names, usernames. */
-int store_teams_list(call *c, int64_t manager, Reflect__V1__Team ***out, size_t *n);
+rcode store_teams_list(call *c, int64_t manager, Reflect__V1__Team ***out, size_t *n) RC_MUST_CHECK;
 
 #endif

@@ -5,7 +5,7 @@
 
 #include "rc.h"
 
-int store_throttle_check(db *d, const char *key, int64_t *locked_until)
+rcode store_throttle_check(db *d, const char *key, int64_t *locked_until)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT locked_until FROM login_throttle WHERE key = ?1");
   if (!st) return RC_INTERNAL;
@@ -16,7 +16,7 @@ int store_throttle_check(db *d, const char *key, int64_t *locked_until)
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int store_throttle_fail(db *d, const char *key, int64_t now, int max_failures, int64_t max_delay)
+rcode store_throttle_fail(db *d, const char *key, int64_t now, int max_failures, int64_t max_delay)
 {
   /* Rows nobody has failed on for a day and that lock nothing are history:
    * sweep them here so guessed names cannot grow the table without end. */
@@ -42,7 +42,7 @@ int store_throttle_fail(db *d, const char *key, int64_t now, int max_failures, i
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_throttle_clear(db *d, const char *key)
+rcode store_throttle_clear(db *d, const char *key)
 {
   sqlite3_stmt *st = db_prepare(d, "DELETE FROM login_throttle WHERE key = ?1");
   if (!st) return RC_INTERNAL;
@@ -50,7 +50,7 @@ int store_throttle_clear(db *d, const char *key)
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_throttle_familiar(db *d, int64_t user_id, const char *device, int *yes)
+rcode store_throttle_familiar(db *d, int64_t user_id, const char *device, int *yes)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT 1 FROM familiar_devices WHERE user_id = ?1 AND device = ?2");
   if (!st) return RC_INTERNAL;
@@ -60,7 +60,7 @@ int store_throttle_familiar(db *d, int64_t user_id, const char *device, int *yes
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int store_throttle_remember(db *d, int64_t user_id, const char *device, int64_t now)
+rcode store_throttle_remember(db *d, int64_t user_id, const char *device, int64_t now)
 {
   sqlite3_stmt *st = db_prepare(d,
       "INSERT INTO familiar_devices(user_id, device, first_at, last_at) VALUES (?1, ?2, ?3, ?3)"
@@ -82,7 +82,7 @@ int store_throttle_remember(db *d, int64_t user_id, const char *device, int64_t 
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_throttle_count_failure(db *d, const char *account, const char *device, int64_t now, int *first)
+rcode store_throttle_count_failure(db *d, const char *account, const char *device, int64_t now, int *first)
 {
   int64_t window = now - now % FAILURE_WINDOW_S;
   *first = 0;
@@ -117,7 +117,7 @@ int store_throttle_count_failure(db *d, const char *account, const char *device,
   return RC_OK;
 }
 
-int store_throttle_closed_hours(db *d, int64_t now, throttle_hour *out, size_t max, size_t *n)
+rcode store_throttle_closed_hours(db *d, int64_t now, throttle_hour *out, size_t max, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(d,
       "SELECT window, account, sum(failures), sum(device <> '*'), max(device = '*'), min(first_at), max(last_at)"
@@ -141,7 +141,7 @@ int store_throttle_closed_hours(db *d, int64_t now, throttle_hour *out, size_t m
   return *n == max || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-int store_throttle_forget_hour(db *d, int64_t window, const char *account)
+rcode store_throttle_forget_hour(db *d, int64_t window, const char *account)
 {
   sqlite3_stmt *st = db_prepare(d, "DELETE FROM login_failures WHERE window = ?1 AND account = ?2");
   if (!st) return RC_INTERNAL;

@@ -37,18 +37,19 @@
 #define FAILURE_WINDOW_S 3600
 
 /* *locked_until > now means the key is locked. */
-int store_throttle_check(db *d, const char *key, int64_t *locked_until);
-int store_throttle_fail(db *d, const char *key, int64_t now, int max_failures, int64_t max_delay);
-int store_throttle_clear(db *d, const char *key);
+rcode store_throttle_check(db *d, const char *key, int64_t *locked_until) RC_MUST_CHECK;
+rcode store_throttle_fail(db *d, const char *key, int64_t now, int max_failures, int64_t max_delay) RC_MUST_CHECK;
+rcode store_throttle_clear(db *d, const char *key) RC_MUST_CHECK;
 
-int store_throttle_familiar(db *d, int64_t user_id, const char *device, int *yes);
-int store_throttle_remember(db *d, int64_t user_id, const char *device, int64_t now);
+rcode store_throttle_familiar(db *d, int64_t user_id, const char *device, int *yes) RC_MUST_CHECK;
+rcode store_throttle_remember(db *d, int64_t user_id, const char *device, int64_t now) RC_MUST_CHECK;
 
 /* Counts a failed login of `account` ("user:ID" or "unknown") from
  * `device`; *first is 1 when it opened a row: the first failure of this
  * account from this device this hour (device "*" once the hour has seen
  * FAILURE_DEVICES_MAX devices for the account). */
-int store_throttle_count_failure(db *d, const char *account, const char *device, int64_t now, int *first);
+rcode store_throttle_count_failure(db *d, const char *account, const char *device, int64_t now,
+                                   int *first) RC_MUST_CHECK;
 
 /* One finished hour of one account's failed logins. */
 typedef struct {
@@ -61,7 +62,7 @@ typedef struct {
 /* Up to max finished hours (before now's hour), oldest first, each
  * account's rows summed; store_throttle_forget_hour removes one once the
  * caller has audited it. */
-int store_throttle_closed_hours(db *d, int64_t now, throttle_hour *out, size_t max, size_t *n);
-int store_throttle_forget_hour(db *d, int64_t window, const char *account);
+rcode store_throttle_closed_hours(db *d, int64_t now, throttle_hour *out, size_t max, size_t *n) RC_MUST_CHECK;
+rcode store_throttle_forget_hour(db *d, int64_t window, const char *account) RC_MUST_CHECK;
 
 #endif

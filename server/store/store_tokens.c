@@ -10,8 +10,8 @@ void store_tokens_hash(const uint8_t *token, size_t len, uint8_t out[TOKEN_HASH_
   crypto_generichash(out, TOKEN_HASH_BYTES, token, len, NULL, 0);
 }
 
-int store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t user_id,
-                        const char *device, int64_t now, int64_t expires_at)
+rcode store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t user_id,
+                          const char *device, int64_t now, int64_t expires_at)
 {
   sqlite3_stmt *st = db_prepare(d, "INSERT INTO tokens(hash, user_id, device, created_at, last_seen, expires_at)"
                                    " VALUES (?1, ?2, ?3, ?4, ?4, ?5)");
@@ -30,7 +30,7 @@ int store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t use
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_tokens_lookup(db *d, const uint8_t hash[TOKEN_HASH_BYTES], token_row *out)
+rcode store_tokens_lookup(db *d, const uint8_t hash[TOKEN_HASH_BYTES], token_row *out)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT user_id, device, last_seen, expires_at FROM tokens WHERE hash = ?1");
   if (!st) return RC_INTERNAL;
@@ -46,7 +46,7 @@ int store_tokens_lookup(db *d, const uint8_t hash[TOKEN_HASH_BYTES], token_row *
   return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
-int store_tokens_touch(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t now)
+rcode store_tokens_touch(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t now)
 {
   sqlite3_stmt *st = db_prepare(d, "UPDATE tokens SET last_seen = ?2 WHERE hash = ?1");
   if (!st) return RC_INTERNAL;
@@ -55,7 +55,7 @@ int store_tokens_touch(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t now)
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_tokens_delete(db *d, const uint8_t hash[TOKEN_HASH_BYTES])
+rcode store_tokens_delete(db *d, const uint8_t hash[TOKEN_HASH_BYTES])
 {
   sqlite3_stmt *st = db_prepare(d, "DELETE FROM tokens WHERE hash = ?1");
   if (!st) return RC_INTERNAL;
@@ -63,7 +63,7 @@ int store_tokens_delete(db *d, const uint8_t hash[TOKEN_HASH_BYTES])
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_tokens_delete_user(db *d, int64_t user_id, const uint8_t *keep)
+rcode store_tokens_delete_user(db *d, int64_t user_id, const uint8_t *keep)
 {
   static const uint8_t none[TOKEN_HASH_BYTES];
   sqlite3_stmt *st = db_prepare(d, "DELETE FROM tokens WHERE user_id = ?1 AND hash <> ?2");
@@ -73,7 +73,7 @@ int store_tokens_delete_user(db *d, int64_t user_id, const uint8_t *keep)
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_tokens_delete_device(db *d, const char *device)
+rcode store_tokens_delete_device(db *d, const char *device)
 {
   sqlite3_stmt *st = db_prepare(d, "DELETE FROM tokens WHERE device = ?1");
   if (!st) return RC_INTERNAL;

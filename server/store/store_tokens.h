@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "rc.h"
 
 #define TOKEN_BYTES 32
 #define TOKEN_HASH_BYTES 32
@@ -29,15 +30,15 @@ typedef struct {
 } token_row;
 
 void store_tokens_hash(const uint8_t *token, size_t len, uint8_t out[TOKEN_HASH_BYTES]);
-int store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t user_id,
-                        const char *device, int64_t now, int64_t expires_at);
-int store_tokens_lookup(db *d, const uint8_t hash[TOKEN_HASH_BYTES], token_row *out);
-int store_tokens_touch(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t now);
-int store_tokens_delete(db *d, const uint8_t hash[TOKEN_HASH_BYTES]);
+rcode store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t user_id,
+                          const char *device, int64_t now, int64_t expires_at) RC_MUST_CHECK;
+rcode store_tokens_lookup(db *d, const uint8_t hash[TOKEN_HASH_BYTES], token_row *out) RC_MUST_CHECK;
+rcode store_tokens_touch(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t now) RC_MUST_CHECK;
+rcode store_tokens_delete(db *d, const uint8_t hash[TOKEN_HASH_BYTES]) RC_MUST_CHECK;
 /* Ends every login on a device: a device is one person at a time, and its
  * events are sealed to it for whoever is logged in there. */
-int store_tokens_delete_device(db *d, const char *device);
+rcode store_tokens_delete_device(db *d, const char *device) RC_MUST_CHECK;
 /* Ends every login of a user except the one whose hash is `keep` (NULL: all). */
-int store_tokens_delete_user(db *d, int64_t user_id, const uint8_t *keep);
+rcode store_tokens_delete_user(db *d, int64_t user_id, const uint8_t *keep) RC_MUST_CHECK;
 
 #endif

@@ -24,7 +24,7 @@ static void read_row(sqlite3_stmt *st, user_row *u)
   u->admin_set_at = sqlite3_column_int64(st, 9);
 }
 
-static int find_one(sqlite3_stmt *st, user_row *out)
+static rcode find_one(sqlite3_stmt *st, user_row *out)
 {
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) read_row(st, out);
@@ -32,7 +32,7 @@ static int find_one(sqlite3_stmt *st, user_row *out)
   return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
-int store_users_find(db *d, const char *username, user_row *out)
+rcode store_users_find(db *d, const char *username, user_row *out)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT " USER_COLS " FROM users WHERE username = ?1");
   if (!st) return RC_INTERNAL;
@@ -40,7 +40,7 @@ int store_users_find(db *d, const char *username, user_row *out)
   return find_one(st, out);
 }
 
-int store_users_get(db *d, int64_t id, user_row *out)
+rcode store_users_get(db *d, int64_t id, user_row *out)
 {
   sqlite3_stmt *st = db_prepare(d, "SELECT " USER_COLS " FROM users WHERE id = ?1");
   if (!st) return RC_INTERNAL;
@@ -61,8 +61,8 @@ int store_users_valid_username(const char *s)
   return 1;
 }
 
-int store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role,
-                       const char *pwhash, int64_t *id_out)
+rcode store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role,
+                         const char *pwhash, int64_t *id_out)
 {
   db *d = c->s->db;
   user_row existing;
@@ -111,7 +111,7 @@ int store_users_create(call *c, const char *username, const char *name, Reflect_
   return RC_OK;
 }
 
-int store_users_set_expiry(db *d, int64_t user_id, int64_t expires_at)
+rcode store_users_set_expiry(db *d, int64_t user_id, int64_t expires_at)
 {
   sqlite3_stmt *st = db_prepare(d, "UPDATE users SET expires_at = nullif(?2, 0) WHERE id = ?1");
   if (!st) return RC_INTERNAL;
@@ -120,7 +120,7 @@ int store_users_set_expiry(db *d, int64_t user_id, int64_t expires_at)
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_users_set_password(db *d, int64_t user_id, const char *pwhash, int by_admin, int64_t now)
+rcode store_users_set_password(db *d, int64_t user_id, const char *pwhash, int by_admin, int64_t now)
 {
   sqlite3_stmt *st = db_prepare(d,
       "UPDATE users SET pwhash = ?2, must_change_password = ?3,"
@@ -133,7 +133,7 @@ int store_users_set_password(db *d, int64_t user_id, const char *pwhash, int by_
   return rc_from_sqlite(db_step_done(st));
 }
 
-int store_users_name(call *c, int64_t user_id, char **name)
+rcode store_users_name(call *c, int64_t user_id, char **name)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT key_id, name FROM users WHERE id = ?1");
   if (!st) return RC_INTERNAL;
@@ -146,7 +146,7 @@ int store_users_name(call *c, int64_t user_id, char **name)
   return rc;
 }
 
-int store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out)
+rcode store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out)
 {
   Reflect__V1__User *m = arena_alloc(c->a, sizeof *m);
   if (!m) return RC_EXHAUSTED;
@@ -165,7 +165,7 @@ int store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out)
   return RC_OK;
 }
 
-int store_users_list(call *c, Reflect__V1__User ***out, size_t *n)
+rcode store_users_list(call *c, Reflect__V1__User ***out, size_t *n)
 {
   db *d = c->s->db;
   sqlite3_stmt *st = db_prepare(d, "SELECT count(*) FROM users");

@@ -28,23 +28,23 @@ typedef struct {
   char pwhash[PASSWORD_HASH_MAX];
 } user_row;
 
-int store_users_find(db *d, const char *username, user_row *out);
-int store_users_get(db *d, int64_t id, user_row *out);
-int store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role,
-                       const char *pwhash, int64_t *id);
+rcode store_users_find(db *d, const char *username, user_row *out) RC_MUST_CHECK;
+rcode store_users_get(db *d, int64_t id, user_row *out) RC_MUST_CHECK;
+rcode store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role,
+                         const char *pwhash, int64_t *id) RC_MUST_CHECK;
 /* Sets when the account stops working, 0 for never (write transaction). */
-int store_users_set_expiry(db *d, int64_t user_id, int64_t expires_at);
+rcode store_users_set_expiry(db *d, int64_t user_id, int64_t expires_at) RC_MUST_CHECK;
 /* Replaces a password hash (write transaction). */
 /* by_admin: an administrator set it (a reset), so it allows nothing but
  * choosing one's own (must_change, admin_set_at = now); otherwise the
  * person chose it and both are cleared. */
-int store_users_set_password(db *d, int64_t user_id, const char *pwhash, int by_admin, int64_t now);
+rcode store_users_set_password(db *d, int64_t user_id, const char *pwhash, int by_admin, int64_t now) RC_MUST_CHECK;
 /* Decrypts the display name into the call's arena. */
-int store_users_name(call *c, int64_t user_id, char **name);
+rcode store_users_name(call *c, int64_t user_id, char **name) RC_MUST_CHECK;
 /* Fills a Reflect User message (arena) for the row; an inspector's
  * carries the teams granted to them. */
-int store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out);
-int store_users_list(call *c, Reflect__V1__User ***out, size_t *n);
+rcode store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out) RC_MUST_CHECK;
+rcode store_users_list(call *c, Reflect__V1__User ***out, size_t *n) RC_MUST_CHECK;
 
 /* Usernames: 1..64 of [a-z0-9._-], starting with a letter or digit. */
 int store_users_valid_username(const char *s);

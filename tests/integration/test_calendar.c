@@ -180,15 +180,15 @@ Test(calendar, export_round_trips_through_icalendar, .timeout = 240)
   cr_assert_eq(cJSON_GetArraySize(zones), 1);
   cJSON *zone = cJSON_GetArrayItem(zones, 0);
   cr_assert_str_eq(cJSON_GetObjectItem(zone, "tzid")->valuestring, "Europe/London");
-  int daylight = 0, standard = 0;
+  int n_daylight = 0, n_standard = 0;
   cJSON *part;
   cJSON_ArrayForEach(part, cJSON_GetObjectItem(zone, "parts")) {
-    daylight += !strcmp(part->valuestring, "DAYLIGHT");
-    standard += !strcmp(part->valuestring, "STANDARD");
+    n_daylight += !strcmp(part->valuestring, "DAYLIGHT");
+    n_standard += !strcmp(part->valuestring, "STANDARD");
   }
   /* In force on 1 January (GMT), the change to BST, the change back. */
-  cr_assert_eq(daylight, 1, "one DAYLIGHT observance");
-  cr_assert_eq(standard, 2, "two STANDARD observances (in force at the start, and from October)");
+  cr_assert_eq(n_daylight, 1, "one DAYLIGHT observance");
+  cr_assert_eq(n_standard, 2, "two STANDARD observances (in force at the start, and from October)");
 
   cJSON *events = cJSON_GetObjectItem(cal, "events");
   cr_assert_eq(cJSON_GetArraySize(events), 4, "every session sam takes part in, cancelled included");

@@ -450,7 +450,7 @@ static void walk_kinds(const ProtobufCMessageDescriptor *d)
     n_strings++;
     cr_assert_lt(row, sizeof text_fields / sizeof text_fields[0],
                  "%s has string fields but no row here: classify them", d->name);
-    wire_text_kind want;
+    wire_text_kind want = WIRE_TEXT_LINE; /* clang cannot tell that cr_assert_fail does not return */
     if (listed(text_fields[row].line, f->name)) want = WIRE_TEXT_LINE;
     else if (listed(text_fields[row].multiline, f->name)) want = WIRE_TEXT_MULTILINE;
     else if (listed(text_fields[row].secret, f->name)) want = WIRE_TEXT_SECRET;
