@@ -6,7 +6,7 @@
 
 /* Fields that are not one line: listed here, so that a field added to the
  * proto is one-line (the strictest kind) until someone decides otherwise.
- * tests/unit/test_wire.c walks every string field of every message and
+ * tests/unit/common/test_wire.c walks every string field of every message and
  * fails on one that nobody has classified. */
 static const struct {
   const ProtobufCMessageDescriptor *message;

@@ -1,8 +1,7 @@
-/* retention: the retain-until date (case years, the looked-after rule,
- * leap days, the organisation's zone), and crypto-shredding on a real data
- * directory: after retention_run the case's key is gone, a keyring that had
- * it cached no longer opens anything with it, and the case reads as
- * destroyed while its neighbour still opens. */
+/* shred: crypto-shredding on a real data directory: after shred_run the
+ * case's key is gone, a keyring that had it cached no longer opens anything
+ * with it, and the case reads as destroyed while its neighbour still opens;
+ * a case is due only once closed and once its retain-until day has come. */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -15,13 +14,10 @@
 #include "store_cases.h"
 #include "store_keys.h"
 
-static config cfg;
-
 static void zone(void)
 {
   setenv("TZ", "Europe/London", 1);
   tzset();
-  config_defaults(&cfg);
 }
 
 static int64_t utc(int y, int m, int d, int hh, int mm)
@@ -29,73 +25,6 @@ static int64_t utc(int y, int m, int d, int hh, int mm)
   struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = hh, .tm_min = mm};
   return (int64_t)timegm(&tm);
 }
-
-static const char *until(int years, int64_t closed, int looked_after, const char *dob)
-{
-  static char out[11];
-  cfg.case_years = years;
-  memset(out, 'x', sizeof out);
-  retention_policy p = {.case_years = cfg.case_years, .looked_after_age = cfg.looked_after_age};
-  int rc = retention_until(&p, closed, looked_after, dob, out);
-  return rc ? "error" : out;
-}
-
-TestSuite(retention_until, .init = zone);
-
-Test(retention_until, case_years_from_the_closing_day)
-{
-  cr_assert_str_eq(until(25, utc(2026, 11, 22, 12, 0), 0, ""), "2051-11-22");
-  cr_assert_str_eq(until(0, utc(2026, 11, 22, 12, 0), 0, NULL), "2026-11-22");
-}
-
-Test(retention_until, leap_day_becomes_28_february)
-{
-  cr_assert_str_eq(until(25, utc(2024, 2, 29, 12, 0), 0, ""), "2049-02-28");
-  cr_assert_str_eq(until(4, utc(2024, 2, 29, 12, 0), 0, ""), "2028-02-29");
-  cr_assert_str_eq(until(100, utc(2000, 2, 29, 12, 0), 0, ""), "2100-02-28"); /* 2100 is not leap */
-}
-
-Test(retention_until, the_closing_day_is_in_the_organisations_zone)
-{
-  /* 23:30 UTC on 30 June is 00:30 on 1 July in London (BST). */
-  cr_assert_str_eq(until(1, utc(2026, 6, 30, 23, 30), 0, ""), "2027-07-01");
-  cr_assert_str_eq(until(1, utc(2026, 12, 31, 23, 30), 0, ""), "2027-12-31"); /* GMT in winter */
-}
-
-Test(retention_until, looked_after_later_than_case_years)
-{
-  cr_assert_str_eq(until(0, utc(2026, 11, 22, 12, 0), 1, "2010-05-01"), "2085-12-31");
-  cr_assert_str_eq(until(25, utc(2026, 11, 22, 12, 0), 1, "2010-05-01"), "2085-12-31");
-  /* Born on 31 December: the end of the year is the birthday itself. */
-  cr_assert_str_eq(until(0, utc(2026, 1, 2, 12, 0), 1, "2010-12-31"), "2085-12-31");
-}
-
-Test(retention_until, looked_after_earlier_than_case_years)
-{
-  cr_assert_str_eq(until(25, utc(2026, 11, 22, 12, 0), 1, "1950-01-01"), "2051-11-22");
-  /* The same year: the end of it is later than a June anniversary. */
-  cr_assert_str_eq(until(0, utc(2025, 6, 1, 12, 0), 1, "1950-03-03"), "2025-12-31");
-}
-
-Test(retention_until, the_mark_and_the_date_of_birth_both_count)
-{
-  /* No date of birth: nothing to count from, case years alone. */
-  cr_assert_str_eq(until(25, utc(2026, 11, 22, 12, 0), 1, ""), "2051-11-22");
-  cr_assert_str_eq(until(25, utc(2026, 11, 22, 12, 0), 1, NULL), "2051-11-22");
-  /* Not looked after: the date of birth does not extend anything. */
-  cr_assert_str_eq(until(0, utc(2026, 11, 22, 12, 0), 0, "2010-05-01"), "2026-11-22");
-  cfg.looked_after_age = 18;
-  cr_assert_str_eq(until(0, utc(2026, 11, 22, 12, 0), 1, "2010-05-01"), "2028-12-31");
-}
-
-Test(retention_until, a_bad_date_of_birth_is_refused)
-{
-  cr_assert_str_eq(until(0, utc(2026, 11, 22, 12, 0), 1, "2010-5-01"), "error");
-  cr_assert_str_eq(until(0, utc(2026, 11, 22, 12, 0), 1, "20100501xx"), "error");
-  cr_assert_str_eq(until(0, utc(2026, 11, 22, 12, 0), 1, "abcd-05-01"), "error");
-}
-
-/* ---- retention_run on a real data directory ---- */
 
 static fixture f;
 static keyring ring;
@@ -151,7 +80,7 @@ static Reflect__V1__Case *show(call *c, int64_t id)
   return m;
 }
 
-Test(retention_run, shreds_a_closed_case_and_its_cached_key, .init = setup, .fini = teardown)
+Test(shred_run, shreds_a_closed_case_and_its_cached_key, .init = setup, .fini = teardown)
 {
   int64_t now = utc(2026, 11, 22, 12, 0);
   call c = make_call(now);
@@ -212,7 +141,7 @@ Test(retention_run, shreds_a_closed_case_and_its_cached_key, .init = setup, .fin
   db_rollback(f.db);
 }
 
-Test(retention_run, waits_for_the_day_and_for_closing, .init = setup, .fini = teardown)
+Test(shred_run, waits_for_the_day_and_for_closing, .init = setup, .fini = teardown)
 {
   int64_t now = utc(2026, 11, 22, 12, 0);
   call c = make_call(now);
