@@ -1,5 +1,5 @@
 /*
- * reflect_bench — Reflect's load generator (DESIGN.md §8).
+ * reflect_bench — Reflect's load generator (docs/architecture.md#d8-tests-and-measurement).
  *
  * One run measures, in this order and on the same machine and filesystem:
  *   1. the raw ZeroMQ CURVE ROUTER/DEALER echo of a 200-byte message, with 1

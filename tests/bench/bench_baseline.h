@@ -13,7 +13,7 @@
  *    INSERT of a BENCH_BLOB_BYTES random blob per BEGIN IMMEDIATE/COMMIT.
  *  - Sealing: crypto_box_seal of a BENCH_SEAL_BYTES message to one fixed
  *    X25519 public key, in a loop on the calling thread: the work reflectd's
- *    relay does per event and device (DESIGN.md §6), without the rest.
+ *    relay does per event and device (docs/architecture.md#d6-events), without the rest.
  *
  * Contract: bench_echo_start binds endpoint (ipc:// or tcp://) and returns
  * once the server threads run; bench_echo_stop stops and joins them. The

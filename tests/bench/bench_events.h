@@ -1,5 +1,5 @@
 /*
- * bench_events — the events phase (issue 4, DESIGN.md §6): with
+ * bench_events — the events phase (docs/architecture.md#d6-events): with
  * BENCH_EV_USERS subscribed users, a burst of BENCH_EV_REMINDERS session
  * reminders is published, and every one must arrive exactly once once
  * everybody has caught up.

@@ -201,7 +201,7 @@ int main(int argc, char **argv)
   cu.id = 1;
   cu.risk = REFLECT__V1__RISK_LEVEL__RISK_LOW;
 
-  /* Issue 3 in full: rules, agreement versions, due dates, planning,
+  /* Planning in full: rules, agreement versions, due dates, planning,
    * attendance, structured records, decisions, agendas and teams. */
   Reflect__V1__Interval week = REFLECT__V1__INTERVAL__INIT, six_weeks = REFLECT__V1__INTERVAL__INIT,
                         month = REFLECT__V1__INTERVAL__INIT;

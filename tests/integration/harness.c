@@ -224,7 +224,7 @@ uint64_t harness_add_user(client *admin, const char *username, const char *name,
   add.name = (char *)name;
   add.role = role;
   add.password = HARNESS_FIRST_PASSWORD;
-  /* An inspector's account must expire (issue 5); a day outlasts any test. */
+  /* An inspector's account must expire; a day outlasts any test. */
   if (role == REFLECT__V1__ROLE__ROLE_INSPECTOR) add.expires_at = (int64_t)time(NULL) + 86400;
   req.op_case = REFLECT__V1__REQUEST__OP_USER_ADD;
   req.user_add = &add;
@@ -312,7 +312,7 @@ void harness_cli_people(harness_server *h, harness_run *r, const char *const *na
   harness_cli(h, "admin", HARNESS_ADMIN_PASSWORD "\n", r, "login", "admin", "--password-stdin", (const char *)NULL);
   cr_assert_eq(r->status, 0, "admin login: %s", r->err);
   for (size_t i = 1; i < n; i++) {
-    /* An inspector's account must expire (issue 5); a day outlasts any test. */
+    /* An inspector's account must expire; a day outlasts any test. */
     int inspector = !strcmp(roles[i], "inspector");
     harness_cli(h, "admin", HARNESS_FIRST_PASSWORD "\n", r, "user", "add", names[i], "--name", names[i], "--role",
                 roles[i], "--password-stdin", inspector ? "--expires" : (const char *)NULL, "1d",

@@ -24,7 +24,7 @@
 #define HARNESS_ADMIN_PASSWORD "admin-password-for-tests"
 #define HARNESS_PASSWORD "a-long-enough-password"
 /* What the administrator sets for a new account: it allows nothing but
- * choosing one's own (issue 13), which the helpers below do at once, so
+ * choosing one's own, which the helpers below do at once, so
  * people end up with HARNESS_PASSWORD. */
 #define HARNESS_FIRST_PASSWORD "first-password-from-the-admin"
 

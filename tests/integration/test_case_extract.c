@@ -282,7 +282,7 @@ static Reflect__V1__Code south_person(client *sid, uint64_t case_id, const char 
 #define SOUTH_CARER "Marguerite Oakhollow"
 #define FLOOD_CASES 10
 
-/* Issue 13: a supervisor in another team names 10 cases x 200 third
+/* A supervisor in another team names 10 cases x 200 third
  * parties with long names (50 words each). Before, every extract in the
  * organisation then failed (RESOURCE_EXHAUSTED: terms gathered from the
  * whole database, every word again, a cliff at 100,000). After, only the
@@ -349,7 +349,7 @@ Test(case_extract, another_teams_names_cannot_break_an_extract, .timeout = 600)
   harness_cleanup(&h);
 }
 
-/* Issue 13 review: every amendment adds each case section's decision to
+/* Every amendment adds each case section's decision to
  * the child's log, and the log (and the extract) came in one reply: ten
  * revisions with long decisions made both fail for everyone ("the reply
  * would be larger than the server may send"), and past 500 decisions the

@@ -1,4 +1,4 @@
-/* Comments on a record (issue 13): bounded per person and per record, paged
+/* Comments on a record: bounded per person and per record, paged
  * so that every reply stays under the 1 MiB frame, with every disagreement
  * and resolution on every page; inspectors (and the inspection pack) see
  * only the comments every party had signed.

@@ -283,7 +283,7 @@ Test(export_inspection, evidence_pack, .timeout = 300)
   harness_cleanup(&h);
 }
 
-/* Issue 13: an inspector's export once left a statement stepped on its
+/* An inspector's export once left a statement stepped on its
  * worker, which then served an old snapshot (a user just added "not
  * found", a session just booked missing) or refused writes. With four
  * workers, everything other people do afterwards must read fresh. */

@@ -220,7 +220,7 @@ static int audit_has(client *manager, const char *action, const char *object)
   return found;
 }
 
-/* Issue 13: an administrator reset a practitioner's password, logged in as
+/* An administrator reset a practitioner's password, logged in as
  * them from a new device and read their wellbeing text; or made an account
  * of their own a team's manager. A password an administrator set now
  * allows nothing but choosing one's own, and the person and the team's
@@ -349,7 +349,7 @@ static int count_rows(harness_server *h, const char *sql)
   return n;
 }
 
-/* Issue 13: one wrong guess from a fresh CURVE key each time the lock
+/* One wrong guess from a fresh CURVE key each time the lock
  * lapsed kept anyone out indefinitely, the administrator included. Now a
  * stranger's failures lock only strangers out; the device a person has
  * logged in on still gets in. And a flood of guesses from fresh devices
@@ -410,7 +410,7 @@ Test(login, strangers_cannot_lock_a_person_out_of_their_own_device, .timeout = 1
   harness_cleanup(&h);
 }
 
-/* Issue 13 review: a person logged in could fill the familiar lane of the
+/* A person logged in could fill the familiar lane of the
  * password workers (password changes are checked with Argon2id twice,
  * and the right current password is never throttled), delaying everyone
  * else's logins. Now each person has at most two such requests waiting

@@ -1,4 +1,4 @@
-/* Issue 13 (6): shredding a case leaves no readable trace of what session
+/* Shredding a case leaves no readable trace of what session
  * records said about it.
  *
  * A record discusses case A (every field a unique marker) and case B; it

@@ -154,7 +154,7 @@ Test(survey, answered_in_aggregate_only, .timeout = 300)
 
   /* The fifth person. This month is still open, so nothing is shown yet:
    * were it, the report before and after one answer would give that
-   * person's scores (issue 13). */
+   * person's scores. */
   CLI_OK("p5", NULL, "survey", "answer", group, "--answers", "4,4,2,3,5");
   j = report_json("mona", "sam");
   cr_assert(cJSON_IsTrue(field(j, "withheld")), "this month is published only once it has ended: %s", r.out);

@@ -187,7 +187,7 @@ static int ping_as(harness_server *h, const char *pub, const char *sec, int ms)
   return ok;
 }
 
-/* Issue 13: idle connections are bounded. Beyond [server] connections,
+/* Idle connections are bounded. Beyond [server] connections,
  * strangers' keys are refused at the handshake, while a device that has
  * logged in before still connects, so a flood of idle connections from
  * fresh keys cannot lock people out. */

@@ -288,7 +288,7 @@ static int drain(void *sub, int ms)
   return n;
 }
 
-/* Issue 13: any CURVE key could subscribe with an empty prefix and watch
+/* Any CURVE key could subscribe with an empty prefix and watch
  * every topic's frames, and a device kept its topic across logins, so a
  * person's activity could be followed. Now only a device with a live login
  * may connect to the events socket, it can subscribe only to its own

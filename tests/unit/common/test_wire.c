@@ -98,7 +98,7 @@ Test(wire, oversized_frame_is_refused_before_decoding)
   cr_assert_eq(wire_decode_request(&byte, WIRE_MAX_FRAME + 1, &out, NULL), WIRE_ETOOBIG);
 }
 
-/* ---- Text kinds (issue 13): NUL, controls and bidi per kind of field ---- */
+/* ---- Text kinds: NUL, controls and bidi per kind of field ---- */
 
 /* Encodes req, then turns the first byte of each "\x01" marker in the frame
  * into what the test needs (protobuf-c packs C strings, so a NUL inside one

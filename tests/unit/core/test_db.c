@@ -138,7 +138,7 @@ Test(db, the_statement_cache_grows_to_its_bound)
   db_close(d);
 }
 
-/* DESIGN.md §9 (issue 13): a statement stepped and never reset keeps its
+/* docs/architecture.md#d9-traps: a statement stepped and never reset keeps its
  * connection on an old snapshot. db_settle finds it, names its SQL, and
  * puts the connection back, so the next unit of work sees what others
  * committed meanwhile. */
@@ -226,7 +226,7 @@ static long long count_of(sqlite3 *h, const char *sql)
   return v;
 }
 
-/* Issue 13's upgrade: whoever never replaced the password an
+/* The upgrade: whoever never replaced the password an
  * administrator last set (by the audit) must now choose their own; the
  * devices with a live login start familiar; old event topics go. */
 Test(db, the_hardening_migration_gates_passwords_an_administrator_set)

@@ -275,7 +275,7 @@ Test(redact_unicode, terms_trimmed_of_punctuation)
   redact_terms_free(&u);
 }
 
-/* Issue 13: a term is kept once, whoever names it again; the first reason
+/* A term is kept once, whoever names it again; the first reason
  * given stays (a child's own third party before the same name elsewhere). */
 Test(redact_terms, each_term_once)
 {
@@ -302,7 +302,7 @@ Test(redact_terms, each_term_once)
 }
 
 /* 50 three-letter words of 7 letters that spell nothing in the texts
- * below: the flood of issue 13 (199 bytes a name). */
+ * below: a hostile tester's flood (199 bytes a name). */
 static void flood_name(char *name, unsigned k)
 {
   static const char letters[] = "qxzjvkw";

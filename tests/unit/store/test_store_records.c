@@ -37,7 +37,7 @@ static void sql(const char *q)
 }
 
 /* Session 1, supervised by the administrator (user 1), and a revision of
- * its record sealed the way issue 2's server did: format 1, free text. */
+ * its record sealed the way the first servers did: format 1, free text. */
 static void old_record(const char *text, int format)
 {
   int64_t key_id;

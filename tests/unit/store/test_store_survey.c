@@ -1,6 +1,6 @@
 /* store_survey on a real database: a response counts in one team only
  * (the lowest-numbered its respondent was in), so no two teams' units can
- * differ by a single person (issue 13 review). */
+ * differ by a single person. */
 #include <criterion/criterion.h>
 #include <string.h>
 

@@ -755,7 +755,7 @@ Test(vault, value_is_bound_to_its_context)
   teardown_key(&f);
 }
 
-/* ---- issue 6: rotation, backups, the audit chain ---- */
+/* ---- rotation, backups, the audit chain ---- */
 
 static vault *random_vault(void)
 {
