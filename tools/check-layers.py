@@ -15,7 +15,10 @@
    reflectd subcommands (cmd_<name> in server/app/cmd_*.c).
 
 Prints what it checked; exits 1 on any finding. Without BUILD_DIR only the
-includes are checked.
+includes are checked; with one that holds no object file of the tree, it
+fails (exit 1) rather than pass having checked no call. Objects of sources
+that no longer exist are skipped; an object older than its source is a
+finding. ctest runs it as check_layers, after the build (CMakeLists.txt).
 """
 import collections
 import glob
@@ -156,6 +159,13 @@ def strongly_connected(nodes, edges):
 
 def check_calls(build, findings):
     objs = objects(build)
+    if not objs:
+        # A wrong or unbuilt directory would otherwise pass with nothing checked.
+        sys.exit(f"check-layers: no object files of common/, server/ or client/ under {build}: build it first")
+    for src, obj in sorted(objs.items()):
+        # Objects older than their source would check yesterday's calls.
+        if os.path.getmtime(obj) < os.path.getmtime(os.path.join(ROOT, src)):
+            findings.append(f"{obj} is older than {src}: rebuild before checking")
     defs, uses, funcs = symbols(objs)
     edges = collections.defaultdict(set)
     why = {}

@@ -84,7 +84,7 @@ static void main_enter(cli_ctx *ctx, const char *name)
   snprintf(ctx->cmd + n, sizeof ctx->cmd - n, " %s", name);
 }
 
-int cli_dispatch(cli_ctx *ctx, const cli_command *node, int argc, char **argv)
+static int main_dispatch(cli_ctx *ctx, const cli_command *node, int argc, char **argv)
 {
   if (!node->subs) {
     cli_args args;
@@ -111,7 +111,7 @@ int cli_dispatch(cli_ctx *ctx, const cli_command *node, int argc, char **argv)
   for (const cli_command *const *c = node->subs; *c; c++) {
     if (strcmp((*c)->name, argv[0]) == 0) {
       main_enter(ctx, argv[0]);
-      return cli_dispatch(ctx, *c, argc - 1, argv + 1);
+      return main_dispatch(ctx, *c, argc - 1, argv + 1);
     }
   }
   return cli_usage_error(ctx, "'%.64s' is not a %s command", argv[0], ctx->cmd);
@@ -155,8 +155,8 @@ int main(int argc, char **argv)
   cli_json_init();
   int first = main_global_options(&ctx, argc, argv, &rc);
   if (first < 0) return rc;
-  rc = cli_dispatch(&ctx, &main_root, argc - first, argv + first);
-  cli_ctx_close(&ctx);
+  rc = main_dispatch(&ctx, &main_root, argc - first, argv + first);
+  cli_call_close(&ctx);
   if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) {
     cli_error("cannot write the output");
     rc = CLI_EXIT_REFUSED;

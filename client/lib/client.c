@@ -248,7 +248,7 @@ int client_login(client *c, const char *username, const char *password,
   }
   client_set_token(c, rep->login->token.data, rep->login->token.len);
   const char *zone = rep->login->timezone;
-  snprintf(c->zone, sizeof c->zone, "%s", zone && client_zone_valid(zone) ? zone : "");
+  snprintf(c->zone, sizeof c->zone, "%s", zone && client_token_zone_valid(zone) ? zone : "");
   if (c->path[0]) return client_token_save(c->path, c->token, c->token_len, c->zone);
   return CLIENT_OK;
 }

@@ -1,5 +1,5 @@
-/* The device: its config file (server, events, server_key), parsed with
- * inih, and its CURVE key pair beside it (PATH.key secret, PATH.pub). */
+/* The device's config file (server, events, server_key), parsed with
+ * inih; setup also makes the device's key pair (client_keys.c). */
 #include "client_internal.h"
 
 #include <errno.h>
@@ -27,89 +27,16 @@ static int config_path_fits(const char *path)
   return path && *path && strlen(path) + CONFIG_SUFFIX_MAX < sizeof ((client_config *)0)->path;
 }
 
-int client_key_valid(const char *key)
-{
-  uint8_t bin[32];
-  if (!key || strlen(key) != CLIENT_Z85_KEY - 1) return 0;
-  int ok = zmq_z85_decode(bin, key) != NULL;
-  sodium_memzero(bin, sizeof bin);
-  return ok;
-}
-
-int client_endpoint_valid(const char *ep, size_t max)
-{
-  if (!ep) return 0;
-  size_t n = strlen(ep);
-  if (n >= max || n <= 6) return 0;
-  if (strncmp(ep, "tcp://", 6) != 0 && strncmp(ep, "ipc://", 6) != 0) return 0;
-  /* Printable ASCII without spaces: it goes into a line-based file. */
-  for (size_t i = 0; i < n; i++)
-    if (ep[i] <= ' ' || ep[i] > '~') return 0;
-  return 1;
-}
-
 int client_config_path(char *buf, size_t size)
 {
   const char *env = getenv("REFLECT_CONFIG");
-  if (env && *env) return client_path_join(buf, size, env, "");
+  if (env && *env) return client_file_path_join(buf, size, env, "");
   const char *xdg = getenv("XDG_CONFIG_HOME");
   /* The XDG spec says to ignore a relative XDG_CONFIG_HOME. */
-  if (xdg && xdg[0] == '/') return client_path_join(buf, size, xdg, "/reflect/config");
+  if (xdg && xdg[0] == '/') return client_file_path_join(buf, size, xdg, "/reflect/config");
   const char *home = getenv("HOME");
   if (!home || !*home) return CLIENT_ECONFIG;
-  return client_path_join(buf, size, home, "/.config/reflect/config");
-}
-
-int client_keys_load(const char *config_path, char secret[CLIENT_Z85_KEY])
-{
-  char path[4096];
-  char text[128];
-  size_t n;
-  if (client_path_join(path, sizeof path, config_path, ".key")) return CLIENT_EUSAGE;
-  int rc = client_file_read(path, 1, text, sizeof text, &n);
-  if (rc) return rc;
-  while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
-    text[--n] = '\0';
-  if (!client_key_valid(text)) {
-    sodium_memzero(text, sizeof text);
-    errno = EINVAL;
-    return CLIENT_EIO;
-  }
-  memcpy(secret, text, CLIENT_Z85_KEY);
-  sodium_memzero(text, sizeof text);
-  return CLIENT_OK;
-}
-
-/* Keeps an existing key pair (re-running setup must not change the
- * device's identity); makes one otherwise. PATH.pub is always rewritten
- * from the secret, so the two cannot disagree. */
-static int config_ensure_keys(const char *config_path)
-{
-  char key_path[4096], pub_path[4096];
-  char secret[CLIENT_Z85_KEY], pub[CLIENT_Z85_KEY];
-  char line[CLIENT_Z85_KEY + 1];
-  if (client_path_join(key_path, sizeof key_path, config_path, ".key") ||
-      client_path_join(pub_path, sizeof pub_path, config_path, ".pub"))
-    return CLIENT_EUSAGE;
-  int rc = client_keys_load(config_path, secret);
-  if (rc && errno == ENOENT) {
-    if (zmq_curve_keypair(pub, secret) != 0) return CLIENT_EIO;
-    snprintf(line, sizeof line, "%s\n", secret);
-    rc = client_file_create_new(key_path, line, CLIENT_Z85_KEY, 0600);
-    sodium_memzero(line, sizeof line);
-    /* Another setup running at the same moment won; use its key. */
-    if (rc && errno == EEXIST) rc = client_keys_load(config_path, secret);
-  }
-  if (rc == CLIENT_OK) {
-    if (zmq_curve_public(pub, secret) != 0) {
-      rc = CLIENT_EIO;
-    } else {
-      snprintf(line, sizeof line, "%s\n", pub);
-      rc = client_file_write_atomic(pub_path, line, CLIENT_Z85_KEY, 0644);
-    }
-  }
-  sodium_memzero(secret, sizeof secret);
-  return rc;
+  return client_file_path_join(buf, size, home, "/.config/reflect/config");
 }
 
 int client_config_setup(const char *path, const char *server, const char *events,
@@ -126,7 +53,7 @@ int client_config_setup(const char *path, const char *server, const char *events
                    server, events, server_key);
   if (n < 0 || (size_t)n >= sizeof text) return CLIENT_EUSAGE;
   int rc = client_file_make_parents(path);
-  if (rc == CLIENT_OK) rc = config_ensure_keys(path);
+  if (rc == CLIENT_OK) rc = client_keys_ensure(path);
   if (rc == CLIENT_OK) rc = client_file_write_atomic(path, text, (size_t)n, 0600);
   return rc;
 }

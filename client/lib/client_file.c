@@ -11,7 +11,7 @@
 
 #include <sodium.h>
 
-int client_path_join(char *out, size_t size, const char *base, const char *suffix)
+int client_file_path_join(char *out, size_t size, const char *base, const char *suffix)
 {
   int n = snprintf(out, size, "%s%s", base, suffix);
   if (n < 0 || (size_t)n >= size) return CLIENT_EUSAGE;
@@ -21,7 +21,7 @@ int client_path_join(char *out, size_t size, const char *base, const char *suffi
 int client_file_make_parents(const char *path)
 {
   char buf[4096];
-  if (client_path_join(buf, sizeof buf, path, "")) return CLIENT_EUSAGE;
+  if (client_file_path_join(buf, sizeof buf, path, "")) return CLIENT_EUSAGE;
   /* Start at 1 so an absolute path does not try to make "/". */
   for (char *p = buf + 1; *p; p++) {
     if (*p != '/') continue;
@@ -52,7 +52,7 @@ static int file_write_all(int fd, const void *data, size_t len)
 static void file_sync_dir(const char *path)
 {
   char dir[4096];
-  if (client_path_join(dir, sizeof dir, path, "")) return;
+  if (client_file_path_join(dir, sizeof dir, path, "")) return;
   char *slash = strrchr(dir, '/');
   if (slash == dir) slash[1] = '\0';
   else if (slash) *slash = '\0';
@@ -66,7 +66,7 @@ static void file_sync_dir(const char *path)
 int client_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
   char tmp[4096];
-  if (client_path_join(tmp, sizeof tmp, path, ".tmp.XXXXXX")) return CLIENT_EUSAGE;
+  if (client_file_path_join(tmp, sizeof tmp, path, ".tmp.XXXXXX")) return CLIENT_EUSAGE;
   int fd = mkstemp(tmp); /* O_EXCL, mode 0600: never readable by others, even briefly */
   if (fd < 0) return CLIENT_EIO;
   if (fchmod(fd, mode) != 0 || file_write_all(fd, data, len) != 0 || fsync(fd) != 0) {

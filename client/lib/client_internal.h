@@ -5,6 +5,8 @@
  * Contract:
  *  - Buffers are the caller's; nothing here allocates except transiently.
  *  - Whatever held a secret (key, token) is wiped before it is released.
+ *  - Each function is defined in the file named for its prefix
+ *    (client_token_* in client_token.c, client_keys_* in client_keys.c).
  */
 #ifndef REFLECT_CLIENT_INTERNAL_H
 #define REFLECT_CLIENT_INTERNAL_H
@@ -20,8 +22,9 @@
 #define CLIENT_ZONE_MAX 64
 
 
-/* Nonzero if s is a plausible IANA zone name we may put in $TZ. */
-int client_zone_valid(const char *s);
+/* client_token.c. Nonzero if s is a plausible IANA zone name we may put
+ * in $TZ (the zone saved with the token and taken from a login reply). */
+int client_token_zone_valid(const char *s);
 
 /* Token file PATH.token: 32 bytes (hex) and the organisation's zone. A
  * missing or malformed file loads as "no token" (*len = 0), so that the
@@ -32,8 +35,12 @@ int client_token_save(const char *config_path, const uint8_t *token, size_t len,
                       const char *zone);
 int client_token_remove(const char *config_path);
 
-/* Reads and checks the device secret key PATH.key into secret (Z85). */
+/* client_keys.c. Reads and checks the device secret key PATH.key into
+ * secret (Z85; the caller's buffer, to wipe when done). */
 int client_keys_load(const char *config_path, char secret[CLIENT_Z85_KEY]);
+/* Keeps an existing key pair (re-running setup must not change the
+ * device's identity) or makes one, and rewrites PATH.pub from the secret. */
+int client_keys_ensure(const char *config_path);
 
 /* The keys a client was opened with, Z85, for the event subscription
  * (client_events.c), which uses the same device identity. The secret

@@ -18,7 +18,7 @@
 #define TOKEN_KEY "token = "
 #define ZONE_KEY "timezone = "
 
-int client_zone_valid(const char *s)
+int client_token_zone_valid(const char *s)
 {
   size_t n = strlen(s);
   /* No '.', so no "..", and no leading '/': the name stays inside the
@@ -35,7 +35,7 @@ int client_zone_valid(const char *s)
 
 static int token_path(char *out, size_t size, const char *config_path)
 {
-  return client_path_join(out, size, config_path, ".token");
+  return client_file_path_join(out, size, config_path, ".token");
 }
 
 /* Returns the value after key on its own line, NUL-terminating it in
@@ -76,7 +76,7 @@ int client_token_load(const char *config_path, uint8_t token[CLIENT_TOKEN_BYTES]
       sodium_hex2bin(token, CLIENT_TOKEN_BYTES, hex, strlen(hex), NULL, &got, NULL) == 0 &&
       got == CLIENT_TOKEN_BYTES) {
     *len = got;
-    if (tz && client_zone_valid(tz)) snprintf(zone, CLIENT_ZONE_MAX, "%s", tz);
+    if (tz && client_token_zone_valid(tz)) snprintf(zone, CLIENT_ZONE_MAX, "%s", tz);
   } else {
     sodium_memzero(token, CLIENT_TOKEN_BYTES);
   }
@@ -95,7 +95,7 @@ int client_token_save(const char *config_path, const uint8_t *token, size_t len,
   if (token_path(path, sizeof path, config_path)) return CLIENT_EUSAGE;
   sodium_bin2hex(hex, sizeof hex, token, len);
   int n = snprintf(text, sizeof text, "%s%s\n%s%s\n", TOKEN_KEY, hex, ZONE_KEY,
-                   client_zone_valid(zone) ? zone : "");
+                   client_token_zone_valid(zone) ? zone : "");
   int rc = CLIENT_EUSAGE;
   if (n > 0 && (size_t)n < sizeof text)
     rc = client_file_write_atomic(path, text, (size_t)n, 0600);

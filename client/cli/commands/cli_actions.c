@@ -96,11 +96,11 @@ static int add_run(cli_ctx *ctx, const cli_args *a)
   const char *evidence = cli_arg_value(a, "evidence-needed"), *kase = cli_arg_value(a, "case");
   int rc = cli_parse_u64(ctx, "SESSION", a->pos[0], 1, INT64_MAX, &add.session_id);
   const char *need[] = {"owner", "due", "description"};
-  for (size_t i = 0; !rc && i < 3; i++) rc = cli_require(ctx, a, need[i]);
+  for (size_t i = 0; !rc && i < 3; i++) rc = cli_arg_require(ctx, a, need[i]);
   for (size_t i = 0; !rc && i < 3; i++) rc = cli_check_text(ctx, need[i], cli_arg_value(a, need[i]), 4096);
   if (!rc && evidence) rc = cli_check_text(ctx, "--evidence-needed", evidence, 4096);
   if (!rc && strlen(cli_arg_value(a, "due")) != 10) rc = cli_usage_error(ctx, "--due is a date: YYYY-MM-DD");
-  if (!rc) rc = cli_connect(ctx);
+  if (!rc) rc = cli_call_connect(ctx);
   if (!rc && kase) rc = case_id_of(ctx, kase, &add.case_id);
   if (rc) return rc;
   /* Due by the end of that day, in the organisation's time zone. */
@@ -186,7 +186,7 @@ static int close_action(cli_ctx *ctx, const cli_args *a, Reflect__V1__ActionStat
   Reflect__V1__ActionCloseRequest close = REFLECT__V1__ACTION_CLOSE_REQUEST__INIT;
   Reflect__V1__Reply *rep;
   int rc = cli_parse_u64(ctx, "ACTION", a->pos[0], 1, INT64_MAX, &close.id);
-  if (!rc) rc = cli_require(ctx, a, opt);
+  if (!rc) rc = cli_arg_require(ctx, a, opt);
   if (!rc) rc = cli_check_text(ctx, opt, cli_arg_value(a, opt), 4096);
   if (rc) return rc;
   close.status = status;

@@ -61,7 +61,7 @@ static int agreement_add_check(const cli_ctx *ctx, const cli_args *a, Reflect__V
   if (every && (rc = cli_parse_u64(ctx, "--every", every, 1, AGREEMENT_DAYS_MAX, &v))) return rc;
   add->every_days = (uint32_t)v;
   if (rule && (rc = cli_check_text(ctx, "--rule", rule, AGREEMENT_USERNAME_MAX))) return rc;
-  if (!minutes && !revises) return cli_require(ctx, a, "minutes");
+  if (!minutes && !revises) return cli_arg_require(ctx, a, "minutes");
   v = 0;
   if (minutes && (rc = cli_parse_u64(ctx, "--minutes", minutes, REFLECT_SESSION_MINUTES_MIN, REFLECT_SESSION_MINUTES_MAX, &v))) return rc;
   add->minutes = (uint32_t)v;
@@ -319,7 +319,7 @@ static int agreement_end_run(cli_ctx *ctx, const cli_args *a)
   Reflect__V1__AgreementEndRequest end = REFLECT__V1__AGREEMENT_END_REQUEST__INIT;
   Reflect__V1__Reply *rep;
   int rc = cli_parse_u64(ctx, "AGREEMENT", a->pos[0], 1, INT64_MAX, &end.agreement_id);
-  if (!rc) rc = cli_require(ctx, a, "reason");
+  if (!rc) rc = cli_arg_require(ctx, a, "reason");
   if (!rc) rc = cli_check_text(ctx, "--reason", cli_arg_value(a, "reason"), CLI_TEXT_MAX);
   if (rc) return rc;
   end.reason = (char *)cli_arg_value(a, "reason");

@@ -83,7 +83,7 @@ static int show_run(cli_ctx *ctx, const cli_args *a)
   uint64_t n = 0;
   if (!rc && limit) rc = cli_parse_u64(ctx, "--limit", limit, 1, AUDIT_LIMIT_MAX, &n);
   q.limit = (uint32_t)n;
-  if (!rc) rc = cli_connect(ctx); /* the organisation's zone comes with the login */
+  if (!rc) rc = cli_call_connect(ctx); /* the organisation's zone comes with the login */
   if (!rc) rc = read_time(ctx, a, "from", 0, &q.from);
   if (!rc) rc = read_time(ctx, a, "to", 1, &q.to);
   if (!rc && q.from && q.to && q.from > q.to) rc = cli_usage_error(ctx, "--to is before --from");

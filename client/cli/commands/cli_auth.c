@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "cli_json.h"
 #include "cli_out.h"
-#include "cli_secret.h"
+#include "cli_password.h"
 #include "cli_time.h"
 #include "wire.h"
 
@@ -33,14 +33,14 @@ static int login_run(cli_ctx *ctx, const cli_args *a)
   int rc = cli_check_text(ctx, "USER", user, AUTH_USERNAME_MAX);
   if (rc) return rc;
   /* Connect first: no point asking for a password on a device not set up. */
-  rc = cli_connect(ctx);
+  rc = cli_call_connect(ctx);
   if (rc) return rc;
   snprintf(prompt, sizeof prompt, "Password for %s: ", user);
   rc = cli_password_read(ctx, cli_arg_count(a, "password-stdin") > 0, prompt, password);
   if (rc) return rc;
   int crc = client_login(ctx->cl, user, password, &rep);
   sodium_memzero(password, sizeof password);
-  rc = cli_check_reply(ctx, crc, &rep, REFLECT__V1__REPLY__RESULT_LOGIN);
+  rc = cli_call_check_reply(ctx, crc, &rep, REFLECT__V1__REPLY__RESULT_LOGIN);
   if (rc) return rc;
   const Reflect__V1__User *u = rep->login->user;
   char *name = cli_text_clean(u && u->username && *u->username ? u->username : user, 0);
@@ -78,7 +78,7 @@ static int logout_run(cli_ctx *ctx, const cli_args *a)
 {
   (void)a;
   Reflect__V1__Reply *rep = NULL;
-  int rc = cli_connect(ctx);
+  int rc = cli_call_connect(ctx);
   if (rc) return rc;
   rc = client_logout(ctx->cl, &rep);
   /* An expired token is as logged out as it gets; say so, kindly. */
@@ -87,7 +87,7 @@ static int logout_run(cli_ctx *ctx, const cli_args *a)
     puts("logged out (the server had already ended this login)");
     return CLI_EXIT_OK;
   }
-  rc = cli_check_reply(ctx, rc, &rep, REFLECT__V1__REPLY__RESULT_LOGOUT);
+  rc = cli_call_check_reply(ctx, rc, &rep, REFLECT__V1__REPLY__RESULT_LOGOUT);
   if (rc) return rc;
   wire_free_reply(rep);
   puts("logged out");

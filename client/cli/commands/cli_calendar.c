@@ -73,7 +73,7 @@ static int cal_fetch(cli_ctx *ctx, const char *me, int64_t from, int64_t to, cal
     req.session_list = &list;
     int rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_SESSION_LIST, &rep);
     if (rc) return rc;
-    l->replies = cli_xrealloc(l->replies, (l->nreplies + 1) * sizeof *l->replies);
+    l->replies = cli_mem_realloc(l->replies, (l->nreplies + 1) * sizeof *l->replies);
     l->replies[l->nreplies++] = rep;
     const Reflect__V1__SessionListReply *r = rep->session_list;
     size_t fresh = 0;
@@ -86,7 +86,7 @@ static int cal_fetch(cli_ctx *ctx, const char *me, int64_t from, int64_t to, cal
       /* Kept even if not ours, so cal_seen recognises it on the next page. */
       if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 64;
-        l->s = cli_xrealloc(l->s, l->cap * sizeof *l->s);
+        l->s = cli_mem_realloc(l->s, l->cap * sizeof *l->s);
       }
       l->s[l->n++] = s;
     }
@@ -105,7 +105,7 @@ static char *cal_join(const Reflect__V1__Session *s, const char *skip)
 {
   size_t len = 1;
   for (size_t i = 0; i < s->n_members; i++) len += strlen(s->members[i]) + 2;
-  char *out = cli_xmalloc(len);
+  char *out = cli_mem_alloc(len);
   out[0] = '\0';
   for (size_t i = 0; i < s->n_members; i++) {
     if (skip && !strcmp(s->members[i], skip)) continue;
@@ -140,7 +140,7 @@ static void cal_event(cli_ical *b, const Reflect__V1__Session *s, const char *me
   cli_ical_text(b, "SUMMARY", buf);
   if (s->room && *s->room) cli_ical_text(b, "LOCATION", s->room);
   char *members = cal_join(s, NULL);
-  char *desc = cli_xmalloc(strlen(members) + strlen(s->supervisor) + 128);
+  char *desc = cli_mem_alloc(strlen(members) + strlen(s->supervisor) + 128);
   sprintf(desc, "Supervisor: %s\n%s: %s\nReflect session %" PRIu64, s->supervisor,
           group ? "Members" : "Supervisee", members, s->id);
   cli_ical_text(b, "DESCRIPTION", desc);
@@ -218,7 +218,7 @@ static int cal_whoami(cli_ctx *ctx, char *me, size_t size)
 static int cal_export_run(cli_ctx *ctx, const cli_args *a)
 {
   const char *from_s = cli_arg_value(a, "from"), *to_s = cli_arg_value(a, "to");
-  int rc = cli_connect(ctx);
+  int rc = cli_call_connect(ctx);
   if (rc) return rc;
   const char *zone = cli_zone(ctx);
   if (zone[0] && !cli_zone_installed(zone)) {

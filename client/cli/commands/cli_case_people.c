@@ -29,8 +29,8 @@ static int person_add_run(cli_ctx *ctx, const cli_args *a)
   Reflect__V1__CasePersonAddRequest in = REFLECT__V1__CASE_PERSON_ADD_REQUEST__INIT;
   Reflect__V1__Reply *rep;
   int rc = parse_case(ctx, a->pos[0], &in.case_id, &in.reference);
-  if (!rc) rc = cli_require(ctx, a, "name");
-  if (!rc) rc = cli_require(ctx, a, "relationship");
+  if (!rc) rc = cli_arg_require(ctx, a, "name");
+  if (!rc) rc = cli_arg_require(ctx, a, "relationship");
   if (!rc) rc = cli_check_text(ctx, "--name", cli_arg_value(a, "name"), 200);
   if (!rc) rc = cli_check_text(ctx, "--relationship", cli_arg_value(a, "relationship"), 60);
   if (rc) return rc;

@@ -21,44 +21,12 @@ static int risk_parse(const cli_ctx *ctx, const char *s, Reflect__V1__RiskLevel 
   return cli_usage_error(ctx, "--risk must be low, medium or high");
 }
 
-cJSON *cli_case_json(const Reflect__V1__Case *k)
-{
-  cJSON *o = cJSON_CreateObject();
-  cli_json_add_u64(o, "id", k->id);
-  cli_json_add_text(o, "reference", k->reference);
-  cli_json_add_text(o, "name", k->name);
-  cli_json_add_text(o, "date_of_birth", k->date_of_birth);
-  cli_json_add_text(o, "risk", wire_risk_name(k->risk));
-  cli_json_add_text(o, "worker", k->allocated);
-  cJSON_AddBoolToObject(o, "open", k->open);
-  cli_json_add_time(o, "created_at", k->created_at);
-  cli_json_add_time(o, "last_discussed", k->last_discussed);
-  cli_json_add_u64(o, "last_session", k->last_session);
-  cJSON_AddBoolToObject(o, "looked_after", k->looked_after);
-  cli_json_add_time(o, "closed_at", k->closed_at);
-  cli_json_add_text(o, "retain_until", k->retain_until);
-  cli_json_add_time(o, "shredded_at", k->shredded_at);
-  return o;
-}
-
-/* "2026-01-05 10:00 (session 4)", or "never". */
-static void last_discussed(const cli_ctx *ctx, const Reflect__V1__Case *k, char *buf, size_t size)
-{
-  if (!k->last_discussed) {
-    snprintf(buf, size, "never");
-    return;
-  }
-  char when[CLI_TIME_MAX];
-  cli_time_format_local(k->last_discussed, cli_zone(ctx), when, sizeof when);
-  snprintf(buf, size, "%s (session %" PRIu64 ")", when, k->last_session);
-}
-
 static void case_row(const cli_ctx *ctx, const void *list, size_t i, cli_table *t)
 {
   const Reflect__V1__Case *k = ((const Reflect__V1__CaseListReply *)list)->cases[i];
   char id[24], last[64];
   snprintf(id, sizeof id, "%" PRIu64, k->id);
-  last_discussed(ctx, k, last, sizeof last);
+  cli_case_last_discussed(ctx, k, last, sizeof last);
   const char *cells[] = {id, k->reference, k->name, k->date_of_birth, wire_risk_name(k->risk), k->allocated,
                          k->open ? "open" : "closed", last};
   cli_table_add(t, cells);
@@ -85,7 +53,7 @@ static int add_run(cli_ctx *ctx, const cli_args *a)
   Reflect__V1__Reply *rep;
   const char *need[] = {"ref", "name", "risk", "worker"};
   int rc = CLI_EXIT_OK;
-  for (size_t i = 0; !rc && i < 4; i++) rc = cli_require(ctx, a, need[i]);
+  for (size_t i = 0; !rc && i < 4; i++) rc = cli_arg_require(ctx, a, need[i]);
   for (size_t i = 0; !rc && i < 4; i++) rc = cli_check_text(ctx, need[i], cli_arg_value(a, need[i]), CLI_TEXT_MAX);
   const char *dob = cli_arg_value(a, "dob");
   if (!rc && dob) rc = cli_check_text(ctx, "--dob", dob, 10);
@@ -156,30 +124,6 @@ static const cli_command case_list = {
     .json = 1,
     .run = list_run,
 };
-
-void cli_case_print(const cli_ctx *ctx, const Reflect__V1__Case *k)
-{
-  char *name = cli_text_clean(k->name, 0), *refc = cli_text_clean(k->reference, 0), last[64];
-  last_discussed(ctx, k, last, sizeof last);
-  printf("case %" PRIu64 " (%s)\nreference:   %s\nname:        %s\nborn:        %s\nrisk:        %s\n"
-         "worker:      %s\ndiscussed:   %s\n",
-         k->id, k->open ? "open" : "closed", refc, name, *k->date_of_birth ? k->date_of_birth : "-",
-         wire_risk_name(k->risk), k->allocated, last);
-  if (k->looked_after) printf("looked after: yes\n");
-  if (k->closed_at) {
-    char when[CLI_TIME_MAX];
-    cli_time_format_local(k->closed_at, cli_zone(ctx), when, sizeof when);
-    printf("closed:      %s\n", when);
-  }
-  if (*k->retain_until && !k->shredded_at) printf("keep until:  %s (its key is destroyed that day)\n", k->retain_until);
-  if (k->shredded_at) {
-    char when[CLI_TIME_MAX];
-    cli_time_format_local(k->shredded_at, cli_zone(ctx), when, sizeof when);
-    printf("destroyed under retention on %s: its reference, name, third parties and decisions are gone\n", when);
-  }
-  free(name);
-  free(refc);
-}
 
 static const cli_opt show_opts[] = {{"ref", "REFERENCE", 0}, {NULL, NULL, 0}};
 

@@ -21,9 +21,9 @@ static const cli_opt setup_opts[] = {
 static int setup_check(const cli_ctx *ctx, const cli_args *a)
 {
   static const char *const endpoints[] = {"server", "events"};
-  int rc = cli_require(ctx, a, "server");
-  if (!rc) rc = cli_require(ctx, a, "events");
-  if (!rc) rc = cli_require(ctx, a, "server-key");
+  int rc = cli_arg_require(ctx, a, "server");
+  if (!rc) rc = cli_arg_require(ctx, a, "events");
+  if (!rc) rc = cli_arg_require(ctx, a, "server-key");
   for (size_t i = 0; i < 2 && !rc; i++)
     if (!client_endpoint_valid(cli_arg_value(a, endpoints[i]), CLIENT_ENDPOINT_MAX))
       rc = cli_usage_error(ctx, "--%s must be tcp://HOST:PORT or ipc://PATH", endpoints[i]);
@@ -56,7 +56,7 @@ static int setup_run(cli_ctx *ctx, const cli_args *a)
   }
   /* Opening the new device reads back what was written: proof it works. */
   ctx->config = path;
-  rc = cli_connect(ctx);
+  rc = cli_call_connect(ctx);
   if (rc) return rc;
   printf("wrote %s\nthis device's public key: %s\n", path, client_device_key(ctx->cl));
   return CLI_EXIT_OK;

@@ -34,7 +34,7 @@ static void doc_printf(doc *d, const char *fmt, ...)
   if (need < 0) return;
   if (d->n + (size_t)need + 1 > d->cap) {
     d->cap = (d->n + (size_t)need + 1) * 2;
-    d->p = cli_xrealloc(d->p, d->cap);
+    d->p = cli_mem_realloc(d->p, d->cap);
   }
   va_start(ap, fmt);
   vsnprintf(d->p + d->n, d->cap - d->n, fmt, ap);

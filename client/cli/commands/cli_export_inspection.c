@@ -150,7 +150,7 @@ static int run_cli_export_inspection(cli_ctx *ctx, const cli_args *a)
 {
   const char *need[] = {"team", "from", "to"};
   int rc = CLI_EXIT_OK;
-  for (size_t i = 0; !rc && i < 3; i++) rc = cli_require(ctx, a, need[i]);
+  for (size_t i = 0; !rc && i < 3; i++) rc = cli_arg_require(ctx, a, need[i]);
   if (!rc) rc = cli_check_text(ctx, "--team", cli_arg_value(a, "team"), 120);
   if (!rc) rc = cli_check_text(ctx, "--from", cli_arg_value(a, "from"), 10);
   if (!rc) rc = cli_check_text(ctx, "--to", cli_arg_value(a, "to"), 10);
@@ -175,7 +175,7 @@ static int run_cli_export_inspection(cli_ctx *ctx, const cli_args *a)
   if (out && (rc = pack_open(ctx, out, cli_arg_count(a, "force") > 0, &files))) return rc;
   Reflect__V1__Reply *rep = NULL;
   /* Exact text for the JSON; pack_close cleans it for the PDF. */
-  rc = cli_connect(ctx);
+  rc = cli_call_connect(ctx);
   if (!rc) client_set_clean_text(ctx->cl, 0);
   if (!rc) rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_EXPORT_INSPECTION, &rep);
   if (out) {

@@ -16,7 +16,7 @@ static const cli_opt grant_opts[] = {
 static int grant_run(cli_ctx *ctx, const cli_args *a, int revoke)
 {
   int rc = cli_check_text(ctx, "USER", a->pos[0], CLI_TEXT_MAX);
-  if (!rc) rc = cli_require(ctx, a, "team");
+  if (!rc) rc = cli_arg_require(ctx, a, "team");
   if (!rc) rc = cli_check_text(ctx, "--team", cli_arg_value(a, "team"), CLI_TEXT_MAX);
   if (rc) return rc;
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;

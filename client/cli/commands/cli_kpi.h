@@ -1,6 +1,7 @@
 /*
- * cli_kpi — what the `reflect kpi` commands share (cli_kpi.c, the group
- * and the setting commands; cli_kpi_report.c, the report).
+ * cli_kpi — what the `reflect kpi` commands share (cli_kpis.c, the group
+ * and the setting commands; cli_kpi_report.c, the report): the helpers in
+ * cli_kpi.c, below both, and the report command, which the group lists.
  *
  * Contract: cli_kpi_number parses a whole argument as a finite decimal
  * number (no hex, no inf/nan, no overflow, nothing before or after it),

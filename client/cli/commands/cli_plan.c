@@ -27,7 +27,7 @@ static int plan_check(const cli_ctx *ctx, const cli_args *a, uint64_t *count, ui
 {
   const char *from = cli_arg_value(a, "from"), *room = cli_arg_value(a, "room");
   int rc = cli_check_text(ctx, "USER", a->pos[0], PLAN_USERNAME_MAX);
-  if (!rc) rc = cli_require(ctx, a, "count");
+  if (!rc) rc = cli_arg_require(ctx, a, "count");
   if (!rc) rc = cli_parse_u64(ctx, "--count", cli_arg_value(a, "count"), 1, PLAN_COUNT_MAX, count);
   const char *why = rc || !from ? NULL : cli_time_check(from);
   if (why) rc = cli_usage_error(ctx, "--from %s", why);
@@ -90,7 +90,7 @@ static int plan_run(cli_ctx *ctx, const cli_args *a)
   Reflect__V1__Reply *rep;
   uint64_t count = 0, minutes = 0;
   int rc = plan_check(ctx, a, &count, &minutes);
-  if (!rc) rc = cli_connect(ctx);
+  if (!rc) rc = cli_call_connect(ctx);
   if (rc) return rc;
   const char *from = cli_arg_value(a, "from");
   const char *why = from ? cli_time_parse(from, cli_zone(ctx), &plan.first) : NULL;

@@ -14,6 +14,7 @@
 #include "cli_editor.h"
 #include "cli_json.h"
 #include "cli_out.h"
+#include "cli_record_render.h"
 #include "cli_record_text.h"
 #include "cli_records.h"
 #include "cli_time.h"
@@ -36,7 +37,7 @@ static int read_text(const cli_ctx *ctx, const char *path, char **out)
   int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return cli_usage_error(ctx, "cannot open %s: %s", path, strerror(errno));
   /* One byte of room past the limit tells "exactly full" from "too big". */
-  char *buf = cli_xmalloc(RECORD_TEXT_MAX + 2);
+  char *buf = cli_mem_alloc(RECORD_TEXT_MAX + 2);
   size_t n = 0;
   int err = 0;
   while (n <= RECORD_TEXT_MAX) {
@@ -169,7 +170,7 @@ static int editor_start(cli_ctx *ctx, const write_args *w, const Reflect__V1__Re
     n += snprintf(title + n, sizeof title - (size_t)n, "%s %s", i ? "," : "", s->members[i]);
   char *clean = cli_text_clean(title, 0);
   int group = s->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP;
-  rc = cli_record_text_template(clean, group, (const char *const *)s->members, s->n_members,
+  rc = cli_record_render_template(clean, group, (const char *const *)s->members, s->n_members,
                                 latest ? latest->sections : NULL, latest ? latest->n_sections : 0, out);
   free(clean);
   wire_free_reply(rep);
@@ -231,7 +232,7 @@ static size_t clean_for_editor(Reflect__V1__RecordShowReply *r)
 static int write_with_editor(cli_ctx *ctx, write_args *w)
 {
   Reflect__V1__Reply *latest = NULL;
-  int rc = cli_connect(ctx);
+  int rc = cli_call_connect(ctx);
   if (rc) return rc;
   client_set_clean_text(ctx->cl, 0); /* cleaned below, where a change can be told */
   rc = cli_record_fetch(ctx, w->session, 0, 1, &latest);

@@ -11,43 +11,12 @@
 #include "cli_diff.h"
 #include "cli_json.h"
 #include "cli_out.h"
+#include "cli_record_render.h"
 #include "cli_record_text.h"
 #include "cli_records.h"
 #include "cli_signoff.h"
 #include "cli_time.h"
 #include "wire.h"
-
-/* One RecordShow request; its reply into *out (the caller's). */
-static int show_call(cli_ctx *ctx, const Reflect__V1__RecordShowRequest *show, int missing_ok, Reflect__V1__Reply **out)
-{
-  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
-  req.op_case = REFLECT__V1__REQUEST__OP_RECORD_SHOW;
-  req.record_show = (Reflect__V1__RecordShowRequest *)show;
-  *out = NULL;
-  int rc = cli_connect(ctx);
-  if (rc) return rc;
-  Reflect__V1__Reply *rep = NULL;
-  int crc = client_call(ctx->cl, &req, &rep);
-  if (missing_ok && crc == CLIENT_OK && rep->status && rep->status->code == REFLECT__V1__CODE__NOT_FOUND) {
-    wire_free_reply(rep);
-    return CLI_EXIT_OK;
-  }
-  rc = cli_check_reply(ctx, crc, &rep, REFLECT__V1__REPLY__RESULT_RECORD_SHOW);
-  if (!rc && !rep->record_show->revision) {
-    wire_free_reply(rep);
-    return CLI_EXIT_UNREACHABLE;
-  }
-  *out = rep;
-  return rc;
-}
-
-int cli_record_fetch(cli_ctx *ctx, uint64_t session, uint32_t revision, int missing_ok, Reflect__V1__Reply **out)
-{
-  Reflect__V1__RecordShowRequest show = REFLECT__V1__RECORD_SHOW_REQUEST__INIT;
-  show.session_id = session;
-  show.revision = revision;
-  return show_call(ctx, &show, missing_ok, out);
-}
 
 /* A record and the comments shown with it: one page, or (--all-comments)
  * every page, merged by id. The replies own the comments. */
@@ -115,7 +84,7 @@ static int fetch_with_comments(cli_ctx *ctx, uint64_t session, uint32_t revision
   show.comments_after = after;
   show.comments_limit = limit;
   Reflect__V1__Reply *rep;
-  int rc = show_call(ctx, &show, 0, &rep);
+  int rc = cli_record_show_call(ctx, &show, 0, &rep);
   if (rc) return rc;
   show.revision = rep->record_show->revision->revision;
   if (comments_take(m, rep)) {
@@ -128,7 +97,7 @@ static int fetch_with_comments(cli_ctx *ctx, uint64_t session, uint32_t revision
     /* A server that does not move on would loop forever. */
     if (m->next <= show.comments_after) break;
     show.comments_after = m->next;
-    rc = show_call(ctx, &show, 0, &rep);
+    rc = cli_record_show_call(ctx, &show, 0, &rep);
     if (!rc && comments_take(m, rep)) {
       wire_free_reply(rep);
       rc = -1;
@@ -147,7 +116,7 @@ static char *record_text(const Reflect__V1__RecordShowReply *r)
 {
   char *text = NULL;
   if (!r->n_sections) text = strdup(r->body ? r->body : "");
-  else if (cli_record_text_render(r->sections, r->n_sections, &text)) text = NULL;
+  else if (cli_record_render(r->sections, r->n_sections, &text)) text = NULL;
   if (!text) {
     cli_error("out of memory");
     exit(CLI_EXIT_REFUSED);
@@ -225,7 +194,7 @@ static cJSON *citation_json(const Reflect__V1__KpiCitation *k)
 static cJSON *section_json(const Reflect__V1__RecordSection *s)
 {
   cJSON *o = cJSON_CreateObject();
-  cli_json_add_text(o, "kind", cli_record_text_kind_name(s->kind));
+  cli_json_add_text(o, "kind", cli_record_render_kind_name(s->kind));
   if (s->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE) {
     cli_json_add_u64(o, "case_id", s->case_id);
     cli_json_add_text(o, "case_reference", s->case_reference);

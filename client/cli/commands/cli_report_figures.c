@@ -18,9 +18,6 @@
 #include "cli_time.h"
 #include "wire.h"
 
-#define DATE_LEN 10
-#define PERIOD_DAYS 28 /* the default period: four weeks ending on --to */
-
 static const cli_opt report_opts[] = {
     {"team", "TEAM", 0}, {"from", "DATE", 0}, {"to", "DATE", 0}, {"csv", NULL, 0}, {NULL, NULL, 0},
 };
@@ -37,59 +34,6 @@ static const cli_opt report_opts[] = {
 
 typedef cli_report_period report_args;
 
-/* Exactly YYYY-MM-DD with digits where digits go: enough to count back
- * from; whether it is a real date is the server's to say. */
-static int date_fields(const char *s, int *y, int *m, int *d)
-{
-  if (strlen(s) != DATE_LEN || s[4] != '-' || s[7] != '-') return -1;
-  for (int i = 0; i < DATE_LEN; i++)
-    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return -1;
-  *y = atoi(s);
-  *m = atoi(s + 5);
-  *d = atoi(s + 8);
-  return 0;
-}
-
-static int days_before(const char *date, int days, char *out, size_t size)
-{
-  int y, m, d;
-  if (date_fields(date, &y, &m, &d)) return -1;
-  struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d - days, .tm_hour = 12};
-  time_t t = timegm(&tm);
-  struct tm back;
-  if (t == (time_t)-1 || !gmtime_r(&t, &back)) return -1;
-  return strftime(out, size, "%Y-%m-%d", &back) == DATE_LEN ? 0 : -1;
-}
-
-int cli_report_read_scope(cli_ctx *ctx, const cli_args *a, cli_report_period *ra, Reflect__V1__ReportScope *scope)
-{
-  const char *from = cli_arg_value(a, "from"), *to = cli_arg_value(a, "to");
-  int rc = cli_require(ctx, a, "team");
-  if (!rc) rc = cli_check_text(ctx, "--team", cli_arg_value(a, "team"), 120);
-  if (!rc && from) rc = cli_check_text(ctx, "--from", from, 32);
-  if (!rc && to) rc = cli_check_text(ctx, "--to", to, 32);
-  if (rc) return rc;
-  ra->csv = cli_arg_count(a, "csv") > 0;
-  if (ra->csv && ctx->json) return cli_usage_error(ctx, "give --json or --csv, not both");
-  if (!to) {
-    /* Today where the organisation is, which is what the server counts in. */
-    char now[CLI_TIME_MAX];
-    if ((rc = cli_connect(ctx))) return rc;
-    cli_time_format_local((int64_t)time(NULL), cli_zone(ctx), now, sizeof now);
-    snprintf(ra->to, sizeof ra->to, "%.10s", now);
-    to = ra->to;
-  }
-  if (!from) {
-    if (days_before(to, PERIOD_DAYS - 1, ra->from, sizeof ra->from))
-      return cli_usage_error(ctx, "--to must be a date, YYYY-MM-DD");
-    from = ra->from;
-  }
-  scope->team = (char *)cli_arg_value(a, "team");
-  scope->from = (char *)from;
-  scope->to = (char *)to;
-  return CLI_EXIT_OK;
-}
-
 /* Sends the report request of kind op and returns the reply. */
 static int ask(cli_ctx *ctx, const cli_args *a, report_args *ra, Reflect__V1__Request__OpCase op,
                Reflect__V1__Reply__ResultCase want, Reflect__V1__Reply **rep)
@@ -97,7 +41,7 @@ static int ask(cli_ctx *ctx, const cli_args *a, report_args *ra, Reflect__V1__Re
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
   Reflect__V1__ReportRequest in = REFLECT__V1__REPORT_REQUEST__INIT;
   Reflect__V1__ReportScope scope = REFLECT__V1__REPORT_SCOPE__INIT;
-  int rc = cli_report_read_scope(ctx, a, ra, &scope);
+  int rc = cli_report_scope_read(ctx, a, ra, &scope);
   if (rc) return rc;
   in.scope = &scope;
   req.op_case = op;

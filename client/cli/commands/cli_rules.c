@@ -141,7 +141,7 @@ static int rule_add_run(cli_ctx *ctx, const cli_args *a)
   rule_steps steps;
   const char *description = cli_arg_value(a, "description");
   int rc = cli_check_text(ctx, "NAME", a->pos[0], RULE_NAME_MAX);
-  if (!rc) rc = cli_require(ctx, a, "steps");
+  if (!rc) rc = cli_arg_require(ctx, a, "steps");
   if (!rc) rc = cli_check_text(ctx, "--steps", cli_arg_value(a, "steps"), RULE_STEPS_TEXT_MAX);
   if (!rc) rc = rule_parse_steps(ctx, cli_arg_value(a, "steps"), &steps);
   if (!rc && description) rc = cli_check_text(ctx, "--description", description, RULE_DESCRIPTION_MAX);

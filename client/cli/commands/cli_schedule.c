@@ -169,11 +169,11 @@ static int move_run(cli_ctx *ctx, const cli_args *a)
   uint64_t minutes = 0;
   const char *reason = cli_arg_value(a, "reason");
   int rc = parse_session(ctx, a, &move.session_id);
-  if (!rc) rc = cli_require(ctx, a, "at");
+  if (!rc) rc = cli_arg_require(ctx, a, "at");
   if (!rc && cli_arg_value(a, "minutes"))
     rc = cli_parse_u64(ctx, "--minutes", cli_arg_value(a, "minutes"), REFLECT_SESSION_MINUTES_MIN, REFLECT_SESSION_MINUTES_MAX, &minutes);
   if (!rc && reason) rc = cli_check_text(ctx, "--reason", reason, CLI_TEXT_MAX);
-  if (!rc) rc = cli_connect(ctx);
+  if (!rc) rc = cli_call_connect(ctx);
   if (rc) return rc;
   const char *why = cli_time_parse(cli_arg_value(a, "at"), cli_zone(ctx), &move.starts_at);
   if (why) return cli_usage_error(ctx, "--at %s", why);
@@ -216,7 +216,7 @@ static int set_status(cli_ctx *ctx, const cli_args *a, Reflect__V1__SessionStatu
   Reflect__V1__Reply *rep;
   const char *reason = cli_arg_value(a, "reason");
   int rc = parse_session(ctx, a, &set.session_id);
-  if (!rc && need_reason) rc = cli_require(ctx, a, "reason");
+  if (!rc && need_reason) rc = cli_arg_require(ctx, a, "reason");
   if (!rc && reason) rc = cli_check_text(ctx, "--reason", reason, CLI_TEXT_MAX);
   if (rc) return rc;
   set.status = status;

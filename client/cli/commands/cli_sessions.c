@@ -30,13 +30,13 @@ static const cli_opt session_add_opts[] = {
  * (it comes with the login token), so that usage errors come first. */
 static int session_add_check(const cli_ctx *ctx, const cli_args *a, uint64_t *minutes)
 {
-  int rc = cli_require(ctx, a, "with");
+  int rc = cli_arg_require(ctx, a, "with");
   for (size_t i = 0; !rc && i < cli_arg_count(a, "with"); i++)
     rc = cli_check_text(ctx, "--with", cli_arg_nth(a, "with", i), SESSION_USERNAME_MAX);
-  if (!rc) rc = cli_require(ctx, a, "at");
+  if (!rc) rc = cli_arg_require(ctx, a, "at");
   const char *why = rc ? NULL : cli_time_check(cli_arg_value(a, "at"));
   if (why) rc = cli_usage_error(ctx, "--at %s", why);
-  if (!rc) rc = cli_require(ctx, a, "minutes");
+  if (!rc) rc = cli_arg_require(ctx, a, "minutes");
   if (!rc) rc = cli_parse_u64(ctx, "--minutes", cli_arg_value(a, "minutes"), REFLECT_SESSION_MINUTES_MIN,
                               REFLECT_SESSION_MINUTES_MAX, minutes);
   if (!rc && cli_arg_value(a, "room"))
@@ -52,7 +52,7 @@ static int session_add_run(cli_ctx *ctx, const cli_args *a)
   char *members[SESSION_MEMBERS_MAX];
   uint64_t minutes = 0;
   int rc = session_add_check(ctx, a, &minutes);
-  if (!rc) rc = cli_connect(ctx);
+  if (!rc) rc = cli_call_connect(ctx);
   if (rc) return rc;
   const char *why = cli_time_parse(cli_arg_value(a, "at"), cli_zone(ctx), &add.starts_at);
   if (why) return cli_usage_error(ctx, "--at %s", why);
@@ -92,33 +92,12 @@ static const cli_command session_add = {
     .run = session_add_run,
 };
 
-const char *cli_session_status_name(Reflect__V1__SessionStatus s)
-{
-  switch (s) {
-  case REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED: return "scheduled";
-  case REFLECT__V1__SESSION_STATUS__SESSION_HELD: return "held";
-  case REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED: return "cancelled";
-  case REFLECT__V1__SESSION_STATUS__SESSION_RESCHEDULED: return "rescheduled";
-  case REFLECT__V1__SESSION_STATUS__SESSION_MISSED: return "missed";
-  default: return "unknown";
-  }
-}
-
-static const char *session_kind_name(Reflect__V1__SessionKind k)
-{
-  switch (k) {
-  case REFLECT__V1__SESSION_KIND__SESSION_INDIVIDUAL: return "individual";
-  case REFLECT__V1__SESSION_KIND__SESSION_GROUP: return "group";
-  default: return "unknown";
-  }
-}
-
 /* "ann, bob": a malloc'd string the caller frees. */
 static char *session_join_members(const Reflect__V1__Session *s)
 {
   size_t len = 1;
   for (size_t i = 0; i < s->n_members; i++) len += strlen(s->members[i]) + 2;
-  char *out = cli_xmalloc(len);
+  char *out = cli_mem_alloc(len);
   out[0] = '\0';
   for (size_t i = 0; i < s->n_members; i++) {
     if (i) strcat(out, ", ");
@@ -141,39 +120,6 @@ static void session_row(const cli_ctx *ctx, const void *list, size_t i, cli_tabl
                          s->room, cli_session_status_name(s->status), rev};
   cli_table_add(t, cells);
   free(members);
-}
-
-int cli_session_status_parse(const char *name, Reflect__V1__SessionStatus *out)
-{
-  static const Reflect__V1__SessionStatus all[] = {
-      REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, REFLECT__V1__SESSION_STATUS__SESSION_HELD,
-      REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED, REFLECT__V1__SESSION_STATUS__SESSION_MISSED};
-  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-    if (!strcmp(name, cli_session_status_name(all[i]))) {
-      *out = all[i];
-      return 0;
-    }
-  return -1;
-}
-
-cJSON *cli_session_json(const Reflect__V1__Session *s)
-{
-  cJSON *o = cJSON_CreateObject();
-  cJSON *members = cJSON_CreateArray();
-  for (size_t m = 0; m < s->n_members; m++)
-    cJSON_AddItemToArray(members, cJSON_CreateString(s->members[m]));
-  cli_json_add_u64(o, "id", s->id);
-  cli_json_add_text(o, "kind", session_kind_name(s->kind));
-  cli_json_add_text(o, "supervisor", s->supervisor);
-  cJSON_AddItemToObject(o, "members", members);
-  cli_json_add_time(o, "starts_at", s->starts_at);
-  cli_json_add_u64(o, "minutes", s->minutes);
-  cli_json_add_text(o, "room", s->room);
-  cli_json_add_text(o, "status", cli_session_status_name(s->status));
-  cli_json_add_u64(o, "agreement_id", s->agreement_id);
-  cli_json_add_u64(o, "record_revision", s->record_revision);
-  cli_json_add_u64(o, "sequence", s->sequence);
-  return o;
 }
 
 static cJSON *session_json(const void *list, size_t i)

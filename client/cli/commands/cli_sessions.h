@@ -1,7 +1,9 @@
 /*
  * cli_sessions — what the session commands share: status names both ways
- * and a session as JSON (the caller owns the cJSON object), and the
- * lifecycle commands defined in cli_schedule.c.
+ * and a session as JSON (the caller owns the cJSON object), in
+ * cli_session.c, below every command file; and the lifecycle commands
+ * defined in cli_schedule.c, which cli_sessions.c lists in the group.
+ * Names are static strings.
  */
 #ifndef REFLECT_CLI_SESSIONS_H
 #define REFLECT_CLI_SESSIONS_H

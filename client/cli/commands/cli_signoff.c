@@ -19,7 +19,7 @@ static int sign_run(cli_ctx *ctx, const cli_args *a)
   Reflect__V1__Reply *rep;
   uint64_t revision = 0;
   int rc = cli_parse_u64(ctx, "SESSION", a->pos[0], 1, INT64_MAX, &sign.session_id);
-  if (!rc) rc = cli_require(ctx, a, "revision");
+  if (!rc) rc = cli_arg_require(ctx, a, "revision");
   if (!rc) rc = cli_parse_u64(ctx, "--revision", cli_arg_value(a, "revision"), 1, UINT32_MAX, &revision);
   if (rc) return rc;
   sign.revision = (uint32_t)revision;
@@ -68,7 +68,7 @@ static int comment_run(cli_ctx *ctx, const cli_args *a)
   int disagree = cli_arg_count(a, "disagree") > 0;
   const char *resolves = cli_arg_value(a, "resolves");
   int rc = cli_parse_u64(ctx, "SESSION", a->pos[0], 1, INT64_MAX, &add.session_id);
-  if (!rc) rc = cli_require(ctx, a, "text");
+  if (!rc) rc = cli_arg_require(ctx, a, "text");
   if (!rc) rc = cli_check_text(ctx, "--text", cli_arg_value(a, "text"), 8192);
   if (!rc && disagree && resolves) rc = cli_usage_error(ctx, "choose --disagree or --resolves, not both");
   if (!rc && resolves) rc = cli_parse_u64(ctx, "--resolves", resolves, 1, INT64_MAX, &add.resolves);

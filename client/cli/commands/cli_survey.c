@@ -204,35 +204,6 @@ static void print_csv(const Reflect__V1__SurveyReport *r)
   }
 }
 
-cJSON *cli_report_json_survey(const Reflect__V1__SurveyReport *r)
-{
-  if (!r) return cJSON_CreateNull();
-  cJSON *o = cJSON_CreateObject();
-  cJSON_AddItemToObject(o, "scope", cli_report_json_scope(r->scope));
-  cli_json_add_text(o, "supervisor", r->supervisor);
-  cli_json_add_u64(o, "minimum", r->minimum);
-  cJSON_AddBoolToObject(o, "withheld", r->withheld);
-  if (r->open_from && *r->open_from) cli_json_add_text(o, "open_from", r->open_from);
-  /* Withheld means withheld: not even zeros, which could be misread. */
-  if (r->withheld) return o;
-  cli_json_add_u64(o, "respondents", r->respondents);
-  cli_json_add_u64(o, "responses", r->responses);
-  cJSON *qs = cJSON_AddArrayToObject(o, "questions");
-  for (size_t i = 0; i < r->n_questions; i++) {
-    const Reflect__V1__SurveyQuestion *q = r->questions[i];
-    cJSON *j = cJSON_CreateObject();
-    cli_json_add_u64(j, "number", q->number);
-    cli_json_add_text(j, "text", q->text);
-    cJSON_AddNumberToObject(j, "mean", q->mean);
-    cJSON *counts = cJSON_AddArrayToObject(j, "counts");
-    for (size_t k = 0; k < q->n_counts; k++) cJSON_AddItemToArray(counts, cJSON_CreateNumber(q->counts[k]));
-    cJSON_AddItemToArray(qs, j);
-  }
-  cJSON *cs = cJSON_AddArrayToObject(o, "comments");
-  for (size_t i = 0; i < r->n_comments; i++) cJSON_AddItemToArray(cs, cJSON_CreateString(r->comments[i]));
-  return o;
-}
-
 static const cli_opt report_opts[] = {
     {"team", "TEAM", 0}, {"supervisor", "USER", 0}, {"from", "YYYY-MM-DD", 0},
     {"to", "YYYY-MM-DD", 0}, {"csv", NULL, 0},     {NULL, NULL, 0},
@@ -244,7 +215,7 @@ static int report_survey_run(cli_ctx *ctx, const cli_args *a)
   cli_report_period period;
   Reflect__V1__ReportScope scope = REFLECT__V1__REPORT_SCOPE__INIT;
   int rc = sup ? cli_check_text(ctx, "--supervisor", sup, CLI_TEXT_MAX) : CLI_EXIT_OK;
-  if (!rc) rc = cli_report_read_scope(ctx, a, &period, &scope);
+  if (!rc) rc = cli_report_scope_read(ctx, a, &period, &scope);
   if (rc) return rc;
   int csv = period.csv;
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;

@@ -93,7 +93,7 @@ static char *team_join(char **names, size_t n)
 {
   size_t len = 2;
   for (size_t i = 0; i < n; i++) len += strlen(names[i]) + 2;
-  char *out = cli_xmalloc(len);
+  char *out = cli_mem_alloc(len);
   strcpy(out, n ? "" : "-");
   for (size_t i = 0; i < n; i++) {
     if (i) strcat(out, ", ");

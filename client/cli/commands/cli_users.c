@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "cli_json.h"
 #include "cli_out.h"
-#include "cli_secret.h"
+#include "cli_password.h"
 #include "cli_time.h"
 #include "wire.h"
 
@@ -80,9 +80,9 @@ static void announce_password(int rc, int given, const char *what, const char *u
 static int user_add_check(const cli_ctx *ctx, const cli_args *a, Reflect__V1__Role *role)
 {
   int rc = cli_check_text(ctx, "USERNAME", a->pos[0], USERS_USERNAME_MAX);
-  if (!rc) rc = cli_require(ctx, a, "name");
+  if (!rc) rc = cli_arg_require(ctx, a, "name");
   if (!rc) rc = cli_check_text(ctx, "--name", cli_arg_value(a, "name"), CLI_TEXT_MAX);
-  if (!rc) rc = cli_require(ctx, a, "role");
+  if (!rc) rc = cli_arg_require(ctx, a, "role");
   if (!rc && wire_role_parse(cli_arg_value(a, "role"), role) != WIRE_OK)
     rc = cli_usage_error(ctx, "--role must be one of administrator, manager, supervisor, "
                               "practitioner, inspector");

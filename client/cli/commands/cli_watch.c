@@ -10,7 +10,7 @@
 
 #include "cli_watch.h"
 
-#include "cli_event_text.h"
+#include "cli_event.h"
 #include "cli_json.h"
 #include "cli_notify.h"
 #include "cli_out.h"
@@ -126,7 +126,7 @@ static int watch_start(cli_ctx *ctx, int once, int since_given, uint64_t *since,
     /* An answer (or, with --once, no answer) is reported as any command
      * would; an ended login and, without --once, silence are ours. */
     if (rc != CLIENT_EUNAUTH && !(rc == CLIENT_ETIMEOUT && !once)) {
-      rc = cli_check_reply(ctx, rc, &rep, REFLECT__V1__REPLY__RESULT_WHOAMI);
+      rc = cli_call_check_reply(ctx, rc, &rep, REFLECT__V1__REPLY__RESULT_WHOAMI);
       if (rc) return rc;
       wire_free_reply(rep);
       if (!since_given) {
@@ -145,7 +145,7 @@ static int watch_start(cli_ctx *ctx, int once, int since_given, uint64_t *since,
       return CLI_EXIT_REFUSED;
     }
     if (rc != CLIENT_ETIMEOUT || once)
-      return cli_check_reply(ctx, rc, NULL, REFLECT__V1__REPLY__RESULT_WHOAMI);
+      return cli_call_check_reply(ctx, rc, NULL, REFLECT__V1__REPLY__RESULT_WHOAMI);
     watch_unreachable(away);
     watch_sleep(wait_s);
   }
@@ -184,13 +184,13 @@ static int watch_run(cli_ctx *ctx, const cli_args *a)
   if (cli_arg_value(a, "since") &&
       cli_parse_u64(ctx, "--since", cli_arg_value(a, "since"), 0, INT64_MAX, &since))
     return CLI_EXIT_USAGE;
-  int rc = cli_connect(ctx);
+  int rc = cli_call_connect(ctx);
   if (rc) return rc;
   if (!client_has_token(ctx->cl))
-    return cli_check_reply(ctx, CLIENT_ENOTOKEN, NULL, REFLECT__V1__REPLY__RESULT_WHOAMI);
+    return cli_call_check_reply(ctx, CLIENT_ENOTOKEN, NULL, REFLECT__V1__REPLY__RESULT_WHOAMI);
   /* With --since, whatever was saved is replaced by where this run stops. */
   watch_cursor w = {.server_key = ctx->cfg.server_key, .saved = UINT64_MAX};
-  if (client_path_join(w.path, sizeof w.path, ctx->cfg.path, ".events"))
+  if (client_file_path_join(w.path, sizeof w.path, ctx->cfg.path, ".events"))
     return cli_usage_error(ctx, "the config path is too long");
   if (notify && !cli_notify_available()) {
     cli_error("no display ($DISPLAY and $WAYLAND_DISPLAY are unset): printing events only");
@@ -228,7 +228,7 @@ static int watch_run(cli_ctx *ctx, const cli_args *a)
       }
       rc = erc == CLIENT_EUNAUTH || erc == CLIENT_EREFUSED
                ? CLI_EXIT_REFUSED
-               : cli_check_reply(ctx, erc, NULL, REFLECT__V1__REPLY__RESULT_EVENTS_SINCE);
+               : cli_call_check_reply(ctx, erc, NULL, REFLECT__V1__REPLY__RESULT_EVENTS_SINCE);
       break;
     }
   }

@@ -4,16 +4,20 @@
  * Contract:
  *  - A command is a cli_command: its options, how many positional
  *    arguments it takes, its help, and run(). A group has subs instead of
- *    run. cli_dispatch parses argv against the command (every command also
- *    takes --help/-h and --config PATH, and --json if .json is set) and
- *    calls run with the parsed cli_args; run returns the process exit code.
+ *    run. cli_main.c walks the tree and parses argv against the command
+ *    (every command also takes --help/-h and --config PATH, and --json if
+ *    .json is set) and calls run with the parsed cli_args; run returns the
+ *    process exit code.
  *  - Exit codes: CLI_EXIT_OK, CLI_EXIT_REFUSED (the server said no, or a
  *    local failure), CLI_EXIT_USAGE, CLI_EXIT_UNREACHABLE.
  *  - Every message for the user goes to stderr as "reflect: …"; stdout
  *    carries only the data asked for.
  *  - Memory: cli_args points into argv and owns nothing. The cli_ctx owns
- *    the client (closed by cli_ctx_close). Replies returned by cli_call are
+ *    the client (closed by cli_call_close). Replies returned by cli_call are
  *    the caller's, freed with wire_free_reply.
+ *  - Declared here, defined each in the file named for it, lowest first:
+ *    cli_usage.c; cli_check.c, cli_parse.c and cli_args.c (which use it);
+ *    cli_call.c; cli_zone.c (with cli_zone.h).
  */
 #ifndef REFLECT_CLI_H
 #define REFLECT_CLI_H
@@ -59,7 +63,7 @@ typedef struct {
   const char *config;  /* --config, or NULL: client_config_path decides */
   int timeout_ms;
   int json;
-  client *cl;          /* opened on first use by cli_connect */
+  client *cl;          /* opened on first use by cli_call_connect */
   client_config cfg;
 } cli_ctx;
 
@@ -85,10 +89,7 @@ extern const cli_command cli_group_session, cli_group_record, cli_group_case, cl
 extern const cli_command cli_group_team, cli_cmd_agenda;
 extern const cli_command cli_group_rule, cli_cmd_due, cli_session_plan;
 
-/* Runs node (a group or a command) on argv, which starts after its name. */
-int cli_dispatch(cli_ctx *ctx, const cli_command *node, int argc, char **argv);
-
-/* cli_args.c: reading what was parsed, and checking untrusted values.
+/* cli_args.c: reading what was parsed.
  * cli_arg_value is the first value of --name (NULL if absent; "" for a
  * flag), cli_arg_nth the n-th of a repeatable one. */
 const char *cli_arg_value(const cli_args *a, const char *name);
@@ -98,17 +99,25 @@ const char *cli_arg_nth(const cli_args *a, const char *name, size_t n);
  * --json to ctx. Returns CLI_EXIT_OK, CLI_EXIT_USAGE (already printed), or
  * -1 if --help/-h was given anywhere before "--". */
 int cli_args_parse(cli_ctx *ctx, const cli_command *cmd, int argc, char **argv, cli_args *out);
-/* Each returns CLI_EXIT_OK, or prints a usage error and returns
- * CLI_EXIT_USAGE. `what` names the argument in the message. */
+/* CLI_EXIT_OK if --name was given, else a usage error ("missing --name"). */
+int cli_arg_require(const cli_ctx *ctx, const cli_args *a, const char *name);
+
+/* Checking untrusted values (cli_usage.c, cli_parse.c, cli_check.c). Each
+ * returns CLI_EXIT_OK, or prints a usage error and returns CLI_EXIT_USAGE.
+ * `what` names the argument in the message. */
+/* Prints "reflect: <message>" and a hint to see the command's --help. */
 int cli_usage_error(const cli_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* s as a whole decimal number in [min, max] into *out (digits only). */
 int cli_parse_u64(const cli_ctx *ctx, const char *what, const char *s, uint64_t min,
                   uint64_t max, uint64_t *out);
+/* s is one non-empty line of UTF-8, at most max bytes, without controls. */
 int cli_check_text(const cli_ctx *ctx, const char *what, const char *s, size_t max);
-int cli_require(const cli_ctx *ctx, const cli_args *a, const char *name);
 
-/* cli_call.c: reaching the server and reporting the outcome. */
-int cli_connect(cli_ctx *ctx);
+/* cli_call.c: reaching the server and reporting the outcome. Opens
+ * ctx->cl (once; later calls do nothing) from --config or the default
+ * config, or prints why not and returns the exit code. */
+int cli_call_connect(cli_ctx *ctx);
 /* Sends req and checks the reply: on CLI_EXIT_OK *out is an OK reply
  * whose result is `want`; otherwise the problem has been printed and the
  * exit code is returned. */
@@ -116,10 +125,14 @@ int cli_call(cli_ctx *ctx, Reflect__V1__Request *req, Reflect__V1__Reply__Result
              Reflect__V1__Reply **out);
 /* The second half of cli_call, for library calls that are not client_call
  * (login, logout): takes rc and *rep as those returned. */
-int cli_check_reply(cli_ctx *ctx, int rc, Reflect__V1__Reply **rep,
-                    Reflect__V1__Reply__ResultCase want);
-/* The organisation's zone for display and input, "" for the local one. */
+int cli_call_check_reply(cli_ctx *ctx, int rc, Reflect__V1__Reply **rep,
+                         Reflect__V1__Reply__ResultCase want);
+/* Closes what cli_call_connect opened; ctx may be used again. */
+void cli_call_close(cli_ctx *ctx);
+
+/* cli_zone.c: the organisation's zone for display and input, saved at
+ * login ("" for the local one, or before connecting). The string is the
+ * client's: valid until cli_call_close. */
 const char *cli_zone(const cli_ctx *ctx);
-void cli_ctx_close(cli_ctx *ctx);
 
 #endif

@@ -1,29 +1,12 @@
-/* Parsing a command's argv against its options, and checking values. */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
+/* Parsing a command's argv against its options, and reading what was
+ * parsed. Checking values is in cli_check.c and cli_parse.c. */
 #include <string.h>
 
 #include "cli.h"
-#include "cli_out.h"
-#include "wire.h"
 
 /* Taken by every command; --json only by those that set .json. */
 static const cli_opt args_config = {"config", "PATH", 0};
 static const cli_opt args_json = {"json", NULL, 0};
-
-int cli_usage_error(const cli_ctx *ctx, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("reflect: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fprintf(stderr, "\nhint: see '%s --help'\n", ctx->cmd);
-  va_end(ap);
-  return CLI_EXIT_USAGE;
-}
 
 static const cli_opt *args_find(const cli_command *cmd, const char *name, size_t len)
 {
@@ -119,32 +102,8 @@ size_t cli_arg_count(const cli_args *a, const char *name)
   return n;
 }
 
-int cli_require(const cli_ctx *ctx, const cli_args *a, const char *name)
+int cli_arg_require(const cli_ctx *ctx, const cli_args *a, const char *name)
 {
   if (cli_arg_value(a, name)) return CLI_EXIT_OK;
   return cli_usage_error(ctx, "missing --%s", name);
-}
-
-int cli_parse_u64(const cli_ctx *ctx, const char *what, const char *s, uint64_t min,
-                  uint64_t max, uint64_t *out)
-{
-  /* strtoull alone would take " 7", "+7" and even "-1" (as 2^64-1). */
-  char *end = NULL;
-  errno = 0;
-  unsigned long long v = (s && s[0] >= '0' && s[0] <= '9') ? strtoull(s, &end, 10) : 0;
-  if (!end || *end != '\0' || errno == ERANGE || v < min || v > max)
-    return cli_usage_error(ctx, "%s must be a whole number from %" PRIu64 " to %" PRIu64, what,
-                           min, max);
-  *out = v;
-  return CLI_EXIT_OK;
-}
-
-int cli_check_text(const cli_ctx *ctx, const char *what, const char *s, size_t max)
-{
-  if (!s || !*s) return cli_usage_error(ctx, "%s is empty", what);
-  if (strlen(s) > max) return cli_usage_error(ctx, "%s is longer than %zu bytes", what, max);
-  if (strpbrk(s, "\t\r\n") || wire_check_utf8(s, max) != WIRE_OK)
-    return cli_usage_error(ctx, "%s must be one line of UTF-8 text without control characters",
-                           what);
-  return CLI_EXIT_OK;
 }

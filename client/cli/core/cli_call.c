@@ -101,7 +101,7 @@ static int call_read_timeout(cli_ctx *ctx)
   return CLI_EXIT_OK;
 }
 
-int cli_connect(cli_ctx *ctx)
+int cli_call_connect(cli_ctx *ctx)
 {
   char path[sizeof ctx->cfg.path] = "";
   if (ctx->cl) return CLI_EXIT_OK;
@@ -121,8 +121,8 @@ int cli_connect(cli_ctx *ctx)
   return rc ? call_report(ctx, rc) : CLI_EXIT_OK;
 }
 
-int cli_check_reply(cli_ctx *ctx, int rc, Reflect__V1__Reply **rep,
-                    Reflect__V1__Reply__ResultCase want)
+int cli_call_check_reply(cli_ctx *ctx, int rc, Reflect__V1__Reply **rep,
+                         Reflect__V1__Reply__ResultCase want)
 {
   if (rc) return call_report(ctx, rc);
   const Reflect__V1__Status *st = (*rep)->status;
@@ -160,14 +160,12 @@ int cli_call(cli_ctx *ctx, Reflect__V1__Request *req, Reflect__V1__Reply__Result
              Reflect__V1__Reply **out)
 {
   *out = NULL;
-  int rc = cli_connect(ctx);
+  int rc = cli_call_connect(ctx);
   if (rc) return rc;
-  return cli_check_reply(ctx, client_call(ctx->cl, req, out), out, want);
+  return cli_call_check_reply(ctx, client_call(ctx->cl, req, out), out, want);
 }
 
-const char *cli_zone(const cli_ctx *ctx) { return ctx->cl ? client_timezone(ctx->cl) : ""; }
-
-void cli_ctx_close(cli_ctx *ctx)
+void cli_call_close(cli_ctx *ctx)
 {
   client_close(ctx->cl);
   ctx->cl = NULL;

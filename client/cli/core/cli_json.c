@@ -11,7 +11,7 @@
 #include "cli_time.h"
 #include "wire.h"
 
-static void *json_xmalloc(size_t n) { return cli_xmalloc(n); }
+static void *json_xmalloc(size_t n) { return cli_mem_alloc(n); }
 
 void cli_json_init(void)
 {
@@ -82,7 +82,7 @@ char *cli_json_text(cJSON *root)
    * \uXXXX says the same character safely. Each escape is 6 bytes for at
    * least 1. */
   size_t n = strlen(raw);
-  char *out = cli_xmalloc(6 * n + 1), *o = out;
+  char *out = cli_mem_alloc(6 * n + 1), *o = out;
   for (const unsigned char *p = (const unsigned char *)raw; *p;) {
     size_t len;
     unsigned cp = unsafe_char(p, &len);

@@ -13,10 +13,14 @@
  *    they are given: '?' for a control or override, and a space for a tab
  *    or line break in a one-line field. --json output is escaped instead
  *    (cli_json.h).
- *  - cli_xmalloc and friends print "reflect: out of memory" and exit(1) on
+ *  - cli_mem_alloc and friends print "reflect: out of memory" and exit(1) on
  *    failure: a one-shot CLI has nothing better to do, and it spares every
  *    caller (and cJSON, see cli_json.h) an error path.
  *  - A cli_table owns copies of the cells added to it until cli_table_free.
+ *  - One header for several small files, each named for its prefix and
+ *    calling only those below it: cli_mem.c and cli_error.c (nothing of
+ *    the CLI), cli_text.c (cleaning), cli_table.c (tables of cleaned
+ *    cells), cli_print.c (lists and ids, as tables or through cli_json).
  */
 #ifndef REFLECT_CLI_OUT_H
 #define REFLECT_CLI_OUT_H
@@ -30,8 +34,11 @@
 /* Prints "reflect: <message>\n" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-void *cli_xmalloc(size_t n);
-void *cli_xrealloc(void *p, size_t n);
+/* malloc, realloc and strdup that never return NULL (see above); the
+ * memory is the caller's, released with free(). */
+void *cli_mem_alloc(size_t n);
+void *cli_mem_realloc(void *p, size_t n);
+char *cli_mem_strdup(const char *s);
 
 /* A malloc'd copy of s with control characters replaced; s may be NULL. */
 char *cli_text_clean(const char *s, int multiline);

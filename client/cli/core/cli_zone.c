@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cli_out.h"
 
 /* The zone name comes from the server: only an IANA name (letters,
@@ -36,7 +37,7 @@ static void zone_set(const char *zone, cli_zone_saved *saved)
 {
   const char *old = getenv("TZ");
   if (old) {
-    saved->old = cli_xmalloc(strlen(old) + 1);
+    saved->old = cli_mem_alloc(strlen(old) + 1);
     strcpy(saved->old, old);
   }
   setenv("TZ", zone, 1);
@@ -76,3 +77,5 @@ int cli_zone_localtime(int64_t t, const char *zone, struct tm *out)
   cli_zone_leave(&saved);
   return ok ? 0 : -1;
 }
+
+const char *cli_zone(const cli_ctx *ctx) { return ctx->cl ? client_timezone(ctx->cl) : ""; }

@@ -11,6 +11,8 @@
  *    here is refused (-1, nothing changed) rather than silently taken for
  *    UTC by the C library.
  *  - The saved state owns a copy of the old $TZ until cli_zone_leave.
+ *  - cli_zone(ctx), declared in cli.h with the cli_ctx it reads, is also
+ *    defined here: the zone the commands pass to cli_time and to these.
  */
 #ifndef REFLECT_CLI_ZONE_H
 #define REFLECT_CLI_ZONE_H

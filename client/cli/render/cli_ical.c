@@ -19,7 +19,7 @@ static void ical_put(cli_ical *b, const char *s, size_t n)
   if (b->len + n + 1 > b->cap) {
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < b->len + n + 1) cap *= 2;
-    b->data = cli_xrealloc(b->data, cap);
+    b->data = cli_mem_realloc(b->data, cap);
     b->cap = cap;
   }
   memcpy(b->data + b->len, s, n);
@@ -57,7 +57,7 @@ static void ical_folded(cli_ical *b, const char *s)
 void cli_ical_line(cli_ical *b, const char *name, const char *value)
 {
   size_t size = strlen(name) + strlen(value) + 2;
-  char *line = cli_xmalloc(size);
+  char *line = cli_mem_alloc(size);
   snprintf(line, size, "%s:%s", name, value);
   ical_folded(b, line);
   free(line);
@@ -66,7 +66,7 @@ void cli_ical_line(cli_ical *b, const char *name, const char *value)
 void cli_ical_text(cli_ical *b, const char *name, const char *text)
 {
   const char *s = text ? text : "";
-  char *out = cli_xmalloc(2 * strlen(s) + 1), *o = out;
+  char *out = cli_mem_alloc(2 * strlen(s) + 1), *o = out;
   for (; *s; s++) {
     unsigned char ch = (unsigned char)*s;
     if (ch == '\\' || ch == ';' || ch == ',') {

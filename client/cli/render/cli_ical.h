@@ -5,7 +5,7 @@
  * calendar with it.
  *
  * Contract:
- *  - A cli_ical is a growing buffer (cli_xmalloc: out of memory exits) that
+ *  - A cli_ical is a growing buffer (cli_mem_alloc: out of memory exits) that
  *    the caller owns and frees with cli_ical_free. Every line written ends
  *    in CRLF and is folded so that no line exceeds 75 octets, never inside
  *    a UTF-8 sequence.

@@ -9,6 +9,7 @@
 
 #include "cli_chart.h"
 #include "cli_pdf.h"
+#include "cli_record_render.h"
 #include "cli_record_text.h"
 #include "cli_time.h"
 #include "wire.h"
@@ -343,7 +344,7 @@ static void signed_index(cli_pdf *p, doc *d)
 
 static void section(cli_pdf *p, doc *d, const Reflect__V1__RecordSection *s)
 {
-  const char *kind = cli_record_text_kind_name(s->kind);
+  const char *kind = cli_record_render_kind_name(s->kind);
   if (s->withheld) {
     cli_pdf_field(p, kind, "[wellbeing discussed — withheld]");
     return;

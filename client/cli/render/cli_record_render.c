@@ -5,9 +5,10 @@
 #include <string.h>
 
 #include "cli_record_buf.h"
+#include "cli_record_render.h"
 #include "cli_record_text.h"
 
-const char *cli_record_text_kind_name(int kind)
+const char *cli_record_render_kind_name(int kind)
 {
   static const char *const names[] = {"unknown", "wellbeing", "case", "development", "performance", "actions",
                                       "notes", "contribution", "mediation"};
@@ -98,7 +99,7 @@ static void render_cites(cli_record_buf *b, const Reflect__V1__RecordSection *s)
 static void render_section(cli_record_buf *b, const Reflect__V1__RecordSection *s)
 {
   cli_record_buf_add(b, "[", 1);
-  cli_record_buf_str(b, cli_record_text_kind_name(s->kind));
+  cli_record_buf_str(b, cli_record_render_kind_name(s->kind));
   const char *arg = s->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE           ? s->case_reference
                     : s->kind == REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION ? s->member
                                                                                  : "";
@@ -140,7 +141,7 @@ static void render_all(cli_record_buf *b, Reflect__V1__RecordSection *const *sec
   }
 }
 
-int cli_record_text_render(Reflect__V1__RecordSection *const *sections, size_t n, char **out)
+int cli_record_render(Reflect__V1__RecordSection *const *sections, size_t n, char **out)
 {
   cli_record_buf b = {0};
   render_all(&b, sections, n, 0);
@@ -170,8 +171,8 @@ static const char help[] =
     "#   [contribution USER]  a group member's own contribution\n"
     "# Saving an empty record writes nothing.\n\n";
 
-int cli_record_text_template(const char *title, int group, const char *const *members, size_t n_members,
-                             Reflect__V1__RecordSection *const *sections, size_t n, char **out)
+int cli_record_render_template(const char *title, int group, const char *const *members, size_t n_members,
+                               Reflect__V1__RecordSection *const *sections, size_t n, char **out)
 {
   cli_record_buf b = {0};
   cli_record_buf_str(&b, "# ");

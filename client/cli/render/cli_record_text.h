@@ -28,7 +28,6 @@
  *  - cli_record_text_parse fills a cli_record the caller releases with
  *    cli_record_text_free (which wipes the text); on ESYNTAX err holds
  *    "FILE:LINE: message". Parsing stops at the first error.
- *  - Rendered and template text is malloc'd; the caller frees it.
  */
 #ifndef REFLECT_CLI_RECORD_TEXT_H
 #define REFLECT_CLI_RECORD_TEXT_H
@@ -59,18 +58,5 @@ typedef struct {
 
 int cli_record_text_parse(const char *text, const char *file, cli_record *out, char *err, size_t err_size);
 void cli_record_text_free(cli_record *r);
-
-/* The sections as text; a withheld wellbeing section is shown as
- * "[wellbeing] (discussed; content withheld from you)". */
-int cli_record_text_render(Reflect__V1__RecordSection *const *sections, size_t n, char **out);
-
-/* What the editor starts from: `title` and help as comments, then either
- * the given sections (an amendment) or, when n is 0, an empty heading of
- * each kind, with a contribution heading for each of a group's members. */
-int cli_record_text_template(const char *title, int group, const char *const *members, size_t n_members,
-                             Reflect__V1__RecordSection *const *sections, size_t n, char **out);
-
-/* "wellbeing", "case", ... for a SectionKind; "unknown" otherwise. */
-const char *cli_record_text_kind_name(int kind);
 
 #endif

@@ -144,3 +144,32 @@ cJSON *cli_report_json_actions(const Reflect__V1__ActionsReport *r)
   cJSON_AddItemToObject(o, "team", actions_line(r->team));
   return o;
 }
+
+cJSON *cli_report_json_survey(const Reflect__V1__SurveyReport *r)
+{
+  if (!r) return cJSON_CreateNull();
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddItemToObject(o, "scope", cli_report_json_scope(r->scope));
+  cli_json_add_text(o, "supervisor", r->supervisor);
+  cli_json_add_u64(o, "minimum", r->minimum);
+  cJSON_AddBoolToObject(o, "withheld", r->withheld);
+  if (r->open_from && *r->open_from) cli_json_add_text(o, "open_from", r->open_from);
+  /* Withheld means withheld: not even zeros, which could be misread. */
+  if (r->withheld) return o;
+  cli_json_add_u64(o, "respondents", r->respondents);
+  cli_json_add_u64(o, "responses", r->responses);
+  cJSON *qs = cJSON_AddArrayToObject(o, "questions");
+  for (size_t i = 0; i < r->n_questions; i++) {
+    const Reflect__V1__SurveyQuestion *q = r->questions[i];
+    cJSON *j = cJSON_CreateObject();
+    cli_json_add_u64(j, "number", q->number);
+    cli_json_add_text(j, "text", q->text);
+    cJSON_AddNumberToObject(j, "mean", q->mean);
+    cJSON *counts = cJSON_AddArrayToObject(j, "counts");
+    for (size_t k = 0; k < q->n_counts; k++) cJSON_AddItemToArray(counts, cJSON_CreateNumber(q->counts[k]));
+    cJSON_AddItemToArray(qs, j);
+  }
+  cJSON *cs = cJSON_AddArrayToObject(o, "comments");
+  for (size_t i = 0; i < r->n_comments; i++) cJSON_AddItemToArray(cs, cJSON_CreateString(r->comments[i]));
+  return o;
+}

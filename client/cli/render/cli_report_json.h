@@ -5,8 +5,9 @@
  *
  * Contract: each returns a new cJSON object (the caller owns it and deletes
  * it, usually by adding it to a parent); a NULL report gives JSON null.
- * Times follow cli_json.h (ISO-8601 UTC plus _unix). Implemented in
- * cli_report_json.c, except the survey's, in cli_survey.c.
+ * Times follow cli_json.h (ISO-8601 UTC plus _unix). All are in
+ * cli_report_json.c: a command file defines none of them, so the
+ * inspection pack does not call into another command's file.
  */
 #ifndef REFLECT_CLI_REPORT_JSON_H
 #define REFLECT_CLI_REPORT_JSON_H

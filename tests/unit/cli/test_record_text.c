@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli_diff.h"
+#include "cli_record_render.h"
 #include "cli_record_text.h"
 
 typedef Reflect__V1__RecordSection section;
@@ -63,7 +64,7 @@ Test(record_text, render_then_parse_gives_the_same_sections)
   section n = text_section(REFLECT__V1__SECTION_KIND__SECTION_NOTES, "situation: not a key here", NULL);
   section *all[] = {&w, &k, &k2, &d, &c, &n};
   char *text;
-  cr_assert_eq(cli_record_text_render(all, 6, &text), CLI_RECORD_OK);
+  cr_assert_eq(cli_record_render(all, 6, &text), CLI_RECORD_OK);
   cli_record rec;
   char err[256];
   int rc = cli_record_text_parse(text, "rec.txt", &rec, err, sizeof err);
@@ -71,7 +72,7 @@ Test(record_text, render_then_parse_gives_the_same_sections)
   assert_same_sections(all, 6, &rec);
   /* And rendering what was parsed gives the same text again. */
   char *again;
-  cr_assert_eq(cli_record_text_render(rec.sections, rec.n, &again), CLI_RECORD_OK);
+  cr_assert_eq(cli_record_render(rec.sections, rec.n, &again), CLI_RECORD_OK);
   cr_assert_str_eq(again, text);
   cli_record_text_free(&rec);
   free(again);
@@ -84,7 +85,7 @@ Test(record_text, an_amendment_template_parses_back_to_the_record)
   section k = case_section("CH-1", "Absent.", "", "high", "Visit.", "Absent three times.");
   section *all[] = {&w, &k};
   char *text;
-  cr_assert_eq(cli_record_text_template("Amending session 4", 0, NULL, 0, all, 2, &text), CLI_RECORD_OK);
+  cr_assert_eq(cli_record_render_template("Amending session 4", 0, NULL, 0, all, 2, &text), CLI_RECORD_OK);
   cr_assert(strstr(text, "# Amending session 4\n"), "%s", text);
   cli_record rec;
   char err[256];
@@ -98,7 +99,7 @@ Test(record_text, a_new_template_left_alone_writes_nothing)
 {
   const char *members[] = {"pat", "quinn"};
   char *text;
-  cr_assert_eq(cli_record_text_template("Group session 9", 1, members, 2, NULL, 0, &text), CLI_RECORD_OK);
+  cr_assert_eq(cli_record_render_template("Group session 9", 1, members, 2, NULL, 0, &text), CLI_RECORD_OK);
   cr_assert(strstr(text, "\n[wellbeing]\n") && strstr(text, "\n[notes]\n"), "%s", text);
   cr_assert(strstr(text, "[contribution pat]\n") && strstr(text, "[contribution quinn]\n"), "%s", text);
   cli_record rec;
@@ -187,7 +188,7 @@ Test(record_text, a_withheld_wellbeing_section_says_so)
   section n = text_section(REFLECT__V1__SECTION_KIND__SECTION_NOTES, "Caseload reviewed.", NULL);
   section *all[] = {&w, &n};
   char *text;
-  cr_assert_eq(cli_record_text_render(all, 2, &text), CLI_RECORD_OK);
+  cr_assert_eq(cli_record_render(all, 2, &text), CLI_RECORD_OK);
   cr_assert_str_eq(text, "[wellbeing] (discussed; content withheld from you)\n\n[notes]\nCaseload reviewed.\n");
   free(text);
 }
@@ -212,7 +213,7 @@ Test(record_text, performance_citations_round_trip)
   p.n_citations = 2;
   section *all[] = {&p};
   char *text;
-  cr_assert_eq(cli_record_text_render(all, 1, &text), CLI_RECORD_OK);
+  cr_assert_eq(cli_record_render(all, 1, &text), CLI_RECORD_OK);
   cr_assert_str_eq(text, "[performance]\ncites: 12, 15\n#   12: Plans in 28 days, 2026-03-01: 80 % (target 90)\n"
                          "#   15: Visits, 2026-03-02: 3.5 visits\nPlans slipped in March.\n"
                          "\\cites: this line is text, not ids\n");

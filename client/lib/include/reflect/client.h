@@ -93,9 +93,12 @@ const char *client_device_key(const client *c);
 
 const char *client_strerror(int code);
 
-/* Nonzero if key is 40 characters of Z85 that zmq_z85_decode accepts. */
+/* Checks of what a config holds, for callers that take it from a person
+ * (reflect setup) before the library does. Nonzero if key is 40
+ * characters of Z85 that zmq_z85_decode accepts (client_keys.c). */
 int client_key_valid(const char *key);
-/* Nonzero if ep is tcp://… or ipc://…, printable, shorter than max. */
+/* Nonzero if ep is tcp://… or ipc://…, printable, shorter than max
+ * (client_endpoint.c). */
 int client_endpoint_valid(const char *ep, size_t max);
 
 #endif

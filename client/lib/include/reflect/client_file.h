@@ -29,7 +29,8 @@ int client_file_create_new(const char *path, const void *data, size_t len, mode_
  * owned by the effective user with no group/other permission bits. */
 int client_file_read(const char *path, int private_only, char *buf, size_t size, size_t *len);
 
-/* Joins base and suffix into out; CLIENT_EUSAGE if it does not fit. */
-int client_path_join(char *out, size_t size, const char *base, const char *suffix);
+/* Joins base and suffix into out (the caller's, size bytes);
+ * CLIENT_EUSAGE if it does not fit. */
+int client_file_path_join(char *out, size_t size, const char *base, const char *suffix);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * cli_secret — passwords: read from the terminal without echo, read from
+ * cli_password — passwords: read from the terminal without echo, read from
  * stdin for scripts, or generated.
  *
  * Contract:
@@ -13,8 +13,8 @@
  *    Interrupted at the prompt, the terminal is restored first and the
  *    process then dies of the signal, as an interrupted program should.
  */
-#ifndef REFLECT_CLI_SECRET_H
-#define REFLECT_CLI_SECRET_H
+#ifndef REFLECT_CLI_PASSWORD_H
+#define REFLECT_CLI_PASSWORD_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /* Password input without echo, from stdin, or generated. */
-#include "cli_secret.h"
+#include "cli_password.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,19 +12,19 @@
 
 #include "wire.h"
 
-static volatile sig_atomic_t secret_signal;
+static volatile sig_atomic_t password_signal;
 
-static void secret_on_signal(int sig) { secret_signal = sig; }
+static void password_on_signal(int sig) { password_signal = sig; }
 
 /* Reads one line from fd into buf. 0 on success, -1 on a read error or
  * signal, -2 if the line is longer than CLI_PASSWORD_MAX. */
-static int secret_read_line(int fd, char *buf)
+static int password_read_line(int fd, char *buf)
 {
   size_t n = 0;
   for (;;) {
     char ch;
     ssize_t r = read(fd, &ch, 1);
-    if (r < 0 && errno == EINTR && !secret_signal) continue;
+    if (r < 0 && errno == EINTR && !password_signal) continue;
     if (r < 0) return -1;
     if (r == 0 || ch == '\n') break;
     if (n == CLI_PASSWORD_MAX) {
@@ -40,10 +40,10 @@ static int secret_read_line(int fd, char *buf)
 
 /* With echo off, a signal must not leave the terminal that way. Handlers
  * without SA_RESTART make read() return EINTR so the caller can restore. */
-static int secret_read_tty(int fd, const char *prompt, char *buf)
+static int password_read_tty(int fd, const char *prompt, char *buf)
 {
   static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-  struct sigaction sa = {.sa_handler = secret_on_signal}, old[4];
+  struct sigaction sa = {.sa_handler = password_on_signal}, old[4];
   struct termios saved, quiet;
   if (tcgetattr(fd, &saved) != 0) return -1;
   quiet = saved;
@@ -52,18 +52,18 @@ static int secret_read_tty(int fd, const char *prompt, char *buf)
   sigemptyset(&sa.sa_mask);
   for (size_t i = 0; i < 4; i++) sigaction(sigs[i], &sa, &old[i]);
   (void)!write(fd, prompt, strlen(prompt));
-  int rc = tcsetattr(fd, TCSAFLUSH, &quiet) == 0 ? secret_read_line(fd, buf) : -1;
+  int rc = tcsetattr(fd, TCSAFLUSH, &quiet) == 0 ? password_read_line(fd, buf) : -1;
   tcsetattr(fd, TCSAFLUSH, &saved);
   for (size_t i = 0; i < 4; i++) sigaction(sigs[i], &old[i], NULL);
-  if (secret_signal) {
+  if (password_signal) {
     (void)!write(fd, "\n", 1);
     sodium_memzero(buf, CLI_PASSWORD_MAX + 1);
-    raise(secret_signal);
+    raise(password_signal);
   }
   return rc;
 }
 
-static int secret_check(const cli_ctx *ctx, int rc, const char *buf)
+static int password_check(const cli_ctx *ctx, int rc, const char *buf)
 {
   if (rc == -2)
     return cli_usage_error(ctx, "the password is longer than %d bytes", CLI_PASSWORD_MAX);
@@ -79,15 +79,15 @@ int cli_password_read(const cli_ctx *ctx, int from_stdin, const char *prompt, ch
   int rc;
   buf[0] = '\0';
   if (from_stdin) {
-    rc = secret_read_line(STDIN_FILENO, buf);
+    rc = password_read_line(STDIN_FILENO, buf);
   } else {
     int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
       return cli_usage_error(ctx, "no terminal to ask for the password on: use --password-stdin");
-    rc = secret_read_tty(fd, prompt, buf);
+    rc = password_read_tty(fd, prompt, buf);
     close(fd);
   }
-  rc = secret_check(ctx, rc, buf);
+  rc = password_check(ctx, rc, buf);
   /* On failure the caller returns at once: leave nothing of it behind. */
   if (rc) sodium_memzero(buf, CLI_PASSWORD_MAX + 1);
   return rc;

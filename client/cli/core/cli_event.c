@@ -1,5 +1,5 @@
-/* Events in words and as JSON. See cli_event_text.h. */
-#include "cli_event_text.h"
+/* Events in words and as JSON. See cli_event.h. */
+#include "cli_event.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -151,7 +151,7 @@ char *cli_event_line(const Reflect__V1__Event *ev, const char *zone)
   event_when(ev->at ? ev->at : ev->created_at, zone, when, sizeof when);
   char *details = cli_event_details(ev, zone);
   size_t size = strlen(details) + strlen(when) + 128;
-  char *line = cli_xmalloc(size);
+  char *line = cli_mem_alloc(size);
   snprintf(line, size, "#%" PRIu64 "  %s  %s  %s%s", ev->seq, when, cli_event_kind_words(ev), details,
            ev->late ? "  [late]" : "");
   free(details);

@@ -1,5 +1,5 @@
 /*
- * cli_event_text — an Event in words: the line `reflect watch` prints, its
+ * cli_event — an Event in words: the line `reflect watch` prints, its
  * JSON form, and the title and body of a desktop notification.
  *
  * Contract:
@@ -9,8 +9,8 @@
  *  - Returned strings are malloc'd and the caller's (free); the JSON object
  *    is the caller's (cJSON_Delete, or cli_json_print).
  */
-#ifndef REFLECT_CLI_EVENT_TEXT_H
-#define REFLECT_CLI_EVENT_TEXT_H
+#ifndef REFLECT_CLI_EVENT_H
+#define REFLECT_CLI_EVENT_H
 
 #include <cJSON.h>
 
