@@ -150,7 +150,8 @@ static void print_server_errors(const harness_server *h)
   FILE *f = fopen(path, "r");
   if (!f) return;
   while (fgets(line, sizeof line, f))
-    if (strstr(line, "level=error") || strstr(line, "ERROR: AddressSanitizer") || strstr(line, "runtime error"))
+    if (strstr(line, "level=error") || strstr(line, "ERROR: AddressSanitizer") || strstr(line, "runtime error") ||
+        strstr(line, "ThreadSanitizer"))
       fprintf(stderr, "reflectd: %s", line);
   fclose(f);
 }
