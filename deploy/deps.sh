@@ -8,6 +8,7 @@ packages=(
   libzmq3-dev libsodium-dev libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler
   libinih-dev libcjson-dev libcriterion-dev
   clang libclang-rt-14-dev   # the libFuzzer target (tests/fuzz)
+  clang-format                # tools/check-format.sh: the sources keep .clang-format's layout
   sqlite3                     # inspecting a data directory by hand
   python3-icalendar           # tests/integration/test_calendar.c parses the export with it
   libnotify-bin               # notify-send, for `reflect watch --notify`

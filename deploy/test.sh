@@ -17,6 +17,9 @@ jobs=$(nproc)
 
 "$repo/deploy/deps.sh"
 
+# Formatting drift fails first, before minutes of building.
+"$repo/tools/check-format.sh"
+
 cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DREFLECT_SANITIZE=ON -DREFLECT_WERROR=ON \
   -DREFLECT_TESTS=ON -DREFLECT_BENCH=ON >/dev/null
 cmake --build "$build" -j"$jobs"

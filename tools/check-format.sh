@@ -28,11 +28,16 @@ fi
 if [ "$#" -gt 0 ]; then
   files=("$@")
 else
-  mapfile -t files < <(git ls-files -- 'server/*.[ch]' 'client/*.[ch]' 'common/*.[ch]' 'tests/*.[ch]')
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    mapfile -t files < <(git ls-files -- 'server/*.[ch]' 'client/*.[ch]' 'common/*.[ch]' 'tests/*.[ch]')
+  else
+    # A source tarball: the same folders, never a build directory.
+    mapfile -t files < <(find server client common tests -name '*.[ch]' | sort)
+  fi
 fi
 if [ "${#files[@]}" -eq 0 ]; then
-  echo "check-format: no files to check" >&2
-  exit 0
+  echo "check-format: no files to check: is this the source tree?" >&2
+  exit 1
 fi
 
 out=$(mktemp)
