@@ -10,7 +10,7 @@
 #define REFLECT_BOUNDS_H
 
 #define REFLECT_STR_(x) #x
-#define REFLECT_STR(x)  REFLECT_STR_(x)
+#define REFLECT_STR(x) REFLECT_STR_(x)
 
 /* A supervision session lasts 15 minutes to 8 hours. */
 #define REFLECT_SESSION_MINUTES_MIN 15

@@ -7,7 +7,10 @@
 
 static log_level min_level = LOG_INFO;
 
-void log_set_level(log_level min) { min_level = min; }
+void log_set_level(log_level min)
+{
+  min_level = min;
+}
 
 void log_line(log_level level, const char *fmt, ...)
 {
@@ -33,7 +36,10 @@ void log_line(log_level level, const char *fmt, ...)
 const char *log_quote(const char *s, char *buf, size_t size)
 {
   size_t o = 0;
-  if (size < 3) { if (size) buf[0] = '\0'; return buf; }
+  if (size < 3) {
+    if (size) buf[0] = '\0';
+    return buf;
+  }
   buf[o++] = '"';
   for (; s && *s && o + 3 < size; s++) {
     unsigned char c = (unsigned char)*s;

@@ -87,8 +87,7 @@ static int is_bidi_control(uint32_t cp)
 static int kind_allows(wire_text_kind kind, uint32_t cp)
 {
   if (cp == 0x7f) return 0;
-  if (kind == WIRE_TEXT_SECRET || kind == WIRE_TEXT_ANY)
-    return cp >= 0x20 || cp == '\t' || cp == '\n' || cp == '\r';
+  if (kind == WIRE_TEXT_SECRET || kind == WIRE_TEXT_ANY) return cp >= 0x20 || cp == '\t' || cp == '\n' || cp == '\r';
   if (cp < 0x20) return kind == WIRE_TEXT_MULTILINE && (cp == '\t' || cp == '\n');
   if (cp >= 0x80 && cp <= 0x9f) return 0;
   if (is_bidi_control(cp)) return 0;
@@ -103,11 +102,20 @@ static size_t utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
   unsigned c = p[0];
   size_t need;
   uint32_t v;
-  if (c < 0x80) { *cp = c; return 1; }
-  if (c >= 0xc2 && c <= 0xdf) { need = 1; v = c & 0x1f; }
-  else if (c >= 0xe0 && c <= 0xef) { need = 2; v = c & 0x0f; }
-  else if (c >= 0xf0 && c <= 0xf4) { need = 3; v = c & 0x07; }
-  else return 0;
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  if (c >= 0xc2 && c <= 0xdf) {
+    need = 1;
+    v = c & 0x1f;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    need = 2;
+    v = c & 0x0f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    need = 3;
+    v = c & 0x07;
+  } else return 0;
   if (need >= n) return 0;
   for (size_t i = 1; i <= need; i++) {
     if ((p[i] & 0xc0) != 0x80) return 0;
@@ -223,10 +231,10 @@ void wire_clean_strings(ProtobufCMessage *m)
  * checks every bound. */
 
 typedef struct {
-  int classify;                     /* requests: each field's kind; else ANY */
+  int classify; /* requests: each field's kind; else ANY */
   wire_error *why;
   const char *names[WIRE_MAX_DEPTH + 2];
-  long index[WIRE_MAX_DEPTH + 2];   /* -1: not a repeated field */
+  long index[WIRE_MAX_DEPTH + 2]; /* -1: not a repeated field */
 } walk;
 
 int wire_read_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
@@ -322,12 +330,18 @@ typedef struct {
   int exceeded;
 } budget;
 
-typedef union { size_t size; max_align_t align; } block_header;
+typedef union {
+  size_t size;
+  max_align_t align;
+} block_header;
 
 static void *budget_alloc(void *data, size_t size)
 {
   budget *b = data;
-  if (size > b->limit - b->used) { b->exceeded = 1; return NULL; }
+  if (size > b->limit - b->used) {
+    b->exceeded = 1;
+    return NULL;
+  }
   block_header *h = malloc(sizeof *h + size);
   if (!h) return NULL;
   h->size = size;
@@ -358,8 +372,8 @@ static void allocator_init(ProtobufCAllocator *a, budget *b, size_t limit)
   a->allocator_data = b;
 }
 
-static int decode_any(const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len,
-                      ProtobufCMessage **out, int classify, wire_error *why)
+static int decode_any(const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len, ProtobufCMessage **out,
+                      int classify, wire_error *why)
 {
   *out = NULL;
   if (why) *why = (wire_error){0};
@@ -399,21 +413,30 @@ int wire_decode_request(const uint8_t *data, size_t len, Reflect__V1__Request **
   return decode_any(&reflect__v1__request__descriptor, data, len, (ProtobufCMessage **)out, 1, why);
 }
 
-void wire_free_request(Reflect__V1__Request *req) { if (req) free_any(&req->base); }
+void wire_free_request(Reflect__V1__Request *req)
+{
+  if (req) free_any(&req->base);
+}
 
 int wire_decode_reply(const uint8_t *data, size_t len, Reflect__V1__Reply **out)
 {
   return decode_any(&reflect__v1__reply__descriptor, data, len, (ProtobufCMessage **)out, 0, NULL);
 }
 
-void wire_free_reply(Reflect__V1__Reply *rep) { if (rep) free_any(&rep->base); }
+void wire_free_reply(Reflect__V1__Reply *rep)
+{
+  if (rep) free_any(&rep->base);
+}
 
 int wire_decode_event(const uint8_t *data, size_t len, Reflect__V1__Event **out)
 {
   return decode_any(&reflect__v1__event__descriptor, data, len, (ProtobufCMessage **)out, 0, NULL);
 }
 
-void wire_free_event(Reflect__V1__Event *ev) { if (ev) free_any(&ev->base); }
+void wire_free_event(Reflect__V1__Event *ev)
+{
+  if (ev) free_any(&ev->base);
+}
 
 int wire_encode(const ProtobufCMessage *m, uint8_t **out, size_t *out_len)
 {
@@ -429,16 +452,13 @@ int wire_encode(const ProtobufCMessage *m, uint8_t **out, size_t *out_len)
 
 const char *wire_code_name(Reflect__V1__Code code)
 {
-  const ProtobufCEnumValue *v =
-      protobuf_c_enum_descriptor_get_value(&reflect__v1__code__descriptor, (int)code);
+  const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&reflect__v1__code__descriptor, (int)code);
   return v ? v->name : "UNKNOWN";
 }
 
 static const char *const role_names[] = {
-    [REFLECT__V1__ROLE__ROLE_ADMINISTRATOR] = "administrator",
-    [REFLECT__V1__ROLE__ROLE_MANAGER] = "manager",
-    [REFLECT__V1__ROLE__ROLE_SUPERVISOR] = "supervisor",
-    [REFLECT__V1__ROLE__ROLE_PRACTITIONER] = "practitioner",
+    [REFLECT__V1__ROLE__ROLE_ADMINISTRATOR] = "administrator", [REFLECT__V1__ROLE__ROLE_MANAGER] = "manager",
+    [REFLECT__V1__ROLE__ROLE_SUPERVISOR] = "supervisor",       [REFLECT__V1__ROLE__ROLE_PRACTITIONER] = "practitioner",
     [REFLECT__V1__ROLE__ROLE_INSPECTOR] = "inspector",
 };
 

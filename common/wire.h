@@ -29,28 +29,28 @@
 #include "reflect.pb-c.h"
 
 /* The protocol version this build speaks. Bump when a client must upgrade. */
-#define WIRE_PROTOCOL          1u
+#define WIRE_PROTOCOL 1u
 /* The oldest client protocol the server still answers. */
-#define WIRE_PROTOCOL_MIN      1u
+#define WIRE_PROTOCOL_MIN 1u
 
 /* ZMQ_MAXMSGSIZE on every socket; a larger frame disconnects the peer. */
-#define WIRE_MAX_FRAME         (1024 * 1024)
+#define WIRE_MAX_FRAME (1024 * 1024)
 /* Upper bound on heap that decoding one frame may use. Small frames can
  * expand many times over (an empty sub-message costs 2 bytes on the wire
  * and ~50 in memory), so the cap is on memory, not on frame length. */
-#define WIRE_DECODE_BUDGET     (8 * 1024 * 1024)
+#define WIRE_DECODE_BUDGET (8 * 1024 * 1024)
 /* Messages are non-recursive; this only guards the walker itself. */
-#define WIRE_MAX_DEPTH         8
+#define WIRE_MAX_DEPTH 8
 
 enum {
   WIRE_OK = 0,
-  WIRE_EDECODE = -1,   /* not a well-formed message of the expected type */
-  WIRE_EBUDGET = -2,   /* would need more memory than WIRE_DECODE_BUDGET */
-  WIRE_EUTF8 = -3,     /* a string field is not valid UTF-8 */
+  WIRE_EDECODE = -1, /* not a well-formed message of the expected type */
+  WIRE_EBUDGET = -2, /* would need more memory than WIRE_DECODE_BUDGET */
+  WIRE_EUTF8 = -3,   /* a string field is not valid UTF-8 */
   WIRE_ENOMEM = -4,
-  WIRE_ETOOBIG = -5,   /* larger than WIRE_MAX_FRAME */
-  WIRE_ENUL = -6,      /* a string field holds a NUL byte */
-  WIRE_ECHAR = -7,     /* a character its field's kind does not allow */
+  WIRE_ETOOBIG = -5, /* larger than WIRE_MAX_FRAME */
+  WIRE_ENUL = -6,    /* a string field holds a NUL byte */
+  WIRE_ECHAR = -7,   /* a character its field's kind does not allow */
 };
 
 /* What a string field may hold. Every kind is valid UTF-8 (no overlongs,
@@ -110,12 +110,12 @@ void wire_clean_text(char *s, wire_text_kind kind);
 int wire_read_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out);
 
 /* why may be NULL. */
-int  wire_decode_request(const uint8_t *data, size_t len, Reflect__V1__Request **out, wire_error *why);
+int wire_decode_request(const uint8_t *data, size_t len, Reflect__V1__Request **out, wire_error *why);
 void wire_free_request(Reflect__V1__Request *req);
-int  wire_decode_reply(const uint8_t *data, size_t len, Reflect__V1__Reply **out);
+int wire_decode_reply(const uint8_t *data, size_t len, Reflect__V1__Reply **out);
 void wire_free_reply(Reflect__V1__Reply *rep);
 /* An Event opened from a published frame (same rules as a reply). */
-int  wire_decode_event(const uint8_t *data, size_t len, Reflect__V1__Event **out);
+int wire_decode_event(const uint8_t *data, size_t len, Reflect__V1__Event **out);
 void wire_free_event(Reflect__V1__Event *ev);
 
 int wire_encode(const ProtobufCMessage *m, uint8_t **out, size_t *out_len);

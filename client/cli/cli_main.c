@@ -19,14 +19,11 @@
 extern const cli_command cli_group_audit; /* cli_audit.c */
 
 static const cli_command *const main_commands[] = {
-    &cli_cmd_setup,      &cli_cmd_ping,      &cli_cmd_login,
-    &cli_cmd_logout,     &cli_cmd_whoami,    &cli_cmd_password,  &cli_group_user,
-    &cli_group_agreement, &cli_group_session, &cli_group_record, &cli_group_case, &cli_group_action,
-    &cli_group_team, &cli_cmd_agenda,
-    &cli_group_rule, &cli_cmd_due, &cli_cmd_watch, &cli_group_calendar,
-    &cli_group_kpi, &cli_group_report, &cli_group_survey, &cli_group_export, &cli_group_inspector,
-    &cli_group_audit,
-    NULL,
+    &cli_cmd_setup,    &cli_cmd_ping,     &cli_cmd_login,       &cli_cmd_logout,    &cli_cmd_whoami,
+    &cli_cmd_password, &cli_group_user,   &cli_group_agreement, &cli_group_session, &cli_group_record,
+    &cli_group_case,   &cli_group_action, &cli_group_team,      &cli_cmd_agenda,    &cli_group_rule,
+    &cli_cmd_due,      &cli_cmd_watch,    &cli_group_calendar,  &cli_group_kpi,     &cli_group_report,
+    &cli_group_survey, &cli_group_export, &cli_group_inspector, &cli_group_audit,   NULL,
 };
 
 static const cli_command main_root = {
@@ -38,8 +35,7 @@ static const cli_command main_root = {
 static void main_print_commands(const cli_command *group, FILE *f)
 {
   fputs("\ncommands:\n", f);
-  for (const cli_command *const *c = group->subs; *c; c++)
-    fprintf(f, "  %-11s %s\n", (*c)->name, (*c)->summary);
+  for (const cli_command *const *c = group->subs; *c; c++) fprintf(f, "  %-11s %s\n", (*c)->name, (*c)->summary);
 }
 
 static void main_print_root_help(FILE *f)
@@ -68,9 +64,8 @@ static void main_print_group_help(const cli_ctx *ctx, const cli_command *g, FILE
 
 static void main_print_command_help(const cli_ctx *ctx, const cli_command *c, FILE *f)
 {
-  fprintf(f, "usage: %s%s%s%s\n\n%s\n\n%s", ctx->cmd, c->synopsis ? " " : "",
-          c->synopsis ? c->synopsis : "", c->json ? " [--json]" : "", c->summary,
-          c->help ? c->help : "");
+  fprintf(f, "usage: %s%s%s%s\n\n%s\n\n%s", ctx->cmd, c->synopsis ? " " : "", c->synopsis ? c->synopsis : "",
+          c->json ? " [--json]" : "", c->summary, c->help ? c->help : "");
   if (c->json) fputs("  --json             print machine-readable JSON\n", f);
   fputs("  --config PATH      use this config file\n"
         "  -h, --help         show this help\n",
@@ -139,9 +134,8 @@ static int main_global_options(cli_ctx *ctx, int argc, char **argv, int *exit_co
     } else if (strcmp(a, "--config") == 0 && i + 1 < argc) {
       ctx->config = argv[++i];
     } else {
-      *exit_code = strcmp(a, "--config") == 0
-                       ? cli_usage_error(ctx, "--config needs a value (PATH)")
-                       : cli_usage_error(ctx, "unknown option %.64s", a);
+      *exit_code = strcmp(a, "--config") == 0 ? cli_usage_error(ctx, "--config needs a value (PATH)")
+                                              : cli_usage_error(ctx, "unknown option %.64s", a);
       return -1;
     }
   }

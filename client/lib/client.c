@@ -19,7 +19,7 @@
 
 struct client {
   void *zctx;
-  void *sock;          /* NULL after a failed re-make; made again on the next call */
+  void *sock; /* NULL after a failed re-make; made again on the next call */
   int timeout_ms;
   uint64_t next_id;
   size_t token_len;
@@ -29,8 +29,8 @@ struct client {
   char server_key[CLIENT_Z85_KEY];
   char public_key[CLIENT_Z85_KEY];
   char secret_key[CLIENT_Z85_KEY];
-  char path[4096];     /* the config path; "" for client_open_keys: nothing saved */
-  int clean_text;      /* client_set_clean_text */
+  char path[4096]; /* the config path; "" for client_open_keys: nothing saved */
+  int clean_text;  /* client_set_clean_text */
 };
 
 static int client_socket_open(client *c)
@@ -40,15 +40,12 @@ static int client_socket_open(client *c)
   int zero = 0, one = 1, hwm = CLIENT_HWM;
   int64_t max = WIRE_MAX_FRAME;
   /* Z85 keys are passed with their terminating NUL: 41 bytes. */
-  if (zmq_setsockopt(s, ZMQ_LINGER, &zero, sizeof zero) ||
-      zmq_setsockopt(s, ZMQ_IMMEDIATE, &one, sizeof one) ||
-      zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max) ||
-      zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm) ||
+  if (zmq_setsockopt(s, ZMQ_LINGER, &zero, sizeof zero) || zmq_setsockopt(s, ZMQ_IMMEDIATE, &one, sizeof one) ||
+      zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max) || zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm) ||
       zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
       zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, c->server_key, CLIENT_Z85_KEY) ||
       zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, c->public_key, CLIENT_Z85_KEY) ||
-      zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, c->secret_key, CLIENT_Z85_KEY) ||
-      zmq_connect(s, c->endpoint)) {
+      zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, c->secret_key, CLIENT_Z85_KEY) || zmq_connect(s, c->endpoint)) {
     zmq_close(s);
     return CLIENT_EUSAGE;
   }
@@ -65,8 +62,8 @@ static void client_socket_reset(client *c)
   (void)client_socket_open(c);
 }
 
-int client_open_keys(const char *endpoint, const char *server_key, const char *public_key,
-                     const char *secret_key, int timeout_ms, client **out)
+int client_open_keys(const char *endpoint, const char *server_key, const char *public_key, const char *secret_key,
+                     int timeout_ms, client **out)
 {
   *out = NULL;
   if (!client_endpoint_valid(endpoint, CLIENT_ENDPOINT_MAX) || !client_key_valid(server_key) ||
@@ -98,8 +95,7 @@ int client_open(const client_config *cfg, int timeout_ms, client **out)
 {
   char secret[CLIENT_Z85_KEY], pub[CLIENT_Z85_KEY];
   *out = NULL;
-  if (!cfg->path[0] || !client_key_valid(cfg->server_key) ||
-      !client_endpoint_valid(cfg->server, CLIENT_ENDPOINT_MAX))
+  if (!cfg->path[0] || !client_key_valid(cfg->server_key) || !client_endpoint_valid(cfg->server, CLIENT_ENDPOINT_MAX))
     return CLIENT_ECONFIG;
   int rc = client_keys_load(cfg->path, secret);
   if (rc) return errno == ENOENT ? CLIENT_ECONFIG : rc;
@@ -165,10 +161,8 @@ static int client_recv_reply(client *c, Reflect__V1__Reply **out)
       return parts ? CLIENT_EPROTO : CLIENT_ETIMEOUT;
     }
     if (++parts == 1 && !zmq_msg_more(&msg)) {
-      if (wire_decode_reply(zmq_msg_data(&msg), zmq_msg_size(&msg), out) != WIRE_OK)
-        rc = CLIENT_EPROTO;
-      else if (c->clean_text)
-        wire_clean_strings(&(*out)->base);
+      if (wire_decode_reply(zmq_msg_data(&msg), zmq_msg_size(&msg), out) != WIRE_OK) rc = CLIENT_EPROTO;
+      else if (c->clean_text) wire_clean_strings(&(*out)->base);
     } else {
       rc = CLIENT_EPROTO;
     }
@@ -207,8 +201,7 @@ int client_call(client *c, Reflect__V1__Request *req, Reflect__V1__Reply **out)
   int64_t deadline = client_now_ms() + c->timeout_ms;
   /* ZMQ_IMMEDIATE: writable only once a CURVE handshake has completed, so
    * a server that is down or has another key shows up as a timeout here. */
-  int sent = client_wait(c, ZMQ_POLLOUT, deadline) &&
-             zmq_send(c->sock, buf, len, ZMQ_DONTWAIT) == (int)len;
+  int sent = client_wait(c, ZMQ_POLLOUT, deadline) && zmq_send(c->sock, buf, len, ZMQ_DONTWAIT) == (int)len;
   sodium_memzero(buf, len); /* token and perhaps a password */
   free(buf);
   while (sent && client_wait(c, ZMQ_POLLIN, deadline)) {
@@ -226,8 +219,7 @@ int client_call(client *c, Reflect__V1__Request *req, Reflect__V1__Reply **out)
   return CLIENT_ETIMEOUT;
 }
 
-int client_login(client *c, const char *username, const char *password,
-                 Reflect__V1__Reply **out)
+int client_login(client *c, const char *username, const char *password, Reflect__V1__Reply **out)
 {
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
   Reflect__V1__LoginRequest login = REFLECT__V1__LOGIN_REQUEST__INIT;
@@ -240,8 +232,7 @@ int client_login(client *c, const char *username, const char *password,
   if (rc) return rc;
   Reflect__V1__Reply *rep = *out;
   if (rep->status && rep->status->code != REFLECT__V1__CODE__OK) return CLIENT_OK;
-  if (rep->result_case != REFLECT__V1__REPLY__RESULT_LOGIN ||
-      rep->login->token.len != CLIENT_TOKEN_BYTES) {
+  if (rep->result_case != REFLECT__V1__REPLY__RESULT_LOGIN || rep->login->token.len != CLIENT_TOKEN_BYTES) {
     wire_free_reply(rep);
     *out = NULL;
     return CLIENT_EPROTO;
@@ -278,19 +269,40 @@ void client_set_token(client *c, const uint8_t *token, size_t len)
   c->token_len = len;
 }
 
-int client_has_token(const client *c) { return c->token_len > 0; }
+int client_has_token(const client *c)
+{
+  return c->token_len > 0;
+}
 
-void client_set_clean_text(client *c, int on) { c->clean_text = on != 0; }
+void client_set_clean_text(client *c, int on)
+{
+  c->clean_text = on != 0;
+}
 
-int client_cleans_text(const client *c) { return c->clean_text; }
+int client_cleans_text(const client *c)
+{
+  return c->clean_text;
+}
 
-const char *client_timezone(const client *c) { return c->zone; }
+const char *client_timezone(const client *c)
+{
+  return c->zone;
+}
 
-const char *client_device_key(const client *c) { return c->public_key; }
+const char *client_device_key(const client *c)
+{
+  return c->public_key;
+}
 
-const char *client_device_secret(const client *c) { return c->secret_key; }
+const char *client_device_secret(const client *c)
+{
+  return c->secret_key;
+}
 
-const char *client_server_key(const client *c) { return c->server_key; }
+const char *client_server_key(const client *c)
+{
+  return c->server_key;
+}
 
 const char *client_strerror(int code)
 {

@@ -24,7 +24,7 @@
 
 static int config_path_fits(const char *path)
 {
-  return path && *path && strlen(path) + CONFIG_SUFFIX_MAX < sizeof ((client_config *)0)->path;
+  return path && *path && strlen(path) + CONFIG_SUFFIX_MAX < sizeof((client_config *)0)->path;
 }
 
 int client_config_path(char *buf, size_t size)
@@ -39,13 +39,12 @@ int client_config_path(char *buf, size_t size)
   return client_file_path_join(buf, size, home, "/.config/reflect/config");
 }
 
-int client_config_setup(const char *path, const char *server, const char *events,
-                        const char *server_key)
+int client_config_setup(const char *path, const char *server, const char *events, const char *server_key)
 {
   char text[1024];
   if (!config_path_fits(path)) return CLIENT_EUSAGE;
-  if (!client_endpoint_valid(server, CONFIG_ENDPOINT_MAX) ||
-      !client_endpoint_valid(events, CONFIG_ENDPOINT_MAX) || !client_key_valid(server_key))
+  if (!client_endpoint_valid(server, CONFIG_ENDPOINT_MAX) || !client_endpoint_valid(events, CONFIG_ENDPOINT_MAX) ||
+      !client_key_valid(server_key))
     return CLIENT_EUSAGE;
   int n = snprintf(text, sizeof text,
                    "# Reflect client configuration, written by `reflect setup`.\n"
@@ -110,7 +109,6 @@ int client_config_load(const char *path, client_config *out)
   if (client_file_read(path, 0, text, sizeof text, &n) != CLIENT_OK) return CLIENT_ECONFIG;
   if (memchr(text, '\0', n) || !config_lines_fit(text)) return CLIENT_ECONFIG;
   config_parse p = {.cfg = out};
-  if (ini_parse_string(text, config_on_pair, &p) != 0 || p.bad || p.seen != 7)
-    return CLIENT_ECONFIG;
+  if (ini_parse_string(text, config_on_pair, &p) != 0 || p.bad || p.seen != 7) return CLIENT_ECONFIG;
   return CLIENT_OK;
 }

@@ -34,9 +34,9 @@ struct client_events {
   uint64_t cursor;
   uint64_t set[CLIENT_EVENTS_SET_MAX]; /* delivered live, above the cursor */
   size_t nset;
-  Reflect__V1__Reply *page;            /* a catch-up being delivered */
+  Reflect__V1__Reply *page; /* a catch-up being delivered */
   size_t page_pos;
-  int continuing;                      /* the server said there is more */
+  int continuing;                         /* the server said there is more */
   int64_t catchup_at, quiet_at, retry_at; /* monotonic ms; quiet/retry 0: none */
   int backoff_ms;
   int fatal;
@@ -134,8 +134,7 @@ static int events_socket_open(client_events *e, const char *endpoint)
   /* The monitor says when the connection is (re)made: the server may have
    * restarted and published what we missed meanwhile. */
   snprintf(addr, sizeof addr, "inproc://client-events-monitor-%p", (void *)e);
-  if (zmq_socket_monitor(e->sub, addr, ZMQ_EVENT_HANDSHAKE_SUCCEEDED) ||
-      !(e->mon = zmq_socket(e->zctx, ZMQ_PAIR)) ||
+  if (zmq_socket_monitor(e->sub, addr, ZMQ_EVENT_HANDSHAKE_SUCCEEDED) || !(e->mon = zmq_socket(e->zctx, ZMQ_PAIR)) ||
       zmq_setsockopt(e->mon, ZMQ_LINGER, &zero, sizeof zero) || zmq_connect(e->mon, addr))
     return CLIENT_ENOMEM;
   return zmq_connect(e->sub, endpoint) ? CLIENT_EUSAGE : CLIENT_OK;
@@ -185,9 +184,7 @@ static void events_round_done(client_events *e, int64_t now)
 /* The server may hand out another topic (it never does today); follow it. */
 static void events_follow_topic(client_events *e, const ProtobufCBinaryData *t)
 {
-  if (!t->len || t->len > sizeof e->topic ||
-      (t->len == e->topic_len && !memcmp(t->data, e->topic, t->len)))
-    return;
+  if (!t->len || t->len > sizeof e->topic || (t->len == e->topic_len && !memcmp(t->data, e->topic, t->len))) return;
   if (zmq_setsockopt(e->sub, ZMQ_SUBSCRIBE, t->data, t->len)) return;
   zmq_setsockopt(e->sub, ZMQ_UNSUBSCRIBE, e->topic, e->topic_len);
   memcpy(e->topic, t->data, t->len);
@@ -212,8 +209,7 @@ static int events_fetch(client_events *e)
      * often the longer it stays away. */
     e->st.failures++;
     e->retry_at = now + e->backoff_ms;
-    e->backoff_ms = e->backoff_ms * 2 > CLIENT_EVENTS_BACKOFF_MAX_MS ? CLIENT_EVENTS_BACKOFF_MAX_MS
-                                                                     : e->backoff_ms * 2;
+    e->backoff_ms = e->backoff_ms * 2 > CLIENT_EVENTS_BACKOFF_MAX_MS ? CLIENT_EVENTS_BACKOFF_MAX_MS : e->backoff_ms * 2;
   } else if (rc == CLIENT_EUNAUTH || rc == CLIENT_EREFUSED) {
     e->fatal = rc;
   }
@@ -408,15 +404,16 @@ int client_events_next(client_events *e, int timeout_ms, Reflect__V1__Event **ev
     }
     if (now >= deadline) return CLIENT_ENOEVENT;
     int64_t wake = due < deadline ? due : deadline;
-    zmq_pollitem_t items[2] = {{.socket = e->sub, .events = ZMQ_POLLIN},
-                               {.socket = e->mon, .events = ZMQ_POLLIN}};
+    zmq_pollitem_t items[2] = {{.socket = e->sub, .events = ZMQ_POLLIN}, {.socket = e->mon, .events = ZMQ_POLLIN}};
     /* A signal ends the wait early, so that a caller's handler is seen. */
-    if (zmq_poll(items, 2, (long)(wake - now)) < 0)
-      return errno == EINTR ? CLIENT_ENOEVENT : CLIENT_ENOMEM;
+    if (zmq_poll(items, 2, (long)(wake - now)) < 0) return errno == EINTR ? CLIENT_ENOEVENT : CLIENT_ENOMEM;
   }
 }
 
-uint64_t client_events_cursor(const client_events *e) { return e->cursor; }
+uint64_t client_events_cursor(const client_events *e)
+{
+  return e->cursor;
+}
 
 const uint8_t *client_events_topic(const client_events *e, size_t *len)
 {
@@ -424,9 +421,15 @@ const uint8_t *client_events_topic(const client_events *e, size_t *len)
   return e->topic;
 }
 
-void client_events_stats_get(const client_events *e, client_events_stats *out) { *out = e->st; }
+void client_events_stats_get(const client_events *e, client_events_stats *out)
+{
+  *out = e->st;
+}
 
-const char *client_events_message(const client_events *e) { return e->message; }
+const char *client_events_message(const client_events *e)
+{
+  return e->message;
+}
 
 void client_events_close(client_events *e)
 {

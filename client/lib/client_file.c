@@ -153,7 +153,7 @@ int client_file_read(const char *path, int private_only, char *buf, size_t size,
   buf[used] = '\0';
   *len = used;
   return CLIENT_OK;
-fail: {
+fail : {
   int saved = errno;
   close(fd);
   sodium_memzero(buf, size);

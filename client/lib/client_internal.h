@@ -31,8 +31,7 @@ int client_token_zone_valid(const char *s);
  * user can always log in again; an insecure one is refused (EPERM). */
 int client_token_load(const char *config_path, uint8_t token[CLIENT_TOKEN_BYTES], size_t *len,
                       char zone[CLIENT_ZONE_MAX]);
-int client_token_save(const char *config_path, const uint8_t *token, size_t len,
-                      const char *zone);
+int client_token_save(const char *config_path, const uint8_t *token, size_t len, const char *zone);
 int client_token_remove(const char *config_path);
 
 /* client_keys.c. Reads and checks the device secret key PATH.key into

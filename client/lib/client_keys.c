@@ -27,8 +27,7 @@ int client_keys_load(const char *config_path, char secret[CLIENT_Z85_KEY])
   if (client_file_path_join(path, sizeof path, config_path, ".key")) return CLIENT_EUSAGE;
   int rc = client_file_read(path, 1, text, sizeof text, &n);
   if (rc) return rc;
-  while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
-    text[--n] = '\0';
+  while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' ')) text[--n] = '\0';
   if (!client_key_valid(text)) {
     sodium_memzero(text, sizeof text);
     errno = EINVAL;

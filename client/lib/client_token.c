@@ -26,8 +26,8 @@ int client_token_zone_valid(const char *s)
   if (n == 0 || n >= CLIENT_ZONE_MAX || s[0] == '/' || s[0] == '-') return 0;
   for (size_t i = 0; i < n; i++) {
     char ch = s[i];
-    int ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-             ch == '/' || ch == '_' || ch == '+' || ch == '-';
+    int ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '/' ||
+             ch == '_' || ch == '+' || ch == '-';
     if (!ok) return 0;
   }
   return 1;
@@ -73,8 +73,7 @@ int client_token_load(const char *config_path, uint8_t token[CLIENT_TOKEN_BYTES]
   const char *tz = token_find_value(copy, ZONE_KEY);
   size_t got = 0;
   if (hex && strlen(hex) == 2 * CLIENT_TOKEN_BYTES &&
-      sodium_hex2bin(token, CLIENT_TOKEN_BYTES, hex, strlen(hex), NULL, &got, NULL) == 0 &&
-      got == CLIENT_TOKEN_BYTES) {
+      sodium_hex2bin(token, CLIENT_TOKEN_BYTES, hex, strlen(hex), NULL, &got, NULL) == 0 && got == CLIENT_TOKEN_BYTES) {
     *len = got;
     if (tz && client_token_zone_valid(tz)) snprintf(zone, CLIENT_ZONE_MAX, "%s", tz);
   } else {
@@ -85,8 +84,7 @@ int client_token_load(const char *config_path, uint8_t token[CLIENT_TOKEN_BYTES]
   return CLIENT_OK;
 }
 
-int client_token_save(const char *config_path, const uint8_t *token, size_t len,
-                      const char *zone)
+int client_token_save(const char *config_path, const uint8_t *token, size_t len, const char *zone)
 {
   char path[4096];
   char hex[2 * CLIENT_TOKEN_BYTES + 1];
@@ -94,11 +92,10 @@ int client_token_save(const char *config_path, const uint8_t *token, size_t len,
   if (len != CLIENT_TOKEN_BYTES) return CLIENT_EUSAGE;
   if (token_path(path, sizeof path, config_path)) return CLIENT_EUSAGE;
   sodium_bin2hex(hex, sizeof hex, token, len);
-  int n = snprintf(text, sizeof text, "%s%s\n%s%s\n", TOKEN_KEY, hex, ZONE_KEY,
-                   client_token_zone_valid(zone) ? zone : "");
+  int n =
+      snprintf(text, sizeof text, "%s%s\n%s%s\n", TOKEN_KEY, hex, ZONE_KEY, client_token_zone_valid(zone) ? zone : "");
   int rc = CLIENT_EUSAGE;
-  if (n > 0 && (size_t)n < sizeof text)
-    rc = client_file_write_atomic(path, text, (size_t)n, 0600);
+  if (n > 0 && (size_t)n < sizeof text) rc = client_file_write_atomic(path, text, (size_t)n, 0600);
   sodium_memzero(hex, sizeof hex);
   sodium_memzero(text, sizeof text);
   return rc;

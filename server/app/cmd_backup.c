@@ -78,8 +78,7 @@ static int backup_by_server(const char *dir, const char *to, const char *pass, c
   if (rc == CONTROL_ENOSERVER) return 0;
   if (rc) return -1;
   if (strncmp(reply, "ok", 2) || (reply[2] && reply[2] != '\n')) {
-    snprintf(err, err_size, "%.*s", (int)strcspn(reply, "\n"),
-             !strncmp(reply, "error: ", 7) ? reply + 7 : reply);
+    snprintf(err, err_size, "%.*s", (int)strcspn(reply, "\n"), !strncmp(reply, "error: ", 7) ? reply + 7 : reply);
     return -1;
   }
   return 1;
@@ -91,9 +90,8 @@ static int backup_here(const char *dir, const char *to, const char *passphrase, 
   db *d = NULL;
   vault *v = NULL;
   backup_result res;
-  int rc = db_open(dir, DB_OPEN, 1, &d, err, err_size) || unseal_open_vault(dir, d, passphrase, &v, err, err_size)
-               ? -1
-               : 0;
+  int rc = db_open(dir, DB_OPEN, 1, &d, err, err_size) || unseal_open_vault(dir, d, passphrase, &v, err, err_size) ? -1
+                                                                                                                   : 0;
   db_close(d);
   if (!rc) rc = backup_make(dir, v, pass, to, 0, &res, err, err_size);
   vault_close(v);
@@ -121,7 +119,10 @@ int cmd_backup(int argc, char **argv)
     default: fputs(backup_usage, stderr); return EXIT_USAGE;
     }
   }
-  if (!dir || !to_arg || optind != argc) { fputs(backup_usage, stderr); return EXIT_USAGE; }
+  if (!dir || !to_arg || optind != argc) {
+    fputs(backup_usage, stderr);
+    return EXIT_USAGE;
+  }
   char to[DATADIR_PATH_MAX], passphrase[1024] = "", bpass[1024] = "", err[600];
   if (absolute_target(to_arg, to, sizeof to)) {
     fprintf(stderr, "reflectd: --to must be a file path of printable characters\n");
@@ -141,9 +142,8 @@ int cmd_backup(int argc, char **argv)
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = backup_by_server(dir, to, bpass_stdin ? bpass : NULL, err, sizeof err);
-  if (rc == 0) rc = backup_here(dir, to, pass_stdin ? passphrase : NULL, bpass_stdin ? bpass : NULL, err, sizeof err)
-                        ? -1
-                        : 1;
+  if (rc == 0)
+    rc = backup_here(dir, to, pass_stdin ? passphrase : NULL, bpass_stdin ? bpass : NULL, err, sizeof err) ? -1 : 1;
   sodium_memzero(passphrase, sizeof passphrase);
   sodium_memzero(bpass, sizeof bpass);
   struct stat sb;
@@ -200,7 +200,7 @@ int cmd_restore(int argc, char **argv)
   }
   printf("restored %s in %ld ms: verified keys=%lld destroyed=%lld values=%lld opened=%lld shredded=%lld "
          "audit_entries=%lld integrity=ok fk_violations=0\n",
-         dir, ms_since(&t0), (long long)r.keys, (long long)r.keys_destroyed, (long long)r.values,
-         (long long)r.opened, (long long)r.shredded, (long long)r.audit_entries);
+         dir, ms_since(&t0), (long long)r.keys, (long long)r.keys_destroyed, (long long)r.values, (long long)r.opened,
+         (long long)r.shredded, (long long)r.audit_entries);
   return EXIT_OK;
 }

@@ -42,7 +42,10 @@ static int parse(int argc, char **argv, const struct option *opts, const char *u
     default: fputs(usage, stderr); return EXIT_USAGE;
     }
   }
-  if (optind != argc || (!a->dir && !a->control && !a->config_file)) { fputs(usage, stderr); return EXIT_USAGE; }
+  if (optind != argc || (!a->dir && !a->control && !a->config_file)) {
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+  }
   return 0;
 }
 
@@ -54,10 +57,14 @@ static int socket_path(const ctl_args *a, char *out, size_t size)
   config cfg;
   config_defaults(&cfg);
   if (a->control) {
-    if (snprintf(out, size, "%s", a->control) >= (int)size) { fprintf(stderr, "reflectd: --control is too long\n"); return -1; }
+    if (snprintf(out, size, "%s", a->control) >= (int)size) {
+      fprintf(stderr, "reflectd: --control is too long\n");
+      return -1;
+    }
     return 0;
   }
-  if (a->config_file ? config_load_file(a->config_file, &cfg, err, sizeof err) : config_load(a->dir, &cfg, err, sizeof err)) {
+  if (a->config_file ? config_load_file(a->config_file, &cfg, err, sizeof err)
+                     : config_load(a->dir, &cfg, err, sizeof err)) {
     fprintf(stderr, "reflectd: %s\n", err);
     return -1;
   }
@@ -65,7 +72,10 @@ static int socket_path(const ctl_args *a, char *out, size_t size)
     fprintf(stderr, "reflectd: %s sets no control socket: give --data DIR or --control PATH\n", a->config_file);
     return -1;
   }
-  if (control_path(a->dir, &cfg, out, size)) { fprintf(stderr, "reflectd: the control socket path is too long\n"); return -1; }
+  if (control_path(a->dir, &cfg, out, size)) {
+    fprintf(stderr, "reflectd: the control socket path is too long\n");
+    return -1;
+  }
   return 0;
 }
 
@@ -120,7 +130,10 @@ static int read_secret(int from_stdin, const char *prompt, char *buf, size_t siz
   int rc = commands_read_line(buf, size);
   tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
   fputc('\n', stderr);
-  if (rc || !*buf) { fprintf(stderr, "reflectd: no passphrase given\n"); return -1; }
+  if (rc || !*buf) {
+    fprintf(stderr, "reflectd: no passphrase given\n");
+    return -1;
+  }
   return 0;
 }
 
@@ -148,8 +161,14 @@ int cmd_unseal(int argc, char **argv)
   const char *lines[] = {pass};
   int rc = control_request(path, "unseal", lines, 1, reply, sizeof reply, err, sizeof err);
   sodium_memzero(pass, sizeof pass);
-  if (rc == CONTROL_ENOSERVER) { fprintf(stderr, "reflectd: no server is running on %s\n", a.dir ? a.dir : path); return EXIT_FAIL; }
-  if (rc) { fprintf(stderr, "reflectd: %s\n", err); return EXIT_FAIL; }
+  if (rc == CONTROL_ENOSERVER) {
+    fprintf(stderr, "reflectd: no server is running on %s\n", a.dir ? a.dir : path);
+    return EXIT_FAIL;
+  }
+  if (rc) {
+    fprintf(stderr, "reflectd: %s\n", err);
+    return EXIT_FAIL;
+  }
   if (reply_failed(reply)) return EXIT_FAIL;
   printf("unsealed in %s ms: the server now answers requests\n", reply_get(reply, "ms", ms, sizeof ms));
   return EXIT_OK;
@@ -167,7 +186,10 @@ static void print_json(const char *reply)
     size_t vlen = len - eq - 1, digits = strspn(v, "0123456789");
     printf("%s\"%.*s\":", first ? "" : ",", (int)eq, p);
     first = 0;
-    if (vlen && digits == vlen && vlen < 19) { printf("%.*s", (int)vlen, v); continue; }
+    if (vlen && digits == vlen && vlen < 19) {
+      printf("%.*s", (int)vlen, v);
+      continue;
+    }
     fputc('"', stdout);
     for (size_t i = 0; i < vlen; i++) {
       unsigned char ch = (unsigned char)v[i];
@@ -187,7 +209,8 @@ static void print_human(const char *reply)
   printf("server:      running, pid %s, version %s, up %lldd %lldh %lldm\n", reply_get(reply, "pid", v[1], sizeof v[1]),
          reply_get(reply, "version", v[2], sizeof v[2]), up / 86400, up / 3600 % 24, up / 60 % 60);
   printf("sealed:      %s\n", !strcmp(reply_get(reply, "sealed", v[0], sizeof v[0]), "yes")
-                                  ? "yes (run `reflectd unseal`: requests are refused until then)" : "no");
+                                  ? "yes (run `reflectd unseal`: requests are refused until then)"
+                                  : "no");
   printf("clients:     %s connected, %s watching events; %s handshakes refused\n",
          reply_get(reply, "clients", v[0], sizeof v[0]), reply_get(reply, "subscribers", v[1], sizeof v[1]),
          reply_get(reply, "refused_handshakes", v[2], sizeof v[2]));
@@ -230,8 +253,14 @@ int cmd_status(int argc, char **argv)
   char path[CONFIG_PATH_MAX], reply[CONTROL_REPLY_MAX], err[512];
   if (socket_path(&a, path, sizeof path)) return EXIT_FAIL;
   int rc = control_request(path, "status", NULL, 0, reply, sizeof reply, err, sizeof err);
-  if (rc == CONTROL_ENOSERVER) { fprintf(stderr, "reflectd: no server is running on %s\n", a.dir ? a.dir : path); return EXIT_FAIL; }
-  if (rc) { fprintf(stderr, "reflectd: %s\n", err); return EXIT_FAIL; }
+  if (rc == CONTROL_ENOSERVER) {
+    fprintf(stderr, "reflectd: no server is running on %s\n", a.dir ? a.dir : path);
+    return EXIT_FAIL;
+  }
+  if (rc) {
+    fprintf(stderr, "reflectd: %s\n", err);
+    return EXIT_FAIL;
+  }
   if (reply_failed(reply)) return EXIT_FAIL;
   if (a.json) print_json(reply);
   else print_human(reply);
@@ -269,7 +298,10 @@ static int new_passphrase(int from_stdin, char *buf, size_t size)
   if (read_secret(from_stdin, "New passphrase: ", buf, size)) return -1;
   if (from_stdin) return 0;
   int rc = read_secret(0, "New passphrase again: ", again, sizeof again);
-  if (!rc && strcmp(buf, again)) { fprintf(stderr, "reflectd: the two passphrases differ\n"); rc = -1; }
+  if (!rc && strcmp(buf, again)) {
+    fprintf(stderr, "reflectd: the two passphrases differ\n");
+    rc = -1;
+  }
   sodium_memzero(again, sizeof again);
   return rc;
 }
@@ -284,10 +316,14 @@ static int rotate_offline(const ctl_args *a, const char *path, int passphrase)
   rotate_result res;
   int lrc = unseal_lock_dir(a->dir, &lock_fd, err, sizeof err);
   if (lrc == 1) {
-    fprintf(stderr, "reflectd: a server is running on %s but does not answer on %s: give its --control PATH\n", a->dir, path);
+    fprintf(stderr, "reflectd: a server is running on %s but does not answer on %s: give its --control PATH\n", a->dir,
+            path);
     return EXIT_FAIL;
   }
-  if (lrc) { fprintf(stderr, "reflectd: %s\n", err); return EXIT_FAIL; }
+  if (lrc) {
+    fprintf(stderr, "reflectd: %s\n", err);
+    return EXIT_FAIL;
+  }
   if (passphrase && (read_secret(a->pass_stdin, "Current passphrase: ", current, sizeof current) ||
                      new_passphrase(a->new_pass_stdin, fresh_pass, sizeof fresh_pass)))
     goto out;
@@ -312,7 +348,8 @@ static int rotate_offline(const ctl_args *a, const char *path, int passphrase)
   clock_gettime(CLOCK_MONOTONIC, &t1);
   print_rotated((long long)res.keys_rewrapped, res.retired_path,
                 (long long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000), -1);
-  if (res.files_pending) fprintf(stderr, "reflectd: the new key is in %s/%s: the next start puts it in place\n", a->dir, ROTATE_NEW_KEY);
+  if (res.files_pending)
+    fprintf(stderr, "reflectd: the new key is in %s/%s: the next start puts it in place\n", a->dir, ROTATE_NEW_KEY);
   rc = EXIT_OK;
 out:
   sodium_memzero(current, sizeof current);
@@ -360,7 +397,10 @@ int cmd_rotate(int argc, char **argv)
   ctl_args a;
   int prc = parse(argc, argv, opts, rotate_usage, &a);
   if (prc) return prc < 0 ? EXIT_OK : prc;
-  if (!a.dir) { fputs(rotate_usage, stderr); return EXIT_USAGE; }
+  if (!a.dir) {
+    fputs(rotate_usage, stderr);
+    return EXIT_USAGE;
+  }
   char path[CONFIG_PATH_MAX], mode[32], reply[CONTROL_REPLY_MAX], err[512], pass[1024] = "";
   if (socket_path(&a, path, sizeof path) || read_mode(a.dir, mode, sizeof mode)) return EXIT_FAIL;
   int passphrase = !strcmp(mode, "passphrase");
@@ -368,15 +408,22 @@ int cmd_rotate(int argc, char **argv)
    * wrapping new keys under a master key the database no longer has. */
   int rc = control_request(path, "status", NULL, 0, reply, sizeof reply, err, sizeof err);
   if (rc == CONTROL_ENOSERVER) return rotate_offline(&a, path, passphrase);
-  if (rc) { fprintf(stderr, "reflectd: %s\n", err); return EXIT_FAIL; }
+  if (rc) {
+    fprintf(stderr, "reflectd: %s\n", err);
+    return EXIT_FAIL;
+  }
   if (passphrase && new_passphrase(a.new_pass_stdin, pass, sizeof pass)) return EXIT_FAIL;
   const char *lines[] = {pass, pass};
   rc = control_request(path, "rotate", lines, passphrase ? 2 : 0, reply, sizeof reply, err, sizeof err);
   sodium_memzero(pass, sizeof pass);
-  if (rc) { fprintf(stderr, "reflectd: %s\n", err); return EXIT_FAIL; }
+  if (rc) {
+    fprintf(stderr, "reflectd: %s\n", err);
+    return EXIT_FAIL;
+  }
   if (reply_failed(reply)) return EXIT_FAIL;
   char v[4][1100];
-  print_rotated(atoll(reply_get(reply, "keys_rewrapped", v[0], sizeof v[0])), reply_get(reply, "retired", v[1], sizeof v[1]),
-                atoll(reply_get(reply, "ms", v[2], sizeof v[2])), atoll(reply_get(reply, "locked_ms", v[3], sizeof v[3])));
+  print_rotated(atoll(reply_get(reply, "keys_rewrapped", v[0], sizeof v[0])),
+                reply_get(reply, "retired", v[1], sizeof v[1]), atoll(reply_get(reply, "ms", v[2], sizeof v[2])),
+                atoll(reply_get(reply, "locked_ms", v[3], sizeof v[3])));
   return EXIT_OK;
 }

@@ -54,8 +54,8 @@ static rcode init_write(call *c, void *arg)
   if (set_meta(d, "seal_mode", st->mode, strlen(st->mode)) || set_meta(d, "key_check", check, sizeof check) ||
       (st->salt && set_meta(d, "passphrase_salt", st->salt, VAULT_SALT_BYTES)))
     return RC_INTERNAL;
-  rcode rc = store_users_create(c, st->admin, "Administrator", REFLECT__V1__ROLE__ROLE_ADMINISTRATOR,
-                                pwhash, &st->admin_id);
+  rcode rc =
+      store_users_create(c, st->admin, "Administrator", REFLECT__V1__ROLE__ROLE_ADMINISTRATOR, pwhash, &st->admin_id);
   sodium_memzero(pwhash, sizeof pwhash);
   if (rc) return rc;
   return store_audit_append(c, "init", "server", st->admin);
@@ -79,10 +79,12 @@ static int make_server_keys(const char *dir, char pub[41], char *err, size_t err
 
 int cmd_init(int argc, char **argv)
 {
-  static const struct option opts[] = {
-      {"data", required_argument, NULL, 'd'},        {"admin", required_argument, NULL, 'a'},
-      {"admin-password-stdin", no_argument, NULL, 'p'}, {"passphrase-stdin", no_argument, NULL, 's'},
-      {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                       {"admin", required_argument, NULL, 'a'},
+                                       {"admin-password-stdin", no_argument, NULL, 'p'},
+                                       {"passphrase-stdin", no_argument, NULL, 's'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
   const char *dir = NULL, *admin = "admin";
   int pw_stdin = 0, pass_stdin = 0, ch;
   while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -95,7 +97,10 @@ int cmd_init(int argc, char **argv)
     default: fputs(usage, stderr); return EXIT_USAGE;
     }
   }
-  if (!dir || optind != argc) { fputs(usage, stderr); return EXIT_USAGE; }
+  if (!dir || optind != argc) {
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+  }
   if (!store_users_valid_username(admin)) {
     fprintf(stderr, "reflectd: invalid administrator name '%s' (use a-z, 0-9, '.', '_', '-')\n", admin);
     return EXIT_USAGE;
@@ -114,7 +119,10 @@ int cmd_init(int argc, char **argv)
     password_generate(password, 24);
   }
   const char *why = password_check_policy(password);
-  if (why) { fprintf(stderr, "reflectd: %s\n", why); return EXIT_USAGE; }
+  if (why) {
+    fprintf(stderr, "reflectd: %s\n", why);
+    return EXIT_USAGE;
+  }
 
   if (vault_harden_process() != VAULT_OK) log_line(LOG_WARN, "event=harden_failed");
   int rc = EXIT_FAIL, locked = 1;
@@ -129,8 +137,8 @@ int cmd_init(int argc, char **argv)
       snprintf(err, sizeof err, "could not derive the master key");
       goto out;
     }
-  } else if (datadir_path(dir, DATADIR_MASTER_KEY, keyfile, sizeof keyfile) ||
-             vault_create_keyfile(keyfile) || vault_open_keyfile(keyfile, &v, &locked)) {
+  } else if (datadir_path(dir, DATADIR_MASTER_KEY, keyfile, sizeof keyfile) || vault_create_keyfile(keyfile) ||
+             vault_open_keyfile(keyfile, &v, &locked)) {
     snprintf(err, sizeof err, "could not create the master key file in %s", dir);
     goto out;
   }
@@ -161,8 +169,7 @@ int cmd_init(int argc, char **argv)
   printf("server public key: %s\n", pub);
   printf("administrator: %s\n", admin);
   if (!pw_stdin)
-    printf("administrator password (shown once; change it with `reflect password` after logging in): %s\n",
-           password);
+    printf("administrator password (shown once; change it with `reflect password` after logging in): %s\n", password);
   rc = EXIT_OK;
 out:
   if (rc) fprintf(stderr, "reflectd: %s\n", err);

@@ -55,13 +55,17 @@ static int parse_workers(const char *s, int *out)
 /* 0 parsed, else the exit code to return. */
 static int parse_args(int argc, char **argv, serve_args *a)
 {
-  static const struct option opts[] = {
-      {"data", required_argument, NULL, 'd'},       {"listen", required_argument, NULL, 'l'},
-      {"publish", required_argument, NULL, 'p'},    {"workers", required_argument, NULL, 'w'},
-      {"passphrase-stdin", no_argument, NULL, 's'}, {"passphrase-file", required_argument, NULL, 'f'},
-      {"sealed", no_argument, NULL, 'S'},           {"config", required_argument, NULL, 'c'},
-      {"control", required_argument, NULL, 'C'},    {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                       {"listen", required_argument, NULL, 'l'},
+                                       {"publish", required_argument, NULL, 'p'},
+                                       {"workers", required_argument, NULL, 'w'},
+                                       {"passphrase-stdin", no_argument, NULL, 's'},
+                                       {"passphrase-file", required_argument, NULL, 'f'},
+                                       {"sealed", no_argument, NULL, 'S'},
+                                       {"config", required_argument, NULL, 'c'},
+                                       {"control", required_argument, NULL, 'C'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
   int ch;
   memset(a, 0, sizeof *a);
   while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -84,7 +88,10 @@ static int parse_args(int argc, char **argv, serve_args *a)
     default: fputs(usage, stderr); return EXIT_USAGE;
     }
   }
-  if (!a->dir || optind != argc) { fputs(usage, stderr); return EXIT_USAGE; }
+  if (!a->dir || optind != argc) {
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+  }
   if (a->pass_stdin + (a->pass_file != NULL) + a->sealed > 1) {
     fprintf(stderr, "reflectd: give one of --passphrase-stdin, --passphrase-file and --sealed\n");
     return EXIT_USAGE;
@@ -116,7 +123,8 @@ static int load_config(const serve_args *a, config *cfg, char *err, size_t err_s
   const char *zone_dir = getenv("TZDIR");
   snprintf(zone_file, sizeof zone_file, "%s/%s", zone_dir && *zone_dir == '/' ? zone_dir : "/usr/share/zoneinfo",
            cfg->timezone);
-  if (access(zone_file, R_OK) != 0) log_line(LOG_WARN, "event=timezone_missing zone=%s hint=\"install tzdata\"", cfg->timezone);
+  if (access(zone_file, R_OK) != 0)
+    log_line(LOG_WARN, "event=timezone_missing zone=%s hint=\"install tzdata\"", cfg->timezone);
   if (setenv("TZ", cfg->timezone, 1) == 0) tzset();
   return 0;
 }
@@ -133,8 +141,10 @@ static int open_keys(const serve_args *a, const config *cfg, const char *passphr
   if (rotate_seal_mode(d, mode, sizeof mode)) {
     snprintf(err, err_size, "%s has no seal mode: not initialised by reflectd init?", a->dir);
   } else if (a->sealed && strcmp(mode, "passphrase")) {
-    snprintf(err, err_size, "%s uses a key file, which needs no unsealing: --sealed is only for a passphrase-sealed "
-             "directory", a->dir);
+    snprintf(err, err_size,
+             "%s uses a key file, which needs no unsealing: --sealed is only for a passphrase-sealed "
+             "directory",
+             a->dir);
   } else if (!a->sealed && strcmp(mode, "passphrase") == 0 && !passphrase) {
     snprintf(err, err_size, "%s is sealed with a passphrase: pass --passphrase-stdin, --passphrase-file or --sealed",
              a->dir);

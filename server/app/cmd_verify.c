@@ -13,16 +13,15 @@
 #include "rc.h"
 #include "verify.h"
 
-static const char verify_usage[] =
-    "usage: reflectd verify --data DIR [--passphrase-stdin] [--json]\n"
-    "\n"
-    "Checks a data directory without changing it: every data key unwraps, every\n"
-    "encrypted value opens with its key (values of crypto-shredded cases count as\n"
-    "shredded), SQLite's integrity and foreign keys hold, and the audit log's hash\n"
-    "chain is whole. Exits 0 only when everything holds.\n"
-    "  --data DIR          the data directory (a server's, or a restored backup)\n"
-    "  --passphrase-stdin  read the passphrase from stdin (passphrase-sealed data)\n"
-    "  --json              print the report as JSON\n";
+static const char verify_usage[] = "usage: reflectd verify --data DIR [--passphrase-stdin] [--json]\n"
+                                   "\n"
+                                   "Checks a data directory without changing it: every data key unwraps, every\n"
+                                   "encrypted value opens with its key (values of crypto-shredded cases count as\n"
+                                   "shredded), SQLite's integrity and foreign keys hold, and the audit log's hash\n"
+                                   "chain is whole. Exits 0 only when everything holds.\n"
+                                   "  --data DIR          the data directory (a server's, or a restored backup)\n"
+                                   "  --passphrase-stdin  read the passphrase from stdin (passphrase-sealed data)\n"
+                                   "  --json              print the report as JSON\n";
 
 static const char audit_usage[] =
     "usage: reflectd audit verify --data DIR [--passphrase-stdin] [--expect-head HEX --expect-entries N]\n"
@@ -58,8 +57,8 @@ static int check_schema(const char *dir, char *err, size_t err_size)
   sqlite3_close(h);
   if (version < 0) snprintf(err, err_size, "cannot read %.300s", path);
   else if (version < db_schema_version())
-    snprintf(err, err_size, "%.300s is at schema v%d, older than this reflectd's v%d: start the server once",
-             path, version, db_schema_version());
+    snprintf(err, err_size, "%.300s is at schema v%d, older than this reflectd's v%d: start the server once", path,
+             version, db_schema_version());
   return version < 0 || version < db_schema_version() ? -1 : 0;
 }
 
@@ -87,11 +86,13 @@ static int open_dir(const verify_args *a, db **d, vault **v)
 /* Options shared by both commands; 0 ok, EXIT_USAGE, or -1 after --help. */
 static int parse(int argc, char **argv, const char *usage, int audit, verify_args *a)
 {
-  static const struct option opts[] = {
-      {"data", required_argument, NULL, 'd'},         {"passphrase-stdin", no_argument, NULL, 'p'},
-      {"json", no_argument, NULL, 'j'},               {"expect-head", required_argument, NULL, 'e'},
-      {"expect-entries", required_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                       {"passphrase-stdin", no_argument, NULL, 'p'},
+                                       {"json", no_argument, NULL, 'j'},
+                                       {"expect-head", required_argument, NULL, 'e'},
+                                       {"expect-entries", required_argument, NULL, 'n'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
   memset(a, 0, sizeof *a);
   optind = 1;
   int ch;
@@ -101,7 +102,10 @@ static int parse(int argc, char **argv, const char *usage, int audit, verify_arg
     case 'd': a->dir = optarg; break;
     case 'p': a->pass_stdin = 1; break;
     case 'j': a->json = 1; break;
-    case 'e': if (!audit) goto usage; a->expect_head = optarg; break;
+    case 'e':
+      if (!audit) goto usage;
+      a->expect_head = optarg;
+      break;
     case 'n':
       if (!audit) goto usage;
       a->expect_entries = strtoll(optarg, &end, 10);
@@ -183,7 +187,10 @@ int cmd_verify(int argc, char **argv)
   rc = verify_run(d, v, &r, err, sizeof err);
   vault_close(v);
   db_close(d);
-  if (rc) { fprintf(stderr, "reflectd: %s\n", err); return EXIT_FAIL; }
+  if (rc) {
+    fprintf(stderr, "reflectd: %s\n", err);
+    return EXIT_FAIL;
+  }
   print_report(&r, a.json);
   if (!r.ok) fprintf(stderr, "reflectd: verify failed: %s\n", r.first_failure);
   return r.ok ? EXIT_OK : EXIT_FAIL;
@@ -205,7 +212,10 @@ static int audit_verify(const verify_args *a)
   keyring_clear(&ring);
   vault_close(v);
   db_close(d);
-  if (rc) { fprintf(stderr, "reflectd: could not read the audit log\n"); return EXIT_FAIL; }
+  if (rc) {
+    fprintf(stderr, "reflectd: could not read the audit log\n");
+    return EXIT_FAIL;
+  }
   char head[2 * AUDIT_CHAIN_BYTES + 1], why[200] = "";
   hex(r.head, head);
   printf("audit chain: %lld entries, head %s\n", (long long)r.entries, head);

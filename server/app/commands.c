@@ -8,7 +8,10 @@ int commands_read_line(char *buf, size_t size)
 {
   /* No stdio buffer may keep a copy of a passphrase or password. */
   static int unbuffered;
-  if (!unbuffered) { setvbuf(stdin, NULL, _IONBF, 0); unbuffered = 1; }
+  if (!unbuffered) {
+    setvbuf(stdin, NULL, _IONBF, 0);
+    unbuffered = 1;
+  }
   if (!fgets(buf, (int)size, stdin)) return -1;
   size_t n = strcspn(buf, "\n");
   if (buf[n] != '\n' && !feof(stdin)) return -1; /* longer than the buffer */

@@ -39,7 +39,7 @@ struct control {
 int control_path(const char *dir, const config *cfg, char *out, size_t size)
 {
   int n = cfg && cfg->control[0] ? snprintf(out, size, "%s", cfg->control)
-                                  : snprintf(out, size, "%s/%s", dir, CONTROL_SOCKET_NAME);
+                                 : snprintf(out, size, "%s/%s", dir, CONTROL_SOCKET_NAME);
   return n < 0 || (size_t)n >= size || (size_t)n >= sizeof(((struct sockaddr_un *)0)->sun_path) ? -1 : 0;
 }
 
@@ -63,7 +63,10 @@ static int clear_stale(const char *path, const struct sockaddr_un *a, char *err,
     return -1;
   }
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) { snprintf(err, err_size, "socket: %s", strerror(errno)); return -1; }
+  if (fd < 0) {
+    snprintf(err, err_size, "socket: %s", strerror(errno));
+    return -1;
+  }
   int live = connect(fd, (const struct sockaddr *)a, sizeof *a) == 0;
   close(fd);
   if (live) {
@@ -154,7 +157,11 @@ static void serve_one(control *c, int fd)
     char *nl = strchr(p, '\n');
     if (n == CONTROL_MAX_LINES) bad = "error: too many lines in the request\n";
     else if ((size_t)(nl - p) >= CONTROL_LINE_MAX) bad = "error: a line of the request is too long\n";
-    else { *nl = '\0'; lines[n] = p; p = nl + 1; }
+    else {
+      *nl = '\0';
+      lines[n] = p;
+      p = nl + 1;
+    }
   }
   if (bad) {
     send_all(fd, bad, strlen(bad));
@@ -191,7 +198,10 @@ int control_start(const control_opts *o, control **out, char *err, size_t err_si
   *out = NULL;
   struct sockaddr_un a;
   control *c = calloc(1, sizeof *c);
-  if (!c) { snprintf(err, err_size, "out of memory"); return -1; }
+  if (!c) {
+    snprintf(err, err_size, "out of memory");
+    return -1;
+  }
   c->lfd = c->efd = -1;
   if (snprintf(c->path, sizeof c->path, "%s", o->path) >= (int)sizeof c->path || make_addr(c->path, &a)) {
     snprintf(err, err_size, "the control socket path %s is too long (at most %zu bytes)", o->path,
@@ -207,14 +217,17 @@ int control_start(const control_opts *o, control **out, char *err, size_t err_si
   c->ctx.cfg = *o->cfg;
   c->ctx.keys = o->keys;
   c->ctx.stats = o->stats;
-  if (clear_stale(c->path, &a, err, err_size)) { free(c); return -1; }
+  if (clear_stale(c->path, &a, err, err_size)) {
+    free(c);
+    return -1;
+  }
   c->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   c->efd = eventfd(0, EFD_CLOEXEC);
   c->ctx.stop_fd = c->efd;
   /* umask 077 (reflectd's main) already makes the socket 0600 at bind;
    * the chmod states it rather than relying on it. */
-  if (c->lfd < 0 || c->efd < 0 || bind(c->lfd, (struct sockaddr *)&a, sizeof a) != 0 ||
-      chmod(c->path, 0600) != 0 || listen(c->lfd, 8) != 0) {
+  if (c->lfd < 0 || c->efd < 0 || bind(c->lfd, (struct sockaddr *)&a, sizeof a) != 0 || chmod(c->path, 0600) != 0 ||
+      listen(c->lfd, 8) != 0) {
     snprintf(err, err_size, "cannot listen on the control socket %s: %s", c->path, strerror(errno));
     goto fail;
   }
@@ -250,7 +263,7 @@ void control_stop(control *c)
  * directory and nobody else may write there, so nobody else planted it. */
 static int owns_private_dir(const char *path, uid_t uid)
 {
-  char dir[sizeof ((struct sockaddr_un *)0)->sun_path + 1];
+  char dir[sizeof((struct sockaddr_un *)0)->sun_path + 1];
   snprintf(dir, sizeof dir, "%s", path);
   char *slash = strrchr(dir, '/');
   if (!slash) snprintf(dir, sizeof dir, ".");
@@ -264,7 +277,10 @@ int control_request(const char *path, const char *command, const char *const *li
                     size_t reply_size, char *err, size_t err_size)
 {
   struct sockaddr_un a;
-  if (make_addr(path, &a)) { snprintf(err, err_size, "the control socket path %s is too long", path); return -1; }
+  if (make_addr(path, &a)) {
+    snprintf(err, err_size, "the control socket path %s is too long", path);
+    return -1;
+  }
   size_t total = strlen(command) + 1;
   if (n_lines + 1 > CONTROL_MAX_LINES || strchr(command, '\n')) {
     snprintf(err, err_size, "invalid control request");
@@ -278,7 +294,10 @@ int control_request(const char *path, const char *command, const char *const *li
     total += strlen(lines[i]) + 1;
   }
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) { snprintf(err, err_size, "socket: %s", strerror(errno)); return -1; }
+  if (fd < 0) {
+    snprintf(err, err_size, "socket: %s", strerror(errno));
+    return -1;
+  }
   if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
     int e = errno;
     close(fd);
@@ -303,7 +322,11 @@ int control_request(const char *path, const char *command, const char *const *li
   }
   /* One buffer, wiped: the lines may be passphrases. */
   char *req = sodium_malloc(total + 1);
-  if (!req) { close(fd); snprintf(err, err_size, "out of memory"); return -1; }
+  if (!req) {
+    close(fd);
+    snprintf(err, err_size, "out of memory");
+    return -1;
+  }
   size_t off = (size_t)snprintf(req, total + 1, "%s\n", command);
   for (size_t i = 0; i < n_lines; i++) off += (size_t)snprintf(req + off, total + 1 - off, "%s\n", lines[i]);
   struct timeval tv = {CONTROL_REPLY_S, 0};

@@ -38,7 +38,7 @@ typedef struct control control;
 
 typedef struct {
   const char *data_dir;
-  const char *path;     /* the socket's path */
+  const char *path; /* the socket's path */
   const config *cfg;
   keystate *keys;
   server_stats *stats;
@@ -50,7 +50,7 @@ void control_stop(control *c);
 /* The socket path for a data directory and config ("" control: DIR/reflectd.sock). */
 int control_path(const char *data_dir, const config *cfg, char *out, size_t size);
 
-int control_request(const char *path, const char *command, const char *const *lines, size_t n_lines,
-                    char *reply, size_t reply_size, char *err, size_t err_size);
+int control_request(const char *path, const char *command, const char *const *lines, size_t n_lines, char *reply,
+                    size_t reply_size, char *err, size_t err_size);
 
 #endif

@@ -67,7 +67,8 @@ static void last_backup(const char *dir, int64_t *at, char *path, size_t size, i
             SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
       *at = sqlite3_column_int64(st, 0);
-      snprintf(path, size, "%s", (const char *)sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+      snprintf(path, size, "%s",
+               (const char *)sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
       *ok = sqlite3_column_int(st, 2) != 0;
     }
     sqlite3_finalize(st);
@@ -114,8 +115,14 @@ static void pause_for(control_ctx *c, int seconds)
 
 static void ctl_unseal(control_ctx *c, char **lines, size_t n, char *reply, size_t size)
 {
-  if (n != 2 || !*lines[1]) { fail(reply, size, "unseal takes the passphrase on the next line"); return; }
-  if (!keystate_sealed(c->keys)) { fail(reply, size, "already unsealed"); return; }
+  if (n != 2 || !*lines[1]) {
+    fail(reply, size, "unseal takes the passphrase on the next line");
+    return;
+  }
+  if (!keystate_sealed(c->keys)) {
+    fail(reply, size, "already unsealed");
+    return;
+  }
   int64_t t0 = mono_ms();
   char err[512];
   db *d = NULL;
@@ -133,7 +140,10 @@ static void ctl_unseal(control_ctx *c, char **lines, size_t n, char *reply, size
     fail(reply, size, "wrong passphrase");
     return;
   }
-  if (rc) { fail(reply, size, err); return; }
+  if (rc) {
+    fail(reply, size, err);
+    return;
+  }
   /* The fix-ups that need keys run before the keys are installed, so no
    * request (and no retention run) ever sees the data before them: a case
    * shredded meanwhile would otherwise still be readable in a record not
@@ -163,7 +173,10 @@ typedef struct {
 static int rotate_in_lock(void *arg, const vault *current, vault **next)
 {
   rotate_job *j = arg;
-  if (!current) { snprintf(j->err, sizeof j->err, "the server is sealed: unseal it first"); return -1; }
+  if (!current) {
+    snprintf(j->err, sizeof j->err, "the server is sealed: unseal it first");
+    return -1;
+  }
   if (vault_copy_index_key(j->fresh, current) != VAULT_OK) {
     snprintf(j->err, sizeof j->err, "out of memory");
     return -1;
@@ -180,7 +193,10 @@ static void ctl_rotate(control_ctx *c, char **lines, size_t n, char *reply, size
   char mode[32] = "";
   rotate_job j = {.dir = c->data_dir};
   uint8_t salt[VAULT_SALT_BYTES];
-  if (keystate_sealed(c->keys)) { fail(reply, size, "the server is sealed: unseal it first"); return; }
+  if (keystate_sealed(c->keys)) {
+    fail(reply, size, "the server is sealed: unseal it first");
+    return;
+  }
   if (db_open(c->data_dir, DB_OPEN, c->cfg.synchronous_full, &j.d, j.err, sizeof j.err) ||
       rotate_seal_mode(j.d, mode, sizeof mode)) {
     if (!j.err[0]) snprintf(j.err, sizeof j.err, "the database has no seal mode");
@@ -192,7 +208,8 @@ static void ctl_rotate(control_ctx *c, char **lines, size_t n, char *reply, size
   const char *why = NULL;
   if (passphrase && n != 3) why = "this directory is sealed with a passphrase: send the new one twice";
   else if (passphrase && strcmp(lines[1], lines[2])) why = "the two new passphrases differ";
-  else if (passphrase && strlen(lines[1]) < NEW_PASSPHRASE_MIN) why = "the new passphrase is too short (8 or more characters)";
+  else if (passphrase && strlen(lines[1]) < NEW_PASSPHRASE_MIN)
+    why = "the new passphrase is too short (8 or more characters)";
   else if (!passphrase && n != 1) why = "this directory uses a key file: rotate takes no lines";
   /* The new key is made (or stretched) before the lock: requests wait only
    * for the re-wrap itself. */
@@ -205,7 +222,11 @@ static void ctl_rotate(control_ctx *c, char **lines, size_t n, char *reply, size
     vrc = vault_create_random(&j.fresh, NULL);
   }
   if (!why && vrc) why = "could not make the new master key";
-  if (why) { fail(reply, size, why); db_close(j.d); return; }
+  if (why) {
+    fail(reply, size, why);
+    db_close(j.d);
+    return;
+  }
   int64_t t1 = mono_ms();
   int rc = keystate_swap(c->keys, rotate_in_lock, &j);
   int64_t locked_ms = mono_ms() - t1;
@@ -237,19 +258,28 @@ static void ctl_backup(control_ctx *c, char **lines, size_t n, char *reply, size
    * meanwhile goes ahead, and the backup notices it (backup.c refuses a
    * copy whose key check is no longer this key's). */
   const vault *cur = keystate_acquire(c->keys);
-  if (!cur) { fail(reply, size, "the server is sealed: unseal it first"); return; }
+  if (!cur) {
+    fail(reply, size, "the server is sealed: unseal it first");
+    return;
+  }
   vault *v = NULL;
   int crc = vault_clone(cur, &v);
   keystate_release(c->keys);
-  if (crc) { fail(reply, size, "out of memory"); return; }
+  if (crc) {
+    fail(reply, size, "out of memory");
+    return;
+  }
   int rc = backup_make(c->data_dir, v, pass, lines[1], 0, &res, err, sizeof err);
   vault_close(v);
-  if (rc) { fail(reply, size, err); return; }
+  if (rc) {
+    fail(reply, size, err);
+    return;
+  }
   char path[CONTROL_LINE_MAX];
   snprintf(path, sizeof path, "%s", lines[1]);
   clean_value(path);
-  snprintf(reply, size, "ok\npath=%s\nbytes=%lld\nat=%lld\nms=%lld\n", path, (long long)res.bytes,
-           (long long)res.at, (long long)(mono_ms() - t0));
+  snprintf(reply, size, "ok\npath=%s\nbytes=%lld\nat=%lld\nms=%lld\n", path, (long long)res.bytes, (long long)res.at,
+           (long long)(mono_ms() - t0));
 }
 
 void control_cmds_handle(control_ctx *c, char **lines, size_t n, char *reply, size_t size)
@@ -260,7 +290,8 @@ void control_cmds_handle(control_ctx *c, char **lines, size_t n, char *reply, si
   else if (!strcmp(cmd, "rotate")) ctl_rotate(c, lines, n, reply, size);
   else if (!strcmp(cmd, "backup")) ctl_backup(c, lines, n, reply, size);
   else fail(reply, size, "unknown command (status, unseal, rotate, backup)");
-  if (strcmp(cmd, "status")) log_line(LOG_INFO, "event=control_command command=%s ok=%d",
-                                      !strcmp(cmd, "unseal") || !strcmp(cmd, "rotate") || !strcmp(cmd, "backup") ? cmd : "unknown",
-                                      !strncmp(reply, "ok\n", 3));
+  if (strcmp(cmd, "status"))
+    log_line(LOG_INFO, "event=control_command command=%s ok=%d",
+             !strcmp(cmd, "unseal") || !strcmp(cmd, "rotate") || !strcmp(cmd, "backup") ? cmd : "unknown",
+             !strncmp(reply, "ok\n", 3));
 }

@@ -25,8 +25,8 @@ typedef struct {
   config cfg;
   keystate *keys;
   server_stats *stats;
-  int stop_fd;           /* readable once the server stops: cuts a delay short */
-  int failed_unseals;    /* in a row: each one makes the next reply wait longer */
+  int stop_fd;        /* readable once the server stops: cuts a delay short */
+  int failed_unseals; /* in a row: each one makes the next reply wait longer */
 } control_ctx;
 
 void control_cmds_handle(control_ctx *ctx, char **lines, size_t n, char *reply, size_t size);

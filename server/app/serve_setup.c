@@ -64,8 +64,7 @@ int serve_setup_read_passphrase_file(const char *path, char *buf, size_t size, c
     if (done && buf[done - 1] == '\r') buf[--done] = '\0';
     if (done == 0 || strlen(buf) != done || memchr(buf, '\n', done))
       snprintf(err, err_size, "the passphrase file %s must hold exactly one non-empty line", path);
-    else
-      rc = 0;
+    else rc = 0;
     if (rc) sodium_memzero(buf, size);
   }
   close(fd);
@@ -134,8 +133,9 @@ int serve_setup_keys_ready(const char *dir, const config *cfg, const vault *v)
     rrc = reseal_records(d, cfg, v, &ring, &moved, &skipped, err, sizeof err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-    if (rrc) log_line(LOG_ERROR, "event=records_reseal_failed moved=%lld error=%s", (long long)moved,
-                      log_quote(err, q, sizeof q));
+    if (rrc)
+      log_line(LOG_ERROR, "event=records_reseal_failed moved=%lld error=%s", (long long)moved,
+               log_quote(err, q, sizeof q));
     else if (moved || skipped)
       log_line(skipped ? LOG_WARN : LOG_INFO, "event=records_resealed revisions=%lld skipped=%lld ms=%ld",
                (long long)moved, (long long)skipped, ms);

@@ -39,8 +39,7 @@ rcode call_fail_sql(call *c, int sqlite_rc, const char *what)
 rcode call_check_text(call *c, const char *field, const char *value, size_t max)
 {
   size_t n = strlen(value);
-  if (n == 0 || strspn(value, " \t\r\n") == n)
-    return call_fail(c, RC_INVALID, field, "%s is required", field);
+  if (n == 0 || strspn(value, " \t\r\n") == n) return call_fail(c, RC_INVALID, field, "%s is required", field);
   if (n > max) return call_fail(c, RC_INVALID, field, "%s may have at most %zu bytes", field, max);
   return RC_OK;
 }

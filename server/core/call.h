@@ -36,9 +36,9 @@ typedef struct {
   db *db;
   const vault *vault;
   const config *cfg;
-  keyring *ring;   /* the worker's key cache, or NULL for one per request */
+  keyring *ring;           /* the worker's key cache, or NULL for one per request */
   struct auth_cache *auth; /* the worker's checked tokens, or NULL to always ask the database */
-  struct relay *relay; /* where committed events go to be published, or NULL */
+  struct relay *relay;     /* where committed events go to be published, or NULL */
   const topic_key *topics; /* makes event topics at login (topic.h) */
 } svc;
 
@@ -47,7 +47,7 @@ typedef struct {
   int authenticated;
   int64_t user_id;
   Reflect__V1__Role role;
-  int must_change;  /* an administrator set the password: see REQUEST_FIRST */
+  int must_change; /* an administrator set the password: see REQUEST_FIRST */
   char username[USERNAME_MAX + 1];
   uint8_t token_hash[32];
   int64_t expires_at;
@@ -61,15 +61,14 @@ typedef struct {
   Reflect__V1__Reply *rep;
   int64_t now;
   size_t frame_len;
-  int touch_token;   /* set by authentication: write last_seen after the request */
+  int touch_token;    /* set by authentication: write last_seen after the request */
   int64_t slow_owner; /* whose password work a request sent to a slow worker is (ops_auth_slow_lane) */
   /* Outbox rows this request added (events.h), published after commit;
    * 0 when none. call_write forgets those of a rolled-back transaction. */
   int64_t events_first, events_last;
 } call;
 
-rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Maps a SQLite result code to a Status (SQLITE_FULL is RESOURCE_EXHAUSTED,
  * constraint failures are FAILED_PRECONDITION, everything else INTERNAL). */

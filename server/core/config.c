@@ -59,8 +59,7 @@ int config_check_endpoint(const char *ep)
 {
   size_t n = strlen(ep);
   if (n == 0 || n >= CONFIG_ENDPOINT_MAX) return -1;
-  if (strncmp(ep, "tcp://", 6) && strncmp(ep, "ipc://", 6) && strncmp(ep, "inproc://", 9))
-    return -1;
+  if (strncmp(ep, "tcp://", 6) && strncmp(ep, "ipc://", 6) && strncmp(ep, "inproc://", 9)) return -1;
   for (const char *p = ep; *p; p++)
     if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f) return -1;
   return 0;
@@ -100,8 +99,10 @@ typedef struct {
   int is64;
 } int_key;
 
-#define INTK(sec, nm, lo, hi, scale, field, is64) \
-  {sec, nm, lo, hi, scale, offsetof(config, field), is64}
+#define INTK(sec, nm, lo, hi, scale, field, is64)         \
+  {                                                       \
+    sec, nm, lo, hi, scale, offsetof(config, field), is64 \
+  }
 static const int_key int_keys[] = {
     INTK("server", "workers", 1, 64, 1, workers, 0),
     INTK("server", "slow_workers", 1, 16, 1, slow_workers, 0),
@@ -151,10 +152,14 @@ static int parse_leads(const char *v, config *c)
     if (*p && *p != ' ' && *p != ',') return -1;
   }
   if (n == 0) return -1;
-  for (int i = 0; i < n; i++)       /* longest first; no repeats */
+  for (int i = 0; i < n; i++) /* longest first; no repeats */
     for (int j = i + 1; j < n; j++) {
       if (leads[j] == leads[i]) return -1;
-      if (leads[j] > leads[i]) { int64_t t = leads[i]; leads[i] = leads[j]; leads[j] = t; }
+      if (leads[j] > leads[i]) {
+        int64_t t = leads[i];
+        leads[i] = leads[j];
+        leads[j] = t;
+      }
     }
   memcpy(c->reminder_leads, leads, sizeof leads[0] * (size_t)n);
   c->n_reminder_leads = n;
@@ -271,7 +276,10 @@ int config_write_default(const char *data_dir, const config *c)
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
   if (fd < 0) return -1;
   FILE *f = fdopen(fd, "w");
-  if (!f) { close(fd); return -1; }
+  if (!f) {
+    close(fd);
+    return -1;
+  }
   fprintf(f,
           "; reflectd configuration. Command-line options override these.\n"
           "[server]\n"
@@ -323,12 +331,11 @@ int config_write_default(const char *data_dir, const config *c)
           "case_years = %d\n"
           "looked_after_age = %d\n",
           c->listen, c->publish, c->workers, c->slow_workers, c->slow_queue, c->queue, c->connections, c->timezone,
-          (long long)(c->token_idle_s / 60), (long long)(c->token_absolute_s / 3600),
-          c->login_max_failures, (long long)(c->login_max_delay_s / 60),
-          c->synchronous_full ? "full" : "normal", leads, c->scheduler_s, c->event_threads,
-          c->event_keep_days, c->coverage_high_days, c->coverage_medium_days, c->coverage_low_days,
-          c->min_support_percent, c->min_development_percent, c->backup_dir, c->backup_every_hours,
-          c->backup_keep, c->case_years, c->looked_after_age);
+          (long long)(c->token_idle_s / 60), (long long)(c->token_absolute_s / 3600), c->login_max_failures,
+          (long long)(c->login_max_delay_s / 60), c->synchronous_full ? "full" : "normal", leads, c->scheduler_s,
+          c->event_threads, c->event_keep_days, c->coverage_high_days, c->coverage_medium_days, c->coverage_low_days,
+          c->min_support_percent, c->min_development_percent, c->backup_dir, c->backup_every_hours, c->backup_keep,
+          c->case_years, c->looked_after_age);
   int rc = fflush(f) || fsync(fd) ? -1 : 0;
   fclose(f);
   return rc;

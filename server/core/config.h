@@ -54,11 +54,11 @@ typedef struct {
   int case_years;
   int looked_after_age;
   /* [events] */
-  int event_threads;         /* relay threads sealing and publishing (1..16) */
-  int scheduler_s;           /* seconds between scheduler runs (1..3600) */
+  int event_threads;                        /* relay threads sealing and publishing (1..16) */
+  int scheduler_s;                          /* seconds between scheduler runs (1..3600) */
   int64_t reminder_leads[CONFIG_LEADS_MAX]; /* seconds before a session, longest first */
-  int n_reminder_leads;      /* 0..CONFIG_LEADS_MAX: "reminders = none" turns them off */
-  int event_keep_days;       /* outbox rows older than this are pruned (1..3650) */
+  int n_reminder_leads;                     /* 0..CONFIG_LEADS_MAX: "reminders = none" turns them off */
+  int event_keep_days;                      /* outbox rows older than this are pruned (1..3650) */
   /* [reports]: a case must be discussed in supervision within this many
    * days by risk (1..366; high <= medium <= low), and support and
    * development below this percent of classified discussion are flagged as

@@ -43,8 +43,7 @@ int datadir_create(const char *dir, char *err, size_t err_size)
   return 0;
 }
 
-int datadir_write_file(const char *dir, const char *name, const char *content, int mode, char *err,
-                       size_t err_size)
+int datadir_write_file(const char *dir, const char *name, const char *content, int mode, char *err, size_t err_size)
 {
   char path[DATADIR_PATH_MAX];
   if (datadir_path(dir, name, path, sizeof path)) {
@@ -63,8 +62,7 @@ int datadir_write_file(const char *dir, const char *name, const char *content, i
   return ok ? 0 : -1;
 }
 
-int datadir_read_secret(const char *dir, const char *name, char *buf, size_t size, char *err,
-                        size_t err_size)
+int datadir_read_secret(const char *dir, const char *name, char *buf, size_t size, char *err, size_t err_size)
 {
   char path[DATADIR_PATH_MAX];
   if (datadir_path(dir, name, path, sizeof path)) {

@@ -22,10 +22,8 @@
 int datadir_path(const char *dir, const char *name, char *out, size_t size);
 /* Creates dir (0700) or accepts an existing empty one. */
 int datadir_create(const char *dir, char *err, size_t err_size);
-int datadir_write_file(const char *dir, const char *name, const char *content, int mode, char *err,
-                       size_t err_size);
+int datadir_write_file(const char *dir, const char *name, const char *content, int mode, char *err, size_t err_size);
 /* Reads the first line of a 0600 file into buf (without the newline). */
-int datadir_read_secret(const char *dir, const char *name, char *buf, size_t size, char *err,
-                        size_t err_size);
+int datadir_read_secret(const char *dir, const char *name, char *buf, size_t size, char *err, size_t err_size);
 
 #endif

@@ -20,7 +20,10 @@
 
 struct db {
   sqlite3 *h;
-  struct db_cached { const char *sql; sqlite3_stmt *st; } *cache;
+  struct db_cached {
+    const char *sql;
+    sqlite3_stmt *st;
+  } * cache;
   int n_cached, cap_cached;
   int in_write;
 };
@@ -28,7 +31,10 @@ struct db {
 /* One writer at a time across all of this process's connections. */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int db_schema_version(void) { return db_schema_count; }
+int db_schema_version(void)
+{
+  return db_schema_count;
+}
 
 static int exec(sqlite3 *h, const char *sql, char *err, size_t err_size)
 {
@@ -91,8 +97,7 @@ static int migrate(sqlite3 *h, char *err, size_t err_size)
   return 0;
 }
 
-int db_open(const char *data_dir, int mode, int synchronous_full, db **out, char *err,
-            size_t err_size)
+int db_open(const char *data_dir, int mode, int synchronous_full, db **out, char *err, size_t err_size)
 {
   char path[4096];
   *out = NULL;
@@ -102,12 +107,14 @@ int db_open(const char *data_dir, int mode, int synchronous_full, db **out, char
   }
   struct stat sb;
   if (mode == DB_OPEN && stat(path, &sb) != 0) {
-    snprintf(err, err_size, "no database at %s (run `reflectd init --data %s` first)", path,
-             data_dir);
+    snprintf(err, err_size, "no database at %s (run `reflectd init --data %s` first)", path, data_dir);
     return -1;
   }
   db *d = calloc(1, sizeof *d);
-  if (!d) { snprintf(err, err_size, "out of memory"); return -1; }
+  if (!d) {
+    snprintf(err, err_size, "out of memory");
+    return -1;
+  }
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW |
               (mode == DB_CREATE ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path, &d->h, flags, NULL);
@@ -148,7 +155,10 @@ void db_close(db *d)
   free(d);
 }
 
-sqlite3 *db_handle(db *d) { return d->h; }
+sqlite3 *db_handle(db *d)
+{
+  return d->h;
+}
 
 sqlite3_stmt *db_prepare(db *d, const char *sql)
 {
@@ -282,9 +292,7 @@ int db_begin_write(db *d)
 int db_commit(db *d)
 {
   int rc = sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL);
-  if (rc != SQLITE_OK) {
-    sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
-  }
+  if (rc != SQLITE_OK) { sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL); }
   d->in_write = 0;
   pthread_mutex_unlock(&write_lock);
   return rc;

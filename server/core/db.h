@@ -36,8 +36,7 @@ enum { DB_OPEN = 0, DB_CREATE = 1 };
 
 typedef struct db db;
 
-int db_open(const char *data_dir, int mode, int synchronous_full, db **out, char *err,
-            size_t err_size);
+int db_open(const char *data_dir, int mode, int synchronous_full, db **out, char *err, size_t err_size);
 void db_close(db *d);
 sqlite3 *db_handle(db *d);
 

@@ -4,7 +4,10 @@
 #include <string.h>
 #include <time.h>
 
-static int due_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static int due_leap(int y)
+{
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 static int due_month_days(int y, int m)
 {
@@ -78,9 +81,7 @@ int due_date_add(due_date d, due_interval iv, due_date *out)
   due_date r;
   switch (iv.unit) {
   case DUE_DAY:
-  case DUE_WEEK:
-    r = due_date_from_days(due_date_days(d) + (int64_t)iv.count * (iv.unit == DUE_WEEK ? 7 : 1));
-    break;
+  case DUE_WEEK: r = due_date_from_days(due_date_days(d) + (int64_t)iv.count * (iv.unit == DUE_WEEK ? 7 : 1)); break;
   case DUE_MONTH: {
     int64_t months = (int64_t)d.year * 12 + (d.month - 1) + iv.count;
     r.year = (int)(months / 12);
@@ -159,7 +160,10 @@ int due_next_date(const due_step *steps, size_t n, due_date start, due_date at, 
   return rc ? rc : due_date_add(at, steps[i].every, next);
 }
 
-int64_t due_date_midnight(due_date d) { return due_date_days(d) * 86400; }
+int64_t due_date_midnight(due_date d)
+{
+  return due_date_days(d) * 86400;
+}
 
 int due_next_time(const due_step *steps, size_t n, due_date start, int64_t at, int64_t *next)
 {

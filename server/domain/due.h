@@ -22,8 +22,8 @@
 #include <stdint.h>
 
 #define DUE_STEPS_MAX 12
-#define DUE_EVERY_MAX 366   /* an interval's count */
-#define DUE_UNTIL_MAX 1200  /* an until's count (100 years in months) */
+#define DUE_EVERY_MAX 366  /* an interval's count */
+#define DUE_UNTIL_MAX 1200 /* an until's count (100 years in months) */
 #define DUE_YEAR_MIN 1970
 #define DUE_YEAR_MAX 2200
 
@@ -39,7 +39,7 @@ typedef struct {
 
 typedef struct {
   due_interval every;
-  due_interval until;  /* count 0: no until (the last step) */
+  due_interval until; /* count 0: no until (the last step) */
 } due_step;
 
 typedef struct {

@@ -4,9 +4,15 @@
 
 enum { WEEK = 1, MONTH = 2, QUARTER = 3, HIGHER = 1, LOWER = 2 };
 
-int kpi_trend_period_known(int period) { return period >= WEEK && period <= QUARTER; }
+int kpi_trend_period_known(int period)
+{
+  return period >= WEEK && period <= QUARTER;
+}
 
-int kpi_trend_direction_known(int direction) { return direction == HIGHER || direction == LOWER; }
+int kpi_trend_direction_known(int direction)
+{
+  return direction == HIGHER || direction == LOWER;
+}
 
 int kpi_trend_period_start(int period, const char *day, char out[KPI_DAY_SIZE])
 {
@@ -56,8 +62,7 @@ int kpi_trend_of(int direction, const double *values, size_t n)
   return s > 0 ? 2 : s == 0 ? 3 : 4;
 }
 
-int kpi_trend_drifting(int direction, const double *values, const int *has_target, const double *targets,
-                       size_t n)
+int kpi_trend_drifting(int direction, const double *values, const int *has_target, const double *targets, size_t n)
 {
   if (n < 3 || !kpi_trend_direction_known(direction)) return 0;
   if (!has_target[n - 1] || kpi_trend_meets(direction, values[n - 1], targets[n - 1])) return 0;

@@ -39,7 +39,6 @@ int kpi_trend_of(int direction, const double *values, size_t n);
 /* Drifting: at least three values, the latest has a target and falls
  * short of it, and each of the last two steps moved away from the better
  * end. values/has_target/targets are oldest first, n of each. */
-int kpi_trend_drifting(int direction, const double *values, const int *has_target, const double *targets,
-                       size_t n);
+int kpi_trend_drifting(int direction, const double *values, const int *has_target, const double *targets, size_t n);
 
 #endif

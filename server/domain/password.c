@@ -54,7 +54,6 @@ void password_generate(char *out, size_t len)
 {
   /* No 0/O, 1/l/I: someone reads it off a screen once and types it. */
   static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  for (size_t i = 0; i < len; i++)
-    out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+  for (size_t i = 0; i < len; i++) out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
   out[len] = '\0';
 }

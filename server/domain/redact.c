@@ -31,17 +31,41 @@ static size_t decode(const char *text, size_t len, size_t i, uint32_t *cp)
   const unsigned char *s = (const unsigned char *)text;
   uint32_t c = s[i], min;
   size_t n;
-  if (c < 0x80) { *cp = c; return 1; }
-  if (c >= 0xC2 && c <= 0xDF) { n = 2; c &= 0x1F; min = 0x80; }
-  else if (c >= 0xE0 && c <= 0xEF) { n = 3; c &= 0x0F; min = 0x800; }
-  else if (c >= 0xF0 && c <= 0xF4) { n = 4; c &= 0x07; min = 0x10000; }
-  else { *cp = CP_INVALID; return 1; }
-  if (n > len - i) { *cp = CP_INVALID; return 1; }
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+    c &= 0x1F;
+    min = 0x80;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    c &= 0x0F;
+    min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    c &= 0x07;
+    min = 0x10000;
+  } else {
+    *cp = CP_INVALID;
+    return 1;
+  }
+  if (n > len - i) {
+    *cp = CP_INVALID;
+    return 1;
+  }
   for (size_t k = 1; k < n; k++) {
-    if ((s[i + k] & 0xC0) != 0x80) { *cp = CP_INVALID; return 1; }
+    if ((s[i + k] & 0xC0) != 0x80) {
+      *cp = CP_INVALID;
+      return 1;
+    }
     c = c << 6 | (s[i + k] & 0x3F);
   }
-  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) { *cp = CP_INVALID; return 1; }
+  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+    *cp = CP_INVALID;
+    return 1;
+  }
   *cp = c;
   return n;
 }
@@ -444,8 +468,7 @@ int redact_terms_prepare(redact_terms *t, const char *subject)
     if (slen && only_subject_words(t->v[i], snorm, slen)) {
       wipe(t->v[i]->text, t->v[i]->len);
       free(t->v[i]);
-    }
-    else t->v[kept++] = t->v[i];
+    } else t->v[kept++] = t->v[i];
   }
   t->n = kept;
   if (t->n) qsort(t->v, t->n, sizeof *t->v, term_cmp);
@@ -539,11 +562,20 @@ int redact_apply(const redact_terms *t, const char *text, char **out, const char
     for (size_t g = g0; g < t->n; g++) {
       const redact_term *m = t->v[g];
       if (g > g0 && (m->first_len != t->v[g0]->first_len || memcmp(m->text, t->v[g0]->text, m->first_len))) break;
-      if ((end = match_at(m, text, len, i))) { hit = m; break; }
+      if ((end = match_at(m, text, len, i))) {
+        hit = m;
+        break;
+      }
     }
     after_word = 1; /* a word ends at j, and a term always ends with one */
-    if (!hit) { i = j; continue; }
-    if (*n_reasons == max_reasons) { rc = REDACT_E_REASONS; break; }
+    if (!hit) {
+      i = j;
+      continue;
+    }
+    if (*n_reasons == max_reasons) {
+      rc = REDACT_E_REASONS;
+      break;
+    }
     reasons[(*n_reasons)++] = hit->reason;
     rc = buf_put(&b, text + copied, i - copied);
     if (!rc) rc = buf_put(&b, "[redacted: ", 11);

@@ -72,10 +72,10 @@
 enum {
   REDACT_OK = 0,
   REDACT_E_NOMEM = 1,
-  REDACT_E_TOO_MANY = 2,   /* more than REDACT_TERMS_MAX terms */
-  REDACT_E_TOO_LONG = 3,   /* text over REDACT_TEXT_MAX, or output over REDACT_OUTPUT_MAX */
-  REDACT_E_REASONS = 4,    /* more replacements than the caller's bound */
-  REDACT_E_STATE = 5,      /* applied before prepare, or added after */
+  REDACT_E_TOO_MANY = 2, /* more than REDACT_TERMS_MAX terms */
+  REDACT_E_TOO_LONG = 3, /* text over REDACT_TEXT_MAX, or output over REDACT_OUTPUT_MAX */
+  REDACT_E_REASONS = 4,  /* more replacements than the caller's bound */
+  REDACT_E_STATE = 5,    /* applied before prepare, or added after */
 };
 
 typedef struct redact_term redact_term;
@@ -96,11 +96,11 @@ typedef struct {
   redact_term **v;
   size_t n, cap;
   /* While adding: every term by its text, so each is kept once. */
-  size_t *seen;      /* open-addressing table of term indexes (+1; 0 empty) */
+  size_t *seen; /* open-addressing table of term indexes (+1; 0 empty) */
   size_t n_seen;
   const redact_corpus *corpus; /* if set, only terms occurring in it are added */
   /* Built by redact_terms_prepare: terms grouped by their first word. */
-  size_t *slots;     /* open-addressing table of group starts (+1; 0 empty) */
+  size_t *slots; /* open-addressing table of group starts (+1; 0 empty) */
   size_t n_slots;
   int prepared;
 } redact_terms;

@@ -5,7 +5,10 @@
 #include <string.h>
 #include <time.h>
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static int is_leap(int y)
+{
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 /* By hand rather than snprintf: the year is checked to 4 digits, and the
  * output never depends on a locale. */
@@ -34,7 +37,11 @@ static int local_ymd(int64_t t, int *y, int *m, int *d)
 void retention_format_date(int64_t t, char out[11])
 {
   int y, m, d;
-  if (local_ymd(t, &y, &m, &d)) { y = 1970; m = 1; d = 1; }
+  if (local_ymd(t, &y, &m, &d)) {
+    y = 1970;
+    m = 1;
+    d = 1;
+  }
   format_ymd(y, m, d, out);
 }
 
@@ -69,10 +76,13 @@ int retention_until(const retention_policy *p, int64_t closed_at, int looked_aft
      * clear (retain_until) then reveals only the birth year, not the date
      * of birth that is sealed under the case's key. */
     int ly = born + p->looked_after_age;
-    if (ly > y || (ly == y && (m < 12 || d < 31))) { y = ly; m = 12; d = 31; }
+    if (ly > y || (ly == y && (m < 12 || d < 31))) {
+      y = ly;
+      m = 12;
+      d = 31;
+    }
   }
   if (y > 9999) return -1;
   format_ymd(y, m, d, out);
   return 0;
 }
-

@@ -17,11 +17,11 @@
 
 /* Display names have at most 200 bytes (ops_users), so none of these ever
  * truncates, and no name is ever cut inside a UTF-8 sequence. */
-#define SUBJECT_MAX 256    /* "group supervision with " and a name */
-#define TEXT_MAX 640       /* a summary: two names and some words */
-#define WHO_MAX 1024       /* WHO_NAMES_MAX names and "and N others" */
-#define WHO_NAMES_MAX 4    /* names listed before "and N others" */
-#define MANAGERS_MAX 32    /* told of one supervisee's overdue supervision */
+#define SUBJECT_MAX 256 /* "group supervision with " and a name */
+#define TEXT_MAX 640    /* a summary: two names and some words */
+#define WHO_MAX 1024    /* WHO_NAMES_MAX names and "and N others" */
+#define WHO_NAMES_MAX 4 /* names listed before "and N others" */
+#define MANAGERS_MAX 32 /* told of one supervisee's overdue supervision */
 #define PARTIES_MAX (1 + SESSION_MAX_MEMBERS)
 
 /* ---- a batch: names looked up once, outbox rows stored by recipient ---- */
@@ -39,7 +39,7 @@ typedef struct {
 
 typedef struct {
   const call *c;
-  name_entry *e;  /* open addressing; cap is a power of two */
+  name_entry *e; /* open addressing; cap is a power of two */
   size_t cap, n;
   pending *p;
   size_t n_p, cap_p;
@@ -72,7 +72,10 @@ void events_batch_begin(call *c)
   batch = b;
 }
 
-static batch_state *batch_of(const call *c) { return batch && batch->c == c ? batch : NULL; }
+static batch_state *batch_of(const call *c)
+{
+  return batch && batch->c == c ? batch : NULL;
+}
 
 static size_t slot_of(const batch_state *b, int64_t id)
 {
@@ -191,7 +194,10 @@ static void who_text(call *c, const int64_t *ids, size_t n, int64_t skip, char *
   buf[0] = '\0';
   for (size_t i = 0; i < n; i++) {
     if (ids[i] == skip) continue;
-    if (listed == WHO_NAMES_MAX) { others++; continue; }
+    if (listed == WHO_NAMES_MAX) {
+      others++;
+      continue;
+    }
     append(buf, size, &off, "%s%s", listed++ ? ", " : "", name_of(c, ids[i]));
   }
   if (others) append(buf, size, &off, " and %zu other%s", others, others == 1 ? "" : "s");
@@ -215,7 +221,10 @@ static char *session_room(call *c, const session_row *s)
   return room ? room : "";
 }
 
-static int is_group(const session_row *s) { return s->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP; }
+static int is_group(const session_row *s)
+{
+  return s->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP;
+}
 
 /* The session as recipient r sees it, lower case: "supervision with Sam
  * Green", "group supervision with Sam Green" (a member), "group
@@ -224,8 +233,9 @@ static void session_subject(call *c, const session_row *s, const parties *p, int
 {
   if (is_group(s) && r == s->supervisor_id) snprintf(buf, size, "group supervision");
   else if (is_group(s)) snprintf(buf, size, "group supervision with %s", name_of(c, s->supervisor_id));
-  else snprintf(buf, size, "supervision with %s",
-                name_of(c, r == s->supervisor_id ? (p->n > 1 ? p->id[1] : 0) : s->supervisor_id));
+  else
+    snprintf(buf, size, "supervision with %s",
+             name_of(c, r == s->supervisor_id ? (p->n > 1 ? p->id[1] : 0) : s->supervisor_id));
 }
 
 static void capitalise(char *s)
@@ -238,7 +248,7 @@ typedef enum { SAY_BOOKED, SAY_MOVED, SAY_CANCELLED, SAY_REMINDER } say;
 typedef struct {
   say what;
   int kind;
-  int members_only;   /* the supervisor booked it; only the members hear */
+  int members_only; /* the supervisor booked it; only the members hear */
   int64_t previous_at, lead;
   int late;
 } session_news;
@@ -288,7 +298,10 @@ rcode events_session_booked(call *c, const session_row *s)
   session_news w = {SAY_BOOKED,
                     is_group(s) ? REFLECT__V1__EVENT_KIND__EVENT_GROUP_INVITATION
                                 : REFLECT__V1__EVENT_KIND__EVENT_SESSION_SCHEDULED,
-                    1, 0, 0, 0};
+                    1,
+                    0,
+                    0,
+                    0};
   return session_tell(c, s, &w);
 }
 
@@ -297,7 +310,10 @@ rcode events_session_moved(call *c, const session_row *s, int64_t previous_at)
   session_news w = {SAY_MOVED,
                     is_group(s) ? REFLECT__V1__EVENT_KIND__EVENT_GROUP_CHANGED
                                 : REFLECT__V1__EVENT_KIND__EVENT_SESSION_RESCHEDULED,
-                    0, previous_at, 0, 0};
+                    0,
+                    previous_at,
+                    0,
+                    0};
   return session_tell(c, s, &w);
 }
 
@@ -306,7 +322,10 @@ rcode events_session_cancelled(call *c, const session_row *s)
   session_news w = {SAY_CANCELLED,
                     is_group(s) ? REFLECT__V1__EVENT_KIND__EVENT_GROUP_CHANGED
                                 : REFLECT__V1__EVENT_KIND__EVENT_SESSION_CANCELLED,
-                    0, 0, 0, 0};
+                    0,
+                    0,
+                    0,
+                    0};
   return session_tell(c, s, &w);
 }
 
@@ -406,9 +425,7 @@ static rcode action_tell(call *c, const action_row *a, act what, int late)
     case ACT_OVERDUE:
       snprintf(summary, sizeof summary, "%s from supervision on %s is overdue (due %s)", whose, day, due_day);
       break;
-    default:
-      snprintf(summary, sizeof summary, "%s from supervision on %s %s", whose, day, closed);
-      break;
+    default: snprintf(summary, sizeof summary, "%s from supervision on %s %s", whose, day, closed); break;
     }
     Reflect__V1__Event ev = REFLECT__V1__EVENT__INIT;
     ev.kind = (Reflect__V1__EventKind)kinds[what];
@@ -426,9 +443,15 @@ static rcode action_tell(call *c, const action_row *a, act what, int late)
   return RC_OK;
 }
 
-rcode events_action_assigned(call *c, const action_row *a) { return action_tell(c, a, ACT_ASSIGNED, 0); }
+rcode events_action_assigned(call *c, const action_row *a)
+{
+  return action_tell(c, a, ACT_ASSIGNED, 0);
+}
 
-rcode events_action_closed(call *c, const action_row *a) { return action_tell(c, a, ACT_DONE, 0); }
+rcode events_action_closed(call *c, const action_row *a)
+{
+  return action_tell(c, a, ACT_DONE, 0);
+}
 
 rcode events_action_due(call *c, const action_row *a, int overdue, int late)
 {
@@ -442,9 +465,9 @@ rcode events_action_due(call *c, const action_row *a, int overdue, int late)
 static rcode overseeing_managers(call *c, int64_t user, int64_t *ids, size_t max, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT DISTINCT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id"
-      " WHERE m.manager = 1 AND u.role = ?2 AND u.active = 1 AND m.user_id <> ?1"
-      " AND " STORE_TEAMS_OVERSEES("m.user_id", "?1") " ORDER BY m.user_id");
+                                "SELECT DISTINCT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id"
+                                " WHERE m.manager = 1 AND u.role = ?2 AND u.active = 1 AND m.user_id <> ?1"
+                                " AND " STORE_TEAMS_OVERSEES("m.user_id", "?1") " ORDER BY m.user_id");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user);
   sqlite3_bind_int(st, 2, REFLECT__V1__ROLE__ROLE_MANAGER);
@@ -455,8 +478,8 @@ static rcode overseeing_managers(call *c, int64_t user, int64_t *ids, size_t max
   return *n == max || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-rcode events_supervision_overdue(call *c, int64_t agreement_id, int64_t supervisor, int64_t supervisee,
-                                 int64_t due_at, int late)
+rcode events_supervision_overdue(call *c, int64_t agreement_id, int64_t supervisor, int64_t supervisee, int64_t due_at,
+                                 int late)
 {
   int64_t to[2 + MANAGERS_MAX] = {supervisee, supervisor};
   size_t n = 0;
@@ -508,18 +531,19 @@ static rcode read_ids(sqlite3_stmt *st, int64_t *ids, size_t max, size_t *n)
   return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-#define KPI_TOLD_MAX 64  /* supervisors of one practitioner, or managers of one team */
+#define KPI_TOLD_MAX 64 /* supervisors of one practitioner, or managers of one team */
 
 static rcode kpi_recipients(call *c, int64_t user_id, int64_t team_id, int64_t *ids, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT ?1 WHERE ?1 <> 0"
-      " UNION SELECT a.supervisor_id FROM agreements a JOIN users u ON u.id = a.supervisor_id"
-      "  WHERE ?1 <> 0 AND a.supervisee_id = ?1 AND a.supervisee_signed_at IS NOT NULL AND a.ended_at IS NULL"
-      "  AND u.active = 1"
-      " UNION SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id"
-      "  WHERE ?2 <> 0 AND m.team_id = ?2 AND m.manager = 1 AND u.role = ?3 AND u.active = 1"
-      " ORDER BY 1");
+                                "SELECT ?1 WHERE ?1 <> 0"
+                                " UNION SELECT a.supervisor_id FROM agreements a JOIN users u ON u.id = a.supervisor_id"
+                                "  WHERE ?1 <> 0 AND a.supervisee_id = ?1 AND a.supervisee_signed_at IS NOT NULL AND "
+                                "a.ended_at IS NULL"
+                                "  AND u.active = 1"
+                                " UNION SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id"
+                                "  WHERE ?2 <> 0 AND m.team_id = ?2 AND m.manager = 1 AND u.role = ?3 AND u.active = 1"
+                                " ORDER BY 1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, team_id);
@@ -550,12 +574,12 @@ rcode events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, 
   for (size_t i = 0; i < n; i++) {
     char summary[TEXT_MAX];
     if (to[i] == user_id)
-      snprintf(summary, sizeof summary, "Your indicator \u201c%.200s\u201d has moved away from its target two periods running",
-               indicator);
+      snprintf(summary, sizeof summary,
+               "Your indicator \u201c%.200s\u201d has moved away from its target two periods running", indicator);
     else
       snprintf(summary, sizeof summary,
-               "Indicator \u201c%.200s\u201d for %s%.200s has moved away from its target two periods running", indicator,
-               team_id ? "team " : "", whose);
+               "Indicator \u201c%.200s\u201d for %s%.200s has moved away from its target two periods running",
+               indicator, team_id ? "team " : "", whose);
     Reflect__V1__Event ev = REFLECT__V1__EVENT__INIT;
     ev.kind = REFLECT__V1__EVENT_KIND__EVENT_KPI_DRIFTING;
     ev.at = c->now;
@@ -575,11 +599,11 @@ rcode events_kpi_drifting(call *c, int64_t indicator_id, const char *indicator, 
 #define ACCOUNT_TOLD_MAX 512
 static rcode account_recipients(call *c, int64_t user_id, int64_t team_id, int64_t *ids, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT id FROM (SELECT ?1 AS id UNION SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id"
-      " WHERE m.manager = 1 AND u.active = 1 AND (m.team_id = ?2 OR m.team_id IN"
-      "  (SELECT team_id FROM team_members WHERE user_id = ?1)))"
-      " ORDER BY id <> ?1, id");
+  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT id FROM (SELECT ?1 AS id UNION SELECT m.user_id FROM team_members m "
+                                          "JOIN users u ON u.id = m.user_id"
+                                          " WHERE m.manager = 1 AND u.active = 1 AND (m.team_id = ?2 OR m.team_id IN"
+                                          "  (SELECT team_id FROM team_members WHERE user_id = ?1)))"
+                                          " ORDER BY id <> ?1, id");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, team_id);
@@ -612,8 +636,8 @@ rcode events_account_changed(call *c, events_account what, int64_t user_id, int6
       snprintf(summary, sizeof summary, "An administrator made %.200s a manager of %.200s", who, team);
       break;
     default: /* EVENTS_ACCOUNT_INSPECTOR_GRANTED */
-      snprintf(summary, sizeof summary, "An administrator gave %s%.200s the evidence of %.200s", self ? "" : "inspector ",
-               who, team);
+      snprintf(summary, sizeof summary, "An administrator gave %s%.200s the evidence of %.200s",
+               self ? "" : "inspector ", who, team);
       break;
     }
     Reflect__V1__Event ev = REFLECT__V1__EVENT__INIT;

@@ -78,7 +78,7 @@ rcode events_account_changed(call *c, events_account what, int64_t user_id, int6
 /* Scheduler events (late: emitted after their time). */
 rcode events_session_reminder(call *c, const session_row *s, int64_t lead, int late) RC_MUST_CHECK;
 rcode events_action_due(call *c, const action_row *a, int overdue, int late) RC_MUST_CHECK;
-rcode events_supervision_overdue(call *c, int64_t agreement_id, int64_t supervisor, int64_t supervisee,
-                                 int64_t due_at, int late) RC_MUST_CHECK;
+rcode events_supervision_overdue(call *c, int64_t agreement_id, int64_t supervisor, int64_t supervisee, int64_t due_at,
+                                 int late) RC_MUST_CHECK;
 
 #endif

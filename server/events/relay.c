@@ -48,7 +48,7 @@ struct relay {
   int n;
   pthread_mutex_t lock;
   pthread_cond_t cond;
-  job *q;                 /* ring of RELAY_QUEUE_MAX */
+  job *q; /* ring of RELAY_QUEUE_MAX */
   size_t head, count;
   int tick_pending, stopping;
   uint64_t dropped;
@@ -79,8 +79,8 @@ void relay_post_range(relay *r, int64_t first, int64_t last)
   pthread_cond_broadcast(&r->cond);
   pthread_mutex_unlock(&r->lock);
   if (lost_from)
-    log_line(LOG_WARN, "event=events_not_published first=%lld last=%lld reason=queue_full",
-             (long long)lost_from, (long long)last);
+    log_line(LOG_WARN, "event=events_not_published first=%lld last=%lld reason=queue_full", (long long)lost_from,
+             (long long)last);
 }
 
 void relay_post_tick(relay *r, int64_t now)
@@ -144,7 +144,8 @@ static void pad_event(Reflect__V1__Event *ev, arena *a)
   ev->pad.len = 0;
   ev->pad.data = NULL;
   size_t len = protobuf_c_message_get_packed_size(&ev->base);
-  for (size_t want = (len + 3 + RELAY_PAD_BUCKET - 1) / RELAY_PAD_BUCKET * RELAY_PAD_BUCKET;; want += RELAY_PAD_BUCKET) {
+  for (size_t want = (len + 3 + RELAY_PAD_BUCKET - 1) / RELAY_PAD_BUCKET * RELAY_PAD_BUCKET;;
+       want += RELAY_PAD_BUCKET) {
     for (size_t header = 3; header <= 4; header++) {
       if (want < len + header) continue;
       uint8_t *zeros = arena_alloc(a, want - len - header + 1);
@@ -175,8 +176,7 @@ static void publish_range(worker_state *w, int64_t first, int64_t last)
   for (size_t i = 0; rc == RC_OK && i < n; i++) {
     if (rows[i].user_id != devs_of) {
       devs_of = rows[i].user_id;
-      if (store_events_devices(w->db, devs_of, now, r->cfg->token_idle_s, devs, EVENT_DEVICES_MAX, &n_devs))
-        n_devs = 0;
+      if (store_events_devices(w->db, devs_of, now, r->cfg->token_idle_s, devs, EVENT_DEVICES_MAX, &n_devs)) n_devs = 0;
     }
     if (!n_devs) continue;
     rows[i].ev->sent_us = now_us();
@@ -189,8 +189,8 @@ static void publish_range(worker_state *w, int64_t first, int64_t last)
   }
   if (txn) db_end_read(w->db);
   keystate_release(r->keys);
-  if (rc) log_line(LOG_ERROR, "event=events_read_failed first=%lld last=%lld code=%d", (long long)first,
-                   (long long)last, rc);
+  if (rc)
+    log_line(LOG_ERROR, "event=events_read_failed first=%lld last=%lld code=%d", (long long)first, (long long)last, rc);
   arena_reset(&a);
 }
 

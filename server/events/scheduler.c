@@ -61,13 +61,13 @@ typedef struct {
  * starts_at - lead) and that have not started, not yet marked. The start
  * time was set by the latest history row that names one (a booking or a
  * move); sessions older than the history have their creation. */
-#define REMINDERS_DUE                                                                                       \
-  "SELECT s.id, s.kind, s.supervisor_id, s.key_id, s.starts_at, s.ends_at, s.minutes, s.status, s.sequence," \
+#define REMINDERS_DUE                                                                                              \
+  "SELECT s.id, s.kind, s.supervisor_id, s.key_id, s.starts_at, s.ends_at, s.minutes, s.status, s.sequence,"       \
   " coalesce((SELECT max(h.at) FROM session_changes h WHERE h.session_id = s.id AND h.new_starts_at IS NOT NULL)," \
-  "          s.created_at)"                                                                                 \
-  " FROM sessions s WHERE s.status = 1 AND s.starts_at > ?1 AND s.starts_at <= ?1 + ?2"                    \
-  " AND NOT EXISTS (SELECT 1 FROM event_emits e WHERE e.kind = ?3 AND e.object_id = s.id"                   \
-  "                 AND e.fire_at = s.starts_at - ?2 AND e.lead = ?2)"                                      \
+  "          s.created_at)"                                                                                        \
+  " FROM sessions s WHERE s.status = 1 AND s.starts_at > ?1 AND s.starts_at <= ?1 + ?2"                            \
+  " AND NOT EXISTS (SELECT 1 FROM event_emits e WHERE e.kind = ?3 AND e.object_id = s.id"                          \
+  "                 AND e.fire_at = s.starts_at - ?2 AND e.lead = ?2)"                                             \
   " ORDER BY s.starts_at, s.id LIMIT ?4"
 
 static rcode reminders_batch(tick *t, int64_t lead, reminder_row *v, size_t *n)
@@ -114,8 +114,8 @@ static rcode reminders_for(tick *t, int64_t lead, int64_t shorter, reminder_row 
       if (!superseded) rc = events_session_reminder(c, s, lead, late);
       t->skipped += superseded != 0;
       if (!rc)
-        rc = store_events_mark(c->s->db, REFLECT__V1__EVENT_KIND__EVENT_SESSION_REMINDER, s->id, fire_at, lead,
-                               c->now, late, superseded);
+        rc = store_events_mark(c->s->db, REFLECT__V1__EVENT_KIND__EVENT_SESSION_REMINDER, s->id, fire_at, lead, c->now,
+                               late, superseded);
       t->done++;
     }
     if (rc) return rc;
@@ -140,23 +140,23 @@ static rcode reminders(tick *t)
 
 /* ---- (b) actions due soon and overdue ---- */
 
-#define ACTION_COLS \
+#define ACTION_COLS                                                                                           \
   "SELECT a.id, a.session_id, a.owner_id, a.key_id, a.due_at, a.created_at, coalesce(a.case_id, 0), a.status" \
   " FROM actions a"
 /* Open actions due within ?2 (SCHEDULER_DUE_SOON_S) of ?1; marked with
  * fire_at = due_at - ?2, lead ?2. */
-#define ACTIONS_DUE_SOON                                                                  \
-  ACTION_COLS " WHERE a.status = 1 AND a.due_at > ?1 AND a.due_at <= ?1 + ?2"             \
-  " AND NOT EXISTS (SELECT 1 FROM event_emits e WHERE e.kind = ?3 AND e.object_id = a.id" \
-  "                 AND e.fire_at = a.due_at - ?2 AND e.lead = ?2)"                       \
-  " ORDER BY a.due_at, a.id LIMIT ?4"
+#define ACTIONS_DUE_SOON                                                                              \
+  ACTION_COLS " WHERE a.status = 1 AND a.due_at > ?1 AND a.due_at <= ?1 + ?2"                         \
+              " AND NOT EXISTS (SELECT 1 FROM event_emits e WHERE e.kind = ?3 AND e.object_id = a.id" \
+              "                 AND e.fire_at = a.due_at - ?2 AND e.lead = ?2)"                       \
+              " ORDER BY a.due_at, a.id LIMIT ?4"
 /* Open actions past due; marked with fire_at = due_at, lead 0 (?2 is
  * bound but unused, so both queries take the same parameters). */
-#define ACTIONS_OVERDUE                                                                   \
-  ACTION_COLS " WHERE a.status = 1 AND a.due_at <= ?1"                         \
-  " AND NOT EXISTS (SELECT 1 FROM event_emits e WHERE e.kind = ?3 AND e.object_id = a.id" \
-  "                 AND e.fire_at = a.due_at AND e.lead = 0)"                             \
-  " ORDER BY a.due_at, a.id LIMIT ?4"
+#define ACTIONS_OVERDUE                                                                               \
+  ACTION_COLS " WHERE a.status = 1 AND a.due_at <= ?1"                                                \
+              " AND NOT EXISTS (SELECT 1 FROM event_emits e WHERE e.kind = ?3 AND e.object_id = a.id" \
+              "                 AND e.fire_at = a.due_at AND e.lead = 0)"                             \
+              " ORDER BY a.due_at, a.id LIMIT ?4"
 
 static rcode actions_batch(tick *t, const char *sql, int kind, int64_t lead, action_row *v, size_t *n)
 {
@@ -221,9 +221,9 @@ static rcode actions(tick *t)
  * sessions (store_agreements_next_due), so it is not a single query. */
 static rcode agreements_batch(db *d, int64_t after, int64_t *ids, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT id FROM agreements WHERE supervisee_signed_at IS NOT NULL AND ended_at IS NULL AND id > ?1"
-      " ORDER BY id LIMIT ?2");
+  sqlite3_stmt *st =
+      db_prepare(d, "SELECT id FROM agreements WHERE supervisee_signed_at IS NOT NULL AND ended_at IS NULL AND id > ?1"
+                    " ORDER BY id LIMIT ?2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, after);
   sqlite3_bind_int(st, 2, SCHEDULER_BATCH);

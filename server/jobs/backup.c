@@ -41,7 +41,10 @@ int backup_read_small(const char *path, size_t max, uint8_t **out, size_t *len, 
   if (missing) *missing = 0;
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
-    if (errno == ENOENT && missing) { *missing = 1; return 0; }
+    if (errno == ENOENT && missing) {
+      *missing = 1;
+      return 0;
+    }
     return -1;
   }
   struct stat sb;
@@ -59,7 +62,10 @@ int backup_read_small(const char *path, size_t max, uint8_t **out, size_t *len, 
     got += (size_t)n;
   }
   close(fd);
-  if (got != (size_t)sb.st_size) { free(buf); return -1; }
+  if (got != (size_t)sb.st_size) {
+    free(buf);
+    return -1;
+  }
   buf[got] = '\0';
   *out = buf;
   *len = got;
@@ -163,8 +169,8 @@ static int extras_gather(const char *dir, const vault *v, const char *backup_pas
              BACKUP_CONFIG_MAX);
     return -1;
   }
-  if (vault_seal_secret(v, BACKUP_SECRET_PURPOSE, (const uint8_t *)x->secret, BACKUP_Z85_KEY_LEN,
-                        &x->sealed_secret, &x->sealed_len)) {
+  if (vault_seal_secret(v, BACKUP_SECRET_PURPOSE, (const uint8_t *)x->secret, BACKUP_Z85_KEY_LEN, &x->sealed_secret,
+                        &x->sealed_len)) {
     snprintf(err, err_size, "cannot seal the server key");
     return -1;
   }
@@ -194,7 +200,8 @@ static int finish_copy(sqlite3 *h, const vault *v, const extras *x, char *err, s
    * wrapped under one master key with a check of another. */
   if (copy_meta(h, "key_check", stored, sizeof stored, &n) || n != sizeof stored ||
       vault_verify_check(v, stored) != VAULT_OK) {
-    snprintf(err, err_size, "the database's key check does not match the server's key (a rotation meanwhile?); try again");
+    snprintf(err, err_size,
+             "the database's key check does not match the server's key (a rotation meanwhile?); try again");
     return -1;
   }
   if (copy_meta(h, "seal_mode", mode, sizeof mode - 1, &mode_len) ||
@@ -223,10 +230,8 @@ static int finish_copy(sqlite3 *h, const vault *v, const extras *x, char *err, s
        !put_meta(h, "made_at", made_at, strlen(made_at)) &&
        !put_meta(h, "version", REFLECT_VERSION, strlen(REFLECT_VERSION)) &&
        !put_meta(h, "schema", schema, strlen(schema)) && !put_meta(h, "seal_mode", mode, strlen(mode)) &&
-       !put_meta(h, "key_check", check, sizeof check) &&
-       !put_meta(h, "server_pub", x->pub, BACKUP_Z85_KEY_LEN) &&
-       !put_meta(h, "server_key", x->sealed_secret, x->sealed_len) &&
-       !put_meta(h, "config", x->conf, x->conf_len) &&
+       !put_meta(h, "key_check", check, sizeof check) && !put_meta(h, "server_pub", x->pub, BACKUP_Z85_KEY_LEN) &&
+       !put_meta(h, "server_key", x->sealed_secret, x->sealed_len) && !put_meta(h, "config", x->conf, x->conf_len) &&
        (!x->export || !put_meta(h, "master_export", x->export, x->export_len));
   /* The seal comes last: it covers every row above (within this
    * transaction) and everything the copy holds. */
@@ -247,8 +252,7 @@ static int finish_copy(sqlite3 *h, const vault *v, const extras *x, char *err, s
 
 /* The live database's record of the attempt: status shows it and the
  * scheduler finds the files it may delete through it. */
-static void record_outcome(const char *dir, const char *to, int64_t at, int64_t bytes, int scheduled,
-                           const char *error)
+static void record_outcome(const char *dir, const char *to, int64_t at, int64_t bytes, int scheduled, const char *error)
 {
   char err[256];
   db *d = NULL;
@@ -271,8 +275,7 @@ static void record_outcome(const char *dir, const char *to, int64_t at, int64_t 
   db_close(d);
 }
 
-static int make_copy(const char *dir, const vault *v, const extras *x, const char *partial, char *err,
-                     size_t err_size)
+static int make_copy(const char *dir, const vault *v, const extras *x, const char *partial, char *err, size_t err_size)
 {
   char live[DATADIR_PATH_MAX];
   sqlite3 *src = NULL, *dst = NULL;

@@ -59,9 +59,9 @@ int backup_make(const char *data_dir, const vault *v, const char *backup_pass, c
                 backup_result *out, char *err, size_t err_size);
 
 typedef struct {
-  const char *key_file;      /* a master key file, or NULL */
-  const char *passphrase;    /* the data directory's passphrase (passphrase-sealed), or NULL */
-  const char *backup_pass;   /* the backup's own passphrase, or NULL */
+  const char *key_file;    /* a master key file, or NULL */
+  const char *passphrase;  /* the data directory's passphrase (passphrase-sealed), or NULL */
+  const char *backup_pass; /* the backup's own passphrase, or NULL */
 } backup_keys;
 
 int backup_restore(const char *from, const char *data_dir, const backup_keys *k, char *err, size_t err_size);

@@ -89,7 +89,10 @@ static int read_backup_meta(sqlite3 *h, meta_in *m, char *err, size_t err_size)
   char fmt[32] = "", schema[16] = "";
   while (!bad && (step = sqlite3_step(st)) == SQLITE_ROW) {
     const char *k = (const char *)sqlite3_column_text(st, 0);
-    if (++rows > META_ROWS_MAX || !k) { bad = 1; break; }
+    if (++rows > META_ROWS_MAX || !k) {
+      bad = 1;
+      break;
+    }
     if (!strcmp(k, "format")) {
       bad = take(st, 1, sizeof fmt - 1, fmt, NULL, NULL);
       seen |= 1;
@@ -166,7 +169,8 @@ static int check_file(const char *from, sqlite3 **out, meta_in *m, char *err, si
     return -1;
   }
   if (m->schema > db_schema_version()) {
-    snprintf(err, err_size, "the backup has schema version %d but this reflectd knows only up to %d; restore it with a newer reflectd",
+    snprintf(err, err_size,
+             "the backup has schema version %d but this reflectd knows only up to %d; restore it with a newer reflectd",
              m->schema, db_schema_version());
     return -1;
   }
@@ -234,9 +238,10 @@ static int open_key(const backup_keys *k, const meta_in *m, vault **v, char *err
   return 0;
 }
 
-static const char *const made_files[] = {DB_FILE_NAME, DB_FILE_NAME "-wal", DB_FILE_NAME "-shm",
-                                         DB_FILE_NAME "-journal", DATADIR_MASTER_KEY, DATADIR_SERVER_KEY,
-                                         DATADIR_SERVER_PUB, CONFIG_FILE_NAME};
+static const char *const made_files[] = {DB_FILE_NAME,        DB_FILE_NAME "-wal",
+                                         DB_FILE_NAME "-shm", DB_FILE_NAME "-journal",
+                                         DATADIR_MASTER_KEY,  DATADIR_SERVER_KEY,
+                                         DATADIR_SERVER_PUB,  CONFIG_FILE_NAME};
 
 static void remove_made(const char *dir, int made_dir)
 {
@@ -275,13 +280,14 @@ static int write_db(const char *dir, sqlite3 *src, const vault *v, const meta_in
   /* The pages just copied are the ones sealed: a file changed between the
    * check and the copy is caught here, before anything acts on it. */
   if (!rc) rc = backup_seal_verify(dst, v, m->mac, err, err_size);
-  if (!rc && sqlite3_exec(dst,
-                          to_keyfile ? "BEGIN; DROP TABLE backup_meta; DELETE FROM meta WHERE key = 'passphrase_salt';"
-                                       "UPDATE meta SET value = CAST('keyfile' AS BLOB) WHERE key = 'seal_mode';"
-                                       "UPDATE backups SET scheduled = 0 WHERE scheduled = 1; COMMIT;"
-                                     : "BEGIN; DROP TABLE backup_meta; UPDATE backups SET scheduled = 0 WHERE scheduled = 1;"
-                                       "COMMIT;",
-                          NULL, NULL, NULL) != SQLITE_OK) {
+  if (!rc &&
+      sqlite3_exec(dst,
+                   to_keyfile ? "BEGIN; DROP TABLE backup_meta; DELETE FROM meta WHERE key = 'passphrase_salt';"
+                                "UPDATE meta SET value = CAST('keyfile' AS BLOB) WHERE key = 'seal_mode';"
+                                "UPDATE backups SET scheduled = 0 WHERE scheduled = 1; COMMIT;"
+                              : "BEGIN; DROP TABLE backup_meta; UPDATE backups SET scheduled = 0 WHERE scheduled = 1;"
+                                "COMMIT;",
+                   NULL, NULL, NULL) != SQLITE_OK) {
     snprintf(err, err_size, "cannot prepare the restored database: %s", sqlite3_errmsg(dst));
     rc = -1;
   }
@@ -388,7 +394,8 @@ int backup_restore_report(const char *from, const char *data_dir, const backup_k
     goto out;
   }
   wrote = 1;
-  if (write_db(data_dir, src, v, &m, to_keyfile, err, err_size) || write_files(data_dir, v, &m, to_keyfile, err, err_size))
+  if (write_db(data_dir, src, v, &m, to_keyfile, err, err_size) ||
+      write_files(data_dir, v, &m, to_keyfile, err, err_size))
     goto out;
   sqlite3_close(src);
   src = NULL;

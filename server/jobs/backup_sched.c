@@ -63,8 +63,8 @@ static int ours(const backup_sched *b, const char *path)
   size_t n = strlen(b->cfg.backup_dir);
   if (strncmp(path, b->cfg.backup_dir, n) || path[n] != '/') return 0;
   const char *name = path + n + 1;
-  if (strlen(name) != strlen("reflect-YYYYMMDDTHHMMSSZ.bak") ||
-      strncmp(name, "reflect-", 8) || strcmp(name + 24, ".bak"))
+  if (strlen(name) != strlen("reflect-YYYYMMDDTHHMMSSZ.bak") || strncmp(name, "reflect-", 8) ||
+      strcmp(name + 24, ".bak"))
     return 0;
   for (const char *p = name + 8; p < name + 24; p++)
     if (!((*p >= '0' && *p <= '9') || (p == name + 16 && *p == 'T') || (p == name + 23 && *p == 'Z'))) return 0;
@@ -97,11 +97,13 @@ static void prune(backup_sched *b)
   for (int i = 0; i < n; i++) {
     char q[300];
     if (!ours(b, paths[i])) {
-      log_line(LOG_WARN, "event=backup_prune_refused id=%lld path=%s", (long long)ids[i], log_quote(paths[i], q, sizeof q));
+      log_line(LOG_WARN, "event=backup_prune_refused id=%lld path=%s", (long long)ids[i],
+               log_quote(paths[i], q, sizeof q));
       continue;
     }
     if (unlink(paths[i]) && errno != ENOENT) {
-      log_line(LOG_WARN, "event=backup_prune_failed path=%s error=\"%s\"", log_quote(paths[i], q, sizeof q), strerror(errno));
+      log_line(LOG_WARN, "event=backup_prune_failed path=%s error=\"%s\"", log_quote(paths[i], q, sizeof q),
+               strerror(errno));
       continue;
     }
     sqlite3_stmt *st = NULL;
@@ -142,8 +144,9 @@ static void run_once(backup_sched *b)
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   backup_result res = {0};
-  int rc = datadir_path(b->cfg.backup_dir, name, path, sizeof path) ? -1
-           : backup_make(b->dir, v, NULL, path, 1, &res, err, sizeof err);
+  int rc = datadir_path(b->cfg.backup_dir, name, path, sizeof path)
+               ? -1
+               : backup_make(b->dir, v, NULL, path, 1, &res, err, sizeof err);
   vault_close(v);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   long ms = (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
@@ -151,8 +154,8 @@ static void run_once(backup_sched *b)
     log_line(LOG_ERROR, "event=backup_failed error=%s", log_quote(err, q, sizeof q));
     return;
   }
-  log_line(LOG_INFO, "event=backup_done path=%s bytes=%lld ms=%ld", log_quote(path, q, sizeof q),
-           (long long)res.bytes, ms);
+  log_line(LOG_INFO, "event=backup_done path=%s bytes=%lld ms=%ld", log_quote(path, q, sizeof q), (long long)res.bytes,
+           ms);
   prune(b);
 }
 

@@ -63,8 +63,7 @@ static void put_value(vault_mac_state *s, sqlite3_stmt *st, int col)
     put_bytes(s, b, (size_t)sqlite3_column_bytes(st, col));
     break;
   }
-  default:
-    put_tag(s, TAG_NULL);
+  default: put_tag(s, TAG_NULL);
   }
 }
 
@@ -148,8 +147,9 @@ int backup_seal_content_mac(sqlite3 *h, const vault *v, uint8_t out[VAULT_MAC_BY
   st = NULL;
   /* Every table's rows, sqlite_sequence included (it decides future ids);
    * backup_meta is covered below, row by row. */
-  if (sqlite3_prepare_v2(h, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name <> 'backup_meta' "
-                            "ORDER BY name",
+  if (sqlite3_prepare_v2(h,
+                         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name <> 'backup_meta' "
+                         "ORDER BY name",
                          -1, &tables, NULL) != SQLITE_OK)
     goto out;
   int step;
@@ -166,8 +166,8 @@ int backup_seal_content_mac(sqlite3 *h, const vault *v, uint8_t out[VAULT_MAC_BY
   if (step != SQLITE_DONE) goto out;
   /* The schema itself: an added trigger or view changes the seal. */
   put_tag(s, ITEM_SCHEMA);
-  if (sqlite3_prepare_v2(h, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name, type", -1, &st,
-                         NULL) != SQLITE_OK ||
+  if (sqlite3_prepare_v2(h, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name, type", -1, &st, NULL) !=
+          SQLITE_OK ||
       put_rows(s, st))
     goto out;
   sqlite3_finalize(st);
@@ -271,8 +271,9 @@ int backup_seal_verify(sqlite3 *h, const vault *v, const uint8_t *expected, char
 {
   uint8_t mac[VAULT_MAC_BYTES];
   if (!expected) {
-    snprintf(err, err_size, "this backup carries no seal over its content: it was made by an older version of "
-                            "reflectd, or altered; make a new backup");
+    snprintf(err, err_size,
+             "this backup carries no seal over its content: it was made by an older version of "
+             "reflectd, or altered; make a new backup");
     return -1;
   }
   if (backup_seal_content_mac(h, v, mac, err, err_size)) return -1;
@@ -293,8 +294,7 @@ static int uri_for(const char *path, char *out, size_t size)
     if (o + 4 >= size) return -1;
     if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("/._-~", *p))
       out[o++] = (char)*p;
-    else
-      o += (size_t)snprintf(out + o, size - o, "%%%02X", *p);
+    else o += (size_t)snprintf(out + o, size - o, "%%%02X", *p);
   }
   return snprintf(out + o, size - o, "?immutable=1") >= (int)(size - o) ? -1 : 0;
 }

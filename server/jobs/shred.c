@@ -64,8 +64,8 @@ static int shred_one(call *c, const due_case *k)
  * per run, or they would escape retention for ever. */
 static rcode backfill_closed(call *c)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT id FROM cases WHERE open = 0 AND retain_until IS NULL AND shredded_at IS NULL ORDER BY id LIMIT 200");
+  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT id FROM cases WHERE open = 0 AND retain_until IS NULL AND "
+                                          "shredded_at IS NULL ORDER BY id LIMIT 200");
   if (!st) return RC_INTERNAL;
   int64_t ids[SHRED_RUN_MAX];
   size_t n = 0;
@@ -90,10 +90,10 @@ rcode shred_run(call *c, int64_t *shredded)
   if (brc) return brc;
   char today[11];
   retention_format_date(c->now, today);
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT id, key_id, retain_until FROM cases"
-      " WHERE retain_until IS NOT NULL AND shredded_at IS NULL AND open = 0 AND retain_until <= ?1"
-      " ORDER BY retain_until, id LIMIT 200");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db, "SELECT id, key_id, retain_until FROM cases"
+                           " WHERE retain_until IS NOT NULL AND shredded_at IS NULL AND open = 0 AND retain_until <= ?1"
+                           " ORDER BY retain_until, id LIMIT 200");
   if (!st) return RC_INTERNAL;
   _Static_assert(SHRED_RUN_MAX == 200, "the LIMIT above");
   sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);

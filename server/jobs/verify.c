@@ -98,8 +98,13 @@ static int check_table(db *d, const vault *v, keyring *ring, arena *a, const ver
     for (int i = 0; t->columns[i]; i++) {
       int c = t->first_sealed + i;
       if (sqlite3_column_type(st, c) == SQLITE_NULL) continue;
-      pending_value p = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-                         t->columns[i], "", NULL, 0};
+      pending_value p = {sqlite3_column_int64(st, 0),
+                         sqlite3_column_int64(st, 1),
+                         sqlite3_column_int64(st, 2),
+                         t->columns[i],
+                         "",
+                         NULL,
+                         0};
       if (t->context) t->context(st, t->columns[i], p.context, sizeof p.context);
       p.blob = sqlite3_column_blob(st, c);
       p.len = (size_t)sqlite3_column_bytes(st, c);
@@ -174,9 +179,18 @@ int verify_run(db *d, const vault *v, verify_report *r, char *err, size_t err_si
     step = verify_catalog[i].table;
     rc = check_table(d, v, &ring, &a, &verify_catalog[i], r);
   }
-  if (!rc) { step = "integrity"; rc = check_integrity(d, r); }
-  if (!rc) { step = "audit"; rc = check_audit(d, v, &ring, r); }
-  if (!rc) { step = "records"; rc = check_pending(d, r); }
+  if (!rc) {
+    step = "integrity";
+    rc = check_integrity(d, r);
+  }
+  if (!rc) {
+    step = "audit";
+    rc = check_audit(d, v, &ring, r);
+  }
+  if (!rc) {
+    step = "records";
+    rc = check_pending(d, r);
+  }
   if (rc) snprintf(err, err_size, "could not check %s: %s", step, sqlite3_errmsg(db_handle(d)));
   db_end_read(d);
   keyring_clear(&ring);

@@ -25,18 +25,18 @@
 #include "vault.h"
 
 typedef struct {
-  int ok;                       /* everything below held */
+  int ok; /* everything below held */
   int64_t keys, keys_destroyed, keys_failed;
   int64_t values, opened, shredded, failed;
-  int integrity_ok;             /* PRAGMA integrity_check said "ok" */
+  int integrity_ok; /* PRAGMA integrity_check said "ok" */
   int64_t fk_violations;
   int64_t audit_entries;
   int audit_ok;
-  int64_t audit_first_bad;      /* id of the first entry that does not chain, 0 if none */
-  int64_t audit_unchained;      /* entries with no chain yet (a failure too) */
-  uint8_t audit_head[32];       /* the newest entry's chain (AUDIT_CHAIN_BYTES) */
-  int64_t records_pending;      /* format-2 revisions not yet moved (store_records.h) */
-  char first_failure[256];      /* "record_revisions row 12 column body: does not open" */
+  int64_t audit_first_bad; /* id of the first entry that does not chain, 0 if none */
+  int64_t audit_unchained; /* entries with no chain yet (a failure too) */
+  uint8_t audit_head[32];  /* the newest entry's chain (AUDIT_CHAIN_BYTES) */
+  int64_t records_pending; /* format-2 revisions not yet moved (store_records.h) */
+  char first_failure[256]; /* "record_revisions row 12 column body: does not open" */
 } verify_report;
 
 int verify_run(db *d, const vault *v, verify_report *r, char *err, size_t err_size);

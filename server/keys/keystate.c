@@ -24,7 +24,10 @@ int keystate_new(vault *v, keystate **out)
   pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
   int rc = pthread_rwlock_init(&ks->lock, &attr);
   pthread_rwlockattr_destroy(&attr);
-  if (rc) { free(ks); return -1; }
+  if (rc) {
+    free(ks);
+    return -1;
+  }
   ks->v = v;
   atomic_store(&ks->sealed, v == NULL);
   *out = ks;

@@ -62,7 +62,10 @@ static int read_batch(db *d, int64_t after, key_row *rows, int *n)
   while (k < ROTATE_BATCH && (s = sqlite3_step(st)) == SQLITE_ROW) {
     const char *subject = (const char *)sqlite3_column_text(st, 1);
     size_t slen = (size_t)sqlite3_column_bytes(st, 1), wlen = (size_t)sqlite3_column_bytes(st, 2);
-    if (!subject || slen > ROTATE_SUBJECT_MAX || wlen > ROTATE_WRAPPED_MAX) { rc = -1; break; }
+    if (!subject || slen > ROTATE_SUBJECT_MAX || wlen > ROTATE_WRAPPED_MAX) {
+      rc = -1;
+      break;
+    }
     rows[k].id = sqlite3_column_int64(st, 0);
     memcpy(rows[k].subject, subject, slen + 1);
     memcpy(rows[k].wrapped, sqlite3_column_blob(st, 2), wlen);
@@ -77,7 +80,10 @@ static int read_batch(db *d, int64_t after, key_row *rows, int *n)
 static int rewrap_all(db *d, const vault *old, const vault *fresh, int64_t *count, char *err, size_t err_size)
 {
   key_row *rows = calloc(ROTATE_BATCH, sizeof *rows);
-  if (!rows) { snprintf(err, err_size, "out of memory"); return -1; }
+  if (!rows) {
+    snprintf(err, err_size, "out of memory");
+    return -1;
+  }
   int64_t after = 0;
   int n = 0, rc = 0;
   *count = 0;
@@ -90,11 +96,11 @@ static int rewrap_all(db *d, const vault *old, const vault *fresh, int64_t *coun
     for (int i = 0; i < n && !rc; i++) {
       uint8_t *w = NULL;
       size_t wlen = 0;
-      int vrc = vault_rewrap_data_key(old, fresh, rows[i].id, rows[i].subject, rows[i].wrapped,
-                                      rows[i].wrapped_len, &w, &wlen);
+      int vrc = vault_rewrap_data_key(old, fresh, rows[i].id, rows[i].subject, rows[i].wrapped, rows[i].wrapped_len, &w,
+                                      &wlen);
       if (vrc) {
-        snprintf(err, err_size, "data key %lld does not open under the current master key: %s",
-                 (long long)rows[i].id, vault_strerror(vrc));
+        snprintf(err, err_size, "data key %lld does not open under the current master key: %s", (long long)rows[i].id,
+                 vault_strerror(vrc));
         rc = -1;
         break;
       }
@@ -131,7 +137,8 @@ static int rewrap_meta(db *d, const vault *fresh, const uint8_t *new_salt)
 int rotate_finish_keyfile(const char *dir, char *retired, size_t retired_size, char *err, size_t err_size)
 {
   char key[DATADIR_PATH_MAX], fresh[DATADIR_PATH_MAX], rdir[DATADIR_PATH_MAX], path[DATADIR_PATH_MAX];
-  if (datadir_path(dir, DATADIR_MASTER_KEY, key, sizeof key) || datadir_path(dir, ROTATE_NEW_KEY, fresh, sizeof fresh) ||
+  if (datadir_path(dir, DATADIR_MASTER_KEY, key, sizeof key) ||
+      datadir_path(dir, ROTATE_NEW_KEY, fresh, sizeof fresh) ||
       datadir_path(dir, ROTATE_RETIRED_DIR, rdir, sizeof rdir)) {
     snprintf(err, err_size, "the data directory's path is too long");
     return -1;
@@ -195,16 +202,19 @@ int rotate_master(const char *dir, db *d, const vault *old, const vault *fresh, 
   /* Changing how the directory is sealed is not a rotation: refuse rather
    * than leave a key file nobody expects, or none where one is needed. */
   if (keyfile != (new_salt == NULL)) {
-    snprintf(err, err_size, keyfile ? "%s uses a key file: a rotation cannot seal it with a passphrase"
-                                    : "%s is sealed with a passphrase: give the new passphrase", dir);
+    snprintf(err, err_size,
+             keyfile ? "%s uses a key file: a rotation cannot seal it with a passphrase"
+                     : "%s is sealed with a passphrase: give the new passphrase",
+             dir);
     return -1;
   }
   if (keyfile) {
     int vrc = vault_write_keyfile(fresh, newkey);
     if (vrc) {
-      snprintf(err, err_size, vrc == VAULT_EEXIST ? "%s exists: another rotation is under way or crashed (restart "
-                                                    "the server to settle it)"
-                                                  : "cannot write %s: %s",
+      snprintf(err, err_size,
+               vrc == VAULT_EEXIST ? "%s exists: another rotation is under way or crashed (restart "
+                                     "the server to settle it)"
+                                   : "cannot write %s: %s",
                newkey, vault_strerror(vrc));
       return -1;
     }
@@ -233,6 +243,7 @@ int rotate_master(const char *dir, db *d, const vault *old, const vault *fresh, 
                log_quote(why, q, sizeof q));
     }
   }
-  log_line(LOG_INFO, "event=rotated keys=%lld mode=%s", (long long)out->keys_rewrapped, keyfile ? "keyfile" : "passphrase");
+  log_line(LOG_INFO, "event=rotated keys=%lld mode=%s", (long long)out->keys_rewrapped,
+           keyfile ? "keyfile" : "passphrase");
   return 0;
 }

@@ -38,8 +38,8 @@
 
 typedef struct {
   int64_t keys_rewrapped;
-  char retired_path[1024];   /* where the old key file went ("" in passphrase mode) */
-  int files_pending;         /* committed, but master.key.new is not in place yet */
+  char retired_path[1024]; /* where the old key file went ("" in passphrase mode) */
+  int files_pending;       /* committed, but master.key.new is not in place yet */
 } rotate_result;
 
 /* new_passphrase: NULL keeps key-file mode (fresh came from
@@ -48,8 +48,8 @@ typedef struct {
 /* The directory's seal mode ("keyfile" or "passphrase") from meta. */
 int rotate_seal_mode(db *d, char *mode, size_t size);
 
-int rotate_master(const char *data_dir, db *d, const vault *old, const vault *fresh,
-                  const uint8_t *new_salt, rotate_result *out, char *err, size_t err_size);
+int rotate_master(const char *data_dir, db *d, const vault *old, const vault *fresh, const uint8_t *new_salt,
+                  rotate_result *out, char *err, size_t err_size);
 
 /* Key-file mode, after a commit: keeps DIR/master.key as
  * DIR/retired-keys/master-<UTC time>.key (0600, never overwriting one) and

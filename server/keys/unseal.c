@@ -15,8 +15,7 @@
 
 /* Opens a key file and checks it: 0 opens the database, 1 does not (or
  * cannot be read: vrc says why), -1 out of memory. */
-static int try_keyfile(const char *path, const uint8_t check[VAULT_CHECK_BYTES], vault **out, int *locked,
-                       int *vrc)
+static int try_keyfile(const char *path, const uint8_t check[VAULT_CHECK_BYTES], vault **out, int *locked, int *vrc)
 {
   *vrc = vault_open_keyfile(path, out, locked);
   if (*vrc == VAULT_ENOMEM) return -1;
@@ -51,7 +50,10 @@ static int open_keyfile_mode(const char *dir, const uint8_t check[VAULT_CHECK_BY
   int vrc = 0, nvrc = 0, has_new = access(fresh, F_OK) == 0;
   int settle = held_dir[0] && !strcmp(held_dir, dir);
   int r = try_keyfile(path, check, out, locked, &vrc);
-  if (r < 0) { snprintf(err, err_size, "out of memory"); return -1; }
+  if (r < 0) {
+    snprintf(err, err_size, "out of memory");
+    return -1;
+  }
   if (r == 0) {
     if (has_new && settle) {
       /* Written before a transaction that never committed: the database
@@ -85,8 +87,7 @@ static int open_keyfile_mode(const char *dir, const uint8_t check[VAULT_CHECK_BY
   return -1;
 }
 
-int unseal_open_vault(const char *dir, db *d, const char *passphrase, vault **out, char *err,
-                        size_t err_size)
+int unseal_open_vault(const char *dir, db *d, const char *passphrase, vault **out, char *err, size_t err_size)
 {
   char mode[32] = "";
   uint8_t check[VAULT_CHECK_BYTES], salt[VAULT_SALT_BYTES], wrapped[256];

@@ -22,8 +22,7 @@
  * Returns 0, UNSEAL_EWRONGKEY when the key or passphrase does not match
  * the database, or -1; err says why either way. */
 enum { UNSEAL_EWRONGKEY = -2 };
-int unseal_open_vault(const char *data_dir, db *d, const char *passphrase, vault **out,
-                        char *err, size_t err_size);
+int unseal_open_vault(const char *data_dir, db *d, const char *passphrase, vault **out, char *err, size_t err_size);
 /* Takes an exclusive flock on the data directory itself, held while a
  * server serves it (and while an offline rotation runs), so no two
  * processes that hold keys work on one directory at once. Returns 0 and

@@ -44,15 +44,15 @@
 typedef struct {
   void *ctx, *front, *back, *pub, *pull, *monitor, *pub_monitor;
   zap *zap;
-  topic_key topics;         /* checks what subscribers ask for (topic.h) */
+  topic_key topics; /* checks what subscribers ask for (topic.h) */
   int64_t refused_subscriptions, refused_logged_at;
   workers *pool;
   relay *relay;
   server_stats *stats;
   int64_t next_tick, tick_ms, busy_logged_at;
-  int ready[MAX_WORKERS];   /* FIFO of free fast workers */
+  int ready[MAX_WORKERS]; /* FIFO of free fast workers */
   int n_ready, n_fast;
-  broker_queue q;           /* requests waiting for a worker */
+  broker_queue q; /* requests waiting for a worker */
   uint64_t published;
 } broker;
 
@@ -67,8 +67,7 @@ static int64_t now_ms(void)
  * subscription to the main thread, which applies only a topic made for
  * the subscriber's own key (on_subscription); an empty prefix, or another
  * device's topic, subscribes to nothing. */
-static int curve_server_socket(broker *b, int type, const char *secret, const char *endpoint,
-                               const char *what)
+static int curve_server_socket(broker *b, int type, const char *secret, const char *endpoint, const char *what)
 {
   void *s = zmq_socket(b->ctx, type);
   int one = 1, hwm = type == ZMQ_XPUB ? PUB_HWM : HWM, linger = 0;
@@ -76,14 +75,12 @@ static int curve_server_socket(broker *b, int type, const char *secret, const ch
   int64_t max = WIRE_MAX_FRAME;
   const char *domain = type == ZMQ_ROUTER ? ZAP_DOMAIN_REQUESTS : ZAP_DOMAIN_EVENTS;
   if (!s) return -1;
-  if (type == ZMQ_ROUTER) b->front = s; else b->pub = s;
-  if (zmq_setsockopt(s, ZMQ_CURVE_SERVER, &one, sizeof one) ||
-      zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, secret, 40) ||
+  if (type == ZMQ_ROUTER) b->front = s;
+  else b->pub = s;
+  if (zmq_setsockopt(s, ZMQ_CURVE_SERVER, &one, sizeof one) || zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, secret, 40) ||
       zmq_setsockopt(s, ZMQ_ZAP_DOMAIN, domain, strlen(domain)) ||
-      zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max) ||
-      zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
-      zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm) ||
-      zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger) ||
+      zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max) || zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
+      zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm) || zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger) ||
       zmq_setsockopt(s, ZMQ_HEARTBEAT_IVL, &hb_ivl, sizeof hb_ivl) ||
       zmq_setsockopt(s, ZMQ_HEARTBEAT_TIMEOUT, &hb_timeout, sizeof hb_timeout) ||
       (type == ZMQ_XPUB && zmq_setsockopt(s, ZMQ_XPUB_MANUAL, &one, sizeof one)) ||
@@ -103,8 +100,7 @@ static int curve_server_socket(broker *b, int type, const char *secret, const ch
     return -1;
   }
   if (zmq_bind(s, endpoint)) {
-    log_line(LOG_ERROR, "event=bind_failed socket=%s endpoint=%s error=\"%s\"", what, endpoint,
-             zmq_strerror(errno));
+    log_line(LOG_ERROR, "event=bind_failed socket=%s endpoint=%s error=\"%s\"", what, endpoint, zmq_strerror(errno));
     return -1;
   }
   log_line(LOG_INFO, "event=listening socket=%s endpoint=%s", what, endpoint);
@@ -259,8 +255,8 @@ static int on_frontend(broker *b)
   int64_t now = now_ms();
   if (now - b->busy_logged_at >= 1000) {
     b->busy_logged_at = now;
-    log_line(LOG_WARN, "event=busy queued=%d queue=%d queued_bytes=%zu refused_busy=%llu", b->q.n, b->q.cap,
-             b->q.bytes, refused);
+    log_line(LOG_WARN, "event=busy queued=%d queue=%d queued_bytes=%zu refused_busy=%llu", b->q.n, b->q.cap, b->q.bytes,
+             refused);
   }
 out:
   zmq_msg_close(&client);
@@ -274,8 +270,8 @@ static void on_monitor(void *monitor, atomic_llong *count)
   zmq_msg_t ev, addr;
   zmq_msg_init(&ev);
   zmq_msg_init(&addr);
-  if (zmq_msg_recv(&ev, monitor, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&ev) &&
-      zmq_msg_recv(&addr, monitor, 0) >= 0 && zmq_msg_size(&ev) >= 2) {
+  if (zmq_msg_recv(&ev, monitor, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&ev) && zmq_msg_recv(&addr, monitor, 0) >= 0 &&
+      zmq_msg_size(&ev) >= 2) {
     uint16_t event;
     memcpy(&event, zmq_msg_data(&ev), sizeof event);
     if (event == ZMQ_EVENT_ACCEPTED) {
@@ -283,8 +279,7 @@ static void on_monitor(void *monitor, atomic_llong *count)
     } else if (event == ZMQ_EVENT_DISCONNECTED) {
       /* Never below zero, should an accept have been missed. */
       long long c = atomic_load(count);
-      while (c > 0 && !atomic_compare_exchange_weak(count, &c, c - 1)) {
-      }
+      while (c > 0 && !atomic_compare_exchange_weak(count, &c, c - 1)) {}
     }
   }
   zmq_msg_close(&ev);
@@ -369,16 +364,15 @@ static int serve(broker *b, int sigfd)
   int stopping = 0;
   int64_t drain_deadline = 0, cold_at = 0;
   for (;;) {
-    if (stopping && ((b->n_ready == b->n_fast && workers_slow_idle(b->pool)) || now_ms() > drain_deadline))
-      return 0;
+    if (stopping && ((b->n_ready == b->n_fast && workers_slow_idle(b->pool)) || now_ms() > drain_deadline)) return 0;
     /* The frontend is always read (but when stopping): what no worker can
      * take now waits in our bounded queue or is refused at once, instead
      * of piling up in per-peer socket buffers that no limit covers. */
     enum { BACK, SIG, PULL, FRONT, MON, PUB_MON, PUB };
     zmq_pollitem_t items[7] = {
-        [BACK] = {b->back, 0, ZMQ_POLLIN, 0},       [SIG] = {NULL, sigfd, ZMQ_POLLIN, 0},
-        [PULL] = {b->pull, 0, ZMQ_POLLIN, 0},       [FRONT] = {b->front, 0, stopping ? 0 : ZMQ_POLLIN, 0},
-        [MON] = {b->monitor, 0, ZMQ_POLLIN, 0},     [PUB_MON] = {b->pub_monitor, 0, ZMQ_POLLIN, 0},
+        [BACK] = {b->back, 0, ZMQ_POLLIN, 0},   [SIG] = {NULL, sigfd, ZMQ_POLLIN, 0},
+        [PULL] = {b->pull, 0, ZMQ_POLLIN, 0},   [FRONT] = {b->front, 0, stopping ? 0 : ZMQ_POLLIN, 0},
+        [MON] = {b->monitor, 0, ZMQ_POLLIN, 0}, [PUB_MON] = {b->pub_monitor, 0, ZMQ_POLLIN, 0},
         [PUB] = {b->pub, 0, ZMQ_POLLIN, 0},
     };
     long timeout = stopping ? 100 : tick_timeout(b);
@@ -408,8 +402,7 @@ static int serve(broker *b, int sigfd)
     if (all && (items[PUB_MON].revents & ZMQ_POLLIN)) on_monitor(b->pub_monitor, &b->stats->subscribers);
     if (all && (items[PUB].revents & ZMQ_POLLIN)) on_subscription(b);
     if (!stopping && (items[FRONT].revents & ZMQ_POLLIN))
-      for (int i = 0; i < FRONT_BATCH && on_frontend(b) == 0; i++) {
-      }
+      for (int i = 0; i < FRONT_BATCH && on_frontend(b) == 0; i++) {}
   }
 }
 

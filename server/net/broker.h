@@ -46,9 +46,9 @@
 typedef struct {
   const char *data_dir;
   const config *cfg;
-  keystate *keys;         /* the vault, or sealed until `reflectd unseal` */
-  server_stats *stats;    /* counters for `reflectd status`, or NULL */
-  char secret_key[41];   /* the server's CURVE secret, Z85 */
+  keystate *keys;      /* the vault, or sealed until `reflectd unseal` */
+  server_stats *stats; /* counters for `reflectd status`, or NULL */
+  char secret_key[41]; /* the server's CURVE secret, Z85 */
 } broker_opts;
 
 int broker_run(const broker_opts *o);

@@ -59,8 +59,7 @@ void broker_queue_free(broker_queue *q)
   char user[41];
   zmq_msg_init(&client);
   zmq_msg_init(&frame);
-  while (broker_queue_pop(q, &client, user, &frame) == 0) {
-  }
+  while (broker_queue_pop(q, &client, user, &frame) == 0) {}
   zmq_msg_close(&client);
   zmq_msg_close(&frame);
   free(q->ring);

@@ -19,7 +19,7 @@
 
 typedef struct {
   zmq_msg_t client, frame;
-  char user[41];            /* the ZAP User-Id (Z85 device key) */
+  char user[41]; /* the ZAP User-Id (Z85 device key) */
 } broker_pending;
 
 typedef struct {

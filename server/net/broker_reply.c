@@ -50,8 +50,7 @@ bad:
   return -1;
 }
 
-int broker_reply_encode(uint64_t id, Reflect__V1__Code code, const char *message, uint8_t **out,
-                        size_t *out_len)
+int broker_reply_encode(uint64_t id, Reflect__V1__Code code, const char *message, uint8_t **out, size_t *out_len)
 {
   Reflect__V1__Status st = REFLECT__V1__STATUS__INIT;
   Reflect__V1__Reply rep = REFLECT__V1__REPLY__INIT;

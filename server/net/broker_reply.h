@@ -24,12 +24,11 @@
 
 #define BROKER_BUSY_MESSAGE "the server is busy: try again shortly"
 #define BROKER_STOPPING_MESSAGE "the server is stopping: try again shortly"
-#define BROKER_PARTS_MESSAGE                                                                        \
+#define BROKER_PARTS_MESSAGE                                                                       \
   "a request is exactly one frame; this message had more than one part (a DEALER sends the frame " \
   "alone, with no empty delimiter)"
 
 int broker_reply_request_id(const uint8_t *frame, size_t len, uint64_t *id);
-int broker_reply_encode(uint64_t id, Reflect__V1__Code code, const char *message, uint8_t **out,
-                        size_t *out_len);
+int broker_reply_encode(uint64_t id, Reflect__V1__Code code, const char *message, uint8_t **out, size_t *out_len);
 
 #endif

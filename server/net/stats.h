@@ -12,15 +12,15 @@
 #include <stdint.h>
 
 typedef struct {
-  int64_t started_at;                 /* Unix seconds; set before threads start */
-  atomic_llong clients;               /* connected CURVE clients (broker, socket monitor) */
-  atomic_llong subscribers;           /* connected event subscribers (broker, socket monitor) */
-  atomic_ullong refused_handshakes;   /* CURVE handshakes the ZAP handler refused (zap) */
-  atomic_ullong served;               /* replies sent (broker) */
-  atomic_ullong refused_busy;         /* requests refused UNAVAILABLE: queue full (broker) */
-  atomic_ullong dropped;              /* replies to vanished clients (broker) */
-  atomic_llong queued;                /* requests waiting for a worker now (broker) */
-  atomic_llong queued_peak;           /* the most that ever waited (broker) */
+  int64_t started_at;               /* Unix seconds; set before threads start */
+  atomic_llong clients;             /* connected CURVE clients (broker, socket monitor) */
+  atomic_llong subscribers;         /* connected event subscribers (broker, socket monitor) */
+  atomic_ullong refused_handshakes; /* CURVE handshakes the ZAP handler refused (zap) */
+  atomic_ullong served;             /* replies sent (broker) */
+  atomic_ullong refused_busy;       /* requests refused UNAVAILABLE: queue full (broker) */
+  atomic_ullong dropped;            /* replies to vanished clients (broker) */
+  atomic_llong queued;              /* requests waiting for a worker now (broker) */
+  atomic_llong queued_peak;         /* the most that ever waited (broker) */
 } server_stats;
 
 #endif

@@ -26,7 +26,7 @@
 
 typedef struct job {
   struct job *next;
-  int64_t owner;  /* whose password work (ops_auth_slow_lane); 0: a stranger's */
+  int64_t owner; /* whose password work (ops_auth_slow_lane); 0: a stranger's */
   size_t client_len, len;
   uint8_t client[CLIENT_ID_MAX];
   char device[DEVICE_Z85_LEN + 1];
@@ -70,8 +70,8 @@ struct workers {
   pthread_mutex_t lock;
   pthread_cond_t cond;
   lane lanes[LANES];
-  int n_slow;       /* slow workers */
-  int normal;       /* hashes at once, the reserve aside: slow_workers - 1, at least 1 */
+  int n_slow; /* slow workers */
+  int normal; /* hashes at once, the reserve aside: slow_workers - 1, at least 1 */
   int stopping;
 };
 
@@ -118,7 +118,8 @@ static int slow_push(workers *p, int which, int64_t owner, const zmq_msg_t *clie
   int full = l->queued >= p->cfg->slow_queue || p->stopping;
   if (!full && owner && owner_share(p, owner) >= SLOW_PER_OWNER) full = 2;
   if (!full) {
-    if (l->tail) l->tail->next = j; else l->head = j;
+    if (l->tail) l->tail->next = j;
+    else l->head = j;
     l->tail = j;
     l->queued++;
     pthread_cond_broadcast(&p->cond);
@@ -178,8 +179,8 @@ int workers_slow_idle(workers *p)
 }
 
 /* [kind] or [kind][client][reply] to the broker. */
-static void send_back(void *sock, const char *kind, const void *client, size_t client_len,
-                      uint8_t *reply, size_t reply_len)
+static void send_back(void *sock, const char *kind, const void *client, size_t client_len, uint8_t *reply,
+                      size_t reply_len)
 {
   if (!reply) {
     zmq_send(sock, kind, 1, 0);
@@ -220,7 +221,10 @@ static void *connect_backend(worker *w, db **d)
   if (!sock) return NULL;
   zmq_setsockopt(sock, ZMQ_ROUTING_ID, id, (size_t)n);
   zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
-  if (zmq_connect(sock, WORKER_BACKEND)) { zmq_close(sock); return NULL; }
+  if (zmq_connect(sock, WORKER_BACKEND)) {
+    zmq_close(sock);
+    return NULL;
+  }
   if (db_open(p->data_dir, DB_OPEN, p->cfg->synchronous_full, d, err, sizeof err)) {
     log_line(LOG_ERROR, "event=worker_db_failed error=\"%s\"", err);
     zmq_send(sock, "E", 1, 0);
@@ -245,8 +249,7 @@ static void *run_fast(void *arg)
     zmq_msg_init(&client);
     zmq_msg_init(&device);
     zmq_msg_init(&frame);
-    if (zmq_msg_recv(&client, sock, 0) < 0 || zmq_msg_recv(&device, sock, 0) < 0 ||
-        zmq_msg_recv(&frame, sock, 0) < 0) {
+    if (zmq_msg_recv(&client, sock, 0) < 0 || zmq_msg_recv(&device, sock, 0) < 0 || zmq_msg_recv(&frame, sock, 0) < 0) {
       int stop = errno == ETERM;
       zmq_msg_close(&client);
       zmq_msg_close(&device);
@@ -263,9 +266,10 @@ static void *run_fast(void *arg)
     int r = dispatch_frame(&s, dev, zmq_msg_data(&frame), zmq_msg_size(&frame), 0, &out, &out_len, &owner);
     if (s.vault) keystate_release(w->pool->keys);
     s.vault = NULL;
-    int refused = r == DISPATCH_SLOW || r == DISPATCH_SLOW_FAMILIAR
-                      ? slow_push(w->pool, r == DISPATCH_SLOW ? LANE_STRANGER : LANE_FAMILIAR, owner, &client, dev, &frame)
-                      : 0;
+    int refused =
+        r == DISPATCH_SLOW || r == DISPATCH_SLOW_FAMILIAR
+            ? slow_push(w->pool, r == DISPATCH_SLOW ? LANE_STRANGER : LANE_FAMILIAR, owner, &client, dev, &frame)
+            : 0;
     if (refused) refuse_busy(zmq_msg_data(&frame), zmq_msg_size(&frame), refused == 2, &out, &out_len);
     send_back(sock, "R", zmq_msg_data(&client), zmq_msg_size(&client), out, out_len);
     free_reply(out, out_len);
@@ -310,8 +314,8 @@ static void *run_slow(void *arg)
   return NULL;
 }
 
-int workers_start(void *ctx, const char *data_dir, const config *cfg, keystate *ks, relay *rl,
-                  const topic_key *topics, workers **out)
+int workers_start(void *ctx, const char *data_dir, const config *cfg, keystate *ks, relay *rl, const topic_key *topics,
+                  workers **out)
 {
   workers *p = calloc(1, sizeof *p);
   if (!p) return -1;

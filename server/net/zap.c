@@ -25,7 +25,7 @@
 
 typedef struct {
   uint8_t key[32];
-  int64_t window;  /* the minute counted; 0: free */
+  int64_t window; /* the minute counted; 0: free */
   int count;
 } rate_slot;
 
@@ -210,8 +210,7 @@ int zap_start(void *ctx, const char *data_dir, const config *cfg, server_stats *
   crypto_shorthash_keygen(z->rate_secret);
   z->sock = zmq_socket(ctx, ZMQ_REP);
   int linger = 0;
-  if (!z->sock || zmq_setsockopt(z->sock, ZMQ_LINGER, &linger, sizeof linger) ||
-      zmq_bind(z->sock, ZAP_ENDPOINT)) {
+  if (!z->sock || zmq_setsockopt(z->sock, ZMQ_LINGER, &linger, sizeof linger) || zmq_bind(z->sock, ZAP_ENDPOINT)) {
     if (z->sock) zmq_close(z->sock);
     free(z);
     return -1;

@@ -45,8 +45,7 @@ rcode kpi_access_find(call *c, const char *practitioner, const char *team, kpi_s
     if (!rc && u.active &&
         (u.role == REFLECT__V1__ROLE__ROLE_PRACTITIONER || u.role == REFLECT__V1__ROLE__ROLE_SUPERVISOR))
       who->user_id = u.id;
-    else if (!rc)
-      rc = RC_NOT_FOUND; /* only practitioners and supervisors have indicators */
+    else if (!rc) rc = RC_NOT_FOUND; /* only practitioners and supervisors have indicators */
   }
   if (rc && rc != RC_NOT_FOUND) return call_fail(c, RC_INTERNAL, NULL, "could not look the subject up");
   *exists = rc == RC_OK;
@@ -95,8 +94,8 @@ rcode kpi_access_indicator(call *c, uint64_t id, const char *field, Reflect__V1_
 rcode kpi_access_on_scale(call *c, const char *field, double v, const Reflect__V1__Indicator *ind)
 {
   if (isfinite(v) && v >= ind->scale_min && v <= ind->scale_max) return RC_OK;
-  return call_fail(c, RC_INVALID, field, "'%s' is measured from %g to %g %s", ind->name, ind->scale_min,
-                   ind->scale_max, ind->unit);
+  return call_fail(c, RC_INVALID, field, "'%s' is measured from %g to %g %s", ind->name, ind->scale_min, ind->scale_max,
+                   ind->unit);
 }
 
 void kpi_access_detail(char *buf, size_t size, const char *prefix, const kpi_subject *who)

@@ -82,10 +82,10 @@ rcode ops_audit_list(call *c, const Reflect__V1__Request *req);
 /* Login throttling (store_throttle.h), shared by everything that checks a
  * password. Who is guessing, from where: */
 typedef struct {
-  char user_key[48];      /* "user:<id>", or "unknown:<blind index>" for a name that is no account */
+  char user_key[48]; /* "user:<id>", or "unknown:<blind index>" for a name that is no account */
   char device_key[16 + DEVICE_Z85_LEN];
-  int known;              /* user_key names an account */
-  int familiar;           /* that account has logged in on this device */
+  int known;    /* user_key names an account */
+  int familiar; /* that account has logged in on this device */
 } ops_guess;
 /* Refuses while the device is locked, or the account is locked to
  * unfamiliar devices and this is one. */
@@ -124,7 +124,7 @@ typedef struct {
  * only for a party. Fails the call describing why. No audit: the caller
  * audits the read before the content leaves. */
 rcode ops_records_fill(call *c, const session_row *s, uint32_t revision, int party, const record_view *view,
-                      Reflect__V1__RecordShowReply **out) RC_MUST_CHECK;
+                       Reflect__V1__RecordShowReply **out) RC_MUST_CHECK;
 
 /* A case by id or reference (exactly one given), or the call fails: a
  * missing case is PERMISSION_DENIED "does not exist or you cannot see it",

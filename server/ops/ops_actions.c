@@ -17,8 +17,7 @@
 
 static rcode refuse_action(call *c, uint64_t id)
 {
-  return call_fail(c, RC_DENIED, "id", "action %llu does not exist or is not yours to see",
-                   (unsigned long long)id);
+  return call_fail(c, RC_DENIED, "id", "action %llu does not exist or is not yours to see", (unsigned long long)id);
 }
 
 typedef struct {
@@ -52,8 +51,8 @@ static rcode action_add_tx(call *c, void *arg)
     rcode rc = check_case(c, a);
     if (rc) return rc;
   }
-  rcode rc = store_actions_add(c, &a->s, a->owner, (int64_t)a->in->case_id, a->in->due_at,
-                               a->in->description, a->in->evidence_needed, &a->id);
+  rcode rc = store_actions_add(c, &a->s, a->owner, (int64_t)a->in->case_id, a->in->due_at, a->in->description,
+                               a->in->evidence_needed, &a->id);
   if (!rc) rc = store_audit_append_id(c, "action.add", "action", a->id, "");
   action_row row;
   if (!rc) rc = store_actions_get(c->s->db, a->id, &row) ? RC_INTERNAL : RC_OK;
@@ -133,8 +132,9 @@ static rcode action_close_tx(call *c, void *arg)
     return call_fail(c, RC_PRECONDITION, "id", "action %lld is already closed", (long long)x->a.id);
   rcode rc = store_actions_close(c, &x->a, x->in->status, x->in->evidence);
   if (!rc)
-    rc = store_audit_append_id(c, x->in->status == REFLECT__V1__ACTION_STATUS__ACTION_DONE ? "action.done"
-                                                                                         : "action.cancel",
+    rc = store_audit_append_id(c,
+                               x->in->status == REFLECT__V1__ACTION_STATUS__ACTION_DONE ? "action.done"
+                                                                                        : "action.cancel",
                                "action", x->a.id, "");
   /* Read back: the event says how it was closed. */
   action_row closed;
@@ -157,15 +157,13 @@ rcode ops_action_close(call *c, const Reflect__V1__Request *req)
   int party = 0;
   if (in->id == 0 || in->id > INT64_MAX || store_actions_get(c->s->db, (int64_t)in->id, &x.a) ||
       store_sessions_get(c->s->db, x.a.session_id, &s) ||
-      store_sessions_is_party(c->s->db, &s, c->who->user_id, &party) ||
-      (!party && x.a.owner_id != c->who->user_id))
+      store_sessions_is_party(c->s->db, &s, c->who->user_id, &party) || (!party && x.a.owner_id != c->who->user_id))
     return refuse_action(c, in->id);
   /* The owner says it is done; the supervisor may also cancel it. */
   int supervisor = s.supervisor_id == c->who->user_id;
   if (done && x.a.owner_id != c->who->user_id && !supervisor)
     return call_fail(c, RC_DENIED, "id", "only the action's owner or the session's supervisor closes it");
-  if (!done && !supervisor)
-    return call_fail(c, RC_DENIED, "id", "only the session's supervisor cancels an action");
+  if (!done && !supervisor) return call_fail(c, RC_DENIED, "id", "only the session's supervisor cancels an action");
   rc = call_write(c, "close the action", action_close_tx, &x);
   if (rc) return rc;
   Reflect__V1__ActionCloseReply *r = arena_alloc(c->a, sizeof *r);

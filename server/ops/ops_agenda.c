@@ -28,8 +28,7 @@ rcode ops_agenda(call *c, const Reflect__V1__Request *req)
   if (!rc) rc = store_agenda_cases(c, &s, &r->cases, &r->n_cases);
   if (rc) return call_fail(c, rc, NULL, "could not draw up the agenda of session %lld", (long long)s.id);
   char detail[80];
-  snprintf(detail, sizeof detail, "actions=%zu;cases=%zu%s", r->n_carried_over, r->n_cases,
-           party ? "" : ";oversight");
+  snprintf(detail, sizeof detail, "actions=%zu;cases=%zu%s", r->n_carried_over, r->n_cases, party ? "" : ";oversight");
   rc = store_audit_read(c, "agenda.read", "session", s.id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_AGENDA;

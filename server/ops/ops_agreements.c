@@ -18,9 +18,9 @@
 
 typedef struct {
   const Reflect__V1__AgreementAddRequest *in;
-  agreement_row row;   /* the new version */
+  agreement_row row; /* the new version */
   agreement_terms terms;
-  int inherit_rule;    /* a revision that names neither rule nor every_days */
+  int inherit_rule; /* a revision that names neither rule nor every_days */
   int64_t id;
 } agreement_add;
 
@@ -76,7 +76,10 @@ static rcode check_frequency(call *c, agreement_add *a, int revision)
   if (*in->rule && in->every_days)
     return call_fail(c, RC_INVALID, "every_days", "give a frequency rule or every_days, not both");
   if (!*in->rule && !in->every_days) {
-    if (revision) { a->inherit_rule = 1; return RC_OK; }
+    if (revision) {
+      a->inherit_rule = 1;
+      return RC_OK;
+    }
     return call_fail(c, RC_INVALID, "every_days", "say how often: every_days (1-366) or a frequency rule");
   }
   if (in->every_days) {
@@ -106,8 +109,8 @@ static rcode check_terms(call *c, agreement_add *a)
   for (int i = 0; i < 5; i++)
     if (strlen(text[i]) > AGREEMENT_TERM_MAX)
       return call_fail(c, RC_INVALID, field[i], "%s may have at most %d bytes", field[i], AGREEMENT_TERM_MAX);
-  a->terms = (agreement_terms){in->booking, in->cancellation, in->confidentiality, in->record_access,
-                               in->disagreements};
+  a->terms =
+      (agreement_terms){in->booking, in->cancellation, in->confidentiality, in->record_access, in->disagreements};
   return RC_OK;
 }
 
@@ -162,7 +165,8 @@ static rcode agreement_add_write(call *c, void *arg)
     if (rc == RC_OK)
       return call_fail(c, RC_EXISTS, "supervisee",
                        "you already have agreement %lld with this supervisee; change it with a new version "
-                       "(revises %lld)", (long long)existing, (long long)existing);
+                       "(revises %lld)",
+                       (long long)existing, (long long)existing);
     if (rc != RC_NOT_FOUND) return RC_INTERNAL;
     a->row.version = 1;
   }
@@ -209,7 +213,8 @@ static rcode find_parties(call *c, agreement_add *a, agreement_row *old, int *ha
       if (found != RC_OK || u.id != old->supervisee_id) {
         call_fail(c, RC_INVALID, "supervisee", "agreement %llu is not with '%.64s'", (unsigned long long)in->revises,
                   in->supervisee);
-        return ops_users_refused_person(c, in->supervisee, &u, found == RC_OK ? "not this agreement's supervisee" : NULL);
+        return ops_users_refused_person(c, in->supervisee, &u,
+                                        found == RC_OK ? "not this agreement's supervisee" : NULL);
       }
     } else if (store_users_get(c->s->db, old->supervisee_id, &u) || !u.active) {
       return call_fail(c, RC_PRECONDITION, "revises", "the supervisee of agreement %llu is no longer active",
@@ -257,10 +262,13 @@ static rcode agreement_sign_tx(call *c, void *arg)
   int64_t id = *(int64_t *)arg;
   agreement_row a, old;
   if (store_agreements_get(c->s->db, id, &a) != RC_OK || a.supervisee_id != c->who->user_id)
-    return call_fail(c, RC_DENIED, "agreement_id", "agreement %lld does not exist or is not yours to sign", (long long)id);
-  if (a.supervisee_signed_at) return call_fail(c, RC_EXISTS, "agreement_id", "you have already signed agreement %lld", (long long)id);
+    return call_fail(c, RC_DENIED, "agreement_id", "agreement %lld does not exist or is not yours to sign",
+                     (long long)id);
+  if (a.supervisee_signed_at)
+    return call_fail(c, RC_EXISTS, "agreement_id", "you have already signed agreement %lld", (long long)id);
   if (a.ended_at)
-    return call_fail(c, RC_PRECONDITION, "agreement_id", "agreement %lld was ended before you signed it", (long long)id);
+    return call_fail(c, RC_PRECONDITION, "agreement_id", "agreement %lld was ended before you signed it",
+                     (long long)id);
   if (a.supersedes && store_agreements_get(c->s->db, a.supersedes, &old)) return RC_INTERNAL;
   /* A version replaces a running agreement, never revives an ended one:
    * signing it then would give the supervisor back the access that ending

@@ -11,7 +11,10 @@
 
 #define AGREEMENT_REASON_MAX 1024
 
-static int is_manager(call *c) { return c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER; }
+static int is_manager(call *c)
+{
+  return c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER;
+}
 
 /* The agreement, if the caller is a party (*party = 1) or oversees one of
  * the parties; a missing agreement and someone else's get the same
@@ -20,7 +23,8 @@ static rcode load_visible(call *c, uint64_t id, const char *verb, agreement_row 
 {
   if (id == 0 || id > INT64_MAX) return call_fail(c, RC_INVALID, "agreement_id", "an agreement id is required");
   int rc = store_agreements_get(c->s->db, (int64_t)id, a);
-  if (rc && rc != RC_NOT_FOUND) return call_fail(c, RC_INTERNAL, NULL, "could not read agreement %llu", (unsigned long long)id);
+  if (rc && rc != RC_NOT_FOUND)
+    return call_fail(c, RC_INTERNAL, NULL, "could not read agreement %llu", (unsigned long long)id);
   *party = !rc && (a->supervisor_id == c->who->user_id || a->supervisee_id == c->who->user_id);
   int oversees = 0;
   if (!rc && !*party && is_manager(c)) {
@@ -89,7 +93,8 @@ static rcode agreement_end_tx(call *c, void *arg)
   agreement_end *e = arg;
   agreement_row a;
   if (store_agreements_get(c->s->db, e->id, &a)) return RC_INTERNAL;
-  if (a.ended_at) return call_fail(c, RC_PRECONDITION, "agreement_id", "agreement %lld has already ended", (long long)a.id);
+  if (a.ended_at)
+    return call_fail(c, RC_PRECONDITION, "agreement_id", "agreement %lld has already ended", (long long)a.id);
   rcode rc = store_agreements_end(c, &a, e->reason);
   if (!rc) rc = store_audit_append_id(c, "agreement.end", "agreement", a.id, "");
   /* A version still awaiting the supervisee's signature would, once signed,
@@ -119,8 +124,8 @@ rcode ops_agreement_end(call *c, const Reflect__V1__Request *req)
   /* The supervisee sees the agreement but does not end it alone: that is
    * for the supervisor, or the manager the supervisee turns to. */
   if (!rc && party && a.supervisor_id != c->who->user_id)
-    rc = call_fail(c, RC_DENIED, "agreement_id", "only the supervisor, or a manager overseeing you, ends agreement %lld",
-                   (long long)a.id);
+    rc = call_fail(c, RC_DENIED, "agreement_id",
+                   "only the supervisor, or a manager overseeing you, ends agreement %lld", (long long)a.id);
   /* Ending is the one thing oversight may change, and only the
    * supervisee's manager may do it: the agreement protects the supervisee,
    * and a manager who oversees only the supervisor could otherwise cut off

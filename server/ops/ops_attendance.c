@@ -27,8 +27,10 @@ static rcode check_group_session(call *c, const session_row *s, int must_have_st
 {
   long long id = (long long)s->id;
   if (s->kind != REFLECT__V1__SESSION_KIND__SESSION_GROUP)
-    return call_fail(c, RC_PRECONDITION, "session_id", "session %lld is an individual session; attendance is kept "
-                                                       "for group sessions", id);
+    return call_fail(c, RC_PRECONDITION, "session_id",
+                     "session %lld is an individual session; attendance is kept "
+                     "for group sessions",
+                     id);
   if (s->status == REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED ||
       s->status == REFLECT__V1__SESSION_STATUS__SESSION_MISSED)
     return call_fail(c, RC_PRECONDITION, "session_id", "session %lld was %s: nobody attended it", id,
@@ -68,8 +70,10 @@ static rcode record_one(call *c, attendance_record *r, attendance_mark *m)
     return call_fail(c, RC_PRECONDITION, m->field, "'%s' is not a member of session %lld", m->name, id);
   if (found) return RC_INTERNAL;
   if (was.signed_at)
-    return call_fail(c, RC_PRECONDITION, m->field, "'%s' has confirmed their attendance at session %lld; it is "
-                                                   "not changed", m->name, id);
+    return call_fail(c, RC_PRECONDITION, m->field,
+                     "'%s' has confirmed their attendance at session %lld; it is "
+                     "not changed",
+                     m->name, id);
   if (was.attendance == m->attendance) return RC_OK;
   rcode rc = store_attendance_set(c, r->s.id, u.id, m->attendance);
   if (rc == RC_PRECONDITION)
@@ -145,8 +149,10 @@ rcode ops_attendance_sign(call *c, const Reflect__V1__Request *req)
   rcode rc = session_rules_load_party(c, in->session_id, &s);
   if (rc) return rc;
   if (s.supervisor_id == c->who->user_id)
-    return call_fail(c, RC_PRECONDITION, "session_id", "you facilitated session %lld: its members confirm their "
-                                                       "attendance", (long long)s.id);
+    return call_fail(c, RC_PRECONDITION, "session_id",
+                     "you facilitated session %lld: its members confirm their "
+                     "attendance",
+                     (long long)s.id);
   rc = call_write(c, "confirm the attendance", sign_tx, &s);
   if (rc) return rc;
   Reflect__V1__AttendanceSignReply *out = arena_alloc(c->a, sizeof *out);

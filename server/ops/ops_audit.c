@@ -68,7 +68,8 @@ rcode ops_audit_list(call *c, const Reflect__V1__Request *req)
   if (!in) return call_fail(c, RC_INVALID, "audit_list", "missing audit_list");
   int by_case = in->case_id || (in->reference && *in->reference);
   if ((in->session_id != 0) + by_case + (in->administrative != 0) != 1)
-    return call_fail(c, RC_INVALID, "session_id", "name exactly one session or one case, or ask for administrative actions");
+    return call_fail(c, RC_INVALID, "session_id",
+                     "name exactly one session or one case, or ask for administrative actions");
   audit_query q = {0};
   rcode rc = check_window(c, in, &q);
   if (rc) return rc;

@@ -100,8 +100,7 @@ rcode ops_auth_check_throttle(call *c, const ops_guess *g)
       log_line(LOG_WARN, "event=login_locked account=%s device=%s familiar=%d seconds=%lld refused=%lld", g->user_key,
                c->who->device, g->familiar, (long long)(until - c->now), n);
     }
-    return call_fail(c, RC_EXHAUSTED, NULL, "too many failed logins; try again in %lld s",
-                     (long long)(until - c->now));
+    return call_fail(c, RC_EXHAUSTED, NULL, "too many failed logins; try again in %lld s", (long long)(until - c->now));
   }
   return RC_OK;
 }
@@ -177,7 +176,8 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
     password_verify_dummy(in->password);
     return ops_auth_password_failed(c, &g, RC_UNAUTHENTICATED, NULL, WRONG_LOGIN);
   }
-  if (password_verify(u.pwhash, in->password) != 0) return ops_auth_password_failed(c, &g, RC_UNAUTHENTICATED, NULL, WRONG_LOGIN);
+  if (password_verify(u.pwhash, in->password) != 0)
+    return ops_auth_password_failed(c, &g, RC_UNAUTHENTICATED, NULL, WRONG_LOGIN);
   /* Only after the password: the expiry is no one else's business. */
   if (u.expires_at && u.expires_at <= c->now) {
     char when[DUE_TIME_MAX], msg[96];

@@ -73,8 +73,7 @@ static rcode person_add_tx(call *c, void *arg)
     return RC_INTERNAL;
   if (!visible) return refuse_case(c);
   rcode rc = store_case_people_add(c, &p->k, p->in->name, p->in->relationship, &p->id);
-  if (rc == RC_PRECONDITION)
-    return call_fail(c, rc, "name", "a case names at most %d third parties", CASE_PEOPLE_MAX);
+  if (rc == RC_PRECONDITION) return call_fail(c, rc, "name", "a case names at most %d third parties", CASE_PEOPLE_MAX);
   char detail[32];
   snprintf(detail, sizeof detail, "person=%lld", (long long)p->id);
   if (!rc) rc = store_audit_append_id(c, "case.person.add", "case", p->k.id, detail);

@@ -74,8 +74,8 @@ static rcode refuse_reference(call *c)
 static rcode case_add_tx(call *c, void *arg)
 {
   case_add *a = arg;
-  rcode rc = store_cases_add(c, a->in->reference, a->in->name, a->in->date_of_birth, a->in->risk,
-                             a->allocated, a->in->looked_after, &a->id);
+  rcode rc = store_cases_add(c, a->in->reference, a->in->name, a->in->date_of_birth, a->in->risk, a->allocated,
+                             a->in->looked_after, &a->id);
   if (rc == RC_EXISTS) return refuse_reference(c);
   if (!rc) rc = store_audit_append_id(c, "case.add", "case", a->id, "");
   return rc;
@@ -145,15 +145,14 @@ rcode ops_case_list(call *c, const Reflect__V1__Request *req)
   if (*in->allocated) {
     /* Unknown names match nothing rather than say who has an account. */
     user_row u;
-    allocated = store_users_valid_username(in->allocated) && store_users_find(c->s->db, in->allocated, &u) == RC_OK
-                    ? u.id : -1;
+    allocated =
+        store_users_valid_username(in->allocated) && store_users_find(c->s->db, in->allocated, &u) == RC_OK ? u.id : -1;
   }
   Reflect__V1__CaseListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_list_reply__init(r);
   int oversight = c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER;
-  rcode rc = store_cases_list(c, c->who->user_id, oversight, allocated, in->include_closed, &r->cases,
-                              &r->n_cases);
+  rcode rc = store_cases_list(c, c->who->user_id, oversight, allocated, in->include_closed, &r->cases, &r->n_cases);
   if (rc) return call_fail(c, rc, NULL, "could not list cases");
   /* Names of children are content: the listing is audited before it leaves. */
   char detail[32];
@@ -204,7 +203,8 @@ rcode ops_case_show(call *c, const Reflect__V1__Request *req)
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_show_reply__init(r);
   rc = store_cases_to_message(c, &k, &r->case_);
-  if (rc == RC_DATA_LOSS) return call_fail(c, rc, NULL, "integrity error: case %lld failed authentication", (long long)k.id);
+  if (rc == RC_DATA_LOSS)
+    return call_fail(c, rc, NULL, "integrity error: case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case");
   rc = store_audit_read(c, "case.read", "case", k.id, "");
   if (rc) return rc;
@@ -216,7 +216,7 @@ rcode ops_case_show(call *c, const Reflect__V1__Request *req)
 typedef struct {
   const Reflect__V1__CaseUpdateRequest *in;
   case_row k;
-  int64_t allocated;   /* 0: unchanged */
+  int64_t allocated; /* 0: unchanged */
 } case_update;
 
 /* What was destroyed cannot be read, changed or brought back. */
@@ -301,8 +301,7 @@ rcode ops_case_decisions(call *c, const Reflect__V1__Request *req)
   int more = 0;
   if (!rc) rc = store_decisions_list(c, &k, &pg, &r->decisions, &r->n_decisions, &more);
   if (rc == RC_DATA_LOSS)
-    return call_fail(c, rc, NULL, "integrity error: a decision about case %lld failed authentication",
-                     (long long)k.id);
+    return call_fail(c, rc, NULL, "integrity error: a decision about case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case's decisions");
   if (more && r->n_decisions) {
     r->more = 1;
@@ -310,8 +309,8 @@ rcode ops_case_decisions(call *c, const Reflect__V1__Request *req)
     r->next_revision = r->decisions[r->n_decisions - 1]->revision;
   }
   char detail[64];
-  snprintf(detail, sizeof detail, "decisions=%zu;after=%llu.%u", r->n_decisions,
-           (unsigned long long)in->after_session, in->after_revision);
+  snprintf(detail, sizeof detail, "decisions=%zu;after=%llu.%u", r->n_decisions, (unsigned long long)in->after_session,
+           in->after_revision);
   rc = store_audit_read(c, "case.decisions", "case", k.id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_DECISIONS;

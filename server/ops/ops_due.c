@@ -14,8 +14,7 @@ static int by_next_due(const void *x, const void *y)
 }
 
 /* Fills m from the agreement (store_agreements_next_due has the rule). */
-static rcode compute(call *c, const agreement_row *a, const Reflect__V1__Agreement *am,
-                     Reflect__V1__SupervisionDue *m)
+static rcode compute(call *c, const agreement_row *a, const Reflect__V1__Agreement *am, Reflect__V1__SupervisionDue *m)
 {
   agreement_sessions ps;
   if (store_agreements_next_due(c->s->db, a, c->now, &m->next_due, &ps)) return RC_INTERNAL;
@@ -36,13 +35,15 @@ rcode ops_due_list(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__DueListRequest *in = req->due_list;
   if (!in) return call_fail(c, RC_INVALID, "due_list", "missing due_list");
-  agreement_filter f = {.user_id = c->who->user_id, .active_only = 1,
+  agreement_filter f = {.user_id = c->who->user_id,
+                        .active_only = 1,
                         .oversight = c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER};
   if (*in->supervisee) {
     /* An unknown name matches nothing, like someone you cannot see. */
     user_row u;
     f.supervisee = store_users_valid_username(in->supervisee) && store_users_find(c->s->db, in->supervisee, &u) == RC_OK
-                       ? u.id : -1;
+                       ? u.id
+                       : -1;
   }
   agreement_row *rows = NULL;
   Reflect__V1__Agreement **agreements = NULL;

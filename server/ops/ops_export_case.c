@@ -88,7 +88,10 @@ static int person_reason(const redact_terms *others, const char *relationship, c
   const char *why[1];
   size_t n = 0;
   int rc = redact_apply(others, relationship, &out, why, 1, &n);
-  if (out) { sodium_memzero(out, strlen(out)); free(out); }
+  if (out) {
+    sodium_memzero(out, strlen(out));
+    free(out);
+  }
   if (rc == REDACT_OK && n == 0) snprintf(reason, size, "third party (%s)", relationship);
   else snprintf(reason, size, "third party");
   return rc == REDACT_E_NOMEM ? rc : REDACT_OK;
@@ -111,7 +114,8 @@ static rcode build_terms(call *c, const case_row *k, const char *subject, Reflec
   gather g = {&others, {0}};
   rc = store_case_people_each_case(c, k->id, gather_case, &g);
   arena_reset(&g.scratch);
-  for (size_t i = 0; !rc && i < n; i++) rc = from_redact(redact_terms_add_name(&others, people[i]->name, "third party"));
+  for (size_t i = 0; !rc && i < n; i++)
+    rc = from_redact(redact_terms_add_name(&others, people[i]->name, "third party"));
   if (!rc) rc = from_redact(redact_terms_prepare(&others, subject));
   for (size_t i = 0; !rc && i < n; i++) {
     char reason[REDACT_REASON_MAX];
@@ -222,7 +226,8 @@ static rcode fill_entries(call *c, extract *x, const case_row *k, const decision
   int more = 0;
   rcode rc = store_decisions_list(c, k, pg, &d, &n, &more);
   if (rc == RC_DATA_LOSS)
-    return call_fail(c, rc, NULL, "integrity error: a decision about case %lld failed authentication", (long long)k->id);
+    return call_fail(c, rc, NULL, "integrity error: a decision about case %lld failed authentication",
+                     (long long)k->id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case's decisions");
   Reflect__V1__ExportCaseReply *r = x->r;
   r->entries = arena_alloc(c->a, sizeof *r->entries * (n ? n : 1));
@@ -316,7 +321,8 @@ rcode ops_export_case(call *c, const Reflect__V1__Request *req)
   if (!x.r) return RC_EXHAUSTED;
   reflect__v1__export_case_reply__init(x.r);
   rc = store_cases_to_message(c, &k, &x.r->case_);
-  if (rc == RC_DATA_LOSS) return call_fail(c, rc, NULL, "integrity error: case %lld failed authentication", (long long)k.id);
+  if (rc == RC_DATA_LOSS)
+    return call_fail(c, rc, NULL, "integrity error: case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case");
   x.r->generated_at = c->now;
   rc = store_users_name(c, c->who->user_id, &x.r->generated_by);

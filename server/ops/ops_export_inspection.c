@@ -62,9 +62,8 @@ static const char index_sql[] =
 
 static rcode index_members(call *c, Reflect__V1__SignedRecordRef *ref)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT u.username FROM session_members m JOIN users u ON u.id = m.user_id"
-      " WHERE m.session_id = ?1 ORDER BY u.username LIMIT ?2");
+  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT u.username FROM session_members m JOIN users u ON u.id = m.user_id"
+                                          " WHERE m.session_id = ?1 ORDER BY u.username LIMIT ?2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, (int64_t)ref->session_id);
   sqlite3_bind_int(st, 2, SESSION_MAX_MEMBERS);
@@ -96,7 +95,10 @@ static rcode index_build(call *c, inspection *x)
   /* Member lists are read after the walk: one statement at a time. */
   while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
     Reflect__V1__SignedRecordRef *ref = arena_alloc(c->a, sizeof *ref);
-    if (!ref) { rc = RC_EXHAUSTED; break; }
+    if (!ref) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__signed_record_ref__init(ref);
     ref->session_id = (uint64_t)sqlite3_column_int64(st, 0);
     ref->kind = (Reflect__V1__SessionKind)sqlite3_column_int(st, 1);

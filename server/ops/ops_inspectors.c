@@ -58,8 +58,9 @@ rcode ops_inspector_grant(call *c, const Reflect__V1__Request *req)
    * nothing (the status stays OK; the message says why). */
   if (!g.changed) {
     char msg[200];
-    snprintf(msg, sizeof msg, in->revoke ? "%s had no grant for team '%.64s'; nothing changed"
-                                         : "%s already had team '%.64s'; nothing changed",
+    snprintf(msg, sizeof msg,
+             in->revoke ? "%s had no grant for team '%.64s'; nothing changed"
+                        : "%s already had team '%.64s'; nothing changed",
              u.username, in->team);
     c->rep->status->message = arena_strdup(c->a, msg);
     if (!c->rep->status->message) return RC_EXHAUSTED;

@@ -176,7 +176,8 @@ rcode ops_kpi_report(call *c, const Reflect__V1__Request *req)
   Reflect__V1__KpiReportReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__kpi_report_reply__init(r);
-  if (store_kpis_subject_indicators(c, &who, &ids, &n)) return call_fail(c, RC_INTERNAL, NULL, "could not read indicators");
+  if (store_kpis_subject_indicators(c, &who, &ids, &n))
+    return call_fail(c, RC_INTERNAL, NULL, "could not read indicators");
   r->lines = arena_alloc(c->a, sizeof *r->lines * (n ? n : 1));
   if (!r->lines) return RC_EXHAUSTED;
   for (size_t i = 0; i < n; i++) {

@@ -90,8 +90,8 @@ static rcode check_indicator(call *c, const Reflect__V1__Indicator *in)
     return call_fail(c, RC_INVALID, "indicator.direction", "say whether higher or lower is better");
   if (!kpi_trend_period_known((int)in->period))
     return call_fail(c, RC_INVALID, "indicator.period", "the review period is a week, a month or a quarter");
-  if (in->id > INT64_MAX) return call_fail(c, RC_NOT_FOUND, "indicator.id", "no indicator %llu",
-                                           (unsigned long long)in->id);
+  if (in->id > INT64_MAX)
+    return call_fail(c, RC_NOT_FOUND, "indicator.id", "no indicator %llu", (unsigned long long)in->id);
   if (in->goal_id == 0 || in->goal_id > INT64_MAX)
     return call_fail(c, RC_INVALID, "indicator.goal_id", "an indicator serves a goal: give its id");
   if (in->version || in->created_at || *in->goal || *in->created_by)

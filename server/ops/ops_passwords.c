@@ -13,8 +13,8 @@
 typedef struct {
   int64_t user_id;
   const char *pwhash;
-  const uint8_t *keep;   /* the token that stays logged in, or NULL */
-  int by_admin;          /* a reset: the person is told, and must choose their own */
+  const uint8_t *keep; /* the token that stays logged in, or NULL */
+  int by_admin;        /* a reset: the person is told, and must choose their own */
 } password_set;
 
 static rcode password_write(call *c, void *arg)
@@ -62,8 +62,7 @@ rcode ops_password_change(call *c, const Reflect__V1__Request *req)
   sodium_memzero(u.pwhash, sizeof u.pwhash);
   /* INVALID_ARGUMENT, not UNAUTHENTICATED: the login itself is fine, and a
    * client must not take a mistyped password for the end of it. */
-  if (!ok)
-    return ops_auth_password_failed(c, &g, RC_INVALID, "current_password", "the current password is wrong");
+  if (!ok) return ops_auth_password_failed(c, &g, RC_INVALID, "current_password", "the current password is wrong");
   if (same) return call_fail(c, RC_INVALID, "new_password", "the new password must differ from the current one");
   rc = set_password(c, u.id, in->new_password, c->who->token_hash, 0);
   if (rc) return rc;

@@ -43,8 +43,12 @@ static due_date local_date(int64_t t, struct tm *tm)
 /* d at the wall-clock time of day of `clock`. */
 static int64_t at_time_of_day(due_date d, const struct tm *clock)
 {
-  struct tm tm = {.tm_year = d.year - 1900, .tm_mon = d.month - 1, .tm_mday = d.day, .tm_hour = clock->tm_hour,
-                  .tm_min = clock->tm_min, .tm_isdst = -1};
+  struct tm tm = {.tm_year = d.year - 1900,
+                  .tm_mon = d.month - 1,
+                  .tm_mday = d.day,
+                  .tm_hour = clock->tm_hour,
+                  .tm_min = clock->tm_min,
+                  .tm_isdst = -1};
   return (int64_t)mktime(&tm);
 }
 
@@ -69,8 +73,10 @@ static rcode first_start(call *c, plan *p, const due_step *steps, size_t n, due_
     return call_fail(c, RC_INTERNAL, NULL, "could not read the sessions held");
   if (!ps.last_held_id)
     return call_fail(c, RC_PRECONDITION, "first",
-                     "no session with '%s' has been held under this agreement yet, so there is no time of day to follow: "
-                     "give the first start (--from)", p->u.username);
+                     "no session with '%s' has been held under this agreement yet, so there is no time of day to "
+                     "follow: "
+                     "give the first start (--from)",
+                     p->u.username);
   struct tm held, now;
   due_date next, today = local_date(c->now, &now);
   if (due_next_date(steps, n, start, local_date(ps.last_held_at, &held), &next))
@@ -116,7 +122,7 @@ static rcode clash_text(call *c, const plan *p, int64_t start, const char **text
   Reflect__V1__Status *st = c->rep->status, saved = *st;
   int64_t people[2] = {p->a.supervisor_id, p->a.supervisee_id};
   rcode rc = session_rules_check_clashes(c, people, 2, start, start + (int64_t)p->minutes * 60,
-                               p->has_room ? p->room_index : NULL, 0);
+                                         p->has_room ? p->room_index : NULL, 0);
   *text = "";
   if (rc != RC_PRECONDITION) return rc;
   *text = st->message;
@@ -133,8 +139,8 @@ static rcode fill(call *c, plan *p, int book)
     if (!book || !*m->clash) continue;
     char when[DUE_TIME_MAX];
     due_format_local(p->starts[k], when, sizeof when);
-    return call_fail(c, RC_PRECONDITION, "first", "nothing was booked: session %u of the plan (%s) clashes: %s",
-                     k + 1, when, m->clash);
+    return call_fail(c, RC_PRECONDITION, "first", "nothing was booked: session %u of the plan (%s) clashes: %s", k + 1,
+                     when, m->clash);
   }
   return RC_OK;
 }
@@ -148,7 +154,7 @@ static rcode plan_book_tx(call *c, void *arg)
   for (uint32_t k = 0; !rc && k < p->in->count; k++) {
     int64_t id = 0;
     rc = session_rules_book(c, &p->a.supervisee_id, 1, p->a.id, p->starts[k], p->minutes, p->in->room,
-                          p->has_room ? p->room_index : NULL, &id);
+                            p->has_room ? p->room_index : NULL, &id);
     p->out[k]->session_id = (uint64_t)id;
   }
   return rc;
@@ -190,7 +196,8 @@ rcode ops_session_plan(call *c, const Reflect__V1__Request *req)
   if (!r || !p.out) return call_fail(c, RC_EXHAUSTED, NULL, "the plan is too large");
   reflect__v1__session_plan_reply__init(r);
   for (uint32_t k = 0; k < in->count; k++) {
-    if (!(p.out[k] = arena_alloc(c->a, sizeof *p.out[k]))) return call_fail(c, RC_EXHAUSTED, NULL, "the plan is too large");
+    if (!(p.out[k] = arena_alloc(c->a, sizeof *p.out[k])))
+      return call_fail(c, RC_EXHAUSTED, NULL, "the plan is too large");
     reflect__v1__planned_session__init(p.out[k]);
     p.out[k]->starts_at = p.starts[k];
     p.out[k]->minutes = p.minutes;

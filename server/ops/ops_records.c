@@ -33,8 +33,7 @@ static rcode record_cases_tx(call *c, record_write *w)
   for (size_t i = 0; i < w->rs.n; i++) {
     const Reflect__V1__RecordSection *sec = w->rs.sections[i];
     if (sec->kind != REFLECT__V1__SECTION_KIND__SECTION_CASE) continue;
-    rcode rc = store_decisions_add(c, &w->s, w->revision, &w->rs.cases[i], sec->risk, sec->decision,
-                                   sec->rationale);
+    rcode rc = store_decisions_add(c, &w->s, w->revision, &w->rs.cases[i], sec->risk, sec->decision, sec->rationale);
     char detail[64];
     snprintf(detail, sizeof detail, "session=%lld;revision=%u", (long long)w->s.id, w->revision);
     if (!rc) rc = store_audit_append_id(c, "case.discussed", "case", w->rs.cases[i].id, detail);
@@ -74,8 +73,7 @@ static rcode record_write_tx(call *c, void *arg)
   if (store_records_latest(c->s->db, w->s.id, &latest)) return RC_INTERNAL;
   if (w->in->base_revision && w->in->base_revision != latest)
     return call_fail(c, RC_PRECONDITION, "base_revision",
-                     "the record changed since revision %u (it is now at revision %u)",
-                     w->in->base_revision, latest);
+                     "the record changed since revision %u (it is now at revision %u)", w->in->base_revision, latest);
   if (latest > 0 && !*w->in->reason)
     return call_fail(c, RC_INVALID, "reason", "revision %u exists; an amendment needs a reason", latest);
   /* Each revision can carry 256 KiB and a decision per case into the
@@ -149,8 +147,10 @@ static rcode load_readable_session(call *c, uint64_t id, session_row *s, int *pa
 /* A page of comments into r, within what the view (or the frame) allows. */
 static rcode fill_comments(call *c, const session_row *s, const record_view *view, Reflect__V1__RecordShowReply *r)
 {
-  comments_query q = {.after = view->after, .limit = view->limit ? view->limit : COMMENTS_PAGE_DEFAULT,
-                      .budget = view->budget, .through = INT64_MAX};
+  comments_query q = {.after = view->after,
+                      .limit = view->limit ? view->limit : COMMENTS_PAGE_DEFAULT,
+                      .budget = view->budget,
+                      .through = INT64_MAX};
   if (view->signed_only) {
     /* Frozen: every party signed, so the least they had all seen is signed. */
     if (!r->frozen) q.through = 0;
@@ -173,7 +173,7 @@ static rcode fill_comments(call *c, const session_row *s, const record_view *vie
 }
 
 rcode ops_records_fill(call *c, const session_row *s, uint32_t revision, int party, const record_view *view,
-                      Reflect__V1__RecordShowReply **out)
+                       Reflect__V1__RecordShowReply **out)
 {
   Reflect__V1__RecordShowReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
@@ -220,7 +220,9 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
   /* Inspectors read evidence: only what every party has signed, the
    * comments included. */
   int inspector = c->who->role == REFLECT__V1__ROLE__ROLE_INSPECTOR;
-  record_view view = {.after = in->comments_after, .limit = in->comments_limit, .signed_only = inspector,
+  record_view view = {.after = in->comments_after,
+                      .limit = in->comments_limit,
+                      .signed_only = inspector,
                       .comments_only = in->comments_only};
   uint32_t revision = in->revision;
   if (inspector && !revision) {
@@ -241,8 +243,10 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
   /* The read is audited before any content leaves: no audit row, no content. */
   char detail[96];
   snprintf(detail, sizeof detail, "revision=%u%s%s%s", r->revision->revision,
-           party ? "" : inspector ? ";inspector" : ";oversight", withheld ? ";wellbeing=withheld" : "",
-           in->comments_only ? ";comments" : "");
+           party       ? ""
+           : inspector ? ";inspector"
+                       : ";oversight",
+           withheld ? ";wellbeing=withheld" : "", in->comments_only ? ";comments" : "");
   rc = store_audit_read(c, "record.read", "session", s.id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_RECORD_SHOW;
@@ -261,7 +265,8 @@ static rcode sign_tx(call *c, void *arg)
   sign_off *g = arg;
   uint32_t latest;
   if (store_records_latest(c->s->db, g->s.id, &latest)) return RC_INTERNAL;
-  if (latest == 0) return call_fail(c, RC_PRECONDITION, "session_id", "session %lld has no record yet", (long long)g->s.id);
+  if (latest == 0)
+    return call_fail(c, RC_PRECONDITION, "session_id", "session %lld has no record yet", (long long)g->s.id);
   if (g->revision != latest)
     return call_fail(c, RC_PRECONDITION, "revision", "revision %u is not the latest (%u): read it before signing",
                      g->revision, latest);
@@ -339,7 +344,8 @@ static rcode comment_tx(call *c, void *arg)
   comment *m = arg;
   uint32_t latest;
   if (store_records_latest(c->s->db, m->s.id, &latest)) return RC_INTERNAL;
-  if (latest == 0) return call_fail(c, RC_PRECONDITION, "session_id", "session %lld has no record yet", (long long)m->s.id);
+  if (latest == 0)
+    return call_fail(c, RC_PRECONDITION, "session_id", "session %lld has no record yet", (long long)m->s.id);
   if (m->in->kind == REFLECT__V1__COMMENT_KIND__COMMENT_RESOLUTION) {
     int kind = 0;
     int found = m->in->resolves <= INT64_MAX ? store_comments_kind(c->s->db, (int64_t)m->in->resolves, m->s.id, &kind)
@@ -393,14 +399,17 @@ rcode ops_record_history(call *c, const Reflect__V1__Request *req)
   if (!rc && (!r || !v)) rc = RC_EXHAUSTED;
   for (size_t i = 0; !rc && i < n; i++) {
     Reflect__V1__RevisionSummary *sum = arena_alloc(c->a, sizeof *sum);
-    if (!sum) { rc = RC_EXHAUSTED; break; }
+    if (!sum) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__revision_summary__init(sum);
     sum->revision = revs[i];
     char **awaiting;
     size_t n_awaiting;
     int frozen = 0;
-    rc = store_signoffs_status(c, &s, revs[i]->revision, &sum->signatures, &sum->n_signatures, &awaiting,
-                               &n_awaiting, &frozen);
+    rc = store_signoffs_status(c, &s, revs[i]->revision, &sum->signatures, &sum->n_signatures, &awaiting, &n_awaiting,
+                               &frozen);
     sum->frozen = frozen != 0;
     v[i] = sum;
   }

@@ -52,8 +52,7 @@ static rcode check_steps(call *c, const due_step *steps, size_t n)
                      bad + 1);
   case DUE_RULE_NOT_INCREASING:
     return call_fail(c, RC_INVALID, "steps",
-                     "step %zu: its until must come after step %zu's, whatever day an agreement starts", bad + 1,
-                     bad);
+                     "step %zu: its until must come after step %zu's, whatever day an agreement starts", bad + 1, bad);
   }
   return call_fail(c, RC_INVALID, "steps", "the steps are not a valid rule");
 }

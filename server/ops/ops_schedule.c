@@ -41,7 +41,8 @@ rcode ops_session_show(call *c, const Reflect__V1__Request *req)
   rc = store_sessions_list(c, c->who->user_id, &f, &one, &n);
   if (!rc && n == 1) r->session = one[0];
   if (!rc) rc = store_schedule_history(c, &s, &r->history, &r->n_history);
-  if (rc || !r->session) return call_fail(c, rc ? rc : RC_INTERNAL, NULL, "could not read session %lld", (long long)s.id);
+  if (rc || !r->session)
+    return call_fail(c, rc ? rc : RC_INTERNAL, NULL, "could not read session %lld", (long long)s.id);
   rc = store_audit_read(c, "session.read", "session", s.id, party ? "" : "oversight");
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_SESSION_SHOW;
@@ -129,13 +130,12 @@ static rcode status_tx(call *c, void *arg)
     return call_fail(c, RC_PRECONDITION, "status", "session %lld has not started yet", (long long)m->s.id);
   rcode rc = store_schedule_set_status(c, &m->s, m->in->status, m->in->reason);
   if (!rc) {
-    const char *what = m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_HELD      ? "session.held"
+    const char *what = m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_HELD     ? "session.held"
                        : m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_MISSED ? "session.missed"
-                                                                                        : "session.cancel";
+                                                                                      : "session.cancel";
     rc = store_audit_append_id(c, what, "session", m->s.id, "");
   }
-  if (!rc && m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED)
-    rc = events_session_cancelled(c, &m->s);
+  if (!rc && m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED) rc = events_session_cancelled(c, &m->s);
   return rc;
 }
 

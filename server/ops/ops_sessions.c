@@ -37,7 +37,7 @@ static rcode session_add_write(call *c, void *arg)
 {
   session_add *s = arg;
   return session_rules_book(c, s->members, s->in->n_members, s->agreement_id, s->in->starts_at, s->in->minutes,
-                          s->in->room, s->has_room ? s->room_index : NULL, &s->id);
+                            s->in->room, s->has_room ? s->room_index : NULL, &s->id);
 }
 
 rcode ops_session_add(call *c, const Reflect__V1__Request *req)
@@ -80,9 +80,13 @@ rcode ops_session_list(call *c, const Reflect__V1__Request *req)
   const Reflect__V1__SessionListRequest *in = req->session_list;
   if (!in) return call_fail(c, RC_INVALID, "session_list", "missing session_list");
   if (in->upcoming && in->past) return call_fail(c, RC_INVALID, "past", "choose upcoming or past, not both");
-  session_filter f = {.when = in->upcoming ? SESSION_FILTER_UPCOMING : in->past ? SESSION_FILTER_PAST
-                                                                              : SESSION_FILTER_ALL,
-                      .status = (int)in->status, .limit = in->limit, .from = in->from, .to = in->to};
+  session_filter f = {.when = in->upcoming ? SESSION_FILTER_UPCOMING
+                              : in->past   ? SESSION_FILTER_PAST
+                                           : SESSION_FILTER_ALL,
+                      .status = (int)in->status,
+                      .limit = in->limit,
+                      .from = in->from,
+                      .to = in->to};
   if (in->status > REFLECT__V1__SESSION_STATUS__SESSION_MISSED)
     return call_fail(c, RC_INVALID, "status", "unknown session status");
   /* Negative bounds are not "no bound" in disguise: 0 is. */

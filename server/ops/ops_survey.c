@@ -25,8 +25,8 @@ static rcode refuse_session(call *c, uint64_t id)
 static rcode check_answers(call *c, const Reflect__V1__SurveyAnswerRequest *in, survey_answer *a)
 {
   if (in->n_answers != SURVEY_QUESTIONS)
-    return call_fail(c, RC_INVALID, "answers", "give exactly %d answers, one per question (got %zu)",
-                     SURVEY_QUESTIONS, in->n_answers);
+    return call_fail(c, RC_INVALID, "answers", "give exactly %d answers, one per question (got %zu)", SURVEY_QUESTIONS,
+                     in->n_answers);
   for (int q = 0; q < SURVEY_QUESTIONS; q++) {
     if (in->answers[q] < 1 || in->answers[q] > 5)
       return call_fail(c, RC_INVALID, "answers", "answer %d is %u; each answer is 1 to 5", q + 1, in->answers[q]);
@@ -48,8 +48,8 @@ static rcode check_session(call *c, uint64_t id, session_row *s)
   if (rc == RC_NOT_FOUND) return refuse_session(c, id);
   if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not read session %llu", (unsigned long long)id);
   if (s->supervisor_id == c->who->user_id)
-    return call_fail(c, RC_DENIED, "session_id",
-                     "you led session %lld; the survey is for the people supervised in it", (long long)s->id);
+    return call_fail(c, RC_DENIED, "session_id", "you led session %lld; the survey is for the people supervised in it",
+                     (long long)s->id);
   int member = 0, attendance = 0;
   if (store_survey_membership(c->s->db, s->id, c->who->user_id, &member, &attendance))
     return call_fail(c, RC_INTERNAL, NULL, "could not read the session's members");
@@ -58,12 +58,10 @@ static rcode check_session(call *c, uint64_t id, session_row *s)
     return call_fail(c, RC_PRECONDITION, "session_id", "session %lld was not held; only a held session is surveyed",
                      (long long)s->id);
   if (attendance == REFLECT__V1__ATTENDANCE__ATTENDANCE_ABSENT)
-    return call_fail(c, RC_PRECONDITION, "session_id", "you were recorded absent from session %lld",
-                     (long long)s->id);
+    return call_fail(c, RC_PRECONDITION, "session_id", "you were recorded absent from session %lld", (long long)s->id);
   if (c->now > s->starts_at + (int64_t)SURVEY_WINDOW_DAYS * 86400)
-    return call_fail(c, RC_PRECONDITION, "session_id",
-                     "the survey for session %lld closed %d days after it began", (long long)s->id,
-                     SURVEY_WINDOW_DAYS);
+    return call_fail(c, RC_PRECONDITION, "session_id", "the survey for session %lld closed %d days after it began",
+                     (long long)s->id, SURVEY_WINDOW_DAYS);
   return RC_OK;
 }
 
@@ -81,8 +79,7 @@ static rcode answer_write(call *c, void *arg)
 {
   answer_tx *t = arg;
   /* Teams are read inside the transaction: the ones at answer time. */
-  if (store_survey_user_teams(c->s->db, c->who->user_id, t->teams, SURVEY_TEAMS_MAX, &t->a.n_teams))
-    return RC_INTERNAL;
+  if (store_survey_user_teams(c->s->db, c->who->user_id, t->teams, SURVEY_TEAMS_MAX, &t->a.n_teams)) return RC_INTERNAL;
   t->a.teams = t->teams;
   rcode rc = store_survey_add(c, &t->a);
   if (rc == RC_EXISTS)
@@ -139,8 +136,7 @@ static rcode survey_access(call *c, const report_scope *sc, const char *supervis
   int in = 0, manager = 0;
   if (sc->team_id && store_teams_membership(c->s->db, sc->team_id, c->who->user_id, &in, &manager))
     return call_fail(c, RC_INTERNAL, NULL, "could not check access to the team");
-  if (!in)
-    return call_fail(c, RC_DENIED, "scope.team", "you may not see reports for team '%.120s'", sc->team_name);
+  if (!in) return call_fail(c, RC_DENIED, "scope.team", "you may not see reports for team '%.120s'", sc->team_name);
   *supervisor_id = c->who->user_id;
   return RC_OK;
 }

@@ -125,8 +125,9 @@ rcode ops_team_member(call *c, const Reflect__V1__Request *req)
   if (!rc && !store_users_valid_username(in->username))
     rc = call_fail(c, RC_INVALID, "username", "a username is 1-64 of a-z, 0-9, '.', '_', '-'");
   if (!rc && in->remove && in->manager)
-    rc = call_fail(c, RC_INVALID, "manager", "removing takes someone out of the team whatever their part: "
-                                             "drop manager, or leave out remove to make them a member");
+    rc = call_fail(c, RC_INVALID, "manager",
+                   "removing takes someone out of the team whatever their part: "
+                   "drop manager, or leave out remove to make them a member");
   if (rc) return rc;
   team_member m = {.in = in};
   int found = store_teams_find(c->s->db, in->team, &m.team);

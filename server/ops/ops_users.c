@@ -48,8 +48,7 @@ rcode ops_users_refused_person(call *c, const char *username, const user_row *u,
     vault_blind_index(c->s->vault, "probe.username", (const uint8_t *)username, strlen(username), idx);
     sodium_bin2hex(hex, sizeof hex, idx, 8);
     snprintf(detail, sizeof detail, "no account (name %s)", hex);
-  }
-  else if (!u->id) snprintf(detail, sizeof detail, "no account (not a valid username)");
+  } else if (!u->id) snprintf(detail, sizeof detail, "no account (not a valid username)");
   else if (!u->active) snprintf(detail, sizeof detail, "account not active");
   else snprintf(detail, sizeof detail, "role=%s", wire_role_name(u->role) ? wire_role_name(u->role) : "?");
   rcode code = c->rep->status->code;
@@ -73,8 +72,7 @@ static rcode user_add_write(call *c, void *arg)
   char detail[64];
   if (u->in->expires_at)
     snprintf(detail, sizeof detail, "%s;expires_at=%lld", wire_role_name(u->in->role), (long long)u->in->expires_at);
-  else
-    snprintf(detail, sizeof detail, "%s", wire_role_name(u->in->role));
+  else snprintf(detail, sizeof detail, "%s", wire_role_name(u->in->role));
   return store_audit_append_id(c, "user.add", "user", u->id, detail);
 }
 

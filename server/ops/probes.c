@@ -8,13 +8,17 @@
 #include "store_audit.h"
 
 /* The start of the current window, in Unix seconds. */
-static int64_t window_of(const call *c) { return c->now - c->now % PROBE_WINDOW_S; }
+static int64_t window_of(const call *c)
+{
+  return c->now - c->now % PROBE_WINDOW_S;
+}
 
 /* Refusals of kind by the caller in this window so far. */
 static rcode probes_count(call *c, const char *kind, int64_t *count)
 {
   *count = 0;
-  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT refusals FROM probes WHERE user_id = ?1 AND kind = ?2 AND since = ?3");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db, "SELECT refusals FROM probes WHERE user_id = ?1 AND kind = ?2 AND since = ?3");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, c->who->user_id);
   sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
@@ -45,9 +49,10 @@ typedef struct {
 static rcode record_tx(call *c, void *arg)
 {
   const probe *p = arg;
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "INSERT INTO probes(user_id, kind, since, refusals, first_at, last_at) VALUES (?1, ?2, ?3, 1, ?4, ?4)"
-      " ON CONFLICT(user_id, kind, since) DO UPDATE SET refusals = refusals + 1, last_at = ?4");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "INSERT INTO probes(user_id, kind, since, refusals, first_at, last_at) VALUES (?1, ?2, ?3, 1, ?4, ?4)"
+                 " ON CONFLICT(user_id, kind, since) DO UPDATE SET refusals = refusals + 1, last_at = ?4");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, c->who->user_id);
   sqlite3_bind_text(st, 2, p->kind, -1, SQLITE_STATIC);

@@ -12,8 +12,8 @@ typedef Reflect__V1__RecordSection section;
 
 static const char *kind_name(int kind)
 {
-  static const char *const names[] = {"unknown", "wellbeing", "case", "development", "performance", "actions",
-                                      "notes", "contribution", "mediation"};
+  static const char *const names[] = {"unknown", "wellbeing", "case",         "development", "performance",
+                                      "actions", "notes",     "contribution", "mediation"};
   return kind >= 0 && kind < (int)(sizeof names / sizeof names[0]) ? names[kind] : names[0];
 }
 
@@ -24,7 +24,10 @@ static const char *field(call *c, size_t i, const char *name)
   return f ? f : "sections";
 }
 
-static int blank(const char *s) { return s[strspn(s, " \t\r\n")] == '\0'; }
+static int blank(const char *s)
+{
+  return s[strspn(s, " \t\r\n")] == '\0';
+}
 
 /* The case fields, in the order a discussion runs. */
 enum { N_CASE_FIELDS = 5 };
@@ -90,11 +93,15 @@ static rcode check_one(call *c, size_t i, section *s, size_t text_max, size_t *t
       s->kind > REFLECT__V1__SECTION_KIND__SECTION_MEDIATION)
     return call_fail(c, RC_INVALID, field(c, i, "kind"), "unknown section kind %d", (int)s->kind);
   if (s->withheld || s->case_id || s->destroyed)
-    return call_fail(c, RC_INVALID, field(c, i, s->withheld ? "withheld" : s->case_id ? "case_id" : "destroyed"),
+    return call_fail(c, RC_INVALID,
+                     field(c, i,
+                           s->withheld  ? "withheld"
+                           : s->case_id ? "case_id"
+                                        : "destroyed"),
                      "withheld, case_id and destroyed are set by the server, not by the writer");
   int is_case = s->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE;
-  const char *texts[] = {s->text, s->case_reference, s->situation, s->analysis, s->risk, s->decision, s->rationale,
-                         s->member};
+  const char *texts[] = {s->text, s->case_reference, s->situation, s->analysis,
+                         s->risk, s->decision,       s->rationale, s->member};
   const char *names[] = {"text", "case_reference", "situation", "analysis", "risk", "decision", "rationale", "member"};
   for (size_t f = 0; f < sizeof texts / sizeof texts[0]; f++) {
     size_t len = strlen(texts[f]);
@@ -197,8 +204,8 @@ static rcode resolve_case(call *c, const session_row *s, record_sections *rs, si
   for (size_t j = 0; j < i; j++)
     if (rs->cases[j].id == rs->cases[i].id)
       return call_fail(c, RC_INVALID, field(c, i, "case_reference"),
-                       "case '%.64s' is discussed twice (sections[%zu] too): one section per case",
-                       sec->case_reference, j);
+                       "case '%.64s' is discussed twice (sections[%zu] too): one section per case", sec->case_reference,
+                       j);
   sec->case_id = (uint64_t)rs->cases[i].id;
   return RC_OK;
 }
@@ -241,8 +248,7 @@ rcode record_sections_resolve(call *c, const session_row *s, record_sections *rs
   if (!rs->cases || !contributor) return RC_EXHAUSTED;
   for (size_t i = 0; i < rs->n; i++) {
     rcode rc = RC_OK;
-    if (rs->sections[i]->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE)
-      rc = resolve_case(c, s, rs, i);
+    if (rs->sections[i]->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE) rc = resolve_case(c, s, rs, i);
     else if (rs->sections[i]->kind == REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION)
       rc = resolve_member(c, s, rs, i, members, n_members, contributor);
     else if (rs->sections[i]->n_kpi_measurements)

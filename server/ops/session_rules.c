@@ -84,13 +84,14 @@ rcode session_rules_check_supervisee(call *c, const char *field, const user_row 
 }
 
 rcode session_rules_find_supervisee(call *c, const char *field, const char *username, const char *refusal, user_row *u,
-                             int64_t *agreement)
+                                    int64_t *agreement)
 {
   rcode rc = probes_check(c, "person");
   if (rc) return rc;
   int found = ops_users_lookup_person(c, username, OPS_SUPERVISABLE, u);
   if (found == RC_INTERNAL) return call_fail(c, RC_INTERNAL, NULL, "could not look people up");
-  if (found == RC_OK && u->id == c->who->user_id) return call_fail(c, RC_INVALID, field, "you cannot supervise yourself");
+  if (found == RC_OK && u->id == c->who->user_id)
+    return call_fail(c, RC_INVALID, field, "you cannot supervise yourself");
   const char *why = NULL;
   if (found == RC_OK) {
     int64_t id = 0;
@@ -109,7 +110,8 @@ rcode session_rules_find_supervisee(call *c, const char *field, const char *user
 rcode session_rules_check_minutes(call *c, uint32_t minutes)
 {
   if (minutes < REFLECT_SESSION_MINUTES_MIN || minutes > REFLECT_SESSION_MINUTES_MAX)
-    return call_fail(c, RC_INVALID, "minutes", "minutes must be between %d and %d", REFLECT_SESSION_MINUTES_MIN, REFLECT_SESSION_MINUTES_MAX);
+    return call_fail(c, RC_INVALID, "minutes", "minutes must be between %d and %d", REFLECT_SESSION_MINUTES_MIN,
+                     REFLECT_SESSION_MINUTES_MAX);
   return RC_OK;
 }
 
@@ -127,7 +129,7 @@ rcode session_rules_check_start(call *c, int64_t starts_at, uint32_t minutes)
 
 
 rcode session_rules_book(call *c, const int64_t *members, size_t n_members, int64_t agreement_id, int64_t start,
-                       uint32_t minutes, const char *room, const uint8_t *room_index, int64_t *id)
+                         uint32_t minutes, const char *room, const uint8_t *room_index, int64_t *id)
 {
   int64_t people[1 + SESSION_MAX_MEMBERS];
   if (n_members < 1 || n_members > SESSION_MAX_MEMBERS) return RC_INVALID;
@@ -136,13 +138,11 @@ rcode session_rules_book(call *c, const int64_t *members, size_t n_members, int6
   int64_t end = start + (int64_t)minutes * 60;
   rcode rc = session_rules_check_clashes(c, people, 1 + n_members, start, end, room_index, 0);
   if (rc) return rc;
-  rc = store_sessions_add(c, c->who->user_id, members, n_members, agreement_id, start, minutes, room,
-                          room_index, id);
+  rc = store_sessions_add(c, c->who->user_id, members, n_members, agreement_id, start, minutes, room, room_index, id);
   if (rc) return rc;
   session_row row;
   if (store_sessions_get(c->s->db, *id, &row)) return RC_INTERNAL;
-  rc = store_schedule_log(c, &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, start, 0, (int)minutes,
-                          NULL);
+  rc = store_schedule_log(c, &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, start, 0, (int)minutes, NULL);
   if (!rc) rc = store_audit_append_id(c, "session.add", "session", *id, "");
   return rc ? rc : events_session_booked(c, &row);
 }
@@ -169,12 +169,12 @@ static rcode refuse_clash(call *c, const char *who, const schedule_clash *k)
   if (party)
     return call_fail(c, RC_PRECONDITION, "starts_at", "%s already %s session %lld from %s to %s", who,
                      you ? "have" : "has", (long long)k->session_id, from, to);
-  return call_fail(c, RC_PRECONDITION, "starts_at", "%s %s already booked from %s to %s", who, you ? "are" : "is",
-                   from, to);
+  return call_fail(c, RC_PRECONDITION, "starts_at", "%s %s already booked from %s to %s", who, you ? "are" : "is", from,
+                   to);
 }
 
 rcode session_rules_check_clashes(call *c, const int64_t *people, size_t n_people, int64_t start, int64_t end,
-                        const uint8_t *room_index, int64_t except_session)
+                                  const uint8_t *room_index, int64_t except_session)
 {
   for (size_t i = 0; i < n_people; i++) {
     int found;

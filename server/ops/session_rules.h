@@ -36,7 +36,7 @@ rcode session_rules_check_supervisee(call *c, const char *field, const user_row 
  * agreement) is refused FAILED_PRECONDITION with the same `refusal`, and
  * audited as a probe (probes.h); the caller naming themselves is told so. */
 rcode session_rules_find_supervisee(call *c, const char *field, const char *username, const char *refusal, user_row *u,
-        int64_t *agreement) RC_MUST_CHECK;
+                                    int64_t *agreement) RC_MUST_CHECK;
 /* A session length is REFLECT_SESSION_MINUTES_MIN..MAX, limits.h, else INVALID_ARGUMENT. */
 rcode session_rules_check_minutes(call *c, uint32_t minutes) RC_MUST_CHECK;
 /* The session, if the caller is a party to it (*party = 1) or a manager
@@ -51,13 +51,13 @@ rcode session_rules_check_start(call *c, int64_t starts_at, uint32_t minutes) RC
  * the room (by blind index, may be NULL), is busy in [start, end) with a
  * session other than except_session. Runs inside the write transaction. */
 rcode session_rules_check_clashes(call *c, const int64_t *people, size_t n_people, int64_t start, int64_t end,
-        const uint8_t *room_index, int64_t except_session) RC_MUST_CHECK;
+                                  const uint8_t *room_index, int64_t except_session) RC_MUST_CHECK;
 
 /* Books one individual or group session exactly as `session add` does,
  * inside the caller's write transaction: refuses a clash (naming it), then
  * stores the session, its first history entry and the audit row. The
  * caller is the supervisor; room_index is NULL for no room. */
 rcode session_rules_book(call *c, const int64_t *members, size_t n_members, int64_t agreement_id, int64_t start,
-        uint32_t minutes, const char *room, const uint8_t *room_index, int64_t *id) RC_MUST_CHECK;
+                         uint32_t minutes, const char *room, const uint8_t *room_index, int64_t *id) RC_MUST_CHECK;
 
 #endif

@@ -17,7 +17,10 @@ typedef struct {
   uint64_t management, development, support, mediation, other;
 } shares;
 
-static size_t len(const char *s) { return s ? strlen(s) : 0; }
+static size_t len(const char *s)
+{
+  return s ? strlen(s) : 0;
+}
 
 static void measure(Reflect__V1__RecordSection *const *sec, size_t n, shares *out)
 {
@@ -116,11 +119,12 @@ rcode report_balance(call *c, const report_scope *sc, Reflect__V1__BalanceReport
   /* Who counts in which held session: a member of an individual session,
    * or of a group one unless recorded absent (attendance 2). Ordered by
    * session so each record is measured once, however many it counts for. */
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT s.id, s.kind, m.user_id FROM sessions s JOIN session_members m ON m.session_id = s.id"
-      " JOIN team_members tm ON tm.user_id = m.user_id AND tm.team_id = ?1 AND tm.manager = 0"
-      " WHERE s.status = 2 AND s.starts_at >= ?2 AND s.starts_at < ?3 AND (s.kind = 1 OR m.attendance <> 2)"
-      " ORDER BY s.id LIMIT ?4");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "SELECT s.id, s.kind, m.user_id FROM sessions s JOIN session_members m ON m.session_id = s.id"
+                 " JOIN team_members tm ON tm.user_id = m.user_id AND tm.team_id = ?1 AND tm.manager = 0"
+                 " WHERE s.status = 2 AND s.starts_at >= ?2 AND s.starts_at < ?3 AND (s.kind = 1 OR m.attendance <> 2)"
+                 " ORDER BY s.id LIMIT ?4");
   if (!st) return call_fail(c, RC_INTERNAL, NULL, "could not read sessions");
   sqlite3_bind_int64(st, 1, sc->team_id);
   sqlite3_bind_int64(st, 2, sc->start);
@@ -137,7 +141,10 @@ rcode report_balance(call *c, const report_scope *sc, Reflect__V1__BalanceReport
     long who = report_people_find(people, n, sqlite3_column_int64(st, 2));
     if (who < 0) continue;
     if (id != last) {
-      if (measure_session(c, id, &cur)) { rc = call_fail(c, RC_INTERNAL, NULL, "could not read a record"); break; }
+      if (measure_session(c, id, &cur)) {
+        rc = call_fail(c, RC_INTERNAL, NULL, "could not read a record");
+        break;
+      }
       add(&team, &cur);
       if (kind == 1) out->team->individual++;
       else out->team->group++;

@@ -34,12 +34,12 @@ static const char agreements_sql[] =
 /* The held sessions that count for an agreement, as
  * store_agreements_sessions counts them: individual sessions of the pair
  * from the agreement's start, under one of its versions or under none. */
-#define HELD_SQL                                                                                     \
-  "WITH RECURSIVE chain(id, up) AS (SELECT id, supersedes FROM agreements WHERE id = ?3"             \
-  " UNION ALL SELECT a.id, a.supersedes FROM agreements a JOIN chain ON a.id = chain.up)"           \
-  " SELECT s.starts_at FROM sessions s JOIN session_members m ON m.session_id = s.id"                \
-  " WHERE s.supervisor_id = ?1 AND m.user_id = ?2 AND s.kind = 1 AND s.status = 2"                   \
-  "   AND (s.agreement_id IS NULL OR s.agreement_id IN (SELECT id FROM chain))"                      \
+#define HELD_SQL                                                                          \
+  "WITH RECURSIVE chain(id, up) AS (SELECT id, supersedes FROM agreements WHERE id = ?3"  \
+  " UNION ALL SELECT a.id, a.supersedes FROM agreements a JOIN chain ON a.id = chain.up)" \
+  " SELECT s.starts_at FROM sessions s JOIN session_members m ON m.session_id = s.id"     \
+  " WHERE s.supervisor_id = ?1 AND m.user_id = ?2 AND s.kind = 1 AND s.status = 2"        \
+  "   AND (s.agreement_id IS NULL OR s.agreement_id IN (SELECT id FROM chain))"           \
   "   AND s.starts_at >= ?4 AND s.starts_at < ?5"
 
 #define AGREEMENTS_MAX (REPORTS_PEOPLE_MAX * 4)
@@ -85,8 +85,8 @@ static int64_t end_of_due_day(int64_t due)
  * months under a monthly rule has three missed occasions, and someone
  * already overdue when the period starts has theirs counted in it. Held
  * sessions are read in order, one ahead. */
-static rcode count_occasions(db *d, const report_scope *sc, const agreement_row *a, const schedule *sch,
-                             int64_t before, int64_t until, uint32_t *occasions, uint32_t *on_time)
+static rcode count_occasions(db *d, const report_scope *sc, const agreement_row *a, const schedule *sch, int64_t before,
+                             int64_t until, uint32_t *occasions, uint32_t *on_time)
 {
   int64_t anchor = before ? before : due_date_midnight(sch->start);
   sqlite3_stmt *st = db_prepare(d, HELD_SQL " ORDER BY s.starts_at");
@@ -100,14 +100,19 @@ static rcode count_occasions(db *d, const report_scope *sc, const agreement_row 
   int64_t held = 0; /* the first held session after anchor, once read */
   for (;;) {
     int64_t due, after;
-    if (due_next_time(sch->steps, sch->n, sch->start, anchor, &due)) { rc = RC_INTERNAL; break; }
+    if (due_next_time(sch->steps, sch->n, sch->start, anchor, &due)) {
+      rc = RC_INTERNAL;
+      break;
+    }
     if (due >= until) break;
     if (have && held <= anchor) have = 0;
     while (!have && !exhausted) {
       int r = sqlite3_step(st);
       if (r == SQLITE_DONE) exhausted = 1;
-      else if (r != SQLITE_ROW) { rc = RC_INTERNAL; break; }
-      else if ((held = sqlite3_column_int64(st, 0)) > anchor) have = 1;
+      else if (r != SQLITE_ROW) {
+        rc = RC_INTERNAL;
+        break;
+      } else if ((held = sqlite3_column_int64(st, 0)) > anchor) have = 1;
     }
     if (rc) break;
     int met = have && held < end_of_due_day(due);
@@ -119,7 +124,10 @@ static rcode count_occasions(db *d, const report_scope *sc, const agreement_row 
       anchor = held;
       continue;
     }
-    if (due_next_time(sch->steps, sch->n, sch->start, due, &after)) { rc = RC_INTERNAL; break; }
+    if (due_next_time(sch->steps, sch->n, sch->start, due, &after)) {
+      rc = RC_INTERNAL;
+      break;
+    }
     anchor = have && held < after ? held : due;
   }
   sqlite3_reset(st);

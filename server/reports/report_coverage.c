@@ -43,7 +43,10 @@ static rcode open_reference(call *c, const case_fig *k, char **out)
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT reference FROM cases WHERE id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, k->id);
-  if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return RC_INTERNAL; }
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    sqlite3_reset(st);
+    return RC_INTERNAL;
+  }
   size_t len = (size_t)sqlite3_column_bytes(st, 0);
   char *blob = arena_strndup(c->a, sqlite3_column_blob(st, 0), len);
   sqlite3_reset(st);
@@ -61,10 +64,11 @@ static rcode last_discussed(db *d, int64_t case_id, int64_t as_of, int64_t *at)
   int64_t session;
   if (store_decisions_last_discussed(d, case_id, at, &session)) return RC_INTERNAL;
   if (*at <= as_of) return RC_OK;
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT max(s.starts_at) FROM case_discussions cd JOIN sessions s ON s.id = cd.session_id"
-      " WHERE cd.case_id = ?1 AND s.starts_at <= ?2"
-      "   AND cd.revision = (SELECT max(r.revision) FROM record_revisions r WHERE r.session_id = cd.session_id)");
+  sqlite3_stmt *st =
+      db_prepare(d, "SELECT max(s.starts_at) FROM case_discussions cd JOIN sessions s ON s.id = cd.session_id"
+                    " WHERE cd.case_id = ?1 AND s.starts_at <= ?2"
+                    "   AND cd.revision = (SELECT max(r.revision) FROM record_revisions r WHERE r.session_id = "
+                    "cd.session_id)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, case_id);
   sqlite3_bind_int64(st, 2, as_of);
@@ -101,10 +105,10 @@ rcode report_coverage(call *c, const report_scope *sc, Reflect__V1__CoverageRepo
   if (!out->scope) return RC_EXHAUSTED;
   /* Open now and opened by as_of: whether a case was open on a past day
    * is not kept, so a closed case drops out of every report. */
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT c.id, c.key_id, c.allocated_id, c.created_at, c.risk FROM cases c"
-      " JOIN team_members tm ON tm.user_id = c.allocated_id AND tm.team_id = ?1 AND tm.manager = 0"
-      " WHERE c.open = 1 AND c.shredded_at IS NULL AND c.created_at <= ?2 ORDER BY c.id LIMIT ?3");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db, "SELECT c.id, c.key_id, c.allocated_id, c.created_at, c.risk FROM cases c"
+                           " JOIN team_members tm ON tm.user_id = c.allocated_id AND tm.team_id = ?1 AND tm.manager = 0"
+                           " WHERE c.open = 1 AND c.shredded_at IS NULL AND c.created_at <= ?2 ORDER BY c.id LIMIT ?3");
   if (!st) return call_fail(c, RC_INTERNAL, NULL, "could not read cases");
   sqlite3_bind_int64(st, 1, sc->team_id);
   sqlite3_bind_int64(st, 2, sc->as_of);
@@ -113,8 +117,10 @@ rcode report_coverage(call *c, const report_scope *sc, Reflect__V1__CoverageRepo
   size_t n = 0;
   int r = SQLITE_DONE;
   while (k && n <= COVERAGE_CASES_MAX && (r = sqlite3_step(st)) == SQLITE_ROW) {
-    k[n] = (case_fig){.id = sqlite3_column_int64(st, 0), .key_id = sqlite3_column_int64(st, 1),
-                      .allocated_id = sqlite3_column_int64(st, 2), .since = sqlite3_column_int64(st, 3),
+    k[n] = (case_fig){.id = sqlite3_column_int64(st, 0),
+                      .key_id = sqlite3_column_int64(st, 1),
+                      .allocated_id = sqlite3_column_int64(st, 2),
+                      .since = sqlite3_column_int64(st, 3),
                       .risk = sqlite3_column_int(st, 4)};
     n++;
   }

@@ -8,8 +8,8 @@ rcode report_people_list(call *c, int64_t team_id, report_person **out, size_t *
   *out = NULL;
   *n = 0;
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT u.id, u.username FROM team_members tm JOIN users u ON u.id = tm.user_id"
-      " WHERE tm.team_id = ?1 AND tm.manager = 0 ORDER BY u.username LIMIT ?2");
+                                "SELECT u.id, u.username FROM team_members tm JOIN users u ON u.id = tm.user_id"
+                                " WHERE tm.team_id = ?1 AND tm.manager = 0 ORDER BY u.username LIMIT ?2");
   if (!st) return call_fail(c, RC_INTERNAL, NULL, "could not read the team's members");
   sqlite3_bind_int64(st, 1, team_id);
   sqlite3_bind_int64(st, 2, REPORTS_PEOPLE_MAX + 1);
@@ -19,7 +19,10 @@ rcode report_people_list(call *c, int64_t team_id, report_person **out, size_t *
   while (p && (r = sqlite3_step(st)) == SQLITE_ROW && k <= REPORTS_PEOPLE_MAX) {
     p[k].id = sqlite3_column_int64(st, 0);
     p[k].username = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));
-    if (!p[k].username) { p = NULL; break; }
+    if (!p[k].username) {
+      p = NULL;
+      break;
+    }
     k++;
   }
   sqlite3_reset(st);

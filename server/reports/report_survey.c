@@ -70,9 +70,9 @@ static int month_start(const char *day, due_date *out)
 
 static rcode unit_supervisors(db *d, int64_t team, const char *from, const char *to, int64_t *ids, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT DISTINCT r.supervisor_id FROM survey_responses r"
-      " WHERE " STORE_SURVEY_TEAM_OF("r.id") " = ?1 AND r.answered_on BETWEEN ?2 AND ?3 ORDER BY 1 LIMIT ?4");
+  sqlite3_stmt *st = db_prepare(d, "SELECT DISTINCT r.supervisor_id FROM survey_responses r"
+                                   " WHERE " STORE_SURVEY_TEAM_OF(
+                                       "r.id") " = ?1 AND r.answered_on BETWEEN ?2 AND ?3 ORDER BY 1 LIMIT ?4");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, team);
   sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
@@ -158,4 +158,3 @@ rcode report_survey(call *c, const report_scope *sc, int64_t supervisor_id, Refl
   out->n_comments = sum.n_comments;
   return fill_questions(c, &sum, out);
 }
-

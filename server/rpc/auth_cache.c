@@ -5,9 +5,15 @@
 
 static _Atomic uint64_t generation = 1;
 
-uint64_t auth_cache_generation(void) { return generation; }
+uint64_t auth_cache_generation(void)
+{
+  return generation;
+}
 
-void auth_cache_ends_logins(void) { generation++; }
+void auth_cache_ends_logins(void)
+{
+  generation++;
+}
 
 /* Token hashes are uniformly random, so two bytes pick a slot well. */
 static auth_entry *slot(auth_cache *ac, const uint8_t hash[32])

@@ -23,15 +23,19 @@ static rcode lookup_token(call *c, auth_entry *out)
   uint64_t generation = auth_cache_generation(); /* before reading: see auth_cache.h */
   token_row t;
   int rc = store_tokens_lookup(c->s->db, who->token_hash, &t);
-  if (rc == RC_NOT_FOUND)
-    return call_fail(c, RC_UNAUTHENTICATED, "token", "your login has ended: log in again");
+  if (rc == RC_NOT_FOUND) return call_fail(c, RC_UNAUTHENTICATED, "token", "your login has ended: log in again");
   if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not check the token");
   user_row u;
   if (store_users_get(c->s->db, t.user_id, &u) != RC_OK || !u.active)
     return call_fail(c, RC_UNAUTHENTICATED, "token", "the account is not active");
   sodium_memzero(u.pwhash, sizeof u.pwhash);
-  *out = (auth_entry){.generation = generation, .used = 1, .user_id = u.id, .expires_at = t.expires_at,
-                      .last_seen = t.last_seen, .role = u.role, .must_change = u.must_change};
+  *out = (auth_entry){.generation = generation,
+                      .used = 1,
+                      .user_id = u.id,
+                      .expires_at = t.expires_at,
+                      .last_seen = t.last_seen,
+                      .role = u.role,
+                      .must_change = u.must_change};
   memcpy(out->hash, who->token_hash, sizeof out->hash);
   snprintf(out->username, sizeof out->username, "%s", u.username);
   snprintf(out->device, sizeof out->device, "%s", t.device);
@@ -110,8 +114,8 @@ static void refuse_decode(call *c, const wire_error *why)
 
 /* Authenticates the token, applies the request table, then runs the handler
  * (or, for a password-hashing op on a fast worker, asks for a slow one). */
-static rcode authorise_and_run(call *c, const request_rule *rule, const Reflect__V1__Request *req,
-                               int slow_ok, int *slow)
+static rcode authorise_and_run(call *c, const request_rule *rule, const Reflect__V1__Request *req, int slow_ok,
+                               int *slow)
 {
   if (!(rule->allow & REQUEST_PUBLIC)) {
     rcode rc = authenticate(c, &req->token);
@@ -145,8 +149,8 @@ static rcode run(call *c, const Reflect__V1__Request *req, int slow_ok, int *slo
   if (req->protocol == 0) return call_fail(c, RC_INVALID, "protocol", "the protocol version is missing");
   if (req->protocol < WIRE_PROTOCOL_MIN)
     return call_fail(c, RC_PRECONDITION, "protocol",
-                     "this client speaks protocol %u but the server needs at least %u: upgrade reflect",
-                     req->protocol, WIRE_PROTOCOL_MIN);
+                     "this client speaks protocol %u but the server needs at least %u: upgrade reflect", req->protocol,
+                     WIRE_PROTOCOL_MIN);
   const request_rule *rule = requests_find(req->op_case);
   if (!rule || !rule->fn) return call_fail(c, RC_UNIMPLEMENTED, NULL, "unknown or missing operation");
   /* A request that only reads sees one consistent snapshot, and pays for
@@ -160,8 +164,8 @@ static rcode run(call *c, const Reflect__V1__Request *req, int slow_ok, int *slo
   return rc;
 }
 
-int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len, int slow_ok,
-                   uint8_t **out, size_t *out_len, int64_t *slow_owner)
+int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len, int slow_ok, uint8_t **out,
+                   size_t *out_len, int64_t *slow_owner)
 {
   Reflect__V1__Status status = REFLECT__V1__STATUS__INIT;
   Reflect__V1__Reply rep = REFLECT__V1__REPLY__INIT;
@@ -170,8 +174,13 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
   snprintf(who.device, sizeof who.device, "%s", device);
   arena a = {0};
   keyring local = {0};
-  call c = {.s = s, .who = &who, .a = &a, .ring = s->ring ? s->ring : &local, .rep = &rep,
-            .now = (int64_t)time(NULL), .frame_len = len};
+  call c = {.s = s,
+            .who = &who,
+            .a = &a,
+            .ring = s->ring ? s->ring : &local,
+            .rep = &rep,
+            .now = (int64_t)time(NULL),
+            .frame_len = len};
 
   Reflect__V1__Request *req = NULL;
   int slow = 0;

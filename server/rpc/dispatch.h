@@ -30,7 +30,7 @@ enum { DISPATCH_REPLY = 0, DISPATCH_SLOW = 1, DISPATCH_SLOW_FAMILIAR = 2, DISPAT
  * larger than this is refused rather than queued for a slow worker. */
 #define DISPATCH_SLOW_MAX (8 * 1024)
 
-int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len, int slow_ok,
-                   uint8_t **out, size_t *out_len, int64_t *slow_owner);
+int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len, int slow_ok, uint8_t **out,
+                   size_t *out_len, int64_t *slow_owner);
 
 #endif

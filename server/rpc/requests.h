@@ -20,19 +20,19 @@
 #include "reflect.pb-c.h"
 
 #define REQUEST_ROLE(r) (1u << (r))
-#define REQUEST_PUBLIC  (1u << 31)
+#define REQUEST_PUBLIC (1u << 31)
 /* Allowed while the caller's password is one an administrator set: only
  * what it takes to choose one's own (and to see who one is, or leave). */
-#define REQUEST_FIRST   (1u << 30)
+#define REQUEST_FIRST (1u << 30)
 
 typedef struct {
   Reflect__V1__Request__OpCase op;
-  const char *name;     /* how errors and logs name the request */
-  ops_handler fn;       /* ops.h */
-  unsigned allow;       /* REQUEST_PUBLIC or a mask of REQUEST_ROLE() */
-  int slow;             /* hashes a password: run on a slow worker */
-  int readonly;         /* writes nothing: runs in one read transaction */
-  int ends_logins;      /* may end logins or change accounts: drop cached logins after */
+  const char *name; /* how errors and logs name the request */
+  ops_handler fn;   /* ops.h */
+  unsigned allow;   /* REQUEST_PUBLIC or a mask of REQUEST_ROLE() */
+  int slow;         /* hashes a password: run on a slow worker */
+  int readonly;     /* writes nothing: runs in one read transaction */
+  int ends_logins;  /* may end logins or change accounts: drop cached logins after */
 } request_rule;
 
 const request_rule *requests_find(Reflect__V1__Request__OpCase op);

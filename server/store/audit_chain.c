@@ -128,9 +128,15 @@ static rcode chain_prefix(db *d, const vault_key *k, int64_t *chained)
     sqlite3_reset(next);
     if (src == SQLITE_DONE) return RC_OK;
     if (src != SQLITE_ROW) return RC_INTERNAL;
-    if (row.chained) { row_free(&row); return RC_OK; }
+    if (row.chained) {
+      row_free(&row);
+      return RC_OK;
+    }
     for (int i = 0; i < 4; i++)
-      if (!row.text[i]) { row_free(&row); return RC_EXHAUSTED; }
+      if (!row.text[i]) {
+        row_free(&row);
+        return RC_EXHAUSTED;
+      }
     audit_fields f = row_fields(&row);
     uint8_t out[AUDIT_CHAIN_BYTES];
     int rc = audit_chain_compute(k, first ? NULL : prev, &f, out);
@@ -169,7 +175,10 @@ rcode audit_chain_catch_up(db *d, const vault *v, keyring *r, int64_t now, int64
     *chained = 0;
     return rc;
   }
-  if (db_commit(d) != SQLITE_OK) { *chained = 0; return RC_INTERNAL; }
+  if (db_commit(d) != SQLITE_OK) {
+    *chained = 0;
+    return RC_INTERNAL;
+  }
   if (*chained) log_line(LOG_INFO, "event=audit_chain_catch_up chained=%lld", (long long)*chained);
   if (stray) {
     log_line(LOG_ERROR, "event=integrity_error what=audit_chain reason=unchained_row_after_chained id=%lld",
@@ -205,11 +214,17 @@ static rcode walk(db *d, const vault_key *k, audit_verify_report *out)
       uint8_t want[AUDIT_CHAIN_BYTES];
       audit_fields f = row_fields(&row);
       int ok_text = row.text[0] && row.text[1] && row.text[2] && row.text[3];
-      if (!ok_text) { row_free(&row); rc = RC_EXHAUSTED; break; }
+      if (!ok_text) {
+        row_free(&row);
+        rc = RC_EXHAUSTED;
+        break;
+      }
       /* The first row chains from zeros; any later row from its predecessor. */
       if (!k || (out->entries > 1 && !have_prev)) bad = 1;
-      else if ((rc = audit_chain_compute(k, out->entries > 1 ? prev : NULL, &f, want))) { row_free(&row); break; }
-      else bad = sodium_memcmp(want, row.chain, sizeof want) != 0;
+      else if ((rc = audit_chain_compute(k, out->entries > 1 ? prev : NULL, &f, want))) {
+        row_free(&row);
+        break;
+      } else bad = sodium_memcmp(want, row.chain, sizeof want) != 0;
       memcpy(prev, row.chain, sizeof prev);
       memcpy(out->head, row.chain, sizeof out->head);
       have_prev = 1;
@@ -232,7 +247,10 @@ rcode audit_chain_verify(db *d, const vault *v, keyring *r, audit_verify_report 
   int rc = store_keys_find(d, v, r, AUDIT_CHAIN_SUBJECT, &k);
   /* No key (never made, destroyed, or failing to unwrap): every chained
    * row then counts as not chaining. */
-  if (rc == RC_NOT_FOUND || rc == RC_DATA_LOSS) { k = NULL; rc = RC_OK; }
+  if (rc == RC_NOT_FOUND || rc == RC_DATA_LOSS) {
+    k = NULL;
+    rc = RC_OK;
+  }
   if (!rc) rc = walk(d, k, out);
   if (own) db_end_read(d);
   return rc;

@@ -61,8 +61,8 @@ rcode audit_chain_compute(const vault_key *k, const uint8_t prev[AUDIT_CHAIN_BYT
 
 typedef struct {
   int64_t entries;
-  int64_t first_bad;      /* 0 when the chain holds */
-  int64_t unchained;      /* rows with no chain yet */
+  int64_t first_bad; /* 0 when the chain holds */
+  int64_t unchained; /* rows with no chain yet */
   uint8_t head[AUDIT_CHAIN_BYTES];
 } audit_verify_report;
 

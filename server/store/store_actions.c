@@ -34,9 +34,10 @@ rcode store_actions_add(call *c, const session_row *s, int64_t owner, int64_t ca
 {
   int64_t id;
   if (db_next_id(c->s->db, "SELECT coalesce(max(id), 0) + 1 FROM actions", &id)) return RC_INTERNAL;
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "INSERT INTO actions(id, session_id, case_id, owner_id, due_at, key_id, description, evidence_needed,"
-      " created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "INSERT INTO actions(id, session_id, case_id, owner_id, due_at, key_id, description, evidence_needed,"
+                 " created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int64(st, 2, s->id);
@@ -74,8 +75,8 @@ rcode store_actions_get(db *d, int64_t id, action_row *out)
 
 rcode store_actions_close(call *c, const action_row *a, int status, const char *evidence)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "UPDATE actions SET status = ?2, evidence = ?3, closed_at = ?4, closed_by = ?5 WHERE id = ?1 AND status = 1");
+  sqlite3_stmt *st = db_prepare(c->s->db, "UPDATE actions SET status = ?2, evidence = ?3, closed_at = ?4, closed_by = "
+                                          "?5 WHERE id = ?1 AND status = 1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, a->id);
   sqlite3_bind_int(st, 2, status);
@@ -101,19 +102,19 @@ static const char *const sealed_columns[3] = {"description", "evidence_needed", 
 
 /* What every list reads: the action, its owner and creator by name, and the
  * sealed texts; `s` is the origin session. */
-#define ACTION_SELECT                                                                                     \
-  "SELECT a.id, a.session_id, coalesce(a.case_id, 0), o.username, a.due_at, a.status, a.created_at,"    \
-  " cb.username, coalesce(a.closed_at, 0), a.key_id, a.description, a.evidence_needed, a.evidence,"     \
-  " a.owner_id, coalesce(a.closed_by, 0)"                                                               \
-  " FROM actions a JOIN users o ON o.id = a.owner_id JOIN users cb ON cb.id = a.created_by"             \
+#define ACTION_SELECT                                                                                \
+  "SELECT a.id, a.session_id, coalesce(a.case_id, 0), o.username, a.due_at, a.status, a.created_at," \
+  " cb.username, coalesce(a.closed_at, 0), a.key_id, a.description, a.evidence_needed, a.evidence,"  \
+  " a.owner_id, coalesce(a.closed_by, 0)"                                                            \
+  " FROM actions a JOIN users o ON o.id = a.owner_id JOIN users cb ON cb.id = a.created_by"          \
   " JOIN sessions s ON s.id = a.session_id"
 
 /* Who sees an action: its owner, the parties to its origin session, and a
  * manager overseeing its owner through a team. v is an SQL expression. */
 _Static_assert(REFLECT__V1__ROLE__ROLE_MANAGER == 2, "the SQL below spells the manager role as 2");
-#define ACTION_VISIBLE_TO(v)                                                                             \
-  "(a.owner_id = " v " OR s.supervisor_id = " v                                                       \
-  " OR EXISTS (SELECT 1 FROM session_members m WHERE m.session_id = s.id AND m.user_id = " v ")"        \
+#define ACTION_VISIBLE_TO(v)                                                                     \
+  "(a.owner_id = " v " OR s.supervisor_id = " v                                                  \
+  " OR EXISTS (SELECT 1 FROM session_members m WHERE m.session_id = s.id AND m.user_id = " v ")" \
   " OR ((SELECT role FROM users WHERE id = " v ") = 2 AND a.owner_id IN (" STORE_TEAMS_OVERSEEN(v) ")))"
 
 /* Steps st (an ACTION_SELECT), then opens the sealed texts: a key is opened
@@ -126,7 +127,10 @@ static rcode read_actions(call *c, sqlite3_stmt *st, Reflect__V1__Action ***out,
   int rc = v && rows ? RC_OK : RC_EXHAUSTED;
   while (rc == RC_OK && k < ACTION_LIST_MAX && sqlite3_step(st) == SQLITE_ROW) {
     Reflect__V1__Action *a = arena_alloc(c->a, sizeof *a);
-    if (!a) { rc = RC_EXHAUSTED; break; }
+    if (!a) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__action__init(a);
     a->id = (uint64_t)sqlite3_column_int64(st, 0);
     a->session_id = (uint64_t)sqlite3_column_int64(st, 1);
@@ -153,7 +157,8 @@ static rcode read_actions(call *c, sqlite3_stmt *st, Reflect__V1__Action ***out,
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
     char **dst[3] = {&v[i]->description, &v[i]->evidence_needed, &v[i]->evidence};
     char base[160], closing[240];
-    action_context(base, sizeof base, (int64_t)v[i]->session_id, rows[i].owner, v[i]->created_at, (int64_t)v[i]->case_id);
+    action_context(base, sizeof base, (int64_t)v[i]->session_id, rows[i].owner, v[i]->created_at,
+                   (int64_t)v[i]->case_id);
     closing_context(closing, sizeof closing, base, rows[i].closed_by, v[i]->closed_at, v[i]->status);
     for (int j = 0; rc == RC_OK && j < 3; j++) {
       if (!rows[i].blob[j]) continue;
@@ -169,11 +174,12 @@ static rcode read_actions(call *c, sqlite3_stmt *st, Reflect__V1__Action ***out,
 
 rcode store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***out, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      ACTION_SELECT " WHERE " ACTION_VISIBLE_TO("?1")
-      "  AND (?2 = 0 OR a.owner_id = ?1) AND (?3 = 0 OR (a.status = 1 AND a.due_at < ?4))"
-      "  AND (?5 = 0 OR a.session_id = ?5) AND (?6 = 1 OR a.status = 1)"
-      " ORDER BY a.status, a.due_at, a.id LIMIT " SQL_NUM(ACTION_LIST_MAX));
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 ACTION_SELECT " WHERE " ACTION_VISIBLE_TO(
+                     "?1") "  AND (?2 = 0 OR a.owner_id = ?1) AND (?3 = 0 OR (a.status = 1 AND a.due_at < ?4))"
+                           "  AND (?5 = 0 OR a.session_id = ?5) AND (?6 = 1 OR a.status = 1)"
+                           " ORDER BY a.status, a.due_at, a.id LIMIT " SQL_NUM(ACTION_LIST_MAX));
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, c->who->user_id);
   sqlite3_bind_int(st, 2, f->mine != 0);
@@ -186,14 +192,14 @@ rcode store_actions_list(call *c, const action_filter *f, Reflect__V1__Action **
 
 rcode store_actions_carried_over(call *c, const session_row *s, Reflect__V1__Action ***out, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      ACTION_SELECT " WHERE a.status = 1 AND a.session_id <> ?1 AND s.starts_at < ?2 AND s.supervisor_id = ?3"
+  sqlite3_stmt *st = db_prepare(
+      c->s->db, ACTION_SELECT
+      " WHERE a.status = 1 AND a.session_id <> ?1 AND s.starts_at < ?2 AND s.supervisor_id = ?3"
       "  AND EXISTS (SELECT 1 FROM session_members om JOIN session_members tm ON tm.user_id = om.user_id"
       "              WHERE om.session_id = s.id AND tm.session_id = ?1)"
       "  AND (a.owner_id = ?3"
       "       OR EXISTS (SELECT 1 FROM session_members x WHERE x.session_id = ?1 AND x.user_id = a.owner_id))"
-      "  AND " ACTION_VISIBLE_TO("?4")
-      " ORDER BY a.due_at < ?5 DESC, a.due_at, a.id LIMIT " SQL_NUM(ACTION_LIST_MAX));
+      "  AND " ACTION_VISIBLE_TO("?4") " ORDER BY a.due_at < ?5 DESC, a.due_at, a.id LIMIT " SQL_NUM(ACTION_LIST_MAX));
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int64(st, 2, s->starts_at);

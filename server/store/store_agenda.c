@@ -12,7 +12,7 @@
 
 typedef struct {
   case_row k;
-  int64_t last_at, last_session;  /* 0 if never discussed */
+  int64_t last_at, last_session; /* 0 if never discussed */
   uint32_t days;
   uint64_t score;
 } candidate;
@@ -47,10 +47,11 @@ static int by_priority(const void *pa, const void *pb)
 /* Open cases of the session's members, before the caller's view is applied. */
 static rcode read_candidates(call *c, const session_row *s, candidate *v, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT " STORE_CASES_COLS " FROM cases"
-      " WHERE open = 1 AND allocated_id IN (SELECT user_id FROM session_members WHERE session_id = ?1)"
-      " ORDER BY id LIMIT 1000");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "SELECT " STORE_CASES_COLS " FROM cases"
+                 " WHERE open = 1 AND allocated_id IN (SELECT user_id FROM session_members WHERE session_id = ?1)"
+                 " ORDER BY id LIMIT 1000");
   if (!st) return RC_INTERNAL;
   _Static_assert(AGENDA_CANDIDATES_MAX == 1000, "the LIMIT above");
   sqlite3_bind_int64(st, 1, s->id);

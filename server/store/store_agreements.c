@@ -13,13 +13,13 @@
 /* Schema v7 wrote a start and the supervisor's signature into every older
  * agreement, so both are read as stored; the coalesces left only turn SQL
  * NULL ("none") into the row's 0 or "". Older agreements have no review. */
-#define AGREEMENT_SELECT                                                                                      \
-  "SELECT a.id, a.supervisor_id, a.supervisee_id, a.every_days, a.minutes, a.version,"                       \
-  " coalesce(a.supersedes, 0), coalesce(a.rule_id, 0), coalesce(a.key_id, 0), a.created_at,"                 \
-  " a.supervisor_signed_at, coalesce(a.supervisee_signed_at, 0),"                                            \
-  " coalesce(a.ended_at, 0), coalesce(a.starts_on, ''), coalesce(a.review_on, '')," \
-  " sr.username, se.username, coalesce(r.name, '')"                                                          \
-  " FROM agreements a JOIN users sr ON sr.id = a.supervisor_id JOIN users se ON se.id = a.supervisee_id"     \
+#define AGREEMENT_SELECT                                                                                 \
+  "SELECT a.id, a.supervisor_id, a.supervisee_id, a.every_days, a.minutes, a.version,"                   \
+  " coalesce(a.supersedes, 0), coalesce(a.rule_id, 0), coalesce(a.key_id, 0), a.created_at,"             \
+  " a.supervisor_signed_at, coalesce(a.supervisee_signed_at, 0),"                                        \
+  " coalesce(a.ended_at, 0), coalesce(a.starts_on, ''), coalesce(a.review_on, ''),"                      \
+  " sr.username, se.username, coalesce(r.name, '')"                                                      \
+  " FROM agreements a JOIN users sr ON sr.id = a.supervisor_id JOIN users se ON se.id = a.supervisee_id" \
   " LEFT JOIN frequency_rules r ON r.id = a.rule_id"
 
 static const char *const term_columns[] = {"booking", "cancellation", "confidentiality", "record_access",
@@ -27,8 +27,7 @@ static const char *const term_columns[] = {"booking", "cancellation", "confident
 
 static const char **term_slot(agreement_terms *t, int i)
 {
-  const char **slots[] = {&t->booking, &t->cancellation, &t->confidentiality, &t->record_access,
-                          &t->disagreements};
+  const char **slots[] = {&t->booking, &t->cancellation, &t->confidentiality, &t->record_access, &t->disagreements};
   return slots[i];
 }
 
@@ -129,11 +128,11 @@ rcode store_agreements_add(call *c, const agreement_row *a, const agreement_term
   snprintf(subject, sizeof subject, "user:%lld", (long long)a->supervisee_id);
   if (!rc) rc = store_keys_ensure(d, c->s->vault, c->ring, c->now, subject, &key_id);
   if (rc) return rc;
-  sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO agreements(id, supervisor_id, supervisee_id, every_days, minutes, created_at, created_by,"
-      " version, supersedes, rule_id, starts_on, review_on, supervisor_signed_at, key_id, booking, cancellation,"
-      " confidentiality, record_access, disagreements)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?6, ?13, ?14, ?15, ?16, ?17, ?18)");
+  sqlite3_stmt *st = db_prepare(
+      d, "INSERT INTO agreements(id, supervisor_id, supervisee_id, every_days, minutes, created_at, created_by,"
+         " version, supersedes, rule_id, starts_on, review_on, supervisor_signed_at, key_id, booking, cancellation,"
+         " confidentiality, record_access, disagreements)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?6, ?13, ?14, ?15, ?16, ?17, ?18)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int64(st, 2, a->supervisor_id);
@@ -205,8 +204,8 @@ rcode store_agreements_active(db *d, int64_t supervisor, int64_t supervisee, int
 
 rcode store_agreements_unsigned_successor(db *d, int64_t id, int64_t *next)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT min(id) FROM agreements WHERE supersedes = ?1 AND supervisee_signed_at IS NULL AND ended_at IS NULL");
+  sqlite3_stmt *st = db_prepare(d, "SELECT min(id) FROM agreements WHERE supersedes = ?1 AND supervisee_signed_at IS "
+                                   "NULL AND ended_at IS NULL");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   int rc = sqlite3_step(st);
@@ -219,8 +218,9 @@ rcode store_agreements_unsigned_successor(db *d, int64_t id, int64_t *next)
 
 rcode store_agreements_sign(call *c, const agreement_row *a)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "UPDATE agreements SET supervisee_signed_at = ?2 WHERE id = ?1 AND supervisee_signed_at IS NULL");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "UPDATE agreements SET supervisee_signed_at = ?2 WHERE id = ?1 AND supervisee_signed_at IS NULL");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, a->id);
   sqlite3_bind_int64(st, 2, c->now);
@@ -230,8 +230,8 @@ rcode store_agreements_sign(call *c, const agreement_row *a)
 
 rcode store_agreements_end(call *c, const agreement_row *a, const char *reason)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "UPDATE agreements SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db, "UPDATE agreements SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL");
   if (!st) return RC_INTERNAL;
   char context[160];
   agreement_context(context, sizeof context, a, c->now);
@@ -249,10 +249,12 @@ rcode store_agreements_end(call *c, const agreement_row *a, const char *reason)
 
 static rcode open_column(call *c, const agreement_row *a, int which, int64_t ended_at, const char **out)
 {
-  static const char *const sql[] = {
-      "SELECT booking FROM agreements WHERE id = ?1",       "SELECT cancellation FROM agreements WHERE id = ?1",
-      "SELECT confidentiality FROM agreements WHERE id = ?1", "SELECT record_access FROM agreements WHERE id = ?1",
-      "SELECT disagreements FROM agreements WHERE id = ?1", "SELECT end_reason FROM agreements WHERE id = ?1"};
+  static const char *const sql[] = {"SELECT booking FROM agreements WHERE id = ?1",
+                                    "SELECT cancellation FROM agreements WHERE id = ?1",
+                                    "SELECT confidentiality FROM agreements WHERE id = ?1",
+                                    "SELECT record_access FROM agreements WHERE id = ?1",
+                                    "SELECT disagreements FROM agreements WHERE id = ?1",
+                                    "SELECT end_reason FROM agreements WHERE id = ?1"};
   sqlite3_stmt *st = db_prepare(c->s->db, sql[which]);
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, a->id);
@@ -268,8 +270,7 @@ static rcode open_column(call *c, const agreement_row *a, int which, int64_t end
   agreement_context(context, sizeof context, a, ended_at);
   int64_t key_id;
   int rc = agreement_key(c, a, &key_id);
-  store_slot slot = {"agreements", a->id, which < 5 ? term_columns[which] : "end_reason", key_id, a->version,
-                     context};
+  store_slot slot = {"agreements", a->id, which < 5 ? term_columns[which] : "end_reason", key_id, a->version, context};
   if (!rc) rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, blob, len, c->a, &text);
   if (!rc) *out = text;
   return rc;
@@ -297,10 +298,13 @@ rcode store_agreements_list(call *c, const agreement_filter *f, agreement_row **
                             size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, AGREEMENT_SELECT
-      " WHERE (a.supervisor_id = ?1 OR a.supervisee_id = ?1 OR (?2 AND (" STORE_TEAMS_OVERSEES("?1", "a.supervisor_id")
-      "   OR " STORE_TEAMS_OVERSEES("?1", "a.supervisee_id") ")))"
-      " AND (?3 = 0 OR (a.supervisee_signed_at IS NOT NULL AND a.ended_at IS NULL))"
-      " AND (?4 = 0 OR a.supervisee_id = ?4) ORDER BY a.id LIMIT 1000");
+                                " WHERE (a.supervisor_id = ?1 OR a.supervisee_id = ?1 OR (?2 AND "
+                                "(" STORE_TEAMS_OVERSEES("?1", "a.supervisor_id") "   OR " STORE_TEAMS_OVERSEES(
+                                    "?1", "a.supervisee_id") ")))"
+                                                             " AND (?3 = 0 OR (a.supervisee_signed_at IS NOT NULL AND "
+                                                             "a.ended_at IS NULL))"
+                                                             " AND (?4 = 0 OR a.supervisee_id = ?4) ORDER BY a.id "
+                                                             "LIMIT 1000");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, f->user_id);
   sqlite3_bind_int(st, 2, f->oversight != 0);
@@ -312,7 +316,7 @@ rcode store_agreements_list(call *c, const agreement_filter *f, agreement_row **
 rcode store_agreements_versions(call *c, const agreement_row *a, Reflect__V1__Agreement ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, AGREEMENT_SELECT
-      " WHERE a.supervisor_id = ?1 AND a.supervisee_id = ?2 ORDER BY a.id LIMIT 100");
+                                " WHERE a.supervisor_id = ?1 AND a.supervisee_id = ?2 ORDER BY a.id LIMIT 100");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, a->supervisor_id);
   sqlite3_bind_int64(st, 2, a->supervisee_id);
@@ -346,10 +350,10 @@ rcode store_agreements_counts_from(db *d, const agreement_row *a, int64_t *since
  * from its start on, and none booked under another agreement (an earlier,
  * ended one may have been backdated over). Sessions with no agreement are
  * older than agreements and count by their time alone. */
-#define AGREEMENT_PAIR_SESSIONS                                                                  \
+#define AGREEMENT_PAIR_SESSIONS                                                                            \
   AGREEMENT_CHAIN "SELECT s.id, s.starts_at FROM sessions s JOIN session_members m ON m.session_id = s.id" \
-  " WHERE s.supervisor_id = ?1 AND m.user_id = ?2 AND s.kind = 1 AND s.starts_at >= ?5"          \
-  " AND (s.agreement_id IS NULL OR s.agreement_id IN (SELECT id FROM chain))"
+                  " WHERE s.supervisor_id = ?1 AND m.user_id = ?2 AND s.kind = 1 AND s.starts_at >= ?5"    \
+                  " AND (s.agreement_id IS NULL OR s.agreement_id IN (SELECT id FROM chain))"
 
 /* Runs one of the pair-session queries below: (id, starts_at) or nothing. */
 static rcode pair_session(db *d, const char *sql, const agreement_row *a, int64_t since, int64_t now, int64_t *id,
@@ -374,17 +378,16 @@ static rcode pair_session(db *d, const char *sql, const agreement_row *a, int64_
 
 rcode store_agreements_sessions(db *d, const agreement_row *a, int64_t since, int64_t now, agreement_sessions *out)
 {
-  int rc = pair_session(d,
-      AGREEMENT_PAIR_SESSIONS " AND s.status = 2 ORDER BY s.starts_at DESC, s.id DESC LIMIT 1",
-      a, since, now, &out->last_held_id, &out->last_held_at);
-  if (!rc) rc = pair_session(d,
-      AGREEMENT_PAIR_SESSIONS " AND s.status = 1 AND s.ends_at > ?3 ORDER BY s.starts_at, s.id LIMIT 1",
-      a, since, now, &out->next_id, &out->next_at);
+  int rc = pair_session(d, AGREEMENT_PAIR_SESSIONS " AND s.status = 2 ORDER BY s.starts_at DESC, s.id DESC LIMIT 1", a,
+                        since, now, &out->last_held_id, &out->last_held_at);
+  if (!rc)
+    rc = pair_session(d,
+                      AGREEMENT_PAIR_SESSIONS " AND s.status = 1 AND s.ends_at > ?3 ORDER BY s.starts_at, s.id LIMIT 1",
+                      a, since, now, &out->next_id, &out->next_at);
   return rc;
 }
 
-rcode store_agreements_next_due(db *d, const agreement_row *a, int64_t now, int64_t *next_due,
-                                agreement_sessions *ps)
+rcode store_agreements_next_due(db *d, const agreement_row *a, int64_t now, int64_t *next_due, agreement_sessions *ps)
 {
   due_step steps[DUE_STEPS_MAX];
   size_t n;

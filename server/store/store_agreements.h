@@ -32,9 +32,9 @@
 typedef struct {
   int64_t id, supervisor_id, supervisee_id;
   uint32_t every_days, minutes, version;
-  int64_t supersedes, rule_id, key_id;  /* 0 for none */
-  int64_t created_at, supervisor_signed_at, supervisee_signed_at, ended_at;  /* 0 for not yet */
-  char starts_on[11], review_on[11];   /* YYYY-MM-DD; review_on "" on agreements older than v7 */
+  int64_t supersedes, rule_id, key_id;                                      /* 0 for none */
+  int64_t created_at, supervisor_signed_at, supervisee_signed_at, ended_at; /* 0 for not yet */
+  char starts_on[11], review_on[11]; /* YYYY-MM-DD; review_on "" on agreements older than v7 */
 } agreement_row;
 
 /* The five terms: NULL or "" for a term left out. */

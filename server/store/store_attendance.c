@@ -23,9 +23,8 @@ static rcode change_one(call *c, sqlite3_stmt *st)
 
 rcode store_attendance_set(call *c, int64_t session_id, int64_t user_id, int attendance)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "UPDATE session_members SET attendance = ?3, attendance_at = ?4"
-      " WHERE session_id = ?1 AND user_id = ?2 AND attendance_signed_at IS NULL");
+  sqlite3_stmt *st = db_prepare(c->s->db, "UPDATE session_members SET attendance = ?3, attendance_at = ?4"
+                                          " WHERE session_id = ?1 AND user_id = ?2 AND attendance_signed_at IS NULL");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, session_id);
   sqlite3_bind_int64(st, 2, user_id);
@@ -36,9 +35,10 @@ rcode store_attendance_set(call *c, int64_t session_id, int64_t user_id, int att
 
 rcode store_attendance_sign(call *c, int64_t session_id, int64_t user_id)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "UPDATE session_members SET attendance_signed_at = ?3"
-      " WHERE session_id = ?1 AND user_id = ?2 AND attendance <> 0 AND attendance_signed_at IS NULL");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "UPDATE session_members SET attendance_signed_at = ?3"
+                 " WHERE session_id = ?1 AND user_id = ?2 AND attendance <> 0 AND attendance_signed_at IS NULL");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, session_id);
   sqlite3_bind_int64(st, 2, user_id);

@@ -22,8 +22,8 @@
 #include "call.h"
 
 typedef struct {
-  int attendance;     /* a Reflect Attendance; 0 until recorded */
-  int64_t signed_at;  /* 0 until the member confirmed it */
+  int attendance;    /* a Reflect Attendance; 0 until recorded */
+  int64_t signed_at; /* 0 until the member confirmed it */
 } attendance_row;
 
 /* RC_NOT_FOUND if user is not a member of the session. */

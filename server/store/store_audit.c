@@ -11,14 +11,13 @@ rcode store_audit_append(call *c, const char *action, const char *object, const 
    * caller's write transaction keeps it ours. */
   int64_t id;
   if (db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM audit", &id)) return RC_INTERNAL;
-  audit_fields f = {id, c->now, c->who->authenticated ? c->who->user_id : 0, c->who->device, action, object,
-                    detail ? detail : ""};
+  audit_fields f =
+      {id, c->now, c->who->authenticated ? c->who->user_id : 0, c->who->device, action, object, detail ? detail : ""};
   uint8_t chain[AUDIT_CHAIN_BYTES];
   int rc = audit_chain_next(d, c->s->vault, c->ring, c->now, &f, chain);
   if (rc) return rc;
-  sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO audit(id, at, user_id, device, action, object, detail, chain)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  sqlite3_stmt *st = db_prepare(d, "INSERT INTO audit(id, at, user_id, device, action, object, detail, chain)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int64(st, 2, c->now);

@@ -5,30 +5,30 @@
 
 #include "wire.h"
 
-#define ENTRY_COLUMNS                                                                                     \
-  "SELECT a.id, a.at, coalesce(u.username, ''), coalesce(u.role, 0), a.device, a.action, a.object,"      \
+#define ENTRY_COLUMNS                                                                               \
+  "SELECT a.id, a.at, coalesce(u.username, ''), coalesce(u.role, 0), a.device, a.action, a.object," \
   " a.detail FROM audit a LEFT JOIN users u ON u.id = a.user_id"
 
 /* Each branch is an index look-up on audit(object, at), so a long log is
  * never scanned whole. */
-static const char session_sql[] =
-    ENTRY_COLUMNS " WHERE a.id IN ("
+static const char session_sql[] = ENTRY_COLUMNS
+    " WHERE a.id IN ("
     " SELECT id FROM audit WHERE object = ?1"
     " UNION SELECT id FROM audit WHERE object IN (SELECT 'action:' || id FROM actions WHERE session_id = ?2)"
     " UNION SELECT id FROM audit WHERE action = 'case.discussed' AND detail LIKE ?3"
     "   AND object IN (SELECT DISTINCT 'case:' || case_id FROM case_discussions WHERE session_id = ?2))"
     " AND a.at BETWEEN ?4 AND ?5 ORDER BY a.id LIMIT ?6";
 
-static const char case_sql[] =
-    ENTRY_COLUMNS " WHERE a.id IN ("
+static const char case_sql[] = ENTRY_COLUMNS
+    " WHERE a.id IN ("
     " SELECT id FROM audit WHERE object = ?1"
     " UNION SELECT id FROM audit WHERE object IN (SELECT 'action:' || id FROM actions WHERE case_id = ?2))"
     " AND a.at BETWEEN ?4 AND ?5 ORDER BY a.id LIMIT ?6";
 
 /* ?1 is the manager; their teams are the ones they manage. */
 #define MANAGED_TEAMS "(SELECT team_id FROM team_members WHERE user_id = ?1 AND manager = 1)"
-static const char admin_sql[] =
-    ENTRY_COLUMNS " WHERE a.id IN ("
+static const char admin_sql[] = ENTRY_COLUMNS
+    " WHERE a.id IN ("
     " SELECT id FROM audit WHERE action IN ('user.add', 'password.reset', 'team.join', 'team.change') AND object IN"
     "  (SELECT 'user:' || user_id FROM team_members WHERE team_id IN " MANAGED_TEAMS ")"
     " UNION SELECT id FROM audit WHERE action IN ('team.join', 'team.change', 'team.remove') AND object IN"
@@ -65,14 +65,23 @@ rcode store_audit_list(call *c, const audit_query *q, Reflect__V1__AuditEntry **
   sqlite3_bind_int64(st, 5, q->to);
   sqlite3_bind_int64(st, 6, (int64_t)q->limit + 1);
   Reflect__V1__AuditEntry **v = arena_alloc(c->a, sizeof *v * (q->limit + 1));
-  if (!v) { sqlite3_reset(st); return RC_EXHAUSTED; }
+  if (!v) {
+    sqlite3_reset(st);
+    return RC_EXHAUSTED;
+  }
   size_t k = 0, bytes = 0;
   int src, rc = RC_OK;
   *truncated = 0;
   while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-    if (k == q->limit) { *truncated = 1; break; }
+    if (k == q->limit) {
+      *truncated = 1;
+      break;
+    }
     Reflect__V1__AuditEntry *e = arena_alloc(c->a, sizeof *e);
-    if (!e) { rc = RC_EXHAUSTED; break; }
+    if (!e) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__audit_entry__init(e);
     e->id = (uint64_t)sqlite3_column_int64(st, 0);
     e->at = sqlite3_column_int64(st, 1);
@@ -85,10 +94,16 @@ rcode store_audit_list(call *c, const audit_query *q, Reflect__V1__AuditEntry **
     e->action = column_text(c, st, 5);
     e->object = column_text(c, st, 6);
     e->detail = column_text(c, st, 7);
-    if (!e->who || !e->role || !e->device || !e->action || !e->object || !e->detail) { rc = RC_EXHAUSTED; break; }
+    if (!e->who || !e->role || !e->device || !e->action || !e->object || !e->detail) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     /* A reply is one frame (1 MiB): stop early rather than fail to send. */
     bytes += protobuf_c_message_get_packed_size(&e->base) + 8;
-    if (bytes > AUDIT_LIST_BYTES_MAX) { *truncated = 1; break; }
+    if (bytes > AUDIT_LIST_BYTES_MAX) {
+      *truncated = 1;
+      break;
+    }
     v[k++] = e;
   }
   sqlite3_reset(st);

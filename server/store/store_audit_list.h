@@ -22,7 +22,7 @@
 
 typedef struct {
   int64_t session_id, case_id, admin_for; /* exactly one set */
-  int64_t from, to;            /* inclusive bounds on at */
+  int64_t from, to;                       /* inclusive bounds on at */
   uint32_t limit;
 } audit_query;
 

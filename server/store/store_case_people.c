@@ -27,8 +27,8 @@ rcode store_case_people_add(call *c, const case_row *k, const char *name, const 
   int64_t id;
   if (db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM case_people", &id)) return RC_INTERNAL;
   sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO case_people(id, case_id, key_id, name, relationship, added_at, added_by)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                                "INSERT INTO case_people(id, case_id, key_id, name, relationship, added_at, added_by)"
+                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int64(st, 2, k->id);
@@ -58,8 +58,9 @@ typedef struct {
 
 rcode store_case_people_list(call *c, arena *a, const case_row *k, Reflect__V1__CasePerson ***out, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT id, key_id, name, relationship FROM case_people WHERE case_id = ?1 ORDER BY id LIMIT 200");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "SELECT id, key_id, name, relationship FROM case_people WHERE case_id = ?1 ORDER BY id LIMIT 200");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, k->id);
   Reflect__V1__CasePerson **v = arena_alloc(a, sizeof *v * CASE_PEOPLE_MAX);
@@ -117,7 +118,10 @@ rcode store_case_people_each_case(call *c, int64_t except, store_case_people_fn 
     if (n == cap) {
       size_t ncap = cap ? cap * 2 : 256;
       int64_t *grown = realloc(ids, ncap * sizeof *grown);
-      if (!grown) { rc = RC_EXHAUSTED; break; }
+      if (!grown) {
+        rc = RC_EXHAUSTED;
+        break;
+      }
       ids = grown;
       cap = ncap;
     }

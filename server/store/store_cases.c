@@ -16,10 +16,14 @@
 
 void store_cases_read_row(sqlite3_stmt *st, case_row *k)
 {
-  *k = (case_row){.id = sqlite3_column_int64(st, 0), .key_id = sqlite3_column_int64(st, 1),
-                  .allocated_id = sqlite3_column_int64(st, 2), .created_at = sqlite3_column_int64(st, 3),
-                  .risk = sqlite3_column_int(st, 4), .open = sqlite3_column_int(st, 5),
-                  .looked_after = sqlite3_column_int(st, 6), .closed_at = sqlite3_column_int64(st, 7),
+  *k = (case_row){.id = sqlite3_column_int64(st, 0),
+                  .key_id = sqlite3_column_int64(st, 1),
+                  .allocated_id = sqlite3_column_int64(st, 2),
+                  .created_at = sqlite3_column_int64(st, 3),
+                  .risk = sqlite3_column_int(st, 4),
+                  .open = sqlite3_column_int(st, 5),
+                  .looked_after = sqlite3_column_int(st, 6),
+                  .closed_at = sqlite3_column_int64(st, 7),
                   .shredded_at = sqlite3_column_int64(st, 8)};
   const char *u = (const char *)sqlite3_column_text(st, 9);
   if (u && strlen(u) < sizeof k->retain_until) memcpy(k->retain_until, u, strlen(u) + 1);
@@ -52,8 +56,8 @@ static int seal_into(call *c, sqlite3_stmt *st, int param, int64_t id, const cha
   return store_keys_bind_sealed(c->s->db, c->s->vault, c->ring, st, param, &slot, text);
 }
 
-rcode store_cases_add(call *c, const char *reference, const char *name, const char *dob, int risk,
-                      int64_t allocated, int looked_after, int64_t *id_out)
+rcode store_cases_add(call *c, const char *reference, const char *name, const char *dob, int risk, int64_t allocated,
+                      int looked_after, int64_t *id_out)
 {
   db *d = c->s->db;
   int64_t id, key_id;
@@ -64,9 +68,9 @@ rcode store_cases_add(call *c, const char *reference, const char *name, const ch
   if (rc) return rc;
   uint8_t idx[VAULT_INDEX_BYTES];
   store_cases_reference_index(c->s->vault, reference, idx);
-  sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO cases(id, reference_index, key_id, reference, name, date_of_birth, risk, allocated_id,"
-      " created_at, created_by, looked_after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  sqlite3_stmt *st =
+      db_prepare(d, "INSERT INTO cases(id, reference_index, key_id, reference, name, date_of_birth, risk, allocated_id,"
+                    " created_at, created_by, looked_after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_blob(st, 2, idx, sizeof idx, SQLITE_TRANSIENT);
@@ -74,7 +78,11 @@ rcode store_cases_add(call *c, const char *reference, const char *name, const ch
   rc = seal_into(c, st, 4, id, "reference", key_id, reference);
   if (!rc) rc = seal_into(c, st, 5, id, "name", key_id, name);
   if (!rc && *dob) rc = seal_into(c, st, 6, id, "date_of_birth", key_id, dob);
-  if (rc) { sqlite3_reset(st); sqlite3_clear_bindings(st); return rc; }
+  if (rc) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+  }
   sqlite3_bind_int(st, 7, risk);
   sqlite3_bind_int64(st, 8, allocated);
   sqlite3_bind_int64(st, 9, c->now);
@@ -106,7 +114,10 @@ rcode store_cases_find(db *d, const uint8_t index[VAULT_INDEX_BYTES], case_row *
 
 rcode store_cases_visible(db *d, int64_t user_id, const case_row *k, int *visible)
 {
-  if (k->allocated_id == user_id) { *visible = 1; return RC_OK; }
+  if (k->allocated_id == user_id) {
+    *visible = 1;
+    return RC_OK;
+  }
   sqlite3_stmt *st = db_prepare(d, "SELECT 1 FROM agreements WHERE supervisor_id = ?1 AND supervisee_id = ?2"
                                    " AND supervisee_signed_at IS NOT NULL AND ended_at IS NULL");
   if (!st) return RC_INTERNAL;
@@ -120,20 +131,28 @@ rcode store_cases_visible(db *d, int64_t user_id, const case_row *k, int *visibl
 
 static rcode open_column(call *c, const case_row *k, const char *column, char **out)
 {
-  static const char *const sql[] = {"SELECT reference FROM cases WHERE id = ?1",
-                                    "SELECT name FROM cases WHERE id = ?1",
+  static const char *const sql[] = {"SELECT reference FROM cases WHERE id = ?1", "SELECT name FROM cases WHERE id = ?1",
                                     "SELECT date_of_birth FROM cases WHERE id = ?1"};
   int which = !strcmp(column, "reference") ? 0 : !strcmp(column, "name") ? 1 : 2;
   sqlite3_stmt *st = db_prepare(c->s->db, sql[which]);
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, k->id);
-  if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return RC_NOT_FOUND; }
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    sqlite3_reset(st);
+    return RC_NOT_FOUND;
+  }
   size_t len = (size_t)sqlite3_column_bytes(st, 0);
   /* A shredded case's key is never even looked up. */
   char *blob = len && !k->shredded_at ? arena_strndup(c->a, sqlite3_column_blob(st, 0), len) : NULL;
   sqlite3_reset(st);
-  if (!len) { *out = ""; return RC_OK; }
-  if (k->shredded_at) { *out = RETENTION_DESTROYED; return RC_OK; }
+  if (!len) {
+    *out = "";
+    return RC_OK;
+  }
+  if (k->shredded_at) {
+    *out = RETENTION_DESTROYED;
+    return RC_OK;
+  }
   if (!blob) return RC_EXHAUSTED;
   store_slot slot = {"cases", k->id, column, k->key_id, 0, NULL};
   return store_retention_open(c, c->a, &slot, blob, len, out);
@@ -170,14 +189,16 @@ rcode store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out
 rcode store_cases_list(call *c, int64_t user_id, int oversight, int64_t allocated, int include_closed,
                        Reflect__V1__Case ***out, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT " CASE_COLS " FROM cases c"
-      " WHERE (c.allocated_id = ?1 OR EXISTS (SELECT 1 FROM agreements a"
-      "        WHERE a.supervisor_id = ?1 AND a.supervisee_id = c.allocated_id"
-      "        AND a.supervisee_signed_at IS NOT NULL AND a.ended_at IS NULL)"
-      "        OR (?4 = 1 AND " STORE_TEAMS_OVERSEES("?1", "c.allocated_id") "))"
-      "  AND (?2 = 0 OR c.allocated_id = ?2) AND (?3 = 1 OR c.open = 1)"
-      " ORDER BY c.risk DESC, c.id LIMIT 500");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "SELECT " CASE_COLS " FROM cases c"
+                 " WHERE (c.allocated_id = ?1 OR EXISTS (SELECT 1 FROM agreements a"
+                 "        WHERE a.supervisor_id = ?1 AND a.supervisee_id = c.allocated_id"
+                 "        AND a.supervisee_signed_at IS NOT NULL AND a.ended_at IS NULL)"
+                 "        OR (?4 = 1 AND " STORE_TEAMS_OVERSEES(
+                     "?1", "c.allocated_id") "))"
+                                             "  AND (?2 = 0 OR c.allocated_id = ?2) AND (?3 = 1 OR c.open = 1)"
+                                             " ORDER BY c.risk DESC, c.id LIMIT 500");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, allocated);
@@ -214,9 +235,9 @@ rcode store_cases_update(call *c, const case_row *k, int risk, int64_t allocated
     if (!rc && retention_until(&p, closed_at, looked_after, dob, until)) rc = RC_INVALID;
     if (rc) return rc;
   }
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "UPDATE cases SET risk = ?2, allocated_id = ?3, open = ?4, looked_after = ?5, closed_at = nullif(?6, 0),"
-      " retain_until = nullif(?7, '') WHERE id = ?1");
+  sqlite3_stmt *st = db_prepare(c->s->db, "UPDATE cases SET risk = ?2, allocated_id = ?3, open = ?4, looked_after = "
+                                          "?5, closed_at = nullif(?6, 0),"
+                                          " retain_until = nullif(?7, '') WHERE id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, k->id);
   sqlite3_bind_int(st, 2, risk);

@@ -36,14 +36,14 @@ typedef struct {
   char retain_until[11];
 } case_row;
 
-#define STORE_CASES_COLS                                                                                     \
-  "id, key_id, allocated_id, created_at, risk, open, looked_after, coalesce(closed_at, 0),"                 \
+#define STORE_CASES_COLS                                                                    \
+  "id, key_id, allocated_id, created_at, risk, open, looked_after, coalesce(closed_at, 0)," \
   " coalesce(shredded_at, 0), coalesce(retain_until, '')"
 void store_cases_read_row(sqlite3_stmt *st, case_row *out);
 
 void store_cases_reference_index(const vault *v, const char *reference, uint8_t out[VAULT_INDEX_BYTES]);
-rcode store_cases_add(call *c, const char *reference, const char *name, const char *dob, int risk,
-                      int64_t allocated, int looked_after, int64_t *id) RC_MUST_CHECK;
+rcode store_cases_add(call *c, const char *reference, const char *name, const char *dob, int risk, int64_t allocated,
+                      int looked_after, int64_t *id) RC_MUST_CHECK;
 rcode store_cases_get(db *d, int64_t id, case_row *out) RC_MUST_CHECK;
 rcode store_cases_find(db *d, const uint8_t index[VAULT_INDEX_BYTES], case_row *out) RC_MUST_CHECK;
 rcode store_cases_visible(db *d, int64_t user_id, const case_row *k, int *visible) RC_MUST_CHECK;

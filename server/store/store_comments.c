@@ -9,12 +9,12 @@
 static void comment_context(char *buf, size_t size, int64_t session, int64_t author, int64_t at, int kind,
                             int64_t resolves)
 {
-  snprintf(buf, size, "session=%lld;author=%lld;at=%lld;kind=%d;resolves=%lld", (long long)session,
-           (long long)author, (long long)at, kind, (long long)resolves);
+  snprintf(buf, size, "session=%lld;author=%lld;at=%lld;kind=%d;resolves=%lld", (long long)session, (long long)author,
+           (long long)at, kind, (long long)resolves);
 }
 
-rcode store_comments_add(call *c, const session_row *s, uint32_t revision, int kind, int64_t resolves,
-                         const char *text, int64_t *id_out)
+rcode store_comments_add(call *c, const session_row *s, uint32_t revision, int kind, int64_t resolves, const char *text,
+                         int64_t *id_out)
 {
   db *d = c->s->db;
   int64_t id;
@@ -26,10 +26,13 @@ rcode store_comments_add(call *c, const session_row *s, uint32_t revision, int k
   size_t len;
   int rc = store_keys_seal(d, c->s->vault, c->ring, &slot, text, &blob, &len);
   if (rc) return rc;
-  sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO record_comments(id, session_id, revision, author_id, at, kind, resolves, key_id, body)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-  if (!st) { free(blob); return RC_INTERNAL; }
+  sqlite3_stmt *st =
+      db_prepare(d, "INSERT INTO record_comments(id, session_id, revision, author_id, at, kind, resolves, key_id, body)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  if (!st) {
+    free(blob);
+    return RC_INTERNAL;
+  }
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int64(st, 2, s->id);
   sqlite3_bind_int64(st, 3, revision);
@@ -132,8 +135,8 @@ typedef struct {
 static rcode plan_keys(call *c, const session_row *s, const comments_query *q, size_t key_budget, page_plan *p,
                        size_t *used)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT id, length(body) FROM record_comments WHERE session_id = ?1 AND kind IN (2, 3) AND id <= ?2 ORDER BY id");
+  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT id, length(body) FROM record_comments WHERE session_id = ?1 AND kind "
+                                          "IN (2, 3) AND id <= ?2 ORDER BY id");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int64(st, 2, q->through);
@@ -152,9 +155,9 @@ static rcode plan_keys(call *c, const session_row *s, const comments_query *q, s
 static rcode plan_stream(call *c, const session_row *s, const comments_query *q, size_t budget, page_plan *p,
                          size_t used)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT id, length(body) FROM record_comments WHERE session_id = ?1 AND id > ?2 AND id <= ?3"
-      " AND (kind = 1 OR id > ?4) ORDER BY id");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db, "SELECT id, length(body) FROM record_comments WHERE session_id = ?1 AND id > ?2 AND id <= ?3"
+                           " AND (kind = 1 OR id > ?4) ORDER BY id");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int64(st, 2, (int64_t)q->after);
@@ -182,8 +185,8 @@ static rcode plan_stream(call *c, const session_row *s, const comments_query *q,
 static rcode page_counts(call *c, const session_row *s, const comments_query *q, comments_page *out)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT count(*) FILTER (WHERE kind = 1 AND id <= ?2), count(*) FILTER (WHERE id > ?2)"
-      " FROM record_comments WHERE session_id = ?1");
+                                "SELECT count(*) FILTER (WHERE kind = 1 AND id <= ?2), count(*) FILTER (WHERE id > ?2)"
+                                " FROM record_comments WHERE session_id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int64(st, 2, q->through);
@@ -216,11 +219,13 @@ rcode store_comments_page(call *c, const session_row *s, const comments_query *q
   Reflect__V1__Comment **v = arena_alloc(c->a, sizeof *v * (p.n ? p.n : 1));
   sealed *bodies = arena_alloc(c->a, sizeof *bodies * (p.n ? p.n : 1));
   if (!v || !bodies) return RC_EXHAUSTED;
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT m.id, m.revision, u.username, m.at, m.kind, coalesce(m.resolves, 0), m.key_id, m.body, m.author_id"
-      " FROM record_comments m JOIN users u ON u.id = m.author_id WHERE m.session_id = ?1 AND m.id <= ?2"
-      " AND ((m.kind IN (2, 3) AND m.id <= ?3) OR (m.id > ?4 AND m.id <= ?5 AND (m.kind = 1 OR m.id > ?3)))"
-      " ORDER BY m.id");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "SELECT m.id, m.revision, u.username, m.at, m.kind, coalesce(m.resolves, 0), m.key_id, m.body, "
+                 "m.author_id"
+                 " FROM record_comments m JOIN users u ON u.id = m.author_id WHERE m.session_id = ?1 AND m.id <= ?2"
+                 " AND ((m.kind IN (2, 3) AND m.id <= ?3) OR (m.id > ?4 AND m.id <= ?5 AND (m.kind = 1 OR m.id > ?3)))"
+                 " ORDER BY m.id");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int64(st, 2, q->through);
@@ -234,7 +239,10 @@ rcode store_comments_page(call *c, const session_row *s, const comments_query *q
    * the bound on k only guards the arrays. */
   while (rc == RC_OK && k < p.n && (step = sqlite3_step(st)) == SQLITE_ROW) {
     Reflect__V1__Comment *m = arena_alloc(c->a, sizeof *m);
-    if (!m) { rc = RC_EXHAUSTED; break; }
+    if (!m) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__comment__init(m);
     m->id = (uint64_t)sqlite3_column_int64(st, 0);
     m->revision = (uint32_t)sqlite3_column_int(st, 1);
@@ -243,10 +251,13 @@ rcode store_comments_page(call *c, const session_row *s, const comments_query *q
     m->kind = (Reflect__V1__CommentKind)sqlite3_column_int(st, 4);
     m->resolves = (uint64_t)sqlite3_column_int64(st, 5);
     /* Copied out: opening a key runs other statements. */
-    bodies[k] = (sealed){sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 8), NULL,
-                         (size_t)sqlite3_column_bytes(st, 7)};
+    bodies[k] =
+        (sealed){sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 8), NULL, (size_t)sqlite3_column_bytes(st, 7)};
     bodies[k].blob = arena_strndup(c->a, sqlite3_column_blob(st, 7), bodies[k].len);
-    if (!m->author || !bodies[k].blob) { rc = RC_EXHAUSTED; break; }
+    if (!m->author || !bodies[k].blob) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     v[k++] = m;
   }
   sqlite3_reset(st);

@@ -41,7 +41,7 @@
 #define COMMENT_NOTES_PER_PERSON 50        /* on one record */
 #define COMMENT_DISAGREEMENTS_PER_PERSON 5 /* on one record */
 #define COMMENT_DISAGREEMENTS_PER_RECORD 32
-#define COMMENTS_PER_PERSON_DAY 100        /* of any kind, in any 24 hours */
+#define COMMENTS_PER_PERSON_DAY 100 /* of any kind, in any 24 hours */
 #define COMMENTS_DAY_SECONDS 86400
 #define COMMENTS_PAGE_DEFAULT 50
 #define COMMENTS_PAGE_MAX 200
@@ -50,15 +50,15 @@
 
 typedef enum {
   COMMENT_ROOM = 0,
-  COMMENT_FULL_DAY,              /* the author's COMMENTS_PER_PERSON_DAY */
-  COMMENT_FULL_NOTES,            /* the author's notes on this record */
-  COMMENT_FULL_DISAGREEMENTS,    /* the author's disagreements on this record */
-  COMMENT_FULL_RECORD,           /* the record's disagreements */
-  COMMENT_RESOLVED,              /* that disagreement already has its resolution */
+  COMMENT_FULL_DAY,           /* the author's COMMENTS_PER_PERSON_DAY */
+  COMMENT_FULL_NOTES,         /* the author's notes on this record */
+  COMMENT_FULL_DISAGREEMENTS, /* the author's disagreements on this record */
+  COMMENT_FULL_RECORD,        /* the record's disagreements */
+  COMMENT_RESOLVED,           /* that disagreement already has its resolution */
 } comment_room;
 
-rcode store_comments_add(call *c, const session_row *s, uint32_t revision, int kind, int64_t resolves,
-                         const char *text, int64_t *id) RC_MUST_CHECK;
+rcode store_comments_add(call *c, const session_row *s, uint32_t revision, int kind, int64_t resolves, const char *text,
+                         int64_t *id) RC_MUST_CHECK;
 /* The kind of comment id on session_id, or RC_NOT_FOUND. */
 rcode store_comments_kind(db *d, int64_t id, int64_t session_id, int *kind) RC_MUST_CHECK;
 /* Whether c's user may add one more comment of `kind` (resolving
@@ -77,9 +77,9 @@ typedef struct {
 typedef struct {
   Reflect__V1__Comment **v; /* by id */
   size_t n;
-  uint64_t next;            /* 0, or the cursor for the next page */
-  uint32_t notes_total;     /* notes up to `through` */
-  uint32_t hidden;          /* comments after `through` */
+  uint64_t next;        /* 0, or the cursor for the next page */
+  uint32_t notes_total; /* notes up to `through` */
+  uint32_t hidden;      /* comments after `through` */
 } comments_page;
 
 rcode store_comments_page(call *c, const session_row *s, const comments_query *q, comments_page *out) RC_MUST_CHECK;

@@ -20,9 +20,9 @@ static const char *const columns[3] = {"risk", "decision", "rationale"};
 rcode store_decisions_add(call *c, const session_row *s, uint32_t revision, const case_row *k, const char *risk,
                           const char *decision, const char *rationale)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "INSERT INTO case_discussions(session_id, revision, case_id, decided_by, key_id, risk, decision, rationale)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  sqlite3_stmt *st = db_prepare(c->s->db, "INSERT INTO case_discussions(session_id, revision, case_id, decided_by, "
+                                          "key_id, risk, decision, rationale)"
+                                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int64(st, 2, revision);
@@ -57,7 +57,10 @@ static rcode open_decision(call *c, const case_row *k, Reflect__V1__Decision *m,
   char **fields[3] = {&m->risk, &m->decision, &m->rationale};
   for (int i = 0; i < 3; i++) {
     if (!v->blob[i]) continue;
-    if (k->shredded_at) { *fields[i] = RETENTION_DESTROYED; continue; }
+    if (k->shredded_at) {
+      *fields[i] = RETENTION_DESTROYED;
+      continue;
+    }
     store_slot slot = {"case_discussions", k->id, columns[i], v->key_id, m->revision, context};
     int rc = store_retention_open(c, c->a, &slot, v->blob[i], v->len[i], fields[i]);
     if (rc) return rc;
@@ -70,7 +73,8 @@ rcode store_decisions_list(call *c, const case_row *k, const decisions_page *pg,
 {
   /* Records exist only for sessions that took place, whose start no longer
    * moves, so (start, session, revision) is a stable cursor. */
-  sqlite3_stmt *st = db_prepare(c->s->db,
+  sqlite3_stmt *st = db_prepare(
+      c->s->db,
       "SELECT d.session_id, d.revision, s.starts_at, u.username, d.decided_by, d.key_id, d.risk, d.decision,"
       " d.rationale, d.revision < (SELECT max(r.revision) FROM record_revisions r WHERE r.session_id = d.session_id),"
       " coalesce(length(d.risk), 0) + coalesce(length(d.decision), 0) + coalesce(length(d.rationale), 0)"
@@ -97,7 +101,10 @@ rcode store_decisions_list(call *c, const case_row *k, const decisions_page *pg,
     }
     bytes += size;
     Reflect__V1__Decision *m = arena_alloc(c->a, sizeof *m);
-    if (!m) { rc = RC_EXHAUSTED; break; }
+    if (!m) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__decision__init(m);
     m->session_id = (uint64_t)sqlite3_column_int64(st, 0);
     m->revision = (uint32_t)sqlite3_column_int64(st, 1);
@@ -124,11 +131,12 @@ rcode store_decisions_list(call *c, const case_row *k, const decisions_page *pg,
 
 rcode store_decisions_last_discussed(db *d, int64_t case_id, int64_t *at, int64_t *session_id)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT s.starts_at, s.id FROM case_discussions d JOIN sessions s ON s.id = d.session_id"
-      " WHERE d.case_id = ?1"
-      "   AND d.revision = (SELECT max(r.revision) FROM record_revisions r WHERE r.session_id = d.session_id)"
-      " ORDER BY s.starts_at DESC, s.id DESC LIMIT 1");
+  sqlite3_stmt *st =
+      db_prepare(d, "SELECT s.starts_at, s.id FROM case_discussions d JOIN sessions s ON s.id = d.session_id"
+                    " WHERE d.case_id = ?1"
+                    "   AND d.revision = (SELECT max(r.revision) FROM record_revisions r WHERE r.session_id = "
+                    "d.session_id)"
+                    " ORDER BY s.starts_at DESC, s.id DESC LIMIT 1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, case_id);
   int rc = sqlite3_step(st);

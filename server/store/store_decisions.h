@@ -37,9 +37,9 @@
 rcode store_decisions_add(call *c, const session_row *s, uint32_t revision, const case_row *k, const char *risk,
                           const char *decision, const char *rationale) RC_MUST_CHECK;
 typedef struct {
-  int64_t after_session;   /* 0: from the first decision */
+  int64_t after_session; /* 0: from the first decision */
   uint32_t after_revision;
-  size_t budget;           /* bytes of sealed text a page may carry */
+  size_t budget; /* bytes of sealed text a page may carry */
 } decisions_page;
 rcode store_decisions_list(call *c, const case_row *k, const decisions_page *pg, Reflect__V1__Decision ***out,
                            size_t *n, int *more) RC_MUST_CHECK;

@@ -10,8 +10,15 @@
 /* An Event decoded into an arena: its body was written by this server and
  * authenticated by the vault, so no budget or UTF-8 walk is needed, and
  * the arena wipes it on reset. */
-static void *arena_pb_alloc(void *data, size_t size) { return arena_alloc(data, size); }
-static void arena_pb_free(void *data, void *p) { (void)data; (void)p; }
+static void *arena_pb_alloc(void *data, size_t size)
+{
+  return arena_alloc(data, size);
+}
+static void arena_pb_free(void *data, void *p)
+{
+  (void)data;
+  (void)p;
+}
 
 static Reflect__V1__Event *decode_body(arena *a, const uint8_t *data, size_t len)
 {
@@ -45,9 +52,12 @@ rcode store_events_add(call *c, int64_t user_id, const Reflect__V1__Event *ev, i
   size_t blob_len;
   rc = store_keys_seal_bytes(d, c->s->vault, c->ring, &slot, plain, len, &blob, &blob_len);
   if (rc) return rc;
-  sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO events(seq, user_id, kind, created_at, key_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  if (!st) { free(blob); return RC_INTERNAL; }
+  sqlite3_stmt *st =
+      db_prepare(d, "INSERT INTO events(seq, user_id, kind, created_at, key_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!st) {
+    free(blob);
+    return RC_INTERNAL;
+  }
   sqlite3_bind_int64(st, 1, seq);
   sqlite3_bind_int64(st, 2, user_id);
   sqlite3_bind_int(st, 3, (int)ev->kind);
@@ -74,14 +84,20 @@ static int read_rows(sqlite3_stmt *st, arena *a, sealed_row *rows, size_t max, s
   int rc = RC_OK, step;
   *more = 0;
   while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    if (k == max) { *more = 1; break; }
+    if (k == max) {
+      *more = 1;
+      break;
+    }
     sealed_row *r = &rows[k];
     r->seq = sqlite3_column_int64(st, 0);
     r->user_id = sqlite3_column_int64(st, 1);
     r->key_id = sqlite3_column_int64(st, 2);
     r->len = (size_t)sqlite3_column_bytes(st, 3);
     uint8_t *copy = arena_alloc(a, r->len + 1);
-    if (!copy) { rc = RC_EXHAUSTED; break; }
+    if (!copy) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     if (r->len) memcpy(copy, sqlite3_column_blob(st, 3), r->len);
     r->blob = copy;
     k++;
@@ -106,21 +122,25 @@ static rcode open_row(db *d, const vault *v, keyring *ring, arena *a, const seal
   return RC_OK;
 }
 
-rcode store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limit, Reflect__V1__Event ***out,
-                         size_t *n, int *more)
+rcode store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limit, Reflect__V1__Event ***out, size_t *n,
+                         int *more)
 {
   if (limit == 0) limit = EVENTS_SINCE_DEFAULT;
   if (limit > EVENTS_SINCE_MAX) limit = EVENTS_SINCE_MAX;
   if (after > (uint64_t)INT64_MAX) after = (uint64_t)INT64_MAX;
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT seq, user_id, key_id, body FROM events WHERE user_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "SELECT seq, user_id, key_id, body FROM events WHERE user_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, (int64_t)after);
   sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
   sealed_row *rows = arena_alloc(c->a, sizeof *rows * limit);
   Reflect__V1__Event **v = arena_alloc(c->a, sizeof *v * limit);
-  if (!rows || !v) { sqlite3_reset(st); return RC_EXHAUSTED; }
+  if (!rows || !v) {
+    sqlite3_reset(st);
+    return RC_EXHAUSTED;
+  }
   size_t k, kept = 0;
   int rc = read_rows(st, c->a, rows, limit, &k, more);
   /* A row that does not open (logged as an integrity error) is skipped, not
@@ -139,13 +159,16 @@ rcode store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limi
 rcode store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t first, int64_t last, event_row *out,
                          size_t max, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT seq, user_id, key_id, body FROM events WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq");
+  sqlite3_stmt *st =
+      db_prepare(d, "SELECT seq, user_id, key_id, body FROM events WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, first);
   sqlite3_bind_int64(st, 2, last);
   sealed_row *rows = arena_alloc(a, sizeof *rows * (max ? max : 1));
-  if (!rows) { sqlite3_reset(st); return RC_EXHAUSTED; }
+  if (!rows) {
+    sqlite3_reset(st);
+    return RC_EXHAUSTED;
+  }
   size_t k, kept = 0;
   int more;
   int rc = read_rows(st, a, rows, max, &k, &more);
@@ -182,8 +205,8 @@ rcode store_events_topic_renew(db *d, const topic_key *k, int64_t user_id, const
 {
   topic_make(k, device, topic);
   sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO event_topics(user_id, device, topic, created_at) VALUES (?1, ?2, ?3, ?4)"
-      " ON CONFLICT(user_id, device) DO UPDATE SET topic = ?3, created_at = ?4");
+                                "INSERT INTO event_topics(user_id, device, topic, created_at) VALUES (?1, ?2, ?3, ?4)"
+                                " ON CONFLICT(user_id, device) DO UPDATE SET topic = ?3, created_at = ?4");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_text(st, 2, device, -1, SQLITE_STATIC);
@@ -195,14 +218,13 @@ rcode store_events_topic_renew(db *d, const topic_key *k, int64_t user_id, const
 rcode store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, event_device *out, size_t max,
                            size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT t.device, t.topic FROM event_topics t WHERE t.user_id = ?1 AND EXISTS"
-      " (SELECT 1 FROM tokens k WHERE k.user_id = t.user_id AND k.device = t.device"
-      "  AND k.expires_at > ?2 AND k.last_seen > ?3)"
-      /* Whoever holds a password an administrator set is not told the
+  sqlite3_stmt *st = db_prepare(d, "SELECT t.device, t.topic FROM event_topics t WHERE t.user_id = ?1 AND EXISTS"
+                                   " (SELECT 1 FROM tokens k WHERE k.user_id = t.user_id AND k.device = t.device"
+                                   "  AND k.expires_at > ?2 AND k.last_seen > ?3)"
+                                   /* Whoever holds a password an administrator set is not told the
        * person's events until the person has chosen their own. */
-      " AND NOT (SELECT must_change_password FROM users WHERE id = ?1)"
-      " ORDER BY t.created_at DESC");
+                                   " AND NOT (SELECT must_change_password FROM users WHERE id = ?1)"
+                                   " ORDER BY t.created_at DESC");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, now);
@@ -223,8 +245,8 @@ rcode store_events_devices(db *d, int64_t user_id, int64_t now, int64_t idle_s, 
 
 rcode store_events_emitted(db *d, int kind, int64_t object_id, int64_t fire_at, int64_t lead, int *yes)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT 1 FROM event_emits WHERE kind = ?1 AND object_id = ?2 AND fire_at = ?3 AND lead = ?4");
+  sqlite3_stmt *st =
+      db_prepare(d, "SELECT 1 FROM event_emits WHERE kind = ?1 AND object_id = ?2 AND fire_at = ?3 AND lead = ?4");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int(st, 1, kind);
   sqlite3_bind_int64(st, 2, object_id);
@@ -241,8 +263,8 @@ rcode store_events_mark(db *d, int kind, int64_t object_id, int64_t fire_at, int
                         int superseded)
 {
   sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO event_emits(kind, object_id, fire_at, lead, emitted_at, late, superseded)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                                "INSERT INTO event_emits(kind, object_id, fire_at, lead, emitted_at, late, superseded)"
+                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int(st, 1, kind);
   sqlite3_bind_int64(st, 2, object_id);

@@ -7,8 +7,8 @@
 
 rcode store_inspectors_grant(call *c, int64_t inspector, int64_t team, int *changed)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "INSERT OR IGNORE INTO inspector_grants(user_id, team_id, granted_at, granted_by) VALUES (?1, ?2, ?3, ?4)");
+  sqlite3_stmt *st = db_prepare(c->s->db, "INSERT OR IGNORE INTO inspector_grants(user_id, team_id, granted_at, "
+                                          "granted_by) VALUES (?1, ?2, ?3, ?4)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, inspector);
   sqlite3_bind_int64(st, 2, team);
@@ -37,12 +37,18 @@ rcode store_inspectors_teams(call *c, int64_t inspector, char ***names, size_t *
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, inspector);
   char **v = arena_alloc(c->a, sizeof *v * TEAM_LIST_MAX);
-  if (!v) { sqlite3_reset(st); return RC_EXHAUSTED; }
+  if (!v) {
+    sqlite3_reset(st);
+    return RC_EXHAUSTED;
+  }
   size_t k = 0;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < TEAM_LIST_MAX) {
     v[k] = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
-    if (!v[k++]) { sqlite3_reset(st); return RC_EXHAUSTED; }
+    if (!v[k++]) {
+      sqlite3_reset(st);
+      return RC_EXHAUSTED;
+    }
   }
   sqlite3_reset(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) return RC_INTERNAL;
@@ -53,10 +59,10 @@ rcode store_inspectors_teams(call *c, int64_t inspector, char ***names, size_t *
 
 rcode store_inspectors_sees_session(db *d, int64_t inspector, const session_row *s, int *yes)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT 1 FROM inspector_grants g JOIN team_members tm ON tm.team_id = g.team_id AND tm.manager = 0"
-      " WHERE g.user_id = ?1"
-      "   AND tm.user_id IN (SELECT user_id FROM session_members WHERE session_id = ?3) LIMIT 1");
+  sqlite3_stmt *st =
+      db_prepare(d, "SELECT 1 FROM inspector_grants g JOIN team_members tm ON tm.team_id = g.team_id AND tm.manager = 0"
+                    " WHERE g.user_id = ?1"
+                    "   AND tm.user_id IN (SELECT user_id FROM session_members WHERE session_id = ?3) LIMIT 1");
   if (!st) return RC_INTERNAL;
   /* Whose supervision it is decides, not who supervised: a supervisor in
    * a granted team may also supervise people of a team that is not. The
@@ -73,11 +79,11 @@ rcode store_inspectors_latest_signed(db *d, const session_row *s, uint32_t *revi
 {
   /* The same signers as store_signoffs_status: the supervisor and every
    * member; a revision is frozen when none of them is missing. */
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT coalesce(max(r.revision), 0) FROM record_revisions r WHERE r.session_id = ?1 AND NOT EXISTS ("
-      " SELECT 1 FROM (SELECT ?2 AS id UNION SELECT user_id FROM session_members WHERE session_id = ?1) sg"
-      " WHERE NOT EXISTS (SELECT 1 FROM record_signoffs o WHERE o.session_id = ?1 AND o.revision = r.revision"
-      "  AND o.user_id = sg.id))");
+  sqlite3_stmt *st = db_prepare(
+      d, "SELECT coalesce(max(r.revision), 0) FROM record_revisions r WHERE r.session_id = ?1 AND NOT EXISTS ("
+         " SELECT 1 FROM (SELECT ?2 AS id UNION SELECT user_id FROM session_members WHERE session_id = ?1) sg"
+         " WHERE NOT EXISTS (SELECT 1 FROM record_signoffs o WHERE o.session_id = ?1 AND o.revision = r.revision"
+         "  AND o.user_id = sg.id))");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int64(st, 2, s->supervisor_id);

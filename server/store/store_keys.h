@@ -39,18 +39,18 @@ typedef struct {
   const char *context; /* optional: further facts the value is bound to */
 } store_slot;
 
-rcode store_keys_seal(db *d, const vault *v, keyring *r, const store_slot *slot, const char *text,
-                      uint8_t **blob, size_t *blob_len) RC_MUST_CHECK;
+rcode store_keys_seal(db *d, const vault *v, keyring *r, const store_slot *slot, const char *text, uint8_t **blob,
+                      size_t *blob_len) RC_MUST_CHECK;
 /* Seals text into slot and binds it to parameter `param` of st; the
  * statement frees the blob when the binding is cleared or replaced. */
 rcode store_keys_bind_sealed(db *d, const vault *v, keyring *r, sqlite3_stmt *st, int param, const store_slot *slot,
                              const char *text) RC_MUST_CHECK;
-rcode store_keys_open(db *d, const vault *v, keyring *r, const store_slot *slot,
-                      const void *blob, size_t blob_len, arena *a, char **text) RC_MUST_CHECK;
+rcode store_keys_open(db *d, const vault *v, keyring *r, const store_slot *slot, const void *blob, size_t blob_len,
+                      arena *a, char **text) RC_MUST_CHECK;
 /* The same for binary values (a serialised message): *out is arena memory
  * of *out_len bytes (plus a NUL). */
-rcode store_keys_seal_bytes(db *d, const vault *v, keyring *r, const store_slot *slot, const uint8_t *data,
-                            size_t len, uint8_t **blob, size_t *blob_len) RC_MUST_CHECK;
+rcode store_keys_seal_bytes(db *d, const vault *v, keyring *r, const store_slot *slot, const uint8_t *data, size_t len,
+                            uint8_t **blob, size_t *blob_len) RC_MUST_CHECK;
 rcode store_keys_open_bytes(db *d, const vault *v, keyring *r, const store_slot *slot, const void *blob,
                             size_t blob_len, arena *a, uint8_t **out, size_t *out_len) RC_MUST_CHECK;
 

@@ -27,8 +27,9 @@ static char *col_text(call *c, sqlite3_stmt *st, int i)
 rcode store_kpis_goal_add(call *c, const char *name, const char *description, int64_t *id)
 {
   if (db_next_id(c->s->db, "SELECT coalesce(max(id), 0) + 1 FROM kpi_goals", id)) return RC_INTERNAL;
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "INSERT INTO kpi_goals(id, name, description, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "INSERT INTO kpi_goals(id, name, description, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, *id);
   sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
@@ -53,15 +54,18 @@ rcode store_kpis_goal_exists(db *d, int64_t id, int *yes)
 rcode store_kpis_goal_list(call *c, Reflect__V1__Goal ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT g.id, g.name, g.description, g.created_at, u.username FROM kpi_goals g"
-      " JOIN users u ON u.id = g.created_by ORDER BY g.id LIMIT " SQL_NUM(KPI_LIST_MAX));
+                                "SELECT g.id, g.name, g.description, g.created_at, u.username FROM kpi_goals g"
+                                " JOIN users u ON u.id = g.created_by ORDER BY g.id LIMIT " SQL_NUM(KPI_LIST_MAX));
   if (!st) return RC_INTERNAL;
   Reflect__V1__Goal **v = arena_alloc(c->a, sizeof *v * KPI_LIST_MAX);
   size_t k = 0;
   int rc = v ? RC_OK : RC_EXHAUSTED, step = SQLITE_DONE;
   while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
     Reflect__V1__Goal *g = arena_alloc(c->a, sizeof *g);
-    if (!g) { rc = RC_EXHAUSTED; break; }
+    if (!g) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__goal__init(g);
     g->id = (uint64_t)sqlite3_column_int64(st, 0);
     g->name = col_text(c, st, 1);
@@ -99,10 +103,11 @@ rcode store_kpis_indicator_add(call *c, const Reflect__V1__Indicator *in, int64_
     *id = (int64_t)in->id;
     *version = (uint32_t)latest + 1;
   }
-  sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO kpi_indicators(id, version, name, definition, measured_how, unit, scale_min, scale_max,"
-      " direction, period, goal_id, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-      " ?11, ?12, ?13)");
+  sqlite3_stmt *st =
+      db_prepare(d,
+                 "INSERT INTO kpi_indicators(id, version, name, definition, measured_how, unit, scale_min, scale_max,"
+                 " direction, period, goal_id, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+                 " ?11, ?12, ?13)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, *id);
   sqlite3_bind_int64(st, 2, *version);
@@ -120,9 +125,9 @@ rcode store_kpis_indicator_add(call *c, const Reflect__V1__Indicator *in, int64_
   return rc_from_sqlite(db_step_done(st));
 }
 
-#define INDICATOR_SELECT                                                                                 \
-  "SELECT i.id, i.version, i.name, i.definition, i.measured_how, i.unit, i.scale_min, i.scale_max,"     \
-  " i.direction, i.period, i.goal_id, g.name, i.created_at, u.username FROM kpi_indicators i"           \
+#define INDICATOR_SELECT                                                                            \
+  "SELECT i.id, i.version, i.name, i.definition, i.measured_how, i.unit, i.scale_min, i.scale_max," \
+  " i.direction, i.period, i.goal_id, g.name, i.created_at, u.username FROM kpi_indicators i"       \
   " JOIN kpi_goals g ON g.id = i.goal_id JOIN users u ON u.id = i.created_by"
 
 static rcode read_indicators(call *c, sqlite3_stmt *st, size_t max, Reflect__V1__Indicator ***out, size_t *n)
@@ -132,7 +137,10 @@ static rcode read_indicators(call *c, sqlite3_stmt *st, size_t max, Reflect__V1_
   int rc = v ? RC_OK : RC_EXHAUSTED, step = SQLITE_DONE;
   while (!rc && k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
     Reflect__V1__Indicator *x = arena_alloc(c->a, sizeof *x);
-    if (!x) { rc = RC_EXHAUSTED; break; }
+    if (!x) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__indicator__init(x);
     x->id = (uint64_t)sqlite3_column_int64(st, 0);
     x->version = (uint32_t)sqlite3_column_int64(st, 1);
@@ -148,8 +156,7 @@ static rcode read_indicators(call *c, sqlite3_stmt *st, size_t max, Reflect__V1_
     x->goal = col_text(c, st, 11);
     x->created_at = sqlite3_column_int64(st, 12);
     x->created_by = col_text(c, st, 13);
-    if (!x->name || !x->definition || !x->measured_how || !x->unit || !x->goal || !x->created_by)
-      rc = RC_EXHAUSTED;
+    if (!x->name || !x->definition || !x->measured_how || !x->unit || !x->goal || !x->created_by) rc = RC_EXHAUSTED;
     v[k++] = x;
   }
   sqlite3_reset(st);
@@ -163,8 +170,8 @@ static rcode read_indicators(call *c, sqlite3_stmt *st, size_t max, Reflect__V1_
 rcode store_kpis_indicator_get(call *c, int64_t id, uint32_t version, Reflect__V1__Indicator **out)
 {
   sqlite3_stmt *st = db_prepare(c->s->db, INDICATOR_SELECT
-      " WHERE i.id = ?1 AND i.version = CASE WHEN ?2 = 0"
-      "  THEN (SELECT max(version) FROM kpi_indicators x WHERE x.id = ?1) ELSE ?2 END");
+                                " WHERE i.id = ?1 AND i.version = CASE WHEN ?2 = 0"
+                                "  THEN (SELECT max(version) FROM kpi_indicators x WHERE x.id = ?1) ELSE ?2 END");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int64(st, 2, version);
@@ -179,9 +186,10 @@ rcode store_kpis_indicator_get(call *c, int64_t id, uint32_t version, Reflect__V
 
 rcode store_kpis_indicator_list(call *c, int64_t id, Reflect__V1__Indicator ***out, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, INDICATOR_SELECT
-      " WHERE (?1 = 0 AND i.version = (SELECT max(version) FROM kpi_indicators x WHERE x.id = i.id))"
-      "    OR i.id = ?1 ORDER BY i.id, i.version LIMIT " SQL_NUM(KPI_LIST_MAX));
+  sqlite3_stmt *st =
+      db_prepare(c->s->db, INDICATOR_SELECT
+                 " WHERE (?1 = 0 AND i.version = (SELECT max(version) FROM kpi_indicators x WHERE x.id = i.id))"
+                 "    OR i.id = ?1 ORDER BY i.id, i.version LIMIT " SQL_NUM(KPI_LIST_MAX));
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   return read_indicators(c, st, KPI_LIST_MAX, out, n);
@@ -190,9 +198,9 @@ rcode store_kpis_indicator_list(call *c, int64_t id, Reflect__V1__Indicator ***o
 rcode store_kpis_target_add(call *c, const kpi_target_row *t, int64_t *id)
 {
   if (db_next_id(c->s->db, "SELECT coalesce(max(id), 0) + 1 FROM kpi_targets", id)) return RC_INTERNAL;
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "INSERT INTO kpi_targets(id, indicator_id, user_id, team_id, baseline, target, from_day, set_at, set_by)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  sqlite3_stmt *st = db_prepare(c->s->db, "INSERT INTO kpi_targets(id, indicator_id, user_id, team_id, baseline, "
+                                          "target, from_day, set_at, set_by)"
+                                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, *id);
   sqlite3_bind_int64(st, 2, t->indicator_id);
@@ -205,8 +213,8 @@ rcode store_kpis_target_add(call *c, const kpi_target_row *t, int64_t *id)
   return rc_from_sqlite(db_step_done(st));
 }
 
-#define TARGET_SELECT                                                                                   \
-  "SELECT id, indicator_id, coalesce(user_id, 0), coalesce(team_id, 0), baseline, target, from_day,"    \
+#define TARGET_SELECT                                                                                \
+  "SELECT id, indicator_id, coalesce(user_id, 0), coalesce(team_id, 0), baseline, target, from_day," \
   " set_at, set_by FROM kpi_targets"
 
 static rcode read_target(sqlite3_stmt *st, kpi_target_row *out)
@@ -235,12 +243,12 @@ rcode store_kpis_target_get(db *d, int64_t id, kpi_target_row *out)
   return read_target(st, out);
 }
 
-rcode store_kpis_target_in_force(db *d, int64_t indicator, const kpi_subject *who, const char *day,
-                                 kpi_target_row *out, int *found)
+rcode store_kpis_target_in_force(db *d, int64_t indicator, const kpi_subject *who, const char *day, kpi_target_row *out,
+                                 int *found)
 {
   sqlite3_stmt *st = db_prepare(d, TARGET_SELECT
-      " WHERE indicator_id = ?1 AND user_id IS ?2 AND team_id IS ?3 AND from_day <= ?4"
-      " ORDER BY from_day DESC, id DESC LIMIT 1");
+                                " WHERE indicator_id = ?1 AND user_id IS ?2 AND team_id IS ?3 AND from_day <= ?4"
+                                " ORDER BY from_day DESC, id DESC LIMIT 1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, indicator);
   bind_subject(st, 2, who);
@@ -266,9 +274,10 @@ rcode store_kpis_agreed(db *d, const kpi_target_row *t, int *yes)
   /* For a team: how many non-manager members there are, and how many of
    * them have agreed; for a practitioner the same sum over one person. */
   sqlite3_stmt *st = db_prepare(d,
-      "SELECT count(*), sum(EXISTS (SELECT 1 FROM kpi_agreements a WHERE a.target_id = ?1 AND a.user_id = p.uid))"
-      " FROM (SELECT ?2 AS uid WHERE ?2 IS NOT NULL"
-      "       UNION SELECT user_id FROM team_members WHERE team_id = ?3 AND manager = 0) p");
+                                "SELECT count(*), sum(EXISTS (SELECT 1 FROM kpi_agreements a WHERE a.target_id = ?1 "
+                                "AND a.user_id = p.uid))"
+                                " FROM (SELECT ?2 AS uid WHERE ?2 IS NOT NULL"
+                                "       UNION SELECT user_id FROM team_members WHERE team_id = ?3 AND manager = 0) p");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, t->id);
   bind_subject(st, 2, &t->who);
@@ -281,8 +290,8 @@ rcode store_kpis_agreed(db *d, const kpi_target_row *t, int *yes)
 
 static rcode subject_names(call *c, const kpi_subject *who, char **user, char **team)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT (SELECT username FROM users WHERE id = ?1), (SELECT name FROM teams WHERE id = ?2)");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db, "SELECT (SELECT username FROM users WHERE id = ?1), (SELECT name FROM teams WHERE id = ?2)");
   if (!st) return RC_INTERNAL;
   bind_subject(st, 1, who);
   int step = sqlite3_step(st);
@@ -309,9 +318,9 @@ rcode store_kpis_target_message(call *c, const kpi_target_row *t, Reflect__V1__K
   m->set_at = t->set_at;
   int rc = subject_names(c, &t->who, &m->practitioner, &m->team);
   if (rc) return rc;
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT (SELECT name FROM kpi_indicators i WHERE i.id = ?1 ORDER BY version DESC LIMIT 1),"
-      " (SELECT username FROM users WHERE id = ?2)");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db, "SELECT (SELECT name FROM kpi_indicators i WHERE i.id = ?1 ORDER BY version DESC LIMIT 1),"
+                           " (SELECT username FROM users WHERE id = ?2)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, t->indicator_id);
   sqlite3_bind_int64(st, 2, t->set_by);
@@ -322,15 +331,19 @@ rcode store_kpis_target_message(call *c, const kpi_target_row *t, Reflect__V1__K
   }
   sqlite3_reset(st);
   if (step != SQLITE_ROW) return RC_INTERNAL;
-  st = db_prepare(c->s->db,
-      "SELECT u.username, a.at FROM kpi_agreements a JOIN users u ON u.id = a.user_id WHERE a.target_id = ?1"
-      " ORDER BY a.at, u.id LIMIT " SQL_NUM(AGREEMENTS_MAX));
+  st =
+      db_prepare(c->s->db,
+                 "SELECT u.username, a.at FROM kpi_agreements a JOIN users u ON u.id = a.user_id WHERE a.target_id = ?1"
+                 " ORDER BY a.at, u.id LIMIT " SQL_NUM(AGREEMENTS_MAX));
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, t->id);
   size_t k = 0;
   while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
     Reflect__V1__KpiAgreement *a = arena_alloc(c->a, sizeof *a);
-    if (!a) { rc = RC_EXHAUSTED; break; }
+    if (!a) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__kpi_agreement__init(a);
     a->user = col_text(c, st, 0);
     a->at = sqlite3_column_int64(st, 1);
@@ -366,10 +379,10 @@ rcode store_kpis_measurement_add(call *c, kpi_measurement_row *m, const char *ev
   if (rc) return rc;
   m->recorded_at = c->now;
   m->recorded_by = c->who->user_id;
-  sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO kpi_measurements(id, indicator_id, indicator_version, user_id, team_id, period_day, value,"
-      " target_id, recorded_at, recorded_by, key_id, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-      " ?11, ?12)");
+  sqlite3_stmt *st = db_prepare(
+      d, "INSERT INTO kpi_measurements(id, indicator_id, indicator_version, user_id, team_id, period_day, value,"
+         " target_id, recorded_at, recorded_by, key_id, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+         " ?11, ?12)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, m->id);
   sqlite3_bind_int64(st, 2, m->indicator_id);
@@ -393,8 +406,8 @@ rcode store_kpis_measurement_add(call *c, kpi_measurement_row *m, const char *ev
   return rc;
 }
 
-#define MEASUREMENT_SELECT                                                                              \
-  "SELECT m.id, m.indicator_id, m.indicator_version, coalesce(m.user_id, 0), coalesce(m.team_id, 0),"   \
+#define MEASUREMENT_SELECT                                                                               \
+  "SELECT m.id, m.indicator_id, m.indicator_version, coalesce(m.user_id, 0), coalesce(m.team_id, 0),"    \
   " m.period_day, m.value, coalesce(m.target_id, 0), m.recorded_at, m.recorded_by, m.key_id, m.evidence" \
   " FROM kpi_measurements m"
 
@@ -472,11 +485,12 @@ rcode store_kpis_recent(call *c, int64_t indicator, const kpi_subject *who, size
                         Reflect__V1__KpiMeasurement ***out, size_t *n)
 {
   if (max > KPI_PERIODS_MAX) max = KPI_PERIODS_MAX;
-  sqlite3_stmt *st = db_prepare(c->s->db, MEASUREMENT_SELECT
-      " WHERE m.indicator_id = ?1 AND m.user_id IS ?2 AND m.team_id IS ?3"
-      "  AND m.id = (SELECT max(x.id) FROM kpi_measurements x WHERE x.indicator_id = ?1 AND x.user_id IS ?2"
-      "              AND x.team_id IS ?3 AND x.period_day = m.period_day)"
-      " ORDER BY m.period_day DESC LIMIT ?4");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db, MEASUREMENT_SELECT
+                 " WHERE m.indicator_id = ?1 AND m.user_id IS ?2 AND m.team_id IS ?3"
+                 "  AND m.id = (SELECT max(x.id) FROM kpi_measurements x WHERE x.indicator_id = ?1 AND x.user_id IS ?2"
+                 "              AND x.team_id IS ?3 AND x.period_day = m.period_day)"
+                 " ORDER BY m.period_day DESC LIMIT ?4");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, indicator);
   bind_subject(st, 2, who);
@@ -500,9 +514,9 @@ rcode store_kpis_recent(call *c, int64_t indicator, const kpi_subject *who, size
 rcode store_kpis_subject_indicators(call *c, const kpi_subject *who, int64_t **ids, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT indicator_id FROM kpi_targets WHERE user_id IS ?1 AND team_id IS ?2"
-      " UNION SELECT indicator_id FROM kpi_measurements WHERE user_id IS ?1 AND team_id IS ?2"
-      " ORDER BY 1 LIMIT " SQL_NUM(KPI_LIST_MAX));
+                                "SELECT indicator_id FROM kpi_targets WHERE user_id IS ?1 AND team_id IS ?2"
+                                " UNION SELECT indicator_id FROM kpi_measurements WHERE user_id IS ?1 AND team_id IS ?2"
+                                " ORDER BY 1 LIMIT " SQL_NUM(KPI_LIST_MAX));
   if (!st) return RC_INTERNAL;
   bind_subject(st, 1, who);
   int64_t *v = arena_alloc(c->a, sizeof *v * KPI_LIST_MAX);

@@ -29,7 +29,7 @@
 #define KPI_PERIODS_MAX 24
 
 typedef struct {
-  int64_t user_id, team_id;  /* one of them */
+  int64_t user_id, team_id; /* one of them */
 } kpi_subject;
 
 typedef struct {
@@ -63,8 +63,8 @@ rcode store_kpis_indicator_list(call *c, int64_t id, Reflect__V1__Indicator ***o
 rcode store_kpis_target_add(call *c, const kpi_target_row *t, int64_t *id) RC_MUST_CHECK;
 rcode store_kpis_target_get(db *d, int64_t id, kpi_target_row *out) RC_MUST_CHECK;
 /* *found = 0 when no target is in force for the subject on day. */
-rcode store_kpis_target_in_force(db *d, int64_t indicator, const kpi_subject *who, const char *day,
-                                 kpi_target_row *out, int *found) RC_MUST_CHECK;
+rcode store_kpis_target_in_force(db *d, int64_t indicator, const kpi_subject *who, const char *day, kpi_target_row *out,
+                                 int *found) RC_MUST_CHECK;
 /* RC_EXISTS if the caller has already agreed the target. */
 rcode store_kpis_agree(call *c, int64_t target_id) RC_MUST_CHECK;
 /* *yes = 1 if the target is agreed: by its practitioner, or for a team by

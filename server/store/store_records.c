@@ -22,8 +22,7 @@ enum { FORMAT_TEXT = 1, FORMAT_SECTIONS = 2, FORMAT_CASES_APART = 3 };
  * to 3 (store_records_reseal) re-seals its body alone. */
 static void revision_context(char *buf, size_t size, int64_t session, int64_t author, int64_t at, int bound)
 {
-  int n = snprintf(buf, size, "session=%lld;author=%lld;at=%lld", (long long)session, (long long)author,
-                   (long long)at);
+  int n = snprintf(buf, size, "session=%lld;author=%lld;at=%lld", (long long)session, (long long)author, (long long)at);
   if (bound >= FORMAT_SECTIONS && n > 0 && (size_t)n < size) snprintf(buf + n, size - (size_t)n, ";format=%d", bound);
 }
 
@@ -106,8 +105,15 @@ static rcode pack_body(call *c, Reflect__V1__RecordSection *const *sections, siz
   return RC_OK;
 }
 
-static void *arena_pb_alloc(void *data, size_t size) { return arena_alloc(data, size); }
-static void arena_pb_free(void *data, void *p) { (void)data; (void)p; }
+static void *arena_pb_alloc(void *data, size_t size)
+{
+  return arena_alloc(data, size);
+}
+static void arena_pb_free(void *data, void *p)
+{
+  (void)data;
+  (void)p;
+}
 
 static rcode unpack_sections(call *c, const char *b64, Reflect__V1__StoredRecord **out)
 {
@@ -123,9 +129,9 @@ static rcode unpack_sections(call *c, const char *b64, Reflect__V1__StoredRecord
 static rcode insert_revision(call *c, const session_row *s, int64_t id, uint32_t rev, const uint8_t *const blobs[3],
                              const size_t lens[3])
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "INSERT INTO record_revisions(id, session_id, revision, author_id, created_at, key_id, reason, body, format,"
-      " wellbeing) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 3, ?9)");
+  sqlite3_stmt *st = db_prepare(c->s->db, "INSERT INTO record_revisions(id, session_id, revision, author_id, "
+                                          "created_at, key_id, reason, body, format,"
+                                          " wellbeing) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 3, ?9)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int64(st, 2, s->id);
@@ -156,8 +162,9 @@ static rcode insert_case_section(call *c, const case_place *p, const case_row *k
                                  int key_may_be_gone, Reflect__V1__RecordSection *sec)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "INSERT INTO record_case_sections(revision_id, position, case_id, key_id, reference, situation, analysis,"
-      " risk, decision, rationale) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+                                "INSERT INTO record_case_sections(revision_id, position, case_id, key_id, reference, "
+                                "situation, analysis,"
+                                " risk, decision, rationale) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, p->revision_id);
   sqlite3_bind_int64(st, 2, (int64_t)p->position);
@@ -250,18 +257,25 @@ typedef struct {
 
 /* Copies the sealed blobs out: opening them may run other statements. The
  * wellbeing blob is copied only for a reader who may see it. */
-static rcode fetch_revision(call *c, const session_row *s, uint32_t revision, int with_wellbeing,
-                            sealed_revision *v, char **author)
+static rcode fetch_revision(call *c, const session_row *s, uint32_t revision, int with_wellbeing, sealed_revision *v,
+                            char **author)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT r.id, r.key_id, u.username, r.created_at, r.reason, r.body, r.author_id, r.format, r.wellbeing"
-      " FROM record_revisions r JOIN users u ON u.id = r.author_id WHERE r.session_id = ?1 AND r.revision = ?2");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "SELECT r.id, r.key_id, u.username, r.created_at, r.reason, r.body, r.author_id, r.format, r.wellbeing"
+                 " FROM record_revisions r JOIN users u ON u.id = r.author_id WHERE r.session_id = ?1 AND r.revision = "
+                 "?2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int64(st, 2, revision);
-  if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return RC_NOT_FOUND; }
-  *v = (sealed_revision){.id = sqlite3_column_int64(st, 0), .key_id = sqlite3_column_int64(st, 1),
-                         .author_id = sqlite3_column_int64(st, 6), .created_at = sqlite3_column_int64(st, 3),
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    sqlite3_reset(st);
+    return RC_NOT_FOUND;
+  }
+  *v = (sealed_revision){.id = sqlite3_column_int64(st, 0),
+                         .key_id = sqlite3_column_int64(st, 1),
+                         .author_id = sqlite3_column_int64(st, 6),
+                         .created_at = sqlite3_column_int64(st, 3),
                          .format = sqlite3_column_int(st, 7)};
   v->reason_len = (size_t)sqlite3_column_bytes(st, 4);
   v->body_len = (size_t)sqlite3_column_bytes(st, 5);
@@ -271,8 +285,7 @@ static rcode fetch_revision(call *c, const session_row *s, uint32_t revision, in
   v->wellbeing = v->wellbeing_len ? arena_strndup(c->a, sqlite3_column_blob(st, 8), v->wellbeing_len) : NULL;
   *author = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
   sqlite3_reset(st);
-  if (!v->body || !*author || (v->reason_len && !v->reason) || (v->wellbeing_len && !v->wellbeing))
-    return RC_EXHAUSTED;
+  if (!v->body || !*author || (v->reason_len && !v->reason) || (v->wellbeing_len && !v->wellbeing)) return RC_EXHAUSTED;
   return RC_OK;
 }
 
@@ -302,8 +315,8 @@ typedef struct {
 static rcode fetch_case_section(call *c, int64_t revision_id, size_t position, sealed_case *out)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT case_id, key_id, reference, situation, analysis, risk, decision, rationale"
-      " FROM record_case_sections WHERE revision_id = ?1 AND position = ?2");
+                                "SELECT case_id, key_id, reference, situation, analysis, risk, decision, rationale"
+                                " FROM record_case_sections WHERE revision_id = ?1 AND position = ?2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, revision_id);
   sqlite3_bind_int64(st, 2, (int64_t)position);
@@ -319,8 +332,10 @@ static rcode fetch_case_section(call *c, int64_t revision_id, size_t position, s
   }
   sqlite3_reset(st);
   if (rc == RC_DATA_LOSS)
-    log_line(LOG_ERROR, "event=integrity_error table=record_case_sections revision_id=%lld position=%zu"
-                        " reason=missing", (long long)revision_id, position);
+    log_line(LOG_ERROR,
+             "event=integrity_error table=record_case_sections revision_id=%lld position=%zu"
+             " reason=missing",
+             (long long)revision_id, position);
   return rc;
 }
 
@@ -339,8 +354,10 @@ static rcode read_case_section(call *c, const sealed_revision *v, int64_t sessio
    * row must name the same case, and the row the case's own key, or
    * destroying that key would not destroy these texts. */
   if (!rc && ((uint64_t)sc.case_id != sec->case_id || sc.key_id != k.key_id)) {
-    log_line(LOG_ERROR, "event=integrity_error table=record_case_sections revision_id=%lld position=%zu"
-                        " reason=case_mismatch", (long long)v->id, position);
+    log_line(LOG_ERROR,
+             "event=integrity_error table=record_case_sections revision_id=%lld position=%zu"
+             " reason=case_mismatch",
+             (long long)v->id, position);
     rc = RC_DATA_LOSS;
   }
   if (rc) return rc;
@@ -486,28 +503,44 @@ rcode store_records_read(call *c, const session_row *s, uint32_t revision, int w
 rcode store_records_revisions(call *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n)
 {
   enum { MAX = 500 };
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT r.id, r.revision, u.username, r.created_at, r.author_id, r.key_id, r.reason, r.format"
-      " FROM record_revisions r JOIN users u ON u.id = r.author_id WHERE r.session_id = ?1"
-      " ORDER BY r.revision LIMIT 500");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "SELECT r.id, r.revision, u.username, r.created_at, r.author_id, r.key_id, r.reason, r.format"
+                 " FROM record_revisions r JOIN users u ON u.id = r.author_id WHERE r.session_id = ?1"
+                 " ORDER BY r.revision LIMIT 500");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   Reflect__V1__Revision **v = arena_alloc(c->a, sizeof *v * MAX);
-  typedef struct { int64_t id, author, key_id; int format; const void *blob; size_t len; } sealed;
+  typedef struct {
+    int64_t id, author, key_id;
+    int format;
+    const void *blob;
+    size_t len;
+  } sealed;
   sealed *reasons = arena_alloc(c->a, sizeof *reasons * MAX);
   size_t k = 0;
   int rc = v && reasons ? RC_OK : RC_EXHAUSTED;
   while (rc == RC_OK && k < MAX && sqlite3_step(st) == SQLITE_ROW) {
     Reflect__V1__Revision *r = arena_alloc(c->a, sizeof *r);
-    if (!r) { rc = RC_EXHAUSTED; break; }
+    if (!r) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__revision__init(r);
     r->revision = (uint32_t)sqlite3_column_int(st, 1);
     r->author = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
     r->created_at = sqlite3_column_int64(st, 3);
-    reasons[k] = (sealed){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
-                          sqlite3_column_int(st, 7), NULL, (size_t)sqlite3_column_bytes(st, 6)};
+    reasons[k] = (sealed){sqlite3_column_int64(st, 0),
+                          sqlite3_column_int64(st, 4),
+                          sqlite3_column_int64(st, 5),
+                          sqlite3_column_int(st, 7),
+                          NULL,
+                          (size_t)sqlite3_column_bytes(st, 6)};
     if (reasons[k].len) reasons[k].blob = arena_strndup(c->a, sqlite3_column_blob(st, 6), reasons[k].len);
-    if (!r->author || (reasons[k].len && !reasons[k].blob)) { rc = RC_EXHAUSTED; break; }
+    if (!r->author || (reasons[k].len && !reasons[k].blob)) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     v[k++] = r;
   }
   sqlite3_reset(st);
@@ -517,8 +550,7 @@ rcode store_records_revisions(call *c, const session_row *s, Reflect__V1__Revisi
     revision_context(context, sizeof context, s->id, reasons[i].author, v[i]->created_at,
                      bound_format(reasons[i].format, "reason"));
     store_slot slot = {"record_revisions", reasons[i].id, "reason", reasons[i].key_id, v[i]->revision, context};
-    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, reasons[i].blob, reasons[i].len, c->a,
-                         &v[i]->reason);
+    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, reasons[i].blob, reasons[i].len, c->a, &v[i]->reason);
   }
   if (rc) return rc;
   *out = v;
@@ -532,7 +564,7 @@ rcode store_records_revisions(call *c, const session_row *s, Reflect__V1__Revisi
 static rcode reseal_find_case(call *c, int64_t revision_id, Reflect__V1__RecordSection *sec, case_row *k)
 {
   int rc = sec->case_id && sec->case_id <= INT64_MAX ? store_cases_get(c->s->db, (int64_t)sec->case_id, k)
-                                                    : RC_NOT_FOUND;
+                                                     : RC_NOT_FOUND;
   if (rc == RC_NOT_FOUND && !sec->case_id && *sec->case_reference) {
     uint8_t idx[VAULT_INDEX_BYTES];
     store_cases_reference_index(c->s->vault, sec->case_reference, idx);
@@ -557,15 +589,21 @@ typedef struct {
 static rcode reseal_fetch(call *c, int64_t id, old_revision *o)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT session_id, revision, author_id, created_at, key_id, body FROM record_revisions"
-      " WHERE id = ?1 AND format = 2");
+                                "SELECT session_id, revision, author_id, created_at, key_id, body FROM record_revisions"
+                                " WHERE id = ?1 AND format = 2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   int step = sqlite3_step(st);
   int rc = step == SQLITE_ROW ? RC_OK : step == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
   if (!rc) {
-    *o = (old_revision){id, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-                        sqlite3_column_int64(st, 4), (uint32_t)sqlite3_column_int64(st, 1), NULL, 0};
+    *o = (old_revision){id,
+                        sqlite3_column_int64(st, 0),
+                        sqlite3_column_int64(st, 2),
+                        sqlite3_column_int64(st, 3),
+                        sqlite3_column_int64(st, 4),
+                        (uint32_t)sqlite3_column_int64(st, 1),
+                        NULL,
+                        0};
     o->body_len = (size_t)sqlite3_column_bytes(st, 5);
     if (!(o->body = arena_strndup(c->a, sqlite3_column_blob(st, 5), o->body_len))) rc = RC_EXHAUSTED;
   }
@@ -575,8 +613,8 @@ static rcode reseal_fetch(call *c, int64_t id, old_revision *o)
 
 static rcode reseal_replace_body(call *c, const old_revision *o, const uint8_t *blob, size_t len)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "UPDATE record_revisions SET body = ?2, format = 3 WHERE id = ?1 AND format = 2");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db, "UPDATE record_revisions SET body = ?2, format = 3 WHERE id = ?1 AND format = 2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, o->id);
   sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_STATIC);
@@ -640,8 +678,8 @@ rcode store_records_reseal(call *c, records_reseal_batch *b)
 {
   b->seen = b->moved = b->skipped = 0;
   b->last = b->after;
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT id FROM record_revisions WHERE format = 2 AND id > ?1 ORDER BY id LIMIT 100");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db, "SELECT id FROM record_revisions WHERE format = 2 AND id > ?1 ORDER BY id LIMIT 100");
   if (!st) return RC_INTERNAL;
   _Static_assert(RECORDS_RESEAL_BATCH == 100, "the LIMIT above");
   sqlite3_bind_int64(st, 1, b->after);

@@ -68,8 +68,8 @@ rcode store_records_read(call *c, const session_row *s, uint32_t revision, int w
 
 #define RECORDS_RESEAL_BATCH 100
 typedef struct {
-  int64_t after;          /* in: resume after this revision id */
-  int64_t last;           /* out: the last id looked at */
+  int64_t after; /* in: resume after this revision id */
+  int64_t last;  /* out: the last id looked at */
   int seen, moved, skipped;
 } records_reseal_batch;
 rcode store_records_reseal(call *c, records_reseal_batch *b) RC_MUST_CHECK;

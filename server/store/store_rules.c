@@ -1,13 +1,12 @@
 #include "store_rules.h"
 
-rcode store_rules_add(call *c, const char *name, const char *description, const due_step *steps, size_t n,
-                      int64_t *id)
+rcode store_rules_add(call *c, const char *name, const char *description, const due_step *steps, size_t n, int64_t *id)
 {
   db *d = c->s->db;
   int rc = rc_from_sqlite(db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM frequency_rules", id));
   if (rc) return rc;
-  sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO frequency_rules(id, name, description, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)");
+  sqlite3_stmt *st = db_prepare(d, "INSERT INTO frequency_rules(id, name, description, created_at, created_by) VALUES "
+                                   "(?1, ?2, ?3, ?4, ?5)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, *id);
   sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
@@ -48,9 +47,9 @@ rcode store_rules_find(db *d, const char *name, int64_t *id)
 
 rcode store_rules_steps(db *d, int64_t rule_id, due_step *steps, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT every_count, every_unit, coalesce(until_count, 0), coalesce(until_unit, 0) FROM frequency_steps"
-      " WHERE rule_id = ?1 ORDER BY ordinal");
+  sqlite3_stmt *st = db_prepare(d, "SELECT every_count, every_unit, coalesce(until_count, 0), coalesce(until_unit, 0) "
+                                   "FROM frequency_steps"
+                                   " WHERE rule_id = ?1 ORDER BY ordinal");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, rule_id);
   int rc;
@@ -107,15 +106,18 @@ static rcode steps_message(call *c, Reflect__V1__FrequencyRule *m)
 rcode store_rules_list(call *c, Reflect__V1__FrequencyRule ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT r.id, r.name, r.description, r.created_at, u.username FROM frequency_rules r"
-      " JOIN users u ON u.id = r.created_by ORDER BY r.name LIMIT 500");
+                                "SELECT r.id, r.name, r.description, r.created_at, u.username FROM frequency_rules r"
+                                " JOIN users u ON u.id = r.created_by ORDER BY r.name LIMIT 500");
   if (!st) return RC_INTERNAL;
   Reflect__V1__FrequencyRule **v = arena_alloc(c->a, sizeof *v * RULE_LIST_MAX);
   size_t k = 0;
   int rc = v ? RC_OK : RC_EXHAUSTED;
   while (!rc && k < RULE_LIST_MAX && sqlite3_step(st) == SQLITE_ROW) {
     Reflect__V1__FrequencyRule *m = arena_alloc(c->a, sizeof *m);
-    if (!m) { rc = RC_EXHAUSTED; break; }
+    if (!m) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__frequency_rule__init(m);
     m->id = (uint64_t)sqlite3_column_int64(st, 0);
     m->name = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));

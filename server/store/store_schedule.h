@@ -33,8 +33,8 @@ rcode store_schedule_room_clash(db *d, const uint8_t index[VAULT_INDEX_BYTES], i
 void store_schedule_room_index(const vault *v, const char *room, uint8_t out[VAULT_INDEX_BYTES], int *has);
 
 /* Appends a history row. what is a SessionStatus (RESCHEDULED for a move). */
-rcode store_schedule_log(call *c, const session_row *s, int what, int64_t old_start, int64_t new_start,
-                         int old_minutes, int new_minutes, const char *reason) RC_MUST_CHECK;
+rcode store_schedule_log(call *c, const session_row *s, int what, int64_t old_start, int64_t new_start, int old_minutes,
+                         int new_minutes, const char *reason) RC_MUST_CHECK;
 rcode store_schedule_move(call *c, const session_row *s, int64_t starts_at, int minutes,
                           const char *reason) RC_MUST_CHECK;
 rcode store_schedule_set_status(call *c, const session_row *s, int status, const char *reason) RC_MUST_CHECK;

@@ -5,16 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-rcode store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members,
-                         int64_t agreement_id, int64_t starts_at, uint32_t minutes,
-                         const char *room, const uint8_t *room_index, int64_t *id_out)
+rcode store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members, int64_t agreement_id,
+                         int64_t starts_at, uint32_t minutes, const char *room, const uint8_t *room_index,
+                         int64_t *id_out)
 {
   db *d = c->s->db;
   int64_t id, key_id;
   int rc = rc_from_sqlite(db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM sessions", &id));
   if (rc) return rc;
-  int kind = n_members == 1 ? REFLECT__V1__SESSION_KIND__SESSION_INDIVIDUAL
-                            : REFLECT__V1__SESSION_KIND__SESSION_GROUP;
+  int kind = n_members == 1 ? REFLECT__V1__SESSION_KIND__SESSION_INDIVIDUAL : REFLECT__V1__SESSION_KIND__SESSION_GROUP;
   char subject[48];
   if (n_members == 1) snprintf(subject, sizeof subject, "user:%lld", (long long)members[0]);
   else snprintf(subject, sizeof subject, "session:%lld", (long long)id);
@@ -27,11 +26,14 @@ rcode store_sessions_add(call *c, int64_t supervisor, const int64_t *members, si
     rc = store_keys_seal(d, c->s->vault, c->ring, &slot, room, &blob, &blob_len);
     if (rc) return rc;
   }
-  sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO sessions(id, kind, supervisor_id, agreement_id, starts_at, minutes, ends_at, key_id,"
-      " room, status, created_at, created_by, room_index)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
-  if (!st) { free(blob); return RC_INTERNAL; }
+  sqlite3_stmt *st =
+      db_prepare(d, "INSERT INTO sessions(id, kind, supervisor_id, agreement_id, starts_at, minutes, ends_at, key_id,"
+                    " room, status, created_at, created_by, room_index)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  if (!st) {
+    free(blob);
+    return RC_INTERNAL;
+  }
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int(st, 2, kind);
   sqlite3_bind_int64(st, 3, supervisor);
@@ -62,9 +64,10 @@ rcode store_sessions_add(call *c, int64_t supervisor, const int64_t *members, si
 
 rcode store_sessions_get(db *d, int64_t id, session_row *out)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT id, kind, supervisor_id, key_id, starts_at, ends_at, minutes, status, sequence FROM sessions"
-      " WHERE id = ?1");
+  sqlite3_stmt *st =
+      db_prepare(d,
+                 "SELECT id, kind, supervisor_id, key_id, starts_at, ends_at, minutes, status, sequence FROM sessions"
+                 " WHERE id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   int rc = sqlite3_step(st);
@@ -96,7 +99,10 @@ rcode store_sessions_members(db *d, int64_t session_id, int64_t *ids, size_t max
 
 rcode store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int *party)
 {
-  if (s->supervisor_id == user_id) { *party = 1; return RC_OK; }
+  if (s->supervisor_id == user_id) {
+    *party = 1;
+    return RC_OK;
+  }
   sqlite3_stmt *st = db_prepare(d, "SELECT 1 FROM session_members WHERE session_id = ?1 AND user_id = ?2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
@@ -112,10 +118,9 @@ rcode store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int 
  * those it has been recorded for. */
 static rcode load_members(call *c, Reflect__V1__Session *m)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT u.username, sm.attendance, coalesce(sm.attendance_signed_at, 0)"
-      " FROM session_members sm JOIN users u ON u.id = sm.user_id"
-      " WHERE sm.session_id = ?1 ORDER BY u.username");
+  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT u.username, sm.attendance, coalesce(sm.attendance_signed_at, 0)"
+                                          " FROM session_members sm JOIN users u ON u.id = sm.user_id"
+                                          " WHERE sm.session_id = ?1 ORDER BY u.username");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, (int64_t)m->id);
   char **v = arena_alloc(c->a, sizeof *v * SESSION_MAX_MEMBERS);
@@ -124,12 +129,18 @@ static rcode load_members(call *c, Reflect__V1__Session *m)
   int rc = v && att ? RC_OK : RC_EXHAUSTED;
   while (rc == RC_OK && k < SESSION_MAX_MEMBERS && sqlite3_step(st) == SQLITE_ROW) {
     char *name = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
-    if (!name) { rc = RC_EXHAUSTED; break; }
+    if (!name) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     v[k++] = name;
     int attendance = sqlite3_column_int(st, 1);
     if (attendance == REFLECT__V1__ATTENDANCE__ATTENDANCE_UNKNOWN) continue;
     Reflect__V1__MemberAttendance *a = arena_alloc(c->a, sizeof *a);
-    if (!a) { rc = RC_EXHAUSTED; break; }
+    if (!a) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__member_attendance__init(a);
     a->member = name;
     a->attendance = (Reflect__V1__Attendance)attendance;
@@ -148,33 +159,33 @@ static rcode load_members(call *c, Reflect__V1__Session *m)
 /* The sessions a user is party to. UNION ALL: nobody is a member of a
  * session they facilitate (refused when booking), so the halves never
  * overlap. */
-#define SESSIONS_LIST_OWN                                                                   \
-  "WITH mine(id) AS (SELECT id FROM sessions WHERE supervisor_id = ?1"                      \
+#define SESSIONS_LIST_OWN                                              \
+  "WITH mine(id) AS (SELECT id FROM sessions WHERE supervisor_id = ?1" \
   "  UNION ALL SELECT session_id FROM session_members WHERE user_id = ?1)"
 /* A manager also sees the sessions of everyone they oversee through a team
  * (as supervisor or member); UNION, because those overlap. */
 #define SESSIONS_LIST_TEAM                                                                  \
-  "WITH team(uid) AS (" STORE_TEAMS_OVERSEEN("?1") "),"                                     \
-  " mine(id) AS (SELECT id FROM sessions WHERE supervisor_id = ?1"                          \
-  "  UNION SELECT session_id FROM session_members WHERE user_id = ?1"                       \
-  "  UNION SELECT id FROM sessions WHERE supervisor_id IN (SELECT uid FROM team)"           \
-  "  UNION SELECT session_id FROM session_members WHERE user_id IN (SELECT uid FROM team))"
-#define SESSIONS_LIST_TAIL \
-  " SELECT s.id, s.kind, u.username, s.agreement_id, s.starts_at, s.minutes, s.key_id, s.room, s.status," \
-  "  (SELECT coalesce(max(revision), 0) FROM record_revisions r WHERE r.session_id = s.id)," \
-  "  mu.username, s.sequence" \
-  " FROM sessions s JOIN mine ON mine.id = s.id JOIN users u ON u.id = s.supervisor_id" \
+  "WITH team(uid) AS (" STORE_TEAMS_OVERSEEN(                                               \
+      "?1") "),"                                                                            \
+            " mine(id) AS (SELECT id FROM sessions WHERE supervisor_id = ?1"                \
+            "  UNION SELECT session_id FROM session_members WHERE user_id = ?1"             \
+            "  UNION SELECT id FROM sessions WHERE supervisor_id IN (SELECT uid FROM team)" \
+            "  UNION SELECT session_id FROM session_members WHERE user_id IN (SELECT uid FROM team))"
+#define SESSIONS_LIST_TAIL                                                                                        \
+  " SELECT s.id, s.kind, u.username, s.agreement_id, s.starts_at, s.minutes, s.key_id, s.room, s.status,"         \
+  "  (SELECT coalesce(max(revision), 0) FROM record_revisions r WHERE r.session_id = s.id),"                      \
+  "  mu.username, s.sequence"                                                                                     \
+  " FROM sessions s JOIN mine ON mine.id = s.id JOIN users u ON u.id = s.supervisor_id"                           \
   " LEFT JOIN session_members sm ON s.kind = 1 AND sm.session_id = s.id LEFT JOIN users mu ON mu.id = sm.user_id" \
-  " WHERE (?2 = 0 OR (?2 = 1 AND s.ends_at > ?3 AND s.status = 1) OR (?2 = 2 AND s.ends_at <= ?3))" \
-  "  AND (?5 = 0 OR s.status = ?5)" \
-  "  AND (?6 = 0 OR s.supervisor_id = ?6" \
-  "       OR EXISTS (SELECT 1 FROM session_members w WHERE w.session_id = s.id AND w.user_id = ?6))" \
-  "  AND (?7 = 0 OR s.id = ?7)" \
-  "  AND (?8 = 0 OR s.starts_at >= ?8) AND (?9 = 0 OR s.starts_at < ?9)" \
+  " WHERE (?2 = 0 OR (?2 = 1 AND s.ends_at > ?3 AND s.status = 1) OR (?2 = 2 AND s.ends_at <= ?3))"               \
+  "  AND (?5 = 0 OR s.status = ?5)"                                                                               \
+  "  AND (?6 = 0 OR s.supervisor_id = ?6"                                                                         \
+  "       OR EXISTS (SELECT 1 FROM session_members w WHERE w.session_id = s.id AND w.user_id = ?6))"              \
+  "  AND (?7 = 0 OR s.id = ?7)"                                                                                   \
+  "  AND (?8 = 0 OR s.starts_at >= ?8) AND (?9 = 0 OR s.starts_at < ?9)"                                          \
   " ORDER BY CASE WHEN ?2 = 2 THEN -s.starts_at ELSE s.starts_at END, s.id LIMIT ?4"
 
-rcode store_sessions_list(call *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out,
-                          size_t *n)
+rcode store_sessions_list(call *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out, size_t *n)
 {
   uint32_t limit = f->limit;
   if (limit == 0) limit = SESSION_LIST_DEFAULT;
@@ -196,13 +207,20 @@ rcode store_sessions_list(call *c, int64_t user_id, const session_filter *f, Ref
   sqlite3_bind_int64(st, 9, f->to);
   Reflect__V1__Session **v = arena_alloc(c->a, sizeof *v * limit);
   /* Rooms are decrypted after the scan: opening a key uses other statements. */
-  typedef struct { int64_t key_id; const void *blob; size_t len; } sealed_room;
+  typedef struct {
+    int64_t key_id;
+    const void *blob;
+    size_t len;
+  } sealed_room;
   sealed_room *rooms = arena_alloc(c->a, sizeof *rooms * limit);
   size_t k = 0;
   int rc = RC_OK;
   while (v && rooms && k < limit && sqlite3_step(st) == SQLITE_ROW) {
     Reflect__V1__Session *m = arena_alloc(c->a, sizeof *m);
-    if (!m) { rc = RC_EXHAUSTED; break; }
+    if (!m) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__session__init(m);
     m->id = (uint64_t)sqlite3_column_int64(st, 0);
     m->kind = (Reflect__V1__SessionKind)sqlite3_column_int(st, 1);
@@ -224,7 +242,10 @@ rcode store_sessions_list(call *c, int64_t user_id, const session_filter *f, Ref
     rooms[k].key_id = sqlite3_column_int64(st, 6);
     rooms[k].len = (size_t)sqlite3_column_bytes(st, 7);
     rooms[k].blob = rooms[k].len ? arena_strndup(c->a, sqlite3_column_blob(st, 7), rooms[k].len) : NULL;
-    if (!m->supervisor || (rooms[k].len && !rooms[k].blob)) { rc = RC_EXHAUSTED; break; }
+    if (!m->supervisor || (rooms[k].len && !rooms[k].blob)) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     v[k++] = m;
   }
   sqlite3_reset(st);
@@ -232,8 +253,7 @@ rcode store_sessions_list(call *c, int64_t user_id, const session_filter *f, Ref
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
     if (rooms[i].blob) {
       store_slot slot = {"sessions", (int64_t)v[i]->id, "room", rooms[i].key_id, 0, NULL};
-      rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rooms[i].blob, rooms[i].len, c->a,
-                           &v[i]->room);
+      rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rooms[i].blob, rooms[i].len, c->a, &v[i]->room);
     }
     if (rc == RC_OK && v[i]->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP) rc = load_members(c, v[i]);
   }

@@ -34,21 +34,21 @@ typedef struct {
 enum { SESSION_FILTER_ALL = 0, SESSION_FILTER_UPCOMING = 1, SESSION_FILTER_PAST = 2 };
 
 /* room_index is the room's blind index, or NULL for no room. */
-rcode store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members,
-                         int64_t agreement_id, int64_t starts_at, uint32_t minutes,
-                         const char *room, const uint8_t *room_index, int64_t *id) RC_MUST_CHECK;
+rcode store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members, int64_t agreement_id,
+                         int64_t starts_at, uint32_t minutes, const char *room, const uint8_t *room_index,
+                         int64_t *id) RC_MUST_CHECK;
 /* The session's members (not its supervisor), at most max of them. */
 rcode store_sessions_members(db *d, int64_t session_id, int64_t *ids, size_t max, size_t *n) RC_MUST_CHECK;
 rcode store_sessions_get(db *d, int64_t id, session_row *out) RC_MUST_CHECK;
 /* 1 if user is the session's supervisor or one of its members. */
 rcode store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int *party) RC_MUST_CHECK;
 typedef struct {
-  int when;            /* SESSION_FILTER_* */
-  int status;          /* 0 for any */
-  int64_t with_user;   /* 0 for anyone */
-  uint32_t limit;      /* 0 for the default */
+  int when;             /* SESSION_FILTER_* */
+  int status;           /* 0 for any */
+  int64_t with_user;    /* 0 for anyone */
+  uint32_t limit;       /* 0 for the default */
   int64_t only_session; /* 0, or just this session */
-  int64_t from, to;    /* starts_at in [from, to); 0 leaves that end open */
+  int64_t from, to;     /* starts_at in [from, to); 0 leaves that end open */
 } session_filter;
 
 /* The sessions user_id is a party to and, if they are a manager, those of

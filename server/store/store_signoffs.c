@@ -4,9 +4,10 @@ rcode store_signoffs_add(call *c, int64_t session_id, uint32_t revision)
 {
   /* The comments on the record as it was signed: what this signer put
    * their name to (read in the same write transaction). */
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "INSERT INTO record_signoffs(session_id, revision, user_id, at, comments_seen) VALUES (?1, ?2, ?3, ?4,"
-      " (SELECT coalesce(max(id), 0) FROM record_comments WHERE session_id = ?1))");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "INSERT INTO record_signoffs(session_id, revision, user_id, at, comments_seen) VALUES (?1, ?2, ?3, ?4,"
+                 " (SELECT coalesce(max(id), 0) FROM record_comments WHERE session_id = ?1))");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, session_id);
   sqlite3_bind_int64(st, 2, revision);
@@ -21,11 +22,12 @@ rcode store_signoffs_status(call *c, const session_row *s, uint32_t revision, Re
                             size_t *n_sigs, char ***awaiting, size_t *n_awaiting, int *frozen)
 {
   /* Every signer, with when they signed this revision (NULL: not yet). */
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "WITH signers(id) AS (SELECT ?1 UNION SELECT user_id FROM session_members WHERE session_id = ?2)"
-      " SELECT u.username, o.at FROM signers JOIN users u ON u.id = signers.id"
-      " LEFT JOIN record_signoffs o ON o.session_id = ?2 AND o.revision = ?3 AND o.user_id = signers.id"
-      " ORDER BY o.at IS NULL, o.at, u.username");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "WITH signers(id) AS (SELECT ?1 UNION SELECT user_id FROM session_members WHERE session_id = ?2)"
+                 " SELECT u.username, o.at FROM signers JOIN users u ON u.id = signers.id"
+                 " LEFT JOIN record_signoffs o ON o.session_id = ?2 AND o.revision = ?3 AND o.user_id = signers.id"
+                 " ORDER BY o.at IS NULL, o.at, u.username");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->supervisor_id);
   sqlite3_bind_int64(st, 2, s->id);
@@ -40,13 +42,19 @@ rcode store_signoffs_status(call *c, const session_row *s, uint32_t revision, Re
    * lets an inspector read a revision. */
   while (rc == RC_OK && *n_sigs + *n_awaiting < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
     char *name = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
-    if (!name) { rc = RC_EXHAUSTED; break; }
+    if (!name) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
       w[(*n_awaiting)++] = name;
       continue;
     }
     Reflect__V1__Signature *sig = arena_alloc(c->a, sizeof *sig);
-    if (!sig) { rc = RC_EXHAUSTED; break; }
+    if (!sig) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__signature__init(sig);
     sig->user = name;
     sig->at = sqlite3_column_int64(st, 1);
@@ -63,8 +71,9 @@ rcode store_signoffs_status(call *c, const session_row *s, uint32_t revision, Re
 
 rcode store_signoffs_comments_signed(db *d, int64_t session_id, uint32_t revision, int64_t *through)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT coalesce(min(comments_seen), 0) FROM record_signoffs WHERE session_id = ?1 AND revision = ?2");
+  sqlite3_stmt *st =
+      db_prepare(d,
+                 "SELECT coalesce(min(comments_seen), 0) FROM record_signoffs WHERE session_id = ?1 AND revision = ?2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, session_id);
   sqlite3_bind_int64(st, 2, revision);

@@ -84,9 +84,9 @@ rcode store_survey_add(call *c, const survey_answer *a)
   if (rc) return rc;
   uint8_t id[16];
   randombytes_buf(id, sizeof id);
-  sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO survey_responses(id, respondent, session_index, supervisor_id, answered_on, q1, q2, q3, q4, q5,"
-      " key_id, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  sqlite3_stmt *st = db_prepare(d, "INSERT INTO survey_responses(id, respondent, session_index, supervisor_id, "
+                                   "answered_on, q1, q2, q3, q4, q5,"
+                                   " key_id, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_blob(st, 1, id, sizeof id, SQLITE_STATIC);
   sqlite3_bind_blob(st, 2, a->respondent, VAULT_INDEX_BYTES, SQLITE_STATIC);
@@ -99,7 +99,11 @@ rcode store_survey_add(call *c, const survey_answer *a)
     char hex[33];
     store_slot slot = comment_slot(key_id, id, hex);
     rc = store_keys_bind_sealed(d, c->s->vault, c->ring, st, 12, &slot, a->comment);
-    if (rc) { sqlite3_reset(st); sqlite3_clear_bindings(st); return rc; }
+    if (rc) {
+      sqlite3_reset(st);
+      sqlite3_clear_bindings(st);
+      return rc;
+    }
   }
   rc = db_step_done(st);
   sqlite3_clear_bindings(st); /* lets go of the sealed blob now */
@@ -113,7 +117,7 @@ rcode store_survey_add(call *c, const survey_answer *a)
  * in each, two teams' units for the same supervisor and month could
  * differ by one person, and a reader of both would have that person's
  * answers; disjoint units differ by whole units, each of five or more. */
-#define SURVEY_WHERE                                                                              \
+#define SURVEY_WHERE                                                                                    \
   " FROM survey_responses r WHERE r.answered_on BETWEEN ?2 AND ?3 AND (?4 = 0 OR r.supervisor_id = ?4)" \
   " AND " STORE_SURVEY_TEAM_OF("r.id") " = ?1"
 
@@ -146,17 +150,26 @@ static rcode open_comments(call *c, int64_t team_id, const char *from, const cha
   if (!st) return RC_INTERNAL;
   bind_filter(st, team_id, from, to, supervisor_id);
   sealed_comment *rows = arena_alloc(c->a, sizeof *rows * SURVEY_COMMENTS_MAX);
-  if (!rows) { sqlite3_reset(st); return RC_EXHAUSTED; }
+  if (!rows) {
+    sqlite3_reset(st);
+    return RC_EXHAUSTED;
+  }
   size_t n = 0;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < SURVEY_COMMENTS_MAX) {
     sealed_comment *s = &rows[n];
-    if (sqlite3_column_bytes(st, 0) != 16) { rc = SQLITE_CORRUPT; break; }
+    if (sqlite3_column_bytes(st, 0) != 16) {
+      rc = SQLITE_CORRUPT;
+      break;
+    }
     memcpy(s->id, sqlite3_column_blob(st, 0), 16);
     s->key_id = sqlite3_column_int64(st, 1);
     s->len = (size_t)sqlite3_column_bytes(st, 2);
     s->blob = arena_alloc(c->a, s->len ? s->len : 1);
-    if (!s->blob) { rc = SQLITE_NOMEM; break; }
+    if (!s->blob) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
     if (s->len) memcpy(s->blob, sqlite3_column_blob(st, 2), s->len);
     n++;
   }
@@ -168,8 +181,7 @@ static rcode open_comments(call *c, int64_t team_id, const char *from, const cha
   for (size_t i = 0; i < n; i++) {
     char hex[33];
     store_slot slot = comment_slot(rows[i].key_id, rows[i].id, hex);
-    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rows[i].blob, rows[i].len, c->a,
-                         &out->comments[i]);
+    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rows[i].blob, rows[i].len, c->a, &out->comments[i]);
     if (rc) return rc;
   }
   out->n_comments = n;
@@ -198,7 +210,10 @@ rcode store_survey_tally(call *c, int64_t team_id, const char *from, const char 
     for (int q = 0; q < SURVEY_QUESTIONS; q++) {
       int score = sqlite3_column_int(st, q);
       /* The schema's CHECK keeps scores in 1..5; a row outside is damage. */
-      if (score < 1 || score > 5) { rc = SQLITE_CORRUPT; break; }
+      if (score < 1 || score > 5) {
+        rc = SQLITE_CORRUPT;
+        break;
+      }
       out->counts[q][score - 1]++;
     }
     if (rc == SQLITE_CORRUPT) break;

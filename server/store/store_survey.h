@@ -40,17 +40,17 @@ typedef struct {
   uint8_t respondent[VAULT_INDEX_BYTES];
   uint8_t session_index[VAULT_INDEX_BYTES];
   int64_t supervisor_id;
-  char answered_on[11];            /* local day, YYYY-MM-DD */
-  int answers[SURVEY_QUESTIONS];   /* each 1..5 */
-  const char *comment;             /* NULL or "" for none */
-  const int64_t *teams;            /* the respondent's teams when answering */
+  char answered_on[11];          /* local day, YYYY-MM-DD */
+  int answers[SURVEY_QUESTIONS]; /* each 1..5 */
+  const char *comment;           /* NULL or "" for none */
+  const int64_t *teams;          /* the respondent's teams when answering */
   size_t n_teams;
 } survey_answer;
 
 typedef struct {
   uint32_t respondents, responses;
-  uint32_t counts[SURVEY_QUESTIONS][5];  /* [question][score - 1] */
-  char **comments;                       /* arena */
+  uint32_t counts[SURVEY_QUESTIONS][5]; /* [question][score - 1] */
+  char **comments;                      /* arena */
   size_t n_comments;
 } survey_tally;
 

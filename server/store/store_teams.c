@@ -21,9 +21,10 @@ rcode store_teams_oversees(db *d, int64_t manager, int64_t user, int *yes)
 rcode store_teams_oversees_session(db *d, int64_t manager, const session_row *s, int *yes)
 {
   *yes = 0;
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT " STORE_TEAMS_OVERSEES("?1", "?2") " OR EXISTS (SELECT 1 FROM session_members sm"
-      " WHERE sm.session_id = ?3 AND sm.user_id <> ?1 AND " STORE_TEAMS_OVERSEES("?1", "sm.user_id") ")");
+  sqlite3_stmt *st =
+      db_prepare(d, "SELECT " STORE_TEAMS_OVERSEES("?1", "?2") " OR EXISTS (SELECT 1 FROM session_members sm"
+                                                               " WHERE sm.session_id = ?3 AND sm.user_id <> ?1 "
+                                                               "AND " STORE_TEAMS_OVERSEES("?1", "sm.user_id") ")");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, manager);
   sqlite3_bind_int64(st, 2, s->supervisor_id == manager ? 0 : s->supervisor_id);
@@ -39,7 +40,8 @@ rcode store_teams_add(call *c, const char *name, int64_t *id_out)
   int64_t id;
   if (store_teams_find(c->s->db, name, &id) == RC_OK) return RC_EXISTS;
   if (db_next_id(c->s->db, "SELECT coalesce(max(id), 0) + 1 FROM teams", &id)) return RC_INTERNAL;
-  sqlite3_stmt *st = db_prepare(c->s->db, "INSERT INTO teams(id, name, created_at, created_by) VALUES (?1, ?2, ?3, ?4)");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db, "INSERT INTO teams(id, name, created_at, created_by) VALUES (?1, ?2, ?3, ?4)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
@@ -86,9 +88,10 @@ rcode store_teams_size(db *d, int64_t team, int *n)
 
 rcode store_teams_put(call *c, int64_t team, int64_t user, int manager)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
-      "INSERT INTO team_members(team_id, user_id, manager, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)"
-      " ON CONFLICT(team_id, user_id) DO UPDATE SET manager = excluded.manager");
+  sqlite3_stmt *st =
+      db_prepare(c->s->db,
+                 "INSERT INTO team_members(team_id, user_id, manager, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)"
+                 " ON CONFLICT(team_id, user_id) DO UPDATE SET manager = excluded.manager");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, team);
   sqlite3_bind_int64(st, 2, user);
@@ -113,8 +116,8 @@ rcode store_teams_remove(call *c, int64_t team, int64_t user)
 static rcode load_people(call *c, Reflect__V1__Team *t)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT u.username, tm.manager FROM team_members tm JOIN users u ON u.id = tm.user_id"
-      " WHERE tm.team_id = ?1 ORDER BY u.username LIMIT " SQL_NUM(TEAM_MAX_PEOPLE));
+                                "SELECT u.username, tm.manager FROM team_members tm JOIN users u ON u.id = tm.user_id"
+                                " WHERE tm.team_id = ?1 ORDER BY u.username LIMIT " SQL_NUM(TEAM_MAX_PEOPLE));
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, (int64_t)t->id);
   t->managers = arena_alloc(c->a, sizeof *t->managers * TEAM_MAX_PEOPLE);
@@ -133,10 +136,10 @@ static rcode load_people(call *c, Reflect__V1__Team *t)
 rcode store_teams_list(call *c, int64_t manager, Reflect__V1__Team ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->s->db,
-      "SELECT t.id, t.name, t.created_at FROM teams t"
-      " WHERE ?1 = 0 OR EXISTS (SELECT 1 FROM team_members m JOIN users u ON u.id = m.user_id"
-      "   WHERE m.team_id = t.id AND m.user_id = ?1 AND m.manager = 1 AND u.role = 2)"
-      " ORDER BY t.name COLLATE NOCASE, t.id LIMIT " SQL_NUM(TEAM_LIST_MAX));
+                                "SELECT t.id, t.name, t.created_at FROM teams t"
+                                " WHERE ?1 = 0 OR EXISTS (SELECT 1 FROM team_members m JOIN users u ON u.id = m.user_id"
+                                "   WHERE m.team_id = t.id AND m.user_id = ?1 AND m.manager = 1 AND u.role = 2)"
+                                " ORDER BY t.name COLLATE NOCASE, t.id LIMIT " SQL_NUM(TEAM_LIST_MAX));
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, manager);
   Reflect__V1__Team **v = arena_alloc(c->a, sizeof *v * TEAM_LIST_MAX);
@@ -144,7 +147,10 @@ rcode store_teams_list(call *c, int64_t manager, Reflect__V1__Team ***out, size_
   int rc = v ? RC_OK : RC_EXHAUSTED;
   while (rc == RC_OK && k < TEAM_LIST_MAX && sqlite3_step(st) == SQLITE_ROW) {
     Reflect__V1__Team *t = arena_alloc(c->a, sizeof *t);
-    if (!t) { rc = RC_EXHAUSTED; break; }
+    if (!t) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     reflect__v1__team__init(t);
     t->id = (uint64_t)sqlite3_column_int64(st, 0);
     t->name = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));

@@ -27,14 +27,14 @@
 #include "store_sessions.h"
 
 #define TEAM_NAME_MAX 64
-#define TEAM_MAX_PEOPLE 100  /* managers and members together */
+#define TEAM_MAX_PEOPLE 100 /* managers and members together */
 #define TEAM_LIST_MAX 100
 
-#define STORE_TEAMS_OVERSEES(m, u)                                                       \
+#define STORE_TEAMS_OVERSEES(m, u)                                                            \
   "EXISTS (SELECT 1 FROM team_members tm_ JOIN team_members tu_ ON tu_.team_id = tm_.team_id" \
   " WHERE tm_.user_id = " m " AND tm_.manager = 1 AND tu_.user_id = " u ")"
 
-#define STORE_TEAMS_OVERSEEN(m)                                                                  \
+#define STORE_TEAMS_OVERSEEN(m)                                                                 \
   "SELECT tu_.user_id FROM team_members tm_ JOIN team_members tu_ ON tu_.team_id = tm_.team_id" \
   " WHERE tm_.user_id = " m " AND tm_.manager = 1 AND tu_.user_id <> " m
 

@@ -29,11 +29,11 @@ rcode store_throttle_fail(db *d, const char *key, int64_t now, int max_failures,
   /* Reaching the threshold locks for 2 s, and each further failure doubles
    * it: 2, 4, 8 ... (2 s rather than 1 so a lock cannot lapse between two
    * attempts in the same instant just because a second ticked over). */
-  sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO login_throttle(key, failures, locked_until, updated_at) VALUES (?1, 1, 0, ?2)"
-      " ON CONFLICT(key) DO UPDATE SET failures = failures + 1, updated_at = ?2,"
-      "  locked_until = CASE WHEN failures + 1 < ?3 THEN 0"
-      "   ELSE ?2 + min(?4, 1 << min(failures + 2 - ?3, 30)) END");
+  sqlite3_stmt *st =
+      db_prepare(d, "INSERT INTO login_throttle(key, failures, locked_until, updated_at) VALUES (?1, 1, 0, ?2)"
+                    " ON CONFLICT(key) DO UPDATE SET failures = failures + 1, updated_at = ?2,"
+                    "  locked_until = CASE WHEN failures + 1 < ?3 THEN 0"
+                    "   ELSE ?2 + min(?4, 1 << min(failures + 2 - ?3, 30)) END");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, now);
@@ -62,9 +62,9 @@ rcode store_throttle_familiar(db *d, int64_t user_id, const char *device, int *y
 
 rcode store_throttle_remember(db *d, int64_t user_id, const char *device, int64_t now)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "INSERT INTO familiar_devices(user_id, device, first_at, last_at) VALUES (?1, ?2, ?3, ?3)"
-      " ON CONFLICT(user_id, device) DO UPDATE SET last_at = ?3");
+  sqlite3_stmt *st =
+      db_prepare(d, "INSERT INTO familiar_devices(user_id, device, first_at, last_at) VALUES (?1, ?2, ?3, ?3)"
+                    " ON CONFLICT(user_id, device) DO UPDATE SET last_at = ?3");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_text(st, 2, device, -1, SQLITE_STATIC);
@@ -74,8 +74,8 @@ rcode store_throttle_remember(db *d, int64_t user_id, const char *device, int64_
   /* A person uses a handful of devices; one who has used more than this
    * many forgets the least recently used, so the table stays bounded. */
   st = db_prepare(d,
-      "DELETE FROM familiar_devices WHERE user_id = ?1 AND device NOT IN"
-      " (SELECT device FROM familiar_devices WHERE user_id = ?1 ORDER BY last_at DESC, device LIMIT ?2)");
+                  "DELETE FROM familiar_devices WHERE user_id = ?1 AND device NOT IN"
+                  " (SELECT device FROM familiar_devices WHERE user_id = ?1 ORDER BY last_at DESC, device LIMIT ?2)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int(st, 2, FAMILIAR_MAX);
@@ -88,9 +88,9 @@ rcode store_throttle_count_failure(db *d, const char *account, const char *devic
   *first = 0;
   /* A device already counted this hour keeps its row; a new one gets its
    * own only while the account has fewer than FAILURE_DEVICES_MAX. */
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT (SELECT count(*) FROM login_failures WHERE window = ?1 AND account = ?2 AND device = ?3),"
-      " (SELECT count(*) FROM login_failures WHERE window = ?1 AND account = ?2 AND device <> '*')");
+  sqlite3_stmt *st =
+      db_prepare(d, "SELECT (SELECT count(*) FROM login_failures WHERE window = ?1 AND account = ?2 AND device = ?3),"
+                    " (SELECT count(*) FROM login_failures WHERE window = ?1 AND account = ?2 AND device <> '*')");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, window);
   sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
@@ -101,10 +101,10 @@ rcode store_throttle_count_failure(db *d, const char *account, const char *devic
   sqlite3_reset(st);
   if (step != SQLITE_ROW) return RC_INTERNAL;
   const char *row = known || devices < FAILURE_DEVICES_MAX ? device : "*";
-  st = db_prepare(d,
-      "INSERT INTO login_failures(window, account, device, failures, first_at, last_at) VALUES (?1, ?2, ?3, 1, ?4, ?4)"
-      " ON CONFLICT(window, account, device) DO UPDATE SET failures = failures + 1, last_at = ?4"
-      " RETURNING failures");
+  st = db_prepare(d, "INSERT INTO login_failures(window, account, device, failures, first_at, last_at) VALUES (?1, ?2, "
+                     "?3, 1, ?4, ?4)"
+                     " ON CONFLICT(window, account, device) DO UPDATE SET failures = failures + 1, last_at = ?4"
+                     " RETURNING failures");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, window);
   sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
@@ -119,9 +119,9 @@ rcode store_throttle_count_failure(db *d, const char *account, const char *devic
 
 rcode store_throttle_closed_hours(db *d, int64_t now, throttle_hour *out, size_t max, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "SELECT window, account, sum(failures), sum(device <> '*'), max(device = '*'), min(first_at), max(last_at)"
-      " FROM login_failures WHERE window < ?1 GROUP BY window, account ORDER BY window, account LIMIT ?2");
+  sqlite3_stmt *st = db_prepare(
+      d, "SELECT window, account, sum(failures), sum(device <> '*'), max(device = '*'), min(first_at), max(last_at)"
+         " FROM login_failures WHERE window < ?1 GROUP BY window, account ORDER BY window, account LIMIT ?2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, now - now % FAILURE_WINDOW_S);
   sqlite3_bind_int64(st, 2, (int64_t)max);

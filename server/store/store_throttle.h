@@ -53,10 +53,10 @@ rcode store_throttle_count_failure(db *d, const char *account, const char *devic
 
 /* One finished hour of one account's failed logins. */
 typedef struct {
-  int64_t window;          /* the hour's start */
+  int64_t window; /* the hour's start */
   char account[48];
   int64_t failures, devices, first_at, last_at;
-  int more_devices;        /* some devices were counted together as "*" */
+  int more_devices; /* some devices were counted together as "*" */
 } throttle_hour;
 
 /* Up to max finished hours (before now's hour), oldest first, each

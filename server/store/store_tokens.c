@@ -10,8 +10,8 @@ void store_tokens_hash(const uint8_t *token, size_t len, uint8_t out[TOKEN_HASH_
   crypto_generichash(out, TOKEN_HASH_BYTES, token, len, NULL, 0);
 }
 
-rcode store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t user_id,
-                          const char *device, int64_t now, int64_t expires_at)
+rcode store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t user_id, const char *device, int64_t now,
+                          int64_t expires_at)
 {
   sqlite3_stmt *st = db_prepare(d, "INSERT INTO tokens(hash, user_id, device, created_at, last_seen, expires_at)"
                                    " VALUES (?1, ?2, ?3, ?4, ?4, ?5)");

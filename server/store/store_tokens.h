@@ -30,8 +30,8 @@ typedef struct {
 } token_row;
 
 void store_tokens_hash(const uint8_t *token, size_t len, uint8_t out[TOKEN_HASH_BYTES]);
-rcode store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t user_id,
-                          const char *device, int64_t now, int64_t expires_at) RC_MUST_CHECK;
+rcode store_tokens_create(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t user_id, const char *device, int64_t now,
+                          int64_t expires_at) RC_MUST_CHECK;
 rcode store_tokens_lookup(db *d, const uint8_t hash[TOKEN_HASH_BYTES], token_row *out) RC_MUST_CHECK;
 rcode store_tokens_touch(db *d, const uint8_t hash[TOKEN_HASH_BYTES], int64_t now) RC_MUST_CHECK;
 rcode store_tokens_delete(db *d, const uint8_t hash[TOKEN_HASH_BYTES]) RC_MUST_CHECK;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define USER_COLS \
+#define USER_COLS                                                                                          \
   "id, username, role, key_id, active, created_at, pwhash, coalesce(expires_at, 0), must_change_password," \
   " coalesce(admin_set_at, 0)"
 
@@ -54,15 +54,14 @@ int store_users_valid_username(const char *s)
   if (n == 0 || n > USERNAME_MAX) return 0;
   for (size_t i = 0; i < n; i++) {
     char ch = s[i];
-    int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-             (i > 0 && (ch == '.' || ch == '_' || ch == '-'));
+    int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || (i > 0 && (ch == '.' || ch == '_' || ch == '-'));
     if (!ok) return 0;
   }
   return 1;
 }
 
-rcode store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role,
-                         const char *pwhash, int64_t *id_out)
+rcode store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role, const char *pwhash,
+                         int64_t *id_out)
 {
   db *d = c->s->db;
   user_row existing;
@@ -90,7 +89,10 @@ rcode store_users_create(call *c, const char *username, const char *name, Reflec
    * administrator's (reflectd init, nobody logged in) is the operator's. */
   st = db_prepare(d, "INSERT INTO users(id, username, role, key_id, name, pwhash, created_at, created_by,"
                      " must_change_password, admin_set_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-  if (!st) { free(blob); return RC_INTERNAL; }
+  if (!st) {
+    free(blob);
+    return RC_INTERNAL;
+  }
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_text(st, 2, username, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 3, (int)role);
@@ -122,9 +124,8 @@ rcode store_users_set_expiry(db *d, int64_t user_id, int64_t expires_at)
 
 rcode store_users_set_password(db *d, int64_t user_id, const char *pwhash, int by_admin, int64_t now)
 {
-  sqlite3_stmt *st = db_prepare(d,
-      "UPDATE users SET pwhash = ?2, must_change_password = ?3,"
-      " admin_set_at = CASE WHEN ?3 THEN ?4 ELSE admin_set_at END WHERE id = ?1");
+  sqlite3_stmt *st = db_prepare(d, "UPDATE users SET pwhash = ?2, must_change_password = ?3,"
+                                   " admin_set_at = CASE WHEN ?3 THEN ?4 ELSE admin_set_at END WHERE id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_text(st, 2, pwhash, -1, SQLITE_STATIC);
@@ -138,7 +139,10 @@ rcode store_users_name(call *c, int64_t user_id, char **name)
   sqlite3_stmt *st = db_prepare(c->s->db, "SELECT key_id, name FROM users WHERE id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
-  if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return RC_NOT_FOUND; }
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    sqlite3_reset(st);
+    return RC_NOT_FOUND;
+  }
   store_slot slot = {"users", user_id, "name", sqlite3_column_int64(st, 0), 0, NULL};
   int rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, sqlite3_column_blob(st, 1),
                            (size_t)sqlite3_column_bytes(st, 1), c->a, name);
@@ -158,7 +162,8 @@ rcode store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out
   m->created_at = u->created_at;
   m->expires_at = u->expires_at;
   int rc = store_users_name(c, u->id, &m->name);
-  if (!rc && u->role == REFLECT__V1__ROLE__ROLE_INSPECTOR) rc = store_inspectors_teams(c, u->id, &m->teams, &m->n_teams);
+  if (!rc && u->role == REFLECT__V1__ROLE__ROLE_INSPECTOR)
+    rc = store_inspectors_teams(c, u->id, &m->teams, &m->n_teams);
   if (rc) return rc;
   if (!m->username) return RC_EXHAUSTED;
   *out = m;
@@ -178,7 +183,10 @@ rcode store_users_list(call *c, Reflect__V1__User ***out, size_t *n)
   if (!st) return RC_INTERNAL;
   /* Rows are copied out first: decrypting names reuses other statements. */
   user_row *rows = arena_alloc(c->a, sizeof *rows * (total ? total : 1));
-  if (!rows) { sqlite3_reset(st); return RC_EXHAUSTED; }
+  if (!rows) {
+    sqlite3_reset(st);
+    return RC_EXHAUSTED;
+  }
   size_t k = 0;
   while (k < total && sqlite3_step(st) == SQLITE_ROW) read_row(st, &rows[k++]);
   sqlite3_reset(st);

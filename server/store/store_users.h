@@ -22,16 +22,16 @@ typedef struct {
   int64_t key_id;
   int active;
   int64_t created_at;
-  int64_t expires_at; /* 0: never */
-  int must_change;    /* the password was set by an administrator */
+  int64_t expires_at;   /* 0: never */
+  int must_change;      /* the password was set by an administrator */
   int64_t admin_set_at; /* when an administrator last set it; 0: never */
   char pwhash[PASSWORD_HASH_MAX];
 } user_row;
 
 rcode store_users_find(db *d, const char *username, user_row *out) RC_MUST_CHECK;
 rcode store_users_get(db *d, int64_t id, user_row *out) RC_MUST_CHECK;
-rcode store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role,
-                         const char *pwhash, int64_t *id) RC_MUST_CHECK;
+rcode store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role, const char *pwhash,
+                         int64_t *id) RC_MUST_CHECK;
 /* Sets when the account stops working, 0 for never (write transaction). */
 rcode store_users_set_expiry(db *d, int64_t user_id, int64_t expires_at) RC_MUST_CHECK;
 /* Replaces a password hash (write transaction). */

@@ -4,7 +4,10 @@
 
 static _Atomic uint64_t generation;
 
-void keyring_forget_all(void) { generation++; }
+void keyring_forget_all(void)
+{
+  generation++;
+}
 
 void keyring_clear(keyring *r)
 {

@@ -23,9 +23,12 @@
 #define KEYRING_SIZE 256
 
 typedef struct {
-  int n, next;          /* entries in use; the slot to replace when full */
-  uint64_t generation;  /* the process generation the entries belong to */
-  struct { int64_t id; vault_key *key; } e[KEYRING_SIZE];
+  int n, next;         /* entries in use; the slot to replace when full */
+  uint64_t generation; /* the process generation the entries belong to */
+  struct {
+    int64_t id;
+    vault_key *key;
+  } e[KEYRING_SIZE];
 } keyring;
 
 void keyring_clear(keyring *r);

@@ -33,22 +33,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VAULT_KEY_BYTES     32
-#define VAULT_SALT_BYTES    16   /* crypto_pwhash_SALTBYTES */
-#define VAULT_CHECK_BYTES   32
-#define VAULT_INDEX_BYTES   32
-#define VAULT_VALUE_OVERHEAD (24 + 16)  /* nonce + Poly1305 tag */
-#define VAULT_MAX_VALUE     (4 * 1024 * 1024)
+#define VAULT_KEY_BYTES 32
+#define VAULT_SALT_BYTES 16 /* crypto_pwhash_SALTBYTES */
+#define VAULT_CHECK_BYTES 32
+#define VAULT_INDEX_BYTES 32
+#define VAULT_VALUE_OVERHEAD (24 + 16) /* nonce + Poly1305 tag */
+#define VAULT_MAX_VALUE (4 * 1024 * 1024)
 
 enum {
   VAULT_OK = 0,
-  VAULT_EIO = -1,         /* a file could not be read or written */
-  VAULT_EPERM = -2,       /* key file readable by group or others, or not a regular file */
-  VAULT_EINTEGRITY = -3,  /* authentication failed: tampered, moved, or wrong key */
+  VAULT_EIO = -1,        /* a file could not be read or written */
+  VAULT_EPERM = -2,      /* key file readable by group or others, or not a regular file */
+  VAULT_EINTEGRITY = -3, /* authentication failed: tampered, moved, or wrong key */
   VAULT_ENOMEM = -4,
-  VAULT_EINVAL = -5,      /* bad argument: wrong length, too large, NULL */
-  VAULT_EEXIST = -6,      /* refusing to overwrite an existing key file */
-  VAULT_EFORMAT = -7,     /* key file is not exactly VAULT_KEY_BYTES long */
+  VAULT_EINVAL = -5,  /* bad argument: wrong length, too large, NULL */
+  VAULT_EEXIST = -6,  /* refusing to overwrite an existing key file */
+  VAULT_EFORMAT = -7, /* key file is not exactly VAULT_KEY_BYTES long */
 };
 
 typedef struct vault vault;
@@ -78,8 +78,8 @@ int vault_create_keyfile(const char *path);
 /* Reads the master key from a key file; refuses group/other permissions. */
 int vault_open_keyfile(const char *path, vault **out, int *locked);
 /* Derives the master key from a passphrase with Argon2id (MODERATE limits). */
-int vault_open_passphrase(const char *passphrase, size_t len,
-                          const uint8_t salt[VAULT_SALT_BYTES], vault **out, int *locked);
+int vault_open_passphrase(const char *passphrase, size_t len, const uint8_t salt[VAULT_SALT_BYTES], vault **out,
+                          int *locked);
 /* Fills salt with random bytes, for a new passphrase-sealed data directory. */
 void vault_new_salt(uint8_t salt[VAULT_SALT_BYTES]);
 /* Wipes and frees the master key. NULL is a no-op. */
@@ -93,22 +93,22 @@ int vault_verify_check(const vault *v, const uint8_t check[VAULT_CHECK_BYTES]);
 
 /* Creates a random data key for (key_id, subject); returns it unwrapped in
  * *key and wrapped in *wrapped (malloc'd). */
-int vault_new_data_key(const vault *v, int64_t key_id, const char *subject,
-                       vault_key **key, uint8_t **wrapped, size_t *wrapped_len);
-int vault_unwrap_data_key(const vault *v, int64_t key_id, const char *subject,
-                          const uint8_t *wrapped, size_t wrapped_len, vault_key **key);
+int vault_new_data_key(const vault *v, int64_t key_id, const char *subject, vault_key **key, uint8_t **wrapped,
+                       size_t *wrapped_len);
+int vault_unwrap_data_key(const vault *v, int64_t key_id, const char *subject, const uint8_t *wrapped,
+                          size_t wrapped_len, vault_key **key);
 void vault_key_free(vault_key *k);
 
-int vault_seal_value(const vault_key *k, const vault_ad *ad, const uint8_t *plain,
-                     size_t plain_len, uint8_t **out, size_t *out_len);
-int vault_open_value(const vault_key *k, const vault_ad *ad, const uint8_t *sealed,
-                     size_t sealed_len, uint8_t **out, size_t *out_len);
+int vault_seal_value(const vault_key *k, const vault_ad *ad, const uint8_t *plain, size_t plain_len, uint8_t **out,
+                     size_t *out_len);
+int vault_open_value(const vault_key *k, const vault_ad *ad, const uint8_t *sealed, size_t sealed_len, uint8_t **out,
+                     size_t *out_len);
 /* The same, into the caller's buffer of out_size >= sealed_len -
  * VAULT_VALUE_OVERHEAD + 1 bytes (plaintext and its NUL); on failure the
  * buffer holds no plaintext. For callers whose memory is already wiped on
  * release (the per-request arena), this saves a copy. */
-int vault_open_value_into(const vault_key *k, const vault_ad *ad, const uint8_t *sealed,
-                          size_t sealed_len, uint8_t *out, size_t out_size, size_t *out_len);
+int vault_open_value_into(const vault_key *k, const vault_ad *ad, const uint8_t *sealed, size_t sealed_len,
+                          uint8_t *out, size_t out_size, size_t *out_len);
 void vault_free_plain(uint8_t *plain, size_t len);
 
 /* Keyed BLAKE2b blind index for equality look-ups on an encrypted
@@ -144,18 +144,17 @@ int vault_rewrap_data_key(const vault *from, const vault *to, int64_t key_id, co
  * a subkey of the master key; `purpose` ("backup.server_key") is bound as
  * associated data. *out malloc'd; vault_open_secret's *out must be freed
  * with vault_free_plain. */
-int vault_seal_secret(const vault *v, const char *purpose, const uint8_t *plain, size_t len,
-                      uint8_t **out, size_t *out_len);
-int vault_open_secret(const vault *v, const char *purpose, const uint8_t *sealed, size_t len,
-                      uint8_t **out, size_t *out_len);
+int vault_seal_secret(const vault *v, const char *purpose, const uint8_t *plain, size_t len, uint8_t **out,
+                      size_t *out_len);
+int vault_open_secret(const vault *v, const char *purpose, const uint8_t *sealed, size_t len, uint8_t **out,
+                      size_t *out_len);
 
 /* The master key sealed under a separate passphrase (Argon2id MODERATE,
  * random salt inside the blob): a backup that carries this restores with
  * the passphrase alone. VAULT_EINTEGRITY for a wrong passphrase. */
-int vault_export_master(const vault *v, const char *passphrase, size_t len, uint8_t **out,
-                        size_t *out_len);
-int vault_import_master(const uint8_t *blob, size_t blob_len, const char *passphrase, size_t len,
-                        vault **out, int *locked);
+int vault_export_master(const vault *v, const char *passphrase, size_t len, uint8_t **out, size_t *out_len);
+int vault_import_master(const uint8_t *blob, size_t blob_len, const char *passphrase, size_t len, vault **out,
+                        int *locked);
 
 /* Keyed BLAKE2b-256 of data under a data key (the audit chain's key). */
 #define VAULT_MAC_BYTES 32

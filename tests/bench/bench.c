@@ -68,16 +68,24 @@
 #endif
 
 enum {
-  PH_ECHO = 1, PH_SQLITE = 2, PH_PING = 4, PH_READ = 8, PH_WRITE = 16, PH_LOGIN = 32, PH_EVENTS = 64,
-  PH_OVERLOAD = 128, PH_ATTACK = 256, PH_ALL = 511
+  PH_ECHO = 1,
+  PH_SQLITE = 2,
+  PH_PING = 4,
+  PH_READ = 8,
+  PH_WRITE = 16,
+  PH_LOGIN = 32,
+  PH_EVENTS = 64,
+  PH_OVERLOAD = 128,
+  PH_ATTACK = 256,
+  PH_ALL = 511
 };
 
 typedef struct {
   const char *reflectd, *tmp;
   double seconds, warmup;
   int clients, login_clients, workers;
-  unsigned phases;   /* PH_* selected by --only */
-  int tcp;           /* 1: tcp://127.0.0.1 (how offices connect); 0: ipc:// */
+  unsigned phases; /* PH_* selected by --only */
+  int tcp;         /* 1: tcp://127.0.0.1 (how offices connect); 0: ipc:// */
 } options;
 
 static int broken = 0;
@@ -105,8 +113,7 @@ static void figure_n(const char *prefix, int n, const char *suffix, double value
 
 /* Runs one measurement unless its phase was left out or the run is already
  * broken (then -1); a setup failure or any failed request marks it broken. */
-static int measure(unsigned phase, const char *what, const bench_group *g, int n, const options *o,
-                   bench_result *r)
+static int measure(unsigned phase, const char *what, const bench_group *g, int n, const options *o, bench_result *r)
 {
   /* After a failure the server may be gone: every further call would only
    * wait out its timeout, so the remaining figures are skipped. */
@@ -141,8 +148,8 @@ static double machine_busy_s(void)
   unsigned long long v[8] = {0};
   FILE *f = fopen("/proc/stat", "r");
   if (!f) return -1;
-  int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-                 &v[6], &v[7]);
+  int n =
+      fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
   fclose(f);
   if (n != 8) return -1;
   /* user nice system idle iowait irq softirq steal: all but idle and iowait */
@@ -173,12 +180,12 @@ static void remove_tree(const char *dir)
 
 static int parse(int argc, char **argv, options *o)
 {
-  static const struct option opts[] = {
-      {"reflectd", required_argument, NULL, 'r'}, {"tmp", required_argument, NULL, 't'},
-      {"seconds", required_argument, NULL, 's'},  {"warmup", required_argument, NULL, 'u'},
-      {"clients", required_argument, NULL, 'c'},  {"login-clients", required_argument, NULL, 'l'},
-      {"workers", required_argument, NULL, 'w'},  {"only", required_argument, NULL, 'o'},
-      {"transport", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0}};
+  static const struct option opts[] =
+      {{"reflectd", required_argument, NULL, 'r'},  {"tmp", required_argument, NULL, 't'},
+       {"seconds", required_argument, NULL, 's'},   {"warmup", required_argument, NULL, 'u'},
+       {"clients", required_argument, NULL, 'c'},   {"login-clients", required_argument, NULL, 'l'},
+       {"workers", required_argument, NULL, 'w'},   {"only", required_argument, NULL, 'o'},
+       {"transport", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0}};
   *o = (options){BENCH_REFLECTD_DEFAULT, getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", 5.0, 0.5, 32, 4, 0, PH_ALL, 1};
   int ch;
   while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -210,9 +217,9 @@ static int parse(int argc, char **argv, options *o)
     default: return -1;
     }
   }
-  if (optind != argc || o->seconds <= 0 || o->seconds > 60 || o->warmup < 0 || o->warmup > 10 ||
-      o->clients < 1 || o->clients > BENCH_MAX_CLIENTS || o->login_clients < 1 || o->login_clients > 16 ||
-      o->workers < 0 || o->workers > 64 || !o->phases)
+  if (optind != argc || o->seconds <= 0 || o->seconds > 60 || o->warmup < 0 || o->warmup > 10 || o->clients < 1 ||
+      o->clients > BENCH_MAX_CLIENTS || o->login_clients < 1 || o->login_clients > 16 || o->workers < 0 ||
+      o->workers > 64 || !o->phases)
     return -1;
   return 0;
 }
@@ -299,8 +306,9 @@ static void run_faults(const options *o, const bench_server *s, const bench_driv
   if (o->phases & PH_ATTACK) {
     bench_attack_result a;
     double window = o->seconds / 2 < 1 ? 1 : o->seconds / 2;
-    fprintf(stderr, "bench: login attack, %d rounds of %.1f s idle then %.1f s of 8 guessing devices and %d "
-                    "rotating-key guessers; %d readers and pat logging in from a familiar device\n",
+    fprintf(stderr,
+            "bench: login attack, %d rounds of %.1f s idle then %.1f s of 8 guessing devices and %d "
+            "rotating-key guessers; %d readers and pat logging in from a familiar device\n",
             ATTACK_ROUNDS, window, window, ATTACK_ROTATING, ATTACK_READERS);
     if (bench_attack_run(s, rd, ATTACK_READERS, 8, ATTACK_ROTATING, ATTACK_ROUNDS, window, &a)) {
       fprintf(stderr, "bench: login attack could not start\n");
@@ -356,8 +364,8 @@ static void run_reflectd(const options *o, const char *dir, double echo_n, doubl
   int readers = o->phases & (PH_PING | PH_READ) ? o->clients : o->phases & PH_ATTACK ? ATTACK_READERS : 1;
   int writers = o->phases & PH_WRITE ? o->clients : 1;
   if (readers < ATTACK_READERS && (o->phases & PH_ATTACK)) readers = ATTACK_READERS;
-  fprintf(stderr, "bench: reflectd up (pid %d); setting up users, sessions and %d + %d logins\n", (int)s.pid,
-          readers, writers);
+  fprintf(stderr, "bench: reflectd up (pid %d); setting up users, sessions and %d + %d logins\n", (int)s.pid, readers,
+          writers);
   if (bench_fixture_setup(&fx, &s, readers, writers, o->phases & PH_LOGIN ? o->login_clients : 0)) {
     fprintf(stderr, "bench: fixture setup failed (see %s)\n", s.log);
     broken = 1;
@@ -483,11 +491,10 @@ int main(int argc, char **argv)
 {
   options o;
   if (parse(argc, argv, &o)) {
-    fprintf(stderr,
-            "usage: reflect_bench [--reflectd PATH] [--tmp DIR] [--seconds S] [--warmup S]\n"
-            "                     [--clients N] [--login-clients N] [--workers N]\n"
-            "                     [--only echo,sqlite,ping,read,write,login,events,overload,login_attack]\n"
-            "                     [--transport tcp|ipc]\n");
+    fprintf(stderr, "usage: reflect_bench [--reflectd PATH] [--tmp DIR] [--seconds S] [--warmup S]\n"
+                    "                     [--clients N] [--login-clients N] [--workers N]\n"
+                    "                     [--only echo,sqlite,ping,read,write,login,events,overload,login_attack]\n"
+                    "                     [--transport tcp|ipc]\n");
     return 2;
   }
   atexit(bench_server_kill);
@@ -514,7 +521,8 @@ int main(int argc, char **argv)
   double busy0 = machine_busy_s(), own0 = own_cpu_s();
   int64_t t0 = bench_now_ns();
   run_baselines(&o, dir, &echo_n, &sqlite_rps);
-  if (!broken && (o.phases & (PH_PING | PH_READ | PH_WRITE | PH_LOGIN | PH_OVERLOAD | PH_ATTACK))) run_reflectd(&o, dir, echo_n, sqlite_rps);
+  if (!broken && (o.phases & (PH_PING | PH_READ | PH_WRITE | PH_LOGIN | PH_OVERLOAD | PH_ATTACK)))
+    run_reflectd(&o, dir, echo_n, sqlite_rps);
   if (!broken && (o.phases & PH_EVENTS)) run_events(&o, dir);
   /* Everything here shares the machine's cores with whatever else runs:
    * say how much of the CPU others took, so a noisy run shows as one.

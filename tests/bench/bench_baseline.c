@@ -14,8 +14,8 @@
 
 #include "wire.h"
 
-#define ECHO_HWM 1000          /* reflectd's frontend HWM (server/broker.c) */
-#define ECHO_CLIENT_HWM 16     /* libreflect's (client/client.c) */
+#define ECHO_HWM 1000      /* reflectd's frontend HWM (server/broker.c) */
+#define ECHO_CLIENT_HWM 16 /* libreflect's (client/client.c) */
 #define ECHO_TIMEOUT_MS 5000
 
 struct bench_echo {
@@ -44,7 +44,8 @@ static void *zap_run(void *arg)
         return NULL; /* ETERM: the context is shutting down */
       }
       more = zmq_msg_more(&m);
-      if (n < 8) f[n++] = m; else zmq_msg_close(&m);
+      if (n < 8) f[n++] = m;
+      else zmq_msg_close(&m);
     }
     char user[41] = "";
     int ok = n >= 7 && zmq_msg_size(&f[6]) == 32 && zmq_z85_encode(user, zmq_msg_data(&f[6]), 32);
@@ -178,14 +179,12 @@ static void *echo_open(void *arg, int index)
   if (!c->sock || zmq_curve_keypair(pub, sec) || zmq_setsockopt(c->sock, ZMQ_LINGER, &zero, sizeof zero) ||
       zmq_setsockopt(c->sock, ZMQ_IMMEDIATE, &one, sizeof one) ||
       zmq_setsockopt(c->sock, ZMQ_MAXMSGSIZE, &max, sizeof max) ||
-      zmq_setsockopt(c->sock, ZMQ_RCVHWM, &hwm, sizeof hwm) ||
-      zmq_setsockopt(c->sock, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
+      zmq_setsockopt(c->sock, ZMQ_RCVHWM, &hwm, sizeof hwm) || zmq_setsockopt(c->sock, ZMQ_SNDHWM, &hwm, sizeof hwm) ||
       zmq_setsockopt(c->sock, ZMQ_SNDTIMEO, &timeout, sizeof timeout) ||
       zmq_setsockopt(c->sock, ZMQ_RCVTIMEO, &timeout, sizeof timeout) ||
       zmq_setsockopt(c->sock, ZMQ_CURVE_SERVERKEY, e->public_key, 41) ||
-      zmq_setsockopt(c->sock, ZMQ_CURVE_PUBLICKEY, pub, 41) ||
-      zmq_setsockopt(c->sock, ZMQ_CURVE_SECRETKEY, sec, 41) || zmq_connect(c->sock, e->endpoint) ||
-      echo_op(c) != 0) {
+      zmq_setsockopt(c->sock, ZMQ_CURVE_PUBLICKEY, pub, 41) || zmq_setsockopt(c->sock, ZMQ_CURVE_SECRETKEY, sec, 41) ||
+      zmq_connect(c->sock, e->endpoint) || echo_op(c) != 0) {
     fprintf(stderr, "bench: echo client %d could not connect: %s\n", index, zmq_strerror(errno));
     echo_close(c);
     return NULL;

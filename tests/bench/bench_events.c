@@ -33,7 +33,7 @@ typedef struct {
   client *c;
   atomic_int stop;
   pthread_t thread;
-  int64_t *start_us;      /* CLOCK_REALTIME, to compare with T */
+  int64_t *start_us; /* CLOCK_REALTIME, to compare with T */
   uint32_t *lat_us;
   size_t n;
   uint64_t errors;
@@ -54,8 +54,7 @@ static int list_upcoming(client *c)
   if (!ok && rep && rep->status)
     fprintf(stderr, "bench: session list during events: %s %s\n", wire_code_name(rep->status->code),
             rep->status->message);
-  else if (!ok)
-    fprintf(stderr, "bench: session list during events: %s\n", client_strerror(rc));
+  else if (!ok) fprintf(stderr, "bench: session list during events: %s\n", client_strerror(rc));
   if (rep) wire_free_reply(rep);
   return ok ? 0 : -1;
 }
@@ -123,8 +122,8 @@ static int task_cpu(const char *path, double *ms, long *nice)
    * nice 19. */
   char *p = strrchr(buf, ')');
   unsigned long long ut = 0, st = 0;
-  if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %ld", &ut, &st,
-                   nice) != 3)
+  if (!p ||
+      sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %ld", &ut, &st, nice) != 3)
     return -1;
   *ms = (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
   return 0;
@@ -197,8 +196,7 @@ static int64_t await_burst(bench_subs *subs, int64_t fire_us)
     int64_t last = bench_subs_last_us(subs), now = bench_realtime_us();
     if (got >= BENCH_EV_REMINDERS) return last;
     if (got > 0 && last >= fire_us && now - last > (int64_t)BENCH_EV_QUIET_S * 1000000) {
-      fprintf(stderr, "bench: events: %llu frames, then nothing for %d s\n", (unsigned long long)got,
-              BENCH_EV_QUIET_S);
+      fprintf(stderr, "bench: events: %llu frames, then nothing for %d s\n", (unsigned long long)got, BENCH_EV_QUIET_S);
       return last;
     }
     if (now > fire_us + (int64_t)BENCH_EV_DEADLINE_S * 1000000) {
@@ -236,8 +234,7 @@ int bench_events_run(const char *reflectd, const char *dir, int workers, int tcp
 
   char srv_dir[400];
   snprintf(srv_dir, sizeof srv_dir, "%s/events", dir);
-  if (mkdir(srv_dir, 0700) || bench_server_init(&s, reflectd, srv_dir, tcp) ||
-      bench_events_configure(s.data, 1, "1h"))
+  if (mkdir(srv_dir, 0700) || bench_server_init(&s, reflectd, srv_dir, tcp) || bench_events_configure(s.data, 1, "1h"))
     goto out;
   /* T: when every reminder falls due. Seeding, start-up and handshakes
    * take a few seconds; the idle request window fills the rest. */
@@ -257,8 +254,8 @@ int bench_events_run(const char *reflectd, const char *dir, int workers, int tcp
   if (pthread_create(&l.thread, NULL, req_run, &l)) goto out;
   looping = 1;
   double idle_s = (double)(fire_us - began) / 1e6 - warmup;
-  fprintf(stderr, "bench: events: %d subscribers ready; session list idle for %.1f s, then the burst\n",
-          BENCH_EV_USERS, idle_s);
+  fprintf(stderr, "bench: events: %d subscribers ready; session list idle for %.1f s, then the burst\n", BENCH_EV_USERS,
+          idle_s);
   if (idle_s < 1.0) {
     fprintf(stderr, "bench: events: setup took too long for an idle window (raise BENCH_EV_SETUP_S)\n");
     goto out;

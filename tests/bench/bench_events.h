@@ -65,7 +65,7 @@ typedef struct {
   double req_idle_p99_ms, req_burst_p99_ms;
   uint64_t req_idle_n, req_burst_n, req_errors;
   double main_cpu_ms, relay_cpu_ms, server_cpu_ms;
-  int64_t fire_us;               /* T, CLOCK_REALTIME µs */
+  int64_t fire_us; /* T, CLOCK_REALTIME µs */
   double first_sent_ms, seal_span_ms;
   long peak_rss_kib;
   int exit_code;

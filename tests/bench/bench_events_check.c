@@ -85,9 +85,9 @@ static int catch_up(const bench_server *s, const bench_ev_user *u, user_log *log
     int rc = client_call(c, &req, &rep);
     if (rc != CLIENT_OK || !rep || !rep->status || rep->status->code != REFLECT__V1__CODE__OK ||
         rep->result_case != REFLECT__V1__REPLY__RESULT_EVENTS_SINCE) {
-      const char *why = rc != CLIENT_OK ? client_strerror(rc)
+      const char *why = rc != CLIENT_OK                                 ? client_strerror(rc)
                         : rep && rep->status && rep->status->message[0] ? rep->status->message
-                                                                         : "an unexpected reply";
+                                                                        : "an unexpected reply";
       report(&reported_catchup, "EventsSince failed: ", why, (int)u->id);
       bad = -1;
     } else {

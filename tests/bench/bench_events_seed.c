@@ -80,8 +80,7 @@ static int make_user(call *c, seed_state *st, bench_ev_user *u, int index)
   snprintf(u->username, sizeof u->username, "%s%d", sup ? "sup" : "prac", n);
   /* Display names of a realistic length: events list the other people. */
   snprintf(name, sizeof name, "%s Morgan-Whitfield %03d", sup ? "Supervisor" : "Practitioner", n);
-  if (zmq_curve_keypair(u->pub, u->sec) || !zmq_z85_decode(u->pk, u->pub) || !zmq_z85_decode(u->sk, u->sec))
-    return -1;
+  if (zmq_curve_keypair(u->pub, u->sec) || !zmq_z85_decode(u->pk, u->pub) || !zmq_z85_decode(u->sk, u->sec)) return -1;
   randombytes_buf(u->token, sizeof u->token);
   uint8_t hash[TOKEN_HASH_BYTES];
   store_tokens_hash(u->token, sizeof u->token, hash);
@@ -102,8 +101,8 @@ static int make_session(call *c, seed_state *st, int s, int k)
   bench_ev_user *parties[1 + BENCH_EV_GROUP_SIZE];
   parties[0] = &st->users[s];
   for (int j = 0; j < BENCH_EV_GROUP_SIZE; j++) {
-    int p = (BENCH_EV_GROUP_SIZE * s + j + (BENCH_EV_PRACTITIONERS / BENCH_EV_GROUPS_EACH) * k) %
-            BENCH_EV_PRACTITIONERS;
+    int p =
+        (BENCH_EV_GROUP_SIZE * s + j + (BENCH_EV_PRACTITIONERS / BENCH_EV_GROUPS_EACH) * k) % BENCH_EV_PRACTITIONERS;
     parties[1 + j] = &st->users[BENCH_EV_SUPERVISORS + p];
     members[j] = parties[1 + j]->id;
   }
@@ -119,8 +118,8 @@ static int make_session(call *c, seed_state *st, int s, int k)
   if (store_sessions_add(c, parties[0]->id, members, BENCH_EV_GROUP_SIZE, 0, st->starts_at, BENCH_EV_MINUTES, room,
                          has_room ? index : NULL, &id) ||
       store_sessions_get(c->s->db, id, &row) ||
-      store_schedule_log(c, &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, st->starts_at, 0,
-                         BENCH_EV_MINUTES, NULL) ||
+      store_schedule_log(c, &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, st->starts_at, 0, BENCH_EV_MINUTES,
+                         NULL) ||
       store_audit_append_id(c, "session.add", "session", id, "")) {
     fprintf(stderr, "bench: could not seed session %d/%d\n", s, k);
     return -1;

@@ -55,15 +55,15 @@
 #define BENCH_EV_MINUTES 90
 #define BENCH_EV_TOPIC_BYTES 16
 
-_Static_assert(BENCH_EV_SUPERVISORS * BENCH_EV_GROUP_SIZE == BENCH_EV_PRACTITIONERS,
+_Static_assert(BENCH_EV_SUPERVISORS *BENCH_EV_GROUP_SIZE == BENCH_EV_PRACTITIONERS,
                "each round of sessions takes every practitioner once");
 _Static_assert(BENCH_EV_GROUPS_EACH == BENCH_EV_PER_USER, "one session per round for everyone");
 _Static_assert(BENCH_EV_REMINDERS == BENCH_EV_USERS * BENCH_EV_PER_USER, "10 reminders each");
 
 typedef struct {
   char username[16];
-  char pub[41], sec[41];       /* the device's CURVE key pair, Z85 */
-  uint8_t pk[32], sk[32];      /* the same keys, raw, for crypto_box_seal_open */
+  char pub[41], sec[41];  /* the device's CURVE key pair, Z85 */
+  uint8_t pk[32], sk[32]; /* the same keys, raw, for crypto_box_seal_open */
   uint8_t token[32];
   uint8_t topic[BENCH_EV_TOPIC_BYTES];
   int64_t id;

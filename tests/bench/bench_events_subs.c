@@ -14,10 +14,10 @@
 
 #include "bench_loop.h"
 
-#define MON_EVENTS                                                                                          \
+#define MON_EVENTS                                                                                         \
   (ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | \
    ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
-#define FRAME_BODY_MAX (64 * 1024)   /* as libreflect's CLIENT_EVENTS_FRAME_MAX */
+#define FRAME_BODY_MAX (64 * 1024) /* as libreflect's CLIENT_EVENTS_FRAME_MAX */
 #define WAIT_MS 100
 
 struct bench_subs {
@@ -48,11 +48,9 @@ static void *make_sub(bench_subs *s, const char *server_key, const bench_ev_user
   int zero = 0;
   int64_t max = FRAME_BODY_MAX;
   if (!sock) return NULL;
-  if (zmq_setsockopt(sock, ZMQ_LINGER, &zero, sizeof zero) ||
-      zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &max, sizeof max) ||
+  if (zmq_setsockopt(sock, ZMQ_LINGER, &zero, sizeof zero) || zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &max, sizeof max) ||
       zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, server_key, 40) ||
-      zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, u->pub, 40) ||
-      zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, u->sec, 40) ||
+      zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, u->pub, 40) || zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, u->sec, 40) ||
       zmq_setsockopt(sock, ZMQ_SUBSCRIBE, u->topic, sizeof u->topic)) {
     zmq_close(sock);
     return NULL;
@@ -100,8 +98,7 @@ static int connect_all(bench_subs *s, const char *endpoint, int timeout_ms)
   for (int i = 0; i < s->n; i++) who[pending++] = i;
   while (pending > 0) {
     if (bench_now_ns() > deadline) {
-      fprintf(stderr, "bench: %d of %d subscribers had no CURVE handshake after %d ms\n", pending, s->n,
-              timeout_ms);
+      fprintf(stderr, "bench: %d of %d subscribers had no CURVE handshake after %d ms\n", pending, s->n, timeout_ms);
       goto out;
     }
     for (int k = 0; k < pending; k++) items[k] = (zmq_pollitem_t){mons[who[k]], 0, ZMQ_POLLIN, 0};
@@ -189,7 +186,7 @@ static void drain(bench_subs *s, int i)
     int whole = zmq_msg_more(&topic) && zmq_msg_recv(&body, s->socks[i], ZMQ_DONTWAIT) >= 0;
     int64_t t = bench_realtime_us();
     if (whole && zmq_msg_more(&body)) {
-      whole = 0;   /* never from reflectd: discard the rest of it */
+      whole = 0; /* never from reflectd: discard the rest of it */
       discard_rest(s->socks[i]);
     }
     if (whole && zmq_msg_size(&topic) == BENCH_EV_TOPIC_BYTES && s->n_frames < BENCH_SUBS_FRAMES_MAX) {

@@ -35,8 +35,8 @@
 #define BENCH_SUBS_FRAMES_MAX (4 * BENCH_EV_REMINDERS)
 
 typedef struct {
-  int sub;            /* index into the users given to open */
-  int64_t recv_us;    /* CLOCK_REALTIME */
+  int sub;         /* index into the users given to open */
+  int64_t recv_us; /* CLOCK_REALTIME */
   uint8_t *body;
   size_t len;
 } bench_frame;

@@ -40,7 +40,7 @@ typedef struct {
   int in_flight;
   uint64_t gen;
   int64_t sent_ns[OV_MAX_WINDOW];
-  uint64_t slot_id[OV_MAX_WINDOW];  /* 0 = free */
+  uint64_t slot_id[OV_MAX_WINDOW]; /* 0 = free */
 } ov_socket;
 
 typedef struct {
@@ -138,8 +138,7 @@ static void *ov_run(void *arg)
     int64_t now = bench_now_ns();
     int sending = now < end, owed = 0;
     for (int i = 0; i < t->n; i++) {
-      while (sending && t->socks[i].in_flight < t->window && ov_send(t, &t->socks[i], t->first + i) == 0) {
-      }
+      while (sending && t->socks[i].in_flight < t->window && ov_send(t, &t->socks[i], t->first + i) == 0) {}
       owed += t->socks[i].in_flight;
       items[i] = (zmq_pollitem_t){t->socks[i].sock, 0, ZMQ_POLLIN, 0};
     }
@@ -191,8 +190,8 @@ int bench_overload_run(const bench_server *s, const char *password, int sockets,
   int64_t t0 = bench_now_ns();
   for (int i = 0; i < OV_THREADS; i++) {
     int n = i == OV_THREADS - 1 ? sockets - per * i : per;
-    t[i] = (ov_thread){s, ctx, pub, sec, token, per * i, n, window, seconds, socks + per * i, lat, &n_lat,
-                       &sent, &ok, &refused, &other, &lost, 0};
+    t[i] = (ov_thread){s,   ctx,    pub,   sec, token,    per * i, n,     window, seconds, socks + per * i,
+                       lat, &n_lat, &sent, &ok, &refused, &other,  &lost, 0};
     if (pthread_create(&th[i], NULL, ov_run, &t[i])) break;
     started++;
   }
@@ -274,7 +273,10 @@ static void *attack(void *arg)
   uint64_t i = 0;
   int ph;
   while ((ph = atomic_load(&st->phase)) != PHASE_STOP) {
-    if (ph % 2 == 0) { pause_ms(2); continue; }
+    if (ph % 2 == 0) {
+      pause_ms(2);
+      continue;
+    }
     char guess[48], ghost[48];
     snprintf(guess, sizeof guess, "guess-%d-%llu-Summer2026!", a->index, (unsigned long long)i);
     const char *who = accounts[(a->index + i) % BENCH_ATTACK_ACCOUNTS];
@@ -282,14 +284,20 @@ static void *attack(void *arg)
       snprintf(ghost, sizeof ghost, "ghost-%d-%llu", a->index, (unsigned long long)i);
       who = i % 2 ? ghost : "pat";
       c = bench_server_device(a->s, 30000);
-      if (!c) { atomic_fetch_add(&st->other, 1); break; }
+      if (!c) {
+        atomic_fetch_add(&st->other, 1);
+        break;
+      }
       atomic_fetch_add(&st->rotated, 1);
     }
     Reflect__V1__Reply *rep = NULL;
     int rc = client_login(c, who, guess, &rep);
     tally(st, rc, rep);
     if (rep) wire_free_reply(rep);
-    if (a->rotating) { client_close(c); c = NULL; }
+    if (a->rotating) {
+      client_close(c);
+      c = NULL;
+    }
     i++;
   }
   client_close(c);

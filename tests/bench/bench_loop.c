@@ -12,9 +12,9 @@
 enum { PHASE_WARMUP = 0, PHASE_MEASURE = 1, PHASE_STOP = 2 };
 
 typedef struct {
-  uint32_t *lat_us;          /* preallocated samples */
+  uint32_t *lat_us; /* preallocated samples */
   size_t cap;
-  atomic_size_t n;           /* samples claimed (may exceed cap) */
+  atomic_size_t n; /* samples claimed (may exceed cap) */
   atomic_uint_fast64_t count, errors;
 } group_state;
 
@@ -36,8 +36,7 @@ int64_t bench_now_ns(void)
 void bench_sleep_s(double seconds)
 {
   struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
 }
 
 static void *run_thread(void *p)
@@ -45,8 +44,8 @@ static void *run_thread(void *p)
   thread_arg *a = p;
   void *state = a->d->open(a->d->arg, a->index);
   if (!state) atomic_store(a->failed, 1);
-  pthread_barrier_wait(a->start);   /* all opened (or failed) */
-  pthread_barrier_wait(a->start);   /* main has decided: go or abandon */
+  pthread_barrier_wait(a->start); /* all opened (or failed) */
+  pthread_barrier_wait(a->start); /* main has decided: go or abandon */
   if (state && !atomic_load(a->failed)) {
     while (atomic_load_explicit(a->phase, memory_order_relaxed) != PHASE_STOP) {
       int64_t t0 = bench_now_ns();
@@ -82,8 +81,7 @@ static double rank_ms(const uint32_t *v, size_t n, double q)
   return v[k - 1] / 1000.0;
 }
 
-int bench_loop(const bench_group *groups, int n_groups, double warmup_s, double seconds,
-               bench_result *out)
+int bench_loop(const bench_group *groups, int n_groups, double warmup_s, double seconds, bench_result *out)
 {
   int total = 0;
   for (int i = 0; i < n_groups; i++) total += groups[i].threads;

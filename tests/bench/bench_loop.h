@@ -39,10 +39,10 @@ typedef struct {
 } bench_group;
 
 typedef struct {
-  uint64_t count;      /* requests completed inside the window */
-  uint64_t errors;     /* failed requests, warm-up included */
-  size_t samples;      /* latencies kept (== count unless the array filled) */
-  double seconds;      /* measured window */
+  uint64_t count;  /* requests completed inside the window */
+  uint64_t errors; /* failed requests, warm-up included */
+  size_t samples;  /* latencies kept (== count unless the array filled) */
+  double seconds;  /* measured window */
   double rps, p50_ms, p99_ms, max_ms;
 } bench_result;
 
@@ -52,7 +52,6 @@ void bench_sleep_s(double seconds);
 
 /* Runs the groups together; out[i] is group i's result. 0, or -1 if a
  * thread could not start or a driver's open failed. */
-int bench_loop(const bench_group *groups, int n_groups, double warmup_s, double seconds,
-               bench_result *out);
+int bench_loop(const bench_group *groups, int n_groups, double warmup_s, double seconds, bench_result *out);
 
 #endif

@@ -28,8 +28,9 @@ static int check(const char *what, int rc, const Reflect__V1__Reply *rep)
   else if (rep->status->code != REFLECT__V1__CODE__OK) why = rep->status->message;
   if (!why) return 0;
   if (atomic_fetch_add(&reported, 1) < MAX_REPORTED_ERRORS)
-    fprintf(stderr, "bench: %s failed: %s%s%s\n", what, rc == CLIENT_OK && rep && rep->status ? wire_code_name(rep->status->code) : "",
-            rc == CLIENT_OK ? " " : "", why);
+    fprintf(stderr, "bench: %s failed: %s%s%s\n", what,
+            rc == CLIENT_OK && rep && rep->status ? wire_code_name(rep->status->code) : "", rc == CLIENT_OK ? " " : "",
+            why);
   return -1;
 }
 
@@ -201,8 +202,8 @@ static int read_op(void *state)
   Reflect__V1__Reply *rep = NULL;
   int rc = client_call(state, &req, &rep);
   int bad = check("session list", rc, rep);
-  if (!bad && (rep->result_case != REFLECT__V1__REPLY__RESULT_SESSION_LIST ||
-               rep->session_list->n_sessions != BENCH_LISTED)) {
+  if (!bad &&
+      (rep->result_case != REFLECT__V1__REPLY__RESULT_SESSION_LIST || rep->session_list->n_sessions != BENCH_LISTED)) {
     if (atomic_fetch_add(&reported, 1) < MAX_REPORTED_ERRORS)
       fprintf(stderr, "bench: session list returned an unexpected reply\n");
     bad = -1;
@@ -240,9 +241,9 @@ bench_driver bench_ping_driver(bench_fixture *fx)
 
 typedef struct {
   client *c;
-  bench_fixture *fx;            /* whose sessions it takes in turn */
+  bench_fixture *fx; /* whose sessions it takes in turn */
   uint64_t session;
-  uint32_t revision;            /* last revision this thread was told */
+  uint32_t revision; /* last revision this thread was told */
   char body[BENCH_BODY_BYTES + 1];
   char reason[64];
 } writer;

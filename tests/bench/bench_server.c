@@ -36,7 +36,10 @@ static void child_stdio(const char *log, int in_fd)
   int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (in_fd < 0) in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (in_fd >= 0) dup2(in_fd, 0);
-  if (fd >= 0) { dup2(fd, 1); dup2(fd, 2); }
+  if (fd >= 0) {
+    dup2(fd, 1);
+    dup2(fd, 2);
+  }
 }
 
 static int run_init(bench_server *s, const char *reflectd)
@@ -56,8 +59,7 @@ static int run_init(bench_server *s, const char *reflectd)
   ssize_t w = write(in[1], pw, sizeof pw - 1);
   close(in[1]);
   int st;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-  }
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
   if (w != (ssize_t)(sizeof pw - 1) || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
     fprintf(stderr, "bench: reflectd init failed (see %s)\n", s->log);
     return -1;
@@ -145,11 +147,9 @@ int bench_server_serve(bench_server *s, const char *reflectd, int workers)
     if (getppid() != parent) _exit(127);
     child_stdio(s->log, -1);
     if (workers > 0)
-      execl(reflectd, reflectd, "serve", "--data", s->data, "--listen", s->rpc, "--publish", s->pub,
-            "--workers", nworkers, (char *)NULL);
-    else
-      execl(reflectd, reflectd, "serve", "--data", s->data, "--listen", s->rpc, "--publish", s->pub,
-            (char *)NULL);
+      execl(reflectd, reflectd, "serve", "--data", s->data, "--listen", s->rpc, "--publish", s->pub, "--workers",
+            nworkers, (char *)NULL);
+    else execl(reflectd, reflectd, "serve", "--data", s->data, "--listen", s->rpc, "--publish", s->pub, (char *)NULL);
     _exit(127);
   }
   s->pid = pid;

@@ -10,6 +10,9 @@
 
 #define FUZZ_DEVICE "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"
 
-static inline void fuzz_token(int role, uint8_t token[32]) { memset(token, role, 32); }
+static inline void fuzz_token(int role, uint8_t token[32])
+{
+  memset(token, role, 32);
+}
 
 #endif

@@ -58,18 +58,28 @@ static void emit_text_edges(const char *dir)
   Reflect__V1__LoginRequest login = REFLECT__V1__LOGIN_REQUEST__INIT;
   req.op_case = REFLECT__V1__REQUEST__OP_LOGIN;
   req.login = &login;
-  login.username = "prac\x01" "anything";
+  login.username = "prac\x01"
+                   "anything";
   login.password = "fuzz-password-long";
   emit_patched(dir, &req, 0);
   login.username = "prac";
-  login.password = "fuzz-password-long\x01" "x";
+  login.password = "fuzz-password-long\x01"
+                   "x";
   emit_patched(dir, &req, 0);
 
   fuzz_token(3, token);
   req.token.data = token;
   req.token.len = sizeof token;
-  static const char *const one_line[] = {"Ann\xc2\x9b" "2J", "\xe2\x80\xae" "nnA", "Ann\nLee", "Ann\tLee",
-                                         "A\xe2\x81\xa6" "x", "Ann\xe2\x80\xa8" "Lee"};
+  static const char *const one_line[] = {"Ann\xc2\x9b"
+                                         "2J",
+                                         "\xe2\x80\xae"
+                                         "nnA",
+                                         "Ann\nLee",
+                                         "Ann\tLee",
+                                         "A\xe2\x81\xa6"
+                                         "x",
+                                         "Ann\xe2\x80\xa8"
+                                         "Lee"};
   Reflect__V1__CaseAddRequest ca = REFLECT__V1__CASE_ADD_REQUEST__INIT;
   ca.reference = "CH-EDGE-1";
   ca.risk = REFLECT__V1__RISK_LEVEL__RISK_LOW;
@@ -80,8 +90,13 @@ static void emit_text_edges(const char *dir)
     ca.name = (char *)one_line[i];
     emit(dir, &req);
   }
-  static const char *const multi[] = {"ok\n\tindented", "crlf\r\nline", "csi \xc2\x9b" "31m", "rlo \xe2\x80\xae" "x",
-                                      "nul\x01" "hidden"};
+  static const char *const multi[] = {"ok\n\tindented", "crlf\r\nline",
+                                      "csi \xc2\x9b"
+                                      "31m",
+                                      "rlo \xe2\x80\xae"
+                                      "x",
+                                      "nul\x01"
+                                      "hidden"};
   Reflect__V1__RecordCommentRequest com = REFLECT__V1__RECORD_COMMENT_REQUEST__INIT;
   com.session_id = 1;
   com.kind = REFLECT__V1__COMMENT_KIND__COMMENT_NOTE;
@@ -104,8 +119,8 @@ static void emit_text_edges(const char *dir)
   emit_patched(dir, &req, 0);
   /* LoginRequest{username "a\0b", username "prac", password}: protobuf-c
    * keeps the last copy; the first must still be refused. */
-  static const uint8_t twice[] = {0x08, 0x01, 0x10, 0x2a, 0x5a, 0x0f, 0x0a, 0x03, 'a', 0x00, 'b', 0x0a, 0x04,
-                                  'p',  'r',  'a',  'c',  0x12, 0x02, 'p',  'w'};
+  static const uint8_t twice[] = {0x08, 0x01, 0x10, 0x2a, 0x5a, 0x0f, 0x0a, 0x03, 'a', 0x00, 'b',
+                                  0x0a, 0x04, 'p',  'r',  'a',  'c',  0x12, 0x02, 'p', 'w'};
   char path[512];
   snprintf(path, sizeof path, "%s/seed-%03d", dir, n_written++);
   FILE *f = fopen(path, "wb");
@@ -115,7 +130,10 @@ static void emit_text_edges(const char *dir)
 
 int main(int argc, char **argv)
 {
-  if (argc != 2) { fprintf(stderr, "usage: fuzz_seeds DIR\n"); return 2; }
+  if (argc != 2) {
+    fprintf(stderr, "usage: fuzz_seeds DIR\n");
+    return 2;
+  }
   int64_t soon = (int64_t)time(NULL) + 86400;
   char *members[] = {"prac"};
   Reflect__V1__PingRequest ping = REFLECT__V1__PING_REQUEST__INIT;
@@ -279,28 +297,49 @@ int main(int argc, char **argv)
   evs.limit = 10;
 
   seed_op ops[96] = {
-      {REFLECT__V1__REQUEST__OP_PING, &ping},           {REFLECT__V1__REQUEST__OP_LOGIN, &login},
-      {REFLECT__V1__REQUEST__OP_WHOAMI, &who},          {REFLECT__V1__REQUEST__OP_USER_ADD, &uadd},
-      {REFLECT__V1__REQUEST__OP_USER_LIST, &ulist},     {REFLECT__V1__REQUEST__OP_AGREEMENT_ADD, &aadd},
-      {REFLECT__V1__REQUEST__OP_AGREEMENT_LIST, &alist}, {REFLECT__V1__REQUEST__OP_AGREEMENT_SIGN, &asign},
+      {REFLECT__V1__REQUEST__OP_PING, &ping},
+      {REFLECT__V1__REQUEST__OP_LOGIN, &login},
+      {REFLECT__V1__REQUEST__OP_WHOAMI, &who},
+      {REFLECT__V1__REQUEST__OP_USER_ADD, &uadd},
+      {REFLECT__V1__REQUEST__OP_USER_LIST, &ulist},
+      {REFLECT__V1__REQUEST__OP_AGREEMENT_ADD, &aadd},
+      {REFLECT__V1__REQUEST__OP_AGREEMENT_LIST, &alist},
+      {REFLECT__V1__REQUEST__OP_AGREEMENT_SIGN, &asign},
       {REFLECT__V1__REQUEST__OP_SESSION_ADD, &sadd},
-      {REFLECT__V1__REQUEST__OP_SESSION_LIST, &slist},  {REFLECT__V1__REQUEST__OP_RECORD_WRITE, &rw},
-      {REFLECT__V1__REQUEST__OP_RECORD_SHOW, &rs},      {REFLECT__V1__REQUEST__OP_PASSWORD_CHANGE, &pc},
-      {REFLECT__V1__REQUEST__OP_PASSWORD_RESET, &pr},   {REFLECT__V1__REQUEST__OP_SESSION_SHOW, &ss},
-      {REFLECT__V1__REQUEST__OP_SESSION_RESCHEDULE, &sr}, {REFLECT__V1__REQUEST__OP_SESSION_STATUS, &st},
-      {REFLECT__V1__REQUEST__OP_CASE_ADD, &ca},         {REFLECT__V1__REQUEST__OP_CASE_LIST, &cl},
-      {REFLECT__V1__REQUEST__OP_CASE_SHOW, &cs},        {REFLECT__V1__REQUEST__OP_CASE_UPDATE, &cu},
-      {REFLECT__V1__REQUEST__OP_RECORD_SIGN, &rsg},     {REFLECT__V1__REQUEST__OP_RECORD_COMMENT, &rc},
-      {REFLECT__V1__REQUEST__OP_RECORD_HISTORY, &rh},   {REFLECT__V1__REQUEST__OP_ACTION_ADD, &aad},
-      {REFLECT__V1__REQUEST__OP_ACTION_LIST, &al},      {REFLECT__V1__REQUEST__OP_ACTION_CLOSE, &ac},
-      {REFLECT__V1__REQUEST__OP_RULE_ADD, &radd},       {REFLECT__V1__REQUEST__OP_RULE_LIST, &rlist},
-      {REFLECT__V1__REQUEST__OP_AGREEMENT_ADD, &arev},  {REFLECT__V1__REQUEST__OP_AGREEMENT_SHOW, &ashow},
-      {REFLECT__V1__REQUEST__OP_AGREEMENT_END, &aend},  {REFLECT__V1__REQUEST__OP_DUE_LIST, &due},
-      {REFLECT__V1__REQUEST__OP_SESSION_PLAN, &plan},   {REFLECT__V1__REQUEST__OP_SESSION_ATTENDANCE, &att},
-      {REFLECT__V1__REQUEST__OP_ATTENDANCE_SIGN, &asg}, {REFLECT__V1__REQUEST__OP_RECORD_WRITE, &rws},
-      {REFLECT__V1__REQUEST__OP_CASE_DECISIONS, &cd},   {REFLECT__V1__REQUEST__OP_AGENDA, &ag},
-      {REFLECT__V1__REQUEST__OP_TEAM_ADD, &tadd},       {REFLECT__V1__REQUEST__OP_TEAM_MEMBER, &tmem},
-      {REFLECT__V1__REQUEST__OP_TEAM_LIST, &tlist},     {REFLECT__V1__REQUEST__OP_EVENTS_SINCE, &evs},
+      {REFLECT__V1__REQUEST__OP_SESSION_LIST, &slist},
+      {REFLECT__V1__REQUEST__OP_RECORD_WRITE, &rw},
+      {REFLECT__V1__REQUEST__OP_RECORD_SHOW, &rs},
+      {REFLECT__V1__REQUEST__OP_PASSWORD_CHANGE, &pc},
+      {REFLECT__V1__REQUEST__OP_PASSWORD_RESET, &pr},
+      {REFLECT__V1__REQUEST__OP_SESSION_SHOW, &ss},
+      {REFLECT__V1__REQUEST__OP_SESSION_RESCHEDULE, &sr},
+      {REFLECT__V1__REQUEST__OP_SESSION_STATUS, &st},
+      {REFLECT__V1__REQUEST__OP_CASE_ADD, &ca},
+      {REFLECT__V1__REQUEST__OP_CASE_LIST, &cl},
+      {REFLECT__V1__REQUEST__OP_CASE_SHOW, &cs},
+      {REFLECT__V1__REQUEST__OP_CASE_UPDATE, &cu},
+      {REFLECT__V1__REQUEST__OP_RECORD_SIGN, &rsg},
+      {REFLECT__V1__REQUEST__OP_RECORD_COMMENT, &rc},
+      {REFLECT__V1__REQUEST__OP_RECORD_HISTORY, &rh},
+      {REFLECT__V1__REQUEST__OP_ACTION_ADD, &aad},
+      {REFLECT__V1__REQUEST__OP_ACTION_LIST, &al},
+      {REFLECT__V1__REQUEST__OP_ACTION_CLOSE, &ac},
+      {REFLECT__V1__REQUEST__OP_RULE_ADD, &radd},
+      {REFLECT__V1__REQUEST__OP_RULE_LIST, &rlist},
+      {REFLECT__V1__REQUEST__OP_AGREEMENT_ADD, &arev},
+      {REFLECT__V1__REQUEST__OP_AGREEMENT_SHOW, &ashow},
+      {REFLECT__V1__REQUEST__OP_AGREEMENT_END, &aend},
+      {REFLECT__V1__REQUEST__OP_DUE_LIST, &due},
+      {REFLECT__V1__REQUEST__OP_SESSION_PLAN, &plan},
+      {REFLECT__V1__REQUEST__OP_SESSION_ATTENDANCE, &att},
+      {REFLECT__V1__REQUEST__OP_ATTENDANCE_SIGN, &asg},
+      {REFLECT__V1__REQUEST__OP_RECORD_WRITE, &rws},
+      {REFLECT__V1__REQUEST__OP_CASE_DECISIONS, &cd},
+      {REFLECT__V1__REQUEST__OP_AGENDA, &ag},
+      {REFLECT__V1__REQUEST__OP_TEAM_ADD, &tadd},
+      {REFLECT__V1__REQUEST__OP_TEAM_MEMBER, &tmem},
+      {REFLECT__V1__REQUEST__OP_TEAM_LIST, &tlist},
+      {REFLECT__V1__REQUEST__OP_EVENTS_SINCE, &evs},
       {REFLECT__V1__REQUEST__OP_LOGOUT, &logout},
   };
   size_t n_ops = 0;

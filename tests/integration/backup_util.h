@@ -55,9 +55,15 @@ static inline void reflectd(harness_server *h, harness_run *out, const char *std
   memset(out, 0, sizeof *out);
   out->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   FILE *f = fopen(o, "r");
-  if (f) { out->out[fread(out->out, 1, sizeof out->out - 1, f)] = '\0'; fclose(f); }
+  if (f) {
+    out->out[fread(out->out, 1, sizeof out->out - 1, f)] = '\0';
+    fclose(f);
+  }
   f = fopen(e, "r");
-  if (f) { out->err[fread(out->err, 1, sizeof out->err - 1, f)] = '\0'; fclose(f); }
+  if (f) {
+    out->err[fread(out->err, 1, sizeof out->err - 1, f)] = '\0';
+    fclose(f);
+  }
 }
 
 /* 1 if the file holds the n bytes of needle anywhere. */

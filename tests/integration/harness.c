@@ -18,8 +18,7 @@
 
 #include "wire.h"
 
-static int run_with_stdin(const char *const argv[], const char *stdin_text, const char *config_env,
-                          harness_run *r)
+static int run_with_stdin(const char *const argv[], const char *stdin_text, const char *config_env, harness_run *r)
 {
   int in[2], out[2], err[2];
   if (pipe(in) || pipe(out) || pipe(err)) return -1;
@@ -28,12 +27,16 @@ static int run_with_stdin(const char *const argv[], const char *stdin_text, cons
     dup2(in[0], 0);
     dup2(out[1], 1);
     dup2(err[1], 2);
-    close(in[1]); close(out[0]); close(err[0]);
+    close(in[1]);
+    close(out[0]);
+    close(err[0]);
     if (config_env) setenv("REFLECT_CONFIG", config_env, 1);
     execv(argv[0], (char *const *)argv);
     _exit(127);
   }
-  close(in[0]); close(out[1]); close(err[1]);
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
   if (stdin_text) {
     ssize_t w = write(in[1], stdin_text, strlen(stdin_text));
     (void)w;
@@ -47,7 +50,10 @@ static int run_with_stdin(const char *const argv[], const char *stdin_text, cons
     if (out[0] >= 0) FD_SET(out[0], &fds);
     if (err[0] >= 0) FD_SET(err[0], &fds);
     int maxfd = out[0] > err[0] ? out[0] : err[0];
-    if (select(maxfd + 1, &fds, NULL, NULL, NULL) < 0) { if (errno == EINTR) continue; break; }
+    if (select(maxfd + 1, &fds, NULL, NULL, NULL) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
     int *fdp[2] = {&out[0], &err[0]};
     char *bufs[2] = {r->out, r->err};
     size_t caps[2] = {sizeof r->out - 1, sizeof r->err - 1};
@@ -56,7 +62,12 @@ static int run_with_stdin(const char *const argv[], const char *stdin_text, cons
       if (*fdp[i] < 0 || !FD_ISSET(*fdp[i], &fds)) continue;
       char tmp[4096];
       ssize_t n = read(*fdp[i], tmp, sizeof tmp);
-      if (n <= 0) { close(*fdp[i]); *fdp[i] = -1; open_fds--; continue; }
+      if (n <= 0) {
+        close(*fdp[i]);
+        *fdp[i] = -1;
+        open_fds--;
+        continue;
+      }
       size_t room = caps[i] - *lens[i];
       size_t take = (size_t)n < room ? (size_t)n : room;
       memcpy(bufs[i] + *lens[i], tmp, take);
@@ -108,7 +119,10 @@ void harness_serve(harness_server *h)
     char log[400];
     snprintf(log, sizeof log, "%s/reflectd.log", h->dir);
     int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (fd >= 0) { dup2(fd, 2); close(fd); }
+    if (fd >= 0) {
+      dup2(fd, 2);
+      close(fd);
+    }
     execl(REFLECTD_PATH, REFLECTD_PATH, "serve", "--data", h->data, "--listen", h->rpc, "--publish", h->pub,
           "--workers", "4", (char *)NULL);
     _exit(127);
@@ -124,7 +138,10 @@ void harness_serve(harness_server *h)
     req.op_case = REFLECT__V1__REQUEST__OP_PING;
     req.ping = &ping;
     Reflect__V1__Reply *rep = NULL;
-    if (client_call(c, &req, &rep) == CLIENT_OK) { wire_free_reply(rep); break; }
+    if (client_call(c, &req, &rep) == CLIENT_OK) {
+      wire_free_reply(rep);
+      break;
+    }
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
@@ -277,8 +294,8 @@ void harness_cli(harness_server *h, const char *device, const char *stdin_text, 
   if (r->status == 3 && h->pid > 0 && waitpid(h->pid, &st, WNOHANG) == h->pid) {
     h->pid = 0;
     print_server_errors(h);
-    cr_assert_fail("reflectd stopped (status %d) during `reflect %s`", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
-                   argv[1]);
+    cr_assert_fail("reflectd stopped (status %d) during `reflect %s`",
+                   WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), argv[1]);
   }
 }
 
@@ -292,22 +309,27 @@ int harness_file_contains(const char *path, const char *needle)
   for (;;) {
     size_t got = fread(buf + len, 1, cap - len, f);
     len += got;
-    if (len >= n && memmem(buf, len, needle, n)) { found = 1; break; }
+    if (len >= n && memmem(buf, len, needle, n)) {
+      found = 1;
+      break;
+    }
     if (got == 0) break;
     /* keep the tail so a match across the boundary is still seen */
-    if (len > n) { memmove(buf, buf + len - n, n); len = n; }
+    if (len > n) {
+      memmove(buf, buf + len - n, n);
+      len = n;
+    }
   }
   free(buf);
   fclose(f);
   return found;
 }
 
-void harness_cli_people(harness_server *h, harness_run *r, const char *const *names, const char *const *roles,
-                        size_t n)
+void harness_cli_people(harness_server *h, harness_run *r, const char *const *names, const char *const *roles, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
-    harness_cli(h, names[i], NULL, r, "setup", "--server", h->rpc, "--events", h->pub, "--server-key",
-                h->server_key, (const char *)NULL);
+    harness_cli(h, names[i], NULL, r, "setup", "--server", h->rpc, "--events", h->pub, "--server-key", h->server_key,
+                (const char *)NULL);
     cr_assert_eq(r->status, 0, "setup %s: %s", names[i], r->err);
   }
   harness_cli(h, "admin", HARNESS_ADMIN_PASSWORD "\n", r, "login", "admin", "--password-stdin", (const char *)NULL);
@@ -316,8 +338,7 @@ void harness_cli_people(harness_server *h, harness_run *r, const char *const *na
     /* An inspector's account must expire; a day outlasts any test. */
     int inspector = !strcmp(roles[i], "inspector");
     harness_cli(h, "admin", HARNESS_FIRST_PASSWORD "\n", r, "user", "add", names[i], "--name", names[i], "--role",
-                roles[i], "--password-stdin", inspector ? "--expires" : (const char *)NULL, "1d",
-                (const char *)NULL);
+                roles[i], "--password-stdin", inspector ? "--expires" : (const char *)NULL, "1d", (const char *)NULL);
     cr_assert_eq(r->status, 0, "user add %s: %s", names[i], r->err);
     harness_cli_first_login(h, r, names[i], names[i]);
   }

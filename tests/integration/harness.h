@@ -37,7 +37,7 @@ typedef struct {
 } harness_server;
 
 typedef struct {
-  int status;          /* exit code, or 128+signal */
+  int status; /* exit code, or 128+signal */
   char out[65536];
   char err[16384];
 } harness_run;
@@ -75,18 +75,16 @@ void harness_cli_first_login(harness_server *h, harness_run *r, const char *devi
  * CLI runs `reflect` as device `dev`; CLI_OK also asserts exit 0; and
  * CLI_REFUSED asserts exit 1 with `needle` in stderr. */
 #define CLI(dev, in, ...) harness_cli(&h, dev, in, &r, __VA_ARGS__, (const char *)NULL)
-#define CLI_OK(dev, in, ...)                                                                   \
-  do {                                                                                         \
-    CLI(dev, in, __VA_ARGS__);                                                                 \
-    cr_assert_eq(r.status, 0, "reflect %s exited %d\nstdout: %s\nstderr: %s", #__VA_ARGS__,  \
-                 r.status, r.out, r.err);                                                      \
+#define CLI_OK(dev, in, ...)                                                                                         \
+  do {                                                                                                               \
+    CLI(dev, in, __VA_ARGS__);                                                                                       \
+    cr_assert_eq(r.status, 0, "reflect %s exited %d\nstdout: %s\nstderr: %s", #__VA_ARGS__, r.status, r.out, r.err); \
   } while (0)
-#define CLI_REFUSED(dev, needle, ...)                                                          \
-  do {                                                                                         \
-    CLI(dev, NULL, __VA_ARGS__);                                                               \
-    cr_assert_eq(r.status, 1, "expected a refusal from %s, got %d: %s", #__VA_ARGS__, r.status, \
-                 r.err);                                                                       \
-    cr_assert(strstr(r.err, needle), "expected '%s' in: %s", needle, r.err);                  \
+#define CLI_REFUSED(dev, needle, ...)                                                                   \
+  do {                                                                                                  \
+    CLI(dev, NULL, __VA_ARGS__);                                                                        \
+    cr_assert_eq(r.status, 1, "expected a refusal from %s, got %d: %s", #__VA_ARGS__, r.status, r.err); \
+    cr_assert(strstr(r.err, needle), "expected '%s' in: %s", needle, r.err);                            \
   } while (0)
 
 /* For each of n people: a CLI device named after them, an account with
@@ -105,8 +103,8 @@ void harness_write_file(const char *path, const char *text);
 /* Small helpers shared by the CLI tests. Dates are local time (the test's
  * TZ, which the tests leave as the organisation's zone), counted in whole
  * days of 86400 s from now. Each returns buf. */
-#define HARNESS_DAY_AT_SIZE 17  /* "YYYY-MM-DD HH:00" and its NUL */
-#define HARNESS_DATE_SIZE 11    /* "YYYY-MM-DD" and its NUL */
+#define HARNESS_DAY_AT_SIZE 17 /* "YYYY-MM-DD HH:00" and its NUL */
+#define HARNESS_DATE_SIZE 11   /* "YYYY-MM-DD" and its NUL */
 /* "YYYY-MM-DD HH:00": `hour` o'clock, `days` from today. buf holds at
  * least HARNESS_DAY_AT_SIZE bytes. */
 const char *harness_day_at(char *buf, int days, int hour);

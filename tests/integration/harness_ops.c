@@ -12,8 +12,8 @@ Reflect__V1__Reply *harness_ok(client *c, Reflect__V1__Request *req)
   return rep;
 }
 
-uint64_t harness_agreement(client *sup, client *see, const char *supervisee, uint32_t every_days,
-                           const char *starts_on, int sign)
+uint64_t harness_agreement(client *sup, client *see, const char *supervisee, uint32_t every_days, const char *starts_on,
+                           int sign)
 {
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
   Reflect__V1__AgreementAddRequest add = REFLECT__V1__AGREEMENT_ADD_REQUEST__INIT;

@@ -38,8 +38,8 @@ Reflect__V1__Reply *harness_ok(client *c, Reflect__V1__Request *req);
 /* sup agrees to supervise `supervisee` every every_days days for 60
  * minutes, from starts_on ("YYYY-MM-DD"; "" or NULL for today); if sign,
  * the supervisee signs it on `see`. Returns the agreement's id. */
-uint64_t harness_agreement(client *sup, client *see, const char *supervisee, uint32_t every_days,
-                           const char *starts_on, int sign);
+uint64_t harness_agreement(client *sup, client *see, const char *supervisee, uint32_t every_days, const char *starts_on,
+                           int sign);
 /* The supervisee signs agreement id on `see`. */
 void harness_sign_agreement(client *see, uint64_t id);
 

@@ -57,26 +57,26 @@ Test(actions, set_follow_and_close, .timeout = 180)
   snprintf(a2, sizeof a2, "%ld", strtol(r.out, NULL, 10));
   CLI_REFUSED("sam", "did not take part", "action", "add", sid, "--owner", "quinn", "--due", next_month,
               "--description", "x");
-  CLI_REFUSED("sue", "not its supervisor", "action", "add", sid, "--owner", "pat", "--due", next_month,
-              "--description", "x");
-  CLI_REFUSED("pat", "PERMISSION_DENIED", "action", "add", sid, "--owner", "pat", "--due", next_month,
-              "--description", "x");
+  CLI_REFUSED("sue", "not its supervisor", "action", "add", sid, "--owner", "pat", "--due", next_month, "--description",
+              "x");
+  CLI_REFUSED("pat", "PERMISSION_DENIED", "action", "add", sid, "--owner", "pat", "--due", next_month, "--description",
+              "x");
   /* A case must be on the caseload of someone in the session, as for a case
    * section of its record; missing and not-in-session look the same. */
   char refusal[sizeof r.err];
-  CLI_REFUSED("sam", "does not exist or is not on the caseload of anyone in session", "action", "add", sid,
-              "--owner", "pat", "--due", next_month, "--description", "x", "--case", "999");
+  CLI_REFUSED("sam", "does not exist or is not on the caseload of anyone in session", "action", "add", sid, "--owner",
+              "pat", "--due", next_month, "--description", "x", "--case", "999");
   memcpy(refusal, r.err, sizeof refusal);
-  CLI_REFUSED("sam", "does not exist or is not on the caseload of anyone in session", "action", "add", sid,
-              "--owner", "pat", "--due", next_month, "--description", "x", "--case", ria_case);
+  CLI_REFUSED("sam", "does not exist or is not on the caseload of anyone in session", "action", "add", sid, "--owner",
+              "pat", "--due", next_month, "--description", "x", "--case", ria_case);
   cr_assert_str_eq(r.err, refusal, "the same answer for a missing case and another's");
-  CLI_REFUSED("sam", "does not exist or is not on the caseload of anyone in session", "action", "add", sid,
-              "--owner", "pat", "--due", next_month, "--description", "x", "--case", "CH-88");
+  CLI_REFUSED("sam", "does not exist or is not on the caseload of anyone in session", "action", "add", sid, "--owner",
+              "pat", "--due", next_month, "--description", "x", "--case", "CH-88");
   /* By reference: resolved to the case first. */
-  CLI_REFUSED("sam", "does not exist or you cannot see it", "action", "add", sid, "--owner", "pat", "--due",
-              next_month, "--description", "x", "--case", "NOPE-1");
-  CLI_OK("sam", NULL, "action", "add", sid, "--owner", "pat", "--due", next_month, "--description",
-         "Call the school", "--case", "CH-77");
+  CLI_REFUSED("sam", "does not exist or you cannot see it", "action", "add", sid, "--owner", "pat", "--due", next_month,
+              "--description", "x", "--case", "NOPE-1");
+  CLI_OK("sam", NULL, "action", "add", sid, "--owner", "pat", "--due", next_month, "--description", "Call the school",
+         "--case", "CH-77");
   char a3[24];
   snprintf(a3, sizeof a3, "%ld", strtol(r.out, NULL, 10));
   CLI_OK("sam", NULL, "action", "list", "--session", sid, "--json");

@@ -53,7 +53,8 @@ static long add_action(long session, const char *owner, int due_days, const char
 {
   char sid[24], due[16];
   snprintf(sid, sizeof sid, "%ld", session);
-  CLI_OK("sam", NULL, "action", "add", sid, "--owner", owner, "--due", harness_date_in(due, due_days), "--description", what);
+  CLI_OK("sam", NULL, "action", "add", sid, "--owner", owner, "--due", harness_date_in(due, due_days), "--description",
+         what);
   return harness_id(&r);
 }
 
@@ -96,7 +97,8 @@ Test(agenda, actions_then_cases_by_risk_and_time, .timeout = 300)
   add_action(quinns, "quinn", -3, "Quinn's own action");
   char sues_id[24], due[16];
   snprintf(sues_id, sizeof sues_id, "%ld", sues);
-  CLI_OK("sue", NULL, "action", "add", sues_id, "--owner", "pat", "--due", harness_date_in(due, 3), "--description", "Sue's");
+  CLI_OK("sue", NULL, "action", "add", sues_id, "--owner", "pat", "--due", harness_date_in(due, 3), "--description",
+         "Sue's");
   add_action(after, "pat", 20, "Later");
   add_action(next, "pat", 20, "This session's own");
 
@@ -160,8 +162,9 @@ Test(agenda, actions_then_cases_by_risk_and_time, .timeout = 300)
   /* Discussed in the earlier session's record: d drops to the bottom. */
   char earlier_id[24];
   snprintf(earlier_id, sizeof earlier_id, "%ld", earlier);
-  CLI_OK("sam", "[case AG-D]\nsituation: settled at home\nanalysis: safe for now\nrisk: high\n"
-                "decision: keep the plan\nrationale: the plan is working\n",
+  CLI_OK("sam",
+         "[case AG-D]\nsituation: settled at home\nanalysis: safe for now\nrisk: high\n"
+         "decision: keep the plan\nrationale: the plan is working\n",
          "record", "write", earlier_id, "--file", "-");
   CLI_OK("sam", NULL, "agenda", sid, "--json");
   agenda_ids("cases", ids, sizeof ids);

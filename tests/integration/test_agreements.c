@@ -33,9 +33,18 @@ static cJSON *json_out(void)
   cr_assert_not_null(j, "not JSON: %s", r.out);
   return j;
 }
-static cJSON *get(cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
-static const char *str(cJSON *o, const char *k) { return cJSON_GetStringValue(get(o, k)); }
-static long long num(cJSON *o, const char *k) { return get(o, k) ? (long long)cJSON_GetNumberValue(get(o, k)) : -1; }
+static cJSON *get(cJSON *o, const char *k)
+{
+  return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+static const char *str(cJSON *o, const char *k)
+{
+  return cJSON_GetStringValue(get(o, k));
+}
+static long long num(cJSON *o, const char *k)
+{
+  return get(o, k) ? (long long)cJSON_GetNumberValue(get(o, k)) : -1;
+}
 static void people(harness_server *h, const char *const *names, const char *const *roles, size_t n)
 {
   harness_start(h);
@@ -71,9 +80,11 @@ Test(agreements, rules_are_data_and_validated, .timeout = 180)
   CLI_REFUSED("admin", "step 2: its until must come after step 1", "rule", "add", "b1", "--steps",
               "1w until 6w, 2w until 4w, 1m");
   CLI_REFUSED("admin", "every step but the last needs an until", "rule", "add", "b2", "--steps", "1w, 1m");
-  CLI_REFUSED("admin", "the last step applies from then on", "rule", "add", "b3", "--steps", "1w until 6w, 1m until 6m");
+  CLI_REFUSED("admin", "the last step applies from then on", "rule", "add", "b3", "--steps",
+              "1w until 6w, 1m until 6m");
   CLI_REFUSED("admin", "1 to 366", "rule", "add", "b4", "--steps", "400d");
-  CLI_REFUSED("admin", "whatever day an agreement starts", "rule", "add", "b5", "--steps", "1w until 4w, 2w until 1m, 1m");
+  CLI_REFUSED("admin", "whatever day an agreement starts", "rule", "add", "b5", "--steps",
+              "1w until 4w, 2w until 1m, 1m");
   /* What the CLI cannot read is a usage error naming the part. */
   const char *bad[][2] = {{"1w until 6w, 2x until 6m, 1m", "step 2: '2x'"},
                           {"1w until, 1m", "step 1 ('1w until')"},
@@ -226,7 +237,8 @@ Test(agreements, versions_terms_freeze_and_end, .timeout = 240)
   sqlite3 *db;
   cr_assert_eq(sqlite3_open(db_path, &db), SQLITE_OK);
   cr_assert_eq(sql_count(db, "SELECT count(*) FROM audit a JOIN users u ON u.id = a.user_id WHERE u.username = 'mgr'"
-                             " AND a.action = 'agreement.read' AND a.detail = 'oversight'"), 1);
+                             " AND a.action = 'agreement.read' AND a.detail = 'oversight'"),
+               1);
   cr_assert_eq(sql_count(db, "SELECT count(*) FROM audit WHERE action = 'agreement.end'"), 3);
   sqlite3_close(db);
   /* On a copy of the file, the database itself refuses to change a signed agreement. */
@@ -299,7 +311,8 @@ Test(agreements, ending_withdraws_the_next_version_and_who_may_end, .timeout = 2
   cr_assert_eq(sqlite3_open(db_path, &db), SQLITE_OK);
   cr_assert_eq(sql_count(db, "SELECT count(*) FROM audit WHERE action = 'agreement.end'"), 4);
   cr_assert_eq(sqlite3_exec(db, "UPDATE agreements SET ended_at = NULL, end_reason = NULL WHERE id = 4", NULL, NULL,
-                            NULL), SQLITE_OK);
+                            NULL),
+               SQLITE_OK);
   /* Signed rows keep who made them, when, and their id. */
   assert_refused(db, "UPDATE agreements SET created_by = created_by + 1 WHERE id = 3");
   assert_refused(db, "UPDATE agreements SET created_at = created_at - 86400 WHERE id = 3");
@@ -326,16 +339,19 @@ Test(agreements, v7_backfills_start_and_supervisor_signature)
   for (int v = 0; v < 6; v++)
     cr_assert_eq(sqlite3_exec(db, db_schema_migrations[v], NULL, NULL, &err), SQLITE_OK, "v%d: %s", v + 1, err);
   cr_assert_eq(sqlite3_exec(db,
-      "INSERT INTO data_keys(id, subject, created_at) VALUES (1, 'user:1', 0);"
-      "INSERT INTO users(id, username, role, key_id, name, pwhash, created_at) VALUES"
-      " (1, 'sam', 3, 1, x'00', 'x', 0), (2, 'pat', 4, 1, x'00', 'x', 0);"
-      /* 2026-03-01 23:30 UTC, signed by the supervisee */
-      "INSERT INTO agreements(id, supervisor_id, supervisee_id, every_days, minutes, created_at, created_by,"
-      " supervisee_signed_at) VALUES (1, 1, 2, 28, 60, 1772407800, 1, 1772407900);",
-      NULL, NULL, &err), SQLITE_OK, "%s", err);
+                            "INSERT INTO data_keys(id, subject, created_at) VALUES (1, 'user:1', 0);"
+                            "INSERT INTO users(id, username, role, key_id, name, pwhash, created_at) VALUES"
+                            " (1, 'sam', 3, 1, x'00', 'x', 0), (2, 'pat', 4, 1, x'00', 'x', 0);"
+                            /* 2026-03-01 23:30 UTC, signed by the supervisee */
+                            "INSERT INTO agreements(id, supervisor_id, supervisee_id, every_days, minutes, created_at, "
+                            "created_by,"
+                            " supervisee_signed_at) VALUES (1, 1, 2, 28, 60, 1772407800, 1, 1772407900);",
+                            NULL, NULL, &err),
+               SQLITE_OK, "%s", err);
   cr_assert_eq(sqlite3_exec(db, db_schema_migrations[6], NULL, NULL, &err), SQLITE_OK, "v7: %s", err);
   cr_assert_eq(sql_count(db, "SELECT count(*) FROM agreements WHERE id = 1 AND starts_on = '2026-03-01'"
-                             " AND supervisor_signed_at = 1772407800"), 1);
+                             " AND supervisor_signed_at = 1772407800"),
+               1);
   assert_refused(db, "UPDATE agreements SET starts_on = '2026-04-01' WHERE id = 1");
   assert_refused(db, "UPDATE agreements SET created_at = 0 WHERE id = 1");
   sqlite3_close(db);

@@ -64,7 +64,10 @@ static cJSON *entries_of(const char *json)
   return a;
 }
 
-static const char *s_of(cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k)->valuestring; }
+static const char *s_of(cJSON *o, const char *k)
+{
+  return cJSON_GetObjectItemCaseSensitive(o, k)->valuestring;
+}
 
 Test(audit, managers_see_who_read_and_changed_and_the_chain_shows_tampering, .timeout = 240)
 {
@@ -73,8 +76,8 @@ Test(audit, managers_see_who_read_and_changed_and_the_chain_shows_tampering, .ti
   const char *devs[] = {"admin", "mona", "max", "sam", "pat"};
   const char *roles[] = {NULL, "manager", "manager", "supervisor", "practitioner"};
   harness_cli_people(&h, &r, devs, roles, 5);
-  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "ivy", "--name", "Ivy", "--role", "inspector", "--expires",
-         "3600s", "--password-stdin");
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "ivy", "--name", "Ivy", "--role", "inspector",
+         "--expires", "3600s", "--password-stdin");
   CLI_OK("ivy", NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
   harness_cli_first_login(&h, &r, "ivy", "ivy");
   CLI_OK("admin", NULL, "team", "add", "North");
@@ -96,8 +99,7 @@ Test(audit, managers_see_who_read_and_changed_and_the_chain_shows_tampering, .ti
   snprintf(other, sizeof other, "%ld", harness_id(&r));
   CLI_OK("sam", NULL, "session", "held", sid);
   CLI_OK("sam", NULL, "session", "held", other);
-  CLI_OK("sam", "[case CH-AU-1]\nsituation: s\ndecision: d\nrationale: r\n\n[notes]\nOne.\n", "record", "write",
-         sid);
+  CLI_OK("sam", "[case CH-AU-1]\nsituation: s\ndecision: d\nrationale: r\n\n[notes]\nOne.\n", "record", "write", sid);
   CLI_OK("pat", NULL, "record", "show", sid);
   CLI_OK("sam", "[notes]\nTwo.\n", "record", "write", sid, "--reason", "tidied");
   CLI_OK("sam", "[notes]\nElsewhere.\n", "record", "write", other);

@@ -12,9 +12,9 @@
 #include "harness.h"
 #include "wire.h"
 
-static const Reflect__V1__Role roles[] = {
-    REFLECT__V1__ROLE__ROLE_ADMINISTRATOR, REFLECT__V1__ROLE__ROLE_MANAGER, REFLECT__V1__ROLE__ROLE_SUPERVISOR,
-    REFLECT__V1__ROLE__ROLE_PRACTITIONER, REFLECT__V1__ROLE__ROLE_INSPECTOR};
+static const Reflect__V1__Role roles[] = {REFLECT__V1__ROLE__ROLE_ADMINISTRATOR, REFLECT__V1__ROLE__ROLE_MANAGER,
+                                          REFLECT__V1__ROLE__ROLE_SUPERVISOR, REFLECT__V1__ROLE__ROLE_PRACTITIONER,
+                                          REFLECT__V1__ROLE__ROLE_INSPECTOR};
 
 /* A request whose op is `op` with an empty sub-message, built from the
  * descriptors so that a new op is walked without editing this test. */
@@ -81,8 +81,8 @@ Test(authz_walk, every_op_every_role, .timeout = 240)
         if (!(r->allow & REQUEST_PUBLIC))
           cr_expect_neq(code, REFLECT__V1__CODE__UNAUTHENTICATED, "%s unauthenticated for '%s'", names[i], r->name);
       } else {
-        cr_expect_eq(code, REFLECT__V1__CODE__PERMISSION_DENIED, "%s may not '%s' but got %s (%s)", names[i],
-                     r->name, wire_code_name(code), msg);
+        cr_expect_eq(code, REFLECT__V1__CODE__PERMISSION_DENIED, "%s may not '%s' but got %s (%s)", names[i], r->name,
+                     wire_code_name(code), msg);
         denied++;
       }
     }
@@ -103,7 +103,8 @@ Test(authz_walk, every_request_type_has_a_rule)
   for (unsigned i = 0; i < d->n_fields; i++) {
     const ProtobufCFieldDescriptor *f = &d->fields[i];
     if (!(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)) continue;
-    cr_expect_not_null(requests_find((Reflect__V1__Request__OpCase)f->id), "op '%s' has no row in the request table", f->name);
+    cr_expect_not_null(requests_find((Reflect__V1__Request__OpCase)f->id), "op '%s' has no row in the request table",
+                       f->name);
     ops++;
   }
   cr_assert_gt(ops, 10);

@@ -32,8 +32,8 @@ static void populate(harness_server *hp, char *cid, char *sid, char *case_json, 
   harness_cli_people(&h, &r, devs, roles, 3);
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
   CLI_OK("pat", NULL, "agreement", "sign", "1");
-  CLI_OK("sam", NULL, "case", "add", "--ref", REF, "--name", CHILD, "--dob", "2014-03-09", "--risk", "high",
-         "--worker", "pat");
+  CLI_OK("sam", NULL, "case", "add", "--ref", REF, "--name", CHILD, "--dob", "2014-03-09", "--risk", "high", "--worker",
+         "pat");
   snprintf(cid, 24, "%ld", harness_id(&r));
   char when[HARNESS_DAY_AT_SIZE];
   CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", harness_day_at(when, -3, 10), "--minutes", "60");
@@ -162,8 +162,15 @@ Test(backup, online_backups_restore_to_the_same_content, .timeout = 180)
   char server_secret[64] = "", path[1300];
   snprintf(path, sizeof path, "%s/server.key", h.data);
   read_bytes(path, server_secret, 40);
-  const char *plain[] = {CHILD, "Okafor-Lindqvist", REF, "Marker-Record-Bittern", "contact visits unsettle",
-                         "Load child 1", HARNESS_PASSWORD, HARNESS_ADMIN_PASSWORD, server_secret};
+  const char *plain[] = {CHILD,
+                         "Okafor-Lindqvist",
+                         REF,
+                         "Marker-Record-Bittern",
+                         "contact visits unsettle",
+                         "Load child 1",
+                         HARNESS_PASSWORD,
+                         HARNESS_ADMIN_PASSWORD,
+                         server_secret};
   for (int i = 0; i < N_BACKUPS; i++) {
     const char *files[] = {bak[i], "reflect.db", "reflect.db-wal"};
     for (int f = 0; f < 3; f++) {
@@ -189,10 +196,10 @@ Test(backup, online_backups_restore_to_the_same_content, .timeout = 180)
 }
 
 #define RESTORE_REFUSED(from, target, key, needle)                                                          \
-  do {                                                                                                     \
+  do {                                                                                                      \
     reflectd(&h, &br, NULL, "restore", "--from", from, "--data", target, "--key", key, (const char *)NULL); \
-    cr_assert_eq(br.status, 1, "restore of %s must fail: %s %s", from, br.out, br.err);                    \
-    cr_assert(strstr(br.err, needle), "expected '%s' in: %s", needle, br.err);                             \
+    cr_assert_eq(br.status, 1, "restore of %s must fail: %s %s", from, br.out, br.err);                     \
+    cr_assert(strstr(br.err, needle), "expected '%s' in: %s", needle, br.err);                              \
   } while (0)
 
 Test(backup, restore_refuses_what_it_cannot_trust, .timeout = 120)

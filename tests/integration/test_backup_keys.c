@@ -125,8 +125,9 @@ Test(backup, scheduled_backups_keep_the_newest_n, .timeout = 120)
   sqlite3 *d;
   sqlite3_stmt *st;
   cr_assert_eq(sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  cr_assert_eq(sqlite3_prepare_v2(d, "SELECT path, removed_at IS NULL FROM backups WHERE scheduled = 1 ORDER BY id",
-                                  -1, &st, NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_prepare_v2(d, "SELECT path, removed_at IS NULL FROM backups WHERE scheduled = 1 ORDER BY id", -1,
+                                  &st, NULL),
+               SQLITE_OK);
   int row = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
     const char *p = (const char *)sqlite3_column_text(st, 0);
@@ -137,8 +138,9 @@ Test(backup, scheduled_backups_keep_the_newest_n, .timeout = 120)
   }
   sqlite3_finalize(st);
   /* A copy restored from the newest must never prune the original's files. */
-  cr_assert_eq(sqlite3_prepare_v2(d, "SELECT path FROM backups WHERE scheduled = 1 ORDER BY id DESC LIMIT 1", -1,
-                                  &st, NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_prepare_v2(d, "SELECT path FROM backups WHERE scheduled = 1 ORDER BY id DESC LIMIT 1", -1, &st,
+                                  NULL),
+               SQLITE_OK);
   cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
   char newest[600], target[400], key[400], restored_db[500];
   snprintf(newest, sizeof newest, "%s", (const char *)sqlite3_column_text(st, 0));

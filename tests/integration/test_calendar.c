@@ -89,8 +89,8 @@ static cJSON *event_by_uid_suffix(cJSON *events, long id)
   char prefix[32];
   snprintf(prefix, sizeof prefix, "session-%ld@", id);
   cJSON *e;
-  cJSON_ArrayForEach(e, events)
-    if (!strncmp(cJSON_GetObjectItem(e, "uid")->valuestring, prefix, strlen(prefix))) return e;
+  cJSON_ArrayForEach(e,
+                     events) if (!strncmp(cJSON_GetObjectItem(e, "uid")->valuestring, prefix, strlen(prefix))) return e;
   return NULL;
 }
 
@@ -107,8 +107,8 @@ static long london(int year, int month, int day, int hour, int minute)
 {
   setenv("TZ", "Europe/London", 1);
   tzset();
-  struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day, .tm_hour = hour,
-                  .tm_min = minute, .tm_isdst = -1};
+  struct tm tm =
+      {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day, .tm_hour = hour, .tm_min = minute, .tm_isdst = -1};
   return (long)mktime(&tm);
 }
 
@@ -182,7 +182,8 @@ Test(calendar, export_round_trips_through_icalendar, .timeout = 240)
   cr_assert_str_eq(cJSON_GetObjectItem(zone, "tzid")->valuestring, "Europe/London");
   int n_daylight = 0, n_standard = 0;
   cJSON *part;
-  cJSON_ArrayForEach(part, cJSON_GetObjectItem(zone, "parts")) {
+  cJSON_ArrayForEach(part, cJSON_GetObjectItem(zone, "parts"))
+  {
     n_daylight += !strcmp(part->valuestring, "DAYLIGHT");
     n_standard += !strcmp(part->valuestring, "STANDARD");
   }
@@ -221,7 +222,8 @@ Test(calendar, export_round_trips_through_icalendar, .timeout = 240)
   CLI_OK("sam", NULL, "session", "list", "--json");
   cJSON *list = cJSON_Parse(r.out), *s;
   cr_assert_not_null(list);
-  cJSON_ArrayForEach(s, list) {
+  cJSON_ArrayForEach(s, list)
+  {
     cJSON *e = event_by_uid_suffix(events, json_long(s, "id"));
     cr_assert_not_null(e);
     cr_assert_eq(json_long(e, "start"), json_long(s, "starts_at_unix"));
@@ -234,7 +236,8 @@ Test(calendar, export_round_trips_through_icalendar, .timeout = 240)
   harness_write_file(ics2, r.out);
   cJSON *again = parse_calendar(&h, ics2);
   cJSON *e2;
-  cJSON_ArrayForEach(e2, cJSON_GetObjectItem(again, "events")) {
+  cJSON_ArrayForEach(e2, cJSON_GetObjectItem(again, "events"))
+  {
     const char *uid = cJSON_GetObjectItem(e2, "uid")->valuestring;
     int found = 0;
     cJSON *e1;
@@ -295,8 +298,15 @@ Test(calendar, session_list_range_on_the_wire, .timeout = 120)
   cJSON_Delete(list);
 
   client *sam = harness_user(&h, "sam");
-  struct { long from, to; int n; long first; } cases[] = {
-      {starts[0], starts[2], 2, 0}, {starts[0] + 1, 0, 2, 1}, {0, starts[1] + 1, 2, 0}, {starts[2], starts[2] + 1, 1, 2},
+  struct {
+    long from, to;
+    int n;
+    long first;
+  } cases[] = {
+      {starts[0], starts[2], 2, 0},
+      {starts[0] + 1, 0, 2, 1},
+      {0, starts[1] + 1, 2, 0},
+      {starts[2], starts[2] + 1, 1, 2},
   };
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;

@@ -28,8 +28,8 @@ static harness_run r;
 #define NEIGHBOUR "Gideon Frane"
 
 /* Names and references that must appear nowhere in Amira's extract. */
-static const char *const hidden[] = {"Yusuf", "yusuf", "Bartholomew", "Quist", OTHER_REF, SIBLING_REF,
-                                     "Leila", "Morrow", "Gideon", "Frane"};
+static const char *const hidden[] = {"Yusuf",     "yusuf", "Bartholomew", "Quist",  OTHER_REF,
+                                     SIBLING_REF, "Leila", "Morrow",      "Gideon", "Frane"};
 
 #define RISK_1 "Yusuf Hassan shouts at Amira"
 #define DECISION_1 "Amira to stay with Leila Morrow"
@@ -105,8 +105,8 @@ static void write_records(void)
   char s1[24], s2[24];
   snprintf(s1, sizeof s1, "%ld", held_session(-30));
   CLI_OK("sam", NULL, "record", "write", s1, "--file",
-         file_with("r1.txt", "[case " SUBJECT_REF "]\nrisk: " RISK_1 "\ndecision: " DECISION_1 "\nrationale: " RATIONALE_1
-                             "\n"));
+         file_with("r1.txt",
+                   "[case " SUBJECT_REF "]\nrisk: " RISK_1 "\ndecision: " DECISION_1 "\nrationale: " RATIONALE_1 "\n"));
   CLI_OK("pat", NULL, "record", "sign", s1, "--revision", "1");
   CLI_OK("sam", NULL, "record", "sign", s1, "--revision", "1");
   CLI_OK("sam", NULL, "record", "write", s1, "--reason", "the plan changed", "--file",
@@ -114,7 +114,8 @@ static void write_records(void)
                               "\nrationale: " RATIONALE_1 "\n"));
   snprintf(s2, sizeof s2, "%ld", held_session(-10));
   CLI_OK("sam", NULL, "record", "write", s2, "--file",
-         file_with("r2.txt", "[case " SUBJECT_REF "]\nrisk: low\ndecision: " DECISION_2 "\nrationale: " RATIONALE_2 "\n"));
+         file_with("r2.txt",
+                   "[case " SUBJECT_REF "]\nrisk: low\ndecision: " DECISION_2 "\nrationale: " RATIONALE_2 "\n"));
 }
 
 static void assert_nothing_hidden(const char *out)
@@ -146,7 +147,8 @@ static void check_text(void)
   cr_assert(strstr(o, "Decision (later changed — see below): Amira to stay with [redacted"), "%s", o);
   cr_assert(strstr(o, "record revision 1)") && strstr(o, "record revision 2)"), "%s", o);
   cr_assert(strstr(o, "[redacted: another child] and Amira argue; [redacted: another child] is similar;"
-                      " [redacted: third party] is worried"), "%s", o);
+                      " [redacted: third party] is worried"),
+            "%s", o);
   cr_assert(strstr(o, "[redacted: third party (mother)] has engaged; [redacted: another child] moved away"), "%s", o);
   /* Hand count: rev 1 risk 1, decision 1, rationale 3; rev 2 risk 1,
    * decision 1, rationale 3; session 2 rationale 2: 12 in the text, and
@@ -156,7 +158,8 @@ static void check_text(void)
   cr_assert_eq(count(o, "[redacted: ") - count(list, "[redacted: "), 12, "%s", o);
   cr_assert_eq(count(list, "\n- "), 12, "%s", list);
   cr_assert_eq(count(list, ": another child\n") + count(list, ": third party\n") +
-                   count(list, ": third party (mother)\n"), 12, "%s", list);
+                   count(list, ": third party (mother)\n"),
+               12, "%s", list);
 }
 
 static void check_json(void)
@@ -187,7 +190,8 @@ static void check_json(void)
     cr_assert(entry >= 0 && entry < 3);
     per_entry[entry]++;
     cr_assert(!strcmp(reason, "another child") || !strcmp(reason, "third party") ||
-              !strcmp(reason, "third party (mother)"), "reason '%s'", reason);
+                  !strcmp(reason, "third party (mother)"),
+              "reason '%s'", reason);
   }
   cr_assert(per_entry[0] == 5 && per_entry[1] == 5 && per_entry[2] == 2, "%d %d %d", per_entry[0], per_entry[1],
             per_entry[2]);

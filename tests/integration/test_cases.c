@@ -33,8 +33,8 @@ Test(cases, caseloads_visibility_and_audit, .timeout = 180)
   long child = harness_id(&r);
   char cid[24];
   snprintf(cid, sizeof cid, "%ld", child);
-  CLI_OK("sam", NULL, "case", "add", "--ref", "FAM-0002", "--name", "The Okonkwo family", "--risk", "low",
-         "--worker", "pat");
+  CLI_OK("sam", NULL, "case", "add", "--ref", "FAM-0002", "--name", "The Okonkwo family", "--risk", "low", "--worker",
+         "pat");
   CLI_REFUSED("sam", "you do not supervise 'quinn'", "case", "add", "--ref", "X-1", "--name", "Someone", "--risk",
               "low", "--worker", "quinn");
   CLI_REFUSED("sam", "already exists", "case", "add", "--ref", " ch-2026-88731 ", "--name", "Duplicate", "--risk",
@@ -98,12 +98,14 @@ Test(cases, caseloads_visibility_and_audit, .timeout = 180)
   char q[256];
   snprintf(q, sizeof q,
            "SELECT count(*) FROM audit a JOIN users u ON u.id = a.user_id WHERE a.action = 'case.read'"
-           " AND a.object = 'case:%ld' AND u.username = 'sam'", child);
+           " AND a.object = 'case:%ld' AND u.username = 'sam'",
+           child);
   cr_assert_eq(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
   cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
   cr_assert_eq(sqlite3_column_int(st, 0), 1);
   sqlite3_finalize(st);
-  cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit WHERE action = 'case.list'", -1, &st, NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit WHERE action = 'case.list'", -1, &st, NULL),
+               SQLITE_OK);
   cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
   cr_assert_geq(sqlite3_column_int(st, 0), 4, "each listing is audited");
   sqlite3_finalize(st);

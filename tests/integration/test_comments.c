@@ -23,7 +23,10 @@ static harness_run r;
 
 #define NOTE_BYTES 8192 /* the most a comment may hold */
 
-static cJSON *field(cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
+static cJSON *field(cJSON *o, const char *k)
+{
+  return cJSON_GetObjectItemCaseSensitive(o, k);
+}
 
 /* The text of a PDF (pdftotext), malloc'd. */
 static char *pdf_text(const char *pdf)
@@ -199,8 +202,8 @@ Test(comments, large_comments_page_under_the_frame, .timeout = 400)
   /* As many as the frame holds, never more: asking for 200 gets fewer. */
   CLI_OK("pat", NULL, "record", "show", sid, "--comments-limit", "200");
   int shown = 0;
-  cr_assert_eq(sscanf(strstr(r.err, "showing ") ? strstr(r.err, "showing ") : "", "showing %d of 130", &shown), 1,
-               "%s", r.err);
+  cr_assert_eq(sscanf(strstr(r.err, "showing ") ? strstr(r.err, "showing ") : "", "showing %d of 130", &shown), 1, "%s",
+               r.err);
   cr_assert(shown > 50 && shown < 130, "a page fills the frame and no more: %d", shown);
 
   /* Page by page, five at a time: every note once, in order, and the
@@ -320,8 +323,8 @@ Test(comments, bounded_per_person_and_record, .timeout = 400)
   expect_exhausted(pat, s, DISAGREE, "5 disagreements");
   comment_ok(sam, s, RESOLVE, "resolved", first);
   char msg[256];
-  cr_assert_eq(comment(sam, s, RESOLVE, "again", first, NULL, msg, sizeof msg), REFLECT__V1__CODE__ALREADY_EXISTS,
-               "%s", msg);
+  cr_assert_eq(comment(sam, s, RESOLVE, "again", first, NULL, msg, sizeof msg), REFLECT__V1__CODE__ALREADY_EXISTS, "%s",
+               msg);
   cr_assert(strstr(msg, "already resolved"), "%s", msg);
 
   /* A day: 55 so far; 45 on another record make 100. */
@@ -373,7 +376,8 @@ Test(comments, inspector_sees_only_signed_comments, .timeout = 300)
 
   CLI_OK("ivy", NULL, "record", "show", sid, "--json");
   cr_assert(strstr(r.out, "Marker-Before-Wren") && strstr(r.out, "Marker-Before-Disagree") &&
-                strstr(r.out, "Marker-Before-Resolved"), "signed comments are evidence: %s", r.out);
+                strstr(r.out, "Marker-Before-Resolved"),
+            "signed comments are evidence: %s", r.out);
   cr_assert_not(strstr(r.out, "Marker-After") || strstr(r.out, "Marker-Between"),
                 "an inspector sees only what every party signed: %s", r.out);
   cJSON *j = cJSON_Parse(r.out);
@@ -438,13 +442,15 @@ Test(comments, migration_backfills_what_each_signature_covered)
   for (int v = 0; v < mine; v++)
     cr_assert_eq(sqlite3_exec(db, db_schema_migrations[v], NULL, NULL, &err), SQLITE_OK, "v%d: %s", v + 1, err);
   /* Foreign keys are off on this bare connection: only these two tables matter. */
-  cr_assert_eq(sqlite3_exec(db,
-      "INSERT INTO record_comments(id, session_id, revision, author_id, at, kind, key_id, body) VALUES"
-      " (1, 1, 1, 2, 100, 1, 1, x'00'), (2, 1, 1, 2, 200, 2, 1, x'00'), (3, 1, 1, 1, 300, 1, 1, x'00'),"
-      " (4, 2, 1, 1, 150, 1, 1, x'00');"
-      "INSERT INTO record_signoffs(session_id, revision, user_id, at) VALUES"
-      " (1, 1, 1, 200), (1, 1, 2, 301), (2, 1, 1, 100);",
-      NULL, NULL, &err), SQLITE_OK, "%s", err);
+  cr_assert_eq(
+      sqlite3_exec(db,
+                   "INSERT INTO record_comments(id, session_id, revision, author_id, at, kind, key_id, body) VALUES"
+                   " (1, 1, 1, 2, 100, 1, 1, x'00'), (2, 1, 1, 2, 200, 2, 1, x'00'), (3, 1, 1, 1, 300, 1, 1, x'00'),"
+                   " (4, 2, 1, 1, 150, 1, 1, x'00');"
+                   "INSERT INTO record_signoffs(session_id, revision, user_id, at) VALUES"
+                   " (1, 1, 1, 200), (1, 1, 2, 301), (2, 1, 1, 100);",
+                   NULL, NULL, &err),
+      SQLITE_OK, "%s", err);
   cr_assert_eq(sqlite3_exec(db, db_schema_migrations[mine], NULL, NULL, &err), SQLITE_OK, "%s", err);
   cr_assert_eq(sql_count(db, "SELECT comments_seen FROM record_signoffs WHERE session_id = 1 AND user_id = 1"), 1);
   cr_assert_eq(sql_count(db, "SELECT comments_seen FROM record_signoffs WHERE session_id = 1 AND user_id = 2"), 3);

@@ -164,8 +164,8 @@ Test(crash, kill9_loses_no_acknowledged_write, .timeout = 900)
   for (int i = 0; i < w.n_acks; i += stride, checked++) check_acked(w.c, &w.acks[i]);
   cr_log_info("crash: rounds=%d attempts=%ld acknowledged=%d checked=%ld mean_start_ms=%.0f", w.round, w.attempts,
               w.n_acks, checked, 1000.0 * start_total / w.round);
-  fprintf(stderr, "crash: rounds=%d attempts=%ld acknowledged=%d checked=%ld mean_start_ms=%.0f\n", w.round,
-          w.attempts, w.n_acks, checked, 1000.0 * start_total / w.round);
+  fprintf(stderr, "crash: rounds=%d attempts=%ld acknowledged=%d checked=%ld mean_start_ms=%.0f\n", w.round, w.attempts,
+          w.n_acks, checked, 1000.0 * start_total / w.round);
   cr_assert_geq(w.n_acks, rounds, "the writer should get some writes in every round");
   client_close(w.c);
   free(w.acks);

@@ -110,7 +110,10 @@ Test(diskfull, refused_as_exhausted_and_recovers, .timeout = 300)
   char small[300], filler[340], cmd[1200];
   snprintf(small, sizeof small, "%s/small", h.dir);
   cr_assert_eq(mkdir(small, 0700), 0);
-  if (mount("tmpfs", small, "tmpfs", 0, "size=" "24" "m,mode=0700")) {
+  if (mount("tmpfs", small, "tmpfs", 0,
+            "size="
+            "24"
+            "m,mode=0700")) {
     harness_cleanup(&h);
     cr_skip_test("could not mount a tmpfs: %s", strerror(errno));
   }

@@ -35,7 +35,8 @@ static int list_has_session(long id)
   cr_assert(cJSON_IsArray(j), "session list --json is not an array: %s", r.out);
   int found = 0;
   cJSON *e;
-  cJSON_ArrayForEach(e, j) {
+  cJSON_ArrayForEach(e, j)
+  {
     cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "id");
     if (cJSON_IsNumber(v) && (long)v->valuedouble == id) found = 1;
   }
@@ -51,8 +52,8 @@ Test(e2e, first_slice_through_the_cli, .timeout = 180)
   for (int i = 0; i < 4; i++) setup_device(&h, devs[i]);
 
   CLI_OK("admin", HARNESS_ADMIN_PASSWORD "\n", "login", "admin", "--password-stdin");
-  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "sam", "--name", "Sam Supervisor", "--role",
-         "supervisor", "--password-stdin");
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "sam", "--name", "Sam Supervisor", "--role", "supervisor",
+         "--password-stdin");
   parse_id();
   CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "pat", "--name", "Pat Practitioner", "--role",
          "practitioner", "--password-stdin");
@@ -122,8 +123,8 @@ Test(e2e, first_slice_through_the_cli, .timeout = 180)
   cr_assert_not(list_has_session(session), "another practitioner must not see it: %s", r.out);
 
   /* The same hour again clashes for the supervisor and for pat. */
-  CLI("sup", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--at", at, "--minutes", "120",
-      "--room", "Group room");
+  CLI("sup", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--at", at, "--minutes", "120", "--room",
+      "Group room");
   cr_assert_eq(r.status, 1, "a clash is refused: %s", r.err);
   cr_assert(strstr(r.err, "already have session"), "the clash is named: %s", r.err);
   /* A group session lists all its members, for each of them. */

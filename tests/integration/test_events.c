@@ -18,12 +18,14 @@
 #define DAY 86400
 
 /* Everything the tests write that must never reach an event. */
-static const char *const secrets[] = {"SECRET-RECORD-TEXT", "SECRET-AMENDMENT", "SECRET-ACTION-DESC",
-                                      "SECRET-EVIDENCE",    "SECRET-CASE-NAME", "SECRETREF42",
-                                      "SECRET-REASON",      "SECRET-CANCEL"};
+static const char *const secrets[] = {"SECRET-RECORD-TEXT", "SECRET-AMENDMENT", "SECRET-ACTION-DESC", "SECRET-EVIDENCE",
+                                      "SECRET-CASE-NAME",   "SECRETREF42",      "SECRET-REASON",      "SECRET-CANCEL"};
 
 /* The shared requests, carrying the secrets above. */
-static void move(client *sup, uint64_t id, int64_t at) { harness_reschedule(sup, id, at, "SECRET-REASON"); }
+static void move(client *sup, uint64_t id, int64_t at)
+{
+  harness_reschedule(sup, id, at, "SECRET-REASON");
+}
 
 static void set_status(client *sup, uint64_t id, Reflect__V1__SessionStatus status)
 {
@@ -130,7 +132,10 @@ static void no_secrets(const events *e)
   }
 }
 
-static int has(const char *s, const char *needle) { return s && strstr(s, needle) != NULL; }
+static int has(const char *s, const char *needle)
+{
+  return s && strstr(s, needle) != NULL;
+}
 
 typedef struct {
   harness_server h;
@@ -178,7 +183,10 @@ static void receive_all(client_events *sub, received *out)
   while (quiet < 2) {
     Reflect__V1__Event *ev = NULL;
     int rc = client_events_next(sub, CLIENT_EVENTS_QUIET_MS + 1000, &ev);
-    if (rc == CLIENT_ENOEVENT) { quiet++; continue; }
+    if (rc == CLIENT_ENOEVENT) {
+      quiet++;
+      continue;
+    }
     cr_assert_eq(rc, CLIENT_OK, "events: %s", client_strerror(rc));
     quiet = 0;
     cr_assert_lt(out->n, EVENTS_MAX);

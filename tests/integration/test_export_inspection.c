@@ -122,7 +122,8 @@ static int audit_count(const char *action, const char *object, const char *detai
   cr_assert_eq(sqlite3_open(db, &sq), SQLITE_OK);
   sqlite3_stmt *st;
   cr_assert_eq(sqlite3_prepare_v2(sq, "SELECT count(*) FROM audit WHERE action = ?1 AND object = ?2 AND detail LIKE ?3",
-                                  -1, &st, NULL), SQLITE_OK);
+                                  -1, &st, NULL),
+               SQLITE_OK);
   sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, object, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, detail_like, -1, SQLITE_STATIC);
@@ -148,10 +149,20 @@ static void check_pdf(const char *pdf, long pat1, long pat2, long quinn1)
   snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' '%s'", pdf, txt);
   cr_assert_eq(system(cmd), 0, "%s", cmd);
   char *t = slurp(txt);
-  const char *want[] = {"Supervision evidence", "North", "Contains personal data", "75%", "3 of 4", "CH-1",
-                        "withheld", DECISION, "Reflect — North — page 1 of", "Sampled records in full",
-                        "support", "mediation"};
-  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) cr_assert(strstr(t, want[i]), "no '%s' in:\n%s", want[i], t);
+  const char *want[] = {"Supervision evidence",
+                        "North",
+                        "Contains personal data",
+                        "75%",
+                        "3 of 4",
+                        "CH-1",
+                        "withheld",
+                        DECISION,
+                        "Reflect — North — page 1 of",
+                        "Sampled records in full",
+                        "support",
+                        "mediation"};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    cr_assert(strstr(t, want[i]), "no '%s' in:\n%s", want[i], t);
   snprintf(s, sizeof s, "Session %ld", quinn1);
   cr_assert(strstr(t, s), "no %s", s);
   snprintf(s, sizeof s, "Session %ld", pat1);
@@ -300,7 +311,8 @@ Test(export_inspection, every_worker_reads_fresh_after_an_inspectors_export, .ti
   CLI_OK("ines", NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
   harness_cli_first_login(&h, &r, "ines", "ines");
   CLI_OK("admin", NULL, "inspector", "grant", "ines", "--team", "North");
-  for (int i = 0; i < 4; i++) CLI_OK("ines", NULL, "export", "inspection", "--team", "North", "--from", from, "--to", to, "--json");
+  for (int i = 0; i < 4; i++)
+    CLI_OK("ines", NULL, "export", "inspection", "--team", "North", "--from", from, "--to", to, "--json");
 
   /* 40 requests from other people: each write is read back at once. */
   for (int i = 0; i < 10; i++) {

@@ -66,10 +66,8 @@ Test(group, attendance_recorded_and_confirmed, .timeout = 240)
   cr_assert_eq(r.status, 2, "naming nobody is a usage error: %s", r.err);
 
   /* Bad lists are refused whole. */
-  CLI_REFUSED("sam", "both present and absent", "session", "attendance", group, "--present", "pat", "--absent",
-              "pat");
-  CLI_REFUSED("sam", "'olga' is not a member", "session", "attendance", group, "--present", "pat", "--present",
-              "olga");
+  CLI_REFUSED("sam", "both present and absent", "session", "attendance", group, "--present", "pat", "--absent", "pat");
+  CLI_REFUSED("sam", "'olga' is not a member", "session", "attendance", group, "--present", "pat", "--present", "olga");
   CLI_REFUSED("sam", "'nobody' is not a member", "session", "attendance", group, "--absent", "nobody");
   CLI_REFUSED("quinn", "PERMISSION_DENIED", "session", "attendance", group, "--present", "quinn");
   CLI_OK("sam", NULL, "session", "show", group, "--json");
@@ -100,8 +98,8 @@ Test(group, attendance_recorded_and_confirmed, .timeout = 240)
   expect_attendance("quinn", "present", 0);
   expect_attendance("ruth", "present", 1);
   CLI_OK("pat", NULL, "session", "show", group);
-  cr_assert(strstr(r.out, "attendance:") && strstr(r.out, "confirmed ") && strstr(r.out, "not confirmed yet"),
-            "%s", r.out);
+  cr_assert(strstr(r.out, "attendance:") && strstr(r.out, "confirmed ") && strstr(r.out, "not confirmed yet"), "%s",
+            r.out);
 
   /* A cancelled session takes no attendance. */
   CLI_OK("sam", NULL, "session", "cancel", later, "--reason", "room flooded");

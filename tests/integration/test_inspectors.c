@@ -22,7 +22,10 @@ static harness_server h;
 #define NOTES "Caseload reviewed; supervision plan agreed."
 #define EXPIRES_IN 25
 
-static cJSON *field(cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
+static cJSON *field(cJSON *o, const char *k)
+{
+  return cJSON_GetObjectItemCaseSensitive(o, k);
+}
 
 /* sup books and holds a session with `who` yesterday at `hour`, writes its
  * record; if sign, both sign revision 1. Returns the id in buf. */
@@ -94,12 +97,11 @@ Test(inspectors, time_limited_read_only_evidence, .timeout = 300)
   held_with_record("sam", "pat", 14, 0, unsigned_s, sizeof unsigned_s);
   held_with_record("sid", "quin", 10, 1, south, sizeof south);
   /* An amendment of the signed record: revision 2, not yet signed. */
-  CLI_OK("sam", "[wellbeing]\n" WELLBEING "\n\n[notes]\n" NOTES " Amended.\n", "record", "write", signed_s,
-         "--reason", "typo");
+  CLI_OK("sam", "[wellbeing]\n" WELLBEING "\n\n[notes]\n" NOTES " Amended.\n", "record", "write", signed_s, "--reason",
+         "typo");
 
   /* No inspector without an expiry, nor one more than a year ahead. */
-  CLI("admin", HARNESS_PASSWORD "\n", "user", "add", "ian", "--name", "Ian", "--role", "inspector",
-      "--password-stdin");
+  CLI("admin", HARNESS_PASSWORD "\n", "user", "add", "ian", "--name", "Ian", "--role", "inspector", "--password-stdin");
   cr_assert_eq(r.status, 2, "%s", r.err);
   cr_assert(strstr(r.err, "--expires"), "%s", r.err);
   client *admin = harness_user(&h, "admin");

@@ -49,12 +49,18 @@ static void reflectd(harness_run *r, const char *stdin_text, ...)
   cr_assert_eq(pipe(in) | pipe(out) | pipe(err), 0);
   pid_t pid = fork();
   if (pid == 0) {
-    dup2(in[0], 0); dup2(out[1], 1); dup2(err[1], 2);
-    close(in[1]); close(out[0]); close(err[0]);
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    close(in[1]);
+    close(out[0]);
+    close(err[0]);
     execv(argv[0], (char *const *)argv);
     _exit(127);
   }
-  close(in[0]); close(out[1]); close(err[1]);
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
   if (stdin_text) cr_assert_eq(write(in[1], stdin_text, strlen(stdin_text)), (ssize_t)strlen(stdin_text));
   close(in[1]);
   /* Replies are short: read stdout, then stderr, without deadlock risk. */
@@ -62,7 +68,8 @@ static void reflectd(harness_run *r, const char *stdin_text, ...)
   while ((k = read(out[0], r->out + no, sizeof r->out - 1 - (size_t)no)) > 0) no += k;
   while ((k = read(err[0], r->err + ne, sizeof r->err - 1 - (size_t)ne)) > 0) ne += k;
   r->out[no] = r->err[ne] = '\0';
-  close(out[0]); close(err[0]);
+  close(out[0]);
+  close(err[0]);
   int st;
   waitpid(pid, &st, 0);
   r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
@@ -92,8 +99,8 @@ static void init_sealed(harness_server *h)
 /* harness_serve with extra arguments (NULL-terminated) and stdin text. */
 static void serve_with(harness_server *h, const char *stdin_text, const char *const *extra)
 {
-  const char *argv[24] = {REFLECTD_PATH, "serve", "--data", h->data, "--listen", h->rpc, "--publish", h->pub,
-                          "--workers", "3"};
+  const char *argv[24] = {REFLECTD_PATH, "serve",     "--data", h->data,     "--listen",
+                          h->rpc,        "--publish", h->pub,   "--workers", "3"};
   size_t n = 10;
   for (size_t i = 0; extra && extra[i] && n < 23; i++) argv[n++] = extra[i];
   argv[n] = NULL;
@@ -106,7 +113,10 @@ static void serve_with(harness_server *h, const char *stdin_text, const char *co
     char log[400];
     snprintf(log, sizeof log, "%s/reflectd.log", h->dir);
     int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (fd >= 0) { dup2(fd, 2); close(fd); }
+    if (fd >= 0) {
+      dup2(fd, 2);
+      close(fd);
+    }
     dup2(in[0], 0);
     close(in[1]);
     execv(argv[0], (char *const *)argv);
@@ -125,7 +135,10 @@ static void serve_with(harness_server *h, const char *stdin_text, const char *co
     req.op_case = REFLECT__V1__REQUEST__OP_PING;
     req.ping = &ping;
     Reflect__V1__Reply *rep = NULL;
-    if (client_call(c, &req, &rep) == CLIENT_OK) { wire_free_reply(rep); break; }
+    if (client_call(c, &req, &rep) == CLIENT_OK) {
+      wire_free_reply(rep);
+      break;
+    }
     cr_assert_lt(ms_since(&t0), HARNESS_START_MS, "reflectd did not answer");
     int st;
     cr_assert_eq(waitpid(pid, &st, WNOHANG), 0, "reflectd exited during start-up (see %s/reflectd.log)", h->dir);
@@ -255,7 +268,10 @@ static uint64_t add_case(client *c, const char *ref, const char *name, Reflect__
   req.op_case = REFLECT__V1__REQUEST__OP_CASE_ADD;
   req.case_add = &in;
   Reflect__V1__Reply *rep = NULL;
-  if (client_call(c, &req, &rep) != CLIENT_OK) { *code = REFLECT__V1__CODE__UNKNOWN; return 0; }
+  if (client_call(c, &req, &rep) != CLIENT_OK) {
+    *code = REFLECT__V1__CODE__UNKNOWN;
+    return 0;
+  }
   *code = rep->status->code;
   if (*code != REFLECT__V1__CODE__OK) cr_log_warn("case add %s: %d %s", ref, *code, rep->status->message);
   uint64_t id = *code == REFLECT__V1__CODE__OK && rep->case_add ? rep->case_add->id : 0;
@@ -301,7 +317,10 @@ static void *write_loop(void *arg)
     uint64_t id = add_case(w->c, ref, name, &code);
     long ms = ms_since(&t0);
     if (ms > w->max_ms) w->max_ms = ms;
-    if (code != REFLECT__V1__CODE__OK) { w->failures++; continue; }
+    if (code != REFLECT__V1__CODE__OK) {
+      w->failures++;
+      continue;
+    }
     w->id[w->n++] = id;
   }
   return NULL;
@@ -366,8 +385,8 @@ Test(keys, rotation_under_load, .timeout = 300)
   usleep(300 * 1000);
   atomic_store(&w->stop, 1);
   pthread_join(t, NULL);
-  cr_log_info("figure: %d writes acknowledged during 3 rotations, %d failed, longest request %ld ms", w->n,
-              w->failures, w->max_ms);
+  cr_log_info("figure: %d writes acknowledged during 3 rotations, %d failed, longest request %ld ms", w->n, w->failures,
+              w->max_ms);
   cr_assert_eq(w->failures, 0, "no request may fail during a rotation");
   cr_assert_gt(w->n, 10, "the load must have run");
   for (int i = 0; i < w->n; i++) {
@@ -513,8 +532,8 @@ Test(keys, passphrase_rotation_online_and_offline, .timeout = 180)
   cr_assert_eq(r.status, 0, "%s", r.err);
   cr_assert_eq(harness_stop(&h), 0);
 
-  reflectd(&r, PASSPHRASE "\n", "serve", "--data", h.data, "--listen", h.rpc, "--publish", h.pub,
-           "--passphrase-stdin", NULL);
+  reflectd(&r, PASSPHRASE "\n", "serve", "--data", h.data, "--listen", h.rpc, "--publish", h.pub, "--passphrase-stdin",
+           NULL);
   cr_assert_eq(r.status, 1);
   cr_assert(strstr(r.err, "wrong master key"), "%s", r.err);
   /* Offline: the current passphrase, then the new one. */
@@ -538,7 +557,11 @@ static void raw_request(const char *path, const char *text, char *reply, size_t 
   int fd = socket(AF_UNIX, SOCK_STREAM, 0);
   reply[0] = '\0';
   *connect_errno = 0;
-  if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) { *connect_errno = errno; close(fd); return; }
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+    *connect_errno = errno;
+    close(fd);
+    return;
+  }
   if (text) {
     /* The server may answer and close before reading (a refused peer). */
     ssize_t wr = send(fd, text, strlen(text), MSG_NOSIGNAL);

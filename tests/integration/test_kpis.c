@@ -67,9 +67,15 @@ Test(kpis, targets_measurements_report_drift_and_citations, .timeout = 240)
   cr_assert_eq(harness_id(&r), 1);
   CLI_REFUSED("mona", "already exists", "kpi", "goal", "add", "Timely planning");
   CLI_REFUSED("sam", "PERMISSION_DENIED", "kpi", "goal", "add", "Other");
-  const char *def[] = {"--name", "Support plans within 28 days", "--definition", "Share of new plans done in 28 days",
-                       "--measured", "Case system monthly extract", "--unit", "%", "--min", "0", "--max", "100",
-                       "--direction", "higher", "--period", "month", "--goal", "1"};
+  const char *def[] = {"--name",       "Support plans within 28 days",
+                       "--definition", "Share of new plans done in 28 days",
+                       "--measured",   "Case system monthly extract",
+                       "--unit",       "%",
+                       "--min",        "0",
+                       "--max",        "100",
+                       "--direction",  "higher",
+                       "--period",     "month",
+                       "--goal",       "1"};
   CLI_OK("mona", NULL, "kpi", "define", def[0], def[1], def[2], def[3], def[4], def[5], def[6], def[7], def[8], def[9],
          def[10], def[11], def[12], def[13], def[14], def[15], def[16], def[17]);
   cr_assert_str_eq(r.out, "1\n");
@@ -83,21 +89,20 @@ Test(kpis, targets_measurements_report_drift_and_citations, .timeout = 240)
   CLI("mona", NULL, "kpi", "define", def[0], def[1], def[2], def[3], def[4], def[5], def[6], def[7], def[8], def[9],
       "--max", "100x", def[12], def[13], def[14], def[15], def[16], def[17]);
   cr_assert_eq(r.status, 2, "trailing junk: %s", r.err);
-  CLI_REFUSED("mona", "maximum is above its minimum", "kpi", "define", def[0], def[1], def[2], def[3], def[4],
-              def[5], def[6], def[7], "--min", "100", "--max", "0", def[12], def[13], def[14], def[15], def[16],
-              def[17]);
+  CLI_REFUSED("mona", "maximum is above its minimum", "kpi", "define", def[0], def[1], def[2], def[3], def[4], def[5],
+              def[6], def[7], "--min", "100", "--max", "0", def[12], def[13], def[14], def[15], def[16], def[17]);
 
   char m5[HARNESS_DATE_SIZE], m4[HARNESS_DATE_SIZE], m3[HARNESS_DATE_SIZE], next[HARNESS_DATE_SIZE];
   month_start(m5, 5), month_start(m4, 4), month_start(m3, 3), month_start(next, -1);
 
   /* Target 1 for Pat from five months ago: baseline 70, target 90. */
-  CLI_REFUSED("pat", "PERMISSION_DENIED", "kpi", "assign", "1", "--practitioner", "pat", "--baseline", "70",
-              "--target", "90");
-  CLI_REFUSED("sam", "does not exist or is not someone", "kpi", "assign", "1", "--practitioner", "quinn",
-              "--baseline", "70", "--target", "90");
+  CLI_REFUSED("pat", "PERMISSION_DENIED", "kpi", "assign", "1", "--practitioner", "pat", "--baseline", "70", "--target",
+              "90");
+  CLI_REFUSED("sam", "does not exist or is not someone", "kpi", "assign", "1", "--practitioner", "quinn", "--baseline",
+              "70", "--target", "90");
   /* The same answer for nobody at all: names cannot be probed. */
-  CLI_REFUSED("sam", "does not exist or is not someone", "kpi", "assign", "1", "--practitioner", "nobody",
-              "--baseline", "70", "--target", "90");
+  CLI_REFUSED("sam", "does not exist or is not someone", "kpi", "assign", "1", "--practitioner", "nobody", "--baseline",
+              "70", "--target", "90");
   CLI_REFUSED("sam", "measured from 0 to 100", "kpi", "assign", "1", "--practitioner", "pat", "--baseline", "70",
               "--target", "101");
   CLI_OK("sam", NULL, "kpi", "assign", "1", "--practitioner", "pat", "--baseline", "70", "--target", "90", "--from",
@@ -111,14 +116,13 @@ Test(kpis, targets_measurements_report_drift_and_citations, .timeout = 240)
   /* Measurement 1 under version 1: 85 for five months ago. */
   CLI_REFUSED("pat", "PERMISSION_DENIED", "kpi", "record", "1", "--practitioner", "pat", "--period", m5, "--value",
               "85");
-  CLI_REFUSED("sam", "measured from 0 to 100", "kpi", "record", "1", "--practitioner", "pat", "--period", m5,
-              "--value", "120");
+  CLI_REFUSED("sam", "measured from 0 to 100", "kpi", "record", "1", "--practitioner", "pat", "--period", m5, "--value",
+              "120");
   char misaligned[HARNESS_DATE_SIZE];
   snprintf(misaligned, sizeof misaligned, "%.8s15", m5);
   CLI_REFUSED("sam", "starts on the 1st", "kpi", "record", "1", "--practitioner", "pat", "--period", misaligned,
               "--value", "85");
-  CLI_REFUSED("sam", "has not begun", "kpi", "record", "1", "--practitioner", "pat", "--period", next, "--value",
-              "85");
+  CLI_REFUSED("sam", "has not begun", "kpi", "record", "1", "--practitioner", "pat", "--period", next, "--value", "85");
   CLI_OK("sam", NULL, "kpi", "record", "1", "--practitioner", "pat", "--period", m5, "--value", "85", "--evidence",
          "Audit of 20 plans: Ottoline Brackenbury's plan late");
   cr_assert_eq(harness_id(&r), 1);

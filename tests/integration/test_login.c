@@ -263,13 +263,18 @@ Test(login, an_administrators_password_allows_nothing_until_changed, .timeout = 
   Reflect__V1__EventsSinceRequest es = REFLECT__V1__EVENTS_SINCE_REQUEST__INIT;
   Reflect__V1__AgreementListRequest al = REFLECT__V1__AGREEMENT_LIST_REQUEST__INIT;
   rs.session_id = 1;
-  struct { Reflect__V1__Request__OpCase op; void *msg; } refused[] = {
-      {REFLECT__V1__REQUEST__OP_SESSION_LIST, &sl}, {REFLECT__V1__REQUEST__OP_CASE_LIST, &cl},
-      {REFLECT__V1__REQUEST__OP_RECORD_SHOW, &rs}, {REFLECT__V1__REQUEST__OP_EVENTS_SINCE, &es},
-      {REFLECT__V1__REQUEST__OP_AGREEMENT_LIST, &al}};
+  struct {
+    Reflect__V1__Request__OpCase op;
+    void *msg;
+  } refused[] = {{REFLECT__V1__REQUEST__OP_SESSION_LIST, &sl},
+                 {REFLECT__V1__REQUEST__OP_CASE_LIST, &cl},
+                 {REFLECT__V1__REQUEST__OP_RECORD_SHOW, &rs},
+                 {REFLECT__V1__REQUEST__OP_EVENTS_SINCE, &es},
+                 {REFLECT__V1__REQUEST__OP_AGREEMENT_LIST, &al}};
   for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
     Reflect__V1__Code code = op_code(as_pat, refused[i].op, refused[i].msg, why, sizeof why);
-    cr_assert_eq(code, REFLECT__V1__CODE__FAILED_PRECONDITION, "op %d: %s %s", refused[i].op, wire_code_name(code), why);
+    cr_assert_eq(code, REFLECT__V1__CODE__FAILED_PRECONDITION, "op %d: %s %s", refused[i].op, wire_code_name(code),
+                 why);
     cr_assert(strstr(why, "change it first"), "%s", why);
   }
   Reflect__V1__WhoAmIRequest wr = REFLECT__V1__WHO_AM_IREQUEST__INIT;
@@ -311,7 +316,8 @@ Test(login, an_administrators_password_allows_nothing_until_changed, .timeout = 
   grant.inspector = "ines";
   grant.team = "North";
   HARNESS_CALL(admin, INSPECTOR_GRANT, inspector_grant, grant);
-  cr_assert(has_event(mona, REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED, "gave inspector Ines Inspector the evidence of North"));
+  cr_assert(has_event(mona, REFLECT__V1__EVENT_KIND__EVENT_ACCOUNT_CHANGED,
+                      "gave inspector Ines Inspector the evidence of North"));
 
   /* Mona can list all of it as administrative actions; Otto sees none. */
   char object[32], inspector[32];

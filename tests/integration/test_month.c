@@ -75,8 +75,8 @@ static int due_overdue(const char *supervisee, int *found)
 static void set_up_team(void)
 {
   const char *devs[] = {"admin", "mona", "sam", "pat", "quinn", "rae", "otto", "uma"};
-  const char *roles[] = {NULL, "manager", "supervisor", "practitioner", "practitioner", "practitioner", "manager",
-                         "practitioner"};
+  const char *roles[] = {NULL,           "manager",      "supervisor", "practitioner",
+                         "practitioner", "practitioner", "manager",    "practitioner"};
   harness_cli_people(&h, &r, devs, roles, 8);
   CLI_OK("admin", NULL, "team", "add", "North");
   CLI_OK("admin", NULL, "team", "member", "North", "mona", "--manager");
@@ -158,8 +158,8 @@ Test(month, a_team_month_of_supervision, .timeout = 600)
                                 "rationale: the strategy meeting agreed the threshold is met\n"
                                 "[notes]\nPat and Sam make the visits together.\n"));
   CLI_OK("pat", NULL, "record", "diff", s2, "1", "2");
-  cr_assert(strstr(r.out, "-Pat to lead the visits.") && strstr(r.out, "+Pat and Sam make the visits together."),
-            "%s", r.out);
+  cr_assert(strstr(r.out, "-Pat to lead the visits.") && strstr(r.out, "+Pat and Sam make the visits together."), "%s",
+            r.out);
   CLI_OK("pat", NULL, "record", "comment", s2, "--disagree", "--text", "I did not agree to joint visits");
   CLI_OK("sam", NULL, "record", "comment", s2, "--resolves", "1", "--text", "Agreed: Pat leads, Sam joins once");
   CLI_OK("pat", NULL, "record", "history", s2);
@@ -226,7 +226,8 @@ Test(month, a_team_month_of_supervision, .timeout = 600)
 
   /* Booking ahead from Pat's agreement; the agenda of the next session
    * carries the overdue action and puts Ada (high risk) first. */
-  CLI_OK("sam", NULL, "session", "plan", "pat", "--count", "3", "--from", harness_day_at(when, 1, 10), "--book", "--json");
+  CLI_OK("sam", NULL, "session", "plan", "pat", "--count", "3", "--from", harness_day_at(when, 1, 10), "--book",
+         "--json");
   CLI_OK("sam", NULL, "session", "list", "--with", "pat", "--upcoming", "--json");
   cJSON *list = cJSON_Parse(r.out);
   cr_assert_eq(cJSON_GetArraySize(list), 3, "%s", r.out);
@@ -259,8 +260,8 @@ Test(month, a_team_month_of_supervision, .timeout = 600)
   snprintf(wal, sizeof wal, "%s/reflect.db-wal", h.data);
   /* Rooms, and the words of the events sent about the month (sealed under
    * each recipient's key in the outbox), are not in the clear either. */
-  const char *secrets[] = {PAT_WELLBEING, ADA_DECISION, ADA_RATIONALE, CHILD_NAME, "at risk of harm", "foster carer",
-                           "Room 4", "Supervision with"};
+  const char *secrets[] = {PAT_WELLBEING,     ADA_DECISION,   ADA_RATIONALE, CHILD_NAME,
+                           "at risk of harm", "foster carer", "Room 4",      "Supervision with"};
   for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
     cr_assert(!harness_file_contains(db, secrets[i]), "'%s' is in the database", secrets[i]);
     cr_assert(!harness_file_contains(wal, secrets[i]), "'%s' is in the WAL", secrets[i]);

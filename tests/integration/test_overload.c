@@ -48,7 +48,10 @@ static void serve_one_worker(harness_server *h)
     char log[400];
     snprintf(log, sizeof log, "%s/reflectd.log", h->dir);
     int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (fd >= 0) { dup2(fd, 2); close(fd); }
+    if (fd >= 0) {
+      dup2(fd, 2);
+      close(fd);
+    }
     execl(REFLECTD_PATH, REFLECTD_PATH, "serve", "--data", h->data, "--listen", h->rpc, "--publish", h->pub,
           "--workers", "1", (char *)NULL);
     _exit(127);

@@ -21,9 +21,18 @@ static cJSON *json_out(void)
   cr_assert_not_null(j, "not JSON: %s", r.out);
   return j;
 }
-static cJSON *get(cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
-static const char *str(cJSON *o, const char *k) { return cJSON_GetStringValue(get(o, k)); }
-static long long num(cJSON *o, const char *k) { return get(o, k) ? (long long)cJSON_GetNumberValue(get(o, k)) : -1; }
+static cJSON *get(cJSON *o, const char *k)
+{
+  return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+static const char *str(cJSON *o, const char *k)
+{
+  return cJSON_GetStringValue(get(o, k));
+}
+static long long num(cJSON *o, const char *k)
+{
+  return get(o, k) ? (long long)cJSON_GetNumberValue(get(o, k)) : -1;
+}
 static const char *id_text(char *buf)
 {
   snprintf(buf, 24, "%ld", harness_id(&r));
@@ -111,8 +120,8 @@ Test(planning, due_and_overdue, .timeout = 240)
   cr_assert_eq(cJSON_GetArraySize(j), 2, "%s", r.out);
   cr_assert_str_eq(str(pat, "supervisee"), "pat", "the most urgent first: %s", r.out);
   cr_assert_eq(num(pat, "next_due_unix"), midnight_utc(date_in(d, -30)) + 14 * 86400);
-  cr_assert(cJSON_IsTrue(get(pat, "overdue")) && num(pat, "overdue_days") >= 15 && num(pat, "overdue_days") <= 16,
-            "%s", r.out);
+  cr_assert(cJSON_IsTrue(get(pat, "overdue")) && num(pat, "overdue_days") >= 15 && num(pat, "overdue_days") <= 16, "%s",
+            r.out);
   cr_assert_null(get(pat, "last_held"));
   cr_assert_str_eq(str(quinn, "rule"), "newly-qualified");
   cr_assert_eq(num(quinn, "next_due_unix"), midnight_utc(date_in(d, 0)) + 7 * 86400, "weekly at first: %s", r.out);
@@ -124,7 +133,8 @@ Test(planning, due_and_overdue, .timeout = 240)
   cr_assert(strstr(r.out, "OVERDUE"), "%s", r.out);
 
   /* A group session held with both does not count. */
-  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--at", at_in(a, -2, 10), "--minutes", "60");
+  CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--with", "quinn", "--at", at_in(a, -2, 10), "--minutes",
+         "60");
   CLI_OK("sam", NULL, "session", "held", id_text(id));
   pat = due_of(&h, "sam", "pat");
   cr_assert(cJSON_IsTrue(get(pat, "overdue")) && !get(pat, "last_held"), "group supervision is not individual");
@@ -180,8 +190,8 @@ Test(planning, plan_then_book_ahead, .timeout = 240)
   /* Due a week after the start: a date, since it counts from one (1 March
    * is in winter, so midnight UTC is midnight in London). */
   CLI_OK("sam", NULL, "due", "--who", "pat");
-  cr_assert(strstr(r.out, "2027-03-08") && !strstr(r.out, "2027-03-08 00:00") && strstr(r.out, "not booked"),
-            "%s", r.out);
+  cr_assert(strstr(r.out, "2027-03-08") && !strstr(r.out, "2027-03-08 00:00") && strstr(r.out, "not booked"), "%s",
+            r.out);
 
   /* Weekly to 6 weeks (12 April), then fortnightly; 10:00 in London on
    * both sides of the clocks going forward on 28 March. */
@@ -226,12 +236,14 @@ Test(planning, plan_then_book_ahead, .timeout = 240)
   j = json_out();
   cr_assert_eq(cJSON_GetArraySize(j), 6, "%s", r.out);
   cJSON *one = cJSON_GetArrayItem(j, 0);
-  cr_assert(num(one, "agreement_id") == 1 && num(one, "minutes") == 90 && !strcmp(str(one, "room"), "Room 2"), "%s", r.out);
+  cr_assert(num(one, "agreement_id") == 1 && num(one, "minutes") == 90 && !strcmp(str(one, "room"), "Room 2"), "%s",
+            r.out);
   cr_assert_str_eq(str(one, "status"), "scheduled");
   cJSON_Delete(j);
   snprintf(id, sizeof id, "%ld", first);
   CLI_OK("pat", NULL, "session", "show", id, "--json");
-  cr_assert(strstr(r.out, "\"what\":\"scheduled\"") && strstr(r.out, "\"by\":\"sam\""), "booked as session add: %s", r.out);
+  cr_assert(strstr(r.out, "\"what\":\"scheduled\"") && strstr(r.out, "\"by\":\"sam\""), "booked as session add: %s",
+            r.out);
   CLI_REFUSED("sam", "you already have session", "session", "plan", "pat", "--count", "1", "--from", "2027-03-15 10:00",
               "--book");
   /* The first booked is a week after it is due: "booked" would hide that. */

@@ -19,10 +19,8 @@ static harness_run r;
 static void refusal_of(const harness_run *run, const char *name, char *out, size_t size)
 {
   const char *at = *name ? strstr(run->err, name) : NULL;
-  if (at)
-    snprintf(out, size, "%d|%.*sNAME%s", run->status, (int)(at - run->err), run->err, at + strlen(name));
-  else
-    snprintf(out, size, "%d|%s", run->status, run->err);
+  if (at) snprintf(out, size, "%d|%.*sNAME%s", run->status, (int)(at - run->err), run->err, at + strlen(name));
+  else snprintf(out, size, "%d|%s", run->status, run->err);
 }
 
 static int64_t db_count(const char *sql)
@@ -99,25 +97,24 @@ Test(probes, people_are_refused_alike_whoever_they_are, .timeout = 240)
 
   /* The audit says what the refusals did not, for an investigator. */
   cr_assert_eq(db_count("SELECT count(*) FROM audit a JOIN users u ON u.id = a.user_id WHERE u.username = 'sam'"
-                            " AND a.action = 'probe.person'"),
+                        " AND a.action = 'probe.person'"),
                11);
   /* What was typed as a name is kept only as a keyed hash: the same guess
    * three times reads alike, and the name itself is nowhere. */
   cr_assert_eq(db_count("SELECT count(*) FROM audit WHERE action = 'probe.person' AND object = '-'"
-                            " AND detail LIKE 'no account (name %)'"),
+                        " AND detail LIKE 'no account (name %)'"),
                3);
-  cr_assert_eq(db_count("SELECT count(DISTINCT detail) FROM audit WHERE action = 'probe.person' AND object = '-'"),
-               1);
+  cr_assert_eq(db_count("SELECT count(DISTINCT detail) FROM audit WHERE action = 'probe.person' AND object = '-'"), 1);
   cr_assert_eq(db_count("SELECT count(*) FROM audit WHERE detail LIKE '%nobody%'"), 0);
   cr_assert_eq(db_count("SELECT count(*) FROM audit WHERE action = 'probe.person' AND detail = 'role=manager'"
-                            " AND object = (SELECT 'user:' || id FROM users WHERE username = 'mona')"),
+                        " AND object = (SELECT 'user:' || id FROM users WHERE username = 'mona')"),
                3);
   cr_assert_eq(db_count("SELECT count(*) FROM audit WHERE action = 'probe.person'"
-                            " AND detail = 'no signed agreement with the caller'"
-                            " AND object = (SELECT 'user:' || id FROM users WHERE username = 'quinn')"),
+                        " AND detail = 'no signed agreement with the caller'"
+                        " AND object = (SELECT 'user:' || id FROM users WHERE username = 'quinn')"),
                2);
   cr_assert_eq(db_count("SELECT refusals FROM probes p JOIN users u ON u.id = p.user_id"
-                            " WHERE u.username = 'sam' AND p.kind = 'person'"),
+                        " WHERE u.username = 'sam' AND p.kind = 'person'"),
                11);
   cr_assert_eq(harness_stop(&h), 0);
   harness_cleanup(&h);

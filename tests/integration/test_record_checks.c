@@ -207,10 +207,11 @@ Test(record_checks, every_malformed_section_is_refused_by_name, .timeout = 180)
   big[60 * 1024] = '\0';
   section parts[5];
   section *five[5];
-  static const Reflect__V1__SectionKind kinds[] = {
-      REFLECT__V1__SECTION_KIND__SECTION_WELLBEING, REFLECT__V1__SECTION_KIND__SECTION_DEVELOPMENT,
-      REFLECT__V1__SECTION_KIND__SECTION_PERFORMANCE, REFLECT__V1__SECTION_KIND__SECTION_ACTIONS,
-      REFLECT__V1__SECTION_KIND__SECTION_NOTES};
+  static const Reflect__V1__SectionKind kinds[] = {REFLECT__V1__SECTION_KIND__SECTION_WELLBEING,
+                                                   REFLECT__V1__SECTION_KIND__SECTION_DEVELOPMENT,
+                                                   REFLECT__V1__SECTION_KIND__SECTION_PERFORMANCE,
+                                                   REFLECT__V1__SECTION_KIND__SECTION_ACTIONS,
+                                                   REFLECT__V1__SECTION_KIND__SECTION_NOTES};
   for (size_t i = 0; i < 5; i++) {
     parts[i] = text_section(kinds[i], big);
     five[i] = &parts[i];

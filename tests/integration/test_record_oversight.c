@@ -20,8 +20,14 @@ static harness_run r;
 #define RATIONALE "Marker-Rationale-Plover: absence was the first sign last time"
 #define NEW_DECISION "Marker-Decision-Wren: fortnightly visits and a school meeting"
 
-static cJSON *field(cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
-static const char *text_of(cJSON *o, const char *k) { return field(o, k)->valuestring; }
+static cJSON *field(cJSON *o, const char *k)
+{
+  return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+static const char *text_of(cJSON *o, const char *k)
+{
+  return field(o, k)->valuestring;
+}
 
 Test(oversight, managers_read_records_without_wellbeing, .timeout = 240)
 {
@@ -45,11 +51,13 @@ Test(oversight, managers_read_records_without_wellbeing, .timeout = 240)
   CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", harness_day_at(when, -1, 10), "--minutes", "90");
   snprintf(sid, sizeof sid, "%ld", harness_id(&r));
   CLI_OK("sam", NULL, "session", "held", sid);
-  CLI_OK("sam", "[wellbeing]\n" WELLBEING "\n\n[case CH-OV-1]\nsituation: " SITUATION "\ndecision: " DECISION
-                "\nrationale: " RATIONALE "\n\n[notes]\nCaseload reviewed.\n",
+  CLI_OK("sam",
+         "[wellbeing]\n" WELLBEING "\n\n[case CH-OV-1]\nsituation: " SITUATION "\ndecision: " DECISION
+         "\nrationale: " RATIONALE "\n\n[notes]\nCaseload reviewed.\n",
          "record", "write", sid);
-  CLI_OK("sam", "[wellbeing]\n" WELLBEING "\n\n[case CH-OV-1]\nsituation: " SITUATION "\ndecision: " NEW_DECISION
-                "\nrationale: " RATIONALE "\n\n[notes]\nCaseload reviewed.\n",
+  CLI_OK("sam",
+         "[wellbeing]\n" WELLBEING "\n\n[case CH-OV-1]\nsituation: " SITUATION "\ndecision: " NEW_DECISION
+         "\nrationale: " RATIONALE "\n\n[notes]\nCaseload reviewed.\n",
          "record", "write", sid, "--reason", "changed the plan");
 
   /* Mona oversees North: she reads the record, and learns only that
@@ -110,7 +118,8 @@ Test(oversight, managers_read_records_without_wellbeing, .timeout = 240)
   sqlite3_stmt *st;
   cr_assert_eq(sqlite3_prepare_v2(sq,
                                   "SELECT count(*) FROM audit a JOIN users u ON u.id = a.user_id WHERE u.username ="
-                                  " 'mona' AND a.action = 'record.read' AND a.detail LIKE '%oversight;wellbeing=withheld'",
+                                  " 'mona' AND a.action = 'record.read' AND a.detail LIKE "
+                                  "'%oversight;wellbeing=withheld'",
                                   -1, &st, NULL),
                SQLITE_OK);
   cr_assert_eq(sqlite3_step(st), SQLITE_ROW);

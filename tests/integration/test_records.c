@@ -34,9 +34,18 @@ static char *read_file(const char *path)
   return buf;
 }
 
-static cJSON *field(cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
-static const char *text_of(cJSON *o, const char *k) { return field(o, k)->valuestring; }
-static double num_of(cJSON *o, const char *k) { return field(o, k)->valuedouble; }
+static cJSON *field(cJSON *o, const char *k)
+{
+  return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+static const char *text_of(cJSON *o, const char *k)
+{
+  return field(o, k)->valuestring;
+}
+static double num_of(cJSON *o, const char *k)
+{
+  return field(o, k)->valuedouble;
+}
 
 /* An editor that keeps a copy of what it was given (and the file's path
  * and mode), then saves next.txt as the record. */
@@ -47,8 +56,9 @@ static void make_editor(harness_server *h, char *next, size_t size)
   snprintf(next, size, "%s/next.txt", h->dir);
   FILE *f = fopen(script, "w");
   cr_assert_not_null(f);
-  fprintf(f, "#!/bin/sh\ncp \"$1\" '%s/seen.txt'\nstat -c %%a \"$1\" > '%s/mode.txt'\n"
-             "printf '%%s' \"$1\" > '%s/path.txt'\ncp '%s' \"$1\"\n",
+  fprintf(f,
+          "#!/bin/sh\ncp \"$1\" '%s/seen.txt'\nstat -c %%a \"$1\" > '%s/mode.txt'\n"
+          "printf '%%s' \"$1\" > '%s/path.txt'\ncp '%s' \"$1\"\n",
           h->dir, h->dir, h->dir, next);
   fclose(f);
   cr_assert_eq(chmod(script, 0700), 0);
@@ -97,16 +107,17 @@ Test(records, structured_records_and_the_decision_log, .timeout = 300)
   /* Written in the editor, on a template with a heading for each section. */
   char next[400], path[512];
   make_editor(&h, next, sizeof next);
-  harness_write_file(next, "# my notes\n[wellbeing]\n" WELLBEING "\n\n"
-                   "[case CH-REC-1]\nsituation: " SITUATION "\n  and more of it\nanalysis: a pattern\nrisk: high\n"
-                   "decision: " DECISION "\nrationale: " RATIONALE "\n\n"
-                   "[case fam-rec-2]\nsituation: stable at home\n\n[development]\nCourt skills course.\n");
+  harness_write_file(next,
+                     "# my notes\n[wellbeing]\n" WELLBEING "\n\n"
+                     "[case CH-REC-1]\nsituation: " SITUATION "\n  and more of it\nanalysis: a pattern\nrisk: high\n"
+                     "decision: " DECISION "\nrationale: " RATIONALE "\n\n"
+                     "[case fam-rec-2]\nsituation: stable at home\n\n[development]\nCourt skills course.\n");
   CLI_OK("sam", NULL, "record", "write", s1, "--edit");
   cr_assert_eq(atoi(r.out), 1, "%s", r.out);
   snprintf(path, sizeof path, "%s/seen.txt", h.dir);
   char *seen = read_file(path);
-  cr_assert(strstr(seen, "# The record of session") && strstr(seen, "\n[wellbeing]\n") &&
-                strstr(seen, "\n[notes]\n") && strstr(seen, "[case REFERENCE]"),
+  cr_assert(strstr(seen, "# The record of session") && strstr(seen, "\n[wellbeing]\n") && strstr(seen, "\n[notes]\n") &&
+                strstr(seen, "[case REFERENCE]"),
             "the editor starts from the template: %s", seen);
   snprintf(path, sizeof path, "%s/mode.txt", h.dir);
   cr_assert_str_eq(read_file(path), "600\n", "the temporary file is private");
@@ -207,8 +218,8 @@ Test(records, structured_records_and_the_decision_log, .timeout = 300)
   CLI("sam", NULL, "record", "write", s1, "--edit");
   cr_assert(r.status == 2 && strstr(r.err, "an amendment needs --reason"), "%s", r.err);
   harness_write_file(next, "[wellbeing]\n" WELLBEING "\n\n[case CH-REC-1]\nsituation: " SITUATION "\n  and more of it\n"
-                   "analysis: a pattern\nrisk: high\ndecision: " NEW_DECISION "\nrationale: " RATIONALE "\n\n"
-                   "[case fam-rec-2]\nsituation: stable at home\n\n[development]\nCourt skills course.\n");
+                           "analysis: a pattern\nrisk: high\ndecision: " NEW_DECISION "\nrationale: " RATIONALE "\n\n"
+                           "[case fam-rec-2]\nsituation: stable at home\n\n[development]\nCourt skills course.\n");
   CLI_OK("sam", NULL, "record", "write", s1, "--edit", "--reason", "the decision was revised");
   cr_assert_eq(atoi(r.out), 2, "%s", r.out);
   snprintf(path, sizeof path, "%s/seen.txt", h.dir);
@@ -259,8 +270,12 @@ Test(records, structured_records_and_the_decision_log, .timeout = 300)
   cr_assert(strstr(r.out, "discussed:   ") && strstr(r.out, "(session "), "%s", r.out);
 
   /* None of it is on disk in clear, in the database or its WAL. */
-  const char *secrets[] = {WELLBEING, "Marker-Wellbeing-Kestrel", "Marker-Situation-Otter", "Marker-Decision-Heron",
-                           "Marker-Rationale-Plover", "Marker-Decision-Wren"};
+  const char *secrets[] = {WELLBEING,
+                           "Marker-Wellbeing-Kestrel",
+                           "Marker-Situation-Otter",
+                           "Marker-Decision-Heron",
+                           "Marker-Rationale-Plover",
+                           "Marker-Decision-Wren"};
   char db[512], wal[512];
   snprintf(db, sizeof db, "%s/reflect.db", h.data);
   snprintf(wal, sizeof wal, "%s/reflect.db-wal", h.data);

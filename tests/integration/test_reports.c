@@ -77,8 +77,8 @@ static void seed(void)
 {
   harness_start(&h);
   const char *devs[] = {"admin", "mona", "sam", "pat", "quinn", "rae", "otto", "uma"};
-  const char *roles[] = {NULL, "manager", "supervisor", "practitioner", "practitioner", "practitioner", "manager",
-                         "practitioner"};
+  const char *roles[] = {NULL,           "manager",      "supervisor", "practitioner",
+                         "practitioner", "practitioner", "manager",    "practitioner"};
   harness_cli_people(&h, &r, devs, roles, 8);
   CLI_OK("admin", NULL, "team", "add", "North");
   CLI_OK("admin", NULL, "team", "member", "North", "mona", "--manager");
@@ -132,25 +132,25 @@ static void seed(void)
   CLI_OK("sam", NULL, "session", "cancel", num(id, harness_id(&r)), "--reason", "rae on leave");
 
   /* Records; the characters each function gets are in brackets. */
-  record(s.pat20, "[wellbeing]\nTired\n"                                     /* support 5 */
+  record(s.pat20, "[wellbeing]\nTired\n"                                                     /* support 5 */
                   "[case CH-1]\nsituation: Bruise\ndecision: Visit\nrationale: Seen twice\n" /* management 6+5+10 */
-                  "[development]\nCourt course\n");                          /* development 12 */
-  record(s.pat12, "[notes]\nShort chat\n"                                    /* other 10 */
-                  "[performance]\nVisits on target\n");                      /* management 16 */
-  record(s.pat6, "[case CH-3]\nsituation: Settled\n"                         /* management 7 */
-                 "[mediation]\nAsked for a car\n");                          /* mediation 15 */
-  record(s.quinn35, "[case CH-2]\nsituation: Settled in foster care\n");     /* before the period */
-  record(s.quinn18, "[wellbeing]\nQuinn is well\n"                           /* support 13 */
-                    "[development]\nReading on attachment\n");               /* development 21 */
-  record(s.group8, "[notes]\nFamilies who do not engage\n"                   /* other 26 */
-                   "[contribution quinn]\nFoster approach\n");               /* other 15 */
+                  "[development]\nCourt course\n");                                          /* development 12 */
+  record(s.pat12, "[notes]\nShort chat\n"                                                    /* other 10 */
+                  "[performance]\nVisits on target\n");                                      /* management 16 */
+  record(s.pat6, "[case CH-3]\nsituation: Settled\n"                                         /* management 7 */
+                 "[mediation]\nAsked for a car\n");                                          /* mediation 15 */
+  record(s.quinn35, "[case CH-2]\nsituation: Settled in foster care\n");                     /* before the period */
+  record(s.quinn18, "[wellbeing]\nQuinn is well\n"                                           /* support 13 */
+                    "[development]\nReading on attachment\n");                               /* development 21 */
+  record(s.group8, "[notes]\nFamilies who do not engage\n"                                   /* other 26 */
+                   "[contribution quinn]\nFoster approach\n");                               /* other 15 */
 
   /* Actions, made now: pat's from d-6, quinn's from d-18. */
-  action(s.pat6, "pat", -5, "Visit CH-1");   /* 1: open, overdue */
-  action(s.pat6, "pat", 7, "Read policy");   /* 2: open */
-  action(s.pat6, "pat", 3, "Book course");   /* 3: done now, by its due day: on time */
-  action(s.pat6, "pat", -2, "Call school");  /* 4: done now, after d-2 23:59: late */
-  action(s.quinn18, "quinn", 10, "Review");  /* 5: cancelled now */
+  action(s.pat6, "pat", -5, "Visit CH-1");    /* 1: open, overdue */
+  action(s.pat6, "pat", 7, "Read policy");    /* 2: open */
+  action(s.pat6, "pat", 3, "Book course");    /* 3: done now, by its due day: on time */
+  action(s.pat6, "pat", -2, "Call school");   /* 4: done now, after d-2 23:59: late */
+  action(s.quinn18, "quinn", 10, "Review");   /* 5: cancelled now */
   action(s.quinn18, "quinn", -1, "Write up"); /* 6: open, overdue */
   CLI_OK("pat", NULL, "action", "done", "3", "--evidence", "booked");
   CLI_OK("pat", NULL, "action", "done", "4", "--evidence", "called");
@@ -294,8 +294,8 @@ Test(reports, figures_of_a_month, .timeout = 300)
     long ind, grp, man, dev, sup, med, oth;
     int sup_out, dev_out;
   } want[] = {
-      {"pat", 3, 1, 44, 12, 5, 15, 51, 1, 0}, {"quinn", 1, 1, 0, 21, 13, 0, 41, 0, 0},
-      {"rae", 0, 0, 0, 0, 0, 0, 0, 0, 0},     {"sam", 0, 0, 0, 0, 0, 0, 0, 0, 0},
+      {"pat", 3, 1, 44, 12, 5, 15, 51, 1, 0},    {"quinn", 1, 1, 0, 21, 13, 0, 41, 0, 0},
+      {"rae", 0, 0, 0, 0, 0, 0, 0, 0, 0},        {"sam", 0, 0, 0, 0, 0, 0, 0, 0, 0},
       {"North", 4, 1, 44, 33, 18, 15, 51, 0, 0},
   };
   for (size_t i = 0; i < 5; i++) {
@@ -309,8 +309,8 @@ Test(reports, figures_of_a_month, .timeout = 300)
     EQ(sh, "support", want[i].sup);
     EQ(sh, "mediation", want[i].med);
     EQ(sh, "other", want[i].oth);
-    cr_assert_eq(cJSON_IsTrue(cJSON_GetObjectItem(l, "support_crowded_out")), want[i].sup_out, "%s: %s",
-                 want[i].who, r.out);
+    cr_assert_eq(cJSON_IsTrue(cJSON_GetObjectItem(l, "support_crowded_out")), want[i].sup_out, "%s: %s", want[i].who,
+                 r.out);
     cr_assert_eq(cJSON_IsTrue(cJSON_GetObjectItem(l, "development_crowded_out")), want[i].dev_out, "%s: %s",
                  want[i].who, r.out);
   }

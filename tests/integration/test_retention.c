@@ -72,9 +72,9 @@ static void set_up(void)
   snprintf(id, sizeof id, "%ld", harness_id(&r));
   CLI_OK("sam", NULL, "session", "held", id);
   CLI_OK("sam", NULL, "record", "write", id, "--file",
-         file_with("r1.txt", "[case " A_REF "]\nrisk: Zebedee's aunt is unwell\ndecision: Zebedee moves to "
-                             A_PARTY "\nrationale: she asked\n\n[case " B_REF "]\nrisk: none new\ndecision: "
-                             B_DECISION "\nrationale: it works\n"));
+         file_with("r1.txt", "[case " A_REF "]\nrisk: Zebedee's aunt is unwell\ndecision: Zebedee moves to " A_PARTY
+                             "\nrationale: she asked\n\n[case " B_REF "]\nrisk: none new\ndecision: " B_DECISION
+                             "\nrationale: it works\n"));
 }
 
 /* Polls `case show` until the scheduler has shredded the case (bounded). */
@@ -118,8 +118,8 @@ static void check_through_the_cli(void)
   CLI_OK("sam", NULL, "record", "show", "1");
   cr_assert(strstr(r.out, B_DECISION), "%s", r.out);
   CLI_OK("sam", NULL, "case", "list", "--all");
-  cr_assert(strstr(r.out, "[destroyed under retention]") && strstr(r.out, B_NAME) && strstr(r.out, C_NAME),
-            "%s", r.out);
+  cr_assert(strstr(r.out, "[destroyed under retention]") && strstr(r.out, B_NAME) && strstr(r.out, C_NAME), "%s",
+            r.out);
   cr_assert_not(strstr(r.out, A_NAME), "%s", r.out);
   CLI_OK("mona", NULL, "case", "list", "--all", "--json");
   cr_assert(strstr(r.out, "\"shredded_at\"") && strstr(r.out, "\"looked_after\":true"), "%s", r.out);
@@ -160,8 +160,8 @@ static int keys_that_open(sqlite3 *db, const vault *v, int64_t id, int64_t key_i
   uint8_t *blob = malloc(blob_len);
   memcpy(blob, sqlite3_column_blob(st, 0), blob_len);
   sqlite3_finalize(st);
-  cr_assert_eq(sqlite3_prepare_v2(db, "SELECT id, subject, wrapped FROM data_keys WHERE wrapped IS NOT NULL", -1,
-                                  &st, NULL),
+  cr_assert_eq(sqlite3_prepare_v2(db, "SELECT id, subject, wrapped FROM data_keys WHERE wrapped IS NOT NULL", -1, &st,
+                                  NULL),
                SQLITE_OK);
   int opened = 0, tried = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
@@ -230,8 +230,8 @@ static void check_on_disk(void)
   uint8_t idx[VAULT_INDEX_BYTES];
   cr_assert_eq(vault_blind_index(v, "case.reference", (const uint8_t *)A_REF, strlen(A_REF), idx), VAULT_OK);
   sqlite3_stmt *st;
-  cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM cases WHERE id IN (1, 3) AND reference_index = ?1", -1,
-                                  &st, NULL),
+  cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM cases WHERE id IN (1, 3) AND reference_index = ?1", -1, &st,
+                                  NULL),
                SQLITE_OK);
   sqlite3_bind_blob(st, 1, idx, sizeof idx, SQLITE_STATIC);
   cr_assert_eq(sqlite3_step(st), SQLITE_ROW);

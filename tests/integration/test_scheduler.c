@@ -72,8 +72,8 @@ static void read_kind(client *c, Reflect__V1__EventKind kind, kept_list *out)
       if (v->kind != kind) continue;
       cr_assert_lt(out->n, KEPT_MAX);
       kept *k = &out->e[out->n++];
-      *k = (kept){v->seq, v->session_id, v->action_id, v->agreement_id, v->at, v->lead_seconds, v->created_at,
-                  v->late, ""};
+      *k = (kept){v->seq, v->session_id, v->action_id, v->agreement_id, v->at, v->lead_seconds, v->created_at, v->late,
+                  ""};
       snprintf(k->summary, sizeof k->summary, "%s", v->summary);
     }
     int more = r->more;
@@ -120,15 +120,15 @@ static void sleep_until(double t)
 }
 
 /* Polls c's events of `kind` until `enough` holds or the deadline. */
-#define WAIT_FOR(c, kind, list, enough, seconds)                               \
-  do {                                                                         \
-    double until_ = mono() + (seconds);                                        \
-    for (;;) {                                                                 \
-      read_kind(c, kind, list);                                                \
-      if (enough) break;                                                       \
-      cr_assert_lt(mono(), until_, "timed out waiting for: %s", #enough);      \
-      sleep_ms(250);                                                           \
-    }                                                                          \
+#define WAIT_FOR(c, kind, list, enough, seconds)                          \
+  do {                                                                    \
+    double until_ = mono() + (seconds);                                   \
+    for (;;) {                                                            \
+      read_kind(c, kind, list);                                           \
+      if (enough) break;                                                  \
+      cr_assert_lt(mono(), until_, "timed out waiting for: %s", #enough); \
+      sleep_ms(250);                                                      \
+    }                                                                     \
   } while (0)
 
 static const Reflect__V1__EventKind REMINDER = REFLECT__V1__EVENT_KIND__EVENT_SESSION_REMINDER;
@@ -155,14 +155,14 @@ Test(scheduler, reminders_follow_the_session, .timeout = 240)
   /* Each pair's sessions never overlap; the pairs' do. */
   int64_t base = (int64_t)time(NULL);
   /* First the ones changed right away, well before their first times. */
-  uint64_t s2 = book(s[1], "quinn", base + HOUR + 5, "");            /* moved at once */
+  uint64_t s2 = book(s[1], "quinn", base + HOUR + 5, ""); /* moved at once */
   harness_reschedule(s[1], s2, base + HOUR + 12, NULL);
-  uint64_t s3 = book(s[2], "rob", base + HOUR + 7, "");              /* cancelled at once */
+  uint64_t s3 = book(s[2], "rob", base + HOUR + 7, ""); /* cancelled at once */
   harness_set_status(s[2], s3, REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED, "called off");
-  uint64_t s1 = book(s[0], "pat", base + HOUR + 6, "Room 1");        /* 1h fires in 6 s */
-  uint64_t s4 = book(s[0], "pat", base + 1800, "");                  /* 1h passed at booking */
-  uint64_t s5 = book(s[0], "pat", base + 600 + 8, "");               /* 10m fires in 8 s */
-  uint64_t s6 = book(s[1], "quinn", base + 300, "");                 /* both passed */
+  uint64_t s1 = book(s[0], "pat", base + HOUR + 6, "Room 1"); /* 1h fires in 6 s */
+  uint64_t s4 = book(s[0], "pat", base + 1800, "");           /* 1h passed at booking */
+  uint64_t s5 = book(s[0], "pat", base + 600 + 8, "");        /* 10m fires in 8 s */
+  uint64_t s6 = book(s[1], "quinn", base + 300, "");          /* both passed */
 
   kept_list *l = malloc(sizeof *l);
   WAIT_FOR(p[0], REMINDER, l, count_about(l, s1, 0) && count_about(l, s5, 0), 40);
@@ -202,8 +202,10 @@ Test(scheduler, reminders_follow_the_session, .timeout = 240)
   cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
   sqlite3_stmt *st;
   cr_assert_eq(sqlite3_prepare_v2(db,
-      "SELECT object_id, lead, superseded FROM event_emits WHERE kind = 4 ORDER BY object_id, lead", -1, &st, NULL),
-      SQLITE_OK);
+                                  "SELECT object_id, lead, superseded FROM event_emits WHERE kind = 4 ORDER BY "
+                                  "object_id, lead",
+                                  -1, &st, NULL),
+               SQLITE_OK);
   char got[256] = "", row[48];
   while (sqlite3_step(st) == SQLITE_ROW) {
     snprintf(row, sizeof row, "%s%lld/%lld/%d", *got ? " " : "", sqlite3_column_int64(st, 0),
@@ -237,8 +239,8 @@ Test(scheduler, actions_due_soon_and_overdue, .timeout = 240)
   harness_set_status(sam, held, REFLECT__V1__SESSION_STATUS__SESSION_HELD, "called off");
   const char *desc = "SECRET-ACTION-DESC"; /* read_kind checks no summary carries it */
   uint64_t a1 = harness_add_action(sam, held, "pat", desc, NULL, base + DAY + 6, 0); /* due soon in 6 s */
-  uint64_t a2 = harness_add_action(sam, held, "pat", desc, NULL, base + 5, 0); /* set within its day: overdue only */
-  uint64_t a3 = harness_add_action(sam, held, "pat", desc, NULL, base - HOUR, 0);    /* overdue already */
+  uint64_t a2 = harness_add_action(sam, held, "pat", desc, NULL, base + 5, 0);    /* set within its day: overdue only */
+  uint64_t a3 = harness_add_action(sam, held, "pat", desc, NULL, base - HOUR, 0); /* overdue already */
   uint64_t a4 = harness_add_action(sam, held, "pat", desc, NULL, base + DAY + 8, 0); /* closed before it comes */
   harness_close_action(pat, a4, REFLECT__V1__ACTION_STATUS__ACTION_DONE, "done early");
 
@@ -356,21 +358,27 @@ static void add_copies(harness_server *h, uint64_t template, int64_t first_start
   cr_assert_eq(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
   sqlite3_stmt *s, *m;
   cr_assert_eq(sqlite3_prepare_v2(db,
-      "INSERT INTO sessions(id, kind, supervisor_id, agreement_id, starts_at, minutes, ends_at, key_id, status,"
-      " created_at, created_by) SELECT ?1, kind, supervisor_id, agreement_id, ?2, minutes, ?2 + minutes * 60,"
-      " key_id, 1, ?3, created_by FROM sessions WHERE id = ?4", -1, &s, NULL), SQLITE_OK);
+                                  "INSERT INTO sessions(id, kind, supervisor_id, agreement_id, starts_at, minutes, "
+                                  "ends_at, key_id, status,"
+                                  " created_at, created_by) SELECT ?1, kind, supervisor_id, agreement_id, ?2, minutes, "
+                                  "?2 + minutes * 60,"
+                                  " key_id, 1, ?3, created_by FROM sessions WHERE id = ?4",
+                                  -1, &s, NULL),
+               SQLITE_OK);
   cr_assert_eq(sqlite3_prepare_v2(db,
-      "INSERT INTO session_members(session_id, user_id) SELECT ?1, user_id FROM session_members WHERE session_id = ?2",
-      -1, &m, NULL), SQLITE_OK);
+                                  "INSERT INTO session_members(session_id, user_id) SELECT ?1, user_id FROM "
+                                  "session_members WHERE session_id = ?2",
+                                  -1, &m, NULL),
+               SQLITE_OK);
   for (int i = 0; i < BURST; i++) {
     sqlite3_bind_int64(s, 1, 1000 + i);
     sqlite3_bind_int64(s, 2, first_start + i / BURST_PER_S);
     sqlite3_bind_int64(s, 3, now);
-    sqlite3_bind_int64(s, 4, (sqlite3_int64)template);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64) template);
     cr_assert_eq(sqlite3_step(s), SQLITE_DONE, "%s", sqlite3_errmsg(db));
     sqlite3_reset(s);
     sqlite3_bind_int64(m, 1, 1000 + i);
-    sqlite3_bind_int64(m, 2, (sqlite3_int64)template);
+    sqlite3_bind_int64(m, 2, (sqlite3_int64) template);
     cr_assert_eq(sqlite3_step(m), SQLITE_DONE, "%s", sqlite3_errmsg(db));
     sqlite3_reset(m);
   }
@@ -452,8 +460,9 @@ Test(scheduler, kill_9_neither_repeats_nor_misses, .timeout = 480)
   sqlite3 *db;
   cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
   sqlite3_stmt *q;
-  cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*), sum(late), sum(superseded) FROM event_emits WHERE kind = 4",
-                                  -1, &q, NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*), sum(late), sum(superseded) FROM event_emits WHERE kind = 4", -1,
+                                  &q, NULL),
+               SQLITE_OK);
   cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
   cr_assert_eq(sqlite3_column_int(q, 0), BURST);
   cr_assert_eq((size_t)sqlite3_column_int(q, 1), late);

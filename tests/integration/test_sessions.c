@@ -48,10 +48,14 @@ Test(sessions, a_sessions_life, .timeout = 180)
   for (int i = 0; i < 5; i++)
     CLI_OK(devs[i], NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
   CLI_OK("admin", HARNESS_ADMIN_PASSWORD "\n", "login", "admin", "--password-stdin");
-  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "sam", "--name", "Sam", "--role", "supervisor", "--password-stdin");
-  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "pat", "--name", "Pat", "--role", "practitioner", "--password-stdin");
-  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "quinn", "--name", "Quinn", "--role", "practitioner", "--password-stdin");
-  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "sue", "--name", "Sue", "--role", "supervisor", "--password-stdin");
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "sam", "--name", "Sam", "--role", "supervisor",
+         "--password-stdin");
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "pat", "--name", "Pat", "--role", "practitioner",
+         "--password-stdin");
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "quinn", "--name", "Quinn", "--role", "practitioner",
+         "--password-stdin");
+  CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", "sue", "--name", "Sue", "--role", "supervisor",
+         "--password-stdin");
   harness_cli_first_login(&h, &r, "sup", "sam");
   harness_cli_first_login(&h, &r, "sue", "sue");
   harness_cli_first_login(&h, &r, "pat", "pat");
@@ -64,7 +68,8 @@ Test(sessions, a_sessions_life, .timeout = 180)
   CLI_OK("quinn", NULL, "agreement", "sign", "3");
 
   char a[64], b[64];
-  CLI_OK("sup", NULL, "session", "add", "--with", "pat", "--at", day_at(a, 2, 10, 0), "--minutes", "90", "--room", "Room 4");
+  CLI_OK("sup", NULL, "session", "add", "--with", "pat", "--at", day_at(a, 2, 10, 0), "--minutes", "90", "--room",
+         "Room 4");
   long s1 = harness_id(&r);
   char sid1[24];
   snprintf(sid1, sizeof sid1, "%ld", s1);
@@ -94,7 +99,8 @@ Test(sessions, a_sessions_life, .timeout = 180)
   cJSON_Delete(show);
 
   /* A move into someone's busy time is refused. */
-  CLI_OK("sup", NULL, "session", "add", "--with", "quinn", "--at", day_at(a, 2, 15, 0), "--minutes", "60", "--room", "Room 5");
+  CLI_OK("sup", NULL, "session", "add", "--with", "quinn", "--at", day_at(a, 2, 15, 0), "--minutes", "60", "--room",
+         "Room 5");
   long s2 = harness_id(&r);
   char sid2[24];
   snprintf(sid2, sizeof sid2, "%ld", s2);
@@ -118,7 +124,8 @@ Test(sessions, a_sessions_life, .timeout = 180)
   CLI_OK("quinn", NULL, "session", "list", "--status", "cancelled", "--json");
   cr_assert(list_has(s2), "but it is listed as cancelled: %s", r.out);
   /* Its room and time are free again. */
-  CLI_OK("sup", NULL, "session", "add", "--with", "quinn", "--at", day_at(a, 2, 15, 0), "--minutes", "60", "--room", "Room 5");
+  CLI_OK("sup", NULL, "session", "add", "--with", "quinn", "--at", day_at(a, 2, 15, 0), "--minutes", "60", "--room",
+         "Room 5");
 
   /* Held and missed only once a session has started. */
   CLI_REFUSED("sup", "has not started", "session", "held", sid1);

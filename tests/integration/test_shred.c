@@ -124,8 +124,9 @@ static int plain_holds(const uint8_t *p, size_t n, const char *marker)
   if (holds(p, n, marker)) return 1;
   uint8_t *bin = malloc(n + 1);
   size_t len = 0;
-  int found = bin && sodium_base642bin(bin, n + 1, (const char *)p, n, NULL, &len, NULL,
-                                       sodium_base64_VARIANT_ORIGINAL_NO_PADDING) == 0 &&
+  int found = bin &&
+              sodium_base642bin(bin, n + 1, (const char *)p, n, NULL, &len, NULL,
+                                sodium_base64_VARIANT_ORIGINAL_NO_PADDING) == 0 &&
               holds(bin, len, marker);
   free(bin);
   return found;
@@ -156,8 +157,12 @@ static int openable_values(const char *data_dir, const char *passphrase, const c
         if (sqlite3_column_type(st, col) == SQLITE_NULL) continue;
         char context[VAULT_CONTEXT_MAX + 1] = "";
         if (cat->context) cat->context(st, cat->columns[i], context, sizeof context);
-        store_slot slot = {cat->table,           sqlite3_column_int64(st, 0), cat->columns[i],
-                           sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), context[0] ? context : NULL};
+        store_slot slot = {cat->table,
+                           sqlite3_column_int64(st, 0),
+                           cat->columns[i],
+                           sqlite3_column_int64(st, 1),
+                           sqlite3_column_int64(st, 2),
+                           context[0] ? context : NULL};
         uint8_t *plain;
         size_t len;
         if (store_keys_open_bytes(d, v, &ring, &slot, sqlite3_column_blob(st, col),
@@ -165,8 +170,8 @@ static int openable_values(const char *data_dir, const char *passphrase, const c
           continue;
         opened++;
         for (size_t m = 0; m < n_gone; m++)
-          cr_assert_not(plain_holds(plain, len, gone[m]), "%s row %lld column %s still opens, holding '%s'",
-                        cat->table, (long long)sqlite3_column_int64(st, 0), cat->columns[i], gone[m]);
+          cr_assert_not(plain_holds(plain, len, gone[m]), "%s row %lld column %s still opens, holding '%s'", cat->table,
+                        (long long)sqlite3_column_int64(st, 0), cat->columns[i], gone[m]);
         found += plain_holds(plain, len, control);
         arena_reset(&a);
       }
@@ -420,11 +425,14 @@ static void serve_passphrase(const char *stdin_text, const char *extra)
     char log[400];
     snprintf(log, sizeof log, "%s/reflectd.log", h.dir);
     int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (fd >= 0) { dup2(fd, 2); close(fd); }
+    if (fd >= 0) {
+      dup2(fd, 2);
+      close(fd);
+    }
     dup2(in[0], 0);
     close(in[1]);
-    execl(REFLECTD_PATH, REFLECTD_PATH, "serve", "--data", h.data, "--listen", h.rpc, "--publish", h.pub,
-          "--workers", "4", extra, (char *)NULL);
+    execl(REFLECTD_PATH, REFLECTD_PATH, "serve", "--data", h.data, "--listen", h.rpc, "--publish", h.pub, "--workers",
+          "4", extra, (char *)NULL);
     _exit(127);
   }
   close(in[0]);
@@ -482,8 +490,8 @@ static int64_t one_int(db *d, const char *sql)
 
 /* What the server before v14 wrote for a case discussed in a revision: a
  * decision-log row under the case's key (store_decisions_add). */
-static void old_decision(db *d, vault *v, keyring *ring, int64_t session, uint32_t rev, int64_t case_id,
-                         int64_t by, const char *decision)
+static void old_decision(db *d, vault *v, keyring *ring, int64_t session, uint32_t rev, int64_t case_id, int64_t by,
+                         const char *decision)
 {
   char q[128], context[128];
   snprintf(q, sizeof q, "SELECT key_id FROM cases WHERE id = %lld", (long long)case_id);
@@ -549,8 +557,8 @@ static void old_revision(db *d, vault *v, keyring *ring, uint32_t rev, const cha
   sodium_bin2base64(b64, b64_len, packed, len, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
   free(packed);
   char context[128];
-  snprintf(context, sizeof context, "session=%lld;author=%lld;at=%lld;format=2", (long long)session,
-           (long long)author, (long long)at);
+  snprintf(context, sizeof context, "session=%lld;author=%lld;at=%lld;format=2", (long long)session, (long long)author,
+           (long long)at);
   sqlite3_stmt *st;
   cr_assert_eq(sqlite3_prepare_v2(db_handle(d),
                                   "INSERT INTO record_revisions(id, session_id, revision, author_id, created_at,"
@@ -631,8 +639,8 @@ static void old_bodies_gone(void)
   for (size_t i = 0; i < 2; i++) {
     snprintf(path, sizeof path, "%s/%s", h.data, files[i]);
     for (int b = 0; b < 2; b++)
-      cr_assert_not(file_has(path, old_bodies[b], sizeof old_bodies[b]), "revision %d's old body is still in %s",
-                    b + 1, files[i]);
+      cr_assert_not(file_has(path, old_bodies[b], sizeof old_bodies[b]), "revision %d's old body is still in %s", b + 1,
+                    files[i]);
   }
 }
 
@@ -645,8 +653,7 @@ static void old_set_up(void)
   CLI_OK("pat", NULL, "agreement", "sign", "1");
   CLI_OK("sam", NULL, "case", "add", "--ref", D_REF, "--name", "Wqxname Dormer", "--risk", "high", "--worker", "pat");
   CLI_OK("sam", NULL, "case", "add", "--ref", E_REF, "--name", "Wqxname Eames", "--risk", "low", "--worker", "pat");
-  CLI_OK("sam", NULL, "case", "add", "--ref", F_REF, "--name", "Livename Fenwick", "--risk", "low", "--worker",
-         "pat");
+  CLI_OK("sam", NULL, "case", "add", "--ref", F_REF, "--name", "Livename Fenwick", "--risk", "low", "--worker", "pat");
   char when[HARNESS_DAY_AT_SIZE];
   CLI_OK("sam", NULL, "session", "add", "--with", "pat", "--at", harness_day_at(when, -3, 10), "--minutes", "90");
   cr_assert_eq(harness_id(&r), 1);
@@ -679,7 +686,8 @@ Test(shred, older_revisions_move_under_their_cases_keys_at_unseal, .timeout = 24
   write_as_before_v14(PASSPHRASE);
   harness_run vr;
   verify_passphrase(&vr);
-  cr_assert(strstr(vr.out, "records: 2 revisions written before case discussions were sealed apart"), "verify counts what is to move: %s", vr.out);
+  cr_assert(strstr(vr.out, "records: 2 revisions written before case discussions were sealed apart"),
+            "verify counts what is to move: %s", vr.out);
 
   /* Sealed: nothing moves, nothing is served, until the keys come. */
   serve_passphrase(NULL, "--sealed");
@@ -703,10 +711,10 @@ Test(shred, older_revisions_move_under_their_cases_keys_at_unseal, .timeout = 24
     snprintf(n, sizeof n, "%d", rev);
     CLI_OK("sam", NULL, "record", "show", "1", "--revision", n);
     none_in_reply("record show of a moved revision");
-    cr_assert(strstr(r.out, "[case [destroyed under retention]]\nsituation: [destroyed under retention]\n"),
-              "%s", r.out);
-    cr_assert(strstr(r.out, rev == 1 ? E_SIT1 : E_SIT2) && strstr(r.out, "[case " F_REF "]") &&
-                  strstr(r.out, F_SIT) && strstr(r.out, "Coping, just."),
+    cr_assert(strstr(r.out, "[case [destroyed under retention]]\nsituation: [destroyed under retention]\n"), "%s",
+              r.out);
+    cr_assert(strstr(r.out, rev == 1 ? E_SIT1 : E_SIT2) && strstr(r.out, "[case " F_REF "]") && strstr(r.out, F_SIT) &&
+                  strstr(r.out, "Coping, just."),
               "the rest reads as written: %s", r.out);
   }
   CLI_OK("sam", NULL, "case", "decisions", E_REF);
@@ -759,8 +767,8 @@ Test(shred, older_revisions_move_at_a_start_with_keys, .timeout = 120)
   cr_assert_eq(db_count("SELECT count(*) FROM record_revisions WHERE format = 3"), 2);
   CLI_OK("pat", NULL, "record", "show", "1", "--revision", "1");
   none_in_reply("record show of a moved revision");
-  cr_assert(strstr(r.out, "[case [destroyed under retention]]") && strstr(r.out, E_SIT1) && strstr(r.out, F_SIT),
-            "%s", r.out);
+  cr_assert(strstr(r.out, "[case [destroyed under retention]]") && strstr(r.out, E_SIT1) && strstr(r.out, F_SIT), "%s",
+            r.out);
   /* A second start has nothing left to move. */
   cr_assert_eq(harness_stop(&h), 0);
   harness_serve(&h);

@@ -13,7 +13,10 @@
 
 static harness_run r;
 
-static cJSON *field(cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
+static cJSON *field(cJSON *o, const char *k)
+{
+  return cJSON_GetObjectItemCaseSensitive(o, k);
+}
 
 Test(signoff, both_sign_then_it_is_frozen, .timeout = 180)
 {
@@ -44,7 +47,8 @@ Test(signoff, both_sign_then_it_is_frozen, .timeout = 180)
   cr_assert(strstr(r.out, "\"frozen\":true"), "both have signed: %s", r.out);
 
   /* Pat disagrees; Sam records how it was resolved; a note cannot be "resolved". */
-  CLI_OK("pat", NULL, "record", "comment", sid, "--disagree", "--text", "Marker-Disagreement-Heron: the plan was not agreed");
+  CLI_OK("pat", NULL, "record", "comment", sid, "--disagree", "--text",
+         "Marker-Disagreement-Heron: the plan was not agreed");
   char dis[24];
   snprintf(dis, sizeof dis, "%ld", strtol(r.out, NULL, 10));
   CLI_OK("pat", NULL, "record", "comment", sid, "--text", "A note");
@@ -57,8 +61,8 @@ Test(signoff, both_sign_then_it_is_frozen, .timeout = 180)
   /* Sam amends: revision 2 needs a reason and starts unsigned; revision 1 stays frozen. */
   CLI("sam", "[notes]\nRevised.\n", "record", "write", sid, "--file", "-");
   cr_assert_eq(r.status, 1, "an amendment without a reason is refused: %s", r.err);
-  CLI_OK("sam", "[notes]\nWe talked about the Brown family; the plan is to revisit.\n", "record", "write", sid, "--file", "-",
-         "--reason", "recorded the disagreement's outcome");
+  CLI_OK("sam", "[notes]\nWe talked about the Brown family; the plan is to revisit.\n", "record", "write", sid,
+         "--file", "-", "--reason", "recorded the disagreement's outcome");
   CLI_OK("pat", NULL, "record", "history", sid, "--json");
   cJSON *hist = cJSON_Parse(r.out);
   cr_assert_eq(cJSON_GetArraySize(hist), 2, "%s", r.out);
@@ -84,8 +88,11 @@ Test(signoff, both_sign_then_it_is_frozen, .timeout = 180)
    * mere note: the sealed text is bound to its kind, so it no longer opens. */
   sqlite3 *db;
   cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-  cr_assert_eq(sqlite3_exec(db, "DROP TRIGGER record_comments_no_update;"
-                                "UPDATE record_comments SET kind = 1 WHERE kind = 2;", NULL, NULL, NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_exec(db,
+                            "DROP TRIGGER record_comments_no_update;"
+                            "UPDATE record_comments SET kind = 1 WHERE kind = 2;",
+                            NULL, NULL, NULL),
+               SQLITE_OK);
   cr_assert_eq(sqlite3_changes(db), 1);
   sqlite3_close(db);
   harness_serve(&h);

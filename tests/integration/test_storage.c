@@ -139,8 +139,9 @@ Test(storage, no_plaintext_in_database_wal_shm_or_log, .timeout = 120)
   cr_assert_str_eq(rep->record_show->body, "");
   wire_free_reply(rep);
 
-  const char *markers[] = {CHILD_NAME, BODY_MARKER, ROOM_MARKER, STAFF_NAME, REASON_MARKER,
-                           HARNESS_PASSWORD, HARNESS_ADMIN_PASSWORD, "2014-03-09"};
+  const char *markers[] =
+      {CHILD_NAME,  BODY_MARKER, ROOM_MARKER, STAFF_NAME, REASON_MARKER, HARNESS_PASSWORD, HARNESS_ADMIN_PASSWORD,
+       "2014-03-09"};
   size_t n = sizeof markers / sizeof markers[0];
   /* While serving, the WAL holds the recent writes. */
   char wal[512];
@@ -295,7 +296,8 @@ Test(storage, every_read_and_write_of_record_content_is_audited, .timeout = 120)
   cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
   snprintf(q, sizeof q,
            "SELECT count(*) FROM audit a JOIN users u ON u.id = a.user_id WHERE a.action = 'record.write'"
-           " AND a.object = 'session:%llu' AND u.username = 'sup'", (unsigned long long)s);
+           " AND a.object = 'session:%llu' AND u.username = 'sup'",
+           (unsigned long long)s);
   cr_assert_eq(count(db, q), 2, "both revisions audited as written by sup");
   snprintf(q, sizeof q,
            "SELECT count(*) FROM audit a JOIN users u ON u.id = a.user_id WHERE a.action = 'record.read'"

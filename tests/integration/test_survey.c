@@ -18,7 +18,10 @@ static harness_server h;
 #define COMMENT_A "Marker-Survey-Zephyr: more time to reflect on the hard cases"
 #define COMMENT_B "Also helpful: the actions are clear"
 
-static cJSON *field(cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
+static cJSON *field(cJSON *o, const char *k)
+{
+  return cJSON_GetObjectItemCaseSensitive(o, k);
+}
 
 /* Question q's (1-based) mean and counts in a --json report. */
 static void expect_question(cJSON *rep, int q, double mean, const int counts[5])
@@ -27,11 +30,10 @@ static void expect_question(cJSON *rep, int q, double mean, const int counts[5])
   cr_assert_not_null(qq, "no question %d", q);
   cr_assert_eq((int)field(qq, "number")->valuedouble, q);
   double off = field(qq, "mean")->valuedouble - mean;
-  cr_assert(off < 1e-9 && off > -1e-9, "question %d: mean %f, expected %f", q,
-            field(qq, "mean")->valuedouble, mean);
+  cr_assert(off < 1e-9 && off > -1e-9, "question %d: mean %f, expected %f", q, field(qq, "mean")->valuedouble, mean);
   for (int k = 0; k < 5; k++)
-    cr_assert_eq((int)cJSON_GetArrayItem(field(qq, "counts"), k)->valuedouble, counts[k],
-                 "question %d, score %d", q, k + 1);
+    cr_assert_eq((int)cJSON_GetArrayItem(field(qq, "counts"), k)->valuedouble, counts[k], "question %d, score %d", q,
+                 k + 1);
 }
 
 /* The report's period: from the first of the month before last (where
@@ -41,7 +43,8 @@ static char period_from[16];
 static cJSON *report_json(const char *dev, const char *supervisor)
 {
   if (supervisor)
-    CLI_OK(dev, NULL, "report", "survey", "--team", "North", "--from", period_from, "--supervisor", supervisor, "--json");
+    CLI_OK(dev, NULL, "report", "survey", "--team", "North", "--from", period_from, "--supervisor", supervisor,
+           "--json");
   else CLI_OK(dev, NULL, "report", "survey", "--team", "North", "--from", period_from, "--json");
   cJSON *j = cJSON_Parse(r.out);
   cr_assert_not_null(j, "not JSON: %s", r.out);
@@ -74,8 +77,8 @@ Test(survey, answered_in_aggregate_only, .timeout = 300)
 {
   harness_start(&h);
   const char *devs[] = {"admin", "mona", "sam", "sue", "p1", "p2", "p3", "p4", "p5"};
-  const char *roles[] = {NULL, "manager", "supervisor", "supervisor", "practitioner", "practitioner",
-                         "practitioner", "practitioner", "practitioner"};
+  const char *roles[] = {NULL,           "manager",      "supervisor",   "supervisor",  "practitioner",
+                         "practitioner", "practitioner", "practitioner", "practitioner"};
   harness_cli_people(&h, &r, devs, roles, 9);
   CLI_OK("admin", NULL, "team", "add", "North");
   CLI_OK("admin", NULL, "team", "member", "North", "mona", "--manager");
@@ -90,8 +93,8 @@ Test(survey, answered_in_aggregate_only, .timeout = 300)
   CLI_OK("p2", NULL, "agreement", "sign", "6");
 
   char when[64], group[24], single[24], sues[24], later[24];
-  CLI_OK("sam", NULL, "session", "add", "--with", "p1", "--with", "p2", "--with", "p3", "--with", "p4", "--with",
-         "p5", "--at", harness_day_at(when, -1, 10), "--minutes", "120");
+  CLI_OK("sam", NULL, "session", "add", "--with", "p1", "--with", "p2", "--with", "p3", "--with", "p4", "--with", "p5",
+         "--at", harness_day_at(when, -1, 10), "--minutes", "120");
   snprintf(group, sizeof group, "%ld", harness_id(&r));
   CLI_OK("sam", NULL, "session", "held", group);
   CLI_OK("sam", NULL, "session", "add", "--with", "p1", "--at", harness_day_at(when, -2, 10), "--minutes", "90");
@@ -206,7 +209,8 @@ Test(survey, answered_in_aggregate_only, .timeout = 300)
   cr_assert(strstr(r.out, "question,text,respondents,responses,mean,answered_1,answered_2,answered_3,answered_4,"
                           "answered_5\r\n"),
             "%s", r.out);
-  cr_assert(strstr(r.out, "\r\n5,Am I able to change the direction of my thinking when that is right?,5,6,4.83,0,0,0,1,5\r\n"),
+  cr_assert(strstr(r.out,
+                   "\r\n5,Am I able to change the direction of my thinking when that is right?,5,6,4.83,0,0,0,1,5\r\n"),
             "%s", r.out);
   CLI_OK("mona", NULL, "report", "survey", "--team", "North", "--from", period_from, "--supervisor", "sam");
   cr_assert(strstr(r.out, "5 people answered (6 answers)"), "%s", r.out);

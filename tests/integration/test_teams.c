@@ -87,7 +87,8 @@ Test(teams, managers_oversee_their_own_team, .timeout = 240)
   CLI_OK("sam", NULL, "action", "add", north_session, "--owner", "pat", "--due", due, "--description", "North action");
   char north_action[24];
   snprintf(north_action, sizeof north_action, "%ld", harness_id(&r));
-  CLI_OK("sue", NULL, "action", "add", south_session, "--owner", "quinn", "--due", due, "--description", "South action");
+  CLI_OK("sue", NULL, "action", "add", south_session, "--owner", "quinn", "--due", due, "--description",
+         "South action");
   char south_action[24];
   snprintf(south_action, sizeof south_action, "%ld", harness_id(&r));
 
@@ -137,7 +138,8 @@ Test(teams, managers_oversee_their_own_team, .timeout = 240)
                                   "SELECT (SELECT count(*) FROM audit WHERE action = 'team.add'),"
                                   " (SELECT count(*) FROM audit WHERE action = 'team.join' AND object LIKE 'team:%'),"
                                   " (SELECT count(*) FROM audit WHERE action = 'team.remove'),"
-                                  " (SELECT count(*) FROM audit WHERE action = 'session.read' AND detail = 'oversight'),"
+                                  " (SELECT count(*) FROM audit WHERE action = 'session.read' AND detail = "
+                                  "'oversight'),"
                                   " (SELECT count(*) FROM audit WHERE action = 'team.join' AND object LIKE 'user:%')",
                                   -1, &st, NULL),
                SQLITE_OK);

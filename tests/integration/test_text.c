@@ -20,7 +20,7 @@
 
 static harness_run r;
 
-#define CSI "\xc2\x9b"    /* U+009B, the C1 control sequence introducer */
+#define CSI "\xc2\x9b"     /* U+009B, the C1 control sequence introducer */
 #define RLO "\xe2\x80\xae" /* U+202E, right-to-left override */
 #define LRI "\xe2\x81\xa6" /* U+2066, left-to-right isolate */
 #define OLD_TEXT "Marker-Old before " CSI "31m after " RLO "gnp.exe end " LRI "x"
@@ -59,7 +59,8 @@ static void store_old_text(harness_server *h, int64_t session_id)
   int64_t comment;
   cr_assert_eq(db_begin_write(d), 0);
   cr_assert_eq(store_records_append(&c, &sr, secs, 1, OLD_REASON, &revision), 0, "%s", st.message);
-  cr_assert_eq(store_comments_add(&c, &sr, revision, REFLECT__V1__COMMENT_KIND__COMMENT_NOTE, 0, OLD_TEXT, &comment), 0);
+  cr_assert_eq(store_comments_add(&c, &sr, revision, REFLECT__V1__COMMENT_KIND__COMMENT_NOTE, 0, OLD_TEXT, &comment),
+               0);
   cr_assert_eq(db_commit(d), 0);
   keyring_clear(&ring);
   arena_reset(&a);
@@ -113,7 +114,8 @@ Test(text, record_show_never_prints_controls_or_overrides_from_old_data, .timeou
   /* Today's server refuses such text, naming the field; nothing is cut. */
   CLI_REFUSED("pat", "U+202E", "record", "comment", sid, "--text", "new " RLO " text");
   cr_assert(strstr(r.err, "--text"), "%s", r.err);
-  harness_cli(&h, "sam", "[notes]\nnew " CSI " text\n", &r, "record", "write", sid, "--reason", "x", (const char *)NULL);
+  harness_cli(&h, "sam", "[notes]\nnew " CSI " text\n", &r, "record", "write", sid, "--reason", "x",
+              (const char *)NULL);
   cr_assert_eq(r.status, 1, "%s", r.err);
   cr_assert(strstr(r.err, "sections[0].text contains U+009B"), "%s", r.err);
   harness_cli(&h, "sam", "[notes]\nfine\n", &r, "record", "write", sid, "--reason", "why " CSI, (const char *)NULL);

@@ -73,7 +73,8 @@ Test(transport, wrong_server_key_and_plain_clients_get_nothing, .timeout = 60)
   char other_pub[41], other_sec[41];
   zmq_curve_keypair(other_pub, other_sec);
   void *wrong = raw_dealer(ctx, &h, 1, other_pub);
-  cr_assert_eq(exchange(wrong, frame, len, buf, sizeof buf, 1500), -1, "a client with the wrong server key got a reply");
+  cr_assert_eq(exchange(wrong, frame, len, buf, sizeof buf, 1500), -1,
+               "a client with the wrong server key got a reply");
   void *plain = raw_dealer(ctx, &h, 0, NULL);
   cr_assert_eq(exchange(plain, frame, len, buf, sizeof buf, 1500), -1, "a plain client got a reply");
   /* Positive control: the same frame over proper CURVE is answered. */
@@ -113,7 +114,10 @@ Test(transport, oversized_and_malformed_frames, .timeout = 60)
   uint8_t *noproto = ping_frame(0, &nolen);
   /* field 11 (login) { field 1 (username) = "\xff" } */
   const uint8_t bad_utf8[] = {0x08, 0x01, 0x5a, 0x03, 0x0a, 0x01, 0xff};
-  struct { const void *p; size_t n; } cases[] = {{junk, sizeof junk}, {noproto, nolen}, {bad_utf8, sizeof bad_utf8}};
+  struct {
+    const void *p;
+    size_t n;
+  } cases[] = {{junk, sizeof junk}, {noproto, nolen}, {bad_utf8, sizeof bad_utf8}};
   for (size_t i = 0; i < 3; i++) {
     int n = exchange(s, cases[i].p, cases[i].n, buf, sizeof buf, 5000);
     cr_assert_gt(n, 0, "case %zu got no reply", i);
@@ -271,8 +275,8 @@ Test(transport, a_multi_part_request_is_refused, .timeout = 60)
   zmq_send(s, "extra", 5, 0);
   Reflect__V1__Reply *rep = reply_on(s, 5000);
   cr_assert_not_null(rep, "no reply to a two-part message");
-  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__INVALID_ARGUMENT, "got %s: %s",
-               wire_code_name(rep->status->code), rep->status->message);
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__INVALID_ARGUMENT, "got %s: %s", wire_code_name(rep->status->code),
+               rep->status->message);
   cr_assert_eq(rep->result_case, REFLECT__V1__REPLY__RESULT__NOT_SET, "the ping was not run");
   cr_assert_eq(rep->id, 7, "the id of the first part, which can be read");
   cr_assert(strstr(rep->status->message, "exactly one frame"), "%s", rep->status->message);
@@ -334,7 +338,9 @@ Test(transport, a_nul_in_a_username_or_password_is_refused, .timeout = 60)
   void *s = raw_dealer(ctx, &h, 1, h.server_key);
 
   size_t len;
-  uint8_t *frame = login_frame_with_nul("victim\x01" "anything", HARNESS_PASSWORD, &len);
+  uint8_t *frame = login_frame_with_nul("victim\x01"
+                                        "anything",
+                                        HARNESS_PASSWORD, &len);
   zmq_send(s, frame, len, 0);
   free(frame);
   Reflect__V1__Reply *rep = reply_on(s, 10000);
@@ -355,8 +361,7 @@ Test(transport, a_nul_in_a_username_or_password_is_refused, .timeout = 60)
   free(frame);
   rep = reply_on(s, 10000);
   cr_assert_not_null(rep);
-  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__INVALID_ARGUMENT, "got %s",
-               wire_code_name(rep->status->code));
+  cr_assert_eq(rep->status->code, REFLECT__V1__CODE__INVALID_ARGUMENT, "got %s", wire_code_name(rep->status->code));
   cr_assert_str_eq(rep->status->field, "password");
   wire_free_reply(rep);
 

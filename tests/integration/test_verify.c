@@ -155,9 +155,9 @@ static void populate(harness_server *hp)
   char m1[HARNESS_DATE_SIZE], m2[HARNESS_DATE_SIZE];
   month_start(m2, 2), month_start(m1, 1);
   CLI_OK("mona", NULL, "kpi", "goal", "add", "Timely planning", "--description", "Plans in place quickly");
-  CLI_OK("mona", NULL, "kpi", "define", "--name", "Plans in 28 days", "--definition", "Share of plans",
-         "--measured", "Monthly extract", "--unit", "%", "--min", "0", "--max", "100", "--direction", "higher",
-         "--period", "month", "--goal", "1");
+  CLI_OK("mona", NULL, "kpi", "define", "--name", "Plans in 28 days", "--definition", "Share of plans", "--measured",
+         "Monthly extract", "--unit", "%", "--min", "0", "--max", "100", "--direction", "higher", "--period", "month",
+         "--goal", "1");
   CLI_OK("sam", NULL, "kpi", "assign", "1", "--practitioner", "pat", "--baseline", "70", "--target", "90", "--from",
          m2);
   CLI_OK("pat", NULL, "kpi", "agree", "1");
@@ -177,12 +177,13 @@ static void populate(harness_server *hp)
   snprintf(s3, sizeof s3, "%ld", harness_id(&r));
   CLI_OK("sam", NULL, "session", "move", s3, "--at", harness_day_at(when, 4, 11), "--reason", "pat on a visit");
 
-  CLI_OK("sam", "[wellbeing]\nTired.\n\n[case CH-V-1]\nsituation: s\nanalysis: a\nrisk: high\ndecision: d\n"
-                "rationale: r\n\n[development]\nCourse.\n\n[performance]\ncites: 1\nOn track.\n\n[notes]\nN.\n",
+  CLI_OK("sam",
+         "[wellbeing]\nTired.\n\n[case CH-V-1]\nsituation: s\nanalysis: a\nrisk: high\ndecision: d\n"
+         "rationale: r\n\n[development]\nCourse.\n\n[performance]\ncites: 1\nOn track.\n\n[notes]\nN.\n",
          "record", "write", s1);
   CLI_OK("sam", "[wellbeing]\nBetter.\n\n[notes]\nN2.\n", "record", "write", s1, "--reason", "corrected");
-  CLI_OK("sam", "[notes]\nGroup.\n\n[contribution pat]\nA case study.\n\n[contribution quinn]\nQuestions.\n",
-         "record", "write", s2);
+  CLI_OK("sam", "[notes]\nGroup.\n\n[contribution pat]\nA case study.\n\n[contribution quinn]\nQuestions.\n", "record",
+         "write", s2);
   CLI_OK("pat", NULL, "record", "comment", s1, "--disagree", "--text", "Not what I said");
   CLI_OK("sam", NULL, "record", "comment", s1, "--resolves", "1", "--text", "Agreed wording");
   CLI_OK("sam", NULL, "action", "add", s1, "--owner", "pat", "--due", harness_date_in(when, 7), "--description",

@@ -48,8 +48,8 @@ static void people(harness_server *hp)
   CLI_OK("admin", HARNESS_ADMIN_PASSWORD "\n", "login", "admin", "--password-stdin");
   for (int i = 0; i < 3; i++) {
     CLI_OK(users[i][0], NULL, "setup", "--server", h.rpc, "--events", h.pub, "--server-key", h.server_key);
-    CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", users[i][0], "--name", users[i][1], "--role", users[i][2],
-           "--password-stdin");
+    CLI_OK("admin", HARNESS_FIRST_PASSWORD "\n", "user", "add", users[i][0], "--name", users[i][1], "--role",
+           users[i][2], "--password-stdin");
     harness_cli_first_login(&h, &r, users[i][0], users[i][0]);
   }
   CLI_OK("sam", NULL, "agreement", "add", "--supervisee", "pat", "--every", "28", "--minutes", "90");
@@ -121,9 +121,14 @@ Test(watch, once_catches_up_and_remembers, .timeout = 180)
   CLI_OK("pat", NULL, "watch", "--once", "--json");
   cJSON *lines[32];
   size_t n = parse_lines(r.out, lines, 32);
-  struct { const char *kind; long session; } want[] = {{"session_scheduled", s1}, {"session_scheduled", s2},
-                                                        {"session_scheduled", s3}, {"session_rescheduled", s1},
-                                                        {"session_cancelled", s2}};
+  struct {
+    const char *kind;
+    long session;
+  } want[] = {{"session_scheduled", s1},
+              {"session_scheduled", s2},
+              {"session_scheduled", s3},
+              {"session_rescheduled", s1},
+              {"session_cancelled", s2}};
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     if (i) cr_assert_gt(jnum(lines[i], "seq"), jnum(lines[i - 1], "seq"), "in seq order, each once: %s", r.out);

@@ -54,8 +54,8 @@ void fixture_close(fixture *f)
   if (system(cmd) != 0) fprintf(stderr, "fixture: could not remove %s\n", f->dir);
 }
 
-void fixture_token(fixture *f, int64_t user_id, const uint8_t token[32], const char *device,
-                   int64_t last_seen, int64_t expires_at)
+void fixture_token(fixture *f, int64_t user_id, const uint8_t token[32], const char *device, int64_t last_seen,
+                   int64_t expires_at)
 {
   uint8_t hash[TOKEN_HASH_BYTES];
   store_tokens_hash(token, 32, hash);

@@ -32,7 +32,7 @@ typedef struct {
 
 void fixture_open(fixture *f);
 void fixture_close(fixture *f);
-void fixture_token(fixture *f, int64_t user_id, const uint8_t token[32], const char *device,
-                   int64_t last_seen, int64_t expires_at);
+void fixture_token(fixture *f, int64_t user_id, const uint8_t token[32], const char *device, int64_t last_seen,
+                   int64_t expires_at);
 
 #endif

@@ -63,7 +63,7 @@ static const cli_list_format action_format = {6, action_heads, action_row, actio
 
 static const cli_opt add_opts[] = {
     {"owner", "USER", 0},           {"due", "YYYY-MM-DD", 0}, {"description", "TEXT", 0},
-    {"evidence-needed", "TEXT", 0}, {"case", "ID|REF", 0},         {NULL, NULL, 0},
+    {"evidence-needed", "TEXT", 0}, {"case", "ID|REF", 0},    {NULL, NULL, 0},
 };
 
 /* --case takes an id or a reference. ActionAddRequest carries only an id,

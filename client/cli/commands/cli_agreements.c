@@ -28,13 +28,24 @@ static char **term_field(Reflect__V1__AgreementAddRequest *r, int i)
   return f[i];
 }
 
-#define TERMS_OF(g) {(g)->booking, (g)->cancellation, (g)->confidentiality, (g)->record_access, (g)->disagreements}
+#define TERMS_OF(g)                                                                               \
+  {                                                                                               \
+    (g)->booking, (g)->cancellation, (g)->confidentiality, (g)->record_access, (g)->disagreements \
+  }
 
 static const cli_opt agreement_add_opts[] = {
-    {"supervisee", "USER", 0},      {"revises", "AGREEMENT", 0},  {"every", "DAYS", 0},
-    {"rule", "NAME", 0},            {"minutes", "N", 0},           {"starts", "YYYY-MM-DD", 0},
-    {"review", "YYYY-MM-DD", 0},    {"booking", "TEXT", 0},        {"cancellation", "TEXT", 0},
-    {"confidentiality", "TEXT", 0}, {"record-access", "TEXT", 0},  {"disagreements", "TEXT", 0},
+    {"supervisee", "USER", 0},
+    {"revises", "AGREEMENT", 0},
+    {"every", "DAYS", 0},
+    {"rule", "NAME", 0},
+    {"minutes", "N", 0},
+    {"starts", "YYYY-MM-DD", 0},
+    {"review", "YYYY-MM-DD", 0},
+    {"booking", "TEXT", 0},
+    {"cancellation", "TEXT", 0},
+    {"confidentiality", "TEXT", 0},
+    {"record-access", "TEXT", 0},
+    {"disagreements", "TEXT", 0},
     {NULL, NULL, 0},
 };
 
@@ -63,7 +74,9 @@ static int agreement_add_check(const cli_ctx *ctx, const cli_args *a, Reflect__V
   if (rule && (rc = cli_check_text(ctx, "--rule", rule, AGREEMENT_USERNAME_MAX))) return rc;
   if (!minutes && !revises) return cli_arg_require(ctx, a, "minutes");
   v = 0;
-  if (minutes && (rc = cli_parse_u64(ctx, "--minutes", minutes, REFLECT_SESSION_MINUTES_MIN, REFLECT_SESSION_MINUTES_MAX, &v))) return rc;
+  if (minutes &&
+      (rc = cli_parse_u64(ctx, "--minutes", minutes, REFLECT_SESSION_MINUTES_MIN, REFLECT_SESSION_MINUTES_MAX, &v)))
+    return rc;
   add->minutes = (uint32_t)v;
   if (starts && (rc = check_date(ctx, "--starts", starts))) return rc;
   if (review && (rc = check_date(ctx, "--review", review))) return rc;
@@ -149,8 +162,8 @@ static void agreement_row(const cli_ctx *ctx, const void *list, size_t i, cli_ta
   snprintf(version, sizeof version, "%" PRIu32, g->version);
   agreement_frequency(g, every, sizeof every);
   snprintf(minutes, sizeof minutes, "%" PRIu32, g->minutes);
-  const char *cells[] = {id, version, g->supervisor, g->supervisee, every, minutes, g->starts_on, g->review_on,
-                         agreement_status(g)};
+  const char *cells[] = {id,      version,      g->supervisor, g->supervisee,      every,
+                         minutes, g->starts_on, g->review_on,  agreement_status(g)};
   cli_table_add(t, cells);
 }
 
@@ -181,8 +194,8 @@ static cJSON *agreement_list_json(const void *list, size_t i)
   return agreement_json(((const Reflect__V1__AgreementListReply *)list)->agreements[i]);
 }
 
-static const char *const agreement_heads[] = {"ID", "V", "SUPERVISOR", "SUPERVISEE", "FREQUENCY", "MINUTES",
-                                              "STARTS", "REVIEW", "STATUS"};
+static const char *const agreement_heads[] = {"ID",      "V",      "SUPERVISOR", "SUPERVISEE", "FREQUENCY",
+                                              "MINUTES", "STARTS", "REVIEW",     "STATUS"};
 static const cli_list_format agreement_format = {9, agreement_heads, agreement_row, agreement_list_json};
 
 static int agreement_list_run(cli_ctx *ctx, const cli_args *a)
@@ -216,7 +229,8 @@ static void print_show(const cli_ctx *ctx, const Reflect__V1__AgreementShowReply
   char every[96], signed_by[CLI_TIME_MAX], signed_se[CLI_TIME_MAX] = "not yet", ended[CLI_TIME_MAX];
   agreement_frequency(g, every, sizeof every);
   cli_time_format_local(g->supervisor_signed_at, cli_zone(ctx), signed_by, sizeof signed_by);
-  if (g->supervisee_signed_at) cli_time_format_local(g->supervisee_signed_at, cli_zone(ctx), signed_se, sizeof signed_se);
+  if (g->supervisee_signed_at)
+    cli_time_format_local(g->supervisee_signed_at, cli_zone(ctx), signed_se, sizeof signed_se);
   printf("agreement %" PRIu64 ", version %" PRIu32 " (%s)\n", g->id, g->version, agreement_status(g));
   printf("supervisor:      %s, signed %s\nsupervisee:      %s, signed %s\n", g->supervisor, signed_by, g->supervisee,
          signed_se);
@@ -347,8 +361,8 @@ static const cli_command agreement_end = {
     .run = agreement_end_run,
 };
 
-static const cli_command *const agreement_commands[] = {&agreement_add, &agreement_list, &agreement_show,
-                                                        &agreement_sign, &agreement_end, NULL};
+static const cli_command *const agreement_commands[] = {&agreement_add,  &agreement_list, &agreement_show,
+                                                        &agreement_sign, &agreement_end,  NULL};
 
 const cli_command cli_group_agreement = {
     .name = "agreement",

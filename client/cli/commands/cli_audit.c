@@ -20,8 +20,7 @@ static void audit_row(const cli_ctx *ctx, const void *list, size_t i, cli_table 
   char id[24], when[CLI_TIME_MAX];
   snprintf(id, sizeof id, "%llu", (unsigned long long)e->id);
   cli_time_format_local(e->at, cli_zone(ctx), when, sizeof when);
-  const char *cells[8] = {id, when, *e->who ? e->who : "(system)", e->role, e->device, e->action, e->object,
-                          e->detail};
+  const char *cells[8] = {id, when, *e->who ? e->who : "(system)", e->role, e->device, e->action, e->object, e->detail};
   cli_table_add(t, cells);
 }
 
@@ -60,8 +59,8 @@ static int read_time(cli_ctx *ctx, const cli_args *a, const char *name, int end,
 }
 
 static const cli_opt show_opts[] = {
-    {"session", "N", 0}, {"case", "ID|REF", 0}, {"admin", NULL, 0}, {"from", "DATE", 0}, {"to", "DATE", 0},
-    {"limit", "N", 0}, {NULL, NULL, 0},
+    {"session", "N", 0}, {"case", "ID|REF", 0}, {"admin", NULL, 0}, {"from", "DATE", 0},
+    {"to", "DATE", 0},   {"limit", "N", 0},     {NULL, NULL, 0},
 };
 
 static int show_run(cli_ctx *ctx, const cli_args *a)
@@ -78,8 +77,7 @@ static int show_run(cli_ctx *ctx, const cli_args *a)
   if (session) rc = cli_parse_u64(ctx, "--session", session, 1, INT64_MAX, &q.session_id);
   else if (kase && kase[0] && strspn(kase, "0123456789") == strlen(kase))
     rc = cli_parse_u64(ctx, "--case", kase, 1, INT64_MAX, &q.case_id);
-  else if (kase && !(rc = cli_check_text(ctx, "--case", kase, CLI_TEXT_MAX)))
-    q.reference = (char *)kase;
+  else if (kase && !(rc = cli_check_text(ctx, "--case", kase, CLI_TEXT_MAX))) q.reference = (char *)kase;
   uint64_t n = 0;
   if (!rc && limit) rc = cli_parse_u64(ctx, "--limit", limit, 1, AUDIT_LIMIT_MAX, &n);
   q.limit = (uint32_t)n;
@@ -96,8 +94,7 @@ static int show_run(cli_ctx *ctx, const cli_args *a)
   const Reflect__V1__AuditListReply *r = rep->audit_list;
   rc = cli_print_list(ctx, &audit_format, r, r->n_entries);
   if (r->truncated)
-    cli_error("more entries match than were shown: narrow --from/--to or raise --limit (at most %d)",
-              AUDIT_LIMIT_MAX);
+    cli_error("more entries match than were shown: narrow --from/--to or raise --limit (at most %d)", AUDIT_LIMIT_MAX);
   wire_free_reply(rep);
   return rc;
 }

@@ -129,8 +129,8 @@ static int whoami_run(cli_ctx *ctx, const cli_args *a)
     char *device = cli_text_clean(w->device, 0);
     char *zone = cli_text_clean(w->timezone, 0);
     cli_time_format_local(w->expires_at, cli_zone(ctx), expires, sizeof expires);
-    printf("user:      %s (%s)\nname:      %s\ndevice:    %s\nexpires:   %s\ntime zone: %s\n",
-           username, u ? auth_role(u->role) : "unknown role", name, device, expires, zone);
+    printf("user:      %s (%s)\nname:      %s\ndevice:    %s\nexpires:   %s\ntime zone: %s\n", username,
+           u ? auth_role(u->role) : "unknown role", name, device, expires, zone);
     if (w->must_change_password)
       printf("password:  set by an administrator; choose your own with `reflect password`\n");
     free(username);
@@ -163,8 +163,7 @@ static int read_new_password(const cli_ctx *ctx, int from_stdin, char *buf)
   if (rc || from_stdin) return rc;
   char again[CLI_PASSWORD_MAX + 1];
   rc = cli_password_read(ctx, 0, "new password again: ", again);
-  if (!rc && sodium_memcmp(buf, again, sizeof again) != 0)
-    rc = cli_usage_error(ctx, "the two new passwords differ");
+  if (!rc && sodium_memcmp(buf, again, sizeof again) != 0) rc = cli_usage_error(ctx, "the two new passwords differ");
   sodium_memzero(again, sizeof again);
   return rc;
 }

@@ -18,8 +18,8 @@
 #include "reflect/client_file.h"
 #include "wire.h"
 
-#define CAL_PAGE 500             /* the server's largest page (SESSION_LIST_MAX) */
-#define CAL_SESSIONS_MAX 20000   /* a bound on what one export holds */
+#define CAL_PAGE 500           /* the server's largest page (SESSION_LIST_MAX) */
+#define CAL_SESSIONS_MAX 20000 /* a bound on what one export holds */
 #define CAL_PAGES_MAX (CAL_SESSIONS_MAX / 2)
 #define CAL_DEFAULT_BACK_S ((int64_t)30 * 86400)
 #define CAL_DEFAULT_AHEAD_S ((int64_t)365 * 86400)
@@ -141,16 +141,15 @@ static void cal_event(cli_ical *b, const Reflect__V1__Session *s, const char *me
   if (s->room && *s->room) cli_ical_text(b, "LOCATION", s->room);
   char *members = cal_join(s, NULL);
   char *desc = cli_mem_alloc(strlen(members) + strlen(s->supervisor) + 128);
-  sprintf(desc, "Supervisor: %s\n%s: %s\nReflect session %" PRIu64, s->supervisor,
-          group ? "Members" : "Supervisee", members, s->id);
+  sprintf(desc, "Supervisor: %s\n%s: %s\nReflect session %" PRIu64, s->supervisor, group ? "Members" : "Supervisee",
+          members, s->id);
   cli_ical_text(b, "DESCRIPTION", desc);
   free(desc);
   free(members);
   free(others);
   snprintf(seq, sizeof seq, "%" PRIu32, s->sequence);
   cli_ical_line(b, "SEQUENCE", seq);
-  cli_ical_line(b, "STATUS",
-                s->status == REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED ? "CANCELLED" : "CONFIRMED");
+  cli_ical_line(b, "STATUS", s->status == REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED ? "CANCELLED" : "CONFIRMED");
   cli_ical_line(b, "END", "VEVENT");
 }
 
@@ -166,8 +165,7 @@ static void cal_uid_host(const char *server_key, char out[17])
 
 /* A DATE option as the instant its day starts in zone; with next_day, the
  * instant the following day starts (so that --to includes its day). */
-static int cal_parse_date(cli_ctx *ctx, const char *opt, const char *date, const char *zone, int next_day,
-                          int64_t *out)
+static int cal_parse_date(cli_ctx *ctx, const char *opt, const char *date, const char *zone, int next_day, int64_t *out)
 {
   char text[32];
   if (strlen(date) != CAL_DATE_LEN) return cli_usage_error(ctx, "%s must be YYYY-MM-DD", opt);

@@ -76,7 +76,7 @@ static int decisions_run(cli_ctx *ctx, const cli_args *a)
   if ((a->npos == 1) == (ref != NULL)) return cli_usage_error(ctx, "give a case (its id or reference) or --ref");
   const char *arg = ref ? ref : a->pos[0];
   int rc = ref || strspn(arg, "0123456789") != strlen(arg) ? cli_check_text(ctx, "CASE", arg, 64)
-                                                             : cli_parse_u64(ctx, "CASE", arg, 1, INT64_MAX, &in.id);
+                                                           : cli_parse_u64(ctx, "CASE", arg, 1, INT64_MAX, &in.id);
   if (rc) return rc;
   in.reference = (char *)(in.id ? "" : arg);
   req.op_case = REFLECT__V1__REQUEST__OP_CASE_DECISIONS;
@@ -96,7 +96,10 @@ static int decisions_run(cli_ctx *ctx, const cli_args *a)
     pages[n_pages++] = rep;
     const Reflect__V1__CaseDecisionsReply *r = rep->case_decisions;
     Reflect__V1__Decision **grown = realloc(all, sizeof *all * (n + r->n_decisions + 1));
-    if (!grown) { rc = CLI_EXIT_REFUSED; break; }
+    if (!grown) {
+      rc = CLI_EXIT_REFUSED;
+      break;
+    }
     all = grown;
     for (size_t i = 0; i < r->n_decisions; i++) all[n++] = r->decisions[i];
     more = r->more && r->n_decisions;

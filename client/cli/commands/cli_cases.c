@@ -27,8 +27,9 @@ static void case_row(const cli_ctx *ctx, const void *list, size_t i, cli_table *
   char id[24], last[64];
   snprintf(id, sizeof id, "%" PRIu64, k->id);
   cli_case_last_discussed(ctx, k, last, sizeof last);
-  const char *cells[] = {id, k->reference, k->name, k->date_of_birth, wire_risk_name(k->risk), k->allocated,
-                         k->open ? "open" : "closed", last};
+  const char *cells[] =
+      {id,  k->reference, k->name, k->date_of_birth, wire_risk_name(k->risk), k->allocated, k->open ? "open" : "closed",
+       last};
   cli_table_add(t, cells);
 }
 
@@ -37,13 +38,13 @@ static cJSON *case_json(const void *list, size_t i)
   return cli_case_json(((const Reflect__V1__CaseListReply *)list)->cases[i]);
 }
 
-static const char *const case_heads[] = {"ID", "REFERENCE", "NAME", "BORN", "RISK", "WORKER", "STATUS",
-                                         "LAST DISCUSSED"};
+static const char *const case_heads[] = {"ID",   "REFERENCE", "NAME",   "BORN",
+                                         "RISK", "WORKER",    "STATUS", "LAST DISCUSSED"};
 static const cli_list_format case_format = {8, case_heads, case_row, case_json};
 
 static const cli_opt add_opts[] = {
-    {"ref", "REFERENCE", 0}, {"name", "NAME", 0}, {"dob", "YYYY-MM-DD", 0},
-    {"risk", "LEVEL", 0},    {"worker", "USER", 0}, {"looked-after", NULL, 0}, {NULL, NULL, 0},
+    {"ref", "REFERENCE", 0}, {"name", "NAME", 0},       {"dob", "YYYY-MM-DD", 0}, {"risk", "LEVEL", 0},
+    {"worker", "USER", 0},   {"looked-after", NULL, 0}, {NULL, NULL, 0},
 };
 
 static int add_run(cli_ctx *ctx, const cli_args *a)
@@ -167,7 +168,7 @@ static const cli_command case_show = {
 };
 
 static const cli_opt update_opts[] = {
-    {"risk", "LEVEL", 0}, {"worker", "USER", 0}, {"close", NULL, 0}, {"reopen", NULL, 0},
+    {"risk", "LEVEL", 0},      {"worker", "USER", 0},         {"close", NULL, 0}, {"reopen", NULL, 0},
     {"looked-after", NULL, 0}, {"not-looked-after", NULL, 0}, {NULL, NULL, 0},
 };
 
@@ -220,9 +221,10 @@ static const cli_command case_update = {
     .run = update_run,
 };
 
-static const cli_command *const case_commands[] = {&case_add,    &case_list,          &case_show,
-                                                   &case_update, &cli_case_decisions, &cli_case_person,
-                                                   &cli_case_people, NULL};
+static const cli_command *const case_commands[] = {&case_add,           &case_list,
+                                                   &case_show,          &case_update,
+                                                   &cli_case_decisions, &cli_case_person,
+                                                   &cli_case_people,    NULL};
 
 const cli_command cli_group_case = {
     .name = "case",

@@ -39,14 +39,13 @@ static int setup_run(cli_ctx *ctx, const cli_args *a)
   int rc = setup_check(ctx, a);
   if (rc) return rc;
   if (ctx->config) {
-    if (strlen(ctx->config) >= sizeof path)
-      return cli_usage_error(ctx, "the config path is too long");
+    if (strlen(ctx->config) >= sizeof path) return cli_usage_error(ctx, "the config path is too long");
     strcpy(path, ctx->config);
   } else if (client_config_path(path, sizeof path) != CLIENT_OK) {
     return cli_usage_error(ctx, "cannot tell where the config goes: set HOME or use --config");
   }
-  rc = client_config_setup(path, cli_arg_value(a, "server"), cli_arg_value(a, "events"),
-                           cli_arg_value(a, "server-key"));
+  rc =
+      client_config_setup(path, cli_arg_value(a, "server"), cli_arg_value(a, "events"), cli_arg_value(a, "server-key"));
   if (rc == CLIENT_EUSAGE)
     return cli_usage_error(ctx, "the endpoints must be at most 189 characters, and the config "
                                 "path short enough for the files made beside it");
@@ -99,8 +98,7 @@ static int ping_run(cli_ctx *ctx, const cli_args *a)
     char when[CLI_TIME_MAX];
     char *version = cli_text_clean(p->version, 0);
     cli_time_format_utc(p->server_time, when, sizeof when);
-    printf("server:   %s\nversion:  %s\nprotocol: %u\ntime:     %s\n", ctx->cfg.server, version,
-           p->protocol, when);
+    printf("server:   %s\nversion:  %s\nprotocol: %u\ntime:     %s\n", ctx->cfg.server, version, p->protocol, when);
     free(version);
   }
   wire_free_reply(rep);

@@ -66,8 +66,8 @@ static cJSON *due_json(const void *list, size_t i)
   return o;
 }
 
-static const char *const due_heads[] = {"SUPERVISEE", "SUPERVISOR", "RULE", "LAST HELD", "NEXT DUE", "BOOKED",
-                                        "STATUS"};
+static const char *const due_heads[] = {"SUPERVISEE", "SUPERVISOR", "RULE",  "LAST HELD",
+                                        "NEXT DUE",   "BOOKED",     "STATUS"};
 static const cli_list_format due_format = {7, due_heads, due_row, due_json};
 
 static const cli_opt due_opts[] = {

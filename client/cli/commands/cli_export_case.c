@@ -121,8 +121,10 @@ static void doc_build(const cli_ctx *ctx, const Reflect__V1__ExportCaseReply *r,
       snprintf(when, sizeof when, "%s (session %" PRIu64 ", revision %" PRIu32 ")", at, e->session_id, e->revision);
     }
     /* The field as the document labels it. */
-    const char *label = !strcmp(x->field, "risk") ? "Risk" : !strcmp(x->field, "decision") ? "Decision"
-                        : !strcmp(x->field, "rationale") ? "Why" : x->field;
+    const char *label = !strcmp(x->field, "risk")        ? "Risk"
+                        : !strcmp(x->field, "decision")  ? "Decision"
+                        : !strcmp(x->field, "rationale") ? "Why"
+                                                         : x->field;
     char *field = clean(label), *reason = clean(x->reason);
     doc_printf(d, "- %s, %s: %s\n", when, field, reason);
     free(field);
@@ -214,7 +216,10 @@ static int run_cli_export_case(cli_ctx *ctx, const cli_args *a)
     if (e) entries = e;
     Reflect__V1__Redaction **x = realloc(redactions, sizeof *x * (n_redactions + p->n_redactions + 1));
     if (x) redactions = x;
-    if (!e || !x) { rc = CLI_EXIT_REFUSED; break; }
+    if (!e || !x) {
+      rc = CLI_EXIT_REFUSED;
+      break;
+    }
     for (size_t i = 0; i < p->n_redactions; i++) {
       p->redactions[i]->entry += (uint32_t)n_entries;
       redactions[n_redactions++] = p->redactions[i];

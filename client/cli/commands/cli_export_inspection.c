@@ -51,7 +51,8 @@ static cJSON *pack_json(const Reflect__V1__ExportInspectionReply *r)
   cJSON *sample = cJSON_AddArrayToObject(o, "sample");
   for (size_t i = 0; i < r->n_sample; i++) cJSON_AddItemToArray(sample, cli_record_json(r->sample[i]));
   cJSON *omitted = cJSON_AddArrayToObject(o, "sample_omitted");
-  for (size_t i = 0; i < r->n_sample_omitted; i++) cJSON_AddItemToArray(omitted, cJSON_CreateNumber((double)r->sample_omitted[i]));
+  for (size_t i = 0; i < r->n_sample_omitted; i++)
+    cJSON_AddItemToArray(omitted, cJSON_CreateNumber((double)r->sample_omitted[i]));
   return o;
 }
 
@@ -122,7 +123,8 @@ static int pack_close(cli_ctx *ctx, pack_files *f, Reflect__V1__ExportInspection
   int bad = !r;
   if (r && (bad = write_json(f->fj, r))) cli_error("could not write %s", f->json);
   if (r && !bad) wire_clean_strings(&r->base);
-  if (r && !bad && (bad = cli_inspection_pdf_write(f->fp, r, cli_zone(ctx)))) cli_error("could not make the PDF %s", f->pdf);
+  if (r && !bad && (bad = cli_inspection_pdf_write(f->fp, r, cli_zone(ctx))))
+    cli_error("could not make the PDF %s", f->pdf);
   bad |= fclose(f->fp) != 0;
   bad |= fclose(f->fj) != 0;
   if (bad) {
@@ -142,8 +144,8 @@ static int pack_close(cli_ctx *ctx, pack_files *f, Reflect__V1__ExportInspection
 }
 
 static const cli_opt opts[] = {
-    {"team", "TEAM", 0}, {"from", "YYYY-MM-DD", 0}, {"to", "YYYY-MM-DD", 0}, {"sample", "N", 0},
-    {"output", "FILE.pdf", 0}, {"force", NULL, 0}, {NULL, NULL, 0},
+    {"team", "TEAM", 0},       {"from", "YYYY-MM-DD", 0}, {"to", "YYYY-MM-DD", 0}, {"sample", "N", 0},
+    {"output", "FILE.pdf", 0}, {"force", NULL, 0},        {NULL, NULL, 0},
 };
 
 static int run_cli_export_inspection(cli_ctx *ctx, const cli_args *a)
@@ -155,7 +157,8 @@ static int run_cli_export_inspection(cli_ctx *ctx, const cli_args *a)
   if (!rc) rc = cli_check_text(ctx, "--from", cli_arg_value(a, "from"), 10);
   if (!rc) rc = cli_check_text(ctx, "--to", cli_arg_value(a, "to"), 10);
   uint64_t sample = 0;
-  if (!rc && cli_arg_value(a, "sample")) rc = cli_parse_u64(ctx, "--sample", cli_arg_value(a, "sample"), 1, SAMPLE_MAX, &sample);
+  if (!rc && cli_arg_value(a, "sample"))
+    rc = cli_parse_u64(ctx, "--sample", cli_arg_value(a, "sample"), 1, SAMPLE_MAX, &sample);
   const char *out = cli_arg_value(a, "output");
   if (!rc && out) rc = cli_check_text(ctx, "--output", out, PATH_LEN - 8);
   if (!rc && !out && !ctx->json) rc = cli_usage_error(ctx, "give --output FILE.pdf, or --json for the JSON on stdout");
@@ -200,7 +203,8 @@ const cli_command cli_export_inspection = {
             "A sampled record carries only the comments every party signed (those made before\n"
             "the first of them signed it): its disagreements and resolutions, as many as fit\n"
             "its share of the pack, and up to 10 notes; the pack says how many more there are\n"
-            "and how to read them with `record show`. A sampled record too large to fit in the pack is listed by session instead\n"
+            "and how to read them with `record show`. A sampled record too large to fit in the pack is listed by "
+            "session instead\n"
             "(sample_omitted in the JSON), to be read with `record show`.\n\n"
             "options:\n"
             "  --team TEAM            the team\n"

@@ -39,8 +39,14 @@ static int grant_run(cli_ctx *ctx, const cli_args *a, int revoke)
   return CLI_EXIT_OK;
 }
 
-static int grant_cmd(cli_ctx *ctx, const cli_args *a) { return grant_run(ctx, a, 0); }
-static int revoke_cmd(cli_ctx *ctx, const cli_args *a) { return grant_run(ctx, a, 1); }
+static int grant_cmd(cli_ctx *ctx, const cli_args *a)
+{
+  return grant_run(ctx, a, 0);
+}
+static int revoke_cmd(cli_ctx *ctx, const cli_args *a)
+{
+  return grant_run(ctx, a, 1);
+}
 
 static const cli_command inspector_grant = {
     .name = "grant",

@@ -13,8 +13,8 @@ int cli_kpi_number(const cli_ctx *ctx, const char *what, const char *s, double *
 {
   /* strtod alone would take " 1", "0x1p3", "inf" and "1e999" (as HUGE_VAL). */
   size_t len = strlen(s);
-  int ok = len > 0 && len <= 64 && strspn(s, "+-0123456789.eE") == len && (isdigit((unsigned char)s[0]) ||
-                                                                          s[0] == '-' || s[0] == '+' || s[0] == '.');
+  int ok = len > 0 && len <= 64 && strspn(s, "+-0123456789.eE") == len &&
+           (isdigit((unsigned char)s[0]) || s[0] == '-' || s[0] == '+' || s[0] == '.');
   char *end = NULL;
   errno = 0;
   double v = ok ? strtod(s, &end) : 0;

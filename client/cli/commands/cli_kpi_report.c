@@ -41,11 +41,11 @@ static void print_text(const Reflect__V1__KpiReportReply *r)
     if (l->target)
       printf("  target: %g %s from %s (baseline %g), %s\n", l->target->target, unit, l->target->from,
              l->target->baseline, l->agreed ? "agreed" : "not yet agreed");
-    else
-      printf("  target: none in force\n");
+    else printf("  target: none in force\n");
     printf("  recent:");
     if (!l->n_recent) printf(" no measurements");
-    for (size_t k = 0; k < l->n_recent; k++) printf("%s %s %g", k ? "," : "", l->recent[k]->period, l->recent[k]->value);
+    for (size_t k = 0; k < l->n_recent; k++)
+      printf("%s %s %g", k ? "," : "", l->recent[k]->period, l->recent[k]->value);
     printf("\n  trend: %s; %s%s\n", trend_word(l->trend),
            l->n_recent ? (l->on_target ? "on target" : "not on target") : "nothing measured",
            l->drifting ? "; DRIFTING (short of target and worse two periods running)" : "");
@@ -105,8 +105,8 @@ static cJSON *line_json(const Reflect__V1__KpiLine *l)
 
 static void print_csv(const Reflect__V1__KpiReportReply *r)
 {
-  static const char *const heads[] = {"indicator_id", "indicator", "unit", "practitioner", "team", "period",
-                                      "value", "target", "trend", "on_target", "drifting", "agreed"};
+  static const char *const heads[] = {"indicator_id", "indicator", "unit",  "practitioner", "team",     "period",
+                                      "value",        "target",    "trend", "on_target",    "drifting", "agreed"};
   cli_csv_row(stdout, heads, 12);
   for (size_t i = 0; i < r->n_lines; i++) {
     const Reflect__V1__KpiLine *l = r->lines[i];
@@ -114,10 +114,16 @@ static void print_csv(const Reflect__V1__KpiReportReply *r)
       const Reflect__V1__KpiMeasurement *m = l->recent[k];
       char id[24], value[64], target[64];
       const char *f[] = {cli_csv_u64(id, sizeof id, l->indicator ? l->indicator->id : 0),
-                         l->indicator ? l->indicator->name : "", l->indicator ? l->indicator->unit : "",
-                         l->practitioner, l->team, m->period, cli_csv_double(value, sizeof value, m->value),
+                         l->indicator ? l->indicator->name : "",
+                         l->indicator ? l->indicator->unit : "",
+                         l->practitioner,
+                         l->team,
+                         m->period,
+                         cli_csv_double(value, sizeof value, m->value),
                          m->has_target ? cli_csv_double(target, sizeof target, m->target) : "",
-                         trend_word(l->trend), l->on_target ? "yes" : "no", l->drifting ? "yes" : "no",
+                         trend_word(l->trend),
+                         l->on_target ? "yes" : "no",
+                         l->drifting ? "yes" : "no",
                          l->agreed ? "yes" : "no"};
       cli_csv_row(stdout, f, 12);
     }

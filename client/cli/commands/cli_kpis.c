@@ -20,11 +20,11 @@ static int call_and_print_id(cli_ctx *ctx, Reflect__V1__Request *req, Reflect__V
   Reflect__V1__Reply *rep;
   int rc = cli_call(ctx, req, want, &rep);
   if (rc) return rc;
-  uint64_t id = want == REFLECT__V1__REPLY__RESULT_GOAL_ADD      ? rep->goal_add->id
-                : want == REFLECT__V1__REPLY__RESULT_KPI_DEFINE  ? rep->kpi_define->indicator_id
-                : want == REFLECT__V1__REPLY__RESULT_KPI_ASSIGN  ? rep->kpi_assign->target_id
-                : want == REFLECT__V1__REPLY__RESULT_KPI_RECORD  ? rep->kpi_record->measurement_id
-                                                                 : 0;
+  uint64_t id = want == REFLECT__V1__REPLY__RESULT_GOAL_ADD     ? rep->goal_add->id
+                : want == REFLECT__V1__REPLY__RESULT_KPI_DEFINE ? rep->kpi_define->indicator_id
+                : want == REFLECT__V1__REPLY__RESULT_KPI_ASSIGN ? rep->kpi_assign->target_id
+                : want == REFLECT__V1__REPLY__RESULT_KPI_RECORD ? rep->kpi_record->measurement_id
+                                                                : 0;
   if (want == REFLECT__V1__REPLY__RESULT_KPI_RECORD && ctx->json) {
     cJSON *o = cJSON_CreateObject();
     cli_json_add_u64(o, "id", id);
@@ -137,9 +137,17 @@ static const cli_command kpi_goal = {
 /* ---- indicators ---- */
 
 static const cli_opt define_opts[] = {
-    {"name", "TEXT", 0},      {"definition", "TEXT", 0}, {"measured", "TEXT", 0}, {"unit", "TEXT", 0},
-    {"min", "N", 0},          {"max", "N", 0},           {"direction", "higher|lower", 0},
-    {"period", "week|month|quarter", 0}, {"goal", "ID", 0}, {"indicator", "ID", 0}, {NULL, NULL, 0},
+    {"name", "TEXT", 0},
+    {"definition", "TEXT", 0},
+    {"measured", "TEXT", 0},
+    {"unit", "TEXT", 0},
+    {"min", "N", 0},
+    {"max", "N", 0},
+    {"direction", "higher|lower", 0},
+    {"period", "week|month|quarter", 0},
+    {"goal", "ID", 0},
+    {"indicator", "ID", 0},
+    {NULL, NULL, 0},
 };
 
 static int define_run(cli_ctx *ctx, const cli_args *a)
@@ -147,8 +155,8 @@ static int define_run(cli_ctx *ctx, const cli_args *a)
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
   Reflect__V1__KpiDefineRequest def = REFLECT__V1__KPI_DEFINE_REQUEST__INIT;
   Reflect__V1__Indicator ind = REFLECT__V1__INDICATOR__INIT;
-  static const char *const need[] = {"name", "definition", "measured", "unit", "min", "max", "direction", "period",
-                                     "goal"};
+  static const char *const need[] = {"name", "definition", "measured", "unit", "min",
+                                     "max",  "direction",  "period",   "goal"};
   static const size_t max[] = {120, KPI_TEXT_MAX, KPI_TEXT_MAX, 32};
   int rc = CLI_EXIT_OK;
   for (size_t i = 0; !rc && i < sizeof need / sizeof need[0]; i++) rc = cli_arg_require(ctx, a, need[i]);
@@ -160,7 +168,7 @@ static int define_run(cli_ctx *ctx, const cli_args *a)
   if (!rc && again) rc = cli_parse_u64(ctx, "--indicator", again, 1, INT64_MAX, &ind.id);
   if (rc) return rc;
   const char *dir = cli_arg_value(a, "direction"), *per = cli_arg_value(a, "period");
-  ind.direction = !strcmp(dir, "higher") ? REFLECT__V1__KPI_DIRECTION__KPI_HIGHER_IS_BETTER
+  ind.direction = !strcmp(dir, "higher")  ? REFLECT__V1__KPI_DIRECTION__KPI_HIGHER_IS_BETTER
                   : !strcmp(dir, "lower") ? REFLECT__V1__KPI_DIRECTION__KPI_LOWER_IS_BETTER
                                           : REFLECT__V1__KPI_DIRECTION__KPI_DIRECTION_UNSPECIFIED;
   ind.period = !strcmp(per, "week")      ? REFLECT__V1__KPI_PERIOD__KPI_PERIOD_WEEK
@@ -221,7 +229,7 @@ static void indicator_row(const cli_ctx *ctx, const void *list, size_t i, cli_ta
   snprintf(id, sizeof id, "%" PRIu64, x->id);
   snprintf(ver, sizeof ver, "%" PRIu32, x->version);
   snprintf(scale, sizeof scale, "%g-%g", x->scale_min, x->scale_max);
-  const char *cells[] = {id, ver, x->name, x->unit, scale, direction_word(x->direction), period_word(x->period),
+  const char *cells[] = {id,     ver, x->name, x->unit, scale, direction_word(x->direction), period_word(x->period),
                          x->goal};
   cli_table_add(t, cells);
 }
@@ -247,8 +255,8 @@ static cJSON *indicator_json(const void *list, size_t i)
   return o;
 }
 
-static const char *const indicator_heads[] = {"ID", "VERSION", "INDICATOR", "UNIT", "SCALE", "BETTER", "PERIOD",
-                                              "GOAL"};
+static const char *const indicator_heads[] = {"ID",    "VERSION", "INDICATOR", "UNIT",
+                                              "SCALE", "BETTER",  "PERIOD",    "GOAL"};
 static const cli_list_format indicator_format = {8, indicator_heads, indicator_row, indicator_json};
 
 static const cli_opt list_opts[] = {{"indicator", "ID", 0}, {NULL, NULL, 0}};
@@ -282,8 +290,8 @@ static const cli_command kpi_list = {
 /* ---- targets and measurements ---- */
 
 static const cli_opt assign_opts[] = {
-    {"practitioner", "USER", 0}, {"team", "TEAM", 0}, {"baseline", "N", 0}, {"target", "N", 0},
-    {"from", "YYYY-MM-DD", 0},   {NULL, NULL, 0},
+    {"practitioner", "USER", 0}, {"team", "TEAM", 0},       {"baseline", "N", 0},
+    {"target", "N", 0},          {"from", "YYYY-MM-DD", 0}, {NULL, NULL, 0},
 };
 
 static int assign_run(cli_ctx *ctx, const cli_args *a)
@@ -399,7 +407,7 @@ static const cli_command kpi_record = {
     .run = record_run,
 };
 
-static const cli_command *const kpi_commands[] = {&kpi_goal,   &kpi_define, &kpi_list,       &kpi_assign,
+static const cli_command *const kpi_commands[] = {&kpi_goal,  &kpi_define, &kpi_list,       &kpi_assign,
                                                   &kpi_agree, &kpi_record, &cli_kpi_report, NULL};
 
 const cli_command cli_group_kpi = {

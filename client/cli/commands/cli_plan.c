@@ -14,11 +14,7 @@
 #define PLAN_USERNAME_MAX 256
 
 static const cli_opt plan_opts[] = {
-    {"count", "N", 0},
-    {"from", "\"YYYY-MM-DD HH:MM\"", 0},
-    {"minutes", "N", 0},
-    {"room", "TEXT", 0},
-    {"book", NULL, 0},
+    {"count", "N", 0}, {"from", "\"YYYY-MM-DD HH:MM\"", 0}, {"minutes", "N", 0}, {"room", "TEXT", 0}, {"book", NULL, 0},
     {NULL, NULL, 0},
 };
 
@@ -32,7 +28,8 @@ static int plan_check(const cli_ctx *ctx, const cli_args *a, uint64_t *count, ui
   const char *why = rc || !from ? NULL : cli_time_check(from);
   if (why) rc = cli_usage_error(ctx, "--from %s", why);
   if (!rc && cli_arg_value(a, "minutes"))
-    rc = cli_parse_u64(ctx, "--minutes", cli_arg_value(a, "minutes"), REFLECT_SESSION_MINUTES_MIN, REFLECT_SESSION_MINUTES_MAX, minutes);
+    rc = cli_parse_u64(ctx, "--minutes", cli_arg_value(a, "minutes"), REFLECT_SESSION_MINUTES_MIN,
+                       REFLECT_SESSION_MINUTES_MAX, minutes);
   if (!rc && room) rc = cli_check_text(ctx, "--room", room, CLI_TEXT_MAX);
   return rc;
 }

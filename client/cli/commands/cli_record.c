@@ -6,7 +6,8 @@
 #include "wire.h"
 
 /* One RecordShow request; its reply into *out (the caller's). */
-int cli_record_show_call(cli_ctx *ctx, const Reflect__V1__RecordShowRequest *show, int missing_ok, Reflect__V1__Reply **out)
+int cli_record_show_call(cli_ctx *ctx, const Reflect__V1__RecordShowRequest *show, int missing_ok,
+                         Reflect__V1__Reply **out)
 {
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
   req.op_case = REFLECT__V1__REQUEST__OP_RECORD_SHOW;

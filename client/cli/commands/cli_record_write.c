@@ -171,7 +171,7 @@ static int editor_start(cli_ctx *ctx, const write_args *w, const Reflect__V1__Re
   char *clean = cli_text_clean(title, 0);
   int group = s->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP;
   rc = cli_record_render_template(clean, group, (const char *const *)s->members, s->n_members,
-                                latest ? latest->sections : NULL, latest ? latest->n_sections : 0, out);
+                                  latest ? latest->sections : NULL, latest ? latest->n_sections : 0, out);
   free(clean);
   wire_free_reply(rep);
   if (rc) cli_error("out of memory");
@@ -261,11 +261,7 @@ static int write_with_editor(cli_ctx *ctx, write_args *w)
 }
 
 static const cli_opt write_opts[] = {
-    {"file", "PATH", 0},
-    {"reason", "TEXT", 0},
-    {"base-revision", "N", 0},
-    {"edit", NULL, 0},
-    {NULL, NULL, 0},
+    {"file", "PATH", 0}, {"reason", "TEXT", 0}, {"base-revision", "N", 0}, {"edit", NULL, 0}, {NULL, NULL, 0},
 };
 
 static int write_run(cli_ctx *ctx, const cli_args *a)

@@ -25,8 +25,8 @@ typedef struct {
   size_t n_pages;
   const Reflect__V1__Comment **v;
   size_t n;
-  uint64_t next;    /* the cursor for more notes, 0 if none */
-  size_t notes;     /* notes among v */
+  uint64_t next; /* the cursor for more notes, 0 if none */
+  size_t notes;  /* notes among v */
 } record_comments;
 
 static void comments_free(record_comments *m)
@@ -264,10 +264,7 @@ cJSON *cli_record_json(const Reflect__V1__RecordShowReply *r)
 }
 
 static const cli_opt show_opts[] = {
-    {"revision", "N", 0},
-    {"comments-after", "ID", 0},
-    {"comments-limit", "N", 0},
-    {"all-comments", NULL, 0},
+    {"revision", "N", 0}, {"comments-after", "ID", 0}, {"comments-limit", "N", 0}, {"all-comments", NULL, 0},
     {NULL, NULL, 0},
 };
 
@@ -331,8 +328,7 @@ static const cli_command record_show = {
 };
 
 /* "revision 2 (sam, 2026-01-05 10:00)" and the text, safe for a terminal. */
-static void diff_side(const cli_ctx *ctx, const Reflect__V1__RecordShowReply *r, char *label, size_t size,
-                      char **text)
+static void diff_side(const cli_ctx *ctx, const Reflect__V1__RecordShowReply *r, char *label, size_t size, char **text)
 {
   char when[CLI_TIME_MAX];
   cli_time_format_local(r->revision->created_at, cli_zone(ctx), when, sizeof when);
@@ -386,8 +382,8 @@ static const cli_command record_diff = {
     .run = diff_run,
 };
 
-static const cli_command *const record_commands[] = {
-    &cli_record_write, &record_show, &record_diff, &cli_record_sign, &cli_record_comment, &cli_record_history, NULL};
+static const cli_command *const record_commands[] =
+    {&cli_record_write, &record_show, &record_diff, &cli_record_sign, &cli_record_comment, &cli_record_history, NULL};
 
 const cli_command cli_group_record = {
     .name = "record",

@@ -23,13 +23,13 @@ static const cli_opt report_opts[] = {
 };
 
 #define REPORT_SYNOPSIS "--team TEAM [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv]"
-#define REPORT_OPTIONS                                                                  \
-  "options:\n"                                                                          \
-  "  --team TEAM     a team you manage\n"                                               \
-  "  --from DATE     the first day (default: four weeks ending on --to)\n"              \
-  "  --to DATE       the last day, inclusive (default: today, in the organisation's\n"  \
-  "                  time zone); figures \"as of\" are taken at its end, or now\n"      \
-  "  --json          the report as one JSON object\n"                                   \
+#define REPORT_OPTIONS                                                                 \
+  "options:\n"                                                                         \
+  "  --team TEAM     a team you manage\n"                                              \
+  "  --from DATE     the first day (default: four weeks ending on --to)\n"             \
+  "  --to DATE       the last day, inclusive (default: today, in the organisation's\n" \
+  "                  time zone); figures \"as of\" are taken at its end, or now\n"     \
+  "  --json          the report as one JSON object\n"                                  \
   "  --csv           one row per line and a final row for the team\n"
 
 typedef cli_report_period report_args;
@@ -85,8 +85,8 @@ static void compliance_text(const cli_ctx *ctx, const Reflect__V1__ComplianceRep
   headline_start(r->scope);
   printf("%" PRIu32 " of %" PRIu32 " supervisions on time (%.0f%%)\n", r->on_time, r->due_occasions,
          r->on_time_percent);
-  static const char *const heads[] = {"SUPERVISEE", "NAME", "SUPERVISOR", "LAST HELD", "NEXT DUE",
-                                      "DAYS OVERDUE", "ON TIME"};
+  static const char *const heads[] = {"SUPERVISEE", "NAME",         "SUPERVISOR", "LAST HELD",
+                                      "NEXT DUE",   "DAYS OVERDUE", "ON TIME"};
   cli_table t;
   cli_table_init(&t, 7, heads);
   for (size_t i = 0; i < r->n_lines; i++) {
@@ -94,8 +94,13 @@ static void compliance_text(const cli_ctx *ctx, const Reflect__V1__ComplianceRep
     char held[CLI_TIME_MAX], due[CLI_TIME_MAX], over[24], ontime[48];
     snprintf(over, sizeof over, "%" PRIu32, l->overdue_days);
     snprintf(ontime, sizeof ontime, "%" PRIu32 " of %" PRIu32, l->on_time, l->due_occasions);
-    const char *cells[] = {l->supervisee, l->name, l->supervisor, local_or_never(ctx, l->last_held, held, sizeof held),
-                           local_or_never(ctx, l->next_due, due, sizeof due), over, ontime};
+    const char *cells[] = {l->supervisee,
+                           l->name,
+                           l->supervisor,
+                           local_or_never(ctx, l->last_held, held, sizeof held),
+                           local_or_never(ctx, l->next_due, due, sizeof due),
+                           over,
+                           ontime};
     cli_table_add(&t, cells);
   }
   if (r->n_lines) {
@@ -107,21 +112,36 @@ static void compliance_text(const cli_ctx *ctx, const Reflect__V1__ComplianceRep
 
 static void compliance_csv(const Reflect__V1__ComplianceReport *r)
 {
-  static const char *const heads[] = {"supervisee", "name", "supervisor", "agreement_id", "last_held_utc",
-                                      "next_due_utc", "overdue_days", "due_occasions", "on_time", "on_time_percent"};
+  static const char *const heads[] = {"supervisee",    "name",           "supervisor",   "agreement_id",
+                                      "last_held_utc", "next_due_utc",   "overdue_days", "due_occasions",
+                                      "on_time",       "on_time_percent"};
   cli_csv_row(stdout, heads, 10);
   char a[24], b[24], c[24], d[24], e[24], p[32], held[CLI_TIME_MAX], due[CLI_TIME_MAX];
   for (size_t i = 0; i < r->n_lines; i++) {
     const Reflect__V1__ComplianceLine *l = r->lines[i];
     double pct = l->due_occasions ? 100.0 * l->on_time / l->due_occasions : 0;
-    const char *row[] = {l->supervisee, l->name, l->supervisor, U(a, l->agreement_id),
-                         utc_or_empty(l->last_held, held, sizeof held), utc_or_empty(l->next_due, due, sizeof due),
-                         U(b, l->overdue_days), U(c, l->due_occasions), U(d, l->on_time),
+    const char *row[] = {l->supervisee,
+                         l->name,
+                         l->supervisor,
+                         U(a, l->agreement_id),
+                         utc_or_empty(l->last_held, held, sizeof held),
+                         utc_or_empty(l->next_due, due, sizeof due),
+                         U(b, l->overdue_days),
+                         U(c, l->due_occasions),
+                         U(d, l->on_time),
                          cli_csv_double(p, sizeof p, pct)};
     cli_csv_row(stdout, row, 10);
   }
-  const char *team[] = {r->scope ? r->scope->team : "", "(team)", NULL, NULL, NULL, NULL, NULL,
-                        U(e, r->due_occasions), U(a, r->on_time), cli_csv_double(p, sizeof p, r->on_time_percent)};
+  const char *team[] = {r->scope ? r->scope->team : "",
+                        "(team)",
+                        NULL,
+                        NULL,
+                        NULL,
+                        NULL,
+                        NULL,
+                        U(e, r->due_occasions),
+                        U(a, r->on_time),
+                        cli_csv_double(p, sizeof p, r->on_time_percent)};
   cli_csv_row(stdout, team, 10);
 }
 
@@ -129,8 +149,8 @@ static int run_compliance(cli_ctx *ctx, const cli_args *a)
 {
   report_args ra;
   Reflect__V1__Reply *rep;
-  int rc = ask(ctx, a, &ra, REFLECT__V1__REQUEST__OP_REPORT_COMPLIANCE, REFLECT__V1__REPLY__RESULT_REPORT_COMPLIANCE,
-               &rep);
+  int rc =
+      ask(ctx, a, &ra, REFLECT__V1__REQUEST__OP_REPORT_COMPLIANCE, REFLECT__V1__REPLY__RESULT_REPORT_COMPLIANCE, &rep);
   if (rc) return rc;
   const Reflect__V1__ComplianceReport *r = rep->report_compliance;
   if (ctx->json) rc = cli_json_print(cli_report_json_compliance(r));
@@ -160,8 +180,7 @@ static void coverage_text(const cli_ctx *ctx, const Reflect__V1__CoverageReport 
   headline_start(r->scope);
   printf("%" PRIu32 " of %" PRIu32 " open cases discussed within their window\n", r->within_window, r->open_cases);
   if (!r->n_lines) return;
-  static const char *const heads[] = {"CASE", "RISK", "WORKER", "LAST DISCUSSED", "DAYS SINCE", "WINDOW",
-                                      "DAYS OVER"};
+  static const char *const heads[] = {"CASE", "RISK", "WORKER", "LAST DISCUSSED", "DAYS SINCE", "WINDOW", "DAYS OVER"};
   cli_table t;
   cli_table_init(&t, 7, heads);
   for (size_t i = 0; i < r->n_lines; i++) {
@@ -170,8 +189,10 @@ static void coverage_text(const cli_ctx *ctx, const Reflect__V1__CoverageReport 
     snprintf(since, sizeof since, "%" PRIu32, l->days_since);
     snprintf(window, sizeof window, "%" PRIu32, l->window_days);
     snprintf(over, sizeof over, "%" PRIu32, l->days_over);
-    const char *cells[] = {l->reference, wire_risk_name(l->risk), l->worker,
-                           local_or_never(ctx, l->last_discussed, when, sizeof when), since, window, over};
+    const char *cells[] = {l->reference, wire_risk_name(l->risk),
+                           l->worker,    local_or_never(ctx, l->last_discussed, when, sizeof when),
+                           since,        window,
+                           over};
     cli_table_add(&t, cells);
   }
   putchar('\n');
@@ -181,19 +202,34 @@ static void coverage_text(const cli_ctx *ctx, const Reflect__V1__CoverageReport 
 
 static void coverage_csv(const Reflect__V1__CoverageReport *r)
 {
-  static const char *const heads[] = {"case_id", "reference", "risk", "worker", "last_discussed_utc", "days_since",
-                                      "window_days", "days_over", "open_cases", "within_window"};
+  static const char *const heads[] = {"case_id",    "reference",   "risk",      "worker",     "last_discussed_utc",
+                                      "days_since", "window_days", "days_over", "open_cases", "within_window"};
   cli_csv_row(stdout, heads, 10);
   char a[24], b[24], c[24], d[24], when[CLI_TIME_MAX];
   for (size_t i = 0; i < r->n_lines; i++) {
     const Reflect__V1__CoverageLine *l = r->lines[i];
-    const char *row[] = {U(a, l->case_id), l->reference, wire_risk_name(l->risk), l->worker,
-                         utc_or_empty(l->last_discussed, when, sizeof when), U(b, l->days_since),
-                         U(c, l->window_days), U(d, l->days_over), NULL, NULL};
+    const char *row[] = {U(a, l->case_id),
+                         l->reference,
+                         wire_risk_name(l->risk),
+                         l->worker,
+                         utc_or_empty(l->last_discussed, when, sizeof when),
+                         U(b, l->days_since),
+                         U(c, l->window_days),
+                         U(d, l->days_over),
+                         NULL,
+                         NULL};
     cli_csv_row(stdout, row, 10);
   }
-  const char *team[] = {NULL, r->scope ? r->scope->team : "", "(team)", NULL, NULL, NULL, NULL, NULL,
-                        U(a, r->open_cases), U(b, r->within_window)};
+  const char *team[] = {NULL,
+                        r->scope ? r->scope->team : "",
+                        "(team)",
+                        NULL,
+                        NULL,
+                        NULL,
+                        NULL,
+                        NULL,
+                        U(a, r->open_cases),
+                        U(b, r->within_window)};
   cli_csv_row(stdout, team, 10);
 }
 
@@ -245,8 +281,9 @@ static void balance_add(cli_table *t, const Reflect__V1__BalanceLine *l)
 {
   const Reflect__V1__FunctionShares *f = shares_of(l);
   char a[24], b[24], c[24], d[24], e[24], g[24], h[24];
-  const char *cells[] = {l->person, U(a, l->individual), U(b, l->group), U(c, f->management), U(d, f->development),
-                         U(e, f->support), U(g, f->mediation), U(h, f->other), flags_of(l)};
+  const char *cells[] = {l->person,           U(a, l->individual),  U(b, l->group),
+                         U(c, f->management), U(d, f->development), U(e, f->support),
+                         U(g, f->mediation),  U(h, f->other),       flags_of(l)};
   cli_table_add(t, cells);
 }
 
@@ -256,8 +293,8 @@ static void balance_text(const Reflect__V1__BalanceReport *r)
   headline_start(r->scope);
   printf("%" PRIu32 " individual and %" PRIu32 " group sessions held\n", team ? team->individual : 0,
          team ? team->group : 0);
-  static const char *const heads[] = {"PERSON", "INDIVIDUAL", "GROUP", "MANAGEMENT", "DEVELOPMENT", "SUPPORT",
-                                      "MEDIATION", "OTHER", "FLAGS"};
+  static const char *const heads[] = {"PERSON",  "INDIVIDUAL", "GROUP", "MANAGEMENT", "DEVELOPMENT",
+                                      "SUPPORT", "MEDIATION",  "OTHER", "FLAGS"};
   cli_table t;
   cli_table_init(&t, 9, heads);
   for (size_t i = 0; i < r->n_people; i++) balance_add(&t, r->people[i]);
@@ -265,8 +302,8 @@ static void balance_text(const Reflect__V1__BalanceReport *r)
   putchar('\n');
   cli_table_print(&t, stdout);
   cli_table_free(&t);
-  printf("\nShares are characters recorded per function; \"crowded out\" is below %" PRIu32
-         "%% (support) or %" PRIu32 "%% (development)\nof the discussion of cases, performance, development, "
+  printf("\nShares are characters recorded per function; \"crowded out\" is below %" PRIu32 "%% (support) or %" PRIu32
+         "%% (development)\nof the discussion of cases, performance, development, "
          "support and mediation.\n",
          r->min_support_percent, r->min_development_percent);
 }
@@ -275,16 +312,32 @@ static void balance_csv_row(const Reflect__V1__BalanceLine *l)
 {
   const Reflect__V1__FunctionShares *f = shares_of(l);
   char a[24], b[24], c[24], d[24], e[24], g[24], h[24];
-  const char *row[] = {l->person, l->name, U(a, l->individual), U(b, l->group), U(c, f->management),
-                       U(d, f->development), U(e, f->support), U(g, f->mediation), U(h, f->other),
-                       l->support_crowded_out ? "yes" : "no", l->development_crowded_out ? "yes" : "no"};
+  const char *row[] = {l->person,
+                       l->name,
+                       U(a, l->individual),
+                       U(b, l->group),
+                       U(c, f->management),
+                       U(d, f->development),
+                       U(e, f->support),
+                       U(g, f->mediation),
+                       U(h, f->other),
+                       l->support_crowded_out ? "yes" : "no",
+                       l->development_crowded_out ? "yes" : "no"};
   cli_csv_row(stdout, row, 11);
 }
 
 static void balance_csv(const Reflect__V1__BalanceReport *r)
 {
-  static const char *const heads[] = {"person", "name", "individual", "group", "management", "development",
-                                      "support", "mediation", "other", "support_crowded_out",
+  static const char *const heads[] = {"person",
+                                      "name",
+                                      "individual",
+                                      "group",
+                                      "management",
+                                      "development",
+                                      "support",
+                                      "mediation",
+                                      "other",
+                                      "support_crowded_out",
                                       "development_crowded_out"};
   cli_csv_row(stdout, heads, 11);
   for (size_t i = 0; i < r->n_people; i++) balance_csv_row(r->people[i]);
@@ -324,8 +377,8 @@ const cli_command cli_report_balance = {
 static void actions_add(cli_table *t, const Reflect__V1__ActionsLine *l)
 {
   char a[24], b[24], c[24], d[24], e[24];
-  const char *cells[] = {l->person, U(a, l->open), U(b, l->overdue), U(c, l->done_on_time), U(d, l->done_late),
-                         U(e, l->cancelled)};
+  const char *cells[] = {l->person,          U(a, l->open),     U(b, l->overdue), U(c, l->done_on_time),
+                         U(d, l->done_late), U(e, l->cancelled)};
   cli_table_add(t, cells);
 }
 
@@ -348,7 +401,7 @@ static void actions_text(const Reflect__V1__ActionsReport *r)
 static void actions_csv_row(const Reflect__V1__ActionsLine *l)
 {
   char a[24], b[24], c[24], d[24], e[24];
-  const char *row[] = {l->person, l->name, U(a, l->open), U(b, l->overdue), U(c, l->done_on_time),
+  const char *row[] = {l->person,          l->name,           U(a, l->open), U(b, l->overdue), U(c, l->done_on_time),
                        U(d, l->done_late), U(e, l->cancelled)};
   cli_csv_row(stdout, row, 7);
 }

@@ -24,7 +24,7 @@ static const char *rule_parse_interval(const char *s, size_t len, Reflect__V1__I
   if (digits == 0 || digits > 4 || digits + 1 != len) return "is not an interval like 2w (a number, then d, w or m)";
   uint32_t count = (uint32_t)strtoul(s, NULL, 10);
   char unit = s[digits];
-  iv->unit = unit == 'd' ? REFLECT__V1__INTERVAL_UNIT__UNIT_DAY
+  iv->unit = unit == 'd'   ? REFLECT__V1__INTERVAL_UNIT__UNIT_DAY
              : unit == 'w' ? REFLECT__V1__INTERVAL_UNIT__UNIT_WEEK
              : unit == 'm' ? REFLECT__V1__INTERVAL_UNIT__UNIT_MONTH
                            : REFLECT__V1__INTERVAL_UNIT__UNIT_UNSPECIFIED;

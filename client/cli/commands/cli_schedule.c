@@ -78,8 +78,12 @@ static void print_attendance(const cli_ctx *ctx, const Reflect__V1__Session *s)
     const Reflect__V1__MemberAttendance *m = attendance_of(s, s->members[i]);
     char at[CLI_TIME_MAX] = "";
     if (m && m->signed_at) cli_time_format_local(m->signed_at, cli_zone(ctx), at, sizeof at);
-    printf("  %-20s %-13s %s%s\n", s->members[i], attendance_name(m ? m->attendance : REFLECT__V1__ATTENDANCE__ATTENDANCE_UNKNOWN),
-           !m ? "" : *at ? "confirmed " : "not confirmed yet", at);
+    printf("  %-20s %-13s %s%s\n", s->members[i],
+           attendance_name(m ? m->attendance : REFLECT__V1__ATTENDANCE__ATTENDANCE_UNKNOWN),
+           !m    ? ""
+           : *at ? "confirmed "
+                 : "not confirmed yet",
+           at);
   }
 }
 
@@ -104,8 +108,8 @@ static void print_show(const cli_ctx *ctx, const Reflect__V1__SessionShowReply *
     cli_time_format_local(h->at, cli_zone(ctx), at, sizeof at);
     if (h->new_starts_at) cli_time_format_local(h->new_starts_at, cli_zone(ctx), to, sizeof to);
     char *reason = cli_text_clean(h->reason, 0);
-    printf("  %s  %-9s by %s%s%s%s%s\n", at, change_name(h->what), h->by, *to ? ": " : "", to,
-           *reason ? " — " : "", reason);
+    printf("  %s  %-9s by %s%s%s%s%s\n", at, change_name(h->what), h->by, *to ? ": " : "", to, *reason ? " — " : "",
+           reason);
     free(reason);
   }
 }
@@ -171,7 +175,8 @@ static int move_run(cli_ctx *ctx, const cli_args *a)
   int rc = parse_session(ctx, a, &move.session_id);
   if (!rc) rc = cli_arg_require(ctx, a, "at");
   if (!rc && cli_arg_value(a, "minutes"))
-    rc = cli_parse_u64(ctx, "--minutes", cli_arg_value(a, "minutes"), REFLECT_SESSION_MINUTES_MIN, REFLECT_SESSION_MINUTES_MAX, &minutes);
+    rc = cli_parse_u64(ctx, "--minutes", cli_arg_value(a, "minutes"), REFLECT_SESSION_MINUTES_MIN,
+                       REFLECT_SESSION_MINUTES_MAX, &minutes);
   if (!rc && reason) rc = cli_check_text(ctx, "--reason", reason, CLI_TEXT_MAX);
   if (!rc) rc = cli_call_connect(ctx);
   if (rc) return rc;
@@ -195,8 +200,9 @@ const cli_command cli_session_move = {
             "the session's history.\n\n"
             "options:\n"
             "  --at WHEN          the new start, in the organisation's time zone\n"
-            "  --minutes N        a new length (" REFLECT_STR(REFLECT_SESSION_MINUTES_MIN) "-" REFLECT_STR(REFLECT_SESSION_MINUTES_MAX) "); default: unchanged\n"
-            "  --reason TEXT      why it moved\n",
+            "  --minutes N        a new length (" REFLECT_STR(REFLECT_SESSION_MINUTES_MIN) "-" REFLECT_STR(
+                REFLECT_SESSION_MINUTES_MAX) "); default: unchanged\n"
+                                             "  --reason TEXT      why it moved\n",
     .opts = move_opts,
     .pos_name = "SESSION",
     .min_pos = 1,
@@ -243,16 +249,21 @@ static int missed_run(cli_ctx *ctx, const cli_args *a)
 }
 
 #define STATUS_COMMAND(var, nm, sum, syn, hlp, fn) \
-  const cli_command var = {.name = nm, .summary = sum, .synopsis = syn, .help = hlp, .opts = reason_opts, \
-                           .pos_name = "SESSION", .min_pos = 1, .max_pos = 1, .run = fn}
+  const cli_command var = {.name = nm,             \
+                           .summary = sum,         \
+                           .synopsis = syn,        \
+                           .help = hlp,            \
+                           .opts = reason_opts,    \
+                           .pos_name = "SESSION",  \
+                           .min_pos = 1,           \
+                           .max_pos = 1,           \
+                           .run = fn}
 
 STATUS_COMMAND(cli_session_cancel, "cancel", "Cancel a scheduled session.", "SESSION --reason TEXT",
                "The reason is kept in the session's history (for sickness, rebook within five\n"
                "working days of return).\n\noptions:\n  --reason TEXT      why it is cancelled\n",
                cancel_run);
 STATUS_COMMAND(cli_session_held, "held", "Mark a session as held.", "SESSION [--reason TEXT]",
-               "Only once it has started.\n\noptions:\n  --reason TEXT      a note for the history\n",
-               held_run);
+               "Only once it has started.\n\noptions:\n  --reason TEXT      a note for the history\n", held_run);
 STATUS_COMMAND(cli_session_missed, "missed", "Mark a session as missed.", "SESSION --reason TEXT",
-               "Only once it has started.\n\noptions:\n  --reason TEXT      why it did not happen\n",
-               missed_run);
+               "Only once it has started.\n\noptions:\n  --reason TEXT      why it did not happen\n", missed_run);

@@ -30,9 +30,10 @@ static const char *session_kind_name(Reflect__V1__SessionKind k)
 
 int cli_session_status_parse(const char *name, Reflect__V1__SessionStatus *out)
 {
-  static const Reflect__V1__SessionStatus all[] = {
-      REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, REFLECT__V1__SESSION_STATUS__SESSION_HELD,
-      REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED, REFLECT__V1__SESSION_STATUS__SESSION_MISSED};
+  static const Reflect__V1__SessionStatus all[] = {REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED,
+                                                   REFLECT__V1__SESSION_STATUS__SESSION_HELD,
+                                                   REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED,
+                                                   REFLECT__V1__SESSION_STATUS__SESSION_MISSED};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
     if (!strcmp(name, cli_session_status_name(all[i]))) {
       *out = all[i];
@@ -45,8 +46,7 @@ cJSON *cli_session_json(const Reflect__V1__Session *s)
 {
   cJSON *o = cJSON_CreateObject();
   cJSON *members = cJSON_CreateArray();
-  for (size_t m = 0; m < s->n_members; m++)
-    cJSON_AddItemToArray(members, cJSON_CreateString(s->members[m]));
+  for (size_t m = 0; m < s->n_members; m++) cJSON_AddItemToArray(members, cJSON_CreateString(s->members[m]));
   cli_json_add_u64(o, "id", s->id);
   cli_json_add_text(o, "kind", session_kind_name(s->kind));
   cli_json_add_text(o, "supervisor", s->supervisor);

@@ -37,10 +37,10 @@ static int session_add_check(const cli_ctx *ctx, const cli_args *a, uint64_t *mi
   const char *why = rc ? NULL : cli_time_check(cli_arg_value(a, "at"));
   if (why) rc = cli_usage_error(ctx, "--at %s", why);
   if (!rc) rc = cli_arg_require(ctx, a, "minutes");
-  if (!rc) rc = cli_parse_u64(ctx, "--minutes", cli_arg_value(a, "minutes"), REFLECT_SESSION_MINUTES_MIN,
-                              REFLECT_SESSION_MINUTES_MAX, minutes);
-  if (!rc && cli_arg_value(a, "room"))
-    rc = cli_check_text(ctx, "--room", cli_arg_value(a, "room"), CLI_TEXT_MAX);
+  if (!rc)
+    rc = cli_parse_u64(ctx, "--minutes", cli_arg_value(a, "minutes"), REFLECT_SESSION_MINUTES_MIN,
+                       REFLECT_SESSION_MINUTES_MAX, minutes);
+  if (!rc && cli_arg_value(a, "room")) rc = cli_check_text(ctx, "--room", cli_arg_value(a, "room"), CLI_TEXT_MAX);
   return rc;
 }
 
@@ -85,8 +85,9 @@ static const cli_command session_add = {
             "options:\n"
             "  --with USER        a supervisee's username (up to 64 times)\n"
             "  --at WHEN          the start, \"YYYY-MM-DD HH:MM\"\n"
-            "  --minutes N        the length in minutes (" REFLECT_STR(REFLECT_SESSION_MINUTES_MIN) "-" REFLECT_STR(REFLECT_SESSION_MINUTES_MAX) ")\n"
-            "  --room TEXT        where, or how to join online\n",
+            "  --minutes N        the length in minutes (" REFLECT_STR(REFLECT_SESSION_MINUTES_MIN) "-" REFLECT_STR(
+                REFLECT_SESSION_MINUTES_MAX) ")\n"
+                                             "  --room TEXT        where, or how to join online\n",
     .opts = session_add_opts,
     .json = 1,
     .run = session_add_run,
@@ -116,8 +117,7 @@ static void session_row(const cli_ctx *ctx, const void *list, size_t i, cli_tabl
   if (s->record_revision) snprintf(rev, sizeof rev, "%" PRIu32, s->record_revision);
   else snprintf(rev, sizeof rev, "-");
   char *members = session_join_members(s);
-  const char *cells[] = {id,      when,    minutes, s->supervisor, members,
-                         s->room, cli_session_status_name(s->status), rev};
+  const char *cells[] = {id, when, minutes, s->supervisor, members, s->room, cli_session_status_name(s->status), rev};
   cli_table_add(t, cells);
   free(members);
 }
@@ -127,17 +127,12 @@ static cJSON *session_json(const void *list, size_t i)
   return cli_session_json(((const Reflect__V1__SessionListReply *)list)->sessions[i]);
 }
 
-static const char *const session_heads[] = {"ID",      "WHEN", "MIN",    "SUPERVISOR",
-                                            "MEMBERS", "ROOM", "STATUS", "REV"};
+static const char *const session_heads[] = {"ID", "WHEN", "MIN", "SUPERVISOR", "MEMBERS", "ROOM", "STATUS", "REV"};
 static const cli_list_format session_format = {8, session_heads, session_row, session_json};
 
 static const cli_opt session_list_opts[] = {
-    {"upcoming", NULL, 0},
-    {"past", NULL, 0},
-    {"limit", "N", 0},
-    {"with", "USER", 0},
-    {"status", "STATUS", 0},
-    {NULL, NULL, 0},
+    {"upcoming", NULL, 0}, {"past", NULL, 0},       {"limit", "N", 0},
+    {"with", "USER", 0},   {"status", "STATUS", 0}, {NULL, NULL, 0},
 };
 
 static int session_list_run(cli_ctx *ctx, const cli_args *a)
@@ -186,10 +181,17 @@ static const cli_command session_list = {
     .run = session_list_run,
 };
 
-static const cli_command *const session_commands[] = {
-    &session_add, &session_list, &cli_session_show, &cli_session_move, &cli_session_cancel,
-    &cli_session_held, &cli_session_missed, &cli_session_attendance, &cli_session_confirm_attendance,
-    &cli_session_plan, NULL};
+static const cli_command *const session_commands[] = {&session_add,
+                                                      &session_list,
+                                                      &cli_session_show,
+                                                      &cli_session_move,
+                                                      &cli_session_cancel,
+                                                      &cli_session_held,
+                                                      &cli_session_missed,
+                                                      &cli_session_attendance,
+                                                      &cli_session_confirm_attendance,
+                                                      &cli_session_plan,
+                                                      NULL};
 
 const cli_command cli_group_session = {
     .name = "session",

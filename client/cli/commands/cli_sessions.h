@@ -17,8 +17,7 @@ const char *cli_session_status_name(Reflect__V1__SessionStatus s);
 int cli_session_status_parse(const char *name, Reflect__V1__SessionStatus *out);
 cJSON *cli_session_json(const Reflect__V1__Session *s);
 
-extern const cli_command cli_session_show, cli_session_move, cli_session_cancel, cli_session_held,
-    cli_session_missed;
+extern const cli_command cli_session_show, cli_session_move, cli_session_cancel, cli_session_held, cli_session_missed;
 /* cli_attendance.c */
 extern const cli_command cli_session_attendance, cli_session_confirm_attendance;
 

@@ -57,7 +57,10 @@ const cli_command cli_record_sign = {
 };
 
 static const cli_opt comment_opts[] = {
-    {"text", "TEXT", 0}, {"disagree", NULL, 0}, {"resolves", "ID", 0}, {NULL, NULL, 0},
+    {"text", "TEXT", 0},
+    {"disagree", NULL, 0},
+    {"resolves", "ID", 0},
+    {NULL, NULL, 0},
 };
 
 static int comment_run(cli_ctx *ctx, const cli_args *a)

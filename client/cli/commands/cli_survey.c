@@ -67,7 +67,10 @@ static int ask_answers(const cli_ctx *ctx, uint32_t *out, char *comment, size_t 
   for (int q = 0; q < SURVEY_QUESTIONS; q++) {
     for (;;) {
       fprintf(stderr, "%d. %s [1-5]: ", q + 1, questions[q]);
-      if (!read_line(line, sizeof line)) { cli_error("no answer given; nothing was sent"); return CLI_EXIT_REFUSED; }
+      if (!read_line(line, sizeof line)) {
+        cli_error("no answer given; nothing was sent");
+        return CLI_EXIT_REFUSED;
+      }
       if (line[0] >= '1' && line[0] <= '5' && line[1] == '\0') break;
       fprintf(stderr, "Please type a number from 1 to 5.\n");
     }
@@ -155,11 +158,13 @@ static void print_text(const Reflect__V1__SurveyReport *r)
   char *open = cli_text_clean(r->open_from, 0);
   if (*open)
     printf("Answers given from %s on are not counted yet: each month's are published once the month has ended, "
-           "and never change after.\n", open);
+           "and never change after.\n",
+           open);
   free(open);
   if (r->withheld) {
     printf("Fewer than %u people answered in this period: results are not shown, so that no one's answers "
-           "can be singled out.\n", r->minimum);
+           "can be singled out.\n",
+           r->minimum);
     return;
   }
   printf("%u people answered (%u answers). Scores from 1 (not at all) to 5 (very much).\n\n", r->respondents,
@@ -190,8 +195,8 @@ static void print_csv(const Reflect__V1__SurveyReport *r)
     cli_csv_row(stdout, row, 2);
     return;
   }
-  static const char *const head[] = {"question", "text", "respondents", "responses", "mean", "answered_1",
-                                     "answered_2", "answered_3", "answered_4", "answered_5"};
+  static const char *const head[] = {"question",   "text",       "respondents", "responses",  "mean",
+                                     "answered_1", "answered_2", "answered_3",  "answered_4", "answered_5"};
   cli_csv_row(stdout, head, 10);
   for (size_t i = 0; i < r->n_questions; i++) {
     const Reflect__V1__SurveyQuestion *q = r->questions[i];
@@ -199,14 +204,15 @@ static void print_csv(const Reflect__V1__SurveyReport *r)
     const char *row[10] = {cli_csv_u64(b[0], sizeof b[0], q->number), q->text,
                            cli_csv_u64(b[2], sizeof b[2], r->respondents), cli_csv_u64(b[3], sizeof b[3], r->responses),
                            cli_csv_double(b[4], sizeof b[4], q->mean)};
-    for (size_t k = 0; k < 5; k++) row[5 + k] = cli_csv_u64(b[5 + k], sizeof b[5 + k], k < q->n_counts ? q->counts[k] : 0);
+    for (size_t k = 0; k < 5; k++)
+      row[5 + k] = cli_csv_u64(b[5 + k], sizeof b[5 + k], k < q->n_counts ? q->counts[k] : 0);
     cli_csv_row(stdout, row, 10);
   }
 }
 
 static const cli_opt report_opts[] = {
-    {"team", "TEAM", 0}, {"supervisor", "USER", 0}, {"from", "YYYY-MM-DD", 0},
-    {"to", "YYYY-MM-DD", 0}, {"csv", NULL, 0},     {NULL, NULL, 0},
+    {"team", "TEAM", 0},     {"supervisor", "USER", 0}, {"from", "YYYY-MM-DD", 0},
+    {"to", "YYYY-MM-DD", 0}, {"csv", NULL, 0},          {NULL, NULL, 0},
 };
 
 static int report_survey_run(cli_ctx *ctx, const cli_args *a)

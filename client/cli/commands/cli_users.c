@@ -16,11 +16,7 @@
 #define USERS_USERNAME_MAX 256
 
 static const cli_opt user_add_opts[] = {
-    {"name", "NAME", 0},
-    {"role", "ROLE", 0},
-    {"password-stdin", NULL, 0},
-    {"expires", "WHEN", 0},
-    {NULL, NULL, 0},
+    {"name", "NAME", 0}, {"role", "ROLE", 0}, {"password-stdin", NULL, 0}, {"expires", "WHEN", 0}, {NULL, NULL, 0},
 };
 
 /* --expires: "YYYY-MM-DD HH:MM" in the organisation's zone; "YYYY-MM-DD",
@@ -57,7 +53,8 @@ static int parse_expires(const cli_ctx *ctx, const char *s, int64_t *out)
     return cli_usage_error(ctx, "--expires is YYYY-MM-DD [HH:MM] or a duration like 30d, 12h, 45m, 90s");
   }
   const char *why = cli_time_parse(text, cli_zone(ctx), out);
-  if (why) return cli_usage_error(ctx, "--expires is YYYY-MM-DD [HH:MM] or a duration like 30d, 12h, 45m, 90s: %s", why);
+  if (why)
+    return cli_usage_error(ctx, "--expires is YYYY-MM-DD [HH:MM] or a duration like 30d, 12h, 45m, 90s: %s", why);
   return CLI_EXIT_OK;
 }
 
@@ -148,8 +145,8 @@ static void user_row(const cli_ctx *ctx, const void *list, size_t i, cli_table *
   /* An inspector's granted teams; the table cleans what the server sent. */
   for (size_t k = 0, used = 0; k < u->n_teams && used < sizeof teams; k++)
     used += (size_t)snprintf(teams + used, sizeof teams - used, "%s%s", k ? "," : "", u->teams[k]);
-  const char *cells[] = {id, u->username, u->name, role ? role : "?", u->active ? "yes" : "no",
-                         created, expires, teams};
+  const char *cells[] = {id,      u->username, u->name, role ? role : "?", u->active ? "yes" : "no",
+                         created, expires,     teams};
   cli_table_add(t, cells);
 }
 

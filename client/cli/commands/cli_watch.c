@@ -66,9 +66,7 @@ static size_t watch_cursor_read(const watch_cursor *w, char lines[][WATCH_LINE_M
     char key[CLIENT_Z85_KEY];
     uint64_t user, seq;
     char end;
-    if (sscanf(line, "%40s %" SCNu64 " %" SCNu64 "%c", key, &user, &seq, &end) != 3 ||
-        !client_key_valid(key))
-      continue;
+    if (sscanf(line, "%40s %" SCNu64 " %" SCNu64 "%c", key, &user, &seq, &end) != 3 || !client_key_valid(key)) continue;
     if (user == w->user && !strcmp(key, w->server_key)) *ours = seq;
     else if (n < WATCH_CURSOR_LINES - 1)
       snprintf(lines[n++], WATCH_LINE_MAX, "%s %" PRIu64 " %" PRIu64, key, user, seq);
@@ -108,8 +106,8 @@ static void watch_unreachable(int *away)
 
 /* WhoAmI (who is watching) and the subscription, retried while the server
  * is away unless `once`. Returns CLI_EXIT_OK with *e, or an exit code. */
-static int watch_start(cli_ctx *ctx, int once, int since_given, uint64_t *since, watch_cursor *w,
-                       client_events **e, int *away)
+static int watch_start(cli_ctx *ctx, int once, int since_given, uint64_t *since, watch_cursor *w, client_events **e,
+                       int *away)
 {
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
   Reflect__V1__WhoAmIRequest who = REFLECT__V1__WHO_AM_IREQUEST__INIT;
@@ -119,8 +117,7 @@ static int watch_start(cli_ctx *ctx, int once, int since_given, uint64_t *since,
        wait_s = wait_s * 2 > WATCH_RETRY_MAX_S ? WATCH_RETRY_MAX_S : wait_s * 2) {
     Reflect__V1__Reply *rep = NULL;
     int rc = client_call(ctx->cl, &req, &rep);
-    if (rc == CLIENT_OK && rep->status && rep->status->code == REFLECT__V1__CODE__UNAUTHENTICATED)
-      rc = CLIENT_EUNAUTH;
+    if (rc == CLIENT_OK && rep->status && rep->status->code == REFLECT__V1__CODE__UNAUTHENTICATED) rc = CLIENT_EUNAUTH;
     if (rc == CLIENT_OK && rep->result_case == REFLECT__V1__REPLY__RESULT_WHOAMI && rep->whoami->user)
       w->user = rep->whoami->user->id;
     /* An answer (or, with --once, no answer) is reported as any command
@@ -144,8 +141,7 @@ static int watch_start(cli_ctx *ctx, int once, int since_given, uint64_t *since,
       cli_error("your login has ended: run reflect login");
       return CLI_EXIT_REFUSED;
     }
-    if (rc != CLIENT_ETIMEOUT || once)
-      return cli_call_check_reply(ctx, rc, NULL, REFLECT__V1__REPLY__RESULT_WHOAMI);
+    if (rc != CLIENT_ETIMEOUT || once) return cli_call_check_reply(ctx, rc, NULL, REFLECT__V1__REPLY__RESULT_WHOAMI);
     watch_unreachable(away);
     watch_sleep(wait_s);
   }
@@ -169,8 +165,7 @@ static void watch_show(const cli_ctx *ctx, const Reflect__V1__Event *ev, int *no
   char title[96];
   snprintf(title, sizeof title, "Reflect: %s%s", words, ev->late ? " (late)" : "");
   if (cli_notify_send(title, body) != 0) {
-    if (errno == ENOENT)
-      cli_error("notify-send is not installed (Debian: libnotify-bin); printing events only");
+    if (errno == ENOENT) cli_error("notify-send is not installed (Debian: libnotify-bin); printing events only");
     else cli_error("notify-send failed; printing events only");
     *notify = 0;
   }
@@ -181,8 +176,7 @@ static int watch_run(cli_ctx *ctx, const cli_args *a)
 {
   uint64_t since = 0;
   int once = cli_arg_count(a, "once") > 0, notify = cli_arg_count(a, "notify") > 0, away = 0;
-  if (cli_arg_value(a, "since") &&
-      cli_parse_u64(ctx, "--since", cli_arg_value(a, "since"), 0, INT64_MAX, &since))
+  if (cli_arg_value(a, "since") && cli_parse_u64(ctx, "--since", cli_arg_value(a, "since"), 0, INT64_MAX, &since))
     return CLI_EXIT_USAGE;
   int rc = cli_call_connect(ctx);
   if (rc) return rc;

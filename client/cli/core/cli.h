@@ -36,15 +36,15 @@ enum {
 };
 
 /* Bounds on what a command line may hold; beyond them is a usage error. */
-#define CLI_MAX_SEEN 128   /* option occurrences */
-#define CLI_MAX_POS 4      /* positional arguments */
-#define CLI_TEXT_MAX 1024  /* bytes in a one-line text argument */
-#define CLI_PAGES_MAX 64   /* pages of one long answer (a decision log, an extract) */
+#define CLI_MAX_SEEN 128  /* option occurrences */
+#define CLI_MAX_POS 4     /* positional arguments */
+#define CLI_TEXT_MAX 1024 /* bytes in a one-line text argument */
+#define CLI_PAGES_MAX 64  /* pages of one long answer (a decision log, an extract) */
 
 typedef struct {
-  const char *name;  /* long name without "--"; NULL ends a list */
-  const char *arg;   /* placeholder of its value ("USER"), NULL for a flag */
-  unsigned max;      /* times it may be given; 0 means once */
+  const char *name; /* long name without "--"; NULL ends a list */
+  const char *arg;  /* placeholder of its value ("USER"), NULL for a flag */
+  unsigned max;     /* times it may be given; 0 means once */
 } cli_opt;
 
 typedef struct {
@@ -59,24 +59,24 @@ typedef struct {
 } cli_args;
 
 typedef struct {
-  char cmd[128];       /* "reflect session add", for messages */
-  const char *config;  /* --config, or NULL: client_config_path decides */
+  char cmd[128];      /* "reflect session add", for messages */
+  const char *config; /* --config, or NULL: client_config_path decides */
   int timeout_ms;
   int json;
-  client *cl;          /* opened on first use by cli_call_connect */
+  client *cl; /* opened on first use by cli_call_connect */
   client_config cfg;
 } cli_ctx;
 
 typedef struct cli_command cli_command;
 struct cli_command {
   const char *name;
-  const char *summary;   /* one line, shown in the parent's list */
-  const char *synopsis;  /* what follows the command's path in "usage:" */
-  const char *help;      /* the rest of --help: what it does, each option */
-  const cli_opt *opts;   /* may be NULL */
-  const char *pos_name;  /* e.g. "SESSION", for "missing SESSION" */
+  const char *summary;  /* one line, shown in the parent's list */
+  const char *synopsis; /* what follows the command's path in "usage:" */
+  const char *help;     /* the rest of --help: what it does, each option */
+  const cli_opt *opts;  /* may be NULL */
+  const char *pos_name; /* e.g. "SESSION", for "missing SESSION" */
   unsigned min_pos, max_pos;
-  int json;              /* takes --json */
+  int json; /* takes --json */
   int (*run)(cli_ctx *ctx, const cli_args *args);
   const cli_command *const *subs; /* a group's commands, NULL-terminated */
 };
@@ -106,11 +106,9 @@ int cli_arg_require(const cli_ctx *ctx, const cli_args *a, const char *name);
  * returns CLI_EXIT_OK, or prints a usage error and returns CLI_EXIT_USAGE.
  * `what` names the argument in the message. */
 /* Prints "reflect: <message>" and a hint to see the command's --help. */
-int cli_usage_error(const cli_ctx *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int cli_usage_error(const cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s as a whole decimal number in [min, max] into *out (digits only). */
-int cli_parse_u64(const cli_ctx *ctx, const char *what, const char *s, uint64_t min,
-                  uint64_t max, uint64_t *out);
+int cli_parse_u64(const cli_ctx *ctx, const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* s is one non-empty line of UTF-8, at most max bytes, without controls. */
 int cli_check_text(const cli_ctx *ctx, const char *what, const char *s, size_t max);
 
@@ -121,12 +119,10 @@ int cli_call_connect(cli_ctx *ctx);
 /* Sends req and checks the reply: on CLI_EXIT_OK *out is an OK reply
  * whose result is `want`; otherwise the problem has been printed and the
  * exit code is returned. */
-int cli_call(cli_ctx *ctx, Reflect__V1__Request *req, Reflect__V1__Reply__ResultCase want,
-             Reflect__V1__Reply **out);
+int cli_call(cli_ctx *ctx, Reflect__V1__Request *req, Reflect__V1__Reply__ResultCase want, Reflect__V1__Reply **out);
 /* The second half of cli_call, for library calls that are not client_call
  * (login, logout): takes rc and *rep as those returned. */
-int cli_call_check_reply(cli_ctx *ctx, int rc, Reflect__V1__Reply **rep,
-                         Reflect__V1__Reply__ResultCase want);
+int cli_call_check_reply(cli_ctx *ctx, int rc, Reflect__V1__Reply **rep, Reflect__V1__Reply__ResultCase want);
 /* Closes what cli_call_connect opened; ctx may be used again. */
 void cli_call_close(cli_ctx *ctx);
 

@@ -32,8 +32,7 @@ static int args_wants_help(int argc, char **argv)
 }
 
 /* One "--name[=value]" at argv[*i]; advances *i past a separate value. */
-static int args_take_option(const cli_ctx *ctx, const cli_command *cmd, int argc, char **argv,
-                            int *i, cli_args *out)
+static int args_take_option(const cli_ctx *ctx, const cli_command *cmd, int argc, char **argv, int *i, cli_args *out)
 {
   const char *name = argv[*i] + 2;
   const char *eq = strchr(name, '=');
@@ -93,7 +92,10 @@ const char *cli_arg_nth(const cli_args *a, const char *name, size_t n)
   return NULL;
 }
 
-const char *cli_arg_value(const cli_args *a, const char *name) { return cli_arg_nth(a, name, 0); }
+const char *cli_arg_value(const cli_args *a, const char *name)
+{
+  return cli_arg_nth(a, name, 0);
+}
 
 size_t cli_arg_count(const cli_args *a, const char *name)
 {

@@ -19,8 +19,10 @@ static void login_hint(const cli_ctx *ctx)
  * A few fields are a positional NAME in some commands (cmd ends with it). */
 static const char *field_option(const char *cmd, const char *field)
 {
-  static const struct { const char *cmd, *field, *option; } positional[] = {
-      {"rule add", "name", "NAME"}, {"team add", "name", "NAME"}, {"team member", "team", "TEAM"},
+  static const struct {
+    const char *cmd, *field, *option;
+  } positional[] = {
+      {"rule add", "name", "NAME"},        {"team add", "name", "NAME"},           {"team member", "team", "TEAM"},
       {"team member", "username", "USER"}, {"session plan", "supervisee", "USER"},
   };
   size_t cl = strlen(cmd);
@@ -29,18 +31,42 @@ static const char *field_option(const char *cmd, const char *field)
     if (cl >= n && !strcmp(cmd + cl - n, positional[i].cmd) && !strcmp(positional[i].field, field))
       return positional[i].option;
   }
-  static const struct { const char *field, *option; } map[] = {
-      {"reason", "--reason"},           {"base_revision", "--base-revision"}, {"name", "--name"},
-      {"role", "--role"},               {"minutes", "--minutes"},             {"every_days", "--every"},
-      {"members", "--with"},            {"starts_at", "--at"},                {"room", "--room"},
-      {"supervisee", "--supervisee"},   {"revision", "--revision"},           {"body", "the record text"},
-      {"password", "the password"},     {"new_password", "the new password"},
-      {"current_password", "the current password"}, {"due_at", "--due"}, {"description", "--description"},
-      {"evidence", "--evidence or --reason"}, {"text", "--text"}, {"resolves", "--resolves"},
-      {"date_of_birth", "--dob"}, {"reference", "--ref"}, {"allocated", "--worker"},
-      {"starts_on", "--starts"}, {"review_on", "--review"}, {"rule", "--rule"}, {"steps", "--steps"},
-      {"count", "--count"}, {"first", "--from"}, {"revises", "--revises"}, {"present", "--present"},
-      {"absent", "--absent"}, {"case_id", "--case"},
+  static const struct {
+    const char *field, *option;
+  } map[] = {
+      {"reason", "--reason"},
+      {"base_revision", "--base-revision"},
+      {"name", "--name"},
+      {"role", "--role"},
+      {"minutes", "--minutes"},
+      {"every_days", "--every"},
+      {"members", "--with"},
+      {"starts_at", "--at"},
+      {"room", "--room"},
+      {"supervisee", "--supervisee"},
+      {"revision", "--revision"},
+      {"body", "the record text"},
+      {"password", "the password"},
+      {"new_password", "the new password"},
+      {"current_password", "the current password"},
+      {"due_at", "--due"},
+      {"description", "--description"},
+      {"evidence", "--evidence or --reason"},
+      {"text", "--text"},
+      {"resolves", "--resolves"},
+      {"date_of_birth", "--dob"},
+      {"reference", "--ref"},
+      {"allocated", "--worker"},
+      {"starts_on", "--starts"},
+      {"review_on", "--review"},
+      {"rule", "--rule"},
+      {"steps", "--steps"},
+      {"count", "--count"},
+      {"first", "--from"},
+      {"revises", "--revises"},
+      {"present", "--present"},
+      {"absent", "--absent"},
+      {"case_id", "--case"},
   };
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
     if (!strcmp(map[i].field, field)) return map[i].option;
@@ -64,26 +90,22 @@ static int call_report(cli_ctx *ctx, int rc)
               ctx->timeout_ms, ctx->cfg.server);
     return CLI_EXIT_UNREACHABLE;
   case CLIENT_EPROTO:
-    cli_error("the reply from %s could not be understood: is it reflectd, speaking protocol %u?",
-              ctx->cfg.server, WIRE_PROTOCOL);
+    cli_error("the reply from %s could not be understood: is it reflectd, speaking protocol %u?", ctx->cfg.server,
+              WIRE_PROTOCOL);
     return CLI_EXIT_UNREACHABLE;
   case CLIENT_EIO:
     if (errno == EPERM)
       cli_error("%s.key or %s.token can be read by others, or is not yours: chmod 600 it "
                 "(a token that may have leaked is better deleted, then log in again)",
                 path, path);
-    else
-      cli_error("cannot use the device files beside %s: %s", path, strerror(errno));
+    else cli_error("cannot use the device files beside %s: %s", path, strerror(errno));
     return CLI_EXIT_REFUSED;
   case CLIENT_ENOTOKEN:
     cli_error("not logged in on this device");
     login_hint(ctx);
     return CLI_EXIT_REFUSED;
-  case CLIENT_EUSAGE:
-    return cli_usage_error(ctx, "%s", client_strerror(rc));
-  default:
-    cli_error("%s", client_strerror(rc));
-    return CLI_EXIT_REFUSED;
+  case CLIENT_EUSAGE: return cli_usage_error(ctx, "%s", client_strerror(rc));
+  default: cli_error("%s", client_strerror(rc)); return CLI_EXIT_REFUSED;
   }
 }
 
@@ -95,8 +117,7 @@ static int call_read_timeout(cli_ctx *ctx)
 {
   uint64_t ms = CLIENT_DEFAULT_TIMEOUT_MS;
   const char *env = getenv("REFLECT_TIMEOUT_MS");
-  if (env && *env && cli_parse_u64(ctx, "REFLECT_TIMEOUT_MS", env, 1, CALL_TIMEOUT_MAX, &ms))
-    return CLI_EXIT_USAGE;
+  if (env && *env && cli_parse_u64(ctx, "REFLECT_TIMEOUT_MS", env, 1, CALL_TIMEOUT_MAX, &ms)) return CLI_EXIT_USAGE;
   ctx->timeout_ms = (int)ms;
   return CLI_EXIT_OK;
 }
@@ -121,8 +142,7 @@ int cli_call_connect(cli_ctx *ctx)
   return rc ? call_report(ctx, rc) : CLI_EXIT_OK;
 }
 
-int cli_call_check_reply(cli_ctx *ctx, int rc, Reflect__V1__Reply **rep,
-                         Reflect__V1__Reply__ResultCase want)
+int cli_call_check_reply(cli_ctx *ctx, int rc, Reflect__V1__Reply **rep, Reflect__V1__Reply__ResultCase want)
 {
   if (rc) return call_report(ctx, rc);
   const Reflect__V1__Status *st = (*rep)->status;
@@ -156,8 +176,7 @@ int cli_call_check_reply(cli_ctx *ctx, int rc, Reflect__V1__Reply **rep,
   return rc;
 }
 
-int cli_call(cli_ctx *ctx, Reflect__V1__Request *req, Reflect__V1__Reply__ResultCase want,
-             Reflect__V1__Reply **out)
+int cli_call(cli_ctx *ctx, Reflect__V1__Request *req, Reflect__V1__Reply__ResultCase want, Reflect__V1__Reply **out)
 {
   *out = NULL;
   int rc = cli_call_connect(ctx);

@@ -9,7 +9,6 @@ int cli_check_text(const cli_ctx *ctx, const char *what, const char *s, size_t m
   if (!s || !*s) return cli_usage_error(ctx, "%s is empty", what);
   if (strlen(s) > max) return cli_usage_error(ctx, "%s is longer than %zu bytes", what, max);
   if (strpbrk(s, "\t\r\n") || wire_check_utf8(s, max) != WIRE_OK)
-    return cli_usage_error(ctx, "%s must be one line of UTF-8 text without control characters",
-                           what);
+    return cli_usage_error(ctx, "%s must be one line of UTF-8 text without control characters", what);
   return CLI_EXIT_OK;
 }

@@ -76,8 +76,7 @@ int cli_editor_run(const cli_editor_file *f)
   sigaction(SIGQUIT, &ignore, &old_quit);
   int st = 0;
   pid_t w;
-  while ((w = waitpid(pid, &st, 0)) < 0 && errno == EINTR) {
-  }
+  while ((w = waitpid(pid, &st, 0)) < 0 && errno == EINTR) {}
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGQUIT, &old_quit, NULL);
   if (w < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {

@@ -11,7 +11,10 @@
 #include "cli_time.h"
 #include "wire.h"
 
-static void *json_xmalloc(size_t n) { return cli_mem_alloc(n); }
+static void *json_xmalloc(size_t n)
+{
+  return cli_mem_alloc(n);
+}
 
 void cli_json_init(void)
 {
@@ -67,10 +70,22 @@ cJSON *cli_json_user(const Reflect__V1__User *u)
  * overrides and isolates), with its length at p; 0 if p starts none. */
 static unsigned unsafe_char(const unsigned char *p, size_t *len)
 {
-  if (p[0] == 0x7f) { *len = 1; return 0x7f; }
-  if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) { *len = 2; return p[1]; }
-  if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae) { *len = 3; return 0x2000u + (p[2] - 0x80u); }
-  if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9) { *len = 3; return 0x2040u + (p[2] - 0x80u); }
+  if (p[0] == 0x7f) {
+    *len = 1;
+    return 0x7f;
+  }
+  if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+    *len = 2;
+    return p[1];
+  }
+  if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae) {
+    *len = 3;
+    return 0x2000u + (p[2] - 0x80u);
+  }
+  if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9) {
+    *len = 3;
+    return 0x2040u + (p[2] - 0x80u);
+  }
   return 0;
 }
 

@@ -14,7 +14,10 @@
 
 static volatile sig_atomic_t password_signal;
 
-static void password_on_signal(int sig) { password_signal = sig; }
+static void password_on_signal(int sig)
+{
+  password_signal = sig;
+}
 
 /* Reads one line from fd into buf. 0 on success, -1 on a read error or
  * signal, -2 if the line is longer than CLI_PASSWORD_MAX. */
@@ -65,8 +68,7 @@ static int password_read_tty(int fd, const char *prompt, char *buf)
 
 static int password_check(const cli_ctx *ctx, int rc, const char *buf)
 {
-  if (rc == -2)
-    return cli_usage_error(ctx, "the password is longer than %d bytes", CLI_PASSWORD_MAX);
+  if (rc == -2) return cli_usage_error(ctx, "the password is longer than %d bytes", CLI_PASSWORD_MAX);
   if (rc != 0) return cli_usage_error(ctx, "could not read the password: %s", strerror(errno));
   if (buf[0] == '\0') return cli_usage_error(ctx, "the password is empty");
   if (wire_check_utf8(buf, CLI_PASSWORD_MAX) != WIRE_OK)
@@ -82,8 +84,7 @@ int cli_password_read(const cli_ctx *ctx, int from_stdin, const char *prompt, ch
     rc = password_read_line(STDIN_FILENO, buf);
   } else {
     int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
-      return cli_usage_error(ctx, "no terminal to ask for the password on: use --password-stdin");
+    if (fd < 0) return cli_usage_error(ctx, "no terminal to ask for the password on: use --password-stdin");
     rc = password_read_tty(fd, prompt, buf);
     close(fd);
   }
@@ -97,7 +98,6 @@ void cli_password_generate(char *buf)
 {
   /* No 0/O, 1/l/I: it may be read aloud or copied from a screen. */
   static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-  for (size_t i = 0; i < CLI_PASSWORD_GENERATED; i++)
-    buf[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+  for (size_t i = 0; i < CLI_PASSWORD_GENERATED; i++) buf[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
   buf[CLI_PASSWORD_GENERATED] = '\0';
 }

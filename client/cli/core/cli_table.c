@@ -18,8 +18,7 @@ void cli_table_add(cli_table *t, const char *const *cells)
     t->cap = t->cap ? 2 * t->cap : 16;
     t->cells = cli_mem_realloc(t->cells, t->cap * t->ncols * sizeof *t->cells);
   }
-  for (size_t i = 0; i < t->ncols; i++)
-    t->cells[t->nrows * t->ncols + i] = cli_text_clean(cells[i], 0);
+  for (size_t i = 0; i < t->ncols; i++) t->cells[t->nrows * t->ncols + i] = cli_text_clean(cells[i], 0);
   t->nrows++;
 }
 
@@ -33,8 +32,7 @@ static size_t table_width(const char *s)
   return n;
 }
 
-static void table_print_row(const cli_table *t, FILE *f, const char *const *cells,
-                            const size_t *widths)
+static void table_print_row(const cli_table *t, FILE *f, const char *const *cells, const size_t *widths)
 {
   for (size_t i = 0; i < t->ncols; i++) {
     fputs(cells[i], f);
@@ -55,8 +53,7 @@ void cli_table_print(const cli_table *t, FILE *f)
     }
   }
   table_print_row(t, f, t->heads, widths);
-  for (size_t r = 0; r < t->nrows; r++)
-    table_print_row(t, f, (const char *const *)&t->cells[r * t->ncols], widths);
+  for (size_t r = 0; r < t->nrows; r++) table_print_row(t, f, (const char *const *)&t->cells[r * t->ncols], widths);
   free(widths);
 }
 

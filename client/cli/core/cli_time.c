@@ -32,17 +32,14 @@ typedef struct {
 static const char *time_read_fields(const char *text, time_fields *f)
 {
   static const char *const form = "is not in the form \"YYYY-MM-DD HH:MM\"";
-  if (strlen(text) != 16 || text[4] != '-' || text[7] != '-' || text[10] != ' ' ||
-      text[13] != ':')
-    return form;
+  if (strlen(text) != 16 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':') return form;
   f->year = time_digits(text, 4);
   f->month = time_digits(text + 5, 2);
   f->day = time_digits(text + 8, 2);
   f->hour = time_digits(text + 11, 2);
   f->minute = time_digits(text + 14, 2);
   if (f->year < 0 || f->month < 0 || f->day < 0 || f->hour < 0 || f->minute < 0) return form;
-  if (f->year < 1971 || f->month < 1 || f->month > 12 || f->day < 1 ||
-      f->day > time_days_in_month(f->year, f->month))
+  if (f->year < 1971 || f->month < 1 || f->month > 12 || f->day < 1 || f->day > time_days_in_month(f->year, f->month))
     return "is not a real calendar date";
   if (f->hour > 23 || f->minute > 59) return "is not a time between 00:00 and 23:59";
   return NULL;
@@ -59,8 +56,12 @@ const char *cli_time_parse(const char *text, const char *zone, int64_t *out)
   time_fields f;
   const char *why = time_read_fields(text, &f);
   if (why) return why;
-  struct tm tm = {.tm_year = f.year - 1900, .tm_mon = f.month - 1, .tm_mday = f.day,
-                  .tm_hour = f.hour, .tm_min = f.minute, .tm_isdst = -1};
+  struct tm tm = {.tm_year = f.year - 1900,
+                  .tm_mon = f.month - 1,
+                  .tm_mday = f.day,
+                  .tm_hour = f.hour,
+                  .tm_min = f.minute,
+                  .tm_isdst = -1};
   cli_zone_saved saved;
   if (cli_zone_enter(zone, &saved) != 0)
     return "cannot be placed: the organisation's time zone is not installed here (tzdata)";
@@ -69,8 +70,8 @@ const char *cli_time_parse(const char *text, const char *zone, int64_t *out)
   if (t == (time_t)-1) return "is outside the range of times this machine can represent";
   /* mktime moves a time in a spring-forward gap; refuse rather than book
    * an hour later than asked. */
-  if (tm.tm_year != f.year - 1900 || tm.tm_mon != f.month - 1 || tm.tm_mday != f.day ||
-      tm.tm_hour != f.hour || tm.tm_min != f.minute)
+  if (tm.tm_year != f.year - 1900 || tm.tm_mon != f.month - 1 || tm.tm_mday != f.day || tm.tm_hour != f.hour ||
+      tm.tm_min != f.minute)
     return "does not exist in the organisation's time zone (the clocks change then)";
   *out = (int64_t)t;
   return NULL;
@@ -87,6 +88,5 @@ void cli_time_format_utc(int64_t t, char *buf, size_t size)
 {
   struct tm tm;
   time_t tt = (time_t)t;
-  if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-    snprintf(buf, size, "?");
+  if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) snprintf(buf, size, "?");
 }

@@ -78,4 +78,7 @@ int cli_zone_localtime(int64_t t, const char *zone, struct tm *out)
   return ok ? 0 : -1;
 }
 
-const char *cli_zone(const cli_ctx *ctx) { return ctx->cl ? client_timezone(ctx->cl) : ""; }
+const char *cli_zone(const cli_ctx *ctx)
+{
+  return ctx->cl ? client_timezone(ctx->cl) : "";
+}

@@ -59,7 +59,10 @@ static double row_height(const cli_chart *ch)
   return ch->stacked || ch->m <= 1 ? 16.0 : 8.0 * (double)ch->m + 6.0;
 }
 
-static int show_legend(const cli_chart *ch) { return ch->stacked || ch->m > 1; }
+static int show_legend(const cli_chart *ch)
+{
+  return ch->stacked || ch->m > 1;
+}
 
 static void legend_draw(cli_pdf *p, cairo_t *cr, const cli_chart *ch, double x, double y, double width)
 {

@@ -19,6 +19,6 @@
 void cli_csv_row(FILE *f, const char *const *fields, size_t n);
 /* Helpers for building a row's fields in caller-provided buffers. */
 const char *cli_csv_u64(char *buf, size_t size, uint64_t v);
-const char *cli_csv_double(char *buf, size_t size, double v);  /* "%.2f" trimmed of trailing zeros */
+const char *cli_csv_double(char *buf, size_t size, double v); /* "%.2f" trimmed of trailing zeros */
 
 #endif

@@ -33,7 +33,10 @@ static line *split(const char *text, size_t *count)
   return v;
 }
 
-static int same(const line *x, const line *y) { return x->n == y->n && memcmp(x->s, y->s, x->n) == 0; }
+static int same(const line *x, const line *y)
+{
+  return x->n == y->n && memcmp(x->s, y->s, x->n) == 0;
+}
 
 /* Myers' greedy forward search over a[0..n) and b[0..m); trace receives V
  * for each d (V for d starts at d*d and covers k = -d..d). Returns the edit
@@ -57,8 +60,7 @@ static int myers_search(const line *a, int n, const line *b, int m, int dmax, in
 
 /* Walks the trace back from (n, m), writing the script backwards from
  * out[count - 1] down to out[0]. */
-static void myers_backtrack(int n, int m, int dist, const int *trace, size_t a0, size_t b0, edit *out,
-                              size_t count)
+static void myers_backtrack(int n, int m, int dist, const int *trace, size_t a0, size_t b0, edit *out, size_t count)
 {
   int x = n, y = m;
   size_t w = count;

@@ -89,8 +89,8 @@ void cli_ical_text(cli_ical *b, const char *name, const char *text)
 /* Sized for any int fields, so the compiler can prove no truncation. */
 static void ical_stamp(const struct tm *tm, const char *suffix, char *buf, size_t size)
 {
-  snprintf(buf, size, "%04d%02d%02dT%02d%02d%02d%s", tm->tm_year + 1900, tm->tm_mon + 1, tm->tm_mday,
-           tm->tm_hour, tm->tm_min, tm->tm_sec, suffix);
+  snprintf(buf, size, "%04d%02d%02dT%02d%02d%02d%s", tm->tm_year + 1900, tm->tm_mon + 1, tm->tm_mday, tm->tm_hour,
+           tm->tm_min, tm->tm_sec, suffix);
 }
 
 void cli_ical_utc(cli_ical *b, const char *name, int64_t t)

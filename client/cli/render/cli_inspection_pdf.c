@@ -103,8 +103,8 @@ static void compliance(cli_pdf *p, doc *d)
   cli_pdf_heading(p, 1, "Compliance");
   cli_pdf_paragraph(p, fmt(d, "%u of %u occasions when supervision fell due were met on time (%s), as of %s.",
                            c->on_time, c->due_occasions, percent(d, c->on_time, c->due_occasions), when(d, c->as_of)));
-  static const char *const heads[] = {"Supervisee", "Supervisor", "Last held", "Next due", "Days overdue", "Due",
-                                      "On time"};
+  static const char *const heads[] = {"Supervisee",   "Supervisor", "Last held", "Next due",
+                                      "Days overdue", "Due",        "On time"};
   static const double widths[] = {3, 2, 1.6, 1.6, 1.1, 0.8, 1};
   static const int right[] = {0, 0, 0, 0, 1, 1, 1};
   const cli_pdf_table t = {7, heads, widths, right};
@@ -129,8 +129,15 @@ static void compliance(cli_pdf *p, doc *d)
   cli_pdf_table_draw(p, &t, cells, c->n_lines);
   const char *series[] = {"on time"};
   cli_chart ch = {.title = "Supervision on time, per supervisee (% of occasions due in the period)",
-                  .labels = labels, .n = n, .series = series, .m = 1, .values = values,
-                  .min = 0, .max = 100, .step = 20, .unit = "%"};
+                  .labels = labels,
+                  .n = n,
+                  .series = series,
+                  .m = 1,
+                  .values = values,
+                  .min = 0,
+                  .max = 100,
+                  .step = 20,
+                  .unit = "%"};
   cli_chart_draw(p, &ch);
   g_free(cells);
   g_free(labels);
@@ -141,8 +148,9 @@ static void coverage(cli_pdf *p, doc *d)
 {
   const Reflect__V1__CoverageReport *c = d->r->coverage;
   cli_pdf_heading(p, 1, "Case coverage");
-  cli_pdf_paragraph(p, fmt(d, "%u open cases; %u discussed within the window their risk level requires, %zu outside it.",
-                           c->open_cases, c->within_window, c->n_lines));
+  cli_pdf_paragraph(p,
+                    fmt(d, "%u open cases; %u discussed within the window their risk level requires, %zu outside it.",
+                        c->open_cases, c->within_window, c->n_lines));
   static const char *const heads[] = {"Case", "Risk", "Worker", "Last discussed", "Window (days)", "Days over"};
   static const double widths[] = {2, 1, 2.2, 1.8, 1.2, 1};
   static const int right[] = {0, 0, 0, 0, 1, 1};
@@ -165,8 +173,16 @@ static void coverage(cli_pdf *p, doc *d)
   double values[] = {c->within_window, (double)c->n_lines}, top, step;
   axis_for(c->open_cases, &top, &step);
   const char *series[] = {"cases"};
-  cli_chart ch = {.title = "Open cases by discussion window", .labels = labels, .n = c->open_cases ? 2 : 0,
-                  .series = series, .m = 1, .values = values, .min = 0, .max = top, .step = step, .unit = ""};
+  cli_chart ch = {.title = "Open cases by discussion window",
+                  .labels = labels,
+                  .n = c->open_cases ? 2 : 0,
+                  .series = series,
+                  .m = 1,
+                  .values = values,
+                  .min = 0,
+                  .max = top,
+                  .step = step,
+                  .unit = ""};
   cli_chart_draw(p, &ch);
 }
 
@@ -188,8 +204,8 @@ static void balance(cli_pdf *p, doc *d)
   cli_pdf_paragraph(p, "How recorded discussion divides between the functions of supervision (Morrison): "
                        "management, development, support and mediation. Shares are of the text recorded.");
   size_t n = b->n_people + (b->team ? 1 : 0);
-  static const char *const heads[] = {"Person", "1:1", "Group", "Mgmt", "Dev", "Support", "Mediation",
-                                      "Other", "Flags"};
+  static const char *const heads[] = {"Person",  "1:1",       "Group", "Mgmt", "Dev",
+                                      "Support", "Mediation", "Other", "Flags"};
   static const double widths[] = {2.2, 0.6, 0.8, 0.8, 0.7, 1, 1.3, 0.8, 2.0};
   static const int right[] = {0, 1, 1, 1, 1, 1, 1, 1, 0};
   const cli_pdf_table t = {9, heads, widths, right};
@@ -213,10 +229,18 @@ static void balance(cli_pdf *p, doc *d)
     labels[i] = i < b->n_people ? (*l->name ? l->name : l->person) : "whole team";
   }
   cli_pdf_table_draw(p, &t, cells, n);
-  cli_pdf_note(p, fmt(d, "1:1 and Group: held sessions in the period. Flagged when support is below %u%% or development below %u%% of classified discussion.",
+  cli_pdf_note(p, fmt(d,
+                      "1:1 and Group: held sessions in the period. Flagged when support is below %u%% or development "
+                      "below %u%% of classified discussion.",
                       b->min_support_percent, b->min_development_percent));
-  cli_chart ch = {.title = "Share of recorded discussion by function", .labels = labels, .n = n,
-                  .series = function_names, .m = 5, .values = values, .stacked = 1, .unit = "%"};
+  cli_chart ch = {.title = "Share of recorded discussion by function",
+                  .labels = labels,
+                  .n = n,
+                  .series = function_names,
+                  .m = 5,
+                  .values = values,
+                  .stacked = 1,
+                  .unit = "%"};
   cli_chart_draw(p, &ch);
   g_free(cells);
   g_free(labels);
@@ -255,8 +279,16 @@ static void actions(cli_pdf *p, doc *d)
   const char *series[] = {"open", "overdue", "done on time", "done late"};
   double top, step;
   axis_for(max, &top, &step);
-  cli_chart ch = {.title = "Actions per person", .labels = labels, .n = a->n_people, .series = series, .m = 4,
-                  .values = values, .min = 0, .max = top, .step = step, .unit = ""};
+  cli_chart ch = {.title = "Actions per person",
+                  .labels = labels,
+                  .n = a->n_people,
+                  .series = series,
+                  .m = 4,
+                  .values = values,
+                  .min = 0,
+                  .max = top,
+                  .step = step,
+                  .unit = ""};
   cli_chart_draw(p, &ch);
   g_free(cells);
   g_free(labels);
@@ -268,12 +300,16 @@ static void survey(cli_pdf *p, doc *d)
   const Reflect__V1__SurveyReport *s = d->r->survey;
   cli_pdf_heading(p, 1, "Feedback survey");
   if (s->withheld) {
-    cli_pdf_paragraph(p, fmt(d, "Fewer than %u people answered the survey in this period, so its results are "
-                                "withheld to keep answers anonymous.", s->minimum));
+    cli_pdf_paragraph(p, fmt(d,
+                             "Fewer than %u people answered the survey in this period, so its results are "
+                             "withheld to keep answers anonymous.",
+                             s->minimum));
     return;
   }
-  cli_pdf_paragraph(p, fmt(d, "%u responses from %u people. Each question is answered from 1 (not at all) to 5 "
-                              "(very much).", s->responses, s->respondents));
+  cli_pdf_paragraph(p, fmt(d,
+                           "%u responses from %u people. Each question is answered from 1 (not at all) to 5 "
+                           "(very much).",
+                           s->responses, s->respondents));
   const char **labels = g_new0(const char *, s->n_questions + 1);
   double *values = g_new0(double, s->n_questions + 1);
   for (size_t i = 0; i < s->n_questions; i++) {
@@ -282,8 +318,16 @@ static void survey(cli_pdf *p, doc *d)
     cli_pdf_field(p, labels[i], s->questions[i]->text);
   }
   const char *series[] = {"mean"};
-  cli_chart ch = {.title = "Mean answer per question (scale 1-5)", .labels = labels, .n = s->n_questions,
-                  .series = series, .m = 1, .values = values, .min = 0, .max = 5, .step = 1, .unit = "",
+  cli_chart ch = {.title = "Mean answer per question (scale 1-5)",
+                  .labels = labels,
+                  .n = s->n_questions,
+                  .series = series,
+                  .m = 1,
+                  .values = values,
+                  .min = 0,
+                  .max = 5,
+                  .step = 1,
+                  .unit = "",
                   .decimals = 1};
   cli_pdf_space(p, 6);
   cli_chart_draw(p, &ch);
@@ -310,16 +354,19 @@ static void signed_index(cli_pdf *p, doc *d)
 {
   const Reflect__V1__ExportInspectionReply *r = d->r;
   cli_pdf_heading(p, 1, "Signed records");
-  cli_pdf_paragraph(p, fmt(d, "%zu sessions in the period have a record signed by every party (latest revision). "
-                              "%zu of them, chosen at random, follow in full.", r->n_signed_, r->n_sample));
+  cli_pdf_paragraph(p, fmt(d,
+                           "%zu sessions in the period have a record signed by every party (latest revision). "
+                           "%zu of them, chosen at random, follow in full.",
+                           r->n_signed_, r->n_sample));
   if (r->n_sample_omitted) {
     GString *ids = g_string_new(NULL);
     for (size_t i = 0; i < r->n_sample_omitted; i++)
       g_string_append_printf(ids, "%s%" PRIu64, i ? ", " : "", r->sample_omitted[i]);
     char *list = g_string_free(ids, FALSE);
     g_ptr_array_add(d->keep, list);
-    cli_pdf_paragraph(p, fmt(d, "Also chosen but too large to include in this pack: session%s %s. "
-                                "Read each with `reflect record show SESSION`.",
+    cli_pdf_paragraph(p, fmt(d,
+                             "Also chosen but too large to include in this pack: session%s %s. "
+                             "Read each with `reflect record show SESSION`.",
                              r->n_sample_omitted == 1 ? "" : "s", list));
   }
   static const char *const heads[] = {"Session", "Date", "Kind", "Supervisor", "Members", "Rev.", "Signed"};
@@ -357,14 +404,15 @@ static void section(cli_pdf *p, doc *d, const Reflect__V1__RecordSection *s)
       if (vals[i] && *vals[i]) cli_pdf_field(p, keys[i], vals[i]);
     return;
   }
-  const char *label = s->kind == REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION ? fmt(d, "contribution (%s)", s->member)
-                                                                                  : kind;
+  const char *label =
+      s->kind == REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION ? fmt(d, "contribution (%s)", s->member) : kind;
   cli_pdf_heading(p, 3, label);
   if (s->text && *s->text) cli_pdf_paragraph(p, s->text);
   for (size_t i = 0; i < s->n_citations; i++) {
     const Reflect__V1__KpiCitation *k = s->citations[i];
-    cli_pdf_field(p, k->indicator, k->has_target ? fmt(d, "%g %s in %s (target %g)", k->value, k->unit, k->period, k->target)
-                                                 : fmt(d, "%g %s in %s", k->value, k->unit, k->period));
+    cli_pdf_field(p, k->indicator,
+                  k->has_target ? fmt(d, "%g %s in %s (target %g)", k->value, k->unit, k->period, k->target)
+                                : fmt(d, "%g %s in %s", k->value, k->unit, k->period));
   }
 }
 
@@ -373,7 +421,8 @@ static void sampled_record(cli_pdf *p, doc *d, const Reflect__V1__RecordShowRepl
   const Reflect__V1__SignedRecordRef *ref = NULL;
   for (size_t i = 0; i < d->r->n_signed_ && !ref; i++)
     if (d->r->signed_[i]->session_id == rec->session_id) ref = d->r->signed_[i];
-  cli_pdf_heading(p, 2, fmt(d, "Session %" PRIu64 "%s%s", rec->session_id, ref ? " — " : "", ref ? when(d, ref->at) : ""));
+  cli_pdf_heading(p, 2,
+                  fmt(d, "Session %" PRIu64 "%s%s", rec->session_id, ref ? " — " : "", ref ? when(d, ref->at) : ""));
   if (ref) {
     cli_pdf_field(p, "Kind", kind_name(ref->kind));
     cli_pdf_field(p, "Supervisor", ref->supervisor);
@@ -381,8 +430,9 @@ static void sampled_record(cli_pdf *p, doc *d, const Reflect__V1__RecordShowRepl
   }
   const Reflect__V1__Revision *v = rec->revision;
   if (v)
-    cli_pdf_field(p, "Revision", fmt(d, "%u, written by %s at %s%s%s", v->revision, v->author, when(d, v->created_at),
-                                     *v->reason ? "; reason: " : "", v->reason));
+    cli_pdf_field(p, "Revision",
+                  fmt(d, "%u, written by %s at %s%s%s", v->revision, v->author, when(d, v->created_at),
+                      *v->reason ? "; reason: " : "", v->reason));
   GString *sig = g_string_new(NULL);
   for (size_t i = 0; i < rec->n_signatures; i++)
     g_string_append_printf(sig, "%s%s at %s", i ? "; " : "", rec->signatures[i]->user, when(d, rec->signatures[i]->at));
@@ -401,12 +451,14 @@ static void sampled_record(cli_pdf *p, doc *d, const Reflect__V1__RecordShowRepl
                   fmt(d, "%s (revision %u, %s)", m->text, m->revision, when(d, m->at)));
   }
   if (rec->comments_next)
-    cli_pdf_paragraph(p, fmt(d, "More comments follow (%u notes in all): read them with "
-                                "`reflect record show %" PRIu64 " --revision %u --comments-after %" PRIu64 "`.",
+    cli_pdf_paragraph(p, fmt(d,
+                             "More comments follow (%u notes in all): read them with "
+                             "`reflect record show %" PRIu64 " --revision %u --comments-after %" PRIu64 "`.",
                              rec->notes_total, rec->session_id, v ? v->revision : 0, rec->comments_next));
   if (rec->comments_unsigned)
-    cli_pdf_paragraph(p, fmt(d, "%u later comment%s, made after a party signed, %s not part of this evidence: "
-                                "inspectors see only what every party signed.",
+    cli_pdf_paragraph(p, fmt(d,
+                             "%u later comment%s, made after a party signed, %s not part of this evidence: "
+                             "inspectors see only what every party signed.",
                              rec->comments_unsigned, rec->comments_unsigned == 1 ? "" : "s",
                              rec->comments_unsigned == 1 ? "is" : "are"));
   cli_pdf_space(p, 8);

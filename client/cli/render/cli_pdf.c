@@ -25,7 +25,7 @@ struct cli_pdf {
   const char *footer;
   int page, total; /* total 0 while counting */
   double y;
-  int drawn;       /* anything on the current page yet */
+  int drawn; /* anything on the current page yet */
 };
 
 static PangoLayout *layout_make(cli_pdf *p, const char *text, double size, int bold, int italic, double width)
@@ -139,9 +139,15 @@ static void paragraph(cli_pdf *p, const char *text, double size, int italic, dou
   p->y += size * 0.5;
 }
 
-void cli_pdf_paragraph(cli_pdf *p, const char *text) { paragraph(p, text, TEXT_SIZE, 0, 0); }
+void cli_pdf_paragraph(cli_pdf *p, const char *text)
+{
+  paragraph(p, text, TEXT_SIZE, 0, 0);
+}
 
-void cli_pdf_note(cli_pdf *p, const char *text) { paragraph(p, text, 8.5, 1, 0.35); }
+void cli_pdf_note(cli_pdf *p, const char *text)
+{
+  paragraph(p, text, 8.5, 1, 0.35);
+}
 
 void cli_pdf_field(cli_pdf *p, const char *label, const char *value)
 {
@@ -161,8 +167,7 @@ void cli_pdf_field(cli_pdf *p, const char *label, const char *value)
   p->y += 2;
 }
 
-double cli_pdf_text(cli_pdf *p, double x, double y, double width, const char *text, double size, int bold,
-                    int align)
+double cli_pdf_text(cli_pdf *p, double x, double y, double width, const char *text, double size, int bold, int align)
 {
   PangoLayout *l = layout_make(p, text, size, bold, 0, 0);
   pango_layout_set_single_paragraph_mode(l, TRUE);
@@ -198,7 +203,10 @@ cairo_t *cli_pdf_reserve(cli_pdf *p, double height, double *x, double *y, double
   return p->cr;
 }
 
-void cli_pdf_advance(cli_pdf *p, double height) { p->y += height; }
+void cli_pdf_advance(cli_pdf *p, double height)
+{
+  p->y += height;
+}
 
 void cli_pdf_figures(cli_pdf *p, const char *const *values, const char *const *labels, size_t n)
 {
@@ -312,8 +320,8 @@ static cairo_status_t write_file(void *closure, const unsigned char *data, unsig
   return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-static int render_pass(FILE *out, const char *footer, const char *title, cli_pdf_draw_fn draw, void *arg,
-                       int total, int *pages)
+static int render_pass(FILE *out, const char *footer, const char *title, cli_pdf_draw_fn draw, void *arg, int total,
+                       int *pages)
 {
   cli_pdf p = {.footer = footer ? footer : "", .total = total, .page = 1, .y = BODY_TOP};
   p.surface = cairo_pdf_surface_create_for_stream(out ? write_file : write_discard, out, PAGE_W, PAGE_H);

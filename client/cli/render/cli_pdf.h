@@ -67,8 +67,7 @@ void cli_pdf_advance(cli_pdf *p, double height);
 /* Draws one line of text at (x, y) (top-left) in the given size, cut with
  * "…" to width (<= 0: unbounded); align -1 left, 0 centre, 1 right.
  * Returns its height. */
-double cli_pdf_text(cli_pdf *p, double x, double y, double width, const char *text, double size, int bold,
-                    int align);
+double cli_pdf_text(cli_pdf *p, double x, double y, double width, const char *text, double size, int bold, int align);
 /* The text's width in points at that size (one line). */
 double cli_pdf_text_width(cli_pdf *p, const char *text, double size, int bold);
 

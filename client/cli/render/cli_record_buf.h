@@ -44,7 +44,10 @@ static inline void cli_record_buf_add(cli_record_buf *b, const char *s, size_t n
   b->p[b->len] = '\0';
 }
 
-static inline void cli_record_buf_str(cli_record_buf *b, const char *s) { cli_record_buf_add(b, s, strlen(s)); }
+static inline void cli_record_buf_str(cli_record_buf *b, const char *s)
+{
+  cli_record_buf_add(b, s, strlen(s));
+}
 
 /* Empties the buffer, keeping its memory (wiped) for reuse. */
 static inline void cli_record_buf_reset(cli_record_buf *b)

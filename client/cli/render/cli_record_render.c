@@ -10,8 +10,8 @@
 
 const char *cli_record_render_kind_name(int kind)
 {
-  static const char *const names[] = {"unknown", "wellbeing", "case", "development", "performance", "actions",
-                                      "notes", "contribution", "mediation"};
+  static const char *const names[] = {"unknown", "wellbeing", "case",         "development", "performance",
+                                      "actions", "notes",     "contribution", "mediation"};
   return kind > 0 && kind < (int)(sizeof names / sizeof names[0]) ? names[kind] : names[0];
 }
 
@@ -149,27 +149,26 @@ int cli_record_render(Reflect__V1__RecordSection *const *sections, size_t n, cha
   return *out ? CLI_RECORD_OK : CLI_RECORD_ENOMEM;
 }
 
-static const char help[] =
-    "#\n"
-    "# Write under each heading; a heading left empty is skipped, and lines\n"
-    "# that start with '#' are ignored.\n"
-    "#   [wellbeing]          the impact of the work on the practitioner: only\n"
-    "#                        the two of you read it; a manager sees only that\n"
-    "#                        it was discussed\n"
-    "#   [case REFERENCE]     one for each child or family discussed, with:\n"
-    "#     situation:         what is happening\n"
-    "#     analysis:          what it means\n"
-    "#     risk:              the risk now\n"
-    "#     decision:          what was decided\n"
-    "#     rationale:         why (every decision needs its rationale)\n"
-    "#                        indent a line to continue the one above\n"
-    "#   [development]        learning and development\n"
-    "#   [performance]        indicators reviewed against targets; a first line\n"
-    "#                        \"cites: 12, 15\" cites those measurements\n"
-    "#   [actions]            actions agreed (set each with `reflect action add`)\n"
-    "#   [notes]              anything else; a group's shared notes\n"
-    "#   [contribution USER]  a group member's own contribution\n"
-    "# Saving an empty record writes nothing.\n\n";
+static const char help[] = "#\n"
+                           "# Write under each heading; a heading left empty is skipped, and lines\n"
+                           "# that start with '#' are ignored.\n"
+                           "#   [wellbeing]          the impact of the work on the practitioner: only\n"
+                           "#                        the two of you read it; a manager sees only that\n"
+                           "#                        it was discussed\n"
+                           "#   [case REFERENCE]     one for each child or family discussed, with:\n"
+                           "#     situation:         what is happening\n"
+                           "#     analysis:          what it means\n"
+                           "#     risk:              the risk now\n"
+                           "#     decision:          what was decided\n"
+                           "#     rationale:         why (every decision needs its rationale)\n"
+                           "#                        indent a line to continue the one above\n"
+                           "#   [development]        learning and development\n"
+                           "#   [performance]        indicators reviewed against targets; a first line\n"
+                           "#                        \"cites: 12, 15\" cites those measurements\n"
+                           "#   [actions]            actions agreed (set each with `reflect action add`)\n"
+                           "#   [notes]              anything else; a group's shared notes\n"
+                           "#   [contribution USER]  a group member's own contribution\n"
+                           "# Saving an empty record writes nothing.\n\n";
 
 int cli_record_render_template(const char *title, int group, const char *const *members, size_t n_members,
                                Reflect__V1__RecordSection *const *sections, size_t n, char **out)

@@ -93,8 +93,8 @@ static int end_key(parser *p)
 
 static void free_section(section *s)
 {
-  char *fields[] = {s->text, s->case_reference, s->situation, s->analysis, s->risk, s->decision, s->rationale,
-                    s->member};
+  char *fields[] = {s->text, s->case_reference, s->situation, s->analysis,
+                    s->risk, s->decision,       s->rationale, s->member};
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
     if (fields[i] == protobuf_c_empty_string) continue;
     explicit_bzero(fields[i], strlen(fields[i]));
@@ -259,8 +259,10 @@ static int case_line(parser *p, int lineno, const char *line, size_t n)
   }
   if (p->key < 0) {
     if (is_blank(line, n)) return CLI_RECORD_OK;
-    return fail(p, lineno, "text in [case %.64s] before its first key (situation:, analysis:, risk:, decision: or "
-                           "rationale:)", p->cur->case_reference);
+    return fail(p, lineno,
+                "text in [case %.64s] before its first key (situation:, analysis:, risk:, decision: or "
+                "rationale:)",
+                p->cur->case_reference);
   }
   size_t indent = n >= 2 && line[0] == ' ' && line[1] == ' ' ? 2 : n >= 1 && line[0] == '\t' ? 1 : 0;
   add_line(p, line + indent, n - indent);
@@ -271,8 +273,7 @@ static int case_line(parser *p, int lineno, const char *line, size_t n)
 static int cites_line(parser *p, int lineno, const char *s, size_t n)
 {
   section *sec = p->cur;
-  if (sec->kpi_measurements)
-    return fail(p, lineno, "[performance] has one '" CLI_RECORD_CITES "' line");
+  if (sec->kpi_measurements) return fail(p, lineno, "[performance] has one '" CLI_RECORD_CITES "' line");
   sec->kpi_measurements = calloc(CLI_RECORD_CITES_MAX, sizeof *sec->kpi_measurements);
   if (!sec->kpi_measurements) return CLI_RECORD_ENOMEM;
   for (size_t i = 0; i < n;) {

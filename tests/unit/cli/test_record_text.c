@@ -41,20 +41,19 @@ static void assert_same_sections(section *const *want, size_t n, const cli_recor
   for (size_t i = 0; i < n; i++) {
     const section *a = want[i], *b = got->sections[i];
     cr_assert_eq(a->kind, b->kind, "section %zu kind", i);
-    const char *fa[] = {a->text, a->case_reference, a->situation, a->analysis, a->risk, a->decision, a->rationale,
-                        a->member};
-    const char *fb[] = {b->text, b->case_reference, b->situation, b->analysis, b->risk, b->decision, b->rationale,
-                        b->member};
-    for (size_t f = 0; f < sizeof fa / sizeof fa[0]; f++)
-      cr_assert_str_eq(fb[f], fa[f], "section %zu field %zu", i, f);
+    const char *fa[] = {a->text, a->case_reference, a->situation, a->analysis,
+                        a->risk, a->decision,       a->rationale, a->member};
+    const char *fb[] = {b->text, b->case_reference, b->situation, b->analysis,
+                        b->risk, b->decision,       b->rationale, b->member};
+    for (size_t f = 0; f < sizeof fa / sizeof fa[0]; f++) cr_assert_str_eq(fb[f], fa[f], "section %zu field %zu", i, f);
   }
 }
 
 Test(record_text, render_then_parse_gives_the_same_sections)
 {
-  section w = text_section(REFLECT__V1__SECTION_KIND__SECTION_WELLBEING,
-                           "Tired after court.\n\n# not a comment: written by the worker\n[not a heading]\n\\ backslash",
-                           NULL);
+  section w =
+      text_section(REFLECT__V1__SECTION_KIND__SECTION_WELLBEING,
+                   "Tired after court.\n\n# not a comment: written by the worker\n[not a heading]\n\\ backslash", NULL);
   section k = case_section("CH-2026-1", "School absence rising.\n  - three days last week\n\nMum engaged.",
                            "Pattern since the move.", "medium", "Weekly visits for a month.",
                            "Absence is the first sign we saw last time:\nact early.");
@@ -158,8 +157,8 @@ Test(record_text, every_mistake_is_reported_with_its_line)
   assert_error("\nHello there\n[notes]\nx\n", "rec.txt:2: ", "text before the first section");
   assert_error("[notes]\nx\n\n[feelings]\n", "rec.txt:4: ", "unknown section [feelings]");
   assert_error("[case A-1]\nsituation: x\nnote: y\n", "rec.txt:3: ", "unknown key 'note:'");
-  assert_error("[case A-1]\nsituation: x\ndecision: y\n\n[notes]\nz\n", "rec.txt:3: ",
-               "a decision needs its rationale");
+  assert_error("[case A-1]\nsituation: x\ndecision: y\n\n[notes]\nz\n",
+               "rec.txt:3: ", "a decision needs its rationale");
   assert_error("[case A-1]\nrationale: y\n", "rec.txt:2: ", "explains a decision");
   assert_error("[notes]\na\n\n[notes]\nb\n", "rec.txt:4: ", "duplicate section [notes] (the first is at line 1)");
   assert_error("[case ch-1]\nrisk: low\n[case CH-1]\nrisk: high\n", "rec.txt:3: ", "duplicate section");
@@ -238,8 +237,7 @@ Test(record_text, performance_citations_round_trip)
   assert_error("[performance]\ncites: 99999999999999999999\nok\n", "rec.txt:2: ", "lists measurement ids");
   assert_error("[performance]\ncites: 4, 4\nok\n", "rec.txt:2: ", "cited twice");
   assert_error("[performance]\ncites: 4\ncites: 5\nok\n", "rec.txt:3: ", "one 'cites:' line");
-  assert_error("[performance]\ncites: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\nok\n", "rec.txt:2: ",
-               "at most 16");
+  assert_error("[performance]\ncites: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\nok\n", "rec.txt:2: ", "at most 16");
   assert_error("[performance]\ncites: 7\n\n[notes]\nx\n", "rec.txt:1: ", "says nothing about them");
 }
 

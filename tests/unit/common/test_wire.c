@@ -82,9 +82,15 @@ Test(wire, memory_budget_caps_amplification)
   buf[o++] = 0xaa; /* Reply.user_list: tag (21 << 3) | 2 = 170, a two-byte varint */
   buf[o++] = 0x01;
   size_t inner = n * 2;
-  while (inner >= 0x80) { buf[o++] = (uint8_t)(inner | 0x80); inner >>= 7; }
+  while (inner >= 0x80) {
+    buf[o++] = (uint8_t)(inner | 0x80);
+    inner >>= 7;
+  }
   buf[o++] = (uint8_t)inner;
-  for (size_t i = 0; i < n; i++) { buf[o++] = (1 << 3) | 2; buf[o++] = 0; }
+  for (size_t i = 0; i < n; i++) {
+    buf[o++] = (1 << 3) | 2;
+    buf[o++] = 0;
+  }
   Reflect__V1__Reply *out;
   int rc = wire_decode_reply(buf, o, &out);
   cr_assert_eq(rc, WIRE_EBUDGET, "got %d", rc);
@@ -142,7 +148,9 @@ Test(wire, a_nul_in_any_string_field_is_refused_and_named)
   uint8_t *buf;
   /* One line: `victim\0anything` must not log in as victim. */
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
-  Reflect__V1__LoginRequest login = login_of("victim\x01" "anything", "pw");
+  Reflect__V1__LoginRequest login = login_of("victim\x01"
+                                             "anything",
+                                             "pw");
   req.op_case = REFLECT__V1__REQUEST__OP_LOGIN;
   req.login = &login;
   buf = encode_with(&req, 0, &len);
@@ -150,7 +158,8 @@ Test(wire, a_nul_in_any_string_field_is_refused_and_named)
   cr_assert_str_eq(why.field, "username");
   free(buf);
   /* A secret. */
-  login = login_of("victim", "right\x01" "wrong");
+  login = login_of("victim", "right\x01"
+                             "wrong");
   buf = encode_with(&req, 0, &len);
   cr_assert_eq(decode(buf, len, &why), WIRE_ENUL);
   cr_assert_str_eq(why.field, "password");
@@ -187,11 +196,11 @@ Test(wire, a_field_sent_twice_is_checked_both_times)
 {
   /* protobuf-c keeps the last of a repeated non-repeated field: the bad
    * first one must still be seen. LoginRequest{username "a\0b"} twice. */
-  const uint8_t frame[] = {0x08, 0x01,                         /* protocol 1 */
-                           0x5a, 0x0c,                         /* login, 12 bytes */
-                           0x0a, 0x03, 'a', 0x00, 'b',         /* username "a\0b" */
-                           0x0a, 0x01, 'a',                    /* username "a" */
-                           0x12, 0x02, 'p', 'w'};              /* password */
+  const uint8_t frame[] = {0x08, 0x01,                 /* protocol 1 */
+                           0x5a, 0x0c,                 /* login, 12 bytes */
+                           0x0a, 0x03, 'a', 0x00, 'b', /* username "a\0b" */
+                           0x0a, 0x01, 'a',            /* username "a" */
+                           0x12, 0x02, 'p', 'w'};      /* password */
   wire_error why;
   cr_assert_eq(decode(frame, sizeof frame, &why), WIRE_ENUL);
   cr_assert_str_eq(why.field, "username");
@@ -246,20 +255,27 @@ static int secret(const char *text)
 
 Test(wire, one_line_fields_refuse_every_control_and_bidi_character)
 {
-  static const struct { const char *text; uint32_t cp; } bad[] = {
-      {"Ann\xc2\x9b" "2J", 0x9b},          /* C1 CSI */
-      {"Ann\xc2\x80", 0x80},               /* first C1 */
-      {"Ann\xc2\x9f", 0x9f},               /* last C1 */
-      {"\xe2\x80\xae" "nnA", 0x202e},      /* right-to-left override */
-      {"A\xe2\x80\xaa", 0x202a},           /* left-to-right embedding */
-      {"A\xe2\x81\xa6", 0x2066},           /* left-to-right isolate */
-      {"A\xe2\x81\xa9", 0x2069},           /* pop directional isolate */
+  static const struct {
+    const char *text;
+    uint32_t cp;
+  } bad[] = {
+      {"Ann\xc2\x9b"
+       "2J",
+       0x9b},                /* C1 CSI */
+      {"Ann\xc2\x80", 0x80}, /* first C1 */
+      {"Ann\xc2\x9f", 0x9f}, /* last C1 */
+      {"\xe2\x80\xae"
+       "nnA",
+       0x202e},                  /* right-to-left override */
+      {"A\xe2\x80\xaa", 0x202a}, /* left-to-right embedding */
+      {"A\xe2\x81\xa6", 0x2066}, /* left-to-right isolate */
+      {"A\xe2\x81\xa9", 0x2069}, /* pop directional isolate */
       {"Ann\tLee", '\t'},
       {"Ann\nLee", '\n'},
       {"Ann\rLee", '\r'},
       {"Ann\x1b[2J", 0x1b},
       {"Ann\x7f", 0x7f},
-      {"Ann\xe2\x80\xa8Lee", 0x2028},      /* line separator */
+      {"Ann\xe2\x80\xa8Lee", 0x2028}, /* line separator */
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     wire_error why;
@@ -275,10 +291,16 @@ Test(wire, multi_line_text_keeps_newline_and_tab_only)
 {
   wire_error why;
   cr_assert_eq(multi_line("first line\n\tindented\n\nlast\xe2\x80\xa8", NULL), WIRE_OK);
-  cr_assert_eq(multi_line("raw \xc2\x9b" "31m", &why), WIRE_ECHAR);
+  cr_assert_eq(multi_line("raw \xc2\x9b"
+                          "31m",
+                          &why),
+               WIRE_ECHAR);
   cr_assert_eq(why.cp, 0x9b);
   cr_assert_str_eq(why.field, "text");
-  cr_assert_eq(multi_line("looks fine \xe2\x80\xae" "txt.exe", &why), WIRE_ECHAR);
+  cr_assert_eq(multi_line("looks fine \xe2\x80\xae"
+                          "txt.exe",
+                          &why),
+               WIRE_ECHAR);
   cr_assert_eq(why.cp, 0x202e);
   cr_assert_eq(multi_line("windows\r\nline", &why), WIRE_ECHAR);
   cr_assert_eq(why.cp, '\r');
@@ -309,10 +331,13 @@ Test(wire, replies_with_old_text_decode_and_clean_for_a_terminal)
   Reflect__V1__RecordShowReply show = REFLECT__V1__RECORD_SHOW_REPLY__INIT;
   Reflect__V1__Comment com = REFLECT__V1__COMMENT__INIT, *coms[] = {&com};
   Reflect__V1__Revision rev = REFLECT__V1__REVISION__INIT;
-  rev.author = "sam\xe2\x80\xae" "evil";
-  rev.reason = "two\r\nlines\rand \xc2\x9b" "2J";
+  rev.author = "sam\xe2\x80\xae"
+               "evil";
+  rev.reason = "two\r\nlines\rand \xc2\x9b"
+               "2J";
   com.author = "pat";
-  com.text = "line\n\tindent \xe2\x81\xa6" "x";
+  com.text = "line\n\tindent \xe2\x81\xa6"
+             "x";
   show.revision = &rev;
   show.n_comments = 1;
   show.comments = coms;
@@ -343,7 +368,8 @@ static const struct {
     {"PasswordChangeRequest", "", "", "current_password new_password"},
     {"PasswordResetRequest", "username", "", "new_password"},
     {"UserAddRequest", "username name", "", "password"},
-    {"AgreementAddRequest", "supervisee rule starts_on review_on", "booking cancellation confidentiality record_access disagreements", ""},
+    {"AgreementAddRequest", "supervisee rule starts_on review_on",
+     "booking cancellation confidentiality record_access disagreements", ""},
     {"AgreementEndRequest", "", "reason", ""},
     {"DueListRequest", "supervisee", "", ""},
     {"SessionAddRequest", "members room", "", ""},
@@ -384,7 +410,8 @@ static const struct {
     {"LoginReply", "timezone notice", "", ""},
     {"User", "username name teams", "", ""},
     {"WhoAmIReply", "device timezone", "", ""},
-    {"Agreement", "supervisor supervisee rule starts_on review_on", "booking cancellation confidentiality record_access disagreements end_reason", ""},
+    {"Agreement", "supervisor supervisee rule starts_on review_on",
+     "booking cancellation confidentiality record_access disagreements end_reason", ""},
     {"SupervisionDue", "supervisor supervisee rule", "", ""},
     {"Session", "supervisor members room", "", ""},
     {"MemberAttendance", "member", "", ""},
@@ -448,8 +475,8 @@ static void walk_kinds(const ProtobufCMessageDescriptor *d)
     if (f->type == PROTOBUF_C_TYPE_MESSAGE) walk_kinds(f->descriptor);
     if (f->type != PROTOBUF_C_TYPE_STRING) continue;
     n_strings++;
-    cr_assert_lt(row, sizeof text_fields / sizeof text_fields[0],
-                 "%s has string fields but no row here: classify them", d->name);
+    cr_assert_lt(row, sizeof text_fields / sizeof text_fields[0], "%s has string fields but no row here: classify them",
+                 d->name);
     wire_text_kind want = WIRE_TEXT_LINE; /* clang cannot tell that cr_assert_fail does not return */
     if (listed(text_fields[row].line, f->name)) want = WIRE_TEXT_LINE;
     else if (listed(text_fields[row].multiline, f->name)) want = WIRE_TEXT_MULTILINE;

@@ -18,7 +18,10 @@ static void write_conf(const char *text)
   fclose(f);
 }
 
-static void setup(void) { cr_assert_not_null(mkdtemp(dir)); }
+static void setup(void)
+{
+  cr_assert_not_null(mkdtemp(dir));
+}
 static void teardown(void)
 {
   char cmd[300];
@@ -71,9 +74,12 @@ Test(config, the_default_file_reads_back_as_the_defaults)
 Test(config, errors_name_the_setting_and_line)
 {
   const char *bad[] = {
-      "[server]\nworkers = 0\n",          "[server]\nworkers = 12abc\n",
-      "[server]\nlisten = http://x\n",     "[server]\ntimezone = ../../etc/passwd\n",
-      "[server]\nnonsense = 1\n",          "[storage]\nsynchronous = off\n",
+      "[server]\nworkers = 0\n",
+      "[server]\nworkers = 12abc\n",
+      "[server]\nlisten = http://x\n",
+      "[server]\ntimezone = ../../etc/passwd\n",
+      "[server]\nnonsense = 1\n",
+      "[storage]\nsynchronous = off\n",
       "[security]\ntoken_idle_minutes = 600\ntoken_absolute_hours = 1\n",
       "this is not ini\n",
   };
@@ -163,11 +169,15 @@ Test(config, reports_settings)
 Test(config, bad_reports_settings_are_refused)
 {
   const char *bad[] = {
-      "[reports]\ncoverage_high_days = 0\n",       "[reports]\ncoverage_low_days = 367\n",
-      "[reports]\nmin_support_percent = 101\n",    "[reports]\nmin_development_percent = -1\n",
-      "[reports]\ncoverage_medium_days = 2w\n",    "[reports]\ncoverage_window = 3\n",
+      "[reports]\ncoverage_high_days = 0\n",
+      "[reports]\ncoverage_low_days = 367\n",
+      "[reports]\nmin_support_percent = 101\n",
+      "[reports]\nmin_development_percent = -1\n",
+      "[reports]\ncoverage_medium_days = 2w\n",
+      "[reports]\ncoverage_window = 3\n",
       /* A riskier case may not wait longer than a safer one. */
-      "[reports]\ncoverage_high_days = 30\n",      "[reports]\ncoverage_medium_days = 60\n",
+      "[reports]\ncoverage_high_days = 30\n",
+      "[reports]\ncoverage_medium_days = 60\n",
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     config c;

@@ -7,7 +7,10 @@
 #include "db_schema.h"
 
 static char dir[] = "/tmp/reflect-db-XXXXXX";
-static void setup(void) { cr_assert_not_null(mkdtemp(dir)); }
+static void setup(void)
+{
+  cr_assert_not_null(mkdtemp(dir));
+}
 static void teardown(void)
 {
   char cmd[300];
@@ -87,7 +90,8 @@ Test(db, revisions_and_audit_are_append_only)
   const char *seed =
       "INSERT INTO data_keys(id, subject, wrapped, created_at) VALUES (1, 'user:1', x'00', 0);"
       "INSERT INTO users(id, username, role, key_id, name, pwhash, created_at) VALUES (1, 'a', 3, 1, x'00', 'h', 0);"
-      "INSERT INTO sessions(id, kind, supervisor_id, starts_at, minutes, ends_at, key_id, status, created_at, created_by)"
+      "INSERT INTO sessions(id, kind, supervisor_id, starts_at, minutes, ends_at, key_id, status, created_at, "
+      "created_by)"
       " VALUES (1, 1, 1, 0, 90, 5400, 1, 1, 0, 1);"
       "INSERT INTO record_revisions(id, session_id, revision, author_id, created_at, key_id, body)"
       " VALUES (1, 1, 1, 1, 0, 1, x'00');"
@@ -153,12 +157,12 @@ Test(db, settle_finds_a_statement_left_stepped_and_ends_the_old_snapshot)
 
   static const char rows[] = "SELECT id FROM t";
   static const char count[] = "SELECT count(*) FROM t";
-  cr_assert_eq(sqlite3_exec(db_handle(d), "CREATE TABLE t(id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2)",
-                            NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db_handle(d)));
+  cr_assert_eq(sqlite3_exec(db_handle(d), "CREATE TABLE t(id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2)", NULL,
+                            NULL, NULL),
+               SQLITE_OK, "%s", sqlite3_errmsg(db_handle(d)));
   sqlite3_stmt *st = db_prepare(d, rows);
   cr_assert_eq(sqlite3_step(st), SQLITE_ROW); /* and never reset: the bug */
-  cr_assert_eq(sqlite3_exec(db_handle(other), "INSERT INTO t VALUES (3)", NULL,
-                            NULL, NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_exec(db_handle(other), "INSERT INTO t VALUES (3)", NULL, NULL, NULL), SQLITE_OK);
   int n = 0;
   cr_assert_eq(db_one_int(db_prepare(d, count), &n), SQLITE_ROW);
   cr_assert_eq(n, 2, "the leftover holds the old snapshot (saw %d)", n);
@@ -172,8 +176,7 @@ Test(db, settle_finds_a_statement_left_stepped_and_ends_the_old_snapshot)
 
   /* An open transaction is a leftover too, and is rolled back. */
   cr_assert_eq(db_begin_write(d), SQLITE_OK);
-  cr_assert_eq(sqlite3_exec(db_handle(d), "INSERT INTO t VALUES (4)", NULL, NULL,
-                            NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_exec(db_handle(d), "INSERT INTO t VALUES (4)", NULL, NULL, NULL), SQLITE_OK);
   cr_assert_eq(db_settle(d, what, sizeof what), 1);
   cr_assert_str_eq(what, "an open transaction");
   cr_assert_eq(sqlite3_get_autocommit(db_handle(d)), 1);
@@ -191,8 +194,9 @@ Test(db, one_row_helpers_reset_what_they_step)
   char err[512];
   cr_assert_eq(db_open(dir, DB_CREATE, 1, &d, err, sizeof err), 0, "%s", err);
   static const char q[] = "SELECT id FROM t WHERE id = ?1";
-  cr_assert_eq(sqlite3_exec(db_handle(d), "CREATE TABLE t(id INTEGER PRIMARY KEY); INSERT INTO t VALUES (7)", NULL, NULL,
-                            NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_exec(db_handle(d), "CREATE TABLE t(id INTEGER PRIMARY KEY); INSERT INTO t VALUES (7)", NULL,
+                            NULL, NULL),
+               SQLITE_OK);
   sqlite3_stmt *st = db_prepare(d, q);
   sqlite3_bind_int(st, 1, 7);
   int64_t v = 0;
@@ -243,23 +247,30 @@ Test(db, the_hardening_migration_gates_passwords_an_administrator_set)
   /* 1 the first administrator (init); 2 added and never changed it; 3
    * added, then changed it; 4 changed it, then was reset; 5 reset, then
    * changed it again. Foreign keys are off on this bare connection. */
-  cr_assert_eq(sqlite3_exec(h,
-      "INSERT INTO users(id, username, role, key_id, name, pwhash, created_at, created_by) VALUES"
-      " (1, 'admin', 1, 1, x'00', 'h', 0, NULL), (2, 'b', 4, 1, x'00', 'h', 0, 1), (3, 'c', 4, 1, x'00', 'h', 0, 1),"
-      " (4, 'd', 4, 1, x'00', 'h', 0, 1), (5, 'e', 4, 1, x'00', 'h', 0, 1);"
-      "INSERT INTO audit(at, device, action, object) VALUES"
-      " (10, 'x', 'user.add', 'user:2'), (11, 'x', 'user.add', 'user:3'), (12, 'x', 'user.add', 'user:4'),"
-      " (13, 'x', 'user.add', 'user:5'), (20, 'y', 'login', 'user:3'), (21, 'y', 'password.change', 'user:3'),"
-      " (22, 'y', 'password.change', 'user:4'), (23, 'x', 'password.reset', 'user:4'),"
-      " (24, 'x', 'password.reset', 'user:5'), (25, 'y', 'password.change', 'user:5');"
-      "INSERT INTO tokens(hash, user_id, device, created_at, last_seen, expires_at) VALUES"
-      " (x'01', 3, 'laptop', 20, 30, 99999), (x'02', 3, 'phone', 25, 40, 99999);"
-      "INSERT INTO event_topics(user_id, device, topic, created_at) VALUES (3, 'laptop', randomblob(16), 20);",
-      NULL, NULL, &err), SQLITE_OK, "%s", err);
+  cr_assert_eq(
+      sqlite3_exec(
+          h,
+          "INSERT INTO users(id, username, role, key_id, name, pwhash, created_at, created_by) VALUES"
+          " (1, 'admin', 1, 1, x'00', 'h', 0, NULL), (2, 'b', 4, 1, x'00', 'h', 0, 1), (3, 'c', 4, 1, x'00', 'h', 0, "
+          "1),"
+          " (4, 'd', 4, 1, x'00', 'h', 0, 1), (5, 'e', 4, 1, x'00', 'h', 0, 1);"
+          "INSERT INTO audit(at, device, action, object) VALUES"
+          " (10, 'x', 'user.add', 'user:2'), (11, 'x', 'user.add', 'user:3'), (12, 'x', 'user.add', 'user:4'),"
+          " (13, 'x', 'user.add', 'user:5'), (20, 'y', 'login', 'user:3'), (21, 'y', 'password.change', 'user:3'),"
+          " (22, 'y', 'password.change', 'user:4'), (23, 'x', 'password.reset', 'user:4'),"
+          " (24, 'x', 'password.reset', 'user:5'), (25, 'y', 'password.change', 'user:5');"
+          "INSERT INTO tokens(hash, user_id, device, created_at, last_seen, expires_at) VALUES"
+          " (x'01', 3, 'laptop', 20, 30, 99999), (x'02', 3, 'phone', 25, 40, 99999);"
+          "INSERT INTO event_topics(user_id, device, topic, created_at) VALUES (3, 'laptop', randomblob(16), 20);",
+          NULL, NULL, &err),
+      SQLITE_OK, "%s", err);
   cr_assert_eq(sqlite3_exec(h, db_schema_migrations[mine], NULL, NULL, &err), SQLITE_OK, "%s", err);
   sqlite3_stmt *st;
-  cr_assert_eq(sqlite3_prepare_v2(h, "SELECT group_concat(id) FROM (SELECT id FROM users WHERE must_change_password"
-                                     " ORDER BY id)", -1, &st, NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_prepare_v2(h,
+                                  "SELECT group_concat(id) FROM (SELECT id FROM users WHERE must_change_password"
+                                  " ORDER BY id)",
+                                  -1, &st, NULL),
+               SQLITE_OK);
   cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
   cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "2,4", "gated: never changed (2), reset since (4)");
   sqlite3_finalize(st);

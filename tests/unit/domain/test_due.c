@@ -7,8 +7,14 @@
 
 #include "due.h"
 
-static due_date D(int y, int m, int d) { return (due_date){y, m, d}; }
-static due_interval I(uint32_t count, int unit) { return (due_interval){count, unit}; }
+static due_date D(int y, int m, int d)
+{
+  return (due_date){y, m, d};
+}
+static due_interval I(uint32_t count, int unit)
+{
+  return (due_interval){count, unit};
+}
 
 static void assert_date(due_date got, int y, int m, int d)
 {
@@ -46,8 +52,9 @@ Test(due, parse_accepts_only_real_dates_in_the_form)
   due_date d;
   cr_assert_eq(due_date_parse("2028-02-29", &d), DUE_OK);
   assert_date(d, 2028, 2, 29);
-  const char *bad[] = {"2027-02-29", "2100-02-29", "2026-13-01", "2026-04-31", "2026-4-01", " 2026-04-01",
-                       "2026-04-01 ", "2026/04/01", "", "1969-12-31", "2201-01-01", "2026-00-10", "2026-01-00"};
+  const char *bad[] = {"2027-02-29",  "2100-02-29",  "2026-13-01", "2026-04-31", "2026-4-01",
+                       " 2026-04-01", "2026-04-01 ", "2026/04/01", "",           "1969-12-31",
+                       "2201-01-01",  "2026-00-10",  "2026-01-00"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     cr_assert_eq(due_date_parse(bad[i], &d), DUE_EINVAL, "'%s' accepted", bad[i]);
   cr_assert_eq(due_date_parse("2000-02-29", &d), DUE_OK, "2000 is a leap year");
@@ -185,7 +192,7 @@ Test(due, rule_check_names_the_step_at_fault)
   s[0].until = (due_interval){DUE_UNTIL_MAX + 1, DUE_DAY};
   cr_assert_eq(due_rule_check(s, 3, &bad), DUE_RULE_BAD_UNTIL);
   memcpy(s, newly_qualified, sizeof s);
-  s[1].until = (due_interval){42, DUE_DAY};  /* 6 weeks again */
+  s[1].until = (due_interval){42, DUE_DAY}; /* 6 weeks again */
   cr_assert_eq(due_rule_check(s, 3, &bad), DUE_RULE_NOT_INCREASING);
   cr_assert_eq(bad, 1);
   /* Four weeks and a month are the same from a February start. */
@@ -223,7 +230,9 @@ Test(due, a_boundary_past_the_calendar_keeps_its_step)
   cr_assert_eq(due_next_date(far, 2, D(2190, 1, 1), D(2195, 6, 1), &next), DUE_OK);
   assert_date(next, 2195, 6, 8);
   /* The same out of range at a later step reports that step. */
-  const due_step later[] = {{{1, DUE_WEEK}, {6, DUE_WEEK}}, {{2, DUE_WEEK}, {1200, DUE_WEEK}}, {{1, DUE_MONTH}, {0, 0}}};
+  const due_step later[] = {{{1, DUE_WEEK}, {6, DUE_WEEK}},
+                            {{2, DUE_WEEK}, {1200, DUE_WEEK}},
+                            {{1, DUE_MONTH}, {0, 0}}};
   cr_assert_eq(due_step_at(later, 3, D(2190, 1, 1), D(2195, 6, 1), &i), DUE_OK);
   cr_assert_eq(i, 1, "got step %zu", i);
 }

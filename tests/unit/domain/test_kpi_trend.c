@@ -79,7 +79,7 @@ Test(kpi_trend, direction_of_travel)
   double one[] = {5};
   cr_assert_eq(kpi_trend_of(HIGHER, one, 1), UNKNOWN);
   cr_assert_eq(kpi_trend_of(HIGHER, one, 0), UNKNOWN);
-  double up[] = {70, 60, 65};   /* last step 60 -> 65 */
+  double up[] = {70, 60, 65}; /* last step 60 -> 65 */
   cr_assert_eq(kpi_trend_of(HIGHER, up, 3), IMPROVING);
   cr_assert_eq(kpi_trend_of(LOWER, up, 3), WORSENING);
   double flat[] = {3, 3};

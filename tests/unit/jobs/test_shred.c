@@ -110,8 +110,9 @@ Test(shred_run, shreds_a_closed_case_and_its_cached_key, .init = setup, .fini = 
   /* The sealed name is still in its row, and the same ring (which had the
    * key cached) can no longer open it: the key is gone, not just hidden. */
   sqlite3_stmt *st;
-  cr_assert_eq(sqlite3_prepare_v2(db_handle(f.db), "SELECT c.name, c.key_id, d.wrapped IS NULL, d.destroyed_at"
-                                                   " FROM cases c JOIN data_keys d ON d.id = c.key_id WHERE c.id = ?1",
+  cr_assert_eq(sqlite3_prepare_v2(db_handle(f.db),
+                                  "SELECT c.name, c.key_id, d.wrapped IS NULL, d.destroyed_at"
+                                  " FROM cases c JOIN data_keys d ON d.id = c.key_id WHERE c.id = ?1",
                                   -1, &st, NULL),
                SQLITE_OK);
   sqlite3_bind_int64(st, 1, gone);
@@ -120,8 +121,8 @@ Test(shred_run, shreds_a_closed_case_and_its_cached_key, .init = setup, .fini = 
   cr_assert_eq(sqlite3_column_int64(st, 3), now);
   store_slot slot = {"cases", gone, "name", sqlite3_column_int64(st, 1), 0, NULL};
   char *text = NULL;
-  int rc = store_keys_open(f.db, f.vault, &ring, &slot, sqlite3_column_blob(st, 0),
-                           (size_t)sqlite3_column_bytes(st, 0), &a, &text);
+  int rc = store_keys_open(f.db, f.vault, &ring, &slot, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+                           &a, &text);
   sqlite3_finalize(st);
   cr_assert_eq(rc, RC_NOT_FOUND);
 

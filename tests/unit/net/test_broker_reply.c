@@ -61,12 +61,12 @@ Test(broker_reply, every_truncation_is_refused_or_still_right)
 Test(broker_reply, refuses_malformed_frames)
 {
   uint64_t id;
-  const uint8_t group[] = {0x10, 0x05, 0x1b};            /* id 5, then a start-group key */
+  const uint8_t group[] = {0x10, 0x05, 0x1b};                                  /* id 5, then a start-group key */
   const uint8_t huge_len[] = {0x10, 0x05, 0x1a, 0xff, 0xff, 0xff, 0xff, 0x0f}; /* token of 4 GiB */
   const uint8_t long_varint[] = {0x10, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01};
   const uint8_t field0[] = {0x00, 0x01};
-  const uint8_t no_id[] = {0x08, 0x01};                   /* protocol only */
-  const uint8_t id_as_bytes[] = {0x12, 0x01, 0x05};        /* field 2 with the wrong wire type */
+  const uint8_t no_id[] = {0x08, 0x01};             /* protocol only */
+  const uint8_t id_as_bytes[] = {0x12, 0x01, 0x05}; /* field 2 with the wrong wire type */
   cr_assert_eq(broker_reply_request_id(group, sizeof group, &id), -1);
   cr_assert_eq(broker_reply_request_id(huge_len, sizeof huge_len, &id), -1);
   cr_assert_eq(broker_reply_request_id(long_varint, sizeof long_varint, &id), -1);

@@ -10,11 +10,17 @@
 #include "wire.h"
 
 #define DEVICE "devicedevicedevicedevicedevicedevice0001"
-#define OTHER  "devicedevicedevicedevicedevicedevice0002"
+#define OTHER "devicedevicedevicedevicedevicedevice0002"
 
 static fixture f;
-static void setup(void) { fixture_open(&f); }
-static void teardown(void) { fixture_close(&f); }
+static void setup(void)
+{
+  fixture_open(&f);
+}
+static void teardown(void)
+{
+  fixture_close(&f);
+}
 TestSuite(dispatch, .init = setup, .fini = teardown, .timeout = 60);
 
 static Reflect__V1__Reply *send(const char *device, Reflect__V1__Request *req, int slow_ok, int *route)

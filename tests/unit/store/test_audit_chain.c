@@ -19,7 +19,10 @@ static fixture f;
 static keyring ring;
 static principal who = {.device = "DEVICEKEYDEVICEKEYDEVICEKEYDEVICEKEY0000", .authenticated = 1, .user_id = 1};
 
-static void setup(void) { fixture_open(&f); }
+static void setup(void)
+{
+  fixture_open(&f);
+}
 static void teardown(void)
 {
   keyring_clear(&ring);
@@ -127,8 +130,8 @@ Test(audit_chain, every_kind_of_tampering_is_found_where_it_starts)
   expect_bad("UPDATE audit SET action = 'record.write' WHERE id = 6", 6);
   expect_bad("UPDATE audit SET object = 'session:99' WHERE id = 3", 3);
   expect_bad("UPDATE audit SET chain = zeroblob(32) WHERE id = 6", 6);
-  expect_bad("DELETE FROM audit WHERE id = 3", 4);             /* a middle row */
-  expect_bad("DELETE FROM audit WHERE id = 1", 2);             /* the first row */
+  expect_bad("DELETE FROM audit WHERE id = 3", 4); /* a middle row */
+  expect_bad("DELETE FROM audit WHERE id = 1", 2); /* the first row */
   expect_bad("UPDATE audit SET id = 100 WHERE id = 2; UPDATE audit SET id = 2 WHERE id = 3;"
              "UPDATE audit SET id = 3 WHERE id = 100",
              2);                                                /* two rows swapped */

@@ -51,9 +51,9 @@ Test(store_agenda, open_cases_of_the_members_riskiest_and_longest_waiting_first)
   pat = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
   other = st_user("other", "Olly", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
   int64_t ka = new_case("A", HIGH, pat, T0 - 10 * DAY);   /* 30 */
-  int64_t b = new_case("B", LOW, pat, T0 - 30 * DAY);    /* 30: after A, lower risk */
+  int64_t b = new_case("B", LOW, pat, T0 - 30 * DAY);     /* 30: after A, lower risk */
   int64_t c3 = new_case("C", MEDIUM, pat, T0 - 20 * DAY); /* 40 */
-  int64_t d = new_case("D", HIGH, pat, T0 - 99 * DAY);   /* discussed 2 days ago: 6 */
+  int64_t d = new_case("D", HIGH, pat, T0 - 99 * DAY);    /* discussed 2 days ago: 6 */
   int64_t closed = new_case("E", HIGH, pat, T0 - 50 * DAY);
   new_case("F", HIGH, other, T0 - 50 * DAY); /* not a member's */
   case_row k;
@@ -63,9 +63,10 @@ Test(store_agenda, open_cases_of_the_members_riskiest_and_longest_waiting_first)
   /* D discussed in a session two days ago (revision 1 is its latest). */
   session_row past = session(T0 - 2 * DAY);
   char q[256];
-  snprintf(q, sizeof q, "INSERT INTO record_revisions(session_id, revision, author_id, created_at, key_id, body)"
-           " VALUES (%lld, 1, %lld, %lld, %lld, x'00')", (long long)past.id, (long long)sup, (long long)T0,
-           (long long)past.key_id);
+  snprintf(q, sizeof q,
+           "INSERT INTO record_revisions(session_id, revision, author_id, created_at, key_id, body)"
+           " VALUES (%lld, 1, %lld, %lld, %lld, x'00')",
+           (long long)past.id, (long long)sup, (long long)T0, (long long)past.key_id);
   st_sql(q);
   cr_assert_eq(store_cases_get(f.db, d, &k), 0);
   cr_assert_eq(store_decisions_add(&c, &past, 1, &k, "", "keep going", ""), 0);

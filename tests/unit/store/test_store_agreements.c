@@ -15,8 +15,13 @@ static int64_t add(int64_t supersedes, uint32_t version, const char *booking)
 {
   sup = sup ? sup : st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
   pee = pee ? pee : st_user("pee", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  agreement_row r = {.supervisor_id = sup, .supervisee_id = pee, .every_days = 14, .minutes = 60,
-                     .version = version, .supersedes = supersedes, .starts_on = "2027-01-01",
+  agreement_row r = {.supervisor_id = sup,
+                     .supervisee_id = pee,
+                     .every_days = 14,
+                     .minutes = 60,
+                     .version = version,
+                     .supersedes = supersedes,
+                     .starts_on = "2027-01-01",
                      .review_on = "2028-01-01"};
   agreement_terms t = {.booking = booking, .confidentiality = "Nothing leaves the room"};
   who.user_id = sup;
@@ -41,7 +46,9 @@ Test(store_agreements, the_terms_are_sealed_under_the_supervisees_key)
   cr_assert_eq(r.supervisor_signed_at, T0, "the supervisor signs by making it");
   cr_assert_eq(r.supervisee_signed_at, 0);
   cr_assert_eq(st_int("SELECT count(*) FROM data_keys WHERE id = ?1 AND subject = 'user:' ||"
-                      " (SELECT supervisee_id FROM agreements WHERE key_id = ?1 LIMIT 1)", r.key_id), 1);
+                      " (SELECT supervisee_id FROM agreements WHERE key_id = ?1 LIMIT 1)",
+                      r.key_id),
+               1);
   cr_assert_eq(st_raw_has("SELECT booking FROM agreements WHERE id = ?1", id, "fortnight"), 0);
   cr_assert_eq(st_raw_has("SELECT confidentiality FROM agreements WHERE id = ?1", id, "room"), 0);
   cr_assert_eq(st_int("SELECT cancellation IS NULL FROM agreements WHERE id = ?1", id), 1);
@@ -56,8 +63,10 @@ Test(store_agreements, the_terms_are_sealed_under_the_supervisees_key)
   /* Sealed to this agreement: the blob copied to another row opens nowhere. */
   int64_t other = add(0, 1, "Other");
   char q[160];
-  snprintf(q, sizeof q, "UPDATE agreements SET booking = (SELECT booking FROM agreements WHERE id = %lld)"
-           " WHERE id = %lld", (long long)id, (long long)other);
+  snprintf(q, sizeof q,
+           "UPDATE agreements SET booking = (SELECT booking FROM agreements WHERE id = %lld)"
+           " WHERE id = %lld",
+           (long long)id, (long long)other);
   st_sql(q);
   agreement_row o = get(other);
   cr_assert_eq(store_agreements_terms(&c, &o, &t, &reason), RC_DATA_LOSS);

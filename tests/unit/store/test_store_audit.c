@@ -16,7 +16,9 @@ Test(store_audit, a_row_of_identifiers_in_the_callers_transaction)
   cr_assert_eq(st_int("SELECT count(*) FROM audit WHERE id > ?1", before), 1);
   cr_assert_eq(st_int("SELECT count(*) FROM audit WHERE id = ?1 + 1 AND at = 1800000000 AND user_id = 1"
                       " AND device = 'device-key-z85' AND action = 'record.read' AND object = 'session:12'"
-                      " AND detail = 'revision=3'", before), 1);
+                      " AND detail = 'revision=3'",
+                      before),
+               1);
   who.authenticated = 0;
   cr_assert_eq(store_audit_append(&c, "login.failed", "user:7", NULL), 0);
   cr_assert_eq(st_int("SELECT user_id IS NULL AND detail = '' FROM audit WHERE id = ?1 + 2", before), 1,

@@ -61,7 +61,8 @@ Test(store_audit_list, a_sessions_entries_include_its_actions_and_the_cases_it_d
   audit(T0 + 6, "case.update", case_obj, "");
   size_t n = 0;
   int tr = -1;
-  Reflect__V1__AuditEntry **v = list((audit_query){.session_id = sid, .from = 0, .to = INT64_MAX, .limit = 10}, &n, &tr);
+  Reflect__V1__AuditEntry **v =
+      list((audit_query){.session_id = sid, .from = 0, .to = INT64_MAX, .limit = 10}, &n, &tr);
   cr_assert_eq(n, 3);
   cr_assert_eq(tr, 0);
   cr_assert_str_eq(v[0]->action, "record.read");

@@ -43,7 +43,9 @@ Test(store_cases, sealed_under_the_cases_key_and_found_by_normalised_reference)
   cr_assert_eq(k.allocated_id, w);
   cr_assert_str_eq(k.retain_until, "");
   cr_assert_eq(st_int("SELECT count(*) FROM data_keys WHERE id = ?1 AND subject = 'case:' ||"
-                      " (SELECT id FROM cases WHERE key_id = ?1)", k.key_id), 1);
+                      " (SELECT id FROM cases WHERE key_id = ?1)",
+                      k.key_id),
+               1);
   cr_assert_eq(st_raw_has("SELECT reference FROM cases WHERE id = ?1", id, "CH-0012"), 0);
   cr_assert_eq(st_raw_has("SELECT name FROM cases WHERE id = ?1", id, "Charlie"), 0);
   cr_assert_eq(st_raw_has("SELECT date_of_birth FROM cases WHERE id = ?1", id, "2015"), 0);
@@ -78,8 +80,13 @@ Test(store_cases, visible_to_the_worker_and_to_a_supervisor_with_an_active_agree
   cr_assert_eq(yes, 1);
   cr_assert_eq(store_cases_visible(f.db, s, &k, &yes), 0);
   cr_assert_eq(yes, 0);
-  agreement_row r = {.supervisor_id = s, .supervisee_id = w, .every_days = 28, .minutes = 60, .version = 1,
-                     .starts_on = "2027-01-01", .review_on = "2028-01-01"};
+  agreement_row r = {.supervisor_id = s,
+                     .supervisee_id = w,
+                     .every_days = 28,
+                     .minutes = 60,
+                     .version = 1,
+                     .starts_on = "2027-01-01",
+                     .review_on = "2028-01-01"};
   agreement_terms t = {0};
   call c = st_call(T0);
   int64_t aid;

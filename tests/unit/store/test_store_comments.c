@@ -99,8 +99,7 @@ Test(store_comments, a_day_holds_a_bounded_number_and_a_disagreement_one_resolut
   sup = pee = 0;
   session_row s1 = session(), s2 = session();
   int64_t d = comment(&s1, pee, T0, DISAGREE, 0, "no");
-  for (int i = 1; i < COMMENTS_PER_PERSON_DAY; i++)
-    comment(i % 2 ? &s2 : &s1, pee, T0 + i, NOTE, 0, "n");
+  for (int i = 1; i < COMMENTS_PER_PERSON_DAY; i++) comment(i % 2 ? &s2 : &s1, pee, T0 + i, NOTE, 0, "n");
   cr_assert_eq(room(&s1, pee, T0 + 200, NOTE, 0, NULL), COMMENT_FULL_DAY);
   cr_assert_eq(room(&s1, pee, T0 + COMMENTS_DAY_SECONDS, NOTE, 0, NULL), COMMENT_ROOM, "the first has left the day");
   int64_t res = -1;

@@ -39,9 +39,10 @@ static session_row session(int64_t starts_at)
 static void revise(const session_row *s, uint32_t revision, const char *decision)
 {
   char q[256];
-  snprintf(q, sizeof q, "INSERT INTO record_revisions(session_id, revision, author_id, created_at, key_id, body)"
-           " VALUES (%lld, %u, %lld, %lld, %lld, x'00')", (long long)s->id, revision, (long long)sup,
-           (long long)T0, (long long)s->key_id);
+  snprintf(q, sizeof q,
+           "INSERT INTO record_revisions(session_id, revision, author_id, created_at, key_id, body)"
+           " VALUES (%lld, %u, %lld, %lld, %lld, x'00')",
+           (long long)s->id, revision, (long long)sup, (long long)T0, (long long)s->key_id);
   st_sql(q);
   call c = st_call(T0);
   cr_assert_eq(store_decisions_add(&c, s, revision, &k, "high", decision, "because"), 0);

@@ -44,7 +44,9 @@ Test(store_events, sealed_per_recipient_and_read_only_by_them_in_order)
   cr_assert_lt(s2, s3);
   cr_assert_eq(st_raw_has("SELECT body FROM events WHERE seq = ?1", s1, "Secret"), 0);
   cr_assert_eq(st_int("SELECT subject = 'user:' || user_id FROM events e JOIN data_keys k ON k.id = e.key_id"
-                      " WHERE seq = ?1", s1), 1);
+                      " WHERE seq = ?1",
+                      s1),
+               1);
   who.user_id = u;
   call c = st_call(T0 + 10);
   Reflect__V1__Event **v;

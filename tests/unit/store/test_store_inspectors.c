@@ -78,9 +78,10 @@ Test(store_inspectors, only_a_fully_signed_revision_is_evidence)
   cr_assert_eq(store_sessions_get(f.db, sid, &s), 0);
   for (uint32_t r = 1; r <= 2; r++) {
     char q[256];
-    snprintf(q, sizeof q, "INSERT INTO record_revisions(session_id, revision, author_id, created_at, key_id, body)"
-             " VALUES (%lld, %u, %lld, %lld, %lld, x'00')", (long long)sid, r, (long long)sup, (long long)T0,
-             (long long)s.key_id);
+    snprintf(q, sizeof q,
+             "INSERT INTO record_revisions(session_id, revision, author_id, created_at, key_id, body)"
+             " VALUES (%lld, %u, %lld, %lld, %lld, x'00')",
+             (long long)sid, r, (long long)sup, (long long)T0, (long long)s.key_id);
     st_sql(q);
   }
   uint32_t rev = 99;

@@ -47,9 +47,8 @@ Test(store_keys, a_value_opens_only_in_its_own_slot)
   cr_assert_str_eq(text, "Private Person");
 
   store_slot moved[] = {
-      {"cases", 50, "name", k, 0, "ctx=1"},  {"users", 51, "name", k, 0, "ctx=1"},
-      {"users", 50, "room", k, 0, "ctx=1"},  {"users", 50, "name", k, 1, "ctx=1"},
-      {"users", 50, "name", k, 0, "ctx=2"},  {"users", 50, "name", k, 0, NULL},
+      {"cases", 50, "name", k, 0, "ctx=1"}, {"users", 51, "name", k, 0, "ctx=1"}, {"users", 50, "room", k, 0, "ctx=1"},
+      {"users", 50, "name", k, 1, "ctx=1"}, {"users", 50, "name", k, 0, "ctx=2"}, {"users", 50, "name", k, 0, NULL},
   };
   for (size_t i = 0; i < sizeof moved / sizeof moved[0]; i++)
     cr_assert_eq(store_keys_open(f.db, f.vault, &ring, &moved[i], blob, len, &a, &text), RC_DATA_LOSS, "slot %zu", i);

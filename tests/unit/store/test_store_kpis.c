@@ -158,7 +158,9 @@ Test(store_kpis, evidence_is_sealed_and_the_latest_correction_of_each_period_cou
   }
   cr_assert_eq(st_raw_has("SELECT evidence FROM kpi_measurements WHERE id = ?1", first, "Audit"), 0);
   cr_assert_eq(st_int("SELECT k.subject = 'user:' || m.user_id FROM kpi_measurements m JOIN data_keys k"
-                      " ON k.id = m.key_id WHERE m.id = ?1", first), 1);
+                      " ON k.id = m.key_id WHERE m.id = ?1",
+                      first),
+               1);
   kpi_measurement_row got;
   cr_assert_eq(store_kpis_measurement_get(f.db, first, &got), 0);
   cr_assert_eq(got.value, 40);

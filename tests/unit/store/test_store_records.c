@@ -23,7 +23,10 @@
 static fixture f;
 static keyring ring;
 
-static void setup(void) { fixture_open(&f); }
+static void setup(void)
+{
+  fixture_open(&f);
+}
 static void teardown(void)
 {
   keyring_clear(&ring);
@@ -55,7 +58,8 @@ static void old_record(const char *text, int format)
   cr_assert_eq(store_keys_seal(f.db, f.vault, &ring, &slot, text, &blob, &len), 0);
   sqlite3_stmt *st;
   cr_assert_eq(sqlite3_prepare_v2(db_handle(f.db),
-                                  "INSERT INTO record_revisions(id, session_id, revision, author_id, created_at, key_id,"
+                                  "INSERT INTO record_revisions(id, session_id, revision, author_id, created_at, "
+                                  "key_id,"
                                   " body, format) VALUES (1, 1, 1, 1, 1500, ?1, ?2, ?3)",
                                   -1, &st, NULL),
                SQLITE_OK);
@@ -97,8 +101,7 @@ Test(store_records, a_format_1_revision_reads_as_one_notes_section, .init = setu
 
 /* Free text may hold wellbeing, and nothing tells which part: a reader who
  * may not see wellbeing (an overseeing manager) gets none of it. */
-Test(store_records, a_format_1_revision_is_withheld_from_a_reader_without_wellbeing, .init = setup,
-     .fini = teardown)
+Test(store_records, a_format_1_revision_is_withheld_from_a_reader_without_wellbeing, .init = setup, .fini = teardown)
 {
   old_record("Free text that mentions how the worker is coping.", 1);
   arena a = {0};
@@ -179,7 +182,8 @@ static void format_2_record(void)
   cr_assert_eq(store_keys_seal(f.db, f.vault, &ring, &slot, b64, &blob, &blob_len), 0);
   sqlite3_stmt *st;
   cr_assert_eq(sqlite3_prepare_v2(db_handle(f.db),
-                                  "INSERT INTO record_revisions(id, session_id, revision, author_id, created_at, key_id,"
+                                  "INSERT INTO record_revisions(id, session_id, revision, author_id, created_at, "
+                                  "key_id,"
                                   " body, format) VALUES (1, 1, 1, 1, 1500, ?1, ?2, 2)",
                                   -1, &st, NULL),
                SQLITE_OK);

@@ -51,7 +51,8 @@ Test(store_sessions, an_individual_room_is_sealed_under_the_supervisees_key)
   cr_assert_eq(s.ends_at, T0 + 3600 + 60 * 60);
   cr_assert_eq(s.status, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED);
   cr_assert_eq(st_int("SELECT count(*) FROM data_keys WHERE id = ?1 AND subject = 'user:' || (SELECT user_id"
-                      " FROM session_members WHERE session_id = (SELECT id FROM sessions WHERE key_id = ?1))", s.key_id),
+                      " FROM session_members WHERE session_id = (SELECT id FROM sessions WHERE key_id = ?1))",
+                      s.key_id),
                1, "the supervisee's own key");
   cr_assert_eq(st_raw_has("SELECT room FROM sessions WHERE id = ?1", id, "Secret"), 0);
   Reflect__V1__Session **v;
@@ -72,7 +73,9 @@ Test(store_sessions, a_group_session_has_its_own_key_and_lists_its_members)
   cr_assert_eq(store_sessions_get(f.db, id, &s), 0);
   cr_assert_eq(s.kind, REFLECT__V1__SESSION_KIND__SESSION_GROUP);
   cr_assert_eq(st_int("SELECT count(*) FROM data_keys WHERE id = ?1 AND subject = 'session:' ||"
-                      " (SELECT id FROM sessions WHERE key_id = ?1)", s.key_id), 1);
+                      " (SELECT id FROM sessions WHERE key_id = ?1)",
+                      s.key_id),
+               1);
   cr_assert_eq(st_int("SELECT room IS NULL FROM sessions WHERE id = ?1", id), 1, "no room, nothing sealed");
   int64_t ids[4];
   size_t n = 0;

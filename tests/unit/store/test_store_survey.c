@@ -12,7 +12,10 @@ static keyring ring;
 static arena a;
 static principal who = {.device = "DEVICEKEYDEVICEKEYDEVICEKEYDEVICEKEY0000", .authenticated = 1, .user_id = 1};
 
-static void setup(void) { fixture_open(&f); }
+static void setup(void)
+{
+  fixture_open(&f);
+}
 static void teardown(void)
 {
   keyring_clear(&ring);
@@ -37,8 +40,11 @@ Test(store_survey, a_response_counts_in_one_team_only)
   rep.status = &status;
   call c = {.s = &f.s, .who = &who, .a = &a, .ring = &ring, .rep = &rep, .now = 1700000000};
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
-  cr_assert_eq(sqlite3_exec(db_handle(f.db), "INSERT INTO teams(id, name, created_at, created_by) VALUES"
-                                             " (1, 'North', 0, 1), (2, 'South', 0, 1)", NULL, NULL, NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_exec(db_handle(f.db),
+                            "INSERT INTO teams(id, name, created_at, created_by) VALUES"
+                            " (1, 'North', 0, 1), (2, 'South', 0, 1)",
+                            NULL, NULL, NULL),
+               SQLITE_OK);
   /* p1..p5 are in teams 1 and 2; p6 in team 2 only. Counted in both, team
    * 2 minus team 1 would be p6's answers. */
   static const int64_t both[] = {1, 2}, only2[] = {2};

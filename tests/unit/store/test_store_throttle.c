@@ -61,7 +61,8 @@ Test(store_throttle, an_account_remembers_its_most_recent_devices)
   cr_assert_eq(yes, 1);
   sqlite3_stmt *st;
   cr_assert_eq(sqlite3_prepare_v2(db_handle(f.db), "SELECT count(*) FROM familiar_devices WHERE user_id = 1", -1, &st,
-                                  NULL), SQLITE_OK);
+                                  NULL),
+               SQLITE_OK);
   cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
   cr_assert_eq(sqlite3_column_int(st, 0), FAMILIAR_MAX);
   sqlite3_finalize(st);

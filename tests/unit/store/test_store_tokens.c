@@ -23,7 +23,8 @@ Test(store_tokens, only_the_hash_is_stored)
   memcpy(raw, t, TOKEN_BYTES);
   raw[TOKEN_BYTES] = '\0';
   cr_assert_eq(st_int("SELECT count(*) FROM tokens WHERE device = 'dev-one' AND length(hash) = 32", 0), 1);
-  cr_assert_eq(st_raw_has("SELECT hash FROM tokens WHERE device = 'dev-one'", 0, raw), 0, "the token itself is not in the file");
+  cr_assert_eq(st_raw_has("SELECT hash FROM tokens WHERE device = 'dev-one'", 0, raw), 0,
+               "the token itself is not in the file");
   token_row r;
   cr_assert_eq(store_tokens_lookup(f.db, h, &r), 0);
   cr_assert_eq(r.user_id, 1);

@@ -17,7 +17,9 @@ Test(store_users, the_name_is_sealed_under_the_users_own_key)
   cr_assert_eq(u.created_at, T0);
   cr_assert_eq(st_raw_has("SELECT name FROM users WHERE id = ?1", id, "Jane"), 0, "the name is stored sealed");
   cr_assert_eq(st_int("SELECT count(*) FROM data_keys WHERE id = (SELECT key_id FROM users WHERE id = ?1)"
-                      " AND subject = 'user:' || ?1", id), 1, "the key is the user's own");
+                      " AND subject = 'user:' || ?1",
+                      id),
+               1, "the key is the user's own");
   call c = st_call(T0);
   char *name = NULL;
   cr_assert_eq(store_users_name(&c, id, &name), 0);

@@ -25,16 +25,13 @@ static void make_dir(void)
 static void remove_dir(void)
 {
   DIR *d = opendir(dir);
-  if (d == NULL)
-    return;
+  if (d == NULL) return;
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-      continue;
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
     char p[512];
     snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    if (unlink(p) != 0)
-      rmdir(p);
+    if (unlink(p) != 0) rmdir(p);
   }
   closedir(d);
   rmdir(dir);
@@ -260,8 +257,7 @@ static int same_key(const vault_key *x, const vault_key *y)
 {
   uint8_t *sealed, *plain;
   size_t sealed_len, plain_len;
-  cr_assert_eq(vault_seal_value(x, &AD, (const uint8_t *)"probe", 5, &sealed, &sealed_len),
-               VAULT_OK);
+  cr_assert_eq(vault_seal_value(x, &AD, (const uint8_t *)"probe", 5, &sealed, &sealed_len), VAULT_OK);
   int rc = vault_open_value(y, &AD, sealed, sealed_len, &plain, &plain_len);
   free(sealed);
   vault_free_plain(plain, plain_len);
@@ -311,8 +307,7 @@ Test(vault, data_key_unwrap_is_bound_to_id_subject_bytes_and_master)
   for (size_t i = 0; i < wlen; i++) {
     for (int bit = 0; bit < 8; bit += 7) {
       w[i] ^= (uint8_t)(1u << bit);
-      cr_assert_eq(vault_unwrap_data_key(v, 7, "user:42", w, wlen, &u), VAULT_EINTEGRITY,
-                   "byte %zu bit %d", i, bit);
+      cr_assert_eq(vault_unwrap_data_key(v, 7, "user:42", w, wlen, &u), VAULT_EINTEGRITY, "byte %zu bit %d", i, bit);
       cr_assert_null(u);
       w[i] ^= (uint8_t)(1u << bit);
     }
@@ -382,8 +377,7 @@ static void round_trip(const vault_key *k, const uint8_t *data, size_t len)
   cr_assert_eq(sealed_len, len + VAULT_VALUE_OVERHEAD);
   cr_assert_eq(vault_open_value(k, &AD, sealed, sealed_len, &plain, &plain_len), VAULT_OK);
   cr_assert_eq(plain_len, len);
-  if (len > 0)
-    cr_assert_arr_eq(plain, data, len);
+  if (len > 0) cr_assert_arr_eq(plain, data, len);
   cr_assert_eq(plain[len], 0, "NUL after the plaintext");
   vault_free_plain(plain, plain_len);
   free(sealed);
@@ -397,8 +391,7 @@ Test(vault, value_round_trips_text_empty_and_binary)
   round_trip(f.k, (const uint8_t *)"", 0);
   round_trip(f.k, NULL, 0);
   uint8_t bin[256];
-  for (size_t i = 0; i < sizeof bin; i++)
-    bin[i] = (uint8_t)(255 - i);
+  for (size_t i = 0; i < sizeof bin; i++) bin[i] = (uint8_t)(255 - i);
   round_trip(f.k, bin, sizeof bin);
 
   uint8_t *big = malloc(VAULT_MAX_VALUE);
@@ -413,8 +406,7 @@ Test(vault, value_text_is_a_c_string)
   struct fixture f = setup_key();
   uint8_t *sealed, *plain;
   size_t sealed_len, plain_len;
-  cr_assert_eq(vault_seal_value(f.k, &AD, (const uint8_t *)"Amira", 5, &sealed, &sealed_len),
-               VAULT_OK);
+  cr_assert_eq(vault_seal_value(f.k, &AD, (const uint8_t *)"Amira", 5, &sealed, &sealed_len), VAULT_OK);
   cr_assert_eq(vault_open_value(f.k, &AD, sealed, sealed_len, &plain, &plain_len), VAULT_OK);
   cr_assert_str_eq((const char *)plain, "Amira");
   vault_free_plain(plain, plain_len);
@@ -422,13 +414,12 @@ Test(vault, value_text_is_a_c_string)
   teardown_key(&f);
 }
 
-static void expect_open_fails(const vault_key *k, const vault_ad *ad, const uint8_t *sealed,
-                              size_t len, const char *what)
+static void expect_open_fails(const vault_key *k, const vault_ad *ad, const uint8_t *sealed, size_t len,
+                              const char *what)
 {
   uint8_t *plain = (uint8_t *)1;
   size_t plain_len = 99;
-  cr_assert_eq(vault_open_value(k, ad, sealed, len, &plain, &plain_len), VAULT_EINTEGRITY,
-               "%s", what);
+  cr_assert_eq(vault_open_value(k, ad, sealed, len, &plain, &plain_len), VAULT_EINTEGRITY, "%s", what);
   cr_assert_null(plain, "%s", what);
   cr_assert_eq(plain_len, 0, "%s", what);
 }
@@ -501,8 +492,7 @@ Test(vault, value_tampering_and_truncation_fail)
   uint8_t *sealed;
   size_t len;
   const char *text = "disclosed on 3 March";
-  cr_assert_eq(vault_seal_value(f.k, &AD, (const uint8_t *)text, strlen(text), &sealed, &len),
-               VAULT_OK);
+  cr_assert_eq(vault_seal_value(f.k, &AD, (const uint8_t *)text, strlen(text), &sealed, &len), VAULT_OK);
   for (size_t i = 0; i < len; i++) {
     sealed[i] ^= 0x01;
     expect_open_fails(f.k, &AD, sealed, len, "flipped low bit");
@@ -510,8 +500,7 @@ Test(vault, value_tampering_and_truncation_fail)
     expect_open_fails(f.k, &AD, sealed, len, "flipped high bit");
     sealed[i] ^= 0x80;
   }
-  for (size_t cut = 0; cut < len; cut++)
-    expect_open_fails(f.k, &AD, sealed, cut, "truncated");
+  for (size_t cut = 0; cut < len; cut++) expect_open_fails(f.k, &AD, sealed, cut, "truncated");
   uint8_t *longer = malloc(len + 1);
   memcpy(longer, sealed, len);
   longer[len] = 0;
@@ -527,10 +516,8 @@ Test(vault, value_nonce_is_random_and_plaintext_hidden)
   const char *text = "the child's name is Jordan Example";
   uint8_t *s1, *s2;
   size_t l1, l2;
-  cr_assert_eq(vault_seal_value(f.k, &AD, (const uint8_t *)text, strlen(text), &s1, &l1),
-               VAULT_OK);
-  cr_assert_eq(vault_seal_value(f.k, &AD, (const uint8_t *)text, strlen(text), &s2, &l2),
-               VAULT_OK);
+  cr_assert_eq(vault_seal_value(f.k, &AD, (const uint8_t *)text, strlen(text), &s1, &l1), VAULT_OK);
+  cr_assert_eq(vault_seal_value(f.k, &AD, (const uint8_t *)text, strlen(text), &s2, &l2), VAULT_OK);
   cr_assert_eq(l1, l2);
   cr_assert_neq(memcmp(s1, s2, l1), 0, "two seals differ");
   cr_assert_neq(memcmp(s1, s2, 24), 0, "nonces differ");
@@ -547,8 +534,7 @@ Test(vault, value_size_and_argument_checks)
   uint8_t *out = (uint8_t *)1;
   size_t out_len = 1;
   uint8_t *big = calloc(1, (size_t)VAULT_MAX_VALUE + 1);
-  cr_assert_eq(vault_seal_value(f.k, &AD, big, (size_t)VAULT_MAX_VALUE + 1, &out, &out_len),
-               VAULT_EINVAL);
+  cr_assert_eq(vault_seal_value(f.k, &AD, big, (size_t)VAULT_MAX_VALUE + 1, &out, &out_len), VAULT_EINVAL);
   cr_assert_null(out);
   cr_assert_eq(out_len, 0);
   free(big);
@@ -628,37 +614,31 @@ Test(vault, blind_index_deterministic_and_separated)
 Test(vault, known_answers_for_stored_formats)
 {
   uint8_t master[VAULT_KEY_BYTES];
-  for (size_t i = 0; i < sizeof master; i++)
-    master[i] = (uint8_t)i;
+  for (size_t i = 0; i < sizeof master; i++) master[i] = (uint8_t)i;
   const char *p = path_in_dir("master.key");
   write_file(p, master, sizeof master, 0600);
   vault *v = NULL;
   cr_assert_eq(vault_open_keyfile(p, &v, NULL), VAULT_OK);
 
-  static const uint8_t check[VAULT_CHECK_BYTES] =
-    "\xc0\xd4\xd2\x45\xbd\x9c\x6b\x0c\xc9\x13\x47\x02\xda\x43\xf9\x10"
-    "\x43\x37\xb8\x8d\x73\x61\xa8\xdf\xb1\x5a\xee\x84\x3b\xa6\x2b\x22";
+  static const uint8_t check[VAULT_CHECK_BYTES] = "\xc0\xd4\xd2\x45\xbd\x9c\x6b\x0c\xc9\x13\x47\x02\xda\x43\xf9\x10"
+                                                  "\x43\x37\xb8\x8d\x73\x61\xa8\xdf\xb1\x5a\xee\x84\x3b\xa6\x2b\x22";
   cr_assert_eq(vault_verify_check(v, check), VAULT_OK);
 
-  static const uint8_t index[VAULT_INDEX_BYTES] =
-    "\x4a\x6e\x0a\xd9\xf3\xe3\x7f\x3a\xa9\xa1\x8a\x32\xa7\x93\xd6\x32"
-    "\xd7\xb0\x70\xed\x89\xb6\x10\x3c\x41\x4d\x0d\x82\xe5\x1f\xe8\xd8";
+  static const uint8_t index[VAULT_INDEX_BYTES] = "\x4a\x6e\x0a\xd9\xf3\xe3\x7f\x3a\xa9\xa1\x8a\x32\xa7\x93\xd6\x32"
+                                                  "\xd7\xb0\x70\xed\x89\xb6\x10\x3c\x41\x4d\x0d\x82\xe5\x1f\xe8\xd8";
   uint8_t got[VAULT_INDEX_BYTES];
-  cr_assert_eq(vault_blind_index(v, "case.reference", (const uint8_t *)"CR-2024-0042", 12, got),
-               VAULT_OK);
+  cr_assert_eq(vault_blind_index(v, "case.reference", (const uint8_t *)"CR-2024-0042", 12, got), VAULT_OK);
   cr_assert_arr_eq(got, index, sizeof index);
 
-  static const uint8_t wrapped[] =
-    "\x16\xfd\x10\x7a\x29\x15\x85\x2e\x98\xc3\x89\x53\x01\xa7\x13\x80"
-    "\x9a\xbc\xa1\xe3\x82\x94\x3b\x65\x90\xc2\xda\x1a\x71\x33\x75\x6c"
-    "\x9a\x68\xa7\x15\x6e\xc5\x55\xc1\x17\xdd\xdb\x7c\x6e\xe6\x32\xc1"
-    "\x20\x58\x58\x8e\x3a\xc2\x9e\x63\xdc\x62\x84\x9a\x0f\x6c\xff\x4b"
-    "\x6a\x49\xe5\x9f\xf9\x7a\x4a\x32";
-  static const uint8_t sealed[] =
-    "\x8d\x57\xfa\xb8\xb6\x98\x53\xdf\xc6\x37\xd2\x1d\x4d\x79\x39\x89"
-    "\xac\xf9\x5b\x74\xcb\xf4\xc2\x1d\x7c\xd5\x8e\x68\xcd\x9f\xb6\x1c"
-    "\xcb\x9b\x1a\xa8\xa3\xae\x2b\x17\x74\x1e\x45\x2b\xb0\x20\x7e\xdf"
-    "\x22\x2e\x4c\x60\x9c";
+  static const uint8_t wrapped[] = "\x16\xfd\x10\x7a\x29\x15\x85\x2e\x98\xc3\x89\x53\x01\xa7\x13\x80"
+                                   "\x9a\xbc\xa1\xe3\x82\x94\x3b\x65\x90\xc2\xda\x1a\x71\x33\x75\x6c"
+                                   "\x9a\x68\xa7\x15\x6e\xc5\x55\xc1\x17\xdd\xdb\x7c\x6e\xe6\x32\xc1"
+                                   "\x20\x58\x58\x8e\x3a\xc2\x9e\x63\xdc\x62\x84\x9a\x0f\x6c\xff\x4b"
+                                   "\x6a\x49\xe5\x9f\xf9\x7a\x4a\x32";
+  static const uint8_t sealed[] = "\x8d\x57\xfa\xb8\xb6\x98\x53\xdf\xc6\x37\xd2\x1d\x4d\x79\x39\x89"
+                                  "\xac\xf9\x5b\x74\xcb\xf4\xc2\x1d\x7c\xd5\x8e\x68\xcd\x9f\xb6\x1c"
+                                  "\xcb\x9b\x1a\xa8\xa3\xae\x2b\x17\x74\x1e\x45\x2b\xb0\x20\x7e\xdf"
+                                  "\x22\x2e\x4c\x60\x9c";
   vault_key *k = NULL;
   cr_assert_eq(vault_unwrap_data_key(v, 7, "case:7", wrapped, sizeof wrapped - 1, &k), VAULT_OK);
   uint8_t *plain;
@@ -708,12 +688,11 @@ Test(vault, null_arguments_are_refused)
 
 Test(vault, strerror_names_every_code)
 {
-  const int codes[] = {VAULT_OK, VAULT_EIO, VAULT_EPERM, VAULT_EINTEGRITY,
+  const int codes[] = {VAULT_OK,     VAULT_EIO,    VAULT_EPERM,  VAULT_EINTEGRITY,
                        VAULT_ENOMEM, VAULT_EINVAL, VAULT_EEXIST, VAULT_EFORMAT};
   for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
     cr_assert_not_null(vault_strerror(codes[i]));
-    for (size_t j = 0; j < i; j++)
-      cr_assert_str_neq(vault_strerror(codes[i]), vault_strerror(codes[j]));
+    for (size_t j = 0; j < i; j++) cr_assert_str_neq(vault_strerror(codes[i]), vault_strerror(codes[j]));
   }
   cr_assert_not_null(vault_strerror(12345));
 }

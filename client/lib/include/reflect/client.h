@@ -24,29 +24,29 @@
 #include "reflect.pb-c.h"
 
 #define CLIENT_ENDPOINT_MAX 256
-#define CLIENT_Z85_KEY      41     /* 40 characters + NUL */
-#define CLIENT_TOKEN_BYTES  32
+#define CLIENT_Z85_KEY 41 /* 40 characters + NUL */
+#define CLIENT_TOKEN_BYTES 32
 #define CLIENT_DEFAULT_TIMEOUT_MS 10000
 
 enum {
   CLIENT_OK = 0,
-  CLIENT_EUSAGE = -1,     /* bad argument, e.g. malformed endpoint or key */
-  CLIENT_EIO = -2,        /* a file could not be read or written */
-  CLIENT_ECONFIG = -3,    /* no config, or a malformed one: run `reflect setup` */
-  CLIENT_ETIMEOUT = -4,   /* no reply in time: server down, wrong key, or network */
-  CLIENT_EPROTO = -5,     /* the server's reply could not be decoded */
+  CLIENT_EUSAGE = -1,   /* bad argument, e.g. malformed endpoint or key */
+  CLIENT_EIO = -2,      /* a file could not be read or written */
+  CLIENT_ECONFIG = -3,  /* no config, or a malformed one: run `reflect setup` */
+  CLIENT_ETIMEOUT = -4, /* no reply in time: server down, wrong key, or network */
+  CLIENT_EPROTO = -5,   /* the server's reply could not be decoded */
   CLIENT_ENOMEM = -6,
-  CLIENT_ENOTOKEN = -7,   /* not logged in on this device */
-  CLIENT_ENOEVENT = -8,   /* client_events_next: nothing arrived in time */
-  CLIENT_EUNAUTH = -9,    /* the server refused the token: log in again */
-  CLIENT_EREFUSED = -10,  /* the server refused a request the library made itself */
+  CLIENT_ENOTOKEN = -7,  /* not logged in on this device */
+  CLIENT_ENOEVENT = -8,  /* client_events_next: nothing arrived in time */
+  CLIENT_EUNAUTH = -9,   /* the server refused the token: log in again */
+  CLIENT_EREFUSED = -10, /* the server refused a request the library made itself */
 };
 
 typedef struct {
-  char path[4096];                     /* the config file itself */
-  char server[CLIENT_ENDPOINT_MAX];    /* request endpoint (ROUTER) */
-  char events[CLIENT_ENDPOINT_MAX];    /* event endpoint (PUB) */
-  char server_key[CLIENT_Z85_KEY];     /* server's CURVE public key, Z85 */
+  char path[4096];                  /* the config file itself */
+  char server[CLIENT_ENDPOINT_MAX]; /* request endpoint (ROUTER) */
+  char events[CLIENT_ENDPOINT_MAX]; /* event endpoint (PUB) */
+  char server_key[CLIENT_Z85_KEY];  /* server's CURVE public key, Z85 */
 } client_config;
 
 typedef struct client client;
@@ -56,15 +56,14 @@ typedef struct client client;
 int client_config_path(char *buf, size_t size);
 /* Validates endpoints and key, writes the config (0600, parent dirs 0700),
  * and creates the device key pair if it does not exist yet. */
-int client_config_setup(const char *path, const char *server, const char *events,
-                        const char *server_key);
+int client_config_setup(const char *path, const char *server, const char *events, const char *server_key);
 int client_config_load(const char *path, client_config *out);
 
 /* Opens a connection as the device of cfg, with its saved token if any. */
 int client_open(const client_config *cfg, int timeout_ms, client **out);
 /* Opens a connection with keys given in memory (tests, benchmarks). */
-int client_open_keys(const char *endpoint, const char *server_key, const char *public_key,
-                     const char *secret_key, int timeout_ms, client **out);
+int client_open_keys(const char *endpoint, const char *server_key, const char *public_key, const char *secret_key,
+                     int timeout_ms, client **out);
 void client_close(client *c);
 
 /* Sets protocol, id and token on req, sends it, waits for its reply. */
@@ -72,8 +71,7 @@ int client_call(client *c, Reflect__V1__Request *req, Reflect__V1__Reply **out);
 
 /* Logs in; on an OK reply keeps the token in memory and, for a client made
  * by client_open, saves it (and the organisation's time zone) to disk. */
-int client_login(client *c, const char *username, const char *password,
-                 Reflect__V1__Reply **out);
+int client_login(client *c, const char *username, const char *password, Reflect__V1__Reply **out);
 /* Logs out on the server and forgets the token here. */
 int client_logout(client *c, Reflect__V1__Reply **out);
 
@@ -85,7 +83,7 @@ int client_logout(client *c, Reflect__V1__Reply **out);
 void client_set_clean_text(client *c, int on);
 
 void client_set_token(client *c, const uint8_t *token, size_t len);
-int  client_has_token(const client *c);
+int client_has_token(const client *c);
 /* The organisation's time zone saved at login, or "" if unknown. */
 const char *client_timezone(const client *c);
 /* This device's public key, Z85. */
