@@ -1,6 +1,6 @@
 /*
  * cli_reports — the `reflect report`, `reflect export`, `reflect kpi`,
- * `reflect survey` and `reflect inspector` commands (issue 5), each defined
+ * `reflect survey` and `reflect inspector` commands, each defined
  * in its own file; the report and export groups are in cli_report.c.
  */
 #ifndef REFLECT_CLI_REPORTS_H

@@ -1,5 +1,5 @@
 /*
- * client — libreflect: talk to reflectd from a thin client (DESIGN.md §7).
+ * client — libreflect: talk to reflectd from a thin client (docs/architecture.md#d7-client).
  *
  * Contract:
  *  - A device is a config file path. Beside it live the device's CURVE key

@@ -1,6 +1,6 @@
 /*
  * client_events — libreflect's event subscription: catch up, then follow
- * live, each event delivered once (DESIGN.md §6, the ZeroMQ Clone pattern).
+ * live, each event delivered once (docs/architecture.md#d6-events, the ZeroMQ Clone pattern).
  *
  * Contract:
  *  - client_events_open asks the server for this device's topic (WhoAmI),
