@@ -6,9 +6,11 @@
  *  - A grant is a row (inspector, team); granting twice or revoking what
  *    was never granted changes nothing and says so through *changed. The
  *    audit log, not this table, keeps the history.
- *  - An inspector sees a session when its supervisor or one of its members
- *    is a non-manager member of a granted team: managers are overseers, not
- *    the people whose supervision is being inspected.
+ *  - An inspector sees a session when one of its members (a person being
+ *    supervised) is a non-manager member of a granted team: whose
+ *    supervision it is decides, not who supervised, since a supervisor in a
+ *    granted team may also supervise people of a team that is not; and
+ *    managers are overseers, not the people whose supervision is inspected.
  *  - Only fully signed (frozen) revisions are evidence:
  *    store_inspectors_latest_signed gives the latest revision every signer
  *    (supervisor and members) signed, or 0 if there is none.
