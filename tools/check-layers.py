@@ -71,7 +71,6 @@ def check_includes(files, findings):
     headers = collections.defaultdict(list)
     for f in files:
         if f.endswith(".h"):
-            name = os.path.relpath(f, os.path.join(ROOT, "client/lib/include")) if "lib/include/" in f else os.path.basename(f)
             headers[os.path.basename(f)].append(f)
             if "lib/include/" in f:
                 headers["reflect/" + os.path.basename(f)].append(f)
