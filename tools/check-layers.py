@@ -31,7 +31,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Lowest first. A folder may use those before it in its own list.
 LAYERS = [
-    ["common", "server/vault", "server/domain", "server/core", "server/keys", "server/store",
+    ["common", "server/vault", "server/domain", "server/core", "server/keys", "server/store", "server/call",
      "server/jobs", "server/events", "server/reports", "server/ops", "server/rpc", "server/net",
      "server/app"],
     ["common", "client/lib", "client/cli/core", "client/cli/render", "client/cli/commands", "client/cli"],

@@ -54,11 +54,10 @@ static rcode init_write(call *c, void *arg)
   if (set_meta(d, "seal_mode", st->mode, strlen(st->mode)) || set_meta(d, "key_check", check, sizeof check) ||
       (st->salt && set_meta(d, "passphrase_salt", st->salt, VAULT_SALT_BYTES)))
     return RC_INTERNAL;
-  rcode rc =
-      store_users_create(c, st->admin, "Administrator", REFLECT__V1__ROLE__ROLE_ADMINISTRATOR, pwhash, &st->admin_id);
+  rcode rc = store_users_create(call_store(c), st->admin, "Administrator", ROLE_ADMINISTRATOR, pwhash, &st->admin_id);
   sodium_memzero(pwhash, sizeof pwhash);
   if (rc) return rc;
-  return store_audit_append(c, "init", "server", st->admin);
+  return store_audit_append(call_store(c), "init", "server", st->admin);
 }
 
 static int make_server_keys(const char *dir, char pub[41], char *err, size_t err_size)

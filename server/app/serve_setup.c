@@ -73,7 +73,7 @@ int serve_setup_read_passphrase_file(const char *path, char *buf, size_t size, c
 
 static rcode reseal_tx(call *c, void *arg)
 {
-  return store_records_reseal(c, arg);
+  return store_records_reseal(call_store(c), arg);
 }
 
 /* Moves every format-2 revision's case sections under their cases' keys

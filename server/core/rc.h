@@ -1,28 +1,30 @@
 /*
- * rc — the status codes server modules return: the wire's gRPC-style Code,
- * under short names, and the one mapping from SQLite result codes to it.
- * A header only; no state.
+ * rc — the status codes server modules return, and the one mapping from
+ * SQLite result codes to them. A header only; no state.
+ *
+ * The values are the wire's gRPC-style Code numbers, so a code crosses
+ * into a reply unchanged; the layers below the request context never see
+ * the wire, and call.c checks at compile time that the two agree.
  */
 #ifndef REFLECT_RC_H
 #define REFLECT_RC_H
 
 #include <sqlite3.h>
 
-#include "reflect.pb-c.h"
-
-typedef Reflect__V1__Code rcode;
-#define RC_OK REFLECT__V1__CODE__OK
-#define RC_INVALID REFLECT__V1__CODE__INVALID_ARGUMENT
-#define RC_NOT_FOUND REFLECT__V1__CODE__NOT_FOUND
-#define RC_EXISTS REFLECT__V1__CODE__ALREADY_EXISTS
-#define RC_DENIED REFLECT__V1__CODE__PERMISSION_DENIED
-#define RC_EXHAUSTED REFLECT__V1__CODE__RESOURCE_EXHAUSTED
-#define RC_PRECONDITION REFLECT__V1__CODE__FAILED_PRECONDITION
-#define RC_UNIMPLEMENTED REFLECT__V1__CODE__UNIMPLEMENTED
-#define RC_INTERNAL REFLECT__V1__CODE__INTERNAL
-#define RC_UNAVAILABLE REFLECT__V1__CODE__UNAVAILABLE
-#define RC_DATA_LOSS REFLECT__V1__CODE__DATA_LOSS
-#define RC_UNAUTHENTICATED REFLECT__V1__CODE__UNAUTHENTICATED
+typedef enum {
+  RC_OK = 0,
+  RC_INVALID = 3,         /* INVALID_ARGUMENT */
+  RC_NOT_FOUND = 5,       /* NOT_FOUND, and what the caller may not see */
+  RC_EXISTS = 6,          /* ALREADY_EXISTS */
+  RC_DENIED = 7,          /* PERMISSION_DENIED */
+  RC_EXHAUSTED = 8,       /* RESOURCE_EXHAUSTED: a bound, a full disk, memory */
+  RC_PRECONDITION = 9,    /* FAILED_PRECONDITION */
+  RC_UNIMPLEMENTED = 12,  /* UNIMPLEMENTED */
+  RC_INTERNAL = 13,       /* INTERNAL */
+  RC_UNAVAILABLE = 14,    /* UNAVAILABLE: busy, try again */
+  RC_DATA_LOSS = 15,      /* DATA_LOSS: a value that fails to open */
+  RC_UNAUTHENTICATED = 16 /* UNAUTHENTICATED */
+} rcode;
 
 /* RC_MUST_CHECK goes after the parameter list of a function returning an
  * rcode whose failure the caller must not ignore: one that fills an

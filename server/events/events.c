@@ -113,7 +113,7 @@ static const char *name_of(call *c, int64_t id)
     if (b->e[i].id == id) return b->e[i].name;
   }
   char *name = NULL;
-  const char *out = store_users_name(c, id, &name) == RC_OK && name && *name ? name : "someone";
+  const char *out = store_users_name(call_store(c), id, &name) == RC_OK && name && *name ? name : "someone";
   if (b) cache_put(b, id, out);
   return out;
 }
@@ -470,7 +470,7 @@ static rcode overseeing_managers(call *c, int64_t user, int64_t *ids, size_t max
                                 " AND " STORE_TEAMS_OVERSEES("m.user_id", "?1") " ORDER BY m.user_id");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user);
-  sqlite3_bind_int(st, 2, REFLECT__V1__ROLE__ROLE_MANAGER);
+  sqlite3_bind_int(st, 2, ROLE_MANAGER);
   int step;
   *n = 0;
   while (*n < max && (step = sqlite3_step(st)) == SQLITE_ROW) ids[(*n)++] = sqlite3_column_int64(st, 0);
@@ -547,7 +547,7 @@ static rcode kpi_recipients(call *c, int64_t user_id, int64_t team_id, int64_t *
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, team_id);
-  sqlite3_bind_int(st, 3, REFLECT__V1__ROLE__ROLE_MANAGER);
+  sqlite3_bind_int(st, 3, ROLE_MANAGER);
   return read_ids(st, ids, KPI_TOLD_MAX, n);
 }
 
@@ -655,7 +655,7 @@ rcode events_account_changed(call *c, events_account what, int64_t user_id, int6
 static rcode store_one(call *c, int64_t user, const Reflect__V1__Event *ev)
 {
   int64_t seq;
-  int rc = store_events_add(c, user, ev, &seq);
+  int rc = store_events_add(call_store(c), user, ev, &seq);
   if (rc) return rc;
   if (!c->events_first || seq < c->events_first) c->events_first = seq;
   if (seq > c->events_last) c->events_last = seq;

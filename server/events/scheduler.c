@@ -299,7 +299,7 @@ static rcode login_failure_hours(call *c)
     snprintf(detail, sizeof detail, "hour=%lld;failures=%lld;devices=%lld%s;first=%lld;last=%lld",
              (long long)h[i].window, (long long)h[i].failures, (long long)h[i].devices, h[i].more_devices ? "+" : "",
              (long long)h[i].first_at, (long long)h[i].last_at);
-    rc = store_audit_append(c, "login.failed.hour", h[i].account, detail);
+    rc = store_audit_append(call_store(c), "login.failed.hour", h[i].account, detail);
     if (!rc) rc = store_throttle_forget_hour(c->s->db, h[i].window, h[i].account);
   }
   return rc;

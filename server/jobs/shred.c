@@ -54,7 +54,7 @@ static int shred_one(call *c, const due_case *k)
   sqlite3_bind_int64(st, 3, c->now);
   if (db_step_done(st) != SQLITE_DONE) return -1;
   snprintf(detail, sizeof detail, "retained until %s", k->until);
-  if (store_audit_append_id(c, "case.shred", "case", k->id, detail)) return -1;
+  if (store_audit_append_id(call_store(c), "case.shred", "case", k->id, detail)) return -1;
   log_line(LOG_INFO, "event=case_shredded case=%lld retained_until=%s", (long long)k->id, k->until);
   return 1;
 }
@@ -75,7 +75,7 @@ static rcode backfill_closed(call *c)
   for (size_t i = 0; i < n; i++) {
     case_row k;
     int rc = store_cases_get(c->s->db, ids[i], &k);
-    if (!rc) rc = store_cases_update(c, &k, k.risk, k.allocated_id, 0, k.looked_after);
+    if (!rc) rc = store_cases_update(call_store(c), &k, k.risk, k.allocated_id, 0, k.looked_after);
     if (rc) return rc;
     log_line(LOG_INFO, "event=retention_dated case=%lld", (long long)ids[i]);
   }

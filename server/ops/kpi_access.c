@@ -10,7 +10,7 @@
 #include "store_teams.h"
 #include "store_users.h"
 
-#define MANAGER REFLECT__V1__ROLE__ROLE_MANAGER
+#define MANAGER ROLE_MANAGER
 
 /* Today in the organisation's zone (serve sets TZ to it). */
 void kpi_access_today(call *c, char out[KPI_DAY_SIZE])
@@ -42,9 +42,7 @@ rcode kpi_access_find(call *c, const char *practitioner, const char *team, kpi_s
   } else {
     user_row u;
     rc = store_users_valid_username(practitioner) ? store_users_find(c->s->db, practitioner, &u) : RC_NOT_FOUND;
-    if (!rc && u.active &&
-        (u.role == REFLECT__V1__ROLE__ROLE_PRACTITIONER || u.role == REFLECT__V1__ROLE__ROLE_SUPERVISOR))
-      who->user_id = u.id;
+    if (!rc && u.active && (u.role == ROLE_PRACTITIONER || u.role == ROLE_SUPERVISOR)) who->user_id = u.id;
     else if (!rc) rc = RC_NOT_FOUND; /* only practitioners and supervisors have indicators */
   }
   if (rc && rc != RC_NOT_FOUND) return call_fail(c, RC_INTERNAL, NULL, "could not look the subject up");
@@ -86,7 +84,7 @@ rcode kpi_access_acting(call *c, const char *practitioner, const char *team, kpi
 /* The indicator's latest version, or NOT_FOUND naming field. */
 rcode kpi_access_indicator(call *c, uint64_t id, const char *field, Reflect__V1__Indicator **out)
 {
-  int rc = id && id <= INT64_MAX ? store_kpis_indicator_get(c, (int64_t)id, 0, out) : RC_NOT_FOUND;
+  int rc = id && id <= INT64_MAX ? store_kpis_indicator_get(call_store(c), (int64_t)id, 0, out) : RC_NOT_FOUND;
   if (rc == RC_NOT_FOUND) return call_fail(c, RC_NOT_FOUND, field, "no indicator %llu", (unsigned long long)id);
   return rc ? call_fail(c, RC_INTERNAL, NULL, "could not read the indicator") : RC_OK;
 }
@@ -113,7 +111,7 @@ rcode kpi_access_may_see(call *c, const kpi_subject *who, int *ok)
 rcode kpi_access_seeing(call *c, const char *practitioner, const char *team, kpi_subject *who)
 {
   if (!*practitioner && !*team) {
-    if (c->who->role != REFLECT__V1__ROLE__ROLE_PRACTITIONER && c->who->role != REFLECT__V1__ROLE__ROLE_SUPERVISOR)
+    if (c->who->role != ROLE_PRACTITIONER && c->who->role != ROLE_SUPERVISOR)
       return call_fail(c, RC_INVALID, "practitioner", "name a practitioner or a team");
     *who = (kpi_subject){c->who->user_id, 0};
     return RC_OK;

@@ -41,7 +41,7 @@ rcode kpi_cite_fill(call *c, Reflect__V1__RecordSection *sec)
     uint64_t id = sec->kpi_measurements[i];
     rcode rc = id <= INT64_MAX ? store_kpis_measurement_get(c->s->db, (int64_t)id, &m) : RC_NOT_FOUND;
     Reflect__V1__Indicator *ind = NULL;
-    if (!rc) rc = store_kpis_indicator_get(c, m.indicator_id, m.version, &ind);
+    if (!rc) rc = store_kpis_indicator_get(call_store(c), m.indicator_id, m.version, &ind);
     /* Measurements are append-only and were checked when cited. */
     if (rc) return rc == RC_NOT_FOUND ? RC_DATA_LOSS : rc;
     Reflect__V1__KpiCitation *k = arena_alloc(c->a, sizeof *k);

@@ -137,7 +137,7 @@ rcode ops_case_people_find_case(call *c, uint64_t id, const char *reference, cas
 rcode ops_users_find_active(call *c, const char *field, const char *username, user_row *out) RC_MUST_CHECK;
 
 /* Roles as a set, for ops_users_lookup_person. */
-#define OPS_ROLE(r) (1u << (REFLECT__V1__ROLE__ROLE_##r))
+#define OPS_ROLE(r) (1u << (ROLE_##r))
 #define OPS_SUPERVISABLE (OPS_ROLE(PRACTITIONER) | OPS_ROLE(SUPERVISOR))
 #define OPS_ANY_ROLE 0xffu
 

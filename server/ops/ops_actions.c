@@ -51,9 +51,9 @@ static rcode action_add_tx(call *c, void *arg)
     rcode rc = check_case(c, a);
     if (rc) return rc;
   }
-  rcode rc = store_actions_add(c, &a->s, a->owner, (int64_t)a->in->case_id, a->in->due_at, a->in->description,
-                               a->in->evidence_needed, &a->id);
-  if (!rc) rc = store_audit_append_id(c, "action.add", "action", a->id, "");
+  rcode rc = store_actions_add(call_store(c), &a->s, a->owner, (int64_t)a->in->case_id, a->in->due_at,
+                               a->in->description, a->in->evidence_needed, &a->id);
+  if (!rc) rc = store_audit_append_id(call_store(c), "action.add", "action", a->id, "");
   action_row row;
   if (!rc) rc = store_actions_get(c->s->db, a->id, &row) ? RC_INTERNAL : RC_OK;
   if (!rc) rc = events_action_assigned(c, &row);
@@ -108,11 +108,11 @@ rcode ops_action_list(call *c, const Reflect__V1__Request *req)
   Reflect__V1__ActionListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__action_list_reply__init(r);
-  rcode rc = store_actions_list(c, &f, &r->actions, &r->n_actions);
+  rcode rc = store_actions_list(call_store(c), &f, &r->actions, &r->n_actions);
   if (rc) return call_fail(c, rc, NULL, "could not list actions");
   char detail[32];
   snprintf(detail, sizeof detail, "actions=%zu", r->n_actions);
-  rc = store_audit_read(c, "action.list", "user", c->who->user_id, detail);
+  rc = call_audit_read(c, "action.list", "user", c->who->user_id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_ACTION_LIST;
   c->rep->action_list = r;
@@ -130,9 +130,9 @@ static rcode action_close_tx(call *c, void *arg)
   if (store_actions_get(c->s->db, x->a.id, &x->a)) return RC_INTERNAL;
   if (x->a.status != REFLECT__V1__ACTION_STATUS__ACTION_OPEN)
     return call_fail(c, RC_PRECONDITION, "id", "action %lld is already closed", (long long)x->a.id);
-  rcode rc = store_actions_close(c, &x->a, x->in->status, x->in->evidence);
+  rcode rc = store_actions_close(call_store(c), &x->a, x->in->status, x->in->evidence);
   if (!rc)
-    rc = store_audit_append_id(c,
+    rc = store_audit_append_id(call_store(c),
                                x->in->status == REFLECT__V1__ACTION_STATUS__ACTION_DONE ? "action.done"
                                                                                         : "action.cancel",
                                "action", x->a.id, "");

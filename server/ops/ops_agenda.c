@@ -24,12 +24,12 @@ rcode ops_agenda(call *c, const Reflect__V1__Request *req)
   if (!r) return RC_EXHAUSTED;
   reflect__v1__agenda_reply__init(r);
   r->session_id = (uint64_t)s.id;
-  rc = store_actions_carried_over(c, &s, &r->carried_over, &r->n_carried_over);
-  if (!rc) rc = store_agenda_cases(c, &s, &r->cases, &r->n_cases);
+  rc = store_actions_carried_over(call_store(c), &s, &r->carried_over, &r->n_carried_over);
+  if (!rc) rc = store_agenda_cases(call_store(c), &s, &r->cases, &r->n_cases);
   if (rc) return call_fail(c, rc, NULL, "could not draw up the agenda of session %lld", (long long)s.id);
   char detail[80];
   snprintf(detail, sizeof detail, "actions=%zu;cases=%zu%s", r->n_carried_over, r->n_cases, party ? "" : ";oversight");
-  rc = store_audit_read(c, "agenda.read", "session", s.id, detail);
+  rc = call_audit_read(c, "agenda.read", "session", s.id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_AGENDA;
   c->rep->agenda = r;

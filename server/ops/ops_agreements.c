@@ -153,7 +153,7 @@ static rcode agreement_add_write(call *c, void *arg)
     /* Terms left out carry over: a change is usually to one of them. */
     agreement_terms prev;
     const char *reason;
-    if ((rc = store_agreements_terms(c, &old, &prev, &reason))) return rc;
+    if ((rc = store_agreements_terms(call_store(c), &old, &prev, &reason))) return rc;
     const char **mine[] = {&a->terms.booking, &a->terms.cancellation, &a->terms.confidentiality,
                            &a->terms.record_access, &a->terms.disagreements};
     const char *theirs[] = {prev.booking, prev.cancellation, prev.confidentiality, prev.record_access,
@@ -170,10 +170,10 @@ static rcode agreement_add_write(call *c, void *arg)
     if (rc != RC_NOT_FOUND) return RC_INTERNAL;
     a->row.version = 1;
   }
-  rc = store_agreements_add(c, &a->row, &a->terms, &a->id);
+  rc = store_agreements_add(call_store(c), &a->row, &a->terms, &a->id);
   char detail[48] = "";
   if (revises) snprintf(detail, sizeof detail, "revises=%lld", (long long)revises);
-  return rc ? rc : store_audit_append_id(c, "agreement.add", "agreement", a->id, detail);
+  return rc ? rc : store_audit_append_id(call_store(c), "agreement.add", "agreement", a->id, detail);
 }
 
 /* The person named as supervisee: an active practitioner or supervisor,
@@ -278,14 +278,14 @@ static rcode agreement_sign_tx(call *c, void *arg)
     return call_fail(c, RC_PRECONDITION, "agreement_id",
                      "agreement %lld would replace agreement %lld, which has ended: it can no longer be signed",
                      (long long)id, (long long)old.id);
-  rcode rc = store_agreements_sign(c, &a);
-  if (!rc) rc = store_audit_append_id(c, "agreement.sign", "agreement", id, "");
+  rcode rc = store_agreements_sign(call_store(c), &a);
+  if (!rc) rc = store_audit_append_id(call_store(c), "agreement.sign", "agreement", id, "");
   if (rc || !a.supersedes) return rc;
   char reason[48], detail[48];
   snprintf(reason, sizeof reason, "replaced by version %u", a.version);
   snprintf(detail, sizeof detail, "replaced_by=%lld", (long long)id);
-  rc = store_agreements_end(c, &old, reason);
-  return rc ? rc : store_audit_append_id(c, "agreement.end", "agreement", old.id, detail);
+  rc = store_agreements_end(call_store(c), &old, reason);
+  return rc ? rc : store_audit_append_id(call_store(c), "agreement.end", "agreement", old.id, detail);
 }
 
 rcode ops_agreement_sign(call *c, const Reflect__V1__Request *req)

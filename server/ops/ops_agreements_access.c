@@ -13,7 +13,7 @@
 
 static int is_manager(call *c)
 {
-  return c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER;
+  return c->who->role == ROLE_MANAGER;
 }
 
 /* The agreement, if the caller is a party (*party = 1) or oversees one of
@@ -45,7 +45,7 @@ rcode ops_agreement_list(call *c, const Reflect__V1__Request *req)
   if (!r) return call_fail(c, RC_EXHAUSTED, NULL, "out of memory");
   reflect__v1__agreement_list_reply__init(r);
   agreement_filter f = {.user_id = c->who->user_id, .oversight = is_manager(c)};
-  rcode rc = store_agreements_list(c, &f, NULL, &r->agreements, &r->n_agreements);
+  rcode rc = store_agreements_list(call_store(c), &f, NULL, &r->agreements, &r->n_agreements);
   if (rc) return call_fail(c, rc, NULL, "could not list agreements");
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_AGREEMENT_LIST;
   c->rep->agreement_list = r;
@@ -65,11 +65,11 @@ rcode ops_agreement_show(call *c, const Reflect__V1__Request *req)
   reflect__v1__agreement_show_reply__init(r);
   agreement_terms t;
   const char *reason;
-  rc = store_agreements_to_message(c, &a, &r->agreement);
-  if (!rc) rc = store_agreements_terms(c, &a, &t, &reason);
-  if (!rc) rc = store_agreements_versions(c, &a, &r->versions, &r->n_versions);
+  rc = store_agreements_to_message(call_store(c), &a, &r->agreement);
+  if (!rc) rc = store_agreements_terms(call_store(c), &a, &t, &reason);
+  if (!rc) rc = store_agreements_versions(call_store(c), &a, &r->versions, &r->n_versions);
   if (rc) return call_fail(c, rc, NULL, "could not read agreement %lld", (long long)a.id);
-  rc = store_audit_read(c, "agreement.read", "agreement", a.id, party ? "" : "oversight");
+  rc = call_audit_read(c, "agreement.read", "agreement", a.id, party ? "" : "oversight");
   if (rc) return rc;
   Reflect__V1__Agreement *m = r->agreement;
   m->booking = (char *)t.booking;
@@ -95,8 +95,8 @@ static rcode agreement_end_tx(call *c, void *arg)
   if (store_agreements_get(c->s->db, e->id, &a)) return RC_INTERNAL;
   if (a.ended_at)
     return call_fail(c, RC_PRECONDITION, "agreement_id", "agreement %lld has already ended", (long long)a.id);
-  rcode rc = store_agreements_end(c, &a, e->reason);
-  if (!rc) rc = store_audit_append_id(c, "agreement.end", "agreement", a.id, "");
+  rcode rc = store_agreements_end(call_store(c), &a, e->reason);
+  if (!rc) rc = store_audit_append_id(call_store(c), "agreement.end", "agreement", a.id, "");
   /* A version still awaiting the supervisee's signature would, once signed,
    * give the supervisor back the access this ending takes away: it goes
    * with the agreement it would have replaced. */
@@ -108,8 +108,8 @@ static rcode agreement_end_tx(call *c, void *arg)
     int found = store_agreements_unsigned_successor(c->s->db, a.id, &next_id);
     if (found == RC_NOT_FOUND) break;
     if (found || store_agreements_get(c->s->db, next_id, &next)) return RC_INTERNAL;
-    rc = store_agreements_end(c, &next, "withdrawn: the agreement it would replace was ended");
-    if (!rc) rc = store_audit_append_id(c, "agreement.end", "agreement", next.id, detail);
+    rc = store_agreements_end(call_store(c), &next, "withdrawn: the agreement it would replace was ended");
+    if (!rc) rc = store_audit_append_id(call_store(c), "agreement.end", "agreement", next.id, detail);
   }
   return rc;
 }

@@ -75,13 +75,13 @@ static rcode record_one(call *c, attendance_record *r, attendance_mark *m)
                      "not changed",
                      m->name, id);
   if (was.attendance == m->attendance) return RC_OK;
-  rcode rc = store_attendance_set(c, r->s.id, u.id, m->attendance);
+  rcode rc = store_attendance_set(call_store(c), r->s.id, u.id, m->attendance);
   if (rc == RC_PRECONDITION)
     return call_fail(c, RC_PRECONDITION, m->field, "'%s' confirmed their attendance meanwhile", m->name);
   char detail[96];
   snprintf(detail, sizeof detail, "user=%lld;attendance=%s;was=%s", (long long)u.id,
            store_attendance_name(m->attendance), store_attendance_name(was.attendance));
-  if (!rc) rc = store_audit_append_id(c, "session.attendance", "session", r->s.id, detail);
+  if (!rc) rc = store_audit_append_id(call_store(c), "session.attendance", "session", r->s.id, detail);
   return rc;
 }
 
@@ -134,10 +134,10 @@ static rcode sign_tx(call *c, void *arg)
   if (now.signed_at)
     return call_fail(c, RC_PRECONDITION, "session_id", "you have already confirmed your attendance at session %lld",
                      id);
-  rcode src = store_attendance_sign(c, s->id, c->who->user_id);
+  rcode src = store_attendance_sign(call_store(c), s->id, c->who->user_id);
   char detail[48];
   snprintf(detail, sizeof detail, "attendance=%s", store_attendance_name(now.attendance));
-  if (!src) src = store_audit_append_id(c, "session.attendance_sign", "session", s->id, detail);
+  if (!src) src = store_audit_append_id(call_store(c), "session.attendance_sign", "session", s->id, detail);
   return src;
 }
 

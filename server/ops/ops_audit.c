@@ -86,7 +86,7 @@ rcode ops_audit_list(call *c, const Reflect__V1__Request *req)
   if (!r) return RC_EXHAUSTED;
   reflect__v1__audit_list_reply__init(r);
   int truncated = 0;
-  rc = store_audit_list(c, &q, &r->entries, &r->n_entries, &truncated);
+  rc = store_audit_list(call_store(c), &q, &r->entries, &r->n_entries, &truncated);
   if (rc) return call_fail(c, rc, NULL, "could not read the audit log");
   r->truncated = truncated;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_AUDIT_LIST;

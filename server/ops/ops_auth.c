@@ -48,7 +48,8 @@ static rcode failure_write(call *c, void *arg)
   const char *account = g->known ? g->user_key : "unknown";
   int first = 0;
   if (!rc) rc = store_throttle_count_failure(c->s->db, account, c->who->device, c->now, &first);
-  if (!rc && first) rc = store_audit_append(c, "login.failed", account, g->familiar ? "familiar_device=1" : "");
+  if (!rc && first)
+    rc = store_audit_append(call_store(c), "login.failed", account, g->familiar ? "familiar_device=1" : "");
   return rc;
 }
 
@@ -77,7 +78,7 @@ static rcode success_write(call *c, void *arg)
   if (!rc && !t->g->familiar) rc = store_throttle_clear(c->s->db, t->g->user_key);
   if (!rc) rc = store_throttle_remember(c->s->db, t->user_id, c->who->device, c->now);
   if (!rc) rc = store_events_topic_renew(c->s->db, c->s->topics, t->user_id, c->who->device, c->now, t->topic);
-  if (!rc) rc = store_audit_append_id(c, "login", "user", t->user_id, "");
+  if (!rc) rc = store_audit_append_id(call_store(c), "login", "user", t->user_id, "");
   return rc;
 }
 
@@ -209,7 +210,7 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   if (!r) return RC_EXHAUSTED;
   reflect__v1__login_reply__init(r);
   u.pwhash[0] = '\0';
-  rc = store_users_to_message(c, &u, &r->user);
+  rc = store_users_to_message(call_store(c), &u, &r->user);
   if (rc) return call_fail(c, rc, NULL, "could not read the account");
   r->token.data = token;
   r->token.len = TOKEN_BYTES;
@@ -241,7 +242,7 @@ static rcode logout_write(call *c, void *arg)
 {
   (void)arg;
   rcode rc = store_tokens_delete(c->s->db, c->who->token_hash);
-  if (!rc) rc = store_audit_append_id(c, "logout", "user", c->who->user_id, "");
+  if (!rc) rc = store_audit_append_id(call_store(c), "logout", "user", c->who->user_id, "");
   return rc;
 }
 
@@ -267,7 +268,7 @@ rcode ops_whoami(call *c, const Reflect__V1__Request *req)
   Reflect__V1__WhoAmIReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__who_am_ireply__init(r);
-  rcode rc = store_users_to_message(c, &u, &r->user);
+  rcode rc = store_users_to_message(call_store(c), &u, &r->user);
   if (rc) return call_fail(c, rc, NULL, "could not read the account");
   r->device = c->who->device;
   r->expires_at = c->who->expires_at;

@@ -53,7 +53,7 @@ static rcode load_changeable_case(call *c, uint64_t id, const char *reference, c
   }
   /* Authz admits only supervisors and managers; a practitioner who is also
    * the allocated worker would be refused here, as in `case update`. */
-  if (k->allocated_id == c->who->user_id && c->who->role == REFLECT__V1__ROLE__ROLE_PRACTITIONER)
+  if (k->allocated_id == c->who->user_id && c->who->role == ROLE_PRACTITIONER)
     return call_fail(c, RC_DENIED, "case_id", "a case's third parties are named by a supervisor");
   return RC_OK;
 }
@@ -72,11 +72,11 @@ static rcode person_add_tx(call *c, void *arg)
   if (store_cases_get(c->s->db, p->k.id, &p->k) || store_cases_visible(c->s->db, c->who->user_id, &p->k, &visible))
     return RC_INTERNAL;
   if (!visible) return refuse_case(c);
-  rcode rc = store_case_people_add(c, &p->k, p->in->name, p->in->relationship, &p->id);
+  rcode rc = store_case_people_add(call_store(c), &p->k, p->in->name, p->in->relationship, &p->id);
   if (rc == RC_PRECONDITION) return call_fail(c, rc, "name", "a case names at most %d third parties", CASE_PEOPLE_MAX);
   char detail[32];
   snprintf(detail, sizeof detail, "person=%lld", (long long)p->id);
-  if (!rc) rc = store_audit_append_id(c, "case.person.add", "case", p->k.id, detail);
+  if (!rc) rc = store_audit_append_id(call_store(c), "case.person.add", "case", p->k.id, detail);
   return rc;
 }
 
@@ -112,13 +112,13 @@ rcode ops_case_people(call *c, const Reflect__V1__Request *req)
   Reflect__V1__CasePeopleReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_people_reply__init(r);
-  rc = store_case_people_list(c, c->a, &k, &r->people, &r->n_people);
+  rc = store_case_people_list(call_store(c), c->a, &k, &r->people, &r->n_people);
   if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: a third party of case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case's third parties");
   char detail[32];
   snprintf(detail, sizeof detail, "people=%zu", r->n_people);
-  rc = store_audit_read(c, "case.people.read", "case", k.id, detail);
+  rc = call_audit_read(c, "case.people.read", "case", k.id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_PEOPLE;
   c->rep->case_people = r;

@@ -45,8 +45,9 @@ static rcode check_worker(call *c, const char *field, const char *username, user
 {
   if (strcmp(username, c->who->username) == 0) {
     rcode rc = ops_users_find_active(c, field, username, u);
-    if (!rc && u->role != REFLECT__V1__ROLE__ROLE_PRACTITIONER && u->role != REFLECT__V1__ROLE__ROLE_SUPERVISOR)
-      rc = call_fail(c, RC_PRECONDITION, field, "your role (%s) does not hold cases", wire_role_name(u->role));
+    if (!rc && u->role != ROLE_PRACTITIONER && u->role != ROLE_SUPERVISOR)
+      rc = call_fail(c, RC_PRECONDITION, field, "your role (%s) does not hold cases",
+                     wire_role_name((Reflect__V1__Role)u->role));
     return rc;
   }
   char refusal[128];
@@ -74,10 +75,10 @@ static rcode refuse_reference(call *c)
 static rcode case_add_tx(call *c, void *arg)
 {
   case_add *a = arg;
-  rcode rc = store_cases_add(c, a->in->reference, a->in->name, a->in->date_of_birth, a->in->risk, a->allocated,
-                             a->in->looked_after, &a->id);
+  rcode rc = store_cases_add(call_store(c), a->in->reference, a->in->name, a->in->date_of_birth, a->in->risk,
+                             a->allocated, a->in->looked_after, &a->id);
   if (rc == RC_EXISTS) return refuse_reference(c);
-  if (!rc) rc = store_audit_append_id(c, "case.add", "case", a->id, "");
+  if (!rc) rc = store_audit_append_id(call_store(c), "case.add", "case", a->id, "");
   return rc;
 }
 
@@ -99,7 +100,7 @@ static rcode check_reference_free(call *c, const char *reference)
   if (found) return call_fail(c, RC_INTERNAL, NULL, "could not look the reference up");
   int visible = 0;
   if (store_cases_visible(c->s->db, c->who->user_id, &k, &visible) ||
-      (!visible && c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER &&
+      (!visible && c->who->role == ROLE_MANAGER &&
        store_teams_oversees(c->s->db, c->who->user_id, k.allocated_id, &visible)))
     return call_fail(c, RC_INTERNAL, NULL, "could not look the reference up");
   rc = refuse_reference(c);
@@ -151,13 +152,14 @@ rcode ops_case_list(call *c, const Reflect__V1__Request *req)
   Reflect__V1__CaseListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_list_reply__init(r);
-  int oversight = c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER;
-  rcode rc = store_cases_list(c, c->who->user_id, oversight, allocated, in->include_closed, &r->cases, &r->n_cases);
+  int oversight = c->who->role == ROLE_MANAGER;
+  rcode rc = store_cases_list(call_store(c), c->who->user_id, oversight, allocated, in->include_closed, &r->cases,
+                              &r->n_cases);
   if (rc) return call_fail(c, rc, NULL, "could not list cases");
   /* Names of children are content: the listing is audited before it leaves. */
   char detail[32];
   snprintf(detail, sizeof detail, "cases=%zu", r->n_cases);
-  rc = store_audit_read(c, "case.list", "user", c->who->user_id, detail);
+  rc = call_audit_read(c, "case.list", "user", c->who->user_id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_LIST;
   c->rep->case_list = r;
@@ -186,7 +188,7 @@ static rcode load_case(call *c, uint64_t id, const char *reference, int purpose,
   if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not read the case");
   int visible = 0;
   if (store_cases_visible(c->s->db, c->who->user_id, k, &visible)) return RC_INTERNAL;
-  if (!visible && purpose == READ && c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER &&
+  if (!visible && purpose == READ && c->who->role == ROLE_MANAGER &&
       store_teams_oversees(c->s->db, c->who->user_id, k->allocated_id, &visible))
     return RC_INTERNAL;
   return visible ? RC_OK : refuse_case(c);
@@ -202,11 +204,11 @@ rcode ops_case_show(call *c, const Reflect__V1__Request *req)
   Reflect__V1__CaseShowReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_show_reply__init(r);
-  rc = store_cases_to_message(c, &k, &r->case_);
+  rc = store_cases_to_message(call_store(c), &k, &r->case_);
   if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case");
-  rc = store_audit_read(c, "case.read", "case", k.id, "");
+  rc = call_audit_read(c, "case.read", "case", k.id, "");
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_SHOW;
   c->rep->case_show = r;
@@ -242,13 +244,13 @@ static rcode case_update_tx(call *c, void *arg)
   int open = in->close ? 0 : in->reopen ? 1 : u->k.open;
   int looked_after = in->looked_after ? 1 : in->not_looked_after ? 0 : u->k.looked_after;
   int64_t allocated = u->allocated ? u->allocated : u->k.allocated_id;
-  rcode rc = store_cases_update(c, &u->k, risk, allocated, open, looked_after);
+  rcode rc = store_cases_update(call_store(c), &u->k, risk, allocated, open, looked_after);
   /* The retention facts are in the audit, so a shortened retention (a mark
    * cleared on a closed case) can be traced to who did it. */
   char detail[64] = "";
   if (!rc && (open != u->k.open || looked_after != u->k.looked_after))
     snprintf(detail, sizeof detail, "open=%d looked_after=%d", open, looked_after);
-  if (!rc) rc = store_audit_append_id(c, "case.update", "case", u->k.id, detail);
+  if (!rc) rc = store_audit_append_id(call_store(c), "case.update", "case", u->k.id, detail);
   return rc;
 }
 
@@ -264,7 +266,7 @@ rcode ops_case_update(call *c, const Reflect__V1__Request *req)
   rcode rc = load_case(c, in->id, "", CHANGE, &u.k);
   if (rc) return rc;
   /* Changing a case is for its worker's supervisor, not the worker alone. */
-  if (u.k.allocated_id == c->who->user_id && c->who->role == REFLECT__V1__ROLE__ROLE_PRACTITIONER)
+  if (u.k.allocated_id == c->who->user_id && c->who->role == ROLE_PRACTITIONER)
     return call_fail(c, RC_DENIED, "id", "a case's risk and allocation are changed by a supervisor");
   u.in = in;
   u.allocated = 0;
@@ -295,11 +297,11 @@ rcode ops_case_decisions(call *c, const Reflect__V1__Request *req)
   Reflect__V1__CaseDecisionsReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_decisions_reply__init(r);
-  rc = store_cases_to_message(c, &k, &r->case_);
+  rc = store_cases_to_message(call_store(c), &k, &r->case_);
   if (in->after_session > INT64_MAX) return call_fail(c, RC_INVALID, "after_session", "no such session");
   decisions_page pg = {(int64_t)in->after_session, in->after_revision, DECISIONS_PAGE_BYTES};
   int more = 0;
-  if (!rc) rc = store_decisions_list(c, &k, &pg, &r->decisions, &r->n_decisions, &more);
+  if (!rc) rc = store_decisions_list(call_store(c), &k, &pg, &r->decisions, &r->n_decisions, &more);
   if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: a decision about case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case's decisions");
@@ -311,7 +313,7 @@ rcode ops_case_decisions(call *c, const Reflect__V1__Request *req)
   char detail[64];
   snprintf(detail, sizeof detail, "decisions=%zu;after=%llu.%u", r->n_decisions, (unsigned long long)in->after_session,
            in->after_revision);
-  rc = store_audit_read(c, "case.decisions", "case", k.id, detail);
+  rc = call_audit_read(c, "case.decisions", "case", k.id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_CASE_DECISIONS;
   c->rep->case_decisions = r;

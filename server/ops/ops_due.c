@@ -35,9 +35,7 @@ rcode ops_due_list(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__DueListRequest *in = req->due_list;
   if (!in) return call_fail(c, RC_INVALID, "due_list", "missing due_list");
-  agreement_filter f = {.user_id = c->who->user_id,
-                        .active_only = 1,
-                        .oversight = c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER};
+  agreement_filter f = {.user_id = c->who->user_id, .active_only = 1, .oversight = c->who->role == ROLE_MANAGER};
   if (*in->supervisee) {
     /* An unknown name matches nothing, like someone you cannot see. */
     user_row u;
@@ -48,7 +46,7 @@ rcode ops_due_list(call *c, const Reflect__V1__Request *req)
   agreement_row *rows = NULL;
   Reflect__V1__Agreement **agreements = NULL;
   size_t n = 0;
-  rcode rc = store_agreements_list(c, &f, &rows, &agreements, &n);
+  rcode rc = store_agreements_list(call_store(c), &f, &rows, &agreements, &n);
   Reflect__V1__DueListReply *r = arena_alloc(c->a, sizeof *r);
   Reflect__V1__SupervisionDue **v = arena_alloc(c->a, sizeof *v * (n ? n : 1));
   if (!rc && (!r || !v)) rc = RC_EXHAUSTED;

@@ -17,7 +17,7 @@ rcode ops_events_since(call *c, const Reflect__V1__Request *req)
   Reflect__V1__Event **events;
   size_t n;
   int more;
-  rcode rc = store_events_since(c, c->who->user_id, in->after, in->limit, &events, &n, &more);
+  rcode rc = store_events_since(call_store(c), c->who->user_id, in->after, in->limit, &events, &n, &more);
   if (rc) return call_fail(c, rc, NULL, "could not read your events");
   r->events = events;
   r->n_events = n;

@@ -59,16 +59,15 @@ typedef struct {
 /* Another child's name and reference, and their third parties. Decrypted
  * into a scratch arena (the terms keep their own copies), so thousands of
  * cases do not fill the call's arena. */
-static int gather_case(call *c, const case_row *k, void *arg)
+static int gather_case(store_ctx *c, const case_row *k, void *arg)
 {
   gather *g = arg;
   /* Nothing of a shredded case can be read, so nothing of it can leak. */
   if (k->shredded_at) return RC_OK;
-  arena *saved = c->a;
-  c->a = &g->scratch;
+  store_ctx scratch = *c;
+  scratch.a = &g->scratch;
   Reflect__V1__Case *m;
-  int rc = store_cases_to_message(c, k, &m);
-  c->a = saved;
+  int rc = store_cases_to_message(&scratch, k, &m);
   if (!rc) rc = from_redact(redact_terms_add_name(g->terms, m->name, "another child"));
   if (!rc) rc = from_redact(redact_terms_add(g->terms, m->reference, "another child"));
   Reflect__V1__CasePerson **people = NULL;
@@ -112,7 +111,7 @@ static rcode build_terms(call *c, const case_row *k, const char *subject, Reflec
   redact_terms_restrict(&others, corpus);
   redact_terms_restrict(t, corpus);
   gather g = {&others, {0}};
-  rc = store_case_people_each_case(c, k->id, gather_case, &g);
+  rc = store_case_people_each_case(call_store(c), k->id, gather_case, &g);
   arena_reset(&g.scratch);
   for (size_t i = 0; !rc && i < n; i++)
     rc = from_redact(redact_terms_add_name(&others, people[i]->name, "third party"));
@@ -197,8 +196,8 @@ static rcode fill_people(call *c, const case_row *k, Reflect__V1__CaseExtractEnt
   if (!rc) rc = store_sessions_members(c->s->db, s.id, members, SESSION_MAX_MEMBERS, &n);
   if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not read session %llu", (unsigned long long)e->session_id);
   e->kind = (Reflect__V1__SessionKind)s.kind;
-  rc = store_users_name(c, s.supervisor_id, &e->supervisor);
-  if (!rc) rc = store_users_name(c, n == 1 ? members[0] : k->allocated_id, &e->practitioner);
+  rc = store_users_name(call_store(c), s.supervisor_id, &e->supervisor);
+  if (!rc) rc = store_users_name(call_store(c), n == 1 ? members[0] : k->allocated_id, &e->practitioner);
   return rc ? call_fail(c, rc, NULL, "could not read a staff member's name") : RC_OK;
 }
 
@@ -212,9 +211,9 @@ static rcode export_audit_tx(call *c, void *arg)
   export_audit *a = arg;
   char detail[64];
   snprintf(detail, sizeof detail, "entries=%zu;redactions=%zu", a->entries, a->redactions);
-  rcode rc = store_audit_append_id(c, "case.export", "case", a->case_id, detail);
+  rcode rc = store_audit_append_id(call_store(c), "case.export", "case", a->case_id, detail);
   snprintf(detail, sizeof detail, "decisions=%zu", a->entries);
-  if (!rc) rc = store_audit_append_id(c, "case.decisions", "case", a->case_id, detail);
+  if (!rc) rc = store_audit_append_id(call_store(c), "case.decisions", "case", a->case_id, detail);
   return rc;
 }
 
@@ -224,7 +223,7 @@ static rcode fill_entries(call *c, extract *x, const case_row *k, const decision
   Reflect__V1__Decision **d = NULL;
   size_t n = 0;
   int more = 0;
-  rcode rc = store_decisions_list(c, k, pg, &d, &n, &more);
+  rcode rc = store_decisions_list(call_store(c), k, pg, &d, &n, &more);
   if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: a decision about case %lld failed authentication",
                      (long long)k->id);
@@ -290,7 +289,7 @@ static rcode build_extract(call *c, extract *x, const case_row *k, const decisio
   if (rc) return rc;
   Reflect__V1__CasePerson **people = NULL;
   size_t n = 0;
-  rc = store_case_people_list(c, c->a, k, &people, &n);
+  rc = store_case_people_list(call_store(c), c->a, k, &people, &n);
   if (rc) return call_fail(c, rc, NULL, "could not read the case's third parties");
   redact_corpus corpus;
   redact_corpus_init(&corpus);
@@ -320,12 +319,12 @@ rcode ops_export_case(call *c, const Reflect__V1__Request *req)
   x.r = arena_alloc(c->a, sizeof *x.r);
   if (!x.r) return RC_EXHAUSTED;
   reflect__v1__export_case_reply__init(x.r);
-  rc = store_cases_to_message(c, &k, &x.r->case_);
+  rc = store_cases_to_message(call_store(c), &k, &x.r->case_);
   if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case");
   x.r->generated_at = c->now;
-  rc = store_users_name(c, c->who->user_id, &x.r->generated_by);
+  rc = store_users_name(call_store(c), c->who->user_id, &x.r->generated_by);
   if (rc) return call_fail(c, rc, NULL, "could not read your name");
   if (in->after_session > INT64_MAX) return call_fail(c, RC_INVALID, "after_session", "no such session");
   decisions_page pg = {(int64_t)in->after_session, in->after_revision, DECISIONS_PAGE_BYTES};

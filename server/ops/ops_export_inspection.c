@@ -176,7 +176,7 @@ static rcode sample_build(call *c, inspection *x)
     }
     char detail[48];
     snprintf(detail, sizeof detail, "revision=%u;inspection", ref->revision);
-    rc = store_audit_append_id(c, "record.read", "session", s.id, detail);
+    rc = store_audit_append_id(call_store(c), "record.read", "session", s.id, detail);
     if (rc) return rc;
     x->r->sample[x->r->n_sample++] = rec;
     size += more;
@@ -224,7 +224,7 @@ static rcode export_tx(call *c, void *arg)
   int n = snprintf(detail, sizeof detail, "from=%s;to=%s;sample=%zu", x->sc.from, x->sc.to, x->r->n_sample);
   if (x->r->n_sample_omitted && n > 0 && (size_t)n < sizeof detail)
     snprintf(detail + n, sizeof detail - (size_t)n, ";omitted=%zu", x->r->n_sample_omitted);
-  return store_audit_append_id(c, "inspection.export", "team", x->sc.team_id, detail);
+  return store_audit_append_id(call_store(c), "inspection.export", "team", x->sc.team_id, detail);
 }
 
 rcode ops_export_inspection(call *c, const Reflect__V1__Request *req)

@@ -20,13 +20,14 @@ typedef struct {
 static rcode grant_write(call *c, void *arg)
 {
   grant_tx *g = arg;
-  rcode rc = g->revoke ? store_inspectors_revoke(c, g->inspector, g->team, &g->changed)
-                       : store_inspectors_grant(c, g->inspector, g->team, &g->changed);
+  rcode rc = g->revoke ? store_inspectors_revoke(call_store(c), g->inspector, g->team, &g->changed)
+                       : store_inspectors_grant(call_store(c), g->inspector, g->team, &g->changed);
   if (rc || !g->changed) return rc;
   /* The table holds only current grants; the audit log is the history. */
   char detail[48];
   snprintf(detail, sizeof detail, "team=%lld", (long long)g->team);
-  rc = store_audit_append_id(c, g->revoke ? "inspector.revoke" : "inspector.grant", "user", g->inspector, detail);
+  rc = store_audit_append_id(call_store(c), g->revoke ? "inspector.revoke" : "inspector.grant", "user", g->inspector,
+                             detail);
   /* The team's managers learn who now reads its evidence. */
   if (!rc && !g->revoke) rc = events_account_changed(c, EVENTS_ACCOUNT_INSPECTOR_GRANTED, g->inspector, g->team);
   return rc;
@@ -43,7 +44,7 @@ rcode ops_inspector_grant(call *c, const Reflect__V1__Request *req)
   if (!store_users_valid_username(in->inspector) || store_users_find(c->s->db, in->inspector, &u) != RC_OK)
     return call_fail(c, RC_NOT_FOUND, "inspector", "no user called '%.64s'", in->inspector);
   u.pwhash[0] = '\0';
-  if (u.role != REFLECT__V1__ROLE__ROLE_INSPECTOR)
+  if (u.role != ROLE_INSPECTOR)
     return call_fail(c, RC_PRECONDITION, "inspector", "'%s' is not an inspector", u.username);
   grant_tx g = {u.id, 0, in->revoke, 0};
   int found = store_teams_find(c->s->db, in->team, &g.team);

@@ -47,7 +47,7 @@ static rcode drifting_now(call *c, const kpi_record *k, int *drifting, uint64_t 
 {
   Reflect__V1__KpiMeasurement **recent;
   size_t n = 0;
-  rcode rc = store_kpis_recent(c, k->m.indicator_id, &k->m.who, 3, &recent, &n);
+  rcode rc = store_kpis_recent(call_store(c), k->m.indicator_id, &k->m.who, 3, &recent, &n);
   if (rc) return rc;
   line_figures f;
   figures_of((int)k->ind->direction, recent, n, &f);
@@ -67,11 +67,11 @@ static rcode record_tx(call *c, void *arg)
     rc = RC_INTERNAL;
   if (rc) return rc;
   k->m.target_id = found ? t.id : 0;
-  rc = store_kpis_measurement_add(c, &k->m, k->in->evidence);
+  rc = store_kpis_measurement_add(call_store(c), &k->m, k->in->evidence);
   char detail[96], prefix[64];
   snprintf(prefix, sizeof prefix, "indicator=%lld;period=%s", (long long)k->m.indicator_id, k->m.period);
   kpi_access_detail(detail, sizeof detail, prefix, &k->m.who);
-  if (!rc) rc = store_audit_append_id(c, "kpi.record", "measurement", k->m.id, detail);
+  if (!rc) rc = store_audit_append_id(call_store(c), "kpi.record", "measurement", k->m.id, detail);
   if (!rc) rc = drifting_now(c, k, &k->drifting, &latest);
   if (rc) return rc;
   /* Told when this measurement leaves the line drifting: a new latest
@@ -136,11 +136,11 @@ static rcode report_line(call *c, int64_t indicator, const kpi_subject *who, uin
   reflect__v1__kpi_line__init(l);
   kpi_target_row t;
   int found = 0, agreed = 0;
-  rcode rc = store_kpis_indicator_get(c, indicator, 0, &l->indicator);
+  rcode rc = store_kpis_indicator_get(call_store(c), indicator, 0, &l->indicator);
   if (!rc) rc = store_kpis_target_in_force(c->s->db, indicator, who, today, &t, &found);
-  if (!rc && found) rc = store_kpis_target_message(c, &t, &l->target);
+  if (!rc && found) rc = store_kpis_target_message(call_store(c), &t, &l->target);
   if (!rc && found) rc = store_kpis_agreed(c->s->db, &t, &agreed);
-  if (!rc) rc = store_kpis_recent(c, indicator, who, periods, &l->recent, &l->n_recent);
+  if (!rc) rc = store_kpis_recent(call_store(c), indicator, who, periods, &l->recent, &l->n_recent);
   if (rc) return rc;
   line_figures f;
   figures_of((int)l->indicator->direction, l->recent, l->n_recent, &f);
@@ -176,7 +176,7 @@ rcode ops_kpi_report(call *c, const Reflect__V1__Request *req)
   Reflect__V1__KpiReportReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__kpi_report_reply__init(r);
-  if (store_kpis_subject_indicators(c, &who, &ids, &n))
+  if (store_kpis_subject_indicators(call_store(c), &who, &ids, &n))
     return call_fail(c, RC_INTERNAL, NULL, "could not read indicators");
   r->lines = arena_alloc(c->a, sizeof *r->lines * (n ? n : 1));
   if (!r->lines) return RC_EXHAUSTED;

@@ -38,9 +38,9 @@ typedef struct {
 static rcode goal_add_tx(call *c, void *arg)
 {
   goal_add *g = arg;
-  rcode rc = store_kpis_goal_add(c, g->in->name, g->in->description, &g->id);
+  rcode rc = store_kpis_goal_add(call_store(c), g->in->name, g->in->description, &g->id);
   if (rc == RC_EXISTS) return call_fail(c, RC_EXISTS, "name", "a goal with that name already exists");
-  if (!rc) rc = store_audit_append_id(c, "kpi.goal", "goal", g->id, "");
+  if (!rc) rc = store_audit_append_id(call_store(c), "kpi.goal", "goal", g->id, "");
   return rc;
 }
 
@@ -69,7 +69,8 @@ rcode ops_goal_list(call *c, const Reflect__V1__Request *req)
   rcode rc = reply_of(c, sizeof *r, (void **)&r);
   if (rc) return rc;
   reflect__v1__goal_list_reply__init(r);
-  if (store_kpis_goal_list(c, &r->goals, &r->n_goals)) return call_fail(c, RC_INTERNAL, NULL, "could not list goals");
+  if (store_kpis_goal_list(call_store(c), &r->goals, &r->n_goals))
+    return call_fail(c, RC_INTERNAL, NULL, "could not list goals");
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_GOAL_LIST;
   c->rep->goal_list = r;
   return RC_OK;
@@ -111,13 +112,13 @@ static rcode define_tx(call *c, void *arg)
   int yes = 0;
   if (store_kpis_goal_exists(c->s->db, (int64_t)k->in->goal_id, &yes)) return RC_INTERNAL;
   if (!yes) return call_fail(c, RC_NOT_FOUND, "indicator.goal_id", "no goal %llu", (unsigned long long)k->in->goal_id);
-  rcode rc = store_kpis_indicator_add(c, k->in, &k->id, &k->version);
+  rcode rc = store_kpis_indicator_add(call_store(c), k->in, &k->id, &k->version);
   if (rc == RC_NOT_FOUND)
     return call_fail(c, RC_NOT_FOUND, "indicator.id", "no indicator %llu to make a new version of",
                      (unsigned long long)k->in->id);
   char detail[32];
   snprintf(detail, sizeof detail, "version=%u", k->version);
-  if (!rc) rc = store_audit_append_id(c, "kpi.define", "indicator", k->id, detail);
+  if (!rc) rc = store_audit_append_id(call_store(c), "kpi.define", "indicator", k->id, detail);
   return rc;
 }
 
@@ -149,7 +150,7 @@ rcode ops_kpi_list(call *c, const Reflect__V1__Request *req)
   rcode rc = reply_of(c, sizeof *r, (void **)&r);
   if (rc) return rc;
   reflect__v1__kpi_list_reply__init(r);
-  if (store_kpis_indicator_list(c, (int64_t)in->indicator_id, &r->indicators, &r->n_indicators))
+  if (store_kpis_indicator_list(call_store(c), (int64_t)in->indicator_id, &r->indicators, &r->n_indicators))
     return call_fail(c, RC_INTERNAL, NULL, "could not list indicators");
   if (in->indicator_id && !r->n_indicators)
     return call_fail(c, RC_NOT_FOUND, "indicator_id", "no indicator %llu", (unsigned long long)in->indicator_id);
@@ -163,11 +164,11 @@ rcode ops_kpi_list(call *c, const Reflect__V1__Request *req)
 static rcode assign_tx(call *c, void *arg)
 {
   kpi_target_row *t = arg;
-  rcode rc = store_kpis_target_add(c, t, &t->id);
+  rcode rc = store_kpis_target_add(call_store(c), t, &t->id);
   char detail[96], prefix[48];
   snprintf(prefix, sizeof prefix, "indicator=%lld", (long long)t->indicator_id);
   kpi_access_detail(detail, sizeof detail, prefix, &t->who);
-  if (!rc) rc = store_audit_append_id(c, "kpi.assign", "target", t->id, detail);
+  if (!rc) rc = store_audit_append_id(call_store(c), "kpi.assign", "target", t->id, detail);
   return rc;
 }
 
@@ -203,10 +204,10 @@ rcode ops_kpi_assign(call *c, const Reflect__V1__Request *req)
 static rcode agree_tx(call *c, void *arg)
 {
   const kpi_target_row *t = arg;
-  rcode rc = store_kpis_agree(c, t->id);
+  rcode rc = store_kpis_agree(call_store(c), t->id);
   if (rc == RC_EXISTS)
     return call_fail(c, RC_PRECONDITION, "target_id", "you have already agreed target %lld", (long long)t->id);
-  if (!rc) rc = store_audit_append_id(c, "kpi.agree", "target", t->id, "");
+  if (!rc) rc = store_audit_append_id(call_store(c), "kpi.agree", "target", t->id, "");
   return rc;
 }
 

@@ -22,7 +22,9 @@ static rcode password_write(call *c, void *arg)
   password_set *p = arg;
   rcode rc = store_users_set_password(c->s->db, p->user_id, p->pwhash, p->by_admin, c->now);
   if (!rc) rc = store_tokens_delete_user(c->s->db, p->user_id, p->keep);
-  if (!rc) rc = store_audit_append_id(c, p->by_admin ? "password.reset" : "password.change", "user", p->user_id, "");
+  if (!rc)
+    rc = store_audit_append_id(call_store(c), p->by_admin ? "password.reset" : "password.change", "user", p->user_id,
+                               "");
   if (!rc && p->by_admin) rc = events_account_changed(c, EVENTS_ACCOUNT_PASSWORD_RESET, p->user_id, 0);
   return rc;
 }

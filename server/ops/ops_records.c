@@ -33,10 +33,11 @@ static rcode record_cases_tx(call *c, record_write *w)
   for (size_t i = 0; i < w->rs.n; i++) {
     const Reflect__V1__RecordSection *sec = w->rs.sections[i];
     if (sec->kind != REFLECT__V1__SECTION_KIND__SECTION_CASE) continue;
-    rcode rc = store_decisions_add(c, &w->s, w->revision, &w->rs.cases[i], sec->risk, sec->decision, sec->rationale);
+    rcode rc = store_decisions_add(call_store(c), &w->s, w->revision, &w->rs.cases[i], sec->risk, sec->decision,
+                                   sec->rationale);
     char detail[64];
     snprintf(detail, sizeof detail, "session=%lld;revision=%u", (long long)w->s.id, w->revision);
-    if (!rc) rc = store_audit_append_id(c, "case.discussed", "case", w->rs.cases[i].id, detail);
+    if (!rc) rc = store_audit_append_id(call_store(c), "case.discussed", "case", w->rs.cases[i].id, detail);
     if (rc) return rc;
   }
   return RC_OK;
@@ -83,12 +84,12 @@ static rcode record_write_tx(call *c, void *arg)
                      "this record already has %d revisions, the most a record may have; add a comment instead",
                      RECORD_REVISIONS_MAX);
   rc = record_sections_resolve(c, &w->s, &w->rs);
-  if (!rc) rc = store_records_append(c, &w->s, w->rs.sections, w->rs.n, w->in->reason, &w->revision);
+  if (!rc) rc = store_records_append(call_store(c), &w->s, w->rs.sections, w->rs.n, w->in->reason, &w->revision);
   if (!rc) rc = record_cases_tx(c, w);
   if (rc) return rc;
   char detail[48];
   snprintf(detail, sizeof detail, "revision=%u;sections=%zu", w->revision, w->rs.n);
-  rc = store_audit_append_id(c, "record.write", "session", w->s.id, detail);
+  rc = store_audit_append_id(call_store(c), "record.write", "session", w->s.id, detail);
   return rc ? rc : events_record_written(c, &w->s, w->revision);
 }
 
@@ -130,14 +131,14 @@ static rcode load_readable_session(call *c, uint64_t id, session_row *s, int *pa
   rcode rc = session_rules_load(c, id, s);
   int visible = 0;
   if (!rc) rc = session_rules_check_visible(c, s, party, &visible);
-  if (!rc && !visible && c->who->role == REFLECT__V1__ROLE__ROLE_INSPECTOR &&
+  if (!rc && !visible && c->who->role == ROLE_INSPECTOR &&
       store_inspectors_sees_session(c->s->db, c->who->user_id, s, &visible))
     rc = RC_INTERNAL;
   if (rc || visible) return rc;
   /* A failed audit has rolled back and already put its failure in the
    * reply (call_write), which a refusal after it would not replace: return
    * that failure, so the code returned is the one the client sees. */
-  rc = store_audit_read(c, "record.denied", "session", s->id, "");
+  rc = call_audit_read(c, "record.denied", "session", s->id, "");
   return rc ? rc : session_rules_refuse(c, id);
 }
 
@@ -162,7 +163,7 @@ static rcode fill_comments(call *c, const session_row *s, const record_view *vie
   }
   if (q.budget < 2 * COMMENT_WIRE_MAX) q.budget = 2 * COMMENT_WIRE_MAX;
   comments_page page;
-  rcode rc = store_comments_page(c, s, &q, &page);
+  rcode rc = store_comments_page(call_store(c), s, &q, &page);
   if (rc) return rc;
   r->comments = page.v;
   r->n_comments = page.n;
@@ -179,7 +180,7 @@ rcode ops_records_fill(call *c, const session_row *s, uint32_t revision, int par
   if (!r) return RC_EXHAUSTED;
   reflect__v1__record_show_reply__init(r);
   /* Wellbeing is for the two parties: for anyone else it is not opened. */
-  rcode rc = store_records_read(c, s, revision, party, r);
+  rcode rc = store_records_read(call_store(c), s, revision, party, r);
   if (rc == RC_NOT_FOUND && revision)
     return call_fail(c, rc, "revision", "session %lld has no revision %u", (long long)s->id, revision);
   if (rc == RC_NOT_FOUND) return call_fail(c, rc, "session_id", "session %lld has no record yet", (long long)s->id);
@@ -195,7 +196,7 @@ rcode ops_records_fill(call *c, const session_row *s, uint32_t revision, int par
   for (size_t i = 0; !rc && i < r->n_sections; i++) rc = kpi_cite_fill(c, r->sections[i]);
   if (rc) return call_fail(c, rc, NULL, "could not read the measurements the record cites");
   int frozen = 0;
-  rc = store_signoffs_status(c, s, r->revision->revision, &r->signatures, &r->n_signatures, &r->awaiting,
+  rc = store_signoffs_status(call_store(c), s, r->revision->revision, &r->signatures, &r->n_signatures, &r->awaiting,
                              &r->n_awaiting, &frozen);
   r->frozen = frozen != 0;
   if (!rc) rc = fill_comments(c, s, view, r);
@@ -219,7 +220,7 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
   if (in->comments_after > INT64_MAX) return call_fail(c, RC_INVALID, "comments_after", "no such comment");
   /* Inspectors read evidence: only what every party has signed, the
    * comments included. */
-  int inspector = c->who->role == REFLECT__V1__ROLE__ROLE_INSPECTOR;
+  int inspector = c->who->role == ROLE_INSPECTOR;
   record_view view = {.after = in->comments_after,
                       .limit = in->comments_limit,
                       .signed_only = inspector,
@@ -247,7 +248,7 @@ rcode ops_record_show(call *c, const Reflect__V1__Request *req)
            : inspector ? ";inspector"
                        : ";oversight",
            withheld ? ";wellbeing=withheld" : "", in->comments_only ? ";comments" : "");
-  rc = store_audit_read(c, "record.read", "session", s.id, detail);
+  rc = call_audit_read(c, "record.read", "session", s.id, detail);
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_RECORD_SHOW;
   c->rep->record_show = r;
@@ -270,15 +271,16 @@ static rcode sign_tx(call *c, void *arg)
   if (g->revision != latest)
     return call_fail(c, RC_PRECONDITION, "revision", "revision %u is not the latest (%u): read it before signing",
                      g->revision, latest);
-  rcode rc = store_signoffs_add(c, g->s.id, g->revision);
+  rcode rc = store_signoffs_add(call_store(c), g->s.id, g->revision);
   if (rc == RC_EXISTS) return call_fail(c, rc, "revision", "you have already signed revision %u", g->revision);
   char detail[32];
   snprintf(detail, sizeof detail, "revision=%u", g->revision);
-  if (!rc) rc = store_audit_append_id(c, "record.sign", "session", g->s.id, detail);
+  if (!rc) rc = store_audit_append_id(call_store(c), "record.sign", "session", g->s.id, detail);
   Reflect__V1__Signature **sigs;
   char **awaiting;
   size_t n_sigs, n_awaiting;
-  if (!rc) rc = store_signoffs_status(c, &g->s, g->revision, &sigs, &n_sigs, &awaiting, &n_awaiting, &g->frozen);
+  if (!rc)
+    rc = store_signoffs_status(call_store(c), &g->s, g->revision, &sigs, &n_sigs, &awaiting, &n_awaiting, &g->frozen);
   if (!rc) rc = events_record_signed(c, &g->s, g->revision, g->frozen);
   return rc;
 }
@@ -313,7 +315,8 @@ static rcode comment_room_check(call *c, comment *m)
 {
   comment_room room;
   int64_t resolution;
-  if (store_comments_room(c, &m->s, m->in->kind, (int64_t)m->in->resolves, &room, &resolution)) return RC_INTERNAL;
+  if (store_comments_room(call_store(c), &m->s, m->in->kind, (int64_t)m->in->resolves, &room, &resolution))
+    return RC_INTERNAL;
   switch (room) {
   case COMMENT_ROOM: return RC_OK;
   case COMMENT_FULL_DAY:
@@ -355,8 +358,8 @@ static rcode comment_tx(call *c, void *arg)
   }
   rcode rc = comment_room_check(c, m);
   if (rc) return rc;
-  rc = store_comments_add(c, &m->s, latest, m->in->kind, (int64_t)m->in->resolves, m->in->text, &m->id);
-  if (!rc) rc = store_audit_append_id(c, "record.comment", "session", m->s.id, "");
+  rc = store_comments_add(call_store(c), &m->s, latest, m->in->kind, (int64_t)m->in->resolves, m->in->text, &m->id);
+  if (!rc) rc = store_audit_append_id(call_store(c), "record.comment", "session", m->s.id, "");
   return rc;
 }
 
@@ -392,7 +395,7 @@ rcode ops_record_history(call *c, const Reflect__V1__Request *req)
   if (rc) return rc;
   Reflect__V1__Revision **revs = NULL;
   size_t n = 0;
-  rc = store_records_revisions(c, &s, &revs, &n);
+  rc = store_records_revisions(call_store(c), &s, &revs, &n);
   if (rc) return call_fail(c, rc, NULL, "could not read the record's history");
   Reflect__V1__RecordHistoryReply *r = arena_alloc(c->a, sizeof *r);
   Reflect__V1__RevisionSummary **v = arena_alloc(c->a, sizeof *v * (n ? n : 1));
@@ -408,13 +411,13 @@ rcode ops_record_history(call *c, const Reflect__V1__Request *req)
     char **awaiting;
     size_t n_awaiting;
     int frozen = 0;
-    rc = store_signoffs_status(c, &s, revs[i]->revision, &sum->signatures, &sum->n_signatures, &awaiting, &n_awaiting,
-                               &frozen);
+    rc = store_signoffs_status(call_store(c), &s, revs[i]->revision, &sum->signatures, &sum->n_signatures, &awaiting,
+                               &n_awaiting, &frozen);
     sum->frozen = frozen != 0;
     v[i] = sum;
   }
   if (rc) return call_fail(c, rc, NULL, "could not read the record's history");
-  rc = store_audit_read(c, "record.history", "session", s.id, party ? "" : "oversight");
+  rc = call_audit_read(c, "record.history", "session", s.id, party ? "" : "oversight");
   if (rc) return rc;
   reflect__v1__record_history_reply__init(r);
   r->revisions = v;

@@ -66,9 +66,9 @@ typedef struct {
 static rcode rule_add_tx(call *c, void *arg)
 {
   rule_add *r = arg;
-  rcode rc = store_rules_add(c, r->in->name, r->in->description, r->steps, r->in->n_steps, &r->id);
+  rcode rc = store_rules_add(call_store(c), r->in->name, r->in->description, r->steps, r->in->n_steps, &r->id);
   if (rc == RC_EXISTS) return call_fail(c, rc, "name", "a rule named '%s' already exists", r->in->name);
-  return rc ? rc : store_audit_append_id(c, "rule.add", "rule", r->id, "");
+  return rc ? rc : store_audit_append_id(call_store(c), "rule.add", "rule", r->id, "");
 }
 
 rcode ops_rule_add(call *c, const Reflect__V1__Request *req)
@@ -98,7 +98,7 @@ rcode ops_rule_list(call *c, const Reflect__V1__Request *req)
   Reflect__V1__RuleListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return call_fail(c, RC_EXHAUSTED, NULL, "out of memory");
   reflect__v1__rule_list_reply__init(r);
-  rcode rc = store_rules_list(c, &r->rules, &r->n_rules);
+  rcode rc = store_rules_list(call_store(c), &r->rules, &r->n_rules);
   if (rc) return call_fail(c, rc, NULL, "could not list the rules");
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_RULE_LIST;
   c->rep->rule_list = r;

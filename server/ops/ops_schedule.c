@@ -38,12 +38,12 @@ rcode ops_session_show(call *c, const Reflect__V1__Request *req)
   Reflect__V1__Session **one;
   size_t n;
   session_filter f = {.when = SESSION_FILTER_ALL, .only_session = s.id, .limit = 1};
-  rc = store_sessions_list(c, c->who->user_id, &f, &one, &n);
+  rc = store_sessions_list(call_store(c), c->who->user_id, &f, &one, &n);
   if (!rc && n == 1) r->session = one[0];
-  if (!rc) rc = store_schedule_history(c, &s, &r->history, &r->n_history);
+  if (!rc) rc = store_schedule_history(call_store(c), &s, &r->history, &r->n_history);
   if (rc || !r->session)
     return call_fail(c, rc ? rc : RC_INTERNAL, NULL, "could not read session %lld", (long long)s.id);
-  rc = store_audit_read(c, "session.read", "session", s.id, party ? "" : "oversight");
+  rc = call_audit_read(c, "session.read", "session", s.id, party ? "" : "oversight");
   if (rc) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_SESSION_SHOW;
   c->rep->session_show = r;
@@ -80,8 +80,8 @@ static rcode reschedule_tx(call *c, void *arg)
   }
   sqlite3_reset(st);
   rcode rc = session_rules_check_clashes(c, people, n + 1, start, end, has_room ? idx : NULL, m->s.id);
-  if (!rc) rc = store_schedule_move(c, &m->s, start, m->minutes, m->in->reason);
-  if (!rc) rc = store_audit_append_id(c, "session.reschedule", "session", m->s.id, "");
+  if (!rc) rc = store_schedule_move(call_store(c), &m->s, start, m->minutes, m->in->reason);
+  if (!rc) rc = store_audit_append_id(call_store(c), "session.reschedule", "session", m->s.id, "");
   /* Told from the row as it is now; m->s keeps the old one for the reply. */
   session_row moved;
   if (!rc) rc = store_sessions_get(c->s->db, m->s.id, &moved) ? RC_INTERNAL : RC_OK;
@@ -128,12 +128,12 @@ static rcode status_tx(call *c, void *arg)
   /* Checked here, on the row as it is now: it may have been moved meanwhile. */
   if (m->in->status != REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED && c->now < m->s.starts_at)
     return call_fail(c, RC_PRECONDITION, "status", "session %lld has not started yet", (long long)m->s.id);
-  rcode rc = store_schedule_set_status(c, &m->s, m->in->status, m->in->reason);
+  rcode rc = store_schedule_set_status(call_store(c), &m->s, m->in->status, m->in->reason);
   if (!rc) {
     const char *what = m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_HELD     ? "session.held"
                        : m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_MISSED ? "session.missed"
                                                                                       : "session.cancel";
-    rc = store_audit_append_id(c, what, "session", m->s.id, "");
+    rc = store_audit_append_id(call_store(c), what, "session", m->s.id, "");
   }
   if (!rc && m->in->status == REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED) rc = events_session_cancelled(c, &m->s);
   return rc;

@@ -103,7 +103,7 @@ rcode ops_session_list(call *c, const Reflect__V1__Request *req)
   Reflect__V1__SessionListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__session_list_reply__init(r);
-  rcode rc = store_sessions_list(c, c->who->user_id, &f, &r->sessions, &r->n_sessions);
+  rcode rc = store_sessions_list(call_store(c), c->who->user_id, &f, &r->sessions, &r->n_sessions);
   if (rc) return call_fail(c, rc, NULL, "could not list sessions");
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_SESSION_LIST;
   c->rep->session_list = r;

@@ -81,7 +81,7 @@ static rcode answer_write(call *c, void *arg)
   /* Teams are read inside the transaction: the ones at answer time. */
   if (store_survey_user_teams(c->s->db, c->who->user_id, t->teams, SURVEY_TEAMS_MAX, &t->a.n_teams)) return RC_INTERNAL;
   t->a.teams = t->teams;
-  rcode rc = store_survey_add(c, &t->a);
+  rcode rc = store_survey_add(call_store(c), &t->a);
   if (rc == RC_EXISTS)
     return call_fail(c, RC_PRECONDITION, "session_id", "you have already answered the survey for session %lld",
                      (long long)t->session_id);
@@ -120,7 +120,7 @@ static rcode survey_access(call *c, const report_scope *sc, const char *supervis
 {
   if (strlen(supervisor) > USERNAME_MAX)
     return call_fail(c, RC_INVALID, "supervisor", "a username has at most %d characters", USERNAME_MAX);
-  if (c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER) {
+  if (c->who->role == ROLE_MANAGER) {
     rcode rc = report_scope_check_access(c, sc);
     if (rc || !*supervisor) return rc;
     user_row u;
@@ -129,7 +129,7 @@ static rcode survey_access(call *c, const report_scope *sc, const char *supervis
     *supervisor_id = u.id;
     return RC_OK;
   }
-  if (c->who->role != REFLECT__V1__ROLE__ROLE_SUPERVISOR)
+  if (c->who->role != ROLE_SUPERVISOR)
     return call_fail(c, RC_DENIED, NULL, "only managers and supervisors see the survey");
   if (*supervisor && strcmp(supervisor, c->who->username) != 0)
     return call_fail(c, RC_DENIED, "supervisor", "a supervisor sees the survey about their own supervision only");

@@ -32,9 +32,9 @@ typedef struct {
 static rcode team_add_tx(call *c, void *arg)
 {
   team_add *t = arg;
-  rcode rc = store_teams_add(c, t->name, &t->id);
+  rcode rc = store_teams_add(call_store(c), t->name, &t->id);
   if (rc == RC_EXISTS) return call_fail(c, RC_EXISTS, "name", "a team named '%s' already exists", t->name);
-  if (!rc) rc = store_audit_append_id(c, "team.add", "team", t->id, "");
+  if (!rc) rc = store_audit_append_id(call_store(c), "team.add", "team", t->id, "");
   return rc;
 }
 
@@ -72,8 +72,8 @@ static rcode team_member_tx(call *c, void *arg)
   snprintf(detail, sizeof detail, "user=%lld;manager=%d", (long long)m->u.id, m->in->manager ? 1 : 0);
   if (m->in->remove) {
     if (!in) return call_fail(c, RC_NOT_FOUND, "username", "'%s' is not in team '%s'", who, team);
-    rcode rc = store_teams_remove(c, m->team, m->u.id);
-    if (!rc) rc = store_audit_append_id(c, "team.remove", "team", m->team, detail);
+    rcode rc = store_teams_remove(call_store(c), m->team, m->u.id);
+    if (!rc) rc = store_audit_append_id(call_store(c), "team.remove", "team", m->team, detail);
     return rc;
   }
   if (in && manager == (m->in->manager != 0))
@@ -83,14 +83,14 @@ static rcode team_member_tx(call *c, void *arg)
   if (!in && size >= TEAM_MAX_PEOPLE)
     return call_fail(c, RC_PRECONDITION, "team", "team '%s' already has %d people, the most a team may have", team,
                      TEAM_MAX_PEOPLE);
-  rcode rc = store_teams_put(c, m->team, m->u.id, m->in->manager);
+  rcode rc = store_teams_put(call_store(c), m->team, m->u.id, m->in->manager);
   /* A change of part is its own entry, so the log says who managed when. */
-  if (!rc) rc = store_audit_append_id(c, in ? "team.change" : "team.join", "team", m->team, detail);
+  if (!rc) rc = store_audit_append_id(call_store(c), in ? "team.change" : "team.join", "team", m->team, detail);
   /* Under the person too, so the managers of their other teams find it
    * among administrative actions (store_audit_list.h). */
   char on_person[64];
   snprintf(on_person, sizeof on_person, "team=%lld;manager=%d", (long long)m->team, m->in->manager ? 1 : 0);
-  if (!rc) rc = store_audit_append_id(c, in ? "team.change" : "team.join", "user", m->u.id, on_person);
+  if (!rc) rc = store_audit_append_id(call_store(c), in ? "team.change" : "team.join", "user", m->u.id, on_person);
   /* Joining a team puts someone under its managers' oversight, and
    * managing one gives its records: whoever an administrator moves (an
    * account they control among them) is seen by the person and by the
@@ -105,15 +105,14 @@ static rcode team_member_tx(call *c, void *arg)
  * managers; only managers may manage one. */
 static rcode check_member_role(call *c, const user_row *u, int manager)
 {
-  Reflect__V1__Role role = u->role;
-  if (manager && role != REFLECT__V1__ROLE__ROLE_MANAGER)
+  user_role role = u->role;
+  if (manager && role != ROLE_MANAGER)
     return call_fail(c, RC_PRECONDITION, "username", "'%s' has the role %s; only managers can manage a team",
-                     u->username, wire_role_name(role));
-  if (role != REFLECT__V1__ROLE__ROLE_MANAGER && role != REFLECT__V1__ROLE__ROLE_SUPERVISOR &&
-      role != REFLECT__V1__ROLE__ROLE_PRACTITIONER)
+                     u->username, wire_role_name((Reflect__V1__Role)role));
+  if (role != ROLE_MANAGER && role != ROLE_SUPERVISOR && role != ROLE_PRACTITIONER)
     return call_fail(c, RC_PRECONDITION, "username",
                      "'%s' has the role %s; teams are made of practitioners, supervisors and managers", u->username,
-                     wire_role_name(role));
+                     wire_role_name((Reflect__V1__Role)role));
   return RC_OK;
 }
 
@@ -160,8 +159,8 @@ rcode ops_team_list(call *c, const Reflect__V1__Request *req)
   if (!r) return RC_EXHAUSTED;
   reflect__v1__team_list_reply__init(r);
   /* Administrators run all teams; a manager sees the ones they manage. */
-  int64_t only = c->who->role == REFLECT__V1__ROLE__ROLE_ADMINISTRATOR ? 0 : c->who->user_id;
-  rcode rc = store_teams_list(c, only, &r->teams, &r->n_teams);
+  int64_t only = c->who->role == ROLE_ADMINISTRATOR ? 0 : c->who->user_id;
+  rcode rc = store_teams_list(call_store(c), only, &r->teams, &r->n_teams);
   if (rc) return call_fail(c, rc, NULL, "could not list teams");
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_TEAM_LIST;
   c->rep->team_list = r;

@@ -50,8 +50,10 @@ rcode ops_users_refused_person(call *c, const char *username, const user_row *u,
     snprintf(detail, sizeof detail, "no account (name %s)", hex);
   } else if (!u->id) snprintf(detail, sizeof detail, "no account (not a valid username)");
   else if (!u->active) snprintf(detail, sizeof detail, "account not active");
-  else snprintf(detail, sizeof detail, "role=%s", wire_role_name(u->role) ? wire_role_name(u->role) : "?");
-  rcode code = c->rep->status->code;
+  else
+    snprintf(detail, sizeof detail, "role=%s",
+             wire_role_name((Reflect__V1__Role)u->role) ? wire_role_name((Reflect__V1__Role)u->role) : "?");
+  rcode code = (rcode)c->rep->status->code;
   probes_record(c, "person", object, detail);
   return code;
 }
@@ -65,7 +67,7 @@ typedef struct {
 static rcode user_add_write(call *c, void *arg)
 {
   user_add *u = arg;
-  rcode rc = store_users_create(c, u->in->username, u->in->name, u->in->role, u->pwhash, &u->id);
+  rcode rc = store_users_create(call_store(c), u->in->username, u->in->name, (user_role)u->in->role, u->pwhash, &u->id);
   if (rc == RC_EXISTS) return call_fail(c, rc, "username", "user '%s' already exists", u->in->username);
   if (!rc && u->in->expires_at) rc = store_users_set_expiry(c->s->db, u->id, u->in->expires_at);
   if (rc) return rc;
@@ -73,7 +75,7 @@ static rcode user_add_write(call *c, void *arg)
   if (u->in->expires_at)
     snprintf(detail, sizeof detail, "%s;expires_at=%lld", wire_role_name(u->in->role), (long long)u->in->expires_at);
   else snprintf(detail, sizeof detail, "%s", wire_role_name(u->in->role));
-  return store_audit_append_id(c, "user.add", "user", u->id, detail);
+  return store_audit_append_id(call_store(c), "user.add", "user", u->id, detail);
 }
 
 rcode ops_user_add(call *c, const Reflect__V1__Request *req)
@@ -120,7 +122,7 @@ rcode ops_user_list(call *c, const Reflect__V1__Request *req)
   Reflect__V1__UserListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__user_list_reply__init(r);
-  rcode rc = store_users_list(c, &r->users, &r->n_users);
+  rcode rc = store_users_list(call_store(c), &r->users, &r->n_users);
   if (rc) return call_fail(c, rc, NULL, "could not list users");
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_USER_LIST;
   c->rep->user_list = r;

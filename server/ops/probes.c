@@ -64,11 +64,11 @@ static rcode record_tx(call *c, void *arg)
   if (n > PROBE_LIMIT) return RC_OK;
   char action[48];
   snprintf(action, sizeof action, "probe.%s", p->kind);
-  rcode rc = store_audit_append(c, action, p->object, p->detail);
+  rcode rc = store_audit_append(call_store(c), action, p->object, p->detail);
   if (!rc && n == PROBE_LIMIT) {
     char detail[64];
     snprintf(detail, sizeof detail, "kind=%s;limit=%d;window_s=%d", p->kind, PROBE_LIMIT, PROBE_WINDOW_S);
-    rc = store_audit_append_id(c, "probe.throttled", "user", c->who->user_id, detail);
+    rc = store_audit_append_id(call_store(c), "probe.throttled", "user", c->who->user_id, detail);
   }
   return rc;
 }

@@ -53,8 +53,7 @@ rcode session_rules_check_visible(call *c, const session_row *s, int *party, int
     *visible = 1;
     return RC_OK;
   }
-  if (c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER &&
-      store_teams_oversees_session(c->s->db, c->who->user_id, s, visible))
+  if (c->who->role == ROLE_MANAGER && store_teams_oversees_session(c->s->db, c->who->user_id, s, visible))
     return RC_INTERNAL;
   return RC_OK;
 }
@@ -78,7 +77,7 @@ rcode session_rules_check_supervisee(call *c, const char *field, const user_row 
   if (u->id == c->who->user_id) return call_fail(c, RC_INVALID, field, "you cannot supervise yourself");
   /* ops_users_lookup_person has already refused other roles, in words that do
    * not say what the role was; this only guards a caller that did not. */
-  if (u->role != REFLECT__V1__ROLE__ROLE_PRACTITIONER && u->role != REFLECT__V1__ROLE__ROLE_SUPERVISOR)
+  if (u->role != ROLE_PRACTITIONER && u->role != ROLE_SUPERVISOR)
     return call_fail(c, RC_PRECONDITION, field, "only practitioners and supervisors are supervised");
   return RC_OK;
 }
@@ -138,12 +137,14 @@ rcode session_rules_book(call *c, const int64_t *members, size_t n_members, int6
   int64_t end = start + (int64_t)minutes * 60;
   rcode rc = session_rules_check_clashes(c, people, 1 + n_members, start, end, room_index, 0);
   if (rc) return rc;
-  rc = store_sessions_add(c, c->who->user_id, members, n_members, agreement_id, start, minutes, room, room_index, id);
+  rc = store_sessions_add(call_store(c), c->who->user_id, members, n_members, agreement_id, start, minutes, room,
+                          room_index, id);
   if (rc) return rc;
   session_row row;
   if (store_sessions_get(c->s->db, *id, &row)) return RC_INTERNAL;
-  rc = store_schedule_log(c, &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, start, 0, (int)minutes, NULL);
-  if (!rc) rc = store_audit_append_id(c, "session.add", "session", *id, "");
+  rc = store_schedule_log(call_store(c), &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, start, 0,
+                          (int)minutes, NULL);
+  if (!rc) rc = store_audit_append_id(call_store(c), "session.add", "session", *id, "");
   return rc ? rc : events_session_booked(c, &row);
 }
 

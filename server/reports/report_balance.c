@@ -52,7 +52,7 @@ static rcode measure_session(call *c, int64_t id, shares *out)
   arena scratch = {0}, *keep = c->a;
   Reflect__V1__RecordShowReply rec = REFLECT__V1__RECORD_SHOW_REPLY__INIT;
   c->a = &scratch;
-  int rc = store_records_read(c, &s, 0, 1, &rec);
+  int rc = store_records_read(call_store(c), &s, 0, 1, &rec);
   if (!rc) measure(rec.sections, rec.n_sections, out);
   c->a = keep;
   arena_reset(&scratch);

@@ -32,7 +32,7 @@ rcode report_people_list(call *c, int64_t team_id, report_person **out, size_t *
     return call_fail(c, RC_EXHAUSTED, "scope.team", "a report covers at most %d people", REPORTS_PEOPLE_MAX);
   /* Names are opened only once the list is known to fit. */
   for (size_t i = 0; i < k; i++) {
-    rcode rc = store_users_name(c, p[i].id, &p[i].name);
+    rcode rc = store_users_name(call_store(c), p[i].id, &p[i].name);
     if (rc) return call_fail(c, rc, NULL, "could not read a team member's name");
   }
   *out = p;

@@ -68,10 +68,10 @@ rcode report_scope_check_access(call *c, const report_scope *sc)
   int yes = 0, manager = 0;
   if (sc->team_id) {
     int rc = RC_OK;
-    if (c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER) {
+    if (c->who->role == ROLE_MANAGER) {
       rc = store_teams_membership(c->s->db, sc->team_id, c->who->user_id, &yes, &manager);
       yes = yes && manager;
-    } else if (c->who->role == REFLECT__V1__ROLE__ROLE_INSPECTOR) {
+    } else if (c->who->role == ROLE_INSPECTOR) {
       rc = inspector_granted(c->s->db, c->who->user_id, sc->team_id, &yes);
     }
     if (rc) return call_fail(c, RC_INTERNAL, NULL, "could not check access to the team");

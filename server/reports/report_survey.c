@@ -137,7 +137,7 @@ rcode report_survey(call *c, const report_scope *sc, int64_t supervisor_id, Refl
       return call_fail(c, RC_INTERNAL, NULL, "could not read the survey's answers");
     for (size_t i = 0; i < n; i++) {
       survey_tally u;
-      rcode rc = store_survey_tally(c, sc->team_id, from, to, sups[i], &u);
+      rcode rc = store_survey_tally(call_store(c), sc->team_id, from, to, sups[i], &u);
       if (rc == RC_DATA_LOSS) return call_fail(c, rc, NULL, "integrity error: a survey answer failed authentication");
       if (rc) return call_fail(c, rc, NULL, "could not read the survey's answers");
       /* Below the minimum even the counts are withheld: "3 of 4 answered

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "reflect.pb-c.h"
+#include "role.h"
 
 #define AUTH_CACHE_SLOTS 256
 
@@ -31,7 +32,7 @@ typedef struct {
   uint64_t generation;
   int used;
   int64_t user_id, expires_at, last_seen;
-  Reflect__V1__Role role;
+  user_role role;
   int must_change;
   char username[65];
   char device[41];

@@ -121,7 +121,8 @@ static rcode authorise_and_run(call *c, const request_rule *rule, const Reflect_
     rcode rc = authenticate(c, &req->token);
     if (rc) return rc;
     if (!requests_allow(rule, c->who->role))
-      return call_fail(c, RC_DENIED, NULL, "your role (%s) may not %s", wire_role_name(c->who->role), rule->name);
+      return call_fail(c, RC_DENIED, NULL, "your role (%s) may not %s", wire_role_name((Reflect__V1__Role)c->who->role),
+                       rule->name);
     /* Whoever set the password knows it: until the person chooses their
      * own, this login can do nothing as them. */
     if (c->who->must_change && !(rule->allow & REQUEST_FIRST))
@@ -198,9 +199,9 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
     rcode hrc = run(&c, req, slow_ok, &slow);
     /* A handler that failed without describing it, or succeeded without an
      * answer, must never look like success to the client. */
-    if (hrc != RC_OK && status.code == RC_OK)
+    if (hrc != RC_OK && status.code == REFLECT__V1__CODE__OK)
       call_fail(&c, hrc, NULL, "the request could not be completed (%s)", wire_code_name((Reflect__V1__Code)hrc));
-    else if (!slow && status.code == RC_OK && rep.result_case == REFLECT__V1__REPLY__RESULT__NOT_SET)
+    else if (!slow && status.code == REFLECT__V1__CODE__OK && rep.result_case == REFLECT__V1__REPLY__RESULT__NOT_SET)
       call_fail(&c, RC_INTERNAL, NULL, "the server produced no answer");
   }
   /* Committed events go to be published whatever the reply says: a
@@ -211,14 +212,14 @@ int dispatch_frame(svc *s, const char *device, const uint8_t *frame, size_t len,
     rc = slow;
     if (slow_owner) *slow_owner = c.slow_owner;
   } else {
-    if (status.code != RC_OK) rep.result_case = REFLECT__V1__REPLY__RESULT__NOT_SET;
-    if (status.code == RC_INTERNAL || status.code == RC_DATA_LOSS)
+    if (status.code != REFLECT__V1__CODE__OK) rep.result_case = REFLECT__V1__REPLY__RESULT__NOT_SET;
+    if (status.code == REFLECT__V1__CODE__INTERNAL || status.code == REFLECT__V1__CODE__DATA_LOSS)
       log_line(LOG_ERROR, "event=request_failed op=%d code=%s", req ? (int)req->op_case : -1,
                wire_code_name(status.code));
     if (wire_encode(&rep.base, out, out_len) != WIRE_OK) {
       /* Too big to send (or no memory): say so in a reply that surely fits. */
       rep.result_case = REFLECT__V1__REPLY__RESULT__NOT_SET;
-      status.code = RC_EXHAUSTED;
+      status.code = REFLECT__V1__CODE__RESOURCE_EXHAUSTED;
       status.message = "the reply would be larger than the server may send";
       status.field = "";
       if (wire_encode(&rep.base, out, out_len) != WIRE_OK) rc = DISPATCH_ENOMEM;

@@ -2,11 +2,11 @@
 
 #include "ops.h"
 
-#define ADMIN REQUEST_ROLE(REFLECT__V1__ROLE__ROLE_ADMINISTRATOR)
-#define MANAGER REQUEST_ROLE(REFLECT__V1__ROLE__ROLE_MANAGER)
-#define SUPERVISOR REQUEST_ROLE(REFLECT__V1__ROLE__ROLE_SUPERVISOR)
-#define PRACTITIONER REQUEST_ROLE(REFLECT__V1__ROLE__ROLE_PRACTITIONER)
-#define INSPECTOR REQUEST_ROLE(REFLECT__V1__ROLE__ROLE_INSPECTOR)
+#define ADMIN REQUEST_ROLE(ROLE_ADMINISTRATOR)
+#define MANAGER REQUEST_ROLE(ROLE_MANAGER)
+#define SUPERVISOR REQUEST_ROLE(ROLE_SUPERVISOR)
+#define PRACTITIONER REQUEST_ROLE(ROLE_PRACTITIONER)
+#define INSPECTOR REQUEST_ROLE(ROLE_INSPECTOR)
 #define ANYONE (ADMIN | MANAGER | SUPERVISOR | PRACTITIONER | INSPECTOR)
 #define OP(x) REFLECT__V1__REQUEST__OP_##x
 
@@ -102,11 +102,11 @@ const request_rule *requests_find(Reflect__V1__Request__OpCase op)
   return NULL;
 }
 
-int requests_allow(const request_rule *rule, Reflect__V1__Role role)
+int requests_allow(const request_rule *rule, user_role role)
 {
   if (!rule) return 0;
   if (rule->allow & REQUEST_PUBLIC) return 1;
-  if (role <= REFLECT__V1__ROLE__ROLE_UNSPECIFIED || role > REFLECT__V1__ROLE__ROLE_INSPECTOR) return 0;
+  if (role <= ROLE_UNSPECIFIED || role > ROLE_INSPECTOR) return 0;
   return (rule->allow & REQUEST_ROLE(role)) != 0;
 }
 

@@ -37,7 +37,7 @@ typedef struct {
 
 const request_rule *requests_find(Reflect__V1__Request__OpCase op);
 /* Whether role may send the request (always, for a public one). */
-int requests_allow(const request_rule *rule, Reflect__V1__Role role);
+int requests_allow(const request_rule *rule, user_role role);
 /* The whole table, for tests that walk it. */
 const request_rule *requests_table(size_t *n);
 

@@ -1,4 +1,5 @@
 #include "store_actions.h"
+#include "reflect.pb-c.h"
 #include "store_teams.h"
 #include "store_keys.h"
 
@@ -22,20 +23,20 @@ static void closing_context(char *buf, size_t size, const char *base, int64_t by
   snprintf(buf, size, "%s;closed_by=%lld;closed=%lld;status=%d", base, (long long)by, (long long)at, status);
 }
 
-static int bind_sealed(call *c, sqlite3_stmt *st, int param, int64_t id, const char *column, int64_t key_id,
+static int bind_sealed(store_ctx *c, sqlite3_stmt *st, int param, int64_t id, const char *column, int64_t key_id,
                        const char *context, const char *text)
 {
   store_slot slot = {"actions", id, column, key_id, 0, context};
-  return store_keys_bind_sealed(c->s->db, c->s->vault, c->ring, st, param, &slot, text);
+  return store_keys_bind_sealed(c->db, c->vault, c->ring, st, param, &slot, text);
 }
 
-rcode store_actions_add(call *c, const session_row *s, int64_t owner, int64_t case_id, int64_t due_at,
+rcode store_actions_add(store_ctx *c, const session_row *s, int64_t owner, int64_t case_id, int64_t due_at,
                         const char *description, const char *evidence_needed, int64_t *id_out)
 {
   int64_t id;
-  if (db_next_id(c->s->db, "SELECT coalesce(max(id), 0) + 1 FROM actions", &id)) return RC_INTERNAL;
+  if (db_next_id(c->db, "SELECT coalesce(max(id), 0) + 1 FROM actions", &id)) return RC_INTERNAL;
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
+      db_prepare(c->db,
                  "INSERT INTO actions(id, session_id, case_id, owner_id, due_at, key_id, description, evidence_needed,"
                  " created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!st) return RC_INTERNAL;
@@ -73,10 +74,10 @@ rcode store_actions_get(db *d, int64_t id, action_row *out)
   return rc == SQLITE_ROW ? RC_OK : rc == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
-rcode store_actions_close(call *c, const action_row *a, int status, const char *evidence)
+rcode store_actions_close(store_ctx *c, const action_row *a, int status, const char *evidence)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "UPDATE actions SET status = ?2, evidence = ?3, closed_at = ?4, closed_by = "
-                                          "?5 WHERE id = ?1 AND status = 1");
+  sqlite3_stmt *st = db_prepare(c->db, "UPDATE actions SET status = ?2, evidence = ?3, closed_at = ?4, closed_by = "
+                                       "?5 WHERE id = ?1 AND status = 1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, a->id);
   sqlite3_bind_int(st, 2, status);
@@ -111,7 +112,7 @@ static const char *const sealed_columns[3] = {"description", "evidence_needed", 
 
 /* Who sees an action: its owner, the parties to its origin session, and a
  * manager overseeing its owner through a team. v is an SQL expression. */
-_Static_assert(REFLECT__V1__ROLE__ROLE_MANAGER == 2, "the SQL below spells the manager role as 2");
+_Static_assert(ROLE_MANAGER == 2, "the SQL below spells the manager role as 2");
 #define ACTION_VISIBLE_TO(v)                                                                     \
   "(a.owner_id = " v " OR s.supervisor_id = " v                                                  \
   " OR EXISTS (SELECT 1 FROM session_members m WHERE m.session_id = s.id AND m.user_id = " v ")" \
@@ -119,7 +120,7 @@ _Static_assert(REFLECT__V1__ROLE__ROLE_MANAGER == 2, "the SQL below spells the m
 
 /* Steps st (an ACTION_SELECT), then opens the sealed texts: a key is opened
  * with other statements, so only once st has been reset. */
-static rcode read_actions(call *c, sqlite3_stmt *st, Reflect__V1__Action ***out, size_t *n)
+static rcode read_actions(store_ctx *c, sqlite3_stmt *st, Reflect__V1__Action ***out, size_t *n)
 {
   Reflect__V1__Action **v = arena_alloc(c->a, sizeof *v * ACTION_LIST_MAX);
   sealed_row *rows = arena_alloc(c->a, sizeof *rows * ACTION_LIST_MAX);
@@ -163,7 +164,7 @@ static rcode read_actions(call *c, sqlite3_stmt *st, Reflect__V1__Action ***out,
     for (int j = 0; rc == RC_OK && j < 3; j++) {
       if (!rows[i].blob[j]) continue;
       store_slot slot = {"actions", rows[i].id, sealed_columns[j], rows[i].key_id, 0, j == 2 ? closing : base};
-      rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rows[i].blob[j], rows[i].len[j], c->a, dst[j]);
+      rc = store_keys_open(c->db, c->vault, c->ring, &slot, rows[i].blob[j], rows[i].len[j], c->a, dst[j]);
     }
   }
   if (rc) return rc;
@@ -172,14 +173,13 @@ static rcode read_actions(call *c, sqlite3_stmt *st, Reflect__V1__Action ***out,
   return RC_OK;
 }
 
-rcode store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***out, size_t *n)
+rcode store_actions_list(store_ctx *c, const action_filter *f, Reflect__V1__Action ***out, size_t *n)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
-                 ACTION_SELECT " WHERE " ACTION_VISIBLE_TO(
-                     "?1") "  AND (?2 = 0 OR a.owner_id = ?1) AND (?3 = 0 OR (a.status = 1 AND a.due_at < ?4))"
-                           "  AND (?5 = 0 OR a.session_id = ?5) AND (?6 = 1 OR a.status = 1)"
-                           " ORDER BY a.status, a.due_at, a.id LIMIT " SQL_NUM(ACTION_LIST_MAX));
+      db_prepare(c->db, ACTION_SELECT " WHERE " ACTION_VISIBLE_TO(
+                            "?1") "  AND (?2 = 0 OR a.owner_id = ?1) AND (?3 = 0 OR (a.status = 1 AND a.due_at < ?4))"
+                                  "  AND (?5 = 0 OR a.session_id = ?5) AND (?6 = 1 OR a.status = 1)"
+                                  " ORDER BY a.status, a.due_at, a.id LIMIT " SQL_NUM(ACTION_LIST_MAX));
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, c->who->user_id);
   sqlite3_bind_int(st, 2, f->mine != 0);
@@ -190,10 +190,10 @@ rcode store_actions_list(call *c, const action_filter *f, Reflect__V1__Action **
   return read_actions(c, st, out, n);
 }
 
-rcode store_actions_carried_over(call *c, const session_row *s, Reflect__V1__Action ***out, size_t *n)
+rcode store_actions_carried_over(store_ctx *c, const session_row *s, Reflect__V1__Action ***out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(
-      c->s->db, ACTION_SELECT
+      c->db, ACTION_SELECT
       " WHERE a.status = 1 AND a.session_id <> ?1 AND s.starts_at < ?2 AND s.supervisor_id = ?3"
       "  AND EXISTS (SELECT 1 FROM session_members om JOIN session_members tm ON tm.user_id = om.user_id"
       "              WHERE om.session_id = s.id AND tm.session_id = ?1)"

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "store_sessions.h"
+#include "reflect.pb-c.h"
 
 #define ACTION_LIST_MAX 500
 
@@ -29,13 +30,13 @@ typedef struct {
   int64_t session_id;
 } action_filter;
 
-rcode store_actions_add(call *c, const session_row *s, int64_t owner, int64_t case_id, int64_t due_at,
+rcode store_actions_add(store_ctx *c, const session_row *s, int64_t owner, int64_t case_id, int64_t due_at,
                         const char *description, const char *evidence_needed, int64_t *id) RC_MUST_CHECK;
 rcode store_actions_get(db *d, int64_t id, action_row *out) RC_MUST_CHECK;
-rcode store_actions_close(call *c, const action_row *a, int status, const char *evidence) RC_MUST_CHECK;
+rcode store_actions_close(store_ctx *c, const action_row *a, int status, const char *evidence) RC_MUST_CHECK;
 /* The actions the caller sees (owner, a party to the origin session, or a
  * manager overseeing the owner), filtered. */
-rcode store_actions_list(call *c, const action_filter *f, Reflect__V1__Action ***out, size_t *n) RC_MUST_CHECK;
+rcode store_actions_list(store_ctx *c, const action_filter *f, Reflect__V1__Action ***out, size_t *n) RC_MUST_CHECK;
 /* The open actions that carry over onto session s's agenda, as far as the
  * caller sees them: set in an earlier session (by start) of the same
  * supervisor that shared at least one member with s, and owned by someone
@@ -43,6 +44,7 @@ rcode store_actions_list(call *c, const action_filter *f, Reflect__V1__Action **
  * relationship continuing with the person who owes the action in the room;
  * an action from another supervisor's session stays on theirs. Overdue
  * first, then by due time. */
-rcode store_actions_carried_over(call *c, const session_row *s, Reflect__V1__Action ***out, size_t *n) RC_MUST_CHECK;
+rcode store_actions_carried_over(store_ctx *c, const session_row *s, Reflect__V1__Action ***out,
+                                 size_t *n) RC_MUST_CHECK;
 
 #endif

@@ -1,4 +1,5 @@
 #include "store_agenda.h"
+#include "reflect.pb-c.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,10 +46,10 @@ static int by_priority(const void *pa, const void *pb)
 }
 
 /* Open cases of the session's members, before the caller's view is applied. */
-static rcode read_candidates(call *c, const session_row *s, candidate *v, size_t *n)
+static rcode read_candidates(store_ctx *c, const session_row *s, candidate *v, size_t *n)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
+      db_prepare(c->db,
                  "SELECT " STORE_CASES_COLS " FROM cases"
                  " WHERE open = 1 AND allocated_id IN (SELECT user_id FROM session_members WHERE session_id = ?1)"
                  " ORDER BY id LIMIT 1000");
@@ -68,11 +69,11 @@ static rcode read_candidates(call *c, const session_row *s, candidate *v, size_t
 
 /* The same rules as the rest of the server: store_cases for supervision,
  * store_teams for a manager's oversight. */
-static int caller_sees(call *c, const case_row *k, int *yes)
+static int caller_sees(store_ctx *c, const case_row *k, int *yes)
 {
-  int rc = store_cases_visible(c->s->db, c->who->user_id, k, yes);
-  if (!rc && !*yes && c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER)
-    rc = store_teams_oversees(c->s->db, c->who->user_id, k->allocated_id, yes);
+  int rc = store_cases_visible(c->db, c->who->user_id, k, yes);
+  if (!rc && !*yes && c->who->role == ROLE_MANAGER)
+    rc = store_teams_oversees(c->db, c->who->user_id, k->allocated_id, yes);
   return rc;
 }
 
@@ -92,7 +93,7 @@ static void days_text(char *buf, size_t size, uint32_t days, const char *unit_su
 
 /* "high risk, never discussed (opened 30 days ago)" or "medium risk, last
  * discussed 2026-10-01 (52 days)". */
-static char *why(call *c, const candidate *k)
+static char *why(store_ctx *c, const candidate *k)
 {
   char days[48];
   if (!k->last_session) {
@@ -107,7 +108,7 @@ static char *why(call *c, const candidate *k)
   return arena_printf(c->a, "%s risk, last discussed %s (%s)", risk_word(k->k.risk), date, days);
 }
 
-static rcode to_message(call *c, const candidate *k, Reflect__V1__AgendaCase **out)
+static rcode to_message(store_ctx *c, const candidate *k, Reflect__V1__AgendaCase **out)
 {
   Reflect__V1__AgendaCase *m = arena_alloc(c->a, sizeof *m);
   if (!m) return RC_EXHAUSTED;
@@ -122,7 +123,7 @@ static rcode to_message(call *c, const candidate *k, Reflect__V1__AgendaCase **o
   return RC_OK;
 }
 
-rcode store_agenda_cases(call *c, const session_row *s, Reflect__V1__AgendaCase ***out, size_t *n)
+rcode store_agenda_cases(store_ctx *c, const session_row *s, Reflect__V1__AgendaCase ***out, size_t *n)
 {
   candidate *v = arena_alloc(c->a, sizeof *v * AGENDA_CANDIDATES_MAX);
   if (!v) return RC_EXHAUSTED;
@@ -134,7 +135,7 @@ rcode store_agenda_cases(call *c, const session_row *s, Reflect__V1__AgendaCase 
     rc = caller_sees(c, &v[i].k, &yes);
     if (rc || !yes) continue;
     v[kept] = v[i];
-    rc = store_decisions_last_discussed(c->s->db, v[kept].k.id, &v[kept].last_at, &v[kept].last_session);
+    rc = store_decisions_last_discussed(c->db, v[kept].k.id, &v[kept].last_at, &v[kept].last_session);
     score(&v[kept++], c->now);
   }
   if (rc) return rc;

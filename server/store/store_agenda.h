@@ -24,10 +24,11 @@
 #include <stddef.h>
 
 #include "store_sessions.h"
+#include "reflect.pb-c.h"
 
 #define AGENDA_CANDIDATES_MAX 1000
 #define AGENDA_CASES_MAX 100
 
-rcode store_agenda_cases(call *c, const session_row *s, Reflect__V1__AgendaCase ***out, size_t *n) RC_MUST_CHECK;
+rcode store_agenda_cases(store_ctx *c, const session_row *s, Reflect__V1__AgendaCase ***out, size_t *n) RC_MUST_CHECK;
 
 #endif

@@ -1,4 +1,5 @@
 #include "store_agreements.h"
+#include "reflect.pb-c.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ static void agreement_context(char *buf, size_t size, const agreement_row *a, in
 
 /* Agreements older than v7 name no key; their sealed text uses the
  * supervisee's, which every account has had since it was made. */
-static rcode agreement_key(call *c, const agreement_row *a, int64_t *key_id)
+static rcode agreement_key(store_ctx *c, const agreement_row *a, int64_t *key_id)
 {
   if (a->key_id) {
     *key_id = a->key_id;
@@ -49,7 +50,7 @@ static rcode agreement_key(call *c, const agreement_row *a, int64_t *key_id)
   }
   char subject[32];
   snprintf(subject, sizeof subject, "user:%lld", (long long)a->supervisee_id);
-  return store_keys_ensure(c->s->db, c->s->vault, c->ring, c->now, subject, key_id);
+  return store_keys_ensure(c->db, c->vault, c->ring, c->now, subject, key_id);
 }
 
 static void read_row(sqlite3_stmt *st, agreement_row *a)
@@ -72,7 +73,7 @@ static void read_row(sqlite3_stmt *st, agreement_row *a)
   snprintf(a->review_on, sizeof a->review_on, "%s", (const char *)sqlite3_column_text(st, 14));
 }
 
-static rcode read_message(call *c, sqlite3_stmt *st, const agreement_row *a, Reflect__V1__Agreement **out)
+static rcode read_message(store_ctx *c, sqlite3_stmt *st, const agreement_row *a, Reflect__V1__Agreement **out)
 {
   Reflect__V1__Agreement *m = arena_alloc(c->a, sizeof *m);
   if (!m) return RC_EXHAUSTED;
@@ -98,8 +99,8 @@ static rcode read_message(call *c, sqlite3_stmt *st, const agreement_row *a, Ref
 }
 
 /* Reads up to max rows of an AGREEMENT_SELECT statement. */
-static rcode collect(call *c, sqlite3_stmt *st, size_t max, agreement_row **rows_out, Reflect__V1__Agreement ***out,
-                     size_t *n)
+static rcode collect(store_ctx *c, sqlite3_stmt *st, size_t max, agreement_row **rows_out,
+                     Reflect__V1__Agreement ***out, size_t *n)
 {
   Reflect__V1__Agreement **v = arena_alloc(c->a, sizeof *v * max);
   agreement_row *rows = arena_alloc(c->a, sizeof *rows * max);
@@ -119,14 +120,14 @@ static rcode collect(call *c, sqlite3_stmt *st, size_t max, agreement_row **rows
   return RC_OK;
 }
 
-rcode store_agreements_add(call *c, const agreement_row *a, const agreement_terms *t, int64_t *id_out)
+rcode store_agreements_add(store_ctx *c, const agreement_row *a, const agreement_terms *t, int64_t *id_out)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   int64_t id, key_id;
   int rc = rc_from_sqlite(db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM agreements", &id));
   char subject[32], context[160];
   snprintf(subject, sizeof subject, "user:%lld", (long long)a->supervisee_id);
-  if (!rc) rc = store_keys_ensure(d, c->s->vault, c->ring, c->now, subject, &key_id);
+  if (!rc) rc = store_keys_ensure(d, c->vault, c->ring, c->now, subject, &key_id);
   if (rc) return rc;
   sqlite3_stmt *st = db_prepare(
       d, "INSERT INTO agreements(id, supervisor_id, supervisee_id, every_days, minutes, created_at, created_by,"
@@ -152,7 +153,7 @@ rcode store_agreements_add(call *c, const agreement_row *a, const agreement_term
   for (int i = 0; !rc && i < 5; i++) {
     const char *text = *term_slot(&terms, i);
     store_slot slot = {"agreements", id, term_columns[i], key_id, a->version, context};
-    if (text && *text) rc = store_keys_bind_sealed(d, c->s->vault, c->ring, st, 14 + i, &slot, text);
+    if (text && *text) rc = store_keys_bind_sealed(d, c->vault, c->ring, st, 14 + i, &slot, text);
   }
   if (!rc) rc = rc_from_sqlite(db_step_done(st));
   sqlite3_clear_bindings(st); /* lets go of the sealed blobs now */
@@ -216,22 +217,22 @@ rcode store_agreements_unsigned_successor(db *d, int64_t id, int64_t *next)
   return found ? RC_OK : RC_NOT_FOUND;
 }
 
-rcode store_agreements_sign(call *c, const agreement_row *a)
+rcode store_agreements_sign(store_ctx *c, const agreement_row *a)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
+      db_prepare(c->db,
                  "UPDATE agreements SET supervisee_signed_at = ?2 WHERE id = ?1 AND supervisee_signed_at IS NULL");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, a->id);
   sqlite3_bind_int64(st, 2, c->now);
   int rc = rc_from_sqlite(db_step_done(st));
-  return rc ? rc : sqlite3_changes(db_handle(c->s->db)) == 1 ? RC_OK : RC_EXISTS;
+  return rc ? rc : sqlite3_changes(db_handle(c->db)) == 1 ? RC_OK : RC_EXISTS;
 }
 
-rcode store_agreements_end(call *c, const agreement_row *a, const char *reason)
+rcode store_agreements_end(store_ctx *c, const agreement_row *a, const char *reason)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db, "UPDATE agreements SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL");
+      db_prepare(c->db, "UPDATE agreements SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL");
   if (!st) return RC_INTERNAL;
   char context[160];
   agreement_context(context, sizeof context, a, c->now);
@@ -240,14 +241,14 @@ rcode store_agreements_end(call *c, const agreement_row *a, const char *reason)
   store_slot slot = {"agreements", a->id, "end_reason", key_id, a->version, context};
   sqlite3_bind_int64(st, 1, a->id);
   sqlite3_bind_int64(st, 2, c->now);
-  if (!rc) rc = store_keys_bind_sealed(c->s->db, c->s->vault, c->ring, st, 3, &slot, reason);
+  if (!rc) rc = store_keys_bind_sealed(c->db, c->vault, c->ring, st, 3, &slot, reason);
   if (!rc) rc = rc_from_sqlite(db_step_done(st));
   sqlite3_clear_bindings(st);
-  if (!rc && sqlite3_changes(db_handle(c->s->db)) != 1) rc = RC_PRECONDITION;
+  if (!rc && sqlite3_changes(db_handle(c->db)) != 1) rc = RC_PRECONDITION;
   return rc;
 }
 
-static rcode open_column(call *c, const agreement_row *a, int which, int64_t ended_at, const char **out)
+static rcode open_column(store_ctx *c, const agreement_row *a, int which, int64_t ended_at, const char **out)
 {
   static const char *const sql[] = {"SELECT booking FROM agreements WHERE id = ?1",
                                     "SELECT cancellation FROM agreements WHERE id = ?1",
@@ -255,7 +256,7 @@ static rcode open_column(call *c, const agreement_row *a, int which, int64_t end
                                     "SELECT record_access FROM agreements WHERE id = ?1",
                                     "SELECT disagreements FROM agreements WHERE id = ?1",
                                     "SELECT end_reason FROM agreements WHERE id = ?1"};
-  sqlite3_stmt *st = db_prepare(c->s->db, sql[which]);
+  sqlite3_stmt *st = db_prepare(c->db, sql[which]);
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, a->id);
   int src = sqlite3_step(st);
@@ -271,12 +272,12 @@ static rcode open_column(call *c, const agreement_row *a, int which, int64_t end
   int64_t key_id;
   int rc = agreement_key(c, a, &key_id);
   store_slot slot = {"agreements", a->id, which < 5 ? term_columns[which] : "end_reason", key_id, a->version, context};
-  if (!rc) rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, blob, len, c->a, &text);
+  if (!rc) rc = store_keys_open(c->db, c->vault, c->ring, &slot, blob, len, c->a, &text);
   if (!rc) *out = text;
   return rc;
 }
 
-rcode store_agreements_terms(call *c, const agreement_row *a, agreement_terms *out, const char **end_reason)
+rcode store_agreements_terms(store_ctx *c, const agreement_row *a, agreement_terms *out, const char **end_reason)
 {
   int rc = RC_OK;
   for (int i = 0; !rc && i < 5; i++) rc = open_column(c, a, i, 0, term_slot(out, i));
@@ -284,9 +285,9 @@ rcode store_agreements_terms(call *c, const agreement_row *a, agreement_terms *o
   return rc;
 }
 
-rcode store_agreements_to_message(call *c, const agreement_row *a, Reflect__V1__Agreement **out)
+rcode store_agreements_to_message(store_ctx *c, const agreement_row *a, Reflect__V1__Agreement **out)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, AGREEMENT_SELECT " WHERE a.id = ?1");
+  sqlite3_stmt *st = db_prepare(c->db, AGREEMENT_SELECT " WHERE a.id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, a->id);
   int rc = sqlite3_step(st) == SQLITE_ROW ? read_message(c, st, a, out) : RC_INTERNAL;
@@ -294,10 +295,10 @@ rcode store_agreements_to_message(call *c, const agreement_row *a, Reflect__V1__
   return rc;
 }
 
-rcode store_agreements_list(call *c, const agreement_filter *f, agreement_row **rows, Reflect__V1__Agreement ***out,
-                            size_t *n)
+rcode store_agreements_list(store_ctx *c, const agreement_filter *f, agreement_row **rows,
+                            Reflect__V1__Agreement ***out, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, AGREEMENT_SELECT
+  sqlite3_stmt *st = db_prepare(c->db, AGREEMENT_SELECT
                                 " WHERE (a.supervisor_id = ?1 OR a.supervisee_id = ?1 OR (?2 AND "
                                 "(" STORE_TEAMS_OVERSEES("?1", "a.supervisor_id") "   OR " STORE_TEAMS_OVERSEES(
                                     "?1", "a.supervisee_id") ")))"
@@ -313,9 +314,9 @@ rcode store_agreements_list(call *c, const agreement_filter *f, agreement_row **
   return collect(c, st, AGREEMENT_LIST_MAX, rows, out, n);
 }
 
-rcode store_agreements_versions(call *c, const agreement_row *a, Reflect__V1__Agreement ***out, size_t *n)
+rcode store_agreements_versions(store_ctx *c, const agreement_row *a, Reflect__V1__Agreement ***out, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, AGREEMENT_SELECT
+  sqlite3_stmt *st = db_prepare(c->db, AGREEMENT_SELECT
                                 " WHERE a.supervisor_id = ?1 AND a.supervisee_id = ?2 ORDER BY a.id LIMIT 100");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, a->supervisor_id);

@@ -24,7 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "call.h"
+#include "store_ctx.h"
+#include "reflect.pb-c.h"
 
 #define AGREEMENT_LIST_MAX 1000
 #define AGREEMENT_VERSIONS_MAX 100
@@ -53,7 +54,7 @@ typedef struct {
 } agreement_filter;
 
 /* Inserts *a (every field but id, key_id and times) made now by the caller. */
-rcode store_agreements_add(call *c, const agreement_row *a, const agreement_terms *t, int64_t *id) RC_MUST_CHECK;
+rcode store_agreements_add(store_ctx *c, const agreement_row *a, const agreement_terms *t, int64_t *id) RC_MUST_CHECK;
 rcode store_agreements_get(db *d, int64_t id, agreement_row *out) RC_MUST_CHECK;
 /* The newest agreement between the two that has not ended, signed or not. */
 rcode store_agreements_find(db *d, int64_t supervisor, int64_t supervisee, int64_t *id) RC_MUST_CHECK;
@@ -63,17 +64,17 @@ rcode store_agreements_active(db *d, int64_t supervisor, int64_t supervisee, int
 /* An unsigned, running version that supersedes agreement `id`. */
 rcode store_agreements_unsigned_successor(db *d, int64_t id, int64_t *next) RC_MUST_CHECK;
 /* The supervisee's signature; the caller has checked who and whether. */
-rcode store_agreements_sign(call *c, const agreement_row *a) RC_MUST_CHECK;
+rcode store_agreements_sign(store_ctx *c, const agreement_row *a) RC_MUST_CHECK;
 /* Ends a running agreement now, with a reason (sealed). */
-rcode store_agreements_end(call *c, const agreement_row *a, const char *reason) RC_MUST_CHECK;
+rcode store_agreements_end(store_ctx *c, const agreement_row *a, const char *reason) RC_MUST_CHECK;
 /* Opens the terms and the end reason ("" when absent). */
-rcode store_agreements_terms(call *c, const agreement_row *a, agreement_terms *out,
+rcode store_agreements_terms(store_ctx *c, const agreement_row *a, agreement_terms *out,
                              const char **end_reason) RC_MUST_CHECK;
 /* A message with everything but the sealed text. */
-rcode store_agreements_to_message(call *c, const agreement_row *a, Reflect__V1__Agreement **out) RC_MUST_CHECK;
+rcode store_agreements_to_message(store_ctx *c, const agreement_row *a, Reflect__V1__Agreement **out) RC_MUST_CHECK;
 /* The agreements f lets the caller see, oldest first; rows may be NULL. */
-rcode store_agreements_list(call *c, const agreement_filter *f, agreement_row **rows, Reflect__V1__Agreement ***out,
-                            size_t *n) RC_MUST_CHECK;
+rcode store_agreements_list(store_ctx *c, const agreement_filter *f, agreement_row **rows,
+                            Reflect__V1__Agreement ***out, size_t *n) RC_MUST_CHECK;
 /* When sessions start to count for agreement a: local midnight (TZ) at
  * the start of its first version's starts_on. Earlier sessions belong to
  * whatever came before and must not move a new agreement's due date. */
@@ -98,7 +99,7 @@ rcode store_agreements_next_due(db *d, const agreement_row *a, int64_t now, int6
                                 agreement_sessions *ps) RC_MUST_CHECK;
 
 /* Every agreement between a's supervisor and supervisee, oldest first. */
-rcode store_agreements_versions(call *c, const agreement_row *a, Reflect__V1__Agreement ***out,
+rcode store_agreements_versions(store_ctx *c, const agreement_row *a, Reflect__V1__Agreement ***out,
                                 size_t *n) RC_MUST_CHECK;
 
 #endif

@@ -1,4 +1,5 @@
 #include "store_attendance.h"
+#include "reflect.pb-c.h"
 
 rcode store_attendance_get(db *d, int64_t session_id, int64_t user_id, attendance_row *out)
 {
@@ -14,17 +15,17 @@ rcode store_attendance_get(db *d, int64_t session_id, int64_t user_id, attendanc
 }
 
 /* Steps an UPDATE that must change exactly one row. */
-static rcode change_one(call *c, sqlite3_stmt *st)
+static rcode change_one(store_ctx *c, sqlite3_stmt *st)
 {
   int rc = rc_from_sqlite(db_step_done(st));
-  if (!rc && sqlite3_changes(db_handle(c->s->db)) != 1) return RC_PRECONDITION;
+  if (!rc && sqlite3_changes(db_handle(c->db)) != 1) return RC_PRECONDITION;
   return rc;
 }
 
-rcode store_attendance_set(call *c, int64_t session_id, int64_t user_id, int attendance)
+rcode store_attendance_set(store_ctx *c, int64_t session_id, int64_t user_id, int attendance)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "UPDATE session_members SET attendance = ?3, attendance_at = ?4"
-                                          " WHERE session_id = ?1 AND user_id = ?2 AND attendance_signed_at IS NULL");
+  sqlite3_stmt *st = db_prepare(c->db, "UPDATE session_members SET attendance = ?3, attendance_at = ?4"
+                                       " WHERE session_id = ?1 AND user_id = ?2 AND attendance_signed_at IS NULL");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, session_id);
   sqlite3_bind_int64(st, 2, user_id);
@@ -33,12 +34,11 @@ rcode store_attendance_set(call *c, int64_t session_id, int64_t user_id, int att
   return change_one(c, st);
 }
 
-rcode store_attendance_sign(call *c, int64_t session_id, int64_t user_id)
+rcode store_attendance_sign(store_ctx *c, int64_t session_id, int64_t user_id)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
-                 "UPDATE session_members SET attendance_signed_at = ?3"
-                 " WHERE session_id = ?1 AND user_id = ?2 AND attendance <> 0 AND attendance_signed_at IS NULL");
+      db_prepare(c->db, "UPDATE session_members SET attendance_signed_at = ?3"
+                        " WHERE session_id = ?1 AND user_id = ?2 AND attendance <> 0 AND attendance_signed_at IS NULL");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, session_id);
   sqlite3_bind_int64(st, 2, user_id);

@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-#include "call.h"
+#include "store_ctx.h"
 
 typedef struct {
   int attendance;    /* a Reflect Attendance; 0 until recorded */
@@ -29,9 +29,9 @@ typedef struct {
 /* RC_NOT_FOUND if user is not a member of the session. */
 rcode store_attendance_get(db *d, int64_t session_id, int64_t user_id, attendance_row *out) RC_MUST_CHECK;
 /* RC_PRECONDITION if the member has confirmed meanwhile. */
-rcode store_attendance_set(call *c, int64_t session_id, int64_t user_id, int attendance) RC_MUST_CHECK;
+rcode store_attendance_set(store_ctx *c, int64_t session_id, int64_t user_id, int attendance) RC_MUST_CHECK;
 /* RC_PRECONDITION unless attendance is recorded and not yet confirmed. */
-rcode store_attendance_sign(call *c, int64_t session_id, int64_t user_id) RC_MUST_CHECK;
+rcode store_attendance_sign(store_ctx *c, int64_t session_id, int64_t user_id) RC_MUST_CHECK;
 /* "present", "absent", or "unknown". */
 const char *store_attendance_name(int attendance);
 

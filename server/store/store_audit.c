@@ -4,9 +4,9 @@
 
 #include "audit_chain.h"
 
-rcode store_audit_append(call *c, const char *action, const char *object, const char *detail)
+rcode store_audit_append(store_ctx *c, const char *action, const char *object, const char *detail)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   /* The id is chosen first because it is hashed into the row's chain; the
    * caller's write transaction keeps it ours. */
   int64_t id;
@@ -14,7 +14,7 @@ rcode store_audit_append(call *c, const char *action, const char *object, const 
   audit_fields f =
       {id, c->now, c->who->authenticated ? c->who->user_id : 0, c->who->device, action, object, detail ? detail : ""};
   uint8_t chain[AUDIT_CHAIN_BYTES];
-  int rc = audit_chain_next(d, c->s->vault, c->ring, c->now, &f, chain);
+  int rc = audit_chain_next(d, c->vault, c->ring, c->now, &f, chain);
   if (rc) return rc;
   sqlite3_stmt *st = db_prepare(d, "INSERT INTO audit(id, at, user_id, device, action, object, detail, chain)"
                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
@@ -30,26 +30,9 @@ rcode store_audit_append(call *c, const char *action, const char *object, const 
   return rc_from_sqlite(db_step_done(st));
 }
 
-rcode store_audit_append_id(call *c, const char *action, const char *kind, int64_t id, const char *detail)
+rcode store_audit_append_id(store_ctx *c, const char *action, const char *kind, int64_t id, const char *detail)
 {
   char object[64];
   snprintf(object, sizeof object, "%s:%lld", kind, (long long)id);
   return store_audit_append(c, action, object, detail);
-}
-
-typedef struct {
-  const char *action, *kind, *detail;
-  int64_t id;
-} read_audit;
-
-static rcode read_audit_tx(call *c, void *arg)
-{
-  read_audit *r = arg;
-  return store_audit_append_id(c, r->action, r->kind, r->id, r->detail);
-}
-
-rcode store_audit_read(call *c, const char *action, const char *kind, int64_t id, const char *detail)
-{
-  read_audit r = {action, kind, detail, id};
-  return call_write(c, "audit the read", read_audit_tx, &r);
 }

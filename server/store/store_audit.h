@@ -3,22 +3,18 @@
  * from which device, when. It never holds content, only identifiers.
  *
  * Contract: store_audit_append runs inside the caller's write transaction,
- * so the audit row commits (or not) with the change it describes. A read
- * of record content is audited in its own write transaction. `object` is
+ * so the audit row commits (or not) with the change it describes (a read
+ * of record content is audited in its own, by call_audit_read). `object` is
  * "session:12", "user:3"; `action` is a verb like "record.read".
  */
 #ifndef REFLECT_STORE_AUDIT_H
 #define REFLECT_STORE_AUDIT_H
 
-#include "call.h"
+#include "store_ctx.h"
 
-rcode store_audit_append(call *c, const char *action, const char *object, const char *detail) RC_MUST_CHECK;
+rcode store_audit_append(store_ctx *c, const char *action, const char *object, const char *detail) RC_MUST_CHECK;
 /* The same, for the common object "kind:id" (e.g. "session:12"). */
-rcode store_audit_append_id(call *c, const char *action, const char *kind, int64_t id,
+rcode store_audit_append_id(store_ctx *c, const char *action, const char *kind, int64_t id,
                             const char *detail) RC_MUST_CHECK;
-
-/* Audits a read of sealed content in its own write transaction, before
- * the content leaves: no audit row, no content. */
-rcode store_audit_read(call *c, const char *action, const char *kind, int64_t id, const char *detail) RC_MUST_CHECK;
 
 #endif

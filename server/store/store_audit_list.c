@@ -1,4 +1,6 @@
 #include "store_audit_list.h"
+#include "reflect.pb-c.h"
+#include "wire.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,15 +41,15 @@ static const char admin_sql[] = ENTRY_COLUMNS
 
 #define AUDIT_LIST_BYTES_MAX (768u * 1024)
 
-static char *column_text(call *c, sqlite3_stmt *st, int i)
+static char *column_text(store_ctx *c, sqlite3_stmt *st, int i)
 {
   const char *t = (const char *)sqlite3_column_text(st, i);
   return arena_strdup(c->a, t ? t : "");
 }
 
-rcode store_audit_list(call *c, const audit_query *q, Reflect__V1__AuditEntry ***out, size_t *n, int *truncated)
+rcode store_audit_list(store_ctx *c, const audit_query *q, Reflect__V1__AuditEntry ***out, size_t *n, int *truncated)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, q->admin_for ? admin_sql : q->session_id ? session_sql : case_sql);
+  sqlite3_stmt *st = db_prepare(c->db, q->admin_for ? admin_sql : q->session_id ? session_sql : case_sql);
   if (!st) return RC_INTERNAL;
   if (q->admin_for) {
     sqlite3_bind_int64(st, 1, q->admin_for);

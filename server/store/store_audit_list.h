@@ -18,7 +18,8 @@
 #ifndef REFLECT_STORE_AUDIT_LIST_H
 #define REFLECT_STORE_AUDIT_LIST_H
 
-#include "call.h"
+#include "store_ctx.h"
+#include "reflect.pb-c.h"
 
 typedef struct {
   int64_t session_id, case_id, admin_for; /* exactly one set */
@@ -26,7 +27,7 @@ typedef struct {
   uint32_t limit;
 } audit_query;
 
-rcode store_audit_list(call *c, const audit_query *q, Reflect__V1__AuditEntry ***out, size_t *n,
+rcode store_audit_list(store_ctx *c, const audit_query *q, Reflect__V1__AuditEntry ***out, size_t *n,
                        int *truncated) RC_MUST_CHECK;
 
 #endif

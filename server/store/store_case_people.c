@@ -1,4 +1,5 @@
 #include "store_case_people.h"
+#include "reflect.pb-c.h"
 #include "retention.h"
 #include "store_retention.h"
 #include "store_keys.h"
@@ -13,9 +14,10 @@ static void person_context(char *buf, size_t size, int64_t case_id)
   snprintf(buf, size, "case=%lld", (long long)case_id);
 }
 
-rcode store_case_people_add(call *c, const case_row *k, const char *name, const char *relationship, int64_t *id_out)
+rcode store_case_people_add(store_ctx *c, const case_row *k, const char *name, const char *relationship,
+                            int64_t *id_out)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   sqlite3_stmt *count = db_prepare(d, "SELECT count(*) FROM case_people WHERE case_id = ?1");
   if (!count) return RC_INTERNAL;
   sqlite3_bind_int64(count, 1, k->id);
@@ -36,10 +38,10 @@ rcode store_case_people_add(call *c, const case_row *k, const char *name, const 
   char context[48];
   person_context(context, sizeof context, k->id);
   store_slot slot = {"case_people", id, "name", k->key_id, 0, context};
-  rc = store_keys_bind_sealed(d, c->s->vault, c->ring, st, 4, &slot, name);
+  rc = store_keys_bind_sealed(d, c->vault, c->ring, st, 4, &slot, name);
   if (!rc) {
     slot.column = "relationship";
-    rc = store_keys_bind_sealed(d, c->s->vault, c->ring, st, 5, &slot, relationship);
+    rc = store_keys_bind_sealed(d, c->vault, c->ring, st, 5, &slot, relationship);
   }
   sqlite3_bind_int64(st, 6, c->now);
   sqlite3_bind_int64(st, 7, c->who->user_id);
@@ -56,10 +58,10 @@ typedef struct {
   size_t len[2];
 } sealed_person;
 
-rcode store_case_people_list(call *c, arena *a, const case_row *k, Reflect__V1__CasePerson ***out, size_t *n)
+rcode store_case_people_list(store_ctx *c, arena *a, const case_row *k, Reflect__V1__CasePerson ***out, size_t *n)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
+      db_prepare(c->db,
                  "SELECT id, key_id, name, relationship FROM case_people WHERE case_id = ?1 ORDER BY id LIMIT 200");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, k->id);
@@ -104,11 +106,11 @@ rcode store_case_people_list(call *c, arena *a, const case_row *k, Reflect__V1__
   return RC_OK;
 }
 
-rcode store_case_people_each_case(call *c, int64_t except, store_case_people_fn fn, void *arg)
+rcode store_case_people_each_case(store_ctx *c, int64_t except, store_case_people_fn fn, void *arg)
 {
   /* Ids first, into the heap: fn runs statements, and there may be more
    * cases than the arena should hold. */
-  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT id FROM cases WHERE id != ?1 ORDER BY id");
+  sqlite3_stmt *st = db_prepare(c->db, "SELECT id FROM cases WHERE id != ?1 ORDER BY id");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, except);
   size_t n = 0, cap = 0;
@@ -131,7 +133,7 @@ rcode store_case_people_each_case(call *c, int64_t except, store_case_people_fn 
   sqlite3_reset(st);
   for (size_t i = 0; !rc && i < n; i++) {
     case_row k;
-    rc = store_cases_get(c->s->db, ids[i], &k);
+    rc = store_cases_get(c->db, ids[i], &k);
     if (!rc) rc = fn(c, &k, arg);
   }
   free(ids);

@@ -20,19 +20,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "call.h"
+#include "store_ctx.h"
+#include "reflect.pb-c.h"
 #include "store_cases.h"
 
 #define CASE_PERSON_NAME_MAX 200
 #define CASE_PERSON_RELATIONSHIP_MAX 60
 #define CASE_PEOPLE_MAX 200
 
-rcode store_case_people_add(call *c, const case_row *k, const char *name, const char *relationship,
+rcode store_case_people_add(store_ctx *c, const case_row *k, const char *name, const char *relationship,
                             int64_t *id) RC_MUST_CHECK;
-rcode store_case_people_list(call *c, arena *a, const case_row *k, Reflect__V1__CasePerson ***out,
+rcode store_case_people_list(store_ctx *c, arena *a, const case_row *k, Reflect__V1__CasePerson ***out,
                              size_t *n) RC_MUST_CHECK;
 
-typedef int (*store_case_people_fn)(call *c, const case_row *k, void *arg);
-rcode store_case_people_each_case(call *c, int64_t except, store_case_people_fn fn, void *arg) RC_MUST_CHECK;
+typedef int (*store_case_people_fn)(store_ctx *c, const case_row *k, void *arg);
+rcode store_case_people_each_case(store_ctx *c, int64_t except, store_case_people_fn fn, void *arg) RC_MUST_CHECK;
 
 #endif

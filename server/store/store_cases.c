@@ -1,4 +1,5 @@
 #include "store_cases.h"
+#include "reflect.pb-c.h"
 #include "retention.h"
 #include "store_retention.h"
 #include "store_decisions.h"
@@ -49,25 +50,25 @@ void store_cases_reference_index(const vault *v, const char *reference, uint8_t 
   vault_blind_index(v, "case.reference", (const uint8_t *)norm, n, out);
 }
 
-static int seal_into(call *c, sqlite3_stmt *st, int param, int64_t id, const char *column, int64_t key_id,
+static int seal_into(store_ctx *c, sqlite3_stmt *st, int param, int64_t id, const char *column, int64_t key_id,
                      const char *text)
 {
   store_slot slot = {"cases", id, column, key_id, 0, NULL};
-  return store_keys_bind_sealed(c->s->db, c->s->vault, c->ring, st, param, &slot, text);
+  return store_keys_bind_sealed(c->db, c->vault, c->ring, st, param, &slot, text);
 }
 
-rcode store_cases_add(call *c, const char *reference, const char *name, const char *dob, int risk, int64_t allocated,
-                      int looked_after, int64_t *id_out)
+rcode store_cases_add(store_ctx *c, const char *reference, const char *name, const char *dob, int risk,
+                      int64_t allocated, int looked_after, int64_t *id_out)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   int64_t id, key_id;
   if (db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM cases", &id)) return RC_INTERNAL;
   char subject[32];
   snprintf(subject, sizeof subject, "case:%lld", (long long)id);
-  int rc = store_keys_ensure(d, c->s->vault, c->ring, c->now, subject, &key_id);
+  int rc = store_keys_ensure(d, c->vault, c->ring, c->now, subject, &key_id);
   if (rc) return rc;
   uint8_t idx[VAULT_INDEX_BYTES];
-  store_cases_reference_index(c->s->vault, reference, idx);
+  store_cases_reference_index(c->vault, reference, idx);
   sqlite3_stmt *st =
       db_prepare(d, "INSERT INTO cases(id, reference_index, key_id, reference, name, date_of_birth, risk, allocated_id,"
                     " created_at, created_by, looked_after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
@@ -129,12 +130,12 @@ rcode store_cases_visible(db *d, int64_t user_id, const case_row *k, int *visibl
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-static rcode open_column(call *c, const case_row *k, const char *column, char **out)
+static rcode open_column(store_ctx *c, const case_row *k, const char *column, char **out)
 {
   static const char *const sql[] = {"SELECT reference FROM cases WHERE id = ?1", "SELECT name FROM cases WHERE id = ?1",
                                     "SELECT date_of_birth FROM cases WHERE id = ?1"};
   int which = !strcmp(column, "reference") ? 0 : !strcmp(column, "name") ? 1 : 2;
-  sqlite3_stmt *st = db_prepare(c->s->db, sql[which]);
+  sqlite3_stmt *st = db_prepare(c->db, sql[which]);
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, k->id);
   if (sqlite3_step(st) != SQLITE_ROW) {
@@ -158,7 +159,7 @@ static rcode open_column(call *c, const case_row *k, const char *column, char **
   return store_retention_open(c, c->a, &slot, blob, len, out);
 }
 
-rcode store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out)
+rcode store_cases_to_message(store_ctx *c, const case_row *k, Reflect__V1__Case **out)
 {
   Reflect__V1__Case *m = arena_alloc(c->a, sizeof *m);
   if (!m) return RC_EXHAUSTED;
@@ -172,11 +173,11 @@ rcode store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out
   m->shredded_at = k->shredded_at;
   if (!(m->retain_until = arena_strdup(c->a, k->retain_until))) return RC_EXHAUSTED;
   user_row u;
-  int rc = store_users_get(c->s->db, k->allocated_id, &u);
+  int rc = store_users_get(c->db, k->allocated_id, &u);
   sodium_memzero(u.pwhash, sizeof u.pwhash);
   if (!rc && !(m->allocated = arena_strdup(c->a, u.username))) rc = RC_EXHAUSTED;
   int64_t last_session = 0;
-  if (!rc) rc = store_decisions_last_discussed(c->s->db, k->id, &m->last_discussed, &last_session);
+  if (!rc) rc = store_decisions_last_discussed(c->db, k->id, &m->last_discussed, &last_session);
   m->last_session = (uint64_t)last_session;
   if (!rc) rc = open_column(c, k, "reference", &m->reference);
   if (!rc) rc = open_column(c, k, "name", &m->name);
@@ -186,19 +187,18 @@ rcode store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out
   return RC_OK;
 }
 
-rcode store_cases_list(call *c, int64_t user_id, int oversight, int64_t allocated, int include_closed,
+rcode store_cases_list(store_ctx *c, int64_t user_id, int oversight, int64_t allocated, int include_closed,
                        Reflect__V1__Case ***out, size_t *n)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
-                 "SELECT " CASE_COLS " FROM cases c"
-                 " WHERE (c.allocated_id = ?1 OR EXISTS (SELECT 1 FROM agreements a"
-                 "        WHERE a.supervisor_id = ?1 AND a.supervisee_id = c.allocated_id"
-                 "        AND a.supervisee_signed_at IS NOT NULL AND a.ended_at IS NULL)"
-                 "        OR (?4 = 1 AND " STORE_TEAMS_OVERSEES(
-                     "?1", "c.allocated_id") "))"
-                                             "  AND (?2 = 0 OR c.allocated_id = ?2) AND (?3 = 1 OR c.open = 1)"
-                                             " ORDER BY c.risk DESC, c.id LIMIT 500");
+      db_prepare(c->db, "SELECT " CASE_COLS " FROM cases c"
+                        " WHERE (c.allocated_id = ?1 OR EXISTS (SELECT 1 FROM agreements a"
+                        "        WHERE a.supervisor_id = ?1 AND a.supervisee_id = c.allocated_id"
+                        "        AND a.supervisee_signed_at IS NOT NULL AND a.ended_at IS NULL)"
+                        "        OR (?4 = 1 AND " STORE_TEAMS_OVERSEES(
+                            "?1", "c.allocated_id") "))"
+                                                    "  AND (?2 = 0 OR c.allocated_id = ?2) AND (?3 = 1 OR c.open = 1)"
+                                                    " ORDER BY c.risk DESC, c.id LIMIT 500");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int64(st, 2, allocated);
@@ -219,7 +219,7 @@ rcode store_cases_list(call *c, int64_t user_id, int oversight, int64_t allocate
   return RC_OK;
 }
 
-rcode store_cases_update(call *c, const case_row *k, int risk, int64_t allocated, int open, int looked_after)
+rcode store_cases_update(store_ctx *c, const case_row *k, int risk, int64_t allocated, int open, int looked_after)
 {
   if (k->shredded_at) return RC_PRECONDITION;
   /* Closing an already closed case keeps the day it closed: a second
@@ -231,13 +231,13 @@ rcode store_cases_update(call *c, const case_row *k, int risk, int64_t allocated
   if (!open && closed_at) {
     char *dob = "";
     int rc = looked_after ? open_column(c, k, "date_of_birth", &dob) : RC_OK;
-    retention_policy p = {.case_years = c->s->cfg->case_years, .looked_after_age = c->s->cfg->looked_after_age};
+    retention_policy p = {.case_years = c->cfg->case_years, .looked_after_age = c->cfg->looked_after_age};
     if (!rc && retention_until(&p, closed_at, looked_after, dob, until)) rc = RC_INVALID;
     if (rc) return rc;
   }
-  sqlite3_stmt *st = db_prepare(c->s->db, "UPDATE cases SET risk = ?2, allocated_id = ?3, open = ?4, looked_after = "
-                                          "?5, closed_at = nullif(?6, 0),"
-                                          " retain_until = nullif(?7, '') WHERE id = ?1");
+  sqlite3_stmt *st = db_prepare(c->db, "UPDATE cases SET risk = ?2, allocated_id = ?3, open = ?4, looked_after = "
+                                       "?5, closed_at = nullif(?6, 0),"
+                                       " retain_until = nullif(?7, '') WHERE id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, k->id);
   sqlite3_bind_int(st, 2, risk);

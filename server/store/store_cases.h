@@ -21,7 +21,8 @@
 
 #include <stdint.h>
 
-#include "call.h"
+#include "store_ctx.h"
+#include "reflect.pb-c.h"
 
 #define CASE_LIST_MAX 500
 #define CASE_REFERENCE_MAX 64
@@ -42,19 +43,19 @@ typedef struct {
 void store_cases_read_row(sqlite3_stmt *st, case_row *out);
 
 void store_cases_reference_index(const vault *v, const char *reference, uint8_t out[VAULT_INDEX_BYTES]);
-rcode store_cases_add(call *c, const char *reference, const char *name, const char *dob, int risk, int64_t allocated,
-                      int looked_after, int64_t *id) RC_MUST_CHECK;
+rcode store_cases_add(store_ctx *c, const char *reference, const char *name, const char *dob, int risk,
+                      int64_t allocated, int looked_after, int64_t *id) RC_MUST_CHECK;
 rcode store_cases_get(db *d, int64_t id, case_row *out) RC_MUST_CHECK;
 rcode store_cases_find(db *d, const uint8_t index[VAULT_INDEX_BYTES], case_row *out) RC_MUST_CHECK;
 rcode store_cases_visible(db *d, int64_t user_id, const case_row *k, int *visible) RC_MUST_CHECK;
-rcode store_cases_to_message(call *c, const case_row *k, Reflect__V1__Case **out) RC_MUST_CHECK;
-rcode store_cases_list(call *c, int64_t user_id, int oversight, int64_t allocated, int include_closed,
+rcode store_cases_to_message(store_ctx *c, const case_row *k, Reflect__V1__Case **out) RC_MUST_CHECK;
+rcode store_cases_list(store_ctx *c, int64_t user_id, int oversight, int64_t allocated, int include_closed,
                        Reflect__V1__Case ***out, size_t *n) RC_MUST_CHECK;
 /* Closing sets closed_at and retain_until (retention.h, from the sealed
  * date of birth); reopening clears both; changing looked_after on a closed
  * case recomputes retain_until from the same closed_at. A shredded case is
  * never changed (RC_PRECONDITION). */
-rcode store_cases_update(call *c, const case_row *k, int risk, int64_t allocated, int open,
+rcode store_cases_update(store_ctx *c, const case_row *k, int risk, int64_t allocated, int open,
                          int looked_after) RC_MUST_CHECK;
 
 #endif

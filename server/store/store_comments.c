@@ -1,4 +1,6 @@
 #include "store_comments.h"
+#include "reflect.pb-c.h"
+#include "wire.h"
 #include "store_keys.h"
 
 #include <stdio.h>
@@ -13,10 +15,10 @@ static void comment_context(char *buf, size_t size, int64_t session, int64_t aut
            (long long)at, kind, (long long)resolves);
 }
 
-rcode store_comments_add(call *c, const session_row *s, uint32_t revision, int kind, int64_t resolves, const char *text,
-                         int64_t *id_out)
+rcode store_comments_add(store_ctx *c, const session_row *s, uint32_t revision, int kind, int64_t resolves,
+                         const char *text, int64_t *id_out)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   int64_t id;
   if (db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM record_comments", &id)) return RC_INTERNAL;
   char context[160];
@@ -24,7 +26,7 @@ rcode store_comments_add(call *c, const session_row *s, uint32_t revision, int k
   store_slot slot = {"record_comments", id, "body", s->key_id, revision, context};
   uint8_t *blob;
   size_t len;
-  int rc = store_keys_seal(d, c->s->vault, c->ring, &slot, text, &blob, &len);
+  int rc = store_keys_seal(d, c->vault, c->ring, &slot, text, &blob, &len);
   if (rc) return rc;
   sqlite3_stmt *st =
       db_prepare(d, "INSERT INTO record_comments(id, session_id, revision, author_id, at, kind, resolves, key_id, body)"
@@ -67,10 +69,10 @@ static rcode count_of(sqlite3_stmt *st, int64_t *n)
   return db_one_int64(st, n) == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
-rcode store_comments_room(call *c, const session_row *s, int kind, int64_t resolves, comment_room *room,
+rcode store_comments_room(store_ctx *c, const session_row *s, int kind, int64_t resolves, comment_room *room,
                           int64_t *resolution)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   int64_t n;
   *room = COMMENT_ROOM;
   *resolution = 0;
@@ -132,11 +134,11 @@ typedef struct {
   uint64_t next;
 } page_plan;
 
-static rcode plan_keys(call *c, const session_row *s, const comments_query *q, size_t key_budget, page_plan *p,
+static rcode plan_keys(store_ctx *c, const session_row *s, const comments_query *q, size_t key_budget, page_plan *p,
                        size_t *used)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT id, length(body) FROM record_comments WHERE session_id = ?1 AND kind "
-                                          "IN (2, 3) AND id <= ?2 ORDER BY id");
+  sqlite3_stmt *st = db_prepare(c->db, "SELECT id, length(body) FROM record_comments WHERE session_id = ?1 AND kind "
+                                       "IN (2, 3) AND id <= ?2 ORDER BY id");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int64(st, 2, q->through);
@@ -152,12 +154,12 @@ static rcode plan_keys(call *c, const session_row *s, const comments_query *q, s
   return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-static rcode plan_stream(call *c, const session_row *s, const comments_query *q, size_t budget, page_plan *p,
+static rcode plan_stream(store_ctx *c, const session_row *s, const comments_query *q, size_t budget, page_plan *p,
                          size_t used)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db, "SELECT id, length(body) FROM record_comments WHERE session_id = ?1 AND id > ?2 AND id <= ?3"
-                           " AND (kind = 1 OR id > ?4) ORDER BY id");
+      db_prepare(c->db, "SELECT id, length(body) FROM record_comments WHERE session_id = ?1 AND id > ?2 AND id <= ?3"
+                        " AND (kind = 1 OR id > ?4) ORDER BY id");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int64(st, 2, (int64_t)q->after);
@@ -182,9 +184,9 @@ static rcode plan_stream(call *c, const session_row *s, const comments_query *q,
   return step == SQLITE_ROW || step == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-static rcode page_counts(call *c, const session_row *s, const comments_query *q, comments_page *out)
+static rcode page_counts(store_ctx *c, const session_row *s, const comments_query *q, comments_page *out)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
+  sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT count(*) FILTER (WHERE kind = 1 AND id <= ?2), count(*) FILTER (WHERE id > ?2)"
                                 " FROM record_comments WHERE session_id = ?1");
   if (!st) return RC_INTERNAL;
@@ -205,7 +207,7 @@ typedef struct {
   size_t len;
 } sealed;
 
-rcode store_comments_page(call *c, const session_row *s, const comments_query *q, comments_page *out)
+rcode store_comments_page(store_ctx *c, const session_row *s, const comments_query *q, comments_page *out)
 {
   *out = (comments_page){0};
   page_plan p = {0};
@@ -220,7 +222,7 @@ rcode store_comments_page(call *c, const session_row *s, const comments_query *q
   sealed *bodies = arena_alloc(c->a, sizeof *bodies * (p.n ? p.n : 1));
   if (!v || !bodies) return RC_EXHAUSTED;
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
+      db_prepare(c->db,
                  "SELECT m.id, m.revision, u.username, m.at, m.kind, coalesce(m.resolves, 0), m.key_id, m.body, "
                  "m.author_id"
                  " FROM record_comments m JOIN users u ON u.id = m.author_id WHERE m.session_id = ?1 AND m.id <= ?2"
@@ -266,7 +268,7 @@ rcode store_comments_page(call *c, const session_row *s, const comments_query *q
     char context[160];
     comment_context(context, sizeof context, s->id, bodies[i].author, v[i]->at, v[i]->kind, (int64_t)v[i]->resolves);
     store_slot slot = {"record_comments", (int64_t)v[i]->id, "body", bodies[i].key_id, v[i]->revision, context};
-    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, bodies[i].blob, bodies[i].len, c->a, &v[i]->text);
+    rc = store_keys_open(c->db, c->vault, c->ring, &slot, bodies[i].blob, bodies[i].len, c->a, &v[i]->text);
   }
   if (rc) return rc;
   out->v = v;

@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "store_sessions.h"
+#include "reflect.pb-c.h"
 
 #define COMMENT_TEXT_MAX 8192
 #define COMMENT_NOTES_PER_PERSON 50        /* on one record */
@@ -57,14 +58,14 @@ typedef enum {
   COMMENT_RESOLVED,           /* that disagreement already has its resolution */
 } comment_room;
 
-rcode store_comments_add(call *c, const session_row *s, uint32_t revision, int kind, int64_t resolves, const char *text,
-                         int64_t *id) RC_MUST_CHECK;
+rcode store_comments_add(store_ctx *c, const session_row *s, uint32_t revision, int kind, int64_t resolves,
+                         const char *text, int64_t *id) RC_MUST_CHECK;
 /* The kind of comment id on session_id, or RC_NOT_FOUND. */
 rcode store_comments_kind(db *d, int64_t id, int64_t session_id, int *kind) RC_MUST_CHECK;
 /* Whether c's user may add one more comment of `kind` (resolving
  * `resolves`) to session s now; for COMMENT_RESOLVED, *resolution is the
  * resolution already recorded. */
-rcode store_comments_room(call *c, const session_row *s, int kind, int64_t resolves, comment_room *room,
+rcode store_comments_room(store_ctx *c, const session_row *s, int kind, int64_t resolves, comment_room *room,
                           int64_t *resolution) RC_MUST_CHECK;
 
 typedef struct {
@@ -82,6 +83,7 @@ typedef struct {
   uint32_t hidden;      /* comments after `through` */
 } comments_page;
 
-rcode store_comments_page(call *c, const session_row *s, const comments_query *q, comments_page *out) RC_MUST_CHECK;
+rcode store_comments_page(store_ctx *c, const session_row *s, const comments_query *q,
+                          comments_page *out) RC_MUST_CHECK;
 
 #endif

@@ -1,4 +1,5 @@
 #include "store_decisions.h"
+#include "reflect.pb-c.h"
 #include "retention.h"
 #include "store_retention.h"
 #include "store_keys.h"
@@ -17,12 +18,12 @@ static void decision_context(char *buf, size_t size, int64_t session, uint32_t r
 
 static const char *const columns[3] = {"risk", "decision", "rationale"};
 
-rcode store_decisions_add(call *c, const session_row *s, uint32_t revision, const case_row *k, const char *risk,
+rcode store_decisions_add(store_ctx *c, const session_row *s, uint32_t revision, const case_row *k, const char *risk,
                           const char *decision, const char *rationale)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "INSERT INTO case_discussions(session_id, revision, case_id, decided_by, "
-                                          "key_id, risk, decision, rationale)"
-                                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  sqlite3_stmt *st = db_prepare(c->db, "INSERT INTO case_discussions(session_id, revision, case_id, decided_by, "
+                                       "key_id, risk, decision, rationale)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int64(st, 2, revision);
@@ -36,7 +37,7 @@ rcode store_decisions_add(call *c, const session_row *s, uint32_t revision, cons
   for (int i = 0; !rc && i < 3; i++) {
     if (!*texts[i]) continue;
     store_slot slot = {"case_discussions", k->id, columns[i], k->key_id, revision, context};
-    rc = store_keys_bind_sealed(c->s->db, c->s->vault, c->ring, st, 6 + i, &slot, texts[i]);
+    rc = store_keys_bind_sealed(c->db, c->vault, c->ring, st, 6 + i, &slot, texts[i]);
   }
   if (!rc) rc = rc_from_sqlite(db_step_done(st));
   else sqlite3_reset(st);
@@ -50,7 +51,7 @@ typedef struct {
   size_t len[3];
 } sealed_decision;
 
-static rcode open_decision(call *c, const case_row *k, Reflect__V1__Decision *m, const sealed_decision *v)
+static rcode open_decision(store_ctx *c, const case_row *k, Reflect__V1__Decision *m, const sealed_decision *v)
 {
   char context[128];
   decision_context(context, sizeof context, (int64_t)m->session_id, m->revision, k->id, v->decided_by);
@@ -68,13 +69,13 @@ static rcode open_decision(call *c, const case_row *k, Reflect__V1__Decision *m,
   return RC_OK;
 }
 
-rcode store_decisions_list(call *c, const case_row *k, const decisions_page *pg, Reflect__V1__Decision ***out,
+rcode store_decisions_list(store_ctx *c, const case_row *k, const decisions_page *pg, Reflect__V1__Decision ***out,
                            size_t *n, int *more)
 {
   /* Records exist only for sessions that took place, whose start no longer
    * moves, so (start, session, revision) is a stable cursor. */
   sqlite3_stmt *st = db_prepare(
-      c->s->db,
+      c->db,
       "SELECT d.session_id, d.revision, s.starts_at, u.username, d.decided_by, d.key_id, d.risk, d.decision,"
       " d.rationale, d.revision < (SELECT max(r.revision) FROM record_revisions r WHERE r.session_id = d.session_id),"
       " coalesce(length(d.risk), 0) + coalesce(length(d.decision), 0) + coalesce(length(d.rationale), 0)"

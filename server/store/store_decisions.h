@@ -24,7 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "call.h"
+#include "store_ctx.h"
+#include "reflect.pb-c.h"
 #include "store_cases.h"
 #include "store_sessions.h"
 
@@ -34,14 +35,14 @@
 #define DECISIONS_PAGE_BYTES (512u * 1024)
 
 /* Empty texts are stored as NULL: "nothing decided" is not a decision. */
-rcode store_decisions_add(call *c, const session_row *s, uint32_t revision, const case_row *k, const char *risk,
+rcode store_decisions_add(store_ctx *c, const session_row *s, uint32_t revision, const case_row *k, const char *risk,
                           const char *decision, const char *rationale) RC_MUST_CHECK;
 typedef struct {
   int64_t after_session; /* 0: from the first decision */
   uint32_t after_revision;
   size_t budget; /* bytes of sealed text a page may carry */
 } decisions_page;
-rcode store_decisions_list(call *c, const case_row *k, const decisions_page *pg, Reflect__V1__Decision ***out,
+rcode store_decisions_list(store_ctx *c, const case_row *k, const decisions_page *pg, Reflect__V1__Decision ***out,
                            size_t *n, int *more) RC_MUST_CHECK;
 rcode store_decisions_last_discussed(db *d, int64_t case_id, int64_t *at, int64_t *session_id) RC_MUST_CHECK;
 

@@ -1,4 +1,5 @@
 #include "store_events.h"
+#include "reflect.pb-c.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -31,13 +32,13 @@ static store_slot body_slot(int64_t seq, int64_t key_id)
   return (store_slot){"events", seq, "body", key_id, 0, NULL};
 }
 
-rcode store_events_add(call *c, int64_t user_id, const Reflect__V1__Event *ev, int64_t *seq_out)
+rcode store_events_add(store_ctx *c, int64_t user_id, const Reflect__V1__Event *ev, int64_t *seq_out)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   char subject[32];
   snprintf(subject, sizeof subject, "user:%lld", (long long)user_id);
   int64_t key_id, seq;
-  int rc = store_keys_ensure(d, c->s->vault, c->ring, c->now, subject, &key_id);
+  int rc = store_keys_ensure(d, c->vault, c->ring, c->now, subject, &key_id);
   if (rc) return rc;
   /* AUTOINCREMENT's next value: the seq is sealed into the row's binding,
    * so it is chosen first; the caller holds the write lock. */
@@ -50,7 +51,7 @@ rcode store_events_add(call *c, int64_t user_id, const Reflect__V1__Event *ev, i
   store_slot slot = body_slot(seq, key_id);
   uint8_t *blob;
   size_t blob_len;
-  rc = store_keys_seal_bytes(d, c->s->vault, c->ring, &slot, plain, len, &blob, &blob_len);
+  rc = store_keys_seal_bytes(d, c->vault, c->ring, &slot, plain, len, &blob, &blob_len);
   if (rc) return rc;
   sqlite3_stmt *st =
       db_prepare(d, "INSERT INTO events(seq, user_id, kind, created_at, key_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -122,14 +123,14 @@ static rcode open_row(db *d, const vault *v, keyring *ring, arena *a, const seal
   return RC_OK;
 }
 
-rcode store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limit, Reflect__V1__Event ***out, size_t *n,
-                         int *more)
+rcode store_events_since(store_ctx *c, int64_t user_id, uint64_t after, uint32_t limit, Reflect__V1__Event ***out,
+                         size_t *n, int *more)
 {
   if (limit == 0) limit = EVENTS_SINCE_DEFAULT;
   if (limit > EVENTS_SINCE_MAX) limit = EVENTS_SINCE_MAX;
   if (after > (uint64_t)INT64_MAX) after = (uint64_t)INT64_MAX;
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
+      db_prepare(c->db,
                  "SELECT seq, user_id, key_id, body FROM events WHERE user_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
@@ -146,7 +147,7 @@ rcode store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limi
   /* A row that does not open (logged as an integrity error) is skipped, not
    * fatal: one bad row must not stop someone catching up for ever. */
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
-    int orc = open_row(c->s->db, c->s->vault, c->ring, c->a, &rows[i], &v[kept]);
+    int orc = open_row(c->db, c->vault, c->ring, c->a, &rows[i], &v[kept]);
     if (orc == RC_OK) kept++;
     else if (orc == RC_EXHAUSTED || orc == RC_INTERNAL) rc = orc;
   }

@@ -31,7 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "call.h"
+#include "store_ctx.h"
+#include "reflect.pb-c.h"
 #include "topic.h"
 
 #define EVENT_TOPIC_BYTES TOPIC_BYTES
@@ -49,9 +50,9 @@ typedef struct {
   uint8_t topic[EVENT_TOPIC_BYTES];
 } event_device;
 
-rcode store_events_add(call *c, int64_t user_id, const Reflect__V1__Event *ev, int64_t *seq) RC_MUST_CHECK;
-rcode store_events_since(call *c, int64_t user_id, uint64_t after, uint32_t limit, Reflect__V1__Event ***out, size_t *n,
-                         int *more) RC_MUST_CHECK;
+rcode store_events_add(store_ctx *c, int64_t user_id, const Reflect__V1__Event *ev, int64_t *seq) RC_MUST_CHECK;
+rcode store_events_since(store_ctx *c, int64_t user_id, uint64_t after, uint32_t limit, Reflect__V1__Event ***out,
+                         size_t *n, int *more) RC_MUST_CHECK;
 rcode store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t first, int64_t last, event_row *rows,
                          size_t max, size_t *n) RC_MUST_CHECK;
 

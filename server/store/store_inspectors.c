@@ -5,35 +5,35 @@
 #define INSPECTORS_STR_(x) #x
 #define INSPECTORS_STR(x) INSPECTORS_STR_(x)
 
-rcode store_inspectors_grant(call *c, int64_t inspector, int64_t team, int *changed)
+rcode store_inspectors_grant(store_ctx *c, int64_t inspector, int64_t team, int *changed)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "INSERT OR IGNORE INTO inspector_grants(user_id, team_id, granted_at, "
-                                          "granted_by) VALUES (?1, ?2, ?3, ?4)");
+  sqlite3_stmt *st = db_prepare(c->db, "INSERT OR IGNORE INTO inspector_grants(user_id, team_id, granted_at, "
+                                       "granted_by) VALUES (?1, ?2, ?3, ?4)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, inspector);
   sqlite3_bind_int64(st, 2, team);
   sqlite3_bind_int64(st, 3, c->now);
   sqlite3_bind_int64(st, 4, c->who->user_id);
   int rc = rc_from_sqlite(db_step_done(st));
-  *changed = !rc && sqlite3_changes(db_handle(c->s->db)) > 0;
+  *changed = !rc && sqlite3_changes(db_handle(c->db)) > 0;
   return rc;
 }
 
-rcode store_inspectors_revoke(call *c, int64_t inspector, int64_t team, int *changed)
+rcode store_inspectors_revoke(store_ctx *c, int64_t inspector, int64_t team, int *changed)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "DELETE FROM inspector_grants WHERE user_id = ?1 AND team_id = ?2");
+  sqlite3_stmt *st = db_prepare(c->db, "DELETE FROM inspector_grants WHERE user_id = ?1 AND team_id = ?2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, inspector);
   sqlite3_bind_int64(st, 2, team);
   int rc = rc_from_sqlite(db_step_done(st));
-  *changed = !rc && sqlite3_changes(db_handle(c->s->db)) > 0;
+  *changed = !rc && sqlite3_changes(db_handle(c->db)) > 0;
   return rc;
 }
 
-rcode store_inspectors_teams(call *c, int64_t inspector, char ***names, size_t *n)
+rcode store_inspectors_teams(store_ctx *c, int64_t inspector, char ***names, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT t.name FROM inspector_grants g JOIN teams t ON t.id = g.team_id"
-                                          " WHERE g.user_id = ?1 ORDER BY t.name LIMIT " INSPECTORS_STR(TEAM_LIST_MAX));
+  sqlite3_stmt *st = db_prepare(c->db, "SELECT t.name FROM inspector_grants g JOIN teams t ON t.id = g.team_id"
+                                       " WHERE g.user_id = ?1 ORDER BY t.name LIMIT " INSPECTORS_STR(TEAM_LIST_MAX));
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, inspector);
   char **v = arena_alloc(c->a, sizeof *v * TEAM_LIST_MAX);

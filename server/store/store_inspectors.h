@@ -23,13 +23,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "call.h"
+#include "store_ctx.h"
 #include "store_sessions.h"
 
-rcode store_inspectors_grant(call *c, int64_t inspector, int64_t team, int *changed) RC_MUST_CHECK;
-rcode store_inspectors_revoke(call *c, int64_t inspector, int64_t team, int *changed) RC_MUST_CHECK;
+rcode store_inspectors_grant(store_ctx *c, int64_t inspector, int64_t team, int *changed) RC_MUST_CHECK;
+rcode store_inspectors_revoke(store_ctx *c, int64_t inspector, int64_t team, int *changed) RC_MUST_CHECK;
 /* The names of the teams granted to inspector, by name. */
-rcode store_inspectors_teams(call *c, int64_t inspector, char ***names, size_t *n) RC_MUST_CHECK;
+rcode store_inspectors_teams(store_ctx *c, int64_t inspector, char ***names, size_t *n) RC_MUST_CHECK;
 rcode store_inspectors_sees_session(db *d, int64_t inspector, const session_row *s, int *yes) RC_MUST_CHECK;
 rcode store_inspectors_latest_signed(db *d, const session_row *s, uint32_t *revision) RC_MUST_CHECK;
 

@@ -1,4 +1,5 @@
 #include "store_kpis.h"
+#include "reflect.pb-c.h"
 #include "store_keys.h"
 
 #include <stdio.h>
@@ -18,17 +19,17 @@ static void bind_subject(sqlite3_stmt *st, int param, const kpi_subject *who)
   else sqlite3_bind_null(st, param + 1);
 }
 
-static char *col_text(call *c, sqlite3_stmt *st, int i)
+static char *col_text(store_ctx *c, sqlite3_stmt *st, int i)
 {
   const char *t = (const char *)sqlite3_column_text(st, i);
   return arena_strdup(c->a, t ? t : "");
 }
 
-rcode store_kpis_goal_add(call *c, const char *name, const char *description, int64_t *id)
+rcode store_kpis_goal_add(store_ctx *c, const char *name, const char *description, int64_t *id)
 {
-  if (db_next_id(c->s->db, "SELECT coalesce(max(id), 0) + 1 FROM kpi_goals", id)) return RC_INTERNAL;
+  if (db_next_id(c->db, "SELECT coalesce(max(id), 0) + 1 FROM kpi_goals", id)) return RC_INTERNAL;
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
+      db_prepare(c->db,
                  "INSERT INTO kpi_goals(id, name, description, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, *id);
@@ -51,9 +52,9 @@ rcode store_kpis_goal_exists(db *d, int64_t id, int *yes)
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-rcode store_kpis_goal_list(call *c, Reflect__V1__Goal ***out, size_t *n)
+rcode store_kpis_goal_list(store_ctx *c, Reflect__V1__Goal ***out, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
+  sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT g.id, g.name, g.description, g.created_at, u.username FROM kpi_goals g"
                                 " JOIN users u ON u.id = g.created_by ORDER BY g.id LIMIT " SQL_NUM(KPI_LIST_MAX));
   if (!st) return RC_INTERNAL;
@@ -83,9 +84,9 @@ rcode store_kpis_goal_list(call *c, Reflect__V1__Goal ***out, size_t *n)
   return RC_OK;
 }
 
-rcode store_kpis_indicator_add(call *c, const Reflect__V1__Indicator *in, int64_t *id, uint32_t *version)
+rcode store_kpis_indicator_add(store_ctx *c, const Reflect__V1__Indicator *in, int64_t *id, uint32_t *version)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   *version = 1;
   if (in->id == 0) {
     if (db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM kpi_indicators", id)) return RC_INTERNAL;
@@ -130,7 +131,7 @@ rcode store_kpis_indicator_add(call *c, const Reflect__V1__Indicator *in, int64_
   " i.direction, i.period, i.goal_id, g.name, i.created_at, u.username FROM kpi_indicators i"       \
   " JOIN kpi_goals g ON g.id = i.goal_id JOIN users u ON u.id = i.created_by"
 
-static rcode read_indicators(call *c, sqlite3_stmt *st, size_t max, Reflect__V1__Indicator ***out, size_t *n)
+static rcode read_indicators(store_ctx *c, sqlite3_stmt *st, size_t max, Reflect__V1__Indicator ***out, size_t *n)
 {
   Reflect__V1__Indicator **v = arena_alloc(c->a, sizeof *v * max);
   size_t k = 0;
@@ -167,9 +168,9 @@ static rcode read_indicators(call *c, sqlite3_stmt *st, size_t max, Reflect__V1_
   return RC_OK;
 }
 
-rcode store_kpis_indicator_get(call *c, int64_t id, uint32_t version, Reflect__V1__Indicator **out)
+rcode store_kpis_indicator_get(store_ctx *c, int64_t id, uint32_t version, Reflect__V1__Indicator **out)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, INDICATOR_SELECT
+  sqlite3_stmt *st = db_prepare(c->db, INDICATOR_SELECT
                                 " WHERE i.id = ?1 AND i.version = CASE WHEN ?2 = 0"
                                 "  THEN (SELECT max(version) FROM kpi_indicators x WHERE x.id = ?1) ELSE ?2 END");
   if (!st) return RC_INTERNAL;
@@ -184,10 +185,10 @@ rcode store_kpis_indicator_get(call *c, int64_t id, uint32_t version, Reflect__V
   return RC_OK;
 }
 
-rcode store_kpis_indicator_list(call *c, int64_t id, Reflect__V1__Indicator ***out, size_t *n)
+rcode store_kpis_indicator_list(store_ctx *c, int64_t id, Reflect__V1__Indicator ***out, size_t *n)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db, INDICATOR_SELECT
+      db_prepare(c->db, INDICATOR_SELECT
                  " WHERE (?1 = 0 AND i.version = (SELECT max(version) FROM kpi_indicators x WHERE x.id = i.id))"
                  "    OR i.id = ?1 ORDER BY i.id, i.version LIMIT " SQL_NUM(KPI_LIST_MAX));
   if (!st) return RC_INTERNAL;
@@ -195,12 +196,12 @@ rcode store_kpis_indicator_list(call *c, int64_t id, Reflect__V1__Indicator ***o
   return read_indicators(c, st, KPI_LIST_MAX, out, n);
 }
 
-rcode store_kpis_target_add(call *c, const kpi_target_row *t, int64_t *id)
+rcode store_kpis_target_add(store_ctx *c, const kpi_target_row *t, int64_t *id)
 {
-  if (db_next_id(c->s->db, "SELECT coalesce(max(id), 0) + 1 FROM kpi_targets", id)) return RC_INTERNAL;
-  sqlite3_stmt *st = db_prepare(c->s->db, "INSERT INTO kpi_targets(id, indicator_id, user_id, team_id, baseline, "
-                                          "target, from_day, set_at, set_by)"
-                                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  if (db_next_id(c->db, "SELECT coalesce(max(id), 0) + 1 FROM kpi_targets", id)) return RC_INTERNAL;
+  sqlite3_stmt *st = db_prepare(c->db, "INSERT INTO kpi_targets(id, indicator_id, user_id, team_id, baseline, "
+                                       "target, from_day, set_at, set_by)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, *id);
   sqlite3_bind_int64(st, 2, t->indicator_id);
@@ -258,9 +259,9 @@ rcode store_kpis_target_in_force(db *d, int64_t indicator, const kpi_subject *wh
   return rc == RC_NOT_FOUND ? RC_OK : rc;
 }
 
-rcode store_kpis_agree(call *c, int64_t target_id)
+rcode store_kpis_agree(store_ctx *c, int64_t target_id)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "INSERT INTO kpi_agreements(target_id, user_id, at) VALUES (?1, ?2, ?3)");
+  sqlite3_stmt *st = db_prepare(c->db, "INSERT INTO kpi_agreements(target_id, user_id, at) VALUES (?1, ?2, ?3)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, target_id);
   sqlite3_bind_int64(st, 2, c->who->user_id);
@@ -288,10 +289,10 @@ rcode store_kpis_agreed(db *d, const kpi_target_row *t, int *yes)
   return step == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
-static rcode subject_names(call *c, const kpi_subject *who, char **user, char **team)
+static rcode subject_names(store_ctx *c, const kpi_subject *who, char **user, char **team)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db, "SELECT (SELECT username FROM users WHERE id = ?1), (SELECT name FROM teams WHERE id = ?2)");
+      db_prepare(c->db, "SELECT (SELECT username FROM users WHERE id = ?1), (SELECT name FROM teams WHERE id = ?2)");
   if (!st) return RC_INTERNAL;
   bind_subject(st, 1, who);
   int step = sqlite3_step(st);
@@ -304,7 +305,7 @@ static rcode subject_names(call *c, const kpi_subject *who, char **user, char **
   return *user && *team ? RC_OK : RC_EXHAUSTED;
 }
 
-rcode store_kpis_target_message(call *c, const kpi_target_row *t, Reflect__V1__KpiTarget **out)
+rcode store_kpis_target_message(store_ctx *c, const kpi_target_row *t, Reflect__V1__KpiTarget **out)
 {
   Reflect__V1__KpiTarget *m = arena_alloc(c->a, sizeof *m);
   Reflect__V1__KpiAgreement **ag = arena_alloc(c->a, sizeof *ag * AGREEMENTS_MAX);
@@ -319,8 +320,8 @@ rcode store_kpis_target_message(call *c, const kpi_target_row *t, Reflect__V1__K
   int rc = subject_names(c, &t->who, &m->practitioner, &m->team);
   if (rc) return rc;
   sqlite3_stmt *st =
-      db_prepare(c->s->db, "SELECT (SELECT name FROM kpi_indicators i WHERE i.id = ?1 ORDER BY version DESC LIMIT 1),"
-                           " (SELECT username FROM users WHERE id = ?2)");
+      db_prepare(c->db, "SELECT (SELECT name FROM kpi_indicators i WHERE i.id = ?1 ORDER BY version DESC LIMIT 1),"
+                        " (SELECT username FROM users WHERE id = ?2)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, t->indicator_id);
   sqlite3_bind_int64(st, 2, t->set_by);
@@ -332,7 +333,7 @@ rcode store_kpis_target_message(call *c, const kpi_target_row *t, Reflect__V1__K
   sqlite3_reset(st);
   if (step != SQLITE_ROW) return RC_INTERNAL;
   st =
-      db_prepare(c->s->db,
+      db_prepare(c->db,
                  "SELECT u.username, a.at FROM kpi_agreements a JOIN users u ON u.id = a.user_id WHERE a.target_id = ?1"
                  " ORDER BY a.at, u.id LIMIT " SQL_NUM(AGREEMENTS_MAX));
   if (!st) return RC_INTERNAL;
@@ -368,13 +369,13 @@ static void evidence_context(char *buf, size_t size, const kpi_measurement_row *
            (long long)m->recorded_by, (long long)m->recorded_at);
 }
 
-rcode store_kpis_measurement_add(call *c, kpi_measurement_row *m, const char *evidence)
+rcode store_kpis_measurement_add(store_ctx *c, kpi_measurement_row *m, const char *evidence)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   char subject[40];
   if (m->who.user_id) snprintf(subject, sizeof subject, "user:%lld", (long long)m->who.user_id);
   else snprintf(subject, sizeof subject, "team:%lld", (long long)m->who.team_id);
-  int rc = store_keys_ensure(d, c->s->vault, c->ring, c->now, subject, &m->key_id);
+  int rc = store_keys_ensure(d, c->vault, c->ring, c->now, subject, &m->key_id);
   if (!rc && db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM kpi_measurements", &m->id)) rc = RC_INTERNAL;
   if (rc) return rc;
   m->recorded_at = c->now;
@@ -398,7 +399,7 @@ rcode store_kpis_measurement_add(call *c, kpi_measurement_row *m, const char *ev
     char context[200];
     evidence_context(context, sizeof context, m);
     store_slot slot = {"kpi_measurements", m->id, "evidence", m->key_id, 0, context};
-    rc = store_keys_bind_sealed(d, c->s->vault, c->ring, st, 12, &slot, evidence);
+    rc = store_keys_bind_sealed(d, c->vault, c->ring, st, 12, &slot, evidence);
   }
   if (!rc) rc = rc_from_sqlite(db_step_done(st));
   else sqlite3_reset(st);
@@ -437,9 +438,9 @@ rcode store_kpis_measurement_get(db *d, int64_t id, kpi_measurement_row *out)
   return step == SQLITE_ROW ? RC_OK : step == SQLITE_DONE ? RC_NOT_FOUND : RC_INTERNAL;
 }
 
-static rcode username_of(call *c, int64_t id, char **out)
+static rcode username_of(store_ctx *c, int64_t id, char **out)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT username FROM users WHERE id = ?1");
+  sqlite3_stmt *st = db_prepare(c->db, "SELECT username FROM users WHERE id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   int step = sqlite3_step(st);
@@ -452,7 +453,7 @@ static rcode username_of(call *c, int64_t id, char **out)
 /* Fills the message from a row: names and the stored target. Evidence is
  * not opened: reports carry figures only (they run in a read transaction,
  * where a read of sealed text could not be audited first). */
-static rcode measurement_message(call *c, const kpi_measurement_row *row, Reflect__V1__KpiMeasurement **out)
+static rcode measurement_message(store_ctx *c, const kpi_measurement_row *row, Reflect__V1__KpiMeasurement **out)
 {
   Reflect__V1__KpiMeasurement *m = arena_alloc(c->a, sizeof *m);
   if (!m) return RC_EXHAUSTED;
@@ -467,7 +468,7 @@ static rcode measurement_message(call *c, const kpi_measurement_row *row, Reflec
   int rc = subject_names(c, &row->who, &m->practitioner, &m->team);
   if (!rc && row->target_id) {
     kpi_target_row t;
-    rc = store_kpis_target_get(c->s->db, row->target_id, &t);
+    rc = store_kpis_target_get(c->db, row->target_id, &t);
     m->has_target = !rc;
     if (!rc) {
       m->target = t.target;
@@ -481,12 +482,12 @@ static rcode measurement_message(call *c, const kpi_measurement_row *row, Reflec
   return RC_OK;
 }
 
-rcode store_kpis_recent(call *c, int64_t indicator, const kpi_subject *who, size_t max,
+rcode store_kpis_recent(store_ctx *c, int64_t indicator, const kpi_subject *who, size_t max,
                         Reflect__V1__KpiMeasurement ***out, size_t *n)
 {
   if (max > KPI_PERIODS_MAX) max = KPI_PERIODS_MAX;
   sqlite3_stmt *st =
-      db_prepare(c->s->db, MEASUREMENT_SELECT
+      db_prepare(c->db, MEASUREMENT_SELECT
                  " WHERE m.indicator_id = ?1 AND m.user_id IS ?2 AND m.team_id IS ?3"
                  "  AND m.id = (SELECT max(x.id) FROM kpi_measurements x WHERE x.indicator_id = ?1 AND x.user_id IS ?2"
                  "              AND x.team_id IS ?3 AND x.period_day = m.period_day)"
@@ -511,9 +512,9 @@ rcode store_kpis_recent(call *c, int64_t indicator, const kpi_subject *who, size
   return RC_OK;
 }
 
-rcode store_kpis_subject_indicators(call *c, const kpi_subject *who, int64_t **ids, size_t *n)
+rcode store_kpis_subject_indicators(store_ctx *c, const kpi_subject *who, int64_t **ids, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
+  sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT indicator_id FROM kpi_targets WHERE user_id IS ?1 AND team_id IS ?2"
                                 " UNION SELECT indicator_id FROM kpi_measurements WHERE user_id IS ?1 AND team_id IS ?2"
                                 " ORDER BY 1 LIMIT " SQL_NUM(KPI_LIST_MAX));

@@ -23,7 +23,8 @@
 #include <stdint.h>
 
 #include "kpi_trend.h"
-#include "call.h"
+#include "reflect.pb-c.h"
+#include "store_ctx.h"
 
 #define KPI_LIST_MAX 500
 #define KPI_PERIODS_MAX 24
@@ -48,39 +49,40 @@ typedef struct {
 } kpi_measurement_row;
 
 /* RC_EXISTS if a goal has that name. */
-rcode store_kpis_goal_add(call *c, const char *name, const char *description, int64_t *id) RC_MUST_CHECK;
+rcode store_kpis_goal_add(store_ctx *c, const char *name, const char *description, int64_t *id) RC_MUST_CHECK;
 rcode store_kpis_goal_exists(db *d, int64_t id, int *yes) RC_MUST_CHECK;
-rcode store_kpis_goal_list(call *c, Reflect__V1__Goal ***out, size_t *n) RC_MUST_CHECK;
+rcode store_kpis_goal_list(store_ctx *c, Reflect__V1__Goal ***out, size_t *n) RC_MUST_CHECK;
 
 /* in->id 0: a new indicator (version 1); else the next version of in->id
  * (RC_NOT_FOUND if there is none). Fields are checked by the caller. */
-rcode store_kpis_indicator_add(call *c, const Reflect__V1__Indicator *in, int64_t *id, uint32_t *version) RC_MUST_CHECK;
+rcode store_kpis_indicator_add(store_ctx *c, const Reflect__V1__Indicator *in, int64_t *id,
+                               uint32_t *version) RC_MUST_CHECK;
 /* version 0: the latest. RC_NOT_FOUND if none. */
-rcode store_kpis_indicator_get(call *c, int64_t id, uint32_t version, Reflect__V1__Indicator **out) RC_MUST_CHECK;
+rcode store_kpis_indicator_get(store_ctx *c, int64_t id, uint32_t version, Reflect__V1__Indicator **out) RC_MUST_CHECK;
 /* id 0: the latest version of each; else every version of id, oldest first. */
-rcode store_kpis_indicator_list(call *c, int64_t id, Reflect__V1__Indicator ***out, size_t *n) RC_MUST_CHECK;
+rcode store_kpis_indicator_list(store_ctx *c, int64_t id, Reflect__V1__Indicator ***out, size_t *n) RC_MUST_CHECK;
 
-rcode store_kpis_target_add(call *c, const kpi_target_row *t, int64_t *id) RC_MUST_CHECK;
+rcode store_kpis_target_add(store_ctx *c, const kpi_target_row *t, int64_t *id) RC_MUST_CHECK;
 rcode store_kpis_target_get(db *d, int64_t id, kpi_target_row *out) RC_MUST_CHECK;
 /* *found = 0 when no target is in force for the subject on day. */
 rcode store_kpis_target_in_force(db *d, int64_t indicator, const kpi_subject *who, const char *day, kpi_target_row *out,
                                  int *found) RC_MUST_CHECK;
 /* RC_EXISTS if the caller has already agreed the target. */
-rcode store_kpis_agree(call *c, int64_t target_id) RC_MUST_CHECK;
+rcode store_kpis_agree(store_ctx *c, int64_t target_id) RC_MUST_CHECK;
 /* *yes = 1 if the target is agreed: by its practitioner, or for a team by
  * every member who is not one of its managers (and there is one). */
 rcode store_kpis_agreed(db *d, const kpi_target_row *t, int *yes) RC_MUST_CHECK;
-rcode store_kpis_target_message(call *c, const kpi_target_row *t, Reflect__V1__KpiTarget **out) RC_MUST_CHECK;
+rcode store_kpis_target_message(store_ctx *c, const kpi_target_row *t, Reflect__V1__KpiTarget **out) RC_MUST_CHECK;
 
 /* Stores m (id, key_id and times are set here), evidence "" for none. */
-rcode store_kpis_measurement_add(call *c, kpi_measurement_row *m, const char *evidence) RC_MUST_CHECK;
+rcode store_kpis_measurement_add(store_ctx *c, kpi_measurement_row *m, const char *evidence) RC_MUST_CHECK;
 rcode store_kpis_measurement_get(db *d, int64_t id, kpi_measurement_row *out) RC_MUST_CHECK;
 /* The latest correction of each of the last `max` periods with a
  * measurement, oldest first, each with its stored target; evidence is
  * left sealed (see store_kpis.c). */
-rcode store_kpis_recent(call *c, int64_t indicator, const kpi_subject *who, size_t max,
+rcode store_kpis_recent(store_ctx *c, int64_t indicator, const kpi_subject *who, size_t max,
                         Reflect__V1__KpiMeasurement ***out, size_t *n) RC_MUST_CHECK;
 /* The indicators (ids, ascending) with a target or measurement for who. */
-rcode store_kpis_subject_indicators(call *c, const kpi_subject *who, int64_t **ids, size_t *n) RC_MUST_CHECK;
+rcode store_kpis_subject_indicators(store_ctx *c, const kpi_subject *who, int64_t **ids, size_t *n) RC_MUST_CHECK;
 
 #endif

@@ -1,4 +1,5 @@
 #include "store_records.h"
+#include "reflect.pb-c.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -72,7 +73,7 @@ rcode store_records_latest(db *d, int64_t session_id, uint32_t *revision)
  * kind and case id: the place where that case was discussed). The packed
  * form is binary and store_keys seals C strings, so it is sealed as
  * base64; every intermediate copy lives in the (wiped) arena. */
-static rcode pack_body(call *c, Reflect__V1__RecordSection *const *sections, size_t n, const char **wellbeing,
+static rcode pack_body(store_ctx *c, Reflect__V1__RecordSection *const *sections, size_t n, const char **wellbeing,
                        char **out)
 {
   Reflect__V1__RecordSection **ptrs = arena_alloc(c->a, sizeof *ptrs * (n ? n : 1));
@@ -115,7 +116,7 @@ static void arena_pb_free(void *data, void *p)
   (void)p;
 }
 
-static rcode unpack_sections(call *c, const char *b64, Reflect__V1__StoredRecord **out)
+static rcode unpack_sections(store_ctx *c, const char *b64, Reflect__V1__StoredRecord **out)
 {
   size_t n = strlen(b64), len = 0;
   uint8_t *bin = arena_alloc(c->a, n + 1);
@@ -126,12 +127,12 @@ static rcode unpack_sections(call *c, const char *b64, Reflect__V1__StoredRecord
   return *out ? RC_OK : RC_DATA_LOSS;
 }
 
-static rcode insert_revision(call *c, const session_row *s, int64_t id, uint32_t rev, const uint8_t *const blobs[3],
-                             const size_t lens[3])
+static rcode insert_revision(store_ctx *c, const session_row *s, int64_t id, uint32_t rev,
+                             const uint8_t *const blobs[3], const size_t lens[3])
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "INSERT INTO record_revisions(id, session_id, revision, author_id, "
-                                          "created_at, key_id, reason, body, format,"
-                                          " wellbeing) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 3, ?9)");
+  sqlite3_stmt *st = db_prepare(c->db, "INSERT INTO record_revisions(id, session_id, revision, author_id, "
+                                       "created_at, key_id, reason, body, format,"
+                                       " wellbeing) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 3, ?9)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int64(st, 2, s->id);
@@ -158,10 +159,10 @@ typedef struct {
  * text is stored as NULL. With k NULL (the case was destroyed before a
  * format-2 revision could be moved) nothing is sealed: the row only says
  * that a case was discussed there. */
-static rcode insert_case_section(call *c, const case_place *p, const case_row *k, int64_t case_id, int64_t key_id,
+static rcode insert_case_section(store_ctx *c, const case_place *p, const case_row *k, int64_t case_id, int64_t key_id,
                                  int key_may_be_gone, Reflect__V1__RecordSection *sec)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
+  sqlite3_stmt *st = db_prepare(c->db,
                                 "INSERT INTO record_case_sections(revision_id, position, case_id, key_id, reference, "
                                 "situation, analysis,"
                                 " risk, decision, rationale) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
@@ -177,7 +178,7 @@ static rcode insert_case_section(call *c, const case_place *p, const case_row *k
     const char *text = *case_text(sec, f);
     if (!text || !*text) continue;
     store_slot slot = {"record_case_sections", p->revision_id, case_columns[f], key_id, p->revision, context};
-    rc = store_keys_bind_sealed(c->s->db, c->s->vault, c->ring, st, 5 + f, &slot, text);
+    rc = store_keys_bind_sealed(c->db, c->vault, c->ring, st, 5 + f, &slot, text);
     /* Moving an old revision whose case's key is already gone: what it
      * said is destroyed, and nothing is sealed (the reference comes first,
      * so no other text was bound). */
@@ -194,13 +195,13 @@ static rcode insert_case_section(call *c, const case_place *p, const case_row *k
 
 /* The case sections of a new revision, each under its case's own key, so
  * that destroying the key (retention) destroys what was said. */
-static rcode insert_case_sections(call *c, const case_place *base, Reflect__V1__RecordSection *const *sections,
+static rcode insert_case_sections(store_ctx *c, const case_place *base, Reflect__V1__RecordSection *const *sections,
                                   size_t n)
 {
   for (size_t i = 0; i < n; i++) {
     if (!is_case(sections[i])) continue;
     case_row k;
-    int rc = sections[i]->case_id <= INT64_MAX ? store_cases_get(c->s->db, (int64_t)sections[i]->case_id, &k)
+    int rc = sections[i]->case_id <= INT64_MAX ? store_cases_get(c->db, (int64_t)sections[i]->case_id, &k)
                                                : RC_NOT_FOUND;
     if (rc == RC_NOT_FOUND) return RC_INVALID; /* record_sections_resolve sets it: a caller's bug */
     if (rc) return rc;
@@ -213,10 +214,10 @@ static rcode insert_case_sections(call *c, const case_place *base, Reflect__V1__
   return RC_OK;
 }
 
-rcode store_records_append(call *c, const session_row *s, Reflect__V1__RecordSection *const *sections, size_t n,
+rcode store_records_append(store_ctx *c, const session_row *s, Reflect__V1__RecordSection *const *sections, size_t n,
                            const char *reason, uint32_t *revision)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   uint32_t latest;
   int rc = store_records_latest(d, s->id, &latest);
   if (rc) return rc;
@@ -238,7 +239,7 @@ rcode store_records_append(call *c, const session_row *s, Reflect__V1__RecordSec
     revision_context(context, sizeof context, s->id, c->who->user_id, c->now,
                      bound_format(FORMAT_CASES_APART, columns[i]));
     store_slot slot = {"record_revisions", id, columns[i], s->key_id, rev, context};
-    rc = store_keys_seal(d, c->s->vault, c->ring, &slot, texts[i], &blobs[i], &lens[i]);
+    rc = store_keys_seal(d, c->vault, c->ring, &slot, texts[i], &blobs[i], &lens[i]);
   }
   if (!rc) rc = insert_revision(c, s, id, rev, (const uint8_t *const *)blobs, lens);
   for (int i = 0; i < 3; i++) free(blobs[i]);
@@ -257,11 +258,11 @@ typedef struct {
 
 /* Copies the sealed blobs out: opening them may run other statements. The
  * wellbeing blob is copied only for a reader who may see it. */
-static rcode fetch_revision(call *c, const session_row *s, uint32_t revision, int with_wellbeing, sealed_revision *v,
-                            char **author)
+static rcode fetch_revision(store_ctx *c, const session_row *s, uint32_t revision, int with_wellbeing,
+                            sealed_revision *v, char **author)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
+      db_prepare(c->db,
                  "SELECT r.id, r.key_id, u.username, r.created_at, r.reason, r.body, r.author_id, r.format, r.wellbeing"
                  " FROM record_revisions r JOIN users u ON u.id = r.author_id WHERE r.session_id = ?1 AND r.revision = "
                  "?2");
@@ -312,9 +313,9 @@ typedef struct {
 
 /* Copied out: opening runs other statements. RC_DATA_LOSS when the row is
  * missing: a placeholder with no texts behind it. */
-static rcode fetch_case_section(call *c, int64_t revision_id, size_t position, sealed_case *out)
+static rcode fetch_case_section(store_ctx *c, int64_t revision_id, size_t position, sealed_case *out)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
+  sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT case_id, key_id, reference, situation, analysis, risk, decision, rationale"
                                 " FROM record_case_sections WHERE revision_id = ?1 AND position = ?2");
   if (!st) return RC_INTERNAL;
@@ -341,14 +342,14 @@ static rcode fetch_case_section(call *c, int64_t revision_id, size_t position, s
 
 /* Format 3: the case section at `position` of revision v, from its own
  * row, opened under the case's key, or destroyed. */
-static rcode read_case_section(call *c, const sealed_revision *v, int64_t session_id, uint32_t revision,
+static rcode read_case_section(store_ctx *c, const sealed_revision *v, int64_t session_id, uint32_t revision,
                                size_t position, Reflect__V1__RecordSection *sec)
 {
   sealed_case sc;
   int rc = fetch_case_section(c, v->id, position, &sc);
   if (rc) return rc;
   case_row k;
-  rc = store_cases_get(c->s->db, sc.case_id, &k);
+  rc = store_cases_get(c->db, sc.case_id, &k);
   if (rc == RC_NOT_FOUND) rc = RC_DATA_LOSS;
   /* The placeholder in the body (sealed under the session's key) and the
    * row must name the same case, and the row the case's own key, or
@@ -376,7 +377,7 @@ static rcode read_case_section(call *c, const sealed_revision *v, int64_t sessio
     *text = (char *)"";
     if (!sc.blob[f]) continue;
     store_slot slot = {"record_case_sections", v->id, case_columns[f], sc.key_id, revision, context};
-    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, sc.blob[f], sc.len[f], c->a, text);
+    rc = store_keys_open(c->db, c->vault, c->ring, &slot, sc.blob[f], sc.len[f], c->a, text);
     /* The key went without shredded_at being set: destroyed all the same
      * (as retention_open has it). */
     if (rc == RC_NOT_FOUND) {
@@ -391,11 +392,11 @@ static rcode read_case_section(call *c, const sealed_revision *v, int64_t sessio
 /* Format 2 kept a case section's texts in the body, under the session's
  * key, until store_records_reseal moves them: should its case have been
  * destroyed meanwhile, they are not shown. */
-static rcode check_case_in_body(call *c, Reflect__V1__RecordSection *sec)
+static rcode check_case_in_body(store_ctx *c, Reflect__V1__RecordSection *sec)
 {
   if (!sec->case_id || sec->case_id > INT64_MAX) return RC_OK;
   case_row k;
-  int rc = store_cases_get(c->s->db, (int64_t)sec->case_id, &k);
+  int rc = store_cases_get(c->db, (int64_t)sec->case_id, &k);
   if (rc == RC_NOT_FOUND) return RC_OK;
   if (rc) return rc;
   if (k.shredded_at) {
@@ -408,8 +409,8 @@ static rcode check_case_in_body(call *c, Reflect__V1__RecordSection *sec)
 
 /* Formats 2 and 3: the sections, with the wellbeing text opened or
  * withheld, and (format 3) each case section's texts from its own row. */
-static rcode read_sections(call *c, const sealed_revision *v, const char *b64, int with_wellbeing, int64_t session_id,
-                           uint32_t revision, Reflect__V1__RecordShowReply *out)
+static rcode read_sections(store_ctx *c, const sealed_revision *v, const char *b64, int with_wellbeing,
+                           int64_t session_id, uint32_t revision, Reflect__V1__RecordShowReply *out)
 {
   Reflect__V1__StoredRecord *rec;
   int rc = unpack_sections(c, b64, &rec);
@@ -431,7 +432,7 @@ static rcode read_sections(call *c, const sealed_revision *v, const char *b64, i
     revision_context(context, sizeof context, session_id, v->author_id, v->created_at,
                      bound_format(v->format, "wellbeing"));
     store_slot slot = {"record_revisions", v->id, "wellbeing", v->key_id, revision, context};
-    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, v->wellbeing, v->wellbeing_len, c->a, &sec->text);
+    rc = store_keys_open(c->db, c->vault, c->ring, &slot, v->wellbeing, v->wellbeing_len, c->a, &sec->text);
   }
   if (rc) return rc;
   out->sections = rec->sections;
@@ -439,11 +440,11 @@ static rcode read_sections(call *c, const sealed_revision *v, const char *b64, i
   return RC_OK;
 }
 
-rcode store_records_read(call *c, const session_row *s, uint32_t revision, int with_wellbeing,
+rcode store_records_read(store_ctx *c, const session_row *s, uint32_t revision, int with_wellbeing,
                          Reflect__V1__RecordShowReply *out)
 {
   if (revision == 0) {
-    int rc = store_records_latest(c->s->db, s->id, &revision);
+    int rc = store_records_latest(c->db, s->id, &revision);
     if (rc) return rc;
     if (revision == 0) return RC_NOT_FOUND;
   }
@@ -466,13 +467,13 @@ rcode store_records_read(call *c, const session_row *s, uint32_t revision, int w
    * not even opened. */
   int text_withheld = v.format == FORMAT_TEXT && !with_wellbeing;
   char *body = NULL;
-  if (!text_withheld) rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, v.body, v.body_len, c->a, &body);
+  if (!text_withheld) rc = store_keys_open(c->db, c->vault, c->ring, &slot, v.body, v.body_len, c->a, &body);
   if (!rc && v.reason) {
     char reason_context[128];
     revision_context(reason_context, sizeof reason_context, s->id, v.author_id, v.created_at,
                      bound_format(v.format, "reason"));
     store_slot rs = {"record_revisions", v.id, "reason", v.key_id, revision, reason_context};
-    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &rs, v.reason, v.reason_len, c->a, &r->reason);
+    rc = store_keys_open(c->db, c->vault, c->ring, &rs, v.reason, v.reason_len, c->a, &r->reason);
   }
   if (rc) return rc;
   if (v.format != FORMAT_TEXT) {
@@ -500,14 +501,13 @@ rcode store_records_read(call *c, const session_row *s, uint32_t revision, int w
   return RC_OK;
 }
 
-rcode store_records_revisions(call *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n)
+rcode store_records_revisions(store_ctx *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n)
 {
   enum { MAX = 500 };
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
-                 "SELECT r.id, r.revision, u.username, r.created_at, r.author_id, r.key_id, r.reason, r.format"
-                 " FROM record_revisions r JOIN users u ON u.id = r.author_id WHERE r.session_id = ?1"
-                 " ORDER BY r.revision LIMIT 500");
+      db_prepare(c->db, "SELECT r.id, r.revision, u.username, r.created_at, r.author_id, r.key_id, r.reason, r.format"
+                        " FROM record_revisions r JOIN users u ON u.id = r.author_id WHERE r.session_id = ?1"
+                        " ORDER BY r.revision LIMIT 500");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   Reflect__V1__Revision **v = arena_alloc(c->a, sizeof *v * MAX);
@@ -550,7 +550,7 @@ rcode store_records_revisions(call *c, const session_row *s, Reflect__V1__Revisi
     revision_context(context, sizeof context, s->id, reasons[i].author, v[i]->created_at,
                      bound_format(reasons[i].format, "reason"));
     store_slot slot = {"record_revisions", reasons[i].id, "reason", reasons[i].key_id, v[i]->revision, context};
-    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, reasons[i].blob, reasons[i].len, c->a, &v[i]->reason);
+    rc = store_keys_open(c->db, c->vault, c->ring, &slot, reasons[i].blob, reasons[i].len, c->a, &v[i]->reason);
   }
   if (rc) return rc;
   *out = v;
@@ -561,14 +561,13 @@ rcode store_records_revisions(call *c, const session_row *s, Reflect__V1__Revisi
 /* The case a format-2 section was about: by the id it carries, or (should
  * it carry none) by its reference's blind index. RC_DATA_LOSS if neither
  * finds one: its texts then have no key to go under. */
-static rcode reseal_find_case(call *c, int64_t revision_id, Reflect__V1__RecordSection *sec, case_row *k)
+static rcode reseal_find_case(store_ctx *c, int64_t revision_id, Reflect__V1__RecordSection *sec, case_row *k)
 {
-  int rc = sec->case_id && sec->case_id <= INT64_MAX ? store_cases_get(c->s->db, (int64_t)sec->case_id, k)
-                                                     : RC_NOT_FOUND;
+  int rc = sec->case_id && sec->case_id <= INT64_MAX ? store_cases_get(c->db, (int64_t)sec->case_id, k) : RC_NOT_FOUND;
   if (rc == RC_NOT_FOUND && !sec->case_id && *sec->case_reference) {
     uint8_t idx[VAULT_INDEX_BYTES];
-    store_cases_reference_index(c->s->vault, sec->case_reference, idx);
-    rc = store_cases_find(c->s->db, idx, k);
+    store_cases_reference_index(c->vault, sec->case_reference, idx);
+    rc = store_cases_find(c->db, idx, k);
   }
   if (rc == RC_NOT_FOUND) {
     log_line(LOG_ERROR, "event=integrity_error table=record_revisions row=%lld reason=case_section_without_case",
@@ -586,9 +585,9 @@ typedef struct {
   size_t body_len;
 } old_revision;
 
-static rcode reseal_fetch(call *c, int64_t id, old_revision *o)
+static rcode reseal_fetch(store_ctx *c, int64_t id, old_revision *o)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
+  sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT session_id, revision, author_id, created_at, key_id, body FROM record_revisions"
                                 " WHERE id = ?1 AND format = 2");
   if (!st) return RC_INTERNAL;
@@ -611,16 +610,16 @@ static rcode reseal_fetch(call *c, int64_t id, old_revision *o)
   return rc;
 }
 
-static rcode reseal_replace_body(call *c, const old_revision *o, const uint8_t *blob, size_t len)
+static rcode reseal_replace_body(store_ctx *c, const old_revision *o, const uint8_t *blob, size_t len)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db, "UPDATE record_revisions SET body = ?2, format = 3 WHERE id = ?1 AND format = 2");
+      db_prepare(c->db, "UPDATE record_revisions SET body = ?2, format = 3 WHERE id = ?1 AND format = 2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, o->id);
   sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_STATIC);
   int rc = rc_from_sqlite(db_step_done(st));
   sqlite3_clear_bindings(st);
-  if (!rc && sqlite3_changes(db_handle(c->s->db)) != 1) rc = RC_INTERNAL;
+  if (!rc && sqlite3_changes(db_handle(c->db)) != 1) rc = RC_INTERNAL;
   return rc;
 }
 
@@ -628,7 +627,7 @@ static rcode reseal_replace_body(call *c, const old_revision *o, const uint8_t *
  * row alone (its body or a case not opening or not found: RC_DATA_LOSS,
  * logged) is settled before anything is written, so a skipped row leaves
  * nothing half-moved in the transaction. */
-static rcode reseal_one(call *c, int64_t id)
+static rcode reseal_one(store_ctx *c, int64_t id)
 {
   old_revision o;
   int rc = reseal_fetch(c, id, &o);
@@ -638,7 +637,7 @@ static rcode reseal_one(call *c, int64_t id)
   store_slot slot = {"record_revisions", o.id, "body", o.key_id, o.revision, context};
   char *b64;
   Reflect__V1__StoredRecord *rec = NULL;
-  rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, o.body, o.body_len, c->a, &b64);
+  rc = store_keys_open(c->db, c->vault, c->ring, &slot, o.body, o.body_len, c->a, &b64);
   if (!rc) rc = unpack_sections(c, b64, &rec);
   if (rc == RC_DATA_LOSS || rc == RC_NOT_FOUND) {
     log_line(LOG_ERROR, "event=integrity_error table=record_revisions row=%lld reason=reseal_body_does_not_open",
@@ -667,19 +666,19 @@ static rcode reseal_one(call *c, int64_t id)
   size_t len = 0;
   if (!rc) {
     revision_context(context, sizeof context, o.session_id, o.author_id, o.created_at, FORMAT_CASES_APART);
-    rc = store_keys_seal(c->s->db, c->s->vault, c->ring, &slot, packed, &blob, &len);
+    rc = store_keys_seal(c->db, c->vault, c->ring, &slot, packed, &blob, &len);
   }
   if (!rc) rc = reseal_replace_body(c, &o, blob, len);
   free(blob);
   return rc == RC_DATA_LOSS || rc == RC_NOT_FOUND ? RC_INTERNAL : rc;
 }
 
-rcode store_records_reseal(call *c, records_reseal_batch *b)
+rcode store_records_reseal(store_ctx *c, records_reseal_batch *b)
 {
   b->seen = b->moved = b->skipped = 0;
   b->last = b->after;
   sqlite3_stmt *st =
-      db_prepare(c->s->db, "SELECT id FROM record_revisions WHERE format = 2 AND id > ?1 ORDER BY id LIMIT 100");
+      db_prepare(c->db, "SELECT id FROM record_revisions WHERE format = 2 AND id > ?1 ORDER BY id LIMIT 100");
   if (!st) return RC_INTERNAL;
   _Static_assert(RECORDS_RESEAL_BATCH == 100, "the LIMIT above");
   sqlite3_bind_int64(st, 1, b->after);

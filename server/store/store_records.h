@@ -51,6 +51,7 @@
 #include <stdint.h>
 
 #include "store_sessions.h"
+#include "reflect.pb-c.h"
 
 #define RECORD_BODY_MAX (256 * 1024)
 #define RECORD_REASON_MAX 1024
@@ -60,10 +61,10 @@
 #define RECORD_REVISIONS_MAX 100
 
 rcode store_records_latest(db *d, int64_t session_id, uint32_t *revision) RC_MUST_CHECK;
-rcode store_records_append(call *c, const session_row *s, Reflect__V1__RecordSection *const *sections, size_t n,
+rcode store_records_append(store_ctx *c, const session_row *s, Reflect__V1__RecordSection *const *sections, size_t n,
                            const char *reason, uint32_t *revision) RC_MUST_CHECK;
 /* revision 0 means the latest; RC_NOT_FOUND if there is none. */
-rcode store_records_read(call *c, const session_row *s, uint32_t revision, int with_wellbeing,
+rcode store_records_read(store_ctx *c, const session_row *s, uint32_t revision, int with_wellbeing,
                          Reflect__V1__RecordShowReply *out) RC_MUST_CHECK;
 
 #define RECORDS_RESEAL_BATCH 100
@@ -72,9 +73,10 @@ typedef struct {
   int64_t last;  /* out: the last id looked at */
   int seen, moved, skipped;
 } records_reseal_batch;
-rcode store_records_reseal(call *c, records_reseal_batch *b) RC_MUST_CHECK;
+rcode store_records_reseal(store_ctx *c, records_reseal_batch *b) RC_MUST_CHECK;
 
 /* Every revision's metadata (number, author, time, reason), oldest first. */
-rcode store_records_revisions(call *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n) RC_MUST_CHECK;
+rcode store_records_revisions(store_ctx *c, const session_row *s, Reflect__V1__Revision ***out,
+                              size_t *n) RC_MUST_CHECK;
 
 #endif

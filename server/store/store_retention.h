@@ -11,10 +11,10 @@
 
 #include <stddef.h>
 
-#include "call.h"
+#include "store_ctx.h"
 #include "store_keys.h"
 
-rcode store_retention_open(call *c, arena *a, const store_slot *slot, const void *blob, size_t len,
+rcode store_retention_open(store_ctx *c, arena *a, const store_slot *slot, const void *blob, size_t len,
                            char **text) RC_MUST_CHECK;
 
 #endif

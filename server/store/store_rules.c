@@ -1,8 +1,10 @@
 #include "store_rules.h"
+#include "reflect.pb-c.h"
 
-rcode store_rules_add(call *c, const char *name, const char *description, const due_step *steps, size_t n, int64_t *id)
+rcode store_rules_add(store_ctx *c, const char *name, const char *description, const due_step *steps, size_t n,
+                      int64_t *id)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   int rc = rc_from_sqlite(db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM frequency_rules", id));
   if (rc) return rc;
   sqlite3_stmt *st = db_prepare(d, "INSERT INTO frequency_rules(id, name, description, created_at, created_by) VALUES "
@@ -83,11 +85,11 @@ static Reflect__V1__Interval *interval_message(arena *a, due_interval iv)
 }
 
 /* The rule's steps as messages: the last has no until. */
-static rcode steps_message(call *c, Reflect__V1__FrequencyRule *m)
+static rcode steps_message(store_ctx *c, Reflect__V1__FrequencyRule *m)
 {
   due_step steps[DUE_STEPS_MAX];
   size_t n;
-  int rc = store_rules_steps(c->s->db, (int64_t)m->id, steps, &n);
+  int rc = store_rules_steps(c->db, (int64_t)m->id, steps, &n);
   if (rc) return rc == RC_NOT_FOUND ? RC_INTERNAL : rc;
   m->steps = arena_alloc(c->a, sizeof *m->steps * n);
   if (!m->steps) return RC_EXHAUSTED;
@@ -103,9 +105,9 @@ static rcode steps_message(call *c, Reflect__V1__FrequencyRule *m)
   return RC_OK;
 }
 
-rcode store_rules_list(call *c, Reflect__V1__FrequencyRule ***out, size_t *n)
+rcode store_rules_list(store_ctx *c, Reflect__V1__FrequencyRule ***out, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
+  sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT r.id, r.name, r.description, r.created_at, u.username FROM frequency_rules r"
                                 " JOIN users u ON u.id = r.created_by ORDER BY r.name LIMIT 500");
   if (!st) return RC_INTERNAL;

@@ -19,11 +19,12 @@
 #include <stdint.h>
 
 #include "due.h"
-#include "call.h"
+#include "reflect.pb-c.h"
+#include "store_ctx.h"
 
 #define RULE_LIST_MAX 500
 
-rcode store_rules_add(call *c, const char *name, const char *description, const due_step *steps, size_t n,
+rcode store_rules_add(store_ctx *c, const char *name, const char *description, const due_step *steps, size_t n,
                       int64_t *id) RC_MUST_CHECK;
 rcode store_rules_find(db *d, const char *name, int64_t *id) RC_MUST_CHECK;
 /* The rule's steps, in order, into steps[DUE_STEPS_MAX]. */
@@ -32,6 +33,6 @@ rcode store_rules_steps(db *d, int64_t rule_id, due_step *steps, size_t *n) RC_M
  * step of every_days days when it has no rule (rule_id 0). */
 rcode store_rules_agreement_steps(db *d, int64_t rule_id, uint32_t every_days, due_step *steps,
                                   size_t *n) RC_MUST_CHECK;
-rcode store_rules_list(call *c, Reflect__V1__FrequencyRule ***out, size_t *n) RC_MUST_CHECK;
+rcode store_rules_list(store_ctx *c, Reflect__V1__FrequencyRule ***out, size_t *n) RC_MUST_CHECK;
 
 #endif

@@ -1,4 +1,5 @@
 #include "store_schedule.h"
+#include "reflect.pb-c.h"
 #include "store_keys.h"
 
 #include <ctype.h>
@@ -75,10 +76,10 @@ static void change_context(char *buf, size_t size, int64_t session, int64_t by, 
   snprintf(buf, size, "session=%lld;by=%lld;at=%lld;what=%d", (long long)session, (long long)by, (long long)at, what);
 }
 
-rcode store_schedule_log(call *c, const session_row *s, int what, int64_t old_start, int64_t new_start, int old_minutes,
-                         int new_minutes, const char *reason)
+rcode store_schedule_log(store_ctx *c, const session_row *s, int what, int64_t old_start, int64_t new_start,
+                         int old_minutes, int new_minutes, const char *reason)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   int64_t id;
   if (db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM session_changes", &id)) return RC_INTERNAL;
   uint8_t *blob = NULL;
@@ -87,7 +88,7 @@ rcode store_schedule_log(call *c, const session_row *s, int what, int64_t old_st
     char context[128];
     change_context(context, sizeof context, s->id, c->who->user_id, c->now, what);
     store_slot slot = {"session_changes", id, "reason", s->key_id, 0, context};
-    int rc = store_keys_seal(d, c->s->vault, c->ring, &slot, reason, &blob, &blob_len);
+    int rc = store_keys_seal(d, c->vault, c->ring, &slot, reason, &blob, &blob_len);
     if (rc) return rc;
   }
   sqlite3_stmt *st =
@@ -113,10 +114,10 @@ rcode store_schedule_log(call *c, const session_row *s, int what, int64_t old_st
   return rc;
 }
 
-rcode store_schedule_move(call *c, const session_row *s, int64_t starts_at, int minutes, const char *reason)
+rcode store_schedule_move(store_ctx *c, const session_row *s, int64_t starts_at, int minutes, const char *reason)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
+      db_prepare(c->db,
                  "UPDATE sessions SET starts_at = ?2, minutes = ?3, ends_at = ?2 + ?3 * 60, sequence = sequence + 1"
                  " WHERE id = ?1");
   if (!st) return RC_INTERNAL;
@@ -129,11 +130,10 @@ rcode store_schedule_move(call *c, const session_row *s, int64_t starts_at, int 
                             minutes, reason);
 }
 
-rcode store_schedule_set_status(call *c, const session_row *s, int status, const char *reason)
+rcode store_schedule_set_status(store_ctx *c, const session_row *s, int status, const char *reason)
 {
   /* A cancellation changes what a calendar shows, so it bumps the sequence. */
-  sqlite3_stmt *st =
-      db_prepare(c->s->db, "UPDATE sessions SET status = ?2, sequence = sequence + (?2 = 3) WHERE id = ?1");
+  sqlite3_stmt *st = db_prepare(c->db, "UPDATE sessions SET status = ?2, sequence = sequence + (?2 = 3) WHERE id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
   sqlite3_bind_int(st, 2, status);
@@ -142,9 +142,9 @@ rcode store_schedule_set_status(call *c, const session_row *s, int status, const
   return store_schedule_log(c, s, status, 0, 0, 0, 0, reason);
 }
 
-rcode store_schedule_history(call *c, const session_row *s, Reflect__V1__SessionChange ***out, size_t *n)
+rcode store_schedule_history(store_ctx *c, const session_row *s, Reflect__V1__SessionChange ***out, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
+  sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT h.id, h.at, u.username, h.what, h.old_starts_at, h.new_starts_at, "
                                 "h.old_minutes, h.new_minutes,"
                                 " h.key_id, h.reason, h.by_id FROM session_changes h JOIN users u ON u.id = h.by_id"
@@ -190,7 +190,7 @@ rcode store_schedule_history(call *c, const session_row *s, Reflect__V1__Session
     char context[128];
     change_context(context, sizeof context, s->id, reasons[i].by, v[i]->at, v[i]->what);
     store_slot slot = {"session_changes", reasons[i].id, "reason", reasons[i].key_id, 0, context};
-    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, reasons[i].blob, reasons[i].len, c->a, &v[i]->reason);
+    rc = store_keys_open(c->db, c->vault, c->ring, &slot, reasons[i].blob, reasons[i].len, c->a, &v[i]->reason);
   }
   if (rc) return rc;
   *out = v;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "store_sessions.h"
+#include "reflect.pb-c.h"
 
 typedef struct {
   int64_t session_id;
@@ -33,11 +34,12 @@ rcode store_schedule_room_clash(db *d, const uint8_t index[VAULT_INDEX_BYTES], i
 void store_schedule_room_index(const vault *v, const char *room, uint8_t out[VAULT_INDEX_BYTES], int *has);
 
 /* Appends a history row. what is a SessionStatus (RESCHEDULED for a move). */
-rcode store_schedule_log(call *c, const session_row *s, int what, int64_t old_start, int64_t new_start, int old_minutes,
-                         int new_minutes, const char *reason) RC_MUST_CHECK;
-rcode store_schedule_move(call *c, const session_row *s, int64_t starts_at, int minutes,
+rcode store_schedule_log(store_ctx *c, const session_row *s, int what, int64_t old_start, int64_t new_start,
+                         int old_minutes, int new_minutes, const char *reason) RC_MUST_CHECK;
+rcode store_schedule_move(store_ctx *c, const session_row *s, int64_t starts_at, int minutes,
                           const char *reason) RC_MUST_CHECK;
-rcode store_schedule_set_status(call *c, const session_row *s, int status, const char *reason) RC_MUST_CHECK;
-rcode store_schedule_history(call *c, const session_row *s, Reflect__V1__SessionChange ***out, size_t *n) RC_MUST_CHECK;
+rcode store_schedule_set_status(store_ctx *c, const session_row *s, int status, const char *reason) RC_MUST_CHECK;
+rcode store_schedule_history(store_ctx *c, const session_row *s, Reflect__V1__SessionChange ***out,
+                             size_t *n) RC_MUST_CHECK;
 
 #endif

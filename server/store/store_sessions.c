@@ -1,15 +1,16 @@
 #include "store_sessions.h"
+#include "reflect.pb-c.h"
 #include "store_teams.h"
 #include "store_keys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-rcode store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members, int64_t agreement_id,
-                         int64_t starts_at, uint32_t minutes, const char *room, const uint8_t *room_index,
-                         int64_t *id_out)
+rcode store_sessions_add(store_ctx *c, int64_t supervisor, const int64_t *members, size_t n_members,
+                         int64_t agreement_id, int64_t starts_at, uint32_t minutes, const char *room,
+                         const uint8_t *room_index, int64_t *id_out)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   int64_t id, key_id;
   int rc = rc_from_sqlite(db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM sessions", &id));
   if (rc) return rc;
@@ -17,13 +18,13 @@ rcode store_sessions_add(call *c, int64_t supervisor, const int64_t *members, si
   char subject[48];
   if (n_members == 1) snprintf(subject, sizeof subject, "user:%lld", (long long)members[0]);
   else snprintf(subject, sizeof subject, "session:%lld", (long long)id);
-  rc = store_keys_ensure(d, c->s->vault, c->ring, c->now, subject, &key_id);
+  rc = store_keys_ensure(d, c->vault, c->ring, c->now, subject, &key_id);
   if (rc) return rc;
   uint8_t *blob = NULL;
   size_t blob_len = 0;
   if (room && *room) {
     store_slot slot = {"sessions", id, "room", key_id, 0, NULL};
-    rc = store_keys_seal(d, c->s->vault, c->ring, &slot, room, &blob, &blob_len);
+    rc = store_keys_seal(d, c->vault, c->ring, &slot, room, &blob, &blob_len);
     if (rc) return rc;
   }
   sqlite3_stmt *st =
@@ -116,11 +117,11 @@ rcode store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int 
 
 /* A group session's members, by name, and the attendance recorded for
  * those it has been recorded for. */
-static rcode load_members(call *c, Reflect__V1__Session *m)
+static rcode load_members(store_ctx *c, Reflect__V1__Session *m)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT u.username, sm.attendance, coalesce(sm.attendance_signed_at, 0)"
-                                          " FROM session_members sm JOIN users u ON u.id = sm.user_id"
-                                          " WHERE sm.session_id = ?1 ORDER BY u.username");
+  sqlite3_stmt *st = db_prepare(c->db, "SELECT u.username, sm.attendance, coalesce(sm.attendance_signed_at, 0)"
+                                       " FROM session_members sm JOIN users u ON u.id = sm.user_id"
+                                       " WHERE sm.session_id = ?1 ORDER BY u.username");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, (int64_t)m->id);
   char **v = arena_alloc(c->a, sizeof *v * SESSION_MAX_MEMBERS);
@@ -185,16 +186,17 @@ static rcode load_members(call *c, Reflect__V1__Session *m)
   "  AND (?8 = 0 OR s.starts_at >= ?8) AND (?9 = 0 OR s.starts_at < ?9)"                                          \
   " ORDER BY CASE WHEN ?2 = 2 THEN -s.starts_at ELSE s.starts_at END, s.id LIMIT ?4"
 
-rcode store_sessions_list(call *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out, size_t *n)
+rcode store_sessions_list(store_ctx *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out,
+                          size_t *n)
 {
   uint32_t limit = f->limit;
   if (limit == 0) limit = SESSION_LIST_DEFAULT;
   if (limit > SESSION_LIST_MAX) limit = SESSION_LIST_MAX;
   /* Everyone but a manager gets the plain query: the team part costs a
    * UNION's temporary b-tree on the most frequent read of all. */
-  int manager = c->who->role == REFLECT__V1__ROLE__ROLE_MANAGER;
-  sqlite3_stmt *st = manager ? db_prepare(c->s->db, SESSIONS_LIST_TEAM SESSIONS_LIST_TAIL)
-                             : db_prepare(c->s->db, SESSIONS_LIST_OWN SESSIONS_LIST_TAIL);
+  int manager = c->who->role == ROLE_MANAGER;
+  sqlite3_stmt *st = manager ? db_prepare(c->db, SESSIONS_LIST_TEAM SESSIONS_LIST_TAIL)
+                             : db_prepare(c->db, SESSIONS_LIST_OWN SESSIONS_LIST_TAIL);
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   sqlite3_bind_int(st, 2, f->when);
@@ -253,7 +255,7 @@ rcode store_sessions_list(call *c, int64_t user_id, const session_filter *f, Ref
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
     if (rooms[i].blob) {
       store_slot slot = {"sessions", (int64_t)v[i]->id, "room", rooms[i].key_id, 0, NULL};
-      rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rooms[i].blob, rooms[i].len, c->a, &v[i]->room);
+      rc = store_keys_open(c->db, c->vault, c->ring, &slot, rooms[i].blob, rooms[i].len, c->a, &v[i]->room);
     }
     if (rc == RC_OK && v[i]->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP) rc = load_members(c, v[i]);
   }

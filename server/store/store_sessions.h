@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "call.h"
+#include "store_ctx.h"
+#include "reflect.pb-c.h"
 
 #define SESSION_MAX_MEMBERS 32
 #define SESSION_LIST_DEFAULT 100
@@ -34,9 +35,9 @@ typedef struct {
 enum { SESSION_FILTER_ALL = 0, SESSION_FILTER_UPCOMING = 1, SESSION_FILTER_PAST = 2 };
 
 /* room_index is the room's blind index, or NULL for no room. */
-rcode store_sessions_add(call *c, int64_t supervisor, const int64_t *members, size_t n_members, int64_t agreement_id,
-                         int64_t starts_at, uint32_t minutes, const char *room, const uint8_t *room_index,
-                         int64_t *id) RC_MUST_CHECK;
+rcode store_sessions_add(store_ctx *c, int64_t supervisor, const int64_t *members, size_t n_members,
+                         int64_t agreement_id, int64_t starts_at, uint32_t minutes, const char *room,
+                         const uint8_t *room_index, int64_t *id) RC_MUST_CHECK;
 /* The session's members (not its supervisor), at most max of them. */
 rcode store_sessions_members(db *d, int64_t session_id, int64_t *ids, size_t max, size_t *n) RC_MUST_CHECK;
 rcode store_sessions_get(db *d, int64_t id, session_row *out) RC_MUST_CHECK;
@@ -55,7 +56,7 @@ typedef struct {
  * everyone they oversee through a team (read-only: callers that change a
  * session load it with session_rules_load_party). Group sessions carry their
  * members and the attendance recorded so far. */
-rcode store_sessions_list(call *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out,
+rcode store_sessions_list(store_ctx *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out,
                           size_t *n) RC_MUST_CHECK;
 
 #endif

@@ -1,11 +1,12 @@
 #include "store_signoffs.h"
+#include "reflect.pb-c.h"
 
-rcode store_signoffs_add(call *c, int64_t session_id, uint32_t revision)
+rcode store_signoffs_add(store_ctx *c, int64_t session_id, uint32_t revision)
 {
   /* The comments on the record as it was signed: what this signer put
    * their name to (read in the same write transaction). */
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
+      db_prepare(c->db,
                  "INSERT INTO record_signoffs(session_id, revision, user_id, at, comments_seen) VALUES (?1, ?2, ?3, ?4,"
                  " (SELECT coalesce(max(id), 0) FROM record_comments WHERE session_id = ?1))");
   if (!st) return RC_INTERNAL;
@@ -18,12 +19,12 @@ rcode store_signoffs_add(call *c, int64_t session_id, uint32_t revision)
   return rc_from_sqlite(rc);
 }
 
-rcode store_signoffs_status(call *c, const session_row *s, uint32_t revision, Reflect__V1__Signature ***sigs,
+rcode store_signoffs_status(store_ctx *c, const session_row *s, uint32_t revision, Reflect__V1__Signature ***sigs,
                             size_t *n_sigs, char ***awaiting, size_t *n_awaiting, int *frozen)
 {
   /* Every signer, with when they signed this revision (NULL: not yet). */
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
+      db_prepare(c->db,
                  "WITH signers(id) AS (SELECT ?1 UNION SELECT user_id FROM session_members WHERE session_id = ?2)"
                  " SELECT u.username, o.at FROM signers JOIN users u ON u.id = signers.id"
                  " LEFT JOIN record_signoffs o ON o.session_id = ?2 AND o.revision = ?3 AND o.user_id = signers.id"

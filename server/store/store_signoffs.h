@@ -14,10 +14,11 @@
 #include <stdint.h>
 
 #include "store_sessions.h"
+#include "reflect.pb-c.h"
 
-rcode store_signoffs_add(call *c, int64_t session_id, uint32_t revision) RC_MUST_CHECK;
+rcode store_signoffs_add(store_ctx *c, int64_t session_id, uint32_t revision) RC_MUST_CHECK;
 /* The revision's signatures, who has yet to sign, and whether it is frozen. */
-rcode store_signoffs_status(call *c, const session_row *s, uint32_t revision, Reflect__V1__Signature ***sigs,
+rcode store_signoffs_status(store_ctx *c, const session_row *s, uint32_t revision, Reflect__V1__Signature ***sigs,
                             size_t *n_sigs, char ***awaiting, size_t *n_awaiting, int *frozen) RC_MUST_CHECK;
 
 /* The newest comment every signer of `revision` had on the record when

@@ -76,11 +76,11 @@ static rcode add_teams(db *d, const uint8_t id[16], const survey_answer *a)
   return RC_OK;
 }
 
-rcode store_survey_add(call *c, const survey_answer *a)
+rcode store_survey_add(store_ctx *c, const survey_answer *a)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   int64_t key_id;
-  int rc = store_keys_ensure(d, c->s->vault, c->ring, c->now, SURVEY_KEY_SUBJECT, &key_id);
+  int rc = store_keys_ensure(d, c->vault, c->ring, c->now, SURVEY_KEY_SUBJECT, &key_id);
   if (rc) return rc;
   uint8_t id[16];
   randombytes_buf(id, sizeof id);
@@ -98,7 +98,7 @@ rcode store_survey_add(call *c, const survey_answer *a)
   if (a->comment && *a->comment) {
     char hex[33];
     store_slot slot = comment_slot(key_id, id, hex);
-    rc = store_keys_bind_sealed(d, c->s->vault, c->ring, st, 12, &slot, a->comment);
+    rc = store_keys_bind_sealed(d, c->vault, c->ring, st, 12, &slot, a->comment);
     if (rc) {
       sqlite3_reset(st);
       sqlite3_clear_bindings(st);
@@ -142,11 +142,11 @@ typedef struct {
 } sealed_comment;
 
 /* Rows are copied out before any is opened: opening uses other statements. */
-static rcode open_comments(call *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
+static rcode open_comments(store_ctx *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
                            survey_tally *out)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT r.id, r.key_id, r.comment" SURVEY_WHERE
-                                          " AND r.comment IS NOT NULL LIMIT " SURVEY_STR(SURVEY_COMMENTS_MAX));
+  sqlite3_stmt *st = db_prepare(c->db, "SELECT r.id, r.key_id, r.comment" SURVEY_WHERE
+                                       " AND r.comment IS NOT NULL LIMIT " SURVEY_STR(SURVEY_COMMENTS_MAX));
   if (!st) return RC_INTERNAL;
   bind_filter(st, team_id, from, to, supervisor_id);
   sealed_comment *rows = arena_alloc(c->a, sizeof *rows * SURVEY_COMMENTS_MAX);
@@ -181,7 +181,7 @@ static rcode open_comments(call *c, int64_t team_id, const char *from, const cha
   for (size_t i = 0; i < n; i++) {
     char hex[33];
     store_slot slot = comment_slot(rows[i].key_id, rows[i].id, hex);
-    rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, rows[i].blob, rows[i].len, c->a, &out->comments[i]);
+    rc = store_keys_open(c->db, c->vault, c->ring, &slot, rows[i].blob, rows[i].len, c->a, &out->comments[i]);
     if (rc) return rc;
   }
   out->n_comments = n;
@@ -189,11 +189,11 @@ static rcode open_comments(call *c, int64_t team_id, const char *from, const cha
   return RC_OK;
 }
 
-rcode store_survey_tally(call *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
+rcode store_survey_tally(store_ctx *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
                          survey_tally *out)
 {
   memset(out, 0, sizeof *out);
-  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT count(DISTINCT r.respondent), count(*)" SURVEY_WHERE);
+  sqlite3_stmt *st = db_prepare(c->db, "SELECT count(DISTINCT r.respondent), count(*)" SURVEY_WHERE);
   if (!st) return RC_INTERNAL;
   bind_filter(st, team_id, from, to, supervisor_id);
   int rc = sqlite3_step(st);
@@ -203,7 +203,7 @@ rcode store_survey_tally(call *c, int64_t team_id, const char *from, const char 
   }
   sqlite3_reset(st);
   if (rc != SQLITE_ROW) return RC_INTERNAL;
-  st = db_prepare(c->s->db, "SELECT r.q1, r.q2, r.q3, r.q4, r.q5" SURVEY_WHERE);
+  st = db_prepare(c->db, "SELECT r.q1, r.q2, r.q3, r.q4, r.q5" SURVEY_WHERE);
   if (!st) return RC_INTERNAL;
   bind_filter(st, team_id, from, to, supervisor_id);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

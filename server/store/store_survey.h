@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "call.h"
+#include "store_ctx.h"
 
 #define SURVEY_QUESTIONS 5
 #define SURVEY_COMMENT_MAX 2000
@@ -63,9 +63,9 @@ rcode store_survey_membership(db *d, int64_t session_id, int64_t user_id, int *m
 /* The teams user belongs to (as member or manager), at most max. */
 rcode store_survey_user_teams(db *d, int64_t user_id, int64_t *teams, size_t max, size_t *n) RC_MUST_CHECK;
 
-rcode store_survey_add(call *c, const survey_answer *a) RC_MUST_CHECK;
+rcode store_survey_add(store_ctx *c, const survey_answer *a) RC_MUST_CHECK;
 /* Days from and to inclusive ("YYYY-MM-DD"); supervisor_id 0 for all. */
-rcode store_survey_tally(call *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
+rcode store_survey_tally(store_ctx *c, int64_t team_id, const char *from, const char *to, int64_t supervisor_id,
                          survey_tally *out) RC_MUST_CHECK;
 
 #endif

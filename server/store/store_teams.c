@@ -1,4 +1,5 @@
 #include "store_teams.h"
+#include "reflect.pb-c.h"
 
 /* A limit spelled once, in the header, and pasted into SQL literals. */
 #define SQL_NUM_(x) #x
@@ -35,13 +36,12 @@ rcode store_teams_oversees_session(db *d, int64_t manager, const session_row *s,
   return rc == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
-rcode store_teams_add(call *c, const char *name, int64_t *id_out)
+rcode store_teams_add(store_ctx *c, const char *name, int64_t *id_out)
 {
   int64_t id;
-  if (store_teams_find(c->s->db, name, &id) == RC_OK) return RC_EXISTS;
-  if (db_next_id(c->s->db, "SELECT coalesce(max(id), 0) + 1 FROM teams", &id)) return RC_INTERNAL;
-  sqlite3_stmt *st =
-      db_prepare(c->s->db, "INSERT INTO teams(id, name, created_at, created_by) VALUES (?1, ?2, ?3, ?4)");
+  if (store_teams_find(c->db, name, &id) == RC_OK) return RC_EXISTS;
+  if (db_next_id(c->db, "SELECT coalesce(max(id), 0) + 1 FROM teams", &id)) return RC_INTERNAL;
+  sqlite3_stmt *st = db_prepare(c->db, "INSERT INTO teams(id, name, created_at, created_by) VALUES (?1, ?2, ?3, ?4)");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
@@ -86,10 +86,10 @@ rcode store_teams_size(db *d, int64_t team, int *n)
   return rc == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
-rcode store_teams_put(call *c, int64_t team, int64_t user, int manager)
+rcode store_teams_put(store_ctx *c, int64_t team, int64_t user, int manager)
 {
   sqlite3_stmt *st =
-      db_prepare(c->s->db,
+      db_prepare(c->db,
                  "INSERT INTO team_members(team_id, user_id, manager, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)"
                  " ON CONFLICT(team_id, user_id) DO UPDATE SET manager = excluded.manager");
   if (!st) return RC_INTERNAL;
@@ -101,21 +101,21 @@ rcode store_teams_put(call *c, int64_t team, int64_t user, int manager)
   return rc_from_sqlite(db_step_done(st));
 }
 
-rcode store_teams_remove(call *c, int64_t team, int64_t user)
+rcode store_teams_remove(store_ctx *c, int64_t team, int64_t user)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "DELETE FROM team_members WHERE team_id = ?1 AND user_id = ?2");
+  sqlite3_stmt *st = db_prepare(c->db, "DELETE FROM team_members WHERE team_id = ?1 AND user_id = ?2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, team);
   sqlite3_bind_int64(st, 2, user);
   int rc = rc_from_sqlite(db_step_done(st));
-  if (!rc && sqlite3_changes(db_handle(c->s->db)) == 0) return RC_NOT_FOUND;
+  if (!rc && sqlite3_changes(db_handle(c->db)) == 0) return RC_NOT_FOUND;
   return rc;
 }
 
 /* A team's managers and members, by username. */
-static rcode load_people(call *c, Reflect__V1__Team *t)
+static rcode load_people(store_ctx *c, Reflect__V1__Team *t)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
+  sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT u.username, tm.manager FROM team_members tm JOIN users u ON u.id = tm.user_id"
                                 " WHERE tm.team_id = ?1 ORDER BY u.username LIMIT " SQL_NUM(TEAM_MAX_PEOPLE));
   if (!st) return RC_INTERNAL;
@@ -133,9 +133,9 @@ static rcode load_people(call *c, Reflect__V1__Team *t)
   return rc;
 }
 
-rcode store_teams_list(call *c, int64_t manager, Reflect__V1__Team ***out, size_t *n)
+rcode store_teams_list(store_ctx *c, int64_t manager, Reflect__V1__Team ***out, size_t *n)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db,
+  sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT t.id, t.name, t.created_at FROM teams t"
                                 " WHERE ?1 = 0 OR EXISTS (SELECT 1 FROM team_members m JOIN users u ON u.id = m.user_id"
                                 "   WHERE m.team_id = t.id AND m.user_id = ?1 AND m.manager = 1 AND u.role = 2)"

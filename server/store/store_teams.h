@@ -23,7 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "call.h"
+#include "store_ctx.h"
+#include "reflect.pb-c.h"
 #include "store_sessions.h"
 
 #define TEAM_NAME_MAX 64
@@ -44,7 +45,7 @@ rcode store_teams_oversees(db *d, int64_t manager, int64_t user, int *yes) RC_MU
 rcode store_teams_oversees_session(db *d, int64_t manager, const session_row *s, int *yes) RC_MUST_CHECK;
 
 /* RC_EXISTS if a team already has that name. */
-rcode store_teams_add(call *c, const char *name, int64_t *id) RC_MUST_CHECK;
+rcode store_teams_add(store_ctx *c, const char *name, int64_t *id) RC_MUST_CHECK;
 /* RC_NOT_FOUND if no team has that name. */
 rcode store_teams_find(db *d, const char *name, int64_t *id) RC_MUST_CHECK;
 /* *in = 1 and *manager if user is in the team; *in = 0 otherwise. */
@@ -53,9 +54,9 @@ rcode store_teams_membership(db *d, int64_t team, int64_t user, int *in, int *ma
 rcode store_teams_size(db *d, int64_t team, int *n) RC_MUST_CHECK;
 /* Puts user in the team as a manager or a member (changing which, if
  * they are in it already). */
-rcode store_teams_put(call *c, int64_t team, int64_t user, int manager) RC_MUST_CHECK;
-rcode store_teams_remove(call *c, int64_t team, int64_t user) RC_MUST_CHECK;
+rcode store_teams_put(store_ctx *c, int64_t team, int64_t user, int manager) RC_MUST_CHECK;
+rcode store_teams_remove(store_ctx *c, int64_t team, int64_t user) RC_MUST_CHECK;
 /* Every team (manager 0), or those the user manages; names, usernames. */
-rcode store_teams_list(call *c, int64_t manager, Reflect__V1__Team ***out, size_t *n) RC_MUST_CHECK;
+rcode store_teams_list(store_ctx *c, int64_t manager, Reflect__V1__Team ***out, size_t *n) RC_MUST_CHECK;
 
 #endif

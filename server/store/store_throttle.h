@@ -30,7 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "call.h"
+#include "store_ctx.h"
 
 #define FAMILIAR_MAX 32
 #define FAILURE_DEVICES_MAX 16

@@ -1,4 +1,5 @@
 #include "store_users.h"
+#include "reflect.pb-c.h"
 #include "store_inspectors.h"
 #include "store_keys.h"
 
@@ -14,7 +15,7 @@ static void read_row(sqlite3_stmt *st, user_row *u)
 {
   u->id = sqlite3_column_int64(st, 0);
   snprintf(u->username, sizeof u->username, "%s", (const char *)sqlite3_column_text(st, 1));
-  u->role = (Reflect__V1__Role)sqlite3_column_int(st, 2);
+  u->role = (user_role)sqlite3_column_int(st, 2);
   u->key_id = sqlite3_column_int64(st, 3);
   u->active = sqlite3_column_int(st, 4);
   u->created_at = sqlite3_column_int64(st, 5);
@@ -60,10 +61,10 @@ int store_users_valid_username(const char *s)
   return 1;
 }
 
-rcode store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role, const char *pwhash,
+rcode store_users_create(store_ctx *c, const char *username, const char *name, user_role role, const char *pwhash,
                          int64_t *id_out)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   user_row existing;
   int rc = store_users_find(d, username, &existing);
   if (rc == RC_OK) return RC_EXISTS;
@@ -76,12 +77,12 @@ rcode store_users_create(call *c, const char *username, const char *name, Reflec
   char subject[32];
   snprintf(subject, sizeof subject, "user:%lld", (long long)id);
   int64_t key_id;
-  rc = store_keys_ensure(d, c->s->vault, c->ring, c->now, subject, &key_id);
+  rc = store_keys_ensure(d, c->vault, c->ring, c->now, subject, &key_id);
   if (rc) return rc;
   store_slot slot = {"users", id, "name", key_id, 0, NULL};
   uint8_t *blob;
   size_t blob_len;
-  rc = store_keys_seal(d, c->s->vault, c->ring, &slot, name, &blob, &blob_len);
+  rc = store_keys_seal(d, c->vault, c->ring, &slot, name, &blob, &blob_len);
   if (rc) return rc;
 
   /* An account made by a request was made by an administrator, whose
@@ -134,9 +135,9 @@ rcode store_users_set_password(db *d, int64_t user_id, const char *pwhash, int b
   return rc_from_sqlite(db_step_done(st));
 }
 
-rcode store_users_name(call *c, int64_t user_id, char **name)
+rcode store_users_name(store_ctx *c, int64_t user_id, char **name)
 {
-  sqlite3_stmt *st = db_prepare(c->s->db, "SELECT key_id, name FROM users WHERE id = ?1");
+  sqlite3_stmt *st = db_prepare(c->db, "SELECT key_id, name FROM users WHERE id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, user_id);
   if (sqlite3_step(st) != SQLITE_ROW) {
@@ -144,35 +145,34 @@ rcode store_users_name(call *c, int64_t user_id, char **name)
     return RC_NOT_FOUND;
   }
   store_slot slot = {"users", user_id, "name", sqlite3_column_int64(st, 0), 0, NULL};
-  int rc = store_keys_open(c->s->db, c->s->vault, c->ring, &slot, sqlite3_column_blob(st, 1),
+  int rc = store_keys_open(c->db, c->vault, c->ring, &slot, sqlite3_column_blob(st, 1),
                            (size_t)sqlite3_column_bytes(st, 1), c->a, name);
   sqlite3_reset(st);
   return rc;
 }
 
-rcode store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out)
+rcode store_users_to_message(store_ctx *c, const user_row *u, Reflect__V1__User **out)
 {
   Reflect__V1__User *m = arena_alloc(c->a, sizeof *m);
   if (!m) return RC_EXHAUSTED;
   reflect__v1__user__init(m);
   m->id = (uint64_t)u->id;
   m->username = arena_strdup(c->a, u->username);
-  m->role = u->role;
+  m->role = (Reflect__V1__Role)u->role;
   m->active = u->active != 0;
   m->created_at = u->created_at;
   m->expires_at = u->expires_at;
   int rc = store_users_name(c, u->id, &m->name);
-  if (!rc && u->role == REFLECT__V1__ROLE__ROLE_INSPECTOR)
-    rc = store_inspectors_teams(c, u->id, &m->teams, &m->n_teams);
+  if (!rc && u->role == ROLE_INSPECTOR) rc = store_inspectors_teams(c, u->id, &m->teams, &m->n_teams);
   if (rc) return rc;
   if (!m->username) return RC_EXHAUSTED;
   *out = m;
   return RC_OK;
 }
 
-rcode store_users_list(call *c, Reflect__V1__User ***out, size_t *n)
+rcode store_users_list(store_ctx *c, Reflect__V1__User ***out, size_t *n)
 {
-  db *d = c->s->db;
+  db *d = c->db;
   sqlite3_stmt *st = db_prepare(d, "SELECT count(*) FROM users");
   if (!st || sqlite3_step(st) != SQLITE_ROW) return RC_INTERNAL;
   size_t total = (size_t)sqlite3_column_int64(st, 0);

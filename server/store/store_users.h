@@ -13,12 +13,13 @@
 #include <stdint.h>
 
 #include "password.h"
-#include "call.h"
+#include "reflect.pb-c.h"
+#include "store_ctx.h"
 
 typedef struct {
   int64_t id;
   char username[USERNAME_MAX + 1];
-  Reflect__V1__Role role;
+  user_role role;
   int64_t key_id;
   int active;
   int64_t created_at;
@@ -30,7 +31,7 @@ typedef struct {
 
 rcode store_users_find(db *d, const char *username, user_row *out) RC_MUST_CHECK;
 rcode store_users_get(db *d, int64_t id, user_row *out) RC_MUST_CHECK;
-rcode store_users_create(call *c, const char *username, const char *name, Reflect__V1__Role role, const char *pwhash,
+rcode store_users_create(store_ctx *c, const char *username, const char *name, user_role role, const char *pwhash,
                          int64_t *id) RC_MUST_CHECK;
 /* Sets when the account stops working, 0 for never (write transaction). */
 rcode store_users_set_expiry(db *d, int64_t user_id, int64_t expires_at) RC_MUST_CHECK;
@@ -40,11 +41,11 @@ rcode store_users_set_expiry(db *d, int64_t user_id, int64_t expires_at) RC_MUST
  * person chose it and both are cleared. */
 rcode store_users_set_password(db *d, int64_t user_id, const char *pwhash, int by_admin, int64_t now) RC_MUST_CHECK;
 /* Decrypts the display name into the call's arena. */
-rcode store_users_name(call *c, int64_t user_id, char **name) RC_MUST_CHECK;
+rcode store_users_name(store_ctx *c, int64_t user_id, char **name) RC_MUST_CHECK;
 /* Fills a Reflect User message (arena) for the row; an inspector's
  * carries the teams granted to them. */
-rcode store_users_to_message(call *c, const user_row *u, Reflect__V1__User **out) RC_MUST_CHECK;
-rcode store_users_list(call *c, Reflect__V1__User ***out, size_t *n) RC_MUST_CHECK;
+rcode store_users_to_message(store_ctx *c, const user_row *u, Reflect__V1__User **out) RC_MUST_CHECK;
+rcode store_users_list(store_ctx *c, Reflect__V1__User ***out, size_t *n) RC_MUST_CHECK;
 
 /* Usernames: 1..64 of [a-z0-9._-], starting with a letter or digit. */
 int store_users_valid_username(const char *s);

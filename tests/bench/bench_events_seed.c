@@ -84,8 +84,8 @@ static int make_user(call *c, seed_state *st, bench_ev_user *u, int index)
   randombytes_buf(u->token, sizeof u->token);
   uint8_t hash[TOKEN_HASH_BYTES];
   store_tokens_hash(u->token, sizeof u->token, hash);
-  Reflect__V1__Role role = sup ? REFLECT__V1__ROLE__ROLE_SUPERVISOR : REFLECT__V1__ROLE__ROLE_PRACTITIONER;
-  if (store_users_create(c, u->username, name, role, st->pwhash, &u->id) ||
+  user_role role = sup ? ROLE_SUPERVISOR : ROLE_PRACTITIONER;
+  if (store_users_create(call_store(c), u->username, name, role, st->pwhash, &u->id) ||
       store_tokens_create(c->s->db, hash, u->id, u->pub, c->now, st->expires_at) ||
       store_events_topic_renew(c->s->db, c->s->topics, u->id, u->pub, c->now, u->topic)) {
     fprintf(stderr, "bench: could not seed user %s\n", u->username);
@@ -115,12 +115,12 @@ static int make_session(call *c, seed_state *st, int s, int k)
   st->who->authenticated = 1;
   st->who->user_id = parties[0]->id;
   session_row row;
-  if (store_sessions_add(c, parties[0]->id, members, BENCH_EV_GROUP_SIZE, 0, st->starts_at, BENCH_EV_MINUTES, room,
-                         has_room ? index : NULL, &id) ||
+  if (store_sessions_add(call_store(c), parties[0]->id, members, BENCH_EV_GROUP_SIZE, 0, st->starts_at,
+                         BENCH_EV_MINUTES, room, has_room ? index : NULL, &id) ||
       store_sessions_get(c->s->db, id, &row) ||
-      store_schedule_log(c, &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, st->starts_at, 0, BENCH_EV_MINUTES,
-                         NULL) ||
-      store_audit_append_id(c, "session.add", "session", id, "")) {
+      store_schedule_log(call_store(c), &row, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED, 0, st->starts_at, 0,
+                         BENCH_EV_MINUTES, NULL) ||
+      store_audit_append_id(call_store(c), "session.add", "session", id, "")) {
     fprintf(stderr, "bench: could not seed session %d/%d\n", s, k);
     return -1;
   }

@@ -72,7 +72,7 @@ Test(authz_walk, every_op_every_role, .timeout = 240)
       unauth++;
     }
     for (int i = 0; i < 5; i++) {
-      int allowed = requests_allow(r, roles[i]);
+      int allowed = requests_allow(r, (user_role)roles[i]);
       if (allowed && r->op == REFLECT__V1__REQUEST__OP_LOGOUT) continue; /* would end the walk */
       Reflect__V1__Code code = send_op(as[i], r->op, msg, sizeof msg);
       if (allowed) {

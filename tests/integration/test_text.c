@@ -41,7 +41,7 @@ static void store_old_text(harness_server *h, int64_t session_id)
   svc s = {.db = d, .vault = v, .cfg = &cfg};
   user_row sam;
   cr_assert_eq(store_users_find(d, "sam", &sam), 0);
-  principal who = {.authenticated = 1, .user_id = sam.id, .role = REFLECT__V1__ROLE__ROLE_SUPERVISOR};
+  principal who = {.authenticated = 1, .user_id = sam.id, .role = ROLE_SUPERVISOR};
   snprintf(who.username, sizeof who.username, "sam");
   snprintf(who.device, sizeof who.device, "%s", "0000000000000000000000000000000000000000");
   arena a = {0};
@@ -58,8 +58,9 @@ static void store_old_text(harness_server *h, int64_t session_id)
   uint32_t revision;
   int64_t comment;
   cr_assert_eq(db_begin_write(d), 0);
-  cr_assert_eq(store_records_append(&c, &sr, secs, 1, OLD_REASON, &revision), 0, "%s", st.message);
-  cr_assert_eq(store_comments_add(&c, &sr, revision, REFLECT__V1__COMMENT_KIND__COMMENT_NOTE, 0, OLD_TEXT, &comment),
+  cr_assert_eq(store_records_append(call_store(&c), &sr, secs, 1, OLD_REASON, &revision), 0, "%s", st.message);
+  cr_assert_eq(store_comments_add(call_store(&c), &sr, revision, REFLECT__V1__COMMENT_KIND__COMMENT_NOTE, 0, OLD_TEXT,
+                                  &comment),
                0);
   cr_assert_eq(db_commit(d), 0);
   keyring_clear(&ring);

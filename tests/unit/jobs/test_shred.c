@@ -57,7 +57,7 @@ static int64_t add_case(call *c, const char *ref, const char *name, int looked_a
 {
   int64_t id;
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
-  cr_assert_eq(store_cases_add(c, ref, name, dob, 1, 1, looked_after, &id), 0);
+  cr_assert_eq(store_cases_add(call_store(c), ref, name, dob, 1, 1, looked_after, &id), 0);
   cr_assert_eq(db_commit(f.db), SQLITE_OK);
   return id;
 }
@@ -67,7 +67,7 @@ static void close_case(call *c, int64_t id)
   case_row k;
   cr_assert_eq(store_cases_get(f.db, id, &k), 0);
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
-  cr_assert_eq(store_cases_update(c, &k, k.risk, k.allocated_id, 0, k.looked_after), 0);
+  cr_assert_eq(store_cases_update(call_store(c), &k, k.risk, k.allocated_id, 0, k.looked_after), 0);
   cr_assert_eq(db_commit(f.db), SQLITE_OK);
 }
 
@@ -76,7 +76,7 @@ static Reflect__V1__Case *show(call *c, int64_t id)
   case_row k;
   Reflect__V1__Case *m;
   cr_assert_eq(store_cases_get(f.db, id, &k), 0);
-  cr_assert_eq(store_cases_to_message(c, &k, &m), 0);
+  cr_assert_eq(store_cases_to_message(call_store(c), &k, &m), 0);
   return m;
 }
 
@@ -138,7 +138,7 @@ Test(shred_run, shreds_a_closed_case_and_its_cached_key, .init = setup, .fini = 
   /* Shredded cases are never changed again. */
   cr_assert_eq(store_cases_get(f.db, gone, &k), 0);
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
-  cr_assert_eq(store_cases_update(&c, &k, k.risk, k.allocated_id, 1, 0), RC_PRECONDITION);
+  cr_assert_eq(store_cases_update(call_store(&c), &k, k.risk, k.allocated_id, 1, 0), RC_PRECONDITION);
   db_rollback(f.db);
 }
 

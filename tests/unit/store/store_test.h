@@ -29,7 +29,7 @@ static inline void st_setup(void)
 {
   fixture_open(&f);
   memset(&who, 0, sizeof who);
-  who = (principal){.authenticated = 1, .user_id = 1, .role = REFLECT__V1__ROLE__ROLE_ADMINISTRATOR};
+  who = (principal){.authenticated = 1, .user_id = 1, .role = ROLE_ADMINISTRATOR};
   reflect__v1__reply__init(&rep);
   reflect__v1__status__init(&status);
   rep.status = &status;
@@ -44,9 +44,9 @@ static inline void st_teardown(void)
   fixture_close(&f);
 }
 
-static inline call st_call(int64_t now)
+static inline store_ctx st_ctx(int64_t now)
 {
-  return (call){.s = &f.s, .who = &who, .a = &a, .ring = &ring, .rep = &rep, .now = now};
+  return (store_ctx){.db = f.s.db, .vault = f.s.vault, .cfg = f.s.cfg, .ring = &ring, .a = &a, .now = now, .who = &who};
 }
 
 /* 1 if needle occurs in the n bytes at b (memmem is a GNU extension). */
@@ -94,9 +94,9 @@ static inline void st_sql(const char *q)
 }
 
 /* A new account (the password hash is a placeholder: nothing logs in). */
-static inline int64_t st_user(const char *username, const char *name, Reflect__V1__Role role)
+static inline int64_t st_user(const char *username, const char *name, user_role role)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id = 0;
   cr_assert_eq(store_users_create(&c, username, name, role, "$argon2id$placeholder", &id), 0, "user %s", username);
   return id;

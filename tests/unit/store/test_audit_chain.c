@@ -39,7 +39,7 @@ static void sql(const char *q)
 /* Rows 2..n+1 after init's row 1, written the way every handler writes. */
 static void append(int n)
 {
-  call c = {.s = &f.s, .who = &who, .ring = &ring, .now = 1700000000};
+  store_ctx c = {.db = f.s.db, .vault = f.s.vault, .cfg = f.s.cfg, .ring = &ring, .now = 1700000000, .who = &who};
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
   for (int i = 0; i < n; i++) {
     char detail[32];
@@ -163,7 +163,7 @@ Test(audit_chain, an_unchained_row_is_never_extended_or_legitimised)
   audit_verify_report rep = check();
   cr_assert_eq(rep.first_bad, 4);
   cr_assert_eq(rep.unchained, 1);
-  call c = {.s = &f.s, .who = &who, .ring = &ring, .now = 1800000000};
+  store_ctx c = {.db = f.s.db, .vault = f.s.vault, .cfg = f.s.cfg, .ring = &ring, .now = 1800000000, .who = &who};
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
   cr_assert_eq(store_audit_append(&c, "login", "user:1", ""), RC_PRECONDITION);
   db_rollback(f.db);
@@ -187,7 +187,7 @@ Test(audit_chain, catch_up_chains_an_old_log_as_appends_would)
   audit_verify_report rep = check();
   cr_assert_eq(rep.unchained, 5);
   cr_assert_eq(rep.first_bad, 0, "an unchained prefix is not tampering, only not yet chained");
-  call c = {.s = &f.s, .who = &who, .ring = &ring, .now = 1800000000};
+  store_ctx c = {.db = f.s.db, .vault = f.s.vault, .cfg = f.s.cfg, .ring = &ring, .now = 1800000000, .who = &who};
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
   cr_assert_eq(store_audit_append(&c, "login", "user:1", ""), RC_PRECONDITION, "no append before the catch-up");
   db_rollback(f.db);

@@ -17,15 +17,15 @@ static int64_t sup, pat, quinn;
 
 static void people(void)
 {
-  sup = st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-  pat = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  quinn = st_user("quinn", "Quinn", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  sup = st_user("sup", "Sue", ROLE_SUPERVISOR);
+  pat = st_user("pat", "Pat", ROLE_PRACTITIONER);
+  quinn = st_user("quinn", "Quinn", ROLE_PRACTITIONER);
 }
 
 static session_row session(int64_t supervisor, const int64_t *members, size_t n, int64_t starts_at)
 {
   who.user_id = supervisor;
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id;
   cr_assert_eq(store_sessions_add(&c, supervisor, members, n, 0, starts_at, 60, NULL, NULL, &id), 0);
   session_row s;
@@ -36,7 +36,7 @@ static session_row session(int64_t supervisor, const int64_t *members, size_t n,
 static int64_t action(const session_row *s, int64_t owner, int64_t due, const char *text)
 {
   who.user_id = s->supervisor_id;
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id = 0;
   cr_assert_eq(store_actions_add(&c, s, owner, 0, due, text, "a signed plan", &id), 0);
   return id;
@@ -45,7 +45,7 @@ static int64_t action(const session_row *s, int64_t owner, int64_t due, const ch
 static Reflect__V1__Action **list(int64_t as, action_filter fl, int64_t now, size_t *n)
 {
   who.user_id = as;
-  call c = st_call(now);
+  store_ctx c = st_ctx(now);
   Reflect__V1__Action **v;
   cr_assert_eq(store_actions_list(&c, &fl, &v, n), 0);
   return v;
@@ -64,7 +64,7 @@ Test(store_actions, sealed_under_the_sessions_key_and_closed_once)
   cr_assert_eq(st_raw_has("SELECT description FROM actions WHERE id = ?1", id, "Hidden"), 0);
   cr_assert_eq(st_raw_has("SELECT evidence_needed FROM actions WHERE id = ?1", id, "signed"), 0);
   who.user_id = pat;
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   cr_assert_eq(store_actions_close(&c, &r, DONE, "Visited on Monday"), 0);
   cr_assert_eq(st_raw_has("SELECT evidence FROM actions WHERE id = ?1", id, "Monday"), 0);
   c.now = T0 + 50;
@@ -113,7 +113,7 @@ Test(store_actions, seen_by_the_owner_and_the_parties_only_and_filtered)
 Test(store_actions, open_actions_carry_over_to_the_next_session_with_the_same_people)
 {
   people();
-  int64_t other_sup = st_user("other", "Otto", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
+  int64_t other_sup = st_user("other", "Otto", ROLE_SUPERVISOR);
   session_row first = session(sup, &pat, 1, T0 - 7 * 86400);
   session_row elsewhere = session(other_sup, &pat, 1, T0 - 6 * 86400);
   session_row quinns = session(sup, &quinn, 1, T0 - 5 * 86400);
@@ -125,11 +125,11 @@ Test(store_actions, open_actions_carry_over_to_the_next_session_with_the_same_pe
   action_row r;
   cr_assert_eq(store_actions_get(f.db, done, &r), 0);
   who.user_id = pat;
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   cr_assert_eq(store_actions_close(&c, &r, DONE, "ok"), 0);
   session_row next = session(sup, &pat, 1, T0 + 86400);
   who.user_id = sup;
-  c = st_call(T0);
+  c = st_ctx(T0);
   Reflect__V1__Action **v;
   size_t n = 0;
   cr_assert_eq(store_actions_carried_over(&c, &next, &v, &n), 0);

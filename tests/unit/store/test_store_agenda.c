@@ -19,7 +19,7 @@ static int64_t sup, pat, other;
 
 static int64_t new_case(const char *ref, int risk, int64_t allocated, int64_t opened)
 {
-  call c = st_call(opened);
+  store_ctx c = st_ctx(opened);
   int64_t id;
   cr_assert_eq(store_cases_add(&c, ref, ref, "", risk, allocated, 0, &id), 0);
   return id;
@@ -27,7 +27,7 @@ static int64_t new_case(const char *ref, int risk, int64_t allocated, int64_t op
 
 static session_row session(int64_t starts_at)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id;
   cr_assert_eq(store_sessions_add(&c, sup, &pat, 1, 0, starts_at, 60, NULL, NULL, &id), 0);
   session_row s;
@@ -38,8 +38,8 @@ static session_row session(int64_t starts_at)
 static Reflect__V1__AgendaCase **agenda(const session_row *s, int64_t as, size_t *n)
 {
   who.user_id = as;
-  who.role = REFLECT__V1__ROLE__ROLE_PRACTITIONER;
-  call c = st_call(T0);
+  who.role = ROLE_PRACTITIONER;
+  store_ctx c = st_ctx(T0);
   Reflect__V1__AgendaCase **v;
   cr_assert_eq(store_agenda_cases(&c, s, &v, n), 0);
   return v;
@@ -47,9 +47,9 @@ static Reflect__V1__AgendaCase **agenda(const session_row *s, int64_t as, size_t
 
 Test(store_agenda, open_cases_of_the_members_riskiest_and_longest_waiting_first)
 {
-  sup = st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-  pat = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  other = st_user("other", "Olly", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  sup = st_user("sup", "Sue", ROLE_SUPERVISOR);
+  pat = st_user("pat", "Pat", ROLE_PRACTITIONER);
+  other = st_user("other", "Olly", ROLE_PRACTITIONER);
   int64_t ka = new_case("A", HIGH, pat, T0 - 10 * DAY);   /* 30 */
   int64_t b = new_case("B", LOW, pat, T0 - 30 * DAY);     /* 30: after A, lower risk */
   int64_t c3 = new_case("C", MEDIUM, pat, T0 - 20 * DAY); /* 40 */
@@ -58,7 +58,7 @@ Test(store_agenda, open_cases_of_the_members_riskiest_and_longest_waiting_first)
   new_case("F", HIGH, other, T0 - 50 * DAY); /* not a member's */
   case_row k;
   cr_assert_eq(store_cases_get(f.db, closed, &k), 0);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   cr_assert_eq(store_cases_update(&c, &k, k.risk, pat, 0, 0), 0);
   /* D discussed in a session two days ago (revision 1 is its latest). */
   session_row past = session(T0 - 2 * DAY);
@@ -89,8 +89,8 @@ Test(store_agenda, open_cases_of_the_members_riskiest_and_longest_waiting_first)
 
 Test(store_agenda, only_cases_the_caller_may_see)
 {
-  sup = st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-  pat = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  sup = st_user("sup", "Sue", ROLE_SUPERVISOR);
+  pat = st_user("pat", "Pat", ROLE_PRACTITIONER);
   new_case("A", HIGH, pat, T0 - DAY);
   session_row s = session(T0 + DAY);
   size_t n = 9;

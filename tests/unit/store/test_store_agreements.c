@@ -13,8 +13,8 @@ static int64_t sup, pee;
 
 static int64_t add(int64_t supersedes, uint32_t version, const char *booking)
 {
-  sup = sup ? sup : st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-  pee = pee ? pee : st_user("pee", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  sup = sup ? sup : st_user("sup", "Sue", ROLE_SUPERVISOR);
+  pee = pee ? pee : st_user("pee", "Pat", ROLE_PRACTITIONER);
   agreement_row r = {.supervisor_id = sup,
                      .supervisee_id = pee,
                      .every_days = 14,
@@ -25,7 +25,7 @@ static int64_t add(int64_t supersedes, uint32_t version, const char *booking)
                      .review_on = "2028-01-01"};
   agreement_terms t = {.booking = booking, .confidentiality = "Nothing leaves the room"};
   who.user_id = sup;
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id = 0;
   cr_assert_eq(store_agreements_add(&c, &r, &t, &id), 0);
   return id;
@@ -52,7 +52,7 @@ Test(store_agreements, the_terms_are_sealed_under_the_supervisees_key)
   cr_assert_eq(st_raw_has("SELECT booking FROM agreements WHERE id = ?1", id, "fortnight"), 0);
   cr_assert_eq(st_raw_has("SELECT confidentiality FROM agreements WHERE id = ?1", id, "room"), 0);
   cr_assert_eq(st_int("SELECT cancellation IS NULL FROM agreements WHERE id = ?1", id), 1);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   agreement_terms t;
   const char *reason = NULL;
   cr_assert_eq(store_agreements_terms(&c, &r, &t, &reason), 0);
@@ -80,7 +80,7 @@ Test(store_agreements, access_needs_the_supervisees_signature_and_ends_with_the_
   cr_assert_eq(found, id);
   cr_assert_eq(store_agreements_active(f.db, sup, pee, &found), RC_NOT_FOUND, "not signed yet");
   cr_assert_eq(store_agreements_find(f.db, pee, sup, &found), RC_NOT_FOUND, "the pair has a direction");
-  call c = st_call(T0 + 100);
+  store_ctx c = st_ctx(T0 + 100);
   agreement_row r = get(id);
   cr_assert_eq(store_agreements_sign(&c, &r), 0);
   cr_assert_eq(store_agreements_sign(&c, &r), RC_EXISTS, "signed once");
@@ -105,7 +105,7 @@ Test(store_agreements, a_signed_version_is_frozen_and_a_change_is_a_new_version)
 {
   sup = pee = 0;
   int64_t v1 = add(0, 1, "First");
-  call c = st_call(T0 + 10);
+  store_ctx c = st_ctx(T0 + 10);
   agreement_row r = get(v1);
   cr_assert_eq(store_agreements_sign(&c, &r), 0);
   char *err = NULL;
@@ -137,7 +137,7 @@ Test(store_agreements, the_next_supervision_is_due_from_the_last_held_session)
   int64_t due = 0;
   cr_assert_eq(store_agreements_next_due(f.db, &r, T0, &due, NULL), 0);
   cr_assert_eq(due, start + 14 * 86400, "from the start when nothing is held");
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t s = 0;
   int64_t held_at = start + 20 * 86400 + 10 * 3600;
   cr_assert_eq(store_sessions_add(&c, sup, &pee, 1, id, held_at, 60, NULL, NULL, &s), 0);

@@ -15,11 +15,11 @@ static int64_t sid, sup, pat, quinn;
 
 static void group(void)
 {
-  sup = st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-  pat = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  quinn = st_user("quinn", "Quinn", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  sup = st_user("sup", "Sue", ROLE_SUPERVISOR);
+  pat = st_user("pat", "Pat", ROLE_PRACTITIONER);
+  quinn = st_user("quinn", "Quinn", ROLE_PRACTITIONER);
   int64_t m[] = {pat, quinn};
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   cr_assert_eq(store_sessions_add(&c, sup, m, 2, 0, T0 - 7200, 60, NULL, NULL, &sid), 0);
 }
 
@@ -34,7 +34,7 @@ Test(store_attendance, recorded_in_the_clear_and_changeable_until_confirmed)
 {
   group();
   cr_assert_eq(get(pat).attendance, 0, "unknown until recorded");
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   cr_assert_eq(store_attendance_sign(&c, sid, pat), RC_PRECONDITION, "nothing recorded to confirm");
   cr_assert_eq(store_attendance_set(&c, sid, pat, ABSENT), 0);
   cr_assert_eq(store_attendance_set(&c, sid, pat, PRESENT), 0);
@@ -56,7 +56,7 @@ Test(store_attendance, a_non_member_is_not_found)
   attendance_row r;
   cr_assert_eq(store_attendance_get(f.db, sid, sup, &r), RC_NOT_FOUND, "the facilitator is not a member");
   cr_assert_eq(store_attendance_get(f.db, sid + 1, pat, &r), RC_NOT_FOUND);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   cr_assert_eq(store_attendance_set(&c, sid, sup, PRESENT), RC_PRECONDITION);
 }
 

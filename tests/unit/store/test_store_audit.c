@@ -11,7 +11,7 @@ Test(store_audit, a_row_of_identifiers_in_the_callers_transaction)
 {
   snprintf(who.device, sizeof who.device, "%s", "device-key-z85");
   int64_t before = st_int("SELECT coalesce(max(id), 0) FROM audit", 0);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   cr_assert_eq(store_audit_append_id(&c, "record.read", "session", 12, "revision=3"), 0);
   cr_assert_eq(st_int("SELECT count(*) FROM audit WHERE id > ?1", before), 1);
   cr_assert_eq(st_int("SELECT count(*) FROM audit WHERE id = ?1 + 1 AND at = 1800000000 AND user_id = 1"
@@ -30,22 +30,11 @@ Test(store_audit, a_row_of_identifiers_in_the_callers_transaction)
 
 Test(store_audit, the_log_is_append_only)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   cr_assert_eq(store_audit_append(&c, "x", "user:1", ""), 0);
   char *err = NULL;
   cr_assert_neq(sqlite3_exec(db_handle(f.db), "UPDATE audit SET action = 'y'", NULL, NULL, &err), SQLITE_OK);
   sqlite3_free(err);
   cr_assert_neq(sqlite3_exec(db_handle(f.db), "DELETE FROM audit", NULL, NULL, &err), SQLITE_OK);
   sqlite3_free(err);
-}
-
-Test(store_audit, an_audited_read_commits_its_own_row)
-{
-  cr_assert_eq(db_commit(f.db), SQLITE_OK);
-  int64_t before = st_int("SELECT coalesce(max(id), 0) FROM audit", 0);
-  call c = st_call(T0);
-  cr_assert_eq(store_audit_read(&c, "record.read", "session", 5, ""), RC_OK);
-  cr_assert_eq(st_int("SELECT count(*) FROM audit WHERE id > ?1 AND object = 'session:5'", before), 1,
-               "committed: visible outside any transaction");
-  cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
 }

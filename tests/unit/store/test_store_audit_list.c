@@ -17,13 +17,13 @@ TestSuite(store_audit_list, .init = st_setup, .fini = st_teardown);
 
 static void audit(int64_t at, const char *action, const char *object, const char *detail)
 {
-  call c = st_call(at);
+  store_ctx c = st_ctx(at);
   cr_assert_eq(store_audit_append(&c, action, object, detail), 0);
 }
 
 static Reflect__V1__AuditEntry **list(audit_query q, size_t *n, int *truncated)
 {
-  call c = st_call(T0 + 1000);
+  store_ctx c = st_ctx(T0 + 1000);
   Reflect__V1__AuditEntry **v;
   cr_assert_eq(store_audit_list(&c, &q, &v, n, truncated), 0);
   return v;
@@ -32,9 +32,9 @@ static Reflect__V1__AuditEntry **list(audit_query q, size_t *n, int *truncated)
 Test(store_audit_list, a_sessions_entries_include_its_actions_and_the_cases_it_discussed)
 {
   snprintf(who.device, sizeof who.device, "%s", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn");
-  int64_t sup = st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-  int64_t pat = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  call c = st_call(T0);
+  int64_t sup = st_user("sup", "Sue", ROLE_SUPERVISOR);
+  int64_t pat = st_user("pat", "Pat", ROLE_PRACTITIONER);
+  store_ctx c = st_ctx(T0);
   int64_t sid, other_sid, kid, aid;
   cr_assert_eq(store_sessions_add(&c, sup, &pat, 1, 0, T0 - 7200, 60, NULL, NULL, &sid), 0);
   cr_assert_eq(store_sessions_add(&c, sup, &pat, 1, 0, T0 - 3600, 60, NULL, NULL, &other_sid), 0);
@@ -85,10 +85,10 @@ Test(store_audit_list, a_sessions_entries_include_its_actions_and_the_cases_it_d
 
 Test(store_audit_list, administrative_entries_about_the_managers_teams_only)
 {
-  int64_t m = st_user("mgr", "M", REFLECT__V1__ROLE__ROLE_MANAGER);
-  int64_t pat = st_user("pat", "P", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  int64_t out = st_user("out", "O", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  call c = st_call(T0);
+  int64_t m = st_user("mgr", "M", ROLE_MANAGER);
+  int64_t pat = st_user("pat", "P", ROLE_PRACTITIONER);
+  int64_t out = st_user("out", "O", ROLE_PRACTITIONER);
+  store_ctx c = st_ctx(T0);
   int64_t t, t2;
   cr_assert_eq(store_teams_add(&c, "Mine", &t), 0);
   cr_assert_eq(store_teams_add(&c, "Theirs", &t2), 0);

@@ -10,7 +10,7 @@ TestSuite(store_case_people, .init = st_setup, .fini = st_teardown);
 
 static case_row new_case(const char *ref)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id;
   cr_assert_eq(store_cases_add(&c, ref, "Child", "", 1, 1, 0, &id), 0);
   case_row k;
@@ -20,7 +20,7 @@ static case_row new_case(const char *ref)
 
 static int64_t person(const case_row *k, const char *name, const char *rel)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id = 0;
   cr_assert_eq(store_case_people_add(&c, k, name, rel, &id), 0);
   return id;
@@ -34,7 +34,7 @@ Test(store_case_people, sealed_under_the_cases_key_and_bound_to_the_case)
   cr_assert_eq(st_int("SELECT key_id FROM case_people WHERE id = ?1", mum), k.key_id);
   cr_assert_eq(st_raw_has("SELECT name FROM case_people WHERE id = ?1", mum, "Maria"), 0);
   cr_assert_eq(st_raw_has("SELECT relationship FROM case_people WHERE id = ?1", mum, "mother"), 0);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   Reflect__V1__CasePerson **v;
   size_t n = 0;
   cr_assert_eq(store_case_people_list(&c, &a, &k, &v, &n), 0);
@@ -56,7 +56,7 @@ Test(store_case_people, at_most_case_people_max_per_case)
 {
   case_row k = new_case("P-1"), other = new_case("P-2");
   for (int i = 0; i < CASE_PEOPLE_MAX; i++) person(&k, "N", "r");
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id = 0;
   cr_assert_eq(store_case_people_add(&c, &k, "One more", "aunt", &id), RC_PRECONDITION);
   cr_assert_eq(st_int("SELECT count(*) FROM case_people WHERE case_id = ?1", k.id), CASE_PEOPLE_MAX);
@@ -72,7 +72,7 @@ typedef struct {
   size_t n;
 } visits;
 
-static int visit(call *c, const case_row *k, void *arg)
+static int visit(store_ctx *c, const case_row *k, void *arg)
 {
   (void)c;
   visits *v = arg;
@@ -80,7 +80,7 @@ static int visit(call *c, const case_row *k, void *arg)
   return 0;
 }
 
-static int stop(call *c, const case_row *k, void *arg)
+static int stop(store_ctx *c, const case_row *k, void *arg)
 {
   (void)c;
   (void)k;
@@ -91,7 +91,7 @@ static int stop(call *c, const case_row *k, void *arg)
 Test(store_case_people, each_case_visits_every_other_case_by_id)
 {
   case_row k1 = new_case("P-1"), k2 = new_case("P-2"), k3 = new_case("P-3");
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   visits v = {0};
   cr_assert_eq(store_case_people_each_case(&c, k2.id, visit, &v), 0);
   cr_assert_eq(v.n, 2);

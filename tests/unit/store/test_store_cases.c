@@ -21,7 +21,7 @@ TestSuite(store_cases, .init = setup, .fini = st_teardown);
 
 static int64_t add(const char *ref, const char *name, const char *dob, int risk, int64_t allocated)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id = 0;
   cr_assert_eq(store_cases_add(&c, ref, name, dob, risk, allocated, 0, &id), 0);
   return id;
@@ -36,7 +36,7 @@ static case_row get(int64_t id)
 
 Test(store_cases, sealed_under_the_cases_key_and_found_by_normalised_reference)
 {
-  int64_t w = st_user("worker", "Wendy", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t w = st_user("worker", "Wendy", ROLE_PRACTITIONER);
   int64_t id = add("CH-0012", "Charlie Hidden", "2015-03-04", 2, w);
   case_row k = get(id);
   cr_assert_eq(k.open, 1);
@@ -57,7 +57,7 @@ Test(store_cases, sealed_under_the_cases_key_and_found_by_normalised_reference)
   cr_assert_eq(found.id, id);
   store_cases_reference_index(f.vault, "CH-0013", idx);
   cr_assert_eq(store_cases_find(f.db, idx, &found), RC_NOT_FOUND);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t dup = 0;
   cr_assert_eq(store_cases_add(&c, "ch-0012", "Someone Else", "", 1, w, 0, &dup), RC_EXISTS,
                "one case per normalised reference");
@@ -72,8 +72,8 @@ Test(store_cases, sealed_under_the_cases_key_and_found_by_normalised_reference)
 
 Test(store_cases, visible_to_the_worker_and_to_a_supervisor_with_an_active_agreement)
 {
-  int64_t w = st_user("worker", "Wendy", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  int64_t s = st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
+  int64_t w = st_user("worker", "Wendy", ROLE_PRACTITIONER);
+  int64_t s = st_user("sup", "Sue", ROLE_SUPERVISOR);
   case_row k = get(add("C-1", "One", "", 1, w));
   int yes = -1;
   cr_assert_eq(store_cases_visible(f.db, w, &k, &yes), 0);
@@ -88,7 +88,7 @@ Test(store_cases, visible_to_the_worker_and_to_a_supervisor_with_an_active_agree
                      .starts_on = "2027-01-01",
                      .review_on = "2028-01-01"};
   agreement_terms t = {0};
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t aid;
   cr_assert_eq(store_agreements_add(&c, &r, &t, &aid), 0);
   cr_assert_eq(store_cases_visible(f.db, s, &k, &yes), 0);
@@ -110,13 +110,13 @@ Test(store_cases, visible_to_the_worker_and_to_a_supervisor_with_an_active_agree
 
 Test(store_cases, the_list_is_riskiest_first_and_leaves_out_closed_cases_unless_asked)
 {
-  int64_t w = st_user("worker", "Wendy", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  int64_t o = st_user("other", "Olly", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t w = st_user("worker", "Wendy", ROLE_PRACTITIONER);
+  int64_t o = st_user("other", "Olly", ROLE_PRACTITIONER);
   int64_t low = add("C-1", "Low", "", 1, w);
   int64_t high = add("C-2", "High", "", 3, w);
   int64_t mid = add("C-3", "Mid", "", 2, w);
   add("C-4", "Not Wendy's", "", 3, o);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   case_row k = get(mid);
   cr_assert_eq(store_cases_update(&c, &k, k.risk, k.allocated_id, 0, 0), 0);
   Reflect__V1__Case **v;
@@ -135,9 +135,9 @@ Test(store_cases, the_list_is_riskiest_first_and_leaves_out_closed_cases_unless_
 
 Test(store_cases, closing_sets_retention_once_and_reopening_clears_it)
 {
-  int64_t w = st_user("worker", "Wendy", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t w = st_user("worker", "Wendy", ROLE_PRACTITIONER);
   int64_t id = add("C-1", "One", "2010-05-01", 1, w);
-  call c = st_call(T0); /* 2027-01-15 */
+  store_ctx c = st_ctx(T0); /* 2027-01-15 */
   case_row k = get(id);
   cr_assert_eq(store_cases_update(&c, &k, 1, w, 0, 0), 0);
   k = get(id);

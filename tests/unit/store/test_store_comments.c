@@ -18,10 +18,10 @@ static int64_t sup, pee;
 static session_row session(void)
 {
   if (!sup) {
-    sup = st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-    pee = st_user("pee", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+    sup = st_user("sup", "Sue", ROLE_SUPERVISOR);
+    pee = st_user("pee", "Pat", ROLE_PRACTITIONER);
   }
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id;
   cr_assert_eq(store_sessions_add(&c, sup, &pee, 1, 0, T0 - 7200, 60, NULL, NULL, &id), 0);
   session_row s;
@@ -32,7 +32,7 @@ static session_row session(void)
 static int64_t comment(const session_row *s, int64_t author, int64_t now, int kind, int64_t resolves, const char *text)
 {
   who.user_id = author;
-  call c = st_call(now);
+  store_ctx c = st_ctx(now);
   int64_t id = 0;
   cr_assert_eq(store_comments_add(&c, s, 1, kind, resolves, text, &id), 0);
   return id;
@@ -41,7 +41,7 @@ static int64_t comment(const session_row *s, int64_t author, int64_t now, int ki
 static comment_room room(const session_row *s, int64_t author, int64_t now, int kind, int64_t resolves, int64_t *res)
 {
   who.user_id = author;
-  call c = st_call(now);
+  store_ctx c = st_ctx(now);
   comment_room r;
   int64_t ignored;
   cr_assert_eq(store_comments_room(&c, s, kind, resolves, &r, res ? res : &ignored), 0);
@@ -86,7 +86,7 @@ Test(store_comments, notes_and_disagreements_are_bounded_per_person_and_per_reco
   for (int64_t have = COMMENT_DISAGREEMENTS_PER_PERSON; have < COMMENT_DISAGREEMENTS_PER_RECORD; people++) {
     char name[16];
     snprintf(name, sizeof name, "p%d", people);
-    int64_t u = st_user(name, name, REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+    int64_t u = st_user(name, name, ROLE_PRACTITIONER);
     for (int i = 0; i < COMMENT_DISAGREEMENTS_PER_PERSON && have < COMMENT_DISAGREEMENTS_PER_RECORD; i++, have++)
       comment(&s, u, now, DISAGREE, 0, "d");
   }
@@ -119,7 +119,7 @@ Test(store_comments, a_page_has_disagreements_first_then_notes_after_the_cursor)
   int64_t n3 = comment(&s, pee, T0 + 2, NOTE, 0, "note three");
   int64_t d = comment(&s, pee, T0 + 3, DISAGREE, 0, "disagreement");
   int64_t n4 = comment(&s, pee, T0 + 4, NOTE, 0, "note four");
-  call c = st_call(T0 + 10);
+  store_ctx c = st_ctx(T0 + 10);
   comments_page p;
   comments_query q = {.after = 0, .limit = 2, .budget = 4 * COMMENT_WIRE_MAX, .through = INT64_MAX};
   cr_assert_eq(store_comments_page(&c, &s, &q, &p), 0);

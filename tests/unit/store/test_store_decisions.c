@@ -16,9 +16,9 @@ static case_row k;
 
 static void people_and_case(void)
 {
-  sup = st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-  pee = st_user("pee", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  call c = st_call(T0);
+  sup = st_user("sup", "Sue", ROLE_SUPERVISOR);
+  pee = st_user("pee", "Pat", ROLE_PRACTITIONER);
+  store_ctx c = st_ctx(T0);
   int64_t id;
   cr_assert_eq(store_cases_add(&c, "D-1", "Dana", "", 2, pee, 0, &id), 0);
   cr_assert_eq(store_cases_get(f.db, id, &k), 0);
@@ -26,7 +26,7 @@ static void people_and_case(void)
 
 static session_row session(int64_t starts_at)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id;
   cr_assert_eq(store_sessions_add(&c, sup, &pee, 1, 0, starts_at, 60, NULL, NULL, &id), 0);
   session_row s;
@@ -44,13 +44,13 @@ static void revise(const session_row *s, uint32_t revision, const char *decision
            " VALUES (%lld, %u, %lld, %lld, %lld, x'00')",
            (long long)s->id, revision, (long long)sup, (long long)T0, (long long)s->key_id);
   st_sql(q);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   cr_assert_eq(store_decisions_add(&c, s, revision, &k, "high", decision, "because"), 0);
 }
 
 static Reflect__V1__Decision **list(const decisions_page *pg, size_t *n, int *more)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   Reflect__V1__Decision **v;
   cr_assert_eq(store_decisions_list(&c, &k, pg, &v, n, more), 0);
   return v;

@@ -15,7 +15,7 @@ static int64_t event(int64_t user, int64_t now, const char *summary)
   ev.kind = REFLECT__V1__EVENT_KIND__EVENT_SESSION_SCHEDULED;
   ev.summary = (char *)summary;
   ev.at = now + 3600;
-  call c = st_call(now);
+  store_ctx c = st_ctx(now);
   int64_t seq = 0;
   cr_assert_eq(store_events_add(&c, user, &ev, &seq), 0);
   return seq;
@@ -34,7 +34,7 @@ static const char *device(char ch)
 
 Test(store_events, sealed_per_recipient_and_read_only_by_them_in_order)
 {
-  int64_t u = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t u = st_user("pat", "Pat", ROLE_PRACTITIONER);
   int64_t s1 = event(u, T0, "Supervision with Sue Secret");
   int64_t o = event(1, T0, "For the administrator");
   int64_t s2 = event(u, T0 + 1, "Second");
@@ -48,7 +48,7 @@ Test(store_events, sealed_per_recipient_and_read_only_by_them_in_order)
                       s1),
                1);
   who.user_id = u;
-  call c = st_call(T0 + 10);
+  store_ctx c = st_ctx(T0 + 10);
   Reflect__V1__Event **v;
   size_t n = 0;
   int more = -1;
@@ -72,7 +72,7 @@ Test(store_events, sealed_per_recipient_and_read_only_by_them_in_order)
 
 Test(store_events, a_topic_is_new_at_every_login)
 {
-  int64_t u = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t u = st_user("pat", "Pat", ROLE_PRACTITIONER);
   const char *dev = device('a');
   uint8_t t1[EVENT_TOPIC_BYTES], t2[EVENT_TOPIC_BYTES], got[EVENT_TOPIC_BYTES];
   cr_assert_eq(store_events_topic_get(f.db, u, dev, got), RC_NOT_FOUND);
@@ -87,7 +87,7 @@ Test(store_events, a_topic_is_new_at_every_login)
 
 Test(store_events, only_devices_with_a_live_login_and_a_password_of_ones_own)
 {
-  int64_t u = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t u = st_user("pat", "Pat", ROLE_PRACTITIONER);
   const char *live = device('l'), *idle = device('i'), *expired = device('e'), *none = device('n');
   uint8_t t[EVENT_TOPIC_BYTES], h[TOKEN_HASH_BYTES], tok[TOKEN_BYTES];
   const char *devs[] = {live, idle, expired};

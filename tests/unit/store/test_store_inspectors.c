@@ -12,7 +12,7 @@ TestSuite(store_inspectors, .init = st_setup, .fini = st_teardown);
 
 static int64_t team(const char *name)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id;
   cr_assert_eq(store_teams_add(&c, name, &id), 0);
   return id;
@@ -20,9 +20,9 @@ static int64_t team(const char *name)
 
 Test(store_inspectors, grants_are_idempotent_and_listed_by_name)
 {
-  int64_t i = st_user("insp", "Ines", REFLECT__V1__ROLE__ROLE_INSPECTOR);
+  int64_t i = st_user("insp", "Ines", ROLE_INSPECTOR);
   int64_t zulu = team("zulu"), alpha = team("alpha");
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int changed = -1;
   cr_assert_eq(store_inspectors_grant(&c, i, zulu, &changed), 0);
   cr_assert_eq(changed, 1);
@@ -45,11 +45,11 @@ Test(store_inspectors, grants_are_idempotent_and_listed_by_name)
 
 Test(store_inspectors, a_session_is_seen_through_a_non_manager_member_of_a_granted_team)
 {
-  int64_t i = st_user("insp", "Ines", REFLECT__V1__ROLE__ROLE_INSPECTOR);
-  int64_t sup = st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-  int64_t pat = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t i = st_user("insp", "Ines", ROLE_INSPECTOR);
+  int64_t sup = st_user("sup", "Sue", ROLE_SUPERVISOR);
+  int64_t pat = st_user("pat", "Pat", ROLE_PRACTITIONER);
   int64_t t = team("T");
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t sid;
   cr_assert_eq(store_sessions_add(&c, sup, &pat, 1, 0, T0, 60, NULL, NULL, &sid), 0);
   session_row s;
@@ -62,16 +62,16 @@ Test(store_inspectors, a_session_is_seen_through_a_non_manager_member_of_a_grant
   cr_assert_eq(store_teams_put(&c, t, pat, 0), 0);
   cr_assert_eq(store_inspectors_sees_session(f.db, i, &s, &yes), 0);
   cr_assert_eq(yes, 1);
-  int64_t other = st_user("other", "O", REFLECT__V1__ROLE__ROLE_INSPECTOR);
+  int64_t other = st_user("other", "O", ROLE_INSPECTOR);
   cr_assert_eq(store_inspectors_sees_session(f.db, other, &s, &yes), 0);
   cr_assert_eq(yes, 0, "not granted");
 }
 
 Test(store_inspectors, only_a_fully_signed_revision_is_evidence)
 {
-  int64_t sup = st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-  int64_t pat = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  call c = st_call(T0);
+  int64_t sup = st_user("sup", "Sue", ROLE_SUPERVISOR);
+  int64_t pat = st_user("pat", "Pat", ROLE_PRACTITIONER);
+  store_ctx c = st_ctx(T0);
   int64_t sid;
   cr_assert_eq(store_sessions_add(&c, sup, &pat, 1, 0, T0 - 7200, 60, NULL, NULL, &sid), 0);
   session_row s;
@@ -88,13 +88,13 @@ Test(store_inspectors, only_a_fully_signed_revision_is_evidence)
   cr_assert_eq(store_inspectors_latest_signed(f.db, &s, &rev), 0);
   cr_assert_eq(rev, 0);
   who.user_id = sup;
-  c = st_call(T0);
+  c = st_ctx(T0);
   cr_assert_eq(store_signoffs_add(&c, sid, 1), 0);
   cr_assert_eq(store_signoffs_add(&c, sid, 2), 0);
   cr_assert_eq(store_inspectors_latest_signed(f.db, &s, &rev), 0);
   cr_assert_eq(rev, 0, "the member has not signed");
   who.user_id = pat;
-  c = st_call(T0);
+  c = st_ctx(T0);
   cr_assert_eq(store_signoffs_add(&c, sid, 1), 0);
   cr_assert_eq(store_inspectors_latest_signed(f.db, &s, &rev), 0);
   cr_assert_eq(rev, 1, "revision 2 is not signed by all");

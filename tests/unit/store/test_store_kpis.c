@@ -23,7 +23,7 @@ static int64_t indicator(int64_t goal, uint64_t id, const char *name)
   in.direction = REFLECT__V1__KPI_DIRECTION__KPI_HIGHER_IS_BETTER;
   in.period = REFLECT__V1__KPI_PERIOD__KPI_PERIOD_MONTH;
   in.goal_id = (uint64_t)goal;
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t out = 0;
   uint32_t version = 0;
   cr_assert_eq(store_kpis_indicator_add(&c, &in, &out, &version), 0);
@@ -32,7 +32,7 @@ static int64_t indicator(int64_t goal, uint64_t id, const char *name)
 
 static int64_t goal(void)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id = 0;
   cr_assert_eq(store_kpis_goal_add(&c, "Good supervision", "", &id), 0);
   return id;
@@ -42,7 +42,7 @@ static int64_t target(int64_t ind, kpi_subject who_, double t, const char *from)
 {
   kpi_target_row r = {.indicator_id = ind, .who = who_, .baseline = 10, .target = t};
   snprintf(r.from, sizeof r.from, "%s", from);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id = 0;
   cr_assert_eq(store_kpis_target_add(&c, &r, &id), 0);
   return id;
@@ -51,7 +51,7 @@ static int64_t target(int64_t ind, kpi_subject who_, double t, const char *from)
 Test(store_kpis, goals_are_unique_and_indicators_are_versioned)
 {
   int64_t g = goal();
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t dup = 0;
   cr_assert_eq(store_kpis_goal_add(&c, "Good supervision", "again", &dup), RC_EXISTS);
   int yes = -1;
@@ -89,7 +89,7 @@ Test(store_kpis, goals_are_unique_and_indicators_are_versioned)
 Test(store_kpis, the_target_in_force_is_the_latest_from_day_on_or_before)
 {
   int64_t ind = indicator(goal(), 0, "On time") / 1000;
-  int64_t p = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t p = st_user("pat", "Pat", ROLE_PRACTITIONER);
   kpi_subject s = {.user_id = p};
   int64_t jan = target(ind, s, 50, "2027-01-01");
   target(ind, s, 60, "2027-03-01");
@@ -113,10 +113,10 @@ Test(store_kpis, the_target_in_force_is_the_latest_from_day_on_or_before)
 Test(store_kpis, a_team_target_needs_every_member_who_is_not_a_manager)
 {
   int64_t ind = indicator(goal(), 0, "On time") / 1000;
-  int64_t m = st_user("mgr", "M", REFLECT__V1__ROLE__ROLE_MANAGER);
-  int64_t p = st_user("pat", "P", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  int64_t q = st_user("quinn", "Q", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  call c = st_call(T0);
+  int64_t m = st_user("mgr", "M", ROLE_MANAGER);
+  int64_t p = st_user("pat", "P", ROLE_PRACTITIONER);
+  int64_t q = st_user("quinn", "Q", ROLE_PRACTITIONER);
+  store_ctx c = st_ctx(T0);
   int64_t t;
   cr_assert_eq(store_teams_add(&c, "T", &t), 0);
   int64_t tid = target(ind, (kpi_subject){.team_id = t}, 80, "2027-01-01");
@@ -129,13 +129,13 @@ Test(store_kpis, a_team_target_needs_every_member_who_is_not_a_manager)
   cr_assert_eq(store_teams_put(&c, t, p, 0), 0);
   cr_assert_eq(store_teams_put(&c, t, q, 0), 0);
   who.user_id = p;
-  c = st_call(T0);
+  c = st_ctx(T0);
   cr_assert_eq(store_kpis_agree(&c, tid), 0);
   cr_assert_eq(store_kpis_agree(&c, tid), RC_EXISTS);
   cr_assert_eq(store_kpis_agreed(f.db, &r, &yes), 0);
   cr_assert_eq(yes, 0, "Quinn has not agreed");
   who.user_id = q;
-  c = st_call(T0);
+  c = st_ctx(T0);
   cr_assert_eq(store_kpis_agree(&c, tid), 0);
   cr_assert_eq(store_kpis_agreed(f.db, &r, &yes), 0);
   cr_assert_eq(yes, 1, "the manager's agreement is not needed");
@@ -144,7 +144,7 @@ Test(store_kpis, a_team_target_needs_every_member_who_is_not_a_manager)
 Test(store_kpis, evidence_is_sealed_and_the_latest_correction_of_each_period_counts)
 {
   int64_t ind = indicator(goal(), 0, "On time") / 1000;
-  int64_t p = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t p = st_user("pat", "Pat", ROLE_PRACTITIONER);
   kpi_subject s = {.user_id = p};
   const char *periods[] = {"2027-01-01", "2027-02-01", "2027-02-01", "2027-03-01"};
   double values[] = {40, 50, 55, 60};
@@ -152,7 +152,7 @@ Test(store_kpis, evidence_is_sealed_and_the_latest_correction_of_each_period_cou
   for (int i = 0; i < 4; i++) {
     kpi_measurement_row m = {.indicator_id = ind, .version = 1, .who = s, .value = values[i]};
     snprintf(m.period, sizeof m.period, "%s", periods[i]);
-    call c = st_call(T0 + i);
+    store_ctx c = st_ctx(T0 + i);
     cr_assert_eq(store_kpis_measurement_add(&c, &m, i == 0 ? "Audit of Pat's files" : ""), 0);
     if (i == 0) first = m.id;
   }
@@ -165,7 +165,7 @@ Test(store_kpis, evidence_is_sealed_and_the_latest_correction_of_each_period_cou
   cr_assert_eq(store_kpis_measurement_get(f.db, first, &got), 0);
   cr_assert_eq(got.value, 40);
   cr_assert_eq(got.recorded_at, T0);
-  call c = st_call(T0 + 10);
+  store_ctx c = st_ctx(T0 + 10);
   Reflect__V1__KpiMeasurement **v;
   size_t n = 0;
   cr_assert_eq(store_kpis_recent(&c, ind, &s, 2, &v, &n), 0);

@@ -73,11 +73,8 @@ static void old_record(const char *text, int format)
 
 static int read_record(int with_wellbeing, Reflect__V1__RecordShowReply *out, arena *a)
 {
-  Reflect__V1__Status status = REFLECT__V1__STATUS__INIT;
-  Reflect__V1__Reply rep = REFLECT__V1__REPLY__INIT;
-  rep.status = &status;
-  principal who = {.authenticated = 1, .user_id = 1, .role = REFLECT__V1__ROLE__ROLE_SUPERVISOR};
-  call c = {.s = &f.s, .who = &who, .a = a, .ring = &ring, .rep = &rep, .now = 3000};
+  principal who = {.authenticated = 1, .user_id = 1, .role = ROLE_SUPERVISOR};
+  store_ctx c = {.db = f.s.db, .vault = f.s.vault, .cfg = f.s.cfg, .ring = &ring, .a = a, .now = 3000, .who = &who};
   session_row s;
   cr_assert_eq(store_sessions_get(f.db, 1, &s), 0);
   reflect__v1__record_show_reply__init(out);
@@ -131,10 +128,10 @@ static int sql_rc(const char *q)
   return sqlite3_exec(db_handle(f.db), q, NULL, NULL, NULL) & 0xff;
 }
 
-static call make_call(arena *a, Reflect__V1__Reply *rep, principal *who)
+static store_ctx make_ctx(arena *a, principal *who)
 {
-  *who = (principal){.authenticated = 1, .user_id = 1, .role = REFLECT__V1__ROLE__ROLE_SUPERVISOR};
-  return (call){.s = &f.s, .who = who, .a = a, .ring = &ring, .rep = rep, .now = 3000};
+  *who = (principal){.authenticated = 1, .user_id = 1, .role = ROLE_SUPERVISOR};
+  return (store_ctx){.db = f.s.db, .vault = f.s.vault, .cfg = f.s.cfg, .ring = &ring, .a = a, .now = 3000, .who = who};
 }
 
 /* Case 1 ("CH-UNIT-1"), allocated to user 1, and revision 1 of session 1
@@ -145,11 +142,8 @@ static void format_2_record(void)
   old_record("placeholder", 1); /* the session; its format-1 row is replaced below */
   sql("DROP TRIGGER record_revisions_no_delete; DELETE FROM record_revisions;");
   arena a = {0};
-  Reflect__V1__Status status = REFLECT__V1__STATUS__INIT;
-  Reflect__V1__Reply rep = REFLECT__V1__REPLY__INIT;
-  rep.status = &status;
   principal who;
-  call c = make_call(&a, &rep, &who);
+  store_ctx c = make_ctx(&a, &who);
   int64_t case_id;
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
   cr_assert_eq(store_cases_add(&c, "CH-UNIT-1", "Unit Child", "", 3, 1, 0, &case_id), 0);
@@ -198,11 +192,8 @@ static void format_2_record(void)
 static int reseal(records_reseal_batch *b)
 {
   arena a = {0};
-  Reflect__V1__Status status = REFLECT__V1__STATUS__INIT;
-  Reflect__V1__Reply rep = REFLECT__V1__REPLY__INIT;
-  rep.status = &status;
   principal who;
-  call c = make_call(&a, &rep, &who);
+  store_ctx c = make_ctx(&a, &who);
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
   int rc = store_records_reseal(&c, b);
   cr_assert_eq(rc ? (db_rollback(f.db), SQLITE_OK) : db_commit(f.db), SQLITE_OK);

@@ -18,7 +18,7 @@ Test(store_retention, a_destroyed_key_reads_as_destroyed_and_tampering_is_still_
   uint8_t *blob;
   size_t len;
   cr_assert_eq(store_keys_seal(f.db, f.vault, &ring, &slot, "Alex", &blob, &len), 0);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   char *text = NULL;
   cr_assert_eq(store_retention_open(&c, &a, &slot, blob, len, &text), 0);
   cr_assert_str_eq(text, "Alex");

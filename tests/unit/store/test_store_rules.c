@@ -14,7 +14,7 @@ static const due_step newly_qualified[] = {
 
 static int64_t add(const char *name, const due_step *steps, size_t n)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id = 0;
   cr_assert_eq(store_rules_add(&c, name, "Policy 4.2", steps, n, &id), 0);
   return id;
@@ -37,7 +37,7 @@ Test(store_rules, steps_are_kept_in_order_and_names_are_unique)
   cr_assert_eq(found, id);
   cr_assert_eq(store_rules_find(f.db, "other", &found), RC_NOT_FOUND);
   cr_assert_eq(store_rules_steps(f.db, id + 1, got, &n), RC_NOT_FOUND);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t dup;
   cr_assert_eq(store_rules_add(&c, "nqsw", "again", newly_qualified, 1, &dup), RC_EXISTS);
   char *err = NULL;
@@ -66,7 +66,7 @@ Test(store_rules, the_list_is_by_name_with_steps)
 {
   add("zeta", newly_qualified + 2, 1);
   add("alpha", newly_qualified, 3);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   Reflect__V1__FrequencyRule **v;
   size_t n = 0;
   cr_assert_eq(store_rules_list(&c, &v, &n), 0);

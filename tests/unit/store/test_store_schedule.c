@@ -14,13 +14,13 @@ static int64_t sup, pat;
 static session_row book(int64_t starts_at, const char *room)
 {
   if (!sup) {
-    sup = st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-    pat = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+    sup = st_user("sup", "Sue", ROLE_SUPERVISOR);
+    pat = st_user("pat", "Pat", ROLE_PRACTITIONER);
   }
   uint8_t idx[VAULT_INDEX_BYTES];
   int has = 0;
   store_schedule_room_index(f.vault, room, idx, &has);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id;
   cr_assert_eq(store_sessions_add(&c, sup, &pat, 1, 0, starts_at, 60, room, has ? idx : NULL, &id), 0);
   session_row s;
@@ -49,7 +49,7 @@ Test(store_schedule, a_person_clashes_with_an_overlapping_live_session)
   cr_assert_eq(found, 0, "the session being moved does not clash with itself");
   cr_assert_eq(store_schedule_person_clash(f.db, 1, T0, T0 + 60, 0, &found, &cl), 0);
   cr_assert_eq(found, 0, "someone else is free");
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   cr_assert_eq(store_schedule_set_status(&c, &s, REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED, "ill"), 0);
   cr_assert_eq(store_schedule_person_clash(f.db, pat, T0, T0 + 60, 0, &found, &cl), 0);
   cr_assert_eq(found, 0, "a cancelled session frees its people");
@@ -81,7 +81,7 @@ Test(store_schedule, moves_and_changes_append_history_with_sealed_reasons)
 {
   sup = pat = 0;
   session_row s = book(T0, "");
-  call c = st_call(T0 + 5);
+  store_ctx c = st_ctx(T0 + 5);
   who.user_id = sup;
   cr_assert_eq(store_schedule_move(&c, &s, T0 + 86400, 90, "Sue is on leave"), 0);
   session_row moved;

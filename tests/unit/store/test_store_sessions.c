@@ -13,25 +13,25 @@ static int64_t sup, pa, pb;
 
 static void people(void)
 {
-  sup = st_user("sup", "Sue Pervisor", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-  pa = st_user("alice", "Alice A", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  pb = st_user("bob", "Bob B", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  sup = st_user("sup", "Sue Pervisor", ROLE_SUPERVISOR);
+  pa = st_user("alice", "Alice A", ROLE_PRACTITIONER);
+  pb = st_user("bob", "Bob B", ROLE_PRACTITIONER);
 }
 
 static int64_t book(const int64_t *members, size_t n, int64_t starts_at, const char *room)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id = 0;
   cr_assert_eq(store_sessions_add(&c, sup, members, n, 0, starts_at, 60, room, NULL, &id), 0);
   return id;
 }
 
-static size_t list(int64_t user, Reflect__V1__Role role, int when, uint32_t limit, Reflect__V1__Session ***v)
+static size_t list(int64_t user, user_role role, int when, uint32_t limit, Reflect__V1__Session ***v)
 {
   principal saved = who;
   who.user_id = user;
   who.role = role;
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   session_filter fl = {.when = when, .limit = limit};
   size_t n = 99;
   cr_assert_eq(store_sessions_list(&c, user, &fl, v, &n), 0);
@@ -56,7 +56,7 @@ Test(store_sessions, an_individual_room_is_sealed_under_the_supervisees_key)
                1, "the supervisee's own key");
   cr_assert_eq(st_raw_has("SELECT room FROM sessions WHERE id = ?1", id, "Secret"), 0);
   Reflect__V1__Session **v;
-  cr_assert_eq(list(pa, REFLECT__V1__ROLE__ROLE_PRACTITIONER, SESSION_FILTER_ALL, 0, &v), 1);
+  cr_assert_eq(list(pa, ROLE_PRACTITIONER, SESSION_FILTER_ALL, 0, &v), 1);
   cr_assert_str_eq(v[0]->room, "Room 12, Secret House");
   cr_assert_str_eq(v[0]->supervisor, "sup");
   cr_assert_eq(v[0]->n_members, 1);
@@ -91,7 +91,7 @@ Test(store_sessions, a_group_session_has_its_own_key_and_lists_its_members)
   cr_assert_eq(store_sessions_is_party(f.db, &s, 1, &party), 0);
   cr_assert_eq(party, 0);
   Reflect__V1__Session **v;
-  cr_assert_eq(list(sup, REFLECT__V1__ROLE__ROLE_SUPERVISOR, SESSION_FILTER_ALL, 0, &v), 1);
+  cr_assert_eq(list(sup, ROLE_SUPERVISOR, SESSION_FILTER_ALL, 0, &v), 1);
   cr_assert_eq(v[0]->n_members, 2);
   cr_assert_str_eq(v[0]->members[0], "alice", "members by username");
   cr_assert_str_eq(v[0]->members[1], "bob");
@@ -107,34 +107,34 @@ Test(store_sessions, upcoming_soonest_first_past_newest_first_within_the_limit)
   int64_t u1 = book(&pa, 1, T0 + 1 * 86400, NULL);
   book(&pb, 1, T0 + 86400, NULL); /* Bob's: not Alice's */
   Reflect__V1__Session **v;
-  cr_assert_eq(list(pa, REFLECT__V1__ROLE__ROLE_PRACTITIONER, SESSION_FILTER_UPCOMING, 0, &v), 2);
+  cr_assert_eq(list(pa, ROLE_PRACTITIONER, SESSION_FILTER_UPCOMING, 0, &v), 2);
   cr_assert_eq(v[0]->id, (uint64_t)u1);
   cr_assert_eq(v[1]->id, (uint64_t)u2);
-  cr_assert_eq(list(pa, REFLECT__V1__ROLE__ROLE_PRACTITIONER, SESSION_FILTER_PAST, 0, &v), 2);
+  cr_assert_eq(list(pa, ROLE_PRACTITIONER, SESSION_FILTER_PAST, 0, &v), 2);
   cr_assert_eq(v[0]->id, (uint64_t)p2);
   cr_assert_eq(v[1]->id, (uint64_t)p1);
-  cr_assert_eq(list(pa, REFLECT__V1__ROLE__ROLE_PRACTITIONER, SESSION_FILTER_ALL, 3, &v), 3, "the limit holds");
+  cr_assert_eq(list(pa, ROLE_PRACTITIONER, SESSION_FILTER_ALL, 3, &v), 3, "the limit holds");
   cr_assert_eq(v[0]->id, (uint64_t)p1);
-  cr_assert_eq(list(sup, REFLECT__V1__ROLE__ROLE_SUPERVISOR, SESSION_FILTER_ALL, 0, &v), 5);
-  cr_assert_eq(list(1, REFLECT__V1__ROLE__ROLE_ADMINISTRATOR, SESSION_FILTER_ALL, 0, &v), 0,
+  cr_assert_eq(list(sup, ROLE_SUPERVISOR, SESSION_FILTER_ALL, 0, &v), 5);
+  cr_assert_eq(list(1, ROLE_ADMINISTRATOR, SESSION_FILTER_ALL, 0, &v), 0,
                "not a party: nothing, even for an administrator");
 }
 
 Test(store_sessions, a_manager_sees_the_sessions_of_the_people_a_team_oversees)
 {
   people();
-  int64_t mgr = st_user("mgr", "Mona Manager", REFLECT__V1__ROLE__ROLE_MANAGER);
+  int64_t mgr = st_user("mgr", "Mona Manager", ROLE_MANAGER);
   book(&pa, 1, T0 + 3600, NULL);
   book(&pb, 1, T0 + 7200, NULL);
   Reflect__V1__Session **v;
-  cr_assert_eq(list(mgr, REFLECT__V1__ROLE__ROLE_MANAGER, SESSION_FILTER_ALL, 0, &v), 0);
-  call c = st_call(T0);
+  cr_assert_eq(list(mgr, ROLE_MANAGER, SESSION_FILTER_ALL, 0, &v), 0);
+  store_ctx c = st_ctx(T0);
   int64_t team;
   cr_assert_eq(store_teams_add(&c, "North", &team), 0);
   cr_assert_eq(store_teams_put(&c, team, mgr, 1), 0);
   cr_assert_eq(store_teams_put(&c, team, pa, 0), 0);
-  cr_assert_eq(list(mgr, REFLECT__V1__ROLE__ROLE_MANAGER, SESSION_FILTER_ALL, 0, &v), 1);
+  cr_assert_eq(list(mgr, ROLE_MANAGER, SESSION_FILTER_ALL, 0, &v), 1);
   cr_assert_str_eq(v[0]->members[0], "alice");
   /* The same membership without the manager role shows nothing more. */
-  cr_assert_eq(list(mgr, REFLECT__V1__ROLE__ROLE_SUPERVISOR, SESSION_FILTER_ALL, 0, &v), 0);
+  cr_assert_eq(list(mgr, ROLE_SUPERVISOR, SESSION_FILTER_ALL, 0, &v), 0);
 }

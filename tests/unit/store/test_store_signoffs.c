@@ -14,9 +14,9 @@ static session_row s;
 
 static void session(void)
 {
-  sup = st_user("sup", "Sue", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-  pat = st_user("pat", "Pat", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  call c = st_call(T0);
+  sup = st_user("sup", "Sue", ROLE_SUPERVISOR);
+  pat = st_user("pat", "Pat", ROLE_PRACTITIONER);
+  store_ctx c = st_ctx(T0);
   int64_t id;
   cr_assert_eq(store_sessions_add(&c, sup, &pat, 1, 0, T0 - 7200, 60, NULL, NULL, &id), 0);
   cr_assert_eq(store_sessions_get(f.db, id, &s), 0);
@@ -25,13 +25,13 @@ static void session(void)
 static int sign(int64_t user, uint32_t revision, int64_t now)
 {
   who.user_id = user;
-  call c = st_call(now);
+  store_ctx c = st_ctx(now);
   return store_signoffs_add(&c, s.id, revision);
 }
 
 static int frozen(uint32_t revision, size_t *n_sigs, size_t *n_awaiting, char ***awaiting)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   Reflect__V1__Signature **sigs;
   char **w;
   int fz = -1;
@@ -67,7 +67,7 @@ Test(store_signoffs, the_comments_signed_by_all_are_the_fewest_any_signer_saw)
   session();
   int64_t through = -1;
   who.user_id = pat;
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t c1, c2;
   cr_assert_eq(store_comments_add(&c, &s, 1, REFLECT__V1__COMMENT_KIND__COMMENT_NOTE, 0, "one", &c1), 0);
   cr_assert_eq(sign(pat, 1, T0), 0);

@@ -24,7 +24,7 @@ static void teardown(void)
 }
 TestSuite(store_survey, .init = setup, .fini = teardown);
 
-static void answer(call *c, int person, const int64_t *teams, size_t n_teams, int score)
+static void answer(store_ctx *c, int person, const int64_t *teams, size_t n_teams, int score)
 {
   survey_answer s = {.supervisor_id = 1, .answered_on = "2026-03-10", .teams = teams, .n_teams = n_teams};
   store_survey_respondent_index(f.vault, person, s.respondent);
@@ -35,10 +35,8 @@ static void answer(call *c, int person, const int64_t *teams, size_t n_teams, in
 
 Test(store_survey, a_response_counts_in_one_team_only)
 {
-  Reflect__V1__Status status = REFLECT__V1__STATUS__INIT;
-  Reflect__V1__Reply rep = REFLECT__V1__REPLY__INIT;
-  rep.status = &status;
-  call c = {.s = &f.s, .who = &who, .a = &a, .ring = &ring, .rep = &rep, .now = 1700000000};
+  store_ctx c =
+      {.db = f.s.db, .vault = f.s.vault, .cfg = f.s.cfg, .ring = &ring, .a = &a, .now = 1700000000, .who = &who};
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
   cr_assert_eq(sqlite3_exec(db_handle(f.db),
                             "INSERT INTO teams(id, name, created_at, created_by) VALUES"

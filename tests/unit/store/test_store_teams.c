@@ -12,7 +12,7 @@ TestSuite(store_teams, .init = st_setup, .fini = st_teardown);
 
 static int64_t team(const char *name)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id = 0;
   cr_assert_eq(store_teams_add(&c, name, &id), 0);
   return id;
@@ -20,7 +20,7 @@ static int64_t team(const char *name)
 
 static void put(int64_t t, int64_t u, int manager)
 {
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   cr_assert_eq(store_teams_put(&c, t, u, manager), 0);
 }
 
@@ -34,7 +34,7 @@ static int oversees(int64_t m, int64_t u)
 Test(store_teams, names_are_unique_ignoring_case)
 {
   int64_t north = team("North Team");
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   int64_t id = 0;
   cr_assert_eq(store_teams_add(&c, "NORTH team", &id), RC_EXISTS);
   cr_assert_eq(store_teams_find(f.db, "north team", &id), 0);
@@ -44,9 +44,9 @@ Test(store_teams, names_are_unique_ignoring_case)
 
 Test(store_teams, a_manager_oversees_the_others_in_a_team_they_manage)
 {
-  int64_t m = st_user("mgr", "M", REFLECT__V1__ROLE__ROLE_MANAGER);
-  int64_t p = st_user("pat", "P", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  int64_t q = st_user("quinn", "Q", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t m = st_user("mgr", "M", ROLE_MANAGER);
+  int64_t p = st_user("pat", "P", ROLE_PRACTITIONER);
+  int64_t q = st_user("quinn", "Q", ROLE_PRACTITIONER);
   int64_t t1 = team("One"), t2 = team("Two");
   put(t1, m, 0);
   put(t1, p, 0);
@@ -63,7 +63,7 @@ Test(store_teams, a_manager_oversees_the_others_in_a_team_they_manage)
   cr_assert_eq(oversees(p, m), 0, "oversight has a direction");
   put(t2, q, 0);
   cr_assert_eq(oversees(m, q), 0, "another team");
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   cr_assert_eq(store_teams_remove(&c, t1, p), 0);
   cr_assert_eq(store_teams_remove(&c, t1, p), RC_NOT_FOUND);
   cr_assert_eq(oversees(m, p), 0);
@@ -73,11 +73,11 @@ Test(store_teams, a_manager_oversees_the_others_in_a_team_they_manage)
 
 Test(store_teams, a_session_is_overseen_through_its_supervisor_or_a_member)
 {
-  int64_t m = st_user("mgr", "M", REFLECT__V1__ROLE__ROLE_MANAGER);
-  int64_t s = st_user("sup", "S", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-  int64_t p = st_user("pat", "P", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  int64_t q = st_user("quinn", "Q", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  call c = st_call(T0);
+  int64_t m = st_user("mgr", "M", ROLE_MANAGER);
+  int64_t s = st_user("sup", "S", ROLE_SUPERVISOR);
+  int64_t p = st_user("pat", "P", ROLE_PRACTITIONER);
+  int64_t q = st_user("quinn", "Q", ROLE_PRACTITIONER);
+  store_ctx c = st_ctx(T0);
   int64_t members[] = {p, q}, id;
   cr_assert_eq(store_sessions_add(&c, s, members, 2, 0, T0, 60, NULL, NULL, &id), 0);
   session_row row;
@@ -90,7 +90,7 @@ Test(store_teams, a_session_is_overseen_through_its_supervisor_or_a_member)
   put(t, q, 0);
   cr_assert_eq(store_teams_oversees_session(f.db, m, &row, &yes), 0);
   cr_assert_eq(yes, 1, "through a member");
-  call c2 = st_call(T0);
+  store_ctx c2 = st_ctx(T0);
   cr_assert_eq(store_teams_remove(&c2, t, q), 0);
   put(t, s, 0);
   cr_assert_eq(store_teams_oversees_session(f.db, m, &row, &yes), 0);
@@ -99,14 +99,14 @@ Test(store_teams, a_session_is_overseen_through_its_supervisor_or_a_member)
 
 Test(store_teams, the_list_is_by_name_and_a_managers_has_only_their_teams)
 {
-  int64_t m = st_user("mgr", "M", REFLECT__V1__ROLE__ROLE_MANAGER);
-  int64_t p = st_user("pat", "P", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t m = st_user("mgr", "M", ROLE_MANAGER);
+  int64_t p = st_user("pat", "P", ROLE_PRACTITIONER);
   int64_t zulu = team("zulu"), alpha = team("Alpha");
   team("mike");
   put(zulu, m, 1);
   put(zulu, p, 0);
   put(alpha, m, 0);
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   Reflect__V1__Team **v;
   size_t n = 0;
   cr_assert_eq(store_teams_list(&c, 0, &v, &n), 0);

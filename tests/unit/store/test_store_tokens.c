@@ -56,7 +56,7 @@ Test(store_tokens, deleting_by_device_and_by_user)
 {
   uint8_t t[4][TOKEN_BYTES], h[4][TOKEN_HASH_BYTES];
   for (int i = 0; i < 4; i++) token(t[i], h[i], 10 + i);
-  int64_t other = st_user("other", "Other", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t other = st_user("other", "Other", ROLE_PRACTITIONER);
   cr_assert_eq(store_tokens_create(f.db, h[0], 1, "laptop", T0, T0 + 99), 0);
   cr_assert_eq(store_tokens_create(f.db, h[1], 1, "phone", T0, T0 + 99), 0);
   cr_assert_eq(store_tokens_create(f.db, h[2], 1, "tablet", T0, T0 + 99), 0);

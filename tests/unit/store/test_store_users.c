@@ -8,11 +8,11 @@ TestSuite(store_users, .init = st_setup, .fini = st_teardown);
 
 Test(store_users, the_name_is_sealed_under_the_users_own_key)
 {
-  int64_t id = st_user("jsmith", "Jane Smith-Confidential", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t id = st_user("jsmith", "Jane Smith-Confidential", ROLE_PRACTITIONER);
   user_row u;
   cr_assert_eq(store_users_find(f.db, "jsmith", &u), 0);
   cr_assert_eq(u.id, id);
-  cr_assert_eq(u.role, REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  cr_assert_eq(u.role, ROLE_PRACTITIONER);
   cr_assert_eq(u.active, 1);
   cr_assert_eq(u.created_at, T0);
   cr_assert_eq(st_raw_has("SELECT name FROM users WHERE id = ?1", id, "Jane"), 0, "the name is stored sealed");
@@ -20,7 +20,7 @@ Test(store_users, the_name_is_sealed_under_the_users_own_key)
                       " AND subject = 'user:' || ?1",
                       id),
                1, "the key is the user's own");
-  call c = st_call(T0);
+  store_ctx c = st_ctx(T0);
   char *name = NULL;
   cr_assert_eq(store_users_name(&c, id, &name), 0);
   cr_assert_str_eq(name, "Jane Smith-Confidential");
@@ -29,10 +29,10 @@ Test(store_users, the_name_is_sealed_under_the_users_own_key)
 
 Test(store_users, usernames_are_unique_and_unknown_ones_are_not_found)
 {
-  st_user("jsmith", "Jane", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
-  call c = st_call(T0);
+  st_user("jsmith", "Jane", ROLE_PRACTITIONER);
+  store_ctx c = st_ctx(T0);
   int64_t id = 0;
-  cr_assert_eq(store_users_create(&c, "jsmith", "Another", REFLECT__V1__ROLE__ROLE_MANAGER, "x", &id), RC_EXISTS);
+  cr_assert_eq(store_users_create(&c, "jsmith", "Another", ROLE_MANAGER, "x", &id), RC_EXISTS);
   cr_assert_eq(id, 0);
   user_row u;
   cr_assert_eq(store_users_find(f.db, "nobody", &u), RC_NOT_FOUND);
@@ -59,7 +59,7 @@ Test(store_users, valid_usernames)
 
 Test(store_users, a_password_set_by_an_administrator_must_be_changed)
 {
-  int64_t id = st_user("jsmith", "Jane", REFLECT__V1__ROLE__ROLE_PRACTITIONER);
+  int64_t id = st_user("jsmith", "Jane", ROLE_PRACTITIONER);
   user_row u;
   cr_assert_eq(store_users_get(f.db, id, &u), 0);
   cr_assert_eq(u.must_change, 1, "made by an administrator's request");
@@ -82,9 +82,9 @@ Test(store_users, a_password_set_by_an_administrator_must_be_changed)
 
 Test(store_users, the_list_is_ordered_by_username_with_names_opened)
 {
-  st_user("zed", "Zed Z", REFLECT__V1__ROLE__ROLE_SUPERVISOR);
-  st_user("aaron", "Aaron A", REFLECT__V1__ROLE__ROLE_MANAGER);
-  call c = st_call(T0);
+  st_user("zed", "Zed Z", ROLE_SUPERVISOR);
+  st_user("aaron", "Aaron A", ROLE_MANAGER);
+  store_ctx c = st_ctx(T0);
   Reflect__V1__User **v;
   size_t n = 0;
   cr_assert_eq(store_users_list(&c, &v, &n), 0);

@@ -1,15 +1,14 @@
 /*
  * call — one request's context (the worker's view of the server, who is
- * asking, the reply being built) and the helpers every layer uses to
- * answer: a described failure, a write transaction.
+ * asking, the reply being built) and the helpers every layer above the
+ * store uses to answer: a described failure, a write transaction. This is
+ * the lowest layer that knows the wire; the store below it is handed a
+ * store_ctx (call_store) and answers in plain structs and rcode.
  *
  * Contract:
  *  - svc is one worker thread's view of the server: its own SQLite
  *    connection, the shared (immutable) vault and config.
- *  - principal is who is asking: the device (the CURVE key the ZAP handler
- *    authenticated, passed explicitly from the frontend because message
- *    properties do not survive inproc forwarding) and, once the token has
- *    been checked, the user.
+ *  - principal (principal.h) is who is asking.
  *  - call bundles one request's state. Handlers build their result in
  *    c->rep with memory from c->a, and return the Status code; call_fail
  *    sets the Status message/field and returns the code, so a handler can
@@ -26,11 +25,10 @@
 #include "rc.h"
 #include "reflect.pb-c.h"
 #include "keyring.h"
+#include "principal.h"
+#include "store_ctx.h"
 #include "topic.h"
 #include "vault.h"
-
-#define USERNAME_MAX 64
-#define DEVICE_Z85_LEN 40
 
 typedef struct {
   db *db;
@@ -41,17 +39,6 @@ typedef struct {
   struct relay *relay;     /* where committed events go to be published, or NULL */
   const topic_key *topics; /* makes event topics at login (topic.h) */
 } svc;
-
-typedef struct {
-  char device[DEVICE_Z85_LEN + 1];
-  int authenticated;
-  int64_t user_id;
-  Reflect__V1__Role role;
-  int must_change; /* an administrator set the password: see REQUEST_FIRST */
-  char username[USERNAME_MAX + 1];
-  uint8_t token_hash[32];
-  int64_t expires_at;
-} principal;
 
 typedef struct {
   svc *s;
@@ -66,7 +53,17 @@ typedef struct {
   /* Outbox rows this request added (events.h), published after commit;
    * 0 when none. call_write forgets those of a rolled-back transaction. */
   int64_t events_first, events_last;
+  store_ctx st; /* what call_store hands the store layer */
 } call;
+
+/* The store's view of this call: its connection, keys, arena, clock and
+ * principal, made afresh from the call's own fields each time, so a change
+ * to any of them (authentication, a new arena) is never stale. */
+static inline store_ctx *call_store(call *c)
+{
+  c->st = (store_ctx){c->s->db, c->s->vault, c->s->cfg, c->ring, c->a, c->now, c->who};
+  return &c->st;
+}
 
 rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -83,5 +80,9 @@ rcode call_check_text(call *c, const char *field, const char *value, size_t max)
  * "could not <what>". Returns the final code. */
 typedef rcode (*call_write_fn)(call *c, void *arg);
 rcode call_write(call *c, const char *what, call_write_fn fn, void *arg) RC_MUST_CHECK;
+
+/* Audits a read of sealed content in its own write transaction, before
+ * the content leaves: no audit row, no content. */
+rcode call_audit_read(call *c, const char *action, const char *kind, int64_t id, const char *detail) RC_MUST_CHECK;
 
 #endif

@@ -5,13 +5,37 @@
 #include <string.h>
 
 #include "log.h"
+#include "store_audit.h"
+
+/* The layers below speak rcode and user_role; the wire carries the same
+ * numbers, so a value crosses unchanged. */
+_Static_assert((int)RC_OK == (int)REFLECT__V1__CODE__OK &&
+                   (int)RC_INVALID == (int)REFLECT__V1__CODE__INVALID_ARGUMENT &&
+                   (int)RC_NOT_FOUND == (int)REFLECT__V1__CODE__NOT_FOUND &&
+                   (int)RC_EXISTS == (int)REFLECT__V1__CODE__ALREADY_EXISTS &&
+                   (int)RC_DENIED == (int)REFLECT__V1__CODE__PERMISSION_DENIED &&
+                   (int)RC_EXHAUSTED == (int)REFLECT__V1__CODE__RESOURCE_EXHAUSTED &&
+                   (int)RC_PRECONDITION == (int)REFLECT__V1__CODE__FAILED_PRECONDITION &&
+                   (int)RC_UNIMPLEMENTED == (int)REFLECT__V1__CODE__UNIMPLEMENTED &&
+                   (int)RC_INTERNAL == (int)REFLECT__V1__CODE__INTERNAL &&
+                   (int)RC_UNAVAILABLE == (int)REFLECT__V1__CODE__UNAVAILABLE &&
+                   (int)RC_DATA_LOSS == (int)REFLECT__V1__CODE__DATA_LOSS &&
+                   (int)RC_UNAUTHENTICATED == (int)REFLECT__V1__CODE__UNAUTHENTICATED,
+               "rcode and the wire's Code differ");
+_Static_assert((int)ROLE_UNSPECIFIED == (int)REFLECT__V1__ROLE__ROLE_UNSPECIFIED &&
+                   (int)ROLE_ADMINISTRATOR == (int)REFLECT__V1__ROLE__ROLE_ADMINISTRATOR &&
+                   (int)ROLE_MANAGER == (int)REFLECT__V1__ROLE__ROLE_MANAGER &&
+                   (int)ROLE_SUPERVISOR == (int)REFLECT__V1__ROLE__ROLE_SUPERVISOR &&
+                   (int)ROLE_PRACTITIONER == (int)REFLECT__V1__ROLE__ROLE_PRACTITIONER &&
+                   (int)ROLE_INSPECTOR == (int)REFLECT__V1__ROLE__ROLE_INSPECTOR,
+               "user_role and the wire's Role differ");
 
 rcode call_fail(call *c, rcode code, const char *field, const char *fmt, ...)
 {
   Reflect__V1__Status *st = c->rep->status;
   /* The first failure describes the problem best; later ones only unwind. */
-  if (st->code != RC_OK) return code;
-  st->code = code;
+  if (st->code != REFLECT__V1__CODE__OK) return code;
+  st->code = (Reflect__V1__Code)code;
   va_list ap;
   va_start(ap, fmt);
   char buf[512];
@@ -54,7 +78,7 @@ rcode call_write(call *c, const char *what, call_write_fn fn, void *arg)
    * WAL), and a store may have called that INTERNAL: the disk is the real
    * cause, so it replaces the first failure (before ROLLBACK clears it). */
   if (rc != RC_OK && (sqlite3_errcode(db_handle(c->s->db)) & 0xff) == SQLITE_FULL) {
-    c->rep->status->code = RC_OK;
+    c->rep->status->code = REFLECT__V1__CODE__OK;
     rc = call_fail_sql(c, SQLITE_FULL, what);
   }
   if (rc != RC_OK) {
@@ -75,4 +99,21 @@ rcode call_write(call *c, const char *what, call_write_fn fn, void *arg)
     return call_fail_sql(c, src, what);
   }
   return RC_OK;
+}
+
+typedef struct {
+  const char *action, *kind, *detail;
+  int64_t id;
+} read_audit;
+
+static rcode read_audit_tx(call *c, void *arg)
+{
+  read_audit *r = arg;
+  return store_audit_append_id(call_store(c), r->action, r->kind, r->id, r->detail);
+}
+
+rcode call_audit_read(call *c, const char *action, const char *kind, int64_t id, const char *detail)
+{
+  read_audit r = {action, kind, detail, id};
+  return call_write(c, "audit the read", read_audit_tx, &r);
 }
