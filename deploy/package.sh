@@ -26,11 +26,16 @@ rm -rf "$out/_CPack_Packages"
 deb=$(ls "$out"/reflect_*.deb)
 # The package must hold exactly what an administrator is told it holds.
 listing=$(dpkg-deb -c "$deb")
+arch=$(gcc -print-multiarch)
 for f in ./usr/bin/reflectd ./usr/bin/reflect ./usr/share/man/man8/reflectd.8.gz \
          ./usr/share/man/man1/reflect.1.gz ./etc/reflect/reflectd.conf \
-         ./lib/systemd/system/reflectd.service; do
+         ./lib/systemd/system/reflectd.service ./usr/lib/$arch/libreflect.so.0 \
+         ./usr/include/reflect/client_call.h ./usr/lib/$arch/pkgconfig/libreflect.pc; do
   grep -q " $f\$" <<<"$listing" || { echo "package.sh: $f is missing from $deb" >&2; exit 1; }
 done
+# A shared library asks ldconfig to run after it is installed or removed.
+dpkg-deb -I "$deb" triggers 2>/dev/null | grep -q "ldconfig" ||
+  { echo "package.sh: $deb has no ldconfig trigger for libreflect" >&2; exit 1; }
 dpkg-deb -I "$deb" conffiles | grep -qx /etc/reflect/reflectd.conf ||
   { echo "package.sh: /etc/reflect/reflectd.conf is not a conffile" >&2; exit 1; }
 echo "$deb"

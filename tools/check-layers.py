@@ -13,6 +13,10 @@
    zcert.c holds zcert_*; a plural file name may hold the singular), except
    request handlers (ops_<request>, listed in server/rpc/requests.c) and the
    reflectd subcommands (cmd_<name> in server/app/cmd_*.c).
+4. The wire: below server/call (WIRE_FREE), no file includes the generated
+   reflect.pb-c.h or common/wire.h, or names a Reflect__V1__ type, constant
+   or function: the store answers in plain structs, and the request layer
+   turns them into messages.
 
 Prints what it checked; exits 1 on any finding. Without BUILD_DIR only the
 includes are checked; with one that holds no object file of the tree, it
@@ -36,7 +40,10 @@ LAYERS = [
      "server/app"],
     ["common", "client/lib", "client/cli/core", "client/cli/render", "client/cli/commands", "client/cli"],
 ]
-GENERATED = {"reflect.pb-c.h"}  # protoc-c output: the wire format, at the bottom with common
+GENERATED = {"reflect.pb-c.h"}
+WIRE_FREE = ["server/vault", "server/domain", "server/core", "server/keys", "server/store"]
+WIRE_HEADERS = {"reflect.pb-c.h", "wire.h"}
+WIRE_NAME = re.compile(r"\b(Reflect__V1__|REFLECT__V1__|reflect__v1__)\w*")  # protoc-c output: the wire format, at the bottom with common
 
 
 def rank_of(folder):
@@ -93,6 +100,23 @@ def check_includes(files, findings):
                 continue
             if not below_or_same(folder(f), folder(found[0])):
                 findings.append(f"{f}:{line_no}: {folder(f)} includes {found[0]}, from a layer above or beside it")
+    return n
+
+
+def check_wire(files, findings):
+    """Files below server/call that know the wire format; returns how many were checked."""
+    n = 0
+    for f in files:
+        if folder(f) not in WIRE_FREE:
+            continue
+        n += 1
+        for line_no, line in enumerate(open(os.path.join(ROOT, f), encoding="utf-8"), 1):
+            m = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
+            if m and m.group(1) in WIRE_HEADERS:
+                findings.append(f"{f}:{line_no}: includes {m.group(1)}: {folder(f)} is below the wire (server/call)")
+            w = WIRE_NAME.search(line)
+            if w:
+                findings.append(f"{f}:{line_no}: names {w.group(0)}: {folder(f)} is below the wire (server/call)")
     return n
 
 
@@ -211,6 +235,8 @@ def main():
     files = sources()
     n_inc = check_includes(files, findings)
     print(f"check-layers: {len(files)} files, {n_inc} includes checked against {sum(len(s) for s in LAYERS)} layers")
+    n_wire = check_wire(files, findings)
+    print(f"check-layers: {n_wire} files below server/call checked for the wire format")
     if build:
         n_files, n_edges, funcs = check_calls(build, findings)
         n_names = check_names(funcs, findings)

@@ -321,3 +321,13 @@ const char *client_strerror(int code)
   default: return "unknown error";
   }
 }
+
+void client_free_reply(Reflect__V1__Reply *rep)
+{
+  wire_free_reply(rep);
+}
+
+void client_free_event(Reflect__V1__Event *ev)
+{
+  wire_free_event(ev);
+}

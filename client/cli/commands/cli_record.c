@@ -3,20 +3,18 @@
  * share, below both. */
 #include "cli.h"
 #include "cli_records.h"
+#include "reflect/client_call.h"
 #include "wire.h"
 
 /* One RecordShow request; its reply into *out (the caller's). */
 int cli_record_show_call(cli_ctx *ctx, const Reflect__V1__RecordShowRequest *show, int missing_ok,
                          Reflect__V1__Reply **out)
 {
-  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
-  req.op_case = REFLECT__V1__REQUEST__OP_RECORD_SHOW;
-  req.record_show = (Reflect__V1__RecordShowRequest *)show;
   *out = NULL;
   int rc = cli_call_connect(ctx);
   if (rc) return rc;
   Reflect__V1__Reply *rep = NULL;
-  int crc = client_call(ctx->cl, &req, &rep);
+  int crc = client_call_record_show(ctx->cl, show, &rep, NULL);
   if (missing_ok && crc == CLIENT_OK && rep->status && rep->status->code == REFLECT__V1__CODE__NOT_FOUND) {
     wire_free_reply(rep);
     return CLI_EXIT_OK;

@@ -12,7 +12,10 @@
  *    CLIENT_ETIMEOUT and is never resent by the library (writes are not
  *    idempotent; the caller decides).
  *  - Memory: *out replies are owned by the caller and freed with
- *    wire_free_reply. A client is not thread-safe: one per thread.
+ *    client_free_reply. A client is not thread-safe: one per thread.
+ *  - Installed as libreflect (pkg-config libreflect): this header,
+ *    client_call.h (one typed function per request), client_events.h,
+ *    client_file.h and the generated reflect.pb-c.h, under reflect/.
  * Functions return CLIENT_OK (0) or a negative CLIENT_E* code; a reply whose
  * Status is not OK is still CLIENT_OK at this level (the call itself worked).
  */
@@ -90,6 +93,10 @@ const char *client_timezone(const client *c);
 const char *client_device_key(const client *c);
 
 const char *client_strerror(int code);
+
+/* Free what the library handed over (NULL is fine). */
+void client_free_reply(Reflect__V1__Reply *rep);
+void client_free_event(Reflect__V1__Event *ev);
 
 /* Checks of what a config holds, for callers that take it from a person
  * (reflect setup) before the library does. Nonzero if key is 40

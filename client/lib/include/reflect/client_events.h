@@ -21,7 +21,7 @@
  *    re-made (the server restarted), and every CLIENT_EVENTS_PERIOD_MS; the
  *    periodic one also keeps the login from lapsing for idleness.
  *  - client_events_next returns CLIENT_OK with *ev (the caller frees it with
- *    wire_free_event), CLIENT_ENOEVENT when timeout_ms passed with nothing,
+ *    client_free_event), CLIENT_ENOEVENT when timeout_ms passed with nothing,
  *    CLIENT_ETIMEOUT when a catch-up got no reply (the server is away; the
  *    next call retries, backing off from 1 s to 30 s, so keep calling),
  *    CLIENT_EUNAUTH when the token was refused (log in again; final),
