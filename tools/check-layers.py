@@ -39,6 +39,8 @@ LAYERS = [
      "server/jobs", "server/events", "server/reports", "server/ops", "server/rpc", "server/net",
      "server/app"],
     ["common", "client/lib", "client/cli/core", "client/cli/render", "client/cli/commands", "client/cli"],
+    ["common", "client/lib", "client/web/core", "client/web/state", "client/web/http", "client/web/pages",
+     "client/web"],
 ]
 GENERATED = {"reflect.pb-c.h"}
 WIRE_FREE = ["server/vault", "server/domain", "server/core", "server/keys", "server/store"]

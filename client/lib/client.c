@@ -31,6 +31,7 @@ struct client {
   char secret_key[CLIENT_Z85_KEY];
   char path[4096]; /* the config path; "" for client_open_keys: nothing saved */
   int clean_text;  /* client_set_clean_text */
+  int own_zctx;    /* zctx is ours to end (not the caller's, client_open_keys_in) */
 };
 
 static int client_socket_open(client *c)
@@ -62,16 +63,19 @@ static void client_socket_reset(client *c)
   (void)client_socket_open(c);
 }
 
-int client_open_keys(const char *endpoint, const char *server_key, const char *public_key, const char *secret_key,
-                     int timeout_ms, client **out)
+int client_open_keys_in(void *zctx, const char *endpoint, const char *server_key, const char *public_key,
+                        const char *secret_key, int timeout_ms, client **out)
 {
   *out = NULL;
   if (!client_endpoint_valid(endpoint, CLIENT_ENDPOINT_MAX) || !client_key_valid(server_key) ||
       !client_key_valid(public_key) || !client_key_valid(secret_key))
     return CLIENT_EUSAGE;
   if (sodium_init() < 0) return CLIENT_ENOMEM;
-  client *c = calloc(1, sizeof *c);
+  /* Guarded, locked memory: the struct holds the device's secret key and
+   * the login token, which must never reach swap or a core file. */
+  client *c = sodium_malloc(sizeof *c);
   if (!c) return CLIENT_ENOMEM;
+  memset(c, 0, sizeof *c);
   c->timeout_ms = timeout_ms > 0 ? timeout_ms : CLIENT_DEFAULT_TIMEOUT_MS;
   snprintf(c->endpoint, sizeof c->endpoint, "%s", endpoint);
   memcpy(c->server_key, server_key, CLIENT_Z85_KEY);
@@ -81,7 +85,8 @@ int client_open_keys(const char *endpoint, const char *server_key, const char *p
    * same device) from matching one of ours; 2^62 leaves room to count up. */
   randombytes_buf(&c->next_id, sizeof c->next_id);
   c->next_id = (c->next_id & ((UINT64_C(1) << 62) - 1)) | 1;
-  c->zctx = zmq_ctx_new();
+  c->own_zctx = zctx == NULL;
+  c->zctx = zctx ? zctx : zmq_ctx_new();
   int rc = c->zctx ? client_socket_open(c) : CLIENT_ENOMEM;
   if (rc) {
     client_close(c);
@@ -89,6 +94,12 @@ int client_open_keys(const char *endpoint, const char *server_key, const char *p
   }
   *out = c;
   return CLIENT_OK;
+}
+
+int client_open_keys(const char *endpoint, const char *server_key, const char *public_key, const char *secret_key,
+                     int timeout_ms, client **out)
+{
+  return client_open_keys_in(NULL, endpoint, server_key, public_key, secret_key, timeout_ms, out);
 }
 
 int client_open(const client_config *cfg, int timeout_ms, client **out)
@@ -122,9 +133,8 @@ void client_close(client *c)
 {
   if (!c) return;
   if (c->sock) zmq_close(c->sock);
-  if (c->zctx) zmq_ctx_term(c->zctx);
-  sodium_memzero(c, sizeof *c);
-  free(c);
+  if (c->zctx && c->own_zctx) zmq_ctx_term(c->zctx);
+  sodium_free(c); /* wipes it */
 }
 
 static int64_t client_now_ms(void)

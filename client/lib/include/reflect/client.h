@@ -12,7 +12,9 @@
  *    CLIENT_ETIMEOUT and is never resent by the library (writes are not
  *    idempotent; the caller decides).
  *  - Memory: *out replies are owned by the caller and freed with
- *    client_free_reply. A client is not thread-safe: one per thread.
+ *    client_free_reply. A client is not thread-safe: one per thread (or
+ *    one at a time). Its own memory, which holds the device's secret key
+ *    and the token, is locked and guarded (sodium_malloc).
  *  - Installed as libreflect (pkg-config libreflect): this header,
  *    client_call.h (one typed function per request), client_events.h,
  *    client_file.h and the generated reflect.pb-c.h, under reflect/.
@@ -64,9 +66,15 @@ int client_config_load(const char *path, client_config *out);
 
 /* Opens a connection as the device of cfg, with its saved token if any. */
 int client_open(const client_config *cfg, int timeout_ms, client **out);
-/* Opens a connection with keys given in memory (tests, benchmarks). */
+/* Opens a connection with keys given in memory (tests, benchmarks, the
+ * web gateway's per-browser devices). */
 int client_open_keys(const char *endpoint, const char *server_key, const char *public_key, const char *secret_key,
                      int timeout_ms, client **out);
+/* The same on the caller's ZeroMQ context (zmq_ctx_new), so that a
+ * program holding many clients shares one set of I/O threads; the context
+ * must outlive the client. NULL makes one of the client's own. */
+int client_open_keys_in(void *zctx, const char *endpoint, const char *server_key, const char *public_key,
+                        const char *secret_key, int timeout_ms, client **out);
 void client_close(client *c);
 
 /* Sets protocol, id and token on req, sends it, waits for its reply. */

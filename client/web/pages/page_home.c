@@ -1,0 +1,174 @@
+#include "page_home.h"
+
+#include <string.h>
+
+#include "reflect.pb-c.h"
+
+#define HOME_SESSIONS 10
+
+static void who_with(html *h, const Reflect__V1__Session *s, const char *me)
+{
+  /* The other people: for a supervisee their supervisor, for the
+   * supervisor the members. */
+  int first = 1;
+  if (strcmp(s->supervisor, me) != 0) {
+    html_txt(h, s->supervisor);
+    first = 0;
+  }
+  for (size_t i = 0; i < s->n_members; i++) {
+    if (strcmp(s->members[i], me) == 0) continue;
+    if (!first) html_lit(h, ", ");
+    html_txt(h, s->members[i]);
+    first = 0;
+  }
+  if (first) html_lit(h, "—");
+}
+
+static void sessions_table(page_ctx *p, const Reflect__V1__SessionListReply *list)
+{
+  html *h = &p->rs->body;
+  html_lit(h, "<h2 class=\"govuk-heading-m\">Your next sessions</h2>\n");
+  if (!list->n_sessions) {
+    html_lit(h, "<p class=\"govuk-body\">No sessions are booked for you.</p>\n");
+    return;
+  }
+  html_lit(h, "<table class=\"govuk-table\">\n<caption class=\"govuk-table__caption govuk-visually-hidden\">Your next "
+              "sessions</caption>\n<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+              "<th scope=\"col\" class=\"govuk-table__header\">When</th>"
+              "<th scope=\"col\" class=\"govuk-table__header\">With</th>"
+              "<th scope=\"col\" class=\"govuk-table__header\">Kind</th></tr></thead>\n<tbody "
+              "class=\"govuk-table__body\">\n");
+  for (size_t i = 0; i < list->n_sessions; i++) {
+    const Reflect__V1__Session *s = list->sessions[i];
+    html_lit(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
+                "href=\"/sessions/");
+    html_uint(h, s->id);
+    html_lit(h, "\">");
+    page_time(h, s->starts_at);
+    html_lit(h, "</a></td><td class=\"govuk-table__cell\">");
+    who_with(h, s, p->s->username);
+    html_lit(h, "</td><td class=\"govuk-table__cell\">");
+    if (s->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP) html_lit(h, "Group");
+    else html_lit(h, "One to one");
+    html_lit(h, "</td></tr>\n");
+  }
+  html_lit(h, "</tbody>\n</table>\n");
+}
+
+static void actions_list(page_ctx *p, const Reflect__V1__ActionListReply *list)
+{
+  html *h = &p->rs->body;
+  html_lit(h, "<h2 class=\"govuk-heading-m\">Your open actions</h2>\n");
+  if (!list->n_actions) {
+    html_lit(h, "<p class=\"govuk-body\">You have no open actions.</p>\n");
+    return;
+  }
+  html_lit(h, "<ul class=\"govuk-list govuk-list--spaced\">\n");
+  for (size_t i = 0; i < list->n_actions; i++) {
+    const Reflect__V1__Action *a = list->actions[i];
+    html_lit(h, "<li><a class=\"govuk-link\" href=\"/actions/");
+    html_uint(h, a->id);
+    html_lit(h, "\">");
+    html_txt(h, a->description);
+    html_lit(h, "</a><br><span class=\"govuk-body-s\">Due ");
+    page_date(h, a->due_at);
+    html_lit(h, "</span>");
+    if (a->due_at < p->rq->now) html_lit(h, " <strong class=\"govuk-tag govuk-tag--red\">Overdue</strong>");
+    html_lit(h, "</li>\n");
+  }
+  html_lit(h, "</ul>\n");
+}
+
+static const char *role_name(int role)
+{
+  switch (role) {
+  case REFLECT__V1__ROLE__ROLE_ADMINISTRATOR: return "Administrator";
+  case REFLECT__V1__ROLE__ROLE_MANAGER: return "Team manager";
+  case REFLECT__V1__ROLE__ROLE_SUPERVISOR: return "Supervisor";
+  case REFLECT__V1__ROLE__ROLE_PRACTITIONER: return "Practitioner";
+  case REFLECT__V1__ROLE__ROLE_INSPECTOR: return "Inspector";
+  default: return "—";
+  }
+}
+
+/* An administrator sees no supervision, only the accounts they manage. */
+static void admin_home(page_ctx *p)
+{
+  Reflect__V1__UserListRequest in = REFLECT__V1__USER_LIST_REQUEST__INIT;
+  Reflect__V1__Reply *rep = NULL;
+  Reflect__V1__UserListReply *list = NULL;
+  int rc = client_call_user_list(p->s->cl, &in, &rep, &list);
+  if (page_check(p, rc, rep)) {
+    client_free_reply(rep);
+    return;
+  }
+  html *h = &p->rs->body;
+  page_begin(p, "Accounts", PAGE_NAV_NONE);
+  html_lit(h, "<h1 class=\"govuk-heading-l\">Accounts</h1>\n<p class=\"govuk-body\">As an administrator you manage "
+              "accounts and teams. Supervision records are not yours to read, so none are shown here.</p>\n"
+              "<table class=\"govuk-table\">\n<caption class=\"govuk-table__caption govuk-table__caption--m\">"
+              "People who can log in</caption>\n<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+              "<th scope=\"col\" class=\"govuk-table__header\">Name</th>"
+              "<th scope=\"col\" class=\"govuk-table__header\">Username</th>"
+              "<th scope=\"col\" class=\"govuk-table__header\">Role</th>"
+              "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead>\n"
+              "<tbody class=\"govuk-table__body\">\n");
+  for (size_t i = 0; i < list->n_users; i++) {
+    const Reflect__V1__User *u = list->users[i];
+    html_lit(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">");
+    html_txt(h, u->name);
+    html_lit(h, "</td><td class=\"govuk-table__cell\">");
+    html_txt(h, u->username);
+    html_lit(h, "</td><td class=\"govuk-table__cell\">");
+    html_txt(h, role_name(u->role));
+    html_lit(h, "</td><td class=\"govuk-table__cell\">");
+    if (u->active) html_lit(h, "<strong class=\"govuk-tag govuk-tag--green\">Active</strong>");
+    else html_lit(h, "<strong class=\"govuk-tag govuk-tag--grey\">Closed</strong>");
+    html_lit(h, "</td></tr>\n");
+  }
+  html_lit(h, "</tbody>\n</table>\n");
+  page_end(p);
+  client_free_reply(rep);
+}
+
+void page_home_get(page_ctx *p)
+{
+  if (p->s->role == REFLECT__V1__ROLE__ROLE_ADMINISTRATOR) {
+    admin_home(p);
+    return;
+  }
+  Reflect__V1__SessionListRequest sin = REFLECT__V1__SESSION_LIST_REQUEST__INIT;
+  sin.upcoming = 1;
+  sin.limit = HOME_SESSIONS;
+  Reflect__V1__Reply *srep = NULL, *arep = NULL;
+  Reflect__V1__SessionListReply *upcoming = NULL;
+  int rc = client_call_session_list(p->s->cl, &sin, &srep, &upcoming);
+  if (page_check(p, rc, srep)) {
+    client_free_reply(srep);
+    return;
+  }
+  Reflect__V1__ActionListRequest ain = REFLECT__V1__ACTION_LIST_REQUEST__INIT;
+  ain.mine = 1;
+  Reflect__V1__ActionListReply *actions = NULL;
+  rc = client_call_action_list(p->s->cl, &ain, &arep, &actions);
+  if (page_check(p, rc, arep)) {
+    client_free_reply(srep);
+    client_free_reply(arep);
+    return;
+  }
+  html *h = &p->rs->body;
+  page_begin(p, "My supervision", PAGE_NAV_HOME);
+  const char *changed = http_query(p->rq, "password");
+  if (changed && strcmp(changed, "changed") == 0)
+    html_lit(h, "<div class=\"govuk-notification-banner govuk-notification-banner--success\" role=\"alert\""
+                " aria-labelledby=\"done-title\" data-module=\"govuk-notification-banner\">\n"
+                "<div class=\"govuk-notification-banner__header\"><h2 class=\"govuk-notification-banner__title\""
+                " id=\"done-title\">Success</h2></div>\n<div class=\"govuk-notification-banner__content\">"
+                "<p class=\"govuk-notification-banner__heading\">Your new password is saved.</p></div>\n</div>\n");
+  html_lit(h, "<h1 class=\"govuk-heading-l\">My supervision</h1>\n");
+  sessions_table(p, upcoming);
+  actions_list(p, actions);
+  page_end(p);
+  client_free_reply(srep);
+  client_free_reply(arep);
+}

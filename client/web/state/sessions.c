@@ -1,0 +1,161 @@
+#include "sessions.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+struct sessions {
+  pthread_mutex_t lock;
+  size_t max;
+  int idle_s, anon_idle_s;
+  session *v;             /* sodium_malloc: max entries */
+  pthread_mutex_t *locks; /* one per entry */
+};
+
+int sessions_init(size_t max, int idle_s, int anon_idle_s, sessions **out)
+{
+  *out = NULL;
+  if (sodium_init() < 0 || !max) return -1;
+  sessions *t = calloc(1, sizeof *t);
+  if (!t) return -1;
+  t->max = max;
+  t->idle_s = idle_s;
+  t->anon_idle_s = anon_idle_s;
+  t->v = sodium_allocarray(max, sizeof *t->v);
+  t->locks = calloc(max, sizeof *t->locks);
+  if (!t->v || !t->locks) {
+    if (t->v) sodium_free(t->v);
+    free(t->locks);
+    free(t);
+    return -1;
+  }
+  memset(t->v, 0, max * sizeof *t->v);
+  pthread_mutex_init(&t->lock, NULL);
+  for (size_t i = 0; i < max; i++) {
+    pthread_mutex_init(&t->locks[i], NULL);
+    t->v[i].lock = &t->locks[i];
+  }
+  *out = t;
+  return 0;
+}
+
+static void wipe(session *s)
+{
+  client_close(s->cl);
+  void *lock = s->lock;
+  sodium_memzero(s, sizeof *s);
+  s->lock = lock;
+}
+
+void sessions_free(sessions *t)
+{
+  if (!t) return;
+  for (size_t i = 0; i < t->max; i++) {
+    if (t->v[i].used) wipe(&t->v[i]);
+    pthread_mutex_destroy(&t->locks[i]);
+  }
+  sodium_free(t->v);
+  free(t->locks);
+  pthread_mutex_destroy(&t->lock);
+  free(t);
+}
+
+static void hash_cookie(const char *cookie, uint8_t out[32])
+{
+  crypto_generichash(out, 32, (const uint8_t *)cookie, strlen(cookie), NULL, 0);
+}
+
+static int expired(const sessions *t, const session *s, int64_t now)
+{
+  return now - s->last_seen > (s->cl ? t->idle_s : t->anon_idle_s);
+}
+
+session *sessions_acquire(sessions *t, const char *cookie, int64_t now)
+{
+  if (!cookie || strlen(cookie) != SESSIONS_COOKIE_LEN) return NULL;
+  uint8_t h[32];
+  hash_cookie(cookie, h);
+  session *found = NULL;
+  pthread_mutex_lock(&t->lock);
+  for (size_t i = 0; i < t->max && !found; i++) {
+    session *s = &t->v[i];
+    if (s->used && !s->ended && sodium_memcmp(s->id_hash, h, sizeof h) == 0) found = s;
+  }
+  if (found && expired(t, found, now)) {
+    found->ended = 1;
+    if (!found->refs) wipe(found);
+    found = NULL;
+  }
+  if (found) found->refs++;
+  pthread_mutex_unlock(&t->lock);
+  if (!found) return NULL;
+  pthread_mutex_lock(found->lock);
+  found->last_seen = now;
+  return found;
+}
+
+session *sessions_create(sessions *t, session *from, char cookie[SESSIONS_COOKIE_LEN + 1], int64_t now)
+{
+  uint8_t raw[32], csrf[32];
+  randombytes_buf(raw, sizeof raw);
+  randombytes_buf(csrf, sizeof csrf);
+  sodium_bin2base64(cookie, SESSIONS_COOKIE_LEN + 1, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero(raw, sizeof raw);
+  pthread_mutex_lock(&t->lock);
+  session *slot = NULL, *idlest = NULL;
+  for (size_t i = 0; i < t->max && !slot; i++) {
+    session *s = &t->v[i];
+    if (s->used && !s->refs && (s->ended || expired(t, s, now))) wipe(s);
+    if (!s->used) slot = s;
+    else if (!s->refs && (!idlest || s->last_seen < idlest->last_seen)) idlest = s;
+  }
+  if (!slot && idlest) {
+    wipe(idlest);
+    slot = idlest;
+  }
+  if (slot) {
+    slot->used = 1;
+    slot->refs = 1;
+    slot->last_seen = now;
+    hash_cookie(cookie, slot->id_hash);
+    sodium_bin2base64(slot->csrf, sizeof slot->csrf, csrf, sizeof csrf, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  }
+  pthread_mutex_unlock(&t->lock);
+  sodium_memzero(csrf, sizeof csrf);
+  if (!slot) return NULL;
+  pthread_mutex_lock(slot->lock);
+  if (from) {
+    memcpy(slot->device_id, from->device_id, sizeof slot->device_id);
+    slot->has_device = from->has_device;
+    memcpy(slot->return_to, from->return_to, sizeof slot->return_to);
+    sessions_end(t, from);
+  }
+  return slot;
+}
+
+void sessions_release(sessions *t, session *s)
+{
+  if (!s) return;
+  pthread_mutex_unlock(s->lock);
+  pthread_mutex_lock(&t->lock);
+  if (--s->refs == 0 && s->ended) wipe(s);
+  pthread_mutex_unlock(&t->lock);
+}
+
+void sessions_end(sessions *t, session *s)
+{
+  pthread_mutex_lock(&t->lock);
+  s->ended = 1;
+  pthread_mutex_unlock(&t->lock);
+}
+
+size_t sessions_count(sessions *t)
+{
+  size_t n = 0;
+  pthread_mutex_lock(&t->lock);
+  for (size_t i = 0; i < t->max; i++) n += t->v[i].used && !t->v[i].ended;
+  pthread_mutex_unlock(&t->lock);
+  return n;
+}

@@ -1,0 +1,124 @@
+#include "web_routes.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "assets.h"
+#include "page_home.h"
+#include "page_login.h"
+
+typedef enum {
+  OPEN,      /* anyone: the login form */
+  LOGGED_IN, /* a login whose password is the person's own */
+  ANY_LOGIN, /* any login, even one that must first change its password */
+} access;
+
+typedef struct {
+  const char *method, *path;
+  void (*fn)(page_ctx *p);
+  access who;
+} route;
+
+static const route routes[] = {
+    {"GET", "/login", page_login_get, OPEN},
+    {"POST", "/login", page_login_post, OPEN},
+    {"POST", "/logout", page_login_logout, OPEN},
+    {"GET", "/password", page_login_password_get, ANY_LOGIN},
+    {"POST", "/password", page_login_password_post, ANY_LOGIN},
+    {"GET", "/", page_home_get, LOGGED_IN},
+};
+
+static int serve_asset(http_request *rq, http_response *rs)
+{
+  if (strncmp(rq->path, "/assets/", 8) != 0) return 0;
+  const web_asset *a = assets_find(rq->path + 8);
+  if (!a || rq->post) {
+    rs->status = 404;
+    rs->content_type = "text/plain; charset=utf-8";
+    rs->bytes = "Not found.\n";
+    rs->bytes_len = 11;
+    return 1;
+  }
+  rs->content_type = a->content_type;
+  rs->bytes = a->bytes;
+  rs->bytes_len = a->len;
+  rs->cache_static = 1;
+  return 1;
+}
+
+static int own_origin(const web_routes_ctx *w, const char *origin)
+{
+  for (int i = 0; origin && i < w->n_origins; i++)
+    if (strcmp(origin, w->origins[i]) == 0) return 1;
+  return 0;
+}
+
+/* The Host header names one of our origins. */
+static int own_host(const web_routes_ctx *w, const http_request *rq)
+{
+  const char *host = http_header(rq, "Host");
+  if (!host) return 0;
+  char origin[300];
+  snprintf(origin, sizeof origin, "%s://%s", rq->tls ? "https" : "http", host);
+  return own_origin(w, origin);
+}
+
+static void refuse(http_response *rs, int status, const char *text)
+{
+  rs->status = status;
+  rs->content_type = "text/plain; charset=utf-8";
+  rs->bytes = text;
+  rs->bytes_len = strlen(text);
+}
+
+/* A form from one of our own pages: the Origin, the fetch metadata and
+ * the session's token all agree. */
+static int form_is_ours(const web_routes_ctx *w, const http_request *rq, const session *s)
+{
+  if (!own_origin(w, http_header(rq, "Origin"))) return 0;
+  const char *site = http_header(rq, "Sec-Fetch-Site");
+  if (site && strcmp(site, "same-origin") != 0) return 0;
+  const char *token = form_get(&rq->form, "csrf");
+  return token && strlen(token) == SESSIONS_CSRF_LEN && sodium_memcmp(token, s->csrf, SESSIONS_CSRF_LEN) == 0;
+}
+
+void web_routes_handle(void *arg, http_request *rq, http_response *rs)
+{
+  web_routes_ctx *w = arg;
+  if (!own_host(w, rq)) {
+    refuse(rs, 421, "This address is not Reflect's.\n");
+    return;
+  }
+  if (serve_asset(rq, rs)) return;
+  int get = !rq->post;
+  const route *r = NULL;
+  for (size_t i = 0; i < sizeof routes / sizeof routes[0] && !r; i++)
+    if (strcmp(routes[i].path, rq->path) == 0 && strcmp(routes[i].method, get ? "GET" : "POST") == 0) r = &routes[i];
+
+  page_ctx p = {.app = &w->app, .rq = rq, .rs = rs};
+  p.s = sessions_acquire(w->app.sess, http_cookie(rq, page_cookie_name(rq, PAGE_COOKIE_SESSION)), rq->now);
+  if (!p.s) {
+    char cookie[SESSIONS_COOKIE_LEN + 1];
+    p.s = sessions_create(w->app.sess, NULL, cookie, rq->now);
+    if (!p.s) return refuse(rs, 503, "Reflect is busy; try again in a minute.\n");
+    http_set_cookie(rs, rq, page_cookie_name(rq, PAGE_COOKIE_SESSION), cookie, -1);
+  }
+  if (rq->post && (rq->form_error || !form_is_ours(w, rq, p.s))) {
+    refuse(rs, 403,
+           rq->form_error ? "That form could not be read.\n"
+                          : "That form has expired or did not come from Reflect. Go back, reload the page and try "
+                            "again.\n");
+  } else if (!r) {
+    page_not_found(&p);
+  } else if (r->who != OPEN && !p.s->cl) {
+    if (get) snprintf(p.s->return_to, sizeof p.s->return_to, "%s", rq->path);
+    http_redirect(rs, "/login");
+  } else if (r->who == LOGGED_IN && p.s->must_change) {
+    http_redirect(rs, "/password");
+  } else {
+    r->fn(&p);
+  }
+  sessions_release(w->app.sess, p.s);
+}
