@@ -14,7 +14,15 @@ packages=(
   libnotify-bin               # notify-send, for `reflect watch --notify`
   libcairo2-dev libpango1.0-dev fonts-dejavu-core  # `reflect export inspection` draws its PDF with pango and cairo
   poppler-utils               # tests read the PDF back (pdftotext, pdftoppm)
+  libmicrohttpd-dev           # reflect-web's HTTP server
+  chromium chromium-driver python3-selenium  # reflect-web's browser tests (tests/web)
 )
+# reflect-web's assets are built with npm (GOV.UK Frontend, Sass): Debian's
+# nodejs and npm, unless a Node.js with npm is installed already (npm's own
+# packages would conflict with another distribution of it).
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
