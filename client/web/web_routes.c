@@ -8,6 +8,7 @@
 #include "assets.h"
 #include "page_home.h"
 #include "page_login.h"
+#include "page_sessions.h"
 
 typedef enum {
   OPEN,      /* anyone: the login form */
@@ -15,6 +16,8 @@ typedef enum {
   ANY_LOGIN, /* any login, even one that must first change its password */
 } access;
 
+/* A path is matched literally, except that '#' matches a record's id:
+ * 1 to 19 digits, no leading zero. */
 typedef struct {
   const char *method, *path;
   void (*fn)(page_ctx *p);
@@ -28,7 +31,32 @@ static const route routes[] = {
     {"GET", "/password", page_login_password_get, ANY_LOGIN},
     {"POST", "/password", page_login_password_post, ANY_LOGIN},
     {"GET", "/", page_home_get, LOGGED_IN},
+    {"GET", "/sessions", page_sessions_list, LOGGED_IN},
+    {"GET", "/sessions/new", page_sessions_new_get, LOGGED_IN},
+    {"POST", "/sessions/new", page_sessions_new_post, LOGGED_IN},
+    {"GET", "/sessions/#", page_sessions_show, LOGGED_IN},
+    {"POST", "/sessions/#/status", page_sessions_status_post, LOGGED_IN},
+    {"GET", "/sessions/#/move", page_sessions_move_get, LOGGED_IN},
+    {"POST", "/sessions/#/move", page_sessions_move_post, LOGGED_IN},
 };
+
+static int path_matches(const char *pattern, const char *path, uint64_t *id)
+{
+  while (*pattern && *path) {
+    if (*pattern == '#') {
+      if (*path < '1' || *path > '9') return 0;
+      uint64_t v = 0;
+      int n = 0;
+      while (*path >= '0' && *path <= '9' && n < 19) v = v * 10 + (uint64_t)(*path++ - '0'), n++;
+      if (*path >= '0' && *path <= '9') return 0;
+      *id = v;
+      pattern++;
+      continue;
+    }
+    if (*pattern++ != *path++) return 0;
+  }
+  return !*pattern && !*path;
+}
 
 static int serve_asset(http_request *rq, http_response *rs)
 {
@@ -94,10 +122,12 @@ void web_routes_handle(void *arg, http_request *rq, http_response *rs)
   if (serve_asset(rq, rs)) return;
   int get = !rq->post;
   const route *r = NULL;
+  uint64_t id = 0;
   for (size_t i = 0; i < sizeof routes / sizeof routes[0] && !r; i++)
-    if (strcmp(routes[i].path, rq->path) == 0 && strcmp(routes[i].method, get ? "GET" : "POST") == 0) r = &routes[i];
+    if (strcmp(routes[i].method, get ? "GET" : "POST") == 0 && path_matches(routes[i].path, rq->path, &id))
+      r = &routes[i];
 
-  page_ctx p = {.app = &w->app, .rq = rq, .rs = rs};
+  page_ctx p = {.app = &w->app, .rq = rq, .rs = rs, .id = id};
   p.s = sessions_acquire(w->app.sess, http_cookie(rq, page_cookie_name(rq, PAGE_COOKIE_SESSION)), rq->now);
   if (!p.s) {
     char cookie[SESSIONS_COOKIE_LEN + 1];

@@ -100,6 +100,16 @@ class Stack:
         self.cli_ok(dev, "login", username, "--password-stdin", stdin=FIRST_PASSWORD + "\n")
         self.cli_ok(dev, "password", "--password-stdin", stdin=FIRST_PASSWORD + "\n" + PASSWORD + "\n")
 
+    def agreement(self, supervisor, supervisee, every_days=28):
+        """A signed supervision agreement (made through the CLI), which a
+        supervisor needs before booking with someone."""
+        out = self.cli_ok("cli-" + supervisor, "agreement", "add", "--supervisee", supervisee, "--every",
+                          str(every_days), "--minutes", "60", "--booking", "Booked a month ahead",
+                          "--cancellation", "Rebooked within a week", "--confidentiality", "Confidential unless a "
+                          "child is at risk", "--record-access", "The two of us and the team manager",
+                          "--disagreements", "Recorded on the record")
+        self.cli_ok("cli-" + supervisee, "agreement", "sign", out.strip().split()[-1])
+
     def stop(self):
         """Stops both; returns their exit codes (0 each: under ASan a leak is not 0)."""
         codes = []

@@ -40,7 +40,8 @@ typedef struct {
   page_app *app;
   http_request *rq;
   http_response *rs;
-  session *s; /* acquired; s->cl is NULL before login */
+  session *s;  /* acquired; s->cl is NULL before login */
+  uint64_t id; /* the number in a path such as /sessions/12 (web_routes) */
 } page_ctx;
 
 typedef enum { PAGE_NAV_NONE, PAGE_NAV_HOME, PAGE_NAV_SESSIONS, PAGE_NAV_CASES, PAGE_NAV_ACTIONS } page_nav;

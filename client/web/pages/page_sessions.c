@@ -1,0 +1,463 @@
+#include "page_sessions.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "reflect.pb-c.h"
+#include "widgets.h"
+
+#define LIST_LIMIT 100
+
+static const char *status_text(Reflect__V1__SessionStatus s, const char **colour)
+{
+  switch (s) {
+  case REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED: *colour = "blue"; return "Booked";
+  case REFLECT__V1__SESSION_STATUS__SESSION_HELD: *colour = "green"; return "Held";
+  case REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED: *colour = "grey"; return "Cancelled";
+  case REFLECT__V1__SESSION_STATUS__SESSION_RESCHEDULED: *colour = "yellow"; return "Moved";
+  case REFLECT__V1__SESSION_STATUS__SESSION_MISSED: *colour = "red"; return "Missed";
+  default: *colour = "grey"; return "Unknown";
+  }
+}
+
+static void status_tag(html *h, Reflect__V1__SessionStatus s)
+{
+  const char *colour;
+  const char *text = status_text(s, &colour);
+  widgets_tag(h, text, colour);
+}
+
+static void people(html *h, const Reflect__V1__Session *s)
+{
+  html_txt(h, s->supervisor);
+  html_lit(h, " (supervisor)");
+  for (size_t i = 0; i < s->n_members; i++) {
+    html_lit(h, ", ");
+    html_txt(h, s->members[i]);
+  }
+}
+
+void page_sessions_list(page_ctx *p)
+{
+  const char *when = http_query(p->rq, "when");
+  int past = when && strcmp(when, "past") == 0;
+  Reflect__V1__SessionListRequest in = REFLECT__V1__SESSION_LIST_REQUEST__INIT;
+  in.upcoming = !past;
+  in.past = past;
+  in.limit = LIST_LIMIT;
+  Reflect__V1__Reply *rep = NULL;
+  Reflect__V1__SessionListReply *list = NULL;
+  int rc = client_call_session_list(p->s->cl, &in, &rep, &list);
+  if (page_check(p, rc, rep)) {
+    client_free_reply(rep);
+    return;
+  }
+  html *h = &p->rs->body;
+  page_begin(p, past ? "Past sessions" : "Upcoming sessions", PAGE_NAV_SESSIONS);
+  html_lit(h, "<h1 class=\"govuk-heading-l\">Sessions</h1>\n");
+  if (p->s->role == REFLECT__V1__ROLE__ROLE_SUPERVISOR || p->s->role == REFLECT__V1__ROLE__ROLE_MANAGER)
+    html_lit(h, "<p class=\"govuk-body\"><a class=\"govuk-button\" data-module=\"govuk-button\" role=\"button\" "
+                "draggable=\"false\" href=\"/sessions/new\">Book a session</a></p>\n");
+  html_lit(h, "<nav class=\"govuk-!-margin-bottom-4\" aria-label=\"Which sessions\"><ul class=\"govuk-list\">"
+              "<li>");
+  if (past)
+    html_lit(h,
+             "<a class=\"govuk-link\" href=\"/sessions\">Upcoming sessions</a></li><li><strong>Past sessions</strong>");
+  else
+    html_lit(h, "<strong>Upcoming sessions</strong></li><li><a class=\"govuk-link\" href=\"/sessions?when=past\">Past "
+                "sessions</a>");
+  html_lit(h, "</li></ul></nav>\n");
+  if (!list->n_sessions) {
+    html_lit(h, "<p class=\"govuk-body\">");
+    if (past) html_lit(h, "No sessions have taken place yet.");
+    else html_lit(h, "No sessions are booked.");
+    html_lit(h, "</p>\n");
+  } else {
+    html_lit(h, "<table class=\"govuk-table\">\n<caption class=\"govuk-table__caption govuk-table__caption--m\">");
+    if (past) html_lit(h, "Past sessions, latest first");
+    else html_lit(h, "Upcoming sessions, soonest first");
+    html_lit(h, "</caption>\n<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+                "<th scope=\"col\" class=\"govuk-table__header\">When</th>"
+                "<th scope=\"col\" class=\"govuk-table__header\">Who</th>"
+                "<th scope=\"col\" class=\"govuk-table__header\">Where</th>"
+                "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead>\n"
+                "<tbody class=\"govuk-table__body\">\n");
+    for (size_t i = 0; i < list->n_sessions; i++) {
+      const Reflect__V1__Session *s = list->sessions[i];
+      html_lit(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
+                  "href=\"/sessions/");
+      html_uint(h, s->id);
+      html_lit(h, "\">");
+      page_time(h, s->starts_at);
+      html_lit(h, "</a></td><td class=\"govuk-table__cell\">");
+      people(h, s);
+      html_lit(h, "</td><td class=\"govuk-table__cell\">");
+      html_txt(h, s->room && *s->room ? s->room : "—");
+      html_lit(h, "</td><td class=\"govuk-table__cell\">");
+      status_tag(h, s->status);
+      html_lit(h, "</td></tr>\n");
+    }
+    html_lit(h, "</tbody>\n</table>\n");
+  }
+  page_end(p);
+  client_free_reply(rep);
+}
+
+static const char *change_text(Reflect__V1__SessionStatus what)
+{
+  switch (what) {
+  case REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED: return "Booked";
+  case REFLECT__V1__SESSION_STATUS__SESSION_HELD: return "Marked held";
+  case REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED: return "Cancelled";
+  case REFLECT__V1__SESSION_STATUS__SESSION_RESCHEDULED: return "Moved";
+  case REFLECT__V1__SESSION_STATUS__SESSION_MISSED: return "Marked missed";
+  default: return "Changed";
+  }
+}
+
+/* The form that marks a session held, missed or cancelled. */
+static void status_form(page_ctx *p, const Reflect__V1__Session *s, const char *error, const char *chosen,
+                        const char *reason)
+{
+  html *h = &p->rs->body;
+  html_lit(h, "<h2 class=\"govuk-heading-m\" id=\"status-heading\">Update this session</h2>\n<form method=\"post\" "
+              "action=\"/sessions/");
+  html_uint(h, s->id);
+  html_lit(h, "/status\" novalidate>\n");
+  page_csrf(p);
+  static const widgets_choice choices[] = {{"held", "It was held"},
+                                           {"missed", "It was missed"},
+                                           {"cancelled", "Cancel it"}};
+  widgets_radios(h, "status", "What happened?", choices, 3, chosen, error && !reason ? error : NULL);
+  widgets_textarea(h, "reason", "Reason", "Needed when a session is missed or cancelled: it stays in the history.",
+                   reason, error && reason ? error : NULL, 3);
+  widgets_button(h, "Save", NULL);
+  html_lit(h, "</form>\n");
+}
+
+static void show(page_ctx *p, const char *error, const char *chosen, const char *reason)
+{
+  Reflect__V1__SessionShowRequest in = REFLECT__V1__SESSION_SHOW_REQUEST__INIT;
+  in.session_id = p->id;
+  Reflect__V1__Reply *rep = NULL;
+  Reflect__V1__SessionShowReply *r = NULL;
+  int rc = client_call_session_show(p->s->cl, &in, &rep, &r);
+  if (page_check(p, rc, rep) || !r->session) {
+    if (!rc && r && !r->session) page_not_found(p);
+    client_free_reply(rep);
+    return;
+  }
+  const Reflect__V1__Session *s = r->session;
+  html *h = &p->rs->body;
+  if (error) p->rs->status = 400;
+  page_begin(p, error ? "Error: Session" : "Session", PAGE_NAV_SESSIONS);
+  if (error) page_error_summary(p, reason ? "reason" : "status", error);
+  html_lit(h, "<span class=\"govuk-caption-l\">");
+  if (s->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP) html_lit(h, "Group supervision");
+  else html_lit(h, "Supervision");
+  html_lit(h, "</span>\n<h1 class=\"govuk-heading-l\">");
+  page_time(h, s->starts_at);
+  html_lit(h, "</h1>\n");
+  widgets_summary_begin(h);
+  widgets_summary_row(h, "Status");
+  status_tag(h, s->status);
+  widgets_summary_row_end(h);
+  widgets_summary_row(h, "Length");
+  html_uint(h, s->minutes);
+  html_lit(h, " minutes");
+  widgets_summary_row_end(h);
+  widgets_summary_row(h, "Where");
+  html_txt(h, s->room && *s->room ? s->room : "Not given");
+  widgets_summary_row_end(h);
+  widgets_summary_row(h, "Supervisor");
+  html_txt(h, s->supervisor);
+  widgets_summary_row_end(h);
+  widgets_summary_row(h, s->n_members == 1 ? "Supervisee" : "Members");
+  for (size_t i = 0; i < s->n_members; i++) {
+    if (i) html_lit(h, ", ");
+    html_txt(h, s->members[i]);
+  }
+  widgets_summary_row_end(h);
+  widgets_summary_row(h, "Record");
+  html_lit(h, "<a class=\"govuk-link\" href=\"/sessions/");
+  html_uint(h, s->id);
+  html_lit(h, "/record\">");
+  if (s->record_revision) {
+    html_lit(h, "Read the record (revision ");
+    html_uint(h, s->record_revision);
+    html_lit(h, ")");
+  } else html_lit(h, "Write the record");
+  html_lit(h, "</a>");
+  widgets_summary_row_end(h);
+  widgets_summary_end(h);
+
+  if (r->n_history) {
+    html_lit(h, "<h2 class=\"govuk-heading-m\">History</h2>\n<ul class=\"govuk-list govuk-list--spaced\">\n");
+    for (size_t i = 0; i < r->n_history; i++) {
+      const Reflect__V1__SessionChange *c = r->history[i];
+      html_lit(h, "<li>");
+      html_txt(h, change_text(c->what));
+      html_lit(h, " by ");
+      html_txt(h, c->by);
+      html_lit(h, ", ");
+      page_time(h, c->at);
+      if (c->what == REFLECT__V1__SESSION_STATUS__SESSION_RESCHEDULED) {
+        html_lit(h, ": from ");
+        page_time(h, c->old_starts_at);
+        html_lit(h, " to ");
+        page_time(h, c->new_starts_at);
+      }
+      if (c->reason && *c->reason) {
+        html_lit(h, "<br><span class=\"govuk-body-s\">Reason: ");
+        html_txt(h, c->reason);
+        html_lit(h, "</span>");
+      }
+      html_lit(h, "</li>\n");
+    }
+    html_lit(h, "</ul>\n");
+  }
+  int mine = strcmp(s->supervisor, p->s->username) == 0;
+  if (s->status == REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED && mine) {
+    status_form(p, s, error, chosen, reason);
+    html_lit(h, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/sessions/");
+    html_uint(h, s->id);
+    html_lit(h, "/move\">Move this session to another time</a></p>\n");
+  }
+  page_end(p);
+  client_free_reply(rep);
+}
+
+void page_sessions_show(page_ctx *p)
+{
+  show(p, NULL, NULL, NULL);
+}
+
+void page_sessions_status_post(page_ctx *p)
+{
+  const char *what = form_get(&p->rq->form, "status");
+  const char *reason = form_get(&p->rq->form, "reason");
+  Reflect__V1__SessionStatusRequest in = REFLECT__V1__SESSION_STATUS_REQUEST__INIT;
+  in.session_id = p->id;
+  if (what && strcmp(what, "held") == 0) in.status = REFLECT__V1__SESSION_STATUS__SESSION_HELD;
+  else if (what && strcmp(what, "missed") == 0) in.status = REFLECT__V1__SESSION_STATUS__SESSION_MISSED;
+  else if (what && strcmp(what, "cancelled") == 0) in.status = REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED;
+  else {
+    show(p, "Select what happened", NULL, NULL);
+    return;
+  }
+  in.reason = (char *)(reason ? reason : "");
+  Reflect__V1__Reply *rep = NULL;
+  int rc = client_call_session_status(p->s->cl, &in, &rep, NULL);
+  if (rc != CLIENT_OK) {
+    page_unreachable(p, rc);
+    return;
+  }
+  int code = client_reply_code(rep);
+  if (code == REFLECT__V1__CODE__INVALID_ARGUMENT || code == REFLECT__V1__CODE__FAILED_PRECONDITION) {
+    char why[300];
+    page_sentence(why, sizeof why, client_reply_message(rep));
+    client_free_reply(rep);
+    show(p, why, what, reason ? reason : "");
+    return;
+  }
+  if (code) {
+    page_refused(p, rep);
+    client_free_reply(rep);
+    return;
+  }
+  client_free_reply(rep);
+  char back[64];
+  snprintf(back, sizeof back, "/sessions/%llu", (unsigned long long)p->id);
+  http_redirect(p->rs, back);
+}
+
+static void booking_form(page_ctx *p, const char *field, const char *error)
+{
+  html *h = &p->rs->body;
+  const form *f = &p->rq->form;
+  if (error) p->rs->status = 400;
+  page_begin(p, error ? "Error: Book a session" : "Book a session", PAGE_NAV_SESSIONS);
+  html_lit(h, "<div class=\"govuk-grid-row\">\n<div class=\"govuk-grid-column-two-thirds\">\n");
+  if (error) page_error_summary(p, field, error);
+  html_lit(h, "<h1 class=\"govuk-heading-l\">Book a session</h1>\n<form method=\"post\" action=\"/sessions/new\" "
+              "novalidate>\n");
+  page_csrf(p);
+  widgets_input(h, "members", "Who with",
+                "A username; for group supervision, several separated by commas (for example pat, jo, lee)",
+                form_get(f, "members"), field && !strcmp(field, "members") ? error : NULL, "govuk-!-width-two-thirds");
+  int64_t when = 0;
+  if (f->n) (void)widgets_read_time(f, "when", 0, &when);
+  widgets_date_time(h, "when", "When", "For example, 27 3 2027 at 14 30", when,
+                    field && !strcmp(field, "when") ? error : NULL, 0);
+  const char *minutes = form_get(f, "minutes");
+  widgets_input(h, "minutes", "Length in minutes", "From 15 to 480", minutes && *minutes ? minutes : "60",
+                field && !strcmp(field, "minutes") ? error : NULL, "govuk-input--width-3");
+  widgets_input(h, "room", "Where (optional)", "A room, or how you will meet", form_get(f, "room"),
+                field && !strcmp(field, "room") ? error : NULL, "govuk-!-width-two-thirds");
+  widgets_button(h, "Book the session", NULL);
+  html_lit(h, "</form>\n</div>\n</div>\n");
+  page_end(p);
+}
+
+void page_sessions_new_get(page_ctx *p)
+{
+  booking_form(p, NULL, NULL);
+}
+
+#define MEMBERS_MAX 32
+
+void page_sessions_new_post(page_ctx *p)
+{
+  const form *f = &p->rq->form;
+  const char *members = form_get(f, "members");
+  if (!members || !*members) {
+    booking_form(p, "members", "Enter who the session is with");
+    return;
+  }
+  char list[1024];
+  if (strlen(members) >= sizeof list) {
+    booking_form(p, "members", "Enter at most 32 usernames");
+    return;
+  }
+  snprintf(list, sizeof list, "%s", members);
+  char *names[MEMBERS_MAX];
+  size_t n = 0;
+  for (char *save = NULL, *t = strtok_r(list, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
+    if (n == MEMBERS_MAX) {
+      booking_form(p, "members", "Enter at most 32 usernames");
+      return;
+    }
+    names[n++] = t;
+  }
+  if (!n) {
+    booking_form(p, "members", "Enter who the session is with");
+    return;
+  }
+  int64_t when = 0;
+  const char *why = widgets_read_time(f, "when", 0, &when);
+  if (why) {
+    booking_form(p, "when", why);
+    return;
+  }
+  uint64_t minutes = 0;
+  why = widgets_read_uint(f, "minutes", "the length in minutes", REFLECT_SESSION_MINUTES_MIN,
+                          REFLECT_SESSION_MINUTES_MAX, &minutes);
+  if (why) {
+    booking_form(p, "minutes", why);
+    return;
+  }
+  Reflect__V1__SessionAddRequest in = REFLECT__V1__SESSION_ADD_REQUEST__INIT;
+  in.members = names;
+  in.n_members = n;
+  in.starts_at = when;
+  in.minutes = (uint32_t)minutes;
+  const char *room = form_get(f, "room");
+  in.room = (char *)(room ? room : "");
+  Reflect__V1__Reply *rep = NULL;
+  Reflect__V1__SessionAddReply *added = NULL;
+  int rc = client_call_session_add(p->s->cl, &in, &rep, &added);
+  if (rc != CLIENT_OK) {
+    page_unreachable(p, rc);
+    return;
+  }
+  int code = client_reply_code(rep);
+  if (code && code != REFLECT__V1__CODE__UNAUTHENTICATED) {
+    char msg[300];
+    page_sentence(msg, sizeof msg, client_reply_message(rep));
+    const char *field = client_reply_field(rep);
+    const char *at = !strncmp(field, "members", 7) ? "members"
+                     : !strcmp(field, "starts_at") ? "when"
+                     : !strcmp(field, "minutes")   ? "minutes"
+                     : !strcmp(field, "room")      ? "room"
+                                                   : "members";
+    client_free_reply(rep);
+    booking_form(p, at, msg);
+    return;
+  }
+  if (code) {
+    page_refused(p, rep);
+    client_free_reply(rep);
+    return;
+  }
+  char back[64];
+  snprintf(back, sizeof back, "/sessions/%llu", (unsigned long long)added->id);
+  client_free_reply(rep);
+  http_redirect(p->rs, back);
+}
+
+static void move_form(page_ctx *p, int64_t current, const char *field, const char *error)
+{
+  html *h = &p->rs->body;
+  const form *f = &p->rq->form;
+  if (error) p->rs->status = 400;
+  page_begin(p, error ? "Error: Move a session" : "Move a session", PAGE_NAV_SESSIONS);
+  html_lit(h, "<div class=\"govuk-grid-row\">\n<div class=\"govuk-grid-column-two-thirds\">\n");
+  if (error) page_error_summary(p, field, error);
+  html_lit(h, "<h1 class=\"govuk-heading-l\">Move this session</h1>\n<form method=\"post\" action=\"/sessions/");
+  html_uint(h, p->id);
+  html_lit(h, "/move\" novalidate>\n");
+  page_csrf(p);
+  int64_t when = current;
+  if (f->n) (void)widgets_read_time(f, "when", 0, &when);
+  widgets_date_time(h, "when", "New time", NULL, when, field && !strcmp(field, "when") ? error : NULL, 0);
+  widgets_textarea(h, "reason", "Why it is moving", "It stays in the session's history.", form_get(f, "reason"),
+                   field && !strcmp(field, "reason") ? error : NULL, 3);
+  widgets_button(h, "Move the session", NULL);
+  html_lit(h, "</form>\n</div>\n</div>\n");
+  page_end(p);
+}
+
+void page_sessions_move_get(page_ctx *p)
+{
+  Reflect__V1__SessionShowRequest in = REFLECT__V1__SESSION_SHOW_REQUEST__INIT;
+  in.session_id = p->id;
+  Reflect__V1__Reply *rep = NULL;
+  Reflect__V1__SessionShowReply *r = NULL;
+  int rc = client_call_session_show(p->s->cl, &in, &rep, &r);
+  if (page_check(p, rc, rep)) {
+    client_free_reply(rep);
+    return;
+  }
+  move_form(p, r->session ? r->session->starts_at : 0, NULL, NULL);
+  client_free_reply(rep);
+}
+
+void page_sessions_move_post(page_ctx *p)
+{
+  int64_t when = 0;
+  const char *why = widgets_read_time(&p->rq->form, "when", 0, &when);
+  if (why) {
+    move_form(p, 0, "when", why);
+    return;
+  }
+  const char *reason = form_get(&p->rq->form, "reason");
+  Reflect__V1__SessionRescheduleRequest in = REFLECT__V1__SESSION_RESCHEDULE_REQUEST__INIT;
+  in.session_id = p->id;
+  in.starts_at = when;
+  in.reason = (char *)(reason ? reason : "");
+  Reflect__V1__Reply *rep = NULL;
+  int rc = client_call_session_reschedule(p->s->cl, &in, &rep, NULL);
+  if (rc != CLIENT_OK) {
+    page_unreachable(p, rc);
+    return;
+  }
+  int code = client_reply_code(rep);
+  if (code == REFLECT__V1__CODE__INVALID_ARGUMENT || code == REFLECT__V1__CODE__FAILED_PRECONDITION) {
+    char msg[300];
+    page_sentence(msg, sizeof msg, client_reply_message(rep));
+    const char *field = strcmp(client_reply_field(rep), "reason") == 0 ? "reason" : "when";
+    client_free_reply(rep);
+    move_form(p, when, field, msg);
+    return;
+  }
+  if (code) {
+    page_refused(p, rep);
+    client_free_reply(rep);
+    return;
+  }
+  client_free_reply(rep);
+  char back[64];
+  snprintf(back, sizeof back, "/sessions/%llu", (unsigned long long)p->id);
+  http_redirect(p->rs, back);
+}
