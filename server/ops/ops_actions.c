@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "action_messages.h"
 #include "events.h"
 #include "ops.h"
 #include "session_rules.h"
@@ -108,8 +109,12 @@ rcode ops_action_list(call *c, const Reflect__V1__Request *req)
   Reflect__V1__ActionListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__action_list_reply__init(r);
-  rcode rc = store_actions_list(call_store(c), &f, &r->actions, &r->n_actions);
+  action_item *v = NULL;
+  size_t n = 0;
+  rcode rc = store_actions_list(call_store(c), &f, &v, &n);
+  if (!rc) rc = action_messages_make(c->a, v, n, &r->actions);
   if (rc) return call_fail(c, rc, NULL, "could not list actions");
+  r->n_actions = n;
   char detail[32];
   snprintf(detail, sizeof detail, "actions=%zu", r->n_actions);
   rc = call_audit_read(c, "action.list", "user", c->who->user_id, detail);

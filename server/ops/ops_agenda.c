@@ -6,6 +6,7 @@
  * texts are sealed content, so every agenda read is audited. */
 #include <stdio.h>
 
+#include "action_messages.h"
 #include "ops.h"
 #include "session_rules.h"
 #include "store_actions.h"
@@ -24,7 +25,11 @@ rcode ops_agenda(call *c, const Reflect__V1__Request *req)
   if (!r) return RC_EXHAUSTED;
   reflect__v1__agenda_reply__init(r);
   r->session_id = (uint64_t)s.id;
-  rc = store_actions_carried_over(call_store(c), &s, &r->carried_over, &r->n_carried_over);
+  action_item *carried = NULL;
+  size_t n = 0;
+  rc = store_actions_carried_over(call_store(c), &s, &carried, &n);
+  if (!rc) rc = action_messages_make(c->a, carried, n, &r->carried_over);
+  if (!rc) r->n_carried_over = n;
   if (!rc) rc = store_agenda_cases(call_store(c), &s, &r->cases, &r->n_cases);
   if (rc) return call_fail(c, rc, NULL, "could not draw up the agenda of session %lld", (long long)s.id);
   char detail[80];

@@ -11,6 +11,45 @@
 
 #define AGREEMENT_REASON_MAX 1024
 
+/* What a reply shows of an agreement: everything but the sealed text. */
+static rcode agreement_message(arena *a, const agreement_item *v, Reflect__V1__Agreement **out)
+{
+  Reflect__V1__Agreement *m = arena_alloc(a, sizeof *m);
+  if (!m) return RC_EXHAUSTED;
+  reflect__v1__agreement__init(m);
+  const agreement_row *r = &v->row;
+  m->id = (uint64_t)r->id;
+  m->supervisor = (char *)v->supervisor;
+  m->supervisee = (char *)v->supervisee;
+  m->rule = (char *)v->rule;
+  m->every_days = r->rule_id ? 0 : r->every_days;
+  m->minutes = r->minutes;
+  m->created_at = r->created_at;
+  m->supervisee_signed_at = r->supervisee_signed_at;
+  m->active = r->supervisee_signed_at && !r->ended_at;
+  m->version = r->version;
+  m->supersedes = (uint64_t)r->supersedes;
+  m->starts_on = arena_strdup(a, r->starts_on);
+  m->review_on = arena_strdup(a, r->review_on);
+  m->supervisor_signed_at = r->supervisor_signed_at;
+  m->ended_at = r->ended_at;
+  if (!m->starts_on || !m->review_on) return RC_EXHAUSTED;
+  *out = m;
+  return RC_OK;
+}
+
+static rcode agreement_messages(arena *a, const agreement_item *v, size_t n, Reflect__V1__Agreement ***out)
+{
+  Reflect__V1__Agreement **list = arena_alloc(a, sizeof *list * (n ? n : 1));
+  if (!list) return RC_EXHAUSTED;
+  for (size_t i = 0; i < n; i++) {
+    rcode rc = agreement_message(a, &v[i], &list[i]);
+    if (rc) return rc;
+  }
+  *out = list;
+  return RC_OK;
+}
+
 static int is_manager(call *c)
 {
   return c->who->role == ROLE_MANAGER;
@@ -45,8 +84,12 @@ rcode ops_agreement_list(call *c, const Reflect__V1__Request *req)
   if (!r) return call_fail(c, RC_EXHAUSTED, NULL, "out of memory");
   reflect__v1__agreement_list_reply__init(r);
   agreement_filter f = {.user_id = c->who->user_id, .oversight = is_manager(c)};
-  rcode rc = store_agreements_list(call_store(c), &f, NULL, &r->agreements, &r->n_agreements);
+  agreement_item *v = NULL;
+  size_t n = 0;
+  rcode rc = store_agreements_list(call_store(c), &f, &v, &n);
+  if (!rc) rc = agreement_messages(c->a, v, n, &r->agreements);
   if (rc) return call_fail(c, rc, NULL, "could not list agreements");
+  r->n_agreements = n;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_AGREEMENT_LIST;
   c->rep->agreement_list = r;
   return RC_OK;
@@ -65,9 +108,14 @@ rcode ops_agreement_show(call *c, const Reflect__V1__Request *req)
   reflect__v1__agreement_show_reply__init(r);
   agreement_terms t;
   const char *reason;
-  rc = store_agreements_to_message(call_store(c), &a, &r->agreement);
+  agreement_item item, *versions = NULL;
+  size_t n = 0;
+  rc = store_agreements_item(call_store(c), &a, &item);
+  if (!rc) rc = agreement_message(c->a, &item, &r->agreement);
   if (!rc) rc = store_agreements_terms(call_store(c), &a, &t, &reason);
-  if (!rc) rc = store_agreements_versions(call_store(c), &a, &r->versions, &r->n_versions);
+  if (!rc) rc = store_agreements_versions(call_store(c), &a, &versions, &n);
+  if (!rc) rc = agreement_messages(c->a, versions, n, &r->versions);
+  if (!rc) r->n_versions = n;
   if (rc) return call_fail(c, rc, NULL, "could not read agreement %lld", (long long)a.id);
   rc = call_audit_read(c, "agreement.read", "agreement", a.id, party ? "" : "oversight");
   if (rc) return rc;

@@ -102,6 +102,23 @@ rcode ops_case_person_add(call *c, const Reflect__V1__Request *req)
   return RC_OK;
 }
 
+static rcode person_messages(arena *a, const case_person *v, size_t n, Reflect__V1__CasePerson ***out)
+{
+  Reflect__V1__CasePerson **list = arena_alloc(a, sizeof *list * (n ? n : 1));
+  if (!list) return RC_EXHAUSTED;
+  for (size_t i = 0; i < n; i++) {
+    Reflect__V1__CasePerson *m = arena_alloc(a, sizeof *m);
+    if (!m) return RC_EXHAUSTED;
+    reflect__v1__case_person__init(m);
+    m->id = (uint64_t)v[i].id;
+    m->name = (char *)v[i].name;
+    m->relationship = (char *)v[i].relationship;
+    list[i] = m;
+  }
+  *out = list;
+  return RC_OK;
+}
+
 rcode ops_case_people(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__CasePeopleRequest *in = req->case_people;
@@ -112,7 +129,11 @@ rcode ops_case_people(call *c, const Reflect__V1__Request *req)
   Reflect__V1__CasePeopleReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_people_reply__init(r);
-  rc = store_case_people_list(call_store(c), c->a, &k, &r->people, &r->n_people);
+  case_person *people = NULL;
+  size_t n = 0;
+  rc = store_case_people_list(call_store(c), c->a, &k, &people, &n);
+  if (!rc) rc = person_messages(c->a, people, n, &r->people);
+  if (!rc) r->n_people = n;
   if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: a third party of case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case's third parties");

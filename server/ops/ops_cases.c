@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "case_messages.h"
 #include "ops.h"
 #include "session_rules.h"
 #include "probes.h"
@@ -153,9 +154,12 @@ rcode ops_case_list(call *c, const Reflect__V1__Request *req)
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_list_reply__init(r);
   int oversight = c->who->role == ROLE_MANAGER;
-  rcode rc = store_cases_list(call_store(c), c->who->user_id, oversight, allocated, in->include_closed, &r->cases,
-                              &r->n_cases);
+  case_item *v = NULL;
+  size_t n = 0;
+  rcode rc = store_cases_list(call_store(c), c->who->user_id, oversight, allocated, in->include_closed, &v, &n);
+  if (!rc) rc = case_messages_list(c->a, v, n, &r->cases);
   if (rc) return call_fail(c, rc, NULL, "could not list cases");
+  r->n_cases = n;
   /* Names of children are content: the listing is audited before it leaves. */
   char detail[32];
   snprintf(detail, sizeof detail, "cases=%zu", r->n_cases);
@@ -204,7 +208,9 @@ rcode ops_case_show(call *c, const Reflect__V1__Request *req)
   Reflect__V1__CaseShowReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_show_reply__init(r);
-  rc = store_cases_to_message(call_store(c), &k, &r->case_);
+  case_item item;
+  rc = store_cases_item(call_store(c), &k, &item);
+  if (!rc) rc = case_messages_make(c->a, &item, &r->case_);
   if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case");
@@ -286,6 +292,28 @@ rcode ops_case_update(call *c, const Reflect__V1__Request *req)
   return RC_OK;
 }
 
+static rcode decision_messages(arena *a, const decision_item *v, size_t n, Reflect__V1__Decision ***out)
+{
+  Reflect__V1__Decision **list = arena_alloc(a, sizeof *list * (n ? n : 1));
+  if (!list) return RC_EXHAUSTED;
+  for (size_t i = 0; i < n; i++) {
+    Reflect__V1__Decision *m = arena_alloc(a, sizeof *m);
+    if (!m) return RC_EXHAUSTED;
+    reflect__v1__decision__init(m);
+    m->session_id = (uint64_t)v[i].session_id;
+    m->revision = v[i].revision;
+    m->at = v[i].at;
+    m->decided_by = (char *)v[i].decided_by;
+    m->superseded = v[i].superseded != 0;
+    m->risk = (char *)v[i].risk;
+    m->decision = (char *)v[i].decision;
+    m->rationale = (char *)v[i].rationale;
+    list[i] = m;
+  }
+  *out = list;
+  return RC_OK;
+}
+
 rcode ops_case_decisions(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__CaseDecisionsRequest *in = req->case_decisions;
@@ -297,11 +325,17 @@ rcode ops_case_decisions(call *c, const Reflect__V1__Request *req)
   Reflect__V1__CaseDecisionsReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__case_decisions_reply__init(r);
-  rc = store_cases_to_message(call_store(c), &k, &r->case_);
+  case_item item;
+  rc = store_cases_item(call_store(c), &k, &item);
+  if (!rc) rc = case_messages_make(c->a, &item, &r->case_);
   if (in->after_session > INT64_MAX) return call_fail(c, RC_INVALID, "after_session", "no such session");
   decisions_page pg = {(int64_t)in->after_session, in->after_revision, DECISIONS_PAGE_BYTES};
   int more = 0;
-  if (!rc) rc = store_decisions_list(call_store(c), &k, &pg, &r->decisions, &r->n_decisions, &more);
+  decision_item *d = NULL;
+  size_t n = 0;
+  if (!rc) rc = store_decisions_list(call_store(c), &k, &pg, &d, &n, &more);
+  if (!rc) rc = decision_messages(c->a, d, n, &r->decisions);
+  if (!rc) r->n_decisions = n;
   if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: a decision about case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case's decisions");

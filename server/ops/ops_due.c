@@ -14,14 +14,15 @@ static int by_next_due(const void *x, const void *y)
 }
 
 /* Fills m from the agreement (store_agreements_next_due has the rule). */
-static rcode compute(call *c, const agreement_row *a, const Reflect__V1__Agreement *am, Reflect__V1__SupervisionDue *m)
+static rcode compute(call *c, const agreement_item *v, Reflect__V1__SupervisionDue *m)
 {
+  const agreement_row *a = &v->row;
   agreement_sessions ps;
   if (store_agreements_next_due(c->s->db, a, c->now, &m->next_due, &ps)) return RC_INTERNAL;
   m->agreement_id = (uint64_t)a->id;
-  m->supervisor = am->supervisor;
-  m->supervisee = am->supervisee;
-  m->rule = am->rule;
+  m->supervisor = (char *)v->supervisor;
+  m->supervisee = (char *)v->supervisee;
+  m->rule = (char *)v->rule;
   m->last_held = ps.last_held_at;
   m->last_session = (uint64_t)ps.last_held_id;
   m->next_scheduled = ps.next_at;
@@ -43,10 +44,9 @@ rcode ops_due_list(call *c, const Reflect__V1__Request *req)
                        ? u.id
                        : -1;
   }
-  agreement_row *rows = NULL;
-  Reflect__V1__Agreement **agreements = NULL;
+  agreement_item *agreements = NULL;
   size_t n = 0;
-  rcode rc = store_agreements_list(call_store(c), &f, &rows, &agreements, &n);
+  rcode rc = store_agreements_list(call_store(c), &f, &agreements, &n);
   Reflect__V1__DueListReply *r = arena_alloc(c->a, sizeof *r);
   Reflect__V1__SupervisionDue **v = arena_alloc(c->a, sizeof *v * (n ? n : 1));
   if (!rc && (!r || !v)) rc = RC_EXHAUSTED;
@@ -57,8 +57,8 @@ rcode ops_due_list(call *c, const Reflect__V1__Request *req)
     Reflect__V1__SupervisionDue *m = arena_alloc(c->a, sizeof *m);
     if (!m) return call_fail(c, RC_EXHAUSTED, NULL, "the list of who is due is too large");
     reflect__v1__supervision_due__init(m);
-    if ((rc = compute(c, &rows[i], agreements[i], m)))
-      return call_fail(c, rc, NULL, "could not work out when agreement %lld is due", (long long)rows[i].id);
+    if ((rc = compute(c, &agreements[i], m)))
+      return call_fail(c, rc, NULL, "could not work out when agreement %lld is due", (long long)agreements[i].row.id);
     if (!in->overdue || m->overdue) v[k++] = m;
   }
   qsort(v, k, sizeof *v, by_next_due);

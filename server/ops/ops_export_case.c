@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_messages.h"
 #include "ops.h"
 #include "redact.h"
 #include "retention.h"
@@ -66,15 +67,15 @@ static int gather_case(store_ctx *c, const case_row *k, void *arg)
   if (k->shredded_at) return RC_OK;
   store_ctx scratch = *c;
   scratch.a = &g->scratch;
-  Reflect__V1__Case *m;
-  int rc = store_cases_to_message(&scratch, k, &m);
-  if (!rc) rc = from_redact(redact_terms_add_name(g->terms, m->name, "another child"));
-  if (!rc) rc = from_redact(redact_terms_add(g->terms, m->reference, "another child"));
-  Reflect__V1__CasePerson **people = NULL;
+  case_item m;
+  int rc = store_cases_item(&scratch, k, &m);
+  if (!rc) rc = from_redact(redact_terms_add_name(g->terms, m.name, "another child"));
+  if (!rc) rc = from_redact(redact_terms_add(g->terms, m.reference, "another child"));
+  case_person *people = NULL;
   size_t n = 0;
   if (!rc) rc = store_case_people_list(c, &g->scratch, k, &people, &n);
   for (size_t i = 0; !rc && i < n; i++)
-    rc = from_redact(redact_terms_add_name(g->terms, people[i]->name, "third party"));
+    rc = from_redact(redact_terms_add_name(g->terms, people[i].name, "third party"));
   arena_reset(&g->scratch);
   return rc;
 }
@@ -102,7 +103,7 @@ static int person_reason(const redact_terms *others, const char *relationship, c
  * record may name any child), but only names that occur in the extract's
  * own text (the corpus) are kept, each once: however many names other
  * teams record, the terms are bounded by this extract. */
-static rcode build_terms(call *c, const case_row *k, const char *subject, Reflect__V1__CasePerson **people, size_t n,
+static rcode build_terms(call *c, const case_row *k, const char *subject, const case_person *people, size_t n,
                          const redact_corpus *corpus, redact_terms *t)
 {
   int rc = RC_OK;
@@ -113,13 +114,12 @@ static rcode build_terms(call *c, const case_row *k, const char *subject, Reflec
   gather g = {&others, {0}};
   rc = store_case_people_each_case(call_store(c), k->id, gather_case, &g);
   arena_reset(&g.scratch);
-  for (size_t i = 0; !rc && i < n; i++)
-    rc = from_redact(redact_terms_add_name(&others, people[i]->name, "third party"));
+  for (size_t i = 0; !rc && i < n; i++) rc = from_redact(redact_terms_add_name(&others, people[i].name, "third party"));
   if (!rc) rc = from_redact(redact_terms_prepare(&others, subject));
   for (size_t i = 0; !rc && i < n; i++) {
     char reason[REDACT_REASON_MAX];
-    rc = from_redact(person_reason(&others, people[i]->relationship, reason, sizeof reason));
-    if (!rc) rc = from_redact(redact_terms_add_name(t, people[i]->name, reason));
+    rc = from_redact(person_reason(&others, people[i].relationship, reason, sizeof reason));
+    if (!rc) rc = from_redact(redact_terms_add_name(t, people[i].name, reason));
   }
   if (!rc) rc = from_redact(redact_terms_add_all(t, &others));
   redact_terms_free(&others);
@@ -220,7 +220,7 @@ static rcode export_audit_tx(call *c, void *arg)
 /* One page of the decisions about the child, as recorded (redacted later). */
 static rcode fill_entries(call *c, extract *x, const case_row *k, const decisions_page *pg)
 {
-  Reflect__V1__Decision **d = NULL;
+  decision_item *d = NULL;
   size_t n = 0;
   int more = 0;
   rcode rc = store_decisions_list(call_store(c), k, pg, &d, &n, &more);
@@ -236,28 +236,28 @@ static rcode fill_entries(call *c, extract *x, const case_row *k, const decision
     Reflect__V1__CaseExtractEntry *e = arena_alloc(c->a, sizeof *e);
     if (!e) return RC_EXHAUSTED;
     reflect__v1__case_extract_entry__init(e);
-    e->session_id = d[i]->session_id;
-    e->revision = d[i]->revision;
-    e->at = d[i]->at;
-    e->superseded = d[i]->superseded;
-    e->risk = d[i]->risk;
-    e->decision = d[i]->decision;
-    e->rationale = d[i]->rationale;
+    e->session_id = (uint64_t)d[i].session_id;
+    e->revision = d[i].revision;
+    e->at = d[i].at;
+    e->superseded = d[i].superseded != 0;
+    e->risk = (char *)d[i].risk;
+    e->decision = (char *)d[i].decision;
+    e->rationale = (char *)d[i].rationale;
     rc = fill_people(c, k, e);
     if (rc) return rc;
     r->entries[r->n_entries++] = e;
   }
   if (more && n) {
     r->more = 1;
-    r->next_session = d[n - 1]->session_id;
-    r->next_revision = d[n - 1]->revision;
+    r->next_session = (uint64_t)d[n - 1].session_id;
+    r->next_revision = d[n - 1].revision;
   }
   return RC_OK;
 }
 
 /* The texts redaction applies to: what the entries say, and the
  * relationships of the child's third parties (a reason may show one). */
-static rcode fill_corpus(call *c, const extract *x, Reflect__V1__CasePerson **people, size_t n, redact_corpus *corpus)
+static rcode fill_corpus(call *c, const extract *x, const case_person *people, size_t n, redact_corpus *corpus)
 {
   int rc = REDACT_OK;
   for (size_t i = 0; !rc && i < x->r->n_entries; i++) {
@@ -266,7 +266,7 @@ static rcode fill_corpus(call *c, const extract *x, Reflect__V1__CasePerson **pe
     if (!rc) rc = redact_corpus_add(corpus, e->decision);
     if (!rc) rc = redact_corpus_add(corpus, e->rationale);
   }
-  for (size_t i = 0; !rc && i < n; i++) rc = redact_corpus_add(corpus, people[i]->relationship);
+  for (size_t i = 0; !rc && i < n; i++) rc = redact_corpus_add(corpus, people[i].relationship);
   return rc ? call_fail(c, RC_EXHAUSTED, NULL, "out of memory while redacting") : RC_OK;
 }
 
@@ -287,7 +287,7 @@ static rcode build_extract(call *c, extract *x, const case_row *k, const decisio
 {
   rcode rc = fill_entries(c, x, k, pg);
   if (rc) return rc;
-  Reflect__V1__CasePerson **people = NULL;
+  case_person *people = NULL;
   size_t n = 0;
   rc = store_case_people_list(call_store(c), c->a, k, &people, &n);
   if (rc) return call_fail(c, rc, NULL, "could not read the case's third parties");
@@ -319,7 +319,9 @@ rcode ops_export_case(call *c, const Reflect__V1__Request *req)
   x.r = arena_alloc(c->a, sizeof *x.r);
   if (!x.r) return RC_EXHAUSTED;
   reflect__v1__export_case_reply__init(x.r);
-  rc = store_cases_to_message(call_store(c), &k, &x.r->case_);
+  case_item item;
+  rc = store_cases_item(call_store(c), &k, &item);
+  if (!rc) rc = case_messages_make(c->a, &item, &x.r->case_);
   if (rc == RC_DATA_LOSS)
     return call_fail(c, rc, NULL, "integrity error: case %lld failed authentication", (long long)k.id);
   if (rc) return call_fail(c, rc, NULL, "could not read the case");

@@ -1,5 +1,4 @@
 #include "store_actions.h"
-#include "reflect.pb-c.h"
 #include "store_teams.h"
 #include "store_keys.h"
 
@@ -120,29 +119,25 @@ _Static_assert(ROLE_MANAGER == 2, "the SQL below spells the manager role as 2");
 
 /* Steps st (an ACTION_SELECT), then opens the sealed texts: a key is opened
  * with other statements, so only once st has been reset. */
-static rcode read_actions(store_ctx *c, sqlite3_stmt *st, Reflect__V1__Action ***out, size_t *n)
+static rcode read_actions(store_ctx *c, sqlite3_stmt *st, action_item **out, size_t *n)
 {
-  Reflect__V1__Action **v = arena_alloc(c->a, sizeof *v * ACTION_LIST_MAX);
+  action_item *v = arena_alloc(c->a, sizeof *v * ACTION_LIST_MAX);
   sealed_row *rows = arena_alloc(c->a, sizeof *rows * ACTION_LIST_MAX);
   size_t k = 0;
   int rc = v && rows ? RC_OK : RC_EXHAUSTED;
   while (rc == RC_OK && k < ACTION_LIST_MAX && sqlite3_step(st) == SQLITE_ROW) {
-    Reflect__V1__Action *a = arena_alloc(c->a, sizeof *a);
-    if (!a) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__action__init(a);
-    a->id = (uint64_t)sqlite3_column_int64(st, 0);
-    a->session_id = (uint64_t)sqlite3_column_int64(st, 1);
-    a->case_id = (uint64_t)sqlite3_column_int64(st, 2);
+    action_item *a = &v[k];
+    a->id = sqlite3_column_int64(st, 0);
+    a->session_id = sqlite3_column_int64(st, 1);
+    a->case_id = sqlite3_column_int64(st, 2);
     a->owner = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 3));
     a->due_at = sqlite3_column_int64(st, 4);
-    a->status = (Reflect__V1__ActionStatus)sqlite3_column_int(st, 5);
+    a->status = sqlite3_column_int(st, 5);
     a->created_at = sqlite3_column_int64(st, 6);
     a->created_by = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 7));
     a->closed_at = sqlite3_column_int64(st, 8);
-    rows[k].id = (int64_t)a->id;
+    a->description = a->evidence_needed = a->evidence = "";
+    rows[k].id = a->id;
     rows[k].key_id = sqlite3_column_int64(st, 9);
     rows[k].owner = sqlite3_column_int64(st, 13);
     rows[k].closed_by = sqlite3_column_int64(st, 14);
@@ -152,19 +147,20 @@ static rcode read_actions(store_ctx *c, sqlite3_stmt *st, Reflect__V1__Action **
       if (rows[k].len[i] && !rows[k].blob[i]) rc = RC_EXHAUSTED;
     }
     if (!a->owner || !a->created_by) rc = RC_EXHAUSTED;
-    v[k++] = a;
+    k++;
   }
   sqlite3_reset(st);
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
-    char **dst[3] = {&v[i]->description, &v[i]->evidence_needed, &v[i]->evidence};
+    const char **dst[3] = {&v[i].description, &v[i].evidence_needed, &v[i].evidence};
     char base[160], closing[240];
-    action_context(base, sizeof base, (int64_t)v[i]->session_id, rows[i].owner, v[i]->created_at,
-                   (int64_t)v[i]->case_id);
-    closing_context(closing, sizeof closing, base, rows[i].closed_by, v[i]->closed_at, v[i]->status);
+    action_context(base, sizeof base, v[i].session_id, rows[i].owner, v[i].created_at, v[i].case_id);
+    closing_context(closing, sizeof closing, base, rows[i].closed_by, v[i].closed_at, v[i].status);
     for (int j = 0; rc == RC_OK && j < 3; j++) {
       if (!rows[i].blob[j]) continue;
       store_slot slot = {"actions", rows[i].id, sealed_columns[j], rows[i].key_id, 0, j == 2 ? closing : base};
-      rc = store_keys_open(c->db, c->vault, c->ring, &slot, rows[i].blob[j], rows[i].len[j], c->a, dst[j]);
+      char *text;
+      rc = store_keys_open(c->db, c->vault, c->ring, &slot, rows[i].blob[j], rows[i].len[j], c->a, &text);
+      if (rc == RC_OK) *dst[j] = text;
     }
   }
   if (rc) return rc;
@@ -173,7 +169,7 @@ static rcode read_actions(store_ctx *c, sqlite3_stmt *st, Reflect__V1__Action **
   return RC_OK;
 }
 
-rcode store_actions_list(store_ctx *c, const action_filter *f, Reflect__V1__Action ***out, size_t *n)
+rcode store_actions_list(store_ctx *c, const action_filter *f, action_item **out, size_t *n)
 {
   sqlite3_stmt *st =
       db_prepare(c->db, ACTION_SELECT " WHERE " ACTION_VISIBLE_TO(
@@ -190,7 +186,7 @@ rcode store_actions_list(store_ctx *c, const action_filter *f, Reflect__V1__Acti
   return read_actions(c, st, out, n);
 }
 
-rcode store_actions_carried_over(store_ctx *c, const session_row *s, Reflect__V1__Action ***out, size_t *n)
+rcode store_actions_carried_over(store_ctx *c, const session_row *s, action_item **out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(
       c->db, ACTION_SELECT

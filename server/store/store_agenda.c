@@ -113,8 +113,27 @@ static rcode to_message(store_ctx *c, const candidate *k, Reflect__V1__AgendaCas
   Reflect__V1__AgendaCase *m = arena_alloc(c->a, sizeof *m);
   if (!m) return RC_EXHAUSTED;
   reflect__v1__agenda_case__init(m);
-  int rc = store_cases_to_message(c, &k->k, &m->case_);
+  case_item item;
+  int rc = store_cases_item(c, &k->k, &item);
   if (rc) return rc;
+  /* Until this file's messages move up too, it builds its own case message
+   * (as ops/case_messages.c does) from the store's plain case. */
+  Reflect__V1__Case *kc = arena_alloc(c->a, sizeof *kc);
+  if (!kc) return RC_EXHAUSTED;
+  reflect__v1__case__init(kc);
+  kc->id = (uint64_t)item.row.id;
+  kc->risk = (Reflect__V1__RiskLevel)item.row.risk;
+  kc->open = item.row.open != 0;
+  kc->created_at = item.row.created_at;
+  kc->looked_after = item.row.looked_after != 0;
+  kc->closed_at = item.row.closed_at;
+  kc->shredded_at = item.row.shredded_at;
+  if (!(kc->retain_until = arena_strdup(c->a, item.row.retain_until))) return RC_EXHAUSTED;
+  kc->allocated = (char *)item.allocated;
+  kc->reference = (char *)item.reference;
+  kc->name = (char *)item.name;
+  kc->date_of_birth = (char *)item.date_of_birth;
+  m->case_ = kc;
   m->case_->last_discussed = k->last_at;
   m->case_->last_session = (uint64_t)k->last_session;
   m->days_since = k->days;

@@ -1,5 +1,4 @@
 #include "store_agreements.h"
-#include "reflect.pb-c.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,48 +72,31 @@ static void read_row(sqlite3_stmt *st, agreement_row *a)
   snprintf(a->review_on, sizeof a->review_on, "%s", (const char *)sqlite3_column_text(st, 14));
 }
 
-static rcode read_message(store_ctx *c, sqlite3_stmt *st, const agreement_row *a, Reflect__V1__Agreement **out)
+/* The names of an AGREEMENT_SELECT row; the rest of the item is *a. */
+static rcode read_item(store_ctx *c, sqlite3_stmt *st, const agreement_row *a, agreement_item *out)
 {
-  Reflect__V1__Agreement *m = arena_alloc(c->a, sizeof *m);
-  if (!m) return RC_EXHAUSTED;
-  reflect__v1__agreement__init(m);
-  m->id = (uint64_t)a->id;
-  m->supervisor = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 15));
-  m->supervisee = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 16));
-  m->rule = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 17));
-  m->every_days = a->rule_id ? 0 : a->every_days;
-  m->minutes = a->minutes;
-  m->created_at = a->created_at;
-  m->supervisee_signed_at = a->supervisee_signed_at;
-  m->active = a->supervisee_signed_at && !a->ended_at;
-  m->version = a->version;
-  m->supersedes = (uint64_t)a->supersedes;
-  m->starts_on = arena_strdup(c->a, a->starts_on);
-  m->review_on = arena_strdup(c->a, a->review_on);
-  m->supervisor_signed_at = a->supervisor_signed_at;
-  m->ended_at = a->ended_at;
-  if (!m->supervisor || !m->supervisee || !m->rule || !m->starts_on || !m->review_on) return RC_EXHAUSTED;
-  *out = m;
-  return RC_OK;
+  out->row = *a;
+  out->supervisor = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 15));
+  out->supervisee = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 16));
+  out->rule = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 17));
+  return out->supervisor && out->supervisee && out->rule ? RC_OK : RC_EXHAUSTED;
 }
 
 /* Reads up to max rows of an AGREEMENT_SELECT statement. */
-static rcode collect(store_ctx *c, sqlite3_stmt *st, size_t max, agreement_row **rows_out,
-                     Reflect__V1__Agreement ***out, size_t *n)
+static rcode collect(store_ctx *c, sqlite3_stmt *st, size_t max, agreement_item **out, size_t *n)
 {
-  Reflect__V1__Agreement **v = arena_alloc(c->a, sizeof *v * max);
-  agreement_row *rows = arena_alloc(c->a, sizeof *rows * max);
+  agreement_item *v = arena_alloc(c->a, sizeof *v * max);
   size_t k = 0;
-  int rc = v && rows ? RC_OK : RC_EXHAUSTED, src = SQLITE_DONE;
+  int rc = v ? RC_OK : RC_EXHAUSTED, src = SQLITE_DONE;
   while (!rc && k < max && (src = sqlite3_step(st)) == SQLITE_ROW) {
-    read_row(st, &rows[k]);
-    rc = read_message(c, st, &rows[k], &v[k]);
+    agreement_row row;
+    read_row(st, &row);
+    rc = read_item(c, st, &row, &v[k]);
     k++;
   }
   sqlite3_reset(st);
   if (!rc && src != SQLITE_ROW && src != SQLITE_DONE) rc = RC_INTERNAL;
   if (rc) return rc;
-  if (rows_out) *rows_out = rows;
   *out = v;
   *n = k;
   return RC_OK;
@@ -285,18 +267,17 @@ rcode store_agreements_terms(store_ctx *c, const agreement_row *a, agreement_ter
   return rc;
 }
 
-rcode store_agreements_to_message(store_ctx *c, const agreement_row *a, Reflect__V1__Agreement **out)
+rcode store_agreements_item(store_ctx *c, const agreement_row *a, agreement_item *out)
 {
   sqlite3_stmt *st = db_prepare(c->db, AGREEMENT_SELECT " WHERE a.id = ?1");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, a->id);
-  int rc = sqlite3_step(st) == SQLITE_ROW ? read_message(c, st, a, out) : RC_INTERNAL;
+  int rc = sqlite3_step(st) == SQLITE_ROW ? read_item(c, st, a, out) : RC_INTERNAL;
   sqlite3_reset(st);
   return rc;
 }
 
-rcode store_agreements_list(store_ctx *c, const agreement_filter *f, agreement_row **rows,
-                            Reflect__V1__Agreement ***out, size_t *n)
+rcode store_agreements_list(store_ctx *c, const agreement_filter *f, agreement_item **out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->db, AGREEMENT_SELECT
                                 " WHERE (a.supervisor_id = ?1 OR a.supervisee_id = ?1 OR (?2 AND "
@@ -311,17 +292,17 @@ rcode store_agreements_list(store_ctx *c, const agreement_filter *f, agreement_r
   sqlite3_bind_int(st, 2, f->oversight != 0);
   sqlite3_bind_int(st, 3, f->active_only != 0);
   sqlite3_bind_int64(st, 4, f->supervisee);
-  return collect(c, st, AGREEMENT_LIST_MAX, rows, out, n);
+  return collect(c, st, AGREEMENT_LIST_MAX, out, n);
 }
 
-rcode store_agreements_versions(store_ctx *c, const agreement_row *a, Reflect__V1__Agreement ***out, size_t *n)
+rcode store_agreements_versions(store_ctx *c, const agreement_row *a, agreement_item **out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->db, AGREEMENT_SELECT
                                 " WHERE a.supervisor_id = ?1 AND a.supervisee_id = ?2 ORDER BY a.id LIMIT 100");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, a->supervisor_id);
   sqlite3_bind_int64(st, 2, a->supervisee_id);
-  return collect(c, st, AGREEMENT_VERSIONS_MAX, NULL, out, n);
+  return collect(c, st, AGREEMENT_VERSIONS_MAX, out, n);
 }
 
 rcode store_agreements_counts_from(db *d, const agreement_row *a, int64_t *since)

@@ -13,10 +13,11 @@
  *    supervisee's data key ("user:N"), bound to the agreement, the pair, the
  *    version and the term; lists never carry them.
  *  - every_days is NOT NULL in the v1 schema: an agreement on a frequency
- *    rule stores its first step's length there, but the rule is what counts
- *    and messages carry every_days = 0 for it.
- *  - Writers run in the caller's write transaction. Messages and opened
- *    text are arena-allocated. Functions return 0 or a Reflect Code.
+ *    rule stores its first step's length there, but the rule is what
+ *    counts (a reply shows every_days = 0 for it).
+ *  - Writers run in the caller's write transaction. Items, their names,
+ *    their arrays and opened text are allocated from c->a. Functions
+ *    return 0 or an rcode.
  */
 #ifndef REFLECT_STORE_AGREEMENTS_H
 #define REFLECT_STORE_AGREEMENTS_H
@@ -25,7 +26,6 @@
 #include <stdint.h>
 
 #include "store_ctx.h"
-#include "reflect.pb-c.h"
 
 #define AGREEMENT_LIST_MAX 1000
 #define AGREEMENT_VERSIONS_MAX 100
@@ -37,6 +37,13 @@ typedef struct {
   int64_t created_at, supervisor_signed_at, supervisee_signed_at, ended_at; /* 0 for not yet */
   char starts_on[11], review_on[11]; /* YYYY-MM-DD; review_on "" on agreements older than v7 */
 } agreement_row;
+
+/* An agreement as lists show it: the row and who it is between by
+ * username; rule is the frequency rule's name, "" for none. */
+typedef struct {
+  agreement_row row;
+  const char *supervisor, *supervisee, *rule;
+} agreement_item;
 
 /* The five terms: NULL or "" for a term left out. */
 typedef struct {
@@ -70,11 +77,10 @@ rcode store_agreements_end(store_ctx *c, const agreement_row *a, const char *rea
 /* Opens the terms and the end reason ("" when absent). */
 rcode store_agreements_terms(store_ctx *c, const agreement_row *a, agreement_terms *out,
                              const char **end_reason) RC_MUST_CHECK;
-/* A message with everything but the sealed text. */
-rcode store_agreements_to_message(store_ctx *c, const agreement_row *a, Reflect__V1__Agreement **out) RC_MUST_CHECK;
-/* The agreements f lets the caller see, oldest first; rows may be NULL. */
-rcode store_agreements_list(store_ctx *c, const agreement_filter *f, agreement_row **rows,
-                            Reflect__V1__Agreement ***out, size_t *n) RC_MUST_CHECK;
+/* a with the names it refers to (out->row is a copy of *a); nothing sealed. */
+rcode store_agreements_item(store_ctx *c, const agreement_row *a, agreement_item *out) RC_MUST_CHECK;
+/* The agreements f lets the caller see, oldest first. */
+rcode store_agreements_list(store_ctx *c, const agreement_filter *f, agreement_item **out, size_t *n) RC_MUST_CHECK;
 /* When sessions start to count for agreement a: local midnight (TZ) at
  * the start of its first version's starts_on. Earlier sessions belong to
  * whatever came before and must not move a new agreement's due date. */
@@ -99,7 +105,6 @@ rcode store_agreements_next_due(db *d, const agreement_row *a, int64_t now, int6
                                 agreement_sessions *ps) RC_MUST_CHECK;
 
 /* Every agreement between a's supervisor and supervisee, oldest first. */
-rcode store_agreements_versions(store_ctx *c, const agreement_row *a, Reflect__V1__Agreement ***out,
-                                size_t *n) RC_MUST_CHECK;
+rcode store_agreements_versions(store_ctx *c, const agreement_row *a, agreement_item **out, size_t *n) RC_MUST_CHECK;
 
 #endif

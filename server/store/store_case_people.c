@@ -1,5 +1,4 @@
 #include "store_case_people.h"
-#include "reflect.pb-c.h"
 #include "retention.h"
 #include "store_retention.h"
 #include "store_keys.h"
@@ -58,14 +57,14 @@ typedef struct {
   size_t len[2];
 } sealed_person;
 
-rcode store_case_people_list(store_ctx *c, arena *a, const case_row *k, Reflect__V1__CasePerson ***out, size_t *n)
+rcode store_case_people_list(store_ctx *c, arena *a, const case_row *k, case_person **out, size_t *n)
 {
   sqlite3_stmt *st =
       db_prepare(c->db,
                  "SELECT id, key_id, name, relationship FROM case_people WHERE case_id = ?1 ORDER BY id LIMIT 200");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, k->id);
-  Reflect__V1__CasePerson **v = arena_alloc(a, sizeof *v * CASE_PEOPLE_MAX);
+  case_person *v = arena_alloc(a, sizeof *v * CASE_PEOPLE_MAX);
   sealed_person *rows = arena_alloc(a, sizeof *rows * CASE_PEOPLE_MAX);
   size_t count = 0;
   int rc = v && rows ? RC_OK : RC_EXHAUSTED;
@@ -87,18 +86,16 @@ rcode store_case_people_list(store_ctx *c, arena *a, const case_row *k, Reflect_
   person_context(context, sizeof context, k->id);
   static const char *const columns[2] = {"name", "relationship"};
   for (size_t i = 0; rc == RC_OK && i < count; i++) {
-    Reflect__V1__CasePerson *m = arena_alloc(a, sizeof *m);
-    if (!m) return RC_EXHAUSTED;
-    reflect__v1__case_person__init(m);
-    m->id = (uint64_t)rows[i].id;
-    char **dst[2] = {&m->name, &m->relationship};
+    case_person *m = &v[i];
+    m->id = rows[i].id;
+    const char **dst[2] = {&m->name, &m->relationship};
     for (int j = 0; rc == RC_OK && j < 2; j++) {
       store_slot slot = {"case_people", rows[i].id, columns[j], rows[i].key_id, 0, context};
+      char *text = RETENTION_DESTROYED;
       /* Third parties go with the child's file: their key is the case's. */
-      if (k->shredded_at) *dst[j] = RETENTION_DESTROYED;
-      else rc = store_retention_open(c, a, &slot, rows[i].blob[j], rows[i].len[j], dst[j]);
+      if (!k->shredded_at) rc = store_retention_open(c, a, &slot, rows[i].blob[j], rows[i].len[j], &text);
+      *dst[j] = text;
     }
-    v[i] = m;
   }
   if (rc) return rc;
   *out = v;

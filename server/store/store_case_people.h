@@ -7,11 +7,12 @@
  *
  * Contract: store_case_people_add runs in the caller's write transaction
  * and refuses (RC_PRECONDITION) a case that already has CASE_PEOPLE_MAX.
- * store_case_people_list opens a case's people, oldest first, into the
- * arena `a` (the call's, or a scratch arena the caller resets).
+ * store_case_people_list opens a case's people, oldest first, into an
+ * array of case_person in the arena `a` (the call's, or a scratch arena
+ * the caller resets), texts and all.
  * store_case_people_each_case calls fn for every case but `except`, by id,
  * so a handler can gather every name it must hide; fn may run statements.
- * Functions return 0 or a Reflect Code (RC_DATA_LOSS when a value fails to
+ * Functions return 0 or an rcode (RC_DATA_LOSS when a value fails to
  * open).
  */
 #ifndef REFLECT_STORE_CASE_PEOPLE_H
@@ -21,17 +22,22 @@
 #include <stdint.h>
 
 #include "store_ctx.h"
-#include "reflect.pb-c.h"
 #include "store_cases.h"
 
 #define CASE_PERSON_NAME_MAX 200
 #define CASE_PERSON_RELATIONSHIP_MAX 60
 #define CASE_PEOPLE_MAX 200
 
+/* Name and relationship opened; RETENTION_DESTROYED once the case is
+ * shredded. */
+typedef struct {
+  int64_t id;
+  const char *name, *relationship;
+} case_person;
+
 rcode store_case_people_add(store_ctx *c, const case_row *k, const char *name, const char *relationship,
                             int64_t *id) RC_MUST_CHECK;
-rcode store_case_people_list(store_ctx *c, arena *a, const case_row *k, Reflect__V1__CasePerson ***out,
-                             size_t *n) RC_MUST_CHECK;
+rcode store_case_people_list(store_ctx *c, arena *a, const case_row *k, case_person **out, size_t *n) RC_MUST_CHECK;
 
 typedef int (*store_case_people_fn)(store_ctx *c, const case_row *k, void *arg);
 rcode store_case_people_each_case(store_ctx *c, int64_t except, store_case_people_fn fn, void *arg) RC_MUST_CHECK;

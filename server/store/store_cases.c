@@ -1,5 +1,4 @@
 #include "store_cases.h"
-#include "reflect.pb-c.h"
 #include "retention.h"
 #include "store_retention.h"
 #include "store_decisions.h"
@@ -159,36 +158,28 @@ static rcode open_column(store_ctx *c, const case_row *k, const char *column, ch
   return store_retention_open(c, c->a, &slot, blob, len, out);
 }
 
-rcode store_cases_to_message(store_ctx *c, const case_row *k, Reflect__V1__Case **out)
+rcode store_cases_item(store_ctx *c, const case_row *k, case_item *out)
 {
-  Reflect__V1__Case *m = arena_alloc(c->a, sizeof *m);
-  if (!m) return RC_EXHAUSTED;
-  reflect__v1__case__init(m);
-  m->id = (uint64_t)k->id;
-  m->risk = (Reflect__V1__RiskLevel)k->risk;
-  m->open = k->open != 0;
-  m->created_at = k->created_at;
-  m->looked_after = k->looked_after != 0;
-  m->closed_at = k->closed_at;
-  m->shredded_at = k->shredded_at;
-  if (!(m->retain_until = arena_strdup(c->a, k->retain_until))) return RC_EXHAUSTED;
+  case_item m = {.row = *k};
   user_row u;
   int rc = store_users_get(c->db, k->allocated_id, &u);
   sodium_memzero(u.pwhash, sizeof u.pwhash);
-  if (!rc && !(m->allocated = arena_strdup(c->a, u.username))) rc = RC_EXHAUSTED;
-  int64_t last_session = 0;
-  if (!rc) rc = store_decisions_last_discussed(c->db, k->id, &m->last_discussed, &last_session);
-  m->last_session = (uint64_t)last_session;
-  if (!rc) rc = open_column(c, k, "reference", &m->reference);
-  if (!rc) rc = open_column(c, k, "name", &m->name);
-  if (!rc) rc = open_column(c, k, "date_of_birth", &m->date_of_birth);
+  if (!rc && !(m.allocated = arena_strdup(c->a, u.username))) rc = RC_EXHAUSTED;
+  if (!rc) rc = store_decisions_last_discussed(c->db, k->id, &m.last_discussed, &m.last_session);
+  char *reference = NULL, *name = NULL, *dob = NULL;
+  if (!rc) rc = open_column(c, k, "reference", &reference);
+  if (!rc) rc = open_column(c, k, "name", &name);
+  if (!rc) rc = open_column(c, k, "date_of_birth", &dob);
   if (rc) return rc;
+  m.reference = reference;
+  m.name = name;
+  m.date_of_birth = dob;
   *out = m;
   return RC_OK;
 }
 
 rcode store_cases_list(store_ctx *c, int64_t user_id, int oversight, int64_t allocated, int include_closed,
-                       Reflect__V1__Case ***out, size_t *n)
+                       case_item **out, size_t *n)
 {
   sqlite3_stmt *st =
       db_prepare(c->db, "SELECT " CASE_COLS " FROM cases c"
@@ -208,10 +199,10 @@ rcode store_cases_list(store_ctx *c, int64_t user_id, int oversight, int64_t all
   size_t k = 0;
   while (rows && k < CASE_LIST_MAX && sqlite3_step(st) == SQLITE_ROW) store_cases_read_row(st, &rows[k++]);
   sqlite3_reset(st);
-  Reflect__V1__Case **v = arena_alloc(c->a, sizeof *v * (k ? k : 1));
+  case_item *v = arena_alloc(c->a, sizeof *v * (k ? k : 1));
   if (!rows || !v) return RC_EXHAUSTED;
   for (size_t i = 0; i < k; i++) {
-    int rc = store_cases_to_message(c, &rows[i], &v[i]);
+    int rc = store_cases_item(c, &rows[i], &v[i]);
     if (rc) return rc;
   }
   *out = v;

@@ -1,5 +1,4 @@
 #include "store_decisions.h"
-#include "reflect.pb-c.h"
 #include "retention.h"
 #include "store_retention.h"
 #include "store_keys.h"
@@ -51,11 +50,11 @@ typedef struct {
   size_t len[3];
 } sealed_decision;
 
-static rcode open_decision(store_ctx *c, const case_row *k, Reflect__V1__Decision *m, const sealed_decision *v)
+static rcode open_decision(store_ctx *c, const case_row *k, decision_item *m, const sealed_decision *v)
 {
   char context[128];
-  decision_context(context, sizeof context, (int64_t)m->session_id, m->revision, k->id, v->decided_by);
-  char **fields[3] = {&m->risk, &m->decision, &m->rationale};
+  decision_context(context, sizeof context, m->session_id, m->revision, k->id, v->decided_by);
+  const char **fields[3] = {&m->risk, &m->decision, &m->rationale};
   for (int i = 0; i < 3; i++) {
     if (!v->blob[i]) continue;
     if (k->shredded_at) {
@@ -63,14 +62,16 @@ static rcode open_decision(store_ctx *c, const case_row *k, Reflect__V1__Decisio
       continue;
     }
     store_slot slot = {"case_discussions", k->id, columns[i], v->key_id, m->revision, context};
-    int rc = store_retention_open(c, c->a, &slot, v->blob[i], v->len[i], fields[i]);
+    char *text;
+    int rc = store_retention_open(c, c->a, &slot, v->blob[i], v->len[i], &text);
     if (rc) return rc;
+    *fields[i] = text;
   }
   return RC_OK;
 }
 
-rcode store_decisions_list(store_ctx *c, const case_row *k, const decisions_page *pg, Reflect__V1__Decision ***out,
-                           size_t *n, int *more)
+rcode store_decisions_list(store_ctx *c, const case_row *k, const decisions_page *pg, decision_item **out, size_t *n,
+                           int *more)
 {
   /* Records exist only for sessions that took place, whose start no longer
    * moves, so (start, session, revision) is a stable cursor. */
@@ -88,7 +89,7 @@ rcode store_decisions_list(store_ctx *c, const case_row *k, const decisions_page
   sqlite3_bind_int64(st, 2, pg->after_session);
   sqlite3_bind_int64(st, 3, pg->after_revision);
   sqlite3_bind_int(st, 4, DECISIONS_MAX + 1);
-  Reflect__V1__Decision **v = arena_alloc(c->a, sizeof *v * DECISIONS_MAX);
+  decision_item *v = arena_alloc(c->a, sizeof *v * DECISIONS_MAX);
   sealed_decision *sealed = arena_alloc(c->a, sizeof *sealed * DECISIONS_MAX);
   size_t count = 0, bytes = 0;
   int rc = v && sealed ? RC_OK : RC_EXHAUSTED;
@@ -101,17 +102,13 @@ rcode store_decisions_list(store_ctx *c, const case_row *k, const decisions_page
       break;
     }
     bytes += size;
-    Reflect__V1__Decision *m = arena_alloc(c->a, sizeof *m);
-    if (!m) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__decision__init(m);
-    m->session_id = (uint64_t)sqlite3_column_int64(st, 0);
+    decision_item *m = &v[count];
+    m->session_id = sqlite3_column_int64(st, 0);
     m->revision = (uint32_t)sqlite3_column_int64(st, 1);
     m->at = sqlite3_column_int64(st, 2);
     m->decided_by = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 3));
     m->superseded = sqlite3_column_int(st, 9) != 0;
+    m->risk = m->decision = m->rationale = "";
     sealed_decision *d = &sealed[count];
     *d = (sealed_decision){.decided_by = sqlite3_column_int64(st, 4), .key_id = sqlite3_column_int64(st, 5)};
     for (int i = 0; i < 3; i++) {
@@ -120,10 +117,10 @@ rcode store_decisions_list(store_ctx *c, const case_row *k, const decisions_page
         rc = RC_EXHAUSTED;
     }
     if (!m->decided_by) rc = RC_EXHAUSTED;
-    v[count++] = m;
+    count++;
   }
   sqlite3_reset(st);
-  for (size_t i = 0; rc == RC_OK && i < count; i++) rc = open_decision(c, k, v[i], &sealed[i]);
+  for (size_t i = 0; rc == RC_OK && i < count; i++) rc = open_decision(c, k, &v[i], &sealed[i]);
   if (rc) return rc;
   *out = v;
   *n = count;

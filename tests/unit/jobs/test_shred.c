@@ -71,12 +71,12 @@ static void close_case(call *c, int64_t id)
   cr_assert_eq(db_commit(f.db), SQLITE_OK);
 }
 
-static Reflect__V1__Case *show(call *c, int64_t id)
+static case_item show(call *c, int64_t id)
 {
   case_row k;
-  Reflect__V1__Case *m;
+  case_item m;
   cr_assert_eq(store_cases_get(f.db, id, &k), 0);
-  cr_assert_eq(store_cases_to_message(call_store(c), &k, &m), 0);
+  cr_assert_eq(store_cases_item(call_store(c), &k, &m), 0);
   return m;
 }
 
@@ -88,10 +88,10 @@ Test(shred_run, shreds_a_closed_case_and_its_cached_key, .init = setup, .fini = 
   int64_t kept = add_case(&c, "RET-B", "Beta Child", 0, "");
   int64_t cared = add_case(&c, "RET-C", "Gamma Child", 1, "2010-05-01");
   /* The key of the case about to go is now cached in the ring. */
-  cr_assert_str_eq(show(&c, gone)->name, "Alpha Child");
+  cr_assert_str_eq(show(&c, gone).name, "Alpha Child");
   close_case(&c, gone);
   close_case(&c, cared);
-  cr_assert_str_eq(show(&c, cared)->retain_until, "2085-12-31");
+  cr_assert_str_eq(show(&c, cared).row.retain_until, "2085-12-31");
 
   int64_t n = -1;
   cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
@@ -99,13 +99,13 @@ Test(shred_run, shreds_a_closed_case_and_its_cached_key, .init = setup, .fini = 
   cr_assert_eq(db_commit(f.db), SQLITE_OK);
   cr_assert_eq(n, 1);
 
-  Reflect__V1__Case *m = show(&c, gone);
-  cr_assert_str_eq(m->name, RETENTION_DESTROYED);
-  cr_assert_str_eq(m->reference, RETENTION_DESTROYED);
-  cr_assert_eq(m->shredded_at, now);
-  cr_assert_str_eq(show(&c, kept)->name, "Beta Child");
-  cr_assert_str_eq(show(&c, cared)->name, "Gamma Child");
-  cr_assert_eq(show(&c, cared)->shredded_at, 0);
+  case_item m = show(&c, gone);
+  cr_assert_str_eq(m.name, RETENTION_DESTROYED);
+  cr_assert_str_eq(m.reference, RETENTION_DESTROYED);
+  cr_assert_eq(m.row.shredded_at, now);
+  cr_assert_str_eq(show(&c, kept).name, "Beta Child");
+  cr_assert_str_eq(show(&c, cared).name, "Gamma Child");
+  cr_assert_eq(show(&c, cared).row.shredded_at, 0);
 
   /* The sealed name is still in its row, and the same ring (which had the
    * key cached) can no longer open it: the key is gone, not just hidden. */

@@ -9,9 +9,9 @@
 
 TestSuite(store_actions, .init = st_setup, .fini = st_teardown);
 
-#define OPEN REFLECT__V1__ACTION_STATUS__ACTION_OPEN
-#define DONE REFLECT__V1__ACTION_STATUS__ACTION_DONE
-#define CANCELLED REFLECT__V1__ACTION_STATUS__ACTION_CANCELLED
+#define OPEN ACTION_OPEN
+#define DONE ACTION_DONE
+#define CANCELLED ACTION_CANCELLED
 
 static int64_t sup, pat, quinn;
 
@@ -42,11 +42,11 @@ static int64_t action(const session_row *s, int64_t owner, int64_t due, const ch
   return id;
 }
 
-static Reflect__V1__Action **list(int64_t as, action_filter fl, int64_t now, size_t *n)
+static action_item *list(int64_t as, action_filter fl, int64_t now, size_t *n)
 {
   who.user_id = as;
   store_ctx c = st_ctx(now);
-  Reflect__V1__Action **v;
+  action_item *v;
   cr_assert_eq(store_actions_list(&c, &fl, &v, n), 0);
   return v;
 }
@@ -74,12 +74,12 @@ Test(store_actions, sealed_under_the_sessions_key_and_closed_once)
                 "a closed action never changes");
   sqlite3_free(err);
   size_t n;
-  Reflect__V1__Action **v = list(pat, (action_filter){.include_closed = 1}, T0, &n);
+  action_item *v = list(pat, (action_filter){.include_closed = 1}, T0, &n);
   cr_assert_eq(n, 1);
-  cr_assert_eq(v[0]->status, DONE, "the first closing stays");
-  cr_assert_str_eq(v[0]->evidence, "Visited on Monday");
-  cr_assert_str_eq(v[0]->description, "Visit the Hidden family");
-  cr_assert_str_eq(v[0]->evidence_needed, "a signed plan");
+  cr_assert_eq(v[0].status, DONE, "the first closing stays");
+  cr_assert_str_eq(v[0].evidence, "Visited on Monday");
+  cr_assert_str_eq(v[0].description, "Visit the Hidden family");
+  cr_assert_str_eq(v[0].evidence_needed, "a signed plan");
   cr_assert_eq(store_actions_get(f.db, id + 1, &r), RC_NOT_FOUND);
 }
 
@@ -93,19 +93,19 @@ Test(store_actions, seen_by_the_owner_and_the_parties_only_and_filtered)
   int64_t overdue = action(&group, pat, T0 - 3600, "overdue");
   int64_t private_ = action(&own, quinn, T0 + 100, "Quinn's own");
   size_t n;
-  Reflect__V1__Action **v = list(pat, (action_filter){0}, T0, &n);
+  action_item *v = list(pat, (action_filter){0}, T0, &n);
   cr_assert_eq(n, 2, "Pat is party to the group session, not to Quinn's own");
-  cr_assert_eq(v[0]->id, (uint64_t)overdue, "by due time");
-  cr_assert_eq(v[1]->id, (uint64_t)late);
+  cr_assert_eq(v[0].id, overdue, "by due time");
+  cr_assert_eq(v[1].id, late);
   v = list(pat, (action_filter){.mine = 1}, T0, &n);
   cr_assert_eq(n, 1);
-  cr_assert_eq(v[0]->id, (uint64_t)overdue);
+  cr_assert_eq(v[0].id, overdue);
   v = list(quinn, (action_filter){.overdue = 1}, T0, &n);
   cr_assert_eq(n, 1);
-  cr_assert_eq(v[0]->id, (uint64_t)overdue);
+  cr_assert_eq(v[0].id, overdue);
   v = list(sup, (action_filter){.session_id = own.id}, T0, &n);
   cr_assert_eq(n, 1);
-  cr_assert_eq(v[0]->id, (uint64_t)private_);
+  cr_assert_eq(v[0].id, private_);
   v = list(1, (action_filter){.include_closed = 1}, T0, &n);
   cr_assert_eq(n, 0, "the administrator is no party");
 }
@@ -130,12 +130,12 @@ Test(store_actions, open_actions_carry_over_to_the_next_session_with_the_same_pe
   session_row next = session(sup, &pat, 1, T0 + 86400);
   who.user_id = sup;
   c = st_ctx(T0);
-  Reflect__V1__Action **v;
+  action_item *v;
   size_t n = 0;
   cr_assert_eq(store_actions_carried_over(&c, &next, &v, &n), 0);
   cr_assert_eq(n, 2);
-  cr_assert_eq(v[0]->id, (uint64_t)a1, "overdue first");
-  cr_assert_eq(v[1]->id, (uint64_t)a2);
+  cr_assert_eq(v[0].id, a1, "overdue first");
+  cr_assert_eq(v[1].id, a2);
   cr_assert_eq(store_actions_carried_over(&c, &first, &v, &n), 0);
   cr_assert_eq(n, 0, "nothing from its own or later sessions");
 }

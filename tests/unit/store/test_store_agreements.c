@@ -120,12 +120,13 @@ Test(store_agreements, a_signed_version_is_frozen_and_a_change_is_a_new_version)
   cr_assert_eq(next, v2);
   cr_assert_eq(store_agreements_active(f.db, sup, pee, &next), 0);
   cr_assert_eq(next, v1, "until v2 is signed, v1 is what is in force");
-  Reflect__V1__Agreement **v;
+  agreement_item *v;
   size_t n = 0;
   cr_assert_eq(store_agreements_versions(&c, &r, &v, &n), 0);
   cr_assert_eq(n, 2);
-  cr_assert_eq(v[0]->id, (uint64_t)v1, "oldest first");
-  cr_assert_eq(v[1]->version, 2);
+  cr_assert_eq(v[0].row.id, v1, "oldest first");
+  cr_assert_eq(v[1].row.version, 2);
+  cr_assert_str_eq(v[0].supervisor, "sup");
 }
 
 Test(store_agreements, the_next_supervision_is_due_from_the_last_held_session)

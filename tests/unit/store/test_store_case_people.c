@@ -35,14 +35,14 @@ Test(store_case_people, sealed_under_the_cases_key_and_bound_to_the_case)
   cr_assert_eq(st_raw_has("SELECT name FROM case_people WHERE id = ?1", mum, "Maria"), 0);
   cr_assert_eq(st_raw_has("SELECT relationship FROM case_people WHERE id = ?1", mum, "mother"), 0);
   store_ctx c = st_ctx(T0);
-  Reflect__V1__CasePerson **v;
+  case_person *v;
   size_t n = 0;
   cr_assert_eq(store_case_people_list(&c, &a, &k, &v, &n), 0);
   cr_assert_eq(n, 2);
-  cr_assert_eq(v[0]->id, (uint64_t)mum, "oldest first");
-  cr_assert_str_eq(v[0]->name, "Maria Neighbourly");
-  cr_assert_str_eq(v[0]->relationship, "mother");
-  cr_assert_eq(v[1]->id, (uint64_t)nb);
+  cr_assert_eq(v[0].id, mum, "oldest first");
+  cr_assert_str_eq(v[0].name, "Maria Neighbourly");
+  cr_assert_str_eq(v[0].relationship, "mother");
+  cr_assert_eq(v[1].id, nb);
   cr_assert_eq(store_case_people_list(&c, &a, &other, &v, &n), 0);
   cr_assert_eq(n, 0);
   char q[128];
@@ -61,7 +61,7 @@ Test(store_case_people, at_most_case_people_max_per_case)
   cr_assert_eq(store_case_people_add(&c, &k, "One more", "aunt", &id), RC_PRECONDITION);
   cr_assert_eq(st_int("SELECT count(*) FROM case_people WHERE case_id = ?1", k.id), CASE_PEOPLE_MAX);
   cr_assert_eq(store_case_people_add(&c, &other, "One more", "aunt", &id), 0, "the bound is per case");
-  Reflect__V1__CasePerson **v;
+  case_person *v;
   size_t n = 0;
   cr_assert_eq(store_case_people_list(&c, &a, &k, &v, &n), 0);
   cr_assert_eq(n, CASE_PEOPLE_MAX);

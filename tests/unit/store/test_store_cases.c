@@ -61,12 +61,13 @@ Test(store_cases, sealed_under_the_cases_key_and_found_by_normalised_reference)
   int64_t dup = 0;
   cr_assert_eq(store_cases_add(&c, "ch-0012", "Someone Else", "", 1, w, 0, &dup), RC_EXISTS,
                "one case per normalised reference");
-  Reflect__V1__Case *m;
-  cr_assert_eq(store_cases_to_message(&c, &k, &m), 0);
-  cr_assert_str_eq(m->reference, "CH-0012");
-  cr_assert_str_eq(m->name, "Charlie Hidden");
-  cr_assert_str_eq(m->date_of_birth, "2015-03-04");
-  cr_assert_str_eq(m->allocated, "worker");
+  case_item m;
+  cr_assert_eq(store_cases_item(&c, &k, &m), 0);
+  cr_assert_str_eq(m.reference, "CH-0012");
+  cr_assert_str_eq(m.name, "Charlie Hidden");
+  cr_assert_str_eq(m.date_of_birth, "2015-03-04");
+  cr_assert_str_eq(m.allocated, "worker");
+  cr_assert_eq(m.row.id, k.id);
   cr_assert_eq(store_cases_get(f.db, id + 1, &k), RC_NOT_FOUND);
 }
 
@@ -97,7 +98,7 @@ Test(store_cases, visible_to_the_worker_and_to_a_supervisor_with_an_active_agree
   cr_assert_eq(store_agreements_sign(&c, &r), 0);
   cr_assert_eq(store_cases_visible(f.db, s, &k, &yes), 0);
   cr_assert_eq(yes, 1);
-  Reflect__V1__Case **v;
+  case_item *v;
   size_t n = 0;
   cr_assert_eq(store_cases_list(&c, s, 0, 0, 0, &v, &n), 0);
   cr_assert_eq(n, 1);
@@ -119,16 +120,16 @@ Test(store_cases, the_list_is_riskiest_first_and_leaves_out_closed_cases_unless_
   store_ctx c = st_ctx(T0);
   case_row k = get(mid);
   cr_assert_eq(store_cases_update(&c, &k, k.risk, k.allocated_id, 0, 0), 0);
-  Reflect__V1__Case **v;
+  case_item *v;
   size_t n = 0;
   cr_assert_eq(store_cases_list(&c, w, 0, 0, 0, &v, &n), 0);
   cr_assert_eq(n, 2);
-  cr_assert_eq(v[0]->id, (uint64_t)high);
-  cr_assert_eq(v[1]->id, (uint64_t)low);
-  cr_assert_str_eq(v[0]->name, "High");
+  cr_assert_eq(v[0].row.id, high);
+  cr_assert_eq(v[1].row.id, low);
+  cr_assert_str_eq(v[0].name, "High");
   cr_assert_eq(store_cases_list(&c, w, 0, 0, 1, &v, &n), 0);
   cr_assert_eq(n, 3);
-  cr_assert_eq(v[1]->id, (uint64_t)mid);
+  cr_assert_eq(v[1].row.id, mid);
   cr_assert_eq(store_cases_list(&c, w, 0, o, 1, &v, &n), 0);
   cr_assert_eq(n, 0, "the allocated filter narrows, never widens");
 }

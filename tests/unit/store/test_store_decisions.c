@@ -48,10 +48,10 @@ static void revise(const session_row *s, uint32_t revision, const char *decision
   cr_assert_eq(store_decisions_add(&c, s, revision, &k, "high", decision, "because"), 0);
 }
 
-static Reflect__V1__Decision **list(const decisions_page *pg, size_t *n, int *more)
+static decision_item *list(const decisions_page *pg, size_t *n, int *more)
 {
   store_ctx c = st_ctx(T0);
-  Reflect__V1__Decision **v;
+  decision_item *v;
   cr_assert_eq(store_decisions_list(&c, &k, pg, &v, n, more), 0);
   return v;
 }
@@ -71,13 +71,13 @@ Test(store_decisions, sealed_under_the_cases_key_and_append_only)
   size_t n;
   int more;
   decisions_page pg = {.budget = DECISIONS_PAGE_BYTES};
-  Reflect__V1__Decision **v = list(&pg, &n, &more);
+  decision_item *v = list(&pg, &n, &more);
   cr_assert_eq(n, 1);
   cr_assert_eq(more, 0);
-  cr_assert_str_eq(v[0]->decision, "Refer to the family support team");
-  cr_assert_str_eq(v[0]->risk, "high");
-  cr_assert_str_eq(v[0]->decided_by, "sup");
-  cr_assert_eq(v[0]->at, T0 - 86400);
+  cr_assert_str_eq(v[0].decision, "Refer to the family support team");
+  cr_assert_str_eq(v[0].risk, "high");
+  cr_assert_str_eq(v[0].decided_by, "sup");
+  cr_assert_eq(v[0].at, T0 - 86400);
 }
 
 Test(store_decisions, oldest_first_superseded_marked_and_empty_decisions_left_out)
@@ -93,13 +93,13 @@ Test(store_decisions, oldest_first_superseded_marked_and_empty_decisions_left_ou
   size_t n;
   int more;
   decisions_page pg = {.budget = DECISIONS_PAGE_BYTES};
-  Reflect__V1__Decision **v = list(&pg, &n, &more);
+  decision_item *v = list(&pg, &n, &more);
   cr_assert_eq(n, 3);
-  cr_assert_str_eq(v[0]->decision, "Early decision");
-  cr_assert_eq(v[0]->superseded, 1);
-  cr_assert_str_eq(v[1]->decision, "Early, amended");
-  cr_assert_eq(v[1]->superseded, 0);
-  cr_assert_str_eq(v[2]->decision, "Late decision");
+  cr_assert_str_eq(v[0].decision, "Early decision");
+  cr_assert_eq(v[0].superseded, 1);
+  cr_assert_str_eq(v[1].decision, "Early, amended");
+  cr_assert_eq(v[1].superseded, 0);
+  cr_assert_str_eq(v[2].decision, "Late decision");
   int64_t at, sid;
   cr_assert_eq(store_decisions_last_discussed(f.db, k.id, &at, &sid), 0);
   cr_assert_eq(sid, late.id);
@@ -117,20 +117,20 @@ Test(store_decisions, a_small_budget_pages_one_at_a_time_from_the_cursor)
   size_t n;
   int more;
   decisions_page pg = {.budget = 1};
-  Reflect__V1__Decision **v = list(&pg, &n, &more);
+  decision_item *v = list(&pg, &n, &more);
   cr_assert_eq(n, 1, "always at least one");
   cr_assert_eq(more, 1);
-  cr_assert_eq(v[0]->session_id, (uint64_t)s[0].id);
-  pg.after_session = (int64_t)v[0]->session_id;
-  pg.after_revision = v[0]->revision;
+  cr_assert_eq(v[0].session_id, s[0].id);
+  pg.after_session = v[0].session_id;
+  pg.after_revision = v[0].revision;
   v = list(&pg, &n, &more);
-  cr_assert_eq(v[0]->session_id, (uint64_t)s[1].id);
+  cr_assert_eq(v[0].session_id, s[1].id);
   pg.after_session = s[1].id;
   pg.budget = DECISIONS_PAGE_BYTES;
   v = list(&pg, &n, &more);
   cr_assert_eq(n, 1);
   cr_assert_eq(more, 0);
-  cr_assert_eq(v[0]->session_id, (uint64_t)s[2].id);
+  cr_assert_eq(v[0].session_id, s[2].id);
 }
 
 Test(store_decisions, never_discussed_is_zero)
