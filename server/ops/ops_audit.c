@@ -65,7 +65,8 @@ static rcode check_window(call *c, const Reflect__V1__AuditListRequest *in, audi
   return RC_OK;
 }
 
-/* The entry as sent; its strings are e's (a name a role lacks reads ""). */
+/* The entry as sent, sharing e's strings. A role number the wire does not
+ * name (none the schema lets in) is sent as no role rather than crash. */
 static void entry_message(const audit_entry *e, Reflect__V1__AuditEntry *m)
 {
   reflect__v1__audit_entry__init(m);
@@ -80,7 +81,8 @@ static void entry_message(const audit_entry *e, Reflect__V1__AuditEntry *m)
   m->detail = e->detail;
 }
 
-/* What an entry adds to the reply: the entry and its field's tag and length. */
+/* What an entry adds to the reply: its encoding and room for its tag and
+ * length in the list. */
 static size_t entry_cost(const audit_entry *e)
 {
   Reflect__V1__AuditEntry m;

@@ -122,7 +122,7 @@ static rcode check_indicator(call *c, const Reflect__V1__Indicator *in)
 
 typedef struct {
   const Reflect__V1__Indicator *in;
-  kpi_indicator row; /* in, for the store (check_indicator has bounded the ids) */
+  kpi_indicator row; /* in, for the store, once check_indicator has bounded its ids */
   int64_t id;
   uint32_t version;
 } kpi_define;
@@ -150,16 +150,17 @@ rcode ops_kpi_define(call *c, const Reflect__V1__Request *req)
   const Reflect__V1__Indicator *x = in->indicator;
   kpi_define k = {.in = x};
   rcode rc = check_indicator(c, x);
-  k.row = (kpi_indicator){.id = (int64_t)x->id,
-                          .goal_id = (int64_t)x->goal_id,
-                          .name = x->name,
-                          .definition = x->definition,
-                          .measured_how = x->measured_how,
-                          .unit = x->unit,
-                          .scale_min = x->scale_min,
-                          .scale_max = x->scale_max,
-                          .direction = (kpi_direction)x->direction,
-                          .period = (kpi_period)x->period};
+  if (!rc)
+    k.row = (kpi_indicator){.id = (int64_t)x->id,
+                            .goal_id = (int64_t)x->goal_id,
+                            .name = x->name,
+                            .definition = x->definition,
+                            .measured_how = x->measured_how,
+                            .unit = x->unit,
+                            .scale_min = x->scale_min,
+                            .scale_max = x->scale_max,
+                            .direction = (kpi_direction)x->direction,
+                            .period = (kpi_period)x->period};
   if (!rc) rc = call_write(c, "define the indicator", define_tx, &k);
   Reflect__V1__KpiDefineReply *r;
   if (!rc) rc = reply_of(c, sizeof *r, (void **)&r);
