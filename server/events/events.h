@@ -5,7 +5,8 @@
  * Contract:
  *  - Every function runs inside the caller's write transaction, after the
  *    change it reports, and appends one outbox row per recipient
- *    (store_events_add). events_emit widens c->events_first/last, which
+ *    (store_events_add, which keeps the event as this file encodes it:
+ *    the outbox's readers decode it with events_decode). events_emit widens c->events_first/last, which
  *    dispatch hands to the relay once the transaction has committed (and
  *    call_write forgets on rollback), so nothing is published that was not
  *    stored, and nothing stored is lost if publishing fails.
@@ -28,6 +29,7 @@
 
 #include "call.h"
 #include "store_actions.h"
+#include "store_events.h"
 #include "store_sessions.h"
 
 /* A batch of events (the scheduler's tick): between begin and end, on this
@@ -44,6 +46,11 @@ void events_batch_end(void);
 /* The low-level entry: ev (seq, created_at and actor are filled in here)
  * to each of users[0..n), skipping the actor; duplicates are sent once. */
 rcode events_emit(call *c, const int64_t *users, size_t n, Reflect__V1__Event *ev) RC_MUST_CHECK;
+
+/* An outbox row's event, decoded into a with the row's seq; NULL when its
+ * body does not decode (or a is full): readers then leave the row out, as
+ * the store leaves out one that does not open. */
+Reflect__V1__Event *events_decode(arena *a, const event_row *r);
 
 rcode events_session_booked(call *c, const session_row *s) RC_MUST_CHECK;
 rcode events_session_moved(call *c, const session_row *s, int64_t previous_at) RC_MUST_CHECK;

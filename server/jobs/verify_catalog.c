@@ -166,7 +166,7 @@ const verify_sealed_table verify_catalog[] = {
      6,
      {"risk", "decision", "rationale"},
      decision_ctx},
-    /* store_events.c store_events_add: a packed Event, AD row the seq */
+    /* store_events.c store_events_add: an Event as events.c packs it, AD row the seq */
     {"events", "SELECT seq, key_id, 0, body FROM events", 3, {"body"}, NULL},
     /* store_case_people.c store_case_people_add */
     {"case_people",

@@ -82,14 +82,14 @@ rcode kpi_access_acting(call *c, const char *practitioner, const char *team, kpi
 }
 
 /* The indicator's latest version, or NOT_FOUND naming field. */
-rcode kpi_access_indicator(call *c, uint64_t id, const char *field, Reflect__V1__Indicator **out)
+rcode kpi_access_indicator(call *c, uint64_t id, const char *field, kpi_indicator *out)
 {
   int rc = id && id <= INT64_MAX ? store_kpis_indicator_get(call_store(c), (int64_t)id, 0, out) : RC_NOT_FOUND;
   if (rc == RC_NOT_FOUND) return call_fail(c, RC_NOT_FOUND, field, "no indicator %llu", (unsigned long long)id);
   return rc ? call_fail(c, RC_INTERNAL, NULL, "could not read the indicator") : RC_OK;
 }
 
-rcode kpi_access_on_scale(call *c, const char *field, double v, const Reflect__V1__Indicator *ind)
+rcode kpi_access_on_scale(call *c, const char *field, double v, const kpi_indicator *ind)
 {
   if (isfinite(v) && v >= ind->scale_min && v <= ind->scale_max) return RC_OK;
   return call_fail(c, RC_INVALID, field, "'%s' is measured from %g to %g %s", ind->name, ind->scale_min, ind->scale_max,

@@ -12,7 +12,7 @@
  *    team; never oneself. Seeing: oneself, anyone one may act for.
  *  - Functions that take a field fail the call naming it (PERMISSION_DENIED
  *    for subjects, NOT_FOUND for indicators, INVALID_ARGUMENT for values);
- *    the rest return 0 or RC_INTERNAL. Messages are c->a's.
+ *    the rest return 0 or RC_INTERNAL. Strings are c->a's.
  */
 #ifndef REFLECT_KPI_ACCESS_H
 #define REFLECT_KPI_ACCESS_H
@@ -32,9 +32,9 @@ rcode kpi_access_acting(call *c, const char *practitioner, const char *team, kpi
 /* The subject a report names ("" and "": the caller), if they may see it. */
 rcode kpi_access_seeing(call *c, const char *practitioner, const char *team, kpi_subject *who) RC_MUST_CHECK;
 /* The latest version of indicator id. */
-rcode kpi_access_indicator(call *c, uint64_t id, const char *field, Reflect__V1__Indicator **out) RC_MUST_CHECK;
+rcode kpi_access_indicator(call *c, uint64_t id, const char *field, kpi_indicator *out) RC_MUST_CHECK;
 /* v is finite and on the indicator's scale. */
-rcode kpi_access_on_scale(call *c, const char *field, double v, const Reflect__V1__Indicator *ind) RC_MUST_CHECK;
+rcode kpi_access_on_scale(call *c, const char *field, double v, const kpi_indicator *ind) RC_MUST_CHECK;
 /* "PREFIX;user=N" or "PREFIX;team=N", for audit details. */
 void kpi_access_detail(char *buf, size_t size, const char *prefix, const kpi_subject *who);
 

@@ -40,7 +40,7 @@ rcode kpi_cite_fill(call *c, Reflect__V1__RecordSection *sec)
     kpi_measurement_row m;
     uint64_t id = sec->kpi_measurements[i];
     rcode rc = id <= INT64_MAX ? store_kpis_measurement_get(c->s->db, (int64_t)id, &m) : RC_NOT_FOUND;
-    Reflect__V1__Indicator *ind = NULL;
+    kpi_indicator ind;
     if (!rc) rc = store_kpis_indicator_get(call_store(c), m.indicator_id, m.version, &ind);
     /* Measurements are append-only and were checked when cited. */
     if (rc) return rc == RC_NOT_FOUND ? RC_DATA_LOSS : rc;
@@ -48,10 +48,10 @@ rcode kpi_cite_fill(call *c, Reflect__V1__RecordSection *sec)
     if (!k) return RC_EXHAUSTED;
     reflect__v1__kpi_citation__init(k);
     k->measurement_id = id;
-    k->indicator = ind->name;
+    k->indicator = ind.name;
     k->period = arena_strdup(c->a, m.period);
     k->value = m.value;
-    k->unit = ind->unit;
+    k->unit = ind.unit;
     if (m.target_id) {
       kpi_target_row t;
       if (store_kpis_target_get(c->s->db, m.target_id, &t)) return RC_INTERNAL;

@@ -136,6 +136,9 @@ rcode ops_case_people_find_case(call *c, uint64_t id, const char *reference, cas
  * For administrators, who may list every account anyway. */
 rcode ops_users_find_active(call *c, const char *field, const char *username, user_row *out) RC_MUST_CHECK;
 
+/* The account as a User message (c->a), for the replies that show one. */
+rcode ops_users_message(call *c, const user_row *u, Reflect__V1__User **out) RC_MUST_CHECK;
+
 /* Roles as a set, for ops_users_lookup_person. */
 #define OPS_ROLE(r) (1u << (ROLE_##r))
 #define OPS_SUPERVISABLE (OPS_ROLE(PRACTITIONER) | OPS_ROLE(SUPERVISOR))

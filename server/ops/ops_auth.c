@@ -210,7 +210,7 @@ rcode ops_login(call *c, const Reflect__V1__Request *req)
   if (!r) return RC_EXHAUSTED;
   reflect__v1__login_reply__init(r);
   u.pwhash[0] = '\0';
-  rc = store_users_to_message(call_store(c), &u, &r->user);
+  rc = ops_users_message(c, &u, &r->user);
   if (rc) return call_fail(c, rc, NULL, "could not read the account");
   r->token.data = token;
   r->token.len = TOKEN_BYTES;
@@ -268,7 +268,7 @@ rcode ops_whoami(call *c, const Reflect__V1__Request *req)
   Reflect__V1__WhoAmIReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__who_am_ireply__init(r);
-  rcode rc = store_users_to_message(call_store(c), &u, &r->user);
+  rcode rc = ops_users_message(c, &u, &r->user);
   if (rc) return call_fail(c, rc, NULL, "could not read the account");
   r->device = c->who->device;
   r->expires_at = c->who->expires_at;

@@ -8,6 +8,7 @@
 #include "events.h"
 #include "kpi_access.h"
 #include "kpi_trend.h"
+#include "kpi_wire.h"
 #include "ops.h"
 #include "store_audit.h"
 #include "store_kpis.h"
@@ -20,15 +21,15 @@ typedef struct {
   int trend, drifting, on_target;
 } line_figures;
 
-static void figures_of(int direction, Reflect__V1__KpiMeasurement *const *m, size_t n, line_figures *f)
+static void figures_of(int direction, const kpi_measurement_view *m, size_t n, line_figures *f)
 {
   double values[KPI_PERIODS_MAX] = {0}, targets[KPI_PERIODS_MAX] = {0};
   int has[KPI_PERIODS_MAX] = {0};
   if (n > KPI_PERIODS_MAX) n = KPI_PERIODS_MAX;
   for (size_t i = 0; i < n; i++) {
-    values[i] = m[i]->value;
-    targets[i] = m[i]->target;
-    has[i] = m[i]->has_target;
+    values[i] = m[i].row.value;
+    targets[i] = m[i].target;
+    has[i] = m[i].has_target;
   }
   f->trend = kpi_trend_of(direction, values, n);
   f->drifting = kpi_trend_drifting(direction, values, has, targets, n);
@@ -37,7 +38,7 @@ static void figures_of(int direction, Reflect__V1__KpiMeasurement *const *m, siz
 
 typedef struct {
   const Reflect__V1__KpiRecordRequest *in;
-  const Reflect__V1__Indicator *ind;
+  const kpi_indicator *ind;
   kpi_measurement_row m;
   int drifting;
 } kpi_record;
@@ -45,14 +46,14 @@ typedef struct {
 /* Drifting over the last three periods, as the subject's line now stands. */
 static rcode drifting_now(call *c, const kpi_record *k, int *drifting, uint64_t *latest)
 {
-  Reflect__V1__KpiMeasurement **recent;
+  kpi_measurement_view *recent;
   size_t n = 0;
   rcode rc = store_kpis_recent(call_store(c), k->m.indicator_id, &k->m.who, 3, &recent, &n);
   if (rc) return rc;
   line_figures f;
   figures_of((int)k->ind->direction, recent, n, &f);
   *drifting = f.drifting;
-  *latest = n ? recent[n - 1]->id : 0;
+  *latest = n ? (uint64_t)recent[n - 1].row.id : 0;
   return RC_OK;
 }
 
@@ -94,24 +95,24 @@ rcode ops_kpi_record(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__KpiRecordRequest *in = req->kpi_record;
   if (!in) return call_fail(c, RC_INVALID, "kpi_record", "missing kpi_record");
-  Reflect__V1__Indicator *ind;
+  kpi_indicator ind;
   kpi_record k = {.in = in};
   rcode rc = kpi_access_indicator(c, in->indicator_id, "indicator_id", &ind);
   if (!rc) rc = kpi_access_acting(c, in->practitioner, in->team, &k.m.who);
-  if (!rc) rc = kpi_access_on_scale(c, "value", in->value, ind);
+  if (!rc) rc = kpi_access_on_scale(c, "value", in->value, &ind);
   if (!rc && strlen(in->evidence) > EVIDENCE_MAX)
     rc = call_fail(c, RC_INVALID, "evidence", "evidence may have at most %d bytes", EVIDENCE_MAX);
   if (rc) return rc;
   char today[KPI_DAY_SIZE];
   kpi_access_today(c, today);
-  if (strlen(in->period) != 10 || !kpi_trend_aligned((int)ind->period, in->period))
+  if (strlen(in->period) != 10 || !kpi_trend_aligned((int)ind.period, in->period))
     return call_fail(c, RC_INVALID, "period", "'%.16s' is not the first day of a period: %s", in->period,
-                     period_rule((int)ind->period));
+                     period_rule((int)ind.period));
   if (strcmp(in->period, today) > 0)
     return call_fail(c, RC_INVALID, "period", "period %s has not begun yet", in->period);
-  k.ind = ind;
-  k.m.indicator_id = (int64_t)ind->id;
-  k.m.version = ind->version;
+  k.ind = &ind;
+  k.m.indicator_id = ind.id;
+  k.m.version = ind.version;
   k.m.value = in->value;
   snprintf(k.m.period, sizeof k.m.period, "%.10s", in->period);
   rc = call_write(c, "record the measurement", record_tx, &k);
@@ -126,6 +127,55 @@ rcode ops_kpi_record(call *c, const Reflect__V1__Request *req)
   return RC_OK;
 }
 
+static Reflect__V1__KpiTarget *target_message(arena *a, const kpi_target_view *t)
+{
+  Reflect__V1__KpiTarget *m = arena_alloc(a, sizeof *m);
+  Reflect__V1__KpiAgreement **ag = arena_alloc(a, sizeof *ag * (t->n_agreed ? t->n_agreed : 1));
+  if (!m || !ag) return NULL;
+  reflect__v1__kpi_target__init(m);
+  m->id = (uint64_t)t->row.id;
+  m->indicator_id = (uint64_t)t->row.indicator_id;
+  m->indicator = t->indicator;
+  m->practitioner = t->practitioner;
+  m->team = t->team;
+  m->baseline = t->row.baseline;
+  m->target = t->row.target;
+  m->from = arena_strdup(a, t->row.from);
+  m->set_by = t->set_by;
+  m->set_at = t->row.set_at;
+  for (size_t i = 0; i < t->n_agreed; i++) {
+    if (!(ag[i] = arena_alloc(a, sizeof *ag[i]))) return NULL;
+    reflect__v1__kpi_agreement__init(ag[i]);
+    ag[i]->user = t->agreed[i].user;
+    ag[i]->at = t->agreed[i].at;
+  }
+  m->agreed = ag;
+  m->n_agreed = t->n_agreed;
+  return m->from ? m : NULL;
+}
+
+/* Evidence stays "": a report carries figures only (store_kpis_recent). */
+static Reflect__V1__KpiMeasurement *measurement_message(arena *a, const kpi_measurement_view *v)
+{
+  Reflect__V1__KpiMeasurement *m = arena_alloc(a, sizeof *m);
+  if (!m) return NULL;
+  reflect__v1__kpi_measurement__init(m);
+  m->id = (uint64_t)v->row.id;
+  m->indicator_id = (uint64_t)v->row.indicator_id;
+  m->indicator_version = v->row.version;
+  m->period = arena_strdup(a, v->row.period);
+  m->value = v->row.value;
+  m->target_id = (uint64_t)v->row.target_id;
+  m->recorded_at = v->row.recorded_at;
+  m->practitioner = v->practitioner;
+  m->team = v->team;
+  m->has_target = v->has_target != 0;
+  m->target = v->target;
+  m->baseline = v->baseline;
+  m->recorded_by = v->recorded_by;
+  return m->period ? m : NULL;
+}
+
 /* One indicator's line for who: the latest definition, the target in
  * force today, the recent periods and what they add up to. */
 static rcode report_line(call *c, int64_t indicator, const kpi_subject *who, uint32_t periods, const char *today,
@@ -134,16 +184,27 @@ static rcode report_line(call *c, int64_t indicator, const kpi_subject *who, uin
   Reflect__V1__KpiLine *l = arena_alloc(c->a, sizeof *l);
   if (!l) return RC_EXHAUSTED;
   reflect__v1__kpi_line__init(l);
+  kpi_indicator ind;
   kpi_target_row t;
+  kpi_target_view tv;
+  kpi_measurement_view *recent;
+  size_t n_recent = 0;
   int found = 0, agreed = 0;
-  rcode rc = store_kpis_indicator_get(call_store(c), indicator, 0, &l->indicator);
+  rcode rc = store_kpis_indicator_get(call_store(c), indicator, 0, &ind);
   if (!rc) rc = store_kpis_target_in_force(c->s->db, indicator, who, today, &t, &found);
-  if (!rc && found) rc = store_kpis_target_message(call_store(c), &t, &l->target);
+  if (!rc && found) rc = store_kpis_target_view(call_store(c), &t, &tv);
   if (!rc && found) rc = store_kpis_agreed(c->s->db, &t, &agreed);
-  if (!rc) rc = store_kpis_recent(call_store(c), indicator, who, periods, &l->recent, &l->n_recent);
+  if (!rc) rc = store_kpis_recent(call_store(c), indicator, who, periods, &recent, &n_recent);
   if (rc) return rc;
+  l->indicator = kpi_wire_indicator(c->a, &ind);
+  if (found) l->target = target_message(c->a, &tv);
+  l->recent = arena_alloc(c->a, sizeof *l->recent * (n_recent ? n_recent : 1));
+  if (!l->indicator || (found && !l->target) || !l->recent) return RC_EXHAUSTED;
+  for (size_t i = 0; i < n_recent; i++)
+    if (!(l->recent[i] = measurement_message(c->a, &recent[i]))) return RC_EXHAUSTED;
+  l->n_recent = n_recent;
   line_figures f;
-  figures_of((int)l->indicator->direction, l->recent, l->n_recent, &f);
+  figures_of((int)ind.direction, recent, n_recent, &f);
   l->trend = (Reflect__V1__KpiTrend)f.trend;
   l->drifting = f.drifting != 0;
   l->on_target = f.on_target != 0;

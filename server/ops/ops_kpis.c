@@ -12,6 +12,7 @@
 #include "events.h"
 #include "kpi_access.h"
 #include "kpi_trend.h"
+#include "kpi_wire.h"
 #include "ops.h"
 #include "store_audit.h"
 #include "store_kpis.h"
@@ -62,6 +63,19 @@ rcode ops_goal_add(call *c, const Reflect__V1__Request *req)
   return RC_OK;
 }
 
+static Reflect__V1__Goal *goal_message(arena *a, const kpi_goal *g)
+{
+  Reflect__V1__Goal *m = arena_alloc(a, sizeof *m);
+  if (!m) return NULL;
+  reflect__v1__goal__init(m);
+  m->id = (uint64_t)g->id;
+  m->name = g->name;
+  m->description = g->description;
+  m->created_at = g->created_at;
+  m->created_by = g->created_by;
+  return m;
+}
+
 rcode ops_goal_list(call *c, const Reflect__V1__Request *req)
 {
   if (!req->goal_list) return call_fail(c, RC_INVALID, "goal_list", "missing goal_list");
@@ -69,8 +83,14 @@ rcode ops_goal_list(call *c, const Reflect__V1__Request *req)
   rcode rc = reply_of(c, sizeof *r, (void **)&r);
   if (rc) return rc;
   reflect__v1__goal_list_reply__init(r);
-  if (store_kpis_goal_list(call_store(c), &r->goals, &r->n_goals))
-    return call_fail(c, RC_INTERNAL, NULL, "could not list goals");
+  kpi_goal *goals;
+  size_t n = 0;
+  if (store_kpis_goal_list(call_store(c), &goals, &n)) return call_fail(c, RC_INTERNAL, NULL, "could not list goals");
+  r->goals = arena_alloc(c->a, sizeof *r->goals * (n ? n : 1));
+  if (!r->goals) return call_fail(c, RC_INTERNAL, NULL, "could not list goals");
+  for (size_t i = 0; i < n; i++)
+    if (!(r->goals[i] = goal_message(c->a, &goals[i]))) return call_fail(c, RC_INTERNAL, NULL, "could not list goals");
+  r->n_goals = n;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_GOAL_LIST;
   c->rep->goal_list = r;
   return RC_OK;
@@ -102,6 +122,7 @@ static rcode check_indicator(call *c, const Reflect__V1__Indicator *in)
 
 typedef struct {
   const Reflect__V1__Indicator *in;
+  kpi_indicator row; /* in, for the store, once check_indicator has bounded its ids */
   int64_t id;
   uint32_t version;
 } kpi_define;
@@ -112,7 +133,7 @@ static rcode define_tx(call *c, void *arg)
   int yes = 0;
   if (store_kpis_goal_exists(c->s->db, (int64_t)k->in->goal_id, &yes)) return RC_INTERNAL;
   if (!yes) return call_fail(c, RC_NOT_FOUND, "indicator.goal_id", "no goal %llu", (unsigned long long)k->in->goal_id);
-  rcode rc = store_kpis_indicator_add(call_store(c), k->in, &k->id, &k->version);
+  rcode rc = store_kpis_indicator_add(call_store(c), &k->row, &k->id, &k->version);
   if (rc == RC_NOT_FOUND)
     return call_fail(c, RC_NOT_FOUND, "indicator.id", "no indicator %llu to make a new version of",
                      (unsigned long long)k->in->id);
@@ -126,8 +147,20 @@ rcode ops_kpi_define(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__KpiDefineRequest *in = req->kpi_define;
   if (!in || !in->indicator) return call_fail(c, RC_INVALID, "indicator", "missing indicator");
-  kpi_define k = {in->indicator, 0, 0};
-  rcode rc = check_indicator(c, in->indicator);
+  const Reflect__V1__Indicator *x = in->indicator;
+  kpi_define k = {.in = x};
+  rcode rc = check_indicator(c, x);
+  if (!rc)
+    k.row = (kpi_indicator){.id = (int64_t)x->id,
+                            .goal_id = (int64_t)x->goal_id,
+                            .name = x->name,
+                            .definition = x->definition,
+                            .measured_how = x->measured_how,
+                            .unit = x->unit,
+                            .scale_min = x->scale_min,
+                            .scale_max = x->scale_max,
+                            .direction = (kpi_direction)x->direction,
+                            .period = (kpi_period)x->period};
   if (!rc) rc = call_write(c, "define the indicator", define_tx, &k);
   Reflect__V1__KpiDefineReply *r;
   if (!rc) rc = reply_of(c, sizeof *r, (void **)&r);
@@ -150,8 +183,16 @@ rcode ops_kpi_list(call *c, const Reflect__V1__Request *req)
   rcode rc = reply_of(c, sizeof *r, (void **)&r);
   if (rc) return rc;
   reflect__v1__kpi_list_reply__init(r);
-  if (store_kpis_indicator_list(call_store(c), (int64_t)in->indicator_id, &r->indicators, &r->n_indicators))
+  kpi_indicator *v;
+  size_t n = 0;
+  if (store_kpis_indicator_list(call_store(c), (int64_t)in->indicator_id, &v, &n))
     return call_fail(c, RC_INTERNAL, NULL, "could not list indicators");
+  r->indicators = arena_alloc(c->a, sizeof *r->indicators * (n ? n : 1));
+  if (!r->indicators) return call_fail(c, RC_INTERNAL, NULL, "could not list indicators");
+  for (size_t i = 0; i < n; i++)
+    if (!(r->indicators[i] = kpi_wire_indicator(c->a, &v[i])))
+      return call_fail(c, RC_INTERNAL, NULL, "could not list indicators");
+  r->n_indicators = n;
   if (in->indicator_id && !r->n_indicators)
     return call_fail(c, RC_NOT_FOUND, "indicator_id", "no indicator %llu", (unsigned long long)in->indicator_id);
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_KPI_LIST;
@@ -176,18 +217,18 @@ rcode ops_kpi_assign(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__KpiAssignRequest *in = req->kpi_assign;
   if (!in) return call_fail(c, RC_INVALID, "kpi_assign", "missing kpi_assign");
-  Reflect__V1__Indicator *ind;
+  kpi_indicator ind;
   kpi_target_row t = {0};
   rcode rc = kpi_access_indicator(c, in->indicator_id, "indicator_id", &ind);
   if (!rc) rc = kpi_access_acting(c, in->practitioner, in->team, &t.who);
-  if (!rc) rc = kpi_access_on_scale(c, "baseline", in->baseline, ind);
-  if (!rc) rc = kpi_access_on_scale(c, "target", in->target, ind);
+  if (!rc) rc = kpi_access_on_scale(c, "baseline", in->baseline, &ind);
+  if (!rc) rc = kpi_access_on_scale(c, "target", in->target, &ind);
   if (rc) return rc;
   due_date d;
   if (!*in->from) kpi_access_today(c, t.from);
   else if (due_date_parse(in->from, &d)) return call_fail(c, RC_INVALID, "from", "a date is YYYY-MM-DD");
   else due_date_format(d, t.from, sizeof t.from);
-  t.indicator_id = (int64_t)ind->id;
+  t.indicator_id = ind.id;
   t.baseline = in->baseline;
   t.target = in->target;
   rc = call_write(c, "set the target", assign_tx, &t);

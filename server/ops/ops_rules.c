@@ -92,14 +92,61 @@ rcode ops_rule_add(call *c, const Reflect__V1__Request *req)
   return RC_OK;
 }
 
+/* due.h keeps the wire's numbers, so a cast is the conversion. */
+_Static_assert((int)DUE_DAY == (int)REFLECT__V1__INTERVAL_UNIT__UNIT_DAY &&
+                   (int)DUE_WEEK == (int)REFLECT__V1__INTERVAL_UNIT__UNIT_WEEK &&
+                   (int)DUE_MONTH == (int)REFLECT__V1__INTERVAL_UNIT__UNIT_MONTH,
+               "due units are the wire's IntervalUnit");
+
+static Reflect__V1__Interval *interval_message(arena *a, due_interval iv)
+{
+  Reflect__V1__Interval *m = arena_alloc(a, sizeof *m);
+  if (!m) return NULL;
+  reflect__v1__interval__init(m);
+  m->count = iv.count;
+  m->unit = (Reflect__V1__IntervalUnit)iv.unit;
+  return m;
+}
+
+/* The last step has no until. */
+static Reflect__V1__FrequencyRule *rule_message(arena *a, const rule_row *r)
+{
+  Reflect__V1__FrequencyRule *m = arena_alloc(a, sizeof *m);
+  if (!m) return NULL;
+  reflect__v1__frequency_rule__init(m);
+  m->id = (uint64_t)r->id;
+  m->name = r->name;
+  m->description = r->description;
+  m->created_at = r->created_at;
+  m->created_by = r->created_by;
+  m->steps = arena_alloc(a, sizeof *m->steps * (r->n_steps ? r->n_steps : 1));
+  if (!m->steps) return NULL;
+  for (size_t i = 0; i < r->n_steps; i++) {
+    Reflect__V1__FrequencyStep *s = arena_alloc(a, sizeof *s);
+    if (!s) return NULL;
+    reflect__v1__frequency_step__init(s);
+    if (!(s->every = interval_message(a, r->steps[i].every))) return NULL;
+    if (r->steps[i].until.count && !(s->until = interval_message(a, r->steps[i].until))) return NULL;
+    m->steps[i] = s;
+  }
+  m->n_steps = r->n_steps;
+  return m;
+}
+
 rcode ops_rule_list(call *c, const Reflect__V1__Request *req)
 {
   (void)req;
   Reflect__V1__RuleListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return call_fail(c, RC_EXHAUSTED, NULL, "out of memory");
   reflect__v1__rule_list_reply__init(r);
-  rcode rc = store_rules_list(call_store(c), &r->rules, &r->n_rules);
+  rule_row *rules;
+  size_t n = 0;
+  rcode rc = store_rules_list(call_store(c), &rules, &n);
+  if (!rc && !(r->rules = arena_alloc(c->a, sizeof *r->rules * (n ? n : 1)))) rc = RC_EXHAUSTED;
+  for (size_t i = 0; !rc && i < n; i++)
+    if (!(r->rules[i] = rule_message(c->a, &rules[i]))) rc = RC_EXHAUSTED;
   if (rc) return call_fail(c, rc, NULL, "could not list the rules");
+  r->n_rules = n;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_RULE_LIST;
   c->rep->rule_list = r;
   return RC_OK;

@@ -152,6 +152,21 @@ rcode ops_team_member(call *c, const Reflect__V1__Request *req)
   return RC_OK;
 }
 
+static Reflect__V1__Team *team_message(arena *a, const team_row *t)
+{
+  Reflect__V1__Team *m = arena_alloc(a, sizeof *m);
+  if (!m) return NULL;
+  reflect__v1__team__init(m);
+  m->id = (uint64_t)t->id;
+  m->name = t->name;
+  m->created_at = t->created_at;
+  m->managers = t->managers;
+  m->n_managers = t->n_managers;
+  m->members = t->members;
+  m->n_members = t->n_members;
+  return m;
+}
+
 rcode ops_team_list(call *c, const Reflect__V1__Request *req)
 {
   if (!req->team_list) return call_fail(c, RC_INVALID, "team_list", "missing team_list");
@@ -160,8 +175,14 @@ rcode ops_team_list(call *c, const Reflect__V1__Request *req)
   reflect__v1__team_list_reply__init(r);
   /* Administrators run all teams; a manager sees the ones they manage. */
   int64_t only = c->who->role == ROLE_ADMINISTRATOR ? 0 : c->who->user_id;
-  rcode rc = store_teams_list(call_store(c), only, &r->teams, &r->n_teams);
+  team_row *teams;
+  size_t n = 0;
+  rcode rc = store_teams_list(call_store(c), only, &teams, &n);
+  if (!rc && !(r->teams = arena_alloc(c->a, sizeof *r->teams * (n ? n : 1)))) rc = RC_EXHAUSTED;
+  for (size_t i = 0; !rc && i < n; i++)
+    if (!(r->teams[i] = team_message(c->a, &teams[i]))) rc = RC_EXHAUSTED;
   if (rc) return call_fail(c, rc, NULL, "could not list teams");
+  r->n_teams = n;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_TEAM_LIST;
   c->rep->team_list = r;
   return RC_OK;

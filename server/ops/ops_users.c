@@ -116,14 +116,46 @@ rcode ops_user_add(call *c, const Reflect__V1__Request *req)
   return RC_OK;
 }
 
+static Reflect__V1__User *user_message(arena *a, const user_view *u)
+{
+  Reflect__V1__User *m = arena_alloc(a, sizeof *m);
+  if (!m) return NULL;
+  reflect__v1__user__init(m);
+  m->id = (uint64_t)u->id;
+  m->username = u->username;
+  m->name = u->name;
+  m->role = (Reflect__V1__Role)u->role; /* user_role has the wire's numbers (call.c) */
+  m->active = u->active != 0;
+  m->created_at = u->created_at;
+  m->expires_at = u->expires_at;
+  m->teams = u->teams;
+  m->n_teams = u->n_teams;
+  return m;
+}
+
+rcode ops_users_message(call *c, const user_row *u, Reflect__V1__User **out)
+{
+  user_view v;
+  rcode rc = store_users_view(call_store(c), u, &v);
+  if (rc) return rc;
+  *out = user_message(c->a, &v);
+  return *out ? RC_OK : RC_EXHAUSTED;
+}
+
 rcode ops_user_list(call *c, const Reflect__V1__Request *req)
 {
   (void)req;
   Reflect__V1__UserListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__user_list_reply__init(r);
-  rcode rc = store_users_list(call_store(c), &r->users, &r->n_users);
+  user_view *users;
+  size_t n = 0;
+  rcode rc = store_users_list(call_store(c), &users, &n);
+  if (!rc && !(r->users = arena_alloc(c->a, sizeof *r->users * (n ? n : 1)))) rc = RC_EXHAUSTED;
+  for (size_t i = 0; !rc && i < n; i++)
+    if (!(r->users[i] = user_message(c->a, &users[i]))) rc = RC_EXHAUSTED;
   if (rc) return call_fail(c, rc, NULL, "could not list users");
+  r->n_users = n;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_USER_LIST;
   c->rep->user_list = r;
   return RC_OK;

@@ -1,11 +1,7 @@
 #include "store_audit_list.h"
-#include "reflect.pb-c.h"
-#include "wire.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#include "wire.h"
 
 #define ENTRY_COLUMNS                                                                               \
   "SELECT a.id, a.at, coalesce(u.username, ''), coalesce(u.role, 0), a.device, a.action, a.object," \
@@ -39,15 +35,13 @@ static const char admin_sql[] = ENTRY_COLUMNS
     "  (SELECT 'team=' || team_id FROM team_members WHERE user_id = ?1 AND manager = 1))"
     " AND a.at BETWEEN ?4 AND ?5 ORDER BY a.id LIMIT ?6";
 
-#define AUDIT_LIST_BYTES_MAX (768u * 1024)
-
 static char *column_text(store_ctx *c, sqlite3_stmt *st, int i)
 {
   const char *t = (const char *)sqlite3_column_text(st, i);
   return arena_strdup(c->a, t ? t : "");
 }
 
-rcode store_audit_list(store_ctx *c, const audit_query *q, Reflect__V1__AuditEntry ***out, size_t *n, int *truncated)
+rcode store_audit_list(store_ctx *c, const audit_query *q, audit_entry **out, size_t *n, int *truncated)
 {
   sqlite3_stmt *st = db_prepare(c->db, q->admin_for ? admin_sql : q->session_id ? session_sql : case_sql);
   if (!st) return RC_INTERNAL;
@@ -66,7 +60,7 @@ rcode store_audit_list(store_ctx *c, const audit_query *q, Reflect__V1__AuditEnt
   sqlite3_bind_int64(st, 4, q->from);
   sqlite3_bind_int64(st, 5, q->to);
   sqlite3_bind_int64(st, 6, (int64_t)q->limit + 1);
-  Reflect__V1__AuditEntry **v = arena_alloc(c->a, sizeof *v * (q->limit + 1));
+  audit_entry *v = arena_alloc(c->a, sizeof *v * (q->limit + 1));
   if (!v) {
     sqlite3_reset(st);
     return RC_EXHAUSTED;
@@ -79,34 +73,29 @@ rcode store_audit_list(store_ctx *c, const audit_query *q, Reflect__V1__AuditEnt
       *truncated = 1;
       break;
     }
-    Reflect__V1__AuditEntry *e = arena_alloc(c->a, sizeof *e);
-    if (!e) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__audit_entry__init(e);
-    e->id = (uint64_t)sqlite3_column_int64(st, 0);
+    audit_entry *e = &v[k];
+    e->id = sqlite3_column_int64(st, 0);
     e->at = sqlite3_column_int64(st, 1);
     e->who = column_text(c, st, 2);
-    int role = sqlite3_column_int(st, 3);
-    e->role = arena_strdup(c->a, role ? wire_role_name((Reflect__V1__Role)role) : "");
+    e->role = (user_role)sqlite3_column_int(st, 3);
     /* Enough of the device key to tell devices apart, not to name one. */
     const char *dev = (const char *)sqlite3_column_text(st, 4);
     e->device = arena_strndup(c->a, dev ? dev : "", dev ? strnlen(dev, 8) : 0);
     e->action = column_text(c, st, 5);
     e->object = column_text(c, st, 6);
     e->detail = column_text(c, st, 7);
-    if (!e->who || !e->role || !e->device || !e->action || !e->object || !e->detail) {
+    if (!e->who || !e->device || !e->action || !e->object || !e->detail) {
       rc = RC_EXHAUSTED;
       break;
     }
-    /* A reply is one frame (1 MiB): stop early rather than fail to send. */
-    bytes += protobuf_c_message_get_packed_size(&e->base) + 8;
-    if (bytes > AUDIT_LIST_BYTES_MAX) {
-      *truncated = 1;
-      break;
+    if (q->cost) {
+      bytes += q->cost(e);
+      if (bytes > q->budget) {
+        *truncated = 1;
+        break;
+      }
     }
-    v[k++] = e;
+    k++;
   }
   sqlite3_reset(st);
   if (!rc && src != SQLITE_ROW && src != SQLITE_DONE) rc = RC_INTERNAL;

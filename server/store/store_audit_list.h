@@ -12,22 +12,33 @@
  * joining (or managing) any team, changes of who is in (and who manages)
  * the teams they manage, and inspectors granted or refused them.
  * Entries come oldest first, at most `limit` (the caller bounds it), with
- * *truncated set when more matched. Entries and their strings are arena
- * memory (freed with the request). Returns 0 or a Reflect code.
+ * *truncated set when more matched or when the next entry would take the
+ * sum of cost() over the entries past budget (the caller, who knows how an
+ * entry is sent, says what one costs; cost NULL: no budget). Entries are
+ * plain structs; they and their strings are arena memory (freed with the
+ * request). Returns 0 or an rcode.
  */
 #ifndef REFLECT_STORE_AUDIT_LIST_H
 #define REFLECT_STORE_AUDIT_LIST_H
 
 #include "store_ctx.h"
-#include "reflect.pb-c.h"
+
+typedef struct {
+  int64_t id, at;
+  char *who;      /* the actor's username; "" for none */
+  user_role role; /* the actor's; ROLE_UNSPECIFIED for none */
+  char *device;   /* the first characters of the device key only */
+  char *action, *object, *detail;
+} audit_entry;
 
 typedef struct {
   int64_t session_id, case_id, admin_for; /* exactly one set */
   int64_t from, to;                       /* inclusive bounds on at */
   uint32_t limit;
+  size_t (*cost)(const audit_entry *e);
+  size_t budget;
 } audit_query;
 
-rcode store_audit_list(store_ctx *c, const audit_query *q, Reflect__V1__AuditEntry ***out, size_t *n,
-                       int *truncated) RC_MUST_CHECK;
+rcode store_audit_list(store_ctx *c, const audit_query *q, audit_entry **out, size_t *n, int *truncated) RC_MUST_CHECK;
 
 #endif

@@ -1,5 +1,4 @@
 #include "store_events.h"
-#include "reflect.pb-c.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -8,31 +7,12 @@
 
 #include "store_keys.h"
 
-/* An Event decoded into an arena: its body was written by this server and
- * authenticated by the vault, so no budget or UTF-8 walk is needed, and
- * the arena wipes it on reset. */
-static void *arena_pb_alloc(void *data, size_t size)
-{
-  return arena_alloc(data, size);
-}
-static void arena_pb_free(void *data, void *p)
-{
-  (void)data;
-  (void)p;
-}
-
-static Reflect__V1__Event *decode_body(arena *a, const uint8_t *data, size_t len)
-{
-  ProtobufCAllocator alloc = {arena_pb_alloc, arena_pb_free, a};
-  return (Reflect__V1__Event *)protobuf_c_message_unpack(&reflect__v1__event__descriptor, &alloc, len, data);
-}
-
 static store_slot body_slot(int64_t seq, int64_t key_id)
 {
   return (store_slot){"events", seq, "body", key_id, 0, NULL};
 }
 
-rcode store_events_add(store_ctx *c, int64_t user_id, const Reflect__V1__Event *ev, int64_t *seq_out)
+rcode store_events_add(store_ctx *c, int64_t user_id, int kind, const uint8_t *body, size_t len, int64_t *seq_out)
 {
   db *d = c->db;
   char subject[32];
@@ -44,14 +24,10 @@ rcode store_events_add(store_ctx *c, int64_t user_id, const Reflect__V1__Event *
    * so it is chosen first; the caller holds the write lock. */
   if (db_next_id(d, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) + 1", &seq))
     return RC_INTERNAL;
-  size_t len = protobuf_c_message_get_packed_size(&ev->base);
-  uint8_t *plain = arena_alloc(c->a, len + 1);
-  if (!plain) return RC_EXHAUSTED;
-  protobuf_c_message_pack(&ev->base, plain);
   store_slot slot = body_slot(seq, key_id);
   uint8_t *blob;
   size_t blob_len;
-  rc = store_keys_seal_bytes(d, c->vault, c->ring, &slot, plain, len, &blob, &blob_len);
+  rc = store_keys_seal_bytes(d, c->vault, c->ring, &slot, body, len, &blob, &blob_len);
   if (rc) return rc;
   sqlite3_stmt *st =
       db_prepare(d, "INSERT INTO events(seq, user_id, kind, created_at, key_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -61,7 +37,7 @@ rcode store_events_add(store_ctx *c, int64_t user_id, const Reflect__V1__Event *
   }
   sqlite3_bind_int64(st, 1, seq);
   sqlite3_bind_int64(st, 2, user_id);
-  sqlite3_bind_int(st, 3, (int)ev->kind);
+  sqlite3_bind_int(st, 3, kind);
   sqlite3_bind_int64(st, 4, c->now);
   sqlite3_bind_int64(st, 5, key_id);
   sqlite3_bind_blob(st, 6, blob, (int)blob_len, SQLITE_STATIC);
@@ -109,22 +85,19 @@ static int read_rows(sqlite3_stmt *st, arena *a, sealed_row *rows, size_t max, s
   return rc;
 }
 
-static rcode open_row(db *d, const vault *v, keyring *ring, arena *a, const sealed_row *r, Reflect__V1__Event **out)
+static rcode open_row(db *d, const vault *v, keyring *ring, arena *a, const sealed_row *r, event_row *out)
 {
   store_slot slot = body_slot(r->seq, r->key_id);
   uint8_t *plain;
   size_t len;
   int rc = store_keys_open_bytes(d, v, ring, &slot, r->blob, r->len, a, &plain, &len);
   if (rc) return rc;
-  Reflect__V1__Event *ev = decode_body(a, plain, len);
-  if (!ev) return RC_DATA_LOSS;
-  ev->seq = (uint64_t)r->seq;
-  *out = ev;
+  *out = (event_row){r->seq, r->user_id, plain, len};
   return RC_OK;
 }
 
-rcode store_events_since(store_ctx *c, int64_t user_id, uint64_t after, uint32_t limit, Reflect__V1__Event ***out,
-                         size_t *n, int *more)
+rcode store_events_since(store_ctx *c, int64_t user_id, uint64_t after, uint32_t limit, event_row **out, size_t *n,
+                         int *more)
 {
   if (limit == 0) limit = EVENTS_SINCE_DEFAULT;
   if (limit > EVENTS_SINCE_MAX) limit = EVENTS_SINCE_MAX;
@@ -137,15 +110,13 @@ rcode store_events_since(store_ctx *c, int64_t user_id, uint64_t after, uint32_t
   sqlite3_bind_int64(st, 2, (int64_t)after);
   sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
   sealed_row *rows = arena_alloc(c->a, sizeof *rows * limit);
-  Reflect__V1__Event **v = arena_alloc(c->a, sizeof *v * limit);
+  event_row *v = arena_alloc(c->a, sizeof *v * limit);
   if (!rows || !v) {
     sqlite3_reset(st);
     return RC_EXHAUSTED;
   }
   size_t k, kept = 0;
   int rc = read_rows(st, c->a, rows, limit, &k, more);
-  /* A row that does not open (logged as an integrity error) is skipped, not
-   * fatal: one bad row must not stop someone catching up for ever. */
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
     int orc = open_row(c->db, c->vault, c->ring, c->a, &rows[i], &v[kept]);
     if (orc == RC_OK) kept++;
@@ -174,9 +145,7 @@ rcode store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t fi
   int more;
   int rc = read_rows(st, a, rows, max, &k, &more);
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
-    out[kept].seq = rows[i].seq;
-    out[kept].user_id = rows[i].user_id;
-    int orc = open_row(d, v, r, a, &rows[i], &out[kept].ev);
+    int orc = open_row(d, v, r, a, &rows[i], &out[kept]);
     if (orc == RC_OK) kept++;
     else if (orc == RC_EXHAUSTED || orc == RC_INTERNAL) rc = orc;
   }

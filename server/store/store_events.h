@@ -3,16 +3,21 @@
  * published under, and what the scheduler has already emitted (docs/architecture.md#d6-events).
  *
  * Contract:
- *  - The outbox holds one row per recipient. store_events_add (inside the
- *    caller's write transaction) stores ev, with its seq left 0, serialised
- *    and sealed under the recipient's data key ("user:N"), bound to table
- *    "events", that row and column "body"; *seq is the new row's sequence
- *    number: one increasing sequence per server, never reused.
- *  - store_events_since returns the user's own events after `after`,
- *    oldest first, at most `limit` (1..EVENTS_SINCE_MAX), with seq filled
- *    in; *more says whether any are left. Messages come from c->a.
+ *  - The outbox holds one row per recipient. The store does not read an
+ *    event: events.c encodes it (its seq left 0, the row's seq says it)
+ *    and decodes it (events_decode). store_events_add (inside the
+ *    caller's write transaction) stores the body sealed under the
+ *    recipient's data key ("user:N"), bound to table "events", that row
+ *    and column "body", and kind (the wire's EventKind number) in the
+ *    clear; *seq is the new row's sequence number: one increasing sequence
+ *    per server, never reused.
+ *  - store_events_since returns the user's own rows after `after`, oldest
+ *    first, at most `limit` (1..EVENTS_SINCE_MAX); *more says whether any
+ *    are left. Rows and their opened bodies come from c->a.
  *  - store_events_range is the relay's read: every row with first <= seq <=
- *    last (at most max), decoded into arena a, seq filled in.
+ *    last (at most max), opened into arena a.
+ *  - A row whose body does not open (logged as an integrity error) is
+ *    left out, so one bad row cannot stop anyone catching up for ever.
  *  - A topic (topic.h) is made afresh at every login of a user on a device
  *    (store_events_topic_renew, write transaction), so two logins cannot
  *    be linked by their topic; a watcher follows the new one (EventsSince
@@ -32,7 +37,6 @@
 #include <stdint.h>
 
 #include "store_ctx.h"
-#include "reflect.pb-c.h"
 #include "topic.h"
 
 #define EVENT_TOPIC_BYTES TOPIC_BYTES
@@ -42,7 +46,8 @@
 
 typedef struct {
   int64_t seq, user_id;
-  Reflect__V1__Event *ev;
+  const uint8_t *body; /* the encoded event, opened */
+  size_t len;
 } event_row;
 
 typedef struct {
@@ -50,9 +55,10 @@ typedef struct {
   uint8_t topic[EVENT_TOPIC_BYTES];
 } event_device;
 
-rcode store_events_add(store_ctx *c, int64_t user_id, const Reflect__V1__Event *ev, int64_t *seq) RC_MUST_CHECK;
-rcode store_events_since(store_ctx *c, int64_t user_id, uint64_t after, uint32_t limit, Reflect__V1__Event ***out,
-                         size_t *n, int *more) RC_MUST_CHECK;
+rcode store_events_add(store_ctx *c, int64_t user_id, int kind, const uint8_t *body, size_t len,
+                       int64_t *seq) RC_MUST_CHECK;
+rcode store_events_since(store_ctx *c, int64_t user_id, uint64_t after, uint32_t limit, event_row **out, size_t *n,
+                         int *more) RC_MUST_CHECK;
 rcode store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t first, int64_t last, event_row *rows,
                          size_t max, size_t *n) RC_MUST_CHECK;
 

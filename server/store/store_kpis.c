@@ -1,5 +1,4 @@
 #include "store_kpis.h"
-#include "reflect.pb-c.h"
 #include "store_keys.h"
 
 #include <stdio.h>
@@ -52,29 +51,23 @@ rcode store_kpis_goal_exists(db *d, int64_t id, int *yes)
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? RC_OK : RC_INTERNAL;
 }
 
-rcode store_kpis_goal_list(store_ctx *c, Reflect__V1__Goal ***out, size_t *n)
+rcode store_kpis_goal_list(store_ctx *c, kpi_goal **out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT g.id, g.name, g.description, g.created_at, u.username FROM kpi_goals g"
                                 " JOIN users u ON u.id = g.created_by ORDER BY g.id LIMIT " SQL_NUM(KPI_LIST_MAX));
   if (!st) return RC_INTERNAL;
-  Reflect__V1__Goal **v = arena_alloc(c->a, sizeof *v * KPI_LIST_MAX);
+  kpi_goal *v = arena_alloc(c->a, sizeof *v * KPI_LIST_MAX);
   size_t k = 0;
   int rc = v ? RC_OK : RC_EXHAUSTED, step = SQLITE_DONE;
   while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    Reflect__V1__Goal *g = arena_alloc(c->a, sizeof *g);
-    if (!g) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__goal__init(g);
-    g->id = (uint64_t)sqlite3_column_int64(st, 0);
+    kpi_goal *g = &v[k++];
+    g->id = sqlite3_column_int64(st, 0);
     g->name = col_text(c, st, 1);
     g->description = col_text(c, st, 2);
     g->created_at = sqlite3_column_int64(st, 3);
     g->created_by = col_text(c, st, 4);
     if (!g->name || !g->description || !g->created_by) rc = RC_EXHAUSTED;
-    v[k++] = g;
   }
   sqlite3_reset(st);
   if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = RC_INTERNAL;
@@ -84,7 +77,7 @@ rcode store_kpis_goal_list(store_ctx *c, Reflect__V1__Goal ***out, size_t *n)
   return RC_OK;
 }
 
-rcode store_kpis_indicator_add(store_ctx *c, const Reflect__V1__Indicator *in, int64_t *id, uint32_t *version)
+rcode store_kpis_indicator_add(store_ctx *c, const kpi_indicator *in, int64_t *id, uint32_t *version)
 {
   db *d = c->db;
   *version = 1;
@@ -93,7 +86,7 @@ rcode store_kpis_indicator_add(store_ctx *c, const Reflect__V1__Indicator *in, i
   } else {
     sqlite3_stmt *st = db_prepare(d, "SELECT max(version) FROM kpi_indicators WHERE id = ?1");
     if (!st) return RC_INTERNAL;
-    sqlite3_bind_int64(st, 1, (int64_t)in->id);
+    sqlite3_bind_int64(st, 1, in->id);
     int step = sqlite3_step(st);
     int found = step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
     int64_t latest = found ? sqlite3_column_int64(st, 0) : 0;
@@ -101,7 +94,7 @@ rcode store_kpis_indicator_add(store_ctx *c, const Reflect__V1__Indicator *in, i
     if (step != SQLITE_ROW) return RC_INTERNAL;
     if (!found) return RC_NOT_FOUND;
     if (latest >= UINT32_MAX) return RC_PRECONDITION;
-    *id = (int64_t)in->id;
+    *id = in->id;
     *version = (uint32_t)latest + 1;
   }
   sqlite3_stmt *st =
@@ -120,7 +113,7 @@ rcode store_kpis_indicator_add(store_ctx *c, const Reflect__V1__Indicator *in, i
   sqlite3_bind_double(st, 8, in->scale_max);
   sqlite3_bind_int(st, 9, (int)in->direction);
   sqlite3_bind_int(st, 10, (int)in->period);
-  sqlite3_bind_int64(st, 11, (int64_t)in->goal_id);
+  sqlite3_bind_int64(st, 11, in->goal_id);
   sqlite3_bind_int64(st, 12, c->now);
   sqlite3_bind_int64(st, 13, c->who->user_id);
   return rc_from_sqlite(db_step_done(st));
@@ -131,19 +124,14 @@ rcode store_kpis_indicator_add(store_ctx *c, const Reflect__V1__Indicator *in, i
   " i.direction, i.period, i.goal_id, g.name, i.created_at, u.username FROM kpi_indicators i"       \
   " JOIN kpi_goals g ON g.id = i.goal_id JOIN users u ON u.id = i.created_by"
 
-static rcode read_indicators(store_ctx *c, sqlite3_stmt *st, size_t max, Reflect__V1__Indicator ***out, size_t *n)
+static rcode read_indicators(store_ctx *c, sqlite3_stmt *st, size_t max, kpi_indicator **out, size_t *n)
 {
-  Reflect__V1__Indicator **v = arena_alloc(c->a, sizeof *v * max);
+  kpi_indicator *v = arena_alloc(c->a, sizeof *v * max);
   size_t k = 0;
   int rc = v ? RC_OK : RC_EXHAUSTED, step = SQLITE_DONE;
   while (!rc && k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    Reflect__V1__Indicator *x = arena_alloc(c->a, sizeof *x);
-    if (!x) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__indicator__init(x);
-    x->id = (uint64_t)sqlite3_column_int64(st, 0);
+    kpi_indicator *x = &v[k++];
+    x->id = sqlite3_column_int64(st, 0);
     x->version = (uint32_t)sqlite3_column_int64(st, 1);
     x->name = col_text(c, st, 2);
     x->definition = col_text(c, st, 3);
@@ -151,14 +139,13 @@ static rcode read_indicators(store_ctx *c, sqlite3_stmt *st, size_t max, Reflect
     x->unit = col_text(c, st, 5);
     x->scale_min = sqlite3_column_double(st, 6);
     x->scale_max = sqlite3_column_double(st, 7);
-    x->direction = (Reflect__V1__KpiDirection)sqlite3_column_int(st, 8);
-    x->period = (Reflect__V1__KpiPeriod)sqlite3_column_int(st, 9);
-    x->goal_id = (uint64_t)sqlite3_column_int64(st, 10);
+    x->direction = (kpi_direction)sqlite3_column_int(st, 8);
+    x->period = (kpi_period)sqlite3_column_int(st, 9);
+    x->goal_id = sqlite3_column_int64(st, 10);
     x->goal = col_text(c, st, 11);
     x->created_at = sqlite3_column_int64(st, 12);
     x->created_by = col_text(c, st, 13);
     if (!x->name || !x->definition || !x->measured_how || !x->unit || !x->goal || !x->created_by) rc = RC_EXHAUSTED;
-    v[k++] = x;
   }
   sqlite3_reset(st);
   if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = RC_INTERNAL;
@@ -168,7 +155,7 @@ static rcode read_indicators(store_ctx *c, sqlite3_stmt *st, size_t max, Reflect
   return RC_OK;
 }
 
-rcode store_kpis_indicator_get(store_ctx *c, int64_t id, uint32_t version, Reflect__V1__Indicator **out)
+rcode store_kpis_indicator_get(store_ctx *c, int64_t id, uint32_t version, kpi_indicator *out)
 {
   sqlite3_stmt *st = db_prepare(c->db, INDICATOR_SELECT
                                 " WHERE i.id = ?1 AND i.version = CASE WHEN ?2 = 0"
@@ -176,7 +163,7 @@ rcode store_kpis_indicator_get(store_ctx *c, int64_t id, uint32_t version, Refle
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int64(st, 2, version);
-  Reflect__V1__Indicator **v;
+  kpi_indicator *v;
   size_t n = 0;
   int rc = read_indicators(c, st, 1, &v, &n);
   if (rc) return rc;
@@ -185,7 +172,7 @@ rcode store_kpis_indicator_get(store_ctx *c, int64_t id, uint32_t version, Refle
   return RC_OK;
 }
 
-rcode store_kpis_indicator_list(store_ctx *c, int64_t id, Reflect__V1__Indicator ***out, size_t *n)
+rcode store_kpis_indicator_list(store_ctx *c, int64_t id, kpi_indicator **out, size_t *n)
 {
   sqlite3_stmt *st =
       db_prepare(c->db, INDICATOR_SELECT
@@ -305,19 +292,12 @@ static rcode subject_names(store_ctx *c, const kpi_subject *who, char **user, ch
   return *user && *team ? RC_OK : RC_EXHAUSTED;
 }
 
-rcode store_kpis_target_message(store_ctx *c, const kpi_target_row *t, Reflect__V1__KpiTarget **out)
+rcode store_kpis_target_view(store_ctx *c, const kpi_target_row *t, kpi_target_view *out)
 {
-  Reflect__V1__KpiTarget *m = arena_alloc(c->a, sizeof *m);
-  Reflect__V1__KpiAgreement **ag = arena_alloc(c->a, sizeof *ag * AGREEMENTS_MAX);
-  if (!m || !ag) return RC_EXHAUSTED;
-  reflect__v1__kpi_target__init(m);
-  m->id = (uint64_t)t->id;
-  m->indicator_id = (uint64_t)t->indicator_id;
-  m->baseline = t->baseline;
-  m->target = t->target;
-  m->from = arena_strdup(c->a, t->from);
-  m->set_at = t->set_at;
-  int rc = subject_names(c, &t->who, &m->practitioner, &m->team);
+  kpi_target_view m = {.row = *t};
+  kpi_agreement *ag = arena_alloc(c->a, sizeof *ag * AGREEMENTS_MAX);
+  if (!ag) return RC_EXHAUSTED;
+  int rc = subject_names(c, &t->who, &m.practitioner, &m.team);
   if (rc) return rc;
   sqlite3_stmt *st =
       db_prepare(c->db, "SELECT (SELECT name FROM kpi_indicators i WHERE i.id = ?1 ORDER BY version DESC LIMIT 1),"
@@ -327,8 +307,8 @@ rcode store_kpis_target_message(store_ctx *c, const kpi_target_row *t, Reflect__
   sqlite3_bind_int64(st, 2, t->set_by);
   int step = sqlite3_step(st);
   if (step == SQLITE_ROW) {
-    m->indicator = col_text(c, st, 0);
-    m->set_by = col_text(c, st, 1);
+    m.indicator = col_text(c, st, 0);
+    m.set_by = col_text(c, st, 1);
   }
   sqlite3_reset(st);
   if (step != SQLITE_ROW) return RC_INTERNAL;
@@ -340,22 +320,16 @@ rcode store_kpis_target_message(store_ctx *c, const kpi_target_row *t, Reflect__
   sqlite3_bind_int64(st, 1, t->id);
   size_t k = 0;
   while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    Reflect__V1__KpiAgreement *a = arena_alloc(c->a, sizeof *a);
-    if (!a) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__kpi_agreement__init(a);
+    kpi_agreement *a = &ag[k++];
     a->user = col_text(c, st, 0);
     a->at = sqlite3_column_int64(st, 1);
     if (!a->user) rc = RC_EXHAUSTED;
-    ag[k++] = a;
   }
   sqlite3_reset(st);
   if (rc) return rc;
-  if (!m->from || !m->indicator || !m->set_by) return RC_EXHAUSTED;
-  m->agreed = ag;
-  m->n_agreed = k;
+  if (!m.indicator || !m.set_by) return RC_EXHAUSTED;
+  m.agreed = ag;
+  m.n_agreed = k;
   *out = m;
   return RC_OK;
 }
@@ -450,40 +424,30 @@ static rcode username_of(store_ctx *c, int64_t id, char **out)
   return *out ? RC_OK : RC_EXHAUSTED;
 }
 
-/* Fills the message from a row: names and the stored target. Evidence is
+/* Fills the view from a row: names and the stored target. Evidence is
  * not opened: reports carry figures only (they run in a read transaction,
  * where a read of sealed text could not be audited first). */
-static rcode measurement_message(store_ctx *c, const kpi_measurement_row *row, Reflect__V1__KpiMeasurement **out)
+static rcode measurement_view(store_ctx *c, const kpi_measurement_row *row, kpi_measurement_view *out)
 {
-  Reflect__V1__KpiMeasurement *m = arena_alloc(c->a, sizeof *m);
-  if (!m) return RC_EXHAUSTED;
-  reflect__v1__kpi_measurement__init(m);
-  m->id = (uint64_t)row->id;
-  m->indicator_id = (uint64_t)row->indicator_id;
-  m->indicator_version = row->version;
-  m->period = arena_strdup(c->a, row->period);
-  m->value = row->value;
-  m->target_id = (uint64_t)row->target_id;
-  m->recorded_at = row->recorded_at;
-  int rc = subject_names(c, &row->who, &m->practitioner, &m->team);
+  kpi_measurement_view m = {.row = *row};
+  int rc = subject_names(c, &row->who, &m.practitioner, &m.team);
   if (!rc && row->target_id) {
     kpi_target_row t;
     rc = store_kpis_target_get(c->db, row->target_id, &t);
-    m->has_target = !rc;
+    m.has_target = !rc;
     if (!rc) {
-      m->target = t.target;
-      m->baseline = t.baseline;
+      m.target = t.target;
+      m.baseline = t.baseline;
     }
   }
-  if (!rc) rc = username_of(c, row->recorded_by, &m->recorded_by);
+  if (!rc) rc = username_of(c, row->recorded_by, &m.recorded_by);
   if (rc) return rc;
-  if (!m->period) return RC_EXHAUSTED;
   *out = m;
   return RC_OK;
 }
 
-rcode store_kpis_recent(store_ctx *c, int64_t indicator, const kpi_subject *who, size_t max,
-                        Reflect__V1__KpiMeasurement ***out, size_t *n)
+rcode store_kpis_recent(store_ctx *c, int64_t indicator, const kpi_subject *who, size_t max, kpi_measurement_view **out,
+                        size_t *n)
 {
   if (max > KPI_PERIODS_MAX) max = KPI_PERIODS_MAX;
   sqlite3_stmt *st =
@@ -503,9 +467,9 @@ rcode store_kpis_recent(store_ctx *c, int64_t indicator, const kpi_subject *who,
   sqlite3_reset(st);
   if (step != SQLITE_ROW && step != SQLITE_DONE) return RC_INTERNAL;
   /* Names and targets are read with other statements, once st is reset. */
-  Reflect__V1__KpiMeasurement **v = arena_alloc(c->a, sizeof *v * (k ? k : 1));
+  kpi_measurement_view *v = arena_alloc(c->a, sizeof *v * (k ? k : 1));
   int rc = v ? RC_OK : RC_EXHAUSTED;
-  for (size_t i = 0; !rc && i < k; i++) rc = measurement_message(c, &rows[k - 1 - i], &v[i]);
+  for (size_t i = 0; !rc && i < k; i++) rc = measurement_view(c, &rows[k - 1 - i], &v[i]);
   if (rc) return rc;
   *out = v;
   *n = k;

@@ -1,5 +1,4 @@
 #include "store_rules.h"
-#include "reflect.pb-c.h"
 
 rcode store_rules_add(store_ctx *c, const char *name, const char *description, const due_step *steps, size_t n,
                       int64_t *id)
@@ -74,63 +73,30 @@ rcode store_rules_agreement_steps(db *d, int64_t rule_id, uint32_t every_days, d
   return RC_OK;
 }
 
-static Reflect__V1__Interval *interval_message(arena *a, due_interval iv)
-{
-  Reflect__V1__Interval *m = arena_alloc(a, sizeof *m);
-  if (!m) return NULL;
-  reflect__v1__interval__init(m);
-  m->count = iv.count;
-  m->unit = (Reflect__V1__IntervalUnit)iv.unit;
-  return m;
-}
-
-/* The rule's steps as messages: the last has no until. */
-static rcode steps_message(store_ctx *c, Reflect__V1__FrequencyRule *m)
-{
-  due_step steps[DUE_STEPS_MAX];
-  size_t n;
-  int rc = store_rules_steps(c->db, (int64_t)m->id, steps, &n);
-  if (rc) return rc == RC_NOT_FOUND ? RC_INTERNAL : rc;
-  m->steps = arena_alloc(c->a, sizeof *m->steps * n);
-  if (!m->steps) return RC_EXHAUSTED;
-  for (size_t i = 0; i < n; i++) {
-    Reflect__V1__FrequencyStep *s = arena_alloc(c->a, sizeof *s);
-    if (!s) return RC_EXHAUSTED;
-    reflect__v1__frequency_step__init(s);
-    if (!(s->every = interval_message(c->a, steps[i].every))) return RC_EXHAUSTED;
-    if (steps[i].until.count && !(s->until = interval_message(c->a, steps[i].until))) return RC_EXHAUSTED;
-    m->steps[i] = s;
-  }
-  m->n_steps = n;
-  return RC_OK;
-}
-
-rcode store_rules_list(store_ctx *c, Reflect__V1__FrequencyRule ***out, size_t *n)
+rcode store_rules_list(store_ctx *c, rule_row **out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT r.id, r.name, r.description, r.created_at, u.username FROM frequency_rules r"
                                 " JOIN users u ON u.id = r.created_by ORDER BY r.name LIMIT 500");
   if (!st) return RC_INTERNAL;
-  Reflect__V1__FrequencyRule **v = arena_alloc(c->a, sizeof *v * RULE_LIST_MAX);
+  rule_row *v = arena_alloc(c->a, sizeof *v * RULE_LIST_MAX);
   size_t k = 0;
   int rc = v ? RC_OK : RC_EXHAUSTED;
   while (!rc && k < RULE_LIST_MAX && sqlite3_step(st) == SQLITE_ROW) {
-    Reflect__V1__FrequencyRule *m = arena_alloc(c->a, sizeof *m);
-    if (!m) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__frequency_rule__init(m);
-    m->id = (uint64_t)sqlite3_column_int64(st, 0);
+    rule_row *m = &v[k++];
+    m->id = sqlite3_column_int64(st, 0);
     m->name = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));
     m->description = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
     m->created_at = sqlite3_column_int64(st, 3);
     m->created_by = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 4));
     if (!m->name || !m->description || !m->created_by) rc = RC_EXHAUSTED;
-    v[k++] = m;
   }
   sqlite3_reset(st);
-  for (size_t i = 0; !rc && i < k; i++) rc = steps_message(c, v[i]);
+  /* Steps are read once the scan is over: they need statements of their own. */
+  for (size_t i = 0; !rc && i < k; i++) {
+    rc = store_rules_steps(c->db, v[i].id, v[i].steps, &v[i].n_steps);
+    if (rc == RC_NOT_FOUND) rc = RC_INTERNAL; /* a rule has at least one step */
+  }
   if (rc) return rc;
   *out = v;
   *n = k;

@@ -9,8 +9,9 @@
  *    never changes under it; a new policy is a new rule.
  *  - The caller validates (due_rule_check) before store_rules_add, which
  *    runs in the caller's write transaction.
- *  - Message results are arena-allocated. Functions return 0 or a Reflect
- *    Code (RC_EXISTS for a taken name, RC_NOT_FOUND, RC_INTERNAL).
+ *  - Results are plain structs (the handlers make messages of them); list
+ *    arrays and their strings are arena memory (c->a). Functions return 0
+ *    or an rcode (RC_EXISTS for a taken name, RC_NOT_FOUND, RC_INTERNAL).
  */
 #ifndef REFLECT_STORE_RULES_H
 #define REFLECT_STORE_RULES_H
@@ -19,10 +20,18 @@
 #include <stdint.h>
 
 #include "due.h"
-#include "reflect.pb-c.h"
 #include "store_ctx.h"
 
 #define RULE_LIST_MAX 500
+
+/* A rule as it is listed: created_by is a username; the last step has no
+ * until (count 0). */
+typedef struct {
+  int64_t id, created_at;
+  char *name, *description, *created_by;
+  due_step steps[DUE_STEPS_MAX];
+  size_t n_steps;
+} rule_row;
 
 rcode store_rules_add(store_ctx *c, const char *name, const char *description, const due_step *steps, size_t n,
                       int64_t *id) RC_MUST_CHECK;
@@ -33,6 +42,7 @@ rcode store_rules_steps(db *d, int64_t rule_id, due_step *steps, size_t *n) RC_M
  * step of every_days days when it has no rule (rule_id 0). */
 rcode store_rules_agreement_steps(db *d, int64_t rule_id, uint32_t every_days, due_step *steps,
                                   size_t *n) RC_MUST_CHECK;
-rcode store_rules_list(store_ctx *c, Reflect__V1__FrequencyRule ***out, size_t *n) RC_MUST_CHECK;
+/* By name, at most RULE_LIST_MAX. */
+rcode store_rules_list(store_ctx *c, rule_row **out, size_t *n) RC_MUST_CHECK;
 
 #endif

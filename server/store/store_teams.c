@@ -1,5 +1,4 @@
 #include "store_teams.h"
-#include "reflect.pb-c.h"
 
 /* A limit spelled once, in the header, and pasted into SQL literals. */
 #define SQL_NUM_(x) #x
@@ -113,13 +112,13 @@ rcode store_teams_remove(store_ctx *c, int64_t team, int64_t user)
 }
 
 /* A team's managers and members, by username. */
-static rcode load_people(store_ctx *c, Reflect__V1__Team *t)
+static rcode load_people(store_ctx *c, team_row *t)
 {
   sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT u.username, tm.manager FROM team_members tm JOIN users u ON u.id = tm.user_id"
                                 " WHERE tm.team_id = ?1 ORDER BY u.username LIMIT " SQL_NUM(TEAM_MAX_PEOPLE));
   if (!st) return RC_INTERNAL;
-  sqlite3_bind_int64(st, 1, (int64_t)t->id);
+  sqlite3_bind_int64(st, 1, t->id);
   t->managers = arena_alloc(c->a, sizeof *t->managers * TEAM_MAX_PEOPLE);
   t->members = arena_alloc(c->a, sizeof *t->members * TEAM_MAX_PEOPLE);
   int rc = t->managers && t->members ? RC_OK : RC_EXHAUSTED;
@@ -133,7 +132,7 @@ static rcode load_people(store_ctx *c, Reflect__V1__Team *t)
   return rc;
 }
 
-rcode store_teams_list(store_ctx *c, int64_t manager, Reflect__V1__Team ***out, size_t *n)
+rcode store_teams_list(store_ctx *c, int64_t manager, team_row **out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT t.id, t.name, t.created_at FROM teams t"
@@ -142,25 +141,19 @@ rcode store_teams_list(store_ctx *c, int64_t manager, Reflect__V1__Team ***out, 
                                 " ORDER BY t.name COLLATE NOCASE, t.id LIMIT " SQL_NUM(TEAM_LIST_MAX));
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, manager);
-  Reflect__V1__Team **v = arena_alloc(c->a, sizeof *v * TEAM_LIST_MAX);
+  team_row *v = arena_alloc(c->a, sizeof *v * TEAM_LIST_MAX);
   size_t k = 0;
   int rc = v ? RC_OK : RC_EXHAUSTED;
   while (rc == RC_OK && k < TEAM_LIST_MAX && sqlite3_step(st) == SQLITE_ROW) {
-    Reflect__V1__Team *t = arena_alloc(c->a, sizeof *t);
-    if (!t) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__team__init(t);
-    t->id = (uint64_t)sqlite3_column_int64(st, 0);
+    team_row *t = &v[k++];
+    t->id = sqlite3_column_int64(st, 0);
     t->name = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));
     t->created_at = sqlite3_column_int64(st, 2);
     if (!t->name) rc = RC_EXHAUSTED;
-    v[k++] = t;
   }
   sqlite3_reset(st);
   /* People are read after the scan: the statement above must be reset first. */
-  for (size_t i = 0; rc == RC_OK && i < k; i++) rc = load_people(c, v[i]);
+  for (size_t i = 0; rc == RC_OK && i < k; i++) rc = load_people(c, &v[i]);
   if (rc) return rc;
   *out = v;
   *n = k;

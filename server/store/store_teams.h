@@ -14,8 +14,9 @@
  *    everyone m oversees (never m), for "x IN (...)" filters.
  *  - Team names are unique ignoring ASCII case; store_teams_find looks a
  *    name up the same way.
- *  - Writers run in the caller's write transaction. Message results are
- *    arena-allocated. Functions return 0 or a Reflect Code.
+ *  - Writers run in the caller's write transaction. Lists are plain
+ *    structs whose arrays and strings are arena memory (c->a); the
+ *    handlers make messages of them. Functions return 0 or an rcode.
  */
 #ifndef REFLECT_STORE_TEAMS_H
 #define REFLECT_STORE_TEAMS_H
@@ -24,12 +25,20 @@
 #include <stdint.h>
 
 #include "store_ctx.h"
-#include "reflect.pb-c.h"
 #include "store_sessions.h"
 
 #define TEAM_NAME_MAX 64
 #define TEAM_MAX_PEOPLE 100 /* managers and members together */
 #define TEAM_LIST_MAX 100
+
+/* A team as it is listed: its managers and members by username, each in
+ * username order. */
+typedef struct {
+  int64_t id, created_at;
+  char *name;
+  char **managers, **members;
+  size_t n_managers, n_members;
+} team_row;
 
 #define STORE_TEAMS_OVERSEES(m, u)                                                            \
   "EXISTS (SELECT 1 FROM team_members tm_ JOIN team_members tu_ ON tu_.team_id = tm_.team_id" \
@@ -56,7 +65,8 @@ rcode store_teams_size(db *d, int64_t team, int *n) RC_MUST_CHECK;
  * they are in it already). */
 rcode store_teams_put(store_ctx *c, int64_t team, int64_t user, int manager) RC_MUST_CHECK;
 rcode store_teams_remove(store_ctx *c, int64_t team, int64_t user) RC_MUST_CHECK;
-/* Every team (manager 0), or those the user manages; names, usernames. */
-rcode store_teams_list(store_ctx *c, int64_t manager, Reflect__V1__Team ***out, size_t *n) RC_MUST_CHECK;
+/* Every team (manager 0), or those the user manages, by name (ignoring
+ * case); at most TEAM_LIST_MAX. */
+rcode store_teams_list(store_ctx *c, int64_t manager, team_row **out, size_t *n) RC_MUST_CHECK;
 
 #endif

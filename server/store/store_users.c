@@ -1,5 +1,4 @@
 #include "store_users.h"
-#include "reflect.pb-c.h"
 #include "store_inspectors.h"
 #include "store_keys.h"
 
@@ -151,33 +150,30 @@ rcode store_users_name(store_ctx *c, int64_t user_id, char **name)
   return rc;
 }
 
-rcode store_users_to_message(store_ctx *c, const user_row *u, Reflect__V1__User **out)
+rcode store_users_view(store_ctx *c, const user_row *u, user_view *out)
 {
-  Reflect__V1__User *m = arena_alloc(c->a, sizeof *m);
-  if (!m) return RC_EXHAUSTED;
-  reflect__v1__user__init(m);
-  m->id = (uint64_t)u->id;
-  m->username = arena_strdup(c->a, u->username);
-  m->role = (Reflect__V1__Role)u->role;
-  m->active = u->active != 0;
-  m->created_at = u->created_at;
-  m->expires_at = u->expires_at;
-  int rc = store_users_name(c, u->id, &m->name);
-  if (!rc && u->role == ROLE_INSPECTOR) rc = store_inspectors_teams(c, u->id, &m->teams, &m->n_teams);
+  user_view m = {.id = u->id,
+                 .created_at = u->created_at,
+                 .expires_at = u->expires_at,
+                 .username = arena_strdup(c->a, u->username),
+                 .role = u->role,
+                 .active = u->active != 0};
+  int rc = store_users_name(c, u->id, &m.name);
+  if (!rc && u->role == ROLE_INSPECTOR) rc = store_inspectors_teams(c, u->id, &m.teams, &m.n_teams);
   if (rc) return rc;
-  if (!m->username) return RC_EXHAUSTED;
+  if (!m.username) return RC_EXHAUSTED;
   *out = m;
   return RC_OK;
 }
 
-rcode store_users_list(store_ctx *c, Reflect__V1__User ***out, size_t *n)
+rcode store_users_list(store_ctx *c, user_view **out, size_t *n)
 {
   db *d = c->db;
   sqlite3_stmt *st = db_prepare(d, "SELECT count(*) FROM users");
   if (!st || sqlite3_step(st) != SQLITE_ROW) return RC_INTERNAL;
   size_t total = (size_t)sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
-  Reflect__V1__User **v = arena_alloc(c->a, sizeof *v * (total ? total : 1));
+  user_view *v = arena_alloc(c->a, sizeof *v * (total ? total : 1));
   if (!v) return RC_EXHAUSTED;
   st = db_prepare(d, "SELECT " USER_COLS " FROM users ORDER BY username");
   if (!st) return RC_INTERNAL;
@@ -192,7 +188,7 @@ rcode store_users_list(store_ctx *c, Reflect__V1__User ***out, size_t *n)
   sqlite3_reset(st);
   for (size_t i = 0; i < k; i++) {
     rows[i].pwhash[0] = '\0';
-    int rc = store_users_to_message(c, &rows[i], &v[i]);
+    int rc = store_users_view(c, &rows[i], &v[i]);
     if (rc) return rc;
   }
   *out = v;

@@ -21,12 +21,19 @@ static void audit(int64_t at, const char *action, const char *object, const char
   cr_assert_eq(store_audit_append(&c, action, object, detail), 0);
 }
 
-static Reflect__V1__AuditEntry **list(audit_query q, size_t *n, int *truncated)
+static audit_entry *list(audit_query q, size_t *n, int *truncated)
 {
   store_ctx c = st_ctx(T0 + 1000);
-  Reflect__V1__AuditEntry **v;
+  audit_entry *v;
   cr_assert_eq(store_audit_list(&c, &q, &v, n, truncated), 0);
   return v;
+}
+
+/* Every entry costs the same, so a budget is a count. */
+static size_t cost_ten(const audit_entry *e)
+{
+  (void)e;
+  return 10;
 }
 
 Test(store_audit_list, a_sessions_entries_include_its_actions_and_the_cases_it_discussed)
@@ -61,26 +68,30 @@ Test(store_audit_list, a_sessions_entries_include_its_actions_and_the_cases_it_d
   audit(T0 + 6, "case.update", case_obj, "");
   size_t n = 0;
   int tr = -1;
-  Reflect__V1__AuditEntry **v =
-      list((audit_query){.session_id = sid, .from = 0, .to = INT64_MAX, .limit = 10}, &n, &tr);
+  audit_entry *v = list((audit_query){.session_id = sid, .from = 0, .to = INT64_MAX, .limit = 10}, &n, &tr);
   cr_assert_eq(n, 3);
   cr_assert_eq(tr, 0);
-  cr_assert_str_eq(v[0]->action, "record.read");
-  cr_assert_str_eq(v[1]->object, action_obj);
-  cr_assert_str_eq(v[2]->detail, detail);
-  cr_assert_str_eq(v[0]->who, "admin");
-  cr_assert_str_eq(v[0]->device, "ABCDEFGH", "enough to tell devices apart, not to name one");
+  cr_assert_str_eq(v[0].action, "record.read");
+  cr_assert_str_eq(v[1].object, action_obj);
+  cr_assert_str_eq(v[2].detail, detail);
+  cr_assert_str_eq(v[0].who, "admin");
+  cr_assert_str_eq(v[0].device, "ABCDEFGH", "enough to tell devices apart, not to name one");
+  cr_assert_eq(v[0].role, ROLE_ADMINISTRATOR);
   v = list((audit_query){.case_id = kid, .from = 0, .to = INT64_MAX, .limit = 10}, &n, &tr);
   cr_assert_eq(n, 4, "the case's own entries and its action's");
-  cr_assert_str_eq(v[0]->object, action_obj);
-  cr_assert_str_eq(v[3]->action, "case.update");
+  cr_assert_str_eq(v[0].object, action_obj);
+  cr_assert_str_eq(v[3].action, "case.update");
   v = list((audit_query){.session_id = sid, .from = T0 + 2, .to = T0 + 2, .limit = 10}, &n, &tr);
   cr_assert_eq(n, 1, "inclusive bounds on at");
-  cr_assert_str_eq(v[0]->action, "action.add");
+  cr_assert_str_eq(v[0].action, "action.add");
   v = list((audit_query){.session_id = sid, .from = 0, .to = INT64_MAX, .limit = 2}, &n, &tr);
   cr_assert_eq(n, 2);
   cr_assert_eq(tr, 1);
-  cr_assert_str_eq(v[0]->action, "record.read", "oldest first");
+  cr_assert_str_eq(v[0].action, "record.read", "oldest first");
+  v = list((audit_query){.session_id = sid, .from = 0, .to = INT64_MAX, .limit = 10, .cost = cost_ten, .budget = 25},
+           &n, &tr);
+  cr_assert_eq(n, 2, "the entry that would pass the budget is left out");
+  cr_assert_eq(tr, 1);
 }
 
 Test(store_audit_list, administrative_entries_about_the_managers_teams_only)
@@ -107,9 +118,9 @@ Test(store_audit_list, administrative_entries_about_the_managers_teams_only)
   audit(T0 + 5, "record.read", buf[0], "");
   size_t n = 0;
   int tr;
-  Reflect__V1__AuditEntry **v = list((audit_query){.admin_for = m, .from = 0, .to = INT64_MAX, .limit = 10}, &n, &tr);
+  audit_entry *v = list((audit_query){.admin_for = m, .from = 0, .to = INT64_MAX, .limit = 10}, &n, &tr);
   cr_assert_eq(n, 2);
-  cr_assert_str_eq(v[0]->object, buf[0]);
-  cr_assert_str_eq(v[0]->action, "password.reset");
-  cr_assert_str_eq(v[1]->action, "inspector.grant");
+  cr_assert_str_eq(v[0].object, buf[0]);
+  cr_assert_str_eq(v[0].action, "password.reset");
+  cr_assert_str_eq(v[1].action, "inspector.grant");
 }

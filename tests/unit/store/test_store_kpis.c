@@ -12,17 +12,16 @@ TestSuite(store_kpis, .init = st_setup, .fini = st_teardown);
 
 static int64_t indicator(int64_t goal, uint64_t id, const char *name)
 {
-  Reflect__V1__Indicator in = REFLECT__V1__INDICATOR__INIT;
-  in.id = id;
-  in.name = (char *)name;
-  in.definition = (char *)"Supervision sessions held on time";
-  in.measured_how = (char *)"counted";
-  in.unit = (char *)"%";
-  in.scale_min = 0;
-  in.scale_max = 100;
-  in.direction = REFLECT__V1__KPI_DIRECTION__KPI_HIGHER_IS_BETTER;
-  in.period = REFLECT__V1__KPI_PERIOD__KPI_PERIOD_MONTH;
-  in.goal_id = (uint64_t)goal;
+  kpi_indicator in = {.id = (int64_t)id,
+                      .name = (char *)name,
+                      .definition = (char *)"Supervision sessions held on time",
+                      .measured_how = (char *)"counted",
+                      .unit = (char *)"%",
+                      .scale_min = 0,
+                      .scale_max = 100,
+                      .direction = KPI_HIGHER_IS_BETTER,
+                      .period = KPI_PERIOD_MONTH,
+                      .goal_id = goal};
   store_ctx c = st_ctx(T0);
   int64_t out = 0;
   uint32_t version = 0;
@@ -64,23 +63,30 @@ Test(store_kpis, goals_are_unique_and_indicators_are_versioned)
   int64_t id = v1 / 1000;
   int64_t v2 = indicator(g, (uint64_t)id, "On time (revised)");
   cr_assert_eq(v2, id * 1000 + 2);
-  Reflect__V1__Indicator in = REFLECT__V1__INDICATOR__INIT;
-  in.id = (uint64_t)id + 7;
+  kpi_indicator in = {.id = id + 7};
   int64_t x;
   uint32_t ver;
   cr_assert_eq(store_kpis_indicator_add(&c, &in, &x, &ver), RC_NOT_FOUND, "no such indicator to revise");
-  Reflect__V1__Indicator *got;
+  kpi_indicator got;
   cr_assert_eq(store_kpis_indicator_get(&c, id, 0, &got), 0);
-  cr_assert_eq(got->version, 2, "0 is the latest");
-  cr_assert_str_eq(got->name, "On time (revised)");
+  cr_assert_eq(got.version, 2, "0 is the latest");
+  cr_assert_str_eq(got.name, "On time (revised)");
+  cr_assert_eq(got.goal_id, g);
+  cr_assert_str_eq(got.goal, "Good supervision");
+  cr_assert_eq(got.direction, KPI_HIGHER_IS_BETTER);
+  cr_assert_eq(got.period, KPI_PERIOD_MONTH);
   cr_assert_eq(store_kpis_indicator_get(&c, id, 1, &got), 0);
-  cr_assert_str_eq(got->name, "On time", "the old version stays");
+  cr_assert_str_eq(got.name, "On time", "the old version stays");
   cr_assert_eq(store_kpis_indicator_get(&c, id, 3, &got), RC_NOT_FOUND);
-  Reflect__V1__Indicator **v;
+  kpi_indicator *v;
   size_t n;
   cr_assert_eq(store_kpis_indicator_list(&c, id, &v, &n), 0);
   cr_assert_eq(n, 2);
-  cr_assert_eq(v[0]->version, 1, "oldest first");
+  cr_assert_eq(v[0].version, 1, "oldest first");
+  kpi_goal *goals;
+  cr_assert_eq(store_kpis_goal_list(&c, &goals, &n), 0);
+  cr_assert_eq(n, 1);
+  cr_assert_str_eq(goals[0].name, "Good supervision");
   char *err = NULL;
   cr_assert_neq(sqlite3_exec(db_handle(f.db), "UPDATE kpi_indicators SET name = 'x'", NULL, NULL, &err), SQLITE_OK);
   sqlite3_free(err);
@@ -166,13 +172,16 @@ Test(store_kpis, evidence_is_sealed_and_the_latest_correction_of_each_period_cou
   cr_assert_eq(got.value, 40);
   cr_assert_eq(got.recorded_at, T0);
   store_ctx c = st_ctx(T0 + 10);
-  Reflect__V1__KpiMeasurement **v;
+  kpi_measurement_view *v;
   size_t n = 0;
   cr_assert_eq(store_kpis_recent(&c, ind, &s, 2, &v, &n), 0);
   cr_assert_eq(n, 2, "the last two periods");
-  cr_assert_str_eq(v[0]->period, "2027-02-01", "oldest first");
-  cr_assert_eq(v[0]->value, 55, "the correction, not the first figure");
-  cr_assert_str_eq(v[1]->period, "2027-03-01");
+  cr_assert_str_eq(v[0].row.period, "2027-02-01", "oldest first");
+  cr_assert_eq(v[0].row.value, 55, "the correction, not the first figure");
+  cr_assert_str_eq(v[0].practitioner, "pat");
+  cr_assert_str_eq(v[0].team, "");
+  cr_assert_eq(v[0].has_target, 0);
+  cr_assert_str_eq(v[1].row.period, "2027-03-01");
   cr_assert_eq(store_kpis_recent(&c, ind, &s, 10, &v, &n), 0);
   cr_assert_eq(n, 3);
   int64_t *ids;

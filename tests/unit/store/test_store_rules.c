@@ -67,15 +67,15 @@ Test(store_rules, the_list_is_by_name_with_steps)
   add("zeta", newly_qualified + 2, 1);
   add("alpha", newly_qualified, 3);
   store_ctx c = st_ctx(T0);
-  Reflect__V1__FrequencyRule **v;
+  rule_row *v;
   size_t n = 0;
   cr_assert_eq(store_rules_list(&c, &v, &n), 0);
   cr_assert_eq(n, 2);
-  cr_assert_str_eq(v[0]->name, "alpha");
-  cr_assert_eq(v[0]->n_steps, 3);
-  cr_assert_eq(v[0]->steps[0]->every->count, 1);
-  cr_assert_str_eq(v[0]->description, "Policy 4.2");
-  cr_assert_str_eq(v[1]->name, "zeta");
-  cr_assert_eq(v[1]->n_steps, 1);
-  cr_assert_null(v[1]->steps[0]->until, "the last step has no until");
+  cr_assert_str_eq(v[0].name, "alpha");
+  cr_assert_eq(v[0].n_steps, 3);
+  cr_assert_eq(v[0].steps[0].every.count, 1);
+  cr_assert_str_eq(v[0].description, "Policy 4.2");
+  cr_assert_str_eq(v[1].name, "zeta");
+  cr_assert_eq(v[1].n_steps, 1);
+  cr_assert_eq(v[1].steps[0].until.count, 0, "the last step has no until");
 }

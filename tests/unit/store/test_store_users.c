@@ -85,13 +85,13 @@ Test(store_users, the_list_is_ordered_by_username_with_names_opened)
   st_user("zed", "Zed Z", ROLE_SUPERVISOR);
   st_user("aaron", "Aaron A", ROLE_MANAGER);
   store_ctx c = st_ctx(T0);
-  Reflect__V1__User **v;
+  user_view *v;
   size_t n = 0;
   cr_assert_eq(store_users_list(&c, &v, &n), 0);
   cr_assert_eq(n, 3, "the administrator and two more");
-  for (size_t i = 1; i < n; i++) cr_assert_lt(strcmp(v[i - 1]->username, v[i]->username), 0);
-  cr_assert_str_eq(v[0]->username, "aaron");
-  cr_assert_str_eq(v[0]->name, "Aaron A");
-  cr_assert_str_eq(v[n - 1]->username, "zed");
-  cr_assert_str_eq(v[n - 1]->name, "Zed Z");
+  for (size_t i = 1; i < n; i++) cr_assert_lt(strcmp(v[i - 1].username, v[i].username), 0);
+  cr_assert_str_eq(v[0].username, "aaron");
+  cr_assert_str_eq(v[0].name, "Aaron A");
+  cr_assert_str_eq(v[n - 1].username, "zed");
+  cr_assert_str_eq(v[n - 1].name, "Zed Z");
 }
