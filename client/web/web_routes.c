@@ -8,6 +8,7 @@
 #include "assets.h"
 #include "page_home.h"
 #include "page_login.h"
+#include "page_record.h"
 #include "page_sessions.h"
 
 typedef enum {
@@ -38,6 +39,12 @@ static const route routes[] = {
     {"POST", "/sessions/#/status", page_sessions_status_post, LOGGED_IN},
     {"GET", "/sessions/#/move", page_sessions_move_get, LOGGED_IN},
     {"POST", "/sessions/#/move", page_sessions_move_post, LOGGED_IN},
+    {"GET", "/sessions/#/record", page_record_show, LOGGED_IN},
+    {"POST", "/sessions/#/record/sign", page_record_sign_post, LOGGED_IN},
+    {"POST", "/sessions/#/record/comment", page_record_comment_post, LOGGED_IN},
+    {"GET", "/sessions/#/record/edit", page_record_edit_get, LOGGED_IN},
+    {"POST", "/sessions/#/record/edit", page_record_edit_post, LOGGED_IN},
+    {"GET", "/sessions/#/record/history", page_record_history, LOGGED_IN},
 };
 
 static int path_matches(const char *pattern, const char *path, uint64_t *id)

@@ -1,0 +1,171 @@
+"""The supervision cycle in a real Chromium, from a booked session to a
+record both people have signed: the supervisor writes the record through
+the form (the case offered from the agenda, not typed), signs it; the
+practitioner reads it and signs it using the keyboard only; a disagreement
+is added; an amendment with a reason is signed again, by a practitioner
+whose browser runs no JavaScript. Text that looks like markup stays text.
+Every page passes axe-core at WCAG 2.2 AA.
+
+  /usr/bin/python3 test_web_record.py BUILD_DIR
+"""
+import datetime
+import os
+import sys
+import time
+import unittest
+
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+import webharness as wh
+
+BUILD = None
+HOSTILE_WELLBEING = "Tired this week.\n<script>alert('wellbeing')</script>"
+HOSTILE_SITUATION = '"><img src=x onerror=alert(1)> moved to foster care'
+HOSTILE_DECISION = "javascript:alert(2) Keep the plan; review in 4 weeks"
+
+
+class WebRecord(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = s = wh.Stack(BUILD)
+        s.start()
+        cls.axe = os.path.join(BUILD, "client", "web", "npm", "node_modules", "axe-core", "axe.min.js")
+        s.person("sam", "Sam Supervisor", "supervisor")
+        s.person("pat", "Pat Practitioner", "practitioner")
+        s.agreement("sam", "pat")
+        s.cli_ok("cli-sam", "case", "add", "--ref", "CH-101", "--name", "Jamie Fictional", "--risk", "high",
+                 "--worker", "pat")
+        when = (datetime.datetime.now() + datetime.timedelta(days=2)).strftime("%Y-%m-%d 10:00")
+        out = s.cli_ok("cli-sam", "session", "add", "--with", "pat", "--at", when, "--minutes", "60")
+        cls.session = out.strip().split()[-1]
+
+    @classmethod
+    def tearDownClass(cls):
+        codes = cls.stack.stop()
+        logs = cls.stack.logs()
+        for r in cls.stack.axe_results:
+            print(f"axe: {r['url']} ({r['title']}): {r['violations']} violations, {r['passes']} rules passed")
+        cls.stack.cleanup()
+        if codes != [0, 0]:
+            raise AssertionError(f"reflect-web and reflectd exit codes {codes}\n{logs}")
+
+    def go(self, d, path):
+        d.get(self.stack.base + path)
+
+    def login(self, d, user):
+        self.go(d, "/login")
+        d.find_element(By.ID, "username").send_keys(user)
+        d.find_element(By.ID, "password").send_keys(wh.PASSWORD)
+        wh.submit(d, "/login")
+        self.assertEqual(d.title, "My supervision – Reflect")
+
+    def no_script_ran(self, d):
+        try:
+            d.switch_to.alert
+            self.fail("a script in the record ran")
+        except NoAlertPresentException:
+            pass
+        self.assertEqual(d.find_elements(By.CSS_SELECTOR, "main img"), [], "no element was made from the text")
+
+    def test_the_whole_cycle_from_booking_to_both_signatures(self):
+        rec = f"/sessions/{self.session}/record"
+        sam = wh.browser()
+        pat = wh.browser()
+        nojs = wh.browser(javascript=False)
+        try:
+            self.login(sam, "sam")
+            self.go(sam, f"/sessions/{self.session}")
+            sam.find_element(By.LINK_TEXT, "Write the record").click()
+            self.assertTrue(sam.current_url.endswith(rec + "/edit"), sam.current_url)
+            wh.axe_check(sam, self.stack, self.axe)
+            self.assertIn("Case CH-101: Jamie Fictional", sam.page_source, "the case is offered from the agenda")
+            # Nothing written: refused, nothing saved.
+            wh.submit(sam, rec + "/edit")
+            self.assertIn("Write at least one section", sam.page_source)
+            wh.axe_check(sam, self.stack, self.axe)
+
+            sam.find_element(By.ID, "wellbeing").send_keys(HOSTILE_WELLBEING)
+            sam.find_element(By.ID, "case-0-situation").send_keys(HOSTILE_SITUATION)
+            sam.find_element(By.ID, "case-0-analysis").send_keys("Settling well; contact with mum is weekly.")
+            sam.find_element(By.ID, "case-0-risk").send_keys("Reduced from high to medium.")
+            sam.find_element(By.ID, "case-0-decision").send_keys(HOSTILE_DECISION)
+            sam.find_element(By.ID, "case-0-rationale").send_keys("The placement is stable.")
+            sam.find_element(By.ID, "actions").send_keys("Pat to update the plan by Friday.")
+            wh.submit(sam, rec + "/edit")
+            self.assertTrue(sam.current_url.endswith(rec), sam.current_url)
+            main = sam.find_element(By.TAG_NAME, "main").text
+            self.assertIn("<script>alert('wellbeing')</script>", main, "shown as the text it is")
+            self.assertIn(HOSTILE_SITUATION, main)
+            self.assertIn(HOSTILE_DECISION, main)
+            self.assertNotIn("<script>alert", sam.page_source)
+            self.no_script_ran(sam)
+            wh.axe_check(sam, self.stack, self.axe)
+
+            # The author signs what they wrote.
+            wh.submit(sam, rec + "/sign")
+            self.assertIn("Waiting for", sam.page_source)
+            self.assertNotIn("Sign revision", sam.page_source)
+
+            # Pat reads it and signs with the keyboard alone.
+            self.login(pat, "pat")
+            self.go(pat, rec)
+            self.assertIn("Tired this week.", pat.find_element(By.TAG_NAME, "main").text)
+            self.no_script_ran(pat)
+            wh.axe_check(pat, self.stack, self.axe)
+            body = pat.find_element(By.TAG_NAME, "body")
+            body.send_keys(Keys.TAB)  # the skip link first
+            for _ in range(40):
+                focused = pat.switch_to.active_element
+                if focused.tag_name == "button" and focused.text == "Sign revision":
+                    break
+                focused.send_keys(Keys.TAB)
+            else:
+                self.fail("the Sign revision button cannot be reached with Tab")
+            old = pat.find_element(By.TAG_NAME, "html")
+            pat.switch_to.active_element.send_keys(Keys.ENTER)
+            wh.WebDriverWait(pat, 30).until(wh.EC.staleness_of(old))
+            self.assertIn("Signed by everyone", pat.page_source)
+
+            # Pat disagrees with a part of it; the disagreement stays on the record.
+            pat.find_element(By.CSS_SELECTOR, "input[name=kind][value=disagreement]").click()
+            pat.find_element(By.ID, "text").send_keys("The risk is still high while contact is unsupervised.")
+            wh.submit(pat, rec + "/comment")
+            self.assertIn("Disagreement", pat.page_source)
+            self.assertIn("still high while contact is unsupervised", pat.page_source)
+            wh.axe_check(pat, self.stack, self.axe)
+
+            # Sam amends it, with a reason; revision 2 needs both signatures again.
+            self.go(sam, rec + "/edit")
+            risk = sam.find_element(By.ID, "case-0-risk")
+            self.assertEqual(risk.get_attribute("value"), "Reduced from high to medium.", "the form starts from the record")
+            risk.clear()
+            risk.send_keys("Still high until contact is supervised.")
+            sam.find_element(By.ID, "reason").send_keys("Pat's disagreement about the risk")
+            wh.axe_check(sam, self.stack, self.axe)
+            wh.submit(sam, rec + "/edit")
+            self.assertIn("Revision", sam.page_source)
+            self.assertIn("Pat&#39;s disagreement about the risk", sam.page_source)
+            wh.submit(sam, rec + "/sign")
+
+            # Pat reads and signs revision 2 in a browser without JavaScript.
+            self.login(nojs, "pat")
+            self.go(nojs, rec)
+            self.assertIn("Still high until contact is supervised.", nojs.page_source)
+            self.assertNotIn("js-enabled", nojs.find_element(By.TAG_NAME, "body").get_attribute("class") or "")
+            wh.submit(nojs, rec + "/sign")
+            self.assertIn("Signed by everyone", nojs.page_source)
+            self.go(nojs, rec + "/history")
+            wh.axe_check(nojs, self.stack, self.axe)
+            rows = nojs.find_elements(By.CSS_SELECTOR, "tbody tr")
+            self.assertEqual(len(rows), 2)
+            self.assertIn("sam, pat", rows[1].text.replace("pat, sam", "sam, pat"))
+        finally:
+            for d in (sam, pat, nojs):
+                d.quit()
+
+
+if __name__ == "__main__":
+    BUILD = sys.argv.pop(1)
+    unittest.main(verbosity=2)
