@@ -44,10 +44,18 @@ enum { N_CASE_TEXTS = 6 };
 static const char *const case_columns[N_CASE_TEXTS] = {"reference", "situation", "analysis",
                                                        "risk",      "decision",  "rationale"};
 
+/* Where a case text goes; case_text_of reads one. */
 static const char **case_text(record_section *sec, int f)
 {
   const char **texts[N_CASE_TEXTS] = {&sec->case_reference, &sec->situation, &sec->analysis,
                                       &sec->risk,           &sec->decision,  &sec->rationale};
+  return texts[f];
+}
+
+static const char *case_text_of(const record_section *sec, int f)
+{
+  const char *const texts[N_CASE_TEXTS] = {sec->case_reference, sec->situation, sec->analysis,
+                                           sec->risk,           sec->decision,  sec->rationale};
   return texts[f];
 }
 
@@ -113,16 +121,22 @@ static const char **section_string(record_section *sec, int field)
   return strings[field - F_TEXT];
 }
 
-static size_t put_section(uint8_t *out, const record_section *sec)
+static const char *section_string_of(const record_section *sec, int field)
 {
-  record_section *s = (record_section *)sec; /* section_string only reads through it here */
+  const char *const strings[] = {sec->text, sec->case_reference, sec->situation, sec->analysis,
+                                 sec->risk, sec->decision,       sec->rationale, sec->member};
+  return strings[field - F_TEXT];
+}
+
+static size_t put_section(uint8_t *out, const record_section *s)
+{
   size_t n = 0;
   /* An enum is an int32: a negative one takes ten bytes, as protobuf-c writes it. */
   if (s->kind) {
     n += put_tag(out, F_KIND, WT_VARINT);
     n += put_varint(out ? out + n : NULL, (uint64_t)(int64_t)s->kind);
   }
-  for (int f = F_TEXT; f <= F_MEMBER; f++) n += put_string(out ? out + n : NULL, f, *section_string(s, f));
+  for (int f = F_TEXT; f <= F_MEMBER; f++) n += put_string(out ? out + n : NULL, f, section_string_of(s, f));
   if (s->withheld) {
     n += put_tag(out ? out + n : NULL, F_WITHHELD, WT_VARINT);
     n += put_varint(out ? out + n : NULL, 1);
@@ -205,21 +219,23 @@ static int skip_field(reader *r, int wire_type)
 static rcode get_kpi(store_ctx *c, reader *r, int wire_type, record_section *sec)
 {
   reader in = *r;
-  if (wire_type == WT_LEN) {
-    if (get_bytes(r, &in)) return RC_DATA_LOSS;
-  } else if (wire_type != WT_VARINT) {
-    return RC_DATA_LOSS;
-  }
   size_t more = 0;
   uint64_t v;
-  for (reader count = in; count.p < count.end && (wire_type == WT_LEN || !more); more++)
-    if (get_varint(&count, &v)) return RC_DATA_LOSS;
+  if (wire_type == WT_LEN) {
+    if (get_bytes(r, &in)) return RC_DATA_LOSS;
+    for (reader count = in; count.p < count.end; more++)
+      if (get_varint(&count, &v)) return RC_DATA_LOSS;
+  } else if (wire_type == WT_VARINT) {
+    if (get_varint(r, &v)) return RC_DATA_LOSS;
+    more = 1;
+  } else {
+    return RC_DATA_LOSS;
+  }
   uint64_t *ids = arena_alloc(c->a, sizeof *ids * (sec->n_kpi_measurements + more + 1));
   if (!ids) return RC_EXHAUSTED;
   if (sec->n_kpi_measurements) memcpy(ids, sec->kpi_measurements, sizeof *ids * sec->n_kpi_measurements);
-  reader *from = wire_type == WT_LEN ? &in : r;
   for (size_t i = 0; i < more; i++)
-    if (get_varint(from, &ids[sec->n_kpi_measurements + i])) return RC_DATA_LOSS;
+    if (get_varint(&in, &ids[sec->n_kpi_measurements + i])) return RC_DATA_LOSS;
   sec->kpi_measurements = ids;
   sec->n_kpi_measurements += more;
   return RC_OK;
@@ -369,7 +385,7 @@ typedef struct {
  * format-2 revision could be moved) nothing is sealed: the row only says
  * that a case was discussed there. */
 static rcode insert_case_section(store_ctx *c, const case_place *p, const case_row *k, int64_t case_id, int64_t key_id,
-                                 int key_may_be_gone, record_section *sec)
+                                 int key_may_be_gone, const record_section *sec)
 {
   sqlite3_stmt *st = db_prepare(c->db,
                                 "INSERT INTO record_case_sections(revision_id, position, case_id, key_id, reference, "
@@ -384,7 +400,7 @@ static rcode insert_case_section(store_ctx *c, const case_place *p, const case_r
   case_context(context, sizeof context, p->session_id, p->position, case_id);
   int rc = RC_OK;
   for (int f = 0; k && !rc && f < N_CASE_TEXTS; f++) {
-    const char *text = *case_text(sec, f);
+    const char *text = case_text_of(sec, f);
     if (!text || !*text) continue;
     store_slot slot = {"record_case_sections", p->revision_id, case_columns[f], key_id, p->revision, context};
     rc = store_keys_bind_sealed(c->db, c->vault, c->ring, st, 5 + f, &slot, text);
@@ -415,7 +431,7 @@ static rcode insert_case_sections(store_ctx *c, const case_place *base, const re
     if (k.shredded_at) return RC_PRECONDITION;
     case_place p = *base;
     p.position = i;
-    rc = insert_case_section(c, &p, &k, k.id, k.key_id, 0, (record_section *)&sections[i]);
+    rc = insert_case_section(c, &p, &k, k.id, k.key_id, 0, &sections[i]);
     if (rc) return rc;
   }
   return RC_OK;
@@ -609,7 +625,7 @@ static rcode check_case_in_body(store_ctx *c, record_section *sec)
   if (rc) return rc;
   if (k.shredded_at) {
     int present[N_CASE_TEXTS];
-    for (int f = 0; f < N_CASE_TEXTS; f++) present[f] = **case_text(sec, f) != '\0';
+    for (int f = 0; f < N_CASE_TEXTS; f++) present[f] = *case_text_of(sec, f) != '\0';
     mark_destroyed(sec, present);
   }
   return RC_OK;
