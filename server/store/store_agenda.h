@@ -33,6 +33,7 @@
 #define AGENDA_CANDIDATES_MAX 1000
 #define AGENDA_CASES_MAX 100
 
+/* How case_row.risk reads here (the wire's RiskLevel numbers). */
 typedef enum {
   AGENDA_RISK_LOW = 1,
   AGENDA_RISK_MEDIUM = 2,

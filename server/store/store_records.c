@@ -326,7 +326,7 @@ static rcode pack_body(store_ctx *c, const record_section *sections, size_t n, c
     cells[i].withheld = 0;
     cells[i].destroyed = 0;
     if (cells[i].kind == SECTION_WELLBEING) {
-      *wellbeing = cells[i].text;
+      *wellbeing = cells[i].text ? cells[i].text : "";
       cells[i].text = "";
     }
     if (is_case(&cells[i]))

@@ -30,8 +30,7 @@
  * amendment is allowed); the sections stay the caller's. store_records_read
  * fills a record_read whose every string and array is allocated from the
  * store_ctx's arena: format 1 comes back as one notes section (and in
- * `body`) —
- * unless with_wellbeing is 0, when that section is withheld (no text, no
+ * `body`) — unless with_wellbeing is 0, when that section is withheld (no text, no
  * body: free text may hold wellbeing); formats 2 and 3 only as sections,
  * with the wellbeing text withheld unless with_wellbeing. A case section
  * whose case was shredded (retention.h) comes back with destroyed set, its
@@ -80,13 +79,15 @@ typedef enum {
   SECTION_MEDIATION = 8,    /* between the worker and the organisation */
 } section_kind;
 
-/* One part of a record. A string is never NULL ("" when empty). */
+/* One part of a record. Strings read back are never NULL ("" when empty);
+ * given to store_records_append, NULL reads as "". */
 typedef struct {
   int kind;         /* a section_kind; a stored body's number is kept as it was */
   const char *text; /* everything but a case discussion */
-  const char *case_reference, *situation, *analysis, *risk, *decision, *rationale; /* SECTION_CASE */
-  const char *member;                                                              /* SECTION_CONTRIBUTION: whose */
-  uint64_t case_id;                                                                /* SECTION_CASE */
+  /* SECTION_CASE: which child or family, then the discussion */
+  const char *case_reference, *situation, *analysis, *risk, *decision, *rationale;
+  const char *member;               /* SECTION_CONTRIBUTION: whose (username) */
+  uint64_t case_id;                 /* SECTION_CASE, resolved by the caller */
   const uint64_t *kpi_measurements; /* SECTION_PERFORMANCE: the measurement ids cited */
   size_t n_kpi_measurements;
   int withheld;  /* read only: discussed, not readable by this reader */
