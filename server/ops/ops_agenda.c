@@ -7,11 +7,42 @@
 #include <stdio.h>
 
 #include "action_messages.h"
+#include "case_messages.h"
 #include "ops.h"
 #include "session_rules.h"
 #include "store_actions.h"
 #include "store_agenda.h"
 #include "store_audit.h"
+#include "store_cases.h"
+
+/* The agenda's cases as AgendaCase messages, each case's sealed fields
+ * opened by store_cases. */
+static rcode agenda_cases(call *c, const session_row *s, Reflect__V1__AgendaReply *r)
+{
+  agenda_item *v;
+  size_t n;
+  rcode rc = store_agenda_cases(call_store(c), s, &v, &n);
+  if (rc) return rc;
+  Reflect__V1__AgendaCase **list = arena_alloc(c->a, sizeof *list * (n ? n : 1));
+  if (!list) return RC_EXHAUSTED;
+  for (size_t i = 0; i < n; i++) {
+    Reflect__V1__AgendaCase *m = arena_alloc(c->a, sizeof *m);
+    if (!m) return RC_EXHAUSTED;
+    reflect__v1__agenda_case__init(m);
+    case_item item;
+    rc = store_cases_item(call_store(c), &v[i].k, &item);
+    if (!rc) rc = case_messages_make(c->a, &item, &m->case_);
+    if (rc) return rc;
+    m->case_->last_discussed = v[i].last_at;
+    m->case_->last_session = (uint64_t)v[i].last_session;
+    m->days_since = v[i].days_since;
+    m->why = (char *)v[i].why;
+    list[i] = m;
+  }
+  r->cases = list;
+  r->n_cases = n;
+  return RC_OK;
+}
 
 rcode ops_agenda(call *c, const Reflect__V1__Request *req)
 {
@@ -30,7 +61,7 @@ rcode ops_agenda(call *c, const Reflect__V1__Request *req)
   rc = store_actions_carried_over(call_store(c), &s, &carried, &n);
   if (!rc) rc = action_messages_make(c->a, carried, n, &r->carried_over);
   if (!rc) r->n_carried_over = n;
-  if (!rc) rc = store_agenda_cases(call_store(c), &s, &r->cases, &r->n_cases);
+  if (!rc) rc = agenda_cases(c, &s, r);
   if (rc) return call_fail(c, rc, NULL, "could not draw up the agenda of session %lld", (long long)s.id);
   char detail[80];
   snprintf(detail, sizeof detail, "actions=%zu;cases=%zu%s", r->n_carried_over, r->n_cases, party ? "" : ";oversight");

@@ -10,6 +10,12 @@
 #include "store_attendance.h"
 #include "store_audit.h"
 
+/* The store keeps the wire's Attendance numbers: a value crosses unchanged. */
+_Static_assert((int)ATTENDANCE_UNKNOWN == (int)REFLECT__V1__ATTENDANCE__ATTENDANCE_UNKNOWN &&
+                   (int)ATTENDANCE_PRESENT == (int)REFLECT__V1__ATTENDANCE__ATTENDANCE_PRESENT &&
+                   (int)ATTENDANCE_ABSENT == (int)REFLECT__V1__ATTENDANCE__ATTENDANCE_ABSENT,
+               "attendance_value and the wire's Attendance differ");
+
 typedef struct {
   const char *name, *field;
   int attendance;

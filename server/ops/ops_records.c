@@ -19,6 +19,45 @@
 #include "store_teams.h"
 #include "wire.h"
 
+/* The store keeps the wire's CommentKind numbers: a kind crosses unchanged. */
+_Static_assert((int)COMMENT_NOTE == (int)REFLECT__V1__COMMENT_KIND__COMMENT_NOTE &&
+                   (int)COMMENT_DISAGREEMENT == (int)REFLECT__V1__COMMENT_KIND__COMMENT_DISAGREEMENT &&
+                   (int)COMMENT_RESOLUTION == (int)REFLECT__V1__COMMENT_KIND__COMMENT_RESOLUTION,
+               "comment_kind and the wire's CommentKind differ");
+
+static Reflect__V1__Revision *revision_message(call *c, const revision_row *in)
+{
+  Reflect__V1__Revision *r = arena_alloc(c->a, sizeof *r);
+  if (!r) return NULL;
+  reflect__v1__revision__init(r);
+  r->revision = in->revision;
+  r->author = (char *)in->author;
+  r->created_at = in->created_at;
+  r->reason = (char *)in->reason;
+  return r;
+}
+
+/* A revision's signatures and who has yet to sign, as the wire has them. */
+static rcode signoff_status(call *c, const session_row *s, uint32_t revision, Reflect__V1__Signature ***sigs,
+                            size_t *n_sigs, char ***awaiting, size_t *n_awaiting, int *frozen)
+{
+  signature_row *v;
+  rcode rc = store_signoffs_status(call_store(c), s, revision, &v, n_sigs, awaiting, n_awaiting, frozen);
+  if (rc) return rc;
+  Reflect__V1__Signature **out = arena_alloc(c->a, sizeof *out * (*n_sigs ? *n_sigs : 1));
+  if (!out) return RC_EXHAUSTED;
+  for (size_t i = 0; i < *n_sigs; i++) {
+    Reflect__V1__Signature *sig = arena_alloc(c->a, sizeof *sig);
+    if (!sig) return RC_EXHAUSTED;
+    reflect__v1__signature__init(sig);
+    sig->user = (char *)v[i].user;
+    sig->at = v[i].at;
+    out[i] = sig;
+  }
+  *sigs = out;
+  return RC_OK;
+}
+
 typedef struct {
   const Reflect__V1__RecordWriteRequest *in;
   session_row s;
@@ -84,7 +123,9 @@ static rcode record_write_tx(call *c, void *arg)
                      "this record already has %d revisions, the most a record may have; add a comment instead",
                      RECORD_REVISIONS_MAX);
   rc = record_sections_resolve(c, &w->s, &w->rs);
-  if (!rc) rc = store_records_append(call_store(c), &w->s, w->rs.sections, w->rs.n, w->in->reason, &w->revision);
+  record_section *sections = NULL;
+  if (!rc) rc = record_sections_to_store(c, &w->rs, &sections);
+  if (!rc) rc = store_records_append(call_store(c), &w->s, sections, w->rs.n, w->in->reason, &w->revision);
   if (!rc) rc = record_cases_tx(c, w);
   if (rc) return rc;
   char detail[48];
@@ -165,7 +206,23 @@ static rcode fill_comments(call *c, const session_row *s, const record_view *vie
   comments_page page;
   rcode rc = store_comments_page(call_store(c), s, &q, &page);
   if (rc) return rc;
-  r->comments = page.v;
+  Reflect__V1__Comment **v = arena_alloc(c->a, sizeof *v * (page.n ? page.n : 1));
+  if (!v) return RC_EXHAUSTED;
+  for (size_t i = 0; i < page.n; i++) {
+    const comment_item *in = &page.v[i];
+    Reflect__V1__Comment *m = arena_alloc(c->a, sizeof *m);
+    if (!m) return RC_EXHAUSTED;
+    reflect__v1__comment__init(m);
+    m->id = (uint64_t)in->id;
+    m->revision = in->revision;
+    m->author = (char *)in->author;
+    m->at = in->at;
+    m->kind = (Reflect__V1__CommentKind)in->kind;
+    m->text = (char *)in->text;
+    m->resolves = (uint64_t)in->resolves;
+    v[i] = m;
+  }
+  r->comments = v;
   r->n_comments = page.n;
   r->comments_next = page.next;
   r->notes_total = page.notes_total;
@@ -180,7 +237,8 @@ rcode ops_records_fill(call *c, const session_row *s, uint32_t revision, int par
   if (!r) return RC_EXHAUSTED;
   reflect__v1__record_show_reply__init(r);
   /* Wellbeing is for the two parties: for anyone else it is not opened. */
-  rcode rc = store_records_read(call_store(c), s, revision, party, r);
+  record_read rec;
+  rcode rc = store_records_read(call_store(c), s, revision, party, &rec);
   if (rc == RC_NOT_FOUND && revision)
     return call_fail(c, rc, "revision", "session %lld has no revision %u", (long long)s->id, revision);
   if (rc == RC_NOT_FOUND) return call_fail(c, rc, "session_id", "session %lld has no record yet", (long long)s->id);
@@ -188,6 +246,12 @@ rcode ops_records_fill(call *c, const session_row *s, uint32_t revision, int par
     return call_fail(c, rc, NULL, "integrity error: the record of session %lld failed authentication",
                      (long long)s->id);
   if (rc) return call_fail(c, rc, NULL, "could not read the record");
+  r->session_id = (uint64_t)s->id;
+  r->body = (char *)rec.body;
+  if (!(r->revision = revision_message(c, &rec.revision))) return RC_EXHAUSTED;
+  rc = record_sections_to_wire(c, rec.sections, rec.n_sections, &r->sections);
+  if (rc) return rc;
+  r->n_sections = rec.n_sections;
   if (view->comments_only) {
     r->sections = NULL;
     r->n_sections = 0;
@@ -196,8 +260,8 @@ rcode ops_records_fill(call *c, const session_row *s, uint32_t revision, int par
   for (size_t i = 0; !rc && i < r->n_sections; i++) rc = kpi_cite_fill(c, r->sections[i]);
   if (rc) return call_fail(c, rc, NULL, "could not read the measurements the record cites");
   int frozen = 0;
-  rc = store_signoffs_status(call_store(c), s, r->revision->revision, &r->signatures, &r->n_signatures, &r->awaiting,
-                             &r->n_awaiting, &frozen);
+  rc = signoff_status(c, s, r->revision->revision, &r->signatures, &r->n_signatures, &r->awaiting, &r->n_awaiting,
+                      &frozen);
   r->frozen = frozen != 0;
   if (!rc) rc = fill_comments(c, s, view, r);
   if (rc == RC_DATA_LOSS)
@@ -276,7 +340,7 @@ static rcode sign_tx(call *c, void *arg)
   char detail[32];
   snprintf(detail, sizeof detail, "revision=%u", g->revision);
   if (!rc) rc = store_audit_append_id(call_store(c), "record.sign", "session", g->s.id, detail);
-  Reflect__V1__Signature **sigs;
+  signature_row *sigs;
   char **awaiting;
   size_t n_sigs, n_awaiting;
   if (!rc)
@@ -393,7 +457,7 @@ rcode ops_record_history(call *c, const Reflect__V1__Request *req)
   int party = 0;
   rcode rc = load_readable_session(c, in->session_id, &s, &party);
   if (rc) return rc;
-  Reflect__V1__Revision **revs = NULL;
+  revision_row *revs = NULL;
   size_t n = 0;
   rc = store_records_revisions(call_store(c), &s, &revs, &n);
   if (rc) return call_fail(c, rc, NULL, "could not read the record's history");
@@ -407,12 +471,14 @@ rcode ops_record_history(call *c, const Reflect__V1__Request *req)
       break;
     }
     reflect__v1__revision_summary__init(sum);
-    sum->revision = revs[i];
+    if (!(sum->revision = revision_message(c, &revs[i]))) {
+      rc = RC_EXHAUSTED;
+      break;
+    }
     char **awaiting;
     size_t n_awaiting;
     int frozen = 0;
-    rc = store_signoffs_status(call_store(c), &s, revs[i]->revision, &sum->signatures, &sum->n_signatures, &awaiting,
-                               &n_awaiting, &frozen);
+    rc = signoff_status(c, &s, revs[i].revision, &sum->signatures, &sum->n_signatures, &awaiting, &n_awaiting, &frozen);
     sum->frozen = frozen != 0;
     v[i] = sum;
   }

@@ -7,6 +7,7 @@
 
 #include "events.h"
 #include "ops.h"
+#include "session_messages.h"
 #include "session_rules.h"
 #include "store_audit.h"
 #include "store_schedule.h"
@@ -23,6 +24,34 @@ static rcode load_for_change(call *c, uint64_t id, session_row *s)
   return RC_OK;
 }
 
+/* The session's history as the wire's SessionChange messages. */
+static rcode history_messages(call *c, const session_row *s, Reflect__V1__SessionShowReply *r)
+{
+  session_change_row *v;
+  size_t n;
+  rcode rc = store_schedule_history(call_store(c), s, &v, &n);
+  if (rc) return rc;
+  Reflect__V1__SessionChange **out = arena_alloc(c->a, sizeof *out * (n ? n : 1));
+  if (!out) return RC_EXHAUSTED;
+  for (size_t i = 0; i < n; i++) {
+    Reflect__V1__SessionChange *h = arena_alloc(c->a, sizeof *h);
+    if (!h) return RC_EXHAUSTED;
+    reflect__v1__session_change__init(h);
+    h->at = v[i].at;
+    h->by = (char *)v[i].by;
+    h->what = (Reflect__V1__SessionStatus)v[i].what;
+    h->old_starts_at = v[i].old_starts_at;
+    h->new_starts_at = v[i].new_starts_at;
+    h->old_minutes = v[i].old_minutes;
+    h->new_minutes = v[i].new_minutes;
+    h->reason = (char *)v[i].reason;
+    out[i] = h;
+  }
+  r->history = out;
+  r->n_history = n;
+  return RC_OK;
+}
+
 rcode ops_session_show(call *c, const Reflect__V1__Request *req)
 {
   const Reflect__V1__SessionShowRequest *in = req->session_show;
@@ -35,12 +64,12 @@ rcode ops_session_show(call *c, const Reflect__V1__Request *req)
   Reflect__V1__SessionShowReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__session_show_reply__init(r);
-  Reflect__V1__Session **one;
+  session_item *one;
   size_t n;
   session_filter f = {.when = SESSION_FILTER_ALL, .only_session = s.id, .limit = 1};
   rc = store_sessions_list(call_store(c), c->who->user_id, &f, &one, &n);
-  if (!rc && n == 1) r->session = one[0];
-  if (!rc) rc = store_schedule_history(call_store(c), &s, &r->history, &r->n_history);
+  if (!rc && n == 1) rc = session_messages_from_item(c, &one[0], &r->session);
+  if (!rc) rc = history_messages(c, &s, r);
   if (rc || !r->session)
     return call_fail(c, rc ? rc : RC_INTERNAL, NULL, "could not read session %lld", (long long)s.id);
   rc = call_audit_read(c, "session.read", "session", s.id, party ? "" : "oversight");

@@ -6,6 +6,7 @@
 #include "ops.h"
 #include "session_rules.h"
 #include "probes.h"
+#include "session_messages.h"
 #include "store_agreements.h"
 #include "store_audit.h"
 #include "store_schedule.h"
@@ -103,8 +104,15 @@ rcode ops_session_list(call *c, const Reflect__V1__Request *req)
   Reflect__V1__SessionListReply *r = arena_alloc(c->a, sizeof *r);
   if (!r) return RC_EXHAUSTED;
   reflect__v1__session_list_reply__init(r);
-  rcode rc = store_sessions_list(call_store(c), c->who->user_id, &f, &r->sessions, &r->n_sessions);
+  session_item *items;
+  size_t n;
+  rcode rc = store_sessions_list(call_store(c), c->who->user_id, &f, &items, &n);
   if (rc) return call_fail(c, rc, NULL, "could not list sessions");
+  r->sessions = arena_alloc(c->a, sizeof *r->sessions * (n ? n : 1));
+  if (!r->sessions) rc = RC_EXHAUSTED;
+  for (size_t i = 0; !rc && i < n; i++) rc = session_messages_from_item(c, &items[i], &r->sessions[i]);
+  if (rc) return call_fail(c, rc, NULL, "could not list sessions");
+  r->n_sessions = n;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_SESSION_LIST;
   c->rep->session_list = r;
   return RC_OK;

@@ -10,6 +10,17 @@
 
 typedef Reflect__V1__RecordSection section;
 
+/* Stored bodies hold the wire's SectionKind numbers; the store names them. */
+_Static_assert((int)SECTION_WELLBEING == (int)REFLECT__V1__SECTION_KIND__SECTION_WELLBEING &&
+                   (int)SECTION_CASE == (int)REFLECT__V1__SECTION_KIND__SECTION_CASE &&
+                   (int)SECTION_DEVELOPMENT == (int)REFLECT__V1__SECTION_KIND__SECTION_DEVELOPMENT &&
+                   (int)SECTION_PERFORMANCE == (int)REFLECT__V1__SECTION_KIND__SECTION_PERFORMANCE &&
+                   (int)SECTION_ACTIONS == (int)REFLECT__V1__SECTION_KIND__SECTION_ACTIONS &&
+                   (int)SECTION_NOTES == (int)REFLECT__V1__SECTION_KIND__SECTION_NOTES &&
+                   (int)SECTION_CONTRIBUTION == (int)REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION &&
+                   (int)SECTION_MEDIATION == (int)REFLECT__V1__SECTION_KIND__SECTION_MEDIATION,
+               "section_kind and the wire's SectionKind differ");
+
 static const char *kind_name(int kind)
 {
   static const char *const names[] = {"unknown", "wellbeing", "case",         "development", "performance",
@@ -256,5 +267,58 @@ rcode record_sections_resolve(call *c, const session_row *s, record_sections *rs
                           field(c, i, "kpi_measurements"));
     if (rc) return rc;
   }
+  return RC_OK;
+}
+
+rcode record_sections_to_store(call *c, const record_sections *rs, record_section **out)
+{
+  record_section *v = arena_alloc(c->a, sizeof *v * (rs->n ? rs->n : 1));
+  if (!v) return RC_EXHAUSTED;
+  for (size_t i = 0; i < rs->n; i++) {
+    const section *in = rs->sections[i];
+    v[i] = (record_section){.kind = (int)in->kind,
+                            .text = in->text,
+                            .case_reference = in->case_reference,
+                            .situation = in->situation,
+                            .analysis = in->analysis,
+                            .risk = in->risk,
+                            .decision = in->decision,
+                            .rationale = in->rationale,
+                            .member = in->member,
+                            .case_id = in->case_id,
+                            .kpi_measurements = in->kpi_measurements,
+                            .n_kpi_measurements = in->n_kpi_measurements,
+                            .withheld = in->withheld,
+                            .destroyed = in->destroyed};
+  }
+  *out = v;
+  return RC_OK;
+}
+
+rcode record_sections_to_wire(call *c, const record_section *in, size_t n, Reflect__V1__RecordSection ***out)
+{
+  section **v = arena_alloc(c->a, sizeof *v * (n ? n : 1));
+  section *cells = arena_alloc(c->a, sizeof *cells * (n ? n : 1));
+  if (!v || !cells) return RC_EXHAUSTED;
+  for (size_t i = 0; i < n; i++) {
+    section *m = &cells[i];
+    reflect__v1__record_section__init(m);
+    m->kind = (Reflect__V1__SectionKind)in[i].kind;
+    m->text = (char *)in[i].text;
+    m->case_reference = (char *)in[i].case_reference;
+    m->situation = (char *)in[i].situation;
+    m->analysis = (char *)in[i].analysis;
+    m->risk = (char *)in[i].risk;
+    m->decision = (char *)in[i].decision;
+    m->rationale = (char *)in[i].rationale;
+    m->member = (char *)in[i].member;
+    m->withheld = in[i].withheld != 0;
+    m->case_id = in[i].case_id;
+    m->kpi_measurements = (uint64_t *)in[i].kpi_measurements;
+    m->n_kpi_measurements = in[i].n_kpi_measurements;
+    m->destroyed = in[i].destroyed != 0;
+    v[i] = m;
+  }
+  *out = v;
   return RC_OK;
 }

@@ -24,6 +24,13 @@
  * cited measurement is of someone in the session (PERMISSION_DENIED). The sections are arena copies of the
  * request's (whose strings they borrow), so the request stays untouched;
  * blank case fields are made "" so that nothing blank is stored.
+ *
+ * The store speaks record_section (store_records.h): record_sections_to_store
+ * gives it the checked and resolved sections, record_sections_to_wire turns
+ * what it read back into RecordSection messages (kind, texts, case_id,
+ * measurement ids, withheld, destroyed; citations are kpi_cite_fill's).
+ * Both allocate from c->a and borrow the strings; they return 0 or
+ * RC_EXHAUSTED.
  */
 #ifndef REFLECT_RECORD_SECTIONS_H
 #define REFLECT_RECORD_SECTIONS_H
@@ -32,6 +39,7 @@
 
 #include "call.h"
 #include "store_cases.h"
+#include "store_records.h"
 #include "store_sessions.h"
 
 #define RECORD_SECTION_MAX (64 * 1024)
@@ -48,5 +56,8 @@ rcode record_sections_resolve(call *c, const session_row *s, record_sections *rs
  * case being discussed in (or an action being about it from) a session.
  * Returns 0 or RC_INTERNAL. */
 rcode record_sections_case_in_session(db *d, const session_row *s, const case_row *k, int *ok) RC_MUST_CHECK;
+rcode record_sections_to_store(call *c, const record_sections *rs, record_section **out) RC_MUST_CHECK;
+rcode record_sections_to_wire(call *c, const record_section *in, size_t n,
+                              Reflect__V1__RecordSection ***out) RC_MUST_CHECK;
 
 #endif

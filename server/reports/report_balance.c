@@ -22,21 +22,21 @@ static size_t len(const char *s)
   return s ? strlen(s) : 0;
 }
 
-static void measure(Reflect__V1__RecordSection *const *sec, size_t n, shares *out)
+static void measure(const record_section *sec, size_t n, shares *out)
 {
   for (size_t i = 0; i < n; i++) {
-    const Reflect__V1__RecordSection *x = sec[i];
+    const record_section *x = &sec[i];
     switch (x->kind) {
-    case REFLECT__V1__SECTION_KIND__SECTION_CASE:
+    case SECTION_CASE:
       /* What was destroyed under retention is not there to measure. */
       if (x->destroyed) break;
       out->management += len(x->situation) + len(x->analysis) + len(x->risk) + len(x->decision) + len(x->rationale);
       break;
-    case REFLECT__V1__SECTION_KIND__SECTION_PERFORMANCE:
-    case REFLECT__V1__SECTION_KIND__SECTION_ACTIONS: out->management += len(x->text); break;
-    case REFLECT__V1__SECTION_KIND__SECTION_DEVELOPMENT: out->development += len(x->text); break;
-    case REFLECT__V1__SECTION_KIND__SECTION_WELLBEING: out->support += len(x->text); break;
-    case REFLECT__V1__SECTION_KIND__SECTION_MEDIATION: out->mediation += len(x->text); break;
+    case SECTION_PERFORMANCE:
+    case SECTION_ACTIONS: out->management += len(x->text); break;
+    case SECTION_DEVELOPMENT: out->development += len(x->text); break;
+    case SECTION_WELLBEING: out->support += len(x->text); break;
+    case SECTION_MEDIATION: out->mediation += len(x->text); break;
     default: out->other += len(x->text); break;
     }
   }
@@ -50,7 +50,7 @@ static rcode measure_session(call *c, int64_t id, shares *out)
   session_row s;
   if (store_sessions_get(c->s->db, id, &s)) return RC_INTERNAL;
   arena scratch = {0}, *keep = c->a;
-  Reflect__V1__RecordShowReply rec = REFLECT__V1__RECORD_SHOW_REPLY__INIT;
+  record_read rec;
   c->a = &scratch;
   int rc = store_records_read(call_store(c), &s, 0, 1, &rec);
   if (!rc) measure(rec.sections, rec.n_sections, out);

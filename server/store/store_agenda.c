@@ -1,11 +1,9 @@
 #include "store_agenda.h"
-#include "reflect.pb-c.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-#include "store_cases.h"
 #include "store_decisions.h"
 #include "store_teams.h"
 
@@ -21,8 +19,8 @@ typedef struct {
 static int risk_weight(int risk)
 {
   switch (risk) {
-  case REFLECT__V1__RISK_LEVEL__RISK_HIGH: return 3;
-  case REFLECT__V1__RISK_LEVEL__RISK_MEDIUM: return 2;
+  case RISK_HIGH: return 3;
+  case RISK_MEDIUM: return 2;
   default: return 1;
   }
 }
@@ -30,8 +28,8 @@ static int risk_weight(int risk)
 static const char *risk_word(int risk)
 {
   switch (risk) {
-  case REFLECT__V1__RISK_LEVEL__RISK_HIGH: return "high";
-  case REFLECT__V1__RISK_LEVEL__RISK_MEDIUM: return "medium";
+  case RISK_HIGH: return "high";
+  case RISK_MEDIUM: return "medium";
   default: return "low";
   }
 }
@@ -108,41 +106,13 @@ static char *why(store_ctx *c, const candidate *k)
   return arena_printf(c->a, "%s risk, last discussed %s (%s)", risk_word(k->k.risk), date, days);
 }
 
-static rcode to_message(store_ctx *c, const candidate *k, Reflect__V1__AgendaCase **out)
+static rcode to_item(store_ctx *c, const candidate *k, agenda_item *out)
 {
-  Reflect__V1__AgendaCase *m = arena_alloc(c->a, sizeof *m);
-  if (!m) return RC_EXHAUSTED;
-  reflect__v1__agenda_case__init(m);
-  case_item item;
-  int rc = store_cases_item(c, &k->k, &item);
-  if (rc) return rc;
-  /* Until this file's messages move up too, it builds its own case message
-   * (as ops/case_messages.c does) from the store's plain case. */
-  Reflect__V1__Case *kc = arena_alloc(c->a, sizeof *kc);
-  if (!kc) return RC_EXHAUSTED;
-  reflect__v1__case__init(kc);
-  kc->id = (uint64_t)item.row.id;
-  kc->risk = (Reflect__V1__RiskLevel)item.row.risk;
-  kc->open = item.row.open != 0;
-  kc->created_at = item.row.created_at;
-  kc->looked_after = item.row.looked_after != 0;
-  kc->closed_at = item.row.closed_at;
-  kc->shredded_at = item.row.shredded_at;
-  if (!(kc->retain_until = arena_strdup(c->a, item.row.retain_until))) return RC_EXHAUSTED;
-  kc->allocated = (char *)item.allocated;
-  kc->reference = (char *)item.reference;
-  kc->name = (char *)item.name;
-  kc->date_of_birth = (char *)item.date_of_birth;
-  m->case_ = kc;
-  m->case_->last_discussed = k->last_at;
-  m->case_->last_session = (uint64_t)k->last_session;
-  m->days_since = k->days;
-  if (!(m->why = why(c, k))) return RC_EXHAUSTED;
-  *out = m;
-  return RC_OK;
+  *out = (agenda_item){.k = k->k, .last_at = k->last_at, .last_session = k->last_session, .days_since = k->days};
+  return (out->why = why(c, k)) ? RC_OK : RC_EXHAUSTED;
 }
 
-rcode store_agenda_cases(store_ctx *c, const session_row *s, Reflect__V1__AgendaCase ***out, size_t *n)
+rcode store_agenda_cases(store_ctx *c, const session_row *s, agenda_item **out, size_t *n)
 {
   candidate *v = arena_alloc(c->a, sizeof *v * AGENDA_CANDIDATES_MAX);
   if (!v) return RC_EXHAUSTED;
@@ -160,9 +130,9 @@ rcode store_agenda_cases(store_ctx *c, const session_row *s, Reflect__V1__Agenda
   if (rc) return rc;
   qsort(v, kept, sizeof *v, by_priority);
   if (kept > AGENDA_CASES_MAX) kept = AGENDA_CASES_MAX;
-  Reflect__V1__AgendaCase **list = arena_alloc(c->a, sizeof *list * (kept ? kept : 1));
+  agenda_item *list = arena_alloc(c->a, sizeof *list * (kept ? kept : 1));
   if (!list) return RC_EXHAUSTED;
-  for (size_t i = 0; !rc && i < kept; i++) rc = to_message(c, &v[i], &list[i]);
+  for (size_t i = 0; !rc && i < kept; i++) rc = to_item(c, &v[i], &list[i]);
   if (rc) return rc;
   *out = list;
   *n = kept;

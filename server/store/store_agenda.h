@@ -14,9 +14,13 @@
  *    lower case id. So a high-risk case comes up three times as often as a
  *    low-risk one, and every case rises until it is discussed.
  *  - Each entry has a one-line why; its dates are UTC (the server does not
- *    convert zones; Case.last_discussed carries the exact time).
- *  - Reads only; messages are arena-allocated, with case fields decrypted
- *    by store_cases. The caller audits the read. Returns 0 or a Code.
+ *    convert zones; last_at carries the exact time).
+ *  - Reads only; the entries and their strings are allocated from the
+ *    store_ctx's arena. An entry carries its case's row, still sealed: the
+ *    caller opens what it shows (store_cases). The caller audits the read.
+ *    Returns 0 or a Code.
+ *  - case_row.risk holds the wire's RiskLevel numbers; the weights above
+ *    read them as agenda_risk (ops_agenda.c checks that they agree).
  */
 #ifndef REFLECT_STORE_AGENDA_H
 #define REFLECT_STORE_AGENDA_H
@@ -24,11 +28,20 @@
 #include <stddef.h>
 
 #include "store_sessions.h"
-#include "reflect.pb-c.h"
+#include "store_cases.h"
 
 #define AGENDA_CANDIDATES_MAX 1000
 #define AGENDA_CASES_MAX 100
 
-rcode store_agenda_cases(store_ctx *c, const session_row *s, Reflect__V1__AgendaCase ***out, size_t *n) RC_MUST_CHECK;
+typedef struct {
+  case_row k;
+  int64_t last_at;      /* when last discussed; 0 if never */
+  int64_t last_session; /* where; 0 if never */
+  uint32_t days_since;  /* whole days since last discussed (or opened, if never) */
+  const char *why;      /* one line */
+} agenda_item;
+
+/* Highest priority first, at most AGENDA_CASES_MAX. */
+rcode store_agenda_cases(store_ctx *c, const session_row *s, agenda_item **out, size_t *n) RC_MUST_CHECK;
 
 #endif

@@ -1,5 +1,4 @@
 #include "store_attendance.h"
-#include "reflect.pb-c.h"
 
 rcode store_attendance_get(db *d, int64_t session_id, int64_t user_id, attendance_row *out)
 {
@@ -49,8 +48,8 @@ rcode store_attendance_sign(store_ctx *c, int64_t session_id, int64_t user_id)
 const char *store_attendance_name(int attendance)
 {
   switch (attendance) {
-  case REFLECT__V1__ATTENDANCE__ATTENDANCE_PRESENT: return "present";
-  case REFLECT__V1__ATTENDANCE__ATTENDANCE_ABSENT: return "absent";
+  case ATTENDANCE_PRESENT: return "present";
+  case ATTENDANCE_ABSENT: return "absent";
   default: return "unknown";
   }
 }

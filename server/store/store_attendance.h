@@ -13,6 +13,9 @@
  *    row per member recorded, with the old and the new value.
  *  - Writers run in the caller's write transaction. Functions return 0 or a
  *    Reflect Code.
+ *  - Attendance is an attendance_value: the numbers are the wire's
+ *    Attendance, which is what the column has always held (ops_attendance.c
+ *    checks that they agree).
  */
 #ifndef REFLECT_STORE_ATTENDANCE_H
 #define REFLECT_STORE_ATTENDANCE_H
@@ -21,8 +24,14 @@
 
 #include "store_ctx.h"
 
+typedef enum {
+  ATTENDANCE_UNKNOWN = 0, /* not recorded yet */
+  ATTENDANCE_PRESENT = 1,
+  ATTENDANCE_ABSENT = 2,
+} attendance_value;
+
 typedef struct {
-  int attendance;    /* a Reflect Attendance; 0 until recorded */
+  int attendance;    /* an attendance_value; ATTENDANCE_UNKNOWN until recorded */
   int64_t signed_at; /* 0 until the member confirmed it */
 } attendance_row;
 

@@ -1,6 +1,4 @@
 #include "store_comments.h"
-#include "reflect.pb-c.h"
-#include "wire.h"
 #include "store_keys.h"
 
 #include <stdio.h>
@@ -85,7 +83,7 @@ rcode store_comments_room(store_ctx *c, const session_row *s, int kind, int64_t 
     *room = COMMENT_FULL_DAY;
     return RC_OK;
   }
-  if (kind == REFLECT__V1__COMMENT_KIND__COMMENT_RESOLUTION) {
+  if (kind == COMMENT_RESOLUTION) {
     st = db_prepare(d, "SELECT id FROM record_comments WHERE session_id = ?1 AND resolves = ?2 ORDER BY id LIMIT 1");
     if (!st) return RC_INTERNAL;
     sqlite3_bind_int64(st, 1, s->id);
@@ -100,7 +98,7 @@ rcode store_comments_room(store_ctx *c, const session_row *s, int kind, int64_t 
   sqlite3_bind_int64(st, 2, c->who->user_id);
   sqlite3_bind_int(st, 3, kind);
   if (count_of(st, &n)) return RC_INTERNAL;
-  if (kind == REFLECT__V1__COMMENT_KIND__COMMENT_NOTE) {
+  if (kind == COMMENT_NOTE) {
     if (n >= COMMENT_NOTES_PER_PERSON) *room = COMMENT_FULL_NOTES;
     return RC_OK;
   }
@@ -111,7 +109,7 @@ rcode store_comments_room(store_ctx *c, const session_row *s, int kind, int64_t 
   st = db_prepare(d, "SELECT count(*) FROM record_comments WHERE session_id = ?1 AND kind = ?2");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
-  sqlite3_bind_int(st, 2, REFLECT__V1__COMMENT_KIND__COMMENT_DISAGREEMENT);
+  sqlite3_bind_int(st, 2, COMMENT_DISAGREEMENT);
   if (count_of(st, &n)) return RC_INTERNAL;
   if (n >= COMMENT_DISAGREEMENTS_PER_RECORD) *room = COMMENT_FULL_RECORD;
   return RC_OK;
@@ -218,7 +216,7 @@ rcode store_comments_page(store_ctx *c, const session_row *s, const comments_que
   if (!rc) rc = plan_stream(c, s, q, q->budget, &p, used);
   if (!rc) rc = page_counts(c, s, q, out);
   if (rc) return rc;
-  Reflect__V1__Comment **v = arena_alloc(c->a, sizeof *v * (p.n ? p.n : 1));
+  comment_item *v = arena_alloc(c->a, sizeof *v * (p.n ? p.n : 1));
   sealed *bodies = arena_alloc(c->a, sizeof *bodies * (p.n ? p.n : 1));
   if (!v || !bodies) return RC_EXHAUSTED;
   sqlite3_stmt *st =
@@ -240,18 +238,14 @@ rcode store_comments_page(store_ctx *c, const session_row *s, const comments_que
    * one, so these are the rows planned even if one was added meanwhile;
    * the bound on k only guards the arrays. */
   while (rc == RC_OK && k < p.n && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    Reflect__V1__Comment *m = arena_alloc(c->a, sizeof *m);
-    if (!m) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__comment__init(m);
-    m->id = (uint64_t)sqlite3_column_int64(st, 0);
+    comment_item *m = &v[k];
+    *m = (comment_item){.text = ""};
+    m->id = sqlite3_column_int64(st, 0);
     m->revision = (uint32_t)sqlite3_column_int(st, 1);
     m->author = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
     m->at = sqlite3_column_int64(st, 3);
-    m->kind = (Reflect__V1__CommentKind)sqlite3_column_int(st, 4);
-    m->resolves = (uint64_t)sqlite3_column_int64(st, 5);
+    m->kind = sqlite3_column_int(st, 4);
+    m->resolves = sqlite3_column_int64(st, 5);
     /* Copied out: opening a key runs other statements. */
     bodies[k] =
         (sealed){sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 8), NULL, (size_t)sqlite3_column_bytes(st, 7)};
@@ -260,15 +254,17 @@ rcode store_comments_page(store_ctx *c, const session_row *s, const comments_que
       rc = RC_EXHAUSTED;
       break;
     }
-    v[k++] = m;
+    k++;
   }
   sqlite3_reset(st);
   if (!rc && step != SQLITE_ROW && step != SQLITE_DONE) rc = RC_INTERNAL;
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
     char context[160];
-    comment_context(context, sizeof context, s->id, bodies[i].author, v[i]->at, v[i]->kind, (int64_t)v[i]->resolves);
-    store_slot slot = {"record_comments", (int64_t)v[i]->id, "body", bodies[i].key_id, v[i]->revision, context};
-    rc = store_keys_open(c->db, c->vault, c->ring, &slot, bodies[i].blob, bodies[i].len, c->a, &v[i]->text);
+    comment_context(context, sizeof context, s->id, bodies[i].author, v[i].at, v[i].kind, v[i].resolves);
+    store_slot slot = {"record_comments", v[i].id, "body", bodies[i].key_id, v[i].revision, context};
+    char *text = NULL;
+    rc = store_keys_open(c->db, c->vault, c->ring, &slot, bodies[i].blob, bodies[i].len, c->a, &text);
+    if (!rc) v[i].text = text;
   }
   if (rc) return rc;
   out->v = v;

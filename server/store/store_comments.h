@@ -26,8 +26,13 @@
  * comment is reachable by paging, and no read fails for their number. `through` limits a page to the
  * comments every party signed (store_signoffs_comments_signed).
  *
- * Contract: writers run in the caller's write transaction; messages are
- * arena-allocated. Functions return 0 or a Reflect Code.
+ * Kinds are comment_kind: the numbers are the wire's CommentKind, which
+ * is what the column has always held (ops_records.c checks that they
+ * agree).
+ *
+ * Contract: writers run in the caller's write transaction; a page (its
+ * items and their strings) is allocated from the store_ctx's arena.
+ * Functions return 0 or a Reflect Code.
  */
 #ifndef REFLECT_STORE_COMMENTS_H
 #define REFLECT_STORE_COMMENTS_H
@@ -36,7 +41,6 @@
 #include <stdint.h>
 
 #include "store_sessions.h"
-#include "reflect.pb-c.h"
 
 #define COMMENT_TEXT_MAX 8192
 #define COMMENT_NOTES_PER_PERSON 50        /* on one record */
@@ -50,6 +54,12 @@
 #define COMMENT_WIRE_MAX (COMMENT_TEXT_MAX + USERNAME_MAX + 128)
 
 typedef enum {
+  COMMENT_NOTE = 1,
+  COMMENT_DISAGREEMENT = 2, /* a party disagrees with the record */
+  COMMENT_RESOLUTION = 3,   /* how a disagreement was resolved */
+} comment_kind;
+
+typedef enum {
   COMMENT_ROOM = 0,
   COMMENT_FULL_DAY,           /* the author's COMMENTS_PER_PERSON_DAY */
   COMMENT_FULL_NOTES,         /* the author's notes on this record */
@@ -58,6 +68,7 @@ typedef enum {
   COMMENT_RESOLVED,           /* that disagreement already has its resolution */
 } comment_room;
 
+/* kind is a comment_kind. */
 rcode store_comments_add(store_ctx *c, const session_row *s, uint32_t revision, int kind, int64_t resolves,
                          const char *text, int64_t *id) RC_MUST_CHECK;
 /* The kind of comment id on session_id, or RC_NOT_FOUND. */
@@ -76,7 +87,17 @@ typedef struct {
 } comments_query;
 
 typedef struct {
-  Reflect__V1__Comment **v; /* by id */
+  int64_t id;
+  uint32_t revision;  /* the revision it was made on */
+  const char *author; /* username */
+  int64_t at;
+  int kind; /* comment_kind */
+  const char *text;
+  int64_t resolves; /* a resolution's disagreement; else 0 */
+} comment_item;
+
+typedef struct {
+  comment_item *v; /* by id */
   size_t n;
   uint64_t next;        /* 0, or the cursor for the next page */
   uint32_t notes_total; /* notes up to `through` */

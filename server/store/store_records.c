@@ -1,5 +1,4 @@
 #include "store_records.h"
-#include "reflect.pb-c.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -45,16 +44,24 @@ enum { N_CASE_TEXTS = 6 };
 static const char *const case_columns[N_CASE_TEXTS] = {"reference", "situation", "analysis",
                                                        "risk",      "decision",  "rationale"};
 
-static char **case_text(Reflect__V1__RecordSection *sec, int f)
+/* Where a case text goes; case_text_of reads one. */
+static const char **case_text(record_section *sec, int f)
 {
-  char **texts[N_CASE_TEXTS] = {&sec->case_reference, &sec->situation, &sec->analysis,
-                                &sec->risk,           &sec->decision,  &sec->rationale};
+  const char **texts[N_CASE_TEXTS] = {&sec->case_reference, &sec->situation, &sec->analysis,
+                                      &sec->risk,           &sec->decision,  &sec->rationale};
   return texts[f];
 }
 
-static int is_case(const Reflect__V1__RecordSection *sec)
+static const char *case_text_of(const record_section *sec, int f)
 {
-  return sec->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE;
+  const char *const texts[N_CASE_TEXTS] = {sec->case_reference, sec->situation, sec->analysis,
+                                           sec->risk,           sec->decision,  sec->rationale};
+  return texts[f];
+}
+
+static int is_case(const record_section *sec)
+{
+  return sec->kind == SECTION_CASE;
 }
 
 rcode store_records_latest(db *d, int64_t session_id, uint32_t *revision)
@@ -68,63 +75,281 @@ rcode store_records_latest(db *d, int64_t session_id, uint32_t *revision)
   return rc == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
+/* A StoredRecord in the protocol buffers encoding, written as protobuf-c
+ * wrote it (fields in number order, empty ones left out, the measurement
+ * ids packed), so a body reads the same whichever wrote it. Each put_*
+ * only counts when out is NULL. */
+enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
+enum { F_KIND = 1, F_TEXT = 2, F_MEMBER = 9, F_WITHHELD = 10, F_CASE_ID = 11, F_KPI = 12, F_DESTROYED = 14 };
+
+static size_t put_varint(uint8_t *out, uint64_t v)
+{
+  size_t n = 0;
+  do {
+    uint8_t b = (uint8_t)(v & 0x7f);
+    v >>= 7;
+    if (out) out[n] = (uint8_t)(b | (v ? 0x80 : 0));
+    n++;
+  } while (v);
+  return n;
+}
+
+static size_t put_tag(uint8_t *out, int field, int wire_type)
+{
+  return put_varint(out, (uint64_t)field << 3 | (uint64_t)wire_type);
+}
+
+static size_t put_len(uint8_t *out, int field, size_t len)
+{
+  size_t n = put_tag(out, field, WT_LEN);
+  return n + put_varint(out ? out + n : NULL, len);
+}
+
+static size_t put_string(uint8_t *out, int field, const char *s)
+{
+  if (!s || !*s) return 0;
+  size_t len = strlen(s), n = put_len(out, field, len);
+  if (out) memcpy(out + n, s, len);
+  return n + len;
+}
+
+/* The strings of fields 2 (text) to 9 (member), in field order. */
+static const char **section_string(record_section *sec, int field)
+{
+  const char **strings[] = {&sec->text, &sec->case_reference, &sec->situation, &sec->analysis,
+                            &sec->risk, &sec->decision,       &sec->rationale, &sec->member};
+  return strings[field - F_TEXT];
+}
+
+static const char *section_string_of(const record_section *sec, int field)
+{
+  const char *const strings[] = {sec->text, sec->case_reference, sec->situation, sec->analysis,
+                                 sec->risk, sec->decision,       sec->rationale, sec->member};
+  return strings[field - F_TEXT];
+}
+
+static size_t put_section(uint8_t *out, const record_section *s)
+{
+  size_t n = 0;
+  /* An enum is an int32: a negative one takes ten bytes, as protobuf-c writes it. */
+  if (s->kind) {
+    n += put_tag(out, F_KIND, WT_VARINT);
+    n += put_varint(out ? out + n : NULL, (uint64_t)(int64_t)s->kind);
+  }
+  for (int f = F_TEXT; f <= F_MEMBER; f++) n += put_string(out ? out + n : NULL, f, section_string_of(s, f));
+  if (s->withheld) {
+    n += put_tag(out ? out + n : NULL, F_WITHHELD, WT_VARINT);
+    n += put_varint(out ? out + n : NULL, 1);
+  }
+  if (s->case_id) {
+    n += put_tag(out ? out + n : NULL, F_CASE_ID, WT_VARINT);
+    n += put_varint(out ? out + n : NULL, s->case_id);
+  }
+  if (s->n_kpi_measurements) {
+    size_t len = 0;
+    for (size_t i = 0; i < s->n_kpi_measurements; i++) len += put_varint(NULL, s->kpi_measurements[i]);
+    n += put_len(out ? out + n : NULL, F_KPI, len);
+    for (size_t i = 0; i < s->n_kpi_measurements; i++) n += put_varint(out ? out + n : NULL, s->kpi_measurements[i]);
+  }
+  if (s->destroyed) {
+    n += put_tag(out ? out + n : NULL, F_DESTROYED, WT_VARINT);
+    n += put_varint(out ? out + n : NULL, 1);
+  }
+  return n;
+}
+
+static size_t put_record(uint8_t *out, const record_section *sections, size_t n_sections)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < n_sections; i++) {
+    size_t len = put_section(NULL, &sections[i]);
+    n += put_len(out ? out + n : NULL, 1, len);
+    n += put_section(out ? out + n : NULL, &sections[i]);
+  }
+  return n;
+}
+
+typedef struct {
+  const uint8_t *p, *end;
+} reader;
+
+static int get_varint(reader *r, uint64_t *v)
+{
+  uint64_t x = 0;
+  for (int i = 0; i < 10 && r->p < r->end; i++) {
+    uint8_t b = *r->p++;
+    x |= (uint64_t)(b & 0x7f) << (7 * i);
+    if (!(b & 0x80)) {
+      *v = x;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+static int get_bytes(reader *r, reader *inner)
+{
+  uint64_t len;
+  if (get_varint(r, &len) || len > (uint64_t)(r->end - r->p)) return -1;
+  *inner = (reader){r->p, r->p + len};
+  r->p += len;
+  return 0;
+}
+
+/* Steps over a field this reader does not keep (protobuf-c kept unknown
+ * ones; none is ever written). */
+static int skip_field(reader *r, int wire_type)
+{
+  uint64_t v;
+  reader inner;
+  size_t fixed = wire_type == WT_I64 ? 8 : 4;
+  switch (wire_type) {
+  case WT_VARINT: return get_varint(r, &v);
+  case WT_LEN: return get_bytes(r, &inner);
+  case WT_I64:
+  case WT_I32:
+    if ((size_t)(r->end - r->p) < fixed) return -1;
+    r->p += fixed;
+    return 0;
+  default: return -1;
+  }
+}
+
+/* The measurement ids of one field, packed or not, after those read so far. */
+static rcode get_kpi(store_ctx *c, reader *r, int wire_type, record_section *sec)
+{
+  reader in = *r;
+  size_t more = 0;
+  uint64_t v;
+  if (wire_type == WT_LEN) {
+    if (get_bytes(r, &in)) return RC_DATA_LOSS;
+    for (reader count = in; count.p < count.end; more++)
+      if (get_varint(&count, &v)) return RC_DATA_LOSS;
+  } else if (wire_type == WT_VARINT) {
+    if (get_varint(r, &v)) return RC_DATA_LOSS;
+    more = 1;
+  } else {
+    return RC_DATA_LOSS;
+  }
+  uint64_t *ids = arena_alloc(c->a, sizeof *ids * (sec->n_kpi_measurements + more + 1));
+  if (!ids) return RC_EXHAUSTED;
+  if (sec->n_kpi_measurements) memcpy(ids, sec->kpi_measurements, sizeof *ids * sec->n_kpi_measurements);
+  for (size_t i = 0; i < more; i++)
+    if (get_varint(&in, &ids[sec->n_kpi_measurements + i])) return RC_DATA_LOSS;
+  sec->kpi_measurements = ids;
+  sec->n_kpi_measurements += more;
+  return RC_OK;
+}
+
+static rcode get_section(store_ctx *c, reader r, record_section *sec)
+{
+  *sec = (record_section){.kind = 0};
+  for (int f = F_TEXT; f <= F_MEMBER; f++) *section_string(sec, f) = "";
+  while (r.p < r.end) {
+    uint64_t tag, v;
+    if (get_varint(&r, &tag) || tag >> 3 == 0 || tag >> 3 > INT32_MAX) return RC_DATA_LOSS;
+    int field = (int)(tag >> 3), wire_type = (int)(tag & 7);
+    if (field == F_KPI) {
+      int rc = get_kpi(c, &r, wire_type, sec);
+      if (rc) return rc;
+      continue;
+    }
+    int known = field == F_KIND || (field >= F_TEXT && field <= F_MEMBER) || field == F_WITHHELD ||
+                field == F_CASE_ID || field == F_DESTROYED;
+    if (!known) {
+      if (skip_field(&r, wire_type)) return RC_DATA_LOSS;
+      continue;
+    }
+    if (field >= F_TEXT && field <= F_MEMBER) {
+      reader in;
+      if (wire_type != WT_LEN || get_bytes(&r, &in)) return RC_DATA_LOSS;
+      const char *str = arena_strndup(c->a, (const char *)in.p, (size_t)(in.end - in.p));
+      if (!str) return RC_EXHAUSTED;
+      *section_string(sec, field) = str;
+      continue;
+    }
+    if (wire_type != WT_VARINT || get_varint(&r, &v)) return RC_DATA_LOSS;
+    if (field == F_KIND) sec->kind = (int)(int32_t)(uint32_t)v;
+    else if (field == F_WITHHELD) sec->withheld = v != 0;
+    else if (field == F_CASE_ID) sec->case_id = v;
+    else sec->destroyed = v != 0;
+  }
+  return RC_OK;
+}
+
+static rcode get_record(store_ctx *c, reader r, record_section **out, size_t *n)
+{
+  size_t count = 0;
+  for (reader scan = r; scan.p < scan.end;) {
+    uint64_t tag;
+    reader in;
+    if (get_varint(&scan, &tag) || tag >> 3 == 0) return RC_DATA_LOSS;
+    if (tag >> 3 != 1) {
+      if (skip_field(&scan, (int)(tag & 7))) return RC_DATA_LOSS;
+      continue;
+    }
+    if ((tag & 7) != WT_LEN || get_bytes(&scan, &in)) return RC_DATA_LOSS;
+    count++;
+  }
+  record_section *v = arena_alloc(c->a, sizeof *v * (count ? count : 1));
+  if (!v) return RC_EXHAUSTED;
+  size_t k = 0;
+  while (r.p < r.end) {
+    uint64_t tag;
+    reader in;
+    if (get_varint(&r, &tag)) return RC_DATA_LOSS;
+    if (tag >> 3 != 1) {
+      if (skip_field(&r, (int)(tag & 7))) return RC_DATA_LOSS;
+      continue;
+    }
+    if (get_bytes(&r, &in)) return RC_DATA_LOSS;
+    int rc = get_section(c, in, &v[k++]);
+    if (rc) return rc;
+  }
+  *out = v;
+  *n = k;
+  return RC_OK;
+}
+
 /* The sections packed as a StoredRecord for the body, with the wellbeing
  * text and every case section's texts taken out (a case section keeps its
  * kind and case id: the place where that case was discussed). The packed
  * form is binary and store_keys seals C strings, so it is sealed as
  * base64; every intermediate copy lives in the (wiped) arena. */
-static rcode pack_body(store_ctx *c, Reflect__V1__RecordSection *const *sections, size_t n, const char **wellbeing,
-                       char **out)
+static rcode pack_body(store_ctx *c, const record_section *sections, size_t n, const char **wellbeing, char **out)
 {
-  Reflect__V1__RecordSection **ptrs = arena_alloc(c->a, sizeof *ptrs * (n ? n : 1));
-  Reflect__V1__RecordSection *cells = arena_alloc(c->a, sizeof *cells * (n ? n : 1));
-  if (!ptrs || !cells) return RC_EXHAUSTED;
+  record_section *cells = arena_alloc(c->a, sizeof *cells * (n ? n : 1));
+  if (!cells) return RC_EXHAUSTED;
   *wellbeing = NULL;
   for (size_t i = 0; i < n; i++) {
-    cells[i] = *sections[i];
+    cells[i] = sections[i];
     cells[i].withheld = 0;
     cells[i].destroyed = 0;
-    if (cells[i].kind == REFLECT__V1__SECTION_KIND__SECTION_WELLBEING) {
-      *wellbeing = cells[i].text;
-      cells[i].text = (char *)"";
+    if (cells[i].kind == SECTION_WELLBEING) {
+      *wellbeing = cells[i].text ? cells[i].text : "";
+      cells[i].text = "";
     }
     if (is_case(&cells[i]))
-      for (int f = 0; f < N_CASE_TEXTS; f++) *case_text(&cells[i], f) = (char *)"";
-    ptrs[i] = &cells[i];
+      for (int f = 0; f < N_CASE_TEXTS; f++) *case_text(&cells[i], f) = "";
   }
-  Reflect__V1__StoredRecord rec = REFLECT__V1__STORED_RECORD__INIT;
-  rec.sections = ptrs;
-  rec.n_sections = n;
-  size_t len = reflect__v1__stored_record__get_packed_size(&rec);
+  size_t len = put_record(NULL, cells, n);
   size_t b64_len = sodium_base64_ENCODED_LEN(len, B64);
   uint8_t *packed = arena_alloc(c->a, len + 1);
   char *b64 = arena_alloc(c->a, b64_len);
   if (!packed || !b64) return RC_EXHAUSTED;
-  reflect__v1__stored_record__pack(&rec, packed);
+  put_record(packed, cells, n);
   sodium_bin2base64(b64, b64_len, packed, len, B64);
   *out = b64;
   return RC_OK;
 }
 
-static void *arena_pb_alloc(void *data, size_t size)
-{
-  return arena_alloc(data, size);
-}
-static void arena_pb_free(void *data, void *p)
-{
-  (void)data;
-  (void)p;
-}
-
-static rcode unpack_sections(store_ctx *c, const char *b64, Reflect__V1__StoredRecord **out)
+static rcode unpack_sections(store_ctx *c, const char *b64, record_section **out, size_t *n_out)
 {
   size_t n = strlen(b64), len = 0;
   uint8_t *bin = arena_alloc(c->a, n + 1);
   if (!bin) return RC_EXHAUSTED;
   if (sodium_base642bin(bin, n + 1, b64, n, NULL, &len, NULL, B64) != 0) return RC_DATA_LOSS;
-  ProtobufCAllocator al = {arena_pb_alloc, arena_pb_free, c->a};
-  *out = reflect__v1__stored_record__unpack(&al, len, bin);
-  return *out ? RC_OK : RC_DATA_LOSS;
+  return get_record(c, (reader){bin, bin + len}, out, n_out);
 }
 
 static rcode insert_revision(store_ctx *c, const session_row *s, int64_t id, uint32_t rev,
@@ -160,7 +385,7 @@ typedef struct {
  * format-2 revision could be moved) nothing is sealed: the row only says
  * that a case was discussed there. */
 static rcode insert_case_section(store_ctx *c, const case_place *p, const case_row *k, int64_t case_id, int64_t key_id,
-                                 int key_may_be_gone, Reflect__V1__RecordSection *sec)
+                                 int key_may_be_gone, const record_section *sec)
 {
   sqlite3_stmt *st = db_prepare(c->db,
                                 "INSERT INTO record_case_sections(revision_id, position, case_id, key_id, reference, "
@@ -175,7 +400,7 @@ static rcode insert_case_section(store_ctx *c, const case_place *p, const case_r
   case_context(context, sizeof context, p->session_id, p->position, case_id);
   int rc = RC_OK;
   for (int f = 0; k && !rc && f < N_CASE_TEXTS; f++) {
-    const char *text = *case_text(sec, f);
+    const char *text = case_text_of(sec, f);
     if (!text || !*text) continue;
     store_slot slot = {"record_case_sections", p->revision_id, case_columns[f], key_id, p->revision, context};
     rc = store_keys_bind_sealed(c->db, c->vault, c->ring, st, 5 + f, &slot, text);
@@ -195,26 +420,24 @@ static rcode insert_case_section(store_ctx *c, const case_place *p, const case_r
 
 /* The case sections of a new revision, each under its case's own key, so
  * that destroying the key (retention) destroys what was said. */
-static rcode insert_case_sections(store_ctx *c, const case_place *base, Reflect__V1__RecordSection *const *sections,
-                                  size_t n)
+static rcode insert_case_sections(store_ctx *c, const case_place *base, const record_section *sections, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
-    if (!is_case(sections[i])) continue;
+    if (!is_case(&sections[i])) continue;
     case_row k;
-    int rc = sections[i]->case_id <= INT64_MAX ? store_cases_get(c->db, (int64_t)sections[i]->case_id, &k)
-                                               : RC_NOT_FOUND;
+    int rc = sections[i].case_id <= INT64_MAX ? store_cases_get(c->db, (int64_t)sections[i].case_id, &k) : RC_NOT_FOUND;
     if (rc == RC_NOT_FOUND) return RC_INVALID; /* record_sections_resolve sets it: a caller's bug */
     if (rc) return rc;
     if (k.shredded_at) return RC_PRECONDITION;
     case_place p = *base;
     p.position = i;
-    rc = insert_case_section(c, &p, &k, k.id, k.key_id, 0, sections[i]);
+    rc = insert_case_section(c, &p, &k, k.id, k.key_id, 0, &sections[i]);
     if (rc) return rc;
   }
   return RC_OK;
 }
 
-rcode store_records_append(store_ctx *c, const session_row *s, Reflect__V1__RecordSection *const *sections, size_t n,
+rcode store_records_append(store_ctx *c, const session_row *s, const record_section *sections, size_t n,
                            const char *reason, uint32_t *revision)
 {
   db *d = c->db;
@@ -293,16 +516,16 @@ static rcode fetch_revision(store_ctx *c, const session_row *s, uint32_t revisio
 /* A case section whose case was destroyed under retention: it says that a
  * case was discussed here, and nothing else. present[f] says which texts
  * had been written (the situation stands in when that is not known). */
-static void mark_destroyed(Reflect__V1__RecordSection *sec, const int present[N_CASE_TEXTS])
+static void mark_destroyed(record_section *sec, const int present[N_CASE_TEXTS])
 {
   int any = 0;
   sec->destroyed = 1;
   for (int f = 0; f < N_CASE_TEXTS; f++) {
     int here = f == 0 || present[f];
-    *case_text(sec, f) = here ? (char *)RETENTION_DESTROYED : (char *)"";
+    *case_text(sec, f) = here ? RETENTION_DESTROYED : "";
     any |= f > 0 && here;
   }
-  if (!any) sec->situation = (char *)RETENTION_DESTROYED;
+  if (!any) sec->situation = RETENTION_DESTROYED;
 }
 
 typedef struct {
@@ -343,7 +566,7 @@ static rcode fetch_case_section(store_ctx *c, int64_t revision_id, size_t positi
 /* Format 3: the case section at `position` of revision v, from its own
  * row, opened under the case's key, or destroyed. */
 static rcode read_case_section(store_ctx *c, const sealed_revision *v, int64_t session_id, uint32_t revision,
-                               size_t position, Reflect__V1__RecordSection *sec)
+                               size_t position, record_section *sec)
 {
   sealed_case sc;
   int rc = fetch_case_section(c, v->id, position, &sc);
@@ -373,11 +596,12 @@ static rcode read_case_section(store_ctx *c, const sealed_revision *v, int64_t s
   char context[128];
   case_context(context, sizeof context, session_id, position, k.id);
   for (int f = 0; f < N_CASE_TEXTS; f++) {
-    char **text = case_text(sec, f);
-    *text = (char *)"";
+    *case_text(sec, f) = "";
     if (!sc.blob[f]) continue;
     store_slot slot = {"record_case_sections", v->id, case_columns[f], sc.key_id, revision, context};
-    rc = store_keys_open(c->db, c->vault, c->ring, &slot, sc.blob[f], sc.len[f], c->a, text);
+    char *text = NULL;
+    rc = store_keys_open(c->db, c->vault, c->ring, &slot, sc.blob[f], sc.len[f], c->a, &text);
+    if (!rc) *case_text(sec, f) = text;
     /* The key went without shredded_at being set: destroyed all the same
      * (as retention_open has it). */
     if (rc == RC_NOT_FOUND) {
@@ -392,7 +616,7 @@ static rcode read_case_section(store_ctx *c, const sealed_revision *v, int64_t s
 /* Format 2 kept a case section's texts in the body, under the session's
  * key, until store_records_reseal moves them: should its case have been
  * destroyed meanwhile, they are not shown. */
-static rcode check_case_in_body(store_ctx *c, Reflect__V1__RecordSection *sec)
+static rcode check_case_in_body(store_ctx *c, record_section *sec)
 {
   if (!sec->case_id || sec->case_id > INT64_MAX) return RC_OK;
   case_row k;
@@ -401,7 +625,7 @@ static rcode check_case_in_body(store_ctx *c, Reflect__V1__RecordSection *sec)
   if (rc) return rc;
   if (k.shredded_at) {
     int present[N_CASE_TEXTS];
-    for (int f = 0; f < N_CASE_TEXTS; f++) present[f] = **case_text(sec, f) != '\0';
+    for (int f = 0; f < N_CASE_TEXTS; f++) present[f] = *case_text_of(sec, f) != '\0';
     mark_destroyed(sec, present);
   }
   return RC_OK;
@@ -410,19 +634,20 @@ static rcode check_case_in_body(store_ctx *c, Reflect__V1__RecordSection *sec)
 /* Formats 2 and 3: the sections, with the wellbeing text opened or
  * withheld, and (format 3) each case section's texts from its own row. */
 static rcode read_sections(store_ctx *c, const sealed_revision *v, const char *b64, int with_wellbeing,
-                           int64_t session_id, uint32_t revision, Reflect__V1__RecordShowReply *out)
+                           int64_t session_id, uint32_t revision, record_read *out)
 {
-  Reflect__V1__StoredRecord *rec;
-  int rc = unpack_sections(c, b64, &rec);
+  record_section *sections;
+  size_t n;
+  int rc = unpack_sections(c, b64, &sections, &n);
   if (rc) return rc;
-  for (size_t i = 0; !rc && i < rec->n_sections; i++) {
-    Reflect__V1__RecordSection *sec = rec->sections[i];
+  for (size_t i = 0; !rc && i < n; i++) {
+    record_section *sec = &sections[i];
     if (is_case(sec)) {
       rc = v->format == FORMAT_CASES_APART ? read_case_section(c, v, session_id, revision, i, sec)
                                            : check_case_in_body(c, sec);
       continue;
     }
-    if (sec->kind != REFLECT__V1__SECTION_KIND__SECTION_WELLBEING) continue;
+    if (sec->kind != SECTION_WELLBEING) continue;
     if (!with_wellbeing) {
       sec->withheld = 1;
       continue;
@@ -432,17 +657,19 @@ static rcode read_sections(store_ctx *c, const sealed_revision *v, const char *b
     revision_context(context, sizeof context, session_id, v->author_id, v->created_at,
                      bound_format(v->format, "wellbeing"));
     store_slot slot = {"record_revisions", v->id, "wellbeing", v->key_id, revision, context};
-    rc = store_keys_open(c->db, c->vault, c->ring, &slot, v->wellbeing, v->wellbeing_len, c->a, &sec->text);
+    char *text = NULL;
+    rc = store_keys_open(c->db, c->vault, c->ring, &slot, v->wellbeing, v->wellbeing_len, c->a, &text);
+    if (!rc) sec->text = text;
   }
   if (rc) return rc;
-  out->sections = rec->sections;
-  out->n_sections = rec->n_sections;
+  out->sections = sections;
+  out->n_sections = n;
   return RC_OK;
 }
 
-rcode store_records_read(store_ctx *c, const session_row *s, uint32_t revision, int with_wellbeing,
-                         Reflect__V1__RecordShowReply *out)
+rcode store_records_read(store_ctx *c, const session_row *s, uint32_t revision, int with_wellbeing, record_read *out)
 {
+  *out = (record_read){.revision = {.reason = ""}, .body = ""};
   if (revision == 0) {
     int rc = store_records_latest(c->db, s->id, &revision);
     if (rc) return rc;
@@ -453,9 +680,7 @@ rcode store_records_read(store_ctx *c, const session_row *s, uint32_t revision, 
   int rc = fetch_revision(c, s, revision, with_wellbeing, &v, &author);
   if (rc) return rc;
   if (v.format < FORMAT_TEXT || v.format > FORMAT_CASES_APART) return RC_DATA_LOSS;
-  Reflect__V1__Revision *r = arena_alloc(c->a, sizeof *r);
-  if (!r) return RC_EXHAUSTED;
-  reflect__v1__revision__init(r);
+  revision_row *r = &out->revision;
   r->revision = revision;
   r->author = author;
   r->created_at = v.created_at;
@@ -473,35 +698,32 @@ rcode store_records_read(store_ctx *c, const session_row *s, uint32_t revision, 
     revision_context(reason_context, sizeof reason_context, s->id, v.author_id, v.created_at,
                      bound_format(v.format, "reason"));
     store_slot rs = {"record_revisions", v.id, "reason", v.key_id, revision, reason_context};
-    rc = store_keys_open(c->db, c->vault, c->ring, &rs, v.reason, v.reason_len, c->a, &r->reason);
+    char *reason = NULL;
+    rc = store_keys_open(c->db, c->vault, c->ring, &rs, v.reason, v.reason_len, c->a, &reason);
+    if (!rc) r->reason = reason;
   }
   if (rc) return rc;
   if (v.format != FORMAT_TEXT) {
     rc = read_sections(c, &v, body, with_wellbeing, s->id, revision, out);
   } else {
     /* Old free text reads as what it was: general notes. */
-    Reflect__V1__RecordSection **one = arena_alloc(c->a, sizeof *one);
-    Reflect__V1__RecordSection *sec = arena_alloc(c->a, sizeof *sec);
-    if (!one || !sec) return RC_EXHAUSTED;
-    reflect__v1__record_section__init(sec);
-    sec->kind = REFLECT__V1__SECTION_KIND__SECTION_NOTES;
+    record_section *sec = arena_alloc(c->a, sizeof *sec);
+    if (!sec) return RC_EXHAUSTED;
+    *sec = (record_section){.kind = SECTION_NOTES};
+    for (int f = F_TEXT; f <= F_MEMBER; f++) *section_string(sec, f) = "";
     if (text_withheld) {
       sec->withheld = 1; /* text and body stay "" */
     } else {
       sec->text = body;
       out->body = body;
     }
-    one[0] = sec;
-    out->sections = one;
+    out->sections = sec;
     out->n_sections = 1;
   }
-  if (rc) return rc;
-  out->session_id = (uint64_t)s->id;
-  out->revision = r;
-  return RC_OK;
+  return rc;
 }
 
-rcode store_records_revisions(store_ctx *c, const session_row *s, Reflect__V1__Revision ***out, size_t *n)
+rcode store_records_revisions(store_ctx *c, const session_row *s, revision_row **out, size_t *n)
 {
   enum { MAX = 500 };
   sqlite3_stmt *st =
@@ -510,7 +732,7 @@ rcode store_records_revisions(store_ctx *c, const session_row *s, Reflect__V1__R
                         " ORDER BY r.revision LIMIT 500");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
-  Reflect__V1__Revision **v = arena_alloc(c->a, sizeof *v * MAX);
+  revision_row *v = arena_alloc(c->a, sizeof *v * MAX);
   typedef struct {
     int64_t id, author, key_id;
     int format;
@@ -521,12 +743,8 @@ rcode store_records_revisions(store_ctx *c, const session_row *s, Reflect__V1__R
   size_t k = 0;
   int rc = v && reasons ? RC_OK : RC_EXHAUSTED;
   while (rc == RC_OK && k < MAX && sqlite3_step(st) == SQLITE_ROW) {
-    Reflect__V1__Revision *r = arena_alloc(c->a, sizeof *r);
-    if (!r) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__revision__init(r);
+    revision_row *r = &v[k];
+    *r = (revision_row){.reason = ""};
     r->revision = (uint32_t)sqlite3_column_int(st, 1);
     r->author = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
     r->created_at = sqlite3_column_int64(st, 3);
@@ -541,16 +759,18 @@ rcode store_records_revisions(store_ctx *c, const session_row *s, Reflect__V1__R
       rc = RC_EXHAUSTED;
       break;
     }
-    v[k++] = r;
+    k++;
   }
   sqlite3_reset(st);
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
     if (!reasons[i].blob) continue;
     char context[128];
-    revision_context(context, sizeof context, s->id, reasons[i].author, v[i]->created_at,
+    revision_context(context, sizeof context, s->id, reasons[i].author, v[i].created_at,
                      bound_format(reasons[i].format, "reason"));
-    store_slot slot = {"record_revisions", reasons[i].id, "reason", reasons[i].key_id, v[i]->revision, context};
-    rc = store_keys_open(c->db, c->vault, c->ring, &slot, reasons[i].blob, reasons[i].len, c->a, &v[i]->reason);
+    store_slot slot = {"record_revisions", reasons[i].id, "reason", reasons[i].key_id, v[i].revision, context};
+    char *reason = NULL;
+    rc = store_keys_open(c->db, c->vault, c->ring, &slot, reasons[i].blob, reasons[i].len, c->a, &reason);
+    if (!rc) v[i].reason = reason;
   }
   if (rc) return rc;
   *out = v;
@@ -561,7 +781,7 @@ rcode store_records_revisions(store_ctx *c, const session_row *s, Reflect__V1__R
 /* The case a format-2 section was about: by the id it carries, or (should
  * it carry none) by its reference's blind index. RC_DATA_LOSS if neither
  * finds one: its texts then have no key to go under. */
-static rcode reseal_find_case(store_ctx *c, int64_t revision_id, Reflect__V1__RecordSection *sec, case_row *k)
+static rcode reseal_find_case(store_ctx *c, int64_t revision_id, record_section *sec, case_row *k)
 {
   int rc = sec->case_id && sec->case_id <= INT64_MAX ? store_cases_get(c->db, (int64_t)sec->case_id, k) : RC_NOT_FOUND;
   if (rc == RC_NOT_FOUND && !sec->case_id && *sec->case_reference) {
@@ -636,32 +856,33 @@ static rcode reseal_one(store_ctx *c, int64_t id)
   revision_context(context, sizeof context, o.session_id, o.author_id, o.created_at, FORMAT_SECTIONS);
   store_slot slot = {"record_revisions", o.id, "body", o.key_id, o.revision, context};
   char *b64;
-  Reflect__V1__StoredRecord *rec = NULL;
+  record_section *sections = NULL;
+  size_t n = 0;
   rc = store_keys_open(c->db, c->vault, c->ring, &slot, o.body, o.body_len, c->a, &b64);
-  if (!rc) rc = unpack_sections(c, b64, &rec);
+  if (!rc) rc = unpack_sections(c, b64, &sections, &n);
   if (rc == RC_DATA_LOSS || rc == RC_NOT_FOUND) {
     log_line(LOG_ERROR, "event=integrity_error table=record_revisions row=%lld reason=reseal_body_does_not_open",
              (long long)o.id);
     return RC_DATA_LOSS;
   }
   if (rc) return rc;
-  case_row *cases = arena_alloc(c->a, sizeof *cases * (rec->n_sections ? rec->n_sections : 1));
+  case_row *cases = arena_alloc(c->a, sizeof *cases * (n ? n : 1));
   if (!cases) return RC_EXHAUSTED;
-  for (size_t i = 0; !rc && i < rec->n_sections; i++)
-    if (is_case(rec->sections[i])) rc = reseal_find_case(c, o.id, rec->sections[i], &cases[i]);
+  for (size_t i = 0; !rc && i < n; i++)
+    if (is_case(&sections[i])) rc = reseal_find_case(c, o.id, &sections[i], &cases[i]);
   if (rc) return rc;
   /* From here on every failure fails the batch. */
   case_place base = {o.id, o.session_id, o.revision, 0};
-  for (size_t i = 0; !rc && i < rec->n_sections; i++) {
-    if (!is_case(rec->sections[i])) continue;
+  for (size_t i = 0; !rc && i < n; i++) {
+    if (!is_case(&sections[i])) continue;
     case_place p = base;
     p.position = i;
     const case_row *k = cases[i].shredded_at ? NULL : &cases[i];
-    rc = insert_case_section(c, &p, k, cases[i].id, cases[i].key_id, 1, rec->sections[i]);
+    rc = insert_case_section(c, &p, k, cases[i].id, cases[i].key_id, 1, &sections[i]);
   }
   const char *wellbeing;
   char *packed = NULL;
-  if (!rc) rc = pack_body(c, rec->sections, rec->n_sections, &wellbeing, &packed);
+  if (!rc) rc = pack_body(c, sections, n, &wellbeing, &packed);
   uint8_t *blob = NULL;
   size_t len = 0;
   if (!rc) {

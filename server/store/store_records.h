@@ -18,12 +18,19 @@
  * retention therefore destroys what the record said about the child. The
  * body's format is in its associated data, so a row cannot be re-labelled.
  *
+ * The StoredRecord of formats 2 and 3 is the protocol's encoding of the
+ * sections (proto/reflect.proto: StoredRecord, RecordSection), which rows
+ * have always held; the store reads and writes it itself (fields 1 to 12
+ * and 14 of RecordSection; never citations), so that it needs none of the
+ * wire's types. Sections cross this interface as record_section.
+ *
  * Contract: store_records_append runs in the caller's write transaction and
  * appends the next revision, in format 3 (the caller has validated the
  * sections, resolved each case section's case_id, and decides whether an
- * amendment is allowed). store_records_read fills arena-allocated reply
- * fields: format 1 comes back as one notes section (and in `body`) —
- * unless with_wellbeing is 0, when that section is withheld (no text, no
+ * amendment is allowed); the sections stay the caller's. store_records_read
+ * fills a record_read whose every string and array is allocated from the
+ * store_ctx's arena: format 1 comes back as one notes section (and in
+ * `body`) — unless with_wellbeing is 0, when that section is withheld (no text, no
  * body: free text may hold wellbeing); formats 2 and 3 only as sections,
  * with the wellbeing text withheld unless with_wellbeing. A case section
  * whose case was shredded (retention.h) comes back with destroyed set, its
@@ -51,7 +58,6 @@
 #include <stdint.h>
 
 #include "store_sessions.h"
-#include "reflect.pb-c.h"
 
 #define RECORD_BODY_MAX (256 * 1024)
 #define RECORD_REASON_MAX 1024
@@ -60,12 +66,54 @@
  * record's history (and the decisions it adds to children's logs) finite. */
 #define RECORD_REVISIONS_MAX 100
 
+/* The numbers are the wire's SectionKind, which is what stored bodies hold
+ * (record_sections.c checks that they agree). */
+typedef enum {
+  SECTION_WELLBEING = 1,    /* the impact of the work on the worker */
+  SECTION_CASE = 2,         /* one child or family */
+  SECTION_DEVELOPMENT = 3,  /* learning and development */
+  SECTION_PERFORMANCE = 4,  /* indicators reviewed against targets */
+  SECTION_ACTIONS = 5,      /* actions agreed */
+  SECTION_NOTES = 6,        /* general, or a group's shared discussion notes */
+  SECTION_CONTRIBUTION = 7, /* a group member's own contribution */
+  SECTION_MEDIATION = 8,    /* between the worker and the organisation */
+} section_kind;
+
+/* One part of a record. Strings read back are never NULL ("" when empty);
+ * given to store_records_append, NULL reads as "". */
+typedef struct {
+  int kind;         /* a section_kind; a stored body's number is kept as it was */
+  const char *text; /* everything but a case discussion */
+  /* SECTION_CASE: which child or family, then the discussion */
+  const char *case_reference, *situation, *analysis, *risk, *decision, *rationale;
+  const char *member;               /* SECTION_CONTRIBUTION: whose (username) */
+  uint64_t case_id;                 /* SECTION_CASE, resolved by the caller */
+  const uint64_t *kpi_measurements; /* SECTION_PERFORMANCE: the measurement ids cited */
+  size_t n_kpi_measurements;
+  int withheld;  /* read only: discussed, not readable by this reader */
+  int destroyed; /* read only, SECTION_CASE: the case was destroyed under retention */
+} record_section;
+
+typedef struct {
+  uint32_t revision;
+  const char *author; /* username */
+  int64_t created_at;
+  const char *reason; /* "" for none (the first revision) */
+} revision_row;
+
+typedef struct {
+  revision_row revision;
+  const char *body; /* format 1's free text, when shown; else "" */
+  record_section *sections;
+  size_t n_sections;
+} record_read;
+
 rcode store_records_latest(db *d, int64_t session_id, uint32_t *revision) RC_MUST_CHECK;
-rcode store_records_append(store_ctx *c, const session_row *s, Reflect__V1__RecordSection *const *sections, size_t n,
+rcode store_records_append(store_ctx *c, const session_row *s, const record_section *sections, size_t n,
                            const char *reason, uint32_t *revision) RC_MUST_CHECK;
 /* revision 0 means the latest; RC_NOT_FOUND if there is none. */
 rcode store_records_read(store_ctx *c, const session_row *s, uint32_t revision, int with_wellbeing,
-                         Reflect__V1__RecordShowReply *out) RC_MUST_CHECK;
+                         record_read *out) RC_MUST_CHECK;
 
 #define RECORDS_RESEAL_BATCH 100
 typedef struct {
@@ -76,7 +124,6 @@ typedef struct {
 rcode store_records_reseal(store_ctx *c, records_reseal_batch *b) RC_MUST_CHECK;
 
 /* Every revision's metadata (number, author, time, reason), oldest first. */
-rcode store_records_revisions(store_ctx *c, const session_row *s, Reflect__V1__Revision ***out,
-                              size_t *n) RC_MUST_CHECK;
+rcode store_records_revisions(store_ctx *c, const session_row *s, revision_row **out, size_t *n) RC_MUST_CHECK;
 
 #endif

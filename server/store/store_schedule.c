@@ -1,5 +1,4 @@
 #include "store_schedule.h"
-#include "reflect.pb-c.h"
 #include "store_keys.h"
 
 #include <ctype.h>
@@ -126,8 +125,7 @@ rcode store_schedule_move(store_ctx *c, const session_row *s, int64_t starts_at,
   sqlite3_bind_int(st, 3, minutes);
   int rc = rc_from_sqlite(db_step_done(st));
   if (rc) return rc;
-  return store_schedule_log(c, s, REFLECT__V1__SESSION_STATUS__SESSION_RESCHEDULED, s->starts_at, starts_at, s->minutes,
-                            minutes, reason);
+  return store_schedule_log(c, s, SESSION_RESCHEDULED, s->starts_at, starts_at, s->minutes, minutes, reason);
 }
 
 rcode store_schedule_set_status(store_ctx *c, const session_row *s, int status, const char *reason)
@@ -142,7 +140,7 @@ rcode store_schedule_set_status(store_ctx *c, const session_row *s, int status, 
   return store_schedule_log(c, s, status, 0, 0, 0, 0, reason);
 }
 
-rcode store_schedule_history(store_ctx *c, const session_row *s, Reflect__V1__SessionChange ***out, size_t *n)
+rcode store_schedule_history(store_ctx *c, const session_row *s, session_change_row **out, size_t *n)
 {
   sqlite3_stmt *st = db_prepare(c->db,
                                 "SELECT h.id, h.at, u.username, h.what, h.old_starts_at, h.new_starts_at, "
@@ -151,7 +149,7 @@ rcode store_schedule_history(store_ctx *c, const session_row *s, Reflect__V1__Se
                                 " WHERE h.session_id = ?1 ORDER BY h.id LIMIT 200");
   if (!st) return RC_INTERNAL;
   sqlite3_bind_int64(st, 1, s->id);
-  Reflect__V1__SessionChange **v = arena_alloc(c->a, sizeof *v * 200);
+  session_change_row *v = arena_alloc(c->a, sizeof *v * 200);
   typedef struct {
     int64_t id, key_id, by;
     const void *blob;
@@ -161,15 +159,11 @@ rcode store_schedule_history(store_ctx *c, const session_row *s, Reflect__V1__Se
   size_t k = 0;
   int rc = v && reasons ? RC_OK : RC_EXHAUSTED;
   while (rc == RC_OK && sqlite3_step(st) == SQLITE_ROW) {
-    Reflect__V1__SessionChange *h = arena_alloc(c->a, sizeof *h);
-    if (!h) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__session_change__init(h);
+    session_change_row *h = &v[k];
+    *h = (session_change_row){.reason = ""};
     h->at = sqlite3_column_int64(st, 1);
     h->by = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
-    h->what = (Reflect__V1__SessionStatus)sqlite3_column_int(st, 3);
+    h->what = sqlite3_column_int(st, 3);
     h->old_starts_at = sqlite3_column_int64(st, 4);
     h->new_starts_at = sqlite3_column_int64(st, 5);
     h->old_minutes = (uint32_t)sqlite3_column_int(st, 6);
@@ -182,15 +176,17 @@ rcode store_schedule_history(store_ctx *c, const session_row *s, Reflect__V1__Se
       rc = RC_EXHAUSTED;
       break;
     }
-    v[k++] = h;
+    k++;
   }
   sqlite3_reset(st);
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
     if (!reasons[i].blob) continue;
     char context[128];
-    change_context(context, sizeof context, s->id, reasons[i].by, v[i]->at, v[i]->what);
+    change_context(context, sizeof context, s->id, reasons[i].by, v[i].at, v[i].what);
     store_slot slot = {"session_changes", reasons[i].id, "reason", reasons[i].key_id, 0, context};
-    rc = store_keys_open(c->db, c->vault, c->ring, &slot, reasons[i].blob, reasons[i].len, c->a, &v[i]->reason);
+    char *reason = NULL;
+    rc = store_keys_open(c->db, c->vault, c->ring, &slot, reasons[i].blob, reasons[i].len, c->a, &reason);
+    if (!rc) v[i].reason = reason;
   }
   if (rc) return rc;
   *out = v;

@@ -1,5 +1,5 @@
 #include "store_sessions.h"
-#include "reflect.pb-c.h"
+#include "store_attendance.h"
 #include "store_teams.h"
 #include "store_keys.h"
 
@@ -14,7 +14,7 @@ rcode store_sessions_add(store_ctx *c, int64_t supervisor, const int64_t *member
   int64_t id, key_id;
   int rc = rc_from_sqlite(db_next_id(d, "SELECT coalesce(max(id), 0) + 1 FROM sessions", &id));
   if (rc) return rc;
-  int kind = n_members == 1 ? REFLECT__V1__SESSION_KIND__SESSION_INDIVIDUAL : REFLECT__V1__SESSION_KIND__SESSION_GROUP;
+  int kind = n_members == 1 ? SESSION_INDIVIDUAL : SESSION_GROUP;
   char subject[48];
   if (n_members == 1) snprintf(subject, sizeof subject, "user:%lld", (long long)members[0]);
   else snprintf(subject, sizeof subject, "session:%lld", (long long)id);
@@ -44,7 +44,7 @@ rcode store_sessions_add(store_ctx *c, int64_t supervisor, const int64_t *member
   sqlite3_bind_int64(st, 7, starts_at + (int64_t)minutes * 60);
   sqlite3_bind_int64(st, 8, key_id);
   if (blob) sqlite3_bind_blob(st, 9, blob, (int)blob_len, SQLITE_STATIC);
-  sqlite3_bind_int(st, 10, REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED);
+  sqlite3_bind_int(st, 10, SESSION_SCHEDULED);
   sqlite3_bind_int64(st, 11, c->now);
   sqlite3_bind_int64(st, 12, c->who->user_id);
   if (room_index) sqlite3_bind_blob(st, 13, room_index, VAULT_INDEX_BYTES, SQLITE_STATIC);
@@ -117,15 +117,15 @@ rcode store_sessions_is_party(db *d, const session_row *s, int64_t user_id, int 
 
 /* A group session's members, by name, and the attendance recorded for
  * those it has been recorded for. */
-static rcode load_members(store_ctx *c, Reflect__V1__Session *m)
+static rcode load_members(store_ctx *c, session_item *m)
 {
   sqlite3_stmt *st = db_prepare(c->db, "SELECT u.username, sm.attendance, coalesce(sm.attendance_signed_at, 0)"
                                        " FROM session_members sm JOIN users u ON u.id = sm.user_id"
                                        " WHERE sm.session_id = ?1 ORDER BY u.username");
   if (!st) return RC_INTERNAL;
-  sqlite3_bind_int64(st, 1, (int64_t)m->id);
+  sqlite3_bind_int64(st, 1, m->id);
   char **v = arena_alloc(c->a, sizeof *v * SESSION_MAX_MEMBERS);
-  Reflect__V1__MemberAttendance **att = arena_alloc(c->a, sizeof *att * SESSION_MAX_MEMBERS);
+  member_attendance_row *att = arena_alloc(c->a, sizeof *att * SESSION_MAX_MEMBERS);
   size_t k = 0, n_att = 0;
   int rc = v && att ? RC_OK : RC_EXHAUSTED;
   while (rc == RC_OK && k < SESSION_MAX_MEMBERS && sqlite3_step(st) == SQLITE_ROW) {
@@ -136,17 +136,8 @@ static rcode load_members(store_ctx *c, Reflect__V1__Session *m)
     }
     v[k++] = name;
     int attendance = sqlite3_column_int(st, 1);
-    if (attendance == REFLECT__V1__ATTENDANCE__ATTENDANCE_UNKNOWN) continue;
-    Reflect__V1__MemberAttendance *a = arena_alloc(c->a, sizeof *a);
-    if (!a) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__member_attendance__init(a);
-    a->member = name;
-    a->attendance = (Reflect__V1__Attendance)attendance;
-    a->signed_at = sqlite3_column_int64(st, 2);
-    att[n_att++] = a;
+    if (attendance == ATTENDANCE_UNKNOWN) continue;
+    att[n_att++] = (member_attendance_row){name, attendance, sqlite3_column_int64(st, 2)};
   }
   sqlite3_reset(st);
   if (rc) return rc;
@@ -186,8 +177,7 @@ static rcode load_members(store_ctx *c, Reflect__V1__Session *m)
   "  AND (?8 = 0 OR s.starts_at >= ?8) AND (?9 = 0 OR s.starts_at < ?9)"                                          \
   " ORDER BY CASE WHEN ?2 = 2 THEN -s.starts_at ELSE s.starts_at END, s.id LIMIT ?4"
 
-rcode store_sessions_list(store_ctx *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out,
-                          size_t *n)
+rcode store_sessions_list(store_ctx *c, int64_t user_id, const session_filter *f, session_item **out, size_t *n)
 {
   uint32_t limit = f->limit;
   if (limit == 0) limit = SESSION_LIST_DEFAULT;
@@ -207,7 +197,7 @@ rcode store_sessions_list(store_ctx *c, int64_t user_id, const session_filter *f
   sqlite3_bind_int64(st, 7, f->only_session);
   sqlite3_bind_int64(st, 8, f->from);
   sqlite3_bind_int64(st, 9, f->to);
-  Reflect__V1__Session **v = arena_alloc(c->a, sizeof *v * limit);
+  session_item *v = arena_alloc(c->a, sizeof *v * limit);
   /* Rooms are decrypted after the scan: opening a key uses other statements. */
   typedef struct {
     int64_t key_id;
@@ -218,19 +208,15 @@ rcode store_sessions_list(store_ctx *c, int64_t user_id, const session_filter *f
   size_t k = 0;
   int rc = RC_OK;
   while (v && rooms && k < limit && sqlite3_step(st) == SQLITE_ROW) {
-    Reflect__V1__Session *m = arena_alloc(c->a, sizeof *m);
-    if (!m) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__session__init(m);
-    m->id = (uint64_t)sqlite3_column_int64(st, 0);
-    m->kind = (Reflect__V1__SessionKind)sqlite3_column_int(st, 1);
+    session_item *m = &v[k];
+    *m = (session_item){.room = ""};
+    m->id = sqlite3_column_int64(st, 0);
+    m->kind = sqlite3_column_int(st, 1);
     m->supervisor = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
-    m->agreement_id = (uint64_t)sqlite3_column_int64(st, 3);
+    m->agreement_id = sqlite3_column_int64(st, 3);
     m->starts_at = sqlite3_column_int64(st, 4);
     m->minutes = (uint32_t)sqlite3_column_int(st, 5);
-    m->status = (Reflect__V1__SessionStatus)sqlite3_column_int(st, 8);
+    m->status = sqlite3_column_int(st, 8);
     m->record_revision = (uint32_t)sqlite3_column_int(st, 9);
     m->sequence = (uint32_t)sqlite3_column_int(st, 11);
     if (sqlite3_column_type(st, 10) == SQLITE_TEXT) {
@@ -248,16 +234,18 @@ rcode store_sessions_list(store_ctx *c, int64_t user_id, const session_filter *f
       rc = RC_EXHAUSTED;
       break;
     }
-    v[k++] = m;
+    k++;
   }
   sqlite3_reset(st);
   if (!v || !rooms) return RC_EXHAUSTED;
   for (size_t i = 0; rc == RC_OK && i < k; i++) {
     if (rooms[i].blob) {
-      store_slot slot = {"sessions", (int64_t)v[i]->id, "room", rooms[i].key_id, 0, NULL};
-      rc = store_keys_open(c->db, c->vault, c->ring, &slot, rooms[i].blob, rooms[i].len, c->a, &v[i]->room);
+      store_slot slot = {"sessions", v[i].id, "room", rooms[i].key_id, 0, NULL};
+      char *room = NULL;
+      rc = store_keys_open(c->db, c->vault, c->ring, &slot, rooms[i].blob, rooms[i].len, c->a, &room);
+      if (!rc) v[i].room = room;
     }
-    if (rc == RC_OK && v[i]->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP) rc = load_members(c, v[i]);
+    if (rc == RC_OK && v[i].kind == SESSION_GROUP) rc = load_members(c, &v[i]);
   }
   if (rc) return rc;
   *out = v;

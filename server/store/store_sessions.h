@@ -5,8 +5,13 @@
  *  - An individual session's room is sealed under its supervisee's data key
  *    ("user:N": the practitioner's file); a group session has its own key
  *    ("session:N").
- *  - Writers run in the caller's write transaction. Message results are
- *    arena-allocated. Functions return 0 or a Reflect Code.
+ *  - Kinds and statuses are session_kind and session_status: the numbers
+ *    are the wire's SessionKind and SessionStatus, which is what the
+ *    columns have always held (ops/session_messages.c checks that they
+ *    agree).
+ *  - Writers run in the caller's write transaction. List results (the
+ *    items, and every string and array in them) are allocated from the
+ *    store_ctx's arena. Functions return 0 or a Reflect Code.
  */
 #ifndef REFLECT_STORE_SESSIONS_H
 #define REFLECT_STORE_SESSIONS_H
@@ -15,20 +20,32 @@
 #include <stdint.h>
 
 #include "store_ctx.h"
-#include "reflect.pb-c.h"
 
 #define SESSION_MAX_MEMBERS 32
 #define SESSION_LIST_DEFAULT 100
 #define SESSION_LIST_MAX 500
 
+typedef enum {
+  SESSION_INDIVIDUAL = 1,
+  SESSION_GROUP = 2,
+} session_kind;
+
+typedef enum {
+  SESSION_SCHEDULED = 1,
+  SESSION_HELD = 2,
+  SESSION_CANCELLED = 3,
+  SESSION_RESCHEDULED = 4, /* only in the history: a move */
+  SESSION_MISSED = 5,
+} session_status;
+
 typedef struct {
   int64_t id;
-  int kind;
+  int kind; /* session_kind */
   int64_t supervisor_id;
   int64_t key_id;
   int64_t starts_at, ends_at;
   int minutes;
-  int status;
+  int status; /* session_status */
   int sequence;
 } session_row;
 
@@ -52,11 +69,35 @@ typedef struct {
   int64_t from, to;     /* starts_at in [from, to); 0 leaves that end open */
 } session_filter;
 
+typedef struct {
+  const char *member; /* username */
+  int attendance;     /* an attendance_value (store_attendance.h), never ATTENDANCE_UNKNOWN */
+  int64_t signed_at;  /* 0 until the member confirmed it */
+} member_attendance_row;
+
+/* One session as listed: names rather than ids, the room opened. */
+typedef struct {
+  int64_t id;
+  int kind; /* session_kind */
+  const char *supervisor;
+  char **members; /* usernames: an individual session's one member, a group's by name */
+  size_t n_members;
+  int64_t starts_at;
+  uint32_t minutes;
+  const char *room; /* "" for none */
+  int status;       /* session_status */
+  int64_t agreement_id;
+  uint32_t record_revision; /* 0 when nothing has been written yet */
+  uint32_t sequence;
+  member_attendance_row *attendance; /* group sessions: the members recorded so far */
+  size_t n_attendance;
+} session_item;
+
 /* The sessions user_id is a party to and, if they are a manager, those of
  * everyone they oversee through a team (read-only: callers that change a
  * session load it with session_rules_load_party). Group sessions carry their
  * members and the attendance recorded so far. */
-rcode store_sessions_list(store_ctx *c, int64_t user_id, const session_filter *f, Reflect__V1__Session ***out,
+rcode store_sessions_list(store_ctx *c, int64_t user_id, const session_filter *f, session_item **out,
                           size_t *n) RC_MUST_CHECK;
 
 #endif

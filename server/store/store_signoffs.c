@@ -1,5 +1,4 @@
 #include "store_signoffs.h"
-#include "reflect.pb-c.h"
 
 rcode store_signoffs_add(store_ctx *c, int64_t session_id, uint32_t revision)
 {
@@ -19,8 +18,8 @@ rcode store_signoffs_add(store_ctx *c, int64_t session_id, uint32_t revision)
   return rc_from_sqlite(rc);
 }
 
-rcode store_signoffs_status(store_ctx *c, const session_row *s, uint32_t revision, Reflect__V1__Signature ***sigs,
-                            size_t *n_sigs, char ***awaiting, size_t *n_awaiting, int *frozen)
+rcode store_signoffs_status(store_ctx *c, const session_row *s, uint32_t revision, signature_row **sigs, size_t *n_sigs,
+                            char ***awaiting, size_t *n_awaiting, int *frozen)
 {
   /* Every signer, with when they signed this revision (NULL: not yet). */
   sqlite3_stmt *st =
@@ -34,7 +33,7 @@ rcode store_signoffs_status(store_ctx *c, const session_row *s, uint32_t revisio
   sqlite3_bind_int64(st, 2, s->id);
   sqlite3_bind_int64(st, 3, revision);
   size_t max = 1 + SESSION_MAX_MEMBERS;
-  Reflect__V1__Signature **v = arena_alloc(c->a, sizeof *v * max);
+  signature_row *v = arena_alloc(c->a, sizeof *v * max);
   char **w = arena_alloc(c->a, sizeof *w * max);
   *n_sigs = *n_awaiting = 0;
   int rc = v && w ? RC_OK : RC_EXHAUSTED;
@@ -51,15 +50,7 @@ rcode store_signoffs_status(store_ctx *c, const session_row *s, uint32_t revisio
       w[(*n_awaiting)++] = name;
       continue;
     }
-    Reflect__V1__Signature *sig = arena_alloc(c->a, sizeof *sig);
-    if (!sig) {
-      rc = RC_EXHAUSTED;
-      break;
-    }
-    reflect__v1__signature__init(sig);
-    sig->user = name;
-    sig->at = sqlite3_column_int64(st, 1);
-    v[(*n_sigs)++] = sig;
+    v[(*n_sigs)++] = (signature_row){name, sqlite3_column_int64(st, 1)};
   }
   sqlite3_reset(st);
   if (!rc && step != SQLITE_ROW && step != SQLITE_DONE) rc = RC_INTERNAL;

@@ -52,16 +52,20 @@ static void store_old_text(harness_server *h, int64_t session_id)
   call c = {.s = &s, .who = &who, .a = &a, .ring = &ring, .rep = &rep, .now = (int64_t)time(NULL)};
   session_row sr;
   cr_assert_eq(store_sessions_get(d, session_id, &sr), 0);
-  Reflect__V1__RecordSection sec = REFLECT__V1__RECORD_SECTION__INIT, *secs[] = {&sec};
-  sec.kind = REFLECT__V1__SECTION_KIND__SECTION_NOTES;
-  sec.text = OLD_TEXT "\nsecond line\n";
+  record_section secs[] = {{.kind = SECTION_NOTES,
+                            .text = OLD_TEXT "\nsecond line\n",
+                            .case_reference = "",
+                            .situation = "",
+                            .analysis = "",
+                            .risk = "",
+                            .decision = "",
+                            .rationale = "",
+                            .member = ""}};
   uint32_t revision;
   int64_t comment;
   cr_assert_eq(db_begin_write(d), 0);
   cr_assert_eq(store_records_append(call_store(&c), &sr, secs, 1, OLD_REASON, &revision), 0, "%s", st.message);
-  cr_assert_eq(store_comments_add(call_store(&c), &sr, revision, REFLECT__V1__COMMENT_KIND__COMMENT_NOTE, 0, OLD_TEXT,
-                                  &comment),
-               0);
+  cr_assert_eq(store_comments_add(call_store(&c), &sr, revision, COMMENT_NOTE, 0, OLD_TEXT, &comment), 0);
   cr_assert_eq(db_commit(d), 0);
   keyring_clear(&ring);
   arena_reset(&a);

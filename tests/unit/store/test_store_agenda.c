@@ -11,9 +11,9 @@
 TestSuite(store_agenda, .init = st_setup, .fini = st_teardown);
 
 #define DAY 86400
-#define HIGH REFLECT__V1__RISK_LEVEL__RISK_HIGH
-#define MEDIUM REFLECT__V1__RISK_LEVEL__RISK_MEDIUM
-#define LOW REFLECT__V1__RISK_LEVEL__RISK_LOW
+#define HIGH RISK_HIGH
+#define MEDIUM RISK_MEDIUM
+#define LOW RISK_LOW
 
 static int64_t sup, pat, other;
 
@@ -35,12 +35,12 @@ static session_row session(int64_t starts_at)
   return s;
 }
 
-static Reflect__V1__AgendaCase **agenda(const session_row *s, int64_t as, size_t *n)
+static agenda_item *agenda(const session_row *s, int64_t as, size_t *n)
 {
   who.user_id = as;
   who.role = ROLE_PRACTITIONER;
   store_ctx c = st_ctx(T0);
-  Reflect__V1__AgendaCase **v;
+  agenda_item *v;
   cr_assert_eq(store_agenda_cases(&c, s, &v, n), 0);
   return v;
 }
@@ -73,18 +73,22 @@ Test(store_agenda, open_cases_of_the_members_riskiest_and_longest_waiting_first)
 
   session_row s = session(T0 + DAY);
   size_t n = 0;
-  Reflect__V1__AgendaCase **v = agenda(&s, pat, &n);
+  agenda_item *v = agenda(&s, pat, &n);
   cr_assert_eq(n, 4);
-  cr_assert_eq(v[0]->case_->id, (uint64_t)c3);
-  cr_assert_eq(v[0]->days_since, 20);
-  cr_assert_eq(v[1]->case_->id, (uint64_t)ka, "a tie goes to the higher risk");
-  cr_assert_eq(v[2]->case_->id, (uint64_t)b);
-  cr_assert_eq(v[3]->case_->id, (uint64_t)d);
-  cr_assert_eq(v[3]->days_since, 2);
-  cr_assert_eq(v[3]->case_->last_session, (uint64_t)past.id);
-  cr_assert_str_eq(v[1]->why, "high risk, never discussed (opened 10 days ago)");
-  cr_assert_str_eq(v[3]->why, "high risk, last discussed 2027-01-13 (2 days)");
-  cr_assert_str_eq(v[0]->case_->name, "C", "case fields opened");
+  cr_assert_eq(v[0].k.id, c3);
+  cr_assert_eq(v[0].days_since, 20);
+  cr_assert_eq(v[1].k.id, ka, "a tie goes to the higher risk");
+  cr_assert_eq(v[2].k.id, b);
+  cr_assert_eq(v[3].k.id, d);
+  cr_assert_eq(v[3].days_since, 2);
+  cr_assert_eq(v[3].last_session, past.id);
+  cr_assert_str_eq(v[1].why, "high risk, never discussed (opened 10 days ago)");
+  cr_assert_str_eq(v[3].why, "high risk, last discussed 2027-01-13 (2 days)");
+  /* The entry carries the case's row, which opens to the case. */
+  store_ctx sc = st_ctx(T0);
+  case_item m;
+  cr_assert_eq(store_cases_item(&sc, &v[0].k, &m), 0);
+  cr_assert_str_eq(m.name, "C");
 }
 
 Test(store_agenda, only_cases_the_caller_may_see)
@@ -96,7 +100,7 @@ Test(store_agenda, only_cases_the_caller_may_see)
   size_t n = 9;
   agenda(&s, sup, &n);
   cr_assert_eq(n, 0, "the supervisor has no signed agreement with Pat");
-  Reflect__V1__AgendaCase **v = agenda(&s, pat, &n);
+  agenda_item *v = agenda(&s, pat, &n);
   cr_assert_eq(n, 1);
-  cr_assert_str_eq(v[0]->why, "high risk, never discussed (opened 1 day ago)");
+  cr_assert_str_eq(v[0].why, "high risk, never discussed (opened 1 day ago)");
 }

@@ -8,8 +8,8 @@
 
 TestSuite(store_attendance, .init = st_setup, .fini = st_teardown);
 
-#define PRESENT REFLECT__V1__ATTENDANCE__ATTENDANCE_PRESENT
-#define ABSENT REFLECT__V1__ATTENDANCE__ATTENDANCE_ABSENT
+#define PRESENT ATTENDANCE_PRESENT
+#define ABSENT ATTENDANCE_ABSENT
 
 static int64_t sid, sup, pat, quinn;
 

@@ -9,9 +9,9 @@
 
 TestSuite(store_comments, .init = st_setup, .fini = st_teardown);
 
-#define NOTE REFLECT__V1__COMMENT_KIND__COMMENT_NOTE
-#define DISAGREE REFLECT__V1__COMMENT_KIND__COMMENT_DISAGREEMENT
-#define RESOLVE REFLECT__V1__COMMENT_KIND__COMMENT_RESOLUTION
+#define NOTE COMMENT_NOTE
+#define DISAGREE COMMENT_DISAGREEMENT
+#define RESOLVE COMMENT_RESOLUTION
 
 static int64_t sup, pee;
 
@@ -124,19 +124,19 @@ Test(store_comments, a_page_has_disagreements_first_then_notes_after_the_cursor)
   comments_query q = {.after = 0, .limit = 2, .budget = 4 * COMMENT_WIRE_MAX, .through = INT64_MAX};
   cr_assert_eq(store_comments_page(&c, &s, &q, &p), 0);
   cr_assert_eq(p.n, 3);
-  cr_assert_eq(p.v[0]->id, (uint64_t)n1, "by id");
-  cr_assert_eq(p.v[1]->id, (uint64_t)n2);
-  cr_assert_eq(p.v[2]->id, (uint64_t)d, "the disagreement comes on the first page");
-  cr_assert_str_eq(p.v[2]->text, "disagreement");
-  cr_assert_str_eq(p.v[1]->author, "sup");
+  cr_assert_eq(p.v[0].id, n1, "by id");
+  cr_assert_eq(p.v[1].id, n2);
+  cr_assert_eq(p.v[2].id, d, "the disagreement comes on the first page");
+  cr_assert_str_eq(p.v[2].text, "disagreement");
+  cr_assert_str_eq(p.v[1].author, "sup");
   cr_assert_eq(p.notes_total, 4);
   cr_assert_eq(p.next, (uint64_t)n2);
   q.after = p.next;
   cr_assert_eq(store_comments_page(&c, &s, &q, &p), 0);
   cr_assert_eq(p.n, 3);
-  cr_assert_eq(p.v[0]->id, (uint64_t)n3);
-  cr_assert_eq(p.v[1]->id, (uint64_t)d, "every page carries the disagreements, in id order");
-  cr_assert_eq(p.v[2]->id, (uint64_t)n4);
+  cr_assert_eq(p.v[0].id, n3);
+  cr_assert_eq(p.v[1].id, d, "every page carries the disagreements, in id order");
+  cr_assert_eq(p.v[2].id, n4);
   cr_assert_eq(p.next, 0, "nothing more");
   q = (comments_query){.after = 0, .limit = 10, .budget = 4 * COMMENT_WIRE_MAX, .through = n3};
   cr_assert_eq(store_comments_page(&c, &s, &q, &p), 0);

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "fixture.h"
+#include "reflect.pb-c.h" /* only to write a format-2 body as the server before v14 did */
 #include "retention.h"
 #include "store_cases.h"
 #include "store_keys.h"
@@ -71,13 +72,12 @@ static void old_record(const char *text, int format)
   cr_assert_eq(db_commit(f.db), SQLITE_OK);
 }
 
-static int read_record(int with_wellbeing, Reflect__V1__RecordShowReply *out, arena *a)
+static int read_record(int with_wellbeing, record_read *out, arena *a)
 {
   principal who = {.authenticated = 1, .user_id = 1, .role = ROLE_SUPERVISOR};
   store_ctx c = {.db = f.s.db, .vault = f.s.vault, .cfg = f.s.cfg, .ring = &ring, .a = a, .now = 3000, .who = &who};
   session_row s;
   cr_assert_eq(store_sessions_get(f.db, 1, &s), 0);
-  reflect__v1__record_show_reply__init(out);
   return store_records_read(&c, &s, 0, with_wellbeing, out);
 }
 
@@ -85,14 +85,14 @@ Test(store_records, a_format_1_revision_reads_as_one_notes_section, .init = setu
 {
   old_record("Free text from before sections.", 1);
   arena a = {0};
-  Reflect__V1__RecordShowReply out;
+  record_read out;
   cr_assert_eq(read_record(1, &out, &a), 0);
   cr_assert_eq(out.n_sections, 1);
-  cr_assert_eq(out.sections[0]->kind, REFLECT__V1__SECTION_KIND__SECTION_NOTES);
-  cr_assert_not(out.sections[0]->withheld);
-  cr_assert_str_eq(out.sections[0]->text, "Free text from before sections.");
+  cr_assert_eq(out.sections[0].kind, SECTION_NOTES);
+  cr_assert_not(out.sections[0].withheld);
+  cr_assert_str_eq(out.sections[0].text, "Free text from before sections.");
   cr_assert_str_eq(out.body, "Free text from before sections.", "older clients still read the text");
-  cr_assert_eq(out.revision->revision, 1);
+  cr_assert_eq(out.revision.revision, 1);
   arena_reset(&a);
 }
 
@@ -102,14 +102,14 @@ Test(store_records, a_format_1_revision_is_withheld_from_a_reader_without_wellbe
 {
   old_record("Free text that mentions how the worker is coping.", 1);
   arena a = {0};
-  Reflect__V1__RecordShowReply out;
+  record_read out;
   cr_assert_eq(read_record(0, &out, &a), 0);
   cr_assert_eq(out.n_sections, 1);
-  cr_assert_eq(out.sections[0]->kind, REFLECT__V1__SECTION_KIND__SECTION_NOTES);
-  cr_assert(out.sections[0]->withheld);
-  cr_assert_str_eq(out.sections[0]->text, "");
+  cr_assert_eq(out.sections[0].kind, SECTION_NOTES);
+  cr_assert(out.sections[0].withheld);
+  cr_assert_str_eq(out.sections[0].text, "");
   cr_assert_str_eq(out.body, "", "nor through the legacy body");
-  cr_assert_eq(out.revision->revision, 1);
+  cr_assert_eq(out.revision.revision, 1);
   arena_reset(&a);
 }
 
@@ -117,8 +117,8 @@ Test(store_records, a_row_relabelled_as_format_2_fails_to_open, .init = setup, .
 {
   old_record("Free text, now claimed to be sections.", 2);
   arena a = {0};
-  Reflect__V1__RecordShowReply out;
-  cr_assert_eq(read_record(1, &out, &a), REFLECT__V1__CODE__DATA_LOSS);
+  record_read out;
+  cr_assert_eq(read_record(1, &out, &a), RC_DATA_LOSS);
   arena_reset(&a);
 }
 
@@ -204,18 +204,18 @@ static int reseal(records_reseal_batch *b)
 static void check_case_section(const char *situation, int destroyed)
 {
   arena a = {0};
-  Reflect__V1__RecordShowReply out;
+  record_read out;
   cr_assert_eq(read_record(1, &out, &a), 0);
   cr_assert_eq(out.n_sections, 2);
-  const Reflect__V1__RecordSection *s0 = out.sections[0];
-  cr_assert_eq(s0->kind, REFLECT__V1__SECTION_KIND__SECTION_CASE);
+  const record_section *s0 = &out.sections[0];
+  cr_assert_eq(s0->kind, SECTION_CASE);
   cr_assert_eq(s0->case_id, 1);
   cr_assert_eq(s0->destroyed, destroyed != 0);
   cr_assert_str_eq(s0->case_reference, destroyed ? RETENTION_DESTROYED : "CH-UNIT-1");
   cr_assert_str_eq(s0->situation, situation);
   cr_assert_str_eq(s0->analysis, "");
   cr_assert_str_eq(s0->decision, destroyed ? RETENTION_DESTROYED : "a unit decision");
-  cr_assert_str_eq(out.sections[1]->text, "unit notes");
+  cr_assert_str_eq(out.sections[1].text, "unit notes");
   arena_reset(&a);
 }
 
@@ -276,12 +276,12 @@ Test(store_records, a_format_2_revision_of_a_shredded_case_moves_without_its_tex
   sqlite3_finalize(st);
   /* What each text was is not known any more: the situation stands in. */
   arena a = {0};
-  Reflect__V1__RecordShowReply out;
+  record_read out;
   cr_assert_eq(read_record(1, &out, &a), 0);
-  cr_assert(out.sections[0]->destroyed);
-  cr_assert_str_eq(out.sections[0]->case_reference, RETENTION_DESTROYED);
-  cr_assert_str_eq(out.sections[0]->situation, RETENTION_DESTROYED);
-  cr_assert_str_eq(out.sections[0]->decision, "");
+  cr_assert(out.sections[0].destroyed);
+  cr_assert_str_eq(out.sections[0].case_reference, RETENTION_DESTROYED);
+  cr_assert_str_eq(out.sections[0].situation, RETENTION_DESTROYED);
+  cr_assert_str_eq(out.sections[0].decision, "");
   arena_reset(&a);
 }
 
@@ -302,8 +302,8 @@ Test(store_records, the_only_update_a_revision_admits_is_the_move_to_format_3, .
   cr_assert_eq(sql_rc("DELETE FROM record_revisions WHERE id = 1"), SQLITE_CONSTRAINT);
   /* A format-3 body sealed as format 2 does not open as format 3. */
   arena a = {0};
-  Reflect__V1__RecordShowReply out;
-  cr_assert_eq(read_record(1, &out, &a), REFLECT__V1__CODE__DATA_LOSS);
+  record_read out;
+  cr_assert_eq(read_record(1, &out, &a), RC_DATA_LOSS);
   arena_reset(&a);
 }
 
@@ -318,7 +318,110 @@ Test(store_records, a_case_section_whose_row_is_gone_fails_to_open, .init = setu
   cr_assert_eq(b.moved, 1);
   sql("DROP TRIGGER record_case_sections_no_delete; DELETE FROM record_case_sections;");
   arena a = {0};
-  Reflect__V1__RecordShowReply out;
-  cr_assert_eq(read_record(1, &out, &a), REFLECT__V1__CODE__DATA_LOSS);
+  record_read out;
+  cr_assert_eq(read_record(1, &out, &a), RC_DATA_LOSS);
+  arena_reset(&a);
+}
+
+/* The store writes StoredRecord itself: a body is what protobuf-c packs for
+ * the same sections (the wellbeing and case texts taken out), byte for
+ * byte, and the sections read back whole. */
+Test(store_records, a_body_is_packed_as_protobuf_c_packs_it, .init = setup, .fini = teardown)
+{
+  old_record("placeholder", 1); /* the session and revision 1 */
+  arena a = {0};
+  principal who;
+  store_ctx c = make_ctx(&a, &who);
+  session_row s;
+  cr_assert_eq(store_sessions_get(f.db, 1, &s), 0);
+  int64_t case_id;
+  cr_assert_eq(db_begin_write(f.db), SQLITE_OK);
+  cr_assert_eq(store_cases_add(&c, "CH-UNIT-2", "Unit Child", "", 3, 1, 0, &case_id), 0);
+  static const uint64_t kpis[] = {7, 300, 1ull << 40};
+  record_section sec[4] = {
+      {.kind = SECTION_WELLBEING, .text = "coping, just"},
+      {.kind = SECTION_CASE,
+       .case_reference = "CH-UNIT-2",
+       .situation = "s",
+       .risk = "r",
+       .decision = "d",
+       .rationale = "why",
+       .case_id = (uint64_t)case_id},
+      {.kind = SECTION_PERFORMANCE, .text = "figures", .kpi_measurements = kpis, .n_kpi_measurements = 3},
+      {.kind = SECTION_CONTRIBUTION, .text = "mine", .member = "pat"},
+  };
+  for (size_t i = 0; i < 4; i++) {
+    const char **strings[] = {&sec[i].text, &sec[i].case_reference, &sec[i].situation, &sec[i].analysis,
+                              &sec[i].risk, &sec[i].decision,       &sec[i].rationale, &sec[i].member};
+    for (size_t j = 0; j < sizeof strings / sizeof strings[0]; j++)
+      if (!*strings[j]) *strings[j] = "";
+  }
+  uint32_t revision = 0;
+  cr_assert_eq(store_records_append(&c, &s, sec, 4, "an amendment", &revision), 0);
+  cr_assert_eq(revision, 2);
+  cr_assert_eq(db_commit(f.db), SQLITE_OK);
+
+  /* The body as sealed, opened by hand. */
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_prepare_v2(db_handle(f.db), "SELECT id, key_id, body FROM record_revisions WHERE revision = 2",
+                                  -1, &st, NULL),
+               SQLITE_OK);
+  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+  store_slot slot = {"record_revisions",
+                     sqlite3_column_int64(st, 0),
+                     "body",
+                     sqlite3_column_int64(st, 1),
+                     2,
+                     "session=1;author=1;at=3000;format=3"};
+  char *b64 = NULL;
+  cr_assert_eq(store_keys_open(f.db, f.vault, &ring, &slot, sqlite3_column_blob(st, 2),
+                               (size_t)sqlite3_column_bytes(st, 2), &a, &b64),
+               0);
+  sqlite3_finalize(st);
+  uint8_t body[512];
+  size_t body_len = 0;
+  cr_assert_eq(sodium_base642bin(body, sizeof body, b64, strlen(b64), NULL, &body_len, NULL,
+                                 sodium_base64_VARIANT_ORIGINAL_NO_PADDING),
+               0);
+
+  Reflect__V1__RecordSection w[4];
+  Reflect__V1__RecordSection *ptrs[4];
+  for (size_t i = 0; i < 4; i++) {
+    reflect__v1__record_section__init(&w[i]);
+    w[i].kind = (Reflect__V1__SectionKind)sec[i].kind;
+    ptrs[i] = &w[i];
+  }
+  w[1].case_id = (uint64_t)case_id;
+  w[2].text = "figures";
+  w[2].kpi_measurements = (uint64_t *)kpis;
+  w[2].n_kpi_measurements = 3;
+  w[3].text = "mine";
+  w[3].member = "pat";
+  Reflect__V1__StoredRecord rec = REFLECT__V1__STORED_RECORD__INIT;
+  rec.sections = ptrs;
+  rec.n_sections = 4;
+  uint8_t expected[512];
+  size_t len = reflect__v1__stored_record__get_packed_size(&rec);
+  cr_assert_lt(len, sizeof expected);
+  reflect__v1__stored_record__pack(&rec, expected);
+  cr_assert_eq(body_len, len);
+  cr_assert_eq(memcmp(body, expected, len), 0, "the bytes protobuf-c writes");
+
+  record_read out;
+  cr_assert_eq(read_record(1, &out, &a), 0);
+  cr_assert_eq(out.revision.revision, 2);
+  cr_assert_str_eq(out.revision.reason, "an amendment");
+  cr_assert_eq(out.n_sections, 4);
+  cr_assert_str_eq(out.sections[0].text, "coping, just");
+  cr_assert_str_eq(out.sections[1].case_reference, "CH-UNIT-2");
+  cr_assert_str_eq(out.sections[1].analysis, "");
+  cr_assert_str_eq(out.sections[1].rationale, "why");
+  cr_assert_eq(out.sections[1].case_id, (uint64_t)case_id);
+  cr_assert_eq(out.sections[2].n_kpi_measurements, 3);
+  cr_assert_eq(out.sections[2].kpi_measurements[2], 1ull << 40);
+  cr_assert_str_eq(out.sections[3].member, "pat");
+  cr_assert_eq(read_record(0, &out, &a), 0);
+  cr_assert(out.sections[0].withheld);
+  cr_assert_str_eq(out.sections[0].text, "");
   arena_reset(&a);
 }

@@ -50,7 +50,7 @@ Test(store_schedule, a_person_clashes_with_an_overlapping_live_session)
   cr_assert_eq(store_schedule_person_clash(f.db, 1, T0, T0 + 60, 0, &found, &cl), 0);
   cr_assert_eq(found, 0, "someone else is free");
   store_ctx c = st_ctx(T0);
-  cr_assert_eq(store_schedule_set_status(&c, &s, REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED, "ill"), 0);
+  cr_assert_eq(store_schedule_set_status(&c, &s, SESSION_CANCELLED, "ill"), 0);
   cr_assert_eq(store_schedule_person_clash(f.db, pat, T0, T0 + 60, 0, &found, &cl), 0);
   cr_assert_eq(found, 0, "a cancelled session frees its people");
 }
@@ -91,22 +91,22 @@ Test(store_schedule, moves_and_changes_append_history_with_sealed_reasons)
   cr_assert_eq(moved.ends_at, T0 + 86400 + 90 * 60);
   cr_assert_eq(moved.sequence, s.sequence + 1);
   cr_assert_eq(st_raw_has("SELECT reason FROM session_changes WHERE session_id = ?1", s.id, "leave"), 0);
-  cr_assert_eq(store_schedule_set_status(&c, &moved, REFLECT__V1__SESSION_STATUS__SESSION_HELD, ""), 0);
+  cr_assert_eq(store_schedule_set_status(&c, &moved, SESSION_HELD, ""), 0);
   session_row held;
   cr_assert_eq(store_sessions_get(f.db, s.id, &held), 0);
-  cr_assert_eq(held.status, REFLECT__V1__SESSION_STATUS__SESSION_HELD);
+  cr_assert_eq(held.status, SESSION_HELD);
   cr_assert_eq(held.sequence, moved.sequence, "only a cancellation or a move changes the calendar");
-  Reflect__V1__SessionChange **v;
+  session_change_row *v;
   size_t n = 0;
   cr_assert_eq(store_schedule_history(&c, &s, &v, &n), 0);
   cr_assert_eq(n, 2);
-  cr_assert_eq(v[0]->what, REFLECT__V1__SESSION_STATUS__SESSION_RESCHEDULED);
-  cr_assert_eq(v[0]->old_starts_at, T0);
-  cr_assert_eq(v[0]->new_starts_at, T0 + 86400);
-  cr_assert_eq(v[0]->old_minutes, 60);
-  cr_assert_eq(v[0]->new_minutes, 90);
-  cr_assert_str_eq(v[0]->reason, "Sue is on leave");
-  cr_assert_str_eq(v[0]->by, "sup");
-  cr_assert_eq(v[1]->what, REFLECT__V1__SESSION_STATUS__SESSION_HELD);
-  cr_assert_str_eq(v[1]->reason, "");
+  cr_assert_eq(v[0].what, SESSION_RESCHEDULED);
+  cr_assert_eq(v[0].old_starts_at, T0);
+  cr_assert_eq(v[0].new_starts_at, T0 + 86400);
+  cr_assert_eq(v[0].old_minutes, 60);
+  cr_assert_eq(v[0].new_minutes, 90);
+  cr_assert_str_eq(v[0].reason, "Sue is on leave");
+  cr_assert_str_eq(v[0].by, "sup");
+  cr_assert_eq(v[1].what, SESSION_HELD);
+  cr_assert_str_eq(v[1].reason, "");
 }

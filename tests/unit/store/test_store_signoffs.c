@@ -32,7 +32,7 @@ static int sign(int64_t user, uint32_t revision, int64_t now)
 static int frozen(uint32_t revision, size_t *n_sigs, size_t *n_awaiting, char ***awaiting)
 {
   store_ctx c = st_ctx(T0);
-  Reflect__V1__Signature **sigs;
+  signature_row *sigs;
   char **w;
   int fz = -1;
   cr_assert_eq(store_signoffs_status(&c, &s, revision, &sigs, n_sigs, awaiting ? awaiting : &w, n_awaiting, &fz), 0);
@@ -69,9 +69,9 @@ Test(store_signoffs, the_comments_signed_by_all_are_the_fewest_any_signer_saw)
   who.user_id = pat;
   store_ctx c = st_ctx(T0);
   int64_t c1, c2;
-  cr_assert_eq(store_comments_add(&c, &s, 1, REFLECT__V1__COMMENT_KIND__COMMENT_NOTE, 0, "one", &c1), 0);
+  cr_assert_eq(store_comments_add(&c, &s, 1, COMMENT_NOTE, 0, "one", &c1), 0);
   cr_assert_eq(sign(pat, 1, T0), 0);
-  cr_assert_eq(store_comments_add(&c, &s, 1, REFLECT__V1__COMMENT_KIND__COMMENT_NOTE, 0, "two", &c2), 0);
+  cr_assert_eq(store_comments_add(&c, &s, 1, COMMENT_NOTE, 0, "two", &c2), 0);
   cr_assert_eq(sign(sup, 1, T0 + 1), 0);
   cr_assert_eq(store_signoffs_comments_signed(f.db, s.id, 1, &through), 0);
   cr_assert_eq(through, c1, "Pat signed before the second comment");
