@@ -196,3 +196,9 @@ def submit(driver, form_action):
     driver.find_element(By.CSS_SELECTOR, f"form[action='{form_action}'] button[type=submit]").click()
     WebDriverWait(driver, 30).until(EC.staleness_of(old))
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def problem(driver):
+    """The error summary of the page shown, for a failed assertion's message."""
+    found = driver.find_elements(By.CSS_SELECTOR, ".govuk-error-summary__list, main h1")
+    return driver.current_url + ": " + (found[0].text if found else driver.title)

@@ -34,6 +34,22 @@ static long decode(char *s, size_t n)
   return (long)o;
 }
 
+/* Browsers send a text area's line breaks as CRLF (the HTML form
+ * encoding): Reflect's text ends lines with LF alone, so CRLF and a lone
+ * CR become LF. In place; returns the new length. */
+static size_t unix_lines(char *s, size_t n)
+{
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '\r') {
+      s[o++] = '\n';
+      if (i + 1 < n && s[i + 1] == '\n') i++;
+    } else s[o++] = s[i];
+  }
+  s[o] = '\0';
+  return o;
+}
+
 /* Valid UTF-8 without NUL (overlongs, surrogates and > U+10FFFF refused). */
 static int valid_utf8(const unsigned char *s, size_t n)
 {
@@ -91,6 +107,7 @@ int form_parse(const char *body, size_t len, size_t max_fields, form *out)
        * final NUL), so both fit where they are. */
       long dn = decode(name, nlen);
       long dv = eq ? decode(value, vlen) : 0;
+      if (dv > 0) dv = (long)unix_lines(value, (size_t)dv);
       if (dn < 0 || dv < 0 || !valid_utf8((unsigned char *)name, (size_t)dn) ||
           (eq && !valid_utf8((unsigned char *)value, (size_t)dv))) {
         form_free(out);

@@ -4,7 +4,8 @@
  *
  * Contract:
  *  - form_parse copies the bytes it is given (the caller's stay theirs),
- *    decodes '+' and %XX, and keeps the pairs in order. It refuses
+ *    decodes '+' and %XX, turns CRLF (and a lone CR) in a value into LF,
+ *    and keeps the pairs in order. It refuses
  *    (FORM_EBAD) a malformed escape, a name or value that is not valid
  *    UTF-8 or holds a NUL, and more than max_fields pairs (FORM_ETOOMANY).
  *    The size of the body is the caller's bound (the HTTP layer's).

@@ -7,8 +7,8 @@
 #include "reflect.pb-c.h"
 #include "widgets.h"
 
-#define CASES_MAX 32     /* case blocks on the form */
-#define MEMBERS_MAX 32   /* group contributions */
+#define CASES_MAX 32   /* case blocks on the form */
+#define MEMBERS_MAX 32 /* group contributions */
 
 typedef struct {
   Reflect__V1__SectionKind kind;
@@ -21,8 +21,7 @@ static const plain_section plain[] = {
      "How the work is affecting you, and what support you need."},
     {REFLECT__V1__SECTION_KIND__SECTION_DEVELOPMENT, "development", "Learning and development",
      "What you are learning, and what would help you grow."},
-    {REFLECT__V1__SECTION_KIND__SECTION_PERFORMANCE, "performance", "Performance",
-     "Indicators and targets reviewed."},
+    {REFLECT__V1__SECTION_KIND__SECTION_PERFORMANCE, "performance", "Performance", "Indicators and targets reviewed."},
     {REFLECT__V1__SECTION_KIND__SECTION_MEDIATION, "mediation", "Between you and the organisation",
      "Resources, policy, other agencies."},
     {REFLECT__V1__SECTION_KIND__SECTION_ACTIONS, "actions", "Actions agreed", NULL},
@@ -33,7 +32,7 @@ static const plain_section plain[] = {
 static const struct {
   const char *id, *title;
 } case_parts[] = {
-    {"situation", "Situation"}, {"analysis", "Analysis"}, {"risk", "Risk"},
+    {"situation", "Situation"}, {"analysis", "Analysis"},   {"risk", "Risk"},
     {"decision", "Decision"},   {"rationale", "Rationale"},
 };
 
@@ -407,8 +406,7 @@ static void edit_form(page_ctx *p, form_source *src, const char *field, const ch
   if (!src->n_cases)
     html_lit(h, "<p class=\"govuk-body\">No cases are on this session's agenda. Cases come from the caseloads of "
                 "the people in the session.</p>\n");
-  else
-    html_lit(h, "<p class=\"govuk-body\">Fill in the cases you talked about; leave the others empty.</p>\n");
+  else html_lit(h, "<p class=\"govuk-body\">Fill in the cases you talked about; leave the others empty.</p>\n");
   for (int c = 0; c < src->n_cases; c++) {
     char ref_name[32];
     snprintf(ref_name, sizeof ref_name, "case-%d-reference", c);
@@ -429,7 +427,8 @@ static void edit_form(page_ctx *p, form_source *src, const char *field, const ch
       snprintf(id, sizeof id, "case-%d-%s", c, case_parts[part].id);
       snprintf(label, sizeof label, "%s", case_parts[part].title);
       widgets_textarea(h, id, label, NULL,
-                       current(p, src, id, REFLECT__V1__SECTION_KIND__SECTION_CASE, src->cases[c].reference, part, NULL),
+                       current(p, src, id, REFLECT__V1__SECTION_KIND__SECTION_CASE, src->cases[c].reference, part,
+                               NULL),
                        field && !strcmp(field, id) ? error : NULL, 3);
     }
     html_lit(h, "</fieldset>\n");
