@@ -6,6 +6,8 @@
 #include <sodium.h>
 
 #include "assets.h"
+#include "page_actions.h"
+#include "page_cases.h"
 #include "page_home.h"
 #include "page_login.h"
 #include "page_record.h"
@@ -45,6 +47,11 @@ static const route routes[] = {
     {"GET", "/sessions/#/record/edit", page_record_edit_get, LOGGED_IN},
     {"POST", "/sessions/#/record/edit", page_record_edit_post, LOGGED_IN},
     {"GET", "/sessions/#/record/history", page_record_history, LOGGED_IN},
+    {"GET", "/cases", page_cases_list, LOGGED_IN},
+    {"GET", "/cases/#", page_cases_show, LOGGED_IN},
+    {"GET", "/actions", page_actions_list, LOGGED_IN},
+    {"GET", "/actions/#", page_actions_show, LOGGED_IN},
+    {"POST", "/actions/#/close", page_actions_close_post, LOGGED_IN},
 };
 
 static int path_matches(const char *pattern, const char *path, uint64_t *id)

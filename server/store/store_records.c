@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "record_body.h"
 #include "retention.h"
 #include "store_cases.h"
 #include "store_keys.h"
@@ -75,242 +76,6 @@ rcode store_records_latest(db *d, int64_t session_id, uint32_t *revision)
   return rc == SQLITE_ROW ? RC_OK : RC_INTERNAL;
 }
 
-/* A StoredRecord in the protocol buffers encoding, written as protobuf-c
- * wrote it (fields in number order, empty ones left out, the measurement
- * ids packed), so a body reads the same whichever wrote it. Each put_*
- * only counts when out is NULL. */
-enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
-enum { F_KIND = 1, F_TEXT = 2, F_MEMBER = 9, F_WITHHELD = 10, F_CASE_ID = 11, F_KPI = 12, F_DESTROYED = 14 };
-
-static size_t put_varint(uint8_t *out, uint64_t v)
-{
-  size_t n = 0;
-  do {
-    uint8_t b = (uint8_t)(v & 0x7f);
-    v >>= 7;
-    if (out) out[n] = (uint8_t)(b | (v ? 0x80 : 0));
-    n++;
-  } while (v);
-  return n;
-}
-
-static size_t put_tag(uint8_t *out, int field, int wire_type)
-{
-  return put_varint(out, (uint64_t)field << 3 | (uint64_t)wire_type);
-}
-
-static size_t put_len(uint8_t *out, int field, size_t len)
-{
-  size_t n = put_tag(out, field, WT_LEN);
-  return n + put_varint(out ? out + n : NULL, len);
-}
-
-static size_t put_string(uint8_t *out, int field, const char *s)
-{
-  if (!s || !*s) return 0;
-  size_t len = strlen(s), n = put_len(out, field, len);
-  if (out) memcpy(out + n, s, len);
-  return n + len;
-}
-
-/* The strings of fields 2 (text) to 9 (member), in field order. */
-static const char **section_string(record_section *sec, int field)
-{
-  const char **strings[] = {&sec->text, &sec->case_reference, &sec->situation, &sec->analysis,
-                            &sec->risk, &sec->decision,       &sec->rationale, &sec->member};
-  return strings[field - F_TEXT];
-}
-
-static const char *section_string_of(const record_section *sec, int field)
-{
-  const char *const strings[] = {sec->text, sec->case_reference, sec->situation, sec->analysis,
-                                 sec->risk, sec->decision,       sec->rationale, sec->member};
-  return strings[field - F_TEXT];
-}
-
-static size_t put_section(uint8_t *out, const record_section *s)
-{
-  size_t n = 0;
-  /* An enum is an int32: a negative one takes ten bytes, as protobuf-c writes it. */
-  if (s->kind) {
-    n += put_tag(out, F_KIND, WT_VARINT);
-    n += put_varint(out ? out + n : NULL, (uint64_t)(int64_t)s->kind);
-  }
-  for (int f = F_TEXT; f <= F_MEMBER; f++) n += put_string(out ? out + n : NULL, f, section_string_of(s, f));
-  if (s->withheld) {
-    n += put_tag(out ? out + n : NULL, F_WITHHELD, WT_VARINT);
-    n += put_varint(out ? out + n : NULL, 1);
-  }
-  if (s->case_id) {
-    n += put_tag(out ? out + n : NULL, F_CASE_ID, WT_VARINT);
-    n += put_varint(out ? out + n : NULL, s->case_id);
-  }
-  if (s->n_kpi_measurements) {
-    size_t len = 0;
-    for (size_t i = 0; i < s->n_kpi_measurements; i++) len += put_varint(NULL, s->kpi_measurements[i]);
-    n += put_len(out ? out + n : NULL, F_KPI, len);
-    for (size_t i = 0; i < s->n_kpi_measurements; i++) n += put_varint(out ? out + n : NULL, s->kpi_measurements[i]);
-  }
-  if (s->destroyed) {
-    n += put_tag(out ? out + n : NULL, F_DESTROYED, WT_VARINT);
-    n += put_varint(out ? out + n : NULL, 1);
-  }
-  return n;
-}
-
-static size_t put_record(uint8_t *out, const record_section *sections, size_t n_sections)
-{
-  size_t n = 0;
-  for (size_t i = 0; i < n_sections; i++) {
-    size_t len = put_section(NULL, &sections[i]);
-    n += put_len(out ? out + n : NULL, 1, len);
-    n += put_section(out ? out + n : NULL, &sections[i]);
-  }
-  return n;
-}
-
-typedef struct {
-  const uint8_t *p, *end;
-} reader;
-
-static int get_varint(reader *r, uint64_t *v)
-{
-  uint64_t x = 0;
-  for (int i = 0; i < 10 && r->p < r->end; i++) {
-    uint8_t b = *r->p++;
-    x |= (uint64_t)(b & 0x7f) << (7 * i);
-    if (!(b & 0x80)) {
-      *v = x;
-      return 0;
-    }
-  }
-  return -1;
-}
-
-static int get_bytes(reader *r, reader *inner)
-{
-  uint64_t len;
-  if (get_varint(r, &len) || len > (uint64_t)(r->end - r->p)) return -1;
-  *inner = (reader){r->p, r->p + len};
-  r->p += len;
-  return 0;
-}
-
-/* Steps over a field this reader does not keep (protobuf-c kept unknown
- * ones; none is ever written). */
-static int skip_field(reader *r, int wire_type)
-{
-  uint64_t v;
-  reader inner;
-  size_t fixed = wire_type == WT_I64 ? 8 : 4;
-  switch (wire_type) {
-  case WT_VARINT: return get_varint(r, &v);
-  case WT_LEN: return get_bytes(r, &inner);
-  case WT_I64:
-  case WT_I32:
-    if ((size_t)(r->end - r->p) < fixed) return -1;
-    r->p += fixed;
-    return 0;
-  default: return -1;
-  }
-}
-
-/* The measurement ids of one field, packed or not, after those read so far. */
-static rcode get_kpi(store_ctx *c, reader *r, int wire_type, record_section *sec)
-{
-  reader in = *r;
-  size_t more = 0;
-  uint64_t v;
-  if (wire_type == WT_LEN) {
-    if (get_bytes(r, &in)) return RC_DATA_LOSS;
-    for (reader count = in; count.p < count.end; more++)
-      if (get_varint(&count, &v)) return RC_DATA_LOSS;
-  } else if (wire_type == WT_VARINT) {
-    if (get_varint(r, &v)) return RC_DATA_LOSS;
-    more = 1;
-  } else {
-    return RC_DATA_LOSS;
-  }
-  uint64_t *ids = arena_alloc(c->a, sizeof *ids * (sec->n_kpi_measurements + more + 1));
-  if (!ids) return RC_EXHAUSTED;
-  if (sec->n_kpi_measurements) memcpy(ids, sec->kpi_measurements, sizeof *ids * sec->n_kpi_measurements);
-  for (size_t i = 0; i < more; i++)
-    if (get_varint(&in, &ids[sec->n_kpi_measurements + i])) return RC_DATA_LOSS;
-  sec->kpi_measurements = ids;
-  sec->n_kpi_measurements += more;
-  return RC_OK;
-}
-
-static rcode get_section(store_ctx *c, reader r, record_section *sec)
-{
-  *sec = (record_section){.kind = 0};
-  for (int f = F_TEXT; f <= F_MEMBER; f++) *section_string(sec, f) = "";
-  while (r.p < r.end) {
-    uint64_t tag, v;
-    if (get_varint(&r, &tag) || tag >> 3 == 0 || tag >> 3 > INT32_MAX) return RC_DATA_LOSS;
-    int field = (int)(tag >> 3), wire_type = (int)(tag & 7);
-    if (field == F_KPI) {
-      int rc = get_kpi(c, &r, wire_type, sec);
-      if (rc) return rc;
-      continue;
-    }
-    int known = field == F_KIND || (field >= F_TEXT && field <= F_MEMBER) || field == F_WITHHELD ||
-                field == F_CASE_ID || field == F_DESTROYED;
-    if (!known) {
-      if (skip_field(&r, wire_type)) return RC_DATA_LOSS;
-      continue;
-    }
-    if (field >= F_TEXT && field <= F_MEMBER) {
-      reader in;
-      if (wire_type != WT_LEN || get_bytes(&r, &in)) return RC_DATA_LOSS;
-      const char *str = arena_strndup(c->a, (const char *)in.p, (size_t)(in.end - in.p));
-      if (!str) return RC_EXHAUSTED;
-      *section_string(sec, field) = str;
-      continue;
-    }
-    if (wire_type != WT_VARINT || get_varint(&r, &v)) return RC_DATA_LOSS;
-    if (field == F_KIND) sec->kind = (int)(int32_t)(uint32_t)v;
-    else if (field == F_WITHHELD) sec->withheld = v != 0;
-    else if (field == F_CASE_ID) sec->case_id = v;
-    else sec->destroyed = v != 0;
-  }
-  return RC_OK;
-}
-
-static rcode get_record(store_ctx *c, reader r, record_section **out, size_t *n)
-{
-  size_t count = 0;
-  for (reader scan = r; scan.p < scan.end;) {
-    uint64_t tag;
-    reader in;
-    if (get_varint(&scan, &tag) || tag >> 3 == 0) return RC_DATA_LOSS;
-    if (tag >> 3 != 1) {
-      if (skip_field(&scan, (int)(tag & 7))) return RC_DATA_LOSS;
-      continue;
-    }
-    if ((tag & 7) != WT_LEN || get_bytes(&scan, &in)) return RC_DATA_LOSS;
-    count++;
-  }
-  record_section *v = arena_alloc(c->a, sizeof *v * (count ? count : 1));
-  if (!v) return RC_EXHAUSTED;
-  size_t k = 0;
-  while (r.p < r.end) {
-    uint64_t tag;
-    reader in;
-    if (get_varint(&r, &tag)) return RC_DATA_LOSS;
-    if (tag >> 3 != 1) {
-      if (skip_field(&r, (int)(tag & 7))) return RC_DATA_LOSS;
-      continue;
-    }
-    if (get_bytes(&r, &in)) return RC_DATA_LOSS;
-    int rc = get_section(c, in, &v[k++]);
-    if (rc) return rc;
-  }
-  *out = v;
-  *n = k;
-  return RC_OK;
-}
-
 /* The sections packed as a StoredRecord for the body, with the wellbeing
  * text and every case section's texts taken out (a case section keeps its
  * kind and case id: the place where that case was discussed). The packed
@@ -332,12 +97,13 @@ static rcode pack_body(store_ctx *c, const record_section *sections, size_t n, c
     if (is_case(&cells[i]))
       for (int f = 0; f < N_CASE_TEXTS; f++) *case_text(&cells[i], f) = "";
   }
-  size_t len = put_record(NULL, cells, n);
+  uint8_t *packed;
+  size_t len;
+  rcode rc = record_body_pack(c->a, cells, n, &packed, &len);
+  if (rc) return rc;
   size_t b64_len = sodium_base64_ENCODED_LEN(len, B64);
-  uint8_t *packed = arena_alloc(c->a, len + 1);
   char *b64 = arena_alloc(c->a, b64_len);
-  if (!packed || !b64) return RC_EXHAUSTED;
-  put_record(packed, cells, n);
+  if (!b64) return RC_EXHAUSTED;
   sodium_bin2base64(b64, b64_len, packed, len, B64);
   *out = b64;
   return RC_OK;
@@ -349,7 +115,7 @@ static rcode unpack_sections(store_ctx *c, const char *b64, record_section **out
   uint8_t *bin = arena_alloc(c->a, n + 1);
   if (!bin) return RC_EXHAUSTED;
   if (sodium_base642bin(bin, n + 1, b64, n, NULL, &len, NULL, B64) != 0) return RC_DATA_LOSS;
-  return get_record(c, (reader){bin, bin + len}, out, n_out);
+  return record_body_unpack(c->a, bin, len, out, n_out);
 }
 
 static rcode insert_revision(store_ctx *c, const session_row *s, int64_t id, uint32_t rev,
@@ -709,8 +475,15 @@ rcode store_records_read(store_ctx *c, const session_row *s, uint32_t revision, 
     /* Old free text reads as what it was: general notes. */
     record_section *sec = arena_alloc(c->a, sizeof *sec);
     if (!sec) return RC_EXHAUSTED;
-    *sec = (record_section){.kind = SECTION_NOTES};
-    for (int f = F_TEXT; f <= F_MEMBER; f++) *section_string(sec, f) = "";
+    *sec = (record_section){.kind = SECTION_NOTES,
+                            .text = "",
+                            .case_reference = "",
+                            .situation = "",
+                            .analysis = "",
+                            .risk = "",
+                            .decision = "",
+                            .rationale = "",
+                            .member = ""};
     if (text_withheld) {
       sec->withheld = 1; /* text and body stay "" */
     } else {
