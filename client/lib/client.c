@@ -129,6 +129,18 @@ int client_open(const client_config *cfg, int timeout_ms, client **out)
   return rc;
 }
 
+int client_dup(const client *c, void *zctx, client **out)
+{
+  int rc = client_open_keys_in(zctx, c->endpoint, c->server_key, c->public_key, c->secret_key, c->timeout_ms, out);
+  if (rc) return rc;
+  client *d = *out;
+  memcpy(d->token, c->token, sizeof d->token);
+  d->token_len = c->token_len;
+  memcpy(d->zone, c->zone, sizeof d->zone);
+  d->clean_text = c->clean_text;
+  return CLIENT_OK;
+}
+
 void client_close(client *c)
 {
   if (!c) return;

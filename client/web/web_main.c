@@ -14,6 +14,7 @@
 
 #include "devices.h"
 #include "http.h"
+#include "page_events.h"
 #include "sessions.h"
 #include "web_routes.h"
 
@@ -191,6 +192,7 @@ int main(int argc, char **argv)
   fflush(stdout);
   int sig = 0;
   sigwait(&stop, &sig);
+  page_events_stop(); /* live streams end within a second, so the server can stop */
   http_stop(srv);
   sessions_free(w.app.sess);
   devices_close(w.app.dev);

@@ -7,7 +7,9 @@
 
 #include "assets.h"
 #include "page_actions.h"
+#include "page_agreements.h"
 #include "page_cases.h"
+#include "page_events.h"
 #include "page_home.h"
 #include "page_login.h"
 #include "page_record.h"
@@ -52,6 +54,12 @@ static const route routes[] = {
     {"GET", "/actions", page_actions_list, LOGGED_IN},
     {"GET", "/actions/#", page_actions_show, LOGGED_IN},
     {"POST", "/actions/#/close", page_actions_close_post, LOGGED_IN},
+    {"GET", "/events", page_events_stream, LOGGED_IN},
+    {"GET", "/agreements", page_agreements_list, LOGGED_IN},
+    {"GET", "/agreements/new", page_agreements_new_get, LOGGED_IN},
+    {"POST", "/agreements/new", page_agreements_new_post, LOGGED_IN},
+    {"GET", "/agreements/#", page_agreements_show, LOGGED_IN},
+    {"POST", "/agreements/#/sign", page_agreements_sign_post, LOGGED_IN},
 };
 
 static int path_matches(const char *pattern, const char *path, uint64_t *id)

@@ -19,6 +19,7 @@ rcode ops_events_since(call *c, const Reflect__V1__Request *req)
   size_t n, kept = 0;
   int more;
   rcode rc = store_events_since(call_store(c), c->who->user_id, in->after, in->limit, &rows, &n, &more);
+  if (!rc) rc = store_events_latest(c->s->db, c->who->user_id, &r->latest);
   if (!rc && !(r->events = arena_alloc(c->a, sizeof *r->events * (n ? n : 1)))) rc = RC_EXHAUSTED;
   if (rc) return call_fail(c, rc, NULL, "could not read your events");
   /* A body that does not decode is left out, as one that does not open. */

@@ -261,3 +261,14 @@ rcode store_events_prune(db *d, int64_t before, int64_t *deleted)
   if (!st) return RC_INTERNAL;
   return rc_from_sqlite(db_step_done(st));
 }
+
+rcode store_events_latest(db *d, int64_t user_id, uint64_t *seq)
+{
+  sqlite3_stmt *st = db_prepare(d, "SELECT coalesce(max(seq), 0) FROM events WHERE user_id = ?1");
+  if (!st) return RC_INTERNAL;
+  sqlite3_bind_int64(st, 1, user_id);
+  int64_t v = 0;
+  if (db_one_int64(st, &v) != SQLITE_ROW) return RC_INTERNAL;
+  *seq = (uint64_t)v;
+  return RC_OK;
+}

@@ -59,6 +59,8 @@ rcode store_events_add(store_ctx *c, int64_t user_id, int kind, const uint8_t *b
                        int64_t *seq) RC_MUST_CHECK;
 rcode store_events_since(store_ctx *c, int64_t user_id, uint64_t after, uint32_t limit, event_row **out, size_t *n,
                          int *more) RC_MUST_CHECK;
+/* The user's newest event's seq, or 0 when they have none. */
+rcode store_events_latest(db *d, int64_t user_id, uint64_t *seq) RC_MUST_CHECK;
 rcode store_events_range(db *d, const vault *v, keyring *r, arena *a, int64_t first, int64_t last, event_row *rows,
                          size_t max, size_t *n) RC_MUST_CHECK;
 

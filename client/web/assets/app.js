@@ -1,10 +1,66 @@
 // reflect-web's script. Every page works without it; it only enhances:
-// GOV.UK Frontend's components (show a password, the menu on a phone),
-// and, later, live notifications and saving drafts as you type.
+// GOV.UK Frontend's components (show a password, the menu on a phone) and
+// live notifications: events arrive over Server-Sent Events (/events) and
+// are shown at the top of the page (read out by screen readers: the region
+// is aria-live) and, if the person allows it, as desktop notifications.
+// Text from the server is only ever set as textContent, never as markup.
 import { initAll } from './govuk-frontend.min.js'
 
 document.body.classList.add('js-enabled')
 if ('noModule' in HTMLScriptElement.prototype) {
   document.body.classList.add('govuk-frontend-supported')
   initAll()
+}
+
+function showLive (ev) {
+  const live = document.getElementById('reflect-live')
+  if (!live) return
+  const banner = document.createElement('div')
+  banner.className = 'govuk-notification-banner reflect-live__item'
+  banner.setAttribute('role', 'region')
+  banner.setAttribute('aria-label', 'New in Reflect')
+  const content = document.createElement('div')
+  content.className = 'govuk-notification-banner__content'
+  const heading = document.createElement('p')
+  heading.className = 'govuk-notification-banner__heading'
+  heading.textContent = ev.summary
+  content.appendChild(heading)
+  if (ev.who) {
+    const who = document.createElement('p')
+    who.className = 'govuk-body'
+    who.textContent = ev.who
+    content.appendChild(who)
+  }
+  if (typeof ev.href === 'string' && ev.href.startsWith('/') && !ev.href.startsWith('//')) {
+    const link = document.createElement('a')
+    link.className = 'govuk-notification-banner__link'
+    link.href = ev.href
+    link.textContent = 'Open it'
+    content.appendChild(link)
+  }
+  banner.appendChild(content)
+  live.prepend(banner)
+  while (live.children.length > 5) live.lastElementChild.remove()
+  if ('Notification' in window && Notification.permission === 'granted') {
+    const n = new Notification('Reflect', { body: ev.summary, tag: 'reflect-' + ev.seq })
+    n.onclick = () => { window.focus(); if (ev.href.startsWith("/")) window.location.href = ev.href }
+  }
+}
+
+if (document.body.dataset.events === 'on' && 'EventSource' in window) {
+  const source = new EventSource('/events')
+  source.addEventListener('reflect', (e) => {
+    try { showLive(JSON.parse(e.data)) } catch (err) { /* not an event: ignore */ }
+  })
+  source.addEventListener('end', () => source.close())
+}
+
+// The button that asks for desktop notifications exists only for a script
+// that can use the answer.
+const ask = document.getElementById('reflect-notify')
+if (ask && 'Notification' in window && Notification.permission === 'default') {
+  ask.hidden = false
+  ask.addEventListener('click', () => {
+    Notification.requestPermission().then(() => { ask.hidden = true })
+  })
 }

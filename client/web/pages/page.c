@@ -16,6 +16,7 @@ static const nav_item nav[] = {
     {PAGE_NAV_SESSIONS, "/sessions", "Sessions"},
     {PAGE_NAV_CASES, "/cases", "Cases"},
     {PAGE_NAV_ACTIONS, "/actions", "Actions"},
+    {PAGE_NAV_AGREEMENTS, "/agreements", "Agreements"},
 };
 
 void page_begin(page_ctx *p, const char *title, page_nav current)
@@ -30,7 +31,10 @@ void page_begin(page_ctx *p, const char *title, page_nav current)
               "<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">\n"
               "<link rel=\"stylesheet\" href=\"/assets/app.css\">\n"
               "<script type=\"module\" src=\"/assets/app.js\"></script>\n"
-              "</head>\n<body class=\"govuk-template__body\">\n"
+              "</head>\n<body class=\"govuk-template__body\"");
+  /* The script listens for live events only where someone is logged in. */
+  if (p->s && p->s->cl && !p->s->must_change) html_lit(h, " data-events=\"on\"");
+  html_lit(h, ">\n"
               "<a href=\"#main-content\" class=\"govuk-skip-link\" data-module=\"govuk-skip-link\">Skip to main "
               "content</a>\n"
               "<header class=\"govuk-template__header\">\n"

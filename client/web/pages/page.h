@@ -44,7 +44,14 @@ typedef struct {
   uint64_t id; /* the number in a path such as /sessions/12 (web_routes) */
 } page_ctx;
 
-typedef enum { PAGE_NAV_NONE, PAGE_NAV_HOME, PAGE_NAV_SESSIONS, PAGE_NAV_CASES, PAGE_NAV_ACTIONS } page_nav;
+typedef enum {
+  PAGE_NAV_NONE,
+  PAGE_NAV_HOME,
+  PAGE_NAV_SESSIONS,
+  PAGE_NAV_CASES,
+  PAGE_NAV_ACTIONS,
+  PAGE_NAV_AGREEMENTS
+} page_nav;
 
 void page_begin(page_ctx *p, const char *title, page_nav current);
 void page_end(page_ctx *p);

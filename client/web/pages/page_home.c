@@ -165,7 +165,9 @@ void page_home_get(page_ctx *p)
                 "<div class=\"govuk-notification-banner__header\"><h2 class=\"govuk-notification-banner__title\""
                 " id=\"done-title\">Success</h2></div>\n<div class=\"govuk-notification-banner__content\">"
                 "<p class=\"govuk-notification-banner__heading\">Your new password is saved.</p></div>\n</div>\n");
-  html_lit(h, "<h1 class=\"govuk-heading-l\">My supervision</h1>\n");
+  html_lit(h, "<h1 class=\"govuk-heading-l\">My supervision</h1>\n"
+              "<button type=\"button\" class=\"govuk-button govuk-button--secondary\" id=\"reflect-notify\" "
+              "data-module=\"govuk-button\" hidden>Show Reflect's notifications on this computer</button>\n");
   sessions_table(p, upcoming);
   actions_list(p, actions);
   page_end(p);

@@ -76,6 +76,10 @@ int client_open_keys(const char *endpoint, const char *server_key, const char *p
 int client_open_keys_in(void *zctx, const char *endpoint, const char *server_key, const char *public_key,
                         const char *secret_key, int timeout_ms, client **out);
 void client_close(client *c);
+/* A second connection as the same device with the same token (on zctx,
+ * or its own context if NULL), for a second thread: a client is used by
+ * one thread at a time. Nothing is saved to disk by the copy. */
+int client_dup(const client *c, void *zctx, client **out);
 
 /* Sets protocol, id and token on req, sends it, waits for its reply. */
 int client_call(client *c, Reflect__V1__Request *req, Reflect__V1__Reply **out);
