@@ -16,4 +16,10 @@
 #define REFLECT_SESSION_MINUTES_MIN 15
 #define REFLECT_SESSION_MINUTES_MAX 480
 
+/* Drafts (store_drafts.h): what one may hold, how many one person may
+ * have, and how long one not saved again is kept. */
+#define REFLECT_DRAFT_CONTENT_MAX (256 * 1024)
+#define REFLECT_DRAFTS_PER_USER 50
+#define REFLECT_DRAFTS_KEEP_DAYS 30
+
 #endif

@@ -653,5 +653,23 @@ static const char v14[] =
     "    OR NEW.key_id IS NOT OLD.key_id OR NEW.reason IS NOT OLD.reason OR NEW.wellbeing IS NOT OLD.wellbeing"
     "  BEGIN SELECT RAISE(ABORT, 'record revisions are append-only'); END;";
 
-const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14};
+/* v15: drafts. What a person has typed into a form and not yet saved as
+ * a record revision (the web application saves it as they type), sealed
+ * under their own user key and bound to user, session and form, so only
+ * its author can read it. One per person, session and form; a person has
+ * at most DRAFTS_PER_USER; the scheduler deletes those not saved for
+ * DRAFTS_KEEP_DAYS, and writing the revision deletes its draft. */
+static const char v15[] =
+    "CREATE TABLE drafts("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    "  form TEXT NOT NULL CHECK (length(form) BETWEEN 1 AND 32),"
+    "  key_id INTEGER NOT NULL REFERENCES data_keys(id),"
+    "  content BLOB NOT NULL,"
+    "  saved_at INTEGER NOT NULL,"
+    "  UNIQUE (user_id, session_id, form));"
+    "CREATE INDEX drafts_age ON drafts(saved_at);";
+
+const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

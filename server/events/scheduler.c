@@ -15,6 +15,8 @@
 #include "log.h"
 #include "store_agreements.h"
 #include "store_audit.h"
+#include "bounds.h"
+#include "store_drafts.h"
 #include "store_events.h"
 #include "store_throttle.h"
 
@@ -281,8 +283,13 @@ static rcode prune(call *c)
   if (c->now - atomic_load(&last_prune) < SCHEDULER_PRUNE_EVERY_S) return RC_OK;
   int64_t deleted = 0;
   int rc = store_events_prune(c->s->db, c->now - (int64_t)c->s->cfg->event_keep_days * 86400, &deleted);
-  if (!rc) atomic_store(&last_prune, c->now);
   if (!rc && deleted) log_line(LOG_INFO, "event=events_pruned rows=%lld", (long long)deleted);
+  /* A draft may hold what was said about a child: it must not outlive
+   * its use (store_drafts.h). */
+  int64_t drafts = 0;
+  if (!rc) rc = store_drafts_prune(c->s->db, c->now - (int64_t)REFLECT_DRAFTS_KEEP_DAYS * 86400, &drafts);
+  if (!rc && drafts) log_line(LOG_INFO, "event=drafts_pruned rows=%lld", (long long)drafts);
+  if (!rc) atomic_store(&last_prune, c->now);
   return rc;
 }
 

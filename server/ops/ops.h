@@ -58,6 +58,11 @@ rcode ops_session_attendance(call *c, const Reflect__V1__Request *req);
 rcode ops_attendance_sign(call *c, const Reflect__V1__Request *req);
 rcode ops_agenda(call *c, const Reflect__V1__Request *req);
 rcode ops_events_since(call *c, const Reflect__V1__Request *req);
+/* ops_drafts.c */
+rcode ops_draft_save(call *c, const Reflect__V1__Request *req);
+rcode ops_draft_get(call *c, const Reflect__V1__Request *req);
+rcode ops_draft_list(call *c, const Reflect__V1__Request *req);
+rcode ops_draft_delete(call *c, const Reflect__V1__Request *req);
 rcode ops_case_person_add(call *c, const Reflect__V1__Request *req);
 rcode ops_case_people(call *c, const Reflect__V1__Request *req);
 rcode ops_goal_add(call *c, const Reflect__V1__Request *req);

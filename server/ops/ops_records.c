@@ -11,6 +11,7 @@
 #include "session_rules.h"
 #include "record_sections.h"
 #include "store_audit.h"
+#include "store_drafts.h"
 #include "store_comments.h"
 #include "store_decisions.h"
 #include "store_inspectors.h"
@@ -131,6 +132,9 @@ static rcode record_write_tx(call *c, void *arg)
   char detail[48];
   snprintf(detail, sizeof detail, "revision=%u;sections=%zu", w->revision, w->rs.n);
   rc = store_audit_append_id(call_store(c), "record.write", "session", w->s.id, detail);
+  /* What was typed is saved now: the author's draft of it goes. */
+  int gone = 0;
+  if (!rc) rc = store_drafts_delete(call_store(c), w->s.id, "record", &gone);
   return rc ? rc : events_record_written(c, &w->s, w->revision);
 }
 

@@ -86,7 +86,11 @@
   X(export_inspection, EXPORT_INSPECTION, ExportInspectionRequest, ExportInspectionReply)     \
   X(export_case, EXPORT_CASE, ExportCaseRequest, ExportCaseReply)                             \
   X(inspector_grant, INSPECTOR_GRANT, InspectorGrantRequest, InspectorGrantReply)             \
-  X(audit_list, AUDIT_LIST, AuditListRequest, AuditListReply)
+  X(audit_list, AUDIT_LIST, AuditListRequest, AuditListReply)                                 \
+  X(draft_save, DRAFT_SAVE, DraftSaveRequest, DraftSaveReply)                                 \
+  X(draft_get, DRAFT_GET, DraftGetRequest, DraftGetReply)                                     \
+  X(draft_list, DRAFT_LIST, DraftListRequest, DraftListReply)                                 \
+  X(draft_delete, DRAFT_DELETE, DraftDeleteRequest, DraftDeleteReply)
 
 #define CLIENT_CALL_DECLARE(name, OP, Req, Res)                                             \
   int client_call_##name(client *c, const Reflect__V1__##Req *in, Reflect__V1__Reply **rep, \
