@@ -49,6 +49,8 @@ static const route routes[] = {
     {"GET", "/sessions/#/record/edit", page_record_edit_get, LOGGED_IN},
     {"POST", "/sessions/#/record/edit", page_record_edit_post, LOGGED_IN},
     {"GET", "/sessions/#/record/history", page_record_history, LOGGED_IN},
+    {"POST", "/sessions/#/record/draft", page_record_draft_post, LOGGED_IN},
+    {"POST", "/sessions/#/record/draft/discard", page_record_draft_discard_post, LOGGED_IN},
     {"GET", "/cases", page_cases_list, LOGGED_IN},
     {"GET", "/cases/#", page_cases_show, LOGGED_IN},
     {"GET", "/actions", page_actions_list, LOGGED_IN},

@@ -30,7 +30,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 class Stack:
-    def __init__(self, build):
+    def __init__(self, build, server_conf=None):
         self.build = os.path.abspath(build)
         self.dir = tempfile.mkdtemp(prefix="reflect-web-test-")
         self.data = os.path.join(self.dir, "data")
@@ -41,6 +41,7 @@ class Stack:
         self.base = None
         self.web = None
         self.axe_results = []
+        self.server_conf = server_conf  # reflectd.conf lines, e.g. "[security]\ntoken_idle_minutes = 1\n"
 
     def log(self, name):
         f = open(os.path.join(self.dir, name), "w")
@@ -55,6 +56,9 @@ class Stack:
                        input=ADMIN_PASSWORD + "\n", text=True, check=True, capture_output=True)
         with open(os.path.join(self.data, "server.pub")) as f:
             self.key = f.read().strip()
+        if self.server_conf:
+            with open(os.path.join(self.data, "reflectd.conf"), "w") as f:
+                f.write(self.server_conf)
         self.serve = subprocess.Popen([self.bin("server", "reflectd"), "serve", "--data", self.data,
                                        "--listen", self.rpc, "--publish", self.pub],
                                       stdout=subprocess.DEVNULL, stderr=self.log("reflectd.log"))

@@ -64,3 +64,33 @@ if (ask && 'Notification' in window && Notification.permission === 'default') {
     Notification.requestPermission().then(() => { ask.hidden = true })
   })
 }
+
+// Drafts: a form with data-draft is saved there a few seconds after the
+// person stops typing (the server keeps it sealed, for them alone), so
+// nothing typed is lost to a closed tab or a lapsed login. Without the
+// script every submit saves it instead.
+for (const form of document.querySelectorAll('form[data-draft]')) {
+  const status = document.getElementById('draft-status')
+  let timer = null
+  let saving = false
+  const save = () => {
+    if (saving) { timer = setTimeout(save, 1000); return }
+    saving = true
+    fetch(form.dataset.draft, {
+      method: 'POST',
+      body: new URLSearchParams(new FormData(form)),
+      credentials: 'same-origin'
+    }).then((r) => r.text().then((text) => {
+      if (!status) return
+      status.textContent = r.ok
+        ? 'Draft kept at ' + new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+        : 'Draft ' + text.trim()
+    })).catch(() => {
+      if (status) status.textContent = 'Draft not kept: Reflect did not answer. Keep this page open.'
+    }).finally(() => { saving = false })
+  }
+  form.addEventListener('input', () => {
+    clearTimeout(timer)
+    timer = setTimeout(save, 2000)
+  })
+}

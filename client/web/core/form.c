@@ -146,3 +146,50 @@ void form_free(form *f)
   free(f->fields);
   *f = (form){0};
 }
+
+static size_t encoded_len(const char *s)
+{
+  size_t n = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    n += (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+                 *p == '.' || *p == '~' || *p == ' '
+             ? 1
+             : 3;
+  return n;
+}
+
+static char *encode_into(char *o, const char *s)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+        *p == '.' || *p == '~')
+      *o++ = (char)*p;
+    else if (*p == ' ') *o++ = '+';
+    else {
+      *o++ = '%';
+      *o++ = hex[*p >> 4];
+      *o++ = hex[*p & 15];
+    }
+  }
+  return o;
+}
+
+char *form_encode(const form *f, const char *skip)
+{
+  size_t len = 1;
+  for (size_t i = 0; i < f->n; i++)
+    if (!skip || strcmp(f->fields[i].name, skip))
+      len += encoded_len(f->fields[i].name) + encoded_len(f->fields[i].value) + 2;
+  char *out = malloc(len), *o = out;
+  if (!out) return NULL;
+  for (size_t i = 0; i < f->n; i++) {
+    if (skip && !strcmp(f->fields[i].name, skip)) continue;
+    if (o != out) *o++ = '&';
+    o = encode_into(o, f->fields[i].name);
+    *o++ = '=';
+    o = encode_into(o, f->fields[i].value);
+  }
+  *o = '\0';
+  return out;
+}

@@ -36,5 +36,10 @@ const char *form_get(const form *f, const char *name);
 const char *form_nth(const form *f, const char *name, size_t i);
 size_t form_count(const form *f, const char *name);
 void form_free(form *f);
+/* The fields back as application/x-www-form-urlencoded (as a browser
+ * would send them), leaving out any named skip (the CSRF token): a
+ * malloc'd string the caller frees (and should wipe: it is what a person
+ * typed). NULL when out of memory. */
+char *form_encode(const form *f, const char *skip);
 
 #endif

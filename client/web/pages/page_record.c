@@ -7,6 +7,8 @@
 #include "reflect.pb-c.h"
 #include "widgets.h"
 
+#include <sodium.h>
+
 #define CASES_MAX 32   /* case blocks on the form */
 #define MEMBERS_MAX 32 /* group contributions */
 
@@ -302,6 +304,11 @@ typedef struct {
   const Reflect__V1__RecordShowReply *record; /* NULL before the first revision */
   offered_case cases[CASES_MAX];
   int n_cases;
+  /* What the fields show when not the record's: the form just posted, or
+   * a draft (the server's, or one kept across a lapsed login). */
+  const form *values;
+  form draft;
+  int64_t draft_saved_at; /* a draft was restored: when it was saved */
 } form_source;
 
 static void source_free(form_source *src)
@@ -309,6 +316,72 @@ static void source_free(form_source *src)
   client_free_reply(src->session_rep);
   client_free_reply(src->record_rep);
   client_free_reply(src->agenda_rep);
+  form_free(&src->draft);
+}
+
+#define DRAFT_FORM "record"
+
+/* Saves content as the person's draft of this record; the client's code. */
+static int save_draft(page_ctx *p, const char *content, Reflect__V1__Reply **rep)
+{
+  Reflect__V1__DraftSaveRequest in = REFLECT__V1__DRAFT_SAVE_REQUEST__INIT;
+  in.session_id = p->id;
+  in.form = DRAFT_FORM;
+  in.content = (char *)content;
+  return client_call_draft_save(p->s->cl, &in, rep, NULL);
+}
+
+/* The form posted, as a draft's content: every field but the token. */
+static char *posted_content(page_ctx *p)
+{
+  return form_encode(&p->rq->form, "csrf");
+}
+
+static void free_content(char *c)
+{
+  if (!c) return;
+  sodium_memzero(c, strlen(c));
+  free(c);
+}
+
+/* The login lapsed while a form was being posted: what was typed stays in
+ * the session's locked memory, and the edit page takes it back after the
+ * next login. */
+static void stash(page_ctx *p, const char *content)
+{
+  char path[96];
+  snprintf(path, sizeof path, "/sessions/%llu/record/edit", (unsigned long long)p->id);
+  if (content) (void)sessions_stash(p->s, path, content);
+}
+
+/* A draft to start the form from, if there is one newer than the record:
+ * first one kept across a lapsed login (saved to the server now), then
+ * the server's. */
+static void restore_draft(page_ctx *p, form_source *src)
+{
+  char *pending = sessions_take(p->s, p->rq->path);
+  if (pending) {
+    Reflect__V1__Reply *rep = NULL;
+    if (save_draft(p, pending, &rep) == CLIENT_OK) client_free_reply(rep);
+    if (form_parse(pending, strlen(pending), HTTP_FIELDS_MAX, &src->draft) == FORM_OK) {
+      src->values = &src->draft;
+      src->draft_saved_at = p->rq->now;
+    }
+    sessions_free_pending(pending);
+    return;
+  }
+  Reflect__V1__DraftGetRequest in = REFLECT__V1__DRAFT_GET_REQUEST__INIT;
+  in.session_id = p->id;
+  in.form = DRAFT_FORM;
+  Reflect__V1__Reply *rep = NULL;
+  Reflect__V1__DraftGetReply *got = NULL;
+  if (client_call_draft_get(p->s->cl, &in, &rep, &got) == CLIENT_OK && got && got->draft &&
+      (!src->record || got->draft->saved_at >= src->record->revision->created_at) &&
+      form_parse(got->draft->content, strlen(got->draft->content), HTTP_FIELDS_MAX, &src->draft) == FORM_OK) {
+    src->values = &src->draft;
+    src->draft_saved_at = got->draft->saved_at;
+  }
+  client_free_reply(rep);
 }
 
 static void offer(form_source *src, const char *reference, const char *label)
@@ -339,6 +412,8 @@ static int load_source(page_ctx *p, form_source *src)
     return -1;
   }
   if (r && r->revision) src->record = r;
+  if (p->rq->post) src->values = &p->rq->form;
+  else restore_draft(p, src);
   Reflect__V1__AgendaRequest ain = REFLECT__V1__AGENDA_REQUEST__INIT;
   ain.session_id = p->id;
   Reflect__V1__AgendaReply *agenda = NULL;
@@ -359,10 +434,10 @@ static int load_source(page_ctx *p, form_source *src)
 
 /* What the record says for a section now: the form's value after a
  * refusal, else the latest revision's. */
-static const char *current(const page_ctx *p, const form_source *src, const char *field, Reflect__V1__SectionKind kind,
+static const char *current(const form_source *src, const char *field, Reflect__V1__SectionKind kind,
                            const char *reference, int part, const char *member)
 {
-  if (p->rq->post) return form_get(&p->rq->form, field);
+  if (src->values) return form_get(src->values, field);
   if (!src->record) return "";
   for (size_t i = 0; i < src->record->n_sections; i++) {
     const Reflect__V1__RecordSection *s = src->record->sections[i];
@@ -389,17 +464,36 @@ static void edit_form(page_ctx *p, form_source *src, const char *field, const ch
   html_lit(h, "</span>\n<h1 class=\"govuk-heading-l\">");
   if (src->record) html_lit(h, "Amend the record");
   else html_lit(h, "Write the record");
-  html_lit(h, "</h1>\n<form method=\"post\" action=\"/sessions/");
+  html_lit(h, "</h1>\n");
+  if (src->draft_saved_at) {
+    html_lit(h, "<div class=\"govuk-notification-banner\" role=\"region\" aria-labelledby=\"draft-title\" "
+                "data-module=\"govuk-notification-banner\">\n<div class=\"govuk-notification-banner__header\">"
+                "<h2 class=\"govuk-notification-banner__title\" id=\"draft-title\">Important</h2></div>\n"
+                "<div class=\"govuk-notification-banner__content\">\n<p class=\"govuk-notification-banner__heading\">"
+                "What you were writing has been kept: it is below, as you left it (");
+    page_time(h, src->draft_saved_at);
+    html_lit(h, ").</p>\n<form method=\"post\" action=\"/sessions/");
+    html_uint(h, p->id);
+    html_lit(h, "/record/draft/discard\" novalidate>");
+    page_csrf(p);
+    html_lit(h, "<button type=\"submit\" class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\">"
+                "Discard it and start from the record</button></form>\n</div>\n</div>\n");
+  }
+  html_lit(h, "<form method=\"post\" action=\"/sessions/");
   html_uint(h, p->id);
-  html_lit(h, "/record/edit\" novalidate>\n");
+  html_lit(h, "/record/edit\" novalidate data-draft=\"/sessions/");
+  html_uint(h, p->id);
+  html_lit(h, "/record/draft\">\n");
   page_csrf(p);
+  html_lit(h, "<p class=\"govuk-hint\" id=\"draft-status\" aria-live=\"polite\">What you type is kept as a draft "
+              "each time you save, until the record is saved.</p>\n");
   html_lit(h, "<input type=\"hidden\" name=\"base\" value=\"");
   html_uint(h, src->record ? src->record->revision->revision : 0);
   html_lit(h, "\">\n");
   for (size_t i = 0; i < N_PLAIN; i++) {
     if (group && plain[i].kind == REFLECT__V1__SECTION_KIND__SECTION_WELLBEING) continue;
     widgets_textarea(h, plain[i].id, plain[i].title, plain[i].hint,
-                     current(p, src, plain[i].id, plain[i].kind, NULL, 0, NULL),
+                     current(src, plain[i].id, plain[i].kind, NULL, 0, NULL),
                      field && !strcmp(field, plain[i].id) ? error : NULL, 5);
   }
   html_lit(h, "<h2 class=\"govuk-heading-m\">Cases discussed</h2>\n");
@@ -427,8 +521,7 @@ static void edit_form(page_ctx *p, form_source *src, const char *field, const ch
       snprintf(id, sizeof id, "case-%d-%s", c, case_parts[part].id);
       snprintf(label, sizeof label, "%s", case_parts[part].title);
       widgets_textarea(h, id, label, NULL,
-                       current(p, src, id, REFLECT__V1__SECTION_KIND__SECTION_CASE, src->cases[c].reference, part,
-                               NULL),
+                       current(src, id, REFLECT__V1__SECTION_KIND__SECTION_CASE, src->cases[c].reference, part, NULL),
                        field && !strcmp(field, id) ? error : NULL, 3);
     }
     html_lit(h, "</fieldset>\n");
@@ -440,13 +533,13 @@ static void edit_form(page_ctx *p, form_source *src, const char *field, const ch
       snprintf(id, sizeof id, "contribution-%zu", m);
       snprintf(label, sizeof label, "Contribution from %s", s->members[m]);
       widgets_textarea(h, id, label, NULL,
-                       current(p, src, id, REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION, NULL, 0, s->members[m]),
+                       current(src, id, REFLECT__V1__SECTION_KIND__SECTION_CONTRIBUTION, NULL, 0, s->members[m]),
                        field && !strcmp(field, id) ? error : NULL, 3);
     }
   }
   if (src->record)
     widgets_textarea(h, "reason", "Why you are amending it", "Everyone who reads the record sees this.",
-                     p->rq->post ? form_get(&p->rq->form, "reason") : "",
+                     src->values ? form_get(src->values, "reason") : "",
                      field && !strcmp(field, "reason") ? error : NULL, 2);
   widgets_button(h, src->record ? "Save the amended record" : "Save the record", NULL);
   html_lit(h, "</form>\n");
@@ -465,6 +558,23 @@ void page_record_edit_get(page_ctx *p)
 
 void page_record_edit_post(page_ctx *p)
 {
+  /* Whatever happens next, what was typed is kept first: as a draft on
+   * the server, or, if the login has lapsed, in this browser's session
+   * until the next login. */
+  char *content = posted_content(p);
+  Reflect__V1__Reply *drep = NULL;
+  int drc = content ? save_draft(p, content, &drep) : CLIENT_ENOMEM;
+  int dcode = drc == CLIENT_OK ? client_reply_code(drep) : 0;
+  if (dcode == REFLECT__V1__CODE__UNAUTHENTICATED) stash(p, content);
+  free_content(content);
+  if (drc != CLIENT_OK || dcode == REFLECT__V1__CODE__UNAUTHENTICATED || dcode == REFLECT__V1__CODE__NOT_FOUND ||
+      dcode == REFLECT__V1__CODE__PERMISSION_DENIED) {
+    if (drc != CLIENT_OK) page_unreachable(p, drc);
+    else page_refused(p, drep);
+    client_free_reply(drep);
+    return;
+  }
+  client_free_reply(drep);
   form_source src;
   if (load_source(p, &src)) return;
   const form *f = &p->rq->form;
@@ -609,4 +719,40 @@ void page_record_history(page_ctx *p)
   html_lit(h, "</tbody>\n</table>\n");
   page_end(p);
   client_free_reply(rep);
+}
+
+void page_record_draft_post(page_ctx *p)
+{
+  char *content = posted_content(p);
+  Reflect__V1__Reply *rep = NULL;
+  int rc = content ? save_draft(p, content, &rep) : CLIENT_ENOMEM;
+  int code = rc == CLIENT_OK ? client_reply_code(rep) : 0;
+  if (code == REFLECT__V1__CODE__UNAUTHENTICATED) stash(p, content);
+  free_content(content);
+  client_free_reply(rep);
+  /* Answered to the page's script, which says so beside the form. */
+  p->rs->content_type = "text/plain; charset=utf-8";
+  const char *text = rc != CLIENT_OK                                 ? "not saved: the server did not answer\n"
+                     : code == REFLECT__V1__CODE__UNAUTHENTICATED    ? "logged out: log in again to go on\n"
+                     : code == REFLECT__V1__CODE__RESOURCE_EXHAUSTED ? "not saved: you have too many drafts\n"
+                     : code                                          ? "not saved\n"
+                                                                     : "saved\n";
+  p->rs->status = rc != CLIENT_OK ? 503 : code == REFLECT__V1__CODE__UNAUTHENTICATED ? 401 : code ? 409 : 200;
+  p->rs->bytes = text;
+  p->rs->bytes_len = strlen(text);
+}
+
+void page_record_draft_discard_post(page_ctx *p)
+{
+  Reflect__V1__DraftDeleteRequest in = REFLECT__V1__DRAFT_DELETE_REQUEST__INIT;
+  in.session_id = p->id;
+  in.form = DRAFT_FORM;
+  Reflect__V1__Reply *rep = NULL;
+  int rc = client_call_draft_delete(p->s->cl, &in, &rep, NULL);
+  if (page_check(p, rc, rep)) {
+    client_free_reply(rep);
+    return;
+  }
+  client_free_reply(rep);
+  back_to(p, "/record/edit");
 }

@@ -13,6 +13,11 @@
  *  - The form offers the cases on the session's agenda and those already
  *    in the record; an amendment needs a reason; a refusal re-shows the
  *    form with everything typed and the server's reason beside its field.
+ *  - Nothing typed is lost: every submit saves the form as the person's
+ *    draft first (and the page's script saves it as they type); the form
+ *    starts from a draft newer than the record, saying so, with a way to
+ *    discard it; a form posted after the login lapsed is kept in the
+ *    session and comes back after the next login.
  */
 #ifndef REFLECT_WEB_PAGE_RECORD_H
 #define REFLECT_WEB_PAGE_RECORD_H
@@ -25,5 +30,8 @@ void page_record_comment_post(page_ctx *p);
 void page_record_edit_get(page_ctx *p);
 void page_record_edit_post(page_ctx *p);
 void page_record_history(page_ctx *p);
+/* The page's script saving the form as a draft while it is typed. */
+void page_record_draft_post(page_ctx *p);
+void page_record_draft_discard_post(page_ctx *p);
 
 #endif

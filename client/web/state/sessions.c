@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -41,9 +42,15 @@ int sessions_init(size_t max, int idle_s, int anon_idle_s, sessions **out)
   return 0;
 }
 
+void sessions_free_pending(char *pending)
+{
+  if (pending) sodium_free(pending); /* wipes it */
+}
+
 static void wipe(session *s)
 {
   client_close(s->cl);
+  sessions_free_pending(s->pending);
   void *lock = s->lock;
   sodium_memzero(s, sizeof *s);
   s->lock = lock;
@@ -130,6 +137,9 @@ session *sessions_create(sessions *t, session *from, char cookie[SESSIONS_COOKIE
     memcpy(slot->device_id, from->device_id, sizeof slot->device_id);
     slot->has_device = from->has_device;
     memcpy(slot->return_to, from->return_to, sizeof slot->return_to);
+    memcpy(slot->pending_path, from->pending_path, sizeof slot->pending_path);
+    slot->pending = from->pending; /* moved: a form kept across the login */
+    from->pending = NULL;
     sessions_end(t, from);
   }
   return slot;
@@ -158,4 +168,26 @@ size_t sessions_count(sessions *t)
   for (size_t i = 0; i < t->max; i++) n += t->v[i].used && !t->v[i].ended;
   pthread_mutex_unlock(&t->lock);
   return n;
+}
+
+int sessions_stash(session *s, const char *path, const char *body)
+{
+  size_t n = strlen(body);
+  if (n > SESSIONS_PENDING_MAX || strlen(path) >= sizeof s->pending_path) return -1;
+  char *copy = sodium_malloc(n + 1);
+  if (!copy) return -1;
+  memcpy(copy, body, n + 1);
+  sessions_free_pending(s->pending);
+  s->pending = copy;
+  snprintf(s->pending_path, sizeof s->pending_path, "%s", path);
+  return 0;
+}
+
+char *sessions_take(session *s, const char *path)
+{
+  if (!s->pending || strcmp(s->pending_path, path) != 0) return NULL;
+  char *p = s->pending;
+  s->pending = NULL;
+  s->pending_path[0] = '\0';
+  return p;
 }

@@ -44,6 +44,11 @@ typedef struct {
   int role; /* the wire's Role number, 0 before login */
   int must_change;
   char return_to[SESSIONS_RETURN_MAX]; /* where a lapsed login was: back there after the next */
+  /* A form posted when the login had lapsed (nothing typed is lost): its
+   * fields, url-encoded, and the page it belongs to; kept in locked memory
+   * until the next login takes it (sessions_stash, sessions_take). */
+  char pending_path[SESSIONS_RETURN_MAX];
+  char *pending;
   /* The table's. */
   uint8_t id_hash[32];
   int64_t last_seen;
@@ -64,6 +69,14 @@ session *sessions_create(sessions *t, session *from, char cookie[SESSIONS_COOKIE
 void sessions_release(sessions *t, session *s);
 /* Ends s (logout, or replaced): its client is closed when released. */
 void sessions_end(sessions *t, session *s);
+/* Keeps a copy of body (at most SESSIONS_PENDING_MAX bytes) as s's
+ * pending form for path, replacing any; 0, or -1 if too big or no memory. */
+#define SESSIONS_PENDING_MAX (512 * 1024)
+int sessions_stash(session *s, const char *path, const char *body);
+/* The pending form for path, handed over (the caller frees it with
+ * sessions_free_pending), or NULL. */
+char *sessions_take(session *s, const char *path);
+void sessions_free_pending(char *pending);
 /* How many sessions are live (tests, status). */
 size_t sessions_count(sessions *t);
 
