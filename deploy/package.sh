@@ -30,12 +30,15 @@ arch=$(gcc -print-multiarch)
 for f in ./usr/bin/reflectd ./usr/bin/reflect ./usr/share/man/man8/reflectd.8.gz \
          ./usr/share/man/man1/reflect.1.gz ./etc/reflect/reflectd.conf \
          ./lib/systemd/system/reflectd.service ./usr/lib/$arch/libreflect.so.0 \
-         ./usr/include/reflect/client_call.h ./usr/lib/$arch/pkgconfig/libreflect.pc; do
+         ./usr/include/reflect/client_call.h ./usr/lib/$arch/pkgconfig/libreflect.pc \
+         ./usr/bin/reflect-web ./lib/systemd/system/reflect-web.service ./etc/reflect-web/reflect-web.conf; do
   grep -q " $f\$" <<<"$listing" || { echo "package.sh: $f is missing from $deb" >&2; exit 1; }
 done
 # A shared library asks ldconfig to run after it is installed or removed.
 dpkg-deb -I "$deb" triggers 2>/dev/null | grep -q "ldconfig" ||
   { echo "package.sh: $deb has no ldconfig trigger for libreflect" >&2; exit 1; }
+dpkg-deb -I "$deb" conffiles | grep -qx /etc/reflect-web/reflect-web.conf ||
+  { echo "package.sh: /etc/reflect-web/reflect-web.conf is not a conffile" >&2; exit 1; }
 dpkg-deb -I "$deb" conffiles | grep -qx /etc/reflect/reflectd.conf ||
   { echo "package.sh: /etc/reflect/reflectd.conf is not a conffile" >&2; exit 1; }
 echo "$deb"
