@@ -451,6 +451,18 @@ static const char *current(const form_source *src, const char *field, Reflect__V
   return "";
 }
 
+static void plain_fields(page_ctx *p, const form_source *src, size_t from, size_t to, int group, const char *field,
+                         const char *error)
+{
+  html *h = &p->rs->body;
+  for (size_t i = from; i < to; i++) {
+    if (group && plain[i].kind == REFLECT__V1__SECTION_KIND__SECTION_WELLBEING) continue;
+    widgets_textarea(h, plain[i].id, plain[i].title, plain[i].hint,
+                     current(src, plain[i].id, plain[i].kind, NULL, 0, NULL),
+                     field && !strcmp(field, plain[i].id) ? error : NULL, 5);
+  }
+}
+
 static void edit_form(page_ctx *p, form_source *src, const char *field, const char *error)
 {
   html *h = &p->rs->body;
@@ -490,12 +502,9 @@ static void edit_form(page_ctx *p, form_source *src, const char *field, const ch
   html_lit(h, "<input type=\"hidden\" name=\"base\" value=\"");
   html_uint(h, src->record ? src->record->revision->revision : 0);
   html_lit(h, "\">\n");
-  for (size_t i = 0; i < N_PLAIN; i++) {
-    if (group && plain[i].kind == REFLECT__V1__SECTION_KIND__SECTION_WELLBEING) continue;
-    widgets_textarea(h, plain[i].id, plain[i].title, plain[i].hint,
-                     current(src, plain[i].id, plain[i].kind, NULL, 0, NULL),
-                     field && !strcmp(field, plain[i].id) ? error : NULL, 5);
-  }
+  /* In the order supervision goes: how the person is, then the cases,
+   * then learning, performance, the organisation, actions and notes. */
+  plain_fields(p, src, 0, 1, group, field, error);
   html_lit(h, "<h2 class=\"govuk-heading-m\">Cases discussed</h2>\n");
   if (!src->n_cases)
     html_lit(h, "<p class=\"govuk-body\">No cases are on this session's agenda. Cases come from the caseloads of "
@@ -526,6 +535,7 @@ static void edit_form(page_ctx *p, form_source *src, const char *field, const ch
     }
     html_lit(h, "</fieldset>\n");
   }
+  plain_fields(p, src, 1, N_PLAIN, group, field, error);
   if (group) {
     html_lit(h, "<h2 class=\"govuk-heading-m\">Contributions</h2>\n");
     for (size_t m = 0; m < s->n_members && m < MEMBERS_MAX; m++) {
@@ -556,6 +566,23 @@ void page_record_edit_get(page_ctx *p)
 
 #define SECTIONS_MAX (N_PLAIN + CASES_MAX + MEMBERS_MAX)
 
+/* The plain sections plain[from..to) that were filled in, appended to
+ * store (the order of the record: see plain_fields). */
+static size_t take_plain(const form *f, size_t from, size_t to, int group, Reflect__V1__RecordSection *store,
+                         const char **field_of, size_t n)
+{
+  for (size_t i = from; i < to; i++) {
+    const char *v = form_get(f, plain[i].id);
+    if (!v || !*v || (group && plain[i].kind == REFLECT__V1__SECTION_KIND__SECTION_WELLBEING)) continue;
+    reflect__v1__record_section__init(&store[n]);
+    store[n].kind = plain[i].kind;
+    store[n].text = (char *)v;
+    field_of[n] = plain[i].id;
+    n++;
+  }
+  return n;
+}
+
 void page_record_edit_post(page_ctx *p)
 {
   /* Whatever happens next, what was typed is kept first: as a draft on
@@ -583,15 +610,7 @@ void page_record_edit_post(page_ctx *p)
   char ids[SECTIONS_MAX][48];
   size_t n = 0;
   int group = src.session->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP;
-  for (size_t i = 0; i < N_PLAIN; i++) {
-    const char *v = form_get(f, plain[i].id);
-    if (!v || !*v || (group && plain[i].kind == REFLECT__V1__SECTION_KIND__SECTION_WELLBEING)) continue;
-    reflect__v1__record_section__init(&store[n]);
-    store[n].kind = plain[i].kind;
-    store[n].text = (char *)v;
-    field_of[n] = plain[i].id;
-    n++;
-  }
+  n = take_plain(f, 0, 1, group, store, field_of, n);
   for (int c = 0; c < CASES_MAX; c++) {
     char name[48];
     snprintf(name, sizeof name, "case-%d-reference", c);
@@ -618,6 +637,7 @@ void page_record_edit_post(page_ctx *p)
     field_of[n] = ids[n];
     n++;
   }
+  n = take_plain(f, 1, N_PLAIN, group, store, field_of, n);
   for (size_t m = 0; group && m < src.session->n_members && m < MEMBERS_MAX; m++) {
     snprintf(ids[n], sizeof ids[n], "contribution-%zu", m);
     const char *v = form_get(f, ids[n]);
