@@ -62,9 +62,13 @@
 #include "bench_loop.h"
 #include "bench_reflect.h"
 #include "bench_server.h"
+#include "bench_web.h"
 
 #ifndef BENCH_REFLECTD_DEFAULT
 #define BENCH_REFLECTD_DEFAULT "reflectd"
+#endif
+#ifndef BENCH_REFLECT_WEB_DEFAULT
+#define BENCH_REFLECT_WEB_DEFAULT "reflect-web"
 #endif
 
 enum {
@@ -77,11 +81,12 @@ enum {
   PH_EVENTS = 64,
   PH_OVERLOAD = 128,
   PH_ATTACK = 256,
-  PH_ALL = 511
+  PH_WEB = 512,
+  PH_ALL = 1023
 };
 
 typedef struct {
-  const char *reflectd, *tmp;
+  const char *reflectd, *tmp, *reflect_web;
   double seconds, warmup;
   int clients, login_clients, workers;
   unsigned phases; /* PH_* selected by --only */
@@ -135,6 +140,7 @@ static int measure(unsigned phase, const char *what, const bench_group *g, int n
 }
 
 static void count(const char *name, uint64_t n, const char *unit);
+static void run_web(const options *o, bench_fixture *fx, const char *dir);
 
 static void target(const char *name, double value, int at_least, double limit)
 {
@@ -185,12 +191,15 @@ static int parse(int argc, char **argv, options *o)
        {"seconds", required_argument, NULL, 's'},   {"warmup", required_argument, NULL, 'u'},
        {"clients", required_argument, NULL, 'c'},   {"login-clients", required_argument, NULL, 'l'},
        {"workers", required_argument, NULL, 'w'},   {"only", required_argument, NULL, 'o'},
-       {"transport", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0}};
-  *o = (options){BENCH_REFLECTD_DEFAULT, getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", 5.0, 0.5, 32, 4, 0, PH_ALL, 1};
+       {"transport", required_argument, NULL, 'x'}, {"reflect-web", required_argument, NULL, 'W'},
+       {NULL, 0, NULL, 0}};
+  *o = (options){BENCH_REFLECTD_DEFAULT, getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", BENCH_REFLECT_WEB_DEFAULT, 5.0,
+                 0.5, 32, 4, 0, PH_ALL, 1};
   int ch;
   while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     switch (ch) {
     case 'r': o->reflectd = optarg; break;
+    case 'W': o->reflect_web = optarg; break;
     case 't': o->tmp = optarg; break;
     case 's': o->seconds = atof(optarg); break;
     case 'u': o->warmup = atof(optarg); break;
@@ -205,8 +214,8 @@ static int parse(int argc, char **argv, options *o)
     case 'o':
       o->phases = 0;
       for (char *save = NULL, *t = strtok_r(optarg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        static const char *const names[] = {"echo",  "sqlite", "ping",     "read",        "write",
-                                            "login", "events", "overload", "login_attack"};
+        static const char *const names[] = {"echo",  "sqlite", "ping",     "read",         "write",
+                                            "login", "events", "overload", "login_attack", "web"};
         unsigned bit = 0;
         for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
           if (!strcmp(t, names[i])) bit = 1u << i;
@@ -420,6 +429,7 @@ static void run_reflectd(const options *o, const char *dir, double echo_n, doubl
       figure("login_p50_ms", r[1].p50_ms, "ms");
       target("login_read_p99_ms", r[0].p99_ms, 0, 10.0);
     }
+    if (o->phases & PH_WEB) run_web(o, &fx, srv_dir);
     run_faults(o, &s, &rd, echo_n);
   }
   bench_fixture_close(&fx);
@@ -432,6 +442,47 @@ static void run_reflectd(const options *o, const char *dir, double echo_n, doubl
     fprintf(stderr, "bench: reflectd exited with %d (see %s)\n", st, s.log);
     broken = 1;
   }
+}
+
+/* The web phase (bench_web.h): BENCH_WEB_CLIENTS browsers through
+ * reflect-web, against the same requests made directly, in 3 interleaved
+ * rounds. The goal: a page's p99 within 50 ms on this machine. */
+static void run_web(const options *o, bench_fixture *fx, const char *dir)
+{
+  bench_web_figures f;
+  if (bench_web_run(fx, o->reflect_web, dir, 3, o->warmup, o->seconds, &f)) {
+    broken = 1;
+    return;
+  }
+  static const char *const page[2] = {"home", "record"};
+  for (int k = 0; k < 2; k++) {
+    char name[64];
+    snprintf(name, sizeof name, "web_%s_p50_ms", page[k]);
+    figure(name, f.web_p50[k], "ms");
+    snprintf(name, sizeof name, "web_%s_p50_min_ms", page[k]);
+    figure(name, f.min_web_p50[k], "ms");
+    snprintf(name, sizeof name, "web_%s_p50_max_ms", page[k]);
+    figure(name, f.max_web_p50[k], "ms");
+    snprintf(name, sizeof name, "web_%s_p99_ms", page[k]);
+    figure(name, f.web_p99[k], "ms");
+    snprintf(name, sizeof name, "web_%s_p99_min_ms", page[k]);
+    figure(name, f.min_web_p99[k], "ms");
+    snprintf(name, sizeof name, "web_%s_p99_max_ms", page[k]);
+    figure(name, f.max_web_p99[k], "ms");
+    snprintf(name, sizeof name, "web_%s_direct_p50_ms", page[k]);
+    figure(name, f.direct_p50[k], "ms");
+    snprintf(name, sizeof name, "web_%s_direct_p99_ms", page[k]);
+    figure(name, f.direct_p99[k], "ms");
+    snprintf(name, sizeof name, "web_%s_ratio", page[k]);
+    figure(name, f.ratio[k], "x");
+    snprintf(name, sizeof name, "web_%s_ratio_min", page[k]);
+    figure(name, f.min_ratio[k], "x");
+    snprintf(name, sizeof name, "web_%s_ratio_max", page[k]);
+    figure(name, f.max_ratio[k], "x");
+    snprintf(name, sizeof name, "web_%s_p99_ms", page[k]);
+    target(name, f.web_p99[k], 0, 50.0);
+  }
+  total_errors += f.errors;
 }
 
 static void count(const char *name, uint64_t n, const char *unit)
@@ -493,8 +544,8 @@ int main(int argc, char **argv)
   if (parse(argc, argv, &o)) {
     fprintf(stderr, "usage: reflect_bench [--reflectd PATH] [--tmp DIR] [--seconds S] [--warmup S]\n"
                     "                     [--clients N] [--login-clients N] [--workers N]\n"
-                    "                     [--only echo,sqlite,ping,read,write,login,events,overload,login_attack]\n"
-                    "                     [--transport tcp|ipc]\n");
+                    "                     [--only echo,sqlite,ping,read,write,login,events,overload,login_attack,web]\n"
+                    "                     [--transport tcp|ipc] [--reflect-web PATH]\n");
     return 2;
   }
   atexit(bench_server_kill);
@@ -521,7 +572,7 @@ int main(int argc, char **argv)
   double busy0 = machine_busy_s(), own0 = own_cpu_s();
   int64_t t0 = bench_now_ns();
   run_baselines(&o, dir, &echo_n, &sqlite_rps);
-  if (!broken && (o.phases & (PH_PING | PH_READ | PH_WRITE | PH_LOGIN | PH_OVERLOAD | PH_ATTACK)))
+  if (!broken && (o.phases & (PH_PING | PH_READ | PH_WRITE | PH_LOGIN | PH_OVERLOAD | PH_ATTACK | PH_WEB)))
     run_reflectd(&o, dir, echo_n, sqlite_rps);
   if (!broken && (o.phases & PH_EVENTS)) run_events(&o, dir);
   /* Everything here shares the machine's cores with whatever else runs:
