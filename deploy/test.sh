@@ -47,7 +47,8 @@ if [ "${REFLECT_TSAN_CHECK:-1}" = 1 ]; then
   tsan_tests=(e2e login overload transport events watch scheduler keys backup backup_keys export_inspection)
   cmake -S "$repo" -B "$tsan_build" -DCMAKE_BUILD_TYPE=Debug -DREFLECT_TSAN=ON -DREFLECT_WERROR=ON \
     -DREFLECT_TESTS=ON -DREFLECT_BENCH=OFF >/dev/null
-  cmake --build "$tsan_build" -j"$jobs" --target reflectd reflect "${tsan_tests[@]/#/test_}"
+  web_tests=(web_login web_caseload web_drafts)
+  cmake --build "$tsan_build" -j"$jobs" --target reflectd reflect reflect-web "${tsan_tests[@]/#/test_}"
   tsan_logs=$(mktemp -d)
   # TSan's memory layout needs the default ASLR entropy: with
   # vm.mmap_rnd_bits above 28 (some newer kernels) the instrumented programs
@@ -72,7 +73,8 @@ if [ "${REFLECT_TSAN_CHECK:-1}" = 1 ]; then
     (cd "$tsan_build" &&
       TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$repo/tests/tsan.supp log_path=$tsan_logs/tsan" \
         "${norandom[@]}" ctest --output-on-failure --timeout 900 \
-        -R "^integration_test_($(IFS='|'; echo "${tsan_tests[*]}"))\$") || tsan_status=$?
+        -R "^(integration_test_($(IFS='|'; echo "${tsan_tests[*]}"))|$(IFS='|'; echo "${web_tests[*]}"))\$") ||
+      tsan_status=$?
   fi
   if compgen -G "$tsan_logs/tsan.*" >/dev/null; then
     cat "$tsan_logs"/tsan.* >&2

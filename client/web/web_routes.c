@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <stdlib.h>
 
 #include "assets.h"
 #include "page_actions.h"
@@ -14,6 +15,7 @@
 #include "page_login.h"
 #include "page_record.h"
 #include "page_sessions.h"
+#include "page_survey.h"
 
 typedef enum {
   OPEN,      /* anyone: the login form */
@@ -43,6 +45,8 @@ static const route routes[] = {
     {"POST", "/sessions/#/status", page_sessions_status_post, LOGGED_IN},
     {"GET", "/sessions/#/move", page_sessions_move_get, LOGGED_IN},
     {"POST", "/sessions/#/move", page_sessions_move_post, LOGGED_IN},
+    {"POST", "/sessions/#/attendance", page_sessions_attendance_post, LOGGED_IN},
+    {"POST", "/sessions/#/attendance/sign", page_sessions_attendance_sign_post, LOGGED_IN},
     {"GET", "/sessions/#/record", page_record_show, LOGGED_IN},
     {"POST", "/sessions/#/record/sign", page_record_sign_post, LOGGED_IN},
     {"POST", "/sessions/#/record/comment", page_record_comment_post, LOGGED_IN},
@@ -51,6 +55,10 @@ static const route routes[] = {
     {"GET", "/sessions/#/record/history", page_record_history, LOGGED_IN},
     {"POST", "/sessions/#/record/draft", page_record_draft_post, LOGGED_IN},
     {"POST", "/sessions/#/record/draft/discard", page_record_draft_discard_post, LOGGED_IN},
+    {"GET", "/sessions/#/survey", page_survey_get, LOGGED_IN},
+    {"POST", "/sessions/#/survey", page_survey_post, LOGGED_IN},
+    {"GET", "/targets/#", page_survey_target_get, LOGGED_IN},
+    {"POST", "/targets/#/agree", page_survey_target_post, LOGGED_IN},
     {"GET", "/cases", page_cases_list, LOGGED_IN},
     {"GET", "/cases/#", page_cases_show, LOGGED_IN},
     {"GET", "/actions", page_actions_list, LOGGED_IN},
@@ -136,6 +144,84 @@ static int form_is_ours(const web_routes_ctx *w, const http_request *rq, const s
   return token && strlen(token) == SESSIONS_CSRF_LEN && sodium_memcmp(token, s->csrf, SESSIONS_CSRF_LEN) == 0;
 }
 
+static int cross_site(const http_request *rq)
+{
+  const char *site = http_header(rq, "Sec-Fetch-Site");
+  return site && !strcmp(site, "cross-site");
+}
+
+/* A page that asks for itself again, from this site (and so with the
+ * session cookie). The refresh is a meta element: no script is needed. */
+static void reload(http_response *rs, const char *path)
+{
+  html *h = &rs->body;
+  html_lit(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"refresh\" "
+              "content=\"0\">\n<title>Reflect</title>\n</head>\n<body>\n<p><a href=\"");
+  html_attr(h, path);
+  html_lit(h, "\">Continue to Reflect</a></p>\n</body>\n</html>\n");
+}
+
+/* A path on this site, fit to come back to: '/', then no '/' or '\\', no
+ * control character, not too long. */
+static int local_path(const char *s)
+{
+  if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\' || strlen(s) >= SESSIONS_RETURN_MAX) return 0;
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+    if (*c < 0x20 || *c == 0x7f || *c == '\\') return 0;
+  return 1;
+}
+
+/* To the login form, saying where to come back to (no session yet to
+ * keep it in). */
+static void to_login(http_response *rs, const char *path)
+{
+  html target;
+  html_init(&target, 1024);
+  html_lit(&target, "/login?next=");
+  html_url(&target, path);
+  size_t n = 0;
+  char *where = html_take(&target, &n);
+  if (where && n < sizeof rs->location) {
+    char copy[sizeof rs->location];
+    snprintf(copy, sizeof copy, "%.*s", (int)n, where);
+    http_redirect(rs, copy);
+  } else {
+    http_redirect(rs, "/login");
+  }
+  free(where);
+  html_free(&target);
+}
+
+static void remember_next(page_ctx *p)
+{
+  const char *next = http_query(p->rq, "next");
+  if (local_path(next) && strcmp(next, "/login") != 0) snprintf(p->s->return_to, sizeof p->s->return_to, "%s", next);
+}
+
+/* A form posted after the login lapsed: the record's are kept, for the
+ * person who typed them alone, until they log in again (page_record.h);
+ * the page's draft saver is told, not redirected. */
+static void keep_form(page_ctx *p, const route *r)
+{
+  int draft = r->fn == page_record_draft_post;
+  if (draft || r->fn == page_record_edit_post) {
+    char path[96];
+    snprintf(path, sizeof path, "/sessions/%llu/record/edit", (unsigned long long)p->id);
+    char *content = form_encode(&p->rq->form, "csrf");
+    if (content && p->s->username[0]) (void)sessions_stash(p->s, p->s->username, path, content);
+    if (content) {
+      sodium_memzero(content, strlen(content));
+      free(content);
+    }
+    snprintf(p->s->return_to, sizeof p->s->return_to, "%s", path);
+  }
+  if (draft) {
+    refuse(p->rs, 401, "logged out: log in again to go on\n");
+    return;
+  }
+  http_redirect(p->rs, "/login?lapsed=1");
+}
+
 void web_routes_handle(void *arg, http_request *rq, http_response *rs)
 {
   web_routes_ctx *w = arg;
@@ -152,13 +238,33 @@ void web_routes_handle(void *arg, http_request *rq, http_response *rs)
       r = &routes[i];
 
   page_ctx p = {.app = &w->app, .rq = rq, .rs = rs, .id = id};
-  p.s = sessions_acquire(w->app.sess, http_cookie(rq, page_cookie_name(rq, PAGE_COOKIE_SESSION)), rq->now);
-  if (!p.s) {
-    char cookie[SESSIONS_COOKIE_LEN + 1];
-    p.s = sessions_create(w->app.sess, NULL, cookie, rq->now);
-    if (!p.s) return refuse(rs, 503, "Reflect is busy; try again in a minute.\n");
-    http_set_cookie(rs, rq, page_cookie_name(rq, PAGE_COOKIE_SESSION), cookie, -1);
+  const char *cookie = http_cookie(rq, page_cookie_name(rq, PAGE_COOKIE_SESSION));
+  p.s = sessions_acquire(w->app.sess, cookie, rq->now);
+  if (!p.s && get && cross_site(rq)) {
+    /* A link from another site: the browser held back the SameSite=Strict
+     * cookie. Asking again from this page sends it; answering now would
+     * set a new cookie over the person's login. */
+    reload(rs, rq->path);
+    return;
   }
+  if (!p.s && get && r && r->fn == page_login_get) {
+    /* The login form is the only page that makes a session (it needs a
+     * CSRF token): a flood of other requests makes none. */
+    char fresh[SESSIONS_COOKIE_LEN + 1];
+    p.s = sessions_create(w->app.sess, NULL, fresh, rq->now);
+    if (!p.s) {
+      refuse(rs, 503, "Reflect is busy; try again in a minute.\n");
+      return;
+    }
+    http_set_cookie(rs, rq, page_cookie_name(rq, PAGE_COOKIE_SESSION), fresh, -1);
+  }
+  if (!p.s) {
+    if (rq->post) refuse(rs, 403, "That form has expired. Go back, reload the page and try again.\n");
+    else if (!r) page_not_found(&p);
+    else to_login(rs, rq->path);
+    return;
+  }
+  if (get && r && r->fn == page_login_get) remember_next(&p);
   if (rq->post && (rq->form_error || !form_is_ours(w, rq, p.s))) {
     refuse(rs, 403,
            rq->form_error ? "That form could not be read.\n"
@@ -167,8 +273,12 @@ void web_routes_handle(void *arg, http_request *rq, http_response *rs)
   } else if (!r) {
     page_not_found(&p);
   } else if (r->who != OPEN && !p.s->cl) {
-    if (get) snprintf(p.s->return_to, sizeof p.s->return_to, "%s", rq->path);
-    http_redirect(rs, "/login");
+    if (get) {
+      snprintf(p.s->return_to, sizeof p.s->return_to, "%s", rq->path);
+      http_redirect(rs, "/login");
+    } else {
+      keep_form(&p, r);
+    }
   } else if (r->who == LOGGED_IN && p.s->must_change) {
     http_redirect(rs, "/password");
   } else {

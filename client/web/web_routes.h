@@ -9,13 +9,19 @@
  *  - A request whose Host is not one of the gateway's own origins is
  *    refused (421): a page on another name that resolves here (DNS
  *    rebinding) cannot drive it.
- *  - Every other request has a session (made, with its cookie, on a first
- *    visit). A POST must come from this site (Origin equal to the
- *    gateway's origin, and Sec-Fetch-Site, when sent, same-origin) and
- *    carry the session's CSRF token; otherwise 403 and nothing runs.
+ *  - Only the login form makes a session (with its cookie): a request with
+ *    no session is a 404, a redirect to /login?next=PATH, or (a POST) a
+ *    403, and makes nothing, so a flood of requests fills no table. A GET
+ *    from another site's link without the cookie (SameSite=Strict held it
+ *    back) is answered with a page that asks again from here, so the
+ *    person's login is not replaced.
+ *  - A POST must come from this site (Origin equal to the gateway's
+ *    origin, and Sec-Fetch-Site, when sent, same-origin) and carry the
+ *    session's CSRF token; otherwise 403 and nothing runs.
  *  - A page that needs a login sends a browser without one to /login (and
- *    back afterwards); one whose password an administrator set only
- *    reaches /password and /logout until it is changed.
+ *    back afterwards); a record posted after the login lapsed is kept for
+ *    its writer (page_record.h). A login whose password an administrator
+ *    set only reaches /password and /logout until it is changed.
  *  - Anything else is "Page not found".
  */
 #ifndef REFLECT_WEB_ROUTES_H

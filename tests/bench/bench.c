@@ -186,15 +186,27 @@ static void remove_tree(const char *dir)
 
 static int parse(int argc, char **argv, options *o)
 {
-  static const struct option opts[] =
-      {{"reflectd", required_argument, NULL, 'r'},  {"tmp", required_argument, NULL, 't'},
-       {"seconds", required_argument, NULL, 's'},   {"warmup", required_argument, NULL, 'u'},
-       {"clients", required_argument, NULL, 'c'},   {"login-clients", required_argument, NULL, 'l'},
-       {"workers", required_argument, NULL, 'w'},   {"only", required_argument, NULL, 'o'},
-       {"transport", required_argument, NULL, 'x'}, {"reflect-web", required_argument, NULL, 'W'},
-       {NULL, 0, NULL, 0}};
-  *o = (options){BENCH_REFLECTD_DEFAULT, getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", BENCH_REFLECT_WEB_DEFAULT, 5.0,
-                 0.5, 32, 4, 0, PH_ALL, 1};
+  static const struct option opts[] = {{"reflectd", required_argument, NULL, 'r'},
+                                       {"tmp", required_argument, NULL, 't'},
+                                       {"seconds", required_argument, NULL, 's'},
+                                       {"warmup", required_argument, NULL, 'u'},
+                                       {"clients", required_argument, NULL, 'c'},
+                                       {"login-clients", required_argument, NULL, 'l'},
+                                       {"workers", required_argument, NULL, 'w'},
+                                       {"only", required_argument, NULL, 'o'},
+                                       {"transport", required_argument, NULL, 'x'},
+                                       {"reflect-web", required_argument, NULL, 'W'},
+                                       {NULL, 0, NULL, 0}};
+  *o = (options){BENCH_REFLECTD_DEFAULT,
+                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+                 BENCH_REFLECT_WEB_DEFAULT,
+                 5.0,
+                 0.5,
+                 32,
+                 4,
+                 0,
+                 PH_ALL,
+                 1};
   int ch;
   while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     switch (ch) {

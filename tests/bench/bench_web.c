@@ -107,7 +107,8 @@ static int request(browser *b, const char *method, const char *path, const char 
                    "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: http://127.0.0.1:%d\r\n%s%s%s"
                    "Connection: keep-alive\r\n%s%zu%s\r\n%s",
                    method, path, b->port, b->port, b->cookie[0] ? "Cookie: reflect-session=" : "", b->cookie,
-                   b->cookie[0] ? "\r\n" : "", form ? "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " : "",
+                   b->cookie[0] ? "\r\n" : "",
+                   form ? "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " : "",
                    form ? strlen(form) : 0, form ? "\r\n" : "", form ? form : "");
   if (n <= 0 || (size_t)n >= sizeof req) return -1;
   if (!form) {

@@ -31,7 +31,7 @@ function showLive (ev) {
     who.textContent = ev.who
     content.appendChild(who)
   }
-  if (typeof ev.href === 'string' && ev.href.startsWith('/') && !ev.href.startsWith('//')) {
+  if (typeof ev.href === 'string' && /^\/[^/\\]/.test(ev.href)) {
     const link = document.createElement('a')
     link.className = 'govuk-notification-banner__link'
     link.href = ev.href
@@ -43,17 +43,30 @@ function showLive (ev) {
   while (live.children.length > 5) live.lastElementChild.remove()
   if ('Notification' in window && Notification.permission === 'granted') {
     const n = new Notification('Reflect', { body: ev.summary, tag: 'reflect-' + ev.seq })
-    n.onclick = () => { window.focus(); if (ev.href.startsWith("/")) window.location.href = ev.href }
+    n.onclick = () => {
+      window.focus()
+      if (typeof ev.href === 'string' && /^\/[^/\\]/.test(ev.href)) window.location.href = ev.href
+    }
   }
 }
 
-if (document.body.dataset.events === 'on' && 'EventSource' in window) {
+// EventSource reconnects by itself after a dropped connection, but not
+// after a refusal (too many tabs, the gateway restarting): then it is
+// opened again later, backing off from 30 s to 5 minutes.
+function listen (delay) {
   const source = new EventSource('/events')
+  let ended = false
+  source.addEventListener('open', () => { delay = 30000 })
   source.addEventListener('reflect', (e) => {
     try { showLive(JSON.parse(e.data)) } catch (err) { /* not an event: ignore */ }
   })
-  source.addEventListener('end', () => source.close())
+  source.addEventListener('end', () => { ended = true; source.close() })
+  source.addEventListener('error', () => {
+    if (ended || source.readyState !== EventSource.CLOSED) return
+    setTimeout(() => listen(Math.min(delay * 2, 300000)), delay)
+  })
 }
+if (document.body.dataset.events === 'on' && 'EventSource' in window) listen(30000)
 
 // The button that asks for desktop notifications exists only for a script
 // that can use the answer.
@@ -76,15 +89,18 @@ for (const form of document.querySelectorAll('form[data-draft]')) {
   const save = () => {
     if (saving) { timer = setTimeout(save, 1000); return }
     saving = true
+    // A redirect is never a saved draft (it would be the login page).
     fetch(form.dataset.draft, {
       method: 'POST',
       body: new URLSearchParams(new FormData(form)),
-      credentials: 'same-origin'
+      credentials: 'same-origin',
+      redirect: 'manual'
     }).then((r) => r.text().then((text) => {
       if (!status) return
-      status.textContent = r.ok
+      const saved = r.ok && r.type !== 'opaqueredirect'
+      status.textContent = saved
         ? 'Draft kept at ' + new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-        : 'Draft ' + text.trim()
+        : 'Draft ' + (text.trim() || 'not kept: log in again')
     })).catch(() => {
       if (status) status.textContent = 'Draft not kept: Reflect did not answer. Keep this page open.'
     }).finally(() => { saving = false })

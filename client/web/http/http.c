@@ -24,6 +24,7 @@ typedef struct {
   char *body;
   size_t len, cap;
   int too_large, bad_type;
+  time_t started; /* a request has HTTP_REQUEST_S to arrive whole */
 } pending;
 
 /* A page's bytes and their length, so the free callback can wipe them. */
@@ -214,6 +215,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
     p->rq.path = url;
     p->rq.tls = s->tls;
     p->rq.post = strcmp(method, "POST") == 0;
+    p->started = time(NULL);
     if (p->rq.post) {
       const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
       p->bad_type = !type || strncmp(type, "application/x-www-form-urlencoded", 33) != 0 ||
@@ -224,6 +226,9 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
     *con_cls = p;
     return MHD_YES;
   }
+  /* The idle timeout alone lets a client send a byte every few seconds
+   * for ever: a request must arrive whole within a bound. */
+  if (time(NULL) - p->started > HTTP_REQUEST_S) return MHD_NO;
   if (*upload_size) {
     size_t n = *upload_size;
     *upload_size = 0;
@@ -290,6 +295,9 @@ int http_start(const http_config *cfg, http_handler fn, void *arg, http_server *
       {MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL},
       {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, s->cert},
       {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, s->key},
+      /* TLS 1.2 and 1.3 only, with GnuTLS's secure choices. */
+      {tls ? MHD_OPTION_HTTPS_PRIORITIES : MHD_OPTION_END, 0,
+       (void *)"SECURE256:SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE"},
       {MHD_OPTION_END, 0, NULL},
   };
   s->d = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, s, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
@@ -335,8 +343,12 @@ const char *http_header(const http_request *rq, const char *name)
 void http_redirect(http_response *rs, const char *path)
 {
   rs->status = 303;
-  /* Only a path on this site: "//evil" or "/\evil" would leave it. */
-  if (!path || path[0] != '/' || path[1] == '/' || path[1] == '\\' || strpbrk(path, "\r\n")) path = "/";
+  /* Only a path on this site: "//evil" or "/\evil" would leave it, and a
+   * browser drops tabs and line breaks before it looks. */
+  int ok = path && path[0] == '/' && path[1] != '/';
+  for (const unsigned char *c = (const unsigned char *)path; ok && *c; c++)
+    if (*c < 0x20 || *c == 0x7f || *c == '\\') ok = 0;
+  if (!ok) path = "/";
   snprintf(rs->location, sizeof rs->location, "%s", path);
 }
 

@@ -11,8 +11,9 @@
  *    handler is not called), only application/x-www-form-urlencoded bodies
  *    (parsed into rq->form, at most HTTP_FIELDS_MAX fields; a malformed one
  *    is rq->form_error, for the handler to answer). A connection idle for
- *    HTTP_IDLE_S is closed; at most HTTP_CONNECTIONS at once, and
- *    HTTP_PER_IP from one address.
+ *    HTTP_IDLE_S is closed, and so is one whose request has not arrived
+ *    whole within HTTP_REQUEST_S; at most HTTP_CONNECTIONS at once, and
+ *    HTTP_PER_IP from one address. Under TLS only 1.2 and 1.3.
  *  - The handler fills rs: a status, and a page in rs->body (text/html) or
  *    static bytes (rs->bytes, not copied, must outlive the server), or a
  *    stream (rs->stream, for Server-Sent Events: called on the connection's
@@ -38,6 +39,7 @@
 #define HTTP_FIELDS_MAX 512
 #define HTTP_PAGE_MAX (4 * 1024 * 1024)
 #define HTTP_IDLE_S 30
+#define HTTP_REQUEST_S 60 /* a request, headers and body, arrives whole within this */
 #define HTTP_CONNECTIONS 512
 #define HTTP_PER_IP 128
 #define HTTP_COOKIES_MAX 4

@@ -148,7 +148,8 @@ void page_forget_login(page_ctx *p)
   p->s->cl = NULL;
   p->s->role = 0;
   p->s->must_change = 0;
-  p->s->username[0] = '\0';
+  /* The username stays: a form posted before the next login is kept for
+   * this person alone (web_routes.c, keep_form). */
 }
 
 void page_refused(page_ctx *p, const Reflect__V1__Reply *rep)

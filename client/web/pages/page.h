@@ -86,8 +86,8 @@ const char *page_cookie_name(const http_request *rq, int which);
 #define PAGE_DEVICE_MAX_AGE (400L * 24 * 3600)
 
 /* Ends the person's login in this browser (after the server said it
- * lapsed, or at logout): the client is closed, the session stays for the
- * login form. */
+ * lapsed): the client is closed; the session stays for the login form,
+ * remembering whose it was. */
 void page_forget_login(page_ctx *p);
 
 #endif

@@ -1,5 +1,6 @@
 #include "page_events.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +14,52 @@
 static atomic_int open_streams;
 static atomic_int stopping;
 
+/* Streams per person: each open tab holds one, and a browser allows only
+ * six connections to a site over HTTP/1.1, so a few tabs must not take
+ * them all; nor may one person take every stream. */
+static pthread_mutex_t per_user_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+  char user[65];
+  int n;
+} per_user[PAGE_EVENTS_STREAMS];
+
+static int user_take(const char *user)
+{
+  int ok = 0, free_slot = -1;
+  pthread_mutex_lock(&per_user_lock);
+  for (int i = 0; i < PAGE_EVENTS_STREAMS; i++) {
+    if (per_user[i].n && !strcmp(per_user[i].user, user)) {
+      ok = per_user[i].n < PAGE_EVENTS_PER_USER;
+      if (ok) per_user[i].n++;
+      free_slot = -2;
+      break;
+    }
+    if (!per_user[i].n && free_slot == -1) free_slot = i;
+  }
+  if (free_slot >= 0) {
+    snprintf(per_user[free_slot].user, sizeof per_user[free_slot].user, "%s", user);
+    per_user[free_slot].n = 1;
+    ok = 1;
+  }
+  pthread_mutex_unlock(&per_user_lock);
+  return ok;
+}
+
+static void user_give(const char *user)
+{
+  pthread_mutex_lock(&per_user_lock);
+  for (int i = 0; i < PAGE_EVENTS_STREAMS; i++)
+    if (per_user[i].n && !strcmp(per_user[i].user, user)) {
+      per_user[i].n--;
+      break;
+    }
+  pthread_mutex_unlock(&per_user_lock);
+}
+
 typedef struct {
   client *cl;
   client_events *ev;
+  char user[65];
   char out[OUT_MAX];
   size_t len, off;
   int ended;
@@ -31,6 +75,7 @@ static void stream_free(void *arg)
   stream *st = arg;
   client_events_close(st->ev);
   client_close(st->cl);
+  user_give(st->user);
   free(st);
   atomic_fetch_sub(&open_streams, 1);
 }
@@ -136,7 +181,13 @@ void page_events_stream(page_ctx *p)
     refuse(p, 503, "Too many live connections; the page will try again.\n");
     return;
   }
+  if (!user_take(p->s->username)) {
+    atomic_fetch_sub(&open_streams, 1);
+    refuse(p, 429, "Live events are already open in other tabs.\n");
+    return;
+  }
   stream *st = calloc(1, sizeof *st);
+  if (st) snprintf(st->user, sizeof st->user, "%s", p->s->username);
   int rc = st ? client_dup(p->s->cl, p->app->zctx, &st->cl) : CLIENT_ENOMEM;
   /* From the newest event on: a page shows what happens while it is open. */
   Reflect__V1__EventsSinceRequest in = REFLECT__V1__EVENTS_SINCE_REQUEST__INIT;
@@ -154,6 +205,7 @@ void page_events_stream(page_ctx *p)
       client_close(st->cl);
       free(st);
     }
+    user_give(p->s->username);
     atomic_fetch_sub(&open_streams, 1);
     refuse(p, rc == CLIENT_EUNAUTH || rc == CLIENT_EREFUSED ? 401 : 503, "No live events now.\n");
     return;

@@ -13,8 +13,10 @@
  *    `event: reflect` with a JSON object (kind, summary, who, when, a link
  *    to what it is about: never record content), a comment every 15 s so a
  *    closed tab is noticed, and `event: end` when the login lapses.
- *  - At most PAGE_EVENTS_STREAMS streams at once across the gateway; one
- *    more is answered 503, and the page's script simply retries later.
+ *  - At most PAGE_EVENTS_STREAMS streams at once across the gateway (one
+ *    more is 503) and PAGE_EVENTS_PER_USER per person (429): a browser
+ *    has six connections to a site, and tabs must leave it some. The
+ *    page's script tries again later, backing off.
  *  - page_events_stop makes every stream end within a second (shutdown).
  */
 #ifndef REFLECT_WEB_PAGE_EVENTS_H
@@ -23,6 +25,7 @@
 #include "page.h"
 
 #define PAGE_EVENTS_STREAMS 256
+#define PAGE_EVENTS_PER_USER 3
 #define PAGE_EVENTS_KEEPALIVE_MS 15000
 
 void page_events_stream(page_ctx *p);

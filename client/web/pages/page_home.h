@@ -1,6 +1,7 @@
 /*
- * page_home — "My supervision": the person's next sessions and their open
- * actions, due soonest first, each linking to its page.
+ * page_home — "My supervision": everything waiting for the person (one
+ * Inbox request), their next sessions and their open actions, each linking
+ * to the page that deals with it.
  */
 #ifndef REFLECT_WEB_PAGE_HOME_H
 #define REFLECT_WEB_PAGE_HOME_H

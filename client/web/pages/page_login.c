@@ -166,6 +166,13 @@ void page_login_post(page_ctx *p)
    * attacker may have planted before is worth nothing now. */
   char cookie[SESSIONS_COOKIE_LEN + 1];
   session *old = p->s;
+  char old_user[sizeof old->username];
+  snprintf(old_user, sizeof old_user, "%s", old->username);
+  if (old->cl) {
+    /* A second login over a first: the first ends on the server too. */
+    Reflect__V1__Reply *out = NULL;
+    if (client_logout(old->cl, &out) == CLIENT_OK) client_free_reply(out);
+  }
   session *s = sessions_create(p->app->sess, old, cookie, p->rq->now);
   sessions_release(p->app->sess, old);
   p->s = s;
@@ -178,12 +185,17 @@ void page_login_post(page_ctx *p)
   memcpy(s->device_id, id, sizeof id);
   s->has_device = 1;
   s->cl = cl;
+  /* Text the server sends is made safe to show: no bidirectional
+   * override or invisible control reaches a page (wire_clean_strings). */
+  client_set_clean_text(cl, 1);
   snprintf(s->username, sizeof s->username, "%s", rep->login->user->username);
   s->role = (int)rep->login->user->role;
   s->must_change = rep->login->must_change_password;
   client_free_reply(rep);
   http_set_cookie(p->rs, p->rq, page_cookie_name(p->rq, PAGE_COOKIE_SESSION), cookie, -1);
   char back[SESSIONS_RETURN_MAX];
+  /* Where a lapsed login was is for the same person only. */
+  if (old_user[0] && strcmp(old_user, s->username) != 0) s->return_to[0] = '\0';
   snprintf(back, sizeof back, "%s", s->return_to[0] ? s->return_to : "/");
   s->return_to[0] = '\0';
   http_redirect(p->rs, s->must_change ? "/password" : back);
@@ -199,6 +211,7 @@ void page_login_logout(page_ctx *p)
   char cookie[SESSIONS_COOKIE_LEN + 1];
   session *old = p->s;
   old->return_to[0] = '\0';
+  sessions_drop_pending(old); /* nothing typed goes to whoever logs in next */
   session *s = sessions_create(p->app->sess, old, cookie, p->rq->now);
   sessions_release(p->app->sess, old);
   p->s = s;

@@ -351,7 +351,7 @@ static void stash(page_ctx *p, const char *content)
 {
   char path[96];
   snprintf(path, sizeof path, "/sessions/%llu/record/edit", (unsigned long long)p->id);
-  if (content) (void)sessions_stash(p->s, path, content);
+  if (content) (void)sessions_stash(p->s, p->s->username, path, content);
 }
 
 /* A draft to start the form from, if there is one newer than the record:
@@ -359,7 +359,7 @@ static void stash(page_ctx *p, const char *content)
  * the server's. */
 static void restore_draft(page_ctx *p, form_source *src)
 {
-  char *pending = sessions_take(p->s, p->rq->path);
+  char *pending = sessions_take(p->s, p->s->username, p->rq->path);
   if (pending) {
     Reflect__V1__Reply *rep = NULL;
     if (save_draft(p, pending, &rep) == CLIENT_OK) client_free_reply(rep);
@@ -434,9 +434,28 @@ static int load_source(page_ctx *p, form_source *src)
 
 /* What the record says for a section now: the form's value after a
  * refusal, else the latest revision's. */
+/* In a form or draft, the value of part `part` of the case block whose
+ * reference is `reference`, wherever that block was: the agenda may have
+ * changed order since, and text must stay with its own child. */
+static const char *case_in(const form *values, const char *reference, int part)
+{
+  for (int k = 0; k < CASES_MAX; k++) {
+    char name[48];
+    snprintf(name, sizeof name, "case-%d-reference", k);
+    const char *ref = form_get(values, name);
+    if (!ref) break;
+    if (strcmp(ref, reference) != 0) continue;
+    snprintf(name, sizeof name, "case-%d-%s", k, case_parts[part].id);
+    return form_get(values, name);
+  }
+  return "";
+}
+
 static const char *current(const form_source *src, const char *field, Reflect__V1__SectionKind kind,
                            const char *reference, int part, const char *member)
 {
+  if (src->values && kind == REFLECT__V1__SECTION_KIND__SECTION_CASE && reference)
+    return case_in(src->values, reference, part);
   if (src->values) return form_get(src->values, field);
   if (!src->record) return "";
   for (size_t i = 0; i < src->record->n_sections; i++) {

@@ -8,6 +8,7 @@
 #include "widgets.h"
 
 #define LIST_LIMIT 100
+#define MEMBERS_MAX 32
 
 static const char *status_text(Reflect__V1__SessionStatus s, const char **colour)
 {
@@ -136,6 +137,81 @@ static void status_form(page_ctx *p, const Reflect__V1__Session *s, const char *
   html_lit(h, "</form>\n");
 }
 
+static const char *attendance_text(Reflect__V1__Attendance a)
+{
+  if (a == REFLECT__V1__ATTENDANCE__ATTENDANCE_PRESENT) return "Present";
+  if (a == REFLECT__V1__ATTENDANCE__ATTENDANCE_ABSENT) return "Absent";
+  return "Not recorded";
+}
+
+/* A group session's attendance: who was there, whether each member has
+ * confirmed it; the supervisor records it once the session has started,
+ * and a member confirms what was recorded for them. */
+static void attendance(page_ctx *p, const Reflect__V1__Session *s, int mine)
+{
+  html *h = &p->rs->body;
+  html_lit(h, "<h2 class=\"govuk-heading-m\">Attendance</h2>\n");
+  widgets_summary_begin(h);
+  const Reflect__V1__MemberAttendance *me = NULL;
+  for (size_t i = 0; i < s->n_members; i++) {
+    const Reflect__V1__MemberAttendance *a = NULL;
+    for (size_t k = 0; k < s->n_attendance; k++)
+      if (!strcmp(s->attendance[k]->member, s->members[i])) a = s->attendance[k];
+    if (!strcmp(s->members[i], p->s->username)) me = a;
+    widgets_summary_row(h, s->members[i]);
+    html_txt(h, attendance_text(a ? a->attendance : REFLECT__V1__ATTENDANCE__ATTENDANCE_UNKNOWN));
+    if (a && a->signed_at) {
+      html_lit(h, ", confirmed ");
+      page_date(h, a->signed_at);
+    }
+    widgets_summary_row_end(h);
+  }
+  widgets_summary_end(h);
+  if (mine && s->starts_at <= p->rq->now && s->status != REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED) {
+    html_lit(h, "<form method=\"post\" action=\"/sessions/");
+    html_uint(h, s->id);
+    html_lit(h, "/attendance\" novalidate>\n");
+    page_csrf(p);
+    html_lit(h,
+             "<div class=\"govuk-form-group\">\n<fieldset class=\"govuk-fieldset\" aria-describedby=\"present-hint\">\n"
+             "<legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">Who was there?</legend>\n"
+             "<div id=\"present-hint\" class=\"govuk-hint\">The others are recorded as absent. Each member "
+             "then confirms what is recorded for them.</div>\n<div class=\"govuk-checkboxes\" "
+             "data-module=\"govuk-checkboxes\">\n");
+    for (size_t i = 0; i < s->n_members; i++) {
+      int present = 0;
+      for (size_t k = 0; k < s->n_attendance; k++)
+        if (!strcmp(s->attendance[k]->member, s->members[i]))
+          present = s->attendance[k]->attendance == REFLECT__V1__ATTENDANCE__ATTENDANCE_PRESENT;
+      html_lit(h, "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-checkboxes__input\" id=\"present-");
+      html_uint(h, i);
+      html_lit(h, "\" name=\"present\" type=\"checkbox\" value=\"");
+      html_attr(h, s->members[i]);
+      html_lit(h, "\"");
+      if (present) html_lit(h, " checked");
+      html_lit(h, "><label class=\"govuk-label govuk-checkboxes__label\" for=\"present-");
+      html_uint(h, i);
+      html_lit(h, "\">");
+      html_txt(h, s->members[i]);
+      html_lit(h, "</label></div>\n");
+    }
+    html_lit(h, "</div>\n</fieldset>\n</div>\n");
+    widgets_button(h, "Record attendance", "govuk-button--secondary");
+    html_lit(h, "</form>\n");
+  }
+  if (me && me->attendance != REFLECT__V1__ATTENDANCE__ATTENDANCE_UNKNOWN && !me->signed_at) {
+    html_lit(h, "<form method=\"post\" action=\"/sessions/");
+    html_uint(h, s->id);
+    html_lit(h, "/attendance/sign\" novalidate>\n");
+    page_csrf(p);
+    html_lit(h, "<p class=\"govuk-body\">You are recorded as <strong>");
+    html_txt(h, attendance_text(me->attendance));
+    html_lit(h, "</strong>. If that is right, confirm it.</p>\n");
+    widgets_button(h, "Confirm my attendance", NULL);
+    html_lit(h, "</form>\n");
+  }
+}
+
 static void show(page_ctx *p, const char *error, const char *chosen, const char *reason)
 {
   Reflect__V1__SessionShowRequest in = REFLECT__V1__SESSION_SHOW_REQUEST__INIT;
@@ -218,6 +294,7 @@ static void show(page_ctx *p, const char *error, const char *chosen, const char 
     html_lit(h, "</ul>\n");
   }
   int mine = strcmp(s->supervisor, p->s->username) == 0;
+  if (s->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP) attendance(p, s, mine);
   if (s->status == REFLECT__V1__SESSION_STATUS__SESSION_SCHEDULED && mine) {
     status_form(p, s, error, chosen, reason);
     html_lit(h, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/sessions/");
@@ -304,8 +381,6 @@ void page_sessions_new_get(page_ctx *p)
 {
   booking_form(p, NULL, NULL);
 }
-
-#define MEMBERS_MAX 32
 
 void page_sessions_new_post(page_ctx *p)
 {
@@ -453,6 +528,73 @@ void page_sessions_move_post(page_ctx *p)
   }
   if (code) {
     page_refused(p, rep);
+    client_free_reply(rep);
+    return;
+  }
+  client_free_reply(rep);
+  char back[64];
+  snprintf(back, sizeof back, "/sessions/%llu", (unsigned long long)p->id);
+  http_redirect(p->rs, back);
+}
+
+void page_sessions_attendance_post(page_ctx *p)
+{
+  Reflect__V1__SessionShowRequest sin = REFLECT__V1__SESSION_SHOW_REQUEST__INIT;
+  sin.session_id = p->id;
+  Reflect__V1__Reply *srep = NULL;
+  Reflect__V1__SessionShowReply *r = NULL;
+  int rc = client_call_session_show(p->s->cl, &sin, &srep, &r);
+  if (page_check(p, rc, srep) || !r->session) {
+    if (!rc && r && !r->session) page_not_found(p);
+    client_free_reply(srep);
+    return;
+  }
+  /* Every member is present (ticked) or absent (not): the form lists
+   * them all, and a name that is not a member is not sent on. */
+  const Reflect__V1__Session *s = r->session;
+  char *present[MEMBERS_MAX], *absent[MEMBERS_MAX];
+  size_t np = 0, na = 0;
+  for (size_t i = 0; i < s->n_members && i < MEMBERS_MAX; i++) {
+    int ticked = 0;
+    for (size_t k = 0; k < form_count(&p->rq->form, "present"); k++)
+      if (!strcmp(form_nth(&p->rq->form, "present", k), s->members[i])) ticked = 1;
+    if (ticked) present[np++] = s->members[i];
+    else absent[na++] = s->members[i];
+  }
+  Reflect__V1__SessionAttendanceRequest in = REFLECT__V1__SESSION_ATTENDANCE_REQUEST__INIT;
+  in.session_id = p->id;
+  in.present = present;
+  in.n_present = np;
+  in.absent = absent;
+  in.n_absent = na;
+  Reflect__V1__Reply *rep = NULL;
+  rc = client_call_session_attendance(p->s->cl, &in, &rep, NULL);
+  client_free_reply(srep);
+  int code = rc == CLIENT_OK ? client_reply_code(rep) : 0;
+  if (code == REFLECT__V1__CODE__INVALID_ARGUMENT || code == REFLECT__V1__CODE__FAILED_PRECONDITION) {
+    char why[300];
+    page_sentence(why, sizeof why, client_reply_message(rep));
+    client_free_reply(rep);
+    show(p, why, NULL, NULL);
+    return;
+  }
+  if (page_check(p, rc, rep)) {
+    client_free_reply(rep);
+    return;
+  }
+  client_free_reply(rep);
+  char back[64];
+  snprintf(back, sizeof back, "/sessions/%llu", (unsigned long long)p->id);
+  http_redirect(p->rs, back);
+}
+
+void page_sessions_attendance_sign_post(page_ctx *p)
+{
+  Reflect__V1__AttendanceSignRequest in = REFLECT__V1__ATTENDANCE_SIGN_REQUEST__INIT;
+  in.session_id = p->id;
+  Reflect__V1__Reply *rep = NULL;
+  int rc = client_call_attendance_sign(p->s->cl, &in, &rep, NULL);
+  if (page_check(p, rc, rep)) {
     client_free_reply(rep);
     return;
   }

@@ -116,7 +116,7 @@ session *sessions_create(sessions *t, session *from, char cookie[SESSIONS_COOKIE
     session *s = &t->v[i];
     if (s->used && !s->refs && (s->ended || expired(t, s, now))) wipe(s);
     if (!s->used) slot = s;
-    else if (!s->refs && (!idlest || s->last_seen < idlest->last_seen)) idlest = s;
+    else if (!s->refs && !s->cl && !s->pending && (!idlest || s->last_seen < idlest->last_seen)) idlest = s;
   }
   if (!slot && idlest) {
     wipe(idlest);
@@ -138,7 +138,8 @@ session *sessions_create(sessions *t, session *from, char cookie[SESSIONS_COOKIE
     slot->has_device = from->has_device;
     memcpy(slot->return_to, from->return_to, sizeof slot->return_to);
     memcpy(slot->pending_path, from->pending_path, sizeof slot->pending_path);
-    slot->pending = from->pending; /* moved: a form kept across the login */
+    memcpy(slot->pending_owner, from->pending_owner, sizeof slot->pending_owner);
+    slot->pending = from->pending; /* moved: a form kept across the login (for its owner alone) */
     from->pending = NULL;
     sessions_end(t, from);
   }
@@ -170,24 +171,39 @@ size_t sessions_count(sessions *t)
   return n;
 }
 
-int sessions_stash(session *s, const char *path, const char *body)
+int sessions_stash(session *s, const char *owner, const char *path, const char *body)
 {
   size_t n = strlen(body);
-  if (n > SESSIONS_PENDING_MAX || strlen(path) >= sizeof s->pending_path) return -1;
+  if (!owner || !*owner || n > SESSIONS_PENDING_MAX || strlen(path) >= sizeof s->pending_path ||
+      strlen(owner) >= sizeof s->pending_owner)
+    return -1;
   char *copy = sodium_malloc(n + 1);
   if (!copy) return -1;
   memcpy(copy, body, n + 1);
   sessions_free_pending(s->pending);
   s->pending = copy;
   snprintf(s->pending_path, sizeof s->pending_path, "%s", path);
+  snprintf(s->pending_owner, sizeof s->pending_owner, "%s", owner);
   return 0;
 }
 
-char *sessions_take(session *s, const char *path)
+void sessions_drop_pending(session *s)
 {
-  if (!s->pending || strcmp(s->pending_path, path) != 0) return NULL;
+  sessions_free_pending(s->pending);
+  s->pending = NULL;
+  s->pending_path[0] = s->pending_owner[0] = '\0';
+}
+
+char *sessions_take(session *s, const char *owner, const char *path)
+{
+  if (!s->pending) return NULL;
+  if (strcmp(s->pending_owner, owner) != 0) {
+    sessions_drop_pending(s);
+    return NULL;
+  }
+  if (strcmp(s->pending_path, path) != 0) return NULL;
   char *p = s->pending;
   s->pending = NULL;
-  s->pending_path[0] = '\0';
+  s->pending_path[0] = s->pending_owner[0] = '\0';
   return p;
 }

@@ -12,9 +12,11 @@
  *    browser's requests run one at a time: its client is not thread-safe)
  *    or NULL; sessions_release unlocks it. A session idle for longer than
  *    its limit (shorter before login) is gone.
- *  - At most max sessions: making one more drops the one idle longest
- *    that no request is using, so a flood of anonymous visits cannot
- *    lock people out nor grow memory.
+ *  - At most max sessions. Making one more drops the anonymous one idle
+ *    longest that no request is using; a logged-in session, or one holding
+ *    a form kept across a lapsed login, is never dropped to make room, so
+ *    a flood of anonymous visits can neither log anyone out nor grow
+ *    memory (when only logged-in sessions are left, none is made).
  *  - The table and every session live in guarded, locked memory
  *    (sodium_malloc); the token is inside the session's client, which
  *    libreflect keeps the same way. Ending a session wipes it.
@@ -48,6 +50,7 @@ typedef struct {
    * fields, url-encoded, and the page it belongs to; kept in locked memory
    * until the next login takes it (sessions_stash, sessions_take). */
   char pending_path[SESSIONS_RETURN_MAX];
+  char pending_owner[65]; /* whose words they are: only they get them back */
   char *pending;
   /* The table's. */
   uint8_t id_hash[32];
@@ -70,12 +73,16 @@ void sessions_release(sessions *t, session *s);
 /* Ends s (logout, or replaced): its client is closed when released. */
 void sessions_end(sessions *t, session *s);
 /* Keeps a copy of body (at most SESSIONS_PENDING_MAX bytes) as s's
- * pending form for path, replacing any; 0, or -1 if too big or no memory. */
+ * pending form for path, typed by owner, replacing any; 0, or -1 if too
+ * big or no memory. */
 #define SESSIONS_PENDING_MAX (512 * 1024)
-int sessions_stash(session *s, const char *path, const char *body);
+int sessions_stash(session *s, const char *owner, const char *path, const char *body);
 /* The pending form for path, handed over (the caller frees it with
- * sessions_free_pending), or NULL. */
-char *sessions_take(session *s, const char *path);
+ * sessions_free_pending), if owner typed it; NULL otherwise. A form kept
+ * for someone else is wiped: it never reaches another person. */
+char *sessions_take(session *s, const char *owner, const char *path);
+/* Wipes any pending form (logout). */
+void sessions_drop_pending(session *s);
 void sessions_free_pending(char *pending);
 /* How many sessions are live (tests, status). */
 size_t sessions_count(sessions *t);
