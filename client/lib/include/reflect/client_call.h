@@ -86,7 +86,8 @@
   X(export_inspection, EXPORT_INSPECTION, ExportInspectionRequest, ExportInspectionReply)     \
   X(export_case, EXPORT_CASE, ExportCaseRequest, ExportCaseReply)                             \
   X(inspector_grant, INSPECTOR_GRANT, InspectorGrantRequest, InspectorGrantReply)             \
-  X(audit_list, AUDIT_LIST, AuditListRequest, AuditListReply)
+  X(audit_list, AUDIT_LIST, AuditListRequest, AuditListReply)                                 \
+  X(inbox, INBOX, InboxRequest, InboxReply)
 
 #define CLIENT_CALL_DECLARE(name, OP, Req, Res)                                             \
   int client_call_##name(client *c, const Reflect__V1__##Req *in, Reflect__V1__Reply **rep, \
