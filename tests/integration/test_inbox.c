@@ -98,6 +98,7 @@ Test(inbox, every_kind_appears_for_its_person_and_goes_once_done, .timeout = 300
   cr_assert_eq(item_id("sam", "session_mark", "session_id"), (uint64_t)atol(sid));
   CLI_OK("sam", NULL, "inbox");
   cr_assert(strstr(r.out, "Mark your supervision with pat on "), "%s", r.out);
+  cr_assert(strstr(r.out, " held or missed  (reflect session held|missed "), "%s", r.out);
   cr_assert_eq(count_kind("pat", "session_mark"), 0);
   CLI_OK("sam", NULL, "session", "held", sid);
   cr_assert_eq(count_kind("sam", NULL), 0);
@@ -131,7 +132,10 @@ Test(inbox, every_kind_appears_for_its_person_and_goes_once_done, .timeout = 300
   cJSON_Delete(j);
   cr_assert_eq(count_kind("pat", "action_due"), 1, "the one due in a month is not waiting yet");
   CLI_OK("pat", NULL, "inbox");
-  cr_assert(!strncmp(r.out, "OVERDUE: action due ", 20), "overdue first: %s", r.out);
+  char overdue[64];
+  snprintf(overdue, sizeof overdue, "OVERDUE: action %s, due ", late);
+  cr_assert(!strncmp(r.out, overdue, strlen(overdue)), "overdue first: %s", r.out);
+  cr_assert(strstr(r.out, ", from your supervision with sam  (reflect action list --mine)\n"), "%s", r.out);
   cr_assert(!strstr(r.out, RECORD_MARKER) && !strstr(r.out, ACTION_MARKER), "metadata only: %s", r.out);
 
   /* A target, set by Sam for Pat on an indicator the manager defined. */

@@ -51,11 +51,11 @@ static void inbox_line(const cli_ctx *ctx, const Reflect__V1__InboxItem *m, int6
            m->revision, m->session_id);
     break;
   case REFLECT__V1__INBOX_KIND__INBOX_ACTION_DUE:
-    printf("%s %s, from %s  (reflect action list --mine: action %" PRIu64 ")\n",
-           m->overdue ? "OVERDUE: action due" : "Action due", day, what, m->action_id);
+    printf("%s %" PRIu64 ", due %s, from %s  (reflect action list --mine)\n", m->overdue ? "OVERDUE: action" : "Action",
+           m->action_id, day, what);
     break;
   case REFLECT__V1__INBOX_KIND__INBOX_SESSION_MARK:
-    printf("Mark %s on %s held or missed  (reflect session held %" PRIu64 ")\n", what, day, m->session_id);
+    printf("Mark %s on %s held or missed  (reflect session held|missed %" PRIu64 ")\n", what, day, m->session_id);
     break;
   case REFLECT__V1__INBOX_KIND__INBOX_SURVEY_ANSWER:
     printf("Answer the feedback survey about %s on %s  (reflect survey answer %" PRIu64 ")\n", what, day,

@@ -338,3 +338,24 @@ Test(store_inbox, at_most_inbox_max_oldest_first_and_says_it_was_cut)
   cr_assert_eq(v[0].at, T0 - (int64_t)(INBOX_MAX + 5) * 3600 * 2, "the oldest first");
   for (size_t i = 1; i < n; i++) cr_assert_lt(v[i - 1].at, v[i].at);
 }
+
+Test(store_inbox, a_group_session_names_its_supervisor_to_members_and_nobody_to_the_supervisor)
+{
+  people();
+  store_ctx c = as(sup);
+  int64_t members[] = {pat, quinn}, id;
+  cr_assert_eq(store_sessions_add(&c, sup, members, 2, 0, T0 - 3 * DAY, 60, NULL, NULL, &id), 0);
+  const inbox_item *m = only(sup, INBOX_SESSION_MARK);
+  cr_assert_not_null(m);
+  cr_assert_eq(m->group, 1);
+  cr_assert_str_eq(m->person, "", "a group has no one other person");
+  session_row s;
+  cr_assert_eq(store_sessions_get(f.db, id, &s), 0);
+  mark(&s, SESSION_HELD);
+  for (int i = 0; i < 2; i++) {
+    m = only(members[i], INBOX_SURVEY_ANSWER);
+    cr_assert_not_null(m, "each member is asked");
+    cr_assert_eq(m->group, 1);
+    cr_assert_str_eq(m->person, "sup");
+  }
+}
