@@ -20,19 +20,15 @@ extern const cli_command cli_group_audit; /* cli_audit.c */
 extern const cli_command cli_group_draft; /* cli_drafts.c */
 
 static const cli_command *const main_commands[] = {
-    &cli_cmd_setup,       &cli_cmd_ping,
-    &cli_cmd_login,       &cli_cmd_logout,
-    &cli_cmd_whoami,      &cli_cmd_password,
-    &cli_group_user,      &cli_group_agreement,
-    &cli_group_session,   &cli_group_record,
-    &cli_group_case,      &cli_group_action,
-    &cli_group_team,      &cli_cmd_agenda,
-    &cli_group_rule,      &cli_cmd_due,
-    &cli_cmd_watch,       &cli_group_calendar,
-    &cli_group_kpi,       &cli_group_report,
-    &cli_group_survey,    &cli_group_export,
-    &cli_group_inspector, &cli_group_audit,
-    &cli_group_draft,     NULL,
+    &cli_cmd_setup,      &cli_cmd_ping,        &cli_cmd_login,
+    &cli_cmd_logout,     &cli_cmd_whoami,      &cli_cmd_password,
+    &cli_group_user,     &cli_group_agreement, &cli_group_session,
+    &cli_group_record,   &cli_group_case,      &cli_group_action,
+    &cli_group_team,     &cli_cmd_agenda,      &cli_group_rule,
+    &cli_cmd_inbox,      &cli_cmd_due,         &cli_cmd_watch,
+    &cli_group_calendar, &cli_group_kpi,       &cli_group_report,
+    &cli_group_survey,   &cli_group_export,    &cli_group_inspector,
+    &cli_group_audit,    &cli_group_draft,     NULL,
 };
 
 static const cli_command main_root = {

@@ -83,6 +83,7 @@ rcode ops_export_inspection(call *c, const Reflect__V1__Request *req);
 rcode ops_export_case(call *c, const Reflect__V1__Request *req);
 rcode ops_inspector_grant(call *c, const Reflect__V1__Request *req);
 rcode ops_audit_list(call *c, const Reflect__V1__Request *req);
+rcode ops_inbox(call *c, const Reflect__V1__Request *req);
 
 /* Login throttling (store_throttle.h), shared by everything that checks a
  * password. Who is guessing, from where: */

@@ -12,8 +12,6 @@
 #include "store_survey.h"
 #include "store_teams.h"
 
-#define SURVEY_WINDOW_DAYS 60
-
 /* A missing session and one the caller was not supervised in get the same
  * answer, so session ids cannot be probed. */
 static rcode refuse_session(call *c, uint64_t id)

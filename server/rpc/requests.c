@@ -92,6 +92,10 @@ static const request_rule table[] = {
     /* Who read or changed a record or case: the oversight of the managers
      * of the people concerned (checked by the handler). */
     {OP(AUDIT_LIST), "see who read or changed a record", ops_audit_list, MANAGER, 0, 1, 0},
+    /* What waits for the caller: metadata of their own items only, so
+     * nothing to audit. Not for administrators (no supervision) nor
+     * inspectors (read-only: nothing is ever theirs to do). */
+    {OP(INBOX), "see what is waiting for them", ops_inbox, MANAGER | SUPERVISOR | PRACTITIONER, 0, 1, 0},
     /* A person's own unsaved words: those who write records keep them. */
     {OP(DRAFT_SAVE), "save drafts", ops_draft_save, MANAGER | SUPERVISOR | PRACTITIONER, 0, 0, 0},
     {OP(DRAFT_GET), "read drafts", ops_draft_get, MANAGER | SUPERVISOR | PRACTITIONER, 0, 1, 0},

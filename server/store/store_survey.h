@@ -33,6 +33,9 @@
 #define SURVEY_QUESTIONS 5
 #define SURVEY_COMMENT_MAX 2000
 #define SURVEY_TEAMS_MAX 64
+/* A session may be surveyed this many days after it began, and no later
+ * (the answer is refused; the inbox stops offering it). */
+#define SURVEY_WINDOW_DAYS 60
 /* SQL: the one team response `id` (an SQL expression) counts in. */
 #define STORE_SURVEY_TEAM_OF(id) "(SELECT min(t.team_id) FROM survey_response_teams t WHERE t.response_id = " id ")"
 

@@ -256,6 +256,7 @@ int main(int argc, char **argv)
   aend.reason = "moved team";
   Reflect__V1__DueListRequest due = REFLECT__V1__DUE_LIST_REQUEST__INIT;
   due.overdue = 1;
+  Reflect__V1__InboxRequest inbox = REFLECT__V1__INBOX_REQUEST__INIT;
   Reflect__V1__SessionPlanRequest plan = REFLECT__V1__SESSION_PLAN_REQUEST__INIT;
   plan.supervisee = "prac";
   plan.count = 4;
@@ -330,6 +331,7 @@ int main(int argc, char **argv)
       {REFLECT__V1__REQUEST__OP_AGREEMENT_SHOW, &ashow},
       {REFLECT__V1__REQUEST__OP_AGREEMENT_END, &aend},
       {REFLECT__V1__REQUEST__OP_DUE_LIST, &due},
+      {REFLECT__V1__REQUEST__OP_INBOX, &inbox},
       {REFLECT__V1__REQUEST__OP_SESSION_PLAN, &plan},
       {REFLECT__V1__REQUEST__OP_SESSION_ATTENDANCE, &att},
       {REFLECT__V1__REQUEST__OP_ATTENDANCE_SIGN, &asg},

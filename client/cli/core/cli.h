@@ -87,7 +87,7 @@ extern const cli_command cli_cmd_login, cli_cmd_logout, cli_cmd_whoami, cli_cmd_
 extern const cli_command cli_group_user, cli_group_agreement;
 extern const cli_command cli_group_session, cli_group_record, cli_group_case, cli_group_action;
 extern const cli_command cli_group_team, cli_cmd_agenda;
-extern const cli_command cli_group_rule, cli_cmd_due, cli_session_plan;
+extern const cli_command cli_group_rule, cli_cmd_due, cli_session_plan, cli_cmd_inbox;
 
 /* cli_args.c: reading what was parsed.
  * cli_arg_value is the first value of --name (NULL if absent; "" for a

@@ -84,6 +84,21 @@ void cli_time_format_local(int64_t t, const char *zone, char *buf, size_t size)
     snprintf(buf, size, "?");
 }
 
+void cli_time_format_day(int64_t t, int64_t now, const char *zone, char *buf, size_t size)
+{
+  static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  struct tm tm, today;
+  if (cli_zone_localtime(t, zone, &tm) != 0 || tm.tm_wday < 0 || tm.tm_wday > 6 || tm.tm_mon < 0 || tm.tm_mon > 11) {
+    snprintf(buf, size, "?");
+    return;
+  }
+  if (cli_zone_localtime(now, zone, &today) == 0 && today.tm_year == tm.tm_year)
+    snprintf(buf, size, "%s %d %s", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon]);
+  else snprintf(buf, size, "%s %d %s %d", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
+}
+
 void cli_time_format_utc(int64_t t, char *buf, size_t size)
 {
   struct tm tm;

@@ -28,6 +28,10 @@ const char *cli_time_check(const char *text);
 const char *cli_time_parse(const char *text, const char *zone, int64_t *out);
 /* "YYYY-MM-DD HH:MM" in zone ("?" if t cannot be shown). */
 void cli_time_format_local(int64_t t, const char *zone, char *buf, size_t size);
+/* The day of t in zone as a person says it: "Tue 1 Dec", with the year
+ * ("Tue 1 Dec 2026") when it is not the year of `now` ("?" if t cannot be
+ * shown). English names, whatever the locale, like the rest of the CLI. */
+void cli_time_format_day(int64_t t, int64_t now, const char *zone, char *buf, size_t size);
 /* "YYYY-MM-DDTHH:MM:SSZ". */
 void cli_time_format_utc(int64_t t, char *buf, size_t size);
 

@@ -446,6 +446,7 @@ static const struct {
     {"CaseExtractEntry", "supervisor practitioner", "risk decision rationale", ""},
     {"Redaction", "field reason", "", ""},
     {"AuditEntry", "who role device action object detail", "", ""},
+    {"InboxItem", "person", "", ""},
 };
 
 static int listed(const char *list, const char *name)

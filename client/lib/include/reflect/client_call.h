@@ -90,7 +90,8 @@
   X(draft_save, DRAFT_SAVE, DraftSaveRequest, DraftSaveReply)                                 \
   X(draft_get, DRAFT_GET, DraftGetRequest, DraftGetReply)                                     \
   X(draft_list, DRAFT_LIST, DraftListRequest, DraftListReply)                                 \
-  X(draft_delete, DRAFT_DELETE, DraftDeleteRequest, DraftDeleteReply)
+  X(draft_delete, DRAFT_DELETE, DraftDeleteRequest, DraftDeleteReply)                         \
+  X(inbox, INBOX, InboxRequest, InboxReply)
 
 #define CLIENT_CALL_DECLARE(name, OP, Req, Res)                                             \
   int client_call_##name(client *c, const Reflect__V1__##Req *in, Reflect__V1__Reply **rep, \
