@@ -65,6 +65,15 @@ static void action_ctx(sqlite3_stmt *st, const char *column, char *buf, size_t s
              (int)col(st, 9));
 }
 
+/* store_drafts.c draft_context. */
+static void draft_ctx(sqlite3_stmt *st, const char *column, char *buf, size_t size)
+{
+  (void)column;
+  const char *form = (const char *)sqlite3_column_text(st, 5);
+  snprintf(buf, size, "user=%lld;session=%lld;form=%s;saved=%lld", col(st, 3), col(st, 4), form ? form : "",
+           col(st, 6));
+}
+
 /* store_decisions.c decision_context. */
 static void decision_ctx(sqlite3_stmt *st, const char *column, char *buf, size_t size)
 {
@@ -181,6 +190,9 @@ const verify_sealed_table verify_catalog[] = {
      10,
      {"evidence"},
      measurement_ctx},
+    /* store_drafts.c store_drafts_save: the author's key */
+    {"drafts", "SELECT id, key_id, 0, user_id, session_id, form, saved_at, content FROM drafts", 7, {"content"},
+     draft_ctx},
     /* store_survey.c store_survey_add */
     {"survey_responses", "SELECT 0, key_id, 0, id, comment FROM survey_responses", 4, {"comment"}, survey_ctx},
 };

@@ -85,7 +85,8 @@ static int read_response(browser *b, int *status, char **body, size_t *body_len)
     b->buf[got] = '\0';
   }
   if (sscanf(b->buf, "HTTP/1.1 %d", status) != 1) return -1;
-  const char *cl = strcasestr(b->buf, "\r\nContent-Length:");
+  /* libmicrohttpd writes the header with this case. */
+  const char *cl = strstr(b->buf, "\r\nContent-Length:");
   if (!cl || cl > end) return -1;
   size_t len = strtoul(cl + 17, NULL, 10), head = (size_t)(end + 4 - b->buf);
   if (head + len >= RESPONSE_MAX) return -1;

@@ -447,6 +447,11 @@ static const struct {
     {"Redaction", "field reason", "", ""},
     {"AuditEntry", "who role device action object detail", "", ""},
     {"InboxItem", "person", "", ""},
+    /* A draft's content is the form's fields, url-encoded: one line. */
+    {"Draft", "form content", "", ""},
+    {"DraftSaveRequest", "form content", "", ""},
+    {"DraftGetRequest", "form", "", ""},
+    {"DraftDeleteRequest", "form", "", ""},
 };
 
 static int listed(const char *list, const char *name)
