@@ -175,6 +175,10 @@ static int local_path(const char *s)
  * keep it in). */
 static void to_login(http_response *rs, const char *path)
 {
+  if (!strcmp(path, "/")) {
+    http_redirect(rs, "/login");
+    return;
+  }
   html target;
   html_init(&target, 1024);
   html_lit(&target, "/login?next=");

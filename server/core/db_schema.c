@@ -659,17 +659,16 @@ static const char v14[] =
  * its author can read it. One per person, session and form; a person has
  * at most DRAFTS_PER_USER; the scheduler deletes those not saved for
  * DRAFTS_KEEP_DAYS, and writing the revision deletes its draft. */
-static const char v15[] =
-    "CREATE TABLE drafts("
-    "  id INTEGER PRIMARY KEY,"
-    "  user_id INTEGER NOT NULL REFERENCES users(id),"
-    "  session_id INTEGER NOT NULL REFERENCES sessions(id),"
-    "  form TEXT NOT NULL CHECK (length(form) BETWEEN 1 AND 32),"
-    "  key_id INTEGER NOT NULL REFERENCES data_keys(id),"
-    "  content BLOB NOT NULL,"
-    "  saved_at INTEGER NOT NULL,"
-    "  UNIQUE (user_id, session_id, form));"
-    "CREATE INDEX drafts_age ON drafts(saved_at);";
+static const char v15[] = "CREATE TABLE drafts("
+                          "  id INTEGER PRIMARY KEY,"
+                          "  user_id INTEGER NOT NULL REFERENCES users(id),"
+                          "  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+                          "  form TEXT NOT NULL CHECK (length(form) BETWEEN 1 AND 32),"
+                          "  key_id INTEGER NOT NULL REFERENCES data_keys(id),"
+                          "  content BLOB NOT NULL,"
+                          "  saved_at INTEGER NOT NULL,"
+                          "  UNIQUE (user_id, session_id, form));"
+                          "CREATE INDEX drafts_age ON drafts(saved_at);";
 
 const char *const db_schema_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15};
 const int db_schema_count = sizeof db_schema_migrations / sizeof db_schema_migrations[0];

@@ -191,7 +191,10 @@ const verify_sealed_table verify_catalog[] = {
      {"evidence"},
      measurement_ctx},
     /* store_drafts.c store_drafts_save: the author's key */
-    {"drafts", "SELECT id, key_id, 0, user_id, session_id, form, saved_at, content FROM drafts", 7, {"content"},
+    {"drafts",
+     "SELECT id, key_id, 0, user_id, session_id, form, saved_at, content FROM drafts",
+     7,
+     {"content"},
      draft_ctx},
     /* store_survey.c store_survey_add */
     {"survey_responses", "SELECT 0, key_id, 0, id, comment FROM survey_responses", 4, {"comment"}, survey_ctx},
