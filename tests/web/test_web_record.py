@@ -126,7 +126,7 @@ class WebRecord(unittest.TestCase):
                 self.fail("the Sign revision button cannot be reached with Tab")
             old = pat.find_element(By.TAG_NAME, "html")
             pat.switch_to.active_element.send_keys(Keys.ENTER)
-            wh.WebDriverWait(pat, 30).until(wh.EC.staleness_of(old))
+            wh.WebDriverWait(pat, 30).until(lambda d: wh.gone(old))
             self.assertIn("Signed by everyone", pat.page_source)
 
             # Pat disagrees with a part of it; the disagreement stays on the record.
