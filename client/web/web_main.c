@@ -188,6 +188,7 @@ int main(int argc, char **argv)
     return 1;
   }
   origins_of(&o, hc.tls_cert != NULL, http_port(srv), &w);
+  atomic_store(&w.ready, 1); /* publishes the origins to the connection threads */
   printf("reflect-web: serving %s/\n", w.origins[0]);
   fflush(stdout);
   int sig = 0;

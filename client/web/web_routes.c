@@ -212,7 +212,7 @@ static void keep_form(page_ctx *p, const route *r)
     char path[96];
     snprintf(path, sizeof path, "/sessions/%llu/record/edit", (unsigned long long)p->id);
     char *content = form_encode(&p->rq->form, "csrf");
-    if (content && p->s->username[0]) (void)sessions_stash(p->s, p->s->username, path, content);
+    if (content && p->s->username[0]) (void)sessions_stash(p->app->sess, p->s, p->s->username, path, content);
     if (content) {
       sodium_memzero(content, strlen(content));
       free(content);
@@ -229,6 +229,10 @@ static void keep_form(page_ctx *p, const route *r)
 void web_routes_handle(void *arg, http_request *rq, http_response *rs)
 {
   web_routes_ctx *w = arg;
+  if (!atomic_load(&w->ready)) {
+    refuse(rs, 503, "Reflect is starting; try again in a moment.\n");
+    return;
+  }
   if (!own_host(w, rq)) {
     refuse(rs, 421, "This address is not Reflect's.\n");
     return;

@@ -27,6 +27,8 @@
 #ifndef REFLECT_WEB_ROUTES_H
 #define REFLECT_WEB_ROUTES_H
 
+#include <stdatomic.h>
+
 #include "http.h"
 #include "page.h"
 
@@ -36,6 +38,9 @@ typedef struct {
   page_app app;
   char origins[WEB_ORIGINS_MAX][256]; /* "http://127.0.0.1:7480", no trailing slash */
   int n_origins;
+  /* Set once the origins are known (the port may be the kernel's choice,
+   * known only after listening): until then every request is 503. */
+  atomic_int ready;
 } web_routes_ctx;
 
 void web_routes_handle(void *arg, http_request *rq, http_response *rs);

@@ -144,8 +144,9 @@ void page_unreachable(page_ctx *p, int client_rc)
 
 void page_forget_login(page_ctx *p)
 {
-  client_close(p->s->cl);
-  p->s->cl = NULL;
+  client *gone = p->s->cl;
+  sessions_set_client(p->app->sess, p->s, NULL);
+  client_close(gone);
   p->s->role = 0;
   p->s->must_change = 0;
   /* The username stays: a form posted before the next login is kept for

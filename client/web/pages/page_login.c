@@ -184,7 +184,7 @@ void page_login_post(page_ctx *p)
   }
   memcpy(s->device_id, id, sizeof id);
   s->has_device = 1;
-  s->cl = cl;
+  sessions_set_client(p->app->sess, s, cl);
   /* Text the server sends is made safe to show: no bidirectional
    * override or invisible control reaches a page (wire_clean_strings). */
   client_set_clean_text(cl, 1);
@@ -211,7 +211,7 @@ void page_login_logout(page_ctx *p)
   char cookie[SESSIONS_COOKIE_LEN + 1];
   session *old = p->s;
   old->return_to[0] = '\0';
-  sessions_drop_pending(old); /* nothing typed goes to whoever logs in next */
+  sessions_drop_pending(p->app->sess, old); /* nothing typed goes to whoever logs in next */
   session *s = sessions_create(p->app->sess, old, cookie, p->rq->now);
   sessions_release(p->app->sess, old);
   p->s = s;

@@ -351,7 +351,7 @@ static void stash(page_ctx *p, const char *content)
 {
   char path[96];
   snprintf(path, sizeof path, "/sessions/%llu/record/edit", (unsigned long long)p->id);
-  if (content) (void)sessions_stash(p->s, p->s->username, path, content);
+  if (content) (void)sessions_stash(p->app->sess, p->s, p->s->username, path, content);
 }
 
 /* A draft to start the form from, if there is one newer than the record:
@@ -359,7 +359,7 @@ static void stash(page_ctx *p, const char *content)
  * the server's. */
 static void restore_draft(page_ctx *p, form_source *src)
 {
-  char *pending = sessions_take(p->s, p->s->username, p->rq->path);
+  char *pending = sessions_take(p->app->sess, p->s, p->s->username, p->rq->path);
   if (pending) {
     Reflect__V1__Reply *rep = NULL;
     if (save_draft(p, pending, &rep) == CLIENT_OK) client_free_reply(rep);

@@ -95,11 +95,13 @@ session *sessions_acquire(sessions *t, const char *cookie, int64_t now)
     if (!found->refs) wipe(found);
     found = NULL;
   }
-  if (found) found->refs++;
+  if (found) {
+    found->refs++;
+    found->last_seen = now; /* read by other threads' scans, under this lock */
+  }
   pthread_mutex_unlock(&t->lock);
   if (!found) return NULL;
   pthread_mutex_lock(found->lock);
-  found->last_seen = now;
   return found;
 }
 
@@ -132,15 +134,29 @@ session *sessions_create(sessions *t, session *from, char cookie[SESSIONS_COOKIE
   pthread_mutex_unlock(&t->lock);
   sodium_memzero(csrf, sizeof csrf);
   if (!slot) return NULL;
-  pthread_mutex_lock(slot->lock);
+  /* Nobody else can hold a slot just taken (refs was 0, and only we know
+   * its cookie): trylock cannot fail, and unlike lock it orders nothing
+   * against the caller's own session lock, which `from` may hold. */
+  if (pthread_mutex_trylock(slot->lock) != 0) {
+    pthread_mutex_lock(&t->lock);
+    slot->ended = 1;
+    slot->refs = 0;
+    wipe(slot);
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+  }
   if (from) {
     memcpy(slot->device_id, from->device_id, sizeof slot->device_id);
     slot->has_device = from->has_device;
     memcpy(slot->return_to, from->return_to, sizeof slot->return_to);
     memcpy(slot->pending_path, from->pending_path, sizeof slot->pending_path);
     memcpy(slot->pending_owner, from->pending_owner, sizeof slot->pending_owner);
-    slot->pending = from->pending; /* moved: a form kept across the login (for its owner alone) */
+    /* Moved: a form kept across the login (for its owner alone). Other
+     * threads' scans read `pending` under the table lock. */
+    pthread_mutex_lock(&t->lock);
+    slot->pending = from->pending;
     from->pending = NULL;
+    pthread_mutex_unlock(&t->lock);
     sessions_end(t, from);
   }
   return slot;
@@ -171,7 +187,14 @@ size_t sessions_count(sessions *t)
   return n;
 }
 
-int sessions_stash(session *s, const char *owner, const char *path, const char *body)
+void sessions_set_client(sessions *t, session *s, client *cl)
+{
+  pthread_mutex_lock(&t->lock);
+  s->cl = cl;
+  pthread_mutex_unlock(&t->lock);
+}
+
+int sessions_stash(sessions *t, session *s, const char *owner, const char *path, const char *body)
 {
   size_t n = strlen(body);
   if (!owner || !*owner || n > SESSIONS_PENDING_MAX || strlen(path) >= sizeof s->pending_path ||
@@ -180,30 +203,40 @@ int sessions_stash(session *s, const char *owner, const char *path, const char *
   char *copy = sodium_malloc(n + 1);
   if (!copy) return -1;
   memcpy(copy, body, n + 1);
-  sessions_free_pending(s->pending);
+  pthread_mutex_lock(&t->lock);
+  char *old = s->pending;
   s->pending = copy;
+  pthread_mutex_unlock(&t->lock);
+  sessions_free_pending(old);
   snprintf(s->pending_path, sizeof s->pending_path, "%s", path);
   snprintf(s->pending_owner, sizeof s->pending_owner, "%s", owner);
   return 0;
 }
 
-void sessions_drop_pending(session *s)
+/* Takes s's pending form out (the table lock guards the pointer, which
+ * other threads' scans read). */
+static char *unhook(sessions *t, session *s)
 {
-  sessions_free_pending(s->pending);
+  pthread_mutex_lock(&t->lock);
+  char *p = s->pending;
   s->pending = NULL;
+  pthread_mutex_unlock(&t->lock);
   s->pending_path[0] = s->pending_owner[0] = '\0';
+  return p;
 }
 
-char *sessions_take(session *s, const char *owner, const char *path)
+void sessions_drop_pending(sessions *t, session *s)
 {
-  if (!s->pending) return NULL;
+  sessions_free_pending(unhook(t, s));
+}
+
+char *sessions_take(sessions *t, session *s, const char *owner, const char *path)
+{
+  if (!s->pending) return NULL; /* only this thread (holding s) writes it */
   if (strcmp(s->pending_owner, owner) != 0) {
-    sessions_drop_pending(s);
+    sessions_drop_pending(t, s);
     return NULL;
   }
   if (strcmp(s->pending_path, path) != 0) return NULL;
-  char *p = s->pending;
-  s->pending = NULL;
-  s->pending_path[0] = s->pending_owner[0] = '\0';
-  return p;
+  return unhook(t, s);
 }

@@ -20,7 +20,9 @@
  *  - The table and every session live in guarded, locked memory
  *    (sodium_malloc); the token is inside the session's client, which
  *    libreflect keeps the same way. Ending a session wipes it.
- *  - Thread-safe.
+ *  - Thread-safe. The fields the table's scans read (cl, pending,
+ *    last_seen) change only under the table lock, through these
+ *    functions; the rest belong to whoever holds the session.
  */
 #ifndef REFLECT_WEB_SESSIONS_H
 #define REFLECT_WEB_SESSIONS_H
@@ -76,13 +78,16 @@ void sessions_end(sessions *t, session *s);
  * pending form for path, typed by owner, replacing any; 0, or -1 if too
  * big or no memory. */
 #define SESSIONS_PENDING_MAX (512 * 1024)
-int sessions_stash(session *s, const char *owner, const char *path, const char *body);
+int sessions_stash(sessions *t, session *s, const char *owner, const char *path, const char *body);
 /* The pending form for path, handed over (the caller frees it with
  * sessions_free_pending), if owner typed it; NULL otherwise. A form kept
  * for someone else is wiped: it never reaches another person. */
-char *sessions_take(session *s, const char *owner, const char *path);
+char *sessions_take(sessions *t, session *s, const char *owner, const char *path);
 /* Wipes any pending form (logout). */
-void sessions_drop_pending(session *s);
+void sessions_drop_pending(sessions *t, session *s);
+/* Sets (or clears, NULL) s's logged-in client. Through here, not
+ * directly: other threads' scans read it under the table lock. */
+void sessions_set_client(sessions *t, session *s, client *cl);
 void sessions_free_pending(char *pending);
 /* How many sessions are live (tests, status). */
 size_t sessions_count(sessions *t);

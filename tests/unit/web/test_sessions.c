@@ -49,17 +49,17 @@ Test(sessions, a_kept_form_goes_back_to_its_writer_alone)
 {
   char c[SESSIONS_COOKIE_LEN + 1];
   session *s = sessions_create(t, NULL, c, T0);
-  cr_assert_eq(sessions_stash(s, "sam", "/sessions/1/record/edit", "wellbeing=tired"), 0);
-  cr_assert_null(sessions_take(s, "sam", "/sessions/2/record/edit"), "another page does not take it");
-  char *mine = sessions_take(s, "sam", "/sessions/1/record/edit");
+  cr_assert_eq(sessions_stash(t, s, "sam", "/sessions/1/record/edit", "wellbeing=tired"), 0);
+  cr_assert_null(sessions_take(t, s, "sam", "/sessions/2/record/edit"), "another page does not take it");
+  char *mine = sessions_take(t, s, "sam", "/sessions/1/record/edit");
   cr_assert_str_eq(mine, "wellbeing=tired");
   sessions_free_pending(mine);
-  cr_assert_null(sessions_take(s, "sam", "/sessions/1/record/edit"), "taken once");
+  cr_assert_null(sessions_take(t, s, "sam", "/sessions/1/record/edit"), "taken once");
 
-  cr_assert_eq(sessions_stash(s, "sam", "/sessions/1/record/edit", "wellbeing=tired"), 0);
-  cr_assert_null(sessions_take(s, "mona", "/sessions/1/record/edit"), "never to someone else");
-  cr_assert_null(sessions_take(s, "sam", "/sessions/1/record/edit"), "and it is wiped, not kept for later");
-  cr_assert_eq(sessions_stash(s, "", "/x", "a=1"), -1, "a form with no writer is not kept");
+  cr_assert_eq(sessions_stash(t, s, "sam", "/sessions/1/record/edit", "wellbeing=tired"), 0);
+  cr_assert_null(sessions_take(t, s, "mona", "/sessions/1/record/edit"), "never to someone else");
+  cr_assert_null(sessions_take(t, s, "sam", "/sessions/1/record/edit"), "and it is wiped, not kept for later");
+  cr_assert_eq(sessions_stash(t, s, "", "/x", "a=1"), -1, "a form with no writer is not kept");
   sessions_release(t, s);
 }
 
@@ -69,7 +69,7 @@ Test(sessions, anonymous_visits_never_push_out_a_login)
   for (int i = 0; i < 4; i++) {
     session *s = sessions_create(t, NULL, c[i], T0 + i);
     cr_assert_not_null(s);
-    if (i < 3) s->cl = (client *)1; /* logged in (never used as a client here) */
+    if (i < 3) sessions_set_client(t, s, (client *)1); /* logged in (never used as a client here) */
     sessions_release(t, s);
   }
   /* One anonymous session: the new one takes its place. */
@@ -80,18 +80,18 @@ Test(sessions, anonymous_visits_never_push_out_a_login)
   /* Now only logins and the newcomer: another newcomer pushes out only it. */
   s = sessions_create(t, NULL, extra, T0 + 11);
   cr_assert_not_null(s);
-  s->cl = (client *)1;
+  sessions_set_client(t, s, (client *)1);
   sessions_release(t, s);
   cr_assert_null(sessions_create(t, NULL, extra, T0 + 12), "with only logins left, none is made");
   for (int i = 0; i < 3; i++) {
     s = sessions_acquire(t, c[i], T0 + 12);
     cr_assert_not_null(s, "login %d is still there", i);
-    s->cl = NULL; /* so that freeing the table closes no fake client */
+    sessions_set_client(t, s, NULL); /* so that freeing the table closes no fake client */
     sessions_release(t, s);
   }
   s = sessions_acquire(t, extra, T0 + 12);
   if (s) {
-    s->cl = NULL;
+    sessions_set_client(t, s, NULL);
     sessions_release(t, s);
   }
 }
