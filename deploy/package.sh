@@ -32,7 +32,7 @@ for f in ./usr/bin/reflectd ./usr/bin/reflect ./usr/share/man/man8/reflectd.8.gz
          ./lib/systemd/system/reflectd.service ./usr/lib/$arch/libreflect.so.0 \
          ./usr/include/reflect/client_call.h ./usr/lib/$arch/pkgconfig/libreflect.pc \
          ./usr/bin/reflect-web ./lib/systemd/system/reflect-web.service ./etc/reflect-web/reflect-web.conf; do
-  grep -q " $f\$" <<<"$listing" || { echo "package.sh: $f is missing from $deb" >&2; exit 1; }
+  grep -Eq " $f( -> .*)?\$" <<<"$listing" || { echo "package.sh: $f is missing from $deb" >&2; exit 1; }
 done
 # A shared library asks ldconfig to run after it is installed or removed.
 dpkg-deb -I "$deb" triggers 2>/dev/null | grep -q "ldconfig" ||
