@@ -10,6 +10,15 @@
 #define LIST_LIMIT 100
 #define MEMBERS_MAX 32
 
+/* After a change, to the session's own page (POST, then GET: reloading
+ * it changes nothing). */
+static void back_to_session(page_ctx *p)
+{
+  char back[64];
+  snprintf(back, sizeof back, "/sessions/%llu", (unsigned long long)p->id);
+  http_redirect(p->rs, back);
+}
+
 static const char *status_text(Reflect__V1__SessionStatus s, const char **colour)
 {
   switch (s) {
@@ -344,9 +353,7 @@ void page_sessions_status_post(page_ctx *p)
     return;
   }
   client_free_reply(rep);
-  char back[64];
-  snprintf(back, sizeof back, "/sessions/%llu", (unsigned long long)p->id);
-  http_redirect(p->rs, back);
+  back_to_session(p);
 }
 
 static void booking_form(page_ctx *p, const char *field, const char *error)
@@ -532,9 +539,7 @@ void page_sessions_move_post(page_ctx *p)
     return;
   }
   client_free_reply(rep);
-  char back[64];
-  snprintf(back, sizeof back, "/sessions/%llu", (unsigned long long)p->id);
-  http_redirect(p->rs, back);
+  back_to_session(p);
 }
 
 void page_sessions_attendance_post(page_ctx *p)
@@ -583,9 +588,7 @@ void page_sessions_attendance_post(page_ctx *p)
     return;
   }
   client_free_reply(rep);
-  char back[64];
-  snprintf(back, sizeof back, "/sessions/%llu", (unsigned long long)p->id);
-  http_redirect(p->rs, back);
+  back_to_session(p);
 }
 
 void page_sessions_attendance_sign_post(page_ctx *p)
@@ -599,7 +602,5 @@ void page_sessions_attendance_sign_post(page_ctx *p)
     return;
   }
   client_free_reply(rep);
-  char back[64];
-  snprintf(back, sizeof back, "/sessions/%llu", (unsigned long long)p->id);
-  http_redirect(p->rs, back);
+  back_to_session(p);
 }
