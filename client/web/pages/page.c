@@ -231,3 +231,10 @@ void page_sentence(char *out, size_t size, const char *message)
   snprintf(out, size, "%s", message ? message : "");
   if (out[0] >= 'a' && out[0] <= 'z') out[0] = (char)(out[0] - 'a' + 'A');
 }
+
+int page_finish(page_ctx *p, int client_rc, Reflect__V1__Reply *rep)
+{
+  int answered = page_check(p, client_rc, rep);
+  client_free_reply(rep);
+  return answered;
+}

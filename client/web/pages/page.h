@@ -69,6 +69,9 @@ void page_refused(page_ctx *p, const Reflect__V1__Reply *rep);
  * returns 1 if it answered (the call did not work), 0 if the caller goes
  * on with the result. Frees nothing. */
 int page_check(page_ctx *p, int client_rc, const Reflect__V1__Reply *rep);
+/* page_check for a call whose reply is no longer needed: frees rep either
+ * way. The tail of every handler that changes something. */
+int page_finish(page_ctx *p, int client_rc, Reflect__V1__Reply *rep);
 
 /* A server message as a sentence on a page: its first letter a capital. */
 void page_sentence(char *out, size_t size, const char *message);

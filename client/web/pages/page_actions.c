@@ -174,11 +174,7 @@ void page_actions_close_post(page_ctx *p)
     show(p, why);
     return;
   }
-  if (page_check(p, rc, rep)) {
-    client_free_reply(rep);
-    return;
-  }
-  client_free_reply(rep);
+  if (page_finish(p, rc, rep)) return;
   char back[64];
   snprintf(back, sizeof back, "/actions/%llu", (unsigned long long)p->id);
   http_redirect(p->rs, back);

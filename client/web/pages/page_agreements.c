@@ -204,11 +204,7 @@ void page_agreements_sign_post(page_ctx *p)
   in.agreement_id = p->id;
   Reflect__V1__Reply *rep = NULL;
   int rc = client_call_agreement_sign(p->s->cl, &in, &rep, NULL);
-  if (page_check(p, rc, rep)) {
-    client_free_reply(rep);
-    return;
-  }
-  client_free_reply(rep);
+  if (page_finish(p, rc, rep)) return;
   char back[64];
   snprintf(back, sizeof back, "/agreements/%llu", (unsigned long long)p->id);
   http_redirect(p->rs, back);

@@ -252,11 +252,7 @@ void page_record_sign_post(page_ctx *p)
   in.revision = (uint32_t)revision;
   Reflect__V1__Reply *rep = NULL;
   int rc = client_call_record_sign(p->s->cl, &in, &rep, NULL);
-  if (page_check(p, rc, rep)) {
-    client_free_reply(rep);
-    return;
-  }
-  client_free_reply(rep);
+  if (page_finish(p, rc, rep)) return;
   back_to(p, "/record?signed=1");
 }
 
@@ -284,11 +280,7 @@ void page_record_comment_post(page_ctx *p)
     show(p, why, text);
     return;
   }
-  if (page_check(p, rc, rep)) {
-    client_free_reply(rep);
-    return;
-  }
-  client_free_reply(rep);
+  if (page_finish(p, rc, rep)) return;
   back_to(p, "/record#comments");
 }
 
@@ -700,11 +692,7 @@ void page_record_edit_post(page_ctx *p)
     return;
   }
   source_free(&src);
-  if (page_check(p, rc, rep)) {
-    client_free_reply(rep);
-    return;
-  }
-  client_free_reply(rep);
+  if (page_finish(p, rc, rep)) return;
   back_to(p, "/record");
 }
 
@@ -788,10 +776,6 @@ void page_record_draft_discard_post(page_ctx *p)
   in.form = DRAFT_FORM;
   Reflect__V1__Reply *rep = NULL;
   int rc = client_call_draft_delete(p->s->cl, &in, &rep, NULL);
-  if (page_check(p, rc, rep)) {
-    client_free_reply(rep);
-    return;
-  }
-  client_free_reply(rep);
+  if (page_finish(p, rc, rep)) return;
   back_to(p, "/record/edit");
 }

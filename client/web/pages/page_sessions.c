@@ -583,11 +583,7 @@ void page_sessions_attendance_post(page_ctx *p)
     show(p, why, NULL, NULL);
     return;
   }
-  if (page_check(p, rc, rep)) {
-    client_free_reply(rep);
-    return;
-  }
-  client_free_reply(rep);
+  if (page_finish(p, rc, rep)) return;
   back_to_session(p);
 }
 
@@ -597,10 +593,6 @@ void page_sessions_attendance_sign_post(page_ctx *p)
   in.session_id = p->id;
   Reflect__V1__Reply *rep = NULL;
   int rc = client_call_attendance_sign(p->s->cl, &in, &rep, NULL);
-  if (page_check(p, rc, rep)) {
-    client_free_reply(rep);
-    return;
-  }
-  client_free_reply(rep);
+  if (page_finish(p, rc, rep)) return;
   back_to_session(p);
 }

@@ -87,11 +87,7 @@ void page_survey_post(page_ctx *p)
     survey_form(p, 0, why);
     return;
   }
-  if (page_check(p, rc, rep)) {
-    client_free_reply(rep);
-    return;
-  }
-  client_free_reply(rep);
+  if (page_finish(p, rc, rep)) return;
   http_redirect(p->rs, "/?survey=thanks");
 }
 
@@ -149,10 +145,6 @@ void page_survey_target_post(page_ctx *p)
   in.target_id = p->id;
   Reflect__V1__Reply *rep = NULL;
   int rc = client_call_kpi_agree(p->s->cl, &in, &rep, NULL);
-  if (page_check(p, rc, rep)) {
-    client_free_reply(rep);
-    return;
-  }
-  client_free_reply(rep);
+  if (page_finish(p, rc, rep)) return;
   http_redirect(p->rs, "/?target=agreed");
 }
