@@ -266,7 +266,7 @@ static void new_form(page_ctx *p, const Reflect__V1__Agreement *old, uint64_t re
 void page_agreements_new_get(page_ctx *p)
 {
   const char *revises = http_query(p->rq, "revises");
-  uint64_t id = revises ? strtoull(revises, NULL, 10) : 0;
+  uint64_t id = widgets_id(revises, INT64_MAX);
   if (!id) {
     new_form(p, NULL, 0, NULL, NULL);
     return;
@@ -289,7 +289,7 @@ void page_agreements_new_post(page_ctx *p)
 {
   const form *f = &p->rq->form;
   const char *revises_s = form_get(f, "revises");
-  uint64_t revises = revises_s ? strtoull(revises_s, NULL, 10) : 0;
+  uint64_t revises = widgets_id(revises_s, INT64_MAX);
   uint64_t every = 0, minutes = 0;
   const char *why = widgets_read_uint(f, "every", "how often, in days", 1, 366, &every);
   if (why) {

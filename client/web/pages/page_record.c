@@ -159,7 +159,7 @@ static void comments(page_ctx *p, const Reflect__V1__RecordShowReply *r, const c
 static void show(page_ctx *p, const char *error, const char *typed)
 {
   const char *want = http_query(p->rq, "revision");
-  uint32_t revision = want ? (uint32_t)strtoul(want, NULL, 10) : 0;
+  uint32_t revision = (uint32_t)widgets_id(want, UINT32_MAX);
   Reflect__V1__Reply *rep = NULL;
   Reflect__V1__RecordShowReply *r = NULL;
   if (fetch(p, revision, &rep, &r, 1)) return;
@@ -673,7 +673,7 @@ void page_record_edit_post(page_ctx *p)
   const char *reason = form_get(f, "reason");
   in.reason = (char *)(reason ? reason : "");
   const char *base = form_get(f, "base");
-  in.base_revision = base ? (uint32_t)strtoul(base, NULL, 10) : 0;
+  in.base_revision = (uint32_t)widgets_id(base, UINT32_MAX);
   Reflect__V1__Reply *rep = NULL;
   int rc = client_call_record_write(p->s->cl, &in, &rep, NULL);
   int code = rc == CLIENT_OK ? client_reply_code(rep) : 0;

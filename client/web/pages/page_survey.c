@@ -105,7 +105,7 @@ static const Reflect__V1__Indicator *indicator(page_ctx *p, uint64_t id, Reflect
 void page_survey_target_get(page_ctx *p)
 {
   const char *ind = http_query(p->rq, "indicator");
-  uint64_t indicator_id = ind ? strtoull(ind, NULL, 10) : 0;
+  uint64_t indicator_id = widgets_id(ind, INT64_MAX);
   Reflect__V1__Reply *rep = NULL;
   const Reflect__V1__Indicator *k = indicator_id ? indicator(p, indicator_id, &rep) : NULL;
   html *h = &p->rs->body;

@@ -319,3 +319,11 @@ void widgets_tag(html *h, const char *text, const char *colour)
   html_txt(h, text);
   html_lit(h, "</strong>");
 }
+
+uint64_t widgets_id(const char *s, uint64_t max)
+{
+  size_t n = s ? strspn(s, "0123456789") : 0;
+  if (!n || n > 19 || s[n] || s[0] == '0') return 0;
+  unsigned long long v = strtoull(s, NULL, 10);
+  return v <= max ? (uint64_t)v : 0;
+}

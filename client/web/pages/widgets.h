@@ -42,6 +42,10 @@ const char *widgets_read_time(const form *f, const char *id, int day_only, int64
 const char *widgets_read_uint(const form *f, const char *name, const char *what, uint64_t min, uint64_t max,
                               uint64_t *out);
 
+/* A number given in a query or a hidden field (an id, a revision): 1 to
+ * max written as plain digits, else 0, which no record has. */
+uint64_t widgets_id(const char *s, uint64_t max);
+
 void widgets_summary_begin(html *h);
 void widgets_summary_row(html *h, const char *key); /* then the value, then widgets_summary_row_end */
 void widgets_summary_row_end(html *h);
