@@ -38,8 +38,8 @@ LAYERS = [
     ["common", "server/vault", "server/domain", "server/core", "server/keys", "server/store", "server/call",
      "server/jobs", "server/events", "server/reports", "server/ops", "server/rpc", "server/net",
      "server/app"],
-    ["common", "client/lib", "client/cli/core", "client/cli/render", "client/cli/commands", "client/cli"],
-    ["common", "client/lib", "client/web/core", "client/web/state", "client/web/http", "client/web/pages",
+    ["common", "client/lib", "client/render", "client/cli/core", "client/cli/render", "client/cli/commands", "client/cli"],
+    ["common", "client/lib", "client/render", "client/web/core", "client/web/state", "client/web/http", "client/web/pages",
      "client/web"],
 ]
 GENERATED = {"reflect.pb-c.h"}

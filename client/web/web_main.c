@@ -8,12 +8,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <zmq.h>
 
 #include "devices.h"
 #include "http.h"
+#include "reflect/client_call.h"
 #include "page_events.h"
 #include "sessions.h"
 #include "web_routes.h"
@@ -42,7 +44,10 @@ static const char usage[] =
     "  --origin URL        the address people type, if not the listen address\n"
     "                      (e.g. https://reflect.example.org); forms from anywhere else are refused\n"
     "  --config FILE       the same settings as key = value lines (server, events, server_key,\n"
-    "                      listen, tls_cert, tls_key, state, origin); options given override it\n";
+    "                      listen, tls_cert, tls_key, state, origin); options given override it\n"
+    "\n"
+    "Times on pages and in forms are in the organisation's time zone, which reflect-web\n"
+    "asks reflectd for at start (waiting up to a minute for it).\n";
 
 static int set(char *dst, size_t size, const char *v, const char *what)
 {
@@ -143,6 +148,60 @@ static void origins_of(const options *o, int tls, int port, web_routes_ctx *w)
     snprintf(w->origins[w->n_origins++], sizeof w->origins[0], "%s://localhost:%d", scheme, port);
 }
 
+/* An IANA name such as "Europe/London": letters, digits, "_-+/", no "..". */
+static int zone_name_ok(const char *z)
+{
+  if (!*z || strlen(z) >= 64 || z[0] == '/' || strstr(z, "..")) return 0;
+  for (const char *c = z; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr("_-+/", *c)))
+      return 0;
+  return 1;
+}
+
+#define ZONE_WAIT_S 60 /* how long to wait for reflectd at start */
+
+/* The organisation's zone, which every time on a page and every time typed
+ * into a form is in: reflectd's, asked for at start with a throwaway
+ * device key (a ping needs no login). The gateway then runs in it ($TZ),
+ * set here while it has no other thread that reads the time. Waits up to
+ * ZONE_WAIT_S for a server that is starting too. 0, or -1 (said why). */
+static int zone_learn(const options *o, void *zctx, char *zone, size_t size)
+{
+  char pub[41], sec[41];
+  if (zmq_curve_keypair(pub, sec)) return -1;
+  int rc = CLIENT_ETIMEOUT;
+  for (int waited = 0; waited < ZONE_WAIT_S && rc; waited += 2) {
+    client *cl = NULL;
+    Reflect__V1__Reply *rep = NULL;
+    Reflect__V1__PingReply *ping = NULL;
+    rc = client_open_keys_in(zctx, o->server, o->server_key, pub, sec, 2000, &cl);
+    if (!rc) rc = client_call_ping(cl, &(Reflect__V1__PingRequest)REFLECT__V1__PING_REQUEST__INIT, &rep, &ping);
+    if (!rc && ping) snprintf(zone, size, "%s", ping->timezone ? ping->timezone : "");
+    else if (!rc) rc = CLIENT_EREFUSED;
+    client_free_reply(rep);
+    client_close(cl);
+    if (rc == CLIENT_ETIMEOUT && waited == 0)
+      fprintf(stderr, "reflect-web: waiting for reflectd at %s to learn the organisation's time zone\n", o->server);
+    else if (rc && rc != CLIENT_ETIMEOUT) break;
+  }
+  sodium_memzero(sec, sizeof sec);
+  if (rc) {
+    fprintf(stderr, "reflect-web: cannot reach reflectd at %s: %s\n", o->server, client_strerror(rc));
+    return -1;
+  }
+  char path[600];
+  const char *dir = getenv("TZDIR");
+  snprintf(path, sizeof path, "%s/%s", dir && dir[0] == '/' ? dir : "/usr/share/zoneinfo", zone);
+  if (!zone_name_ok(zone) || access(path, R_OK) != 0) {
+    fprintf(stderr, "reflect-web: the organisation's time zone '%s' is not installed here (apt-get install tzdata)\n",
+            zone);
+    return -1;
+  }
+  setenv("TZ", zone, 1);
+  tzset();
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   options o;
@@ -156,10 +215,6 @@ int main(int argc, char **argv)
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, NULL);
   signal(SIGPIPE, SIG_IGN);
-  /* Times on pages are the organisation's: the gateway runs in its zone
-   * (TZ, or the system's). */
-  tzset();
-
   static web_routes_ctx w;
   int rc = devices_open(o.state, &w.app.dev);
   if (rc) {
@@ -176,6 +231,9 @@ int main(int argc, char **argv)
   w.app.server_key = o.server_key;
   w.app.timeout_ms = CLIENT_DEFAULT_TIMEOUT_MS;
   w.app.zctx = zmq_ctx_new();
+  static char zone[64];
+  if (!w.app.zctx || zone_learn(&o, w.app.zctx, zone, sizeof zone)) return 1;
+  w.app.zone = zone;
   http_config hc = {o.listen, o.tls_cert[0] ? o.tls_cert : NULL, o.tls_key[0] ? o.tls_key : NULL};
   http_server *srv = NULL;
   rc = w.app.zctx ? http_start(&hc, web_routes_handle, &w, &srv) : HTTP_EIO;

@@ -9,6 +9,7 @@
 #include "assets.h"
 #include "page_actions.h"
 #include "page_agreements.h"
+#include "page_calendar.h"
 #include "page_cases.h"
 #include "page_events.h"
 #include "page_home.h"
@@ -59,6 +60,9 @@ static const route routes[] = {
     {"POST", "/sessions/#/survey", page_survey_post, LOGGED_IN},
     {"GET", "/targets/#", page_survey_target_get, LOGGED_IN},
     {"POST", "/targets/#/agree", page_survey_target_post, LOGGED_IN},
+    {"GET", "/calendar", page_calendar_get, LOGGED_IN},
+    {"POST", "/calendar", page_calendar_post, LOGGED_IN},
+    {"GET", "/calendar.ics", page_calendar_file, LOGGED_IN},
     {"GET", "/cases", page_cases_list, LOGGED_IN},
     {"GET", "/cases/#", page_cases_show, LOGGED_IN},
     {"GET", "/actions", page_actions_list, LOGGED_IN},

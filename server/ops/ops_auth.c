@@ -23,6 +23,7 @@ rcode ops_ping(call *c, const Reflect__V1__Request *req)
   r->protocol = WIRE_PROTOCOL;
   r->version = REFLECT_VERSION;
   r->server_time = c->now;
+  r->timezone = (char *)c->s->cfg->timezone;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_PING;
   c->rep->ping = r;
   return RC_OK;

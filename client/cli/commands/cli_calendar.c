@@ -3,165 +3,23 @@
 #include "cli_calendar.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <zmq.h>
 
-#include "cli_ical.h"
+#include "calendar.h"
+#include "ical.h"
 #include "cli_out.h"
 #include "cli_time.h"
 #include "cli_zone.h"
 #include "reflect/client_file.h"
 #include "wire.h"
 
-#define CAL_PAGE 500           /* the server's largest page (SESSION_LIST_MAX) */
-#define CAL_SESSIONS_MAX 20000 /* a bound on what one export holds */
-#define CAL_PAGES_MAX (CAL_SESSIONS_MAX / 2)
 #define CAL_DEFAULT_BACK_S ((int64_t)30 * 86400)
 #define CAL_DEFAULT_AHEAD_S ((int64_t)365 * 86400)
 #define CAL_DATE_LEN 10
-
-typedef struct {
-  Reflect__V1__Reply **replies; /* owned; each page's sessions live in it */
-  size_t nreplies;
-  const Reflect__V1__Session **s;
-  size_t n, cap;
-} cal_list;
-
-static void cal_list_free(cal_list *l)
-{
-  for (size_t i = 0; i < l->nreplies; i++) wire_free_reply(l->replies[i]);
-  free(l->replies);
-  free(l->s);
-}
-
-static int cal_is_party(const Reflect__V1__Session *s, const char *me)
-{
-  if (s->supervisor && !strcmp(s->supervisor, me)) return 1;
-  for (size_t i = 0; i < s->n_members; i++)
-    if (s->members[i] && !strcmp(s->members[i], me)) return 1;
-  return 0;
-}
-
-/* Already collected: pages overlap only in sessions starting at `at`. */
-static int cal_seen(const cal_list *l, uint64_t id, int64_t at)
-{
-  for (size_t i = l->n; i-- > 0 && l->s[i]->starts_at == at;)
-    if (l->s[i]->id == id) return 1;
-  return 0;
-}
-
-/* Pages through [from, to): each next page starts at the last start seen,
- * so sessions sharing that start are not lost; it ends with a page that
- * brings nothing new. A manager's list also holds the team's sessions:
- * only the caller's own go into their calendar. */
-static int cal_fetch(cli_ctx *ctx, const char *me, int64_t from, int64_t to, cal_list *l)
-{
-  int64_t at = from;
-  for (size_t page = 0; page < CAL_PAGES_MAX && l->n < CAL_SESSIONS_MAX; page++) {
-    Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
-    Reflect__V1__SessionListRequest list = REFLECT__V1__SESSION_LIST_REQUEST__INIT;
-    Reflect__V1__Reply *rep;
-    list.from = at;
-    list.to = to;
-    list.limit = CAL_PAGE;
-    req.op_case = REFLECT__V1__REQUEST__OP_SESSION_LIST;
-    req.session_list = &list;
-    int rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_SESSION_LIST, &rep);
-    if (rc) return rc;
-    l->replies = cli_mem_realloc(l->replies, (l->nreplies + 1) * sizeof *l->replies);
-    l->replies[l->nreplies++] = rep;
-    const Reflect__V1__SessionListReply *r = rep->session_list;
-    size_t fresh = 0;
-    int64_t last = at;
-    for (size_t i = 0; i < r->n_sessions && l->n < CAL_SESSIONS_MAX; i++) {
-      const Reflect__V1__Session *s = r->sessions[i];
-      if (s->starts_at < at || cal_seen(l, s->id, s->starts_at)) continue;
-      fresh++;
-      if (s->starts_at > last) last = s->starts_at;
-      /* Kept even if not ours, so cal_seen recognises it on the next page. */
-      if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 64;
-        l->s = cli_mem_realloc(l->s, l->cap * sizeof *l->s);
-      }
-      l->s[l->n++] = s;
-    }
-    if (!fresh) break;
-    at = last;
-  }
-  size_t k = 0;
-  for (size_t i = 0; i < l->n; i++)
-    if (cal_is_party(l->s[i], me)) l->s[k++] = l->s[i];
-  l->n = k;
-  return CLI_EXIT_OK;
-}
-
-/* "a, b": the caller frees. */
-static char *cal_join(const Reflect__V1__Session *s, const char *skip)
-{
-  size_t len = 1;
-  for (size_t i = 0; i < s->n_members; i++) len += strlen(s->members[i]) + 2;
-  char *out = cli_mem_alloc(len);
-  out[0] = '\0';
-  for (size_t i = 0; i < s->n_members; i++) {
-    if (skip && !strcmp(s->members[i], skip)) continue;
-    if (out[0]) strcat(out, ", ");
-    strcat(out, s->members[i]);
-  }
-  return out;
-}
-
-/* One VEVENT. Only who, when, where and the status: never anything said. */
-static void cal_event(cli_ical *b, const Reflect__V1__Session *s, const char *me, const char *zone,
-                      const char *uid_host, int64_t now)
-{
-  char uid[128], seq[16], buf[512];
-  int group = s->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP;
-  int64_t end = s->starts_at + (int64_t)s->minutes * 60;
-  cli_ical_line(b, "BEGIN", "VEVENT");
-  snprintf(uid, sizeof uid, "session-%" PRIu64 "@%s.reflect", s->id, uid_host);
-  cli_ical_line(b, "UID", uid);
-  cli_ical_utc(b, "DTSTAMP", now);
-  if (zone) {
-    cli_ical_local(b, "DTSTART", zone, s->starts_at);
-    cli_ical_local(b, "DTEND", zone, end);
-  } else {
-    cli_ical_utc(b, "DTSTART", s->starts_at);
-    cli_ical_utc(b, "DTEND", end);
-  }
-  char *others = cal_join(s, me);
-  const char *with = !strcmp(s->supervisor, me) ? others : s->supervisor;
-  if (group) snprintf(buf, sizeof buf, "Group supervision");
-  else snprintf(buf, sizeof buf, "Supervision with %s", with);
-  cli_ical_text(b, "SUMMARY", buf);
-  if (s->room && *s->room) cli_ical_text(b, "LOCATION", s->room);
-  char *members = cal_join(s, NULL);
-  char *desc = cli_mem_alloc(strlen(members) + strlen(s->supervisor) + 128);
-  sprintf(desc, "Supervisor: %s\n%s: %s\nReflect session %" PRIu64, s->supervisor, group ? "Members" : "Supervisee",
-          members, s->id);
-  cli_ical_text(b, "DESCRIPTION", desc);
-  free(desc);
-  free(members);
-  free(others);
-  snprintf(seq, sizeof seq, "%" PRIu32, s->sequence);
-  cli_ical_line(b, "SEQUENCE", seq);
-  cli_ical_line(b, "STATUS", s->status == REFLECT__V1__SESSION_STATUS__SESSION_CANCELLED ? "CANCELLED" : "CONFIRMED");
-  cli_ical_line(b, "END", "VEVENT");
-}
-
-/* A UID part unique to the server and the same on every export: the start
- * of its public key, in hex (Z85 has characters calendar tools mangle). */
-static void cal_uid_host(const char *server_key, char out[17])
-{
-  uint8_t key[32];
-  snprintf(out, 17, "reflect");
-  if (!zmq_z85_decode(key, server_key)) return;
-  for (int i = 0; i < 8; i++) snprintf(out + 2 * i, 3, "%02x", key[i]);
-}
 
 /* A DATE option as the instant its day starts in zone; with next_day, the
  * instant the following day starts (so that --to includes its day). */
@@ -184,7 +42,7 @@ static int cal_parse_date(cli_ctx *ctx, const char *opt, const char *date, const
   return why ? cli_usage_error(ctx, "%s %s", opt, why) : CLI_EXIT_OK;
 }
 
-static int cal_write(const char *path, const cli_ical *b)
+static int cal_write(const char *path, const ical *b)
 {
   if (!path || !strcmp(path, "-")) {
     fwrite(b->data, 1, b->len, stdout);
@@ -195,21 +53,6 @@ static int cal_write(const char *path, const cli_ical *b)
     cli_error("cannot write %s: %s", path, strerror(errno));
     return CLI_EXIT_REFUSED;
   }
-  return CLI_EXIT_OK;
-}
-
-static int cal_whoami(cli_ctx *ctx, char *me, size_t size)
-{
-  Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
-  Reflect__V1__WhoAmIRequest who = REFLECT__V1__WHO_AM_IREQUEST__INIT;
-  Reflect__V1__Reply *rep;
-  req.op_case = REFLECT__V1__REQUEST__OP_WHOAMI;
-  req.whoami = &who;
-  int rc = cli_call(ctx, &req, REFLECT__V1__REPLY__RESULT_WHOAMI, &rep);
-  if (rc) return rc;
-  const Reflect__V1__User *u = rep->whoami->user;
-  snprintf(me, size, "%s", u && u->username ? u->username : "");
-  wire_free_reply(rep);
   return CLI_EXIT_OK;
 }
 
@@ -227,31 +70,19 @@ static int cal_export_run(cli_ctx *ctx, const cli_args *a)
   if (from_s && (rc = cal_parse_date(ctx, "--from", from_s, zone, 0, &from))) return rc;
   if (to_s && (rc = cal_parse_date(ctx, "--to", to_s, zone, 1, &to))) return rc;
   if (from >= to) return cli_usage_error(ctx, "--to must come after --from");
-  if (to - from > CLI_ICAL_RANGE_MAX_S) return cli_usage_error(ctx, "the range is longer than 11 years");
-  char me[512], uid_host[17];
-  if ((rc = cal_whoami(ctx, me, sizeof me))) return rc;
-  cal_list l = {0};
-  if ((rc = cal_fetch(ctx, me, from, to, &l))) {
-    cal_list_free(&l);
-    return rc;
-  }
-  cal_uid_host(ctx->cfg.server_key, uid_host);
-  cli_ical b = {0};
-  cli_ical_line(&b, "BEGIN", "VCALENDAR");
-  cli_ical_line(&b, "VERSION", "2.0");
-  cli_ical_line(&b, "PRODID", "-//Reflect//reflect calendar export//EN");
-  cli_ical_line(&b, "CALSCALE", "GREGORIAN");
-  cli_ical_line(&b, "METHOD", "PUBLISH");
-  cli_ical_text(&b, "X-WR-CALNAME", "Supervision");
-  if (zone[0]) {
-    cli_ical_line(&b, "X-WR-TIMEZONE", zone);
-    cli_ical_vtimezone(&b, zone, from, to);
-  }
-  for (size_t i = 0; i < l.n; i++) cal_event(&b, l.s[i], me, zone[0] ? zone : NULL, uid_host, now);
-  cli_ical_line(&b, "END", "VCALENDAR");
+  if (to - from > ICAL_RANGE_MAX_S) return cli_usage_error(ctx, "the range is longer than 11 years");
+  /* The calendar reads local times through the process's zone. */
+  cli_zone_saved saved;
+  if (cli_zone_enter(zone, &saved) != 0) zone = "";
+  calendar_request r = {.from = from, .to = to, .now = now, .zone = zone, .server_key = ctx->cfg.server_key};
+  ical b = {0};
+  Reflect__V1__Reply *refused = NULL;
+  int got = calendar_export(ctx->cl, &r, &b.data, &b.len, &refused);
+  cli_zone_leave(&saved);
+  if (got == CLIENT_EREFUSED) return cli_call_check_reply(ctx, CLIENT_OK, &refused, REFLECT__V1__REPLY__RESULT_SESSION_LIST);
+  if (got) return cli_call_check_reply(ctx, got, &refused, REFLECT__V1__REPLY__RESULT_SESSION_LIST);
   rc = cal_write(cli_arg_value(a, "output"), &b);
-  cli_ical_free(&b);
-  cal_list_free(&l);
+  ical_free(&b);
   return rc;
 }
 

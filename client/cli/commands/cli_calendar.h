@@ -1,5 +1,5 @@
 /* cli_calendar — `reflect calendar export` (cli_calendar.c): the user's
- * sessions as RFC 5545 iCalendar, written with cli_ical. */
+ * sessions as RFC 5545 iCalendar, written with ical. */
 #ifndef REFLECT_CLI_CALENDAR_H
 #define REFLECT_CLI_CALENDAR_H
 

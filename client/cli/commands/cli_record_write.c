@@ -14,8 +14,8 @@
 #include "cli_editor.h"
 #include "cli_json.h"
 #include "cli_out.h"
-#include "cli_record_render.h"
-#include "cli_record_text.h"
+#include "record_render.h"
+#include "record_text.h"
 #include "cli_records.h"
 #include "cli_time.h"
 #include "wire.h"
@@ -63,16 +63,16 @@ static int read_text(const cli_ctx *ctx, const char *path, char **out)
   return CLI_EXIT_OK;
 }
 
-/* Parses, saying what is wrong; returns the CLI_RECORD_* code. */
-static int parse_text(const char *text, const char *name, cli_record *rec)
+/* Parses, saying what is wrong; returns the RECORD_TEXT_* code. */
+static int parse_text(const char *text, const char *name, record_doc *rec)
 {
   char err[512];
-  int rc = cli_record_text_parse(text, name, rec, err, sizeof err);
-  if (rc == CLI_RECORD_ESYNTAX) {
+  int rc = record_text_parse(text, name, rec, err, sizeof err);
+  if (rc == RECORD_TEXT_ESYNTAX) {
     char *clean = cli_text_clean(err, 0);
     cli_error("%s", clean);
     free(clean);
-  } else if (rc == CLI_RECORD_EEMPTY) {
+  } else if (rc == RECORD_TEXT_EEMPTY) {
     cli_error("nothing written: the record is empty");
   } else if (rc) {
     cli_error("out of memory");
@@ -86,7 +86,7 @@ typedef struct {
   uint32_t base;
 } write_args;
 
-static int send_record(cli_ctx *ctx, const write_args *w, const cli_record *rec)
+static int send_record(cli_ctx *ctx, const write_args *w, const record_doc *rec)
 {
   Reflect__V1__Request req = REFLECT__V1__REQUEST__INIT;
   Reflect__V1__RecordWriteRequest rw = REFLECT__V1__RECORD_WRITE_REQUEST__INIT;
@@ -116,12 +116,12 @@ static int write_from(cli_ctx *ctx, const write_args *w, const char *path)
   char *text;
   int rc = read_text(ctx, path, &text);
   if (rc) return rc;
-  cli_record rec;
+  record_doc rec;
   int prc = parse_text(text, strcmp(path, "-") ? path : "<stdin>", &rec);
   wipe_free(text);
-  if (prc) return prc == CLI_RECORD_ENOMEM ? CLI_EXIT_REFUSED : CLI_EXIT_USAGE;
+  if (prc) return prc == RECORD_TEXT_ENOMEM ? CLI_EXIT_REFUSED : CLI_EXIT_USAGE;
   rc = send_record(ctx, w, &rec);
-  cli_record_text_free(&rec);
+  record_text_free(&rec);
   return rc;
 }
 
@@ -170,7 +170,7 @@ static int editor_start(cli_ctx *ctx, const write_args *w, const Reflect__V1__Re
     n += snprintf(title + n, sizeof title - (size_t)n, "%s %s", i ? "," : "", s->members[i]);
   char *clean = cli_text_clean(title, 0);
   int group = s->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP;
-  rc = cli_record_render_template(clean, group, (const char *const *)s->members, s->n_members,
+  rc = record_render_template(clean, group, (const char *const *)s->members, s->n_members,
                                   latest ? latest->sections : NULL, latest ? latest->n_sections : 0, out);
   free(clean);
   wire_free_reply(rep);
@@ -196,13 +196,13 @@ static int edit_loop(cli_ctx *ctx, const write_args *w, const cli_editor_file *f
     char *text = NULL;
     if (!rc) rc = read_text(ctx, f->path, &text);
     if (rc) return rc;
-    cli_record rec;
+    record_doc rec;
     int prc = parse_text(text, f->path, &rec);
     wipe_free(text);
-    if (prc == CLI_RECORD_EEMPTY) return CLI_EXIT_USAGE;
-    if (prc == CLI_RECORD_ENOMEM) return CLI_EXIT_REFUSED;
+    if (prc == RECORD_TEXT_EEMPTY) return CLI_EXIT_USAGE;
+    if (prc == RECORD_TEXT_ENOMEM) return CLI_EXIT_REFUSED;
     rc = prc ? CLI_EXIT_USAGE : send_record(ctx, w, &rec);
-    if (!prc) cli_record_text_free(&rec);
+    if (!prc) record_text_free(&rec);
     if (rc == CLI_EXIT_OK || rc == CLI_EXIT_UNREACHABLE || !ask_again()) return rc;
   }
 }

@@ -1,5 +1,5 @@
 /* reflect record show / diff, and the record group: the record of a
- * session, shown in the format it is written in (cli_record_text.h).
+ * session, shown in the format it is written in (record_text.h).
  * Records are append-only on the server: every write is a new revision. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "cli_diff.h"
+#include "diff.h"
 #include "cli_json.h"
 #include "cli_out.h"
-#include "cli_record_render.h"
-#include "cli_record_text.h"
+#include "record_render.h"
+#include "record_text.h"
 #include "cli_records.h"
 #include "cli_signoff.h"
 #include "cli_time.h"
@@ -112,11 +112,11 @@ static int fetch_with_comments(cli_ctx *ctx, uint64_t session, uint32_t revision
 }
 
 /* The record's text: its sections, or the free text of an older server. */
-static char *record_text(const Reflect__V1__RecordShowReply *r)
+static char *show_as_text(const Reflect__V1__RecordShowReply *r)
 {
   char *text = NULL;
   if (!r->n_sections) text = strdup(r->body ? r->body : "");
-  else if (cli_record_render(r->sections, r->n_sections, &text)) text = NULL;
+  else if (record_render(r->sections, r->n_sections, &text)) text = NULL;
   if (!text) {
     cli_error("out of memory");
     exit(CLI_EXIT_REFUSED);
@@ -156,7 +156,7 @@ static void record_print(const cli_ctx *ctx, const Reflect__V1__RecordShowReply 
   free(author);
   free(reason);
   /* Made safe piped or not: a pipe often ends at a terminal (less, tee). */
-  char *text = record_text(r);
+  char *text = show_as_text(r);
   cli_text_print(stdout, text);
   size_t n = strlen(text);
   if (n == 0 || text[n - 1] != '\n') putchar('\n');
@@ -194,7 +194,7 @@ static cJSON *citation_json(const Reflect__V1__KpiCitation *k)
 static cJSON *section_json(const Reflect__V1__RecordSection *s)
 {
   cJSON *o = cJSON_CreateObject();
-  cli_json_add_text(o, "kind", cli_record_render_kind_name(s->kind));
+  cli_json_add_text(o, "kind", record_render_kind_name(s->kind));
   if (s->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE) {
     cli_json_add_u64(o, "case_id", s->case_id);
     cli_json_add_text(o, "case_reference", s->case_reference);
@@ -335,7 +335,7 @@ static void diff_side(const cli_ctx *ctx, const Reflect__V1__RecordShowReply *r,
   char *author = cli_text_clean(r->revision->author, 0);
   snprintf(label, size, "revision %" PRIu32 " (%s, %s)", r->revision->revision, author, when);
   free(author);
-  char *raw = record_text(r);
+  char *raw = show_as_text(r);
   *text = cli_text_clean(raw, 1);
   free(raw);
 }
@@ -354,11 +354,11 @@ static int diff_run(cli_ctx *ctx, const cli_args *a)
     if (!rc) diff_side(ctx, rep[i]->record_show, label[i], sizeof label[i], &text[i]);
   }
   if (!rc) {
-    int d = cli_diff_print(stdout, label[0], text[0], label[1], text[1], 3);
-    if (d == CLI_DIFF_ENOMEM) {
+    int d = diff_print(stdout, label[0], text[0], label[1], text[1], 3);
+    if (d == DIFF_ENOMEM) {
       cli_error("out of memory");
       rc = CLI_EXIT_REFUSED;
-    } else if (d == CLI_DIFF_SAME) {
+    } else if (d == DIFF_SAME) {
       cli_error("revisions %" PRIu64 " and %" PRIu64 " read the same", rev[0], rev[1]);
     }
   }

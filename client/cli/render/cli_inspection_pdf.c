@@ -9,8 +9,8 @@
 
 #include "cli_chart.h"
 #include "cli_pdf.h"
-#include "cli_record_render.h"
-#include "cli_record_text.h"
+#include "record_render.h"
+#include "record_text.h"
 #include "cli_time.h"
 #include "wire.h"
 
@@ -391,7 +391,7 @@ static void signed_index(cli_pdf *p, doc *d)
 
 static void section(cli_pdf *p, doc *d, const Reflect__V1__RecordSection *s)
 {
-  const char *kind = cli_record_render_kind_name(s->kind);
+  const char *kind = record_render_kind_name(s->kind);
   if (s->withheld) {
     cli_pdf_field(p, kind, "[wellbeing discussed — withheld]");
     return;

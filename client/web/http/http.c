@@ -149,6 +149,7 @@ static void add_headers(struct MHD_Response *r, const http_server *s, const http
   }
   MHD_add_response_header(r, "Content-Type", rs->content_type ? rs->content_type : "text/html; charset=utf-8");
   if (rs->location[0]) MHD_add_response_header(r, "Location", rs->location);
+  if (rs->disposition[0]) MHD_add_response_header(r, "Content-Disposition", rs->disposition);
   for (int i = 0; i < rs->n_cookies; i++) MHD_add_response_header(r, "Set-Cookie", rs->cookies[i]);
 }
 
@@ -178,6 +179,16 @@ static enum MHD_Result respond(struct MHD_Connection *c, const http_server *s, h
     }
   } else if (rs->bytes) {
     r = MHD_create_response_from_buffer(rs->bytes_len, (void *)rs->bytes, MHD_RESPMEM_PERSISTENT);
+  } else if (rs->download) {
+    owned *o = malloc(sizeof *o);
+    if (!o) return MHD_NO; /* the caller wipes rs->download */
+    *o = (owned){rs->download, rs->download_len};
+    rs->download = NULL;
+    r = MHD_create_response_from_buffer_with_free_callback_cls(o->len, o->buf, free_owned, o);
+    if (!r) {
+      free_owned(o);
+      return MHD_NO;
+    }
   } else {
     size_t len = 0;
     char *buf = html_take(&rs->body, &len);
@@ -262,6 +273,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
   s->fn(s->arg, &p->rq, &rs);
   enum MHD_Result ok = respond(c, s, &rs);
   html_free(&rs.body);
+  wipe_free(rs.download, rs.download_len); /* NULL once respond took it */
   return ok;
 }
 

@@ -12,8 +12,8 @@
  *    "Page not found" (404), so a URL for something the person may not see
  *    answers like one that does not exist; anything else shows the
  *    server's message.
- *  - Times are shown in the gateway's zone (TZ, set at start to the
- *    organisation's).
+ *  - Times are shown, and read from forms, in the gateway's zone: $TZ, which
+ *    web_main sets at start to the organisation's, as reflectd names it.
  */
 #ifndef REFLECT_WEB_PAGE_H
 #define REFLECT_WEB_PAGE_H
@@ -30,6 +30,7 @@
 
 typedef struct {
   const char *server, *events, *server_key; /* reflectd's endpoints and key */
+  const char *zone;                         /* the IANA name of the zone the gateway runs in, or "" */
   void *zctx;                               /* one ZeroMQ context for every browser's client */
   devices *dev;
   sessions *sess;

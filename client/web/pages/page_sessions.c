@@ -77,6 +77,7 @@ void page_sessions_list(page_ctx *p)
   else
     html_lit(h, "<strong>Upcoming sessions</strong></li><li><a class=\"govuk-link\" href=\"/sessions?when=past\">Past "
                 "sessions</a>");
+  html_lit(h, "</li><li><a class=\"govuk-link\" href=\"/calendar\">Add your sessions to your calendar</a>");
   html_lit(h, "</li></ul></nav>\n");
   if (!list->n_sessions) {
     html_lit(h, "<p class=\"govuk-body\">");

@@ -1,15 +1,15 @@
 /*
- * cli_record_buf — a growable text buffer for building and reading record
+ * record_buf — a growable text buffer for building and reading record
  * text. Header-only: the record text and diff modules share it.
  *
- * Contract: a zeroed cli_record_buf is empty and ready. An allocation
+ * Contract: a zeroed record_buf is empty and ready. An allocation
  * failure sets `failed` and makes later additions no-ops, so callers check
- * once at the end. The buffer owns p; cli_record_buf_wipe wipes and frees
- * it (record text is confidential); cli_record_buf_take hands p (always
+ * once at the end. The buffer owns p; record_buf_wipe wipes and frees
+ * it (record text is confidential); record_buf_take hands p (always
  * NUL-terminated) to the caller.
  */
-#ifndef REFLECT_CLI_RECORD_BUF_H
-#define REFLECT_CLI_RECORD_BUF_H
+#ifndef REFLECT_RENDER_RECORD_BUF_H
+#define REFLECT_RENDER_RECORD_BUF_H
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +18,9 @@ typedef struct {
   char *p;
   size_t len, cap;
   int failed;
-} cli_record_buf;
+} record_buf;
 
-static inline void cli_record_buf_add(cli_record_buf *b, const char *s, size_t n)
+static inline void record_buf_add(record_buf *b, const char *s, size_t n)
 {
   if (b->failed) return;
   if (b->len + n + 1 > b->cap) {
@@ -44,32 +44,32 @@ static inline void cli_record_buf_add(cli_record_buf *b, const char *s, size_t n
   b->p[b->len] = '\0';
 }
 
-static inline void cli_record_buf_str(cli_record_buf *b, const char *s)
+static inline void record_buf_str(record_buf *b, const char *s)
 {
-  cli_record_buf_add(b, s, strlen(s));
+  record_buf_add(b, s, strlen(s));
 }
 
 /* Empties the buffer, keeping its memory (wiped) for reuse. */
-static inline void cli_record_buf_reset(cli_record_buf *b)
+static inline void record_buf_reset(record_buf *b)
 {
   if (b->p) explicit_bzero(b->p, b->cap);
   b->len = 0;
 }
 
-static inline void cli_record_buf_wipe(cli_record_buf *b)
+static inline void record_buf_wipe(record_buf *b)
 {
-  cli_record_buf_reset(b);
+  record_buf_reset(b);
   free(b->p);
   b->p = NULL;
   b->cap = 0;
 }
 
 /* The text, or NULL (and the buffer freed) if any addition failed. */
-static inline char *cli_record_buf_take(cli_record_buf *b)
+static inline char *record_buf_take(record_buf *b)
 {
-  if (!b->failed && !b->p) cli_record_buf_add(b, "", 0);
+  if (!b->failed && !b->p) record_buf_add(b, "", 0);
   if (b->failed) {
-    cli_record_buf_wipe(b);
+    record_buf_wipe(b);
     return NULL;
   }
   char *p = b->p;

@@ -1,25 +1,29 @@
-/* iCalendar text (RFC 5545). See cli_ical.h. */
-#include "cli_ical.h"
+/* iCalendar text (RFC 5545). See ical.h. */
+#include "ical.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "cli_out.h"
-#include "cli_zone.h"
 
 /* Offsets change at most a few times a year and never twice within this
  * step, so stepping finds each change; bisection then finds its second. */
 #define ICAL_SCAN_STEP_S (3 * 3600)
 #define ICAL_ZONE_NAME_MAX 16
 
-static void ical_put(cli_ical *b, const char *s, size_t n)
+static void ical_put(ical *b, const char *s, size_t n)
 {
+  if (b->failed) return;
   if (b->len + n + 1 > b->cap) {
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < b->len + n + 1) cap *= 2;
-    b->data = cli_mem_realloc(b->data, cap);
+    char *grown = realloc(b->data, cap);
+    if (!grown) {
+      b->failed = 1;
+      return;
+    }
+    b->data = grown;
     b->cap = cap;
   }
   memcpy(b->data + b->len, s, n);
@@ -27,7 +31,12 @@ static void ical_put(cli_ical *b, const char *s, size_t n)
   b->data[b->len] = '\0';
 }
 
-void cli_ical_free(cli_ical *b)
+int ical_failed(const ical *b)
+{
+  return b->failed;
+}
+
+void ical_free(ical *b)
 {
   free(b->data);
   memset(b, 0, sizeof *b);
@@ -35,11 +44,11 @@ void cli_ical_free(cli_ical *b)
 
 /* Writes s as one content line, folding before a character that would take
  * the line past 75 octets (a continuation line starts with one space). */
-static void ical_folded(cli_ical *b, const char *s)
+static void ical_folded(ical *b, const char *s)
 {
   size_t n = strlen(s), used = 0;
   while (n) {
-    size_t room = CLI_ICAL_LINE_OCTETS - used, take = n < room ? n : room;
+    size_t room = ICAL_LINE_OCTETS - used, take = n < room ? n : room;
     /* Never cut a UTF-8 sequence: back off to the start of the character. */
     while (take < n && take > 0 && ((unsigned char)s[take] & 0xC0) == 0x80) take--;
     if (take == 0) take = n < room ? n : room; /* not UTF-8 after all: cut anyway */
@@ -54,19 +63,27 @@ static void ical_folded(cli_ical *b, const char *s)
   ical_put(b, "\r\n", 2);
 }
 
-void cli_ical_line(cli_ical *b, const char *name, const char *value)
+void ical_line(ical *b, const char *name, const char *value)
 {
   size_t size = strlen(name) + strlen(value) + 2;
-  char *line = cli_mem_alloc(size);
+  char *line = malloc(size);
+  if (!line) {
+    b->failed = 1;
+    return;
+  }
   snprintf(line, size, "%s:%s", name, value);
   ical_folded(b, line);
   free(line);
 }
 
-void cli_ical_text(cli_ical *b, const char *name, const char *text)
+void ical_text(ical *b, const char *name, const char *text)
 {
   const char *s = text ? text : "";
-  char *out = cli_mem_alloc(2 * strlen(s) + 1), *o = out;
+  char *out = malloc(2 * strlen(s) + 1), *o = out;
+  if (!out) {
+    b->failed = 1;
+    return;
+  }
   for (; *s; s++) {
     unsigned char ch = (unsigned char)*s;
     if (ch == '\\' || ch == ';' || ch == ',') {
@@ -82,7 +99,7 @@ void cli_ical_text(cli_ical *b, const char *name, const char *text)
     }
   }
   *o = '\0';
-  cli_ical_line(b, name, out);
+  ical_line(b, name, out);
   free(out);
 }
 
@@ -93,24 +110,25 @@ static void ical_stamp(const struct tm *tm, const char *suffix, char *buf, size_
            tm->tm_min, tm->tm_sec, suffix);
 }
 
-void cli_ical_utc(cli_ical *b, const char *name, int64_t t)
+void ical_utc(ical *b, const char *name, int64_t t)
 {
   char value[96];
   struct tm tm;
   time_t tt = (time_t)t;
   if (!gmtime_r(&tt, &tm)) memset(&tm, 0, sizeof tm);
   ical_stamp(&tm, "Z", value, sizeof value);
-  cli_ical_line(b, name, value);
+  ical_line(b, name, value);
 }
 
-void cli_ical_local(cli_ical *b, const char *name, const char *zone, int64_t t)
+void ical_local(ical *b, const char *name, const char *zone, int64_t t)
 {
   char value[96], full[224];
   struct tm tm;
-  if (cli_zone_localtime(t, zone, &tm) != 0) memset(&tm, 0, sizeof tm);
+  time_t tt = (time_t)t;
+  if (!localtime_r(&tt, &tm)) memset(&tm, 0, sizeof tm);
   ical_stamp(&tm, "", value, sizeof value);
   snprintf(full, sizeof full, "%s;TZID=%s", name, zone);
-  cli_ical_line(b, full, value);
+  ical_line(b, full, value);
 }
 
 /* What is in force at one instant: the offset, whether it is summer time,
@@ -165,36 +183,36 @@ static void ical_offset(long off, char *buf, size_t size)
   else snprintf(buf, size, "%c%02ld%02ld", off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
 }
 
-static void ical_observance(cli_ical *b, const ical_transition *t)
+static void ical_observance(ical *b, const ical_transition *t)
 {
   char value[96];
   const char *kind = t->to.dst ? "DAYLIGHT" : "STANDARD";
-  cli_ical_line(b, "BEGIN", kind);
+  ical_line(b, "BEGIN", kind);
   if (t->at) {
     /* DTSTART is the local time of the change, on the clock before it. */
     struct tm tm;
     time_t local = (time_t)(t->at + t->from);
     if (!gmtime_r(&local, &tm)) memset(&tm, 0, sizeof tm);
     ical_stamp(&tm, "", value, sizeof value);
-    cli_ical_line(b, "DTSTART", value);
+    ical_line(b, "DTSTART", value);
   } else {
-    cli_ical_line(b, "DTSTART", "19700101T000000");
+    ical_line(b, "DTSTART", "19700101T000000");
   }
   ical_offset(t->from, value, sizeof value);
-  cli_ical_line(b, "TZOFFSETFROM", value);
+  ical_line(b, "TZOFFSETFROM", value);
   ical_offset(t->to.offset, value, sizeof value);
-  cli_ical_line(b, "TZOFFSETTO", value);
-  if (t->to.name[0]) cli_ical_text(b, "TZNAME", t->to.name);
-  cli_ical_line(b, "END", kind);
+  ical_line(b, "TZOFFSETTO", value);
+  if (t->to.name[0]) ical_text(b, "TZNAME", t->to.name);
+  ical_line(b, "END", kind);
 }
 
 /* The observance in force at t, with the change that began it if that was
- * less than CLI_ICAL_LOOKBACK_S before t (else at = 0: "since long ago"). */
+ * less than ICAL_LOOKBACK_S before t (else at = 0: "since long ago"). */
 static ical_transition ical_in_force(int64_t t)
 {
   ical_state here = ical_state_at(t);
   ical_transition tr = {.at = 0, .from = here.offset, .to = here};
-  for (int64_t u = t - ICAL_SCAN_STEP_S; u >= t - CLI_ICAL_LOOKBACK_S; u -= ICAL_SCAN_STEP_S) {
+  for (int64_t u = t - ICAL_SCAN_STEP_S; u >= t - ICAL_LOOKBACK_S; u -= ICAL_SCAN_STEP_S) {
     ical_state s = ical_state_at(u);
     if (!ical_state_eq(&s, &here)) {
       tr.at = ical_bisect(u, u + ICAL_SCAN_STEP_S);
@@ -235,17 +253,14 @@ static size_t ical_scan(int64_t from, int64_t to, ical_transition *out, size_t m
   return n;
 }
 
-int cli_ical_vtimezone(cli_ical *b, const char *zone, int64_t from, int64_t to)
+int ical_vtimezone(ical *b, const char *zone, int64_t from, int64_t to)
 {
-  ical_transition tr[CLI_ICAL_TRANSITIONS_MAX];
-  cli_zone_saved saved;
-  if (to < from || to - from > CLI_ICAL_RANGE_MAX_S || !zone || !*zone) return -1;
-  if (cli_zone_enter(zone, &saved) != 0) return -1;
-  size_t n = ical_scan(from, to, tr, CLI_ICAL_TRANSITIONS_MAX);
-  cli_zone_leave(&saved);
-  cli_ical_line(b, "BEGIN", "VTIMEZONE");
-  cli_ical_line(b, "TZID", zone);
+  ical_transition tr[ICAL_TRANSITIONS_MAX];
+  if (to < from || to - from > ICAL_RANGE_MAX_S || !zone || !*zone) return -1;
+  size_t n = ical_scan(from, to, tr, ICAL_TRANSITIONS_MAX);
+  ical_line(b, "BEGIN", "VTIMEZONE");
+  ical_line(b, "TZID", zone);
   for (size_t i = 0; i < n; i++) ical_observance(b, &tr[i]);
-  cli_ical_line(b, "END", "VTIMEZONE");
+  ical_line(b, "END", "VTIMEZONE");
   return 0;
 }

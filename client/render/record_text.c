@@ -1,6 +1,6 @@
 /* Parsing the text of a record into sections. Rendering and the template
- * are in cli_record_render.c. */
-#include "cli_record_text.h"
+ * are in record_render.c. */
+#include "record_text.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli_record_buf.h"
+#include "record_buf.h"
 
 typedef Reflect__V1__RecordSection section;
 
@@ -28,12 +28,12 @@ typedef struct {
   const char *file;
   char *err;
   size_t err_size;
-  cli_record *out;
-  int heads[CLI_RECORD_SECTIONS_MAX]; /* the heading's line of each section */
+  record_doc *out;
+  int heads[RECORD_TEXT_SECTIONS_MAX]; /* the heading's line of each section */
   section *cur;                       /* the section being read, or NULL */
   int key;                            /* its current key (case sections), or -1 */
   int key_lines[N_KEYS];              /* where each key was given, 0 if not */
-  cli_record_buf text;                /* the current text or key value */
+  record_buf text;                /* the current text or key value */
   int lines;                          /* lines in text so far */
 } parser;
 
@@ -47,7 +47,7 @@ static int fail(parser *p, int line, const char *fmt, ...)
     vsnprintf(p->err + n, p->err_size - (size_t)n, fmt, ap);
     va_end(ap);
   }
-  return CLI_RECORD_ESYNTAX;
+  return RECORD_TEXT_ESYNTAX;
 }
 
 static char *dup_n(const char *s, size_t n)
@@ -70,25 +70,25 @@ static char *take_text(parser *p)
     if (s[i] == '\n') start = i + 1;
   while (n > start && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n')) n--;
   char *d = dup_n(s + start, n - start);
-  cli_record_buf_reset(&p->text);
+  record_buf_reset(&p->text);
   p->lines = 0;
   return d;
 }
 
 static void add_line(parser *p, const char *s, size_t n)
 {
-  if (p->lines++) cli_record_buf_add(&p->text, "\n", 1);
-  cli_record_buf_add(&p->text, s, n);
+  if (p->lines++) record_buf_add(&p->text, "\n", 1);
+  record_buf_add(&p->text, s, n);
 }
 
 static int end_key(parser *p)
 {
-  if (p->key < 0) return CLI_RECORD_OK;
+  if (p->key < 0) return RECORD_TEXT_OK;
   char *v = take_text(p);
-  if (!v) return CLI_RECORD_ENOMEM;
+  if (!v) return RECORD_TEXT_ENOMEM;
   *key_field(p->cur, p->key) = v;
   p->key = -1;
-  return CLI_RECORD_OK;
+  return RECORD_TEXT_OK;
 }
 
 static void free_section(section *s)
@@ -109,11 +109,11 @@ static void free_section(section *s)
 static int end_section(parser *p)
 {
   section *s = p->cur;
-  if (!s) return CLI_RECORD_OK;
+  if (!s) return RECORD_TEXT_OK;
   int line = p->heads[p->out->n - 1];
   if (s->kind != REFLECT__V1__SECTION_KIND__SECTION_CASE) {
     char *t = take_text(p);
-    if (!t) return CLI_RECORD_ENOMEM;
+    if (!t) return RECORD_TEXT_ENOMEM;
     s->text = t;
     if (!*t && s->n_kpi_measurements) {
       p->cur = NULL;
@@ -124,7 +124,7 @@ static int end_section(parser *p)
       p->out->n--;
     }
     p->cur = NULL;
-    return CLI_RECORD_OK;
+    return RECORD_TEXT_OK;
   }
   int rc = end_key(p);
   if (rc) return rc;
@@ -140,7 +140,7 @@ static int end_section(parser *p)
   if (*s->rationale && !*s->decision)
     return fail(p, p->key_lines[KEY_RATIONALE], "a rationale explains a decision: add 'decision:' to [case %.64s]",
                 s->case_reference);
-  return CLI_RECORD_OK;
+  return RECORD_TEXT_OK;
 }
 
 static const struct {
@@ -206,14 +206,14 @@ static int start_section(parser *p, int lineno, const char *line, size_t n)
                 headings[h].kind == REFLECT__V1__SECTION_KIND__SECTION_CASE ? "the case's reference"
                                                                             : "the member's username");
   if (!headings[h].arg && arg_len) return fail(p, lineno, "[%s] takes nothing after its name", headings[h].name);
-  if (p->out->n == CLI_RECORD_SECTIONS_MAX)
-    return fail(p, lineno, "a record has at most %d sections", CLI_RECORD_SECTIONS_MAX);
+  if (p->out->n == RECORD_TEXT_SECTIONS_MAX)
+    return fail(p, lineno, "a record has at most %d sections", RECORD_TEXT_SECTIONS_MAX);
   section *s = malloc(sizeof *s);
   char *a = headings[h].arg ? dup_n(arg, arg_len) : NULL;
   if (!s || (headings[h].arg && !a)) {
     free(s);
     free(a);
-    return CLI_RECORD_ENOMEM;
+    return RECORD_TEXT_ENOMEM;
   }
   reflect__v1__record_section__init(s);
   s->kind = headings[h].kind;
@@ -229,7 +229,7 @@ static int start_section(parser *p, int lineno, const char *line, size_t n)
   p->cur = s;
   p->key = -1;
   memset(p->key_lines, 0, sizeof p->key_lines);
-  return CLI_RECORD_OK;
+  return RECORD_TEXT_OK;
 }
 
 /* A line of a case section: a key with its first line, or more of one. */
@@ -255,10 +255,10 @@ static int case_line(parser *p, int lineno, const char *line, size_t n)
     const char *v = line + w + 1;
     while (v < line + n && (*v == ' ' || *v == '\t')) v++;
     add_line(p, v, (size_t)(line + n - v));
-    return CLI_RECORD_OK;
+    return RECORD_TEXT_OK;
   }
   if (p->key < 0) {
-    if (is_blank(line, n)) return CLI_RECORD_OK;
+    if (is_blank(line, n)) return RECORD_TEXT_OK;
     return fail(p, lineno,
                 "text in [case %.64s] before its first key (situation:, analysis:, risk:, decision: or "
                 "rationale:)",
@@ -266,16 +266,16 @@ static int case_line(parser *p, int lineno, const char *line, size_t n)
   }
   size_t indent = n >= 2 && line[0] == ' ' && line[1] == ' ' ? 2 : n >= 1 && line[0] == '\t' ? 1 : 0;
   add_line(p, line + indent, n - indent);
-  return CLI_RECORD_OK;
+  return RECORD_TEXT_OK;
 }
 
 /* The ids after "cites:", separated by commas or blanks. */
 static int cites_line(parser *p, int lineno, const char *s, size_t n)
 {
   section *sec = p->cur;
-  if (sec->kpi_measurements) return fail(p, lineno, "[performance] has one '" CLI_RECORD_CITES "' line");
-  sec->kpi_measurements = calloc(CLI_RECORD_CITES_MAX, sizeof *sec->kpi_measurements);
-  if (!sec->kpi_measurements) return CLI_RECORD_ENOMEM;
+  if (sec->kpi_measurements) return fail(p, lineno, "[performance] has one '" RECORD_TEXT_CITES "' line");
+  sec->kpi_measurements = calloc(RECORD_TEXT_CITES_MAX, sizeof *sec->kpi_measurements);
+  if (!sec->kpi_measurements) return RECORD_TEXT_ENOMEM;
   for (size_t i = 0; i < n;) {
     if (s[i] == ',' || s[i] == ' ' || s[i] == '\t') {
       i++;
@@ -289,51 +289,51 @@ static int cites_line(parser *p, int lineno, const char *s, size_t n)
       else v = v * 10 + (uint64_t)(s[j] - '0');
     }
     if (j == i || over || v == 0 || (j < n && s[j] != ',' && s[j] != ' ' && s[j] != '\t'))
-      return fail(p, lineno, "'" CLI_RECORD_CITES "' lists measurement ids, like 'cites: 12, 15'");
-    if (sec->n_kpi_measurements == CLI_RECORD_CITES_MAX)
-      return fail(p, lineno, "[performance] cites at most %d measurements", CLI_RECORD_CITES_MAX);
+      return fail(p, lineno, "'" RECORD_TEXT_CITES "' lists measurement ids, like 'cites: 12, 15'");
+    if (sec->n_kpi_measurements == RECORD_TEXT_CITES_MAX)
+      return fail(p, lineno, "[performance] cites at most %d measurements", RECORD_TEXT_CITES_MAX);
     for (size_t k = 0; k < sec->n_kpi_measurements; k++)
       if (sec->kpi_measurements[k] == v) return fail(p, lineno, "measurement %" PRIu64 " is cited twice", v);
     sec->kpi_measurements[sec->n_kpi_measurements++] = v;
     i = j;
   }
-  return CLI_RECORD_OK;
+  return RECORD_TEXT_OK;
 }
 
 static int parse_line(parser *p, int lineno, const char *line, size_t n)
 {
   if (n && line[n - 1] == '\r') n--;
-  if (n && line[0] == '#') return CLI_RECORD_OK;
+  if (n && line[0] == '#') return RECORD_TEXT_OK;
   size_t t = n;
   while (t && (line[t - 1] == ' ' || line[t - 1] == '\t')) t--;
   if (t >= 2 && line[0] == '[' && line[t - 1] == ']') return start_section(p, lineno, line, t);
   if (!p->cur) {
-    if (is_blank(line, n)) return CLI_RECORD_OK;
+    if (is_blank(line, n)) return RECORD_TEXT_OK;
     return fail(p, lineno, "text before the first section: start with a heading such as [notes]");
   }
   if (p->cur->kind == REFLECT__V1__SECTION_KIND__SECTION_CASE) return case_line(p, lineno, line, n);
-  size_t cites = strlen(CLI_RECORD_CITES);
+  size_t cites = strlen(RECORD_TEXT_CITES);
   if (p->cur->kind == REFLECT__V1__SECTION_KIND__SECTION_PERFORMANCE && n >= cites &&
-      strncmp(line, CLI_RECORD_CITES, cites) == 0)
+      strncmp(line, RECORD_TEXT_CITES, cites) == 0)
     return cites_line(p, lineno, line + cites, n - cites);
   size_t escape = n && line[0] == '\\';
   add_line(p, line + escape, n - escape);
-  return CLI_RECORD_OK;
+  return RECORD_TEXT_OK;
 }
 
-int cli_record_text_parse(const char *text, const char *file, cli_record *out, char *err, size_t err_size)
+int record_text_parse(const char *text, const char *file, record_doc *out, char *err, size_t err_size)
 {
   out->n = 0;
-  out->sections = calloc(CLI_RECORD_SECTIONS_MAX, sizeof *out->sections);
+  out->sections = calloc(RECORD_TEXT_SECTIONS_MAX, sizeof *out->sections);
   parser *p = calloc(1, sizeof *p);
   if (!out->sections || !p) {
     free(p);
-    cli_record_text_free(out);
-    return CLI_RECORD_ENOMEM;
+    record_text_free(out);
+    return RECORD_TEXT_ENOMEM;
   }
   *p = (parser){.file = file, .err = err, .err_size = err_size, .out = out, .key = -1};
   if (err_size) err[0] = '\0';
-  int rc = CLI_RECORD_OK, lineno = 1;
+  int rc = RECORD_TEXT_OK, lineno = 1;
   for (const char *line = text; !rc && *line; lineno++) {
     const char *nl = strchr(line, '\n');
     size_t n = nl ? (size_t)(nl - line) : strlen(line);
@@ -341,15 +341,15 @@ int cli_record_text_parse(const char *text, const char *file, cli_record *out, c
     line += n + (nl != NULL);
   }
   if (!rc) rc = end_section(p);
-  if (!rc && p->text.failed) rc = CLI_RECORD_ENOMEM;
-  if (!rc && out->n == 0) rc = CLI_RECORD_EEMPTY;
-  cli_record_buf_wipe(&p->text);
+  if (!rc && p->text.failed) rc = RECORD_TEXT_ENOMEM;
+  if (!rc && out->n == 0) rc = RECORD_TEXT_EEMPTY;
+  record_buf_wipe(&p->text);
   free(p);
-  if (rc) cli_record_text_free(out);
+  if (rc) record_text_free(out);
   return rc;
 }
 
-void cli_record_text_free(cli_record *r)
+void record_text_free(record_doc *r)
 {
   for (size_t i = 0; r->sections && i < r->n; i++) free_section(r->sections[i]);
   free(r->sections);

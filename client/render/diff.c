@@ -1,4 +1,4 @@
-#include "cli_diff.h"
+#include "diff.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -92,17 +92,17 @@ static int diff_script(const line *a, size_t na, const line *b, size_t nb, edit 
   while (suf < na - pre && suf < nb - pre && same(&a[na - 1 - suf], &b[nb - 1 - suf])) suf++;
   size_t n = na - pre - suf, m = nb - pre - suf, total = na + nb - pre - suf;
   edit *e = malloc(sizeof *e * (total ? total : 1));
-  if (!e) return CLI_DIFF_ENOMEM;
+  if (!e) return DIFF_ENOMEM;
   size_t k = 0;
   for (size_t i = 0; i < pre; i++) e[k++] = (edit){' ', i, i};
-  int dist, dmax = n + m < CLI_DIFF_MAX_EDITS ? (int)(n + m) : CLI_DIFF_MAX_EDITS;
+  int dist, dmax = n + m < DIFF_MAX_EDITS ? (int)(n + m) : DIFF_MAX_EDITS;
   int *v = calloc((size_t)dmax * 2 + 3, sizeof *v);
   int *trace = malloc(sizeof *trace * ((size_t)dmax + 1) * ((size_t)dmax + 1));
   if (!v || !trace) {
     free(v);
     free(trace);
     free(e);
-    return CLI_DIFF_ENOMEM;
+    return DIFF_ENOMEM;
   }
   dist = myers_search(a + pre, (int)n, b + pre, (int)m, dmax, v, trace);
   if (dist >= 0) {
@@ -119,7 +119,7 @@ static int diff_script(const line *a, size_t na, const line *b, size_t nb, edit 
   for (size_t i = 0; i < suf; i++) e[k++] = (edit){' ', na - suf + i, nb - suf + i};
   *out = e;
   *ne = k;
-  return CLI_DIFF_SAME;
+  return DIFF_SAME;
 }
 
 static void print_range(FILE *f, size_t start, size_t count)
@@ -161,19 +161,46 @@ static void print_hunks(FILE *f, const edit *e, size_t ne, const line *a, const 
   }
 }
 
-int cli_diff_print(FILE *f, const char *old_label, const char *old_text, const char *new_label, const char *new_text,
+int diff_lines(const char *old_text, const char *new_text, diff_line **out, size_t *count)
+{
+  *out = NULL;
+  *count = 0;
+  size_t na = 0, nb = 0, ne = 0;
+  line *a = split(old_text, &na), *b = split(new_text, &nb);
+  edit *e = NULL;
+  int rc = a && b ? diff_script(a, na, b, nb, &e, &ne) : DIFF_ENOMEM;
+  diff_line *d = rc == DIFF_SAME ? malloc(sizeof *d * (ne ? ne : 1)) : NULL;
+  if (rc == DIFF_SAME && !d) rc = DIFF_ENOMEM;
+  for (size_t i = 0; rc != DIFF_ENOMEM && i < ne; i++) {
+    const line *l = e[i].op == '+' ? &b[e[i].b] : &a[e[i].a];
+    d[i] = (diff_line){e[i].op, l->s, l->n, e[i].op == '+' ? 0 : e[i].a + 1, e[i].op == '-' ? 0 : e[i].b + 1};
+    if (e[i].op != ' ') rc = DIFF_CHANGED;
+  }
+  free(a);
+  free(b);
+  free(e);
+  if (rc == DIFF_ENOMEM) {
+    free(d);
+    return rc;
+  }
+  *out = d;
+  *count = ne;
+  return rc;
+}
+
+int diff_print(FILE *f, const char *old_label, const char *old_text, const char *new_label, const char *new_text,
                    unsigned context)
 {
   size_t na = 0, nb = 0, ne = 0;
   line *a = split(old_text, &na), *b = split(new_text, &nb);
   edit *e = NULL;
-  int rc = a && b ? diff_script(a, na, b, nb, &e, &ne) : CLI_DIFF_ENOMEM;
+  int rc = a && b ? diff_script(a, na, b, nb, &e, &ne) : DIFF_ENOMEM;
   int changed = 0;
-  for (size_t i = 0; rc == CLI_DIFF_SAME && i < ne; i++) changed |= e[i].op != ' ';
+  for (size_t i = 0; rc == DIFF_SAME && i < ne; i++) changed |= e[i].op != ' ';
   if (changed) {
     fprintf(f, "--- %s\n+++ %s\n", old_label, new_label);
     print_hunks(f, e, ne, a, b, context);
-    rc = CLI_DIFF_CHANGED;
+    rc = DIFF_CHANGED;
   }
   free(a);
   free(b);
