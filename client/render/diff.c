@@ -189,7 +189,7 @@ int diff_lines(const char *old_text, const char *new_text, diff_line **out, size
 }
 
 int diff_print(FILE *f, const char *old_label, const char *old_text, const char *new_label, const char *new_text,
-                   unsigned context)
+               unsigned context)
 {
   size_t na = 0, nb = 0, ne = 0;
   line *a = split(old_text, &na), *b = split(new_text, &nb);

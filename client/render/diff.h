@@ -40,6 +40,6 @@ typedef struct {
 int diff_lines(const char *old_text, const char *new_text, diff_line **out, size_t *count);
 
 int diff_print(FILE *f, const char *old_label, const char *old_text, const char *new_label, const char *new_text,
-                   unsigned context);
+               unsigned context);
 
 #endif

@@ -171,7 +171,7 @@ static const char help[] = "#\n"
                            "# Saving an empty record writes nothing.\n\n";
 
 int record_render_template(const char *title, int group, const char *const *members, size_t n_members,
-                               Reflect__V1__RecordSection *const *sections, size_t n, char **out)
+                           Reflect__V1__RecordSection *const *sections, size_t n, char **out)
 {
   record_buf b = {0};
   record_buf_str(&b, "# ");

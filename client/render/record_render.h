@@ -25,7 +25,7 @@ int record_render(Reflect__V1__RecordSection *const *sections, size_t n, char **
  * the given sections (an amendment) or, when n is 0, an empty heading of
  * each kind, with a contribution heading for each of a group's members. */
 int record_render_template(const char *title, int group, const char *const *members, size_t n_members,
-                               Reflect__V1__RecordSection *const *sections, size_t n, char **out);
+                           Reflect__V1__RecordSection *const *sections, size_t n, char **out);
 
 /* "wellbeing", "case", ... for a SectionKind; "unknown" otherwise. */
 const char *record_render_kind_name(int kind);

@@ -30,11 +30,11 @@ typedef struct {
   size_t err_size;
   record_doc *out;
   int heads[RECORD_TEXT_SECTIONS_MAX]; /* the heading's line of each section */
-  section *cur;                       /* the section being read, or NULL */
-  int key;                            /* its current key (case sections), or -1 */
-  int key_lines[N_KEYS];              /* where each key was given, 0 if not */
-  record_buf text;                /* the current text or key value */
-  int lines;                          /* lines in text so far */
+  section *cur;                        /* the section being read, or NULL */
+  int key;                             /* its current key (case sections), or -1 */
+  int key_lines[N_KEYS];               /* where each key was given, 0 if not */
+  record_buf text;                     /* the current text or key value */
+  int lines;                           /* lines in text so far */
 } parser;
 
 static int fail(parser *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

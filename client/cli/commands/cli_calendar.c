@@ -79,7 +79,8 @@ static int cal_export_run(cli_ctx *ctx, const cli_args *a)
   Reflect__V1__Reply *refused = NULL;
   int got = calendar_export(ctx->cl, &r, &b.data, &b.len, &refused);
   cli_zone_leave(&saved);
-  if (got == CLIENT_EREFUSED) return cli_call_check_reply(ctx, CLIENT_OK, &refused, REFLECT__V1__REPLY__RESULT_SESSION_LIST);
+  if (got == CLIENT_EREFUSED)
+    return cli_call_check_reply(ctx, CLIENT_OK, &refused, REFLECT__V1__REPLY__RESULT_SESSION_LIST);
   if (got) return cli_call_check_reply(ctx, got, &refused, REFLECT__V1__REPLY__RESULT_SESSION_LIST);
   rc = cal_write(cli_arg_value(a, "output"), &b);
   ical_free(&b);

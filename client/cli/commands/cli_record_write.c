@@ -171,7 +171,7 @@ static int editor_start(cli_ctx *ctx, const write_args *w, const Reflect__V1__Re
   char *clean = cli_text_clean(title, 0);
   int group = s->kind == REFLECT__V1__SESSION_KIND__SESSION_GROUP;
   rc = record_render_template(clean, group, (const char *const *)s->members, s->n_members,
-                                  latest ? latest->sections : NULL, latest ? latest->n_sections : 0, out);
+                              latest ? latest->sections : NULL, latest ? latest->n_sections : 0, out);
   free(clean);
   wire_free_reply(rep);
   if (rc) cli_error("out of memory");

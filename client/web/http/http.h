@@ -68,11 +68,11 @@ typedef struct {
   const char *content_type; /* default text/html; charset=utf-8 */
   const void *bytes;        /* static: not freed */
   size_t bytes_len;
-  char *download;          /* malloc'd bytes that are not a page (a calendar): taken, wiped and freed */
+  char *download; /* malloc'd bytes that are not a page (a calendar): taken, wiped and freed */
   size_t download_len;
-  char disposition[128];   /* Content-Disposition, e.g. attachment; filename="x.ics" */
-  int cache_static;    /* an asset: cacheable for a day */
-  char location[1024]; /* a redirect's target (a path on this site) */
+  char disposition[128]; /* Content-Disposition, e.g. attachment; filename="x.ics" */
+  int cache_static;      /* an asset: cacheable for a day */
+  char location[1024];   /* a redirect's target (a path on this site) */
   char cookies[HTTP_COOKIES_MAX][400];
   int n_cookies;
   http_stream_fn stream;

@@ -37,8 +37,8 @@ static void show(page_ctx *p, const char *field, const char *error)
     (void)widgets_read_time(f, "from", 1, &from);
     (void)widgets_read_time(f, "to", 1, &to);
   }
-  widgets_date_time(h, "from", "From", "For example, 1 9 2026", from,
-                    field && !strcmp(field, "from") ? error : NULL, 1);
+  widgets_date_time(h, "from", "From", "For example, 1 9 2026", from, field && !strcmp(field, "from") ? error : NULL,
+                    1);
   widgets_date_time(h, "to", "To", "The last day to include, for example 31 8 2027", to,
                     field && !strcmp(field, "to") ? error : NULL, 1);
   widgets_button(h, "Download these dates", "govuk-button--secondary");
@@ -62,8 +62,11 @@ static int64_t day_start(int64_t t, int next)
 
 static void send(page_ctx *p, int64_t from, int64_t to)
 {
-  calendar_request r = {
-      .from = from, .to = to, .now = p->rq->now, .zone = p->app->zone, .server_key = p->app->server_key};
+  calendar_request r = {.from = from,
+                        .to = to,
+                        .now = p->rq->now,
+                        .zone = p->app->zone,
+                        .server_key = p->app->server_key};
   char *ics = NULL;
   size_t len = 0;
   Reflect__V1__Reply *refused = NULL;
