@@ -11,10 +11,12 @@
 #include "page_agreements.h"
 #include "page_calendar.h"
 #include "page_cases.h"
+#include "page_plan.h"
 #include "page_events.h"
 #include "page_home.h"
 #include "page_login.h"
 #include "page_record.h"
+#include "page_record_diff.h"
 #include "page_sessions.h"
 #include "page_survey.h"
 
@@ -42,6 +44,8 @@ static const route routes[] = {
     {"GET", "/sessions", page_sessions_list, LOGGED_IN},
     {"GET", "/sessions/new", page_sessions_new_get, LOGGED_IN},
     {"POST", "/sessions/new", page_sessions_new_post, LOGGED_IN},
+    {"GET", "/sessions/plan", page_plan_get, LOGGED_IN},
+    {"POST", "/sessions/plan", page_plan_post, LOGGED_IN},
     {"GET", "/sessions/#", page_sessions_show, LOGGED_IN},
     {"POST", "/sessions/#/status", page_sessions_status_post, LOGGED_IN},
     {"GET", "/sessions/#/move", page_sessions_move_get, LOGGED_IN},
@@ -54,6 +58,7 @@ static const route routes[] = {
     {"GET", "/sessions/#/record/edit", page_record_edit_get, LOGGED_IN},
     {"POST", "/sessions/#/record/edit", page_record_edit_post, LOGGED_IN},
     {"GET", "/sessions/#/record/history", page_record_history, LOGGED_IN},
+    {"GET", "/sessions/#/record/diff", page_record_diff, LOGGED_IN},
     {"POST", "/sessions/#/record/draft", page_record_draft_post, LOGGED_IN},
     {"POST", "/sessions/#/record/draft/discard", page_record_draft_discard_post, LOGGED_IN},
     {"GET", "/sessions/#/survey", page_survey_get, LOGGED_IN},

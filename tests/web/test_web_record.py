@@ -164,6 +164,23 @@ class WebRecord(unittest.TestCase):
             # (axe needs JavaScript: the same page is checked in Sam's browser.)
             self.go(sam, rec + "/history")
             wh.axe_check(sam, self.stack, self.axe)
+            # What changed between the two: the risk line, in words and colour.
+            sam.find_element(By.CSS_SELECTOR, "a[href$='/record/diff?from=1&to=2']").click()
+            self.assertEqual(sam.title, "What changed in the record – Reflect")
+            removed = [e.text for e in sam.find_elements(By.CSS_SELECTOR, ".reflect-diff__line--removed")]
+            added = [e.text for e in sam.find_elements(By.CSS_SELECTOR, ".reflect-diff__line--added")]
+            self.assertEqual(len(removed), 1, removed)
+            self.assertEqual(len(added), 1, added)
+            self.assertIn("Reduced from high to medium.", removed[0])
+            self.assertIn("Still high until contact is supervised.", added[0])
+            self.assertIn("Removed:", sam.find_element(By.CSS_SELECTOR, ".reflect-diff__line--removed")
+                          .get_attribute("innerHTML"), "said in words, not only in colour")
+            self.assertNotIn("<script>alert", sam.page_source)
+            self.no_script_ran(sam)
+            wh.axe_check(sam, self.stack, self.axe)
+            # A revision that does not exist answers like a missing page.
+            self.go(sam, rec + "/diff?from=1&to=9")
+            self.assertEqual(sam.title, "Page not found – Reflect")
         finally:
             for d in (sam, pat, nojs):
                 d.quit()

@@ -729,7 +729,19 @@ void page_record_history(page_ctx *p)
     html_uint(h, v->revision->revision);
     html_lit(h, "\">Revision ");
     html_uint(h, v->revision->revision);
-    html_lit(h, "</a></td><td class=\"govuk-table__cell\">");
+    html_lit(h, "</a>");
+    if (v->revision->revision > 1) {
+      html_lit(h, "<br><a class=\"govuk-link\" href=\"/sessions/");
+      html_uint(h, p->id);
+      html_lit(h, "/record/diff?from=");
+      html_uint(h, v->revision->revision - 1);
+      html_lit(h, "&amp;to=");
+      html_uint(h, v->revision->revision);
+      html_lit(h, "\">What changed<span class=\"govuk-visually-hidden\"> in revision ");
+      html_uint(h, v->revision->revision);
+      html_lit(h, "</span></a>");
+    }
+    html_lit(h, "</td><td class=\"govuk-table__cell\">");
     html_txt(h, v->revision->author);
     html_lit(h, ", ");
     page_time(h, v->revision->created_at);

@@ -68,7 +68,9 @@ void page_sessions_list(page_ctx *p)
   html_lit(h, "<h1 class=\"govuk-heading-l\">Sessions</h1>\n");
   if (p->s->role == REFLECT__V1__ROLE__ROLE_SUPERVISOR || p->s->role == REFLECT__V1__ROLE__ROLE_MANAGER)
     html_lit(h, "<p class=\"govuk-body\"><a class=\"govuk-button\" data-module=\"govuk-button\" role=\"button\" "
-                "draggable=\"false\" href=\"/sessions/new\">Book a session</a></p>\n");
+                "draggable=\"false\" href=\"/sessions/new\">Book a session</a> <a class=\"govuk-button "
+                "govuk-button--secondary\" data-module=\"govuk-button\" role=\"button\" draggable=\"false\" "
+                "href=\"/sessions/plan\">Plan sessions from an agreement</a></p>\n");
   html_lit(h, "<nav class=\"govuk-!-margin-bottom-4\" aria-label=\"Which sessions\"><ul class=\"govuk-list\">"
               "<li>");
   if (past)
