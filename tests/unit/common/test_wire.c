@@ -406,7 +406,7 @@ static const struct {
     {"InspectorGrantRequest", "inspector team", "", ""},
     {"AuditListRequest", "reference", "", ""},
     {"Status", "message field", "", ""},
-    {"PingReply", "version", "", ""},
+    {"PingReply", "version timezone", "", ""},
     {"LoginReply", "timezone notice", "", ""},
     {"User", "username name teams", "", ""},
     {"WhoAmIReply", "device timezone", "", ""},
