@@ -92,6 +92,47 @@ class WebCaseload(unittest.TestCase):
             sam.quit()
             jo.quit()
 
+    def test_a_long_decision_log_is_read_page_by_page(self):
+        s = self.stack
+        s.cli_ok("cli-sam", "case", "add", "--ref", "CH-202", "--name", "Robin Fictional", "--risk", "high",
+                 "--worker", "pat")
+        when = (datetime.datetime.now() - datetime.timedelta(days=1)).strftime("%Y-%m-%d 16:00")
+        sid = s.cli_ok("cli-sam", "session", "add", "--with", "pat", "--at", when, "--minutes",
+                       "60").strip().split()[-1]
+        # Ten revisions, each deciding about Robin at length: more than one
+        # page of the log (the server pages it at 512 KiB).
+        for rev in range(1, 11):
+            words = " ".join(f"revision-{rev}-point-{i}" for i in range(2800))  # about 60 KB
+            text = (f"[case CH-202]\nsituation: Review number {rev}\ndecision: Decision {rev}: {words}\n"
+                    f"rationale: Reason {rev}\n")
+            args = ["record", "write", sid, "--file", "-"] + (["--reason", f"Review {rev}"] if rev > 1 else [])
+            s.cli_ok("cli-sam", *args, stdin=text)
+        pat = wh.browser()
+        try:
+            self.login(pat, "pat")
+            self.go(pat, "/cases")
+            pat.find_element(By.LINK_TEXT, "CH-202").click()
+            case = pat.current_url.replace(self.stack.base, "")
+            first = len(pat.find_elements(By.CSS_SELECTOR, ".govuk-summary-card"))
+            self.assertGreater(first, 0)
+            self.assertLess(first, 10, "not all ten on one page")
+            pat.find_element(By.LINK_TEXT, "Show later decisions").click()
+            later = len(pat.find_elements(By.CSS_SELECTOR, ".govuk-summary-card"))
+            pages = 2
+            while pat.find_elements(By.LINK_TEXT, "Show later decisions"):
+                pat.find_element(By.LINK_TEXT, "Show later decisions").click()
+                later += len(pat.find_elements(By.CSS_SELECTOR, ".govuk-summary-card"))
+                pages += 1
+                self.assertLess(pages, 12)
+            self.assertEqual(first + later, 10, "every decision once, across the pages")
+            self.assertIn("Decision 10:", pat.find_element(By.TAG_NAME, "main").text)
+            wh.axe_check(pat, self.stack, self.axe)
+            pat.find_element(By.LINK_TEXT, "Back to the first decisions").click()
+            self.assertTrue(pat.current_url.endswith(case + "#decisions"), pat.current_url)
+            self.assertIn("Decision 1:", pat.find_element(By.TAG_NAME, "main").text)
+        finally:
+            pat.quit()
+
     def test_the_caseload_a_case_and_closing_an_action(self):
         pat = wh.browser()
         try:

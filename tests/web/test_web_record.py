@@ -70,6 +70,32 @@ class WebRecord(unittest.TestCase):
             pass
         self.assertEqual(d.find_elements(By.CSS_SELECTOR, "main img"), [], "no element was made from the text")
 
+    def test_a_long_thread_of_comments_is_read_page_by_page(self):
+        s = self.stack
+        when = (datetime.datetime.now() - datetime.timedelta(days=1)).strftime("%Y-%m-%d 15:00")
+        sid = s.cli_ok("cli-sam", "session", "add", "--with", "pat", "--at", when, "--minutes", "30").strip().split()[-1]
+        s.cli_ok("cli-sam", "record", "write", sid, "--file", "-", stdin="[notes]\nA short session.\n")
+        for i in range(50):  # the most notes one person may add to a record
+            s.cli_ok("cli-sam", "record", "comment", sid, "--text", f"Note number {i + 1}")
+        s.cli_ok("cli-pat", "record", "comment", sid, "--text", "The fifty-first note, from Pat")
+        pat = wh.browser()
+        try:
+            self.login(pat, "pat")
+            self.go(pat, f"/sessions/{sid}/record")
+            notes = pat.find_elements(By.CSS_SELECTOR, "#comments ~ .govuk-inset-text")
+            self.assertEqual(len(notes), 50, "one page of comments")
+            self.assertIn("Note number 1", notes[0].text)
+            self.assertNotIn("fifty-first", pat.page_source)
+            pat.find_element(By.LINK_TEXT, "Show the next comments").click()
+            self.assertIn("The fifty-first note, from Pat", pat.find_element(By.TAG_NAME, "main").text)
+            self.assertEqual(len(pat.find_elements(By.CSS_SELECTOR, "#comments ~ .govuk-inset-text")), 1)
+            self.assertEqual(pat.find_elements(By.LINK_TEXT, "Show the next comments"), [])
+            wh.axe_check(pat, self.stack, self.axe)
+            pat.find_element(By.LINK_TEXT, "Back to the first comments").click()
+            self.assertIn("Note number 1", pat.find_element(By.TAG_NAME, "main").text)
+        finally:
+            pat.quit()
+
     def test_the_whole_cycle_from_booking_to_both_signatures(self):
         rec = f"/sessions/{self.session}/record"
         sam = wh.browser()

@@ -65,6 +65,9 @@ void page_cases_show(page_ctx *p)
 {
   Reflect__V1__CaseDecisionsRequest in = REFLECT__V1__CASE_DECISIONS_REQUEST__INIT;
   in.id = p->id;
+  /* A later page of the log: from after this session's revision. */
+  in.after_session = widgets_id(http_query(p->rq, "after_session"), INT64_MAX);
+  in.after_revision = in.after_session ? (uint32_t)widgets_id(http_query(p->rq, "after_revision"), UINT32_MAX) : 0;
   Reflect__V1__Reply *rep = NULL;
   Reflect__V1__CaseDecisionsReply *r = NULL;
   int rc = client_call_case_decisions(p->s->cl, &in, &rep, &r);
@@ -102,8 +105,14 @@ void page_cases_show(page_ctx *p)
   }
   widgets_summary_row_end(h);
   widgets_summary_end(h);
-  html_lit(h, "<h2 class=\"govuk-heading-m\">Decisions</h2>\n");
-  if (!r->n_decisions) html_lit(h, "<p class=\"govuk-body\">No decision about this case has been recorded.</p>\n");
+  html_lit(h, "<h2 class=\"govuk-heading-m\" id=\"decisions\">Decisions</h2>\n");
+  if (in.after_session) {
+    html_lit(h, "<p class=\"govuk-body\">These are later decisions. <a class=\"govuk-link\" href=\"/cases/");
+    html_uint(h, p->id);
+    html_lit(h, "#decisions\">Back to the first decisions</a></p>\n");
+  }
+  if (!r->n_decisions && in.after_session) html_lit(h, "<p class=\"govuk-body\">No later decisions.</p>\n");
+  else if (!r->n_decisions) html_lit(h, "<p class=\"govuk-body\">No decision about this case has been recorded.</p>\n");
   for (size_t i = 0; i < r->n_decisions; i++) {
     const Reflect__V1__Decision *d = r->decisions[i];
     html_lit(h, "<div class=\"govuk-summary-card\">\n<div class=\"govuk-summary-card__title-wrapper\">"
@@ -142,7 +151,15 @@ void page_cases_show(page_ctx *p)
     widgets_summary_end(h);
     html_lit(h, "</div>\n</div>\n");
   }
-  if (r->more) html_lit(h, "<p class=\"govuk-body\">Later decisions are not shown here yet.</p>\n");
+  if (r->more) {
+    html_lit(h, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/cases/");
+    html_uint(h, p->id);
+    html_lit(h, "?after_session=");
+    html_uint(h, r->next_session);
+    html_lit(h, "&amp;after_revision=");
+    html_uint(h, r->next_revision);
+    html_lit(h, "#decisions\">Show later decisions</a></p>\n");
+  }
   page_end(p);
   client_free_reply(rep);
 }

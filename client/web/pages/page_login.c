@@ -156,7 +156,9 @@ void page_login_post(page_ctx *p)
     login_form(p, username, why);
     return;
   }
-  if (fresh && devices_save(p->app->dev, id, &keys) == DEVICES_OK) {
+  /* Counted under the name the server knows the person by, however typed. */
+  const char *owner = rep->login->user->username && *rep->login->user->username ? rep->login->user->username : username;
+  if (fresh && devices_save(p->app->dev, id, &keys, owner) == DEVICES_OK) {
     char cookie[64];
     sodium_bin2base64(cookie, sizeof cookie, id, sizeof id, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     http_set_cookie(p->rs, p->rq, page_cookie_name(p->rq, PAGE_COOKIE_DEVICE), cookie, PAGE_DEVICE_MAX_AGE);

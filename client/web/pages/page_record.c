@@ -9,8 +9,9 @@
 
 #include <sodium.h>
 
-#define CASES_MAX 32   /* case blocks on the form */
-#define MEMBERS_MAX 32 /* group contributions */
+#define CASES_MAX 32     /* case blocks on the form */
+#define MEMBERS_MAX 32   /* group contributions */
+#define COMMENTS_PAGE 50 /* comments on one page; the next page follows comments_next */
 
 typedef struct {
   Reflect__V1__SectionKind kind;
@@ -51,13 +52,14 @@ static void back_to(page_ctx *p, const char *suffix)
   http_redirect(p->rs, path);
 }
 
-static int fetch(page_ctx *p, uint32_t revision, Reflect__V1__Reply **rep, Reflect__V1__RecordShowReply **r,
-                 int missing_ok)
+static int fetch(page_ctx *p, uint32_t revision, uint64_t comments_after, Reflect__V1__Reply **rep,
+                 Reflect__V1__RecordShowReply **r, int missing_ok)
 {
   Reflect__V1__RecordShowRequest in = REFLECT__V1__RECORD_SHOW_REQUEST__INIT;
   in.session_id = p->id;
   in.revision = revision;
-  in.comments_limit = 200;
+  in.comments_after = comments_after;
+  in.comments_limit = COMMENTS_PAGE;
   int rc = client_call_record_show(p->s->cl, &in, rep, r);
   if (missing_ok && rc == CLIENT_OK && client_reply_code(*rep) == REFLECT__V1__CODE__NOT_FOUND) return 0;
   if (page_check(p, rc, *rep)) {
@@ -126,11 +128,37 @@ static const char *comment_kind(Reflect__V1__CommentKind k)
   return "Note";
 }
 
-static void comments(page_ctx *p, const Reflect__V1__RecordShowReply *r, const char *error, const char *typed)
+/* A link to another page of the comments: after = 0 is the first. */
+static void comments_link(page_ctx *p, uint32_t revision, uint64_t after)
+{
+  html *h = &p->rs->body;
+  html_lit(h, "<a class=\"govuk-link\" href=\"/sessions/");
+  html_uint(h, p->id);
+  html_lit(h, "/record?");
+  if (revision) {
+    html_lit(h, "revision=");
+    html_uint(h, revision);
+    html_lit(h, "&amp;");
+  }
+  if (after) {
+    html_lit(h, "comments_after=");
+    html_uint(h, after);
+  }
+  html_lit(h, "#comments\">");
+}
+
+static void comments(page_ctx *p, const Reflect__V1__RecordShowReply *r, uint32_t revision, uint64_t after,
+                     const char *error, const char *typed)
 {
   html *h = &p->rs->body;
   html_lit(h, "<h2 class=\"govuk-heading-m\" id=\"comments\">Comments and disagreements</h2>\n");
-  if (!r->n_comments) html_lit(h, "<p class=\"govuk-body\">None yet.</p>\n");
+  if (after) {
+    html_lit(h, "<p class=\"govuk-body\">These are later comments. ");
+    comments_link(p, revision, 0);
+    html_lit(h, "Back to the first comments</a></p>\n");
+  }
+  if (!r->n_comments && after) html_lit(h, "<p class=\"govuk-body\">No more comments.</p>\n");
+  else if (!r->n_comments) html_lit(h, "<p class=\"govuk-body\">None yet.</p>\n");
   for (size_t i = 0; i < r->n_comments; i++) {
     const Reflect__V1__Comment *c = r->comments[i];
     html_lit(h, "<div class=\"govuk-inset-text\">\n<p class=\"govuk-body-s\">");
@@ -144,6 +172,11 @@ static void comments(page_ctx *p, const Reflect__V1__RecordShowReply *r, const c
     html_lit(h, "</p>\n");
     text_block(h, c->text);
     html_lit(h, "</div>\n");
+  }
+  if (r->comments_next) {
+    html_lit(h, "<p class=\"govuk-body\">");
+    comments_link(p, revision, r->comments_next);
+    html_lit(h, "Show the next comments</a></p>\n");
   }
   html_lit(h, "<form method=\"post\" action=\"/sessions/");
   html_uint(h, p->id);
@@ -162,7 +195,8 @@ static void show(page_ctx *p, const char *error, const char *typed)
   uint32_t revision = (uint32_t)widgets_id(want, UINT32_MAX);
   Reflect__V1__Reply *rep = NULL;
   Reflect__V1__RecordShowReply *r = NULL;
-  if (fetch(p, revision, &rep, &r, 1)) return;
+  uint64_t after = widgets_id(http_query(p->rq, "comments_after"), INT64_MAX);
+  if (fetch(p, revision, after, &rep, &r, 1)) return;
   html *h = &p->rs->body;
   if (!r || !r->revision) {
     /* Nothing written yet: the form is the page. */
@@ -230,7 +264,7 @@ static void show(page_ctx *p, const char *error, const char *typed)
   html_lit(h, "/record/edit\">Amend the record</a> · <a class=\"govuk-link\" href=\"/sessions/");
   html_uint(h, p->id);
   html_lit(h, "/record/history\">All revisions</a></p>\n");
-  comments(p, r, error, typed);
+  comments(p, r, revision, after, error, typed);
   page_end(p);
   client_free_reply(rep);
 }
@@ -399,7 +433,7 @@ static int load_source(page_ctx *p, form_source *src)
   }
   src->session = show_reply->session;
   Reflect__V1__RecordShowReply *r = NULL;
-  if (fetch(p, 0, &src->record_rep, &r, 1)) {
+  if (fetch(p, 0, 0, &src->record_rep, &r, 1)) {
     source_free(src);
     return -1;
   }

@@ -17,10 +17,20 @@
 #define NAME_HEX (2 * 16 + 1)
 #define SEALED_LEN (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 40)
 
+/* The device files this process made for one account, oldest first from
+ * `next`, named by a keyed hash of the username (no name is kept). */
+typedef struct {
+  uint8_t owner[16];
+  char files[DEVICES_PER_ACCOUNT][NAME_HEX];
+  unsigned n, next;
+} account_devices;
+
 struct devices {
   char dir[4096];
   uint8_t *key; /* sodium_malloc: the gateway key */
   pthread_mutex_t lock;
+  account_devices *accounts; /* grows with the accounts that log in */
+  size_t n_accounts, cap_accounts;
 };
 
 static int ensure_dir(const char *path)
@@ -97,6 +107,7 @@ void devices_close(devices *d)
   if (!d) return;
   if (d->key) sodium_free(d->key);
   pthread_mutex_destroy(&d->lock);
+  free(d->accounts);
   free(d);
 }
 
@@ -175,7 +186,50 @@ int devices_create(uint8_t id[DEVICES_ID_BYTES], devices_keys *out)
   return DEVICES_OK;
 }
 
-int devices_save(devices *d, const uint8_t id[DEVICES_ID_BYTES], const devices_keys *keys)
+/* The entry of owner, made if new; NULL if out of memory. Under d->lock. */
+static account_devices *account_of(devices *d, const char *owner)
+{
+  static const char label[] = "reflect-web device owner v1";
+  uint8_t h[16];
+  crypto_generichash_state st;
+  crypto_generichash_init(&st, d->key, crypto_kdf_KEYBYTES, sizeof h);
+  crypto_generichash_update(&st, (const uint8_t *)label, sizeof label);
+  crypto_generichash_update(&st, (const uint8_t *)owner, strlen(owner));
+  crypto_generichash_final(&st, h, sizeof h);
+  for (size_t i = 0; i < d->n_accounts; i++)
+    if (!memcmp(d->accounts[i].owner, h, sizeof h)) return &d->accounts[i];
+  if (d->n_accounts == d->cap_accounts) {
+    size_t cap = d->cap_accounts ? 2 * d->cap_accounts : 64;
+    account_devices *grown = realloc(d->accounts, cap * sizeof *grown);
+    if (!grown) return NULL;
+    d->accounts = grown;
+    d->cap_accounts = cap;
+  }
+  account_devices *a = &d->accounts[d->n_accounts++];
+  memset(a, 0, sizeof *a);
+  memcpy(a->owner, h, sizeof h);
+  return a;
+}
+
+/* Counts name as owner's; past DEVICES_PER_ACCOUNT, owner's oldest file
+ * goes, so one account cannot push everyone else's browsers out of the
+ * directory (and off their familiar devices) by logging in from many.
+ * Under d->lock. */
+static void account_add(devices *d, const char *owner, const char *name)
+{
+  account_devices *a = account_of(d, owner);
+  if (!a) return;
+  unsigned slot = a->n < DEVICES_PER_ACCOUNT ? a->n++ : a->next++ % DEVICES_PER_ACCOUNT;
+  if (a->n == DEVICES_PER_ACCOUNT && a->files[slot][0] && strcmp(a->files[slot], name)) {
+    char old[4200];
+    snprintf(old, sizeof old, "%s/%s", d->dir, a->files[slot]);
+    unlink(old);
+  }
+  memcpy(a->files[slot], name, NAME_HEX);
+  a->next %= DEVICES_PER_ACCOUNT;
+}
+
+int devices_save(devices *d, const uint8_t id[DEVICES_ID_BYTES], const devices_keys *keys, const char *owner)
 {
   uint8_t sealed[SEALED_LEN], key[crypto_secretbox_KEYBYTES];
   randombytes_buf(sealed, crypto_secretbox_NONCEBYTES);
@@ -187,6 +241,7 @@ int devices_save(devices *d, const uint8_t id[DEVICES_ID_BYTES], const devices_k
   pthread_mutex_lock(&d->lock);
   prune(d);
   int rc = write_secret_file(d->dir, path, sealed, sizeof sealed);
+  if (rc == DEVICES_OK) account_add(d, owner, strrchr(path, '/') + 1);
   pthread_mutex_unlock(&d->lock);
   return rc;
 }

@@ -16,6 +16,11 @@
  *  - At most DEVICES_MAX files are kept; making one more removes the
  *    longest unused (a browser that comes back after that logs in as a
  *    new device), so no one can grow the state directory without bound.
+ *    And at most DEVICES_PER_ACCOUNT are kept for one account of those
+ *    made since the gateway started: one more removes that account's
+ *    oldest, so logging in from many fresh browsers with one password
+ *    recycles that account's own devices, never pushes out other people's
+ *    (whose browsers are familiar devices to reflectd).
  *  - Keys are written into the caller's buffers, which the caller wipes;
  *    devices is safe to use from several threads.
  */
@@ -28,6 +33,7 @@
 #define DEVICES_ID_BYTES 32
 #define DEVICES_KEY_Z85 41 /* 40 characters and a NUL */
 #define DEVICES_MAX 20000
+#define DEVICES_PER_ACCOUNT 16
 
 enum { DEVICES_OK = 0, DEVICES_ENONE = -1, DEVICES_EBAD = -2, DEVICES_EIO = -3, DEVICES_ENOMEM = -4 };
 
@@ -48,7 +54,7 @@ int devices_load(devices *d, const uint8_t id[DEVICES_ID_BYTES], devices_keys *o
  * is kept only once a login from it has worked (devices_save), so failed
  * attempts write nothing. */
 int devices_create(uint8_t id[DEVICES_ID_BYTES], devices_keys *out);
-/* Seals keys to disk as the device of id. */
-int devices_save(devices *d, const uint8_t id[DEVICES_ID_BYTES], const devices_keys *keys);
+/* Seals keys to disk as the device of id, a browser of account owner. */
+int devices_save(devices *d, const uint8_t id[DEVICES_ID_BYTES], const devices_keys *keys, const char *owner);
 
 #endif
