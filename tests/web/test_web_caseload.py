@@ -8,24 +8,16 @@ Every page passes axe-core at WCAG 2.2 AA.
   /usr/bin/python3 test_web_caseload.py BUILD_DIR
 """
 import datetime
-import os
-import sys
 import time
-import unittest
 
 from selenium.webdriver.common.by import By
 
 import webharness as wh
 
-BUILD = None
 
-
-class WebCaseload(unittest.TestCase):
+class WebCaseload(wh.Journey):
     @classmethod
-    def setUpClass(cls):
-        cls.stack = s = wh.Stack(BUILD)
-        s.start()
-        cls.axe = os.path.join(BUILD, "client", "web", "npm", "node_modules", "axe-core", "axe.min.js")
+    def arrange(cls, s):
         s.person("sam", "Sam Supervisor", "supervisor")
         s.person("pat", "Pat Practitioner", "practitioner")
         s.person("jo", "Jo Practitioner", "practitioner")
@@ -39,32 +31,12 @@ class WebCaseload(unittest.TestCase):
         s.cli_ok("cli-sam", "action", "add", cls.session, "--owner", "pat", "--due", due, "--description",
                  "Update Alex's plan with the new contact arrangements")
 
-    @classmethod
-    def tearDownClass(cls):
-        codes = cls.stack.stop()
-        logs = cls.stack.logs()
-        for r in cls.stack.axe_results:
-            print(f"axe: {r['url']} ({r['title']}): {r['violations']} violations, {r['passes']} rules passed")
-        cls.stack.cleanup()
-        if codes != [0, 0]:
-            raise AssertionError(f"reflect-web and reflectd exit codes {codes}\n{logs}")
-
-    def go(self, d, path):
-        d.get(self.stack.base + path)
-
-    def login(self, d, user):
-        self.go(d, "/login")
-        d.find_element(By.ID, "username").send_keys(user)
-        d.find_element(By.ID, "password").send_keys(wh.PASSWORD)
-        wh.submit(d, "/login")
-        self.assertEqual(d.title, "My supervision – Reflect")
-
     def test_an_agreement_is_proposed_with_its_terms_and_signed(self):
         sam, jo = wh.browser(), wh.browser()
         try:
             self.login(sam, "sam")
             self.go(sam, "/agreements/new")
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
             sam.find_element(By.ID, "supervisee").send_keys("jo")
             for field, text in (("every", "28"), ("booking", "First Tuesday of the month"),
                                 ("cancellation", "Rebooked within a week"),
@@ -78,12 +50,12 @@ class WebCaseload(unittest.TestCase):
             wh.submit(sam, "/agreements/new")
             self.assertRegex(sam.current_url, r"/agreements/\d+$", wh.problem(sam))
             self.assertIn("Waiting for signature", sam.page_source)
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
             url = sam.current_url.replace(self.stack.base, "")
 
             self.login(jo, "jo")
             self.go(jo, "/agreements")
-            wh.axe_check(jo, self.stack, self.axe)
+            self.check(jo)
             self.go(jo, url)
             self.assertIn("First Tuesday of the month", jo.page_source)
             wh.submit(jo, url + "/sign")
@@ -126,7 +98,7 @@ class WebCaseload(unittest.TestCase):
                 self.assertLess(pages, 12)
             self.assertEqual(first + later, 10, "every decision once, across the pages")
             self.assertIn("Decision 10:", pat.find_element(By.TAG_NAME, "main").text)
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
             pat.find_element(By.LINK_TEXT, "Back to the first decisions").click()
             self.assertTrue(pat.current_url.endswith(case + "#decisions"), pat.current_url)
             self.assertIn("Decision 1:", pat.find_element(By.TAG_NAME, "main").text)
@@ -138,19 +110,19 @@ class WebCaseload(unittest.TestCase):
         try:
             self.login(pat, "pat")
             self.go(pat, "/cases")
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
             pat.find_element(By.LINK_TEXT, "CH-201").click()
             self.assertIn("Alex Fictional", pat.page_source)
             self.assertIn("Medium risk", pat.page_source)
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
 
             self.go(pat, "/actions")
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
             pat.find_element(By.PARTIAL_LINK_TEXT, "Update Alex's plan").click()
             action = pat.current_url.replace(self.stack.base, "")
             wh.submit(pat, action + "/close")
             self.assertIn("Enter the evidence", pat.page_source, "evidence is required")
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
             pat.find_element(By.ID, "evidence").send_keys("Plan updated and shared with the IRO on Monday")
             wh.submit(pat, action + "/close")
             self.assertIn("Done", pat.page_source)
@@ -180,11 +152,10 @@ class WebCaseload(unittest.TestCase):
             print(f"live notification: {took:.2f} s after the booking")
             self.assertLess(took, 3.0)
             self.assertIn("Open it", banner[0].text)
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
         finally:
             pat.quit()
 
 
 if __name__ == "__main__":
-    BUILD = sys.argv.pop(1)
-    unittest.main(verbosity=2)
+    wh.main()

@@ -8,24 +8,18 @@ lapses after one idle minute here, so the second test waits for it.
   /usr/bin/python3 test_web_drafts.py BUILD_DIR
 """
 import datetime
-import os
-import sys
 import time
-import unittest
 
 from selenium.webdriver.common.by import By
 
 import webharness as wh
 
-BUILD = None
 
+class WebDrafts(wh.Journey):
+    server_conf = "[security]\ntoken_idle_minutes = 1\n"
 
-class WebDrafts(unittest.TestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.stack = s = wh.Stack(BUILD, server_conf="[security]\ntoken_idle_minutes = 1\n")
-        s.start()
-        cls.axe = os.path.join(BUILD, "client", "web", "npm", "node_modules", "axe-core", "axe.min.js")
+    def arrange(cls, s):
         s.person("sam", "Sam Supervisor", "supervisor")
         s.person("pat", "Pat Practitioner", "practitioner")
         s.agreement("sam", "pat")
@@ -34,28 +28,6 @@ class WebDrafts(unittest.TestCase):
             when = (datetime.datetime.now() - datetime.timedelta(days=days)).strftime("%Y-%m-%d 09:00")
             cls.sessions.append(s.cli_ok("cli-sam", "session", "add", "--with", "pat", "--at", when, "--minutes",
                                          "60").strip().split()[-1])
-
-    @classmethod
-    def tearDownClass(cls):
-        codes = cls.stack.stop()
-        logs = cls.stack.logs()
-        for r in cls.stack.axe_results:
-            print(f"axe: {r['url']} ({r['title']}): {r['violations']} violations, {r['passes']} rules passed")
-        cls.stack.cleanup()
-        if codes != [0, 0]:
-            raise AssertionError(f"reflect-web and reflectd exit codes {codes}\n{logs}")
-
-    def go(self, d, path):
-        d.get(self.stack.base + path)
-
-    def login(self, d, user, lands="My supervision – Reflect"):
-        if "/login" not in d.current_url:
-            self.go(d, "/login")
-        d.find_element(By.ID, "username").send_keys(user)
-        d.find_element(By.ID, "password").send_keys(wh.PASSWORD)
-        wh.submit(d, "/login")
-        if lands:
-            self.assertEqual(d.title, lands, wh.problem(d))
 
     def test_a_draft_is_kept_as_it_is_typed_and_found_again_in_another_browser(self):
         edit = f"/sessions/{self.sessions[0]}/record/edit"
@@ -75,7 +47,7 @@ class WebDrafts(unittest.TestCase):
             self.go(second, edit)
             self.assertIn("What you were writing has been kept", second.page_source)
             self.assertEqual(second.find_element(By.ID, "wellbeing").get_attribute("value"), words)
-            wh.axe_check(second, self.stack, self.axe)
+            self.check(second)
             self.assertIn("record", self.stack.cli_ok("cli-sam", "draft", "list"), "the CLI sees it too")
             wh.submit(second, edit.replace("/edit", "/draft/discard"))
             self.assertNotIn("has been kept", second.page_source)
@@ -109,5 +81,4 @@ class WebDrafts(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BUILD = sys.argv.pop(1)
-    unittest.main(verbosity=2)
+    wh.main()

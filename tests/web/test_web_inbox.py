@@ -7,23 +7,15 @@ link until nothing is waiting. Every page passes axe-core at WCAG 2.2 AA.
   /usr/bin/python3 test_web_inbox.py BUILD_DIR
 """
 import datetime
-import os
-import sys
-import unittest
 
 from selenium.webdriver.common.by import By
 
 import webharness as wh
 
-BUILD = None
 
-
-class WebInbox(unittest.TestCase):
+class WebInbox(wh.Journey):
     @classmethod
-    def setUpClass(cls):
-        cls.stack = s = wh.Stack(BUILD)
-        s.start()
-        cls.axe = os.path.join(BUILD, "client", "web", "npm", "node_modules", "axe-core", "axe.min.js")
+    def arrange(cls, s):
         s.person("mona", "Mona Manager", "manager")
         s.person("sam", "Sam Supervisor", "supervisor")
         s.person("pat", "Pat Practitioner", "practitioner")
@@ -31,26 +23,6 @@ class WebInbox(unittest.TestCase):
         when = (datetime.datetime.now() - datetime.timedelta(days=2)).strftime("%Y-%m-%d 10:00")
         cls.session = s.cli_ok("cli-sam", "session", "add", "--with", "pat", "--at", when, "--minutes",
                                "60").strip().split()[-1]
-
-    @classmethod
-    def tearDownClass(cls):
-        codes = cls.stack.stop()
-        logs = cls.stack.logs()
-        for r in cls.stack.axe_results:
-            print(f"axe: {r['url']} ({r['title']}): {r['violations']} violations, {r['passes']} rules passed")
-        cls.stack.cleanup()
-        if codes != [0, 0]:
-            raise AssertionError(f"reflect-web and reflectd exit codes {codes}\n{logs}")
-
-    def go(self, d, path):
-        d.get(self.stack.base + path)
-
-    def login(self, d, user):
-        self.go(d, "/login")
-        d.find_element(By.ID, "username").send_keys(user)
-        d.find_element(By.ID, "password").send_keys(wh.PASSWORD)
-        wh.submit(d, "/login")
-        self.assertEqual(d.title, "My supervision – Reflect")
 
     def waiting(self, d):
         self.go(d, "/")
@@ -69,7 +41,7 @@ class WebInbox(unittest.TestCase):
             items = self.waiting(sam)
             self.assertEqual(len(items), 1, items)
             self.assertIn("Say whether your session with pat on", items[0])
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
             self.follow(sam, "Say whether your session")
             self.assertTrue(sam.current_url.endswith(f"/sessions/{self.session}"), sam.current_url)
             sam.find_element(By.CSS_SELECTOR, "input[name=status][value=held]").click()
@@ -100,11 +72,11 @@ class WebInbox(unittest.TestCase):
             self.assertIn("Agree a target set for you", items[3])
             self.assertNotIn("Fictional family", pat.find_element(By.TAG_NAME, "main").text,
                              "the list says what to do, never what was said")
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
 
             # The action, closed with its evidence.
             self.follow(pat, "An action of yours is due")
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
             pat.find_element(By.ID, "evidence").send_keys("Sent on Tuesday; the family confirmed")
             wh.submit(pat, pat.current_url.replace(self.stack.base, "") + "/close")
             self.assertEqual(len(self.waiting(pat)), 3)
@@ -119,14 +91,14 @@ class WebInbox(unittest.TestCase):
             # The survey: a missing answer is said beside its question, then sent.
             self.follow(pat, "Answer five questions")
             self.assertEqual(pat.title, "How was your supervision? – Reflect")
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
             for q in range(1, 5):
                 pat.find_element(By.CSS_SELECTOR, f"input[name=q{q}][value='4']").click()
             wh.submit(pat, f"/sessions/{self.session}/survey")
             self.assertEqual(pat.title, "Error: How was your supervision? – Reflect")
             self.assertEqual(pat.find_element(By.CSS_SELECTOR, ".govuk-error-summary__list a").get_attribute("href"),
                              self.stack.base + f"/sessions/{self.session}/survey#q5")
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
             self.assertTrue(pat.find_element(By.CSS_SELECTOR, "input[name=q1][value='4']").is_selected(),
                             "what was chosen is kept")
             pat.find_element(By.CSS_SELECTOR, "input[name=q5][value='5']").click()
@@ -136,7 +108,7 @@ class WebInbox(unittest.TestCase):
             # The target, read and agreed.
             self.follow(pat, "Agree a target set for you")
             self.assertIn("Plans within 28 days", pat.find_element(By.TAG_NAME, "main").text)
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
             wh.submit(pat, pat.current_url.replace(self.stack.base, "").split("?")[0] + "/agree")
             self.assertEqual(self.waiting(pat), [])
             self.assertIn("Nothing is waiting for you.", pat.page_source)
@@ -148,5 +120,4 @@ class WebInbox(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BUILD = sys.argv.pop(1)
-    unittest.main(verbosity=2)
+    wh.main()

@@ -5,36 +5,18 @@ passes axe-core at WCAG 2.2 AA.
 
   /usr/bin/python3 test_web_login.py BUILD_DIR
 """
-import os
 import re
-import sys
-import unittest
 
 from selenium.webdriver.common.by import By
 
 import webharness as wh
 
-BUILD = None
 
-
-class WebLogin(unittest.TestCase):
+class WebLogin(wh.Journey):
     @classmethod
-    def setUpClass(cls):
-        cls.stack = wh.Stack(BUILD)
-        cls.stack.start()
-        cls.axe = os.path.join(BUILD, "client", "web", "npm", "node_modules", "axe-core", "axe.min.js")
-        cls.stack.add_user("pat", "Pat Practitioner", "practitioner")
-        cls.stack.person("sam", "Sam Supervisor", "supervisor")
-
-    @classmethod
-    def tearDownClass(cls):
-        codes = cls.stack.stop()
-        logs = cls.stack.logs()
-        for r in cls.stack.axe_results:
-            print(f"axe: {r['url']} ({r['title']}): {r['violations']} violations, {r['passes']} rules passed")
-        cls.stack.cleanup()
-        if codes != [0, 0]:
-            raise AssertionError(f"reflect-web and reflectd exit codes {codes}\n{logs}")
+    def arrange(cls, s):
+        s.add_user("pat", "Pat Practitioner", "practitioner")
+        s.person("sam", "Sam Supervisor", "supervisor")
 
     def setUp(self):
         self.d = wh.browser()
@@ -55,18 +37,18 @@ class WebLogin(unittest.TestCase):
         self.go("/")
         self.assertTrue(self.d.current_url.endswith("/login"), self.d.current_url)
         self.assertEqual(self.d.title, "Log in – Reflect")
-        wh.axe_check(self.d, self.stack, self.axe)
+        self.check(self.d)
 
         self.login("pat", "not-the-password")
         self.assertIn("Enter a correct username and password", self.d.page_source)
         self.assertEqual(self.d.find_element(By.ID, "username").get_attribute("value"), "pat")
         self.assertEqual(self.d.find_element(By.ID, "password").get_attribute("value"), "", "a password is never sent back")
-        wh.axe_check(self.d, self.stack, self.axe)
+        self.check(self.d)
 
         self.login("pat", wh.FIRST_PASSWORD)
         self.assertTrue(self.d.current_url.endswith("/password"), self.d.current_url)
         self.assertIn("Your administrator set your password", self.d.page_source)
-        wh.axe_check(self.d, self.stack, self.axe)
+        self.check(self.d)
         # Until the password is the person's own, nothing else opens.
         self.go("/")
         self.assertTrue(self.d.current_url.endswith("/password"), self.d.current_url)
@@ -76,7 +58,7 @@ class WebLogin(unittest.TestCase):
         self.d.find_element(By.ID, "again").send_keys(wh.PASSWORD + "x")
         wh.submit(self.d, "/password")
         self.assertIn("The two new passwords are not the same", self.d.page_source)
-        wh.axe_check(self.d, self.stack, self.axe)
+        self.check(self.d)
         self.d.find_element(By.ID, "current").send_keys(wh.FIRST_PASSWORD)
         self.d.find_element(By.ID, "new").send_keys(wh.PASSWORD)
         self.d.find_element(By.ID, "again").send_keys(wh.PASSWORD)
@@ -86,7 +68,7 @@ class WebLogin(unittest.TestCase):
                          self.d.find_element(By.TAG_NAME, "main").text if "Error" in self.d.title else "")
         self.assertIn("Your new password is saved", self.d.page_source)
         self.assertIn("No sessions are booked for you", self.d.page_source)
-        wh.axe_check(self.d, self.stack, self.axe)
+        self.check(self.d)
 
         wh.submit(self.d, "/logout")
         self.assertIn("/login", self.d.current_url)
@@ -176,5 +158,4 @@ class WebLogin(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BUILD = sys.argv.pop(1)
-    unittest.main(verbosity=2)
+    wh.main()

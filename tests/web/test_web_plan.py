@@ -11,14 +11,11 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
-import unittest
 
 from selenium.webdriver.common.by import By
 
 import webharness as wh
 
-BUILD = None
 DB = "reflect.db"  # server/core/db.h: DB_FILE_NAME
 
 
@@ -27,35 +24,12 @@ def without_stamps(ics):
     return "\r\n".join(line for line in ics.split("\r\n") if not line.startswith("DTSTAMP:"))
 
 
-class WebPlan(unittest.TestCase):
+class WebPlan(wh.Journey):
     @classmethod
-    def setUpClass(cls):
-        cls.stack = s = wh.Stack(BUILD)
-        s.start()
-        cls.axe = os.path.join(BUILD, "client", "web", "npm", "node_modules", "axe-core", "axe.min.js")
+    def arrange(cls, s):
         s.person("sam", "Sam Supervisor", "supervisor")
         s.person("pat", "Pat Practitioner", "practitioner")
         s.agreement("sam", "pat", every_days=14)
-
-    @classmethod
-    def tearDownClass(cls):
-        codes = cls.stack.stop()
-        logs = cls.stack.logs()
-        for r in cls.stack.axe_results:
-            print(f"axe: {r['url']} ({r['title']}): {r['violations']} violations, {r['passes']} rules passed")
-        cls.stack.cleanup()
-        if codes != [0, 0]:
-            raise AssertionError(f"reflect-web and reflectd exit codes {codes}\n{logs}")
-
-    def go(self, d, path):
-        d.get(self.stack.base + path)
-
-    def login(self, d, user):
-        self.go(d, "/login")
-        d.find_element(By.ID, "username").send_keys(user)
-        d.find_element(By.ID, "password").send_keys(wh.PASSWORD)
-        wh.submit(d, "/login")
-        self.assertEqual(d.title, "My supervision – Reflect")
 
     def live_tokens(self):
         """Logins reflectd holds (only a hash of each token is stored)."""
@@ -76,14 +50,14 @@ class WebPlan(unittest.TestCase):
             self.login(sam, "sam")
             self.go(sam, "/sessions")
             sam.find_element(By.LINK_TEXT, "Plan sessions from an agreement").click()
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
             # Someone Sam has no agreement with: said beside the field.
             sam.find_element(By.ID, "supervisee").send_keys("nobody")
             self.press(sam, "show")
             self.assertIn("Error: Plan sessions", sam.title)
             self.assertEqual(sam.find_element(By.CSS_SELECTOR, ".govuk-error-summary__list a").get_attribute("href"),
                              self.stack.base + "/sessions/plan#supervisee")
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
             who = sam.find_element(By.ID, "supervisee")
             who.clear()
             who.send_keys("pat")
@@ -105,13 +79,13 @@ class WebPlan(unittest.TestCase):
             self.assertIn(second.strftime("%-d %b %Y") + ", 10:00", rows[1].text)
             self.assertEqual(self.stack.cli_ok("cli-sam", "session", "list").count("pat"), 0,
                              "showing the plan books nothing")
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
             self.press(sam, "book")
             self.assertEqual(sam.title, "Sessions booked – Reflect", wh.problem(sam))
             links = sam.find_elements(By.CSS_SELECTOR, "tbody tr a")
             self.assertEqual(len(links), 3)
             self.assertRegex(links[0].get_attribute("href"), r"/sessions/\d+$")
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
             listed = self.stack.cli_ok("cli-sam", "session", "list")
             self.assertEqual(listed.count("pat"), 3, listed)
             # The same plan again clashes with what was just booked: nothing to book.
@@ -126,7 +100,7 @@ class WebPlan(unittest.TestCase):
             self.press(sam, "show")
             self.assertIn("Clashes", sam.find_element(By.CSS_SELECTOR, "tbody").text)
             self.assertEqual(len(sam.find_elements(By.CSS_SELECTOR, "button[value=book]")), 0)
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
         finally:
             sam.quit()
 
@@ -137,7 +111,7 @@ class WebPlan(unittest.TestCase):
             self.go(pat, "/sessions")
             pat.find_element(By.LINK_TEXT, "Add your sessions to your calendar").click()
             self.assertEqual(pat.title, "Your calendar – Reflect")
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
             cookies = {c["name"]: c["value"] for c in pat.get_cookies()}
             status, headers, body = self.stack.request("/calendar.ics", cookies=cookies)
             self.assertEqual(status, 200, body[:300])
@@ -192,5 +166,4 @@ class WebPlan(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BUILD = sys.argv.pop(1)
-    unittest.main(verbosity=2)
+    wh.main()

@@ -9,10 +9,7 @@ Every page passes axe-core at WCAG 2.2 AA.
   /usr/bin/python3 test_web_record.py BUILD_DIR
 """
 import datetime
-import os
-import sys
 import time
-import unittest
 
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
@@ -20,18 +17,14 @@ from selenium.webdriver.common.keys import Keys
 
 import webharness as wh
 
-BUILD = None
 HOSTILE_WELLBEING = "Tired this week.\n<script>alert('wellbeing')</script>"
 HOSTILE_SITUATION = '"><img src=x onerror=alert(1)> moved to foster care'
 HOSTILE_DECISION = "javascript:alert(2) Keep the plan; review in 4 weeks"
 
 
-class WebRecord(unittest.TestCase):
+class WebRecord(wh.Journey):
     @classmethod
-    def setUpClass(cls):
-        cls.stack = s = wh.Stack(BUILD)
-        s.start()
-        cls.axe = os.path.join(BUILD, "client", "web", "npm", "node_modules", "axe-core", "axe.min.js")
+    def arrange(cls, s):
         s.person("sam", "Sam Supervisor", "supervisor")
         s.person("pat", "Pat Practitioner", "practitioner")
         s.agreement("sam", "pat")
@@ -41,26 +34,6 @@ class WebRecord(unittest.TestCase):
         when = (datetime.datetime.now() - datetime.timedelta(days=1)).strftime("%Y-%m-%d 10:00")
         out = s.cli_ok("cli-sam", "session", "add", "--with", "pat", "--at", when, "--minutes", "60")
         cls.session = out.strip().split()[-1]
-
-    @classmethod
-    def tearDownClass(cls):
-        codes = cls.stack.stop()
-        logs = cls.stack.logs()
-        for r in cls.stack.axe_results:
-            print(f"axe: {r['url']} ({r['title']}): {r['violations']} violations, {r['passes']} rules passed")
-        cls.stack.cleanup()
-        if codes != [0, 0]:
-            raise AssertionError(f"reflect-web and reflectd exit codes {codes}\n{logs}")
-
-    def go(self, d, path):
-        d.get(self.stack.base + path)
-
-    def login(self, d, user):
-        self.go(d, "/login")
-        d.find_element(By.ID, "username").send_keys(user)
-        d.find_element(By.ID, "password").send_keys(wh.PASSWORD)
-        wh.submit(d, "/login")
-        self.assertEqual(d.title, "My supervision – Reflect")
 
     def no_script_ran(self, d):
         try:
@@ -90,7 +63,7 @@ class WebRecord(unittest.TestCase):
             self.assertIn("The fifty-first note, from Pat", pat.find_element(By.TAG_NAME, "main").text)
             self.assertEqual(len(pat.find_elements(By.CSS_SELECTOR, "#comments ~ .govuk-inset-text")), 1)
             self.assertEqual(pat.find_elements(By.LINK_TEXT, "Show the next comments"), [])
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
             pat.find_element(By.LINK_TEXT, "Back to the first comments").click()
             self.assertIn("Note number 1", pat.find_element(By.TAG_NAME, "main").text)
         finally:
@@ -106,12 +79,12 @@ class WebRecord(unittest.TestCase):
             self.go(sam, f"/sessions/{self.session}")
             sam.find_element(By.LINK_TEXT, "Write the record").click()
             self.assertTrue(sam.current_url.endswith(rec + "/edit"), sam.current_url)
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
             self.assertIn("Case CH-101: Jamie Fictional", sam.page_source, "the case is offered from the agenda")
             # Nothing written: refused, nothing saved.
             wh.submit(sam, rec + "/edit")
             self.assertIn("Write at least one section", sam.page_source)
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
 
             sam.find_element(By.ID, "wellbeing").send_keys(HOSTILE_WELLBEING)
             sam.find_element(By.ID, "case-0-situation").send_keys(HOSTILE_SITUATION)
@@ -128,7 +101,7 @@ class WebRecord(unittest.TestCase):
             self.assertIn(HOSTILE_DECISION, main)
             self.assertNotIn("<script>alert", sam.page_source)
             self.no_script_ran(sam)
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
 
             # The author signs what they wrote.
             wh.submit(sam, rec + "/sign")
@@ -140,7 +113,7 @@ class WebRecord(unittest.TestCase):
             self.go(pat, rec)
             self.assertIn("Tired this week.", pat.find_element(By.TAG_NAME, "main").text)
             self.no_script_ran(pat)
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
             body = pat.find_element(By.TAG_NAME, "body")
             body.send_keys(Keys.TAB)  # the skip link first
             for _ in range(40):
@@ -161,7 +134,7 @@ class WebRecord(unittest.TestCase):
             wh.submit(pat, rec + "/comment")
             self.assertIn("Disagreement", pat.page_source)
             self.assertIn("still high while contact is unsupervised", pat.page_source)
-            wh.axe_check(pat, self.stack, self.axe)
+            self.check(pat)
 
             # Sam amends it, with a reason; revision 2 needs both signatures again.
             self.go(sam, rec + "/edit")
@@ -170,7 +143,7 @@ class WebRecord(unittest.TestCase):
             risk.clear()
             risk.send_keys("Still high until contact is supervised.")
             sam.find_element(By.ID, "reason").send_keys("Pat's disagreement about the risk")
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
             wh.submit(sam, rec + "/edit")
             self.assertIn("Revision", sam.page_source)
             self.assertIn("Pat's disagreement about the risk", sam.find_element(By.TAG_NAME, "main").text)
@@ -189,7 +162,7 @@ class WebRecord(unittest.TestCase):
             self.assertIn("sam, pat", rows[1].text.replace("pat, sam", "sam, pat"))
             # (axe needs JavaScript: the same page is checked in Sam's browser.)
             self.go(sam, rec + "/history")
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
             # What changed between the two: the risk line, in words and colour.
             sam.find_element(By.CSS_SELECTOR, "a[href$='/record/diff?from=1&to=2']").click()
             self.assertEqual(sam.title, "What changed in the record – Reflect")
@@ -203,7 +176,7 @@ class WebRecord(unittest.TestCase):
                           .get_attribute("innerHTML"), "said in words, not only in colour")
             self.assertNotIn("<script>alert", sam.page_source)
             self.no_script_ran(sam)
-            wh.axe_check(sam, self.stack, self.axe)
+            self.check(sam)
             # A revision that does not exist answers like a missing page.
             self.go(sam, rec + "/diff?from=1&to=9")
             self.assertEqual(sam.title, "Page not found – Reflect")
@@ -213,5 +186,4 @@ class WebRecord(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BUILD = sys.argv.pop(1)
-    unittest.main(verbosity=2)
+    wh.main()

@@ -7,37 +7,19 @@ with several members. Every page passes axe-core at WCAG 2.2 AA.
   /usr/bin/python3 test_web_sessions.py BUILD_DIR
 """
 import datetime
-import os
-import sys
-import unittest
 
 from selenium.webdriver.common.by import By
 
 import webharness as wh
 
-BUILD = None
 
-
-class WebSessions(unittest.TestCase):
+class WebSessions(wh.Journey):
     @classmethod
-    def setUpClass(cls):
-        cls.stack = wh.Stack(BUILD)
-        cls.stack.start()
-        cls.axe = os.path.join(BUILD, "client", "web", "npm", "node_modules", "axe-core", "axe.min.js")
-        cls.stack.person("sam", "Sam Supervisor", "supervisor")
+    def arrange(cls, s):
+        s.person("sam", "Sam Supervisor", "supervisor")
         for u in ("pat", "jo", "lee"):
-            cls.stack.person(u, u.title() + " Practitioner", "practitioner")
-            cls.stack.agreement("sam", u)
-
-    @classmethod
-    def tearDownClass(cls):
-        codes = cls.stack.stop()
-        logs = cls.stack.logs()
-        for r in cls.stack.axe_results:
-            print(f"axe: {r['url']} ({r['title']}): {r['violations']} violations, {r['passes']} rules passed")
-        cls.stack.cleanup()
-        if codes != [0, 0]:
-            raise AssertionError(f"reflect-web and reflectd exit codes {codes}\n{logs}")
+            s.person(u, u.title() + " Practitioner", "practitioner")
+            s.agreement("sam", u)
 
     def setUp(self):
         self.d = wh.browser()
@@ -75,9 +57,9 @@ class WebSessions(unittest.TestCase):
     def test_a_supervisor_books_moves_and_marks_a_session_the_practitioner_sees_it(self):
         self.login("sam")
         self.go("/sessions")
-        wh.axe_check(self.d, self.stack, self.axe)
+        self.check(self.d)
         self.go("/sessions/new")
-        wh.axe_check(self.d, self.stack, self.axe)
+        self.check(self.d)
         # 31 April does not exist: the form says so and keeps what was typed.
         self.d.find_element(By.ID, "members").send_keys("pat")
         for part, v in (("day", "31"), ("month", "4"), ("year", "2031"), ("hour", "10"), ("minute", "00")):
@@ -85,7 +67,7 @@ class WebSessions(unittest.TestCase):
         wh.submit(self.d, "/sessions/new")
         self.assertIn("Enter a real date", self.d.page_source)
         self.assertEqual(self.d.find_element(By.ID, "members").get_attribute("value"), "pat")
-        wh.axe_check(self.d, self.stack, self.axe)
+        self.check(self.d)
 
         when = (datetime.datetime.now() + datetime.timedelta(days=3)).replace(hour=10, minute=0, second=0,
                                                                                 microsecond=0)
@@ -94,14 +76,14 @@ class WebSessions(unittest.TestCase):
         session_url = self.d.current_url
         self.assertIn("Room 2", self.d.page_source)
         self.assertIn("Booked", self.d.page_source)
-        wh.axe_check(self.d, self.stack, self.axe)
+        self.check(self.d)
 
         self.go("/sessions")
         self.assertIn("pat", self.d.find_element(By.TAG_NAME, "table").text)
 
         # Move it two days later, with a reason that shows in the history.
         self.d.get(session_url + "/move")
-        wh.axe_check(self.d, self.stack, self.axe)
+        self.check(self.d)
         self.fill_time("when", when + datetime.timedelta(days=2))
         self.d.find_element(By.ID, "reason").send_keys("Pat is on a course that day")
         wh.submit(self.d, session_url.replace(self.stack.base, "") + "/move")
@@ -114,7 +96,7 @@ class WebSessions(unittest.TestCase):
         wh.submit(self.d, session_url.replace(self.stack.base, "") + "/status")
         self.assertIn("There is a problem", self.d.page_source)
         self.assertTrue(self.d.find_element(By.CSS_SELECTOR, "input[name=status][value=missed]").is_selected())
-        wh.axe_check(self.d, self.stack, self.axe)
+        self.check(self.d)
 
         # The practitioner sees it on their home page.
         pat = wh.browser()
@@ -161,5 +143,4 @@ class WebSessions(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BUILD = sys.argv.pop(1)
-    unittest.main(verbosity=2)
+    wh.main()

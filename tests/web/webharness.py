@@ -13,8 +13,10 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
+import unittest
 import urllib.request
 
 from selenium import webdriver
@@ -28,6 +30,7 @@ ADMIN_PASSWORD = "admin-password-for-web-tests"
 FIRST_PASSWORD = "first-password-from-the-admin"
 PASSWORD = "a-long-enough-password-for-web"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BUILD = None  # the build directory, from the command line (main)
 
 
 class Stack:
@@ -222,3 +225,62 @@ def problem(driver):
     """The error summary of the page shown, for a failed assertion's message."""
     found = driver.find_elements(By.CSS_SELECTOR, ".govuk-error-summary__list, main h1")
     return driver.current_url + ": " + (found[0].text if found else driver.title)
+
+
+class Journey(unittest.TestCase):
+    """One test file's journeys against their own reflectd and reflect-web,
+    started once for the class. A subclass makes its people and data in
+    arrange(stack); server_conf, if set, is reflectd.conf. Stopping checks
+    that both programs exit 0 (under ASan, a leak is not 0) and prints the
+    axe results of every page checked."""
+    server_conf = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = Stack(BUILD, server_conf=cls.server_conf)
+        cls.stack.start()
+        cls.axe = os.path.join(BUILD, "client", "web", "npm", "node_modules", "axe-core", "axe.min.js")
+        try:
+            cls.arrange(cls.stack)
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def arrange(cls, stack):
+        pass
+
+    @classmethod
+    def tearDownClass(cls):
+        codes = cls.stack.stop()
+        logs = cls.stack.logs()
+        for r in cls.stack.axe_results:
+            print(f"axe: {r['url']} ({r['title']}): {r['violations']} violations, {r['passes']} rules passed")
+        cls.stack.cleanup()
+        if codes != [0, 0]:
+            raise AssertionError(f"reflect-web and reflectd exit codes {codes}\n{logs}")
+
+    def go(self, d, path):
+        d.get(self.stack.base + path)
+
+    def login(self, d, user, lands="My supervision – Reflect"):
+        """Logs user in with PASSWORD from the login form (opened unless
+        shown) and checks where it lands (None: anywhere)."""
+        if "/login" not in d.current_url:
+            self.go(d, "/login")
+        d.find_element(By.ID, "username").send_keys(user)
+        d.find_element(By.ID, "password").send_keys(PASSWORD)
+        submit(d, "/login")
+        if lands:
+            self.assertEqual(d.title, lands, problem(d))
+
+    def check(self, d):
+        """axe-core on the page shown."""
+        axe_check(d, self.stack, self.axe)
+
+
+def main():
+    """python3 test_web_X.py BUILD_DIR [unittest arguments]"""
+    global BUILD
+    BUILD = sys.argv.pop(1)
+    unittest.main(verbosity=2)
