@@ -37,13 +37,8 @@ void page_actions_list(page_ctx *p)
   if (!list->n_actions) {
     html_lit(h, "<p class=\"govuk-body\">There are no open actions for you to see.</p>\n");
   } else {
-    html_lit(h, "<table class=\"govuk-table\">\n<caption class=\"govuk-table__caption govuk-table__caption--m\">Open "
-                "actions, due soonest first</caption>\n<thead class=\"govuk-table__head\"><tr "
-                "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Action</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">Whose</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">Due</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead>\n"
-                "<tbody class=\"govuk-table__body\">\n");
+    static const char *const heads[] = {"Action", "Whose", "Due", "Status", NULL};
+    widgets_table_begin(h, "Open actions, due soonest first", 0, heads);
     for (size_t i = 0; i < list->n_actions; i++) {
       const Reflect__V1__Action *a = list->actions[i];
       html_lit(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
@@ -59,7 +54,7 @@ void page_actions_list(page_ctx *p)
       status_tag(h, a, p->rq->now);
       html_lit(h, "</td></tr>\n");
     }
-    html_lit(h, "</tbody>\n</table>\n");
+    widgets_table_end(h);
   }
   page_end(p);
   client_free_reply(rep);

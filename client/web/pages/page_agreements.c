@@ -73,12 +73,8 @@ void page_agreements_list(page_ctx *p)
                 "draggable=\"false\" href=\"/agreements/new\">Propose an agreement</a></p>\n");
   if (!list->n_agreements) html_lit(h, "<p class=\"govuk-body\">You have no supervision agreements.</p>\n");
   else {
-    html_lit(h, "<table class=\"govuk-table\">\n<caption class=\"govuk-table__caption govuk-table__caption--m\">Your "
-                "agreements</caption>\n<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-                "<th scope=\"col\" class=\"govuk-table__header\">Between</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">How often</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead>\n"
-                "<tbody class=\"govuk-table__body\">\n");
+    static const char *const heads[] = {"Between", "How often", "Status", NULL};
+    widgets_table_begin(h, "Your agreements", 0, heads);
     for (size_t i = 0; i < list->n_agreements; i++) {
       const Reflect__V1__Agreement *a = list->agreements[i];
       html_lit(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
@@ -96,7 +92,7 @@ void page_agreements_list(page_ctx *p)
       state_tag(h, a);
       html_lit(h, "</td></tr>\n");
     }
-    html_lit(h, "</tbody>\n</table>\n");
+    widgets_table_end(h);
   }
   page_end(p);
   client_free_reply(rep);

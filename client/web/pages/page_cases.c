@@ -29,14 +29,8 @@ void page_cases_list(page_ctx *p)
   if (!list->n_cases) {
     html_lit(h, "<p class=\"govuk-body\">There are no open cases for you to see.</p>\n");
   } else {
-    html_lit(h, "<table class=\"govuk-table\">\n<caption class=\"govuk-table__caption govuk-table__caption--m\">Open "
-                "cases you can see</caption>\n<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-                "<th scope=\"col\" class=\"govuk-table__header\">Reference</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">Name</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">Worker</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">Risk</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">Last discussed</th></tr></thead>\n"
-                "<tbody class=\"govuk-table__body\">\n");
+    static const char *const heads[] = {"Reference", "Name", "Worker", "Risk", "Last discussed", NULL};
+    widgets_table_begin(h, "Open cases you can see", 0, heads);
     for (size_t i = 0; i < list->n_cases; i++) {
       const Reflect__V1__Case *k = list->cases[i];
       html_lit(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
@@ -55,7 +49,7 @@ void page_cases_list(page_ctx *p)
       else html_lit(h, "Never");
       html_lit(h, "</td></tr>\n");
     }
-    html_lit(h, "</tbody>\n</table>\n");
+    widgets_table_end(h);
   }
   page_end(p);
   client_free_reply(rep);

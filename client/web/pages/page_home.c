@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "reflect.pb-c.h"
+#include "widgets.h"
 
 #define HOME_SESSIONS 10
 
@@ -120,12 +121,8 @@ static void sessions_table(page_ctx *p, const Reflect__V1__SessionListReply *lis
     html_lit(h, "<p class=\"govuk-body\">No sessions are booked for you.</p>\n");
     return;
   }
-  html_lit(h, "<table class=\"govuk-table\">\n<caption class=\"govuk-table__caption govuk-visually-hidden\">Your next "
-              "sessions</caption>\n<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-              "<th scope=\"col\" class=\"govuk-table__header\">When</th>"
-              "<th scope=\"col\" class=\"govuk-table__header\">With</th>"
-              "<th scope=\"col\" class=\"govuk-table__header\">Kind</th></tr></thead>\n<tbody "
-              "class=\"govuk-table__body\">\n");
+  static const char *const heads[] = {"When", "With", "Kind", NULL};
+  widgets_table_begin(h, "Your next sessions", 1, heads);
   for (size_t i = 0; i < list->n_sessions; i++) {
     const Reflect__V1__Session *s = list->sessions[i];
     html_lit(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
@@ -140,7 +137,7 @@ static void sessions_table(page_ctx *p, const Reflect__V1__SessionListReply *lis
     else html_lit(h, "One to one");
     html_lit(h, "</td></tr>\n");
   }
-  html_lit(h, "</tbody>\n</table>\n");
+  widgets_table_end(h);
 }
 
 static void actions_list(page_ctx *p, const Reflect__V1__ActionListReply *list)
@@ -193,14 +190,9 @@ static void admin_home(page_ctx *p)
   html *h = &p->rs->body;
   page_begin(p, "Accounts", PAGE_NAV_NONE);
   html_lit(h, "<h1 class=\"govuk-heading-l\">Accounts</h1>\n<p class=\"govuk-body\">As an administrator you manage "
-              "accounts and teams. Supervision records are not yours to read, so none are shown here.</p>\n"
-              "<table class=\"govuk-table\">\n<caption class=\"govuk-table__caption govuk-table__caption--m\">"
-              "People who can log in</caption>\n<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-              "<th scope=\"col\" class=\"govuk-table__header\">Name</th>"
-              "<th scope=\"col\" class=\"govuk-table__header\">Username</th>"
-              "<th scope=\"col\" class=\"govuk-table__header\">Role</th>"
-              "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead>\n"
-              "<tbody class=\"govuk-table__body\">\n");
+              "accounts and teams. Supervision records are not yours to read, so none are shown here.</p>\n");
+  static const char *const heads[] = {"Name", "Username", "Role", "Status", NULL};
+  widgets_table_begin(h, "People who can log in", 0, heads);
   for (size_t i = 0; i < list->n_users; i++) {
     const Reflect__V1__User *u = list->users[i];
     html_lit(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">");
@@ -214,7 +206,7 @@ static void admin_home(page_ctx *p)
     else html_lit(h, "<strong class=\"govuk-tag govuk-tag--grey\">Closed</strong>");
     html_lit(h, "</td></tr>\n");
   }
-  html_lit(h, "</tbody>\n</table>\n");
+  widgets_table_end(h);
   page_end(p);
   client_free_reply(rep);
 }

@@ -31,14 +31,8 @@ static void show(page_ctx *p, const char *field, const char *error, const Reflec
                 "them all at once.</p>\n");
   }
   if (r && r->n_sessions) {
-    html_lit(h, "<table class=\"govuk-table\">\n<caption class=\"govuk-table__caption govuk-table__caption--m\">");
-    if (booked) html_lit(h, "Booked");
-    else html_lit(h, "Proposed");
-    html_lit(h, "</caption>\n<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-                "<th scope=\"col\" class=\"govuk-table__header\">When</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">Minutes</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">Can it be booked?</th></tr></thead>\n"
-                "<tbody class=\"govuk-table__body\">\n");
+    static const char *const heads[] = {"When", "Minutes", "Can it be booked?", NULL};
+    widgets_table_begin(h, booked ? "Booked" : "Proposed", 0, heads);
     for (size_t i = 0; i < r->n_sessions; i++) {
       const Reflect__V1__PlannedSession *s = r->sessions[i];
       html_lit(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">");
@@ -62,7 +56,7 @@ static void show(page_ctx *p, const char *field, const char *error, const Reflec
       } else widgets_tag(h, "Free", "blue");
       html_lit(h, "</td></tr>\n");
     }
-    html_lit(h, "</tbody>\n</table>\n");
+    widgets_table_end(h);
   }
   if (booked) {
     html_lit(h, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/sessions\">See your sessions</a></p>\n"

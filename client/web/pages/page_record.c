@@ -745,14 +745,9 @@ void page_record_history(page_ctx *p)
   page_begin(p, "Revisions of the record", PAGE_NAV_SESSIONS);
   html_lit(h, "<span class=\"govuk-caption-l\"><a class=\"govuk-link\" href=\"/sessions/");
   html_uint(h, p->id);
-  html_lit(h, "/record\">Back to the record</a></span>\n<h1 class=\"govuk-heading-l\">Revisions of the record</h1>\n"
-              "<table class=\"govuk-table\">\n<caption class=\"govuk-table__caption govuk-visually-hidden\">Every "
-              "revision, oldest first</caption>\n<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-              "<th scope=\"col\" class=\"govuk-table__header\">Revision</th>"
-              "<th scope=\"col\" class=\"govuk-table__header\">Written</th>"
-              "<th scope=\"col\" class=\"govuk-table__header\">Why</th>"
-              "<th scope=\"col\" class=\"govuk-table__header\">Signed by</th></tr></thead>\n"
-              "<tbody class=\"govuk-table__body\">\n");
+  html_lit(h, "/record\">Back to the record</a></span>\n<h1 class=\"govuk-heading-l\">Revisions of the record</h1>\n");
+  static const char *const heads[] = {"Revision", "Written", "Why", "Signed by", NULL};
+  widgets_table_begin(h, "Every revision, oldest first", 1, heads);
   for (size_t i = 0; i < r->n_revisions; i++) {
     const Reflect__V1__RevisionSummary *v = r->revisions[i];
     if (!v->revision) continue;
@@ -789,7 +784,7 @@ void page_record_history(page_ctx *p)
     if (!v->n_signatures) html_lit(h, "—");
     html_lit(h, "</td></tr>\n");
   }
-  html_lit(h, "</tbody>\n</table>\n");
+  widgets_table_end(h);
   page_end(p);
   client_free_reply(rep);
 }

@@ -87,15 +87,8 @@ void page_sessions_list(page_ctx *p)
     else html_lit(h, "No sessions are booked.");
     html_lit(h, "</p>\n");
   } else {
-    html_lit(h, "<table class=\"govuk-table\">\n<caption class=\"govuk-table__caption govuk-table__caption--m\">");
-    if (past) html_lit(h, "Past sessions, latest first");
-    else html_lit(h, "Upcoming sessions, soonest first");
-    html_lit(h, "</caption>\n<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-                "<th scope=\"col\" class=\"govuk-table__header\">When</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">Who</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">Where</th>"
-                "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead>\n"
-                "<tbody class=\"govuk-table__body\">\n");
+    static const char *const heads[] = {"When", "Who", "Where", "Status", NULL};
+    widgets_table_begin(h, past ? "Past sessions, latest first" : "Upcoming sessions, soonest first", 0, heads);
     for (size_t i = 0; i < list->n_sessions; i++) {
       const Reflect__V1__Session *s = list->sessions[i];
       html_lit(h, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><a class=\"govuk-link\" "
@@ -111,7 +104,7 @@ void page_sessions_list(page_ctx *p)
       status_tag(h, s->status);
       html_lit(h, "</td></tr>\n");
     }
-    html_lit(h, "</tbody>\n</table>\n");
+    widgets_table_end(h);
   }
   page_end(p);
   client_free_reply(rep);

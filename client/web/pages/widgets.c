@@ -240,6 +240,26 @@ static long number_field(const form *f, const char *id, const char *part)
   return strtol(v, NULL, 10);
 }
 
+void widgets_table_begin(html *h, const char *caption, int hidden_caption, const char *const *heads)
+{
+  html_lit(h, "<table class=\"govuk-table\">\n<caption class=\"govuk-table__caption ");
+  if (hidden_caption) html_lit(h, "govuk-visually-hidden\">");
+  else html_lit(h, "govuk-table__caption--m\">");
+  html_txt(h, caption);
+  html_lit(h, "</caption>\n<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">");
+  for (; *heads; heads++) {
+    html_lit(h, "<th scope=\"col\" class=\"govuk-table__header\">");
+    html_txt(h, *heads);
+    html_lit(h, "</th>");
+  }
+  html_lit(h, "</tr></thead>\n<tbody class=\"govuk-table__body\">\n");
+}
+
+void widgets_table_end(html *h)
+{
+  html_lit(h, "</tbody>\n</table>\n");
+}
+
 const char *widgets_read_time(const form *f, const char *id, int day_only, int64_t *out)
 {
   long d = number_field(f, id, "day"), m = number_field(f, id, "month"), y = number_field(f, id, "year");

@@ -54,4 +54,10 @@ void widgets_summary_end(html *h);
 /* colour: "", "grey", "green", "red", "yellow", "blue", "orange", "purple" */
 void widgets_tag(html *h, const char *text, const char *colour);
 
+/* A GOV.UK table up to its body: the caption (a medium heading, or for
+ * screen readers alone when hidden) and a header cell for each of the
+ * NULL-terminated heads. Rows follow, then widgets_table_end. */
+void widgets_table_begin(html *h, const char *caption, int hidden_caption, const char *const *heads);
+void widgets_table_end(html *h);
+
 #endif
