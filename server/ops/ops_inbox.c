@@ -3,7 +3,10 @@
  * caller's role may act on are asked for, so nothing is offered that the
  * request doing it would refuse. */
 #include "ops.h"
+#include "session_messages.h"
 #include "store_inbox.h"
+
+#define INBOX_SESSIONS_MAX 50
 
 _Static_assert((int)INBOX_AGREEMENT_SIGN == (int)REFLECT__V1__INBOX_KIND__INBOX_AGREEMENT_SIGN &&
                    (int)INBOX_RECORD_SIGN == (int)REFLECT__V1__INBOX_KIND__INBOX_RECORD_SIGN &&
@@ -28,9 +31,28 @@ static unsigned kinds_for(user_role role)
   }
 }
 
+/* The caller's next sessions, as SessionList's upcoming filter gives them. */
+static rcode next_sessions(call *c, uint32_t limit, Reflect__V1__InboxReply *r)
+{
+  session_filter f = {.when = SESSION_FILTER_UPCOMING, .limit = limit};
+  session_item *items;
+  size_t n;
+  rcode rc = store_sessions_list(call_store(c), c->who->user_id, &f, &items, &n);
+  if (rc) return call_fail(c, rc, NULL, "could not list your next sessions");
+  r->sessions = arena_alloc(c->a, sizeof *r->sessions * (n ? n : 1));
+  if (!r->sessions) return RC_EXHAUSTED;
+  for (size_t i = 0; i < n; i++)
+    if ((rc = session_messages_from_item(c, &items[i], &r->sessions[i])))
+      return call_fail(c, rc, NULL, "could not list your next sessions");
+  r->n_sessions = n;
+  return RC_OK;
+}
+
 rcode ops_inbox(call *c, const Reflect__V1__Request *req)
 {
   if (!req->inbox) return call_fail(c, RC_INVALID, "inbox", "missing inbox");
+  if (req->inbox->next_sessions > INBOX_SESSIONS_MAX)
+    return call_fail(c, RC_INVALID, "next_sessions", "at most %d next sessions", INBOX_SESSIONS_MAX);
   inbox_item *v = NULL;
   size_t n = 0;
   int truncated = 0;
@@ -59,6 +81,7 @@ rcode ops_inbox(call *c, const Reflect__V1__Request *req)
   r->items = items;
   r->n_items = n;
   r->truncated = truncated != 0;
+  if (req->inbox->next_sessions && (rc = next_sessions(c, req->inbox->next_sessions, r))) return rc;
   c->rep->result_case = REFLECT__V1__REPLY__RESULT_INBOX;
   c->rep->inbox = r;
   return RC_OK;

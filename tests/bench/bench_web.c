@@ -33,7 +33,7 @@ typedef struct {
 typedef struct {
   client *cl;
   uint64_t session_id;
-  int record; /* 0: home's two calls; 1: the record page's */
+  int record; /* 0: the home page's call; 1: the record page's */
 } direct;
 
 typedef struct {
@@ -180,7 +180,7 @@ static void *direct_open(void *arg, int i)
 }
 
 /* What the gateway asks reflectd for each page, asked directly: the home
- * page's three requests (sessions, actions, inbox), the record's one. */
+ * page's one (Inbox, with the next sessions), the record's one. */
 static int direct_op(void *state)
 {
   direct *d = state;
@@ -194,18 +194,10 @@ static int direct_op(void *state)
     client_free_reply(rep);
     return ok ? 0 : -1;
   }
-  Reflect__V1__SessionListRequest sl = REFLECT__V1__SESSION_LIST_REQUEST__INIT;
-  sl.upcoming = 1;
-  sl.limit = 10;
-  ok = client_call_session_list(d->cl, &sl, &rep, NULL) == CLIENT_OK && client_reply_code(rep) == 0;
-  client_free_reply(rep);
-  Reflect__V1__ActionListRequest al = REFLECT__V1__ACTION_LIST_REQUEST__INIT;
-  al.mine = 1;
-  ok = ok && client_call_action_list(d->cl, &al, &rep, NULL) == CLIENT_OK && client_reply_code(rep) == 0;
-  client_free_reply(rep);
-  rep = NULL;
+  /* The home page's one request (page_home.c). */
   Reflect__V1__InboxRequest ib = REFLECT__V1__INBOX_REQUEST__INIT;
-  ok = ok && client_call_inbox(d->cl, &ib, &rep, NULL) == CLIENT_OK && client_reply_code(rep) == 0;
+  ib.next_sessions = 10;
+  ok = client_call_inbox(d->cl, &ib, &rep, NULL) == CLIENT_OK && client_reply_code(rep) == 0;
   client_free_reply(rep);
   return ok ? 0 : -1;
 }
